@@ -1,0 +1,380 @@
+//! An actor: a process of the scenario (parent, child, grandchild...) that obeys the runner.
+//!
+//! Every actor is a fork of the single-threaded runner, so it holds its own copy of the parsed
+//! script. A command is 8 bytes on the actor's command pipe: the index of the step to perform
+//! and the PID of the role that step names (the runner knows every PID; the actor may not).
+//! The actor performs the step's action and writes one [`Report`] line to the shared report
+//! pipe (a line is far below PIPE_BUF, so writes from several actors never interleave).
+//! Between commands an actor sleeps in read() on its command pipe, which is why an idle actor
+//! shows state S. When the runner goes away the command pipes close, read() returns end of
+//! file, and the actor exits: that is what keeps an actor from outliving its runner.
+
+use crate::script::{Action, RoleId, Script, SigchldMode, StepKind, WaitTarget};
+use crate::sys::{self, Forked};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{self, Pid};
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::os::fd::{AsFd, OwnedFd};
+
+/// What an action did, as the kernel answered it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// fork() returned this PID to the parent.
+    Forked { pid: i32 },
+    /// About to call _exit(code).
+    Exiting { code: i32 },
+    /// wait/waitpid returned this PID and raw status.
+    Reaped { pid: i32, status: i32 },
+    /// waitpid(..., WNOHANG) returned 0 this many times in a row while the child ran.
+    NotYet { polls: u32 },
+    /// waitid(WNOWAIT) read this status (si_code, si_status) and left the child a zombie.
+    Peeked { pid: i32, code: i32, status: i32 },
+    /// The call failed with this errno.
+    Failed { call: String, errno: i32 },
+    /// Sleeping in read() until the next command.
+    Blocking,
+    /// In a busy loop until the next command.
+    Spinning,
+    /// kill() delivered the signal.
+    Signalled { pid: i32, signal: i32 },
+    /// SIGCHLD's disposition is set.
+    SigchldSet { mode: String },
+    /// setsid() returned the new session id.
+    NewSession { sid: i32 },
+    /// The nice value is now this.
+    Niced { nice: i32 },
+    /// A second thread was started.
+    Threaded,
+    /// This many bytes are locked in memory.
+    Locked { bytes: usize },
+    /// A pseudo-terminal is the controlling terminal of this new session.
+    Terminal { sid: i32 },
+    /// ptrace attached to and interrupted the target.
+    Traced { pid: i32 },
+    /// ptrace detached from the target.
+    Untraced { pid: i32 },
+    /// A region of this many bytes was mapped and every page written.
+    Allocated { bytes: usize, pages: usize },
+    /// Every page of the region was written; minor faults read from /proc/self/stat around it.
+    Touched {
+        pages: usize,
+        minflt_before: u64,
+        minflt_after: u64,
+    },
+    /// This process's list, read from its own memory.
+    List { values: Vec<i64> },
+}
+
+/// One line on the report pipe.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Report {
+    /// A new actor is ready to take commands.
+    Hello { role: RoleId, pid: i32 },
+    /// An actor finished the step it was given.
+    Done {
+        role: RoleId,
+        step: usize,
+        outcome: Outcome,
+    },
+}
+
+/// A command: the step to perform and the PID of the role it names (0 if none).
+pub fn encode_command(step: usize, target_pid: i32) -> [u8; 8] {
+    let mut buf = [0u8; 8];
+    buf[..4].copy_from_slice(&(step as u32).to_le_bytes());
+    buf[4..].copy_from_slice(&target_pid.to_le_bytes());
+    buf
+}
+
+fn decode_command(buf: [u8; 8]) -> (usize, i32) {
+    let step = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
+    let pid = i32::from_le_bytes([buf[4], buf[5], buf[6], buf[7]]);
+    (step, pid)
+}
+
+/// The descriptors every actor inherits from the runner.
+pub struct Pipes {
+    /// Read end of each role's command pipe (None for the runner).
+    pub commands: Vec<Option<OwnedFd>>,
+    /// Write end of the shared report pipe.
+    pub reports: OwnedFd,
+}
+
+struct Actor<'a> {
+    script: &'a Script,
+    role: RoleId,
+    pipes: Pipes,
+    /// The course notes' list: L = [11, 22] before the first fork.
+    list: Vec<i64>,
+    region: Option<sys::Region>,
+    /// Descriptors, mappings and threads that must last as long as the process.
+    keep: Vec<Box<dyn std::any::Any>>,
+}
+
+/// Become the actor `role` and obey commands until told to exit or the runner goes away.
+pub fn become_actor(script: &Script, role: RoleId, pipes: Pipes) -> ! {
+    let mut actor = Actor {
+        script,
+        role,
+        pipes,
+        list: vec![11, 22],
+        region: None,
+        keep: Vec::new(),
+    };
+    actor.hello();
+    loop {
+        let (step, target) = actor.next_command();
+        actor.perform(step, target);
+    }
+}
+
+fn failed(call: &str, e: impl Into<io::Error>) -> Outcome {
+    Outcome::Failed {
+        call: call.to_string(),
+        errno: e.into().raw_os_error().unwrap_or(0),
+    }
+}
+
+/// Minor faults so far, from this process's own /proc/self/stat.
+fn own_minflt() -> u64 {
+    std::fs::read("/proc/self/stat")
+        .ok()
+        .and_then(|b| crate::observe::parse_stat(&b).ok())
+        .map_or(0, |s| s.minflt)
+}
+
+impl Actor<'_> {
+    fn hello(&mut self) {
+        let pid = unistd::getpid().as_raw();
+        self.send(&Report::Hello {
+            role: self.role,
+            pid,
+        });
+    }
+
+    fn done(&mut self, step: usize, outcome: Outcome) {
+        let role = self.role;
+        self.send(&Report::Done {
+            role,
+            step,
+            outcome,
+        });
+    }
+
+    fn send(&mut self, report: &Report) {
+        let mut line = serde_json::to_vec(report).unwrap_or_default();
+        line.push(b'\n');
+        // One write of less than PIPE_BUF bytes is atomic. If it fails the runner is gone:
+        // nobody is listening, so leave.
+        if !matches!(unistd::write(&self.pipes.reports, &line), Ok(n) if n == line.len()) {
+            sys::exit_now(111);
+        }
+    }
+
+    fn command_fd(&self) -> &OwnedFd {
+        match &self.pipes.commands[self.role] {
+            Some(fd) => fd,
+            None => sys::exit_now(113),
+        }
+    }
+
+    /// Sleep in read() until the runner sends a command. End of file: the runner is gone.
+    fn next_command(&self) -> (usize, i32) {
+        let mut buf = [0u8; 8];
+        let mut got = 0;
+        while got < buf.len() {
+            match unistd::read(self.command_fd(), &mut buf[got..]) {
+                Ok(0) => sys::exit_now(0),
+                Ok(n) => got += n,
+                Err(nix::Error::EINTR) => {}
+                Err(_) => sys::exit_now(0),
+            }
+        }
+        decode_command(buf)
+    }
+
+    /// True once a command is waiting on the pipe (or the runner is gone).
+    fn command_waiting(&self) -> bool {
+        let mut fds = [PollFd::new(self.command_fd().as_fd(), PollFlags::POLLIN)];
+        matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+    }
+
+    fn perform(&mut self, step: usize, target: i32) {
+        let script = self.script;
+        let StepKind::Act { action, .. } = &script.steps[step].kind else {
+            sys::exit_now(114);
+        };
+        let outcome = match action {
+            Action::Fork { child } => match sys::fork() {
+                Ok(Forked::Parent(pid)) => Outcome::Forked { pid },
+                Ok(Forked::Child) => return self.become_role(*child),
+                Err(e) => failed("fork", e),
+            },
+            Action::Vfork { child } => match sys::vfork_like() {
+                Ok(Forked::Parent(pid)) => Outcome::Forked { pid },
+                Ok(Forked::Child) => return self.become_role(*child),
+                Err(e) => failed("clone(CLONE_VFORK)", e),
+            },
+            Action::Exit { code } => {
+                self.done(step, Outcome::Exiting { code: *code });
+                sys::exit_now(*code);
+            }
+            Action::Wait {
+                target: who,
+                nohang,
+            } => {
+                let pid = match who {
+                    WaitTarget::Any => -1,
+                    WaitTarget::Role(_) => target,
+                };
+                self.wait(pid, *nohang)
+            }
+            Action::Peek { .. } => match sys::waitid_nowait(target, false) {
+                Ok(Some((code, status))) => Outcome::Peeked {
+                    pid: target,
+                    code,
+                    status,
+                },
+                Ok(None) => Outcome::NotYet { polls: 1 },
+                Err(e) => failed("waitid", e),
+            },
+            Action::Block => Outcome::Blocking,
+            Action::Kill { signal, .. } => {
+                let sig = Signal::try_from(*signal).unwrap_or(Signal::SIGTERM);
+                match kill(Pid::from_raw(target), sig) {
+                    Ok(()) => Outcome::Signalled {
+                        pid: target,
+                        signal: *signal,
+                    },
+                    Err(e) => failed("kill", e),
+                }
+            }
+            Action::Sigchld(mode) => {
+                let (ignore, nocldwait, name) = match mode {
+                    SigchldMode::Default => (false, false, "SIG_DFL"),
+                    SigchldMode::Ignore => (true, false, "SIG_IGN"),
+                    SigchldMode::NoCldWait => (false, true, "handler with SA_NOCLDWAIT"),
+                };
+                match sys::set_sigchld(ignore, nocldwait) {
+                    Ok(()) => Outcome::SigchldSet { mode: name.into() },
+                    Err(e) => failed("sigaction", e),
+                }
+            }
+            Action::Setsid => match unistd::setsid() {
+                Ok(sid) => Outcome::NewSession { sid: sid.as_raw() },
+                Err(e) => failed("setsid", e),
+            },
+            Action::Nice { delta } => match sys::nice(*delta) {
+                Ok(nice) => Outcome::Niced { nice },
+                Err(e) => failed("setpriority", e),
+            },
+            Action::Spin => {
+                self.done(step, Outcome::Spinning);
+                while !self.command_waiting() {
+                    std::hint::spin_loop();
+                }
+                return;
+            }
+            Action::Thread => {
+                let spawned = std::thread::Builder::new()
+                    .name("sleeper".into())
+                    .spawn(|| {
+                        loop {
+                            std::thread::park();
+                        }
+                    });
+                match spawned {
+                    Ok(handle) => {
+                        self.keep.push(Box::new(handle));
+                        Outcome::Threaded
+                    }
+                    Err(e) => failed("pthread_create", e),
+                }
+            }
+            Action::Lock => match sys::lock_one_page() {
+                Ok(region) => {
+                    let bytes = region.len();
+                    self.keep.push(Box::new(region));
+                    Outcome::Locked { bytes }
+                }
+                Err(e) => failed("mlock", e),
+            },
+            Action::Pty => match sys::become_pty_session_leader() {
+                Ok(fds) => {
+                    self.keep.push(Box::new(fds));
+                    Outcome::Terminal {
+                        sid: unistd::getpid().as_raw(),
+                    }
+                }
+                Err(e) => failed("openpty/setsid/TIOCSCTTY", e),
+            },
+            Action::Trace { .. } => match sys::ptrace_seize_and_interrupt(target) {
+                Ok(()) => Outcome::Traced { pid: target },
+                Err(e) => failed("ptrace", e),
+            },
+            Action::Untrace { .. } => match sys::ptrace_detach(target) {
+                Ok(()) => Outcome::Untraced { pid: target },
+                Err(e) => failed("ptrace(PTRACE_DETACH)", e),
+            },
+            Action::Alloc { mib } => match sys::Region::map((*mib as usize) << 20) {
+                Ok(region) => {
+                    let pages = region.touch_pages(1);
+                    let bytes = region.len();
+                    self.region = Some(region);
+                    Outcome::Allocated { bytes, pages }
+                }
+                Err(e) => failed("mmap", e),
+            },
+            Action::TouchAll => match &self.region {
+                Some(region) => {
+                    let minflt_before = own_minflt();
+                    let pages = region.touch_pages(2);
+                    let minflt_after = own_minflt();
+                    Outcome::Touched {
+                        pages,
+                        minflt_before,
+                        minflt_after,
+                    }
+                }
+                None => Outcome::Failed {
+                    call: "touch (no region)".into(),
+                    errno: libc::EINVAL,
+                },
+            },
+            Action::Append { value } => {
+                self.list.push(*value);
+                Outcome::List {
+                    values: self.list.clone(),
+                }
+            }
+            Action::Show => Outcome::List {
+                values: self.list.clone(),
+            },
+        };
+        self.done(step, outcome);
+    }
+
+    /// In a new child: take its role and say hello; the command loop goes on as that role.
+    fn become_role(&mut self, child: RoleId) {
+        self.role = child;
+        self.hello();
+    }
+
+    fn wait(&self, pid: i32, nohang: bool) -> Outcome {
+        let mut polls = 0;
+        loop {
+            match sys::waitpid(pid, nohang) {
+                Ok(Some((pid, status))) => return Outcome::Reaped { pid, status },
+                Ok(None) => {
+                    polls += 1;
+                    return Outcome::NotYet { polls };
+                }
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+                Err(e) => return failed(if pid == -1 { "wait" } else { "waitpid" }, e),
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The command line: clap stays in this module, the rest of procdemo gets a plain [`Config`].
+
+use crate::demos::{self, DEMOS};
+use crate::error::Error;
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Where a demo's script comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Builtin(&'static str),
+    File(PathBuf),
+}
+
+/// How to show a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Output {
+    pub explain: bool,
+    pub json: bool,
+    pub stable: bool,
+    pub color: bool,
+    /// Overrides the size of every `alloc` (MiB).
+    pub size_mib: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Task {
+    List,
+    /// Run these demos, each in a fresh runner; `summary` for `procdemo all`.
+    Run {
+        sources: Vec<Source>,
+        summary: bool,
+    },
+    /// The hidden runner: stage one script, started by the front end `frontend`.
+    Runner {
+        source: Source,
+        frontend: i32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub task: Task,
+    pub output: Output,
+}
+
+const ABOUT: &str = "Stage real Linux process lifecycles and show what the kernel reports";
+
+const LONG_ABOUT: &str = "\
+procdemo creates real processes (fork, exit, wait, signals...) and reads /proc at every step,
+so you see the PID, PPID and state letter (R S D T Z...) the kernel reports, not a drawing.
+Every number printed was read from the kernel during that run.
+
+Start with `procdemo list`, then try `procdemo zombie --explain`.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  procdemo list                 every built-in demo, one line each
+  procdemo zombie               make a zombie and watch it get reaped
+  procdemo orphan --explain     the same, narrated for a classroom
+  procdemo all                  every demo, then a summary
+  procdemo run my.demo          run your own script (see demos/README.md)
+  procdemo zombie --json        one JSON document with the real PIDs
+
+Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
+script error (nothing was run), 130 interrupted by Ctrl-C, 143 terminated by SIGTERM.";
+
+fn flag(name: &'static str, help: &'static str) -> Arg {
+    Arg::new(name)
+        .long(name)
+        .action(ArgAction::SetTrue)
+        .global(true)
+        .help(help)
+}
+
+pub fn command() -> Command {
+    let demos = DEMOS.iter().map(|d| Command::new(d.name).about(d.title()));
+    Command::new("procdemo")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(ABOUT)
+        .long_about(LONG_ABOUT)
+        .after_help(AFTER_HELP)
+        .subcommand_required(true)
+        .subcommand_value_name("DEMO|COMMAND")
+        .subcommand_help_heading("Demos and commands")
+        .arg(flag("explain", "Narrate each step for a classroom, with this run's values"))
+        .arg(flag("json", "Print one JSON document per demo (real PIDs)"))
+        .arg(flag("stable", "Show roles instead of PIDs and no timings: the same text every run"))
+        .arg(
+            Arg::new("color")
+                .long("color")
+                .global(true)
+                .value_name("WHEN")
+                .value_parser(["auto", "always", "never"])
+                .default_value("auto")
+                .help("Colour the state letters: auto (a terminal, unless NO_COLOR is set), always, never"),
+        )
+        .arg(
+            Arg::new("size")
+                .long("size")
+                .global(true)
+                .value_name("MiB")
+                .value_parser(value_parser!(u64).range(1..=crate::script::limits::MAX_ALLOC_MIB))
+                .help("Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"),
+        )
+        .subcommand(Command::new("list").about("List the built-in demos"))
+        .subcommand(Command::new("all").about("Run every built-in demo in order, then print a summary"))
+        .subcommand(
+            Command::new("run")
+                .about("Run a scenario script you wrote (the language: demos/README.md)")
+                .arg(Arg::new("file").required(true).value_name("FILE").value_parser(value_parser!(PathBuf))),
+        )
+        .subcommands(demos)
+        .subcommand(
+            Command::new("__runner")
+                .hide(true)
+                .arg(Arg::new("frontend").long("frontend").required(true).value_parser(value_parser!(i32)))
+                .arg(Arg::new("demo").long("demo"))
+                .arg(Arg::new("file").long("file").value_parser(value_parser!(PathBuf))),
+        )
+}
+
+/// Parse the command line. Help and version are printed here and exit 0.
+pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Config, Error> {
+    let matches = match command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return Err(clap_error(e)),
+    };
+    let output = output(&matches);
+    let (name, sub) = matches
+        .subcommand()
+        .ok_or_else(|| Error::Usage("expected a demo or a command".into()))?;
+    let task = match name {
+        "list" => Task::List,
+        "all" => Task::Run {
+            sources: DEMOS.iter().map(|d| Source::Builtin(d.name)).collect(),
+            summary: true,
+        },
+        "run" => Task::Run {
+            sources: vec![Source::File(
+                sub.get_one::<PathBuf>("file").cloned().unwrap_or_default(),
+            )],
+            summary: false,
+        },
+        "__runner" => {
+            let source = match (
+                sub.get_one::<String>("demo"),
+                sub.get_one::<PathBuf>("file"),
+            ) {
+                (Some(d), None) => {
+                    Source::Builtin(demos::find(d).ok_or_else(|| unknown_demo(d))?.name)
+                }
+                (None, Some(f)) => Source::File(f.clone()),
+                _ => return Err(Error::Usage("__runner needs --demo or --file".into())),
+            };
+            Task::Runner {
+                source,
+                frontend: sub.get_one::<i32>("frontend").copied().unwrap_or(0),
+            }
+        }
+        demo => Task::Run {
+            sources: vec![Source::Builtin(
+                demos::find(demo).ok_or_else(|| unknown_demo(demo))?.name,
+            )],
+            summary: false,
+        },
+    };
+    Ok(Config { task, output })
+}
+
+fn output(m: &ArgMatches) -> Output {
+    let color = match m.get_one::<String>("color").map(String::as_str) {
+        Some("always") => true,
+        Some("never") => false,
+        _ => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    Output {
+        explain: m.get_flag("explain"),
+        json: m.get_flag("json"),
+        stable: m.get_flag("stable"),
+        color,
+        size_mib: m.get_one::<u64>("size").copied(),
+    }
+}
+
+fn unknown_demo(name: &str) -> Error {
+    let names: Vec<&str> = DEMOS.iter().map(|d| d.name).collect();
+    let hint = demos::closest(name)
+        .map(|d| format!(" Did you mean `{d}`?"))
+        .unwrap_or_default();
+    Error::Usage(format!(
+        "unknown demo `{name}`.{hint} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)",
+        names.join(", ")
+    ))
+}
+
+fn clap_error(e: clap::Error) -> Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            std::process::exit(
+                if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    2
+                } else {
+                    0
+                },
+            );
+        }
+        ErrorKind::InvalidSubcommand => match e.get(ContextKind::InvalidSubcommand) {
+            Some(ContextValue::String(name)) => unknown_demo(name),
+            _ => Error::Usage(e.to_string()),
+        },
+        _ => Error::Usage(
+            e.render()
+                .to_string()
+                .trim_start_matches("error: ")
+                .trim_end()
+                .to_string(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_args(args: &[&str]) -> Result<Config, Error> {
+        parse(args.iter().map(Into::into))
+    }
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn a_demo_name_runs_that_demo_with_global_flags_after_it() {
+        let c = parse_args(&["procdemo", "orphan", "--explain", "--color", "never"]).unwrap();
+        assert_eq!(
+            c.task,
+            Task::Run {
+                sources: vec![Source::Builtin("orphan")],
+                summary: false
+            }
+        );
+        assert!(c.output.explain && !c.output.color && !c.output.json);
+    }
+
+    #[test]
+    fn an_unknown_demo_suggests_the_nearest_and_lists_them_all() {
+        let e = parse_args(&["procdemo", "zombi"]).unwrap_err();
+        let msg = e.to_string();
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            msg.contains("Did you mean `zombie`?") && msg.contains("orphan"),
+            "{msg}"
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! The built-in scenario library: every demos/*.demo file, embedded in the binary.
+//!
+//! `procdemo all` runs them in this order, which is also the order of `procdemo list`.
+
+use crate::script::{self, ParseError, Script};
+
+/// A built-in demo: its name (the subcommand) and its script's text.
+pub struct Demo {
+    pub name: &'static str,
+    pub path: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! demo {
+    ($name:literal) => {
+        Demo {
+            name: $name,
+            path: concat!("demos/", $name, ".demo"),
+            text: include_str!(concat!("../demos/", $name, ".demo")),
+        }
+    };
+}
+
+pub const DEMOS: &[Demo] = &[demo!("zombie"), demo!("orphan")];
+
+pub fn find(name: &str) -> Option<&'static Demo> {
+    DEMOS.iter().find(|d| d.name == name)
+}
+
+impl Demo {
+    pub fn parse(&self) -> Result<Script, ParseError> {
+        script::parse(self.path, self.name, self.text)
+    }
+
+    /// The one-line description from the script's `title`.
+    pub fn title(&self) -> String {
+        self.parse()
+            .map(|s| s.title)
+            .unwrap_or_else(|e| format!("(broken: {e})"))
+    }
+}
+
+/// The closest demo name, for "did you mean".
+pub fn closest(name: &str) -> Option<&'static str> {
+    DEMOS
+        .iter()
+        .map(|d| (strsim_distance(name, d.name), d.name))
+        .filter(|(dist, d)| *dist <= 2 + d.len() / 4)
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// Levenshtein distance (the demo names are short, so the simple table is fine).
+fn strsim_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_demo_parses() {
+        for d in DEMOS {
+            d.parse().unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    #[test]
+    fn every_file_in_demos_is_registered() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demos");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if let Some(stem) = name.strip_suffix(".demo") {
+                assert!(find(stem).is_some(), "demos/{name} is not in DEMOS");
+            }
+        }
+    }
+
+    #[test]
+    fn a_near_miss_suggests_the_demo() {
+        assert_eq!(closest("zombi"), Some("zombie"));
+        assert_eq!(closest("orphn"), Some("orphan"));
+        assert_eq!(closest("completely-different"), None);
+    }
+}

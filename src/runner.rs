@@ -1,0 +1,1001 @@
+//! The runner: a fresh, single-threaded process per demo that stages the script step by step.
+//!
+//! It is the director of the scenario. It forks the first actor, sends each actor its commands
+//! over a pipe, waits for each result on the shared report pipe, and between steps reads /proc
+//! to observe every role. Nothing here sleeps to let things happen: results come over pipes,
+//! and awaited states are polled from /proc with a deadline. The runner is a child subreaper,
+//! so orphans come to it and it can show and reap them; when the run ends, however it ends,
+//! it kills and reaps every descendant before printing anything.
+//!
+//! Every figure in the [`Record`] was read from the kernel in this run: a system call's result
+//! reported by an actor, or a /proc read by the runner.
+
+use crate::actor::{self, Outcome, Pipes, Report};
+use crate::observe::{self, Memory, Sample};
+use crate::script::{Action, Cond, Field, Piece, RUNNER, RoleId, Script, StepKind, WaitTarget};
+use crate::sys::{self, Forked};
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{self, Pid};
+use serde::Serialize;
+use std::io::Write;
+use std::os::fd::{AsFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+/// What the kernel reported about one role at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    pub role: String,
+    pub pid: i32,
+    /// "gone" once reaped, else the state letter from /proc/PID/stat.
+    pub state: String,
+    pub ppid: Option<i32>,
+    /// The parent's role, or its command name when it is not one of the demo's processes.
+    pub parent: Option<String>,
+    pub stat: Option<String>,
+    pub comm: Option<String>,
+    pub pgrp: Option<i32>,
+    pub session: Option<i32>,
+    pub nice: Option<i64>,
+    /// The kernel function a sleeping process waits in (/proc/PID/wchan).
+    pub wchan: Option<String>,
+    /// The raw wait status a zombie holds for its parent (/proc/PID/stat field 52).
+    pub exit_status: Option<i32>,
+    /// Whether SIGCHLD is ignored (the SigIgn mask in /proc/PID/status).
+    pub sigchld_ignored: Option<bool>,
+    /// Whether SIGCHLD has a handler (the SigCgt mask).
+    pub sigchld_caught: Option<bool>,
+}
+
+/// Memory figures of one role, from /proc/PID/smaps_rollup and /proc/PID/stat.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemoryReading {
+    pub role: String,
+    pub pid: i32,
+    #[serde(flatten)]
+    pub memory: Memory,
+    pub minflt: u64,
+}
+
+/// One step as it happened.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub line: usize,
+    pub step: String,
+    /// The role that acted, for actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// What the action returned (for an action started with `&`, given at `await ROLE done`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<Outcome>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub memory: Vec<MemoryReading>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narration: Option<String>,
+    /// For awaits: how many /proc reads it took, and how long (not shown in --stable output).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polls: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waited_us: Option<u64>,
+}
+
+/// The whole run, rendered once it is over.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub demo: String,
+    pub title: String,
+    pub source: String,
+    pub runner_pid: i32,
+    pub ok: bool,
+    /// Role names and the PID each had (null for a role never created).
+    pub roles: Vec<(String, Option<i32>)>,
+    pub events: Vec<Event>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// Processes the runner killed and reaped when the run ended (0 when the script ended
+    /// every process itself).
+    pub cleaned_up: usize,
+}
+
+/// Why a run stopped early: printed with what was observed, exit code 1.
+pub struct Failure(pub String);
+
+/// How long to wait for an actor to report a result before calling it stuck.
+const RESULT_DEADLINE: Duration = Duration::from_secs(2);
+/// How long `observe` lets a process settle into the sleep it is headed for.
+const SETTLE_DEADLINE: Duration = Duration::from_secs(1);
+/// /proc reads spent spinning (with sched_yield) before polling at a gentler pace.
+const SPIN_READS: u32 = 2000;
+
+struct Director<'a> {
+    script: &'a Script,
+    pids: Vec<Option<i32>>,
+    /// starttime of each role's process, to tell it from a later process given the same PID.
+    starts: Vec<Option<u64>>,
+    /// Write end of each role's command pipe.
+    commands: Vec<Option<OwnedFd>>,
+    /// What a newly forked actor inherits: the read ends and the report write end.
+    actor_pipes: Option<Pipes>,
+    reports: Option<OwnedFd>,
+    buf: Vec<u8>,
+    inbox: Vec<Report>,
+    /// The step a role started with `&` and has not reported yet.
+    pending: Vec<Option<usize>>,
+    spinning: Vec<bool>,
+    /// The role was told to exit or sent a fatal signal.
+    ended: Vec<bool>,
+    last: Vec<Option<Observation>>,
+    results: Vec<Option<Outcome>>,
+    record: Record,
+    total_deadline: Instant,
+}
+
+/// Stage `script` in this process, which must be a fresh runner: single-threaded, started by
+/// the front end. Returns the record of what happened.
+pub fn run(script: &Script, source: &str, frontend: i32) -> Record {
+    let me = unistd::getpid().as_raw();
+    let mut record = Record {
+        demo: script.name.clone(),
+        title: script.title.clone(),
+        source: source.to_string(),
+        runner_pid: me,
+        ok: false,
+        roles: Vec::new(),
+        events: Vec::new(),
+        failure: None,
+        cleaned_up: 0,
+    };
+    if let Err(e) = prepare(frontend) {
+        record.failure = Some(e.0);
+        return record;
+    }
+    let mut director = match Director::new(script, record) {
+        Ok(d) => d,
+        Err((record, e)) => {
+            let mut record = *record;
+            record.failure = Some(e.0);
+            return record;
+        }
+    };
+    let result = director.run_all();
+    director.record.cleaned_up = director.clean_up();
+    let mut record = director.finish();
+    match result {
+        Ok(()) => record.ok = true,
+        Err(Failure(message)) => record.failure = Some(message),
+    }
+    record
+}
+
+/// Make this process a safe director: die with the front end, adopt orphans, see /proc.
+fn prepare(frontend: i32) -> Result<(), Failure> {
+    sys::set_parent_death_signal(libc::SIGKILL)
+        .map_err(|e| Failure(format!("prctl(PR_SET_PDEATHSIG): {e}")))?;
+    if unistd::getppid().as_raw() != frontend {
+        // The front end died before the death signal was armed.
+        sys::exit_now(1);
+    }
+    sys::set_child_subreaper()
+        .map_err(|e| Failure(format!("prctl(PR_SET_CHILD_SUBREAPER): {e}")))?;
+    observe::check_proc().map_err(Failure)
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd), Failure> {
+    unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
+        Failure(format!(
+            "cannot create a pipe: {e}{}",
+            if e == nix::Error::EMFILE {
+                " (too many open files)"
+            } else {
+                ""
+            }
+        ))
+    })
+}
+
+impl<'a> Director<'a> {
+    #[allow(clippy::result_large_err)]
+    fn new(script: &'a Script, record: Record) -> Result<Self, (Box<Record>, Failure)> {
+        let n = script.roles.len();
+        let mut commands = Vec::with_capacity(n);
+        let mut reads = Vec::with_capacity(n);
+        let made = (|| {
+            commands.push(None);
+            reads.push(None);
+            for _ in 1..n {
+                let (r, w) = pipe()?;
+                reads.push(Some(r));
+                commands.push(Some(w));
+            }
+            let (r, w) = pipe()?;
+            fcntl(&r, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
+                .map_err(|e| Failure(format!("fcntl: {e}")))?;
+            Ok((r, w))
+        })();
+        let (report_read, report_write) = match made {
+            Ok(fds) => fds,
+            Err(e) => return Err((Box::new(record), e)),
+        };
+        let mut pids = vec![None; n];
+        pids[RUNNER] = Some(record.runner_pid);
+        Ok(Director {
+            script,
+            pids,
+            starts: vec![None; n],
+            commands,
+            actor_pipes: Some(Pipes {
+                commands: reads,
+                reports: report_write,
+            }),
+            reports: Some(report_read),
+            buf: Vec::new(),
+            inbox: Vec::new(),
+            pending: vec![None; n],
+            spinning: vec![false; n],
+            ended: vec![false; n],
+            last: vec![None; n],
+            results: vec![None; n],
+            record,
+            total_deadline: Instant::now() + crate::script::limits::TOTAL_DEADLINE,
+        })
+    }
+
+    fn name(&self, role: RoleId) -> &'a str {
+        self.script.role_name(role)
+    }
+
+    fn finish(mut self) -> Record {
+        self.record.roles = self
+            .script
+            .roles
+            .iter()
+            .cloned()
+            .zip(self.pids.iter().copied())
+            .collect();
+        self.record
+    }
+
+    fn run_all(&mut self) -> Result<(), Failure> {
+        for index in 0..self.script.steps.len() {
+            if Instant::now() > self.total_deadline {
+                return Err(Failure(format!(
+                    "the script ran longer than its total deadline of {} s",
+                    crate::script::limits::TOTAL_DEADLINE.as_secs()
+                )));
+            }
+            self.step(index)?;
+        }
+        Ok(())
+    }
+
+    fn event(&self, index: usize) -> Event {
+        let step = &self.script.steps[index];
+        Event {
+            line: step.line,
+            step: step.text.clone(),
+            actor: None,
+            result: None,
+            observations: Vec::new(),
+            memory: Vec::new(),
+            narration: None,
+            polls: None,
+            waited_us: None,
+        }
+    }
+
+    fn step(&mut self, index: usize) -> Result<(), Failure> {
+        let script = self.script;
+        let mut event = self.event(index);
+        let outcome = match &script.steps[index].kind {
+            StepKind::Act {
+                role,
+                action,
+                background,
+            } => {
+                event.actor = Some(self.name(*role).to_string());
+                let result = if *role == RUNNER {
+                    self.runner_act(action)
+                } else {
+                    self.actor_act(index, *role, action, *background)
+                };
+                match result {
+                    Ok(outcome) => outcome,
+                    Err(e) => {
+                        self.record.events.push(event);
+                        return Err(e);
+                    }
+                }
+            }
+            StepKind::Observe { roles } => {
+                let roles = if roles.is_empty() {
+                    self.created_roles()
+                } else {
+                    roles.clone()
+                };
+                let observed = self.observe_settled(&roles);
+                event.observations = match observed {
+                    Ok(o) => o,
+                    Err(e) => {
+                        self.record.events.push(event);
+                        return Err(e);
+                    }
+                };
+                None
+            }
+            StepKind::Measure { roles } => {
+                event.memory = self.measure(roles)?;
+                None
+            }
+            StepKind::Await { role, cond, within } => {
+                let awaited = self.await_cond(*role, cond, *within, &mut event);
+                if let Err(e) = awaited {
+                    self.record.events.push(event);
+                    return Err(e);
+                }
+                event.result.take()
+            }
+            StepKind::Say { pieces } => {
+                event.narration = Some(self.narrate(pieces));
+                None
+            }
+        };
+        event.result = outcome;
+        self.record.events.push(event);
+        Ok(())
+    }
+
+    /// Roles whose process has been created, the runner excepted.
+    fn created_roles(&self) -> Vec<RoleId> {
+        (1..self.pids.len())
+            .filter(|&r| self.pids[r].is_some())
+            .collect()
+    }
+
+    fn pid(&self, role: RoleId) -> i32 {
+        self.pids[role].unwrap_or(0)
+    }
+
+    fn target_pid(&self, action: &Action) -> i32 {
+        match action {
+            Action::Wait {
+                target: WaitTarget::Role(r),
+                ..
+            }
+            | Action::Peek { target: r }
+            | Action::Kill { target: r, .. }
+            | Action::Trace { target: r }
+            | Action::Untrace { target: r } => self.pid(*r),
+            _ => 0,
+        }
+    }
+
+    // ---- actions -------------------------------------------------------------------------
+
+    fn actor_act(
+        &mut self,
+        index: usize,
+        role: RoleId,
+        action: &Action,
+        background: bool,
+    ) -> Result<Option<Outcome>, Failure> {
+        let command = actor::encode_command(index, self.target_pid(action));
+        let sent = match &self.commands[role] {
+            Some(fd) => unistd::write(fd, &command),
+            None => Err(nix::Error::EBADF),
+        };
+        if sent != Ok(command.len()) {
+            return Err(Failure(format!(
+                "could not send `{}` to {}: {sent:?}",
+                self.script.steps[index].text,
+                self.name(role)
+            )));
+        }
+        self.spinning[role] = matches!(action, Action::Spin);
+        if let Some(child) = action.creates() {
+            self.await_hello(child, index)?;
+        }
+        if background {
+            self.pending[role] = Some(index);
+            return Ok(None);
+        }
+        let outcome = self.await_result(role, index)?;
+        self.after(role, action, &outcome)?;
+        Ok(Some(outcome))
+    }
+
+    /// What a result changes in the runner's book-keeping; a failed fork ends the run.
+    fn after(&mut self, role: RoleId, action: &Action, outcome: &Outcome) -> Result<(), Failure> {
+        self.results[role] = Some(outcome.clone());
+        match (action, outcome) {
+            (Action::Exit { .. }, _) => self.ended[role] = true,
+            (Action::Kill { target, signal }, Outcome::Signalled { .. })
+                if !matches!(*signal, libc::SIGCHLD | libc::SIGCONT | libc::SIGSTOP) =>
+            {
+                self.ended[*target] = true
+            }
+            (Action::Fork { .. } | Action::Vfork { .. }, Outcome::Failed { call, errno }) => {
+                return Err(Failure(fork_failure(self.name(role), call, *errno)));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn runner_act(&mut self, action: &Action) -> Result<Option<Outcome>, Failure> {
+        let outcome = match action {
+            Action::Fork { child } => {
+                let _ = std::io::stdout().flush();
+                match sys::fork() {
+                    Ok(Forked::Child) => self.become_first_actor(*child),
+                    Ok(Forked::Parent(pid)) => {
+                        self.await_hello(*child, usize::MAX)?;
+                        Outcome::Forked { pid }
+                    }
+                    Err(e) => {
+                        return Err(Failure(fork_failure(
+                            "runner",
+                            "fork",
+                            e.raw_os_error().unwrap_or(0),
+                        )));
+                    }
+                }
+            }
+            Action::Wait {
+                target: WaitTarget::Role(r),
+                nohang,
+            } => self.runner_wait(*r, *nohang),
+            Action::Kill { target, signal } => {
+                let sig = Signal::try_from(*signal).unwrap_or(Signal::SIGTERM);
+                let pid = self.pid(*target);
+                match kill(Pid::from_raw(pid), sig) {
+                    Ok(()) => Outcome::Signalled {
+                        pid,
+                        signal: *signal,
+                    },
+                    Err(e) => Outcome::Failed {
+                        call: "kill".into(),
+                        errno: e as i32,
+                    },
+                }
+            }
+            other => return Err(Failure(format!("the runner cannot perform {other:?}"))),
+        };
+        self.after(RUNNER, action, &outcome)?;
+        Ok(Some(outcome))
+    }
+
+    /// In the runner's new child: drop the runner's ends of the pipes and obey commands.
+    fn become_first_actor(&mut self, role: RoleId) -> ! {
+        self.commands.clear();
+        self.reports = None;
+        match self.actor_pipes.take() {
+            Some(pipes) => actor::become_actor(self.script, role, pipes),
+            None => sys::exit_now(115),
+        }
+    }
+
+    /// waitpid in the runner, which must never block for good: wait for the pidfd to turn
+    /// readable (the child exited), then reap without blocking.
+    fn runner_wait(&mut self, role: RoleId, nohang: bool) -> Outcome {
+        let pid = self.pid(role);
+        let deadline = Instant::now() + RESULT_DEADLINE;
+        let pidfd = sys::pidfd_open(pid).ok();
+        loop {
+            match sys::waitpid(pid, true) {
+                Ok(Some((pid, status))) => return Outcome::Reaped { pid, status },
+                Ok(None) if nohang => return Outcome::NotYet { polls: 1 },
+                Ok(None) => {}
+                Err(e) => {
+                    return Outcome::Failed {
+                        call: "waitpid".into(),
+                        errno: e.raw_os_error().unwrap_or(0),
+                    };
+                }
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Outcome::NotYet { polls: 1 };
+            }
+            if let Some(fd) = &pidfd {
+                let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+                let _ = poll(&mut fds, timeout(left));
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
+
+    // ---- reports -------------------------------------------------------------------------
+
+    /// Read whatever the report pipe holds now, waiting at most `wait`.
+    fn pump(&mut self, wait: Duration) -> Result<(), Failure> {
+        let Some(fd) = &self.reports else {
+            return Ok(());
+        };
+        let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+        let _ = poll(&mut fds, timeout(wait));
+        let mut chunk = [0u8; 4096];
+        loop {
+            match unistd::read(fd, &mut chunk) {
+                Ok(0) => break,
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(nix::Error::EAGAIN) => break,
+                Err(nix::Error::EINTR) => {}
+                Err(e) => return Err(Failure(format!("reading the report pipe: {e}"))),
+            }
+        }
+        while let Some(end) = self.buf.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.buf.drain(..=end).collect();
+            match serde_json::from_slice::<Report>(&line) {
+                Ok(report) => self.inbox.push(report),
+                Err(e) => return Err(Failure(format!("a garbled report from an actor ({e})"))),
+            }
+        }
+        Ok(())
+    }
+
+    fn take_report(&mut self, wanted: impl Fn(&Report) -> bool) -> Option<Report> {
+        let i = self.inbox.iter().position(wanted)?;
+        Some(self.inbox.remove(i))
+    }
+
+    fn await_report(
+        &mut self,
+        deadline: Instant,
+        wanted: impl Fn(&Report) -> bool,
+    ) -> Result<Option<Report>, Failure> {
+        loop {
+            if let Some(r) = self.take_report(&wanted) {
+                return Ok(Some(r));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(None);
+            }
+            self.pump(left)?;
+        }
+    }
+
+    fn await_hello(&mut self, child: RoleId, index: usize) -> Result<(), Failure> {
+        let deadline = Instant::now() + RESULT_DEADLINE;
+        loop {
+            let report = self.await_report(deadline, |r| {
+                matches!(r, Report::Hello { role, .. } if *role == child)
+                    || matches!(r, Report::Done { step, outcome: Outcome::Failed { .. }, .. } if *step == index)
+            })?;
+            match report {
+                Some(Report::Hello { pid, .. }) => {
+                    self.pids[child] = Some(pid);
+                    self.starts[child] = observe::sample(pid).ok().flatten().map(|s| s.starttime);
+                    return Ok(());
+                }
+                Some(Report::Done {
+                    role,
+                    outcome: Outcome::Failed { call, errno },
+                    ..
+                }) => {
+                    return Err(Failure(fork_failure(self.name(role), &call, errno)));
+                }
+                _ => {
+                    return Err(Failure(format!(
+                        "the new process `{}` did not report within {} s",
+                        self.name(child),
+                        RESULT_DEADLINE.as_secs()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn await_result(&mut self, role: RoleId, index: usize) -> Result<Outcome, Failure> {
+        let deadline = Instant::now() + RESULT_DEADLINE;
+        let report = self.await_report(
+            deadline,
+            |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index),
+        )?;
+        match report {
+            Some(Report::Done { outcome, .. }) => Ok(outcome),
+            _ => {
+                let seen = self.describe_now(role);
+                Err(Failure(format!(
+                    "`{}` did not finish `{}` within {} s; {seen}. If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
+                    self.name(role),
+                    self.script.steps[index].text,
+                    RESULT_DEADLINE.as_secs(),
+                    self.name(role)
+                )))
+            }
+        }
+    }
+
+    // ---- observing -----------------------------------------------------------------------
+
+    /// Read a role's /proc/PID/stat; None when it is gone (or its PID now names another process).
+    fn sample(&self, role: RoleId) -> Result<Option<Sample>, Failure> {
+        let Some(pid) = self.pids[role] else {
+            return Ok(None);
+        };
+        match observe::sample(pid) {
+            Ok(Some(s)) if self.starts[role].is_none_or(|t| t == s.starttime) => Ok(Some(s)),
+            Ok(_) => Ok(None),
+            Err(e) => Err(Failure(format!(
+                "cannot read /proc for `{}` (pid {pid}): {e}. Is /proc mounted with hidepid, or is the process another user's?",
+                self.name(role)
+            ))),
+        }
+    }
+
+    /// Who a PPID is: one of the demo's roles, else that process's command name.
+    fn parent_name(&self, ppid: i32) -> String {
+        if let Some(role) =
+            (0..self.pids.len()).find(|&r| self.pids[r] == Some(ppid) && !self.is_gone(r))
+        {
+            return self.name(role).to_string();
+        }
+        match observe::sample(ppid) {
+            Ok(Some(s)) => s.comm,
+            _ => "?".to_string(),
+        }
+    }
+
+    fn is_gone(&self, role: RoleId) -> bool {
+        matches!(&self.last[role], Some(o) if o.state == "gone")
+    }
+
+    /// Everything the observer shows for a role, from one stat read plus status and wchan.
+    fn observation(&mut self, role: RoleId, sample: Option<Sample>) -> Observation {
+        let pid = self.pid(role);
+        let obs = match sample {
+            None => Observation {
+                role: self.name(role).to_string(),
+                pid,
+                state: "gone".into(),
+                ppid: None,
+                parent: None,
+                stat: None,
+                comm: None,
+                pgrp: None,
+                session: None,
+                nice: None,
+                wchan: None,
+                exit_status: None,
+                sigchld_ignored: None,
+                sigchld_caught: None,
+            },
+            Some(s) => {
+                let extras = observe::status(pid).ok().flatten().unwrap_or_default();
+                let chld = 1u64 << (libc::SIGCHLD - 1);
+                Observation {
+                    role: self.name(role).to_string(),
+                    pid,
+                    state: s.state.to_string(),
+                    ppid: Some(s.ppid),
+                    parent: Some(self.parent_name(s.ppid)),
+                    stat: Some(observe::stat_flags(&s, extras.locked_kb)),
+                    comm: Some(s.comm.clone()),
+                    pgrp: Some(s.pgrp),
+                    session: Some(s.session),
+                    nice: Some(s.nice),
+                    wchan: if matches!(s.state, 'S' | 'D') {
+                        observe::wchan(pid)
+                    } else {
+                        None
+                    },
+                    exit_status: if s.state == 'Z' { s.exit_code } else { None },
+                    sigchld_ignored: Some(extras.sig_ignored & chld != 0),
+                    sigchld_caught: Some(extras.sig_caught & chld != 0),
+                }
+            }
+        };
+        self.last[role] = Some(obs.clone());
+        obs
+    }
+
+    /// Whether a role has reached the state it is headed for: an idle or blocked process is
+    /// asleep, a process told to exit is a zombie or gone. A spinning one is never waited for.
+    fn settled(&self, role: RoleId, s: &Option<Sample>) -> bool {
+        match s {
+            None => true,
+            Some(_) if self.spinning[role] || role == RUNNER => true,
+            Some(s) if self.ended[role] => matches!(s.state, 'Z' | 'X'),
+            Some(s) => s.state != 'R',
+        }
+    }
+
+    fn observe_settled(&mut self, roles: &[RoleId]) -> Result<Vec<Observation>, Failure> {
+        let deadline = Instant::now() + SETTLE_DEADLINE;
+        let mut out = Vec::with_capacity(roles.len());
+        for &role in roles {
+            let mut reads = 0;
+            let sample = loop {
+                let s = self.sample(role)?;
+                reads += 1;
+                if self.settled(role, &s) || Instant::now() >= deadline {
+                    break s;
+                }
+                self.pause(reads, role);
+            };
+            out.push(self.observation(role, sample));
+        }
+        Ok(out)
+    }
+
+    /// Between two /proc reads: spin (yielding the CPU) at first, then poll gently.
+    fn pause(&mut self, reads: u32, role: RoleId) {
+        if reads < SPIN_READS {
+            std::thread::yield_now();
+        } else {
+            let pidfd = self.pids[role].and_then(|p| sys::pidfd_open(p).ok());
+            match &pidfd {
+                Some(fd) => {
+                    let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+                    let _ = poll(&mut fds, PollTimeout::from(1u8));
+                }
+                None => std::thread::yield_now(),
+            }
+        }
+    }
+
+    fn describe_now(&mut self, role: RoleId) -> String {
+        match self.sample(role) {
+            Ok(s) => describe(&self.observation(role, s)),
+            Err(Failure(e)) => e,
+        }
+    }
+
+    fn holds(&self, role: RoleId, cond: &Cond, s: &Option<Sample>) -> bool {
+        match (cond, s) {
+            (Cond::Gone, s) => s.is_none(),
+            (Cond::State(c), Some(s)) => s.state == *c,
+            (Cond::Reparented, Some(s)) => s.ppid != self.pid(self.script.creator[role]),
+            (Cond::ParentIs(p), Some(s)) => s.ppid == self.pid(*p),
+            _ => false,
+        }
+    }
+
+    fn await_cond(
+        &mut self,
+        role: RoleId,
+        cond: &Cond,
+        within: Duration,
+        event: &mut Event,
+    ) -> Result<(), Failure> {
+        let start = Instant::now();
+        let deadline = (start + within).min(self.total_deadline);
+        if *cond == Cond::Done {
+            let Some(index) = self.pending[role].take() else {
+                return Err(Failure(format!(
+                    "`{}` has no action running",
+                    self.name(role)
+                )));
+            };
+            let report = self.await_report(deadline, |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index))?;
+            let Some(Report::Done { outcome, .. }) = report else {
+                let seen = self.describe_now(role);
+                return Err(Failure(format!(
+                    "awaited `{}` to finish `{}` within {}, but it did not; {seen}",
+                    self.name(role),
+                    self.script.steps[index].text,
+                    show_duration(within)
+                )));
+            };
+            event.waited_us = Some(start.elapsed().as_micros() as u64);
+            if let StepKind::Act { action, .. } = &self.script.steps[index].kind {
+                self.after(role, action, &outcome)?;
+            }
+            event.actor = Some(self.name(role).to_string());
+            event.result = Some(outcome);
+            return Ok(());
+        }
+        let mut reads = 0u32;
+        loop {
+            let s = self.sample(role)?;
+            reads += 1;
+            if self.holds(role, cond, &s) {
+                event.polls = Some(reads);
+                event.waited_us = Some(start.elapsed().as_micros() as u64);
+                let obs = self.observation(role, s);
+                event.observations.push(obs);
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                let obs = self.observation(role, s);
+                let seen = describe(&obs);
+                event.observations.push(obs);
+                return Err(Failure(format!(
+                    "awaited `{}` to be {} within {}, but after {reads} reads of /proc it was still not: {seen}",
+                    self.name(role),
+                    self.cond_text(cond),
+                    show_duration(within)
+                )));
+            }
+            self.pause(reads, role);
+        }
+    }
+
+    fn cond_text(&self, cond: &Cond) -> String {
+        match cond {
+            Cond::State(c) => format!("in state {c} ({})", observe::state_meaning(*c)),
+            Cond::Gone => "gone (reaped)".into(),
+            Cond::Reparented => "reparented".into(),
+            Cond::ParentIs(r) => format!("a child of `{}`", self.name(*r)),
+            Cond::Done => "done".into(),
+        }
+    }
+
+    fn measure(&mut self, roles: &[RoleId]) -> Result<Vec<MemoryReading>, Failure> {
+        let mut out = Vec::new();
+        for &role in roles {
+            let pid = self.pid(role);
+            let Some(sample) = self.sample(role)? else {
+                return Err(Failure(format!(
+                    "cannot measure `{}`: it is gone",
+                    self.name(role)
+                )));
+            };
+            let memory = observe::memory(pid)
+                .map_err(|e| Failure(e.to_string()))?
+                .ok_or_else(|| {
+                    Failure(format!(
+                        "cannot measure `{}`: no smaps_rollup (a zombie has no memory)",
+                        self.name(role)
+                    ))
+                })?;
+            out.push(MemoryReading {
+                role: self.name(role).to_string(),
+                pid,
+                memory,
+                minflt: sample.minflt,
+            });
+        }
+        Ok(out)
+    }
+
+    fn narrate(&self, pieces: &[Piece]) -> String {
+        let mut out = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Value(role, field) => out.push_str(&self.field(*role, *field)),
+            }
+        }
+        out
+    }
+
+    /// A narration value, from the last observation or result of that role. Placeholders
+    /// for PIDs are marked so the renderer can show roles instead in --stable output.
+    fn field(&self, role: RoleId, field: Field) -> String {
+        let obs = self.last[role].as_ref();
+        let unknown = || "(not observed)".to_string();
+        match field {
+            Field::Pid => self.pids[role].map_or_else(unknown, pid_mark),
+            Field::Ppid => obs.and_then(|o| o.ppid).map_or_else(unknown, pid_mark),
+            Field::Parent => obs.and_then(|o| o.parent.clone()).unwrap_or_else(unknown),
+            Field::State => obs.map_or_else(unknown, |o| o.state.clone()),
+            Field::Stat => obs.and_then(|o| o.stat.clone()).unwrap_or_else(unknown),
+            Field::Comm => obs.and_then(|o| o.comm.clone()).unwrap_or_else(unknown),
+            Field::ExitCode => obs
+                .and_then(|o| o.exit_status)
+                .map_or_else(unknown, |s| ((s >> 8) & 0xff).to_string()),
+            Field::Result => self.results[role]
+                .as_ref()
+                .map_or_else(unknown, |o| crate::render::outcome_plain(o)),
+        }
+    }
+
+    // ---- the end -------------------------------------------------------------------------
+
+    /// Kill and reap every process this run created; returns how many were still running.
+    fn clean_up(&mut self) -> usize {
+        // Closing the command pipes alone would let idle actors exit; SIGKILL also ends the
+        // busy, stopped and traced ones at once.
+        self.commands.clear();
+        let mut killed = 0;
+        for role in 1..self.pids.len() {
+            if let Ok(Some(s)) = self.sample(role) {
+                if s.state != 'Z' && kill(Pid::from_raw(s.pid), Signal::SIGKILL).is_ok() {
+                    killed += 1;
+                }
+            }
+        }
+        killed + kill_and_reap_children()
+    }
+}
+
+/// Kill and reap every child of this process, including the ones that become its children
+/// while it does so (orphans come to a subreaper), until waitpid says none are left.
+/// Returns how many it had to kill.
+pub fn kill_and_reap_children() -> usize {
+    let me = unistd::getpid().as_raw();
+    let mut killed = 0;
+    loop {
+        match sys::waitpid(-1, true) {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                for pid in observe::children_of(me) {
+                    if matches!(observe::sample(pid), Ok(Some(s)) if s.state != 'Z')
+                        && kill(Pid::from_raw(pid), Signal::SIGKILL).is_ok()
+                    {
+                        killed += 1;
+                    }
+                }
+                let _ = sys::waitpid(-1, false);
+            }
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+            Err(_) => return killed,
+        }
+    }
+}
+
+/// PIDs inside narration are marked so that --stable output can name the role instead.
+pub const PID_MARK: char = '\u{1}';
+
+fn pid_mark(pid: i32) -> String {
+    format!("{PID_MARK}{pid}{PID_MARK}")
+}
+
+fn timeout(d: Duration) -> PollTimeout {
+    PollTimeout::try_from(d.as_millis().clamp(1, 60_000) as i32).unwrap_or(PollTimeout::MAX)
+}
+
+fn show_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// One line on what an observation saw, for failure messages.
+fn describe(o: &Observation) -> String {
+    if o.state == "gone" {
+        return format!("`{}` (pid {}) was gone", o.role, o.pid);
+    }
+    let state = o.state.chars().next().unwrap_or('?');
+    let mut s = format!(
+        "`{}` (pid {}) was last seen in state {} ({})",
+        o.role,
+        o.pid,
+        o.state,
+        observe::state_meaning(state)
+    );
+    if let Some(w) = &o.wchan {
+        s.push_str(&format!(", waiting in {w}"));
+    }
+    if let (Some(ppid), Some(parent)) = (o.ppid, &o.parent) {
+        s.push_str(&format!(", PPID {ppid} ({parent})"));
+    }
+    s
+}
+
+/// The message for a fork the kernel refused, naming the limit when that is the cause.
+pub fn fork_failure(role: &str, call: &str, errno: i32) -> String {
+    let err = std::io::Error::from_raw_os_error(errno);
+    let mut msg = format!(
+        "`{role}` could not create a process: {call} failed with {} ({err})",
+        errno_name(errno)
+    );
+    if errno == libc::EAGAIN {
+        let limit = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NPROC)
+            .map(|(soft, _)| {
+                if soft == libc::RLIM_INFINITY {
+                    "unlimited".to_string()
+                } else {
+                    soft.to_string()
+                }
+            })
+            .unwrap_or_else(|_| "?".into());
+        msg.push_str(&format!(
+            ". The kernel refuses new processes past the per-user limit RLIMIT_NPROC (`ulimit -u`, here {limit}) or the system's pid limits; end some processes or raise the limit"
+        ));
+    }
+    msg
+}
+
+/// The symbolic name of an errno, e.g. ECHILD.
+pub fn errno_name(errno: i32) -> String {
+    format!("{:?}", nix::Error::from_raw(errno))
+}

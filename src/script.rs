@@ -1,0 +1,909 @@
+//! The `.demo` scenario language: parsing and checking, with no I/O.
+//!
+//! A script is one step per line. A step is either an action performed by a role
+//! (`parent fork child`, `child exit 7`, `parent waitpid child &`) or a director step
+//! (`observe`, `await child Z`, `say ...`). Everything that can be checked before a single
+//! process exists is checked here, so a malformed script is rejected with `FILE:LINE: what was
+//! expected` and nothing is run. The language is documented in demos/README.md; keep the two
+//! in step.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Limits that keep a typo in a user's script from hurting a classroom machine.
+pub mod limits {
+    use std::time::Duration;
+    /// Processes a script may create (the runner itself not counted).
+    pub const MAX_PROCESSES: usize = 16;
+    /// Lines that are steps (comments, blank lines and `title` not counted).
+    pub const MAX_STEPS: usize = 200;
+    /// Longest deadline one `await` (or one action) may ask for.
+    pub const MAX_WITHIN: Duration = Duration::from_secs(10);
+    /// Wall time a whole script may take before the runner gives up.
+    pub const TOTAL_DEADLINE: Duration = Duration::from_secs(20);
+    /// Largest memory region `alloc` may map.
+    pub const MAX_ALLOC_MIB: u64 = 1024;
+}
+
+/// How long an `await` (or an action's result) is waited for when the script does not say.
+pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
+
+/// Index of a role in [`Script::roles`]. Role 0 is always the runner.
+pub type RoleId = usize;
+pub const RUNNER: RoleId = 0;
+
+/// Signals a script may name, by their usual short names.
+pub const SIGNALS: &[(&str, i32)] = &[
+    ("HUP", libc::SIGHUP),
+    ("INT", libc::SIGINT),
+    ("QUIT", libc::SIGQUIT),
+    ("KILL", libc::SIGKILL),
+    ("USR1", libc::SIGUSR1),
+    ("USR2", libc::SIGUSR2),
+    ("TERM", libc::SIGTERM),
+    ("CHLD", libc::SIGCHLD),
+    ("CONT", libc::SIGCONT),
+    ("STOP", libc::SIGSTOP),
+];
+
+/// The name of a signal number, e.g. `SIGTERM`.
+pub fn signal_name(sig: i32) -> String {
+    SIGNALS
+        .iter()
+        .find(|(_, n)| *n == sig)
+        .map(|(name, _)| format!("SIG{name}"))
+        .unwrap_or_else(|| format!("signal {sig}"))
+}
+
+/// Who a wait is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitTarget {
+    Role(RoleId),
+    /// Any child, like `wait()` / `waitpid(-1, ...)`.
+    Any,
+}
+
+/// What SIGCHLD should do, for the `sigchld` action.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SigchldMode {
+    /// SIG_DFL: exited children stay zombies until waited for.
+    Default,
+    /// SIG_IGN: the kernel reaps exited children at once.
+    Ignore,
+    /// A handler installed with SA_NOCLDWAIT: reaped at once, and the handler still runs.
+    NoCldWait,
+}
+
+/// Something a role does. The runner may only `fork`, `waitpid ROLE` and `kill`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// fork(); the new process takes the named role.
+    Fork { child: RoleId },
+    /// _exit(code).
+    Exit { code: i32 },
+    /// waitpid(pid of target or -1, WNOHANG if nohang).
+    Wait { target: WaitTarget, nohang: bool },
+    /// waitid(P_PID, WEXITED|WNOWAIT): read the status without reaping.
+    Peek { target: RoleId },
+    /// Sleep in read() until the next command.
+    Block,
+    /// kill(pid of target, signal).
+    Kill { target: RoleId, signal: i32 },
+    /// Set SIGCHLD's disposition.
+    Sigchld(SigchldMode),
+    /// setsid(): a new session and process group led by this process.
+    Setsid,
+    /// nice(n): change this process's nice value by n.
+    Nice { delta: i32 },
+    /// Run a busy loop (state R) until the next command.
+    Spin,
+    /// Start a second thread that sleeps until the process ends.
+    Thread,
+    /// mlock() one page.
+    Lock,
+    /// Open a pseudo-terminal, become its session leader and foreground process group.
+    Pty,
+    /// ptrace(PTRACE_SEIZE) then PTRACE_INTERRUPT: the target stops in state t.
+    Trace { target: RoleId },
+    /// PTRACE_DETACH: the target runs again.
+    Untrace { target: RoleId },
+    /// clone(CLONE_VFORK): this process waits (state D) until the new child exits.
+    Vfork { child: RoleId },
+    /// Map and write a private anonymous region of `mib` MiB.
+    Alloc { mib: u64 },
+    /// Write one byte in every page of the region (copy-on-write faults, if shared).
+    TouchAll,
+    /// Append a number to this process's list (the course notes' `L.append(...)`).
+    Append { value: i64 },
+    /// Report this process's list, read from its own memory.
+    Show,
+}
+
+impl Action {
+    /// The role a new process created by this action will take.
+    pub fn creates(&self) -> Option<RoleId> {
+        match self {
+            Action::Fork { child } | Action::Vfork { child } => Some(*child),
+            _ => None,
+        }
+    }
+}
+
+/// A condition on a role that `await` polls /proc for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// The state letter in /proc/PID/stat.
+    State(char),
+    /// No longer in /proc: reaped.
+    Gone,
+    /// Its PPID is no longer the process that forked it.
+    Reparented,
+    /// Its PPID is the PID of the given role.
+    ParentIs(RoleId),
+    /// Its background action (`... &`) has reported its result.
+    Done,
+}
+
+/// A field of a role that narration may interpolate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field {
+    Pid,
+    Ppid,
+    Parent,
+    State,
+    Stat,
+    Comm,
+    Result,
+    ExitCode,
+}
+
+const FIELDS: &[(&str, Field)] = &[
+    ("pid", Field::Pid),
+    ("ppid", Field::Ppid),
+    ("parent", Field::Parent),
+    ("state", Field::State),
+    ("stat", Field::Stat),
+    ("comm", Field::Comm),
+    ("result", Field::Result),
+    ("exit_code", Field::ExitCode),
+];
+
+/// A piece of narration: literal text or a value read during the run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Text(String),
+    Value(RoleId, Field),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepKind {
+    Act {
+        role: RoleId,
+        action: Action,
+        /// Ends with `&`: the runner does not wait for the result (see `await ROLE done`).
+        background: bool,
+    },
+    /// Observe these roles (empty: every role created so far, the runner excepted).
+    Observe {
+        roles: Vec<RoleId>,
+    },
+    /// Measure memory (RSS, shared/private dirty, minor faults) of these roles.
+    Measure {
+        roles: Vec<RoleId>,
+    },
+    Await {
+        role: RoleId,
+        cond: Cond,
+        within: Duration,
+    },
+    Say {
+        pieces: Vec<Piece>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// 1-based line number in the script.
+    pub line: usize,
+    /// The line as written, trimmed.
+    pub text: String,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub name: String,
+    pub title: String,
+    /// Role names; index 0 is "runner".
+    pub roles: Vec<String>,
+    /// For each role, the role that created it (the runner for itself).
+    pub creator: Vec<RoleId>,
+    pub steps: Vec<Step>,
+}
+
+impl Script {
+    pub fn role_name(&self, id: RoleId) -> &str {
+        &self.roles[id]
+    }
+}
+
+/// A script rejected before anything ran: where, and what was expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+const KEYWORDS: &[&str] = &["title", "say", "observe", "measure", "await", "any", "all"];
+
+/// What the parser knows about a role at a given line.
+#[derive(Debug, Clone, PartialEq)]
+enum Life {
+    Alive,
+    /// Running an action started with `&`, since the given line.
+    Busy(usize),
+    /// Will exit or has exited (line): it can no longer act.
+    Ended(usize),
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    line: usize,
+    roles: Vec<String>,
+    creator: Vec<RoleId>,
+    life: Vec<Life>,
+    /// Roles with a second thread: they may not fork any more.
+    threaded: Vec<bool>,
+    /// Roles that have mapped a region with `alloc`.
+    allocated: Vec<bool>,
+}
+
+/// Parse and check a script. `file` is the name used in error messages, `name` the demo's name.
+pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
+    let mut p = Parser {
+        file,
+        line: 0,
+        roles: vec!["runner".to_string()],
+        creator: vec![RUNNER],
+        life: vec![Life::Alive],
+        threaded: vec![false],
+        allocated: vec![false],
+    };
+    let mut title = None;
+    let mut steps = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        p.line = i + 1;
+        let text = raw.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let (word, rest) = split_word(text);
+        if word == "title" {
+            if title.is_some() {
+                return Err(p.err("a second `title` line: a script has one title"));
+            }
+            if rest.is_empty() {
+                return Err(p.err("`title` needs the demo's one-line description after it"));
+            }
+            title = Some(rest.to_string());
+            continue;
+        }
+        if steps.len() == limits::MAX_STEPS {
+            return Err(p.err(&format!(
+                "more than {} steps: a script may have at most {} (procdemo's limit)",
+                limits::MAX_STEPS,
+                limits::MAX_STEPS
+            )));
+        }
+        let kind = p.step(word, rest)?;
+        steps.push(Step {
+            line: p.line,
+            text: text.to_string(),
+            kind,
+        });
+    }
+    if steps.is_empty() {
+        p.line = p.line.max(1);
+        return Err(p.err("the script has no steps: expected at least `runner fork ROLE`"));
+    }
+    Ok(Script {
+        name: name.to_string(),
+        title: title.unwrap_or_else(|| name.to_string()),
+        roles: p.roles,
+        creator: p.creator,
+        steps,
+    })
+}
+
+fn split_word(s: &str) -> (&str, &str) {
+    match s.find(char::is_whitespace) {
+        Some(i) => (&s[..i], s[i..].trim_start()),
+        None => (s, ""),
+    }
+}
+
+fn valid_role_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        && s.len() <= 16
+}
+
+impl Parser<'_> {
+    fn err(&self, message: &str) -> ParseError {
+        ParseError {
+            file: self.file.to_string(),
+            line: self.line,
+            message: message.to_string(),
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<RoleId> {
+        self.roles.iter().position(|r| r == name)
+    }
+
+    /// A role that exists by now (it may have ended).
+    fn existing(&self, name: &str) -> Result<RoleId, ParseError> {
+        if let Some(id) = self.lookup(name) {
+            return Ok(id);
+        }
+        if KEYWORDS.contains(&name) {
+            return Err(self.err(&format!("expected a role name, found the keyword `{name}`")));
+        }
+        if !valid_role_name(name) {
+            return Err(self.err(&format!(
+                "expected a role name (lower-case letters, digits, '-' or '_'), found `{name}`"
+            )));
+        }
+        Err(self.err(&format!(
+            "role `{name}` does not exist yet: create it first, e.g. `runner fork {name}`{}",
+            self.known_roles_hint()
+        )))
+    }
+
+    fn known_roles_hint(&self) -> String {
+        format!(" (roles so far: {})", self.roles.join(", "))
+    }
+
+    /// A role that exists and can act now.
+    fn actor(&self, name: &str) -> Result<RoleId, ParseError> {
+        let id = self.existing(name)?;
+        match self.life[id] {
+            Life::Alive => Ok(id),
+            Life::Busy(line) => Err(self.err(&format!(
+                "`{name}` is still busy with the action it started with `&` at line {line}: \
+                 add `await {name} done` before giving it another action"
+            ))),
+            Life::Ended(line) => Err(self.err(&format!(
+                "`{name}` has ended (line {line}): a process that has exited or been killed cannot act"
+            ))),
+        }
+    }
+
+    /// A new role, for fork/vfork.
+    fn new_role(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseError> {
+        if let Some(id) = self.lookup(name) {
+            let what = if id == RUNNER {
+                "is the runner's own role".to_string()
+            } else {
+                "already exists: every process needs a role of its own".to_string()
+            };
+            return Err(self.err(&format!("role `{name}` {what}")));
+        }
+        if KEYWORDS.contains(&name) || !valid_role_name(name) {
+            return Err(self.err(&format!(
+                "expected a new role name (lower-case letter first, then letters, digits, '-' or '_', at most 16), found `{name}`"
+            )));
+        }
+        if self.roles.len() > limits::MAX_PROCESSES {
+            return Err(self.err(&format!(
+                "a script may create at most {} processes (procdemo's limit, so a typo cannot fork-bomb a classroom machine)",
+                limits::MAX_PROCESSES
+            )));
+        }
+        self.roles.push(name.to_string());
+        self.creator.push(creator);
+        self.life.push(Life::Alive);
+        self.threaded.push(false);
+        self.allocated.push(false);
+        Ok(self.roles.len() - 1)
+    }
+
+    fn step(&mut self, word: &str, rest: &str) -> Result<StepKind, ParseError> {
+        match word {
+            "say" => Ok(StepKind::Say {
+                pieces: self.narration(rest)?,
+            }),
+            "observe" => Ok(StepKind::Observe {
+                roles: self.role_list(rest)?,
+            }),
+            "measure" => {
+                let roles = self.role_list(rest)?;
+                if roles.is_empty() {
+                    return Err(self
+                        .err("`measure` needs the roles to measure, e.g. `measure parent child`"));
+                }
+                Ok(StepKind::Measure { roles })
+            }
+            "await" => self.await_step(rest),
+            _ => self.act(word, rest),
+        }
+    }
+
+    fn role_list(&self, rest: &str) -> Result<Vec<RoleId>, ParseError> {
+        rest.split_whitespace().map(|r| self.existing(r)).collect()
+    }
+
+    fn await_step(&mut self, rest: &str) -> Result<StepKind, ParseError> {
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        const EXPECTED: &str = "expected `await ROLE CONDITION [within DURATION]` where CONDITION is a state letter (R S D T t Z), `gone`, `reparented`, `parent ROLE` or `done`";
+        if words.len() < 2 {
+            return Err(self.err(EXPECTED));
+        }
+        let role = self.existing(words[0])?;
+        let (cond, used) = match words[1] {
+            "gone" => (Cond::Gone, 2),
+            "reparented" => (Cond::Reparented, 2),
+            "done" => (Cond::Done, 2),
+            "parent" => {
+                let Some(other) = words.get(2) else {
+                    return Err(self
+                        .err("expected a role after `parent`, e.g. `await child parent runner`"));
+                };
+                (Cond::ParentIs(self.existing(other)?), 3)
+            }
+            s if s.len() == 1 && "RSDTtZ".contains(s) => {
+                (Cond::State(s.chars().next().unwrap_or('?')), 2)
+            }
+            other => return Err(self.err(&format!("{EXPECTED}; found `{other}`"))),
+        };
+        let within = match &words[used..] {
+            [] => DEFAULT_WITHIN,
+            ["within", d] => self.duration(d)?,
+            _ => return Err(self.err(&format!("{EXPECTED}; found `{}`", words[used..].join(" ")))),
+        };
+        if role == RUNNER && cond != Cond::State('R') {
+            return Err(self.err("the runner is the director: it cannot be awaited"));
+        }
+        if cond == Cond::Done {
+            match self.life[role] {
+                Life::Busy(_) => self.life[role] = Life::Alive,
+                _ => {
+                    return Err(self.err(&format!(
+                        "`await {} done` waits for an action started with `&`, but `{}` has none running",
+                        words[0], words[0]
+                    )));
+                }
+            }
+        }
+        Ok(StepKind::Await { role, cond, within })
+    }
+
+    fn duration(&self, s: &str) -> Result<Duration, ParseError> {
+        let parsed = if let Some(ms) = s.strip_suffix("ms") {
+            ms.parse::<u64>().ok().map(Duration::from_millis)
+        } else if let Some(secs) = s.strip_suffix('s') {
+            secs.parse::<u64>().ok().map(Duration::from_secs)
+        } else {
+            None
+        };
+        match parsed {
+            Some(d) if d > Duration::ZERO && d <= limits::MAX_WITHIN => Ok(d),
+            Some(_) => Err(self.err(&format!(
+                "a deadline must be more than 0 and at most {} s, found `{s}`",
+                limits::MAX_WITHIN.as_secs()
+            ))),
+            None => Err(self.err(&format!(
+                "expected a duration such as `500ms` or `2s`, found `{s}`"
+            ))),
+        }
+    }
+
+    fn narration(&self, rest: &str) -> Result<Vec<Piece>, ParseError> {
+        let mut pieces = Vec::new();
+        let mut text = rest;
+        while let Some(open) = text.find('{') {
+            if open > 0 {
+                pieces.push(Piece::Text(text[..open].to_string()));
+            }
+            let Some(close) = text[open..].find('}') else {
+                return Err(self.err("a `{` in narration is not closed: expected `{ROLE.FIELD}`"));
+            };
+            let inner = &text[open + 1..open + close];
+            let Some((role, field)) = inner.split_once('.') else {
+                return Err(self.err(&format!(
+                    "expected `{{ROLE.FIELD}}` in narration, found `{{{inner}}}`"
+                )));
+            };
+            let role = self.existing(role)?;
+            let Some((_, field)) = FIELDS.iter().find(|(n, _)| *n == field) else {
+                let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+                return Err(self.err(&format!(
+                    "unknown field `{field}` in narration: expected one of {}",
+                    names.join(", ")
+                )));
+            };
+            pieces.push(Piece::Value(role, *field));
+            text = &text[open + close + 1..];
+        }
+        if !text.is_empty() {
+            pieces.push(Piece::Text(text.to_string()));
+        }
+        if pieces.is_empty() {
+            return Err(self.err("`say` needs the narration text after it"));
+        }
+        Ok(pieces)
+    }
+
+    fn act(&mut self, role_word: &str, rest: &str) -> Result<StepKind, ParseError> {
+        let role = self.actor(role_word)?;
+        let (rest, background) = match rest.strip_suffix('&') {
+            Some(r) => (r.trim_end(), true),
+            None => (rest, false),
+        };
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let Some((&verb, args)) = words.split_first() else {
+            return Err(self.err(&format!(
+                "expected an action after `{role_word}`, e.g. `{role_word} fork child` (or a director step: observe, await, say, measure)"
+            )));
+        };
+        if role == RUNNER && !matches!(verb, "fork" | "waitpid" | "kill") {
+            return Err(self.err(&format!(
+                "the runner can only `fork`, `waitpid ROLE` and `kill`; `{verb}` is for the processes it creates"
+            )));
+        }
+        if role == RUNNER && verb == "waitpid" && args.first() == Some(&"any") {
+            return Err(self.err("the runner waits for one role at a time: `runner waitpid ROLE`"));
+        }
+        let action = self.action(role, verb, args)?;
+        if background && role == RUNNER {
+            return Err(self.err("the runner cannot run an action in the background (`&`)"));
+        }
+        if self.threaded[role] && matches!(action, Action::Fork { .. } | Action::Vfork { .. }) {
+            return Err(self.err(&format!(
+                "`{role_word}` started a second thread: a multi-threaded process may not fork here (only async-signal-safe code is allowed after such a fork)"
+            )));
+        }
+        match &action {
+            Action::Exit { .. } => self.life[role] = Life::Ended(self.line),
+            Action::Kill { target, signal } if ends(*signal) && *target != RUNNER => {
+                self.life[*target] = Life::Ended(self.line)
+            }
+            Action::Thread => self.threaded[role] = true,
+            Action::Alloc { .. } => self.allocated[role] = true,
+            _ => {}
+        }
+        if background {
+            self.life[role] = Life::Busy(self.line);
+        }
+        Ok(StepKind::Act {
+            role,
+            action,
+            background,
+        })
+    }
+
+    fn action(&mut self, role: RoleId, verb: &str, args: &[&str]) -> Result<Action, ParseError> {
+        let usage = |u: &str| self.err(&format!("expected `{} {u}`", self.roles[role]));
+        let none = |a: Action| {
+            if args.is_empty() {
+                Ok(a)
+            } else {
+                Err(usage(verb))
+            }
+        };
+        match verb {
+            "fork" | "vfork" => {
+                let [child] = args else {
+                    return Err(usage(&format!("{verb} NEW-ROLE`, naming the new process, e.g. `{verb} child")));
+                };
+                let child = self.new_role(child, role)?;
+                Ok(if verb == "fork" {
+                    Action::Fork { child }
+                } else {
+                    Action::Vfork { child }
+                })
+            }
+            "exit" => {
+                let code = match args {
+                    [] => 0,
+                    [c] => match c.parse::<i32>() {
+                        Ok(c) if (0..=255).contains(&c) => c,
+                        _ => return Err(self.err(&format!("an exit code is a number from 0 to 255, found `{c}`"))),
+                    },
+                    _ => return Err(usage("exit [CODE]")),
+                };
+                Ok(Action::Exit { code })
+            }
+            "wait" => none(Action::Wait {
+                target: WaitTarget::Any,
+                nohang: false,
+            }),
+            "waitpid" => {
+                let (target, nohang) = match args {
+                    [t] => (*t, false),
+                    [t, "nohang"] => (*t, true),
+                    _ => return Err(usage("waitpid ROLE|any [nohang]")),
+                };
+                let target = if target == "any" {
+                    WaitTarget::Any
+                } else {
+                    WaitTarget::Role(self.existing(target)?)
+                };
+                Ok(Action::Wait { target, nohang })
+            }
+            "peek" => match args {
+                [t] => Ok(Action::Peek {
+                    target: self.existing(t)?,
+                }),
+                _ => Err(usage("peek ROLE")),
+            },
+            "block" => none(Action::Block),
+            "kill" => {
+                let [target, sig] = args else {
+                    return Err(usage("kill ROLE SIGNAL` (SIGNAL one of HUP INT QUIT KILL USR1 USR2 TERM CHLD CONT STOP)"));
+                };
+                let target = self.existing(target)?;
+                let name = sig.strip_prefix("SIG").unwrap_or(sig);
+                let Some((_, signal)) = SIGNALS.iter().find(|(n, _)| *n == name) else {
+                    let names: Vec<&str> = SIGNALS.iter().map(|(n, _)| *n).collect();
+                    return Err(self.err(&format!("expected a signal name ({}), found `{sig}`", names.join(" "))));
+                };
+                if target == RUNNER {
+                    return Err(self.err("a script may not signal the runner"));
+                }
+                Ok(Action::Kill {
+                    target,
+                    signal: *signal,
+                })
+            }
+            "sigchld" => match args {
+                ["default"] => Ok(Action::Sigchld(SigchldMode::Default)),
+                ["ignore"] => Ok(Action::Sigchld(SigchldMode::Ignore)),
+                ["nocldwait"] => Ok(Action::Sigchld(SigchldMode::NoCldWait)),
+                _ => Err(usage("sigchld default|ignore|nocldwait")),
+            },
+            "setsid" => none(Action::Setsid),
+            "nice" => match args {
+                [n] => match n.parse::<i32>() {
+                    Ok(delta) if (-20..=19).contains(&delta) => Ok(Action::Nice { delta }),
+                    _ => Err(self.err(&format!("a nice change is a number from -20 to 19, found `{n}`"))),
+                },
+                _ => Err(usage("nice N")),
+            },
+            "spin" => none(Action::Spin),
+            "thread" => none(Action::Thread),
+            "lock" => none(Action::Lock),
+            "pty" => none(Action::Pty),
+            "trace" | "untrace" => {
+                let [target] = args else {
+                    return Err(usage(&format!("{verb} ROLE")));
+                };
+                let target = self.existing(target)?;
+                Ok(if verb == "trace" {
+                    Action::Trace { target }
+                } else {
+                    Action::Untrace { target }
+                })
+            }
+            "alloc" => {
+                let [size] = args else {
+                    return Err(usage("alloc SIZE` with SIZE in MiB, e.g. `alloc 16MiB"));
+                };
+                match size.strip_suffix("MiB").and_then(|n| n.parse::<u64>().ok()) {
+                    Some(mib) if (1..=limits::MAX_ALLOC_MIB).contains(&mib) => Ok(Action::Alloc { mib }),
+                    _ => Err(self.err(&format!(
+                        "expected a size from 1MiB to {}MiB, found `{size}`",
+                        limits::MAX_ALLOC_MIB
+                    ))),
+                }
+            }
+            "touch" => {
+                if !self.allocated[role] && !self.inherits_alloc(role) {
+                    return Err(self.err(&format!(
+                        "`{}` has no region to touch: `alloc SIZE` first (in it or in a process it was forked from)",
+                        self.roles[role]
+                    )));
+                }
+                none(Action::TouchAll)
+            }
+            "append" => match args {
+                [v] => match v.parse::<i64>() {
+                    Ok(value) => Ok(Action::Append { value }),
+                    Err(_) => Err(self.err(&format!("expected a whole number to append, found `{v}`"))),
+                },
+                _ => Err(usage("append NUMBER")),
+            },
+            "show" => none(Action::Show),
+            _ => Err(self.err(&format!(
+                "unknown action `{verb}`: expected one of fork, exit, wait, waitpid, peek, block, kill, sigchld, setsid, nice, spin, thread, lock, pty, trace, untrace, vfork, alloc, touch, append, show"
+            ))),
+        }
+    }
+
+    /// A forked child inherits its creator's mapped region.
+    fn inherits_alloc(&self, role: RoleId) -> bool {
+        let mut r = role;
+        while r != RUNNER {
+            r = self.creator[r];
+            if self.allocated[r] {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Signals whose default action ends the process (the ones a script can name).
+fn ends(signal: i32) -> bool {
+    !matches!(signal, libc::SIGCHLD | libc::SIGCONT | libc::SIGSTOP)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Script {
+        parse("t.demo", "t", text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn bad(text: &str) -> ParseError {
+        parse("t.demo", "t", text).expect_err("the script should be rejected")
+    }
+
+    #[test]
+    fn a_zombie_script_parses_into_roles_and_steps() {
+        let s = ok(
+            "title Z\nrunner fork parent\nparent fork child\nchild exit 7\nawait child Z\nparent waitpid child\nawait child gone within 500ms\nobserve\n",
+        );
+        assert_eq!(s.roles, ["runner", "parent", "child"]);
+        assert_eq!(s.creator, [RUNNER, RUNNER, 1]);
+        assert_eq!(s.title, "Z");
+        assert_eq!(s.steps.len(), 7);
+        assert_eq!(s.steps[0].line, 2);
+        assert_eq!(
+            s.steps[2].kind,
+            StepKind::Act {
+                role: 2,
+                action: Action::Exit { code: 7 },
+                background: false
+            }
+        );
+        assert_eq!(
+            s.steps[5].kind,
+            StepKind::Await {
+                role: 2,
+                cond: Cond::Gone,
+                within: Duration::from_millis(500)
+            }
+        );
+        assert_eq!(s.steps[6].kind, StepKind::Observe { roles: vec![] });
+    }
+
+    #[test]
+    fn comments_blank_lines_and_narration_placeholders_are_understood() {
+        let s = ok("# a comment\n\nrunner fork p\nsay p is {p.pid}, in state {p.state}.\n");
+        assert_eq!(
+            s.steps[1].kind,
+            StepKind::Say {
+                pieces: vec![
+                    Piece::Text("p is ".into()),
+                    Piece::Value(1, Field::Pid),
+                    Piece::Text(", in state ".into()),
+                    Piece::Value(1, Field::State),
+                    Piece::Text(".".into()),
+                ]
+            }
+        );
+        assert_eq!(s.title, "t", "the title defaults to the demo's name");
+    }
+
+    #[test]
+    fn a_background_action_must_be_awaited_before_the_role_acts_again() {
+        ok("runner fork p\np fork c\np waitpid c &\nawait p S\nc exit 1\nawait p done\np exit\n");
+        let e = bad("runner fork p\np fork c\np waitpid c &\np exit\n");
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("await p done"), "{}", e.message);
+        let e = bad("runner fork p\nawait p done\n");
+        assert!(e.message.contains("has none running"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_role_used_before_it_exists_names_file_line_and_the_fix() {
+        let e = bad("runner fork parent\nchild exit 1\n");
+        assert_eq!(
+            e.to_string(),
+            "t.demo:2: role `child` does not exist yet: create it first, e.g. `runner fork child` (roles so far: runner, parent)"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_role_is_rejected() {
+        let e = bad("runner fork p\np fork p\n");
+        assert!(e.message.contains("already exists"), "{}", e.message);
+        let e = bad("runner fork runner\n");
+        assert!(e.message.contains("runner's own role"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_ended_process_cannot_act() {
+        let e = bad("runner fork p\np exit 0\np fork c\n");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("has ended (line 2)"), "{}", e.message);
+        let e = bad("runner fork p\nrunner kill p KILL\np block\n");
+        assert!(e.message.contains("has ended"), "{}", e.message);
+        ok("runner fork p\nrunner kill p STOP\nrunner kill p CONT\np block\n");
+    }
+
+    #[test]
+    fn malformed_lines_say_what_was_expected() {
+        let cases: &[(&str, &str)] = &[
+            ("runner fork p\np exit 300\n", "from 0 to 255"),
+            ("runner fork p\np jump\n", "unknown action `jump`"),
+            ("runner fork p\np\n", "expected an action after `p`"),
+            ("runner fork p\nawait p\n", "expected `await ROLE CONDITION"),
+            ("runner fork p\nawait p Q\n", "found `Q`"),
+            (
+                "runner fork p\nawait p Z within soon\n",
+                "expected a duration",
+            ),
+            ("runner fork p\nawait p Z within 60s\n", "at most 10 s"),
+            ("runner fork p\nsay {p.colour}\n", "unknown field `colour`"),
+            ("runner fork p\nsay {p.pid\n", "not closed"),
+            ("runner fork P\n", "expected a new role name"),
+            ("runner block\n", "the runner can only"),
+            ("runner fork p\np kill p BOOM\n", "expected a signal name"),
+            ("runner fork p\np touch\n", "no region to touch"),
+            ("title a\ntitle b\n", "a second `title`"),
+            ("# nothing\n", "no steps"),
+            (
+                "runner fork p\np waitpid\n",
+                "expected `p waitpid ROLE|any [nohang]`",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = bad(text);
+            assert!(
+                e.message.contains(want),
+                "{text:?}: got {:?}, wanted {want:?}",
+                e.message
+            );
+            assert!(e.line >= 1);
+        }
+    }
+
+    #[test]
+    fn the_process_and_step_limits_are_enforced() {
+        let mut text = String::from("runner fork p0\n");
+        for i in 1..limits::MAX_PROCESSES {
+            text.push_str(&format!("p{} fork p{}\n", i - 1, i));
+        }
+        ok(&text);
+        text.push_str(&format!("p{} fork extra\n", limits::MAX_PROCESSES - 1));
+        let e = bad(&text);
+        assert!(e.message.contains("at most 16 processes"), "{}", e.message);
+
+        let steps = "runner fork p\n".to_string() + &"observe\n".repeat(limits::MAX_STEPS - 1);
+        ok(&steps);
+        let e = bad(&(steps + "observe\n"));
+        assert!(e.message.contains("at most 200"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_threaded_role_may_not_fork() {
+        let e = bad("runner fork p\np thread\np fork c\n");
+        assert!(e.message.contains("second thread"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_forked_child_may_touch_the_region_it_inherited() {
+        ok("runner fork p\np alloc 16MiB\np fork c\nc touch\n");
+    }
+}
