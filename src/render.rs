@@ -81,7 +81,7 @@ fn failure_text(call: &str, errno: i32) -> String {
 
 fn outcome_text(o: &Outcome, pid: &dyn Fn(i32) -> String) -> String {
     match o {
-        Outcome::Forked { pid: p } => format!("fork() returned {} to the parent", pid(*p)),
+        Outcome::Forked { pid: p } => format!("fork() returned {}, the new process's PID", pid(*p)),
         Outcome::Exiting { code } => format!("_exit({code})"),
         Outcome::Reaped { pid: p, status } => {
             format!(
@@ -167,13 +167,15 @@ fn color_state(state: &str, padded: String) -> ColoredString {
     }
 }
 
-fn meaning(o: &Observation) -> String {
+fn meaning(o: &Observation, stable: bool) -> String {
     if o.state == "gone" {
         return "gone: reaped, no longer in /proc".into();
     }
     let letter = o.state.chars().next().unwrap_or('?');
     let mut s = state_meaning(letter).to_string();
-    if let Some(w) = &o.wchan {
+    // wchan is read a moment after the state and may already have changed: a live detail
+    // for people, left out of stable output.
+    if let (Some(w), false) = (&o.wchan, stable) {
         write!(s, ", in {w}").ok();
     }
     if let Some(status) = o.exit_status {
@@ -234,7 +236,7 @@ fn observation_table(out: &mut String, obs: &[Observation], pids: &Pids) {
             pad(&row[1], widths[1]),
             pad(&row[2], widths[2]),
             color_state(&o.state, pad(&row[3], widths[3])),
-            meaning(o)
+            meaning(o, pids.stable)
         )
         .ok();
     }
