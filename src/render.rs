@@ -302,10 +302,11 @@ fn event_text(out: &mut String, n: usize, e: &Event, pids: &Pids, style: Style) 
         let width = 30usize.max(head.chars().count() + 1);
         head = format!("{head:<width$} → {text}");
     } else if let (Some(us), false) = (e.waited_us, style.stable) {
-        let polls = e
-            .polls
-            .map(|p| format!(", {p} reads of /proc"))
-            .unwrap_or_default();
+        let polls = match e.polls {
+            Some(1) => ", 1 read of /proc".to_string(),
+            Some(p) => format!(", {p} reads of /proc"),
+            None => String::new(),
+        };
         head = format!("{head:<30} → seen after {}{polls}", show_us(us));
     }
     writeln!(out, "{head}").ok();
