@@ -890,9 +890,9 @@ impl<'a> Director<'a> {
 
     /// Kill and reap every process this run created; returns how many were still running.
     fn clean_up(&mut self) -> usize {
-        // Closing the command pipes alone would let idle actors exit; SIGKILL also ends the
-        // busy, stopped and traced ones at once.
-        self.commands.clear();
+        // SIGKILL ends idle, busy, stopped and traced actors alike. It comes before the
+        // command pipes close, or idle actors would race to exit on their own and the count
+        // of processes the script left running would vary from run to run.
         let mut killed = 0;
         for role in 1..self.pids.len() {
             if let Ok(Some(s)) = self.sample(role) {
@@ -901,6 +901,7 @@ impl<'a> Director<'a> {
                 }
             }
         }
+        self.commands.clear();
         killed + kill_and_reap_children()
     }
 }

@@ -1,0 +1,211 @@
+//! The command line: listing, errors and exit codes, colour, and user scripts.
+
+use crate::util::{TempScript, demo_names, procdemo, procdemo_with};
+
+#[test]
+fn list_names_every_demo_with_its_title() {
+    let run = procdemo(&["list"]);
+    assert_eq!(run.code, 0);
+    for name in demo_names() {
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name.as_str()));
+        let line = line.unwrap_or_else(|| panic!("`{name}` missing from:\n{}", run.stdout));
+        assert!(
+            line.len() > name.len() + 10,
+            "no title for {name}: {line:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_demo_is_a_usage_error_with_a_suggestion_and_the_list() {
+    let run = procdemo(&["zombi"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "nothing may run: {}", run.stdout);
+    assert!(
+        run.stderr.contains("unknown demo `zombi`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Did you mean `zombie`?"),
+        "{}",
+        run.stderr
+    );
+    for name in demo_names() {
+        assert!(
+            run.stderr.contains(&name),
+            "{name} not listed: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn an_unknown_flag_is_a_usage_error() {
+    let run = procdemo(&["zombie", "--frobnicate"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--frobnicate"), "{}", run.stderr);
+}
+
+#[test]
+fn help_explains_the_demos_and_the_exit_codes() {
+    let run = procdemo(&["--help"]);
+    assert_eq!(run.code, 0);
+    for word in [
+        "zombie",
+        "orphan",
+        "--explain",
+        "--json",
+        "Exit codes",
+        "procdemo run my.demo",
+    ] {
+        assert!(
+            run.stdout.contains(word),
+            "--help lacks {word}:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_malformed_script_names_file_and_line_and_runs_nothing() {
+    let script = TempScript::new(
+        "bad.demo",
+        b"title bad\nrunner fork parent\nparent fork child\nchild exit 300\n",
+    );
+    let run = procdemo(&["run", script.arg()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "nothing may run: {}", run.stdout);
+    let expected = format!(
+        "procdemo: {}:4: an exit code is a number from 0 to 255, found `300`",
+        script.arg()
+    );
+    assert_eq!(run.stderr.trim(), expected);
+}
+
+#[test]
+fn a_role_used_before_it_exists_is_rejected_before_anything_runs() {
+    let script = TempScript::new("early.demo", b"runner fork parent\nchild exit 1\n");
+    let run = procdemo(&["run", script.arg()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(":2: role `child` does not exist yet"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_or_non_utf8_script_is_a_usage_error() {
+    let run = procdemo(&["run", "/nonexistent/x.demo"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("cannot read the script /nonexistent/x.demo"),
+        "{}",
+        run.stderr
+    );
+
+    let script = TempScript::new("latin1.demo", b"title caf\xe9\nrunner fork p\n");
+    let run = procdemo(&["run", script.arg()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not UTF-8 text"), "{}", run.stderr);
+}
+
+#[test]
+fn a_user_script_runs_like_a_built_in_one() {
+    let script = TempScript::new(
+        "mine.demo",
+        b"title mine\nrunner fork a\na fork b\nb exit 4\nawait b Z\na waitpid b\nawait b gone\n",
+    );
+    let run = procdemo(&["run", script.arg(), "--stable", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("returned <b> with status 1024: WIFEXITED, WEXITSTATUS = 4"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("ok: every awaited state was observed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_state_that_never_comes_fails_loudly_with_what_was_seen() {
+    let script = TempScript::new("never.demo", b"runner fork p\nawait p Z within 100ms\n");
+    let run = procdemo(&["run", script.arg(), "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("FAILED: awaited `p` to be in state Z"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("was last seen in state S"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_action_that_blocks_without_ampersand_fails_with_a_hint() {
+    let script = TempScript::new("blocks.demo", b"runner fork p\np fork c\np waitpid c\n");
+    let run = procdemo(&["run", script.arg(), "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("did not finish `p waitpid c`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("end the line with `&`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn processes_a_script_leaves_running_are_killed_and_reaped() {
+    let script = TempScript::new("leave.demo", b"runner fork p\np fork c\nc fork g\ng spin\n");
+    let run = procdemo(&["run", script.arg(), "--color", "never", "--stable"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("killed and reaped 3 processes"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let coloured = procdemo(&["zombie", "--color", "always"]);
+    assert!(
+        coloured.stdout.contains("\x1b["),
+        "no colour with --color always"
+    );
+    let plain = procdemo(&["zombie"]);
+    assert!(!plain.stdout.contains("\x1b["), "colour when piped");
+    let no_color = procdemo_with(&["zombie", "--color", "auto"], &[("NO_COLOR", "1")]);
+    assert!(
+        !no_color.stdout.contains("\x1b["),
+        "colour despite NO_COLOR"
+    );
+}
+
+#[test]
+fn all_runs_every_demo_and_ends_with_a_summary() {
+    let run = procdemo(&["all", "--stable", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let n = demo_names().len();
+    assert!(
+        run.stdout.contains(&format!("{n} of {n} demos passed")),
+        "{}",
+        run.stdout
+    );
+}

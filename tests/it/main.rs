@@ -1,0 +1,11 @@
+//! Integration tests: they run the built procdemo binary and check what it observed.
+//!
+//! Nothing here forks inside the test process (the harness is multi-threaded): every process
+//! is created by procdemo's own runner. Every run is tagged through its environment, and
+//! `util::procdemo` fails the test if any tagged process, or an orphaned procdemo zombie, is
+//! left behind afterwards.
+
+mod cli;
+mod observations;
+mod snapshots;
+mod util;

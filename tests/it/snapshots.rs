@@ -1,0 +1,26 @@
+//! One snapshot per demos/*.demo: the states procdemo observed, with roles instead of PIDs
+//! and no timings (`--stable`), narration included so its interpolated values are checked.
+
+use crate::util::procdemo;
+
+#[test]
+fn demo() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::glob!("../../demos", "*.demo", |path| {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("demo name");
+            let run = procdemo(&[name, "--stable", "--explain", "--color", "never"]);
+            assert_eq!(
+                run.code, 0,
+                "{name} failed:\n{}\n{}",
+                run.stdout, run.stderr
+            );
+            insta::assert_snapshot!(run.stdout);
+        });
+    });
+}

@@ -1,0 +1,130 @@
+//! Shared helpers: run the binary, and check that a run left nothing behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_procdemo");
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+static RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// A tag no other run has: it goes into the environment of the front end, and so of the
+/// runner and of every actor they create.
+fn fresh_tag() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// Run procdemo with these arguments (colour off unless asked) and check it left nothing.
+pub fn procdemo(args: &[&str]) -> Run {
+    procdemo_with(args, &[])
+}
+
+pub fn procdemo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let tag = fresh_tag();
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run procdemo");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    let left = leftovers(&tag);
+    assert!(
+        left.is_empty(),
+        "procdemo {args:?} left processes behind: {left:?}\nstdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+/// Live processes carrying `tag` in their environment, and procdemo zombies nobody will reap
+/// (their parent is PID 1, which on some machines never waits).
+pub fn leftovers(tag: &str) -> Vec<String> {
+    let needle = format!("PROCDEMO_TEST_TAG={tag}");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("read /proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let comm = &stat[stat.find('(').unwrap_or(0) + 1..close];
+        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+        let (state, ppid) = (fields[0], fields[1]);
+        if state == "Z" && comm == "procdemo" && ppid == "1" {
+            found.push(format!("{pid} zombie of PID 1"));
+            continue;
+        }
+        if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) {
+            if env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes()) {
+                found.push(format!("{pid} ({comm}) state {state} ppid {ppid}"));
+            }
+        }
+    }
+    found
+}
+
+/// A script file in a fresh temporary directory (removed when the value is dropped).
+pub struct TempScript {
+    dir: PathBuf,
+    pub path: PathBuf,
+}
+
+impl TempScript {
+    pub fn new(name: &str, contents: &[u8]) -> TempScript {
+        let dir = std::env::temp_dir().join(format!("procdemo-test-{}", fresh_tag()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, contents).expect("write script");
+        TempScript { dir, path }
+    }
+
+    pub fn arg(&self) -> &str {
+        self.path.to_str().expect("utf-8 temp path")
+    }
+}
+
+impl Drop for TempScript {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The built-in demo names, from the files in demos/.
+pub fn demo_names() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("demos");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("demos/")
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".demo")
+                .map(String::from)
+        })
+        .collect();
+    names.sort();
+    names
+}
