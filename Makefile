@@ -1,0 +1,29 @@
+# procdemo — the targets mirror what CI runs (.ci/run).
+CARGO ?= cargo
+BIN   := target/release/procdemo
+
+.PHONY: all build demo test lint bench clean
+
+all: build
+
+build:
+	$(CARGO) build --release --locked
+
+## The main job: build, then run every demo with classroom narration.
+demo: build
+	$(BIN) all --explain
+
+## Unit tests, then the integration tests, which run the built binary.
+test:
+	$(CARGO) test --locked
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+## Wall time of every demo, front-end start and output included (release build).
+bench:
+	$(CARGO) bench --locked --bench demos
+
+clean:
+	$(CARGO) clean
