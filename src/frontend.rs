@@ -8,6 +8,7 @@
 
 use crate::cli::{Output, Source};
 use crate::error::Error;
+use crate::observe;
 use crate::runner::kill_and_reap_children;
 use crate::sys;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -30,6 +31,20 @@ pub struct Outcome {
     pub problem: Option<String>,
 }
 
+fn handled_signals() -> SigSet {
+    let mut mask = SigSet::empty();
+    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        mask.add(sig);
+    }
+    mask
+}
+
+/// Block the signals the front end handles through its signalfd. A signal that arrives
+/// before any runner exists stays pending until then, and is handled like any other.
+pub fn block_signals() {
+    let _ = handled_signals().thread_block();
+}
+
 /// Runs runners, one at a time.
 pub struct FrontEnd {
     signals: SignalFd,
@@ -38,10 +53,7 @@ pub struct FrontEnd {
 
 impl FrontEnd {
     pub fn new(output: Output) -> Result<FrontEnd, Error> {
-        let mut mask = SigSet::empty();
-        for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-            mask.add(sig);
-        }
+        let mask = handled_signals();
         mask.thread_block()
             .map_err(|e| Error::System(format!("sigprocmask: {e}")))?;
         let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
@@ -89,7 +101,15 @@ impl FrontEnd {
             .spawn()
             .map_err(|e| Error::System(format!("cannot start a runner for `{name}`: {e}")))?;
         let waited = self.wait(&mut child);
-        let left = kill_and_reap_children();
+        // A runner that ended normally left nothing; after a crash, count what it left (its
+        // orphans were reparented here) before killing and reaping it.
+        let crashed = !matches!(&waited, Ok(Some(s)) if matches!(s.code(), Some(0 | 1)));
+        let left = if crashed {
+            observe::children_of(std::process::id() as i32).len()
+        } else {
+            0
+        };
+        kill_and_reap_children();
         let wall = start.elapsed();
         let (ok, mut problem) = match waited {
             Ok(Some(status)) => match (status.code(), status.signal()) {

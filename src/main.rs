@@ -25,6 +25,12 @@ use script::{Action, Script, StepKind};
 use std::io::Write;
 
 fn main() {
+    // The front end handles SIGINT, SIGTERM and SIGHUP itself (see frontend.rs); block them
+    // from the first instruction so that an early Ctrl-C is not lost to the default action.
+    // The runner keeps the default dispositions: it is stopped with SIGKILL.
+    if std::env::args_os().nth(1).is_none_or(|a| a != "__runner") {
+        frontend::block_signals();
+    }
     let code = match cli::parse(std::env::args_os()).and_then(run) {
         Ok(code) => code,
         Err(e) => {

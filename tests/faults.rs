@@ -1,0 +1,386 @@
+//! Faults: signals at random moments, a runner killed mid-demo, fork refused by a process
+//! limit, PID namespaces, /proc missing. Each check runs the built binary and then proves that
+//! nothing procdemo created is left, alive or zombie.
+//!
+//! This is a test binary of its own because it makes itself a child subreaper: when the front
+//! end is SIGKILLed, its runner and actors are reparented here (as they would be to any
+//! reaping init), and this process reaps them. A process that is SIGKILLed cannot run code, so
+//! reaping what it left is always the job of its ancestors; on a machine whose PID 1 never
+//! reaps, a subreaper above procdemo is what keeps the zombies away. Its tests are serialised
+//! (one lock), since reaping any child would otherwise steal another test's.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_procdemo");
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY: PR_SET_CHILD_SUBREAPER takes an integer and no pointers.
+    let ret = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    assert_eq!(ret, 0, "prctl(PR_SET_CHILD_SUBREAPER)");
+    guard
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A small deterministic sequence of "random" moments, so a failure can be replayed.
+struct Moments(u64);
+impl Moments {
+    fn next_us(&mut self, max_us: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % max_us
+    }
+}
+
+fn tagged(tag: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("PROCDEMO_TEST_TAG", tag)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Processes whose environment carries the tag, and procdemo zombies left to PID 1.
+fn leftovers(tag: &str) -> Vec<String> {
+    let needle = format!("PROCDEMO_TEST_TAG={tag}");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+        if fields[0] == "Z" && stat.contains("(procdemo)") && fields[1] == "1" {
+            found.push(format!("{pid}: procdemo zombie of PID 1"));
+        } else if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) {
+            if env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes()) {
+                found.push(format!("{pid}: state {} ppid {}", fields[0], fields[1]));
+            }
+        }
+    }
+    found
+}
+
+fn ppid(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 2..].split(' ').nth(1)?.parse().ok()
+}
+
+/// Reap whatever was reparented to this test process, waiting until the tagged processes are
+/// all gone (they exit within milliseconds once their runner is gone) or 5 s pass.
+fn reap_and_check(tag: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        loop {
+            let mut status = 0;
+            // SAFETY: status is a valid int to write to.
+            let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+            if pid <= 0 {
+                break;
+            }
+        }
+        let left = leftovers(tag);
+        if left.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "left behind after 5 s: {left:?}");
+        std::thread::yield_now();
+    }
+}
+
+fn script(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("procdemo-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write script");
+    path
+}
+
+#[test]
+fn ctrl_c_sigterm_and_sigkill_at_random_moments_leave_nothing_behind() {
+    let _serial = serial();
+    let trials: usize = std::env::var("PROCDEMO_SIGNAL_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let mut moments = Moments(0x9e3779b97f4a7c15);
+    // Aim the signals inside the time `procdemo all` takes on this machine.
+    let start = Instant::now();
+    let warm_up = tagged("faults-warm-up")
+        .args(["all"])
+        .output()
+        .expect("run all");
+    assert!(warm_up.status.success());
+    let span_us = start.elapsed().as_micros() as u64;
+    let mut interrupted = 0;
+    for trial in 0..trials {
+        let (sig, code) = [
+            (libc::SIGINT, 130),
+            (libc::SIGTERM, 143),
+            (libc::SIGKILL, -1),
+        ][trial % 3];
+        let tag = format!("faults-{}-{trial}", std::process::id());
+        let child = tagged(&tag)
+            .args(["all", "--color", "never"])
+            .spawn()
+            .expect("spawn");
+        // Not synchronisation: the point is a moment chosen at random within the run.
+        std::thread::sleep(Duration::from_micros(moments.next_us(span_us)));
+        // SAFETY: kill takes a pid and a signal number.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        use std::os::unix::process::ExitStatusExt;
+        match (out.status.code(), out.status.signal()) {
+            (Some(0), _) => {} // It had already finished: the signal came too late.
+            (Some(c), _) if c == code => {
+                interrupted += 1;
+                let name = if sig == libc::SIGINT {
+                    "SIGINT"
+                } else {
+                    "SIGTERM"
+                };
+                assert!(
+                    stderr.contains(&format!("interrupted by {name}")),
+                    "trial {trial}: {stderr}"
+                );
+            }
+            (None, Some(9)) if sig == libc::SIGKILL => interrupted += 1,
+            // Before main() could block it, the default action ends the process; nothing
+            // had been created yet (the check below proves it).
+            (None, Some(s)) if s == sig => {}
+            other => panic!("trial {trial}: signal {sig} gave {other:?}; stderr: {stderr}"),
+        }
+        reap_and_check(&tag);
+    }
+    assert!(
+        interrupted >= trials / 3,
+        "only {interrupted} of {trials} trials caught procdemo mid-run"
+    );
+}
+
+#[test]
+fn a_runner_killed_mid_demo_is_reported_and_everything_it_left_is_reaped() {
+    let _serial = serial();
+    let tag = format!("faults-runner-{}", std::process::id());
+    let path = script(
+        "stuck.demo",
+        "runner fork p\np fork c\nc fork g\nawait g Z within 10s\n",
+    );
+    let child = tagged(&tag)
+        .args(["run", path.to_str().unwrap(), "--color", "never"])
+        .spawn()
+        .expect("spawn");
+    let front = child.id() as i32;
+    // Wait (polling /proc, with a deadline) until the runner and its three actors exist.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let runner = loop {
+        let procs = leftovers(&tag);
+        if procs.len() == 5 {
+            let runner = procs
+                .iter()
+                .filter_map(|p| p.split(':').next()?.parse::<i32>().ok())
+                .find(|&pid| ppid(pid) == Some(front));
+            if let Some(r) = runner {
+                break r;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the runner never showed up: {procs:?}"
+        );
+        std::thread::yield_now();
+    };
+    // SAFETY: kill takes a pid and a signal number.
+    unsafe { libc::kill(runner, libc::SIGKILL) };
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("was killed by SIGKILL"), "{stderr}");
+    assert!(
+        stderr.contains("the front end killed and reaped the 3 process(es) it left"),
+        "{stderr}"
+    );
+    reap_and_check(&tag);
+}
+
+/// Copy the binary where any user can run it (the build tree may be private).
+fn public_binary() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("procdemo-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bin = dir.join("procdemo");
+    std::fs::copy(BIN, &bin).expect("copy binary");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    bin
+}
+
+#[test]
+fn fork_refused_by_the_process_limit_names_the_limit_and_leaves_nothing() {
+    let _serial = serial();
+    let tag = format!("faults-nproc-{}", std::process::id());
+    let bin = public_binary();
+    let path = script(
+        "deep.demo",
+        "runner fork a\na fork b\nb fork c\nc fork d\nd fork e\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        path.parent().unwrap(),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // RLIMIT_NPROC counts the user's processes; root is exempt, so as root run as nobody.
+    let mut cmd = Command::new("prlimit");
+    cmd.arg("--nproc=4");
+    if is_root() {
+        cmd.args([
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]);
+    }
+    cmd.arg(&bin)
+        .args(["run", path.to_str().unwrap(), "--color", "never"]);
+    let out = cmd
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .stdin(Stdio::null())
+        .output()
+        .expect("prlimit");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("fork failed with EAGAIN"), "{stdout}");
+    assert!(
+        stdout.contains("RLIMIT_NPROC (`ulimit -u`, here 4)"),
+        "{stdout}"
+    );
+    reap_and_check(&tag);
+    let _ = std::fs::remove_dir_all(bin.parent().unwrap());
+}
+
+#[test]
+fn in_a_pid_namespace_the_orphan_is_adopted_by_the_reaper_really_seen() {
+    let _serial = serial();
+    if !is_root() {
+        // Unprivileged, unshare --pid needs a user namespace as well; check it refuses cleanly.
+        let out = Command::new("unshare")
+            .args(["--pid", "--fork", "--mount-proc", "true"])
+            .output()
+            .expect("unshare");
+        assert!(
+            !out.status.success(),
+            "unshare --pid worked without privilege; run this test as root to cover it"
+        );
+        return;
+    }
+    let tag = format!("faults-pidns-{}", std::process::id());
+    let out = Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", BIN, "orphan", "--json"])
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
+    let runner = doc["runner_pid"].as_i64().unwrap();
+    // In a new PID namespace the front end is PID 1 and the runner its first child.
+    assert!(
+        runner < 10,
+        "runner pid {runner} is not a PID inside the new namespace"
+    );
+    let adopted = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["step"] == "await child reparented")
+        .expect("step");
+    assert_eq!(adopted["observations"][0]["ppid"], runner);
+    reap_and_check(&tag);
+}
+
+#[test]
+fn without_proc_procdemo_says_so_and_runs_nothing() {
+    let _serial = serial();
+    if !is_root() {
+        return; // Hiding /proc needs a mount namespace; covered when the suite runs as root.
+    }
+    let out = Command::new("unshare")
+        .args([
+            "--mount",
+            "sh",
+            "-c",
+            &format!("mount -t tmpfs none /proc && exec {BIN} zombie"),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot read /proc/self/stat") && stderr.contains("procfs must be mounted"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn with_proc_mounted_hidepid_a_normal_user_still_sees_its_own_processes() {
+    let _serial = serial();
+    if !is_root() {
+        return; // Mounting needs privilege; covered when the suite runs as root.
+    }
+    let bin = public_binary();
+    let out = Command::new("unshare")
+        .args([
+            "--mount",
+            "sh",
+            "-c",
+            &format!(
+                "mount -t proc -o hidepid=invisible proc /proc && exec setpriv --reuid=65534 --regid=65534 --clear-groups {} zombie --stable --color never",
+                bin.display()
+            ),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("ok: every awaited state was observed"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(bin.parent().unwrap());
+}
