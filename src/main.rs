@@ -17,6 +17,8 @@ mod observe;
 mod render;
 mod runner;
 mod script;
+#[cfg(test)]
+mod script_fuzz;
 mod sys;
 
 use cli::{Config, Output, Source, Task};

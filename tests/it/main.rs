@@ -7,5 +7,6 @@
 
 mod cli;
 mod observations;
+mod reliability;
 mod snapshots;
 mod util;
