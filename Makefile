@@ -2,7 +2,7 @@
 CARGO ?= cargo
 BIN   := target/release/procdemo
 
-.PHONY: all build demo test lint bench clean
+.PHONY: all build demo test test-as-user soak lint bench clean
 
 all: build
 
@@ -16,6 +16,14 @@ demo: build
 ## Unit tests, then the integration tests, which run the built binary.
 test:
 	$(CARGO) test --locked
+
+## As root: every test again as a throwaway normal user (what students are).
+test-as-user:
+	.ci/test-as-user
+
+## Every demo 200 times in a row, each run checked for leftover processes.
+soak:
+	PROCDEMO_SOAK_ROUNDS=200 $(CARGO) test --locked --release --test it reliability::every_demo -- --nocapture
 
 lint:
 	$(CARGO) fmt --check

@@ -235,10 +235,13 @@ fn fork_refused_by_the_process_limit_names_the_limit_and_leaves_nothing() {
     let _serial = serial();
     let tag = format!("faults-nproc-{}", std::process::id());
     let bin = public_binary();
-    let path = script(
-        "deep.demo",
-        "runner fork a\na fork b\nb fork c\nc fork d\nd fork e\n",
-    );
+    // A chain of 16 forks: far more than the limit leaves room for, whatever the user's
+    // other threads do meanwhile (the test harness's own come and go).
+    let mut chain = String::from("runner fork p0\n");
+    for i in 1..16 {
+        chain.push_str(&format!("p{} fork p{i}\n", i - 1));
+    }
+    let path = script("deep.demo", &chain);
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(
         path.parent().unwrap(),
@@ -246,9 +249,12 @@ fn fork_refused_by_the_process_limit_names_the_limit_and_leaves_nothing() {
     )
     .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    // RLIMIT_NPROC counts the user's processes; root is exempt, so as root run as nobody.
+    // RLIMIT_NPROC counts every thread the user already has; root is exempt, so as root run
+    // as nobody. Room for the front end, the runner and an actor or two.
+    let uid = if is_root() { 65534 } else { current_uid() };
+    let limit = threads_of(uid) + 3;
     let mut cmd = Command::new("prlimit");
-    cmd.arg("--nproc=4");
+    cmd.arg(format!("--nproc={limit}"));
     if is_root() {
         cmd.args([
             "setpriv",
@@ -265,19 +271,50 @@ fn fork_refused_by_the_process_limit_names_the_limit_and_leaves_nothing() {
         .output()
         .expect("prlimit");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    reap_and_check(&tag);
     assert_eq!(
         out.status.code(),
         Some(1),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("fork failed with EAGAIN"), "{stdout}");
     assert!(
-        stdout.contains("RLIMIT_NPROC (`ulimit -u`, here 4)"),
+        stdout.contains("could not create a process: fork failed with EAGAIN"),
         "{stdout}"
     );
-    reap_and_check(&tag);
+    assert!(
+        stdout.contains(&format!("RLIMIT_NPROC (`ulimit -u`, here {limit})")),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(bin.parent().unwrap());
+}
+
+fn current_uid() -> u32 {
+    // SAFETY: getuid has no preconditions.
+    unsafe { libc::getuid() }
+}
+
+/// How many threads (what RLIMIT_NPROC counts) the user has now.
+fn threads_of(uid: u32) -> usize {
+    let mut n = 0;
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+        };
+        let real_uid = field("Uid:").and_then(|u| u.split_whitespace().next()?.parse::<u32>().ok());
+        if real_uid == Some(uid) {
+            n += field("Threads:")
+                .and_then(|t| t.parse::<usize>().ok())
+                .unwrap_or(1);
+        }
+    }
+    n
 }
 
 #[test]
