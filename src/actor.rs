@@ -8,6 +8,10 @@
 //! Between commands an actor sleeps in read() on its command pipe, which is why an idle actor
 //! shows state S. When the runner goes away the command pipes close, read() returns end of
 //! file, and the actor exits: that is what keeps an actor from outliving its runner.
+//!
+//! An action started with `&` is first reported as under way ([`Report::Started`]), just
+//! before the call that may block (or, for a polling loop, after its first poll), so the
+//! runner never mistakes the idle sleep before the command for the sleep inside the call.
 
 use crate::script::{Action, RoleId, Script, SigchldMode, StepKind, WaitTarget};
 use crate::sys::{self, Forked};
@@ -24,12 +28,16 @@ use std::os::fd::{AsFd, OwnedFd};
 pub enum Outcome {
     /// fork() returned this PID to the parent.
     Forked { pid: i32 },
+    /// clone(CLONE_VFORK) returned this PID to the parent, once the child had exited.
+    Vforked { pid: i32 },
     /// About to call _exit(code).
     Exiting { code: i32 },
     /// wait/waitpid returned this PID and raw status.
     Reaped { pid: i32, status: i32 },
     /// waitpid(..., WNOHANG) returned 0 this many times in a row while the child ran.
     NotYet { polls: u32 },
+    /// waitpid(..., WNOHANG) in a loop: it returned 0 `zeros` times, then this PID and status.
+    PolledThenReaped { zeros: u64, pid: i32, status: i32 },
     /// waitid(WNOWAIT) read this status (si_code, si_status) and left the child a zombie.
     Peeked { pid: i32, code: i32, status: i32 },
     /// The call failed with this errno.
@@ -56,8 +64,12 @@ pub enum Outcome {
     Traced { pid: i32 },
     /// ptrace detached from the target.
     Untraced { pid: i32 },
-    /// A region of this many bytes was mapped and every page written.
-    Allocated { bytes: usize, pages: usize },
+    /// A region of this many bytes was mapped at `addr` and every page written.
+    Allocated {
+        bytes: usize,
+        pages: usize,
+        addr: u64,
+    },
     /// Every page of the region was written; minor faults read from /proc/self/stat around it.
     Touched {
         pages: usize,
@@ -73,6 +85,8 @@ pub enum Outcome {
 pub enum Report {
     /// A new actor is ready to take commands.
     Hello { role: RoleId, pid: i32 },
+    /// An actor began a step started with `&`: it is about to make the call that may block.
+    Started { role: RoleId, step: usize },
     /// An actor finished the step it was given.
     Done {
         role: RoleId,
@@ -204,9 +218,17 @@ impl Actor<'_> {
 
     fn perform(&mut self, step: usize, target: i32) {
         let script = self.script;
-        let StepKind::Act { action, .. } = &script.steps[step].kind else {
+        let StepKind::Act {
+            action, background, ..
+        } = &script.steps[step].kind
+        else {
             sys::exit_now(114);
         };
+        // A polling loop says it is under way after its first poll, in `poll_until_reaped`.
+        if *background && !action.runs_busy_loop() {
+            let role = self.role;
+            self.send(&Report::Started { role, step });
+        }
         let outcome = match action {
             Action::Fork { child } => match sys::fork() {
                 Ok(Forked::Parent(pid)) => Outcome::Forked { pid },
@@ -214,7 +236,7 @@ impl Actor<'_> {
                 Err(e) => failed("fork", e),
             },
             Action::Vfork { child } => match sys::vfork_like() {
-                Ok(Forked::Parent(pid)) => Outcome::Forked { pid },
+                Ok(Forked::Parent(pid)) => Outcome::Vforked { pid },
                 Ok(Forked::Child) => return self.become_role(*child),
                 Err(e) => failed("clone(CLONE_VFORK)", e),
             },
@@ -225,12 +247,17 @@ impl Actor<'_> {
             Action::Wait {
                 target: who,
                 nohang,
+                until_reaped,
             } => {
                 let pid = match who {
                     WaitTarget::Any => -1,
                     WaitTarget::Role(_) => target,
                 };
-                self.wait(pid, *nohang)
+                if *until_reaped {
+                    self.poll_until_reaped(pid, step, *background)
+                } else {
+                    self.wait(pid, *nohang)
+                }
             }
             Action::Peek { .. } => match sys::waitid_nowait(target, false) {
                 Ok(Some((code, status))) => Outcome::Peeked {
@@ -323,8 +350,9 @@ impl Actor<'_> {
                 Ok(region) => {
                     let pages = region.touch_pages(1);
                     let bytes = region.len();
+                    let addr = region.addr();
                     self.region = Some(region);
-                    Outcome::Allocated { bytes, pages }
+                    Outcome::Allocated { bytes, pages, addr }
                 }
                 Err(e) => failed("mmap", e),
             },
@@ -361,6 +389,36 @@ impl Actor<'_> {
     fn become_role(&mut self, child: RoleId) {
         self.role = child;
         self.hello();
+    }
+
+    /// waitpid(pid, WNOHANG) again and again, never sleeping, until it returns a child: the
+    /// course notes' polling loop. Counts the zero returns; stops early (with what it has)
+    /// if the runner sends another command or goes away, so it can never spin for ever.
+    fn poll_until_reaped(&mut self, pid: i32, step: usize, background: bool) -> Outcome {
+        let mut zeros: u64 = 0;
+        loop {
+            match sys::waitpid(pid, true) {
+                Ok(Some((pid, status))) => {
+                    return Outcome::PolledThenReaped { zeros, pid, status };
+                }
+                Ok(None) => {
+                    zeros += 1;
+                    if zeros == 1 && background {
+                        let role = self.role;
+                        self.send(&Report::Started { role, step });
+                    }
+                    // Checking the command pipe costs a system call too; every 64 polls is
+                    // often enough to notice the runner giving up.
+                    if zeros.is_multiple_of(64) && self.command_waiting() {
+                        return Outcome::NotYet {
+                            polls: zeros.min(u32::MAX as u64) as u32,
+                        };
+                    }
+                }
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+                Err(e) => return failed(if pid == -1 { "wait" } else { "waitpid" }, e),
+            }
+        }
     }
 
     fn wait(&self, pid: i32, nohang: bool) -> Outcome {

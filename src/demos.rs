@@ -21,7 +21,7 @@ macro_rules! demo {
     };
 }
 
-pub const DEMOS: &[Demo] = &[demo!("zombie"), demo!("orphan")];
+pub const DEMOS: &[Demo] = &[demo!("zombie"), demo!("orphan"), demo!("fork-cow")];
 
 pub fn find(name: &str) -> Option<&'static Demo> {
     DEMOS.iter().find(|d| d.name == name)

@@ -122,10 +122,12 @@ pub fn parse_status(text: &str) -> StatusExtras {
     out
 }
 
-/// Memory figures from /proc/PID/smaps_rollup, in kB.
+/// Memory figures from /proc/PID/smaps_rollup (or one mapping's entry in smaps), in kB.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Memory {
     pub rss_kb: u64,
+    /// Proportional set size: each page divided by the number of processes mapping it.
+    pub pss_kb: u64,
     pub shared_dirty_kb: u64,
     pub private_dirty_kb: u64,
 }
@@ -146,12 +148,28 @@ pub fn parse_smaps_rollup(text: &str) -> Memory {
         };
         match key {
             "Rss" => out.rss_kb = kb(),
+            "Pss" => out.pss_kb = kb(),
             "Shared_Dirty" => out.shared_dirty_kb = kb(),
             "Private_Dirty" => out.private_dirty_kb = kb(),
             _ => {}
         }
     }
     out
+}
+
+/// The figures of the one mapping in /proc/PID/smaps that starts at `addr`, if there is one.
+/// A mapping's entry opens with a line `START-END perms offset dev inode [path]` (hex
+/// addresses) and ends where the next such line begins.
+pub fn parse_smaps_entry(text: &str, addr: u64) -> Option<Memory> {
+    let mut lines = text.lines();
+    let start = |line: &str| {
+        let (range, _) = line.split_once(' ')?;
+        let (from, _) = range.split_once('-')?;
+        u64::from_str_radix(from, 16).ok()
+    };
+    lines.find(|l| start(l) == Some(addr))?;
+    let entry: Vec<&str> = lines.take_while(|l| start(l).is_none()).collect();
+    Some(parse_smaps_rollup(&entry.join("\n")))
 }
 
 /// True when an I/O error means the process is not there (any more).
@@ -192,6 +210,15 @@ pub fn wchan(pid: i32) -> Option<String> {
 
 pub fn memory(pid: i32) -> io::Result<Option<Memory>> {
     Ok(read_proc(pid, "smaps_rollup")?.map(|b| parse_smaps_rollup(&String::from_utf8_lossy(&b))))
+}
+
+/// The figures of the mapping at `addr`: `Ok(None)` when the process is gone (or a zombie),
+/// `Ok(Some(None))` when it has no mapping there.
+pub fn region_memory(pid: i32, addr: u64) -> io::Result<Option<Option<Memory>>> {
+    Ok(read_proc(pid, "smaps")?.and_then(|b| {
+        // A zombie's smaps is empty rather than missing.
+        (!b.is_empty()).then(|| parse_smaps_entry(&String::from_utf8_lossy(&b), addr))
+    }))
 }
 
 /// Check that /proc is mounted and readable, with an error a student can act on.
@@ -275,9 +302,46 @@ mod tests {
             m,
             Memory {
                 rss_kb: 16512,
+                pss_kb: 0,
                 shared_dirty_kb: 16384,
                 private_dirty_kb: 128
             }
         );
+    }
+
+    const SMAPS: &str = "\
+7f0000000000-7f0001000000 rw-p 00000000 00:00 0 
+Size:              16384 kB
+Rss:               16384 kB
+Pss:                8192 kB
+Shared_Dirty:      16384 kB
+Private_Dirty:         0 kB
+VmFlags: rd wr mr mw me ac nh 
+7f0001000000-7f0001021000 rw-p 00000000 00:00 0                          [heap]
+Size:                132 kB
+Rss:                  12 kB
+Pss:                  12 kB
+Shared_Dirty:          0 kB
+Private_Dirty:        12 kB
+VmFlags: rd wr mr mw me ac 
+";
+
+    #[test]
+    fn one_mapping_is_read_from_smaps_by_its_start_address() {
+        assert_eq!(
+            parse_smaps_entry(SMAPS, 0x7f00_0000_0000),
+            Some(Memory {
+                rss_kb: 16384,
+                pss_kb: 8192,
+                shared_dirty_kb: 16384,
+                private_dirty_kb: 0
+            })
+        );
+        assert_eq!(
+            parse_smaps_entry(SMAPS, 0x7f00_0100_0000).map(|m| m.rss_kb),
+            Some(12),
+            "the last entry ends at the end of the file"
+        );
+        assert_eq!(parse_smaps_entry(SMAPS, 0x1234), None);
     }
 }

@@ -6,7 +6,10 @@
 
 use crate::actor::Outcome;
 use crate::observe::state_meaning;
-use crate::runner::{Event, MemoryReading, Observation, PID_MARK, Record, errno_name};
+use crate::runner::{
+    ALT_MARK, ALT_SEP, Event, MemoryReading, Observation, PID_MARK, PRIVILEGE_HIDDEN, Record,
+    errno_name, sigchld_words,
+};
 use crate::script::signal_name;
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
@@ -44,10 +47,20 @@ impl Pids<'_> {
         }
     }
 
-    /// Replace marked PIDs in narration.
+    /// Replace marked PIDs in narration, and pick the live or stable rendering of a value
+    /// that has both.
     fn unmark(&self, text: &str) -> String {
+        let mut chosen = String::new();
+        for (i, part) in text.split(ALT_MARK).enumerate() {
+            match (i % 2, part.split_once(ALT_SEP)) {
+                (1, Some((live, stable))) => {
+                    chosen.push_str(if self.stable { stable } else { live })
+                }
+                _ => chosen.push_str(part),
+            }
+        }
         let mut out = String::new();
-        for (i, part) in text.split(PID_MARK).enumerate() {
+        for (i, part) in chosen.split(PID_MARK).enumerate() {
             match (i % 2, part.parse::<i32>()) {
                 (1, Ok(pid)) => out.push_str(&self.show(pid)),
                 _ => out.push_str(part),
@@ -79,9 +92,15 @@ fn failure_text(call: &str, errno: i32) -> String {
     format!("{call} failed: {} ({msg})", errno_name(errno))
 }
 
-fn outcome_text(o: &Outcome, pid: &dyn Fn(i32) -> String) -> String {
+/// An outcome in words. `stable`: for --stable output, where a count that varies from run to
+/// run is described instead of printed.
+fn outcome_text(o: &Outcome, pid: &dyn Fn(i32) -> String, stable: bool) -> String {
     match o {
         Outcome::Forked { pid: p } => format!("fork() returned {}, the new process's PID", pid(*p)),
+        Outcome::Vforked { pid: p } => format!(
+            "clone(CLONE_VFORK) returned {}, the new process's PID",
+            pid(*p)
+        ),
         Outcome::Exiting { code } => format!("_exit({code})"),
         Outcome::Reaped { pid: p, status } => {
             format!(
@@ -95,6 +114,33 @@ fn outcome_text(o: &Outcome, pid: &dyn Fn(i32) -> String) -> String {
         }
         Outcome::NotYet { polls } => {
             format!("returned 0 {polls} times in a row: no child had changed state yet")
+        }
+        Outcome::PolledThenReaped {
+            zeros: 0,
+            pid: p,
+            status,
+        } => format!(
+            "returned {} at the first call, with status {status}: {}",
+            pid(*p),
+            decode_status(*status)
+        ),
+        Outcome::PolledThenReaped {
+            zeros,
+            pid: p,
+            status,
+        } => {
+            let count = if stable {
+                "again and again (how many times varies: not shown with --stable)".to_string()
+            } else if *zeros == 1 {
+                "once".to_string()
+            } else {
+                format!("{zeros} times")
+            };
+            format!(
+                "returned 0 {count} while no child had exited, then returned {} with status {status}: {}",
+                pid(*p),
+                decode_status(*status)
+            )
         }
         Outcome::Peeked {
             pid: p,
@@ -132,17 +178,29 @@ fn outcome_text(o: &Outcome, pid: &dyn Fn(i32) -> String) -> String {
         ),
         Outcome::Traced { pid: p } => format!("PTRACE_SEIZE and PTRACE_INTERRUPT on {}", pid(*p)),
         Outcome::Untraced { pid: p } => format!("PTRACE_DETACH from {}", pid(*p)),
-        Outcome::Allocated { bytes, pages } => {
-            format!("mapped {} MiB and wrote all {pages} pages", bytes >> 20)
+        Outcome::Allocated { bytes, pages, .. } => {
+            format!("mapped {} and wrote all {pages} pages", size_words(*bytes))
         }
         Outcome::Touched {
             pages,
             minflt_before,
             minflt_after,
-        } => format!(
-            "wrote {pages} pages; its minor faults went {minflt_before} -> {minflt_after} (+{})",
-            minflt_after.saturating_sub(*minflt_before)
-        ),
+        } => {
+            let faults = minflt_after.saturating_sub(*minflt_before);
+            // About one fault per page is what copy-on-write predicts; --stable output says
+            // so when it holds, since the exact count varies by a few faults run to run.
+            let about_one_each =
+                *pages > 0 && (*pages as u64 * 9 / 10..=*pages as u64 * 5 / 4).contains(&faults);
+            if stable && about_one_each {
+                format!(
+                    "wrote {pages} pages; its minor faults rose by about one per page written (the exact count varies: not shown with --stable)"
+                )
+            } else {
+                format!(
+                    "wrote {pages} pages; its minor faults went {minflt_before} -> {minflt_after}: +{faults} for {pages} pages written"
+                )
+            }
+        }
         Outcome::List { values } => {
             let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
             format!("L = [{}]", items.join(", "))
@@ -150,9 +208,18 @@ fn outcome_text(o: &Outcome, pid: &dyn Fn(i32) -> String) -> String {
     }
 }
 
+/// A size in bytes as MiB (or KiB below 1 MiB).
+fn size_words(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes >> 10)
+    }
+}
+
 /// An outcome in words with PIDs marked, for narration (see `Field::Result`).
-pub fn outcome_plain(o: &Outcome) -> String {
-    outcome_text(o, &|p| format!("{PID_MARK}{p}{PID_MARK}"))
+pub fn outcome_plain(o: &Outcome, stable: bool) -> String {
+    outcome_text(o, &|p| format!("{PID_MARK}{p}{PID_MARK}"), stable)
 }
 
 fn color_state(state: &str, padded: String) -> ColoredString {
@@ -184,31 +251,71 @@ fn meaning(o: &Observation, stable: bool) -> String {
     s
 }
 
+/// Whether --stable output must leave this observation's state out (see
+/// `Observation::depends_on_privilege`). A reaped process is gone for everyone.
+fn hidden(o: &Observation, pids: &Pids) -> bool {
+    pids.stable && o.depends_on_privilege && o.state != "gone"
+}
+
+fn stat_column(o: &Observation, pids: &Pids) -> String {
+    if hidden(o, pids) {
+        "?".into()
+    } else {
+        o.stat.clone().unwrap_or_else(|| o.state.clone())
+    }
+}
+
+fn state_column(o: &Observation, pids: &Pids) -> String {
+    if hidden(o, pids) {
+        PRIVILEGE_HIDDEN.trim_matches(['(', ')']).to_string()
+    } else {
+        meaning(o, pids.stable)
+    }
+}
+
+fn ppid_column(o: &Observation, pids: &Pids) -> String {
+    match (o.ppid, &o.parent) {
+        (Some(p), Some(parent)) if pids.stable => {
+            if pids.role(p).is_some() {
+                pids.show(p)
+            } else {
+                format!("<{parent}>")
+            }
+        }
+        (Some(p), Some(parent)) => format!("{p} ({parent})"),
+        _ => "-".into(),
+    }
+}
+
 fn observation_table(out: &mut String, obs: &[Observation], pids: &Pids) {
-    let rows: Vec<[String; 4]> = obs
+    // SIGCHLD's disposition matters only where some process changed it: then every row says.
+    let sigchld = obs
+        .iter()
+        .any(|o| o.sigchld_ignored == Some(true) || o.sigchld_caught == Some(true));
+    let rows: Vec<Vec<String>> = obs
         .iter()
         .map(|o| {
-            let ppid = match (o.ppid, &o.parent) {
-                (Some(p), Some(parent)) if pids.stable => {
-                    if pids.role(p).is_some() {
-                        pids.show(p)
-                    } else {
-                        format!("<{parent}>")
-                    }
-                }
-                (Some(p), Some(parent)) => format!("{p} ({parent})"),
-                _ => "-".into(),
-            };
-            [
+            let mut row = vec![
                 o.role.clone(),
                 pids.show(o.pid),
-                ppid,
-                o.stat.clone().unwrap_or_else(|| o.state.clone()),
-            ]
+                ppid_column(o, pids),
+                stat_column(o, pids),
+            ];
+            if sigchld {
+                row.push(match sigchld_words(o) {
+                    "ignored" => "ignored (SigIgn)".into(),
+                    "caught" => "handler (SigCgt)".into(),
+                    other => other.into(),
+                });
+            }
+            row
         })
         .collect();
-    let headers = ["ROLE", "PID", "PPID", "STAT"];
-    let widths: Vec<usize> = (0..4)
+    let mut headers = vec!["ROLE", "PID", "PPID", "STAT"];
+    if sigchld {
+        headers.push("SIGCHLD");
+    }
+    let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter()
                 .map(|r| r[i].chars().count())
@@ -218,49 +325,186 @@ fn observation_table(out: &mut String, obs: &[Observation], pids: &Pids) {
         })
         .collect();
     let pad = |s: &str, w: usize| format!("{s:<w$}");
-    writeln!(
-        out,
-        "      {}  {}  {}  {}  {}",
-        pad(headers[0], widths[0]),
-        pad(headers[1], widths[1]),
-        pad(headers[2], widths[2]),
-        pad(headers[3], widths[3]),
-        "STATE"
-    )
-    .ok();
+    let head: Vec<String> = headers
+        .iter()
+        .zip(&widths)
+        .map(|(h, w)| pad(h, *w))
+        .collect();
+    writeln!(out, "      {}  STATE", head.join("  ")).ok();
     for (row, o) in rows.iter().zip(obs) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                let cell = pad(cell, *w);
+                // The STAT column is coloured by state.
+                if i == 3 {
+                    color_state(&o.state, cell).to_string()
+                } else {
+                    cell
+                }
+            })
+            .collect();
+        writeln!(out, "      {}  {}", cells.join("  "), state_column(o, pids)).ok();
+    }
+}
+
+/// The observed roles drawn as a tree by PPID (the runner at the top), then the roles that
+/// are gone.
+fn tree(out: &mut String, obs: &[Observation], pids: &Pids) {
+    let alive: Vec<&Observation> = obs.iter().filter(|o| o.state != "gone").collect();
+    let is_child_of = |o: &Observation, parent: &Observation| o.ppid == Some(parent.pid);
+    let roots: Vec<&Observation> = alive
+        .iter()
+        .copied()
+        .filter(|o| !alive.iter().any(|p| is_child_of(o, p)))
+        .collect();
+    fn node(
+        out: &mut String,
+        o: &Observation,
+        alive: &[&Observation],
+        pids: &Pids,
+        prefix: &str,
+        branch: &str,
+        depth: usize,
+    ) {
+        let pid = if pids.stable {
+            String::new()
+        } else {
+            format!(" {}", o.pid)
+        };
+        let stat = stat_column(o, pids);
+        let mut what = state_column(o, pids);
+        if o.role == "runner" {
+            what.push_str(", a child subreaper");
+        }
         writeln!(
             out,
-            "      {}  {}  {}  {}  {}",
-            pad(&row[0], widths[0]),
-            pad(&row[1], widths[1]),
-            pad(&row[2], widths[2]),
-            color_state(&o.state, pad(&row[3], widths[3])),
-            meaning(o, pids.stable)
+            "      {prefix}{branch}{}{pid} {}  {what}",
+            o.role.bold(),
+            color_state(&o.state, stat)
+        )
+        .ok();
+        let kids: Vec<&Observation> = alive
+            .iter()
+            .copied()
+            .filter(|k| k.ppid == Some(o.pid))
+            .collect();
+        // Deeper than the process limit means a PID was reused into a loop: stop.
+        if depth > crate::script::limits::MAX_PROCESSES {
+            return;
+        }
+        let inner = match branch {
+            "" => prefix.to_string(),
+            "└─ " => format!("{prefix}   "),
+            _ => format!("{prefix}│  "),
+        };
+        for (i, k) in kids.iter().enumerate() {
+            let b = if i + 1 == kids.len() {
+                "└─ "
+            } else {
+                "├─ "
+            };
+            node(out, k, alive, pids, &inner, b, depth + 1);
+        }
+    }
+    for r in &roots {
+        node(out, r, &alive, pids, "", "", 0);
+    }
+    let gone: Vec<&str> = obs
+        .iter()
+        .filter(|o| o.state == "gone")
+        .map(|o| o.role.as_str())
+        .collect();
+    if !gone.is_empty() {
+        writeln!(
+            out,
+            "      gone (reaped, no longer in /proc): {}",
+            gone.join(", ")
         )
         .ok();
     }
 }
 
 fn memory_table(out: &mut String, readings: &[MemoryReading], pids: &Pids) {
-    writeln!(
-        out,
-        "      {:<10} {:>8} {:>10} {:>13} {:>14} {:>8}",
-        "ROLE", "PID", "RSS kB", "Shared_Dirty", "Private_Dirty", "minflt"
-    )
-    .ok();
+    // The whole-process figures (and minflt) move by a few pages from run to run (stack,
+    // heap, code paged in), so --stable output shows only the region's own, which are exact.
+    let mut rows: Vec<[String; 8]> = Vec::new();
     for m in readings {
-        writeln!(
-            out,
-            "      {:<10} {:>8} {:>10} {:>13} {:>14} {:>8}",
-            m.role,
-            pids.show(m.pid),
-            m.memory.rss_kb,
-            m.memory.shared_dirty_kb,
-            m.memory.private_dirty_kb,
-            m.minflt
-        )
-        .ok();
+        let figures = |what: String, mem: &crate::observe::Memory, minflt: String| {
+            [
+                m.role.clone(),
+                pids.show(m.pid),
+                what,
+                mem.rss_kb.to_string(),
+                mem.pss_kb.to_string(),
+                mem.shared_dirty_kb.to_string(),
+                mem.private_dirty_kb.to_string(),
+                minflt,
+            ]
+        };
+        if !pids.stable {
+            rows.push(figures(
+                "whole process".into(),
+                &m.memory,
+                m.minflt.to_string(),
+            ));
+        }
+        match (&m.region, m.region_bytes) {
+            (Some(region), Some(bytes)) => rows.push(figures(
+                format!("{} region", size_words(bytes)),
+                region,
+                String::new(),
+            )),
+            _ if pids.stable => rows.push([
+                m.role.clone(),
+                pids.show(m.pid),
+                "no region (whole-process figures vary: not shown with --stable)".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
+            _ => {}
+        }
+    }
+    let mut headers = vec![
+        "ROLE",
+        "PID",
+        "MEMORY",
+        "Rss kB",
+        "Pss kB",
+        "Shared_Dirty kB",
+        "Private_Dirty kB",
+    ];
+    if !pids.stable {
+        headers.push("minflt");
+    }
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let mut l = String::from("     ");
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            if i < 3 {
+                write!(l, " {c:<w$} ").ok();
+            } else {
+                write!(l, " {c:>w$} ").ok();
+            }
+        }
+        l.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(headers.clone())).ok();
+    for r in &rows {
+        writeln!(out, "{}", line(r.iter().map(String::as_str).collect())).ok();
     }
 }
 
@@ -297,10 +541,27 @@ fn flush_narration(out: &mut String, paragraph: &mut String, pids: &Pids, style:
 
 fn event_text(out: &mut String, n: usize, e: &Event, pids: &Pids, style: Style) {
     let mut head = format!("{n:>3}  {}", e.step);
-    if let Some(result) = &e.result {
-        let text = outcome_text(result, &|p| pids.show(p));
+    let arrow = |head: String, text: &str| {
         let width = 30usize.max(head.chars().count() + 1);
-        head = format!("{head:<width$} → {text}");
+        format!("{head:<width$} → {text}")
+    };
+    if e.depends_on_privilege && style.stable {
+        // The same words whether root or a normal user ran it.
+        let text = PRIVILEGE_HIDDEN.trim_matches(['(', ')']);
+        writeln!(out, "{}", arrow(head, &format!("the outcome {text}"))).ok();
+        return;
+    }
+    if let Some(step) = &e.skipped_because {
+        let text = format!("skipped: `{step}` was refused");
+        writeln!(out, "{}", arrow(head, &text)).ok();
+        return;
+    }
+    if let Some(result) = &e.result {
+        let mut text = outcome_text(result, &|p| pids.show(p), style.stable);
+        if e.permitted == Some(false) {
+            text.push_str(" (refused for want of privilege: `try` accepts that)");
+        }
+        head = arrow(head, &text);
     } else if let (Some(us), false) = (e.waited_us, style.stable) {
         let polls = match e.polls {
             Some(1) => ", 1 read of /proc".to_string(),
@@ -310,7 +571,9 @@ fn event_text(out: &mut String, n: usize, e: &Event, pids: &Pids, style: Style) 
         head = format!("{head:<30} → seen after {}{polls}", show_us(us));
     }
     writeln!(out, "{head}").ok();
-    if !e.observations.is_empty() {
+    if e.tree {
+        tree(out, &e.observations, pids);
+    } else if !e.observations.is_empty() {
         observation_table(out, &e.observations, pids);
     }
     if !e.memory.is_empty() {
@@ -405,7 +668,8 @@ pub fn json(record: &Record, style: Style) -> String {
     if let Some(events) = value.get_mut("events").and_then(|v| v.as_array_mut()) {
         for (json, e) in events.iter_mut().zip(&record.events) {
             if let Some(r) = &e.result {
-                json["summary"] = serde_json::Value::String(outcome_text(r, &|p| p.to_string()));
+                json["summary"] =
+                    serde_json::Value::String(outcome_text(r, &|p| p.to_string(), false));
             }
         }
     }

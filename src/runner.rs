@@ -12,7 +12,7 @@
 
 use crate::actor::{self, Outcome, Pipes, Report};
 use crate::observe::{self, Memory, Sample};
-use crate::script::{Action, Cond, Field, Piece, RUNNER, RoleId, Script, StepKind, WaitTarget};
+use crate::script::{Action, Cond, Field, Guard, Piece, RUNNER, RoleId, Script, StepKind};
 use crate::sys::{self, Forked};
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -46,9 +46,14 @@ pub struct Observation {
     pub sigchld_ignored: Option<bool>,
     /// Whether SIGCHLD has a handler (the SigCgt mask).
     pub sigchld_caught: Option<bool>,
+    /// This role took part in a `try` step: what it shows may differ between root and a
+    /// normal user, so --stable output leaves it out.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub depends_on_privilege: bool,
 }
 
-/// Memory figures of one role, from /proc/PID/smaps_rollup and /proc/PID/stat.
+/// Memory figures of one role: the whole process from /proc/PID/smaps_rollup, its `alloc`
+/// region from its own entry in /proc/PID/smaps, and minflt from /proc/PID/stat.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemoryReading {
     pub role: String,
@@ -56,6 +61,11 @@ pub struct MemoryReading {
     #[serde(flatten)]
     pub memory: Memory,
     pub minflt: u64,
+    /// The region's own figures (None when the role has no region).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Memory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_bytes: Option<usize>,
 }
 
 /// One step as it happened.
@@ -80,6 +90,19 @@ pub struct Event {
     pub polls: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waited_us: Option<u64>,
+    /// A `tree` step: the observations are shown as a process tree.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tree: bool,
+    /// A `try` step or a step ending `if permitted`: its outcome may differ between root and a
+    /// normal user, so --stable output leaves it out.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub depends_on_privilege: bool,
+    /// For a `try` step: whether the kernel allowed the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permitted: Option<bool>,
+    /// For a step ending `if permitted` that was not performed: the refused `try` step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped_because: Option<String>,
 }
 
 /// The whole run, rendered once it is over.
@@ -129,6 +152,15 @@ struct Director<'a> {
     ended: Vec<bool>,
     last: Vec<Option<Observation>>,
     results: Vec<Option<Outcome>>,
+    /// The `alloc` region each role has (its own or inherited through fork): address, bytes.
+    regions: Vec<Option<(u64, usize)>>,
+    /// Each role's latest `measure`, and minflt at the one before (for `{ROLE.faults}`).
+    measured: Vec<Option<MemoryReading>>,
+    minflt_before: Vec<Option<u64>>,
+    /// Roles that took part in a `try` step (see `Observation::depends_on_privilege`).
+    privileged: Vec<bool>,
+    /// For each `try` step (by index), whether it was permitted.
+    permitted: Vec<Option<bool>>,
     record: Record,
     total_deadline: Instant,
 }
@@ -238,6 +270,11 @@ impl<'a> Director<'a> {
             ended: vec![false; n],
             last: vec![None; n],
             results: vec![None; n],
+            regions: vec![None; n],
+            measured: vec![None; n],
+            minflt_before: vec![None; n],
+            privileged: vec![false; n],
+            permitted: vec![None; script.steps.len()],
             record,
             total_deadline: Instant::now() + crate::script::limits::TOTAL_DEADLINE,
         })
@@ -283,24 +320,50 @@ impl<'a> Director<'a> {
             narration: None,
             polls: None,
             waited_us: None,
+            tree: step.as_tree,
+            depends_on_privilege: step.guard != Guard::None,
+            permitted: None,
+            skipped_because: None,
         }
     }
 
     fn step(&mut self, index: usize) -> Result<(), Failure> {
         let script = self.script;
+        let step = &script.steps[index];
         let mut event = self.event(index);
-        let outcome = match &script.steps[index].kind {
+        if let Guard::IfPermitted { try_step } = step.guard
+            && self.permitted[try_step] != Some(true)
+        {
+            event.skipped_because = Some(script.steps[try_step].text.clone());
+            self.record.events.push(event);
+            return Ok(());
+        }
+        let outcome = match &step.kind {
             StepKind::Act {
                 role,
                 action,
                 background,
             } => {
                 event.actor = Some(self.name(*role).to_string());
+                if step.guard == Guard::Try {
+                    self.privileged[*role] = true;
+                    if let Some(target) = action.target() {
+                        self.privileged[target] = true;
+                    }
+                }
                 let result = if *role == RUNNER {
                     self.runner_act(action)
                 } else {
                     self.actor_act(index, *role, action, *background)
                 };
+                let result = result.and_then(|outcome| {
+                    if step.guard == Guard::Try {
+                        let permitted = self.judge_try(index, outcome.as_ref())?;
+                        self.permitted[index] = Some(permitted);
+                        event.permitted = Some(permitted);
+                    }
+                    Ok(outcome)
+                });
                 match result {
                     Ok(outcome) => outcome,
                     Err(e) => {
@@ -310,11 +373,14 @@ impl<'a> Director<'a> {
                 }
             }
             StepKind::Observe { roles } => {
-                let roles = if roles.is_empty() {
+                let mut roles = if roles.is_empty() {
                     self.created_roles()
                 } else {
                     roles.clone()
                 };
+                if step.as_tree && !roles.contains(&RUNNER) {
+                    roles.insert(0, RUNNER);
+                }
                 let observed = self.observe_settled(&roles);
                 event.observations = match observed {
                     Ok(o) => o,
@@ -347,6 +413,25 @@ impl<'a> Director<'a> {
         Ok(())
     }
 
+    /// A `try` step's verdict: permitted, refused for want of privilege (EPERM, EACCES), or a
+    /// failure of another kind, which `try` does not excuse.
+    fn judge_try(&self, index: usize, outcome: Option<&Outcome>) -> Result<bool, Failure> {
+        match outcome {
+            Some(Outcome::Failed { errno, .. })
+                if *errno == libc::EPERM || *errno == libc::EACCES =>
+            {
+                Ok(false)
+            }
+            Some(Outcome::Failed { call, errno }) => Err(Failure(format!(
+                "`{}`: {call} failed with {} ({}), which is not a permission refusal: `try` only accepts EPERM or EACCES",
+                self.script.steps[index].text,
+                errno_name(*errno),
+                std::io::Error::from_raw_os_error(*errno)
+            ))),
+            _ => Ok(true),
+        }
+    }
+
     /// Roles whose process has been created, the runner excepted.
     fn created_roles(&self) -> Vec<RoleId> {
         (1..self.pids.len())
@@ -359,17 +444,7 @@ impl<'a> Director<'a> {
     }
 
     fn target_pid(&self, action: &Action) -> i32 {
-        match action {
-            Action::Wait {
-                target: WaitTarget::Role(r),
-                ..
-            }
-            | Action::Peek { target: r }
-            | Action::Kill { target: r, .. }
-            | Action::Trace { target: r }
-            | Action::Untrace { target: r } => self.pid(*r),
-            _ => 0,
-        }
+        action.target().map_or(0, |r| self.pid(r))
     }
 
     // ---- actions -------------------------------------------------------------------------
@@ -393,12 +468,13 @@ impl<'a> Director<'a> {
                 self.name(role)
             )));
         }
-        self.spinning[role] = matches!(action, Action::Spin);
+        self.spinning[role] = action.runs_busy_loop();
         if let Some(child) = action.creates() {
             self.await_hello(child, index)?;
         }
         if background {
             self.pending[role] = Some(index);
+            self.await_started(role, index)?;
             return Ok(None);
         }
         let outcome = self.await_result(role, index)?;
@@ -409,8 +485,24 @@ impl<'a> Director<'a> {
     /// What a result changes in the runner's book-keeping; a failed fork ends the run.
     fn after(&mut self, role: RoleId, action: &Action, outcome: &Outcome) -> Result<(), Failure> {
         self.results[role] = Some(outcome.clone());
+        if matches!(
+            action,
+            Action::Wait {
+                until_reaped: true,
+                ..
+            }
+        ) {
+            self.spinning[role] = false;
+        }
         match (action, outcome) {
             (Action::Exit { .. }, _) => self.ended[role] = true,
+            (Action::Alloc { .. }, Outcome::Allocated { addr, bytes, .. }) => {
+                self.regions[role] = Some((*addr, *bytes));
+            }
+            (Action::Fork { child }, Outcome::Forked { .. })
+            | (Action::Vfork { child }, Outcome::Vforked { .. }) => {
+                self.regions[*child] = self.regions[role];
+            }
             (Action::Kill { target, signal }, Outcome::Signalled { .. })
                 if !matches!(*signal, libc::SIGCHLD | libc::SIGCONT | libc::SIGSTOP) =>
             {
@@ -444,8 +536,9 @@ impl<'a> Director<'a> {
                 }
             }
             Action::Wait {
-                target: WaitTarget::Role(r),
+                target: crate::script::WaitTarget::Role(r),
                 nohang,
+                until_reaped: false,
             } => self.runner_wait(*r, *nohang),
             Action::Kill { target, signal } => {
                 let sig = Signal::try_from(*signal).unwrap_or(Signal::SIGTERM);
@@ -561,32 +654,55 @@ impl<'a> Director<'a> {
 
     fn await_hello(&mut self, child: RoleId, index: usize) -> Result<(), Failure> {
         let deadline = Instant::now() + RESULT_DEADLINE;
-        loop {
-            let report = self.await_report(deadline, |r| {
-                matches!(r, Report::Hello { role, .. } if *role == child)
-                    || matches!(r, Report::Done { step, outcome: Outcome::Failed { .. }, .. } if *step == index)
-            })?;
-            match report {
-                Some(Report::Hello { pid, .. }) => {
-                    self.pids[child] = Some(pid);
-                    self.starts[child] = observe::sample(pid).ok().flatten().map(|s| s.starttime);
-                    return Ok(());
-                }
-                Some(Report::Done {
-                    role,
-                    outcome: Outcome::Failed { call, errno },
-                    ..
-                }) => {
-                    return Err(Failure(fork_failure(self.name(role), &call, errno)));
-                }
-                _ => {
-                    return Err(Failure(format!(
-                        "the new process `{}` did not report within {} s",
-                        self.name(child),
-                        RESULT_DEADLINE.as_secs()
-                    )));
-                }
+        let report = self.await_report(deadline, |r| {
+            matches!(r, Report::Hello { role, .. } if *role == child)
+                || matches!(r, Report::Done { step, outcome: Outcome::Failed { .. }, .. } if *step == index)
+        })?;
+        match report {
+            Some(Report::Hello { pid, .. }) => {
+                self.pids[child] = Some(pid);
+                self.starts[child] = observe::sample(pid).ok().flatten().map(|s| s.starttime);
+                Ok(())
             }
+            Some(Report::Done {
+                role,
+                outcome: Outcome::Failed { call, errno },
+                ..
+            }) => Err(Failure(fork_failure(self.name(role), &call, errno))),
+            _ => Err(Failure(format!(
+                "the new process `{}` did not report within {} s",
+                self.name(child),
+                RESULT_DEADLINE.as_secs()
+            ))),
+        }
+    }
+
+    /// After sending a step started with `&`: wait until the actor says it is under way (or
+    /// has already finished: that report stays in the inbox for `await ROLE done`).
+    fn await_started(&mut self, role: RoleId, index: usize) -> Result<(), Failure> {
+        let deadline = Instant::now() + RESULT_DEADLINE;
+        loop {
+            let started = |r: &Report| matches!(r, Report::Started { role: who, step } if *who == role && *step == index);
+            if self.take_report(started).is_some() {
+                return Ok(());
+            }
+            let finished = self.inbox.iter().any(
+                |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index),
+            );
+            if finished {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                let seen = self.describe_now(role);
+                return Err(Failure(format!(
+                    "`{}` did not start `{}` within {} s; {seen}",
+                    self.name(role),
+                    self.script.steps[index].text,
+                    RESULT_DEADLINE.as_secs()
+                )));
+            }
+            self.pump(left)?;
         }
     }
 
@@ -664,6 +780,7 @@ impl<'a> Director<'a> {
                 exit_status: None,
                 sigchld_ignored: None,
                 sigchld_caught: None,
+                depends_on_privilege: self.privileged[role],
             },
             Some(s) => {
                 let extras = observe::status(pid).ok().flatten().unwrap_or_default();
@@ -685,8 +802,11 @@ impl<'a> Director<'a> {
                         None
                     },
                     exit_status: if s.state == 'Z' { s.exit_code } else { None },
-                    sigchld_ignored: Some(extras.sig_ignored & chld != 0),
-                    sigchld_caught: Some(extras.sig_caught & chld != 0),
+                    // A zombie's signal handlers are already released: its status shows
+                    // empty masks, which would read as "default".
+                    sigchld_ignored: (s.state != 'Z').then_some(extras.sig_ignored & chld != 0),
+                    sigchld_caught: (s.state != 'Z').then_some(extras.sig_caught & chld != 0),
+                    depends_on_privilege: self.privileged[role],
                 }
             }
         };
@@ -750,6 +870,19 @@ impl<'a> Director<'a> {
         match (cond, s) {
             (Cond::Gone, s) => s.is_none(),
             (Cond::State(c), Some(s)) => s.state == *c,
+            (Cond::Flags(flags), Some(s)) => {
+                // VmLck (the `L` flag) is only in /proc/PID/status; read it only when needed.
+                let locked_kb = if flags.contains('L') {
+                    observe::status(s.pid)
+                        .ok()
+                        .flatten()
+                        .map_or(0, |x| x.locked_kb)
+                } else {
+                    0
+                };
+                let stat = observe::stat_flags(s, locked_kb);
+                flags.chars().all(|f| stat[1..].contains(f))
+            }
             (Cond::Reparented, Some(s)) => s.ppid != self.pid(self.script.creator[role]),
             (Cond::ParentIs(p), Some(s)) => s.ppid == self.pid(*p),
             _ => false,
@@ -794,7 +927,11 @@ impl<'a> Director<'a> {
         loop {
             let s = self.sample(role)?;
             reads += 1;
-            if self.holds(role, cond, &s) {
+            // A condition on something other than the state letter (flags, parent) is shown
+            // only once the process has also settled, so the letter beside it is never the
+            // blur of a process between two sleeps.
+            let settled = matches!(cond, Cond::State(_) | Cond::Gone) || self.settled(role, &s);
+            if self.holds(role, cond, &s) && settled {
                 event.polls = Some(reads);
                 event.waited_us = Some(start.elapsed().as_micros() as u64);
                 let obs = self.observation(role, s);
@@ -823,6 +960,10 @@ impl<'a> Director<'a> {
             Cond::Reparented => "reparented".into(),
             Cond::ParentIs(r) => format!("a child of `{}`", self.name(*r)),
             Cond::Done => "done".into(),
+            Cond::Flags(f) => format!(
+                "showing the STAT flag{} {f}",
+                if f.chars().count() > 1 { "s" } else { "" }
+            ),
         }
     }
 
@@ -836,20 +977,40 @@ impl<'a> Director<'a> {
                     self.name(role)
                 )));
             };
+            let zombie = || {
+                Failure(format!(
+                    "cannot measure `{}`: no smaps (a zombie has no memory)",
+                    self.name(role)
+                ))
+            };
             let memory = observe::memory(pid)
                 .map_err(|e| Failure(e.to_string()))?
-                .ok_or_else(|| {
-                    Failure(format!(
-                        "cannot measure `{}`: no smaps_rollup (a zombie has no memory)",
-                        self.name(role)
-                    ))
-                })?;
-            out.push(MemoryReading {
+                .ok_or_else(zombie)?;
+            let region = match self.regions[role] {
+                Some((addr, _)) => Some(
+                    observe::region_memory(pid, addr)
+                        .map_err(|e| Failure(e.to_string()))?
+                        .ok_or_else(zombie)?
+                        .ok_or_else(|| {
+                            Failure(format!(
+                                "cannot measure `{}`: its region at {addr:#x} is not in /proc/{pid}/smaps",
+                                self.name(role)
+                            ))
+                        })?,
+                ),
+                None => None,
+            };
+            let reading = MemoryReading {
                 role: self.name(role).to_string(),
                 pid,
                 memory,
                 minflt: sample.minflt,
-            });
+                region,
+                region_bytes: self.regions[role].map(|(_, bytes)| bytes),
+            };
+            self.minflt_before[role] = self.measured[role].as_ref().map(|m| m.minflt);
+            self.measured[role] = Some(reading.clone());
+            out.push(reading);
         }
         Ok(out)
     }
@@ -865,24 +1026,58 @@ impl<'a> Director<'a> {
         out
     }
 
-    /// A narration value, from the last observation or result of that role. Placeholders
-    /// for PIDs are marked so the renderer can show roles instead in --stable output.
+    /// A narration value, from the last observation, measurement or result of that role.
+    /// PIDs are marked so the renderer can show roles instead in --stable output, and a value
+    /// that --stable output must show differently (it varies from run to run, or depends on
+    /// privilege) carries both renderings (see [`alt`]).
     fn field(&self, role: RoleId, field: Field) -> String {
         let obs = self.last[role].as_ref();
         let unknown = || "(not observed)".to_string();
-        match field {
-            Field::Pid => self.pids[role].map_or_else(unknown, pid_mark),
+        let region = self.measured[role].as_ref().and_then(|m| m.region.as_ref());
+        let kb = |f: fn(&observe::Memory) -> u64| region.map_or_else(unknown, |m| f(m).to_string());
+        let value = match field {
+            Field::Pid => return self.pids[role].map_or_else(unknown, pid_mark),
             Field::Ppid => obs.and_then(|o| o.ppid).map_or_else(unknown, pid_mark),
+            Field::Session => obs.and_then(|o| o.session).map_or_else(unknown, pid_mark),
+            Field::Pgrp => obs.and_then(|o| o.pgrp).map_or_else(unknown, pid_mark),
             Field::Parent => obs.and_then(|o| o.parent.clone()).unwrap_or_else(unknown),
             Field::State => obs.map_or_else(unknown, |o| o.state.clone()),
             Field::Stat => obs.and_then(|o| o.stat.clone()).unwrap_or_else(unknown),
             Field::Comm => obs.and_then(|o| o.comm.clone()).unwrap_or_else(unknown),
+            Field::Nice => obs
+                .and_then(|o| o.nice)
+                .map_or_else(unknown, |n| n.to_string()),
+            Field::Sigchld => obs.map_or_else(unknown, |o| sigchld_words(o).to_string()),
             Field::ExitCode => obs
                 .and_then(|o| o.exit_status)
                 .map_or_else(unknown, |s| ((s >> 8) & 0xff).to_string()),
-            Field::Result => self.results[role]
-                .as_ref()
-                .map_or_else(unknown, |o| crate::render::outcome_plain(o)),
+            Field::Result => self.results[role].as_ref().map_or_else(unknown, |o| {
+                alt(
+                    crate::render::outcome_plain(o, false),
+                    crate::render::outcome_plain(o, true),
+                )
+            }),
+            Field::Rss => kb(|m| m.rss_kb),
+            Field::Pss => kb(|m| m.pss_kb),
+            Field::SharedDirty => kb(|m| m.shared_dirty_kb),
+            Field::PrivateDirty => kb(|m| m.private_dirty_kb),
+            // No fault at all is the same every run (a process that did nothing); a count
+            // varies by a few faults from run to run, so --stable output does not print it.
+            Field::Faults => match (&self.measured[role], self.minflt_before[role]) {
+                (Some(m), Some(before)) => match m.minflt.saturating_sub(before) {
+                    0 => "0".to_string(),
+                    n => alt(
+                        n.to_string(),
+                        "(a count that varies: not shown with --stable)".to_string(),
+                    ),
+                },
+                _ => unknown(),
+            },
+        };
+        if self.privileged[role] && !matches!(field, Field::Parent | Field::Comm) {
+            alt(value, PRIVILEGE_HIDDEN.to_string())
+        } else {
+            value
         }
     }
 
@@ -893,16 +1088,17 @@ impl<'a> Director<'a> {
         // SIGKILL ends idle, busy, stopped and traced actors alike. It comes before the
         // command pipes close, or idle actors would race to exit on their own and the count
         // of processes the script left running would vary from run to run.
-        let mut killed = 0;
+        let mut killed = Vec::new();
         for role in 1..self.pids.len() {
-            if let Ok(Some(s)) = self.sample(role) {
-                if s.state != 'Z' && kill(Pid::from_raw(s.pid), Signal::SIGKILL).is_ok() {
-                    killed += 1;
-                }
+            if let Ok(Some(s)) = self.sample(role)
+                && s.state != 'Z'
+                && kill(Pid::from_raw(s.pid), Signal::SIGKILL).is_ok()
+            {
+                killed.push(s.pid);
             }
         }
         self.commands.clear();
-        killed + kill_and_reap_children()
+        reap_all(killed)
     }
 }
 
@@ -910,29 +1106,64 @@ impl<'a> Director<'a> {
 /// while it does so (orphans come to a subreaper), until waitpid says none are left.
 /// Returns how many it had to kill.
 pub fn kill_and_reap_children() -> usize {
+    reap_all(Vec::new())
+}
+
+/// [`kill_and_reap_children`], given the PIDs already sent SIGKILL: each process is counted
+/// once, however long it takes to die. (A killed process with much memory to free is not a
+/// zombie yet for a while, and a second scan must not count it again.)
+fn reap_all(mut killed: Vec<i32>) -> usize {
     let me = unistd::getpid().as_raw();
-    let mut killed = 0;
     loop {
         match sys::waitpid(-1, true) {
             Ok(Some(_)) => {}
             Ok(None) => {
                 for pid in observe::children_of(me) {
+                    if killed.contains(&pid) {
+                        continue;
+                    }
                     if matches!(observe::sample(pid), Ok(Some(s)) if s.state != 'Z')
                         && kill(Pid::from_raw(pid), Signal::SIGKILL).is_ok()
                     {
-                        killed += 1;
+                        killed.push(pid);
                     }
                 }
                 let _ = sys::waitpid(-1, false);
             }
             Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-            Err(_) => return killed,
+            Err(_) => return killed.len(),
         }
     }
 }
 
 /// PIDs inside narration are marked so that --stable output can name the role instead.
 pub const PID_MARK: char = '\u{1}';
+/// A narration value with two renderings, `ALT_MARK live ALT_SEP stable ALT_MARK`: the live
+/// one for people, the stable one for --stable output (see [`alt`]).
+pub const ALT_MARK: char = '\u{2}';
+pub const ALT_SEP: char = '\u{3}';
+
+/// What --stable output shows instead of a value that depends on privilege.
+pub const PRIVILEGE_HIDDEN: &str = "(depends on privilege: not shown with --stable)";
+
+/// A narration value rendered one way live and another way in --stable output.
+pub fn alt(live: String, stable: String) -> String {
+    if live == stable {
+        live
+    } else {
+        format!("{ALT_MARK}{live}{ALT_SEP}{stable}{ALT_MARK}")
+    }
+}
+
+/// SIGCHLD's disposition as /proc/PID/status shows it, in a word.
+pub fn sigchld_words(o: &Observation) -> &'static str {
+    match (o.sigchld_ignored, o.sigchld_caught) {
+        (Some(true), _) => "ignored",
+        (_, Some(true)) => "caught",
+        (Some(false), Some(false)) => "default",
+        _ => "-",
+    }
+}
 
 fn pid_mark(pid: i32) -> String {
     format!("{PID_MARK}{pid}{PID_MARK}")

@@ -81,8 +81,13 @@ pub enum Action {
     Fork { child: RoleId },
     /// _exit(code).
     Exit { code: i32 },
-    /// waitpid(pid of target or -1, WNOHANG if nohang).
-    Wait { target: WaitTarget, nohang: bool },
+    /// waitpid(pid of target or -1, WNOHANG if nohang). With `until_reaped` (`nohang loop`),
+    /// WNOHANG is polled in a busy loop until a child is reaped, counting the zero returns.
+    Wait {
+        target: WaitTarget,
+        nohang: bool,
+        until_reaped: bool,
+    },
     /// waitid(P_PID, WEXITED|WNOWAIT): read the status without reaping.
     Peek { target: RoleId },
     /// Sleep in read() until the next command.
@@ -127,6 +132,34 @@ impl Action {
             _ => None,
         }
     }
+
+    /// The other role this action names (whose PID the runner sends with the command).
+    pub fn target(&self) -> Option<RoleId> {
+        match self {
+            Action::Wait {
+                target: WaitTarget::Role(r),
+                ..
+            }
+            | Action::Peek { target: r }
+            | Action::Kill { target: r, .. }
+            | Action::Trace { target: r }
+            | Action::Untrace { target: r } => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// Actions that keep the process running (state R) until they end, so `observe` must not
+    /// wait for it to settle into a sleep.
+    pub fn runs_busy_loop(&self) -> bool {
+        matches!(
+            self,
+            Action::Spin
+                | Action::Wait {
+                    until_reaped: true,
+                    ..
+                }
+        )
+    }
 }
 
 /// A condition on a role that `await` polls /proc for.
@@ -142,7 +175,12 @@ pub enum Cond {
     ParentIs(RoleId),
     /// Its background action (`... &`) has reported its result.
     Done,
+    /// Its ps-style STAT shows every one of these flags (`<` `N` `L` `s` `l` `+`).
+    Flags(String),
 }
+
+/// The STAT flags `await ROLE flag ...` may ask for, in procps order.
+pub const STAT_FLAGS: &str = "<NLsl+";
 
 /// A field of a role that narration may interpolate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -155,6 +193,19 @@ pub enum Field {
     Comm,
     Result,
     ExitCode,
+    /// Session and process group ids and the nice value, from the latest observation.
+    Session,
+    Pgrp,
+    Nice,
+    /// SIGCHLD's disposition from /proc/PID/status: default, ignored or caught.
+    Sigchld,
+    /// The role's `alloc` region, in kB, from its latest `measure` (/proc/PID/smaps).
+    Rss,
+    Pss,
+    SharedDirty,
+    PrivateDirty,
+    /// Minor faults taken between the role's last two `measure` steps.
+    Faults,
 }
 
 const FIELDS: &[(&str, Field)] = &[
@@ -166,6 +217,15 @@ const FIELDS: &[(&str, Field)] = &[
     ("comm", Field::Comm),
     ("result", Field::Result),
     ("exit_code", Field::ExitCode),
+    ("session", Field::Session),
+    ("pgrp", Field::Pgrp),
+    ("nice", Field::Nice),
+    ("sigchld", Field::Sigchld),
+    ("rss", Field::Rss),
+    ("pss", Field::Pss),
+    ("shared_dirty", Field::SharedDirty),
+    ("private_dirty", Field::PrivateDirty),
+    ("faults", Field::Faults),
 ];
 
 /// A piece of narration: literal text or a value read during the run.
@@ -201,6 +261,20 @@ pub enum StepKind {
     },
 }
 
+/// How a step depends on the privileges of whoever runs the demo. Lowering a nice value,
+/// locking memory or tracing may be refused to a normal user and allowed to root; a guarded
+/// step lets one script run (and pass) either way, and --stable output leaves the outcome out
+/// so it reads the same for both.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Guard {
+    #[default]
+    None,
+    /// `try ROLE ACTION`: a permission refusal (EPERM or EACCES) is an accepted outcome.
+    Try,
+    /// `... if permitted`: performed only if the `try` at this step index was permitted.
+    IfPermitted { try_step: usize },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     /// 1-based line number in the script.
@@ -208,6 +282,9 @@ pub struct Step {
     /// The line as written, trimmed.
     pub text: String,
     pub kind: StepKind,
+    pub guard: Guard,
+    /// A `tree` step: an `observe` (the runner included) shown as a process tree.
+    pub as_tree: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -241,7 +318,9 @@ impl fmt::Display for ParseError {
     }
 }
 
-const KEYWORDS: &[&str] = &["title", "say", "observe", "measure", "await", "any", "all"];
+const KEYWORDS: &[&str] = &[
+    "title", "say", "observe", "measure", "await", "tree", "try", "any", "all",
+];
 
 /// What the parser knows about a role at a given line.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,6 +342,10 @@ struct Parser<'a> {
     threaded: Vec<bool>,
     /// Roles that have mapped a region with `alloc`.
     allocated: Vec<bool>,
+    /// For each role, the index of the latest `try` step it took part in (as actor or target).
+    last_try: Vec<Option<usize>>,
+    /// Index the step being parsed will have.
+    step_index: usize,
 }
 
 /// Parse and check a script. `file` is the name used in error messages, `name` the demo's name.
@@ -275,6 +358,8 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         life: vec![Life::Alive],
         threaded: vec![false],
         allocated: vec![false],
+        last_try: vec![None],
+        step_index: 0,
     };
     let mut title = None;
     let mut steps = Vec::new();
@@ -302,11 +387,14 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
                 limits::MAX_STEPS
             )));
         }
-        let kind = p.step(word, rest)?;
+        p.step_index = steps.len();
+        let (kind, guard, as_tree) = p.step(word, rest)?;
         steps.push(Step {
             line: p.line,
             text: text.to_string(),
             kind,
+            guard,
+            as_tree,
         });
     }
     if steps.is_empty() {
@@ -413,27 +501,98 @@ impl Parser<'_> {
         self.life.push(Life::Alive);
         self.threaded.push(false);
         self.allocated.push(false);
+        self.last_try.push(None);
         Ok(self.roles.len() - 1)
     }
 
-    fn step(&mut self, word: &str, rest: &str) -> Result<StepKind, ParseError> {
-        match word {
-            "say" => Ok(StepKind::Say {
+    fn step(&mut self, word: &str, rest: &str) -> Result<(StepKind, Guard, bool), ParseError> {
+        // `if permitted` may end an action or an await; narration is never conditional.
+        let (rest, conditional) = match word {
+            "say" => (rest, false),
+            _ => strip_if_permitted(rest),
+        };
+        if conditional && matches!(word, "observe" | "measure" | "tree" | "try") {
+            return Err(self.err(&format!(
+                "`if permitted` may end an action or an `await`, not `{word}`"
+            )));
+        }
+        let kind = match word {
+            "say" => StepKind::Say {
                 pieces: self.narration(rest)?,
-            }),
-            "observe" => Ok(StepKind::Observe {
+            },
+            "observe" | "tree" => StepKind::Observe {
                 roles: self.role_list(rest)?,
-            }),
+            },
             "measure" => {
                 let roles = self.role_list(rest)?;
                 if roles.is_empty() {
                     return Err(self
                         .err("`measure` needs the roles to measure, e.g. `measure parent child`"));
                 }
-                Ok(StepKind::Measure { roles })
+                StepKind::Measure { roles }
             }
-            "await" => self.await_step(rest),
-            _ => self.act(word, rest),
+            "await" => self.await_step(rest, conditional)?,
+            "try" => return Ok((self.try_step(rest)?, Guard::Try, false)),
+            _ => self.act(word, rest, conditional)?,
+        };
+        let guard = if conditional {
+            self.condition(&kind)?
+        } else {
+            Guard::None
+        };
+        Ok((kind, guard, word == "tree"))
+    }
+
+    /// `try ROLE ACTION`: the action may be refused for want of privilege.
+    fn try_step(&mut self, rest: &str) -> Result<StepKind, ParseError> {
+        let (role_word, rest) = split_word(rest);
+        if role_word.is_empty() {
+            return Err(self.err("expected `try ROLE ACTION`, e.g. `try child nice -5`"));
+        }
+        if role_word == "runner" {
+            return Err(self.err(
+                "the runner's own actions are never refused: `try` is for the processes it creates",
+            ));
+        }
+        let kind = self.act(role_word, rest, false)?;
+        let StepKind::Act {
+            role,
+            action,
+            background,
+        } = &kind
+        else {
+            return Err(self.err("expected `try ROLE ACTION`"));
+        };
+        if *background {
+            return Err(self.err("a `try` step cannot run in the background (`&`)"));
+        }
+        if matches!(
+            action,
+            Action::Fork { .. } | Action::Vfork { .. } | Action::Exit { .. } | Action::Kill { .. }
+        ) {
+            return Err(self.err(
+                "`try` is for actions whose refusal leaves every process as it was (nice, lock, trace, setsid...), not fork, vfork, exit or kill",
+            ));
+        }
+        self.last_try[*role] = Some(self.step_index);
+        if let Some(target) = action.target() {
+            self.last_try[target] = Some(self.step_index);
+        }
+        Ok(kind)
+    }
+
+    /// The guard of a step ending with `if permitted`: the latest `try` its role took part in.
+    fn condition(&self, kind: &StepKind) -> Result<Guard, ParseError> {
+        let role = match kind {
+            StepKind::Act { role, .. } | StepKind::Await { role, .. } => *role,
+            _ => return Err(self.err("`if permitted` may end an action or an `await`")),
+        };
+        match self.last_try[role] {
+            Some(try_step) => Ok(Guard::IfPermitted { try_step }),
+            None => Err(self.err(&format!(
+                "`if permitted` refers to the latest `try` step `{}` took part in, but there is none before this line: add e.g. `try {} nice -5` first",
+                self.roles[role], self.roles[role]
+            ))),
         }
     }
 
@@ -441,9 +600,9 @@ impl Parser<'_> {
         rest.split_whitespace().map(|r| self.existing(r)).collect()
     }
 
-    fn await_step(&mut self, rest: &str) -> Result<StepKind, ParseError> {
+    fn await_step(&mut self, rest: &str, conditional: bool) -> Result<StepKind, ParseError> {
         let words: Vec<&str> = rest.split_whitespace().collect();
-        const EXPECTED: &str = "expected `await ROLE CONDITION [within DURATION]` where CONDITION is a state letter (R S D T t Z), `gone`, `reparented`, `parent ROLE` or `done`";
+        const EXPECTED: &str = "expected `await ROLE CONDITION [within DURATION] [if permitted]` where CONDITION is a state letter (R S D T t Z), `flag FLAGS` (of < N L s l +), `gone`, `reparented`, `parent ROLE` or `done`";
         if words.len() < 2 {
             return Err(self.err(EXPECTED));
         }
@@ -459,6 +618,19 @@ impl Parser<'_> {
                 };
                 (Cond::ParentIs(self.existing(other)?), 3)
             }
+            "flag" => {
+                let Some(flags) = words.get(2) else {
+                    return Err(self.err(
+                        "expected the STAT flags after `flag` (any of < N L s l +), e.g. `await child flag N`",
+                    ));
+                };
+                if let Some(bad) = flags.chars().find(|c| !STAT_FLAGS.contains(*c)) {
+                    return Err(self.err(&format!(
+                        "`{bad}` is not a STAT flag: expected any of < N L s l + (the state letter itself is awaited as `await ROLE S`)"
+                    )));
+                }
+                (Cond::Flags(flags.to_string()), 3)
+            }
             s if s.len() == 1 && "RSDTtZ".contains(s) => {
                 (Cond::State(s.chars().next().unwrap_or('?')), 2)
             }
@@ -473,6 +645,11 @@ impl Parser<'_> {
             return Err(self.err("the runner is the director: it cannot be awaited"));
         }
         if cond == Cond::Done {
+            if conditional {
+                return Err(self.err(
+                    "`await ROLE done` cannot be `if permitted`: the action it collects always runs",
+                ));
+            }
             match self.life[role] {
                 Life::Busy(_) => self.life[role] = Life::Alive,
                 _ => {
@@ -542,7 +719,12 @@ impl Parser<'_> {
         Ok(pieces)
     }
 
-    fn act(&mut self, role_word: &str, rest: &str) -> Result<StepKind, ParseError> {
+    fn act(
+        &mut self,
+        role_word: &str,
+        rest: &str,
+        conditional: bool,
+    ) -> Result<StepKind, ParseError> {
         let role = self.actor(role_word)?;
         let (rest, background) = match rest.strip_suffix('&') {
             Some(r) => (r.trim_end(), true),
@@ -562,9 +744,28 @@ impl Parser<'_> {
         if role == RUNNER && verb == "waitpid" && args.first() == Some(&"any") {
             return Err(self.err("the runner waits for one role at a time: `runner waitpid ROLE`"));
         }
+        if role == RUNNER && verb == "waitpid" && args.contains(&"loop") {
+            return Err(self.err(
+                "the runner is the director and never busy-waits: `loop` is for the processes it creates",
+            ));
+        }
         let action = self.action(role, verb, args)?;
         if background && role == RUNNER {
             return Err(self.err("the runner cannot run an action in the background (`&`)"));
+        }
+        if conditional
+            && (background
+                || matches!(
+                    action,
+                    Action::Fork { .. }
+                        | Action::Vfork { .. }
+                        | Action::Exit { .. }
+                        | Action::Kill { .. }
+                ))
+        {
+            return Err(self.err(
+                "an `if permitted` action may not create or end a process (fork, vfork, exit, kill) or run in the background: which processes exist must not depend on privilege",
+            ));
         }
         if self.threaded[role] && matches!(action, Action::Fork { .. } | Action::Vfork { .. }) {
             return Err(self.err(&format!(
@@ -625,19 +826,25 @@ impl Parser<'_> {
             "wait" => none(Action::Wait {
                 target: WaitTarget::Any,
                 nohang: false,
+                until_reaped: false,
             }),
             "waitpid" => {
-                let (target, nohang) = match args {
-                    [t] => (*t, false),
-                    [t, "nohang"] => (*t, true),
-                    _ => return Err(usage("waitpid ROLE|any [nohang]")),
+                let (target, nohang, until_reaped) = match args {
+                    [t] => (*t, false, false),
+                    [t, "nohang"] => (*t, true, false),
+                    [t, "nohang", "loop"] => (*t, true, true),
+                    _ => return Err(usage("waitpid ROLE|any [nohang [loop]]")),
                 };
                 let target = if target == "any" {
                     WaitTarget::Any
                 } else {
                     WaitTarget::Role(self.existing(target)?)
                 };
-                Ok(Action::Wait { target, nohang })
+                Ok(Action::Wait {
+                    target,
+                    nohang,
+                    until_reaped,
+                })
             }
             "peek" => match args {
                 [t] => Ok(Action::Peek {
@@ -658,6 +865,12 @@ impl Parser<'_> {
                 };
                 if target == RUNNER {
                     return Err(self.err("a script may not signal the runner"));
+                }
+                if target == role {
+                    return Err(self.err(&format!(
+                        "`{}` cannot signal itself here: it would stop or die before reporting the result; let the runner or another role send it",
+                        self.roles[role]
+                    )));
                 }
                 Ok(Action::Kill {
                     target,
@@ -687,6 +900,12 @@ impl Parser<'_> {
                     return Err(usage(&format!("{verb} ROLE")));
                 };
                 let target = self.existing(target)?;
+                if target == role || target == RUNNER {
+                    return Err(self.err(&format!(
+                        "`{verb}` names another process of the demo to trace, not {}",
+                        if target == RUNNER { "the runner" } else { "the tracer itself" }
+                    )));
+                }
                 Ok(if verb == "trace" {
                     Action::Trace { target }
                 } else {
@@ -738,6 +957,18 @@ impl Parser<'_> {
             }
         }
         false
+    }
+}
+
+/// Split a trailing `if permitted` off a step.
+fn strip_if_permitted(rest: &str) -> (&str, bool) {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    if words.len() >= 2 && words[words.len() - 2..] == ["if", "permitted"] {
+        let cut = rest.trim_end().len() - "permitted".len();
+        let head = rest[..cut].trim_end();
+        (head[..head.len() - "if".len()].trim_end(), true)
+    } else {
+        (rest, false)
     }
 }
 
@@ -865,7 +1096,7 @@ mod tests {
             ("# nothing\n", "no steps"),
             (
                 "runner fork p\np waitpid\n",
-                "expected `p waitpid ROLE|any [nohang]`",
+                "expected `p waitpid ROLE|any [nohang [loop]]`",
             ),
         ];
         for (text, want) in cases {
@@ -900,6 +1131,216 @@ mod tests {
     fn a_threaded_role_may_not_fork() {
         let e = bad("runner fork p\np thread\np fork c\n");
         assert!(e.message.contains("second thread"), "{}", e.message);
+    }
+
+    #[test]
+    fn try_marks_an_action_whose_refusal_is_accepted() {
+        let s = ok("runner fork p\np fork c\ntry p nice -5\ntry p trace c\n");
+        assert_eq!(s.steps[2].guard, Guard::Try);
+        assert_eq!(
+            s.steps[2].kind,
+            StepKind::Act {
+                role: 1,
+                action: Action::Nice { delta: -5 },
+                background: false
+            }
+        );
+        assert_eq!(s.steps[3].guard, Guard::Try);
+        assert_eq!(s.steps[0].guard, Guard::None);
+        let cases: &[(&str, &str)] = &[
+            ("runner fork p\ntry\n", "expected `try ROLE ACTION`"),
+            ("runner fork p\ntry runner fork q\n", "never refused"),
+            (
+                "runner fork p\ntry p fork c\n",
+                "not fork, vfork, exit or kill",
+            ),
+            (
+                "runner fork p\ntry p exit 1\n",
+                "not fork, vfork, exit or kill",
+            ),
+            (
+                "runner fork p\ntry p wait &\n",
+                "cannot run in the background",
+            ),
+            ("runner fork p\ntry p jump\n", "unknown action `jump`"),
+            ("runner fork p\ntry q nice 1\n", "does not exist yet"),
+        ];
+        for (text, want) in cases {
+            let e = bad(text);
+            assert!(e.message.contains(want), "{text:?}: {:?}", e.message);
+        }
+    }
+
+    #[test]
+    fn if_permitted_follows_the_latest_try_of_its_role() {
+        let s = ok(
+            "runner fork p\np fork c\ntry p nice -5\nawait p flag < if permitted\ntry p trace c\nawait c t within 1s if permitted\np untrace c if permitted\n",
+        );
+        assert_eq!(s.steps[3].guard, Guard::IfPermitted { try_step: 2 });
+        assert_eq!(
+            s.steps[3].kind,
+            StepKind::Await {
+                role: 1,
+                cond: Cond::Flags("<".into()),
+                within: DEFAULT_WITHIN
+            }
+        );
+        // The tracee took part in the trace as its target.
+        assert_eq!(s.steps[5].guard, Guard::IfPermitted { try_step: 4 });
+        assert_eq!(
+            s.steps[5].kind,
+            StepKind::Await {
+                role: 2,
+                cond: Cond::State('t'),
+                within: Duration::from_secs(1)
+            }
+        );
+        assert_eq!(s.steps[6].guard, Guard::IfPermitted { try_step: 4 });
+        let cases: &[(&str, &str)] = &[
+            (
+                "runner fork p\nawait p S if permitted\n",
+                "there is none before this line",
+            ),
+            (
+                "runner fork p\ntry p nice -5\nobserve p if permitted\n",
+                "not `observe`",
+            ),
+            (
+                "runner fork p\ntry p nice -5\ntree if permitted\n",
+                "not `tree`",
+            ),
+            (
+                "runner fork p\ntry p nice -5\np exit if permitted\n",
+                "may not create or end",
+            ),
+            (
+                "runner fork p\ntry p nice -5\np fork c if permitted\n",
+                "may not create or end",
+            ),
+            (
+                "runner fork p\ntry p nice -5\np wait & if permitted\n",
+                "background",
+            ),
+            ("runner fork p\np wait &\ntry p nice 1\n", "still busy"),
+            (
+                "runner fork p\ntry p nice -5\np spin &\nawait p done if permitted\n",
+                "cannot be `if permitted`",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = bad(text);
+            assert!(e.message.contains(want), "{text:?}: {:?}", e.message);
+        }
+        // Narration is never conditional: the words are just text.
+        let s = ok("runner fork p\nsay done if permitted\n");
+        assert_eq!(s.steps[1].guard, Guard::None);
+    }
+
+    #[test]
+    fn await_flag_takes_stat_flags_only() {
+        let s = ok("runner fork p\np pty\nawait p flag s+\n");
+        assert_eq!(
+            s.steps[2].kind,
+            StepKind::Await {
+                role: 1,
+                cond: Cond::Flags("s+".into()),
+                within: DEFAULT_WITHIN
+            }
+        );
+        let e = bad("runner fork p\nawait p flag S\n");
+        assert!(
+            e.message.contains("`S` is not a STAT flag"),
+            "{}",
+            e.message
+        );
+        let e = bad("runner fork p\nawait p flag\n");
+        assert!(
+            e.message.contains("expected the STAT flags"),
+            "{}",
+            e.message
+        );
+        let e = bad("runner fork p\nawait runner flag s\n");
+        assert!(e.message.contains("cannot be awaited"), "{}", e.message);
+    }
+
+    #[test]
+    fn waitpid_nohang_loop_polls_until_a_child_is_reaped() {
+        let s = ok(
+            "runner fork p\np fork c\np waitpid any nohang loop &\nawait p R\nc exit\nawait p done\n",
+        );
+        assert_eq!(
+            s.steps[2].kind,
+            StepKind::Act {
+                role: 1,
+                action: Action::Wait {
+                    target: WaitTarget::Any,
+                    nohang: true,
+                    until_reaped: true
+                },
+                background: true
+            }
+        );
+        let e = bad("runner fork p\np waitpid any loop\n");
+        assert!(e.message.contains("[nohang [loop]]"), "{}", e.message);
+        let e = bad("runner fork p\nrunner waitpid p nohang loop\n");
+        assert!(e.message.contains("never busy-waits"), "{}", e.message);
+    }
+
+    #[test]
+    fn tree_is_an_observe_drawn_as_a_tree() {
+        let s = ok("runner fork p\np fork c\ntree\ntree c\nobserve\n");
+        assert!(s.steps[2].as_tree && s.steps[3].as_tree && !s.steps[4].as_tree);
+        assert_eq!(s.steps[2].kind, StepKind::Observe { roles: vec![] });
+        assert_eq!(s.steps[3].kind, StepKind::Observe { roles: vec![2] });
+        let e = bad("runner fork p\ntree q\n");
+        assert!(e.message.contains("does not exist yet"), "{}", e.message);
+        let e = bad("runner fork tree\n");
+        assert!(
+            e.message.contains("expected a new role name"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_process_may_not_signal_or_trace_itself() {
+        let e = bad("runner fork p\np kill p STOP\n");
+        assert!(e.message.contains("cannot signal itself"), "{}", e.message);
+        let e = bad("runner fork p\np trace p\n");
+        assert!(e.message.contains("not the tracer itself"), "{}", e.message);
+        let e = bad("runner fork p\np trace runner\n");
+        assert!(e.message.contains("not the runner"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_new_narration_fields_are_known() {
+        let s = ok(
+            "runner fork p\nsay {p.session} {p.pgrp} {p.nice} {p.sigchld} {p.rss} {p.pss} {p.shared_dirty} {p.private_dirty} {p.faults}\n",
+        );
+        let StepKind::Say { pieces } = &s.steps[1].kind else {
+            panic!("not a say")
+        };
+        let fields: Vec<Field> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Value(1, f) => Some(*f),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                Field::Session,
+                Field::Pgrp,
+                Field::Nice,
+                Field::Sigchld,
+                Field::Rss,
+                Field::Pss,
+                Field::SharedDirty,
+                Field::PrivateDirty,
+                Field::Faults
+            ]
+        );
     }
 
     #[test]

@@ -50,16 +50,23 @@ pub fn fork() -> io::Result<Forked> {
 
 /// clone(CLONE_VFORK | SIGCHLD) without CLONE_VM: the child gets its own copy of memory, as
 /// with fork(), but the parent is suspended in an uninterruptible (killable) sleep, state D,
-/// until the child exits or execs. This is the part of vfork() that shows in /proc.
+/// until the child exits or execs. This is the part of vfork() that shows in /proc. (A real
+/// vfork() shares the parent's memory, and then the child may do almost nothing but exec;
+/// without CLONE_VM the child can be an ordinary actor.)
 pub fn vfork_like() -> io::Result<Forked> {
     debug_assert_eq!(
         thread_count(),
         Some(1),
         "clone() from a multi-threaded process"
     );
-    // SAFETY: without CLONE_VM the child has a private copy of the address space, exactly as
-    // after fork(); the caller is single-threaded. The child only makes raw system calls (read,
-    // write, _exit) before it ends, so libc's per-thread state not being reset is harmless.
+    // SAFETY: without CLONE_VM the child has a private copy of the address space and a copy
+    // of the stack this call returns on, exactly as after fork(), and the caller is
+    // single-threaded, so no lock is held by another thread. The child then runs the actor's
+    // normal Rust code. What a raw clone skips compared with glibc's fork() is harmless here:
+    // the atfork handlers only reset locks other threads could hold (there are none), and the
+    // child's thread descriptor still records the parent's TID, which only matters to
+    // owner-checked pthread mutexes and to raise(), neither of which an actor uses (getpid()
+    // is a real system call in glibc >= 2.25).
     let ret = unsafe {
         libc::syscall(
             libc::SYS_clone,
@@ -166,6 +173,13 @@ pub struct Region {
 }
 
 impl Region {
+    /// Map `len` bytes of private anonymous memory made of ordinary pages.
+    ///
+    /// MADV_NOHUGEPAGE keeps transparent huge pages out, whatever the system's THP setting, so
+    /// copy-on-write happens page by page (one minor fault per page written, as the course notes
+    /// describe) and /proc/PID/smaps accounts each page on its own. It also marks the mapping
+    /// with a flag its neighbours lack, so the kernel never merges it with an adjacent mapping
+    /// and its line in smaps is exactly this region.
     pub fn map(len: usize) -> io::Result<Region> {
         // SAFETY: an anonymous private mapping of `len` bytes at an address of the kernel's choice.
         let ptr = unsafe {
@@ -181,10 +195,18 @@ impl Region {
         if ptr == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
+        // SAFETY: the range is the mapping just made; the advice changes no memory contents.
+        // Failing (a kernel built without THP says EINVAL) leaves ordinary pages anyway.
+        unsafe { libc::madvise(ptr, len, libc::MADV_NOHUGEPAGE) };
         Ok(Region {
             ptr: ptr.cast(),
             len,
         })
+    }
+
+    /// The region's start address, as /proc/PID/smaps shows it (the same in a forked child).
+    pub fn addr(&self) -> u64 {
+        self.ptr as u64
     }
 
     /// Write `value` to the first byte of every page; returns the number of pages written.
