@@ -21,7 +21,12 @@ macro_rules! demo {
     };
 }
 
-pub const DEMOS: &[Demo] = &[demo!("zombie"), demo!("orphan"), demo!("fork-cow")];
+pub const DEMOS: &[Demo] = &[
+    demo!("zombie"),
+    demo!("orphan"),
+    demo!("fork-cow"),
+    demo!("wait"),
+];
 
 pub fn find(name: &str) -> Option<&'static Demo> {
     DEMOS.iter().find(|d| d.name == name)

@@ -212,6 +212,7 @@ fn prepare(frontend: i32) -> Result<(), Failure> {
     }
     sys::set_child_subreaper()
         .map_err(|e| Failure(format!("prctl(PR_SET_CHILD_SUBREAPER): {e}")))?;
+    sys::reset_signals().map_err(|e| Failure(format!("resetting signal dispositions: {e}")))?;
     observe::check_proc().map_err(Failure)
 }
 

@@ -113,6 +113,40 @@ pub fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
+/// Give this process (and so every process it forks) the signal state of a fresh process:
+/// nothing blocked, and the default action for every signal a script can send or change.
+///
+/// The runner inherits its front end's mask, in which SIGINT, SIGTERM and SIGHUP are blocked
+/// (the front end reads them from a signalfd), and whatever its own caller ignored (a shell
+/// starting a background job ignores SIGINT and SIGQUIT; a parent may ignore SIGCHLD).
+/// Actors would inherit all of it, and `kill child TERM` would then do nothing. SIGPIPE is
+/// left as Rust's runtime set it (ignored): an actor writing to a pipe nobody reads gets
+/// EPIPE and exits on its own.
+pub fn reset_signals() -> io::Result<()> {
+    for sig in [
+        libc::SIGHUP,
+        libc::SIGINT,
+        libc::SIGQUIT,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGTERM,
+        libc::SIGCHLD,
+        libc::SIGCONT,
+    ] {
+        // SAFETY: SIG_DFL installs no handler, so no code of ours can run on a signal.
+        if unsafe { libc::signal(sig, libc::SIG_DFL) } == libc::SIG_ERR {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    // SAFETY: an empty set is initialised by sigemptyset before sigprocmask reads it.
+    unsafe {
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        check(libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut()) as libc::c_long)?;
+    }
+    Ok(())
+}
+
 /// Set SIGCHLD's disposition: default, ignored, or a no-op handler with SA_NOCLDWAIT.
 pub fn set_sigchld(ignore: bool, nocldwait: bool) -> io::Result<()> {
     extern "C" fn on_sigchld(_: libc::c_int) {}
