@@ -26,6 +26,8 @@ pub const DEMOS: &[Demo] = &[
     demo!("orphan"),
     demo!("fork-cow"),
     demo!("wait"),
+    demo!("sigchld-ignore"),
+    demo!("double-fork"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {
