@@ -28,6 +28,7 @@ pub const DEMOS: &[Demo] = &[
     demo!("wait"),
     demo!("sigchld-ignore"),
     demo!("double-fork"),
+    demo!("states"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

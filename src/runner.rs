@@ -157,8 +157,11 @@ struct Director<'a> {
     /// Each role's latest `measure`, and minflt at the one before (for `{ROLE.faults}`).
     measured: Vec<Option<MemoryReading>>,
     minflt_before: Vec<Option<u64>>,
-    /// Roles that took part in a `try` step (see `Observation::depends_on_privilege`).
+    /// Roles whose state a `try` step may have changed (see
+    /// `Observation::depends_on_privilege`): the target of `trace`/`untrace`, else the actor.
     privileged: Vec<bool>,
+    /// The role's latest result came from a `try` or `if permitted` step.
+    result_guarded: Vec<bool>,
     /// For each `try` step (by index), whether it was permitted.
     permitted: Vec<Option<bool>>,
     record: Record,
@@ -275,6 +278,7 @@ impl<'a> Director<'a> {
             measured: vec![None; n],
             minflt_before: vec![None; n],
             privileged: vec![false; n],
+            result_guarded: vec![false; n],
             permitted: vec![None; script.steps.len()],
             record,
             total_deadline: Instant::now() + crate::script::limits::TOTAL_DEADLINE,
@@ -347,10 +351,12 @@ impl<'a> Director<'a> {
             } => {
                 event.actor = Some(self.name(*role).to_string());
                 if step.guard == Guard::Try {
-                    self.privileged[*role] = true;
-                    if let Some(target) = action.target() {
-                        self.privileged[target] = true;
-                    }
+                    // A tracer's own state does not change when it traces; the tracee's does.
+                    let changed = match action {
+                        Action::Trace { target } | Action::Untrace { target } => *target,
+                        _ => *role,
+                    };
+                    self.privileged[changed] = true;
                 }
                 let result = if *role == RUNNER {
                     self.runner_act(action)
@@ -363,6 +369,7 @@ impl<'a> Director<'a> {
                         self.permitted[index] = Some(permitted);
                         event.permitted = Some(permitted);
                     }
+                    self.result_guarded[*role] = step.guard != Guard::None;
                     Ok(outcome)
                 });
                 match result {
@@ -486,6 +493,7 @@ impl<'a> Director<'a> {
     /// What a result changes in the runner's book-keeping; a failed fork ends the run.
     fn after(&mut self, role: RoleId, action: &Action, outcome: &Outcome) -> Result<(), Failure> {
         self.results[role] = Some(outcome.clone());
+        self.result_guarded[role] = false;
         if matches!(
             action,
             Action::Wait {
@@ -1075,7 +1083,12 @@ impl<'a> Director<'a> {
                 _ => unknown(),
             },
         };
-        if self.privileged[role] && !matches!(field, Field::Parent | Field::Comm) {
+        let hidden = match field {
+            Field::Result => self.result_guarded[role],
+            Field::Parent | Field::Comm => false,
+            _ => self.privileged[role],
+        };
+        if hidden {
             alt(value, PRIVILEGE_HIDDEN.to_string())
         } else {
             value
