@@ -392,8 +392,8 @@ impl Actor<'_> {
     }
 
     /// waitpid(pid, WNOHANG) again and again, never sleeping, until it returns a child: the
-    /// course notes' polling loop. Counts the zero returns; stops early (with what it has)
-    /// if the runner sends another command or goes away, so it can never spin for ever.
+    /// course notes' polling loop. Counts the zero returns. If the runner goes away meanwhile
+    /// (its end of the command pipe closes), it stops, so it can never spin for ever.
     fn poll_until_reaped(&mut self, pid: i32, step: usize, background: bool) -> Outcome {
         let mut zeros: u64 = 0;
         loop {
@@ -408,7 +408,7 @@ impl Actor<'_> {
                         self.send(&Report::Started { role, step });
                     }
                     // Checking the command pipe costs a system call too; every 64 polls is
-                    // often enough to notice the runner giving up.
+                    // often enough to notice that the runner is gone.
                     if zeros.is_multiple_of(64) && self.command_waiting() {
                         return Outcome::NotYet {
                             polls: zeros.min(u32::MAX as u64) as u32,

@@ -46,8 +46,8 @@ pub struct Observation {
     pub sigchld_ignored: Option<bool>,
     /// Whether SIGCHLD has a handler (the SigCgt mask).
     pub sigchld_caught: Option<bool>,
-    /// This role took part in a `try` step: what it shows may differ between root and a
-    /// normal user, so --stable output leaves it out.
+    /// A `try` step may have changed this role's state (it acted, or was traced): what it
+    /// shows may differ between root and a normal user, so --stable output leaves it out.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub depends_on_privilege: bool,
 }

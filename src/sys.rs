@@ -212,8 +212,8 @@ impl Region {
     /// MADV_NOHUGEPAGE keeps transparent huge pages out, whatever the system's THP setting, so
     /// copy-on-write happens page by page (one minor fault per page written, as the course notes
     /// describe) and /proc/PID/smaps accounts each page on its own. It also marks the mapping
-    /// with a flag its neighbours lack, so the kernel never merges it with an adjacent mapping
-    /// and its line in smaps is exactly this region.
+    /// with a flag ordinary mappings lack, so the kernel does not merge it with a neighbouring
+    /// heap or stack mapping, and its entry in smaps is exactly this region.
     pub fn map(len: usize) -> io::Result<Region> {
         // SAFETY: an anonymous private mapping of `len` bytes at an address of the kernel's choice.
         let ptr = unsafe {
