@@ -559,7 +559,9 @@ fn event_text(out: &mut String, n: usize, e: &Event, pids: &Pids, style: Style) 
     if let Some(result) = &e.result {
         let mut text = outcome_text(result, &|p| pids.show(p), style.stable);
         if e.permitted == Some(false) {
-            text.push_str(" (refused for want of privilege: `try` accepts that)");
+            text.push_str(
+                " (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)",
+            );
         }
         head = arrow(head, &text);
     } else if let (Some(us), false) = (e.waited_us, style.stable) {

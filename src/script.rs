@@ -500,7 +500,9 @@ impl Parser<'_> {
         self.creator.push(creator);
         self.life.push(Life::Alive);
         self.threaded.push(false);
-        self.allocated.push(false);
+        // A child has a copy of its creator's memory as it is at the fork: the region if
+        // the creator has mapped one by now, and not one mapped later.
+        self.allocated.push(self.allocated[creator]);
         self.last_try.push(None);
         Ok(self.roles.len() - 1)
     }
@@ -925,9 +927,9 @@ impl Parser<'_> {
                 }
             }
             "touch" => {
-                if !self.allocated[role] && !self.inherits_alloc(role) {
+                if !self.allocated[role] {
                     return Err(self.err(&format!(
-                        "`{}` has no region to touch: `alloc SIZE` first (in it or in a process it was forked from)",
+                        "`{}` has no region to touch: `alloc SIZE` first (in it, or in the process it is forked from before the fork)",
                         self.roles[role]
                     )));
                 }
@@ -945,18 +947,6 @@ impl Parser<'_> {
                 "unknown action `{verb}`: expected one of fork, exit, wait, waitpid, peek, block, kill, sigchld, setsid, nice, spin, thread, lock, pty, trace, untrace, vfork, alloc, touch, append, show"
             ))),
         }
-    }
-
-    /// A forked child inherits its creator's mapped region.
-    fn inherits_alloc(&self, role: RoleId) -> bool {
-        let mut r = role;
-        while r != RUNNER {
-            r = self.creator[r];
-            if self.allocated[r] {
-                return true;
-            }
-        }
-        false
     }
 }
 
@@ -1345,6 +1335,12 @@ mod tests {
 
     #[test]
     fn a_forked_child_may_touch_the_region_it_inherited() {
-        ok("runner fork p\np alloc 16MiB\np fork c\nc touch\n");
+        ok("runner fork p\np alloc 16MiB\np fork c\nc touch\nc fork g\ng touch\n");
+        let e = bad("runner fork p\np fork c\np alloc 1MiB\nc touch\n");
+        assert_eq!(
+            e.line, 4,
+            "a region mapped after the fork is not the child's"
+        );
+        assert!(e.message.contains("no region to touch"), "{}", e.message);
     }
 }
