@@ -128,6 +128,9 @@ pub struct Failure(pub String);
 
 /// How long to wait for an actor to report a result before calling it stuck.
 const RESULT_DEADLINE: Duration = Duration::from_secs(2);
+/// Extra time `alloc` and `touch` get per MiB of their region (about 4x what writing and
+/// copying a MiB of fresh pages takes on a small VM).
+const PER_MIB: Duration = Duration::from_millis(10);
 /// How long `observe` lets a process settle into the sleep it is headed for.
 const SETTLE_DEADLINE: Duration = Duration::from_secs(1);
 /// /proc reads spent spinning (with sched_yield) before polling at a gentler pace.
@@ -715,8 +718,26 @@ impl<'a> Director<'a> {
         }
     }
 
+    /// How long an action may take: RESULT_DEADLINE, plus time to write every page of a
+    /// large region (`--size` goes up to 1 GiB, which takes seconds to fault in and copy).
+    fn result_deadline(&self, role: RoleId, index: usize) -> Duration {
+        let mib = match &self.script.steps[index].kind {
+            StepKind::Act {
+                action: Action::Alloc { mib },
+                ..
+            } => *mib,
+            StepKind::Act {
+                action: Action::TouchAll,
+                ..
+            } => self.regions[role].map_or(0, |(_, bytes)| (bytes >> 20) as u64),
+            _ => 0,
+        };
+        RESULT_DEADLINE + PER_MIB * mib as u32
+    }
+
     fn await_result(&mut self, role: RoleId, index: usize) -> Result<Outcome, Failure> {
-        let deadline = Instant::now() + RESULT_DEADLINE;
+        let within = self.result_deadline(role, index);
+        let deadline = Instant::now() + within;
         let report = self.await_report(
             deadline,
             |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index),
@@ -726,10 +747,10 @@ impl<'a> Director<'a> {
             _ => {
                 let seen = self.describe_now(role);
                 Err(Failure(format!(
-                    "`{}` did not finish `{}` within {} s; {seen}. If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
+                    "`{}` did not finish `{}` within {}; {seen}. If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
                     self.name(role),
                     self.script.steps[index].text,
-                    RESULT_DEADLINE.as_secs(),
+                    show_duration(within),
                     self.name(role)
                 )))
             }
