@@ -42,6 +42,35 @@ fn once(demo: &str) -> Duration {
     wall
 }
 
+/// Build benches/baseline.c, the bare C yardstick; None without a C compiler.
+fn baseline() -> Option<std::path::PathBuf> {
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/baseline.c");
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("procdemo-baseline");
+    let built = Command::new("cc")
+        .args(["-O2", "-o"])
+        .arg(&out)
+        .arg(src)
+        .status();
+    matches!(built, Ok(s) if s.success()).then_some(out)
+}
+
+fn median_of_runs(program: &std::path::Path, demo: &str) -> Duration {
+    let mut times: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let start = Instant::now();
+            let status = Command::new(program)
+                .arg(demo)
+                .stdout(Stdio::null())
+                .status()
+                .expect("run");
+            assert!(status.success(), "{} {demo} failed", program.display());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[ROUNDS / 2]
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -91,6 +120,39 @@ fn main() {
             present.len(),
             LIFECYCLE.len()
         );
+    }
+    match baseline() {
+        Some(c) => {
+            println!();
+            println!(
+                "yardstick: benches/baseline.c, a bare C director doing the same process operations"
+            );
+            println!(
+                "{:<16} {:>10} {:>10} {:>7}",
+                "demo", "C median", "procdemo", "ratio"
+            );
+            let (mut c_total, mut p_total) = (Duration::ZERO, Duration::ZERO);
+            for d in LIFECYCLE {
+                let Some(p) = median_of(d) else { continue };
+                let c_median = median_of_runs(&c, d);
+                c_total += c_median;
+                p_total += p;
+                println!(
+                    "{d:<16} {:>10.2} {:>10.2} {:>6.1}x",
+                    ms(c_median),
+                    ms(p),
+                    ms(p) / ms(c_median)
+                );
+            }
+            println!(
+                "{:<16} {:>10.2} {:>10.2} {:>6.1}x",
+                "together",
+                ms(c_total),
+                ms(p_total),
+                ms(p_total) / ms(c_total).max(0.001)
+            );
+        }
+        None => println!("\n(no C compiler: the bare C yardstick was skipped)"),
     }
     let total: Duration = medians.iter().map(|(_, t)| *t).sum();
     println!(

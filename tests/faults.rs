@@ -14,6 +14,9 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::leftovers;
+
 const BIN: &str = env!("CARGO_BIN_EXE_procdemo");
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -48,32 +51,6 @@ fn tagged(tag: &str) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
-}
-
-/// Processes whose environment carries the tag, and procdemo zombies left to PID 1.
-fn leftovers(tag: &str) -> Vec<String> {
-    let needle = format!("PROCDEMO_TEST_TAG={tag}");
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        let Some(close) = stat.rfind(')') else {
-            continue;
-        };
-        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
-        if fields[0] == "Z" && stat.contains("(procdemo)") && fields[1] == "1" {
-            found.push(format!("{pid}: procdemo zombie of PID 1"));
-        } else if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) {
-            if env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes()) {
-                found.push(format!("{pid}: state {} ppid {}", fields[0], fields[1]));
-            }
-        }
-    }
-    found
 }
 
 fn ppid(pid: i32) -> Option<i32> {

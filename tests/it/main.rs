@@ -5,6 +5,9 @@
 //! `util::procdemo` fails the test if any tagged process, or an orphaned procdemo zombie, is
 //! left behind afterwards.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod cli;
 mod observations;
 mod reliability;

@@ -55,36 +55,7 @@ pub fn procdemo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
     run
 }
 
-/// Live processes carrying `tag` in their environment, and procdemo zombies nobody will reap
-/// (their parent is PID 1, which on some machines never waits).
-pub fn leftovers(tag: &str) -> Vec<String> {
-    let needle = format!("PROCDEMO_TEST_TAG={tag}");
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("read /proc").flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        let Some(close) = stat.rfind(')') else {
-            continue;
-        };
-        let comm = &stat[stat.find('(').unwrap_or(0) + 1..close];
-        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
-        let (state, ppid) = (fields[0], fields[1]);
-        if state == "Z" && comm == "procdemo" && ppid == "1" {
-            found.push(format!("{pid} zombie of PID 1"));
-            continue;
-        }
-        if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) {
-            if env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes()) {
-                found.push(format!("{pid} ({comm}) state {state} ppid {ppid}"));
-            }
-        }
-    }
-    found
-}
+pub use crate::common::leftovers;
 
 /// A script file in a fresh temporary directory (removed when the value is dropped).
 pub struct TempScript {
