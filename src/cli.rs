@@ -22,6 +22,10 @@ pub struct Output {
     pub color: bool,
     /// Overrides the size of every `alloc` (MiB).
     pub size_mib: Option<u64>,
+    /// The total deadline of each script, in seconds.
+    pub timeout_s: u64,
+    /// Hold every observed STAT against `ps -o stat=`.
+    pub check_ps: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +91,20 @@ pub fn command() -> Command {
         .arg(flag("explain", "Narrate each step for a classroom, with this run's values"))
         .arg(flag("json", "Print one JSON document per demo (real PIDs)"))
         .arg(flag("stable", "Show roles instead of PIDs and no timings: the same text every run"))
+        .arg(flag(
+            "check-ps",
+            "Also ask the real `ps -o stat=` about every process observed; fail if it disagrees",
+        ))
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(
+                    value_parser!(u64).range(1..=crate::script::limits::TOTAL_DEADLINE.as_secs()),
+                )
+                .help("Fail a demo still running after this long [default: 20, the most allowed]"),
+        )
         .arg(
             Arg::new("color")
                 .long("color")
@@ -184,6 +202,11 @@ fn output(m: &ArgMatches) -> Output {
         stable: m.get_flag("stable"),
         color,
         size_mib: m.get_one::<u64>("size").copied(),
+        timeout_s: m
+            .get_one::<u64>("timeout")
+            .copied()
+            .unwrap_or(crate::script::limits::TOTAL_DEADLINE.as_secs()),
+        check_ps: m.get_flag("check-ps"),
     }
 }
 

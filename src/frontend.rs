@@ -8,7 +8,6 @@
 
 use crate::cli::{Output, Source};
 use crate::error::Error;
-use crate::observe;
 use crate::runner::kill_and_reap_children;
 use crate::sys;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -81,11 +80,13 @@ impl FrontEnd {
             (o.explain, "--explain"),
             (o.json, "--json"),
             (o.stable, "--stable"),
+            (o.check_ps, "--check-ps"),
         ] {
             if on {
                 cmd.arg(flag);
             }
         }
+        cmd.arg("--timeout").arg(o.timeout_s.to_string());
         if let Some(size) = o.size_mib {
             cmd.arg("--size").arg(size.to_string());
         }
@@ -101,15 +102,9 @@ impl FrontEnd {
             .spawn()
             .map_err(|e| Error::System(format!("cannot start a runner for `{name}`: {e}")))?;
         let waited = self.wait(&mut child);
-        // A runner that ended normally left nothing; after a crash, count what it left (its
-        // orphans were reparented here) before killing and reaping it.
-        let crashed = !matches!(&waited, Ok(Some(s)) if matches!(s.code(), Some(0 | 1)));
-        let left = if crashed {
-            observe::children_of(std::process::id() as i32).len()
-        } else {
-            0
-        };
-        kill_and_reap_children();
+        // A runner that ended normally left nothing. After a crash its orphans were
+        // reparented here: kill and reap them, and say how many there were.
+        let left = kill_and_reap_children().reaped;
         let wall = start.elapsed();
         let (ok, mut problem) = match waited {
             Ok(Some(status)) => match (status.code(), status.signal()) {
@@ -160,7 +155,7 @@ impl FrontEnd {
     /// Wait for the runner: its exit status, None on timeout (it is then killed), or the
     /// signal that interrupted the front end (the runner is then killed).
     fn wait(&mut self, child: &mut Child) -> Result<Option<std::process::ExitStatus>, i32> {
-        let deadline = Instant::now() + crate::script::limits::TOTAL_DEADLINE + GRACE;
+        let deadline = Instant::now() + Duration::from_secs(self.output.timeout_s) + GRACE;
         let pidfd = sys::pidfd_open(child.id() as i32).ok();
         loop {
             if let Ok(Some(status)) = child.try_wait() {

@@ -123,7 +123,11 @@ fn run(config: Config) -> Result<i32, Error> {
                 Source::Builtin(name) => format!("demos/{name}.demo, built in"),
                 Source::File(p) => p.display().to_string(),
             };
-            let record = runner::run(&script, &label, frontend);
+            let options = runner::RunOptions {
+                timeout: std::time::Duration::from_secs(output.timeout_s),
+                check_ps: output.check_ps,
+            };
+            let record = runner::run(&script, &label, frontend, options);
             let style = render::Style {
                 explain: output.explain,
                 stable: output.stable,

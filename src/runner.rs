@@ -50,6 +50,9 @@ pub struct Observation {
     /// shows may differ between root and a normal user, so --stable output leaves it out.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub depends_on_privilege: bool,
+    /// What `ps -o stat=` said about the same process (only with --check-ps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_stat: Option<String>,
 }
 
 /// Memory figures of one role: the whole process from /proc/PID/smaps_rollup, its `alloc`
@@ -123,6 +126,25 @@ pub struct Record {
     pub cleaned_up: usize,
 }
 
+/// Fault injection for the tests: PROCDEMO_FAULT_PANIC_AT_STEP=N makes the runner panic just
+/// before step N, with its actors alive, to prove that the front end reports the crash and
+/// cleans up after it. Unset, it costs one environment lookup per step.
+fn fault_panic_at() -> Option<usize> {
+    std::env::var("PROCDEMO_FAULT_PANIC_AT_STEP")
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// How to stage a run (from the command line).
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Wall time the whole script may take.
+    pub timeout: Duration,
+    /// Ask the real `ps -o stat=` about every live process observed, and fail on a mismatch.
+    pub check_ps: bool,
+}
+
 /// Why a run stopped early: printed with what was observed, exit code 1.
 pub struct Failure(pub String);
 
@@ -169,11 +191,14 @@ struct Director<'a> {
     permitted: Vec<Option<bool>>,
     record: Record,
     total_deadline: Instant,
+    options: RunOptions,
+    /// A STAT that `ps` read differently (with --check-ps): ends the run after the step.
+    ps_mismatch: Option<String>,
 }
 
 /// Stage `script` in this process, which must be a fresh runner: single-threaded, started by
 /// the front end. Returns the record of what happened.
-pub fn run(script: &Script, source: &str, frontend: i32) -> Record {
+pub fn run(script: &Script, source: &str, frontend: i32, options: RunOptions) -> Record {
     let me = unistd::getpid().as_raw();
     let mut record = Record {
         demo: script.name.clone(),
@@ -190,7 +215,7 @@ pub fn run(script: &Script, source: &str, frontend: i32) -> Record {
         record.failure = Some(e.0);
         return record;
     }
-    let mut director = match Director::new(script, record) {
+    let mut director = match Director::new(script, record, options) {
         Ok(d) => d,
         Err((record, e)) => {
             let mut record = *record;
@@ -237,7 +262,11 @@ fn pipe() -> Result<(OwnedFd, OwnedFd), Failure> {
 
 impl<'a> Director<'a> {
     #[allow(clippy::result_large_err)]
-    fn new(script: &'a Script, record: Record) -> Result<Self, (Box<Record>, Failure)> {
+    fn new(
+        script: &'a Script,
+        record: Record,
+        options: RunOptions,
+    ) -> Result<Self, (Box<Record>, Failure)> {
         let n = script.roles.len();
         let mut commands = Vec::with_capacity(n);
         let mut reads = Vec::with_capacity(n);
@@ -284,7 +313,9 @@ impl<'a> Director<'a> {
             result_guarded: vec![false; n],
             permitted: vec![None; script.steps.len()],
             record,
-            total_deadline: Instant::now() + crate::script::limits::TOTAL_DEADLINE,
+            total_deadline: Instant::now() + options.timeout,
+            options,
+            ps_mismatch: None,
         })
     }
 
@@ -307,11 +338,20 @@ impl<'a> Director<'a> {
         for index in 0..self.script.steps.len() {
             if Instant::now() > self.total_deadline {
                 return Err(Failure(format!(
-                    "the script ran longer than its total deadline of {} s",
-                    crate::script::limits::TOTAL_DEADLINE.as_secs()
+                    "the script ran longer than its total deadline of {}",
+                    show_duration(self.options.timeout)
                 )));
             }
+            if fault_panic_at() == Some(index + 1) {
+                panic!(
+                    "PROCDEMO_FAULT_PANIC_AT_STEP: a deliberate panic before step {}",
+                    index + 1
+                );
+            }
             self.step(index)?;
+            if let Some(mismatch) = self.ps_mismatch.take() {
+                return Err(Failure(mismatch));
+            }
         }
         Ok(())
     }
@@ -811,6 +851,7 @@ impl<'a> Director<'a> {
                 sigchld_ignored: None,
                 sigchld_caught: None,
                 depends_on_privilege: self.privileged[role],
+                ps_stat: None,
             },
             Some(s) => {
                 let extras = observe::status(pid).ok().flatten().unwrap_or_default();
@@ -837,11 +878,42 @@ impl<'a> Director<'a> {
                     sigchld_ignored: (s.state != 'Z').then_some(extras.sig_ignored & chld != 0),
                     sigchld_caught: (s.state != 'Z').then_some(extras.sig_caught & chld != 0),
                     depends_on_privilege: self.privileged[role],
+                    ps_stat: None,
                 }
             }
         };
+        let mut obs = obs;
+        if self.options.check_ps && role != RUNNER && obs.state != "gone" {
+            self.check_with_ps(&mut obs);
+        }
         self.last[role] = Some(obs.clone());
         obs
+    }
+
+    /// Hold the STAT derived from /proc against what `ps -o stat=` says about the same process.
+    /// The flags must match exactly; so must the state letter, except R: a running process
+    /// may be caught between two runs of its loop in a brief sleep by a second reader. (The
+    /// runner itself is not checked: while ps runs, the runner is waiting for it.)
+    fn check_with_ps(&mut self, obs: &mut Observation) {
+        let Some(ours) = obs.stat.clone() else { return };
+        let theirs = match std::process::Command::new("ps")
+            .args(["-o", "stat=", "-p", &obs.pid.to_string()])
+            .output()
+        {
+            Ok(out) => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            Err(e) => {
+                self.ps_mismatch = Some(format!("--check-ps: cannot run ps: {e}"));
+                return;
+            }
+        };
+        let same = ours == theirs || (ours.starts_with('R') && theirs.get(1..) == ours.get(1..));
+        if !same && self.ps_mismatch.is_none() {
+            self.ps_mismatch = Some(format!(
+                "--check-ps: `{}` (pid {}) has STAT {ours} from /proc but ps -o stat= says {theirs:?}",
+                obs.role, obs.pid
+            ));
+        }
+        obs.ps_stat = Some(theirs);
     }
 
     /// Whether a role has reached the state it is headed for: an idle or blocked process is
@@ -939,10 +1011,10 @@ impl<'a> Director<'a> {
             let Some(Report::Done { outcome, .. }) = report else {
                 let seen = self.describe_now(role);
                 return Err(Failure(format!(
-                    "awaited `{}` to finish `{}` within {}, but it did not; {seen}",
+                    "awaited `{}` to finish `{}` {}, but it did not; {seen}",
                     self.name(role),
                     self.script.steps[index].text,
-                    show_duration(within)
+                    self.deadline_text(start, within)
                 )));
             };
             event.waited_us = Some(start.elapsed().as_micros() as u64);
@@ -973,13 +1045,25 @@ impl<'a> Director<'a> {
                 let seen = describe(&obs);
                 event.observations.push(obs);
                 return Err(Failure(format!(
-                    "awaited `{}` to be {} within {}, but after {reads} reads of /proc it was still not: {seen}",
+                    "awaited `{}` to be {} {}, but after {reads} reads of /proc it was still not: {seen}",
                     self.name(role),
                     self.cond_text(cond),
-                    show_duration(within)
+                    self.deadline_text(start, within)
                 )));
             }
             self.pause(reads, role);
+        }
+    }
+
+    /// "within 2 s", or, when the script's total deadline came first, says so.
+    fn deadline_text(&self, start: Instant, within: Duration) -> String {
+        if start + within > self.total_deadline {
+            format!(
+                "before the script's total deadline of {} ran out",
+                show_duration(self.options.timeout)
+            )
+        } else {
+            format!("within {}", show_duration(within))
         }
     }
 
@@ -1133,25 +1217,33 @@ impl<'a> Director<'a> {
             }
         }
         self.commands.clear();
-        reap_all(killed)
+        reap_all(killed).killed
     }
+}
+
+/// What [`kill_and_reap_children`] did.
+pub struct Reaped {
+    /// Processes it sent SIGKILL (each counted once).
+    pub killed: usize,
+    /// Processes it reaped with waitpid: everything that was, or became, its child.
+    pub reaped: usize,
 }
 
 /// Kill and reap every child of this process, including the ones that become its children
 /// while it does so (orphans come to a subreaper), until waitpid says none are left.
-/// Returns how many it had to kill.
-pub fn kill_and_reap_children() -> usize {
+pub fn kill_and_reap_children() -> Reaped {
     reap_all(Vec::new())
 }
 
 /// [`kill_and_reap_children`], given the PIDs already sent SIGKILL: each process is counted
 /// once, however long it takes to die. (A killed process with much memory to free is not a
 /// zombie yet for a while, and a second scan must not count it again.)
-fn reap_all(mut killed: Vec<i32>) -> usize {
+fn reap_all(mut killed: Vec<i32>) -> Reaped {
     let me = unistd::getpid().as_raw();
+    let mut reaped = 0;
     loop {
         match sys::waitpid(-1, true) {
-            Ok(Some(_)) => {}
+            Ok(Some(_)) => reaped += 1,
             Ok(None) => {
                 for pid in observe::children_of(me) {
                     if killed.contains(&pid) {
@@ -1163,10 +1255,17 @@ fn reap_all(mut killed: Vec<i32>) -> usize {
                         killed.push(pid);
                     }
                 }
-                let _ = sys::waitpid(-1, false);
+                if let Ok(Some(_)) = sys::waitpid(-1, false) {
+                    reaped += 1;
+                }
             }
             Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-            Err(_) => return killed.len(),
+            Err(_) => {
+                return Reaped {
+                    killed: killed.len(),
+                    reaped,
+                };
+            }
         }
     }
 }

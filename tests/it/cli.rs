@@ -209,3 +209,23 @@ fn all_runs_every_demo_and_ends_with_a_summary() {
         run.stdout
     );
 }
+
+#[test]
+fn the_total_deadline_stops_a_script_that_runs_too_long() {
+    let script = TempScript::new("slow.demo", b"runner fork p\nawait p Z within 10s\n");
+    let start = std::time::Instant::now();
+    let run = procdemo(&["run", script.arg(), "--timeout", "1", "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(8),
+        "the 1 s deadline did not stop it"
+    );
+    assert!(
+        run.stdout
+            .contains("before the script's total deadline of 1 s ran out"),
+        "{}",
+        run.stdout
+    );
+    let run = procdemo(&["zombie", "--timeout", "21"]);
+    assert_eq!(run.code, 2, "a timeout past the 20 s limit is refused");
+}

@@ -98,3 +98,118 @@ fn orphan_json_shows_the_child_adopted_by_the_runner_and_reaped_by_it() {
         (Some(child), Some(3 << 8))
     );
 }
+
+#[test]
+fn every_stat_procdemo_derives_agrees_with_the_real_ps() {
+    if std::process::Command::new("ps")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("ps is not installed (procps): the cross-check cannot run here");
+        return;
+    }
+    let mut compared = 0;
+    for name in crate::util::demo_names() {
+        let run = procdemo(&[&name, "--json", "--check-ps"]);
+        assert_eq!(run.code, 0, "{name}: {}{}", run.stdout, run.stderr);
+        let doc: Value = serde_json::from_str(run.stdout.trim()).expect("json");
+        for e in doc["events"].as_array().unwrap() {
+            for o in e["observations"].as_array().into_iter().flatten() {
+                if let Some(ps) = o["ps_stat"].as_str() {
+                    let ours = o["stat"].as_str().unwrap();
+                    let same = ours == ps || (ours.starts_with('R') && ours[1..] == ps[1..]);
+                    assert!(same, "{name}: {} has STAT {ours}, ps says {ps}", o["role"]);
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        compared > 50,
+        "only {compared} observations were held against ps"
+    );
+}
+
+#[test]
+fn fork_cow_copies_only_on_write_about_one_fault_per_page() {
+    let doc = json("fork-cow");
+    let mem = |step_index: usize| -> Vec<Value> {
+        let steps: Vec<&Value> = doc["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["step"] == "measure parent child")
+            .collect();
+        steps[step_index]["memory"].as_array().unwrap().clone()
+    };
+    let region = |m: &[Value], role: &str, field: &str| -> i64 {
+        m.iter().find(|r| r["role"] == role).unwrap()["region"][field]
+            .as_i64()
+            .unwrap()
+    };
+    let (before, after) = (mem(0), mem(1));
+    let kb = 16 * 1024;
+    // Right after fork: every page of the region is resident in both and shared, none private.
+    for role in ["parent", "child"] {
+        assert_eq!(region(&before, role, "rss_kb"), kb, "{role} before");
+        assert_eq!(
+            region(&before, role, "shared_dirty_kb"),
+            kb,
+            "{role} before"
+        );
+        assert_eq!(
+            region(&before, role, "private_dirty_kb"),
+            0,
+            "{role} before"
+        );
+    }
+    // The child wrote every page: each write faulted once and copied the page.
+    let touched = &event(&doc, "child touch")["result"];
+    let pages = touched["pages"].as_i64().unwrap();
+    let faults =
+        touched["minflt_after"].as_i64().unwrap() - touched["minflt_before"].as_i64().unwrap();
+    assert_eq!(pages, 4096);
+    assert!(
+        faults >= pages * 9 / 10 && faults <= pages * 5 / 4,
+        "{faults} faults for {pages} pages written"
+    );
+    assert_eq!(
+        region(&after, "child", "private_dirty_kb"),
+        kb,
+        "the child's copy is private"
+    );
+    assert_eq!(region(&after, "child", "shared_dirty_kb"), 0);
+    // The parent wrote nothing and took no fault between the two measurements.
+    let minflt = |m: &[Value], role: &str| {
+        m.iter().find(|r| r["role"] == role).unwrap()["minflt"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(
+        minflt(&after, "parent"),
+        minflt(&before, "parent"),
+        "the parent took faults"
+    );
+}
+
+#[test]
+fn the_runner_killed_by_a_panic_is_reported_and_its_actors_are_reaped() {
+    let run = crate::util::procdemo_with(
+        &["zombie", "--color", "never"],
+        &[("PROCDEMO_FAULT_PANIC_AT_STEP", "5")],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("the runner for `zombie` crashed (exit code 101)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("the front end killed and reaped the 2 process(es) it left"),
+        "{}",
+        run.stderr
+    );
+}
