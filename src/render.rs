@@ -315,15 +315,7 @@ fn observation_table(out: &mut String, obs: &[Observation], pids: &Pids) {
     if sigchld {
         headers.push("SIGCHLD");
     }
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = column_widths(&headers, &rows);
     let pad = |s: &str, w: usize| format!("{s:<w$}");
     let head: Vec<String> = headers
         .iter()
@@ -482,15 +474,7 @@ fn memory_table(out: &mut String, readings: &[MemoryReading], pids: &Pids) {
     if !pids.stable {
         headers.push("minflt");
     }
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = column_widths(&headers, &rows);
     let line = |cells: Vec<&str>| {
         let mut l = String::from("     ");
         for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
@@ -506,6 +490,19 @@ fn memory_table(out: &mut String, readings: &[MemoryReading], pids: &Pids) {
     for r in &rows {
         writeln!(out, "{}", line(r.iter().map(String::as_str).collect())).ok();
     }
+}
+
+/// The width of each column: its widest cell or its header.
+fn column_widths<R: AsRef<[String]>>(headers: &[&str], rows: &[R]) -> Vec<usize> {
+    (0..headers.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.as_ref()[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 fn wrap(text: &str, indent: &str, width: usize) -> String {
