@@ -85,11 +85,19 @@ pub fn decode_status(status: i32) -> String {
     }
 }
 
+/// The C library's text for an errno, without Rust's " (os error N)" suffix.
+pub fn strerror(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    text.split(" (os error").next().unwrap_or(&text).to_string()
+}
+
+/// Whether a step's text is a `say` line (the keyword, not a role named e.g. `sayer`).
+fn is_say(step: &str) -> bool {
+    step.split_whitespace().next() == Some("say")
+}
+
 fn failure_text(call: &str, errno: i32) -> String {
-    let err = std::io::Error::from_raw_os_error(errno);
-    let msg = err.to_string();
-    let msg = msg.split(" (os error").next().unwrap_or(&msg);
-    format!("{call} failed: {} ({msg})", errno_name(errno))
+    format!("{call} failed: {} ({})", errno_name(errno), strerror(errno))
 }
 
 /// An outcome in words. `stable`: for --stable output, where a count that varies from run to
@@ -661,7 +669,7 @@ pub fn json(record: &Record, style: Style) -> String {
     }
     record
         .events
-        .retain(|e| e.narration.is_some() || !e.step.starts_with("say"));
+        .retain(|e| e.narration.is_some() || !is_say(&e.step));
     let mut value = serde_json::to_value(&record).unwrap_or_default();
     // Each result also in words, as the text output shows it.
     if let Some(events) = value.get_mut("events").and_then(|v| v.as_array_mut()) {

@@ -477,7 +477,7 @@ impl<'a> Director<'a> {
                 "`{}`: {call} failed with {} ({}), which is not a permission refusal: `try` only accepts EPERM or EACCES",
                 self.script.steps[index].text,
                 errno_name(*errno),
-                std::io::Error::from_raw_os_error(*errno)
+                crate::render::strerror(*errno)
             ))),
             _ => Ok(true),
         }
@@ -591,7 +591,7 @@ impl<'a> Director<'a> {
                 target: crate::script::WaitTarget::Role(r),
                 nohang,
                 until_reaped: false,
-            } => self.runner_wait(*r, *nohang),
+            } => self.runner_wait(*r, *nohang)?,
             Action::Kill { target, signal } => {
                 let sig = Signal::try_from(*signal).unwrap_or(Signal::SIGTERM);
                 let pid = self.pid(*target);
@@ -614,6 +614,16 @@ impl<'a> Director<'a> {
 
     /// In the runner's new child: drop the runner's ends of the pipes and obey commands.
     fn become_first_actor(&mut self, role: RoleId) -> ! {
+        // An actor the runner forks itself can never be orphaned by the script (only the
+        // runner could orphan it), so it may die with the runner: that ends it even when it
+        // is stopped (T) and cannot see its command pipe close. Its descendants rely on the
+        // pipe alone, since a death signal would kill them the moment a script orphans them.
+        let runner = self.pid(RUNNER);
+        if sys::set_parent_death_signal(libc::SIGKILL).is_err()
+            || unistd::getppid().as_raw() != runner
+        {
+            sys::exit_now(116);
+        }
         self.commands.clear();
         self.reports = None;
         match self.actor_pipes.take() {
@@ -624,25 +634,30 @@ impl<'a> Director<'a> {
 
     /// waitpid in the runner, which must never block for good: wait for the pidfd to turn
     /// readable (the child exited), then reap without blocking.
-    fn runner_wait(&mut self, role: RoleId, nohang: bool) -> Outcome {
+    fn runner_wait(&mut self, role: RoleId, nohang: bool) -> Result<Outcome, Failure> {
         let pid = self.pid(role);
         let deadline = Instant::now() + RESULT_DEADLINE;
         let pidfd = sys::pidfd_open(pid).ok();
         loop {
             match sys::waitpid(pid, true) {
-                Ok(Some((pid, status))) => return Outcome::Reaped { pid, status },
-                Ok(None) if nohang => return Outcome::NotYet { polls: 1 },
+                Ok(Some((pid, status))) => return Ok(Outcome::Reaped { pid, status }),
+                Ok(None) if nohang => return Ok(Outcome::NotYet { polls: 1 }),
                 Ok(None) => {}
                 Err(e) => {
-                    return Outcome::Failed {
+                    return Ok(Outcome::Failed {
                         call: "waitpid".into(),
                         errno: e.raw_os_error().unwrap_or(0),
-                    };
+                    });
                 }
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Outcome::NotYet { polls: 1 };
+                let seen = self.describe_now(role);
+                return Err(Failure(format!(
+                    "the runner's waitpid for `{}` did not return within {} s: the child has not exited; {seen}",
+                    self.name(role),
+                    RESULT_DEADLINE.as_secs()
+                )));
             }
             if let Some(fd) = &pidfd {
                 let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
@@ -1162,9 +1177,16 @@ impl<'a> Director<'a> {
                 .and_then(|o| o.nice)
                 .map_or_else(unknown, |n| n.to_string()),
             Field::Sigchld => obs.map_or_else(unknown, |o| sigchld_words(o).to_string()),
-            Field::ExitCode => obs
-                .and_then(|o| o.exit_status)
-                .map_or_else(unknown, |s| ((s >> 8) & 0xff).to_string()),
+            Field::ExitCode => obs.and_then(|o| o.exit_status).map_or_else(unknown, |s| {
+                if libc::WIFEXITED(s) {
+                    libc::WEXITSTATUS(s).to_string()
+                } else {
+                    format!(
+                        "none (killed by {})",
+                        crate::script::signal_name(libc::WTERMSIG(s))
+                    )
+                }
+            }),
             Field::Result => self.results[role].as_ref().map_or_else(unknown, |o| {
                 alt(
                     crate::render::outcome_plain(o, false),

@@ -643,7 +643,7 @@ impl Parser<'_> {
             ["within", d] => self.duration(d)?,
             _ => return Err(self.err(&format!("{EXPECTED}; found `{}`", words[used..].join(" ")))),
         };
-        if role == RUNNER && cond != Cond::State('R') {
+        if role == RUNNER {
             return Err(self.err("the runner is the director: it cannot be awaited"));
         }
         if cond == Cond::Done {
@@ -754,6 +754,11 @@ impl Parser<'_> {
         let action = self.action(role, verb, args)?;
         if background && role == RUNNER {
             return Err(self.err("the runner cannot run an action in the background (`&`)"));
+        }
+        if matches!(action, Action::Vfork { .. }) && !background {
+            return Err(self.err(&format!(
+                "`vfork` suspends `{role_word}` until the new child exits: end the line with `&`, and `await {role_word} done` after the child's exit"
+            )));
         }
         if conditional
             && (background
@@ -1115,6 +1120,15 @@ mod tests {
         ok(&steps);
         let e = bad(&(steps + "observe\n"));
         assert!(e.message.contains("at most 200"), "{}", e.message);
+    }
+
+    #[test]
+    fn vfork_must_run_in_the_background_and_the_runner_cannot_be_awaited() {
+        let e = bad("runner fork p\np vfork c\n");
+        assert!(e.message.contains("end the line with `&`"), "{}", e.message);
+        ok("runner fork p\np vfork c &\nc exit 0\nawait p done\n");
+        let e = bad("runner fork p\nawait runner R\n");
+        assert!(e.message.contains("cannot be awaited"), "{}", e.message);
     }
 
     #[test]

@@ -196,6 +196,37 @@ fn a_runner_killed_mid_demo_is_reported_and_everything_it_left_is_reaped() {
     reap_and_check(&tag);
 }
 
+#[test]
+fn a_stopped_actor_dies_with_a_sigkilled_front_end() {
+    let _serial = serial();
+    let tag = format!("faults-stopped-{}", std::process::id());
+    let path = script(
+        "stopped.demo",
+        "runner fork p\nrunner kill p STOP\nawait p T\nawait p Z within 10s\n",
+    );
+    let mut child = tagged(&tag)
+        .args(["run", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait (polling /proc, with a deadline) until the actor is stopped: it can no longer see
+    // its command pipe close, so only its death signal can end it.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !leftovers(&tag).iter().any(|p| p.contains("state T")) {
+        assert!(
+            Instant::now() < deadline,
+            "the actor never stopped: {:?}",
+            leftovers(&tag)
+        );
+        std::thread::yield_now();
+    }
+    // SAFETY: kill takes a pid and a signal number.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    let _ = child.wait();
+    reap_and_check(&tag);
+}
+
 /// Copy the binary where any user can run it (the build tree may be private).
 fn public_binary() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("procdemo-bin-{}", std::process::id()));

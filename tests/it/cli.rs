@@ -229,3 +229,38 @@ fn the_total_deadline_stops_a_script_that_runs_too_long() {
     let run = procdemo(&["zombie", "--timeout", "21"]);
     assert_eq!(run.code, 2, "a timeout past the 20 s limit is refused");
 }
+
+#[test]
+fn json_keeps_every_action_even_of_a_role_whose_name_starts_with_say() {
+    let script = TempScript::new(
+        "sayer.demo",
+        b"runner fork sayer\nsayer exit 2\nawait sayer Z\nsay narration\n",
+    );
+    let run = procdemo(&["run", script.arg(), "--json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(run.stdout.trim()).expect("json");
+    let steps: Vec<&str> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["runner fork sayer", "sayer exit 2", "await sayer Z"],
+        "narration only with --explain"
+    );
+}
+
+#[test]
+fn a_runner_waitpid_for_a_child_that_never_exits_fails_loudly() {
+    let script = TempScript::new("reaper.demo", b"runner fork p\nrunner waitpid p\n");
+    let run = procdemo(&["run", script.arg(), "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("the runner's waitpid for `p` did not return within 2 s"),
+        "{}",
+        run.stdout
+    );
+}
