@@ -4,12 +4,16 @@
  *
  *   baseline zombie|orphan|fork-cow|wait|sigchld-ignore|double-fork [MiB]
  *
- * Each scenario forks its actors, drives them over pipes, polls /proc/PID/stat until the
- * expected state holds (exit 1 if it does not within 2 s), and reaps everything. */
+ * Like procdemo, each scenario forks actors that obey commands from a pipe and report on
+ * another, performs the same system calls in the same order, polls /proc/PID/stat until each
+ * awaited state holds (exit 1 if it does not within 2 s), reads stat and status at each
+ * observation, and kills and reaps everything at the end. What it leaves out is all that
+ * procdemo adds: the script, the front end, the JSON reports, the rendering. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,51 +80,206 @@ static char next(int fd) {
     return c;
 }
 
-static void zombie(void) {
-    int cmd[2], rep[2];
-    pipe(cmd); pipe(rep);
-    pid_t parent = fork();
-    if (parent == 0) {
-        pid_t child = fork();
-        if (child == 0) _exit(7);
-        write(rep[1], &child, sizeof child);
-        next(cmd[0]);
-        int st;
-        waitpid(child, &st, 0);
-        write(rep[1], &st, sizeof st);
-        next(cmd[0]);
-        _exit(0);
+/* ---- a bare actor protocol, as procdemo's: one command pipe per role, one report pipe ---- */
+enum { FORK = 'f', EXIT = 'x', WAIT = 'w', NOHANG = 'n', NOHANG_LOOP = 'l', KILL = 'k', PEEK = 'e',
+       IGNORE = 'i', NOCLDWAIT = 'h', SETSID = 's' };
+struct cmd { char op; int arg; pid_t pid; int role; };
+#define ROLES 16
+static int cmdfd[ROLES][2], rep[2];
+static pid_t pids[ROLES];
+
+static void on_chld(int sig) { (void)sig; }
+
+static void actor(int role) {
+    for (;;) {
+        struct cmd c;
+        if (read(cmdfd[role][0], &c, sizeof c) != sizeof c) _exit(0);
+        int r = 0, st = 0;
+        switch (c.op) {
+        case FORK: {
+            pid_t p = fork();
+            if (p == 0) { role = c.role; r = getpid(); write(rep[1], &r, sizeof r); continue; }
+            r = p;
+            break;
+        }
+        case EXIT: write(rep[1], &c.arg, sizeof c.arg); _exit(c.arg);
+        case WAIT: r = waitpid(c.pid, &st, 0); break;
+        case NOHANG: r = waitpid(c.pid, &st, WNOHANG); break;
+        case NOHANG_LOOP: {
+            int under_way = -2, first = 1;
+            while ((r = waitpid(-1, &st, WNOHANG)) == 0)
+                if (first) { write(rep[1], &under_way, sizeof under_way); first = 0; }
+            break;
+        }
+        case KILL: r = kill(c.pid, c.arg); break;
+        case PEEK: { siginfo_t si; r = waitid(P_PID, c.pid, &si, WEXITED | WNOWAIT); break; }
+        case IGNORE: signal(SIGCHLD, SIG_IGN); break;
+        case NOCLDWAIT: {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = on_chld;
+            sa.sa_flags = SA_NOCLDWAIT | SA_RESTART;
+            sigaction(SIGCHLD, &sa, NULL);
+            break;
+        }
+        case SETSID: r = setsid(); break;
+        }
+        write(rep[1], &r, sizeof r);
     }
-    pid_t child;
-    read(rep[0], &child, sizeof child);
-    await(parent, 'S', 0);
-    await(child, 'Z', 0);
-    write(cmd[1], "w", 1);
-    int st;
-    read(rep[0], &st, sizeof st);
-    await(child, 0, 0);
-    kill(parent, SIGKILL);
-    waitpid(parent, NULL, 0);
+}
+
+static void setup(void) {
+    for (int i = 0; i < ROLES; i++) pipe(cmdfd[i]);
+    pipe(rep);
+}
+static void send(int role, char op, int arg, pid_t pid) {
+    struct cmd c = { op, arg, pid, 0 };
+    write(cmdfd[role][1], &c, sizeof c);
+}
+static int reply(void) { int r; read(rep[0], &r, sizeof r); return r; }
+static int act(int role, char op, int arg, pid_t pid) { send(role, op, arg, pid); return reply(); }
+/* The runner forks role 1 itself; an actor forks the others. Both replies carry the pid. */
+static void spawn(int parent, int role) {
+    if (parent == 0) {
+        pid_t p = fork();
+        if (p == 0) {
+            int me = getpid();
+            write(rep[1], &me, sizeof me);
+            actor(role);
+        }
+        reply();
+        pids[role] = p;
+        return;
+    }
+    struct cmd c = { FORK, 0, 0, role };
+    write(cmdfd[parent][1], &c, sizeof c);
+    reply();
+    pids[role] = reply();
+}
+/* What procdemo reads at an observation: stat and status of each role. */
+static void observe(int n, ...) {
+    char path[64], buf[4096];
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        pid_t pid = pids[va_arg(ap, int)];
+        stat_of(pid, NULL, NULL);
+        snprintf(path, sizeof path, "/proc/%d/status", pid);
+        FILE *f = fopen(path, "r");
+        if (f) { while (fread(buf, 1, sizeof buf, f) > 0) {} fclose(f); }
+    }
+    va_end(ap);
+}
+/* The end of every run: kill and reap all that is left. */
+static void clean_up(void) {
+    for (int i = 1; i < ROLES; i++) if (pids[i] > 0) kill(pids[i], SIGKILL);
+    while (wait(NULL) > 0 || errno == EINTR) {}
+}
+
+static void zombie(void) {
+    enum { PARENT = 1, CHILD };
+    setup();
+    spawn(0, PARENT); spawn(PARENT, CHILD);
+    await(pids[PARENT], 'S', 0); await(pids[CHILD], 'S', 0);
+    observe(2, PARENT, CHILD);
+    act(CHILD, EXIT, 7, 0);
+    await(pids[CHILD], 'Z', 0);
+    observe(2, PARENT, CHILD);
+    act(PARENT, WAIT, 0, pids[CHILD]);
+    await(pids[CHILD], 0, 0);
+    observe(2, PARENT, CHILD);
+    clean_up();
 }
 
 static void orphan(void) {
-    int rep[2], go[2];
-    pipe(rep); pipe(go);
-    pid_t parent = fork();
-    if (parent == 0) {
-        pid_t child = fork();
-        if (child == 0) { next(go[0]); _exit(3); }
-        write(rep[1], &child, sizeof child);
-        _exit(0);
-    }
-    pid_t child;
-    read(rep[0], &child, sizeof child);
-    waitpid(parent, NULL, 0);
-    await(child, 'P', getpid());
-    write(go[1], "x", 1);
-    await(child, 'Z', 0);
-    waitpid(child, NULL, 0);
-    await(child, 0, 0);
+    enum { PARENT = 1, CHILD };
+    setup();
+    spawn(0, PARENT); spawn(PARENT, CHILD);
+    observe(2, PARENT, CHILD);
+    act(PARENT, EXIT, 0, 0);
+    waitpid(pids[PARENT], NULL, 0);
+    await(pids[CHILD], 'P', getpid());
+    observe(1, CHILD);
+    act(CHILD, EXIT, 3, 0);
+    await(pids[CHILD], 'Z', 0);
+    waitpid(pids[CHILD], NULL, 0);
+    await(pids[CHILD], 0, 0);
+    clean_up();
+}
+
+static void wait_demo(void) {
+    enum { PARENT = 1, CHILD, FIRST, SECOND, TERMED, KILLED, PEEKED };
+    setup();
+    spawn(0, PARENT); spawn(PARENT, CHILD);
+    send(PARENT, WAIT, 0, -1);                        /* blocking wait(), in the background */
+    await(pids[PARENT], 'S', 0);
+    observe(2, PARENT, CHILD);
+    act(CHILD, EXIT, 1, 0);
+    reply();
+    observe(2, PARENT, CHILD);
+    spawn(PARENT, FIRST); spawn(PARENT, SECOND);
+    act(SECOND, EXIT, 2, 0);
+    await(pids[SECOND], 'Z', 0);
+    act(PARENT, WAIT, 0, pids[SECOND]);
+    observe(2, FIRST, SECOND);
+    act(PARENT, NOHANG, 0, -1);
+    observe(2, PARENT, FIRST);
+    send(PARENT, NOHANG_LOOP, 0, 0);
+    reply();                                          /* under way */
+    await(pids[PARENT], 'R', 0);
+    act(FIRST, EXIT, 3, 0);
+    reply();
+    spawn(PARENT, TERMED);
+    act(PARENT, KILL, SIGTERM, pids[TERMED]);
+    await(pids[TERMED], 'Z', 0);
+    act(PARENT, WAIT, 0, -1);
+    spawn(PARENT, KILLED);
+    act(PARENT, KILL, SIGKILL, pids[KILLED]);
+    await(pids[KILLED], 'Z', 0);
+    act(PARENT, WAIT, 0, pids[KILLED]);
+    spawn(PARENT, PEEKED);
+    act(PEEKED, EXIT, 5, 0);
+    await(pids[PEEKED], 'Z', 0);
+    act(PARENT, PEEK, 0, pids[PEEKED]);
+    await(pids[PEEKED], 'Z', 0);
+    act(PARENT, WAIT, 0, -1);
+    await(pids[PEEKED], 0, 0);
+    act(PARENT, WAIT, 0, -1);                         /* ECHILD */
+    clean_up();
+}
+
+static void sigchld_ignore(void) {
+    enum { PLAIN = 1, IGNORER, HANDLER, PLAIN_KID, IGNORER_KID, HANDLER_KID };
+    setup();
+    spawn(0, PLAIN); spawn(0, IGNORER); spawn(0, HANDLER);
+    act(IGNORER, IGNORE, 0, 0);
+    act(HANDLER, NOCLDWAIT, 0, 0);
+    spawn(PLAIN, PLAIN_KID); spawn(IGNORER, IGNORER_KID); spawn(HANDLER, HANDLER_KID);
+    observe(6, PLAIN, IGNORER, HANDLER, PLAIN_KID, IGNORER_KID, HANDLER_KID);
+    act(PLAIN_KID, EXIT, 4, 0); act(IGNORER_KID, EXIT, 4, 0); act(HANDLER_KID, EXIT, 4, 0);
+    await(pids[PLAIN_KID], 'Z', 0); await(pids[IGNORER_KID], 0, 0); await(pids[HANDLER_KID], 0, 0);
+    observe(3, PLAIN, IGNORER, HANDLER);
+    act(PLAIN, WAIT, 0, -1); act(IGNORER, WAIT, 0, -1); act(HANDLER, WAIT, 0, -1);
+    clean_up();
+}
+
+static void double_fork(void) {
+    enum { PARENT = 1, FIRST, GRANDCHILD };
+    setup();
+    spawn(0, PARENT); spawn(PARENT, FIRST); spawn(FIRST, GRANDCHILD);
+    observe(3, PARENT, FIRST, GRANDCHILD);
+    act(FIRST, EXIT, 0, 0);
+    act(PARENT, WAIT, 0, pids[FIRST]);
+    await(pids[GRANDCHILD], 'P', getpid());
+    observe(2, PARENT, GRANDCHILD);
+    act(GRANDCHILD, SETSID, 0, 0);
+    observe(1, GRANDCHILD);
+    act(GRANDCHILD, EXIT, 0, 0);
+    await(pids[GRANDCHILD], 'Z', 0);
+    waitpid(pids[GRANDCHILD], NULL, 0);
+    await(pids[GRANDCHILD], 0, 0);
+    observe(1, PARENT);
+    clean_up();
 }
 
 static void fork_cow(size_t mib) {
@@ -153,104 +312,6 @@ static void fork_cow(size_t mib) {
     stat_of(child, NULL, NULL);
     kill(child, SIGKILL); kill(parent, SIGKILL);
     while (wait(NULL) > 0 || errno == EINTR) {}
-}
-
-static void wait_demo(void) {
-    /* blocking wait, waitpid of one of two, WNOHANG, killed by a signal, WNOWAIT, ECHILD */
-    int go[2], rep[2];
-    pipe(go); pipe(rep);
-    pid_t parent = fork();
-    if (parent == 0) {
-        pid_t a = fork();
-        if (a == 0) { next(go[0]); _exit(1); }
-        pid_t b = fork();
-        if (b == 0) { for (;;) pause(); }
-        pid_t ids[2] = {a, b};
-        write(rep[1], ids, sizeof ids);
-        int st;
-        waitpid(a, &st, 0);                        /* blocks until a exits */
-        int zeros = 0;
-        while (waitpid(-1, &st, WNOHANG) == 0 && zeros < 3) zeros++;
-        kill(b, SIGTERM);
-        siginfo_t si;
-        waitid(P_PID, b, &si, WEXITED | WNOWAIT);  /* peek */
-        waitpid(b, &st, 0);
-        waitpid(-1, &st, 0);                       /* ECHILD */
-        write(rep[1], &st, sizeof st);
-        next(go[0]);
-        _exit(0);
-    }
-    pid_t ids[2];
-    read(rep[0], ids, sizeof ids);
-    await(parent, 'S', 0);
-    write(go[1], "x", 1);
-    int st;
-    read(rep[0], &st, sizeof st);
-    await(ids[0], 0, 0);
-    await(ids[1], 0, 0);
-    kill(parent, SIGKILL);
-    waitpid(parent, NULL, 0);
-}
-
-static void sigchld_ignore(void) {
-    /* default: the exited child is a zombie until waited for; SIG_IGN: reaped at once, ECHILD */
-    int rep[2], go[2];
-    pipe(rep); pipe(go);
-    pid_t parent = fork();
-    if (parent == 0) {
-        pid_t a = fork();
-        if (a == 0) _exit(0);
-        write(rep[1], &a, sizeof a);
-        next(go[0]);
-        waitpid(a, NULL, 0);
-        signal(SIGCHLD, SIG_IGN);
-        pid_t b = fork();
-        if (b == 0) _exit(0);
-        write(rep[1], &b, sizeof b);
-        int r = waitpid(b, NULL, 0);
-        write(rep[1], &r, sizeof r);
-        next(go[0]);
-        _exit(0);
-    }
-    pid_t a, b;
-    int r;
-    read(rep[0], &a, sizeof a);
-    await(a, 'Z', 0);
-    write(go[1], "w", 1);
-    read(rep[0], &b, sizeof b);
-    await(b, 0, 0);
-    read(rep[0], &r, sizeof r);
-    kill(parent, SIGKILL);
-    waitpid(parent, NULL, 0);
-}
-
-static void double_fork(void) {
-    int rep[2], go[2];
-    pipe(rep); pipe(go);
-    pid_t parent = fork();
-    if (parent == 0) {
-        pid_t first = fork();
-        if (first == 0) {
-            pid_t grand = fork();
-            if (grand == 0) { next(go[0]); setsid(); next(go[0]); _exit(0); }
-            write(rep[1], &grand, sizeof grand);
-            _exit(0);
-        }
-        waitpid(first, NULL, 0);
-        write(rep[1], "w", 1);
-        for (;;) pause();
-    }
-    pid_t grand;
-    char c;
-    read(rep[0], &grand, sizeof grand);
-    read(rep[0], &c, 1);
-    await(grand, 'P', getpid());
-    write(go[1], "s", 1);
-    write(go[1], "x", 1);
-    await(grand, 'Z', 0);
-    waitpid(grand, NULL, 0);
-    kill(parent, SIGKILL);
-    waitpid(parent, NULL, 0);
 }
 
 int main(int argc, char **argv) {

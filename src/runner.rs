@@ -244,7 +244,23 @@ fn prepare(frontend: i32) -> Result<(), Failure> {
     sys::set_child_subreaper()
         .map_err(|e| Failure(format!("prctl(PR_SET_CHILD_SUBREAPER): {e}")))?;
     sys::reset_signals().map_err(|e| Failure(format!("resetting signal dispositions: {e}")))?;
+    share_one_cpu();
     observe::check_proc().map_err(Failure)
+}
+
+/// Keep the runner and every actor (they inherit it) on the CPU the runner started on. Each
+/// step hands work from one process to another; on a machine whose idle CPUs wake slowly (a
+/// VM's vCPUs), handing it across CPUs made runs up to twice as long and twice as variable.
+/// States are unaffected: a process still runs (R), sleeps (S, D) or stops (T) the same way.
+/// Best effort: if the CPU cannot be pinned, the demo runs unpinned.
+fn share_one_cpu() {
+    use nix::sched::{CpuSet, sched_getcpu, sched_setaffinity};
+    if let Ok(cpu) = sched_getcpu() {
+        let mut set = CpuSet::new();
+        if set.set(cpu).is_ok() {
+            let _ = sched_setaffinity(Pid::from_raw(0), &set);
+        }
+    }
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd), Failure> {
