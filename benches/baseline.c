@@ -317,6 +317,11 @@ static void fork_cow(size_t mib) {
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    /* Like procdemo's runner: every process of the run on the CPU it started on. */
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu(), &one);
+    sched_setaffinity(0, sizeof one, &one);
     const char *d = argv[1];
     if (!strcmp(d, "zombie")) zombie();
     else if (!strcmp(d, "orphan")) orphan();
