@@ -387,6 +387,11 @@ impl Actor<'_> {
 
     /// In a new child: take its role and say hello; the command loop goes on as that role.
     fn become_role(&mut self, child: RoleId) {
+        // If this process's parent dies, continue it: a process stopped (T) when the runner
+        // goes away could otherwise never see its command pipe close. Continuing a running
+        // or sleeping process changes nothing. (A death signal that kills would end every
+        // orphan a script makes on purpose.)
+        let _ = sys::set_parent_death_signal(libc::SIGCONT);
         self.role = child;
         self.hello();
     }

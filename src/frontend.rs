@@ -13,9 +13,10 @@ use crate::sys;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
+use std::io::Write;
 use std::os::fd::AsFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A runner gets this long beyond its script's own total deadline before it is killed.
@@ -32,7 +33,16 @@ pub struct Outcome {
 
 fn handled_signals() -> SigSet {
     let mut mask = SigSet::empty();
-    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+    // Every signal whose default action would end the front end without its clean-up.
+    for sig in [
+        Signal::SIGINT,
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGQUIT,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+        Signal::SIGALRM,
+    ] {
         mask.add(sig);
     }
     mask
@@ -71,7 +81,12 @@ impl FrontEnd {
             .arg(std::process::id().to_string());
         match source {
             Source::Builtin(name) => cmd.arg("--demo").arg(name),
-            Source::File(path) => cmd.arg("--file").arg(path),
+            // One argument, `--file=PATH`, so a path that starts with '-' is not an option.
+            Source::File(path) => {
+                let mut arg = std::ffi::OsString::from("--file=");
+                arg.push(path);
+                cmd.arg(arg)
+            }
         };
         let o = &self.output;
         cmd.arg("--color")
@@ -95,12 +110,26 @@ impl FrontEnd {
     }
 
     /// Run one demo in a fresh runner and wait for it, cleaning up whatever it leaves.
-    pub fn run(&mut self, name: &str, source: &Source) -> Result<Outcome, Error> {
+    pub fn run(
+        &mut self,
+        name: &str,
+        source: &Source,
+        text: Option<&str>,
+    ) -> Result<Outcome, Error> {
         let start = Instant::now();
-        let mut child = self
-            .runner_command(source)?
+        let mut command = self.runner_command(source)?;
+        command.stdin(if text.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        let mut child = command
             .spawn()
             .map_err(|e| Error::System(format!("cannot start a runner for `{name}`: {e}")))?;
+        if let (Some(text), Some(mut stdin)) = (text, child.stdin.take()) {
+            // If the runner is already gone, the write fails; waiting for it below says why.
+            let _ = stdin.write_all(text.as_bytes());
+        }
         let waited = self.wait(&mut child);
         // A runner that ended normally left nothing. After a crash its orphans were
         // reparented here: kill and reap them, and say how many there were.

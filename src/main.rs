@@ -46,27 +46,34 @@ fn main() {
     std::process::exit(code);
 }
 
-/// Read and check a script; `Error::Script` says FILE:LINE and what was expected.
-fn load(source: &Source, output: &Output) -> Result<Script, Error> {
-    let mut script = match source {
-        Source::Builtin(name) => demos::find(name)
+/// The text of a user's script file, which must be UTF-8.
+fn read_script(path: &std::path::Path) -> Result<String, Error> {
+    let shown = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::Usage(format!("cannot read the script {shown}: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Usage(format!(
+            "{shown}: not UTF-8 text (invalid byte at offset {}): a script is a text file",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Check a script; `Error::Script` says FILE:LINE and what was expected. A user's script comes
+/// as text: the front end reads the file once and hands the runner exactly what it checked.
+fn load(source: &Source, text: Option<&str>, output: &Output) -> Result<Script, Error> {
+    let mut script = match (source, text) {
+        (Source::Builtin(name), _) => demos::find(name)
             .ok_or_else(|| Error::Usage(format!("unknown demo `{name}`")))?
             .parse()?,
-        Source::File(path) => {
+        (Source::File(path), Some(text)) => {
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path)
-                .map_err(|e| Error::Usage(format!("cannot read the script {shown}: {e}")))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                Error::Usage(format!(
-                    "{shown}: not UTF-8 text (invalid byte at offset {}): a script is a text file",
-                    e.utf8_error().valid_up_to()
-                ))
-            })?;
             let name = path
                 .file_stem()
                 .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
-            script::parse(&shown, &name, &text)?
+            script::parse(&shown, &name, text)?
         }
+        (Source::File(path), None) => return load(source, Some(&read_script(path)?), output),
     };
     if let Some(mib) = output.size_mib {
         for step in &mut script.steps {
@@ -89,27 +96,40 @@ fn run(config: Config) -> Result<i32, Error> {
         Task::List => {
             let width = demos::DEMOS.iter().map(|d| d.name.len()).max().unwrap_or(0);
             for d in demos::DEMOS {
-                println!("{:<width$}  {}", d.name, d.title());
+                // A closed pipe (`procdemo list | head -1`) just ends the listing.
+                if writeln!(std::io::stdout(), "{:<width$}  {}", d.name, d.title()).is_err() {
+                    break;
+                }
             }
             Ok(0)
         }
         Task::Run { sources, summary } => {
-            // Check every script before running any of them.
+            // Read and check every script before running any of them.
+            let mut texts = Vec::with_capacity(sources.len());
             for source in &sources {
-                load(source, &output)?;
+                let text = match source {
+                    Source::Builtin(_) => None,
+                    Source::File(path) => Some(read_script(path)?),
+                };
+                load(source, text.as_deref(), &output)?;
+                texts.push(text);
             }
             observe::check_proc().map_err(Error::System)?;
             let mut front = frontend::FrontEnd::new(output)?;
             let mut outcomes = Vec::new();
-            for source in &sources {
+            for (source, text) in sources.iter().zip(&texts) {
                 let name = match source {
                     Source::Builtin(n) => n.to_string(),
                     Source::File(p) => p.display().to_string(),
                 };
-                outcomes.push(front.run(&name, source)?);
+                outcomes.push(front.run(&name, source, text.as_deref())?);
             }
             if summary {
-                print!("{}", frontend::summary(&outcomes, &output));
+                let _ = write!(
+                    std::io::stdout(),
+                    "{}",
+                    frontend::summary(&outcomes, &output)
+                );
             }
             if outcomes.iter().all(|o| o.ok) {
                 Ok(0)
@@ -118,7 +138,18 @@ fn run(config: Config) -> Result<i32, Error> {
             }
         }
         Task::Runner { source, frontend } => {
-            let script = load(&source, &output)?;
+            // A user's script arrives on stdin, exactly as the front end checked it.
+            let text = match &source {
+                Source::Builtin(_) => None,
+                Source::File(_) => {
+                    let mut text = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(
+                        |e| Error::System(format!("reading the script from the front end: {e}")),
+                    )?;
+                    Some(text)
+                }
+            };
+            let script = load(&source, text.as_deref(), &output)?;
             let label = match &source {
                 Source::Builtin(name) => format!("demos/{name}.demo, built in"),
                 Source::File(p) => p.display().to_string(),
@@ -132,6 +163,7 @@ fn run(config: Config) -> Result<i32, Error> {
                 explain: output.explain,
                 stable: output.stable,
             };
+            sys::ignore_sigttou();
             let mut stdout = std::io::stdout().lock();
             if output.json {
                 let _ = writeln!(stdout, "{}", render::json(&record, style));

@@ -523,6 +523,7 @@ impl<'a> Director<'a> {
         action: &Action,
         background: bool,
     ) -> Result<Option<Outcome>, Failure> {
+        self.able_to_act(index, role)?;
         let command = actor::encode_command(index, self.target_pid(action));
         let sent = match &self.commands[role] {
             Some(fd) => unistd::write(fd, &command),
@@ -547,6 +548,24 @@ impl<'a> Director<'a> {
         let outcome = self.await_result(role, index)?;
         self.after(role, action, &outcome)?;
         Ok(Some(outcome))
+    }
+
+    /// An actor can only obey a command if it is alive and not stopped. The script checker
+    /// rules out what it can see; this catches the rest (a process ended by something the
+    /// script did not name, such as a SIGHUP from a closed terminal) at once, with the cause.
+    fn able_to_act(&mut self, index: usize, role: RoleId) -> Result<(), Failure> {
+        let problem = match self.sample(role)? {
+            None => "it is gone",
+            Some(s) if s.state == 'Z' => "it has exited (state Z)",
+            Some(s) if s.state == 'T' => "it is stopped (state T)",
+            Some(s) if s.state == 't' => "it is stopped by a tracer (state t)",
+            Some(_) => return Ok(()),
+        };
+        Err(Failure(format!(
+            "`{}` cannot perform `{}`: {problem}",
+            self.name(role),
+            self.script.steps[index].text
+        )))
     }
 
     /// What a result changes in the runner's book-keeping; a failed fork ends the run.
@@ -816,13 +835,23 @@ impl<'a> Director<'a> {
         match report {
             Some(Report::Done { outcome, .. }) => Ok(outcome),
             _ => {
+                let alive = matches!(self.sample(role), Ok(Some(s)) if !matches!(s.state, 'Z' | 'X' | 'T' | 't'));
                 let seen = self.describe_now(role);
+                // The `&` hint only fits a process that is alive and blocked; one that died or
+                // was stopped meanwhile is described as it was found.
+                let hint = if alive {
+                    format!(
+                        ". If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
+                        self.name(role)
+                    )
+                } else {
+                    String::new()
+                };
                 Err(Failure(format!(
-                    "`{}` did not finish `{}` within {}; {seen}. If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
+                    "`{}` did not finish `{}` within {}; {seen}{hint}",
                     self.name(role),
                     self.script.steps[index].text,
                     show_duration(within),
-                    self.name(role)
                 )))
             }
         }
@@ -1369,6 +1398,12 @@ fn describe(o: &Observation) -> String {
     if let Some(w) = &o.wchan {
         s.push_str(&format!(", waiting in {w}"));
     }
+    if let Some(status) = o.exit_status {
+        s.push_str(&format!(
+            ", holding status {status} ({})",
+            crate::render::decode_status(status)
+        ));
+    }
     if let (Some(ppid), Some(parent)) = (o.ppid, &o.parent) {
         s.push_str(&format!(", PPID {ppid} ({parent})"));
     }
@@ -1377,10 +1412,10 @@ fn describe(o: &Observation) -> String {
 
 /// The message for a fork the kernel refused, naming the limit when that is the cause.
 pub fn fork_failure(role: &str, call: &str, errno: i32) -> String {
-    let err = std::io::Error::from_raw_os_error(errno);
     let mut msg = format!(
-        "`{role}` could not create a process: {call} failed with {} ({err})",
-        errno_name(errno)
+        "`{role}` could not create a process: {call} failed with {} ({})",
+        errno_name(errno),
+        crate::render::strerror(errno)
     );
     if errno == libc::EAGAIN {
         let limit = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NPROC)

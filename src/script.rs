@@ -338,6 +338,8 @@ struct Parser<'a> {
     roles: Vec<String>,
     creator: Vec<RoleId>,
     life: Vec<Life>,
+    /// Stopped by `kill ROLE STOP` or `trace ROLE` at the given line (until CONT or untrace).
+    stopped: Vec<Option<usize>>,
     /// Roles with a second thread: they may not fork any more.
     threaded: Vec<bool>,
     /// Roles that have mapped a region with `alloc`.
@@ -356,6 +358,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         roles: vec!["runner".to_string()],
         creator: vec![RUNNER],
         life: vec![Life::Alive],
+        stopped: vec![None],
         threaded: vec![false],
         allocated: vec![false],
         last_try: vec![None],
@@ -463,6 +466,11 @@ impl Parser<'_> {
     /// A role that exists and can act now.
     fn actor(&self, name: &str) -> Result<RoleId, ParseError> {
         let id = self.existing(name)?;
+        if let (Some(line), Life::Alive | Life::Busy(_)) = (self.stopped[id], &self.life[id]) {
+            return Err(self.err(&format!(
+                "`{name}` is stopped (line {line}): a stopped process cannot act until `kill {name} CONT` (or `untrace {name}`) lets it run"
+            )));
+        }
         match self.life[id] {
             Life::Alive => Ok(id),
             Life::Busy(line) => Err(self.err(&format!(
@@ -472,6 +480,18 @@ impl Parser<'_> {
             Life::Ended(line) => Err(self.err(&format!(
                 "`{name}` has ended (line {line}): a process that has exited or been killed cannot act"
             ))),
+        }
+    }
+
+    /// A role that an action names as its target must not have ended: its PID may already
+    /// have been reaped, and could then belong to an unrelated process.
+    fn still_there(&self, target: RoleId, what: &str) -> Result<(), ParseError> {
+        match self.life[target] {
+            Life::Ended(line) => Err(self.err(&format!(
+                "`{}` has ended (line {line}): there is no process left to {what}",
+                self.roles[target]
+            ))),
+            _ => Ok(()),
         }
     }
 
@@ -499,6 +519,7 @@ impl Parser<'_> {
         self.roles.push(name.to_string());
         self.creator.push(creator);
         self.life.push(Life::Alive);
+        self.stopped.push(None);
         self.threaded.push(false);
         // A child has a copy of its creator's memory as it is at the fork: the region if
         // the creator has mapped one by now, and not one mapped later.
@@ -755,6 +776,16 @@ impl Parser<'_> {
         if background && role == RUNNER {
             return Err(self.err("the runner cannot run an action in the background (`&`)"));
         }
+        if background
+            && !matches!(
+                action,
+                Action::Wait { .. } | Action::Peek { .. } | Action::Vfork { .. }
+            )
+        {
+            return Err(self.err(
+                "`&` is for an action that blocks (wait, waitpid, peek, vfork): this one returns at once",
+            ));
+        }
         if matches!(action, Action::Vfork { .. }) && !background {
             return Err(self.err(&format!(
                 "`vfork` suspends `{role_word}` until the new child exits: end the line with `&`, and `await {role_word} done` after the child's exit"
@@ -786,6 +817,17 @@ impl Parser<'_> {
             }
             Action::Thread => self.threaded[role] = true,
             Action::Alloc { .. } => self.allocated[role] = true,
+            _ => {}
+        }
+        match &action {
+            Action::Kill { target, signal } if *signal == libc::SIGSTOP => {
+                self.stopped[*target] = Some(self.line)
+            }
+            Action::Kill { target, signal } if *signal == libc::SIGCONT => {
+                self.stopped[*target] = None
+            }
+            Action::Trace { target } => self.stopped[*target] = Some(self.line),
+            Action::Untrace { target } => self.stopped[*target] = None,
             _ => {}
         }
         if background {
@@ -873,6 +915,7 @@ impl Parser<'_> {
                 if target == RUNNER {
                     return Err(self.err("a script may not signal the runner"));
                 }
+                self.still_there(target, "signal")?;
                 if target == role {
                     return Err(self.err(&format!(
                         "`{}` cannot signal itself here: it would stop or die before reporting the result; let the runner or another role send it",
@@ -907,6 +950,7 @@ impl Parser<'_> {
                     return Err(usage(&format!("{verb} ROLE")));
                 };
                 let target = self.existing(target)?;
+                self.still_there(target, verb)?;
                 if target == role || target == RUNNER {
                     return Err(self.err(&format!(
                         "`{verb}` names another process of the demo to trace, not {}",
@@ -1123,6 +1167,51 @@ mod tests {
     }
 
     #[test]
+    fn a_stopped_process_cannot_act_until_continued_or_untraced() {
+        let e = bad("runner fork p\nrunner kill p STOP\np fork c\n");
+        assert!(
+            e.message.contains("`p` is stopped (line 2)"),
+            "{}",
+            e.message
+        );
+        ok("runner fork p\nrunner kill p STOP\nrunner kill p CONT\np fork c\n");
+        let e = bad("runner fork p\np fork c\np trace c\nc exit 0\n");
+        assert!(
+            e.message.contains("`c` is stopped (line 3)"),
+            "{}",
+            e.message
+        );
+        ok("runner fork p\np fork c\np trace c\np untrace c\nc exit 0\n");
+    }
+
+    #[test]
+    fn ampersand_is_only_for_actions_that_block() {
+        let e = bad("runner fork p\np exit 3 &\n");
+        assert!(
+            e.message.contains("`&` is for an action that blocks"),
+            "{}",
+            e.message
+        );
+        ok("runner fork p\np fork c\np wait &\nc exit 0\nawait p done\n");
+    }
+
+    #[test]
+    fn an_ended_process_cannot_be_signalled_or_traced() {
+        let e = bad("runner fork p\np fork c\nc exit 0\np waitpid c\np kill c TERM\n");
+        assert!(
+            e.message.contains("no process left to signal"),
+            "{}",
+            e.message
+        );
+        let e = bad("runner fork p\np fork c\nc exit 0\np trace c\n");
+        assert!(
+            e.message.contains("no process left to trace"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
     fn vfork_must_run_in_the_background_and_the_runner_cannot_be_awaited() {
         let e = bad("runner fork p\np vfork c\n");
         assert!(e.message.contains("end the line with `&`"), "{}", e.message);
@@ -1227,7 +1316,7 @@ mod tests {
             ),
             ("runner fork p\np wait &\ntry p nice 1\n", "still busy"),
             (
-                "runner fork p\ntry p nice -5\np spin &\nawait p done if permitted\n",
+                "runner fork p\np fork c\ntry p nice -5\np wait &\nawait p done if permitted\n",
                 "cannot be `if permitted`",
             ),
         ];

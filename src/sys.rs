@@ -147,6 +147,13 @@ pub fn reset_signals() -> io::Result<()> {
     Ok(())
 }
 
+/// Ignore SIGTTOU, so that the runner, which runs in a process group of its own (in the
+/// background of a terminal), may still print its output when the terminal has `stty tostop`.
+pub fn ignore_sigttou() {
+    // SAFETY: SIG_IGN installs no handler, so no code of ours can run on a signal.
+    unsafe { libc::signal(libc::SIGTTOU, libc::SIG_IGN) };
+}
+
 /// Set SIGCHLD's disposition: default, ignored, or a no-op handler with SA_NOCLDWAIT.
 pub fn set_sigchld(ignore: bool, nocldwait: bool) -> io::Result<()> {
     extern "C" fn on_sigchld(_: libc::c_int) {}

@@ -110,7 +110,8 @@ fn ctrl_c_sigterm_and_sigkill_at_random_moments_leave_nothing_behind() {
             (libc::SIGINT, 130),
             (libc::SIGTERM, 143),
             (libc::SIGKILL, -1),
-        ][trial % 3];
+            (libc::SIGQUIT, 131),
+        ][trial % 4];
         let tag = format!("faults-{}-{trial}", std::process::id());
         let child = tagged(&tag)
             .args(["all", "--color", "never"])
@@ -127,10 +128,10 @@ fn ctrl_c_sigterm_and_sigkill_at_random_moments_leave_nothing_behind() {
             (Some(0), _) => {} // It had already finished: the signal came too late.
             (Some(c), _) if c == code => {
                 interrupted += 1;
-                let name = if sig == libc::SIGINT {
-                    "SIGINT"
-                } else {
-                    "SIGTERM"
+                let name = match sig {
+                    libc::SIGINT => "SIGINT",
+                    libc::SIGTERM => "SIGTERM",
+                    _ => "SIGQUIT",
                 };
                 assert!(
                     stderr.contains(&format!("interrupted by {name}")),

@@ -264,3 +264,54 @@ fn a_runner_waitpid_for_a_child_that_never_exits_fails_loudly() {
         run.stdout
     );
 }
+
+#[test]
+fn a_script_read_from_a_pipe_runs_as_checked() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(crate::util::BIN)
+        .args(["run", "/dev/stdin", "--stable", "--color", "never"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"runner fork p\np exit 3\nawait p Z\n")
+        .unwrap();
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("holds status 768"), "{stdout}");
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    for args in ["list", "all"] {
+        let out = std::process::Command::new("bash")
+            .args([
+                "-c",
+                &format!(
+                    "set -o pipefail; {} {args} | head -1 >/dev/null",
+                    crate::util::BIN
+                ),
+            ])
+            .output()
+            .expect("bash");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args}: {stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(141)),
+            "{args}: {:?} {stderr}",
+            out.status
+        );
+    }
+}
