@@ -330,11 +330,9 @@ impl Actor<'_> {
                 Err(e) => failed("mlock", e),
             },
             Action::Pty => match sys::become_pty_session_leader() {
-                Ok(fds) => {
-                    self.keep.push(Box::new(fds));
-                    Outcome::Terminal {
-                        sid: unistd::getpid().as_raw(),
-                    }
+                Ok((master, slave, sid)) => {
+                    self.keep.push(Box::new((master, slave)));
+                    Outcome::Terminal { sid }
                 }
                 Err(e) => failed("openpty/setsid/TIOCSCTTY", e),
             },

@@ -68,7 +68,8 @@ Examples:
   procdemo zombie --json        one JSON document with the real PIDs
 
 Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
-script error (nothing was run), 130 interrupted by Ctrl-C, 143 terminated by SIGTERM.";
+script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
+143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\).";
 
 fn flag(name: &'static str, help: &'static str) -> Arg {
     Arg::new(name)
@@ -235,6 +236,13 @@ fn clap_error(e: clap::Error) -> Error {
                     0
                 },
             );
+        }
+        ErrorKind::MissingSubcommand => {
+            let names: Vec<&str> = DEMOS.iter().map(|d| d.name).collect();
+            Error::Usage(format!(
+                "expected a demo ({}) or a command (list, all, run FILE); `procdemo --help` explains them",
+                names.join(", ")
+            ))
         }
         ErrorKind::InvalidSubcommand => match e.get(ContextKind::InvalidSubcommand) {
             Some(ContextValue::String(name)) => unknown_demo(name),

@@ -9,6 +9,7 @@
 //! | 2    | usage or script error: nothing was run |
 //! | 130  | interrupted by SIGINT (Ctrl-C); everything was cleaned up |
 //! | 143  | terminated by SIGTERM; everything was cleaned up |
+//! | 128+N | stopped by another signal N it handles (129 SIGHUP, 131 SIGQUIT, ...); likewise |
 
 use crate::script::ParseError;
 use std::fmt;

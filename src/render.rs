@@ -569,6 +569,14 @@ fn event_text(out: &mut String, n: usize, e: &Event, pids: &Pids, style: Style) 
             );
         }
         head = arrow(head, &text);
+    } else if let Some(checked) = &e.checked {
+        // A fault count varies a little from run to run: --stable says only that it held.
+        let text = if style.stable {
+            "holds".to_string()
+        } else {
+            format!("holds: {checked}")
+        };
+        head = arrow(head, &text);
     } else if let (Some(us), false) = (e.waited_us, style.stable) {
         let polls = match e.polls {
             Some(1) => ", 1 read of /proc".to_string(),

@@ -12,7 +12,9 @@
 
 use crate::actor::{self, Outcome, Pipes, Report};
 use crate::observe::{self, Memory, Sample};
-use crate::script::{Action, Cond, Field, Guard, Piece, RUNNER, RoleId, Script, StepKind};
+use crate::script::{
+    Action, Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind,
+};
 use crate::sys::{self, Forked};
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -86,6 +88,9 @@ pub struct Event {
     pub observations: Vec<Observation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub memory: Vec<MemoryReading>,
+    /// For an `expect` step: the figures compared, e.g. "16384 = 16384 kB".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narration: Option<String>,
     /// For awaits: how many /proc reads it took, and how long (not shown in --stable output).
@@ -381,6 +386,7 @@ impl<'a> Director<'a> {
             result: None,
             observations: Vec::new(),
             memory: Vec::new(),
+            checked: None,
             narration: None,
             polls: None,
             waited_us: None,
@@ -472,6 +478,22 @@ impl<'a> Director<'a> {
             }
             StepKind::Say { pieces } => {
                 event.narration = Some(self.narrate(pieces));
+                None
+            }
+            StepKind::Expect {
+                role,
+                field,
+                cmp,
+                value,
+            } => {
+                let checked = self.expect(*role, *field, *cmp, value);
+                match checked {
+                    Ok(text) => event.checked = Some(text),
+                    Err(e) => {
+                        self.record.events.push(event);
+                        return Err(e);
+                    }
+                }
                 None
             }
         };
@@ -1198,6 +1220,74 @@ impl<'a> Director<'a> {
             }
         }
         out
+    }
+
+    /// A memory figure from the role's latest `measure`: its region's kB, or for `faults`
+    /// the minor faults between its last two measurements.
+    fn memory_figure(&self, role: RoleId, field: Field) -> Option<u64> {
+        let m = self.measured[role].as_ref()?;
+        let region = m.region.as_ref();
+        match field {
+            Field::Rss => region.map(|r| r.rss_kb),
+            Field::Pss => region.map(|r| r.pss_kb),
+            Field::SharedDirty => region.map(|r| r.shared_dirty_kb),
+            Field::PrivateDirty => region.map(|r| r.private_dirty_kb),
+            Field::Faults => Some(m.minflt.saturating_sub(self.minflt_before[role]?)),
+            _ => None,
+        }
+    }
+
+    /// Check an `expect` step; the figures compared on success, a failure that says what was
+    /// read otherwise.
+    fn expect(
+        &self,
+        role: RoleId,
+        field: Field,
+        cmp: Cmp,
+        value: &Operand,
+    ) -> Result<String, Failure> {
+        let name = |f: Field| crate::script::field_name(f);
+        let unit = if field == Field::Faults { "" } else { " kB" };
+        let Some(actual) = self.memory_figure(role, field) else {
+            return Err(Failure(format!(
+                "cannot check `{}`'s {}: its latest `measure` has no such figure (no `alloc` region, or a single measurement for `faults`)",
+                self.name(role),
+                name(field)
+            )));
+        };
+        let (wanted, what) = match value {
+            Operand::Number(n) => (Some(*n), n.to_string()),
+            Operand::Region => (
+                self.measured[role]
+                    .as_ref()
+                    .and_then(|m| m.region_bytes)
+                    .map(|b| b as u64 / 1024),
+                "the region's size".to_string(),
+            ),
+            Operand::Field(other, f) => (
+                self.memory_figure(*other, *f),
+                format!("`{}`'s {}", self.name(*other), name(*f)),
+            ),
+        };
+        let Some(wanted) = wanted else {
+            return Err(Failure(format!(
+                "cannot check against {what}: it was not measured"
+            )));
+        };
+        let (holds, sign) = match cmp {
+            Cmp::Eq => (actual == wanted, "="),
+            Cmp::AtLeast => (actual >= wanted, ">="),
+            Cmp::AtMost => (actual <= wanted, "<="),
+        };
+        if holds {
+            Ok(format!("{actual}{unit} {sign} {wanted}{unit}"))
+        } else {
+            Err(Failure(format!(
+                "expected `{}`'s {} {sign} {what} ({wanted}{unit}), but the kernel reported {actual}{unit}",
+                self.name(role),
+                name(field)
+            )))
+        }
     }
 
     /// A narration value, from the last observation, measurement or result of that role.

@@ -228,6 +228,14 @@ const FIELDS: &[(&str, Field)] = &[
     ("faults", Field::Faults),
 ];
 
+/// The name a script uses for a field.
+pub fn field_name(field: Field) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|(_, f)| *f == field)
+        .map_or("?", |(n, _)| n)
+}
+
 /// A piece of narration: literal text or a value read during the run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
@@ -259,7 +267,43 @@ pub enum StepKind {
     Say {
         pieces: Vec<Piece>,
     },
+    /// Check a memory figure from the role's latest `measure`: the run fails if it does not
+    /// hold, so narration about it never states what was not seen.
+    Expect {
+        role: RoleId,
+        field: Field,
+        cmp: Cmp,
+        value: Operand,
+    },
 }
+
+/// A comparison in an `expect` step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cmp {
+    Eq,
+    AtLeast,
+    AtMost,
+}
+
+/// The right-hand side of an `expect` step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A number of kB (or of faults).
+    Number(u64),
+    /// The size of the role's `alloc` region, in kB.
+    Region,
+    /// A figure of another role's latest `measure`.
+    Field(RoleId, Field),
+}
+
+/// The memory fields `expect` can check (all from the role's latest `measure`).
+pub const EXPECT_FIELDS: &[Field] = &[
+    Field::Rss,
+    Field::Pss,
+    Field::SharedDirty,
+    Field::PrivateDirty,
+    Field::Faults,
+];
 
 /// How a step depends on the privileges of whoever runs the demo. Lowering a nice value,
 /// locking memory or tracing may be refused to a normal user and allowed to root; a guarded
@@ -319,7 +363,7 @@ impl fmt::Display for ParseError {
 }
 
 const KEYWORDS: &[&str] = &[
-    "title", "say", "observe", "measure", "await", "tree", "try", "any", "all",
+    "title", "say", "observe", "measure", "await", "tree", "try", "expect", "any", "all",
 ];
 
 /// What the parser knows about a role at a given line.
@@ -340,6 +384,8 @@ struct Parser<'a> {
     life: Vec<Life>,
     /// Stopped by `kill ROLE STOP` or `trace ROLE` at the given line (until CONT or untrace).
     stopped: Vec<Option<usize>>,
+    /// Roles measured by now (`expect` needs a measurement).
+    measured: Vec<bool>,
     /// Roles with a second thread: they may not fork any more.
     threaded: Vec<bool>,
     /// Roles that have mapped a region with `alloc`.
@@ -359,6 +405,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         creator: vec![RUNNER],
         life: vec![Life::Alive],
         stopped: vec![None],
+        measured: vec![false],
         threaded: vec![false],
         allocated: vec![false],
         last_try: vec![None],
@@ -520,6 +567,7 @@ impl Parser<'_> {
         self.creator.push(creator);
         self.life.push(Life::Alive);
         self.stopped.push(None);
+        self.measured.push(false);
         self.threaded.push(false);
         // A child has a copy of its creator's memory as it is at the fork: the region if
         // the creator has mapped one by now, and not one mapped later.
@@ -534,7 +582,7 @@ impl Parser<'_> {
             "say" => (rest, false),
             _ => strip_if_permitted(rest),
         };
-        if conditional && matches!(word, "observe" | "measure" | "tree" | "try") {
+        if conditional && matches!(word, "observe" | "measure" | "tree" | "try" | "expect") {
             return Err(self.err(&format!(
                 "`if permitted` may end an action or an `await`, not `{word}`"
             )));
@@ -552,9 +600,13 @@ impl Parser<'_> {
                     return Err(self
                         .err("`measure` needs the roles to measure, e.g. `measure parent child`"));
                 }
+                for &r in &roles {
+                    self.measured[r] = true;
+                }
                 StepKind::Measure { roles }
             }
             "await" => self.await_step(rest, conditional)?,
+            "expect" => self.expect_step(rest)?,
             "try" => return Ok((self.try_step(rest)?, Guard::Try, false)),
             _ => self.act(word, rest, conditional)?,
         };
@@ -564,6 +616,58 @@ impl Parser<'_> {
             Guard::None
         };
         Ok((kind, guard, word == "tree"))
+    }
+
+    /// `expect ROLE FIELD OP VALUE`, e.g. `expect child private_dirty = region`.
+    fn expect_step(&mut self, rest: &str) -> Result<StepKind, ParseError> {
+        const EXPECTED: &str = "expected `expect ROLE FIELD OP VALUE`, FIELD one of rss, pss, shared_dirty, private_dirty, faults (from the role's latest `measure`), OP one of = >= <=, VALUE a number, `region` or ROLE.FIELD";
+        let [role, field, op, value] = rest.split_whitespace().collect::<Vec<_>>()[..] else {
+            return Err(self.err(EXPECTED));
+        };
+        let role = self.existing(role)?;
+        let memory_field = |name: &str| -> Result<Field, ParseError> {
+            FIELDS
+                .iter()
+                .find(|(n, f)| *n == name && EXPECT_FIELDS.contains(f))
+                .map(|(_, f)| *f)
+                .ok_or_else(|| self.err(&format!("{EXPECTED}; found the field `{name}`")))
+        };
+        let field = memory_field(field)?;
+        let cmp = match op {
+            "=" => Cmp::Eq,
+            ">=" => Cmp::AtLeast,
+            "<=" => Cmp::AtMost,
+            other => return Err(self.err(&format!("{EXPECTED}; found `{other}`"))),
+        };
+        let value = if value == "region" {
+            Operand::Region
+        } else if let Ok(n) = value.parse::<u64>() {
+            Operand::Number(n)
+        } else if let Some((other, f)) = value.split_once('.') {
+            Operand::Field(self.existing(other)?, memory_field(f)?)
+        } else {
+            return Err(self.err(&format!("{EXPECTED}; found `{value}`")));
+        };
+        if !self.measured[role] {
+            return Err(self.err(&format!(
+                "`expect` checks figures from `{0}`'s latest `measure`, and there is none before this line: add `measure {0}` first",
+                self.roles[role]
+            )));
+        }
+        if let Operand::Field(other, _) = value
+            && !self.measured[other]
+        {
+            return Err(self.err(&format!(
+                "`{}` has not been measured before this line: add `measure {}` first",
+                self.roles[other], self.roles[other]
+            )));
+        }
+        Ok(StepKind::Expect {
+            role,
+            field,
+            cmp,
+            value,
+        })
     }
 
     /// `try ROLE ACTION`: the action may be refused for want of privilege.
@@ -852,7 +956,10 @@ impl Parser<'_> {
         match verb {
             "fork" | "vfork" => {
                 let [child] = args else {
-                    return Err(usage(&format!("{verb} NEW-ROLE`, naming the new process, e.g. `{verb} child")));
+                    return Err(self.err(&format!(
+                        "expected `{0} {verb} NEW-ROLE`, naming the new process, e.g. `{0} {verb} child`",
+                        self.roles[role]
+                    )));
                 };
                 let child = self.new_role(child, role)?;
                 Ok(if verb == "fork" {
@@ -904,7 +1011,10 @@ impl Parser<'_> {
             "block" => none(Action::Block),
             "kill" => {
                 let [target, sig] = args else {
-                    return Err(usage("kill ROLE SIGNAL` (SIGNAL one of HUP INT QUIT KILL USR1 USR2 TERM CHLD CONT STOP)"));
+                    return Err(self.err(&format!(
+                        "expected `{} kill ROLE SIGNAL`, SIGNAL one of HUP INT QUIT KILL USR1 USR2 TERM CHLD CONT STOP",
+                        self.roles[role]
+                    )));
                 };
                 let target = self.existing(target)?;
                 let name = sig.strip_prefix("SIG").unwrap_or(sig);
@@ -1164,6 +1274,37 @@ mod tests {
         ok(&steps);
         let e = bad(&(steps + "observe\n"));
         assert!(e.message.contains("at most 200"), "{}", e.message);
+    }
+
+    #[test]
+    fn expect_checks_a_measured_figure_against_a_number_the_region_or_another_role() {
+        let s = ok(
+            "runner fork p\np alloc 4MiB\np fork c\nmeasure p c\nexpect c shared_dirty = region\nexpect c private_dirty <= 0\nexpect c rss >= p.rss\n",
+        );
+        assert_eq!(
+            s.steps[4].kind,
+            StepKind::Expect {
+                role: 2,
+                field: Field::SharedDirty,
+                cmp: Cmp::Eq,
+                value: Operand::Region
+            }
+        );
+        assert_eq!(
+            s.steps[6].kind,
+            StepKind::Expect {
+                role: 2,
+                field: Field::Rss,
+                cmp: Cmp::AtLeast,
+                value: Operand::Field(1, Field::Rss)
+            }
+        );
+        let e = bad("runner fork p\nexpect p rss = 1\n");
+        assert!(e.message.contains("add `measure p` first"), "{}", e.message);
+        let e = bad("runner fork p\nmeasure p\nexpect p pid = 1\n");
+        assert!(e.message.contains("found the field `pid`"), "{}", e.message);
+        let e = bad("runner fork p\nmeasure p\nexpect p rss > 1\n");
+        assert!(e.message.contains("found `>`"), "{}", e.message);
     }
 
     #[test]

@@ -85,6 +85,11 @@ const VOCABULARY: &[&str] = &[
     "11s",
     "try",
     "tree",
+    "expect",
+    "region",
+    "private_dirty",
+    ">=",
+    "=",
     "flag",
     "s+",
     "<",
@@ -150,6 +155,7 @@ fn check_script(s: &Script) {
                 assert!(roles.iter().all(|r| *r < s.roles.len()))
             }
             StepKind::Say { .. } => {}
+            StepKind::Expect { role, .. } => assert!(*role < s.roles.len()),
         }
     }
 }

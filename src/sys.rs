@@ -284,8 +284,8 @@ pub fn lock_one_page() -> io::Result<Region> {
 
 /// Open a pseudo-terminal pair, make a new session and take the terminal as its controlling
 /// terminal, so this process leads the session and is its foreground process group.
-/// Returns the two descriptors, which the caller keeps open.
-pub fn become_pty_session_leader() -> io::Result<(OwnedFd, OwnedFd)> {
+/// Returns the two descriptors, which the caller keeps open, and the new session's id.
+pub fn become_pty_session_leader() -> io::Result<(OwnedFd, OwnedFd, i32)> {
     let mut master: RawFd = -1;
     let mut slave: RawFd = -1;
     // SAFETY: openpty writes two descriptors; the name, termios and winsize pointers may be null.
@@ -301,10 +301,10 @@ pub fn become_pty_session_leader() -> io::Result<(OwnedFd, OwnedFd)> {
     // SAFETY: openpty succeeded, so both descriptors are new and ours.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
     // SAFETY: setsid takes no arguments.
-    check(unsafe { libc::setsid() } as libc::c_long)?;
+    let sid = check(unsafe { libc::setsid() } as libc::c_long)? as i32;
     // SAFETY: TIOCSCTTY takes an integer argument (0: do not steal).
     check(unsafe { libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0) } as libc::c_long)?;
-    Ok((master, slave))
+    Ok((master, slave, sid))
 }
 
 /// waitpid(pid, &status, WNOHANG?) with the raw status number. `Ok(None)`: WNOHANG and no
@@ -323,6 +323,9 @@ pub fn nice(delta: i32) -> io::Result<i32> {
     // fail for PRIO_PROCESS 0, so its return is the current nice value.
     let current = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
     let wanted = (current + delta).clamp(-20, 19);
+    // SAFETY: as above: an integer request about this process.
     check(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, wanted) } as libc::c_long)?;
-    Ok(wanted)
+    // Report what the kernel now holds, not what was asked for.
+    // SAFETY: as above.
+    Ok(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
 }

@@ -315,3 +315,18 @@ fn output_into_a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+#[test]
+fn an_expectation_the_kernel_does_not_meet_fails_the_demo_with_the_figures() {
+    let script = TempScript::new(
+        "cow.demo",
+        b"runner fork p\np alloc 1MiB\np fork c\nmeasure p c\nexpect c private_dirty = region\n",
+    );
+    let run = procdemo(&["run", script.arg(), "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("FAILED: expected `c`'s private_dirty = the region's size (1024 kB), but the kernel reported 0 kB"),
+        "{}",
+        run.stdout
+    );
+}
