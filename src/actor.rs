@@ -153,11 +153,9 @@ fn failed(call: &str, e: impl Into<io::Error>) -> Outcome {
 }
 
 /// Minor faults so far, from this process's own /proc/self/stat.
-fn own_minflt() -> u64 {
-    std::fs::read("/proc/self/stat")
-        .ok()
-        .and_then(|b| crate::observe::parse_stat(&b).ok())
-        .map_or(0, |s| s.minflt)
+fn own_minflt() -> Option<u64> {
+    let bytes = std::fs::read("/proc/self/stat").ok()?;
+    crate::observe::parse_stat(&bytes).ok().map(|s| s.minflt)
 }
 
 impl Actor<'_> {
@@ -270,8 +268,7 @@ impl Actor<'_> {
             },
             Action::Block => Outcome::Blocking,
             Action::Kill { signal, .. } => {
-                let sig = Signal::try_from(*signal).unwrap_or(Signal::SIGTERM);
-                match kill(Pid::from_raw(target), sig) {
+                match Signal::try_from(*signal).and_then(|sig| kill(Pid::from_raw(target), sig)) {
                     Ok(()) => Outcome::Signalled {
                         pid: target,
                         signal: *signal,
@@ -358,11 +355,17 @@ impl Actor<'_> {
                 Some(region) => {
                     let minflt_before = own_minflt();
                     let pages = region.touch_pages(2);
-                    let minflt_after = own_minflt();
-                    Outcome::Touched {
-                        pages,
-                        minflt_before,
-                        minflt_after,
+                    match (minflt_before, own_minflt()) {
+                        (Some(minflt_before), Some(minflt_after)) => Outcome::Touched {
+                            pages,
+                            minflt_before,
+                            minflt_after,
+                        },
+                        // Never report a fault count that was not read.
+                        _ => failed(
+                            "reading minflt in /proc/self/stat",
+                            io::Error::last_os_error(),
+                        ),
                     }
                 }
                 None => Outcome::Failed {

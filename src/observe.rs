@@ -23,8 +23,6 @@ pub struct Sample {
     pub threads: i64,
     pub minflt: u64,
     pub starttime: u64,
-    /// Resident pages.
-    pub rss_pages: u64,
     /// The exit status a zombie holds for its parent, in wait() form (readable by its owner).
     pub exit_code: Option<i32>,
 }
@@ -46,7 +44,6 @@ pub fn parse_stat(text: &[u8]) -> io::Result<Sample> {
         threads: s.num_threads,
         minflt: s.minflt,
         starttime: s.starttime,
-        rss_pages: s.rss,
         exit_code: s.exit_code,
     })
 }
@@ -273,7 +270,6 @@ mod tests {
             threads,
             minflt: 0,
             starttime: 0,
-            rss_pages: 0,
             exit_code: None,
         }
     }

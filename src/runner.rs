@@ -613,7 +613,7 @@ impl<'a> Director<'a> {
                 self.regions[*child] = self.regions[role];
             }
             (Action::Kill { target, signal }, Outcome::Signalled { .. })
-                if !matches!(*signal, libc::SIGCHLD | libc::SIGCONT | libc::SIGSTOP) =>
+                if crate::script::ends(*signal) =>
             {
                 self.ended[*target] = true
             }
@@ -650,9 +650,8 @@ impl<'a> Director<'a> {
                 until_reaped: false,
             } => self.runner_wait(*r, *nohang)?,
             Action::Kill { target, signal } => {
-                let sig = Signal::try_from(*signal).unwrap_or(Signal::SIGTERM);
                 let pid = self.pid(*target);
-                match kill(Pid::from_raw(pid), sig) {
+                match Signal::try_from(*signal).and_then(|sig| kill(Pid::from_raw(pid), sig)) {
                     Ok(()) => Outcome::Signalled {
                         pid,
                         signal: *signal,
@@ -936,7 +935,11 @@ impl<'a> Director<'a> {
                 ps_stat: None,
             },
             Some(s) => {
-                let extras = observe::status(pid).ok().flatten().unwrap_or_default();
+                // Without /proc/PID/status (it vanished, or is not readable) the SIGCHLD
+                // columns stay empty rather than read as "default".
+                let status = observe::status(pid).ok().flatten();
+                let extras = status.clone().unwrap_or_default();
+                let known = status.is_some() && s.state != 'Z';
                 let chld = 1u64 << (libc::SIGCHLD - 1);
                 Observation {
                     role: self.name(role).to_string(),
@@ -957,8 +960,8 @@ impl<'a> Director<'a> {
                     exit_status: if s.state == 'Z' { s.exit_code } else { None },
                     // A zombie's signal handlers are already released: its status shows
                     // empty masks, which would read as "default".
-                    sigchld_ignored: (s.state != 'Z').then_some(extras.sig_ignored & chld != 0),
-                    sigchld_caught: (s.state != 'Z').then_some(extras.sig_caught & chld != 0),
+                    sigchld_ignored: known.then_some(extras.sig_ignored & chld != 0),
+                    sigchld_caught: known.then_some(extras.sig_caught & chld != 0),
                     depends_on_privilege: self.privileged[role],
                     ps_stat: None,
                 }

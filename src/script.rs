@@ -1122,7 +1122,7 @@ fn strip_if_permitted(rest: &str) -> (&str, bool) {
 }
 
 /// Signals whose default action ends the process (the ones a script can name).
-fn ends(signal: i32) -> bool {
+pub fn ends(signal: i32) -> bool {
     !matches!(signal, libc::SIGCHLD | libc::SIGCONT | libc::SIGSTOP)
 }
 
