@@ -327,7 +327,7 @@ fn threads_of(uid: u32) -> usize {
 }
 
 #[test]
-fn in_a_pid_namespace_the_orphan_is_adopted_by_the_reaper_really_seen() {
+fn in_a_pid_namespace_orphans_are_adopted_by_the_reaper_really_seen() {
     let _serial = serial();
     if !is_root() {
         // Unprivileged, unshare --pid needs a user namespace as well; check it refuses cleanly.
@@ -341,35 +341,46 @@ fn in_a_pid_namespace_the_orphan_is_adopted_by_the_reaper_really_seen() {
         );
         return;
     }
-    let tag = format!("faults-pidns-{}", std::process::id());
-    let out = Command::new("unshare")
-        .args(["--pid", "--fork", "--mount-proc", BIN, "orphan", "--json"])
-        .env("PROCDEMO_TEST_TAG", &tag)
-        .stdin(Stdio::null())
-        .output()
-        .expect("unshare");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
-    let runner = doc["runner_pid"].as_i64().unwrap();
-    // In a new PID namespace the front end is PID 1 and the runner its first child.
-    assert!(
-        runner < 10,
-        "runner pid {runner} is not a PID inside the new namespace"
-    );
-    let adopted = doc["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["step"] == "await child reparented")
-        .expect("step");
-    assert_eq!(adopted["observations"][0]["ppid"], runner);
-    reap_and_check(&tag);
+    for (demo, step, role) in [
+        ("orphan", "await child reparented", "child"),
+        ("double-fork", "await grandchild reparented", "grandchild"),
+    ] {
+        let tag = format!("faults-pidns-{demo}-{}", std::process::id());
+        let out = Command::new("unshare")
+            .args(["--pid", "--fork", "--mount-proc", BIN, demo, "--json"])
+            .env("PROCDEMO_TEST_TAG", &tag)
+            .stdin(Stdio::null())
+            .output()
+            .expect("unshare");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{demo}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
+        let runner = doc["runner_pid"].as_i64().unwrap();
+        // In a new PID namespace the front end is PID 1 and the runner its first child.
+        assert!(
+            runner < 10,
+            "{demo}: runner pid {runner} is not a PID inside the new namespace"
+        );
+        let adopted = doc["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["step"] == step)
+            .expect("step");
+        let seen = &adopted["observations"][0];
+        assert_eq!(
+            (seen["role"].as_str(), seen["ppid"].as_i64()),
+            (Some(role), Some(runner)),
+            "{demo}"
+        );
+        assert_eq!(seen["parent"], "runner", "{demo}: the reaper really seen");
+        reap_and_check(&tag);
+    }
 }
 
 #[test]
