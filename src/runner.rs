@@ -1023,26 +1023,20 @@ impl<'a> Director<'a> {
                 if self.settled(role, &s) || Instant::now() >= deadline {
                     break s;
                 }
-                self.pause(reads, role);
+                Self::pause(reads);
             };
             out.push(self.observation(role, sample));
         }
         Ok(out)
     }
 
-    /// Between two /proc reads: spin (yielding the CPU) at first, then poll gently.
-    fn pause(&mut self, reads: u32, role: RoleId) {
+    /// Between two /proc reads: spin (yielding the CPU) at first, since most conditions hold
+    /// within microseconds; past that, read /proc once a millisecond until the deadline.
+    fn pause(reads: u32) {
         if reads < SPIN_READS {
             std::thread::yield_now();
         } else {
-            let pidfd = self.pids[role].and_then(|p| sys::pidfd_open(p).ok());
-            match &pidfd {
-                Some(fd) => {
-                    let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
-                    let _ = poll(&mut fds, PollTimeout::from(1u8));
-                }
-                None => std::thread::yield_now(),
-            }
+            let _ = poll(&mut [], PollTimeout::from(1u8));
         }
     }
 
@@ -1136,7 +1130,7 @@ impl<'a> Director<'a> {
                     self.deadline_text(start, within)
                 )));
             }
-            self.pause(reads, role);
+            Self::pause(reads);
         }
     }
 

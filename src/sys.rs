@@ -27,9 +27,8 @@ pub enum Forked {
 
 /// Number of threads in this process, read from /proc/self/stat.
 fn thread_count() -> Option<i64> {
-    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &text[text.rfind(')')? + 2..];
-    after.split(' ').nth(17)?.parse().ok()
+    let bytes = std::fs::read("/proc/self/stat").ok()?;
+    crate::observe::parse_stat(&bytes).ok().map(|s| s.threads)
 }
 
 /// fork(). The caller must be single-threaded; this is checked in debug builds.
