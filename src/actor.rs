@@ -13,6 +13,8 @@
 //! before the call that may block (or, for a polling loop, after its first poll), so the
 //! runner never mistakes the idle sleep before the command for the sleep inside the call.
 
+use crate::actions::Call;
+pub use crate::actions::Outcome;
 use crate::script::{Action, RoleId, Script, SigchldMode, StepKind, WaitTarget};
 use crate::sys::{self, Forked};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -21,64 +23,6 @@ use nix::unistd::{self, Pid};
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
-
-/// What an action did, as the kernel answered it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Outcome {
-    /// fork() returned this PID to the parent.
-    Forked { pid: i32 },
-    /// clone(CLONE_VFORK) returned this PID to the parent, once the child had exited.
-    Vforked { pid: i32 },
-    /// About to call _exit(code).
-    Exiting { code: i32 },
-    /// wait/waitpid returned this PID and raw status.
-    Reaped { pid: i32, status: i32 },
-    /// waitpid(..., WNOHANG) returned 0 this many times in a row while the child ran.
-    NotYet { polls: u32 },
-    /// waitpid(..., WNOHANG) in a loop: it returned 0 `zeros` times, then this PID and status.
-    PolledThenReaped { zeros: u64, pid: i32, status: i32 },
-    /// waitid(WNOWAIT) read this status (si_code, si_status) and left the child a zombie.
-    Peeked { pid: i32, code: i32, status: i32 },
-    /// The call failed with this errno.
-    Failed { call: String, errno: i32 },
-    /// Sleeping in read() until the next command.
-    Blocking,
-    /// In a busy loop until the next command.
-    Spinning,
-    /// kill() delivered the signal.
-    Signalled { pid: i32, signal: i32 },
-    /// SIGCHLD's disposition is set.
-    SigchldSet { mode: String },
-    /// setsid() returned the new session id.
-    NewSession { sid: i32 },
-    /// The nice value is now this.
-    Niced { nice: i32 },
-    /// A second thread was started.
-    Threaded,
-    /// This many bytes are locked in memory.
-    Locked { bytes: usize },
-    /// A pseudo-terminal is the controlling terminal of this new session.
-    Terminal { sid: i32 },
-    /// ptrace attached to and interrupted the target.
-    Traced { pid: i32 },
-    /// ptrace detached from the target.
-    Untraced { pid: i32 },
-    /// A region of this many bytes was mapped at `addr` and every page written.
-    Allocated {
-        bytes: usize,
-        pages: usize,
-        addr: u64,
-    },
-    /// Every page of the region was written; minor faults read from /proc/self/stat around it.
-    Touched {
-        pages: usize,
-        minflt_before: u64,
-        minflt_after: u64,
-    },
-    /// This process's list, read from its own memory.
-    List { values: Vec<i64> },
-}
 
 /// One line on the report pipe.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -145,11 +89,8 @@ pub fn become_actor(script: &Script, role: RoleId, pipes: Pipes) -> ! {
     }
 }
 
-fn failed(call: &str, e: impl Into<io::Error>) -> Outcome {
-    Outcome::Failed {
-        call: call.to_string(),
-        errno: e.into().raw_os_error().unwrap_or(0),
-    }
+fn failed(call: Call, e: impl Into<io::Error>) -> Outcome {
+    Outcome::failed(call, e)
 }
 
 /// Minor faults so far, from this process's own /proc/self/stat.
@@ -231,12 +172,12 @@ impl Actor<'_> {
             Action::Fork { child } => match sys::fork() {
                 Ok(Forked::Parent(pid)) => Outcome::Forked { pid },
                 Ok(Forked::Child) => return self.become_role(*child),
-                Err(e) => failed("fork", e),
+                Err(e) => failed(Call::Fork, e),
             },
             Action::Vfork { child } => match sys::vfork_like() {
                 Ok(Forked::Parent(pid)) => Outcome::Vforked { pid },
                 Ok(Forked::Child) => return self.become_role(*child),
-                Err(e) => failed("clone(CLONE_VFORK)", e),
+                Err(e) => failed(Call::CloneVfork, e),
             },
             Action::Exit { code } => {
                 self.done(step, Outcome::Exiting { code: *code });
@@ -264,7 +205,7 @@ impl Actor<'_> {
                     status,
                 },
                 Ok(None) => Outcome::NotYet { polls: 1 },
-                Err(e) => failed("waitid", e),
+                Err(e) => failed(Call::Waitid, e),
             },
             Action::Block => Outcome::Blocking,
             Action::Kill { signal, .. } => {
@@ -273,27 +214,27 @@ impl Actor<'_> {
                         pid: target,
                         signal: *signal,
                     },
-                    Err(e) => failed("kill", e),
+                    Err(e) => failed(Call::Kill, e),
                 }
             }
             Action::Sigchld(mode) => {
-                let (ignore, nocldwait, name) = match mode {
-                    SigchldMode::Default => (false, false, "SIG_DFL"),
-                    SigchldMode::Ignore => (true, false, "SIG_IGN"),
-                    SigchldMode::NoCldWait => (false, true, "handler with SA_NOCLDWAIT"),
+                let (ignore, nocldwait) = match mode {
+                    SigchldMode::Default => (false, false),
+                    SigchldMode::Ignore => (true, false),
+                    SigchldMode::NoCldWait => (false, true),
                 };
                 match sys::set_sigchld(ignore, nocldwait) {
-                    Ok(()) => Outcome::SigchldSet { mode: name.into() },
-                    Err(e) => failed("sigaction", e),
+                    Ok(()) => Outcome::SigchldSet { mode: *mode },
+                    Err(e) => failed(Call::Sigaction, e),
                 }
             }
             Action::Setsid => match unistd::setsid() {
                 Ok(sid) => Outcome::NewSession { sid: sid.as_raw() },
-                Err(e) => failed("setsid", e),
+                Err(e) => failed(Call::Setsid, e),
             },
             Action::Nice { delta } => match sys::nice(*delta) {
                 Ok(nice) => Outcome::Niced { nice },
-                Err(e) => failed("setpriority", e),
+                Err(e) => failed(Call::Setpriority, e),
             },
             Action::Spin => {
                 self.done(step, Outcome::Spinning);
@@ -315,7 +256,7 @@ impl Actor<'_> {
                         self.keep.push(Box::new(handle));
                         Outcome::Threaded
                     }
-                    Err(e) => failed("pthread_create", e),
+                    Err(e) => failed(Call::PthreadCreate, e),
                 }
             }
             Action::Lock => match sys::lock_one_page() {
@@ -324,22 +265,22 @@ impl Actor<'_> {
                     self.keep.push(Box::new(region));
                     Outcome::Locked { bytes }
                 }
-                Err(e) => failed("mlock", e),
+                Err(e) => failed(Call::Mlock, e),
             },
             Action::Pty => match sys::become_pty_session_leader() {
                 Ok((master, slave, sid)) => {
                     self.keep.push(Box::new((master, slave)));
                     Outcome::Terminal { sid }
                 }
-                Err(e) => failed("openpty/setsid/TIOCSCTTY", e),
+                Err(e) => failed(Call::Pty, e),
             },
             Action::Trace { .. } => match sys::ptrace_seize_and_interrupt(target) {
                 Ok(()) => Outcome::Traced { pid: target },
-                Err(e) => failed("ptrace", e),
+                Err(e) => failed(Call::Ptrace, e),
             },
             Action::Untrace { .. } => match sys::ptrace_detach(target) {
                 Ok(()) => Outcome::Untraced { pid: target },
-                Err(e) => failed("ptrace(PTRACE_DETACH)", e),
+                Err(e) => failed(Call::PtraceDetach, e),
             },
             Action::Alloc { mib } => match sys::Region::map((*mib as usize) << 20) {
                 Ok(region) => {
@@ -349,7 +290,7 @@ impl Actor<'_> {
                     self.region = Some(region);
                     Outcome::Allocated { bytes, pages, addr }
                 }
-                Err(e) => failed("mmap", e),
+                Err(e) => failed(Call::Mmap, e),
             },
             Action::TouchAll => match &self.region {
                 Some(region) => {
@@ -362,14 +303,11 @@ impl Actor<'_> {
                             minflt_after,
                         },
                         // Never report a fault count that was not read.
-                        _ => failed(
-                            "reading minflt in /proc/self/stat",
-                            io::Error::last_os_error(),
-                        ),
+                        _ => failed(Call::ReadOwnStat, io::Error::last_os_error()),
                     }
                 }
                 None => Outcome::Failed {
-                    call: "touch (no region)".into(),
+                    call: Call::Mmap,
                     errno: libc::EINVAL,
                 },
             },
@@ -422,7 +360,7 @@ impl Actor<'_> {
                     }
                 }
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-                Err(e) => return failed(if pid == -1 { "wait" } else { "waitpid" }, e),
+                Err(e) => return failed(if pid == -1 { Call::Wait } else { Call::Waitpid }, e),
             }
         }
     }
@@ -437,7 +375,7 @@ impl Actor<'_> {
                     return Outcome::NotYet { polls };
                 }
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-                Err(e) => return failed(if pid == -1 { "wait" } else { "waitpid" }, e),
+                Err(e) => return failed(if pid == -1 { Call::Wait } else { Call::Waitpid }, e),
             }
         }
     }

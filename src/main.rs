@@ -8,11 +8,13 @@
 //! ([`render`]). Only [`sys`] contains unsafe code.
 #![deny(unsafe_code)]
 
+mod actions;
 mod actor;
 mod cli;
 mod demos;
 mod error;
 mod frontend;
+mod model;
 mod observe;
 mod render;
 mod runner;

@@ -166,13 +166,20 @@ fn outcome_text(o: &Outcome, pid: &dyn Fn(i32) -> String, stable: bool) -> Strin
                 pid(*p)
             )
         }
-        Outcome::Failed { call, errno } => failure_text(call, *errno),
+        Outcome::Failed { call, errno } => failure_text(call.name(), *errno),
         Outcome::Blocking => "sleeping in read() until told otherwise".into(),
         Outcome::Spinning => "running a busy loop".into(),
         Outcome::Signalled { pid: p, signal } => {
             format!("kill({}, {}) delivered", pid(*p), signal_name(*signal))
         }
-        Outcome::SigchldSet { mode } => format!("SIGCHLD disposition is now {mode}"),
+        Outcome::SigchldSet { mode } => format!(
+            "SIGCHLD disposition is now {}",
+            match mode {
+                crate::script::SigchldMode::Default => "SIG_DFL",
+                crate::script::SigchldMode::Ignore => "SIG_IGN",
+                crate::script::SigchldMode::NoCldWait => "handler with SA_NOCLDWAIT",
+            }
+        ),
         Outcome::NewSession { sid } => format!(
             "setsid() returned {}: a new session and process group",
             pid(*sid)

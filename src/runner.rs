@@ -512,8 +512,9 @@ impl<'a> Director<'a> {
                 Ok(false)
             }
             Some(Outcome::Failed { call, errno }) => Err(Failure(format!(
-                "`{}`: {call} failed with {} ({}), which is not a permission refusal: `try` only accepts EPERM or EACCES",
+                "`{}`: {} failed with {} ({}), which is not a permission refusal: `try` only accepts EPERM or EACCES",
                 self.script.steps[index].text,
+                call.name(),
                 errno_name(*errno),
                 crate::render::strerror(*errno)
             ))),
@@ -618,7 +619,7 @@ impl<'a> Director<'a> {
                 self.ended[*target] = true
             }
             (Action::Fork { .. } | Action::Vfork { .. }, Outcome::Failed { call, errno }) => {
-                return Err(Failure(fork_failure(self.name(role), call, *errno)));
+                return Err(Failure(fork_failure(self.name(role), call.name(), *errno)));
             }
             _ => {}
         }
@@ -657,7 +658,7 @@ impl<'a> Director<'a> {
                         signal: *signal,
                     },
                     Err(e) => Outcome::Failed {
-                        call: "kill".into(),
+                        call: crate::actions::Call::Kill,
                         errno: e as i32,
                     },
                 }
@@ -701,7 +702,7 @@ impl<'a> Director<'a> {
                 Ok(None) => {}
                 Err(e) => {
                     return Ok(Outcome::Failed {
-                        call: "waitpid".into(),
+                        call: crate::actions::Call::Waitpid,
                         errno: e.raw_os_error().unwrap_or(0),
                     });
                 }
@@ -791,7 +792,7 @@ impl<'a> Director<'a> {
                 role,
                 outcome: Outcome::Failed { call, errno },
                 ..
-            }) => Err(Failure(fork_failure(self.name(role), &call, errno))),
+            }) => Err(Failure(fork_failure(self.name(role), call.name(), errno))),
             _ => Err(Failure(format!(
                 "the new process `{}` did not report within {} s",
                 self.name(child),
@@ -1050,7 +1051,7 @@ impl<'a> Director<'a> {
     fn holds(&self, role: RoleId, cond: &Cond, s: &Option<Sample>) -> bool {
         match (cond, s) {
             (Cond::Gone, s) => s.is_none(),
-            (Cond::State(c), Some(s)) => s.state == *c,
+            (Cond::State(c), Some(s)) => c.letter() == Some(s.state),
             (Cond::Flags(flags), Some(s)) => {
                 // VmLck (the `L` flag) is only in /proc/PID/status; read it only when needed.
                 let locked_kb = if flags.contains('L') {
@@ -1148,7 +1149,11 @@ impl<'a> Director<'a> {
 
     fn cond_text(&self, cond: &Cond) -> String {
         match cond {
-            Cond::State(c) => format!("in state {c} ({})", observe::state_meaning(*c)),
+            Cond::State(c) => format!(
+                "in state {} ({})",
+                c.code(),
+                observe::state_meaning(c.letter().unwrap_or('?'))
+            ),
             Cond::Gone => "gone (reaped)".into(),
             Cond::Reparented => "reparented".into(),
             Cond::ParentIs(r) => format!("a child of `{}`", self.name(*r)),

@@ -7,6 +7,8 @@
 //! expected` and nothing is run. The language is documented in demos/README.md; keep the two
 //! in step.
 
+use crate::model::State;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
 
@@ -55,118 +57,13 @@ pub fn signal_name(sig: i32) -> String {
         .unwrap_or_else(|| format!("signal {sig}"))
 }
 
-/// Who a wait is for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WaitTarget {
-    Role(RoleId),
-    /// Any child, like `wait()` / `waitpid(-1, ...)`.
-    Any,
-}
-
-/// What SIGCHLD should do, for the `sigchld` action.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SigchldMode {
-    /// SIG_DFL: exited children stay zombies until waited for.
-    Default,
-    /// SIG_IGN: the kernel reaps exited children at once.
-    Ignore,
-    /// A handler installed with SA_NOCLDWAIT: reaped at once, and the handler still runs.
-    NoCldWait,
-}
-
-/// Something a role does. The runner may only `fork`, `waitpid ROLE` and `kill`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// fork(); the new process takes the named role.
-    Fork { child: RoleId },
-    /// _exit(code).
-    Exit { code: i32 },
-    /// waitpid(pid of target or -1, WNOHANG if nohang). With `until_reaped` (`nohang loop`),
-    /// WNOHANG is polled in a busy loop until a child is reaped, counting the zero returns.
-    Wait {
-        target: WaitTarget,
-        nohang: bool,
-        until_reaped: bool,
-    },
-    /// waitid(P_PID, WEXITED|WNOWAIT): read the status without reaping.
-    Peek { target: RoleId },
-    /// Sleep in read() until the next command.
-    Block,
-    /// kill(pid of target, signal).
-    Kill { target: RoleId, signal: i32 },
-    /// Set SIGCHLD's disposition.
-    Sigchld(SigchldMode),
-    /// setsid(): a new session and process group led by this process.
-    Setsid,
-    /// nice(n): change this process's nice value by n.
-    Nice { delta: i32 },
-    /// Run a busy loop (state R) until the next command.
-    Spin,
-    /// Start a second thread that sleeps until the process ends.
-    Thread,
-    /// mlock() one page.
-    Lock,
-    /// Open a pseudo-terminal, become its session leader and foreground process group.
-    Pty,
-    /// ptrace(PTRACE_SEIZE) then PTRACE_INTERRUPT: the target stops in state t.
-    Trace { target: RoleId },
-    /// PTRACE_DETACH: the target runs again.
-    Untrace { target: RoleId },
-    /// clone(CLONE_VFORK): this process waits (state D) until the new child exits.
-    Vfork { child: RoleId },
-    /// Map and write a private anonymous region of `mib` MiB.
-    Alloc { mib: u64 },
-    /// Write one byte in every page of the region (copy-on-write faults, if shared).
-    TouchAll,
-    /// Append a number to this process's list (the course notes' `L.append(...)`).
-    Append { value: i64 },
-    /// Report this process's list, read from its own memory.
-    Show,
-}
-
-impl Action {
-    /// The role a new process created by this action will take.
-    pub fn creates(&self) -> Option<RoleId> {
-        match self {
-            Action::Fork { child } | Action::Vfork { child } => Some(*child),
-            _ => None,
-        }
-    }
-
-    /// The other role this action names (whose PID the runner sends with the command).
-    pub fn target(&self) -> Option<RoleId> {
-        match self {
-            Action::Wait {
-                target: WaitTarget::Role(r),
-                ..
-            }
-            | Action::Peek { target: r }
-            | Action::Kill { target: r, .. }
-            | Action::Trace { target: r }
-            | Action::Untrace { target: r } => Some(*r),
-            _ => None,
-        }
-    }
-
-    /// Actions that keep the process running (state R) until they end, so `observe` must not
-    /// wait for it to settle into a sleep.
-    pub fn runs_busy_loop(&self) -> bool {
-        matches!(
-            self,
-            Action::Spin
-                | Action::Wait {
-                    until_reaped: true,
-                    ..
-                }
-        )
-    }
-}
+pub use crate::actions::{Action, SigchldMode, WaitTarget};
 
 /// A condition on a role that `await` polls /proc for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cond {
     /// The state letter in /proc/PID/stat.
-    State(char),
+    State(State),
     /// No longer in /proc: reaped.
     Gone,
     /// Its PPID is no longer the process that forked it.
@@ -183,7 +80,7 @@ pub enum Cond {
 pub const STAT_FLAGS: &str = "<NLsl+";
 
 /// A field of a role that narration may interpolate.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Pid,
     Ppid,
@@ -278,7 +175,7 @@ pub enum StepKind {
 }
 
 /// A comparison in an `expect` step.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cmp {
     Eq,
     AtLeast,
@@ -286,7 +183,7 @@ pub enum Cmp {
 }
 
 /// The right-hand side of an `expect` step.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Operand {
     /// A number of kB (or of faults).
     Number(u64),
@@ -759,7 +656,10 @@ impl Parser<'_> {
                 (Cond::Flags(flags.to_string()), 3)
             }
             s if s.len() == 1 && "RSDTtZ".contains(s) => {
-                (Cond::State(s.chars().next().unwrap_or('?')), 2)
+                match s.chars().next().and_then(State::from_letter) {
+                    Some(state) => (Cond::State(state), 2),
+                    None => return Err(self.err(EXPECTED)),
+                }
             }
             other => return Err(self.err(&format!("{EXPECTED}; found `{other}`"))),
         };
@@ -1425,7 +1325,7 @@ mod tests {
             s.steps[5].kind,
             StepKind::Await {
                 role: 2,
-                cond: Cond::State('t'),
+                cond: Cond::State(State::TracingStop),
                 within: Duration::from_secs(1)
             }
         );

@@ -1,0 +1,507 @@
+//! The engine's data model: what a run is made of, as typed values with no human language.
+//!
+//! The runner emits [`Event`]s, one per thing that happened, down a pipe to the front end as
+//! they happen; the front end hands each to a renderer (text, JSON, JSON events). Everything
+//! here is data: states are enums, failures are typed with the values that explain them,
+//! narration is a list of typed values. Only `render/` turns them into words, through
+//! exhaustive matches, so that a second language is one more module the compiler forces to be
+//! complete.
+//!
+//! Roles are named by their index in `Script::roles` ([`RoleId`]); the renderer has the
+//! script, and so the names, the step texts and line numbers.
+
+use crate::script::{Cmp, Cond, Field, Operand, RoleId};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// A process state: the letter in /proc/PID/stat, or gone from /proc (reaped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum State {
+    /// R: running or runnable.
+    Running,
+    /// S: interruptible sleep.
+    Sleeping,
+    /// D: uninterruptible sleep.
+    DiskSleep,
+    /// T: stopped by a signal.
+    Stopped,
+    /// t: stopped by a tracer.
+    TracingStop,
+    /// Z: exited, not yet waited for.
+    Zombie,
+    /// X: dead, being removed.
+    Dead,
+    /// I: idle kernel thread.
+    Idle,
+    /// P: parked.
+    Parked,
+    /// No longer in /proc: reaped (or its PID now names another process).
+    Gone,
+}
+
+impl State {
+    /// The state for a letter of /proc/PID/stat (None for a letter this kernel should not show).
+    pub fn from_letter(c: char) -> Option<State> {
+        Some(match c {
+            'R' => State::Running,
+            'S' => State::Sleeping,
+            'D' => State::DiskSleep,
+            'T' => State::Stopped,
+            't' => State::TracingStop,
+            'Z' => State::Zombie,
+            'X' => State::Dead,
+            'I' => State::Idle,
+            'P' => State::Parked,
+            _ => return None,
+        })
+    }
+
+    /// The letter the kernel writes (`None` for [`State::Gone`]).
+    pub fn letter(self) -> Option<char> {
+        Some(match self {
+            State::Running => 'R',
+            State::Sleeping => 'S',
+            State::DiskSleep => 'D',
+            State::Stopped => 'T',
+            State::TracingStop => 't',
+            State::Zombie => 'Z',
+            State::Dead => 'X',
+            State::Idle => 'I',
+            State::Parked => 'P',
+            State::Gone => return None,
+        })
+    }
+
+    /// The letter, or `gone`: the form used in scripts, JSON and `--stable` tables.
+    pub fn code(self) -> String {
+        self.letter()
+            .map_or_else(|| "gone".to_string(), |c| c.to_string())
+    }
+
+    pub fn is_alive(self) -> bool {
+        !matches!(self, State::Gone)
+    }
+}
+
+impl From<State> for String {
+    fn from(s: State) -> String {
+        s.code()
+    }
+}
+
+impl TryFrom<String> for State {
+    type Error = String;
+    fn try_from(s: String) -> Result<State, String> {
+        if s == "gone" {
+            return Ok(State::Gone);
+        }
+        let mut chars = s.chars();
+        match (chars.next().and_then(State::from_letter), chars.next()) {
+            (Some(state), None) => Ok(state),
+            _ => Err(format!("not a process state: {s:?}")),
+        }
+    }
+}
+
+/// Who a process's parent is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Parent {
+    /// One of the demo's roles (the runner included).
+    Role(RoleId),
+    /// A process outside the demo, by its command name.
+    Other { comm: String },
+    /// The parent could not be read (it exited meanwhile).
+    Unknown,
+}
+
+/// SIGCHLD's disposition, from the SigIgn and SigCgt masks of /proc/PID/status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Disposition {
+    Default,
+    Ignored,
+    Caught,
+}
+
+/// What the kernel reported about one role at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub role: RoleId,
+    pub pid: i32,
+    pub state: State,
+    pub ppid: Option<i32>,
+    pub parent: Option<Parent>,
+    /// The ps-style STAT: the state letter and procps's flags (`<` `N` `L` `s` `l` `+`).
+    pub stat: Option<String>,
+    pub comm: Option<String>,
+    pub pgrp: Option<i32>,
+    pub session: Option<i32>,
+    pub nice: Option<i64>,
+    /// The kernel function a sleeping process waits in (/proc/PID/wchan), for S and D.
+    pub wchan: Option<String>,
+    /// The raw wait status a zombie holds for its parent (/proc/PID/stat field 52).
+    pub exit_status: Option<i32>,
+    /// SIGCHLD's disposition (None for a zombie or a process gone: its masks are released).
+    pub sigchld: Option<Disposition>,
+    /// A `try` step may have changed this role's state (it acted, or was traced): what it
+    /// shows may differ between root and a normal user, so --stable output leaves it out.
+    pub depends_on_privilege: bool,
+    /// What `ps -o stat=` said about the same process (only with --check-ps).
+    pub ps_stat: Option<String>,
+}
+
+/// Memory figures in kB, from /proc/PID/smaps_rollup (or one mapping's entry in smaps).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Memory {
+    pub rss_kb: u64,
+    /// Proportional set size: each page divided by the number of processes mapping it.
+    pub pss_kb: u64,
+    pub shared_dirty_kb: u64,
+    pub private_dirty_kb: u64,
+}
+
+/// One role's `measure`: the whole process, its `alloc` region, and minflt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryReading {
+    pub role: RoleId,
+    pub pid: i32,
+    pub whole: Memory,
+    pub minflt: u64,
+    /// The region's own figures and size in bytes (None when the role has no region).
+    pub region: Option<(Memory, usize)>,
+}
+
+/// A decoded wait status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExitStatus {
+    /// WIFEXITED, with WEXITSTATUS.
+    Exited(i32),
+    /// WIFSIGNALED, with WTERMSIG.
+    Killed(i32),
+    /// WIFSTOPPED, with WSTOPSIG.
+    Stopped(i32),
+    Continued,
+}
+
+impl ExitStatus {
+    /// Decode a raw wait status the way the C macros do.
+    pub fn decode(status: i32) -> ExitStatus {
+        if libc::WIFEXITED(status) {
+            ExitStatus::Exited(libc::WEXITSTATUS(status))
+        } else if libc::WIFSIGNALED(status) {
+            ExitStatus::Killed(libc::WTERMSIG(status))
+        } else if libc::WIFSTOPPED(status) {
+            ExitStatus::Stopped(libc::WSTOPSIG(status))
+        } else {
+            ExitStatus::Continued
+        }
+    }
+}
+
+/// A value interpolated into narration (`{ROLE.FIELD}`), as it was when the `say` line was
+/// reached. The renderer decides how each is written (a PID as a number or as `<role>` in
+/// --stable output, a count that varies left out of --stable output).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Value {
+    /// Not observed by then: narration never makes a value up.
+    NotObserved,
+    /// A PID (or a session or group id, which is a PID).
+    Pid(i32),
+    /// A plain number that is the same every run (a nice value, kB of a region).
+    Number(i64),
+    /// A number that varies from run to run (a fault count); --stable output leaves a
+    /// non-zero one out.
+    Varying(u64),
+    State(State),
+    /// A ps-style STAT.
+    Stat(String),
+    /// A command name.
+    Comm(String),
+    Parent(Parent),
+    /// SIGCHLD's disposition; None for a zombie or a process that is gone.
+    Sigchld(Option<Disposition>),
+    /// The status a zombie holds, decoded.
+    ExitCode(ExitStatus),
+    /// The role's latest action result.
+    Result(crate::actions::Outcome),
+    /// A value that may differ between root and a normal user: --stable output hides it.
+    DependsOnPrivilege(Box<Value>),
+}
+
+/// A piece of narration: literal text from the script, or a value read during the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Said {
+    Text(String),
+    Value {
+        role: RoleId,
+        field: Field,
+        value: Value,
+    },
+}
+
+/// Why a role could not be given its command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unable {
+    Gone,
+    Zombie,
+    Stopped,
+    TracingStop,
+}
+
+/// Why `measure` could not read a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unmeasurable {
+    Gone,
+    /// A zombie has no memory map.
+    Zombie,
+    /// Its region's start address is not in /proc/PID/smaps.
+    RegionMissing {
+        addr: u64,
+    },
+}
+
+/// The figure an `expect` step could not find.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Missing {
+    /// The role's latest `measure` has no such figure (no region, or one measurement only).
+    Figure { role: RoleId, field: Field },
+    /// The operand's role was not measured.
+    Operand,
+}
+
+/// An `expect` step's comparison, with both figures as the kernel reported them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub role: RoleId,
+    pub field: Field,
+    pub cmp: Cmp,
+    pub operand: Operand,
+    pub actual: u64,
+    pub wanted: u64,
+}
+
+/// What made the runner give up early. Each carries the values its message needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Failure {
+    /// The script ran past its total deadline.
+    TotalDeadline {
+        timeout: Duration,
+    },
+    /// A role was told to act but could not (it died or was stopped by something the script
+    /// did not say).
+    CannotAct {
+        role: RoleId,
+        step: usize,
+        why: Unable,
+    },
+    /// The command could not be written to the role's pipe.
+    CommandNotSent {
+        role: RoleId,
+        step: usize,
+        errno: i32,
+    },
+    /// fork or clone refused: EAGAIN comes with RLIMIT_NPROC's soft limit (None: unlimited).
+    ForkRefused {
+        role: RoleId,
+        call: crate::actions::Call,
+        errno: i32,
+        nproc_limit: Option<Option<u64>>,
+    },
+    /// A new process did not say hello.
+    NoHello {
+        role: RoleId,
+        within: Duration,
+    },
+    /// An action's result did not come in time. `blocked`: the process was alive and not
+    /// stopped, so the action may simply block (the `&` hint applies).
+    NoResult {
+        role: RoleId,
+        step: usize,
+        within: Duration,
+        seen: Option<Observation>,
+        blocked: bool,
+    },
+    /// An action started with `&` did not say it was under way.
+    NotStarted {
+        role: RoleId,
+        step: usize,
+        within: Duration,
+        seen: Option<Observation>,
+    },
+    /// The runner's own waitpid found no exited child in time.
+    RunnerWaitTimeout {
+        role: RoleId,
+        within: Duration,
+        seen: Option<Observation>,
+    },
+    /// An awaited condition did not hold by the deadline. `total`: the script's total
+    /// deadline (`timeout`) came first.
+    AwaitTimeout {
+        role: RoleId,
+        cond: Cond,
+        within: Duration,
+        total: Option<Duration>,
+        reads: u32,
+        seen: Observation,
+    },
+    /// `await ROLE done` did not see the result in time.
+    DoneTimeout {
+        role: RoleId,
+        step: usize,
+        within: Duration,
+        total: Option<Duration>,
+        seen: Option<Observation>,
+    },
+    Unmeasurable {
+        role: RoleId,
+        why: Unmeasurable,
+    },
+    /// An `expect` step that did not hold.
+    ExpectFailed(Check),
+    /// An `expect` step that had nothing to compare.
+    ExpectMissing {
+        role: RoleId,
+        field: Field,
+        missing: Missing,
+    },
+    /// A `try` step failed with an errno that is not a permission refusal.
+    TryNotRefusal {
+        step: usize,
+        call: crate::actions::Call,
+        errno: i32,
+    },
+    /// With --check-ps: ps read a STAT differently from /proc.
+    PsDisagrees {
+        role: RoleId,
+        pid: i32,
+        ours: String,
+        theirs: String,
+    },
+    /// With --check-ps: ps could not be run.
+    PsUnavailable {
+        errno: Option<i32>,
+    },
+    /// A /proc file of a role could not be read (hidepid, another user's process...).
+    ProcUnreadable {
+        role: RoleId,
+        pid: i32,
+        file: String,
+        errno: Option<i32>,
+    },
+    /// /proc is missing or not a procfs.
+    NoProc {
+        errno: Option<i32>,
+    },
+    /// A system call the runner needs for itself failed (pipe, prctl, fcntl...).
+    Setup {
+        call: crate::actions::Call,
+        errno: i32,
+    },
+    /// An actor's report could not be decoded.
+    GarbledReport,
+}
+
+/// How a `try` step went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    Permitted,
+    /// Refused for want of privilege (EPERM or EACCES).
+    Refused,
+}
+
+/// One thing that happened in a run, sent from the runner to the front end as it happens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// The run began in the runner with this PID.
+    Begin { runner_pid: i32 },
+    /// A role's process exists and obeys commands (emitted before the step that created it).
+    Spawned { role: RoleId, pid: i32 },
+    /// An action step. `outcome` is None for an action started with `&` (its result comes at
+    /// `await ROLE done`); `verdict` is set for a `try` step.
+    Act {
+        step: usize,
+        role: RoleId,
+        outcome: Option<crate::actions::Outcome>,
+        verdict: Option<Verdict>,
+    },
+    /// An `observe` or `tree` step.
+    Observe {
+        step: usize,
+        observations: Vec<Observation>,
+    },
+    /// An `await` that held. For `await ROLE done`, `outcome` is the `&` action's result and
+    /// `observation` is None.
+    Await {
+        step: usize,
+        observation: Option<Observation>,
+        outcome: Option<crate::actions::Outcome>,
+        /// /proc reads until the condition held (None for `done`).
+        reads: Option<u32>,
+        waited: Duration,
+    },
+    Measure {
+        step: usize,
+        readings: Vec<MemoryReading>,
+    },
+    /// An `expect` step that held.
+    Expect { step: usize, check: Check },
+    /// A `say` line with this run's values.
+    Say { step: usize, said: Vec<Said> },
+    /// A step ending `if permitted` whose `try` (at `try_step`) was refused.
+    Skipped { step: usize, try_step: usize },
+    /// The run stopped early. `step`: the step it stopped at (None: before any step);
+    /// `observation`: what an await saw last, shown like a table row.
+    Failed {
+        step: Option<usize>,
+        failure: Failure,
+    },
+    /// At the end the runner killed and reaped this many processes the script left running.
+    Cleanup { killed: usize },
+    /// The last event of a run.
+    End { ok: bool },
+}
+
+impl Event {
+    /// The step an event belongs to, if any.
+    pub fn step(&self) -> Option<usize> {
+        match self {
+            Event::Act { step, .. }
+            | Event::Observe { step, .. }
+            | Event::Await { step, .. }
+            | Event::Measure { step, .. }
+            | Event::Expect { step, .. }
+            | Event::Say { step, .. }
+            | Event::Skipped { step, .. } => Some(*step),
+            Event::Failed { step, .. } => *step,
+            Event::Begin { .. }
+            | Event::Spawned { .. }
+            | Event::Cleanup { .. }
+            | Event::End { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_through_their_letters() {
+        for c in "RSDTtZXIP".chars() {
+            let s = State::from_letter(c).unwrap();
+            assert_eq!(s.letter(), Some(c));
+            assert_eq!(State::try_from(s.code()), Ok(s));
+        }
+        assert_eq!(State::try_from("gone".to_string()), Ok(State::Gone));
+        assert!(State::try_from("Q".to_string()).is_err());
+        assert_eq!(serde_json::to_string(&State::Zombie).unwrap(), "\"Z\"");
+    }
+
+    #[test]
+    fn wait_statuses_decode_like_the_c_macros() {
+        assert_eq!(ExitStatus::decode(7 << 8), ExitStatus::Exited(7));
+        assert_eq!(ExitStatus::decode(15), ExitStatus::Killed(15));
+        assert_eq!(ExitStatus::decode(0x137f), ExitStatus::Stopped(19));
+        assert_eq!(ExitStatus::decode(0xffff), ExitStatus::Continued);
+    }
+}
