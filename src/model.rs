@@ -239,6 +239,13 @@ pub enum Said {
     },
 }
 
+/// One `say` line of a paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SayLine {
+    pub step: usize,
+    pub said: Vec<Said>,
+}
+
 /// Why a role could not be given its command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Unable {
@@ -399,6 +406,9 @@ pub enum Failure {
     },
     /// An actor's report could not be decoded.
     GarbledReport,
+    /// The runner itself ended abnormally (synthesised by the front end, which then killed
+    /// and reaped the `left` processes it had left).
+    Runner { problem: RunnerProblem, left: usize },
 }
 
 /// How a `try` step went.
@@ -445,8 +455,8 @@ pub enum Event {
     },
     /// An `expect` step that held.
     Expect { step: usize, check: Check },
-    /// A `say` line with this run's values.
-    Say { step: usize, said: Vec<Said> },
+    /// Consecutive `say` lines (one paragraph), with this run's values.
+    Say { lines: Vec<SayLine> },
     /// A step ending `if permitted` whose `try` (at `try_step`) was refused.
     Skipped { step: usize, try_step: usize },
     /// The run stopped early. `step`: the step it stopped at (None: before any step);
@@ -470,8 +480,8 @@ impl Event {
             | Event::Await { step, .. }
             | Event::Measure { step, .. }
             | Event::Expect { step, .. }
-            | Event::Say { step, .. }
             | Event::Skipped { step, .. } => Some(*step),
+            Event::Say { lines } => lines.first().map(|l| l.step),
             Event::Failed { step, .. } => *step,
             Event::Begin { .. }
             | Event::Spawned { .. }
@@ -479,6 +489,40 @@ impl Event {
             | Event::End { .. } => None,
         }
     }
+}
+
+/// Where a run's script came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Origin {
+    /// A built-in demo: its path in the source tree (`demos/zombie.demo`).
+    Builtin(String),
+    /// A user's script file, by the path given on the command line.
+    File(String),
+}
+
+/// How a runner ended when it did not end on its own terms (the front end saw it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RunnerProblem {
+    /// It exited with a code other than 0 or 1 (101: a panic).
+    Crashed { code: i32 },
+    /// A signal ended it.
+    Killed { signal: i32 },
+    /// It outlived its deadline (the script's total deadline plus a grace period) and was
+    /// killed.
+    Overran,
+    /// Its event stream could not be read or decoded.
+    Garbled,
+}
+
+/// One demo's line in the summary of `procdemo all`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoResult {
+    pub name: String,
+    pub ok: bool,
+    pub wall: Duration,
+    /// What went wrong outside the demo itself, with how many processes the front end killed
+    /// and reaped after it.
+    pub problem: Option<(RunnerProblem, usize)>,
 }
 
 #[cfg(test)]
