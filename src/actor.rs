@@ -101,6 +101,8 @@ fn own_minflt() -> Option<u64> {
 
 impl Actor<'_> {
     fn hello(&mut self) {
+        // Named after its role, `ps` and `pstree` in another terminal tell the story.
+        let _ = sys::set_name(self.script.role_name(self.role));
         let pid = unistd::getpid().as_raw();
         self.send(&Report::Hello {
             role: self.role,

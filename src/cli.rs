@@ -18,6 +18,8 @@ pub enum Source {
 pub struct Output {
     pub explain: bool,
     pub json: bool,
+    /// JSON Lines: one event per line, as it happens.
+    pub json_events: bool,
     pub stable: bool,
     pub color: bool,
     /// Overrides the size of every `alloc` (MiB).
@@ -35,11 +37,6 @@ pub enum Task {
     Run {
         sources: Vec<Source>,
         summary: bool,
-    },
-    /// The hidden runner: stage one script, started by the front end `frontend`.
-    Runner {
-        source: Source,
-        frontend: i32,
     },
 }
 
@@ -91,6 +88,10 @@ pub fn command() -> Command {
         .subcommand_help_heading("Demos and commands")
         .arg(flag("explain", "Narrate each step for a classroom, with this run's values"))
         .arg(flag("json", "Print one JSON document per demo (real PIDs)"))
+        .arg(flag(
+            "json-events",
+            "Print JSON Lines: one event per line, each as it happens (for programs that follow a run live)",
+        ))
         .arg(flag("stable", "Show roles instead of PIDs and no timings: the same text every run"))
         .arg(flag(
             "check-ps",
@@ -131,13 +132,7 @@ pub fn command() -> Command {
                 .arg(Arg::new("file").required(true).value_name("FILE").value_parser(value_parser!(PathBuf))),
         )
         .subcommands(demos)
-        .subcommand(
-            Command::new("__runner")
-                .hide(true)
-                .arg(Arg::new("frontend").long("frontend").required(true).value_parser(value_parser!(i32)))
-                .arg(Arg::new("demo").long("demo"))
-                .arg(Arg::new("file").long("file").value_parser(value_parser!(PathBuf))),
-        )
+
 }
 
 /// Parse the command line. Help and version are printed here and exit 0.
@@ -162,22 +157,6 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
             )],
             summary: false,
         },
-        "__runner" => {
-            let source = match (
-                sub.get_one::<String>("demo"),
-                sub.get_one::<PathBuf>("file"),
-            ) {
-                (Some(d), None) => {
-                    Source::Builtin(demos::find(d).ok_or_else(|| unknown_demo(d))?.name)
-                }
-                (None, Some(f)) => Source::File(f.clone()),
-                _ => return Err(Error::Usage("__runner needs --demo or --file".into())),
-            };
-            Task::Runner {
-                source,
-                frontend: sub.get_one::<i32>("frontend").copied().unwrap_or(0),
-            }
-        }
         demo => Task::Run {
             sources: vec![Source::Builtin(
                 demos::find(demo).ok_or_else(|| unknown_demo(demo))?.name,
@@ -200,6 +179,7 @@ fn output(m: &ArgMatches) -> Output {
     Output {
         explain: m.get_flag("explain"),
         json: m.get_flag("json"),
+        json_events: m.get_flag("json-events"),
         stable: m.get_flag("stable"),
         color,
         size_mib: m.get_one::<u64>("size").copied(),

@@ -1,35 +1,34 @@
-//! The front end: runs each demo in a fresh runner process and makes sure nothing outlives it.
+//! The front end: runs each demo in a fresh runner process, shows its events as they come,
+//! and makes sure nothing outlives it.
 //!
-//! The front end never forks a scenario process itself. It starts its own binary as a hidden
-//! `__runner` (in a process group of its own, so a Ctrl-C reaches only the front end), waits
-//! for it with a pidfd and a deadline, and handles SIGINT, SIGTERM and SIGHUP through a
-//! signalfd. It is a child subreaper too: if a runner dies abruptly, the runner's orphans are
-//! reparented here, and the front end kills and reaps them before it goes on or exits.
+//! The front end never forks a scenario process itself. For each demo it forks one runner (a
+//! copy of this single-threaded process, which already holds the checked script, so nothing is
+//! exec'd or parsed again), in a process group of its own so that a Ctrl-C reaches only the
+//! front end. The runner streams typed events down a pipe; the front end renders each one the
+//! moment it arrives. It waits with poll() on that pipe, a pidfd of the runner, a signalfd
+//! (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM) and a deadline. It is a child
+//! subreaper too: if a runner dies abruptly, the runner's orphans are reparented here, and the
+//! front end kills and reaps them before it goes on or exits.
 
-use crate::cli::{Output, Source};
+use crate::cli::Output;
 use crate::error::Error;
-use crate::runner::kill_and_reap_children;
-use crate::sys;
+use crate::model::{DemoResult, Event, Failure, Origin, RunnerProblem};
+use crate::render_stub as render;
+use crate::runner::{self, kill_and_reap_children};
+use crate::script::Script;
+use crate::sys::{self, Forked};
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::signal::{SigSet, Signal};
+use nix::sys::signal::{SigSet, Signal, kill};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{self, Pid};
 use std::io::Write;
-use std::os::fd::AsFd;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, Command, Stdio};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 /// A runner gets this long beyond its script's own total deadline before it is killed.
 const GRACE: Duration = Duration::from_secs(10);
-
-/// How one demo's run ended, for the summary.
-pub struct Outcome {
-    pub name: String,
-    pub ok: bool,
-    pub wall: Duration,
-    /// What went wrong outside the demo itself (crash, timeout), if anything.
-    pub problem: Option<String>,
-}
 
 fn handled_signals() -> SigSet {
     let mut mask = SigSet::empty();
@@ -54,10 +53,45 @@ pub fn block_signals() {
     let _ = handled_signals().thread_block();
 }
 
+/// Where the rendered text goes: standard output, flushed after every event. A reader that
+/// went away (EPIPE: `procdemo all | head -1`) ends the output quietly; any other write error
+/// is remembered and reported once the run has been cleaned up.
+struct Sink {
+    closed: bool,
+    error: Option<std::io::Error>,
+}
+
+impl Sink {
+    fn write(&mut self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+        if self.closed {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        let result = f(&mut out).and_then(|()| out.flush());
+        if let Err(e) = result {
+            self.closed = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
 /// Runs runners, one at a time.
 pub struct FrontEnd {
     signals: SignalFd,
     output: Output,
+    sink: Sink,
+}
+
+/// How waiting for a runner ended.
+enum Waited {
+    /// The event stream ended; the runner's exit status (None: it could not be read).
+    Ended(Option<WaitStatus>),
+    /// It outlived its deadline and was killed.
+    Overran,
+    /// A signal interrupted the front end; the runner was killed.
+    Interrupted(i32),
 }
 
 impl FrontEnd {
@@ -69,190 +103,221 @@ impl FrontEnd {
             .map_err(|e| Error::System(format!("signalfd: {e}")))?;
         sys::set_child_subreaper()
             .map_err(|e| Error::System(format!("prctl(PR_SET_CHILD_SUBREAPER): {e}")))?;
-        Ok(FrontEnd { signals, output })
-    }
-
-    fn runner_command(&self, source: &Source) -> Result<Command, Error> {
-        let exe = std::env::current_exe()
-            .map_err(|e| Error::System(format!("cannot find procdemo's own binary: {e}")))?;
-        let mut cmd = Command::new(exe);
-        cmd.arg("__runner")
-            .arg("--frontend")
-            .arg(std::process::id().to_string());
-        match source {
-            Source::Builtin(name) => cmd.arg("--demo").arg(name),
-            // One argument, `--file=PATH`, so a path that starts with '-' is not an option.
-            Source::File(path) => {
-                let mut arg = std::ffi::OsString::from("--file=");
-                arg.push(path);
-                cmd.arg(arg)
-            }
-        };
-        let o = &self.output;
-        cmd.arg("--color")
-            .arg(if o.color { "always" } else { "never" });
-        for (on, flag) in [
-            (o.explain, "--explain"),
-            (o.json, "--json"),
-            (o.stable, "--stable"),
-            (o.check_ps, "--check-ps"),
-        ] {
-            if on {
-                cmd.arg(flag);
-            }
-        }
-        cmd.arg("--timeout").arg(o.timeout_s.to_string());
-        if let Some(size) = o.size_mib {
-            cmd.arg("--size").arg(size.to_string());
-        }
-        cmd.process_group(0);
-        Ok(cmd)
-    }
-
-    /// Run one demo in a fresh runner and wait for it, cleaning up whatever it leaves.
-    pub fn run(
-        &mut self,
-        name: &str,
-        source: &Source,
-        text: Option<&str>,
-    ) -> Result<Outcome, Error> {
-        let start = Instant::now();
-        let mut command = self.runner_command(source)?;
-        command.stdin(if text.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-        let mut child = command
-            .spawn()
-            .map_err(|e| Error::System(format!("cannot start a runner for `{name}`: {e}")))?;
-        if let (Some(text), Some(mut stdin)) = (text, child.stdin.take()) {
-            // If the runner is already gone, the write fails; waiting for it below says why.
-            let _ = stdin.write_all(text.as_bytes());
-        }
-        let waited = self.wait(&mut child);
-        // A runner that ended normally left nothing. After a crash its orphans were
-        // reparented here: kill and reap them, and say how many there were.
-        let left = kill_and_reap_children().reaped;
-        let wall = start.elapsed();
-        let (ok, mut problem) = match waited {
-            Ok(Some(status)) => match (status.code(), status.signal()) {
-                (Some(0), _) => (true, None),
-                (Some(1), _) => (false, None),
-                (Some(code), _) => (
-                    false,
-                    Some(format!(
-                        "the runner for `{name}` crashed (exit code {code})"
-                    )),
-                ),
-                (None, Some(sig)) => (
-                    false,
-                    Some(format!(
-                        "the runner for `{name}` was killed by {}",
-                        crate::script::signal_name(sig)
-                    )),
-                ),
-                _ => (
-                    false,
-                    Some(format!("the runner for `{name}` ended oddly: {status}")),
-                ),
+        Ok(FrontEnd {
+            signals,
+            output,
+            sink: Sink {
+                closed: false,
+                error: None,
             },
-            Ok(None) => (
-                false,
-                Some(format!(
-                    "the runner for `{name}` did not finish within its deadline and was killed"
-                )),
-            ),
-            Err(sig) => return Err(Error::Interrupted(sig)),
-        };
-        if let Some(p) = &mut problem {
-            if left > 0 {
-                p.push_str(&format!(
-                    "; the front end killed and reaped the {left} process(es) it left"
-                ));
-            }
-            eprintln!("procdemo: {p}");
-        }
-        Ok(Outcome {
-            name: name.to_string(),
-            ok,
-            wall,
-            problem,
         })
     }
 
-    /// Wait for the runner: its exit status, None on timeout (it is then killed), or the
-    /// signal that interrupted the front end (the runner is then killed).
-    fn wait(&mut self, child: &mut Child) -> Result<Option<std::process::ExitStatus>, i32> {
+    fn style(&self) -> render::Style {
+        render::Style {
+            explain: self.output.explain,
+            stable: self.output.stable,
+            width: render::terminal_width(),
+        }
+    }
+
+    fn format(&self) -> render::Format {
+        match (self.output.json, self.output.json_events) {
+            (_, true) => render::Format::JsonEvents,
+            (true, false) => render::Format::Json,
+            (false, false) => render::Format::Text,
+        }
+    }
+
+    /// Run one demo in a fresh runner, rendering its events as they come, and clean up
+    /// whatever it leaves.
+    pub fn run(&mut self, name: &str, script: &Script, origin: &Origin) -> Result<DemoResult, Error> {
+        let start = Instant::now();
+        let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC)
+            .map_err(|e| Error::System(format!("cannot create a pipe for `{name}`: {e}")))?;
+        // Nothing buffered may be copied into the runner.
+        let _ = std::io::stdout().flush();
+        let options = runner::RunOptions {
+            timeout: Duration::from_secs(self.output.timeout_s),
+            check_ps: self.output.check_ps,
+        };
+        let frontend = unistd::getpid().as_raw();
+        // SAFETY: the front end is single-threaded (it never starts a thread), so the child
+        // is a complete copy that may run normal Rust: it becomes the runner.
+        #[allow(unsafe_code)]
+        let forked = unsafe { sys::fork() };
+        let runner = match forked {
+            Ok(Forked::Child) => {
+                // The runner keeps only the write end of its event pipe.
+                let _ = unistd::close(events_in.as_raw_fd());
+                let _ = unistd::close(self.signals.as_raw_fd());
+                let _ = unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                sys::stdin_from_dev_null();
+                runner::main(script, frontend, events_out, options)
+            }
+            Ok(Forked::Parent(pid)) => pid,
+            Err(e) => {
+                return Err(Error::System(format!(
+                    "cannot start a runner for `{name}`: fork failed: {e}"
+                )));
+            }
+        };
+        drop(events_out);
+        // A runner that could not make its own group is put in one from here (a race
+        // either side wins harmlessly).
+        let _ = unistd::setpgid(Pid::from_raw(runner), Pid::from_raw(runner));
+        let mut renderer = render::renderer(self.format(), script, origin, self.style());
+        let mut ended: Option<bool> = None;
+        let waited = self.follow(runner, events_in, &mut |event, sink| {
+            if let Event::End { ok } = event {
+                ended = Some(*ok);
+            }
+            sink.write(|out| renderer.event(event, out));
+        });
+        // A runner that ended normally left nothing. After a crash its orphans were
+        // reparented here: kill and reap them, and say how many there were.
+        let left = kill_and_reap_children().reaped;
+        let problem = match waited {
+            Waited::Interrupted(sig) => return Err(Error::Interrupted(sig)),
+            Waited::Overran => Some(RunnerProblem::Overran),
+            Waited::Ended(status) => match (status, ended) {
+                (_, Some(_)) => None,
+                (Some(WaitStatus::Exited(_, code)), None) => {
+                    Some(RunnerProblem::Crashed { code })
+                }
+                (Some(WaitStatus::Signaled(_, sig, _)), None) => Some(RunnerProblem::Killed {
+                    signal: sig as i32,
+                }),
+                (_, None) => Some(RunnerProblem::Garbled),
+            },
+        };
+        if let Some(problem) = &problem {
+            // The stream stopped short: end the run for the renderer, and say why on stderr.
+            for event in [
+                Event::Failed {
+                    step: None,
+                    failure: Failure::Runner {
+                        problem: problem.clone(),
+                        left,
+                    },
+                },
+                Event::End { ok: false },
+            ] {
+                self.sink.write(|out| renderer.event(&event, out));
+            }
+            eprintln!("procdemo: {}", render::runner_problem(name, problem, left));
+        }
+        Ok(DemoResult {
+            name: name.to_string(),
+            ok: problem.is_none() && ended == Some(true),
+            wall: start.elapsed(),
+            problem: problem.map(|p| (p, left)),
+        })
+    }
+
+    /// Read the runner's events as they come and hand each to `show`, until the stream ends,
+    /// the deadline passes or a signal arrives; then collect the runner's exit status.
+    fn follow(
+        &mut self,
+        runner: i32,
+        events: OwnedFd,
+        show: &mut dyn FnMut(&Event, &mut Sink),
+    ) -> Waited {
         let deadline = Instant::now() + Duration::from_secs(self.output.timeout_s) + GRACE;
-        let pidfd = sys::pidfd_open(child.id() as i32).ok();
+        let _ = fcntl(&events, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+        let pidfd = sys::pidfd_open(runner).ok();
+        let mut buf: Vec<u8> = Vec::new();
+        let mut open = true;
+        let end = |how: Waited| {
+            if !matches!(how, Waited::Ended(_)) {
+                let _ = kill(Pid::from_raw(runner), Signal::SIGKILL);
+                let _ = waitpid(Pid::from_raw(runner), None);
+            }
+            how
+        };
         loop {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Ok(Some(status));
+            if let Ok(Some(info)) = self.signals.read_signal() {
+                kill_and_reap_children();
+                return end(Waited::Interrupted(info.ssi_signo as i32));
+            }
+            if open {
+                open = read_events(&events, &mut buf, &mut |e| show(e, &mut self.sink));
+            }
+            // The runner closes the stream as it exits; until both, keep waiting.
+            let exited = match waitpid(Pid::from_raw(runner), Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::StillAlive) => None,
+                Ok(status) => Some(Some(status)),
+                Err(_) => Some(None),
+            };
+            if let Some(status) = exited {
+                // Whatever the runner wrote before it died is still in the pipe.
+                if open {
+                    read_events(&events, &mut buf, &mut |e| show(e, &mut self.sink));
+                }
+                return end(Waited::Ended(status));
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Ok(None);
+                return end(Waited::Overran);
             }
             let ms = PollTimeout::try_from(left.as_millis().min(60_000) as i32)
                 .unwrap_or(PollTimeout::MAX);
             let mut fds = vec![PollFd::new(self.signals.as_fd(), PollFlags::POLLIN)];
+            if open {
+                fds.push(PollFd::new(events.as_fd(), PollFlags::POLLIN));
+            }
             if let Some(fd) = &pidfd {
                 fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
             }
-            let _ = poll(
-                &mut fds,
-                if pidfd.is_some() {
-                    ms
-                } else {
-                    PollTimeout::from(1u8)
-                },
-            );
-            if let Ok(Some(info)) = self.signals.read_signal() {
-                let _ = child.kill();
-                let _ = child.wait();
-                kill_and_reap_children();
-                return Err(info.ssi_signo as i32);
-            }
+            let timeout = if pidfd.is_some() || open {
+                ms
+            } else {
+                PollTimeout::from(1u8)
+            };
+            let _ = poll(&mut fds, timeout);
         }
+    }
+
+    /// The summary `procdemo all` ends with.
+    pub fn summary(&mut self, results: &[DemoResult]) {
+        let text = render::summary(results, self.format(), self.style());
+        self.sink.write(|out| out.write_all(text.as_bytes()));
+    }
+
+    /// A write error on standard output (other than a reader that went away), if any.
+    pub fn output_error(&mut self) -> Option<std::io::Error> {
+        self.sink.error.take()
     }
 }
 
-/// The summary `procdemo all` ends with.
-pub fn summary(outcomes: &[Outcome], output: &Output) -> String {
-    use colored::Colorize;
-    use std::fmt::Write;
-    if output.json {
-        let items: Vec<serde_json::Value> = outcomes
-            .iter()
-            .map(|o| serde_json::json!({"demo": o.name, "ok": o.ok, "wall_ms": o.wall.as_secs_f64() * 1000.0, "problem": o.problem}))
-            .collect();
-        return serde_json::json!({ "summary": items }).to_string() + "\n";
-    }
-    let mut out = String::from("\nsummary\n");
-    let mut total = Duration::ZERO;
-    for o in outcomes {
-        total += o.wall;
-        let verdict = if o.ok {
-            "ok".green().bold()
-        } else {
-            "FAILED".red().bold()
-        };
-        let time = if output.stable {
-            String::new()
-        } else {
-            format!("{:>8.1} ms", o.wall.as_secs_f64() * 1000.0)
-        };
-        writeln!(out, "  {:<16} {:<6} {time}", o.name, verdict).ok();
-    }
-    let passed = outcomes.iter().filter(|o| o.ok).count();
-    let time = if output.stable {
-        String::new()
-    } else {
-        format!(" in {:.1} ms", total.as_secs_f64() * 1000.0)
+/// Read what the event pipe holds and hand every complete event to `show`. Returns false at
+/// end of file (or on an error: the stream is over either way). A line that does not decode
+/// ends the stream too: the front end then reports the runner as garbled.
+fn read_events(fd: &OwnedFd, buf: &mut Vec<u8>, show: &mut dyn FnMut(&Event)) -> bool {
+    let mut chunk = [0u8; 16384];
+    let open = loop {
+        match unistd::read(fd, &mut chunk) {
+            Ok(0) => break false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(nix::Error::EAGAIN) => break true,
+            Err(nix::Error::EINTR) => {}
+            Err(_) => break false,
+        }
     };
-    writeln!(out, "{passed} of {} demos passed{time}", outcomes.len()).ok();
-    out
+    while let Some(end) = buf.iter().position(|&b| b == b'\n') {
+        let line: Vec<u8> = buf.drain(..=end).collect();
+        match serde_json::from_slice::<Event>(&line) {
+            Ok(event) => show(&event),
+            Err(_) => return false,
+        }
+    }
+    open
+}
+
+/// The origin of a script, for the header and the JSON document.
+pub fn origin_of(source: &crate::cli::Source) -> Origin {
+    match source {
+        crate::cli::Source::Builtin(name) => Origin::Builtin(format!("demos/{name}.demo")),
+        crate::cli::Source::File(path) => Origin::File(path.display().to_string()),
+    }
 }

@@ -15,8 +15,9 @@ mod demos;
 mod error;
 mod frontend;
 mod model;
+mod render_stub;
 mod observe;
-mod render;
+
 mod runner;
 mod script;
 #[cfg(test)]
@@ -31,10 +32,8 @@ use std::io::Write;
 fn main() {
     // The front end handles SIGINT, SIGTERM and SIGHUP itself (see frontend.rs); block them
     // from the first instruction so that an early Ctrl-C is not lost to the default action.
-    // The runner keeps the default dispositions: it is stopped with SIGKILL.
-    if std::env::args_os().nth(1).is_none_or(|a| a != "__runner") {
-        frontend::block_signals();
-    }
+    // Each runner, a fork of the front end, resets them for itself.
+    frontend::block_signals();
     let code = match cli::parse(std::env::args_os()).and_then(run) {
         Ok(code) => code,
         Err(e) => {
@@ -107,76 +106,36 @@ fn run(config: Config) -> Result<i32, Error> {
         }
         Task::Run { sources, summary } => {
             // Read and check every script before running any of them.
-            let mut texts = Vec::with_capacity(sources.len());
+            let mut scripts = Vec::with_capacity(sources.len());
             for source in &sources {
                 let text = match source {
                     Source::Builtin(_) => None,
                     Source::File(path) => Some(read_script(path)?),
                 };
-                load(source, text.as_deref(), &output)?;
-                texts.push(text);
+                scripts.push(load(source, text.as_deref(), &output)?);
             }
             observe::check_proc().map_err(Error::System)?;
             let mut front = frontend::FrontEnd::new(output)?;
-            let mut outcomes = Vec::new();
-            for (source, text) in sources.iter().zip(&texts) {
+            let mut results = Vec::new();
+            for (source, script) in sources.iter().zip(&scripts) {
                 let name = match source {
                     Source::Builtin(n) => n.to_string(),
                     Source::File(p) => p.display().to_string(),
                 };
-                outcomes.push(front.run(&name, source, text.as_deref())?);
+                let origin = frontend::origin_of(source);
+                results.push(front.run(&name, script, &origin)?);
             }
             if summary {
-                let _ = write!(
-                    std::io::stdout(),
-                    "{}",
-                    frontend::summary(&outcomes, &output)
-                );
+                front.summary(&results);
             }
-            if outcomes.iter().all(|o| o.ok) {
+            if let Some(e) = front.output_error() {
+                return Err(Error::System(format!("cannot write the output: {e}")));
+            }
+            if results.iter().all(|r| r.ok) {
                 Ok(0)
             } else {
                 Err(Error::DemoFailed)
             }
-        }
-        Task::Runner { source, frontend } => {
-            // A user's script arrives on stdin, exactly as the front end checked it.
-            let text = match &source {
-                Source::Builtin(_) => None,
-                Source::File(_) => {
-                    let mut text = String::new();
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(
-                        |e| Error::System(format!("reading the script from the front end: {e}")),
-                    )?;
-                    Some(text)
-                }
-            };
-            let script = load(&source, text.as_deref(), &output)?;
-            let label = match &source {
-                Source::Builtin(name) => format!("demos/{name}.demo, built in"),
-                Source::File(p) => p.display().to_string(),
-            };
-            let options = runner::RunOptions {
-                timeout: std::time::Duration::from_secs(output.timeout_s),
-                check_ps: output.check_ps,
-            };
-            let record = runner::run(&script, &label, frontend, options);
-            let style = render::Style {
-                explain: output.explain,
-                stable: output.stable,
-            };
-            sys::ignore_sigttou();
-            let mut stdout = std::io::stdout().lock();
-            if output.json {
-                let _ = writeln!(stdout, "{}", render::json(&record, style));
-                if let Some(f) = &record.failure {
-                    eprintln!("procdemo: {} failed: {f}", record.demo);
-                }
-            } else {
-                let _ = write!(stdout, "{}", render::text(&record, style));
-            }
-            let _ = stdout.flush();
-            Ok(if record.ok { 0 } else { 1 })
         }
     }
 }

@@ -5,135 +5,32 @@
 //! to observe every role. Nothing here sleeps to let things happen: results come over pipes,
 //! and awaited states are polled from /proc with a deadline. The runner is a child subreaper,
 //! so orphans come to it and it can show and reap them; when the run ends, however it ends,
-//! it kills and reaps every descendant before printing anything.
+//! it kills and reaps every descendant.
 //!
-//! Every figure in the [`Record`] was read from the kernel in this run: a system call's result
-//! reported by an actor, or a /proc read by the runner.
+//! Everything it learns goes to the front end at once as a typed [`Event`] on the event pipe:
+//! the runner prints nothing and knows no human language. Every figure in an event was read
+//! from the kernel in this run: a system call's result reported by an actor, or a /proc read
+//! by the runner.
 
-use crate::actor::{self, Outcome, Pipes, Report};
-use crate::observe::{self, Memory, Sample};
-use crate::script::{
-    Action, Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind,
+use crate::actions::{Action, Call, Outcome, RunnerAction};
+use crate::actor::{self, Pipes, Report};
+use crate::model::{
+    Check, Disposition, Event, Failure, Memory, MemoryReading, Missing, Observation, Parent,
+    Said, SayLine, State, Unable, Unmeasurable, Value, Verdict,
 };
+use crate::observe::{self, Sample};
+use crate::script::{Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind};
 use crate::sys::{self, Forked};
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{self, Pid};
-use serde::Serialize;
-use std::io::Write;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
-
-/// What the kernel reported about one role at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Observation {
-    pub role: String,
-    pub pid: i32,
-    /// "gone" once reaped, else the state letter from /proc/PID/stat.
-    pub state: String,
-    pub ppid: Option<i32>,
-    /// The parent's role, or its command name when it is not one of the demo's processes.
-    pub parent: Option<String>,
-    pub stat: Option<String>,
-    pub comm: Option<String>,
-    pub pgrp: Option<i32>,
-    pub session: Option<i32>,
-    pub nice: Option<i64>,
-    /// The kernel function a sleeping process waits in (/proc/PID/wchan).
-    pub wchan: Option<String>,
-    /// The raw wait status a zombie holds for its parent (/proc/PID/stat field 52).
-    pub exit_status: Option<i32>,
-    /// Whether SIGCHLD is ignored (the SigIgn mask in /proc/PID/status).
-    pub sigchld_ignored: Option<bool>,
-    /// Whether SIGCHLD has a handler (the SigCgt mask).
-    pub sigchld_caught: Option<bool>,
-    /// A `try` step may have changed this role's state (it acted, or was traced): what it
-    /// shows may differ between root and a normal user, so --stable output leaves it out.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub depends_on_privilege: bool,
-    /// What `ps -o stat=` said about the same process (only with --check-ps).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_stat: Option<String>,
-}
-
-/// Memory figures of one role: the whole process from /proc/PID/smaps_rollup, its `alloc`
-/// region from its own entry in /proc/PID/smaps, and minflt from /proc/PID/stat.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MemoryReading {
-    pub role: String,
-    pub pid: i32,
-    #[serde(flatten)]
-    pub memory: Memory,
-    pub minflt: u64,
-    /// The region's own figures (None when the role has no region).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<Memory>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_bytes: Option<usize>,
-}
-
-/// One step as it happened.
-#[derive(Debug, Clone, Serialize)]
-pub struct Event {
-    pub line: usize,
-    pub step: String,
-    /// The role that acted, for actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actor: Option<String>,
-    /// What the action returned (for an action started with `&`, given at `await ROLE done`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result: Option<Outcome>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub observations: Vec<Observation>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub memory: Vec<MemoryReading>,
-    /// For an `expect` step: the figures compared, e.g. "16384 = 16384 kB".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checked: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub narration: Option<String>,
-    /// For awaits: how many /proc reads it took, and how long (not shown in --stable output).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub polls: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waited_us: Option<u64>,
-    /// A `tree` step: the observations are shown as a process tree.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub tree: bool,
-    /// A `try` step or a step ending `if permitted`: its outcome may differ between root and a
-    /// normal user, so --stable output leaves it out.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub depends_on_privilege: bool,
-    /// For a `try` step: whether the kernel allowed the action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub permitted: Option<bool>,
-    /// For a step ending `if permitted` that was not performed: the refused `try` step.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skipped_because: Option<String>,
-}
-
-/// The whole run, rendered once it is over.
-#[derive(Debug, Clone, Serialize)]
-pub struct Record {
-    pub demo: String,
-    pub title: String,
-    pub source: String,
-    pub runner_pid: i32,
-    pub ok: bool,
-    /// Role names and the PID each had (null for a role never created).
-    pub roles: Vec<(String, Option<i32>)>,
-    pub events: Vec<Event>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure: Option<String>,
-    /// Processes the runner killed and reaped when the run ended (0 when the script ended
-    /// every process itself).
-    pub cleaned_up: usize,
-}
 
 /// Fault injection for the tests: PROCDEMO_FAULT_PANIC_AT_STEP=N makes the runner panic just
 /// before step N, with its actors alive, to prove that the front end reports the crash and
-/// cleans up after it. Unset, it costs one environment lookup per step.
+/// cleans up after it. Read once per run.
 fn fault_panic_at() -> Option<usize> {
     std::env::var("PROCDEMO_FAULT_PANIC_AT_STEP")
         .ok()?
@@ -144,14 +41,11 @@ fn fault_panic_at() -> Option<usize> {
 /// How to stage a run (from the command line).
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions {
-    /// Wall time the whole script may take.
+    /// Running time the whole script may take.
     pub timeout: Duration,
     /// Ask the real `ps -o stat=` about every live process observed, and fail on a mismatch.
     pub check_ps: bool,
 }
-
-/// Why a run stopped early: printed with what was observed, exit code 1.
-pub struct Failure(pub String);
 
 /// How long to wait for an actor to report a result before calling it stuck.
 const RESULT_DEADLINE: Duration = Duration::from_secs(2);
@@ -163,94 +57,165 @@ const SETTLE_DEADLINE: Duration = Duration::from_secs(1);
 /// /proc reads spent spinning (with sched_yield) before polling at a gentler pace.
 const SPIN_READS: u32 = 2000;
 
+/// The runner's command name, as `ps` and `pstree` show it (15 bytes at most).
+pub const RUNNER_NAME: &str = "procdemo-runner";
+
+type Step<T> = Result<T, Failure>;
+
+/// The write end of the event pipe. Events are queued in memory and written without blocking,
+/// so a front end that is slow to read (its output paused in a pager) never holds up a step or
+/// eats into a deadline; whatever is left is written, blocking, once every process the run
+/// made has been killed and reaped.
+struct EventOut {
+    fd: OwnedFd,
+    queued: Vec<u8>,
+    /// The reader is gone: nothing more can be delivered.
+    broken: bool,
+}
+
+impl EventOut {
+    fn new(fd: OwnedFd) -> EventOut {
+        let _ = fcntl(&fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+        EventOut {
+            fd,
+            queued: Vec::new(),
+            broken: false,
+        }
+    }
+
+    fn emit(&mut self, event: &Event) {
+        if self.broken {
+            return;
+        }
+        if serde_json::to_writer(&mut self.queued, event).is_ok() {
+            self.queued.push(b'\n');
+        }
+        self.drain();
+    }
+
+    /// Write what the pipe takes now.
+    fn drain(&mut self) {
+        while !self.queued.is_empty() && !self.broken {
+            match unistd::write(&self.fd, &self.queued) {
+                Ok(n) => {
+                    self.queued.drain(..n);
+                }
+                Err(nix::Error::EINTR) => {}
+                Err(nix::Error::EAGAIN) => return,
+                Err(_) => self.broken = true,
+            }
+        }
+    }
+
+    /// Write everything left, waiting for the reader.
+    fn finish(&mut self) {
+        let _ = fcntl(&self.fd, FcntlArg::F_SETFL(OFlag::empty()));
+        self.drain();
+    }
+}
+
+/// What the runner knows about one role.
+#[derive(Default)]
+struct Role {
+    pid: Option<i32>,
+    /// starttime of its process, to tell it from a later process given the same PID.
+    start: Option<u64>,
+    /// Write end of its command pipe.
+    command: Option<OwnedFd>,
+    /// The step it started with `&` and has not reported yet.
+    pending: Option<usize>,
+    /// Running a busy loop: `observe` never waits for it to sleep.
+    spinning: bool,
+    /// Told to exit, or sent a fatal signal.
+    ended: bool,
+    last: Option<Observation>,
+    result: Option<Outcome>,
+    /// The role's latest result came from a `try` or `if permitted` step.
+    result_guarded: bool,
+    /// The `alloc` region it has (its own or inherited through fork): address, bytes.
+    region: Option<(u64, usize)>,
+    /// Its latest `measure`, and minflt at the one before (for `{ROLE.faults}`).
+    measured: Option<MemoryReading>,
+    minflt_before: Option<u64>,
+    /// A `try` step may have changed its state (see `Observation::depends_on_privilege`).
+    privileged: bool,
+}
+
 struct Director<'a> {
     script: &'a Script,
-    pids: Vec<Option<i32>>,
-    /// starttime of each role's process, to tell it from a later process given the same PID.
-    starts: Vec<Option<u64>>,
-    /// Write end of each role's command pipe.
-    commands: Vec<Option<OwnedFd>>,
+    roles: Vec<Role>,
     /// What a newly forked actor inherits: the read ends and the report write end.
     actor_pipes: Option<Pipes>,
     reports: Option<OwnedFd>,
     buf: Vec<u8>,
     inbox: Vec<Report>,
-    /// The step a role started with `&` and has not reported yet.
-    pending: Vec<Option<usize>>,
-    spinning: Vec<bool>,
-    /// The role was told to exit or sent a fatal signal.
-    ended: Vec<bool>,
-    last: Vec<Option<Observation>>,
-    results: Vec<Option<Outcome>>,
-    /// The `alloc` region each role has (its own or inherited through fork): address, bytes.
-    regions: Vec<Option<(u64, usize)>>,
-    /// Each role's latest `measure`, and minflt at the one before (for `{ROLE.faults}`).
-    measured: Vec<Option<MemoryReading>>,
-    minflt_before: Vec<Option<u64>>,
-    /// Roles whose state a `try` step may have changed (see
-    /// `Observation::depends_on_privilege`): the target of `trace`/`untrace`, else the actor.
-    privileged: Vec<bool>,
-    /// The role's latest result came from a `try` or `if permitted` step.
-    result_guarded: Vec<bool>,
     /// For each `try` step (by index), whether it was permitted.
     permitted: Vec<Option<bool>>,
-    record: Record,
     total_deadline: Instant,
     options: RunOptions,
-    /// A STAT that `ps` read differently (with --check-ps): ends the run after the step.
-    ps_mismatch: Option<String>,
+    out: EventOut,
+    panic_at: Option<usize>,
 }
 
-/// Stage `script` in this process, which must be a fresh runner: single-threaded, started by
-/// the front end. Returns the record of what happened.
-pub fn run(script: &Script, source: &str, frontend: i32, options: RunOptions) -> Record {
-    let me = unistd::getpid().as_raw();
-    let mut record = Record {
-        demo: script.name.clone(),
-        title: script.title.clone(),
-        source: source.to_string(),
-        runner_pid: me,
-        ok: false,
-        roles: Vec::new(),
-        events: Vec::new(),
-        failure: None,
-        cleaned_up: 0,
-    };
-    if let Err(e) = prepare(frontend) {
-        record.failure = Some(e.0);
-        return record;
+/// Stage `script` in this process and stream its events to `events`; never returns. The
+/// process must be a fresh runner: single-threaded, a child of the front end `frontend`.
+pub fn main(script: &Script, frontend: i32, events: OwnedFd, options: RunOptions) -> ! {
+    let mut out = EventOut::new(events);
+    out.emit(&Event::Begin {
+        runner_pid: unistd::getpid().as_raw(),
+    });
+    if let Err(failure) = prepare(frontend) {
+        out.emit(&Event::Failed {
+            step: None,
+            failure,
+        });
+        out.emit(&Event::End { ok: false });
+        out.finish();
+        sys::exit_now(1);
     }
-    let mut director = match Director::new(script, record, options) {
+    let mut director = match Director::new(script, options, out) {
         Ok(d) => d,
-        Err((record, e)) => {
-            let mut record = *record;
-            record.failure = Some(e.0);
-            return record;
+        Err((mut out, failure)) => {
+            out.emit(&Event::Failed {
+                step: None,
+                failure,
+            });
+            out.emit(&Event::End { ok: false });
+            out.finish();
+            sys::exit_now(1);
         }
     };
     let result = director.run_all();
-    director.record.cleaned_up = director.clean_up();
-    let mut record = director.finish();
-    match result {
-        Ok(()) => record.ok = true,
-        Err(Failure(message)) => record.failure = Some(message),
-    }
-    record
+    let ok = match result {
+        Ok(()) => true,
+        Err((step, failure)) => {
+            director.out.emit(&Event::Failed { step, failure });
+            false
+        }
+    };
+    let killed = director.clean_up();
+    director.out.emit(&Event::Cleanup { killed });
+    director.out.emit(&Event::End { ok });
+    director.out.finish();
+    sys::exit_now(if ok { 0 } else { 1 });
 }
 
 /// Make this process a safe director: die with the front end, adopt orphans, see /proc.
-fn prepare(frontend: i32) -> Result<(), Failure> {
-    sys::set_parent_death_signal(libc::SIGKILL)
-        .map_err(|e| Failure(format!("prctl(PR_SET_PDEATHSIG): {e}")))?;
+fn prepare(frontend: i32) -> Step<()> {
+    let setup = |call: Call| move |e: std::io::Error| Failure::Setup {
+        call,
+        errno: e.raw_os_error().unwrap_or(0),
+    };
+    sys::set_parent_death_signal(libc::SIGKILL).map_err(setup(Call::PrctlDeathSignal))?;
     if unistd::getppid().as_raw() != frontend {
         // The front end died before the death signal was armed.
         sys::exit_now(1);
     }
-    sys::set_child_subreaper()
-        .map_err(|e| Failure(format!("prctl(PR_SET_CHILD_SUBREAPER): {e}")))?;
-    sys::reset_signals().map_err(|e| Failure(format!("resetting signal dispositions: {e}")))?;
+    let _ = sys::set_name(RUNNER_NAME);
+    sys::set_child_subreaper().map_err(setup(Call::PrctlSubreaper))?;
+    sys::reset_signals().map_err(setup(Call::Sigprocmask))?;
     share_one_cpu();
-    observe::check_proc().map_err(Failure)
+    observe::check_proc().map_err(|_| Failure::NoProc { errno: None })
 }
 
 /// Keep the runner and every actor (they inherit it) on the CPU the runner started on. Each
@@ -268,53 +233,58 @@ fn share_one_cpu() {
     }
 }
 
-fn pipe() -> Result<(OwnedFd, OwnedFd), Failure> {
-    unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
-        Failure(format!(
-            "cannot create a pipe: {e}{}",
-            if e == nix::Error::EMFILE {
-                " (too many open files)"
-            } else {
-                ""
-            }
-        ))
+fn pipe() -> Step<(OwnedFd, OwnedFd)> {
+    unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| Failure::Setup {
+        call: Call::Pipe,
+        errno: e as i32,
     })
+}
+
+/// The soft RLIMIT_NPROC, for a fork refused with EAGAIN (None inside: unlimited).
+fn nproc_limit(errno: i32) -> Option<Option<u64>> {
+    use nix::sys::resource::{Resource, getrlimit};
+    (errno == libc::EAGAIN).then(|| {
+        getrlimit(Resource::RLIMIT_NPROC)
+            .ok()
+            .and_then(|(soft, _)| (soft != libc::RLIM_INFINITY).then_some(soft))
+    })
+}
+
+fn poll_timeout(d: Duration) -> PollTimeout {
+    PollTimeout::try_from(d.as_millis().clamp(1, 60_000) as i32).unwrap_or(PollTimeout::MAX)
 }
 
 impl<'a> Director<'a> {
     #[allow(clippy::result_large_err)]
     fn new(
         script: &'a Script,
-        record: Record,
         options: RunOptions,
-    ) -> Result<Self, (Box<Record>, Failure)> {
+        out: EventOut,
+    ) -> Result<Self, (EventOut, Failure)> {
         let n = script.roles.len();
-        let mut commands = Vec::with_capacity(n);
-        let mut reads = Vec::with_capacity(n);
+        let mut roles: Vec<Role> = (0..n).map(|_| Role::default()).collect();
+        let mut reads = vec![None];
         let made = (|| {
-            commands.push(None);
-            reads.push(None);
-            for _ in 1..n {
+            for role in roles.iter_mut().skip(1) {
                 let (r, w) = pipe()?;
                 reads.push(Some(r));
-                commands.push(Some(w));
+                role.command = Some(w);
             }
             let (r, w) = pipe()?;
-            fcntl(&r, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
-                .map_err(|e| Failure(format!("fcntl: {e}")))?;
+            fcntl(&r, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).map_err(|e| Failure::Setup {
+                call: Call::Fcntl,
+                errno: e as i32,
+            })?;
             Ok((r, w))
         })();
         let (report_read, report_write) = match made {
             Ok(fds) => fds,
-            Err(e) => return Err((Box::new(record), e)),
+            Err(e) => return Err((out, e)),
         };
-        let mut pids = vec![None; n];
-        pids[RUNNER] = Some(record.runner_pid);
+        roles[RUNNER].pid = Some(unistd::getpid().as_raw());
         Ok(Director {
             script,
-            pids,
-            starts: vec![None; n],
-            commands,
+            roles,
             actor_pipes: Some(Pipes {
                 commands: reads,
                 reports: report_write,
@@ -322,127 +292,103 @@ impl<'a> Director<'a> {
             reports: Some(report_read),
             buf: Vec::new(),
             inbox: Vec::new(),
-            pending: vec![None; n],
-            spinning: vec![false; n],
-            ended: vec![false; n],
-            last: vec![None; n],
-            results: vec![None; n],
-            regions: vec![None; n],
-            measured: vec![None; n],
-            minflt_before: vec![None; n],
-            privileged: vec![false; n],
-            result_guarded: vec![false; n],
             permitted: vec![None; script.steps.len()],
-            record,
             total_deadline: Instant::now() + options.timeout,
             options,
-            ps_mismatch: None,
+            out,
+            panic_at: fault_panic_at(),
         })
+    }
+
+    fn run_all(&mut self) -> Result<(), (Option<usize>, Failure)> {
+        let steps = &self.script.steps;
+        let mut index = 0;
+        while index < steps.len() {
+            if Instant::now() > self.total_deadline {
+                return Err((
+                    Some(index),
+                    Failure::TotalDeadline {
+                        timeout: self.options.timeout,
+                    },
+                ));
+            }
+            if self.panic_at == Some(index + 1) {
+                panic!(
+                    "PROCDEMO_FAULT_PANIC_AT_STEP: a deliberate panic before step {}",
+                    index + 1
+                );
+            }
+            // Consecutive `say` lines are one paragraph: one event.
+            let paragraph = steps[index..]
+                .iter()
+                .take_while(|s| matches!(s.kind, StepKind::Say { .. }))
+                .count();
+            if paragraph > 0 {
+                let lines = (index..index + paragraph)
+                    .map(|step| SayLine {
+                        step,
+                        said: self.narrate(step),
+                    })
+                    .collect();
+                self.out.emit(&Event::Say { lines });
+                index += paragraph;
+                continue;
+            }
+            self.step(index).map_err(|f| (Some(index), f))?;
+            index += 1;
+        }
+        Ok(())
     }
 
     fn name(&self, role: RoleId) -> &'a str {
         self.script.role_name(role)
     }
 
-    fn finish(mut self) -> Record {
-        self.record.roles = self
-            .script
-            .roles
-            .iter()
-            .cloned()
-            .zip(self.pids.iter().copied())
-            .collect();
-        self.record
+    fn pid(&self, role: RoleId) -> i32 {
+        self.roles[role].pid.unwrap_or(0)
     }
 
-    fn run_all(&mut self) -> Result<(), Failure> {
-        for index in 0..self.script.steps.len() {
-            if Instant::now() > self.total_deadline {
-                return Err(Failure(format!(
-                    "the script ran longer than its total deadline of {}",
-                    show_duration(self.options.timeout)
-                )));
-            }
-            if fault_panic_at() == Some(index + 1) {
-                panic!(
-                    "PROCDEMO_FAULT_PANIC_AT_STEP: a deliberate panic before step {}",
-                    index + 1
-                );
-            }
-            self.step(index)?;
-            if let Some(mismatch) = self.ps_mismatch.take() {
-                return Err(Failure(mismatch));
-            }
-        }
-        Ok(())
-    }
-
-    fn event(&self, index: usize) -> Event {
-        let step = &self.script.steps[index];
-        Event {
-            line: step.line,
-            step: step.text.clone(),
-            actor: None,
-            result: None,
-            observations: Vec::new(),
-            memory: Vec::new(),
-            checked: None,
-            narration: None,
-            polls: None,
-            waited_us: None,
-            tree: step.as_tree,
-            depends_on_privilege: step.guard != Guard::None,
-            permitted: None,
-            skipped_because: None,
-        }
-    }
-
-    fn step(&mut self, index: usize) -> Result<(), Failure> {
+    fn step(&mut self, index: usize) -> Step<()> {
         let script = self.script;
         let step = &script.steps[index];
-        let mut event = self.event(index);
         if let Guard::IfPermitted { try_step } = step.guard
             && self.permitted[try_step] != Some(true)
         {
-            event.skipped_because = Some(script.steps[try_step].text.clone());
-            self.record.events.push(event);
+            self.out.emit(&Event::Skipped {
+                step: index,
+                try_step,
+            });
             return Ok(());
         }
-        let outcome = match &step.kind {
+        let event = match &step.kind {
             StepKind::Act {
                 role,
                 action,
                 background,
             } => {
-                event.actor = Some(self.name(*role).to_string());
+                let role = *role;
                 if step.guard == Guard::Try {
                     // A tracer's own state does not change when it traces; the tracee's does.
-                    let changed = match action {
-                        Action::Trace { target } | Action::Untrace { target } => *target,
-                        _ => *role,
-                    };
-                    self.privileged[changed] = true;
+                    self.roles[action.changes_privileged_role(role)].privileged = true;
                 }
-                let result = if *role == RUNNER {
-                    self.runner_act(action)
-                } else {
-                    self.actor_act(index, *role, action, *background)
+                let outcome = match action.runner_action() {
+                    Some(act) if role == RUNNER => Some(self.runner_act(act)?),
+                    _ => self.actor_act(index, role, action, *background)?,
                 };
-                let result = result.and_then(|outcome| {
-                    if step.guard == Guard::Try {
-                        let permitted = self.judge_try(index, outcome.as_ref())?;
-                        self.permitted[index] = Some(permitted);
-                        event.permitted = Some(permitted);
+                let verdict = match step.guard {
+                    Guard::Try => {
+                        let verdict = self.judge_try(index, outcome.as_ref())?;
+                        self.permitted[index] = Some(verdict == Verdict::Permitted);
+                        Some(verdict)
                     }
-                    self.result_guarded[*role] = step.guard != Guard::None;
-                    Ok(outcome)
-                });
-                match result {
-                    Ok(outcome) => outcome,
-                    Err(e) => {
-                        self.record.events.push(event);
-                        return Err(e);
-                    }
+                    _ => None,
+                };
+                self.roles[role].result_guarded = step.guard != Guard::None;
+                Event::Act {
+                    step: index,
+                    role,
+                    outcome,
+                    verdict,
                 }
             }
             StepKind::Observe { roles } => {
@@ -454,87 +400,59 @@ impl<'a> Director<'a> {
                 if step.as_tree && !roles.contains(&RUNNER) {
                     roles.insert(0, RUNNER);
                 }
-                let observed = self.observe_settled(&roles);
-                event.observations = match observed {
-                    Ok(o) => o,
-                    Err(e) => {
-                        self.record.events.push(event);
-                        return Err(e);
-                    }
-                };
-                None
-            }
-            StepKind::Measure { roles } => {
-                event.memory = self.measure(roles)?;
-                None
-            }
-            StepKind::Await { role, cond, within } => {
-                let awaited = self.await_cond(*role, cond, *within, &mut event);
-                if let Err(e) = awaited {
-                    self.record.events.push(event);
-                    return Err(e);
+                Event::Observe {
+                    step: index,
+                    observations: self.observe_settled(&roles)?,
                 }
-                event.result.take()
             }
-            StepKind::Say { pieces } => {
-                event.narration = Some(self.narrate(pieces));
-                None
-            }
+            StepKind::Measure { roles } => Event::Measure {
+                step: index,
+                readings: self.measure(roles)?,
+            },
+            StepKind::Await { role, cond, within } => self.await_cond(index, *role, cond, *within)?,
             StepKind::Expect {
                 role,
                 field,
                 cmp,
                 value,
-            } => {
-                let checked = self.expect(*role, *field, *cmp, value);
-                match checked {
-                    Ok(text) => event.checked = Some(text),
-                    Err(e) => {
-                        self.record.events.push(event);
-                        return Err(e);
-                    }
-                }
-                None
-            }
+            } => Event::Expect {
+                step: index,
+                check: self.expect(*role, *field, *cmp, value)?,
+            },
+            StepKind::Say { .. } => Event::Say {
+                lines: vec![SayLine {
+                    step: index,
+                    said: self.narrate(index),
+                }],
+            },
         };
-        event.result = outcome;
-        self.record.events.push(event);
+        self.out.emit(&event);
         Ok(())
     }
 
     /// A `try` step's verdict: permitted, refused for want of privilege (EPERM, EACCES), or a
     /// failure of another kind, which `try` does not excuse.
-    fn judge_try(&self, index: usize, outcome: Option<&Outcome>) -> Result<bool, Failure> {
+    fn judge_try(&self, index: usize, outcome: Option<&Outcome>) -> Step<Verdict> {
         match outcome {
             Some(Outcome::Failed { errno, .. })
                 if *errno == libc::EPERM || *errno == libc::EACCES =>
             {
-                Ok(false)
+                Ok(Verdict::Refused)
             }
-            Some(Outcome::Failed { call, errno }) => Err(Failure(format!(
-                "`{}`: {} failed with {} ({}), which is not a permission refusal: `try` only accepts EPERM or EACCES",
-                self.script.steps[index].text,
-                call.name(),
-                errno_name(*errno),
-                crate::render::strerror(*errno)
-            ))),
-            _ => Ok(true),
+            Some(Outcome::Failed { call, errno }) => Err(Failure::TryNotRefusal {
+                step: index,
+                call: *call,
+                errno: *errno,
+            }),
+            _ => Ok(Verdict::Permitted),
         }
     }
 
     /// Roles whose process has been created, the runner excepted.
     fn created_roles(&self) -> Vec<RoleId> {
-        (1..self.pids.len())
-            .filter(|&r| self.pids[r].is_some())
+        (1..self.roles.len())
+            .filter(|&r| self.roles[r].pid.is_some())
             .collect()
-    }
-
-    fn pid(&self, role: RoleId) -> i32 {
-        self.pids[role].unwrap_or(0)
-    }
-
-    fn target_pid(&self, action: &Action) -> i32 {
-        action.target().map_or(0, |r| self.pid(r))
     }
 
     // ---- actions -------------------------------------------------------------------------
@@ -545,26 +463,27 @@ impl<'a> Director<'a> {
         role: RoleId,
         action: &Action,
         background: bool,
-    ) -> Result<Option<Outcome>, Failure> {
+    ) -> Step<Option<Outcome>> {
         self.able_to_act(index, role)?;
-        let command = actor::encode_command(index, self.target_pid(action));
-        let sent = match &self.commands[role] {
+        let target = action.target().map_or(0, |r| self.pid(r));
+        let command = actor::encode_command(index, target);
+        let sent = match &self.roles[role].command {
             Some(fd) => unistd::write(fd, &command),
             None => Err(nix::Error::EBADF),
         };
         if sent != Ok(command.len()) {
-            return Err(Failure(format!(
-                "could not send `{}` to {}: {sent:?}",
-                self.script.steps[index].text,
-                self.name(role)
-            )));
+            return Err(Failure::CommandNotSent {
+                role,
+                step: index,
+                errno: sent.err().map_or(0, |e| e as i32),
+            });
         }
-        self.spinning[role] = action.runs_busy_loop();
+        self.roles[role].spinning = action.runs_busy_loop();
         if let Some(child) = action.creates() {
-            self.await_hello(child, index)?;
+            self.await_hello(child, role)?;
         }
         if background {
-            self.pending[role] = Some(index);
+            self.roles[role].pending = Some(index);
             self.await_started(role, index)?;
             return Ok(None);
         }
@@ -576,97 +495,102 @@ impl<'a> Director<'a> {
     /// An actor can only obey a command if it is alive and not stopped. The script checker
     /// rules out what it can see; this catches the rest (a process ended by something the
     /// script did not name, such as a SIGHUP from a closed terminal) at once, with the cause.
-    fn able_to_act(&mut self, index: usize, role: RoleId) -> Result<(), Failure> {
-        let problem = match self.sample(role)? {
-            None => "it is gone",
-            Some(s) if s.state == 'Z' => "it has exited (state Z)",
-            Some(s) if s.state == 'T' => "it is stopped (state T)",
-            Some(s) if s.state == 't' => "it is stopped by a tracer (state t)",
+    fn able_to_act(&mut self, index: usize, role: RoleId) -> Step<()> {
+        let why = match self.sample(role)? {
+            None => Unable::Gone,
+            Some(s) if s.state == 'Z' => Unable::Zombie,
+            Some(s) if s.state == 'T' => Unable::Stopped,
+            Some(s) if s.state == 't' => Unable::TracingStop,
             Some(_) => return Ok(()),
         };
-        Err(Failure(format!(
-            "`{}` cannot perform `{}`: {problem}",
-            self.name(role),
-            self.script.steps[index].text
-        )))
+        Err(Failure::CannotAct {
+            role,
+            step: index,
+            why,
+        })
     }
 
     /// What a result changes in the runner's book-keeping; a failed fork ends the run.
-    fn after(&mut self, role: RoleId, action: &Action, outcome: &Outcome) -> Result<(), Failure> {
-        self.results[role] = Some(outcome.clone());
-        self.result_guarded[role] = false;
-        if matches!(
-            action,
-            Action::Wait {
-                until_reaped: true,
-                ..
-            }
-        ) {
-            self.spinning[role] = false;
+    fn after(&mut self, role: RoleId, action: &Action, outcome: &Outcome) -> Step<()> {
+        self.roles[role].result = Some(outcome.clone());
+        self.roles[role].result_guarded = false;
+        if action.runs_busy_loop() && !matches!(outcome, Outcome::Spinning) {
+            self.roles[role].spinning = false;
         }
-        match (action, outcome) {
-            (Action::Exit { .. }, _) => self.ended[role] = true,
-            (Action::Alloc { .. }, Outcome::Allocated { addr, bytes, .. }) => {
-                self.regions[role] = Some((*addr, *bytes));
-            }
-            (Action::Fork { child }, Outcome::Forked { .. })
-            | (Action::Vfork { child }, Outcome::Vforked { .. }) => {
-                self.regions[*child] = self.regions[role];
-            }
-            (Action::Kill { target, signal }, Outcome::Signalled { .. })
-                if crate::script::ends(*signal) =>
-            {
-                self.ended[*target] = true
-            }
-            (Action::Fork { .. } | Action::Vfork { .. }, Outcome::Failed { call, errno }) => {
-                return Err(Failure(fork_failure(self.name(role), call.name(), *errno)));
-            }
-            _ => {}
+        if let Outcome::Failed { call, errno } = outcome
+            && action.creates().is_some()
+        {
+            return Err(Failure::ForkRefused {
+                role,
+                call: *call,
+                errno: *errno,
+                nproc_limit: nproc_limit(*errno),
+            });
+        }
+        if matches!(outcome, Outcome::Failed { .. }) {
+            return Ok(());
+        }
+        if action.ends_actor() {
+            self.roles[role].ended = true;
+        }
+        if action.ends_target()
+            && let Some(target) = action.target()
+        {
+            self.roles[target].ended = true;
+        }
+        if let (true, Outcome::Allocated { addr, bytes, .. }) = (action.gives_region(), outcome) {
+            self.roles[role].region = Some((*addr, *bytes));
+        }
+        if let Some(child) = action.creates() {
+            self.roles[child].region = self.roles[role].region;
         }
         Ok(())
     }
 
-    fn runner_act(&mut self, action: &Action) -> Result<Option<Outcome>, Failure> {
+    fn runner_act(&mut self, action: RunnerAction) -> Step<Outcome> {
         let outcome = match action {
-            Action::Fork { child } => {
-                let _ = std::io::stdout().flush();
-                match sys::fork() {
-                    Ok(Forked::Child) => self.become_first_actor(*child),
+            RunnerAction::Fork { child } => {
+                // SAFETY: the runner is single-threaded (it never starts a thread), so the
+                // child is a complete copy that may run normal Rust; see sys::fork.
+                #[allow(unsafe_code)]
+                let forked = unsafe { sys::fork() };
+                match forked {
+                    Ok(Forked::Child) => self.become_first_actor(child),
                     Ok(Forked::Parent(pid)) => {
-                        self.await_hello(*child, usize::MAX)?;
+                        self.await_hello(child, RUNNER)?;
                         Outcome::Forked { pid }
                     }
                     Err(e) => {
-                        return Err(Failure(fork_failure(
-                            "runner",
-                            "fork",
-                            e.raw_os_error().unwrap_or(0),
-                        )));
+                        let errno = e.raw_os_error().unwrap_or(0);
+                        return Err(Failure::ForkRefused {
+                            role: RUNNER,
+                            call: Call::Fork,
+                            errno,
+                            nproc_limit: nproc_limit(errno),
+                        });
                     }
                 }
             }
-            Action::Wait {
-                target: crate::script::WaitTarget::Role(r),
-                nohang,
-                until_reaped: false,
-            } => self.runner_wait(*r, *nohang)?,
-            Action::Kill { target, signal } => {
-                let pid = self.pid(*target);
-                match Signal::try_from(*signal).and_then(|sig| kill(Pid::from_raw(pid), sig)) {
-                    Ok(()) => Outcome::Signalled {
-                        pid,
-                        signal: *signal,
-                    },
+            RunnerAction::Waitpid { target, nohang } => self.runner_wait(target, nohang)?,
+            RunnerAction::Kill { target, signal } => {
+                let pid = self.pid(target);
+                match Signal::try_from(signal).and_then(|sig| kill(Pid::from_raw(pid), sig)) {
+                    Ok(()) => Outcome::Signalled { pid, signal },
                     Err(e) => Outcome::Failed {
-                        call: crate::actions::Call::Kill,
+                        call: Call::Kill,
                         errno: e as i32,
                     },
                 }
             }
-            other => return Err(Failure(format!("the runner cannot perform {other:?}"))),
         };
-        self.after(RUNNER, action, &outcome)?;
-        Ok(Some(outcome))
+        if let RunnerAction::Kill { target, signal } = action
+            && matches!(outcome, Outcome::Signalled { .. })
+            && crate::script::ends(signal)
+        {
+            self.roles[target].ended = true;
+        }
+        self.roles[RUNNER].result = Some(outcome.clone());
+        Ok(outcome)
     }
 
     /// In the runner's new child: drop the runner's ends of the pipes and obey commands.
@@ -681,7 +605,12 @@ impl<'a> Director<'a> {
         {
             sys::exit_now(116);
         }
-        self.commands.clear();
+        // The event pipe and the runner's ends of the other pipes are the runner's alone; an
+        // actor holding the event pipe open would keep the front end from seeing its end.
+        let _ = unistd::close(self.out.fd.as_raw_fd());
+        for r in &mut self.roles {
+            r.command = None;
+        }
         self.reports = None;
         match self.actor_pipes.take() {
             Some(pipes) => actor::become_actor(self.script, role, pipes),
@@ -691,7 +620,7 @@ impl<'a> Director<'a> {
 
     /// waitpid in the runner, which must never block for good: wait for the pidfd to turn
     /// readable (the child exited), then reap without blocking.
-    fn runner_wait(&mut self, role: RoleId, nohang: bool) -> Result<Outcome, Failure> {
+    fn runner_wait(&mut self, role: RoleId, nohang: bool) -> Step<Outcome> {
         let pid = self.pid(role);
         let deadline = Instant::now() + RESULT_DEADLINE;
         let pidfd = sys::pidfd_open(pid).ok();
@@ -700,27 +629,22 @@ impl<'a> Director<'a> {
                 Ok(Some((pid, status))) => return Ok(Outcome::Reaped { pid, status }),
                 Ok(None) if nohang => return Ok(Outcome::NotYet { polls: 1 }),
                 Ok(None) => {}
-                Err(e) => {
-                    return Ok(Outcome::Failed {
-                        call: crate::actions::Call::Waitpid,
-                        errno: e.raw_os_error().unwrap_or(0),
-                    });
-                }
+                Err(e) => return Ok(Outcome::failed(Call::Waitpid, e)),
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                let seen = self.describe_now(role);
-                return Err(Failure(format!(
-                    "the runner's waitpid for `{}` did not return within {} s: the child has not exited; {seen}",
-                    self.name(role),
-                    RESULT_DEADLINE.as_secs()
-                )));
+                return Err(Failure::RunnerWaitTimeout {
+                    role,
+                    within: RESULT_DEADLINE,
+                    seen: self.observe_now(role),
+                });
             }
-            if let Some(fd) = &pidfd {
-                let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
-                let _ = poll(&mut fds, timeout(left));
-            } else {
-                std::thread::yield_now();
+            match &pidfd {
+                Some(fd) => {
+                    let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+                    let _ = poll(&mut fds, poll_timeout(left));
+                }
+                None => std::thread::yield_now(),
             }
         }
     }
@@ -728,12 +652,12 @@ impl<'a> Director<'a> {
     // ---- reports -------------------------------------------------------------------------
 
     /// Read whatever the report pipe holds now, waiting at most `wait`.
-    fn pump(&mut self, wait: Duration) -> Result<(), Failure> {
+    fn pump(&mut self, wait: Duration) -> Step<()> {
         let Some(fd) = &self.reports else {
             return Ok(());
         };
         let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
-        let _ = poll(&mut fds, timeout(wait));
+        let _ = poll(&mut fds, poll_timeout(wait));
         let mut chunk = [0u8; 4096];
         loop {
             match unistd::read(fd, &mut chunk) {
@@ -741,16 +665,22 @@ impl<'a> Director<'a> {
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
                 Err(nix::Error::EAGAIN) => break,
                 Err(nix::Error::EINTR) => {}
-                Err(e) => return Err(Failure(format!("reading the report pipe: {e}"))),
+                Err(e) => {
+                    return Err(Failure::Setup {
+                        call: Call::Read,
+                        errno: e as i32,
+                    });
+                }
             }
         }
         while let Some(end) = self.buf.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = self.buf.drain(..=end).collect();
             match serde_json::from_slice::<Report>(&line) {
                 Ok(report) => self.inbox.push(report),
-                Err(e) => return Err(Failure(format!("a garbled report from an actor ({e})"))),
+                Err(_) => return Err(Failure::GarbledReport),
             }
         }
+        self.out.drain();
         Ok(())
     }
 
@@ -763,7 +693,7 @@ impl<'a> Director<'a> {
         &mut self,
         deadline: Instant,
         wanted: impl Fn(&Report) -> bool,
-    ) -> Result<Option<Report>, Failure> {
+    ) -> Step<Option<Report>> {
         loop {
             if let Some(r) = self.take_report(&wanted) {
                 return Ok(Some(r));
@@ -776,34 +706,45 @@ impl<'a> Director<'a> {
         }
     }
 
-    fn await_hello(&mut self, child: RoleId, index: usize) -> Result<(), Failure> {
+    /// Wait for a new actor's hello, and record its PID (and announce it).
+    fn await_hello(&mut self, child: RoleId, creator: RoleId) -> Step<()> {
         let deadline = Instant::now() + RESULT_DEADLINE;
-        let report = self.await_report(deadline, |r| {
-            matches!(r, Report::Hello { role, .. } if *role == child)
-                || matches!(r, Report::Done { step, outcome: Outcome::Failed { .. }, .. } if *step == index)
+        let report = self.await_report(deadline, |r| match r {
+            Report::Hello { role, .. } => *role == child,
+            // A fork that failed reports instead of a hello.
+            Report::Done {
+                role,
+                outcome: Outcome::Failed { .. },
+                ..
+            } => *role == creator,
+            _ => false,
         })?;
         match report {
             Some(Report::Hello { pid, .. }) => {
-                self.pids[child] = Some(pid);
-                self.starts[child] = observe::sample(pid).ok().flatten().map(|s| s.starttime);
+                self.roles[child].pid = Some(pid);
+                self.roles[child].start = observe::sample(pid).ok().flatten().map(|s| s.starttime);
+                self.out.emit(&Event::Spawned { role: child, pid });
                 Ok(())
             }
             Some(Report::Done {
-                role,
                 outcome: Outcome::Failed { call, errno },
                 ..
-            }) => Err(Failure(fork_failure(self.name(role), call.name(), errno))),
-            _ => Err(Failure(format!(
-                "the new process `{}` did not report within {} s",
-                self.name(child),
-                RESULT_DEADLINE.as_secs()
-            ))),
+            }) => Err(Failure::ForkRefused {
+                role: creator,
+                call,
+                errno,
+                nproc_limit: nproc_limit(errno),
+            }),
+            _ => Err(Failure::NoHello {
+                role: child,
+                within: RESULT_DEADLINE,
+            }),
         }
     }
 
     /// After sending a step started with `&`: wait until the actor says it is under way (or
     /// has already finished: that report stays in the inbox for `await ROLE done`).
-    fn await_started(&mut self, role: RoleId, index: usize) -> Result<(), Failure> {
+    fn await_started(&mut self, role: RoleId, index: usize) -> Step<()> {
         let deadline = Instant::now() + RESULT_DEADLINE;
         loop {
             let started = |r: &Report| matches!(r, Report::Started { role: who, step } if *who == role && *step == index);
@@ -818,13 +759,12 @@ impl<'a> Director<'a> {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                let seen = self.describe_now(role);
-                return Err(Failure(format!(
-                    "`{}` did not start `{}` within {} s; {seen}",
-                    self.name(role),
-                    self.script.steps[index].text,
-                    RESULT_DEADLINE.as_secs()
-                )));
+                return Err(Failure::NotStarted {
+                    role,
+                    step: index,
+                    within: RESULT_DEADLINE,
+                    seen: self.observe_now(role),
+                });
             }
             self.pump(left)?;
         }
@@ -832,23 +772,16 @@ impl<'a> Director<'a> {
 
     /// How long an action may take: RESULT_DEADLINE, plus time to write every page of a
     /// large region (`--size` goes up to 1 GiB, which takes seconds to fault in and copy).
-    fn result_deadline(&self, role: RoleId, index: usize) -> Duration {
-        let mib = match &self.script.steps[index].kind {
-            StepKind::Act {
-                action: Action::Alloc { mib },
-                ..
-            } => *mib,
-            StepKind::Act {
-                action: Action::TouchAll,
-                ..
-            } => self.regions[role].map_or(0, |(_, bytes)| (bytes >> 20) as u64),
-            _ => 0,
-        };
+    fn result_deadline(&self, role: RoleId, action: &Action) -> Duration {
+        let mib = action.mib_written(self.roles[role].region.map(|(_, bytes)| bytes));
         RESULT_DEADLINE + PER_MIB * mib as u32
     }
 
-    fn await_result(&mut self, role: RoleId, index: usize) -> Result<Outcome, Failure> {
-        let within = self.result_deadline(role, index);
+    fn await_result(&mut self, role: RoleId, index: usize) -> Step<Outcome> {
+        let within = match &self.script.steps[index].kind {
+            StepKind::Act { action, .. } => self.result_deadline(role, action),
+            _ => RESULT_DEADLINE,
+        };
         let deadline = Instant::now() + within;
         let report = self.await_report(
             deadline,
@@ -857,24 +790,22 @@ impl<'a> Director<'a> {
         match report {
             Some(Report::Done { outcome, .. }) => Ok(outcome),
             _ => {
-                let alive = matches!(self.sample(role), Ok(Some(s)) if !matches!(s.state, 'Z' | 'X' | 'T' | 't'));
-                let seen = self.describe_now(role);
+                let seen = self.observe_now(role);
                 // The `&` hint only fits a process that is alive and blocked; one that died or
                 // was stopped meanwhile is described as it was found.
-                let hint = if alive {
-                    format!(
-                        ". If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
-                        self.name(role)
+                let blocked = seen.as_ref().is_some_and(|o| {
+                    !matches!(
+                        o.state,
+                        State::Zombie | State::Dead | State::Stopped | State::TracingStop | State::Gone
                     )
-                } else {
-                    String::new()
-                };
-                Err(Failure(format!(
-                    "`{}` did not finish `{}` within {}; {seen}{hint}",
-                    self.name(role),
-                    self.script.steps[index].text,
-                    show_duration(within),
-                )))
+                });
+                Err(Failure::NoResult {
+                    role,
+                    step: index,
+                    within,
+                    seen,
+                    blocked,
+                })
             }
         }
     }
@@ -882,45 +813,46 @@ impl<'a> Director<'a> {
     // ---- observing -----------------------------------------------------------------------
 
     /// Read a role's /proc/PID/stat; None when it is gone (or its PID now names another process).
-    fn sample(&self, role: RoleId) -> Result<Option<Sample>, Failure> {
-        let Some(pid) = self.pids[role] else {
+    fn sample(&self, role: RoleId) -> Step<Option<Sample>> {
+        let Some(pid) = self.roles[role].pid else {
             return Ok(None);
         };
         match observe::sample(pid) {
-            Ok(Some(s)) if self.starts[role].is_none_or(|t| t == s.starttime) => Ok(Some(s)),
+            Ok(Some(s)) if self.roles[role].start.is_none_or(|t| t == s.starttime) => Ok(Some(s)),
             Ok(_) => Ok(None),
-            Err(e) => Err(Failure(format!(
-                "cannot read /proc for `{}` (pid {pid}): {e}. Is /proc mounted with hidepid, or is the process another user's?",
-                self.name(role)
-            ))),
+            Err(e) => Err(Failure::ProcUnreadable {
+                role,
+                pid,
+                file: "stat".into(),
+                errno: e.raw_os_error(),
+            }),
         }
     }
 
     /// Who a PPID is: one of the demo's roles, else that process's command name.
-    fn parent_name(&self, ppid: i32) -> String {
-        if let Some(role) =
-            (0..self.pids.len()).find(|&r| self.pids[r] == Some(ppid) && !self.is_gone(r))
-        {
-            return self.name(role).to_string();
+    fn parent_of(&self, ppid: i32) -> Parent {
+        let live_role = (0..self.roles.len()).find(|&r| {
+            self.roles[r].pid == Some(ppid)
+                && !matches!(&self.roles[r].last, Some(o) if o.state == State::Gone)
+        });
+        if let Some(role) = live_role {
+            return Parent::Role(role);
         }
         match observe::sample(ppid) {
-            Ok(Some(s)) => s.comm,
-            _ => "?".to_string(),
+            Ok(Some(s)) => Parent::Other { comm: s.comm },
+            _ => Parent::Unknown,
         }
-    }
-
-    fn is_gone(&self, role: RoleId) -> bool {
-        matches!(&self.last[role], Some(o) if o.state == "gone")
     }
 
     /// Everything the observer shows for a role, from one stat read plus status and wchan.
-    fn observation(&mut self, role: RoleId, sample: Option<Sample>) -> Observation {
+    fn observation(&mut self, role: RoleId, sample: Option<Sample>) -> Step<Observation> {
         let pid = self.pid(role);
-        let obs = match sample {
+        let privileged = self.roles[role].privileged;
+        let mut obs = match sample {
             None => Observation {
-                role: self.name(role).to_string(),
+                role,
                 pid,
-                state: "gone".into(),
+                state: State::Gone,
                 ppid: None,
                 parent: None,
                 stat: None,
@@ -930,76 +862,105 @@ impl<'a> Director<'a> {
                 nice: None,
                 wchan: None,
                 exit_status: None,
-                sigchld_ignored: None,
-                sigchld_caught: None,
-                depends_on_privilege: self.privileged[role],
+                sigchld: None,
+                depends_on_privilege: privileged,
                 ps_stat: None,
             },
             Some(s) => {
+                let Some(state) = State::from_letter(s.state) else {
+                    return Err(Failure::ProcUnreadable {
+                        role,
+                        pid,
+                        file: "stat".into(),
+                        errno: None,
+                    });
+                };
                 // Without /proc/PID/status (it vanished, or is not readable) the SIGCHLD
-                // columns stay empty rather than read as "default".
+                // column stays empty rather than read as "default". A zombie's signal
+                // handlers are already released: its masks would read as "default" too.
                 let status = observe::status(pid).ok().flatten();
-                let extras = status.clone().unwrap_or_default();
-                let known = status.is_some() && s.state != 'Z';
+                let locked_kb = status.as_ref().map_or(0, |x| x.locked_kb);
                 let chld = 1u64 << (libc::SIGCHLD - 1);
+                let sigchld = status.filter(|_| state != State::Zombie).map(|x| {
+                    if x.sig_ignored & chld != 0 {
+                        Disposition::Ignored
+                    } else if x.sig_caught & chld != 0 {
+                        Disposition::Caught
+                    } else {
+                        Disposition::Default
+                    }
+                });
                 Observation {
-                    role: self.name(role).to_string(),
+                    role,
                     pid,
-                    state: s.state.to_string(),
+                    state,
                     ppid: Some(s.ppid),
-                    parent: Some(self.parent_name(s.ppid)),
-                    stat: Some(observe::stat_flags(&s, extras.locked_kb)),
+                    parent: Some(self.parent_of(s.ppid)),
+                    stat: Some(observe::stat_flags(&s, locked_kb)),
                     comm: Some(s.comm.clone()),
                     pgrp: Some(s.pgrp),
                     session: Some(s.session),
                     nice: Some(s.nice),
-                    wchan: if matches!(s.state, 'S' | 'D') {
+                    wchan: if matches!(state, State::Sleeping | State::DiskSleep) {
                         observe::wchan(pid)
                     } else {
                         None
                     },
-                    exit_status: if s.state == 'Z' { s.exit_code } else { None },
-                    // A zombie's signal handlers are already released: its status shows
-                    // empty masks, which would read as "default".
-                    sigchld_ignored: known.then_some(extras.sig_ignored & chld != 0),
-                    sigchld_caught: known.then_some(extras.sig_caught & chld != 0),
-                    depends_on_privilege: self.privileged[role],
+                    exit_status: if state == State::Zombie {
+                        s.exit_code
+                    } else {
+                        None
+                    },
+                    sigchld,
+                    depends_on_privilege: privileged,
                     ps_stat: None,
                 }
             }
         };
-        let mut obs = obs;
-        if self.options.check_ps && role != RUNNER && obs.state != "gone" {
-            self.check_with_ps(&mut obs);
+        if self.options.check_ps && role != RUNNER && obs.state.is_alive() {
+            self.check_with_ps(&mut obs)?;
         }
-        self.last[role] = Some(obs.clone());
-        obs
+        self.roles[role].last = Some(obs.clone());
+        Ok(obs)
+    }
+
+    /// What a role looks like now, for a failure's report (None if /proc could not be read).
+    fn observe_now(&mut self, role: RoleId) -> Option<Observation> {
+        let sample = self.sample(role).ok()?;
+        self.observation(role, sample).ok()
     }
 
     /// Hold the STAT derived from /proc against what `ps -o stat=` says about the same process.
     /// The flags must match exactly; so must the state letter, except R: a running process
     /// may be caught between two runs of its loop in a brief sleep by a second reader. (The
     /// runner itself is not checked: while ps runs, the runner is waiting for it.)
-    fn check_with_ps(&mut self, obs: &mut Observation) {
-        let Some(ours) = obs.stat.clone() else { return };
+    fn check_with_ps(&mut self, obs: &mut Observation) -> Step<()> {
+        let Some(ours) = obs.stat.clone() else {
+            return Ok(());
+        };
         let theirs = match std::process::Command::new("ps")
             .args(["-o", "stat=", "-p", &obs.pid.to_string()])
             .output()
         {
             Ok(out) => String::from_utf8_lossy(&out.stdout).trim().to_string(),
             Err(e) => {
-                self.ps_mismatch = Some(format!("--check-ps: cannot run ps: {e}"));
-                return;
+                return Err(Failure::PsUnavailable {
+                    errno: e.raw_os_error(),
+                });
             }
         };
         let same = ours == theirs || (ours.starts_with('R') && theirs.get(1..) == ours.get(1..));
-        if !same && self.ps_mismatch.is_none() {
-            self.ps_mismatch = Some(format!(
-                "--check-ps: `{}` (pid {}) has STAT {ours} from /proc but ps -o stat= says {theirs:?}",
-                obs.role, obs.pid
-            ));
+        obs.ps_stat = Some(theirs.clone());
+        if same {
+            Ok(())
+        } else {
+            Err(Failure::PsDisagrees {
+                role: obs.role,
+                pid: obs.pid,
+                ours,
+                theirs,
+            })
         }
-        obs.ps_stat = Some(theirs);
     }
 
     /// Whether a role has reached the state it is headed for: an idle or blocked process is
@@ -1007,13 +968,13 @@ impl<'a> Director<'a> {
     fn settled(&self, role: RoleId, s: &Option<Sample>) -> bool {
         match s {
             None => true,
-            Some(_) if self.spinning[role] || role == RUNNER => true,
-            Some(s) if self.ended[role] => matches!(s.state, 'Z' | 'X'),
+            Some(_) if self.roles[role].spinning || role == RUNNER => true,
+            Some(s) if self.roles[role].ended => matches!(s.state, 'Z' | 'X'),
             Some(s) => s.state != 'R',
         }
     }
 
-    fn observe_settled(&mut self, roles: &[RoleId]) -> Result<Vec<Observation>, Failure> {
+    fn observe_settled(&mut self, roles: &[RoleId]) -> Step<Vec<Observation>> {
         let deadline = Instant::now() + SETTLE_DEADLINE;
         let mut out = Vec::with_capacity(roles.len());
         for &role in roles {
@@ -1024,27 +985,22 @@ impl<'a> Director<'a> {
                 if self.settled(role, &s) || Instant::now() >= deadline {
                     break s;
                 }
-                Self::pause(reads);
+                self.pause(reads);
             };
-            out.push(self.observation(role, sample));
+            out.push(self.observation(role, sample)?);
         }
         Ok(out)
     }
 
     /// Between two /proc reads: spin (yielding the CPU) at first, since most conditions hold
-    /// within microseconds; past that, read /proc once a millisecond until the deadline.
-    fn pause(reads: u32) {
+    /// within microseconds; past that, read /proc once a millisecond until the deadline, and
+    /// pass on any events the front end could not take before.
+    fn pause(&mut self, reads: u32) {
         if reads < SPIN_READS {
             std::thread::yield_now();
         } else {
             let _ = poll(&mut [], PollTimeout::from(1u8));
-        }
-    }
-
-    fn describe_now(&mut self, role: RoleId) -> String {
-        match self.sample(role) {
-            Ok(s) => describe(&self.observation(role, s)),
-            Err(Failure(e)) => e,
+            self.out.drain();
         }
     }
 
@@ -1071,39 +1027,44 @@ impl<'a> Director<'a> {
         }
     }
 
+    /// The script's total deadline, when it comes before `start + within`.
+    fn total_first(&self, start: Instant, within: Duration) -> Option<Duration> {
+        (start + within > self.total_deadline).then_some(self.options.timeout)
+    }
+
     fn await_cond(
         &mut self,
+        index: usize,
         role: RoleId,
         cond: &Cond,
         within: Duration,
-        event: &mut Event,
-    ) -> Result<(), Failure> {
+    ) -> Step<Event> {
         let start = Instant::now();
         let deadline = (start + within).min(self.total_deadline);
         if *cond == Cond::Done {
-            let Some(index) = self.pending[role].take() else {
-                return Err(Failure(format!(
-                    "`{}` has no action running",
-                    self.name(role)
-                )));
+            let Some(started) = self.roles[role].pending.take() else {
+                return Err(Failure::GarbledReport);
             };
-            let report = self.await_report(deadline, |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index))?;
+            let report = self.await_report(deadline, |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == started))?;
             let Some(Report::Done { outcome, .. }) = report else {
-                let seen = self.describe_now(role);
-                return Err(Failure(format!(
-                    "awaited `{}` to finish `{}` {}, but it did not; {seen}",
-                    self.name(role),
-                    self.script.steps[index].text,
-                    self.deadline_text(start, within)
-                )));
+                return Err(Failure::DoneTimeout {
+                    role,
+                    step: started,
+                    within,
+                    total: self.total_first(start, within),
+                    seen: self.observe_now(role),
+                });
             };
-            event.waited_us = Some(start.elapsed().as_micros() as u64);
-            if let StepKind::Act { action, .. } = &self.script.steps[index].kind {
+            if let StepKind::Act { action, .. } = &self.script.steps[started].kind {
                 self.after(role, action, &outcome)?;
             }
-            event.actor = Some(self.name(role).to_string());
-            event.result = Some(outcome);
-            return Ok(());
+            return Ok(Event::Await {
+                step: index,
+                observation: None,
+                outcome: Some(outcome),
+                reads: None,
+                waited: start.elapsed(),
+            });
         }
         let mut reads = 0u32;
         loop {
@@ -1114,246 +1075,201 @@ impl<'a> Director<'a> {
             // blur of a process between two sleeps.
             let settled = matches!(cond, Cond::State(_) | Cond::Gone) || self.settled(role, &s);
             if self.holds(role, cond, &s) && settled {
-                event.polls = Some(reads);
-                event.waited_us = Some(start.elapsed().as_micros() as u64);
-                let obs = self.observation(role, s);
-                event.observations.push(obs);
-                return Ok(());
+                let waited = start.elapsed();
+                return Ok(Event::Await {
+                    step: index,
+                    observation: Some(self.observation(role, s)?),
+                    outcome: None,
+                    reads: Some(reads),
+                    waited,
+                });
             }
             if Instant::now() >= deadline {
-                let obs = self.observation(role, s);
-                let seen = describe(&obs);
-                event.observations.push(obs);
-                return Err(Failure(format!(
-                    "awaited `{}` to be {} {}, but after {reads} reads of /proc it was still not: {seen}",
-                    self.name(role),
-                    self.cond_text(cond),
-                    self.deadline_text(start, within)
-                )));
+                return Err(Failure::AwaitTimeout {
+                    role,
+                    cond: cond.clone(),
+                    within,
+                    total: self.total_first(start, within),
+                    reads,
+                    seen: self.observation(role, s)?,
+                });
             }
-            Self::pause(reads);
+            self.pause(reads);
         }
     }
 
-    /// "within 2 s", or, when the script's total deadline came first, says so.
-    fn deadline_text(&self, start: Instant, within: Duration) -> String {
-        if start + within > self.total_deadline {
-            format!(
-                "before the script's total deadline of {} ran out",
-                show_duration(self.options.timeout)
-            )
-        } else {
-            format!("within {}", show_duration(within))
-        }
-    }
-
-    fn cond_text(&self, cond: &Cond) -> String {
-        match cond {
-            Cond::State(c) => format!(
-                "in state {} ({})",
-                c.code(),
-                observe::state_meaning(c.letter().unwrap_or('?'))
-            ),
-            Cond::Gone => "gone (reaped)".into(),
-            Cond::Reparented => "reparented".into(),
-            Cond::ParentIs(r) => format!("a child of `{}`", self.name(*r)),
-            Cond::Done => "done".into(),
-            Cond::Flags(f) => format!(
-                "showing the STAT flag{} {f}",
-                if f.chars().count() > 1 { "s" } else { "" }
-            ),
-        }
-    }
-
-    fn measure(&mut self, roles: &[RoleId]) -> Result<Vec<MemoryReading>, Failure> {
+    fn measure(&mut self, roles: &[RoleId]) -> Step<Vec<MemoryReading>> {
         let mut out = Vec::new();
         for &role in roles {
             let pid = self.pid(role);
+            let unmeasurable = |why| Failure::Unmeasurable { role, why };
             let Some(sample) = self.sample(role)? else {
-                return Err(Failure(format!(
-                    "cannot measure `{}`: it is gone",
-                    self.name(role)
-                )));
+                return Err(unmeasurable(Unmeasurable::Gone));
             };
-            let zombie = || {
-                Failure(format!(
-                    "cannot measure `{}`: no smaps (a zombie has no memory)",
-                    self.name(role)
-                ))
+            let unreadable = |file: &str, e: std::io::Error| Failure::ProcUnreadable {
+                role,
+                pid,
+                file: file.into(),
+                errno: e.raw_os_error(),
             };
-            let memory = observe::memory(pid)
-                .map_err(|e| Failure(e.to_string()))?
-                .ok_or_else(zombie)?;
-            let region = match self.regions[role] {
-                Some((addr, _)) => Some(
+            let whole = observe::memory(pid)
+                .map_err(|e| unreadable("smaps_rollup", e))?
+                .ok_or(unmeasurable(Unmeasurable::Zombie))?;
+            let region = match self.roles[role].region {
+                Some((addr, bytes)) => Some((
                     observe::region_memory(pid, addr)
-                        .map_err(|e| Failure(e.to_string()))?
-                        .ok_or_else(zombie)?
-                        .ok_or_else(|| {
-                            Failure(format!(
-                                "cannot measure `{}`: its region at {addr:#x} is not in /proc/{pid}/smaps",
-                                self.name(role)
-                            ))
-                        })?,
-                ),
+                        .map_err(|e| unreadable("smaps", e))?
+                        .ok_or(unmeasurable(Unmeasurable::Zombie))?
+                        .ok_or(unmeasurable(Unmeasurable::RegionMissing { addr }))?,
+                    bytes,
+                )),
                 None => None,
             };
             let reading = MemoryReading {
-                role: self.name(role).to_string(),
+                role,
                 pid,
-                memory,
+                whole: to_model(whole),
                 minflt: sample.minflt,
-                region,
-                region_bytes: self.regions[role].map(|(_, bytes)| bytes),
+                region: region.map(|(m, bytes)| (to_model(m), bytes)),
             };
-            self.minflt_before[role] = self.measured[role].as_ref().map(|m| m.minflt);
-            self.measured[role] = Some(reading.clone());
+            let r = &mut self.roles[role];
+            r.minflt_before = r.measured.as_ref().map(|m| m.minflt);
+            r.measured = Some(reading.clone());
             out.push(reading);
         }
         Ok(out)
     }
 
-    fn narrate(&self, pieces: &[Piece]) -> String {
-        let mut out = String::new();
-        for piece in pieces {
-            match piece {
-                Piece::Text(t) => out.push_str(t),
-                Piece::Value(role, field) => out.push_str(&self.field(*role, *field)),
-            }
-        }
-        out
-    }
-
     /// A memory figure from the role's latest `measure`: its region's kB, or for `faults`
     /// the minor faults between its last two measurements.
     fn memory_figure(&self, role: RoleId, field: Field) -> Option<u64> {
-        let m = self.measured[role].as_ref()?;
-        let region = m.region.as_ref();
+        let r = &self.roles[role];
+        let m = r.measured.as_ref()?;
+        let region = m.region.as_ref().map(|(m, _)| m);
         match field {
             Field::Rss => region.map(|r| r.rss_kb),
             Field::Pss => region.map(|r| r.pss_kb),
             Field::SharedDirty => region.map(|r| r.shared_dirty_kb),
             Field::PrivateDirty => region.map(|r| r.private_dirty_kb),
-            Field::Faults => Some(m.minflt.saturating_sub(self.minflt_before[role]?)),
+            Field::Faults => Some(m.minflt.saturating_sub(r.minflt_before?)),
             _ => None,
         }
     }
 
-    /// Check an `expect` step; the figures compared on success, a failure that says what was
-    /// read otherwise.
-    fn expect(
-        &self,
-        role: RoleId,
-        field: Field,
-        cmp: Cmp,
-        value: &Operand,
-    ) -> Result<String, Failure> {
-        let name = |f: Field| crate::script::field_name(f);
-        let unit = if field == Field::Faults { "" } else { " kB" };
+    /// Check an `expect` step: the figures compared, or a failure with what was read.
+    fn expect(&self, role: RoleId, field: Field, cmp: Cmp, value: &Operand) -> Step<Check> {
         let Some(actual) = self.memory_figure(role, field) else {
-            return Err(Failure(format!(
-                "cannot check `{}`'s {}: its latest `measure` has no such figure (no `alloc` region, or a single measurement for `faults`)",
-                self.name(role),
-                name(field)
-            )));
+            return Err(Failure::ExpectMissing {
+                role,
+                field,
+                missing: Missing::Figure { role, field },
+            });
         };
-        let (wanted, what) = match value {
-            Operand::Number(n) => (Some(*n), n.to_string()),
-            Operand::Region => (
-                self.measured[role]
-                    .as_ref()
-                    .and_then(|m| m.region_bytes)
-                    .map(|b| b as u64 / 1024),
-                "the region's size".to_string(),
-            ),
-            Operand::Field(other, f) => (
-                self.memory_figure(*other, *f),
-                format!("`{}`'s {}", self.name(*other), name(*f)),
-            ),
+        let wanted = match value {
+            Operand::Number(n) => Some(*n),
+            Operand::Region => self.roles[role]
+                .measured
+                .as_ref()
+                .and_then(|m| m.region.as_ref())
+                .map(|(_, bytes)| *bytes as u64 / 1024),
+            Operand::Field(other, f) => self.memory_figure(*other, *f),
         };
         let Some(wanted) = wanted else {
-            return Err(Failure(format!(
-                "cannot check against {what}: it was not measured"
-            )));
+            return Err(Failure::ExpectMissing {
+                role,
+                field,
+                missing: Missing::Operand,
+            });
         };
-        let (holds, sign) = match cmp {
-            Cmp::Eq => (actual == wanted, "="),
-            Cmp::AtLeast => (actual >= wanted, ">="),
-            Cmp::AtMost => (actual <= wanted, "<="),
+        let check = Check {
+            role,
+            field,
+            cmp,
+            operand: value.clone(),
+            actual,
+            wanted,
+        };
+        let holds = match cmp {
+            Cmp::Eq => actual == wanted,
+            Cmp::AtLeast => actual >= wanted,
+            Cmp::AtMost => actual <= wanted,
         };
         if holds {
-            Ok(format!("{actual}{unit} {sign} {wanted}{unit}"))
+            Ok(check)
         } else {
-            Err(Failure(format!(
-                "expected `{}`'s {} {sign} {what} ({wanted}{unit}), but the kernel reported {actual}{unit}",
-                self.name(role),
-                name(field)
-            )))
+            Err(Failure::ExpectFailed(check))
         }
     }
 
+    /// A `say` line's pieces with this run's values.
+    fn narrate(&self, index: usize) -> Vec<Said> {
+        let StepKind::Say { pieces } = &self.script.steps[index].kind else {
+            return Vec::new();
+        };
+        pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(t) => Said::Text(t.clone()),
+                Piece::Value(role, field) => Said::Value {
+                    role: *role,
+                    field: *field,
+                    value: self.field(*role, *field),
+                },
+            })
+            .collect()
+    }
+
     /// A narration value, from the last observation, measurement or result of that role.
-    /// PIDs are marked so the renderer can show roles instead in --stable output, and a value
-    /// that --stable output must show differently (it varies from run to run, or depends on
-    /// privilege) carries both renderings (see [`alt`]).
-    fn field(&self, role: RoleId, field: Field) -> String {
-        let obs = self.last[role].as_ref();
-        let unknown = || "(not observed)".to_string();
-        let region = self.measured[role].as_ref().and_then(|m| m.region.as_ref());
-        let kb = |f: fn(&observe::Memory) -> u64| region.map_or_else(unknown, |m| f(m).to_string());
+    fn field(&self, role: RoleId, field: Field) -> Value {
+        let r = &self.roles[role];
+        let obs = r.last.as_ref();
+        let region = r.measured.as_ref().and_then(|m| m.region.as_ref().map(|(m, _)| m));
+        let kb = |f: fn(&Memory) -> u64| region.map_or(Value::NotObserved, |m| Value::Number(f(m) as i64));
+        let pid = |p: Option<i32>| p.map_or(Value::NotObserved, Value::Pid);
         let value = match field {
-            Field::Pid => return self.pids[role].map_or_else(unknown, pid_mark),
-            Field::Ppid => obs.and_then(|o| o.ppid).map_or_else(unknown, pid_mark),
-            Field::Session => obs.and_then(|o| o.session).map_or_else(unknown, pid_mark),
-            Field::Pgrp => obs.and_then(|o| o.pgrp).map_or_else(unknown, pid_mark),
-            Field::Parent => obs.and_then(|o| o.parent.clone()).unwrap_or_else(unknown),
-            Field::State => obs.map_or_else(unknown, |o| o.state.clone()),
-            Field::Stat => obs.and_then(|o| o.stat.clone()).unwrap_or_else(unknown),
-            Field::Comm => obs.and_then(|o| o.comm.clone()).unwrap_or_else(unknown),
+            Field::Pid => return pid(r.pid),
+            Field::Ppid => pid(obs.and_then(|o| o.ppid)),
+            Field::Session => pid(obs.and_then(|o| o.session)),
+            Field::Pgrp => pid(obs.and_then(|o| o.pgrp)),
+            Field::Parent => obs
+                .and_then(|o| o.parent.clone())
+                .map_or(Value::NotObserved, Value::Parent),
+            Field::State => obs.map_or(Value::NotObserved, |o| Value::State(o.state)),
+            Field::Stat => obs
+                .and_then(|o| o.stat.clone())
+                .map_or(Value::NotObserved, Value::Stat),
+            Field::Comm => obs
+                .and_then(|o| o.comm.clone())
+                .map_or(Value::NotObserved, Value::Comm),
             Field::Nice => obs
                 .and_then(|o| o.nice)
-                .map_or_else(unknown, |n| n.to_string()),
-            Field::Sigchld => obs.map_or_else(unknown, |o| sigchld_words(o).to_string()),
-            Field::ExitCode => obs.and_then(|o| o.exit_status).map_or_else(unknown, |s| {
-                if libc::WIFEXITED(s) {
-                    libc::WEXITSTATUS(s).to_string()
-                } else {
-                    format!(
-                        "none (killed by {})",
-                        crate::script::signal_name(libc::WTERMSIG(s))
-                    )
-                }
-            }),
-            Field::Result => self.results[role].as_ref().map_or_else(unknown, |o| {
-                alt(
-                    crate::render::outcome_plain(o, false),
-                    crate::render::outcome_plain(o, true),
-                )
-            }),
+                .map_or(Value::NotObserved, Value::Number),
+            Field::Sigchld => obs.map_or(Value::NotObserved, |o| Value::Sigchld(o.sigchld)),
+            Field::ExitCode => obs
+                .and_then(|o| o.exit_status)
+                .map_or(Value::NotObserved, |s| {
+                    Value::ExitCode(crate::model::ExitStatus::decode(s))
+                }),
+            Field::Result => r
+                .result
+                .clone()
+                .map_or(Value::NotObserved, Value::Result),
             Field::Rss => kb(|m| m.rss_kb),
             Field::Pss => kb(|m| m.pss_kb),
             Field::SharedDirty => kb(|m| m.shared_dirty_kb),
             Field::PrivateDirty => kb(|m| m.private_dirty_kb),
-            // No fault at all is the same every run (a process that did nothing); a count
-            // varies by a few faults from run to run, so --stable output does not print it.
-            Field::Faults => match (&self.measured[role], self.minflt_before[role]) {
-                (Some(m), Some(before)) => match m.minflt.saturating_sub(before) {
-                    0 => "0".to_string(),
-                    n => alt(
-                        n.to_string(),
-                        "(a count that varies: not shown with --stable)".to_string(),
-                    ),
-                },
-                _ => unknown(),
+            Field::Faults => match (&r.measured, r.minflt_before) {
+                (Some(m), Some(before)) => Value::Varying(m.minflt.saturating_sub(before)),
+                _ => Value::NotObserved,
             },
         };
         let hidden = match field {
-            Field::Result => self.result_guarded[role],
+            Field::Result => r.result_guarded,
             Field::Parent | Field::Comm => false,
-            _ => self.privileged[role],
+            _ => r.privileged,
         };
-        if hidden {
-            alt(value, PRIVILEGE_HIDDEN.to_string())
+        if hidden && value != Value::NotObserved {
+            Value::DependsOnPrivilege(Box::new(value))
         } else {
             value
         }
@@ -1367,7 +1283,7 @@ impl<'a> Director<'a> {
         // command pipes close, or idle actors would race to exit on their own and the count
         // of processes the script left running would vary from run to run.
         let mut killed = Vec::new();
-        for role in 1..self.pids.len() {
+        for role in 1..self.roles.len() {
             if let Ok(Some(s)) = self.sample(role)
                 && s.state != 'Z'
                 && kill(Pid::from_raw(s.pid), Signal::SIGKILL).is_ok()
@@ -1375,8 +1291,20 @@ impl<'a> Director<'a> {
                 killed.push(s.pid);
             }
         }
-        self.commands.clear();
+        for r in &mut self.roles {
+            r.command = None;
+        }
         reap_all(killed).killed
+    }
+}
+
+/// The observer's memory figures as the model carries them.
+fn to_model(m: observe::Memory) -> Memory {
+    Memory {
+        rss_kb: m.rss_kb,
+        pss_kb: m.pss_kb,
+        shared_dirty_kb: m.shared_dirty_kb,
+        private_dirty_kb: m.private_dirty_kb,
     }
 }
 
@@ -1397,13 +1325,29 @@ pub fn kill_and_reap_children() -> Reaped {
 /// [`kill_and_reap_children`], given the PIDs already sent SIGKILL: each process is counted
 /// once, however long it takes to die. (A killed process with much memory to free is not a
 /// zombie yet for a while, and a second scan must not count it again.)
+///
+/// The processes it killed are waited for through pidfds first, so that in the usual case
+/// (everything left was one of the run's roles) no scan of /proc is needed at all: when they
+/// have exited, their own orphans have already been reparented here, and waitpid reaps them
+/// all until it reports no child left.
 fn reap_all(mut killed: Vec<i32>) -> Reaped {
     let me = unistd::getpid().as_raw();
+    let pidfds: Vec<OwnedFd> = killed
+        .iter()
+        .filter_map(|&pid| sys::pidfd_open(pid).ok())
+        .collect();
+    let deadline = Instant::now() + SETTLE_DEADLINE;
+    for fd in &pidfds {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+        let _ = poll(&mut fds, poll_timeout(left));
+    }
     let mut reaped = 0;
     loop {
         match sys::waitpid(-1, true) {
             Ok(Some(_)) => reaped += 1,
             Ok(None) => {
+                // A child that is not dead yet: one not killed so far, or still dying.
                 for pid in observe::children_of(me) {
                     if killed.contains(&pid) {
                         continue;
@@ -1427,106 +1371,4 @@ fn reap_all(mut killed: Vec<i32>) -> Reaped {
             }
         }
     }
-}
-
-/// PIDs inside narration are marked so that --stable output can name the role instead.
-pub const PID_MARK: char = '\u{1}';
-/// A narration value with two renderings, `ALT_MARK live ALT_SEP stable ALT_MARK`: the live
-/// one for people, the stable one for --stable output (see [`alt`]).
-pub const ALT_MARK: char = '\u{2}';
-pub const ALT_SEP: char = '\u{3}';
-
-/// What --stable output shows instead of a value that depends on privilege.
-pub const PRIVILEGE_HIDDEN: &str = "(depends on privilege: not shown with --stable)";
-
-/// A narration value rendered one way live and another way in --stable output.
-pub fn alt(live: String, stable: String) -> String {
-    if live == stable {
-        live
-    } else {
-        format!("{ALT_MARK}{live}{ALT_SEP}{stable}{ALT_MARK}")
-    }
-}
-
-/// SIGCHLD's disposition as /proc/PID/status shows it, in a word.
-pub fn sigchld_words(o: &Observation) -> &'static str {
-    match (o.sigchld_ignored, o.sigchld_caught) {
-        (Some(true), _) => "ignored",
-        (_, Some(true)) => "caught",
-        (Some(false), Some(false)) => "default",
-        _ => "-",
-    }
-}
-
-fn pid_mark(pid: i32) -> String {
-    format!("{PID_MARK}{pid}{PID_MARK}")
-}
-
-fn timeout(d: Duration) -> PollTimeout {
-    PollTimeout::try_from(d.as_millis().clamp(1, 60_000) as i32).unwrap_or(PollTimeout::MAX)
-}
-
-fn show_duration(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{} ms", d.as_millis())
-    }
-}
-
-/// One line on what an observation saw, for failure messages.
-fn describe(o: &Observation) -> String {
-    if o.state == "gone" {
-        return format!("`{}` (pid {}) was gone", o.role, o.pid);
-    }
-    let state = o.state.chars().next().unwrap_or('?');
-    let mut s = format!(
-        "`{}` (pid {}) was last seen in state {} ({})",
-        o.role,
-        o.pid,
-        o.state,
-        observe::state_meaning(state)
-    );
-    if let Some(w) = &o.wchan {
-        s.push_str(&format!(", waiting in {w}"));
-    }
-    if let Some(status) = o.exit_status {
-        s.push_str(&format!(
-            ", holding status {status} ({})",
-            crate::render::decode_status(status)
-        ));
-    }
-    if let (Some(ppid), Some(parent)) = (o.ppid, &o.parent) {
-        s.push_str(&format!(", PPID {ppid} ({parent})"));
-    }
-    s
-}
-
-/// The message for a fork the kernel refused, naming the limit when that is the cause.
-pub fn fork_failure(role: &str, call: &str, errno: i32) -> String {
-    let mut msg = format!(
-        "`{role}` could not create a process: {call} failed with {} ({})",
-        errno_name(errno),
-        crate::render::strerror(errno)
-    );
-    if errno == libc::EAGAIN {
-        let limit = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NPROC)
-            .map(|(soft, _)| {
-                if soft == libc::RLIM_INFINITY {
-                    "unlimited".to_string()
-                } else {
-                    soft.to_string()
-                }
-            })
-            .unwrap_or_else(|_| "?".into());
-        msg.push_str(&format!(
-            ". The kernel refuses new processes past the per-user limit RLIMIT_NPROC (`ulimit -u`, here {limit}) or the system's pid limits; end some processes or raise the limit"
-        ));
-    }
-    msg
-}
-
-/// The symbolic name of an errno, e.g. ECHILD.
-pub fn errno_name(errno: i32) -> String {
-    format!("{:?}", nix::Error::from_raw(errno))
 }

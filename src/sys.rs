@@ -328,3 +328,22 @@ pub fn nice(delta: i32) -> io::Result<i32> {
     // SAFETY: as above.
     Ok(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
 }
+
+/// Name this process (PR_SET_NAME: its `comm`, as `ps` and `pstree` show it; the kernel keeps
+/// the first 15 bytes).
+pub fn set_name(name: &str) -> io::Result<()> {
+    let name = std::ffi::CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: PR_SET_NAME reads a NUL-terminated string from the pointer, which lives until
+    // the call returns.
+    check(unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr() as libc::c_ulong, 0, 0, 0) } as libc::c_long)
+        .map(drop)
+}
+
+/// Make /dev/null this process's standard input (the runner: no process of a demo reads the
+/// terminal, which stays the front end's). Best effort.
+pub fn stdin_from_dev_null() {
+    if let Ok(null) = std::fs::File::open("/dev/null") {
+        // SAFETY: dup2 between two descriptors this process owns.
+        unsafe { libc::dup2(null.as_raw_fd(), 0) };
+    }
+}

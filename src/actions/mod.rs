@@ -4,6 +4,9 @@
 //! [`Outcome`]: exactly what the system call returned, or the errno it failed with. Both are
 //! data: the words for them live in `render/`.
 
+mod compat;
+pub use compat::RunnerAction;
+
 use crate::script::RoleId;
 use serde::{Deserialize, Serialize};
 

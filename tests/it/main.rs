@@ -9,6 +9,7 @@
 mod common;
 
 mod cli;
+mod live;
 mod observations;
 mod reliability;
 mod snapshots;
