@@ -598,7 +598,7 @@ impl Parser<'_> {
         if *background {
             return Err(self.err("a `try` step cannot run in the background (`&`)"));
         }
-        if !action.def().may_be_refused() {
+        if !action.def().allowed_under_try() {
             return Err(self.err(
                 "`try` is for actions whose refusal leaves every process as it was (nice, lock, trace, setsid...), not fork, vfork, exit or kill",
             ));
@@ -839,7 +839,7 @@ impl Parser<'_> {
             }
             _ => {}
         }
-        if conditional && (background || !def.may_be_refused()) {
+        if conditional && (background || !def.allowed_under_try()) {
             return Err(self.err(
                 "an `if permitted` action may not create or end a process (fork, vfork, exit, kill) or run in the background: which processes exist must not depend on privilege",
             ));

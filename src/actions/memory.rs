@@ -1,7 +1,7 @@
 //! Memory: a region to map and write (`alloc`, `touch`), a locked page (`lock`), and the course
 //! notes' list that every process has its own copy of (`append`, `show`).
 
-use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, Writes, failed};
+use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, Writes, failed, not_mine};
 use crate::script::limits;
 use crate::sys;
 use std::io;
@@ -34,12 +34,12 @@ pub static ALLOC: Def = Def {
             writes: Writes::Mib(*mib),
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |a, _, stage| {
         let mib = match a {
             Action::Alloc { mib } => *mib,
-            _ => 0,
+            other => not_mine(other),
         };
         match sys::Region::map((mib as usize) << 20) {
             Ok(region) => {

@@ -266,7 +266,7 @@ pub struct Def {
 impl Def {
     /// Allowed under `try` and `if permitted`: only an action that creates or ends no
     /// process, so which processes exist never depends on privilege.
-    pub fn may_be_refused(&self) -> bool {
+    pub fn allowed_under_try(&self) -> bool {
         let f = &self.facts;
         !(f.creates_role || f.ends_actor || f.may_end_target)
     }
@@ -467,6 +467,12 @@ pub enum Performed {
     /// Nothing: the outcome went out already (spin), or this is the new process of a fork,
     /// which has said hello as its role.
     Reported,
+}
+
+/// What an entry's `effects` or `perform` does with another entry's action: never, since
+/// [`Action::def`] gives each variant its own entry.
+fn not_mine(action: &Action) -> ! {
+    unreachable!("{action:?} went to another action's registry entry")
 }
 
 /// An outcome for a failed call, as `perform` returns it.
@@ -747,11 +753,11 @@ mod tests {
     }
 
     #[test]
-    fn only_actions_that_create_or_end_no_process_may_be_refused() {
+    fn only_actions_that_create_or_end_no_process_allowed_under_try() {
         // The checker's messages name them; they must name exactly these.
         let never: Vec<&str> = ACTIONS
             .iter()
-            .filter(|d| !d.may_be_refused())
+            .filter(|d| !d.allowed_under_try())
             .map(|d| d.verb)
             .collect();
         assert_eq!(never, ["fork", "exit", "kill", "vfork"]);

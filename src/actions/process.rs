@@ -3,7 +3,7 @@
 
 use super::{
     Action, Args, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, RunnerAction,
-    Stage, failed,
+    Stage, failed, not_mine,
 };
 use crate::script::RoleId;
 use crate::sys::{self, Forked};
@@ -33,7 +33,7 @@ pub static FORK: Def = Def {
             creates: Some(*child),
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |a, _, stage| match sys::fork() {
         Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Forked { pid }),
@@ -64,7 +64,7 @@ pub static VFORK: Def = Def {
             creates: Some(*child),
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |a, _, stage| match sys::vfork_like() {
         Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Vforked { pid }),
@@ -101,7 +101,7 @@ pub static EXIT: Def = Def {
     perform: |a, _, stage| {
         let code = match a {
             Action::Exit { code } => *code,
-            _ => 0,
+            other => not_mine(other),
         };
         stage.report(Outcome::Exiting { code });
         sys::exit_now(code)

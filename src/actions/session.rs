@@ -1,6 +1,6 @@
 //! Sessions, terminals and priority: `setsid`, `pty` and `nice`.
 
-use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, failed};
+use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, failed, not_mine};
 use crate::sys;
 use nix::unistd;
 
@@ -53,7 +53,7 @@ pub static NICE: Def = Def {
     perform: |a, _, _| {
         let delta = match a {
             Action::Nice { delta } => *delta,
-            _ => 0,
+            other => not_mine(other),
         };
         match sys::nice(delta) {
             Ok(nice) => Performed::Outcome(Outcome::Niced { nice }),

@@ -2,7 +2,7 @@
 
 use super::{
     Action, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, RunnerAction, SigchldMode,
-    TargetRules, TargetRun, failed,
+    TargetRules, TargetRun, failed, not_mine,
 };
 use crate::sys;
 use nix::sys::signal::{Signal, kill};
@@ -95,12 +95,12 @@ pub static KILL: Def = Def {
             },
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |a, target, _| {
         let signal = match a {
             Action::Kill { signal, .. } => *signal,
-            _ => 0,
+            other => not_mine(other),
         };
         match Signal::try_from(signal).and_then(|sig| kill(Pid::from_raw(target), sig)) {
             Ok(()) => Performed::Outcome(Outcome::Signalled {
@@ -127,10 +127,7 @@ pub static SIGCHLD: Def = Def {
     effects: |_| Effects::NONE,
     perform: |a, _, _| {
         let Action::Sigchld(mode) = *a else {
-            return failed(
-                Call::Sigaction,
-                std::io::Error::from_raw_os_error(libc::EINVAL),
-            );
+            not_mine(a)
         };
         let (ignore, nocldwait) = match mode {
             SigchldMode::Default => (false, false),
@@ -170,7 +167,7 @@ pub static TRACE: Def = Def {
             target_run: TargetRun::Stops,
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |_, target, _| match sys::ptrace_seize_and_interrupt(target) {
         Ok(()) => Performed::Outcome(Outcome::Traced { pid: target }),
@@ -206,7 +203,7 @@ pub static UNTRACE: Def = Def {
             target_run: TargetRun::Continues,
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |_, target, _| match sys::ptrace_detach(target) {
         Ok(()) => Performed::Outcome(Outcome::Untraced { pid: target }),

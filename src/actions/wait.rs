@@ -3,7 +3,7 @@
 
 use super::{
     Action, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, RunnerAction, Stage,
-    WaitTarget, failed,
+    WaitTarget, failed, not_mine,
 };
 use crate::script::RUNNER;
 use crate::sys;
@@ -92,7 +92,7 @@ pub static WAITPID: Def = Def {
             busy_loop: *until_reaped,
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |a, target, stage| {
         let Action::Wait {
@@ -101,7 +101,7 @@ pub static WAITPID: Def = Def {
             until_reaped,
         } = a
         else {
-            return Performed::Outcome(Outcome::NotYet { polls: 0 });
+            not_mine(a)
         };
         let pid = match who {
             WaitTarget::Any => -1,
@@ -133,7 +133,7 @@ pub static PEEK: Def = Def {
             target: Some(*target),
             ..Effects::NONE
         },
-        _ => Effects::NONE,
+        other => not_mine(other),
     },
     perform: |_, target, _| match sys::waitid_nowait(target, false) {
         Ok(Some((code, status))) => Performed::Outcome(Outcome::Peeked {
