@@ -12,16 +12,17 @@
 //! An action started with `&` is first reported as under way ([`Report::Started`]), just
 //! before the call that may block (or, for a polling loop, after its first poll), so the
 //! runner never mistakes the idle sleep before the command for the sleep inside the call.
+//!
+//! This file is the loop, the pipes and the reports. How each action is performed lives with
+//! its registry entry in src/actions/, which sees the actor through [`Stage`].
 
-use crate::actions::Call;
 pub use crate::actions::Outcome;
-use crate::script::{Action, RoleId, Script, SigchldMode, StepKind, WaitTarget};
-use crate::sys::{self, Forked};
+use crate::actions::{self, Performed, Stage};
+use crate::script::{RoleId, Script, StepKind};
+use crate::sys;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::{self, Pid};
+use nix::unistd;
 use serde::{Deserialize, Serialize};
-use std::io;
 use std::os::fd::{AsFd, OwnedFd};
 
 /// One line on the report pipe.
@@ -89,16 +90,6 @@ pub fn become_actor(script: &Script, role: RoleId, pipes: Pipes) -> ! {
     }
 }
 
-fn failed(call: Call, e: impl Into<io::Error>) -> Outcome {
-    Outcome::failed(call, e)
-}
-
-/// Minor faults so far, from this process's own /proc/self/stat.
-fn own_minflt() -> Option<u64> {
-    let bytes = std::fs::read("/proc/self/stat").ok()?;
-    crate::observe::parse_stat(&bytes).ok().map(|s| s.minflt)
-}
-
 impl Actor<'_> {
     fn hello(&mut self) {
         // Named after its role, `ps` and `pstree` in another terminal tell the story.
@@ -157,6 +148,7 @@ impl Actor<'_> {
         matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
     }
 
+    /// Perform a step: the action's registry entry makes the system call (src/actions/).
     fn perform(&mut self, step: usize, target: i32) {
         let script = self.script;
         let StepKind::Act {
@@ -165,165 +157,19 @@ impl Actor<'_> {
         else {
             sys::exit_now(114);
         };
-        // A polling loop says it is under way after its first poll, in `poll_until_reaped`.
+        // A polling loop says it is under way after its first poll (`Stage::under_way`).
         if *background && !action.runs_busy_loop() {
             let role = self.role;
             self.send(&Report::Started { role, step });
         }
-        let outcome = match action {
-            Action::Fork { child } => match sys::fork() {
-                Ok(Forked::Parent(pid)) => Outcome::Forked { pid },
-                Ok(Forked::Child) => return self.become_role(*child),
-                Err(e) => failed(Call::Fork, e),
-            },
-            Action::Vfork { child } => match sys::vfork_like() {
-                Ok(Forked::Parent(pid)) => Outcome::Vforked { pid },
-                Ok(Forked::Child) => return self.become_role(*child),
-                Err(e) => failed(Call::CloneVfork, e),
-            },
-            Action::Exit { code } => {
-                self.done(step, Outcome::Exiting { code: *code });
-                sys::exit_now(*code);
-            }
-            Action::Wait {
-                target: who,
-                nohang,
-                until_reaped,
-            } => {
-                let pid = match who {
-                    WaitTarget::Any => -1,
-                    WaitTarget::Role(_) => target,
-                };
-                if *until_reaped {
-                    self.poll_until_reaped(pid, step, *background)
-                } else {
-                    self.wait(pid, *nohang)
-                }
-            }
-            Action::Peek { .. } => match sys::waitid_nowait(target, false) {
-                Ok(Some((code, status))) => Outcome::Peeked {
-                    pid: target,
-                    code,
-                    status,
-                },
-                Ok(None) => Outcome::NotYet { polls: 1 },
-                Err(e) => failed(Call::Waitid, e),
-            },
-            Action::Block => Outcome::Blocking,
-            Action::Kill { signal, .. } => {
-                match Signal::try_from(*signal).and_then(|sig| kill(Pid::from_raw(target), sig)) {
-                    Ok(()) => Outcome::Signalled {
-                        pid: target,
-                        signal: *signal,
-                    },
-                    Err(e) => failed(Call::Kill, e),
-                }
-            }
-            Action::Sigchld(mode) => {
-                let (ignore, nocldwait) = match mode {
-                    SigchldMode::Default => (false, false),
-                    SigchldMode::Ignore => (true, false),
-                    SigchldMode::NoCldWait => (false, true),
-                };
-                match sys::set_sigchld(ignore, nocldwait) {
-                    Ok(()) => Outcome::SigchldSet { mode: *mode },
-                    Err(e) => failed(Call::Sigaction, e),
-                }
-            }
-            Action::Setsid => match unistd::setsid() {
-                Ok(sid) => Outcome::NewSession { sid: sid.as_raw() },
-                Err(e) => failed(Call::Setsid, e),
-            },
-            Action::Nice { delta } => match sys::nice(*delta) {
-                Ok(nice) => Outcome::Niced { nice },
-                Err(e) => failed(Call::Setpriority, e),
-            },
-            Action::Spin => {
-                self.done(step, Outcome::Spinning);
-                while !self.command_waiting() {
-                    std::hint::spin_loop();
-                }
-                return;
-            }
-            Action::Thread => {
-                let spawned = std::thread::Builder::new()
-                    .name("sleeper".into())
-                    .spawn(|| {
-                        loop {
-                            std::thread::park();
-                        }
-                    });
-                match spawned {
-                    Ok(handle) => {
-                        self.keep.push(Box::new(handle));
-                        Outcome::Threaded
-                    }
-                    Err(e) => failed(Call::PthreadCreate, e),
-                }
-            }
-            Action::Lock => match sys::lock_one_page() {
-                Ok(region) => {
-                    let bytes = region.len();
-                    self.keep.push(Box::new(region));
-                    Outcome::Locked { bytes }
-                }
-                Err(e) => failed(Call::Mlock, e),
-            },
-            Action::Pty => match sys::become_pty_session_leader() {
-                Ok((master, slave, sid)) => {
-                    self.keep.push(Box::new((master, slave)));
-                    Outcome::Terminal { sid }
-                }
-                Err(e) => failed(Call::Pty, e),
-            },
-            Action::Trace { .. } => match sys::ptrace_seize_and_interrupt(target) {
-                Ok(()) => Outcome::Traced { pid: target },
-                Err(e) => failed(Call::Ptrace, e),
-            },
-            Action::Untrace { .. } => match sys::ptrace_detach(target) {
-                Ok(()) => Outcome::Untraced { pid: target },
-                Err(e) => failed(Call::PtraceDetach, e),
-            },
-            Action::Alloc { mib } => match sys::Region::map((*mib as usize) << 20) {
-                Ok(region) => {
-                    let pages = region.touch_pages(1);
-                    let bytes = region.len();
-                    let addr = region.addr();
-                    self.region = Some(region);
-                    Outcome::Allocated { bytes, pages, addr }
-                }
-                Err(e) => failed(Call::Mmap, e),
-            },
-            Action::TouchAll => match &self.region {
-                Some(region) => {
-                    let minflt_before = own_minflt();
-                    let pages = region.touch_pages(2);
-                    match (minflt_before, own_minflt()) {
-                        (Some(minflt_before), Some(minflt_after)) => Outcome::Touched {
-                            pages,
-                            minflt_before,
-                            minflt_after,
-                        },
-                        // Never report a fault count that was not read.
-                        _ => failed(Call::ReadOwnStat, io::Error::last_os_error()),
-                    }
-                }
-                None => Outcome::Failed {
-                    call: Call::Mmap,
-                    errno: libc::EINVAL,
-                },
-            },
-            Action::Append { value } => {
-                self.list.push(*value);
-                Outcome::List {
-                    values: self.list.clone(),
-                }
-            }
-            Action::Show => Outcome::List {
-                values: self.list.clone(),
-            },
+        let mut stage = Performing {
+            actor: self,
+            step,
+            background: *background,
         };
-        self.done(step, outcome);
+        if let Performed::Outcome(outcome) = actions::perform(action, target, &mut stage) {
+            self.done(step, outcome);
+        }
     }
 
     /// In a new child: take its role and say hello; the command loop goes on as that role.
@@ -336,49 +182,44 @@ impl Actor<'_> {
         self.role = child;
         self.hello();
     }
+}
 
-    /// waitpid(pid, WNOHANG) again and again, never sleeping, until it returns a child: the
-    /// course notes' polling loop. Counts the zero returns. If the runner goes away meanwhile
-    /// (its end of the command pipe closes), it stops, so it can never spin for ever.
-    fn poll_until_reaped(&mut self, pid: i32, step: usize, background: bool) -> Outcome {
-        let mut zeros: u64 = 0;
-        loop {
-            match sys::waitpid(pid, true) {
-                Ok(Some((pid, status))) => {
-                    return Outcome::PolledThenReaped { zeros, pid, status };
-                }
-                Ok(None) => {
-                    zeros += 1;
-                    if zeros == 1 && background {
-                        let role = self.role;
-                        self.send(&Report::Started { role, step });
-                    }
-                    // Checking the command pipe costs a system call too; every 64 polls is
-                    // often enough to notice that the runner is gone.
-                    if zeros.is_multiple_of(64) && self.command_waiting() {
-                        return Outcome::NotYet {
-                            polls: zeros.min(u32::MAX as u64) as u32,
-                        };
-                    }
-                }
-                Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-                Err(e) => return failed(if pid == -1 { Call::Wait } else { Call::Waitpid }, e),
-            }
+/// The actor as an action sees it while performing the step `step`.
+struct Performing<'a, 'b> {
+    actor: &'a mut Actor<'b>,
+    step: usize,
+    background: bool,
+}
+
+impl Stage for Performing<'_, '_> {
+    fn under_way(&mut self) {
+        if self.background {
+            let (role, step) = (self.actor.role, self.step);
+            self.actor.send(&Report::Started { role, step });
         }
     }
 
-    fn wait(&self, pid: i32, nohang: bool) -> Outcome {
-        let mut polls = 0;
-        loop {
-            match sys::waitpid(pid, nohang) {
-                Ok(Some((pid, status))) => return Outcome::Reaped { pid, status },
-                Ok(None) => {
-                    polls += 1;
-                    return Outcome::NotYet { polls };
-                }
-                Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-                Err(e) => return failed(if pid == -1 { Call::Wait } else { Call::Waitpid }, e),
-            }
-        }
+    fn report(&mut self, outcome: Outcome) {
+        self.actor.done(self.step, outcome);
+    }
+
+    fn command_waiting(&self) -> bool {
+        self.actor.command_waiting()
+    }
+
+    fn become_role(&mut self, child: RoleId) {
+        self.actor.become_role(child);
+    }
+
+    fn list(&mut self) -> &mut Vec<i64> {
+        &mut self.actor.list
+    }
+
+    fn region(&mut self) -> &mut Option<sys::Region> {
+        &mut self.actor.region
+    }
+
+    fn keep(&mut self, thing: Box<dyn std::any::Any>) {
+        self.actor.keep.push(thing);
     }
 }

@@ -26,7 +26,7 @@ mod sys;
 
 use cli::{Config, Output, Source, Task};
 use error::Error;
-use script::{Action, Script, StepKind};
+use script::Script;
 use std::io::Write;
 
 fn main() {
@@ -77,15 +77,7 @@ fn load(source: &Source, text: Option<&str>, output: &Output) -> Result<Script, 
         (Source::File(path), None) => return load(source, Some(&read_script(path)?), output),
     };
     if let Some(mib) = output.size_mib {
-        for step in &mut script.steps {
-            if let StepKind::Act {
-                action: Action::Alloc { mib: m },
-                ..
-            } = &mut step.kind
-            {
-                *m = mib;
-            }
-        }
+        script.override_alloc_size(mib);
     }
     Ok(script)
 }

@@ -6,6 +6,10 @@
 //! process exists is checked here, so a malformed script is rejected with `FILE:LINE: what was
 //! expected` and nothing is run. The language is documented in demos/README.md; keep the two
 //! in step.
+//!
+//! Actions are not spelled out here: each verb's syntax and the rules it is checked by are
+//! data in its registry entry (src/actions/), and the checker below applies them to one
+//! `RoleFacts` per role. Director steps, `try` and `if permitted` are this file's own.
 
 use crate::model::State;
 use serde::{Deserialize, Serialize};
@@ -34,29 +38,8 @@ pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
 pub type RoleId = usize;
 pub const RUNNER: RoleId = 0;
 
-/// Signals a script may name, by their usual short names.
-pub const SIGNALS: &[(&str, i32)] = &[
-    ("HUP", libc::SIGHUP),
-    ("INT", libc::SIGINT),
-    ("QUIT", libc::SIGQUIT),
-    ("KILL", libc::SIGKILL),
-    ("USR1", libc::SIGUSR1),
-    ("USR2", libc::SIGUSR2),
-    ("TERM", libc::SIGTERM),
-    ("CHLD", libc::SIGCHLD),
-    ("CONT", libc::SIGCONT),
-    ("STOP", libc::SIGSTOP),
-];
-
-/// The name of a signal number, e.g. `SIGTERM`.
-pub fn signal_name(sig: i32) -> String {
-    SIGNALS
-        .iter()
-        .find(|(_, n)| *n == sig)
-        .map(|(name, _)| format!("SIG{name}"))
-        .unwrap_or_else(|| format!("signal {sig}"))
-}
-
+pub use crate::actions::signal::{ends, signal_name};
+use crate::actions::{self, Args, Blocks, Roles, TargetRun};
 pub use crate::actions::{Action, SigchldMode, WaitTarget};
 
 /// A condition on a role that `await` polls /proc for.
@@ -243,6 +226,15 @@ impl Script {
     pub fn role_name(&self, id: RoleId) -> &str {
         &self.roles[id]
     }
+
+    /// `--size`: every `alloc` of the script maps `mib` MiB instead.
+    pub fn override_alloc_size(&mut self, mib: u64) {
+        for step in &mut self.steps {
+            if let StepKind::Act { action, .. } = &mut step.kind {
+                action.override_alloc_size(mib);
+            }
+        }
+    }
 }
 
 /// A script rejected before anything ran: where, and what was expected.
@@ -273,22 +265,44 @@ enum Life {
     Ended(usize),
 }
 
+/// What the checker knows about one role at the line being read.
+struct RoleFacts {
+    name: String,
+    /// The role that created it (the runner for itself).
+    creator: RoleId,
+    life: Life,
+    /// Stopped by `kill ROLE STOP` or `trace ROLE` at the given line (until CONT or untrace).
+    stopped: Option<usize>,
+    /// Measured by now (`expect` needs a measurement).
+    measured: bool,
+    /// It has a second thread: it may not fork any more.
+    threaded: bool,
+    /// It has a region: mapped with `alloc`, or its creator's when it was forked.
+    has_region: bool,
+    /// The index of the latest `try` step it took part in (as actor or target).
+    last_try: Option<usize>,
+}
+
+impl RoleFacts {
+    fn new(name: &str, creator: RoleId, has_region: bool) -> RoleFacts {
+        RoleFacts {
+            name: name.to_string(),
+            creator,
+            life: Life::Alive,
+            stopped: None,
+            measured: false,
+            threaded: false,
+            has_region,
+            last_try: None,
+        }
+    }
+}
+
 struct Parser<'a> {
     file: &'a str,
     line: usize,
-    roles: Vec<String>,
-    creator: Vec<RoleId>,
-    life: Vec<Life>,
-    /// Stopped by `kill ROLE STOP` or `trace ROLE` at the given line (until CONT or untrace).
-    stopped: Vec<Option<usize>>,
-    /// Roles measured by now (`expect` needs a measurement).
-    measured: Vec<bool>,
-    /// Roles with a second thread: they may not fork any more.
-    threaded: Vec<bool>,
-    /// Roles that have mapped a region with `alloc`.
-    allocated: Vec<bool>,
-    /// For each role, the index of the latest `try` step it took part in (as actor or target).
-    last_try: Vec<Option<usize>>,
+    /// Every role so far; index 0 is the runner.
+    roles: Vec<RoleFacts>,
     /// Index the step being parsed will have.
     step_index: usize,
 }
@@ -298,14 +312,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
     let mut p = Parser {
         file,
         line: 0,
-        roles: vec!["runner".to_string()],
-        creator: vec![RUNNER],
-        life: vec![Life::Alive],
-        stopped: vec![None],
-        measured: vec![false],
-        threaded: vec![false],
-        allocated: vec![false],
-        last_try: vec![None],
+        roles: vec![RoleFacts::new("runner", RUNNER, false)],
         step_index: 0,
     };
     let mut title = None;
@@ -351,8 +358,8 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
     Ok(Script {
         name: name.to_string(),
         title: title.unwrap_or_else(|| name.to_string()),
-        roles: p.roles,
-        creator: p.creator,
+        creator: p.roles.iter().map(|r| r.creator).collect(),
+        roles: p.roles.into_iter().map(|r| r.name).collect(),
         steps,
     })
 }
@@ -381,7 +388,11 @@ impl Parser<'_> {
     }
 
     fn lookup(&self, name: &str) -> Option<RoleId> {
-        self.roles.iter().position(|r| r == name)
+        self.roles.iter().position(|r| r.name == name)
+    }
+
+    fn name(&self, role: RoleId) -> &str {
+        &self.roles[role].name
     }
 
     /// A role that exists by now (it may have ended).
@@ -404,18 +415,20 @@ impl Parser<'_> {
     }
 
     fn known_roles_hint(&self) -> String {
-        format!(" (roles so far: {})", self.roles.join(", "))
+        let names: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
+        format!(" (roles so far: {})", names.join(", "))
     }
 
     /// A role that exists and can act now.
     fn actor(&self, name: &str) -> Result<RoleId, ParseError> {
         let id = self.existing(name)?;
-        if let (Some(line), Life::Alive | Life::Busy(_)) = (self.stopped[id], &self.life[id]) {
+        let facts = &self.roles[id];
+        if let (Some(line), Life::Alive | Life::Busy(_)) = (facts.stopped, &facts.life) {
             return Err(self.err(&format!(
                 "`{name}` is stopped (line {line}): a stopped process cannot act until `kill {name} CONT` (or `untrace {name}`) lets it run"
             )));
         }
-        match self.life[id] {
+        match facts.life {
             Life::Alive => Ok(id),
             Life::Busy(line) => Err(self.err(&format!(
                 "`{name}` is still busy with the action it started with `&` at line {line}: \
@@ -430,10 +443,10 @@ impl Parser<'_> {
     /// A role that an action names as its target must not have ended: its PID may already
     /// have been reaped, and could then belong to an unrelated process.
     fn still_there(&self, target: RoleId, what: &str) -> Result<(), ParseError> {
-        match self.life[target] {
+        match self.roles[target].life {
             Life::Ended(line) => Err(self.err(&format!(
                 "`{}` has ended (line {line}): there is no process left to {what}",
-                self.roles[target]
+                self.name(target)
             ))),
             _ => Ok(()),
         }
@@ -460,16 +473,10 @@ impl Parser<'_> {
                 limits::MAX_PROCESSES
             )));
         }
-        self.roles.push(name.to_string());
-        self.creator.push(creator);
-        self.life.push(Life::Alive);
-        self.stopped.push(None);
-        self.measured.push(false);
-        self.threaded.push(false);
         // A child has a copy of its creator's memory as it is at the fork: the region if
         // the creator has mapped one by now, and not one mapped later.
-        self.allocated.push(self.allocated[creator]);
-        self.last_try.push(None);
+        let has_region = self.roles[creator].has_region;
+        self.roles.push(RoleFacts::new(name, creator, has_region));
         Ok(self.roles.len() - 1)
     }
 
@@ -498,7 +505,7 @@ impl Parser<'_> {
                         .err("`measure` needs the roles to measure, e.g. `measure parent child`"));
                 }
                 for &r in &roles {
-                    self.measured[r] = true;
+                    self.roles[r].measured = true;
                 }
                 StepKind::Measure { roles }
             }
@@ -545,18 +552,19 @@ impl Parser<'_> {
         } else {
             return Err(self.err(&format!("{EXPECTED}; found `{value}`")));
         };
-        if !self.measured[role] {
+        if !self.roles[role].measured {
             return Err(self.err(&format!(
                 "`expect` checks figures from `{0}`'s latest `measure`, and there is none before this line: add `measure {0}` first",
-                self.roles[role]
+                self.name(role)
             )));
         }
         if let Operand::Field(other, _) = value
-            && !self.measured[other]
+            && !self.roles[other].measured
         {
             return Err(self.err(&format!(
                 "`{}` has not been measured before this line: add `measure {}` first",
-                self.roles[other], self.roles[other]
+                self.name(other),
+                self.name(other)
             )));
         }
         Ok(StepKind::Expect {
@@ -590,17 +598,14 @@ impl Parser<'_> {
         if *background {
             return Err(self.err("a `try` step cannot run in the background (`&`)"));
         }
-        if matches!(
-            action,
-            Action::Fork { .. } | Action::Vfork { .. } | Action::Exit { .. } | Action::Kill { .. }
-        ) {
+        if !action.def().allowed_under_try() {
             return Err(self.err(
                 "`try` is for actions whose refusal leaves every process as it was (nice, lock, trace, setsid...), not fork, vfork, exit or kill",
             ));
         }
-        self.last_try[*role] = Some(self.step_index);
+        self.roles[*role].last_try = Some(self.step_index);
         if let Some(target) = action.target() {
-            self.last_try[target] = Some(self.step_index);
+            self.roles[target].last_try = Some(self.step_index);
         }
         Ok(kind)
     }
@@ -611,11 +616,12 @@ impl Parser<'_> {
             StepKind::Act { role, .. } | StepKind::Await { role, .. } => *role,
             _ => return Err(self.err("`if permitted` may end an action or an `await`")),
         };
-        match self.last_try[role] {
+        match self.roles[role].last_try {
             Some(try_step) => Ok(Guard::IfPermitted { try_step }),
             None => Err(self.err(&format!(
                 "`if permitted` refers to the latest `try` step `{}` took part in, but there is none before this line: add e.g. `try {} nice -5` first",
-                self.roles[role], self.roles[role]
+                self.name(role),
+                self.name(role)
             ))),
         }
     }
@@ -677,8 +683,8 @@ impl Parser<'_> {
                     "`await ROLE done` cannot be `if permitted`: the action it collects always runs",
                 ));
             }
-            match self.life[role] {
-                Life::Busy(_) => self.life[role] = Life::Alive,
+            match self.roles[role].life {
+                Life::Busy(_) => self.roles[role].life = Life::Alive,
                 _ => {
                     return Err(self.err(&format!(
                         "`await {} done` waits for an action started with `&`, but `{}` has none running",
@@ -746,6 +752,8 @@ impl Parser<'_> {
         Ok(pieces)
     }
 
+    /// `ROLE ACTION [ARGUMENTS] [&]`: the action's own syntax from the registry, then the
+    /// checker's rules its registry entry declares, then what it changes in the roles.
     fn act(
         &mut self,
         role_word: &str,
@@ -763,79 +771,104 @@ impl Parser<'_> {
                 "expected an action after `{role_word}`, e.g. `{role_word} fork child` (or a director step: observe, await, say, measure)"
             )));
         };
-        if role == RUNNER && !matches!(verb, "fork" | "waitpid" | "kill") {
+        let def = actions::find(verb);
+        if role == RUNNER && def.and_then(|d| d.facts.runner).is_none() {
+            let forms: Vec<String> = actions::ACTIONS
+                .iter()
+                .filter_map(|d| d.facts.runner.map(|r| format!("`{}`", r.shown_as)))
+                .collect();
             return Err(self.err(&format!(
-                "the runner can only `fork`, `waitpid ROLE` and `kill`; `{verb}` is for the processes it creates"
+                "the runner can only {}; `{verb}` is for the processes it creates",
+                actions::list_words(&forms, "and")
             )));
         }
-        if role == RUNNER && verb == "waitpid" && args.first() == Some(&"any") {
-            return Err(self.err("the runner waits for one role at a time: `runner waitpid ROLE`"));
+        let Some(def) = def else {
+            let verbs: Vec<&str> = actions::ACTIONS.iter().map(|d| d.verb).collect();
+            return Err(self.err(&format!(
+                "unknown action `{verb}`: expected one of {}",
+                verbs.join(", ")
+            )));
+        };
+        let facts = def.facts;
+        if facts.needs_region && !self.roles[role].has_region {
+            return Err(self.err(&format!(
+                "`{}` has no region to {verb}: `alloc SIZE` first (in it, or in the process it is forked from before the fork)",
+                self.name(role)
+            )));
         }
-        if role == RUNNER && verb == "waitpid" && args.contains(&"loop") {
-            return Err(self.err(
-                "the runner is the director and never busy-waits: `loop` is for the processes it creates",
-            ));
+        let actor_name = self.name(role).to_string();
+        let mut parsed = Args {
+            actor: role,
+            actor_name: &actor_name,
+            verb: def.verb,
+            usage: def.usage,
+            words: args,
+            roles: self,
+        };
+        let action = (def.syntax)(&mut parsed).map_err(|m| self.err(&m))?;
+        let effects = action.effects();
+        if let Some(target) = effects.target {
+            let rules = facts.target;
+            let fill = |m: &str| self.err(&m.replace("{role}", &actor_name));
+            match (rules.not_runner, rules.not_self) {
+                (Some(m), _) if target == RUNNER => return Err(fill(m)),
+                (_, Some(m)) if target == role => return Err(fill(m)),
+                _ => {}
+            }
+            if let Some(what) = rules.alive_to {
+                self.still_there(target, what)?;
+            }
         }
-        let action = self.action(role, verb, args)?;
         if background && role == RUNNER {
             return Err(self.err("the runner cannot run an action in the background (`&`)"));
         }
-        if background
-            && !matches!(
-                action,
-                Action::Wait { .. } | Action::Peek { .. } | Action::Vfork { .. }
-            )
-        {
-            return Err(self.err(
-                "`&` is for an action that blocks (wait, waitpid, peek, vfork): this one returns at once",
-            ));
+        match facts.blocks {
+            Blocks::Never if background => {
+                let blocking: Vec<&str> = actions::ACTIONS
+                    .iter()
+                    .filter(|d| d.facts.blocks != Blocks::Never)
+                    .map(|d| d.verb)
+                    .collect();
+                return Err(self.err(&format!(
+                    "`&` is for an action that blocks ({}): this one returns at once",
+                    blocking.join(", ")
+                )));
+            }
+            Blocks::Always(why) if !background => {
+                return Err(self.err(&why.replace("{role}", role_word)));
+            }
+            _ => {}
         }
-        if matches!(action, Action::Vfork { .. }) && !background {
-            return Err(self.err(&format!(
-                "`vfork` suspends `{role_word}` until the new child exits: end the line with `&`, and `await {role_word} done` after the child's exit"
-            )));
-        }
-        if conditional
-            && (background
-                || matches!(
-                    action,
-                    Action::Fork { .. }
-                        | Action::Vfork { .. }
-                        | Action::Exit { .. }
-                        | Action::Kill { .. }
-                ))
-        {
+        if conditional && (background || !def.allowed_under_try()) {
             return Err(self.err(
                 "an `if permitted` action may not create or end a process (fork, vfork, exit, kill) or run in the background: which processes exist must not depend on privilege",
             ));
         }
-        if self.threaded[role] && matches!(action, Action::Fork { .. } | Action::Vfork { .. }) {
+        if self.roles[role].threaded && facts.creates_role {
             return Err(self.err(&format!(
                 "`{role_word}` started a second thread: a multi-threaded process may not fork here (only async-signal-safe code is allowed after such a fork)"
             )));
         }
-        match &action {
-            Action::Exit { .. } => self.life[role] = Life::Ended(self.line),
-            Action::Kill { target, signal } if ends(*signal) && *target != RUNNER => {
-                self.life[*target] = Life::Ended(self.line)
-            }
-            Action::Thread => self.threaded[role] = true,
-            Action::Alloc { .. } => self.allocated[role] = true,
-            _ => {}
+        let line = self.line;
+        let actor = &mut self.roles[role];
+        if facts.ends_actor {
+            actor.life = Life::Ended(line);
         }
-        match &action {
-            Action::Kill { target, signal } if *signal == libc::SIGSTOP => {
-                self.stopped[*target] = Some(self.line)
-            }
-            Action::Kill { target, signal } if *signal == libc::SIGCONT => {
-                self.stopped[*target] = None
-            }
-            Action::Trace { target } => self.stopped[*target] = Some(self.line),
-            Action::Untrace { target } => self.stopped[*target] = None,
-            _ => {}
-        }
+        actor.threaded |= facts.makes_threaded;
+        actor.has_region |= facts.gives_region;
         if background {
-            self.life[role] = Life::Busy(self.line);
+            actor.life = Life::Busy(line);
+        }
+        if let Some(target) = effects.target {
+            let target = &mut self.roles[target];
+            if effects.ends_target {
+                target.life = Life::Ended(line);
+            }
+            match effects.target_run {
+                TargetRun::Stops => target.stopped = Some(line),
+                TargetRun::Continues => target.stopped = None,
+                TargetRun::Unchanged => {}
+            }
         }
         Ok(StepKind::Act {
             role,
@@ -843,169 +876,16 @@ impl Parser<'_> {
             background,
         })
     }
+}
 
-    fn action(&mut self, role: RoleId, verb: &str, args: &[&str]) -> Result<Action, ParseError> {
-        let usage = |u: &str| self.err(&format!("expected `{} {u}`", self.roles[role]));
-        let none = |a: Action| {
-            if args.is_empty() {
-                Ok(a)
-            } else {
-                Err(usage(verb))
-            }
-        };
-        match verb {
-            "fork" | "vfork" => {
-                let [child] = args else {
-                    return Err(self.err(&format!(
-                        "expected `{0} {verb} NEW-ROLE`, naming the new process, e.g. `{0} {verb} child`",
-                        self.roles[role]
-                    )));
-                };
-                let child = self.new_role(child, role)?;
-                Ok(if verb == "fork" {
-                    Action::Fork { child }
-                } else {
-                    Action::Vfork { child }
-                })
-            }
-            "exit" => {
-                let code = match args {
-                    [] => 0,
-                    [c] => match c.parse::<i32>() {
-                        Ok(c) if (0..=255).contains(&c) => c,
-                        _ => return Err(self.err(&format!("an exit code is a number from 0 to 255, found `{c}`"))),
-                    },
-                    _ => return Err(usage("exit [CODE]")),
-                };
-                Ok(Action::Exit { code })
-            }
-            "wait" => none(Action::Wait {
-                target: WaitTarget::Any,
-                nohang: false,
-                until_reaped: false,
-            }),
-            "waitpid" => {
-                let (target, nohang, until_reaped) = match args {
-                    [t] => (*t, false, false),
-                    [t, "nohang"] => (*t, true, false),
-                    [t, "nohang", "loop"] => (*t, true, true),
-                    _ => return Err(usage("waitpid ROLE|any [nohang [loop]]")),
-                };
-                let target = if target == "any" {
-                    WaitTarget::Any
-                } else {
-                    WaitTarget::Role(self.existing(target)?)
-                };
-                Ok(Action::Wait {
-                    target,
-                    nohang,
-                    until_reaped,
-                })
-            }
-            "peek" => match args {
-                [t] => Ok(Action::Peek {
-                    target: self.existing(t)?,
-                }),
-                _ => Err(usage("peek ROLE")),
-            },
-            "block" => none(Action::Block),
-            "kill" => {
-                let [target, sig] = args else {
-                    return Err(self.err(&format!(
-                        "expected `{} kill ROLE SIGNAL`, SIGNAL one of HUP INT QUIT KILL USR1 USR2 TERM CHLD CONT STOP",
-                        self.roles[role]
-                    )));
-                };
-                let target = self.existing(target)?;
-                let name = sig.strip_prefix("SIG").unwrap_or(sig);
-                let Some((_, signal)) = SIGNALS.iter().find(|(n, _)| *n == name) else {
-                    let names: Vec<&str> = SIGNALS.iter().map(|(n, _)| *n).collect();
-                    return Err(self.err(&format!("expected a signal name ({}), found `{sig}`", names.join(" "))));
-                };
-                if target == RUNNER {
-                    return Err(self.err("a script may not signal the runner"));
-                }
-                self.still_there(target, "signal")?;
-                if target == role {
-                    return Err(self.err(&format!(
-                        "`{}` cannot signal itself here: it would stop or die before reporting the result; let the runner or another role send it",
-                        self.roles[role]
-                    )));
-                }
-                Ok(Action::Kill {
-                    target,
-                    signal: *signal,
-                })
-            }
-            "sigchld" => match args {
-                ["default"] => Ok(Action::Sigchld(SigchldMode::Default)),
-                ["ignore"] => Ok(Action::Sigchld(SigchldMode::Ignore)),
-                ["nocldwait"] => Ok(Action::Sigchld(SigchldMode::NoCldWait)),
-                _ => Err(usage("sigchld default|ignore|nocldwait")),
-            },
-            "setsid" => none(Action::Setsid),
-            "nice" => match args {
-                [n] => match n.parse::<i32>() {
-                    Ok(delta) if (-20..=19).contains(&delta) => Ok(Action::Nice { delta }),
-                    _ => Err(self.err(&format!("a nice change is a number from -20 to 19, found `{n}`"))),
-                },
-                _ => Err(usage("nice N")),
-            },
-            "spin" => none(Action::Spin),
-            "thread" => none(Action::Thread),
-            "lock" => none(Action::Lock),
-            "pty" => none(Action::Pty),
-            "trace" | "untrace" => {
-                let [target] = args else {
-                    return Err(usage(&format!("{verb} ROLE")));
-                };
-                let target = self.existing(target)?;
-                self.still_there(target, verb)?;
-                if target == role || target == RUNNER {
-                    return Err(self.err(&format!(
-                        "`{verb}` names another process of the demo to trace, not {}",
-                        if target == RUNNER { "the runner" } else { "the tracer itself" }
-                    )));
-                }
-                Ok(if verb == "trace" {
-                    Action::Trace { target }
-                } else {
-                    Action::Untrace { target }
-                })
-            }
-            "alloc" => {
-                let [size] = args else {
-                    return Err(usage("alloc SIZE` with SIZE in MiB, e.g. `alloc 16MiB"));
-                };
-                match size.strip_suffix("MiB").and_then(|n| n.parse::<u64>().ok()) {
-                    Some(mib) if (1..=limits::MAX_ALLOC_MIB).contains(&mib) => Ok(Action::Alloc { mib }),
-                    _ => Err(self.err(&format!(
-                        "expected a size from 1MiB to {}MiB, found `{size}`",
-                        limits::MAX_ALLOC_MIB
-                    ))),
-                }
-            }
-            "touch" => {
-                if !self.allocated[role] {
-                    return Err(self.err(&format!(
-                        "`{}` has no region to touch: `alloc SIZE` first (in it, or in the process it is forked from before the fork)",
-                        self.roles[role]
-                    )));
-                }
-                none(Action::TouchAll)
-            }
-            "append" => match args {
-                [v] => match v.parse::<i64>() {
-                    Ok(value) => Ok(Action::Append { value }),
-                    Err(_) => Err(self.err(&format!("expected a whole number to append, found `{v}`"))),
-                },
-                _ => Err(usage("append NUMBER")),
-            },
-            "show" => none(Action::Show),
-            _ => Err(self.err(&format!(
-                "unknown action `{verb}`: expected one of fork, exit, wait, waitpid, peek, block, kill, sigchld, setsid, nice, spin, thread, lock, pty, trace, untrace, vfork, alloc, touch, append, show"
-            ))),
-        }
+/// What an action's syntax may ask of the checker: the roles so far, and a new one.
+impl Roles for Parser<'_> {
+    fn existing(&self, name: &str) -> Result<RoleId, String> {
+        Parser::existing(self, name).map_err(|e| e.message)
+    }
+
+    fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, String> {
+        self.new_role(name, creator).map_err(|e| e.message)
     }
 }
 
@@ -1019,11 +899,6 @@ fn strip_if_permitted(rest: &str) -> (&str, bool) {
     } else {
         (rest, false)
     }
-}
-
-/// Signals whose default action ends the process (the ones a script can name).
-pub fn ends(signal: i32) -> bool {
-    !matches!(signal, libc::SIGCHLD | libc::SIGCONT | libc::SIGSTOP)
 }
 
 #[cfg(test)]

@@ -3,11 +3,24 @@
 //! An [`Action`] is parsed from a script line; an actor performs it and reports an
 //! [`Outcome`]: exactly what the system call returned, or the errno it failed with. Both are
 //! data: the words for them live in `render/`.
+//!
+//! This module is also the registry of actions, in the manner of ripgrep's flag definitions:
+//! each action is one [`Def`] in the file of its family (`process`, `wait`, `signal`,
+//! `session`, `memory`) holding its verb, usage, syntax, the checker's rules as data, what it
+//! does given its arguments, how an actor performs it, its fuzz words and its tests. [`ACTIONS`]
+//! lists them; the parser, the checker, the fuzzer and a test of demos/README.md read it.
+
+mod memory;
+mod process;
+mod session;
+pub mod signal;
+mod wait;
 
 mod compat;
 pub use compat::RunnerAction;
 
 use crate::script::RoleId;
+use crate::sys::Region;
 use serde::{Deserialize, Serialize};
 
 /// Who a wait is for.
@@ -83,40 +96,399 @@ pub enum Action {
 }
 
 impl Action {
-    /// The role a new process created by this action will take.
-    pub fn creates(&self) -> Option<RoleId> {
+    /// The registry entry that parsed this action and performs it. (`wait` is `waitpid any`:
+    /// both parse into [`Action::Wait`], whose entry is `waitpid`'s.)
+    pub fn def(&self) -> &'static Def {
         match self {
-            Action::Fork { child } | Action::Vfork { child } => Some(*child),
-            _ => None,
+            Action::Fork { .. } => &process::FORK,
+            Action::Vfork { .. } => &process::VFORK,
+            Action::Exit { .. } => &process::EXIT,
+            Action::Block => &process::BLOCK,
+            Action::Spin => &process::SPIN,
+            Action::Thread => &process::THREAD,
+            Action::Wait { .. } => &wait::WAITPID,
+            Action::Peek { .. } => &wait::PEEK,
+            Action::Kill { .. } => &signal::KILL,
+            Action::Sigchld(_) => &signal::SIGCHLD,
+            Action::Trace { .. } => &signal::TRACE,
+            Action::Untrace { .. } => &signal::UNTRACE,
+            Action::Setsid => &session::SETSID,
+            Action::Pty => &session::PTY,
+            Action::Nice { .. } => &session::NICE,
+            Action::Alloc { .. } => &memory::ALLOC,
+            Action::TouchAll => &memory::TOUCH,
+            Action::Lock => &memory::LOCK,
+            Action::Append { .. } => &memory::APPEND,
+            Action::Show => &memory::SHOW,
         }
+    }
+
+    /// What this action, with its arguments, does to the roles.
+    pub fn effects(&self) -> Effects {
+        (self.def().effects)(self)
+    }
+
+    /// The role a new process created by this action will take (fork, vfork).
+    pub fn creates(&self) -> Option<RoleId> {
+        self.effects().creates
     }
 
     /// The other role this action names (whose PID the runner sends with the command).
     pub fn target(&self) -> Option<RoleId> {
-        match self {
-            Action::Wait {
-                target: WaitTarget::Role(r),
-                ..
-            }
-            | Action::Peek { target: r }
-            | Action::Kill { target: r, .. }
-            | Action::Trace { target: r }
-            | Action::Untrace { target: r } => Some(*r),
-            _ => None,
-        }
+        self.effects().target
     }
 
     /// Actions that keep the process running (state R) until they end, so `observe` must not
-    /// wait for it to settle into a sleep.
+    /// wait for it to settle into a sleep (`spin`, `waitpid ... nohang loop`).
     pub fn runs_busy_loop(&self) -> bool {
-        matches!(
-            self,
-            Action::Spin
-                | Action::Wait {
-                    until_reaped: true,
-                    ..
-                }
-        )
+        self.effects().busy_loop
+    }
+
+    /// `--size`: every `alloc` maps `mib` MiB instead.
+    pub fn override_alloc_size(&mut self, mib: u64) {
+        memory::override_size(self, mib);
+    }
+}
+
+/// What the runner asks of an action. (Until runner.rs is moved onto these, it still matches
+/// on the variants itself; the unit tests cover them.)
+#[allow(dead_code)]
+impl Action {
+    /// The actor can no longer act afterwards (`exit`).
+    pub fn ends_actor(&self) -> bool {
+        self.def().facts.ends_actor
+    }
+
+    /// The target can no longer act afterwards: `kill` with a signal whose default action
+    /// ends the process.
+    pub fn ends_target(&self) -> bool {
+        self.effects().ends_target
+    }
+
+    /// The actor maps a region and reports its address (`alloc`).
+    pub fn gives_region(&self) -> bool {
+        self.def().facts.gives_region
+    }
+
+    /// MiB of memory the action writes, for its result deadline: `alloc` its size, `touch`
+    /// the size of the actor's region (`region_bytes`), anything else 0.
+    pub fn mib_written(&self, region_bytes: Option<usize>) -> u64 {
+        match self.effects().writes {
+            Writes::Nothing => 0,
+            Writes::Mib(mib) => mib,
+            Writes::Region => region_bytes.map_or(0, |bytes| (bytes >> 20) as u64),
+        }
+    }
+
+    /// What the runner itself does for this action, if the runner may do it.
+    pub fn runner_action(&self) -> Option<RunnerAction> {
+        self.def().facts.runner.and_then(|r| (r.action)(self))
+    }
+
+    /// The role a `try` of this action may change, whose later observations depend on
+    /// privilege: the target for `trace`/`untrace`, else the actor.
+    pub fn changes_privileged_role(&self, actor: RoleId) -> RoleId {
+        match self.target() {
+            Some(target) if self.def().facts.try_changes_target => target,
+            _ => actor,
+        }
+    }
+}
+
+/// What the runner itself may do: it is the director, so only these, typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunnerAction {
+    /// fork() the first process of a role.
+    Fork { child: RoleId },
+    /// waitpid() for one role (never `any`, never a busy loop).
+    Waitpid { target: RoleId, nohang: bool },
+    /// kill(pid of target, signal).
+    Kill { target: RoleId, signal: i32 },
+}
+
+// ---- the registry ---------------------------------------------------------------------------
+
+/// Every action of the language, in the order the "unknown action" message lists them. One
+/// entry per verb; each lives in the file of its family, with its tests beside it.
+pub static ACTIONS: &[&Def] = &[
+    &process::FORK,
+    &process::EXIT,
+    &wait::WAIT,
+    &wait::WAITPID,
+    &wait::PEEK,
+    &process::BLOCK,
+    &signal::KILL,
+    &signal::SIGCHLD,
+    &session::SETSID,
+    &session::NICE,
+    &process::SPIN,
+    &process::THREAD,
+    &memory::LOCK,
+    &session::PTY,
+    &signal::TRACE,
+    &signal::UNTRACE,
+    &process::VFORK,
+    &memory::ALLOC,
+    &memory::TOUCH,
+    &memory::APPEND,
+    &memory::SHOW,
+];
+
+/// The registry entry for a verb.
+pub fn find(verb: &str) -> Option<&'static Def> {
+    ACTIONS.iter().copied().find(|d| d.verb == verb)
+}
+
+/// Perform a parsed action in the process that is to perform it (an actor).
+/// `target_pid` is the PID of the role the action names (0 if none).
+pub fn perform(action: &Action, target_pid: i32, stage: &mut dyn Stage) -> Performed {
+    (action.def().perform)(action, target_pid, stage)
+}
+
+/// One action of the language: everything about it in one place.
+pub struct Def {
+    /// The word after the role: `parent fork child`.
+    pub verb: &'static str,
+    /// The action as written after the role, as usage errors show it: `waitpid ROLE|any
+    /// [nohang [loop]]`.
+    pub usage: &'static str,
+    /// Reads the words after the verb into the typed action (checking the roles it names
+    /// exist, creating the role it forks). The message is what was expected.
+    pub syntax: fn(&mut Args<'_>) -> Result<Action, String>,
+    /// What the checker and the runner must know of it, whatever its arguments.
+    pub facts: Facts,
+    /// What it does, given its arguments.
+    pub effects: fn(&Action) -> Effects,
+    /// How the actor performs it: the system call and its outcome (unsafe parts in sys.rs).
+    pub perform: fn(&Action, i32, &mut dyn Stage) -> Performed,
+    /// Words beyond the verb for the parser fuzzer: its arguments and near-misses.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fuzz: &'static [&'static str],
+}
+
+impl Def {
+    /// Allowed under `try` and `if permitted`: only an action that creates or ends no
+    /// process, so which processes exist never depends on privilege.
+    pub fn allowed_under_try(&self) -> bool {
+        let f = &self.facts;
+        !(f.creates_role || f.ends_actor || f.may_end_target)
+    }
+}
+
+/// The checker's rules for one action, as data: the checker in script.rs applies them.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    /// Whether it may block, and so may (or must) end with `&`.
+    pub blocks: Blocks,
+    /// What the role it names must be.
+    pub target: TargetRules,
+    /// It creates a new role (fork, vfork): refused after `thread`, never under `try`.
+    pub creates_role: bool,
+    /// The actor can no longer act afterwards (exit).
+    pub ends_actor: bool,
+    /// It may end its target (kill, whatever the signal): never under `try`.
+    pub may_end_target: bool,
+    /// The actor must have a region: its own `alloc`, or its creator's before the fork.
+    pub needs_region: bool,
+    /// The actor has a region afterwards, which children forked later inherit.
+    pub gives_region: bool,
+    /// The actor has a second thread afterwards, and may no longer fork.
+    pub makes_threaded: bool,
+    /// Whether, and how, the runner may perform it.
+    pub runner: Option<ForRunner>,
+    /// A `try` of it may change the target's state rather than the actor's (trace).
+    pub try_changes_target: bool,
+}
+
+impl Facts {
+    /// Returns at once, names no role, creates and ends nothing, not for the runner.
+    pub const PLAIN: Facts = Facts {
+        blocks: Blocks::Never,
+        target: TargetRules::ANY,
+        creates_role: false,
+        ends_actor: false,
+        may_end_target: false,
+        needs_region: false,
+        gives_region: false,
+        makes_threaded: false,
+        runner: None,
+        try_changes_target: false,
+    };
+}
+
+/// Whether an action may block until another process acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocks {
+    /// Returns at once: `&` is refused.
+    Never,
+    /// May block (a wait while the child runs): `&` allowed.
+    Maybe,
+    /// Always blocks: `&` required. The message says why, `{role}` being the actor.
+    Always(&'static str),
+}
+
+/// What the checker demands of the role an action names. Each message is refused as is;
+/// `{role}` stands for the actor.
+#[derive(Debug, Clone, Copy)]
+pub struct TargetRules {
+    /// The target must not have ended (its PID may already belong to another process): the
+    /// word ends "there is no process left to ...".
+    pub alive_to: Option<&'static str>,
+    /// Refused when the target is the actor itself.
+    pub not_self: Option<&'static str>,
+    /// Refused when the target is the runner.
+    pub not_runner: Option<&'static str>,
+}
+
+impl TargetRules {
+    /// Any role that exists.
+    pub const ANY: TargetRules = TargetRules {
+        alive_to: None,
+        not_self: None,
+        not_runner: None,
+    };
+}
+
+/// How the runner may perform an action.
+#[derive(Debug, Clone, Copy)]
+pub struct ForRunner {
+    /// As "the runner can only ..." names it: `waitpid ROLE`.
+    pub shown_as: &'static str,
+    /// The typed runner action (None for a form the runner may not use).
+    pub action: fn(&Action) -> Option<RunnerAction>,
+}
+
+/// What an action does, given its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effects {
+    /// The role the new process takes (fork, vfork).
+    pub creates: Option<RoleId>,
+    /// The other role it names: its PID is sent with the command.
+    pub target: Option<RoleId>,
+    /// The actor runs (state R) until the next command or until it ends.
+    pub busy_loop: bool,
+    /// The target can no longer act (kill with a signal whose default action ends it).
+    pub ends_target: bool,
+    /// The target stops (SIGSTOP, trace) or runs again (SIGCONT, untrace).
+    pub target_run: TargetRun,
+    /// Memory it writes, which its result deadline allows for.
+    pub writes: Writes,
+}
+
+impl Effects {
+    /// Nothing beyond the actor's own state.
+    pub const NONE: Effects = Effects {
+        creates: None,
+        target: None,
+        busy_loop: false,
+        ends_target: false,
+        target_run: TargetRun::Unchanged,
+        writes: Writes::Nothing,
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetRun {
+    Unchanged,
+    Stops,
+    Continues,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+    Nothing,
+    Mib(u64),
+    /// Every page of the actor's region.
+    Region,
+}
+
+/// The words of an action after its verb, and what its syntax may ask of the checker.
+pub struct Args<'a> {
+    /// The role performing it, and its name.
+    pub actor: RoleId,
+    pub actor_name: &'a str,
+    /// The entry's verb and usage, for messages.
+    pub verb: &'static str,
+    pub usage: &'static str,
+    pub words: &'a [&'a str],
+    pub roles: &'a mut dyn Roles,
+}
+
+impl Args<'_> {
+    /// "expected `parent waitpid ROLE|any [nohang [loop]]`".
+    pub fn expected(&self) -> String {
+        format!("expected `{} {}`", self.actor_name, self.usage)
+    }
+
+    /// An action that takes no arguments.
+    pub fn none(&self, action: Action) -> Result<Action, String> {
+        if self.words.is_empty() {
+            Ok(action)
+        } else {
+            Err(self.expected())
+        }
+    }
+
+    /// A role that exists by now (it may have ended).
+    pub fn role(&self, name: &str) -> Result<RoleId, String> {
+        self.roles.existing(name)
+    }
+}
+
+/// The checker's roles, as an action's syntax sees them.
+pub trait Roles {
+    /// A role that exists by now (it may have ended).
+    fn existing(&self, name: &str) -> Result<RoleId, String>;
+    /// A new role for the process `creator` creates.
+    fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, String>;
+}
+
+/// The process performing an action, as the action sees it (the actor loop in actor.rs).
+pub trait Stage {
+    /// The call that may block is under way (a polling loop says so after its first poll);
+    /// reported only for an action started with `&`.
+    fn under_way(&mut self);
+    /// Report the result before the action is over (exit, spin).
+    fn report(&mut self, outcome: Outcome);
+    /// True once a command is waiting on the pipe (or the runner is gone): a loop must end.
+    fn command_waiting(&self) -> bool;
+    /// In the new child of a fork: take the role and say hello.
+    fn become_role(&mut self, child: RoleId);
+    /// This process's own copy of the course notes' list.
+    fn list(&mut self) -> &mut Vec<i64>;
+    /// This process's region (its own `alloc`, or inherited at the fork).
+    fn region(&mut self) -> &mut Option<Region>;
+    /// Keep a descriptor, mapping or thread for as long as the process lives.
+    fn keep(&mut self, thing: Box<dyn std::any::Any>);
+}
+
+/// What performing an action left to do.
+#[derive(Debug)]
+pub enum Performed {
+    /// Report this outcome.
+    Outcome(Outcome),
+    /// Nothing: the outcome went out already (spin), or this is the new process of a fork,
+    /// which has said hello as its role.
+    Reported,
+}
+
+/// What an entry's `effects` or `perform` does with another entry's action: never, since
+/// [`Action::def`] gives each variant its own entry.
+fn not_mine(action: &Action) -> ! {
+    unreachable!("{action:?} went to another action's registry entry")
+}
+
+/// An outcome for a failed call, as `perform` returns it.
+fn failed(call: Call, e: impl Into<std::io::Error>) -> Performed {
+    Performed::Outcome(Outcome::failed(call, e))
+}
+
+/// "a, b and c" / "a, b or c".
+pub fn list_words(words: &[String], last: &str) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
     }
 }
 
@@ -292,5 +664,126 @@ impl Outcome {
             call,
             errno: e.into().raw_os_error().unwrap_or(0),
         }
+    }
+}
+
+/// Helpers for the families' tests: parse a script and take its last step's action, or its
+/// rejection.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Action;
+    use crate::script::{StepKind, parse};
+
+    /// The action of the script's last step, which must be an action.
+    pub fn act(text: &str) -> Action {
+        let script = parse("t.demo", "t", text).unwrap_or_else(|e| panic!("{e}"));
+        match &script.steps.last().expect("a step").kind {
+            StepKind::Act { action, .. } => action.clone(),
+            other => panic!("not an action: {other:?}"),
+        }
+    }
+
+    /// The message the checker rejects the script with.
+    pub fn refused(text: &str) -> String {
+        parse("t.demo", "t", text)
+            .expect_err("the script should be rejected")
+            .message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_verb_is_registered_once() {
+        let verbs: BTreeSet<&str> = ACTIONS.iter().map(|d| d.verb).collect();
+        assert_eq!(verbs.len(), ACTIONS.len());
+        for d in ACTIONS {
+            assert!(d.usage.starts_with(d.verb), "{}: {}", d.verb, d.usage);
+            assert!(std::ptr::eq(find(d.verb).unwrap(), *d));
+        }
+    }
+
+    #[test]
+    fn every_verb_parses_into_an_action_whose_entry_is_its_own() {
+        let script = crate::script::parse(
+            "t.demo",
+            "t",
+            "runner fork p\nrunner fork q\np fork c\np vfork v &\nv exit\nawait p done\n\
+             q wait &\nawait q done\nq waitpid any nohang\nq peek c &\nawait q done\nq block\n\
+             q kill c TERM\nq sigchld ignore\nq setsid\nq nice 1\nq spin\nq lock\nq pty\n\
+             q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq thread\np exit\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut seen = BTreeSet::new();
+        for step in &script.steps {
+            let crate::script::StepKind::Act { action, .. } = &step.kind else {
+                continue;
+            };
+            let verb = step.text.split(' ').nth(1).unwrap();
+            seen.insert(verb);
+            // `wait` is `waitpid any`.
+            let expected = if verb == "wait" { "waitpid" } else { verb };
+            assert_eq!(action.def().verb, expected, "{}", step.text);
+        }
+        let all: BTreeSet<&str> = ACTIONS.iter().map(|d| d.verb).collect();
+        assert_eq!(seen, all);
+    }
+
+    #[test]
+    fn the_language_reference_lists_exactly_the_registered_actions() {
+        let readme = include_str!("../../demos/README.md");
+        let rows = readme
+            .lines()
+            .skip_while(|l| !l.starts_with("| action | system call and meaning |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'));
+        let mut listed = BTreeSet::new();
+        for row in rows {
+            // The first cell ends at the first ` | `; `\|` inside it has no spaces around.
+            let first = row[1..].split(" | ").next().unwrap_or_default();
+            for code in first.split('`').skip(1).step_by(2) {
+                listed.insert(code.split_whitespace().next().unwrap_or_default());
+            }
+        }
+        let registered: BTreeSet<&str> = ACTIONS.iter().map(|d| d.verb).collect();
+        assert_eq!(
+            listed, registered,
+            "demos/README.md's action table and the registry differ"
+        );
+    }
+
+    #[test]
+    fn only_actions_that_create_or_end_no_process_allowed_under_try() {
+        // The checker's messages name them; they must name exactly these.
+        let never: Vec<&str> = ACTIONS
+            .iter()
+            .filter(|d| !d.allowed_under_try())
+            .map(|d| d.verb)
+            .collect();
+        assert_eq!(never, ["fork", "exit", "kill", "vfork"]);
+    }
+
+    #[test]
+    fn the_runner_forks_waits_for_one_role_and_kills() {
+        let forms: Vec<&str> = ACTIONS
+            .iter()
+            .filter_map(|d| d.facts.runner.map(|r| r.shown_as))
+            .collect();
+        assert_eq!(forms, ["fork", "waitpid ROLE", "kill"]);
+        assert_eq!(
+            Action::Fork { child: 3 }.runner_action(),
+            Some(RunnerAction::Fork { child: 3 })
+        );
+        assert_eq!(Action::Spin.runner_action(), None);
+    }
+
+    #[test]
+    fn list_words_joins_with_commas_and_a_last_word() {
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(list_words(&w(&["a", "b", "c"]), "and"), "a, b and c");
+        assert_eq!(list_words(&w(&["a"]), "or"), "a");
     }
 }

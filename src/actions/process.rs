@@ -1,0 +1,231 @@
+//! Processes come and go: `fork`, `vfork`, `exit`, and the ways a process passes its time
+//! (`block`, `spin`, `thread`).
+
+use super::{
+    Action, Args, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, RunnerAction,
+    Stage, failed, not_mine,
+};
+use crate::script::RoleId;
+use crate::sys::{self, Forked};
+
+/// `fork NEW-ROLE`: fork(); the child becomes NEW-ROLE.
+pub static FORK: Def = Def {
+    verb: "fork",
+    usage: "fork NEW-ROLE",
+    syntax: |a| {
+        Ok(Action::Fork {
+            child: new_role(a)?,
+        })
+    },
+    facts: Facts {
+        creates_role: true,
+        runner: Some(ForRunner {
+            shown_as: "fork",
+            action: |a| match a {
+                Action::Fork { child } => Some(RunnerAction::Fork { child: *child }),
+                _ => None,
+            },
+        }),
+        ..Facts::PLAIN
+    },
+    effects: |a| match a {
+        Action::Fork { child } => Effects {
+            creates: Some(*child),
+            ..Effects::NONE
+        },
+        other => not_mine(other),
+    },
+    perform: |a, _, stage| match sys::fork() {
+        Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Forked { pid }),
+        Ok(Forked::Child) => child(a, stage),
+        Err(e) => failed(Call::Fork, e),
+    },
+    fuzz: &[],
+};
+
+/// `vfork NEW-ROLE &`: clone(CLONE_VFORK); the caller sleeps (state D) until the child exits.
+pub static VFORK: Def = Def {
+    verb: "vfork",
+    usage: "vfork NEW-ROLE &",
+    syntax: |a| {
+        Ok(Action::Vfork {
+            child: new_role(a)?,
+        })
+    },
+    facts: Facts {
+        blocks: Blocks::Always(
+            "`vfork` suspends `{role}` until the new child exits: end the line with `&`, and `await {role} done` after the child's exit",
+        ),
+        creates_role: true,
+        ..Facts::PLAIN
+    },
+    effects: |a| match a {
+        Action::Vfork { child } => Effects {
+            creates: Some(*child),
+            ..Effects::NONE
+        },
+        other => not_mine(other),
+    },
+    perform: |a, _, stage| match sys::vfork_like() {
+        Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Vforked { pid }),
+        Ok(Forked::Child) => child(a, stage),
+        Err(e) => failed(Call::CloneVfork, e),
+    },
+    fuzz: &[],
+};
+
+/// `exit [CODE]`: _exit(CODE). The role can no longer act.
+pub static EXIT: Def = Def {
+    verb: "exit",
+    usage: "exit [CODE]",
+    syntax: |a| {
+        let code = match a.words {
+            [] => 0,
+            [c] => match c.parse::<i32>() {
+                Ok(c) if (0..=255).contains(&c) => c,
+                _ => {
+                    return Err(format!(
+                        "an exit code is a number from 0 to 255, found `{c}`"
+                    ));
+                }
+            },
+            _ => return Err(a.expected()),
+        };
+        Ok(Action::Exit { code })
+    },
+    facts: Facts {
+        ends_actor: true,
+        ..Facts::PLAIN
+    },
+    effects: |_| Effects::NONE,
+    perform: |a, _, stage| {
+        let code = match a {
+            Action::Exit { code } => *code,
+            other => not_mine(other),
+        };
+        stage.report(Outcome::Exiting { code });
+        sys::exit_now(code)
+    },
+    fuzz: &["-1", "256", "7"],
+};
+
+/// `block`: sleep in read() until the next command, as every idle process does.
+pub static BLOCK: Def = Def {
+    verb: "block",
+    usage: "block",
+    syntax: |a| a.none(Action::Block),
+    facts: Facts::PLAIN,
+    effects: |_| Effects::NONE,
+    perform: |_, _, _| Performed::Outcome(Outcome::Blocking),
+    fuzz: &[],
+};
+
+/// `spin`: a busy loop (state R) until the next command; the result comes at once.
+pub static SPIN: Def = Def {
+    verb: "spin",
+    usage: "spin",
+    syntax: |a| a.none(Action::Spin),
+    facts: Facts::PLAIN,
+    effects: |_| Effects {
+        busy_loop: true,
+        ..Effects::NONE
+    },
+    perform: |_, _, stage| {
+        stage.report(Outcome::Spinning);
+        while !stage.command_waiting() {
+            std::hint::spin_loop();
+        }
+        Performed::Reported
+    },
+    fuzz: &[],
+};
+
+/// `thread`: start a second thread (the `l` STAT flag); no fork afterwards.
+pub static THREAD: Def = Def {
+    verb: "thread",
+    usage: "thread",
+    syntax: |a| a.none(Action::Thread),
+    facts: Facts {
+        makes_threaded: true,
+        ..Facts::PLAIN
+    },
+    effects: |_| Effects::NONE,
+    perform: |_, _, stage| {
+        let spawned = std::thread::Builder::new()
+            .name("sleeper".into())
+            .spawn(|| {
+                loop {
+                    std::thread::park();
+                }
+            });
+        match spawned {
+            Ok(handle) => {
+                stage.keep(Box::new(handle));
+                Performed::Outcome(Outcome::Threaded)
+            }
+            Err(e) => failed(Call::PthreadCreate, e),
+        }
+    },
+    fuzz: &[],
+};
+
+/// The one word after `fork`/`vfork`: a new role, created by the actor.
+fn new_role(a: &mut Args<'_>) -> Result<RoleId, String> {
+    let verb = a.verb;
+    let [child] = a.words else {
+        return Err(format!(
+            "expected `{0} {verb} NEW-ROLE`, naming the new process, e.g. `{0} {verb} child`",
+            a.actor_name
+        ));
+    };
+    a.roles.create(child, a.actor)
+}
+
+/// In the new process of a fork: it takes its role; the command loop goes on as that role.
+fn child(a: &Action, stage: &mut dyn Stage) -> Performed {
+    if let Some(child) = a.creates() {
+        stage.become_role(child);
+    }
+    Performed::Reported
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{act, refused};
+    use super::*;
+
+    #[test]
+    fn fork_and_vfork_name_the_new_role_and_vfork_needs_ampersand() {
+        assert_eq!(act("runner fork p\np fork c\n"), Action::Fork { child: 2 });
+        assert_eq!(
+            act("runner fork p\np vfork c &\n"),
+            Action::Vfork { child: 2 }
+        );
+        assert_eq!(Action::Fork { child: 2 }.creates(), Some(2));
+        assert!(refused("runner fork p\np fork\n").contains("`p fork NEW-ROLE`, naming"));
+        assert!(refused("runner fork p\np vfork c\n").contains("`await p done` after"));
+        assert!(refused("runner fork p\np thread\np vfork c &\n").contains("second thread"));
+    }
+
+    #[test]
+    fn exit_takes_a_code_from_0_to_255_and_ends_the_actor() {
+        assert_eq!(act("runner fork p\np exit\n"), Action::Exit { code: 0 });
+        assert_eq!(
+            act("runner fork p\np exit 255\n"),
+            Action::Exit { code: 255 }
+        );
+        assert!(Action::Exit { code: 0 }.ends_actor());
+        assert!(refused("runner fork p\np exit -1\n").contains("from 0 to 255, found `-1`"));
+        assert!(refused("runner fork p\np exit 1 2\n").contains("expected `p exit [CODE]`"));
+        assert!(refused("runner fork p\np exit\np block\n").contains("has ended (line 2)"));
+    }
+
+    #[test]
+    fn block_spin_and_thread_take_no_arguments() {
+        assert_eq!(act("runner fork p\np block\n"), Action::Block);
+        assert!(act("runner fork p\np spin\n").runs_busy_loop());
+        assert!(!Action::Block.runs_busy_loop());
+        assert!(refused("runner fork p\np spin fast\n").contains("expected `p spin`"));
+        assert!(refused("runner fork p\np thread &\n").contains("`&` is for an action"));
+    }
+}

@@ -1,0 +1,88 @@
+//! Sessions, terminals and priority: `setsid`, `pty` and `nice`.
+
+use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, failed, not_mine};
+use crate::sys;
+use nix::unistd;
+
+/// `setsid`: setsid(): a new session and process group led by this process.
+pub static SETSID: Def = Def {
+    verb: "setsid",
+    usage: "setsid",
+    syntax: |a| a.none(Action::Setsid),
+    facts: Facts::PLAIN,
+    effects: |_| Effects::NONE,
+    perform: |_, _, _| match unistd::setsid() {
+        Ok(sid) => Performed::Outcome(Outcome::NewSession { sid: sid.as_raw() }),
+        Err(e) => failed(Call::Setsid, e),
+    },
+    fuzz: &[],
+};
+
+/// `pty`: open a pseudo-terminal, setsid() and make it the controlling terminal (`s`, `+`).
+pub static PTY: Def = Def {
+    verb: "pty",
+    usage: "pty",
+    syntax: |a| a.none(Action::Pty),
+    facts: Facts::PLAIN,
+    effects: |_| Effects::NONE,
+    perform: |_, _, stage| match sys::become_pty_session_leader() {
+        Ok((master, slave, sid)) => {
+            stage.keep(Box::new((master, slave)));
+            Performed::Outcome(Outcome::Terminal { sid })
+        }
+        Err(e) => failed(Call::Pty, e),
+    },
+    fuzz: &[],
+};
+
+/// `nice N`: change the nice value by N (-20 to 19) with setpriority(); negative needs privilege.
+pub static NICE: Def = Def {
+    verb: "nice",
+    usage: "nice N",
+    syntax: |a| match a.words {
+        [n] => match n.parse::<i32>() {
+            Ok(delta) if (-20..=19).contains(&delta) => Ok(Action::Nice { delta }),
+            _ => Err(format!(
+                "a nice change is a number from -20 to 19, found `{n}`"
+            )),
+        },
+        _ => Err(a.expected()),
+    },
+    facts: Facts::PLAIN,
+    effects: |_| Effects::NONE,
+    perform: |a, _, _| {
+        let delta = match a {
+            Action::Nice { delta } => *delta,
+            other => not_mine(other),
+        };
+        match sys::nice(delta) {
+            Ok(nice) => Performed::Outcome(Outcome::Niced { nice }),
+            Err(e) => failed(Call::Setpriority, e),
+        }
+    },
+    fuzz: &["-5", "20"],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{act, refused};
+    use super::*;
+
+    #[test]
+    fn nice_takes_a_change_from_minus_20_to_19() {
+        assert_eq!(
+            act("runner fork p\ntry p nice -20\n"),
+            Action::Nice { delta: -20 }
+        );
+        assert!(refused("runner fork p\np nice 20\n").contains("from -20 to 19, found `20`"));
+        assert!(refused("runner fork p\np nice\n").contains("expected `p nice N`"));
+    }
+
+    #[test]
+    fn setsid_and_pty_take_no_arguments_and_are_not_for_the_runner() {
+        assert_eq!(act("runner fork p\np setsid\n"), Action::Setsid);
+        assert_eq!(act("runner fork p\np pty\n"), Action::Pty);
+        assert!(refused("runner fork p\np pty now\n").contains("expected `p pty`"));
+        assert!(refused("runner setsid\n").contains("the runner can only"));
+    }
+}
