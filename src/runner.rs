@@ -340,10 +340,6 @@ impl<'a> Director<'a> {
         Ok(())
     }
 
-    fn name(&self, role: RoleId) -> &'a str {
-        self.script.role_name(role)
-    }
-
     fn pid(&self, role: RoleId) -> i32 {
         self.roles[role].pid.unwrap_or(0)
     }

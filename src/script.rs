@@ -40,7 +40,7 @@ pub const RUNNER: RoleId = 0;
 
 pub use crate::actions::signal::{ends, signal_name};
 use crate::actions::{self, Args, Blocks, Roles, TargetRun};
-pub use crate::actions::{Action, SigchldMode, WaitTarget};
+pub use crate::actions::Action;
 
 /// A condition on a role that `await` polls /proc for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,8 +16,6 @@ mod session;
 pub mod signal;
 mod wait;
 
-mod compat;
-pub use compat::RunnerAction;
 
 use crate::script::RoleId;
 use crate::sys::Region;
@@ -150,9 +148,7 @@ impl Action {
     }
 }
 
-/// What the runner asks of an action. (Until runner.rs is moved onto these, it still matches
-/// on the variants itself; the unit tests cover them.)
-#[allow(dead_code)]
+/// What the runner asks of an action.
 impl Action {
     /// The actor can no longer act afterwards (`exit`).
     pub fn ends_actor(&self) -> bool {
