@@ -11,7 +11,8 @@
 //! reported by an actor, or a /proc read by the runner.
 
 use crate::actor::{self, Outcome, Pipes, Report};
-use crate::observe::{self, Memory, Sample};
+use crate::model::Memory;
+use crate::observe::{self, Sample};
 use crate::script::{
     Action, Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind,
 };
@@ -1300,7 +1301,7 @@ impl<'a> Director<'a> {
         let obs = self.last[role].as_ref();
         let unknown = || "(not observed)".to_string();
         let region = self.measured[role].as_ref().and_then(|m| m.region.as_ref());
-        let kb = |f: fn(&observe::Memory) -> u64| region.map_or_else(unknown, |m| f(m).to_string());
+        let kb = |f: fn(&Memory) -> u64| region.map_or_else(unknown, |m| f(m).to_string());
         let value = match field {
             Field::Pid => return self.pids[role].map_or_else(unknown, pid_mark),
             Field::Ppid => obs.and_then(|o| o.ppid).map_or_else(unknown, pid_mark),
