@@ -169,12 +169,17 @@ impl Actor<'_> {
             self.send(&Report::Started { role, step });
         }
         let outcome = match action {
-            Action::Fork { child } => match sys::fork() {
+            // SAFETY: an actor is single-threaded: the script checker refuses `fork` and
+            // `vfork` to an actor that started a thread. So the child may run normal Rust.
+            #[allow(unsafe_code)]
+            Action::Fork { child } => match unsafe { sys::fork() } {
                 Ok(Forked::Parent(pid)) => Outcome::Forked { pid },
                 Ok(Forked::Child) => return self.become_role(*child),
                 Err(e) => failed(Call::Fork, e),
             },
-            Action::Vfork { child } => match sys::vfork_like() {
+            // SAFETY: as for `fork` just above: this actor is single-threaded.
+            #[allow(unsafe_code)]
+            Action::Vfork { child } => match unsafe { sys::vfork_like() } {
                 Ok(Forked::Parent(pid)) => Outcome::Vforked { pid },
                 Ok(Forked::Child) => return self.become_role(*child),
                 Err(e) => failed(Call::CloneVfork, e),

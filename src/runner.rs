@@ -629,9 +629,12 @@ impl<'a> Director<'a> {
 
     fn runner_act(&mut self, action: &Action) -> Result<Option<Outcome>, Failure> {
         let outcome = match action {
+            // SAFETY: the runner never starts a thread (ARCHITECTURE: fork() only from a
+            // single-threaded process), so its child, the first actor, may run normal Rust.
+            #[allow(unsafe_code)]
             Action::Fork { child } => {
                 let _ = std::io::stdout().flush();
-                match sys::fork() {
+                match unsafe { sys::fork() } {
                     Ok(Forked::Child) => self.become_first_actor(*child),
                     Ok(Forked::Parent(pid)) => {
                         self.await_hello(*child, usize::MAX)?;
