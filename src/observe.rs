@@ -1,12 +1,16 @@
 //! The observer: what the kernel says about a process, read from /proc.
 //!
-//! Parsing is separate from reading so it can be tested on literal text. The STAT column is
-//! derived exactly as procps `ps` does (state letter, then `<` `N` `L` `s` `l` `+`), and a test
-//! holds it against the real `ps -o stat=`.
+//! Reading is separate from parsing: the readers fetch a file's bytes with one `read`, and the
+//! parsers (procfs-core's typed readers: [`Stat`], [`Status`], [`SmapsRollup`], [`MemoryMaps`])
+//! take text, so they are tested on literal /proc text. The hot path, /proc/PID/stat polled
+//! thousands of times per demo, is one `std::fs::read` and one parse, never
+//! `procfs::process::Process::new`, which opens the process's directory first. The STAT column
+//! is derived exactly as procps `ps` does (state letter, then `<` `N` `L` `s` `l` `+`), and a
+//! test holds it against the real `ps -o stat=`.
 
-use procfs::FromRead;
-use procfs::process::Stat;
-use serde::Serialize;
+use crate::model::Memory;
+use procfs::process::{MemoryMap, MemoryMaps, SmapsRollup, Stat, Status};
+use procfs::{FromBufRead, FromRead, ProcError};
 use std::io;
 
 /// One reading of /proc/PID/stat.
@@ -22,16 +26,24 @@ pub struct Sample {
     pub nice: i64,
     pub threads: i64,
     pub minflt: u64,
+    /// CPU time spent in user mode, in clock ticks (sysconf(_SC_CLK_TCK) per second).
+    pub utime: u64,
+    /// CPU time spent in the kernel on the process's behalf, in clock ticks.
+    pub stime: u64,
     pub starttime: u64,
     /// The exit status a zombie holds for its parent, in wait() form (readable by its owner).
     pub exit_code: Option<i32>,
 }
 
+/// A parse failure of procfs-core as an `io::Error` (the file was read but not understood).
+fn not_understood(e: ProcError) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}
+
 /// Parse the text of /proc/PID/stat. The command name is read up to the LAST ')', since it may
 /// itself contain ')' and spaces.
 pub fn parse_stat(text: &[u8]) -> io::Result<Sample> {
-    let s = Stat::from_read(text)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+    let s = Stat::from_read(text).map_err(not_understood)?;
     Ok(Sample {
         pid: s.pid,
         comm: s.comm,
@@ -43,6 +55,8 @@ pub fn parse_stat(text: &[u8]) -> io::Result<Sample> {
         nice: s.nice,
         threads: s.num_threads,
         minflt: s.minflt,
+        utime: s.utime,
+        stime: s.stime,
         starttime: s.starttime,
         exit_code: s.exit_code,
     })
@@ -96,77 +110,68 @@ pub fn state_meaning(state: char) -> &'static str {
 pub struct StatusExtras {
     /// VmLck in kB (absent for zombies: 0).
     pub locked_kb: u64,
+    /// TracerPid: the PID of the process tracing this one (strace, gdb, a `trace` step), 0 if
+    /// none.
+    pub tracer_pid: i32,
+    /// NSpid: the PID in each PID namespace the process is in, outermost first (empty when the
+    /// kernel does not say).
+    pub ns_pids: Vec<i32>,
+    /// The SigPnd mask: signals pending for this thread.
+    pub sig_pending: u64,
+    /// The ShdPnd mask: signals pending for the whole process.
+    pub shd_pending: u64,
+    /// The SigBlk mask: blocked signals.
+    pub sig_blocked: u64,
     /// The SigIgn mask.
     pub sig_ignored: u64,
     /// The SigCgt mask (signals with a handler).
     pub sig_caught: u64,
 }
 
-pub fn parse_status(text: &str) -> StatusExtras {
-    let mut out = StatusExtras::default();
-    for line in text.lines() {
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        match key {
-            "VmLck" => out.locked_kb = value.trim_end_matches(" kB").trim().parse().unwrap_or(0),
-            "SigIgn" => out.sig_ignored = u64::from_str_radix(value, 16).unwrap_or(0),
-            "SigCgt" => out.sig_caught = u64::from_str_radix(value, 16).unwrap_or(0),
-            _ => {}
-        }
-    }
-    out
+/// Parse the text of /proc/PID/status.
+pub fn parse_status(text: &str) -> io::Result<StatusExtras> {
+    let s = Status::from_buf_read(text.as_bytes()).map_err(not_understood)?;
+    Ok(StatusExtras {
+        locked_kb: s.vmlck.unwrap_or(0),
+        tracer_pid: s.tracerpid,
+        ns_pids: s.nspid.unwrap_or_default(),
+        sig_pending: s.sigpnd,
+        shd_pending: s.shdpnd,
+        sig_blocked: s.sigblk,
+        sig_ignored: s.sigign,
+        sig_caught: s.sigcgt,
+    })
 }
 
-/// Memory figures from /proc/PID/smaps_rollup (or one mapping's entry in smaps), in kB.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Memory {
-    pub rss_kb: u64,
-    /// Proportional set size: each page divided by the number of processes mapping it.
-    pub pss_kb: u64,
-    pub shared_dirty_kb: u64,
-    pub private_dirty_kb: u64,
+/// The figures of one mapping's entry (procfs-core gives them in bytes; /proc shows kB).
+fn figures(map: &MemoryMap) -> Memory {
+    let kb = |key: &str| map.extension.map.get(key).map_or(0, |bytes| bytes / 1024);
+    Memory {
+        rss_kb: kb("Rss"),
+        pss_kb: kb("Pss"),
+        shared_dirty_kb: kb("Shared_Dirty"),
+        private_dirty_kb: kb("Private_Dirty"),
+    }
 }
 
-pub fn parse_smaps_rollup(text: &str) -> Memory {
-    let mut out = Memory::default();
-    for line in text.lines() {
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let kb = || {
-            value
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .unwrap_or(0)
-        };
-        match key {
-            "Rss" => out.rss_kb = kb(),
-            "Pss" => out.pss_kb = kb(),
-            "Shared_Dirty" => out.shared_dirty_kb = kb(),
-            "Private_Dirty" => out.private_dirty_kb = kb(),
-            _ => {}
-        }
-    }
-    out
+/// Parse the text of /proc/PID/smaps_rollup: one `[rollup]` entry summing every mapping (an
+/// empty file, as a kernel thread has, sums nothing).
+pub fn parse_smaps_rollup(text: &str) -> io::Result<Memory> {
+    let rollup = SmapsRollup::from_buf_read(text.as_bytes()).map_err(not_understood)?;
+    Ok(rollup
+        .memory_map_rollup
+        .iter()
+        .next()
+        .map(figures)
+        .unwrap_or_default())
 }
 
 /// The figures of the one mapping in /proc/PID/smaps that starts at `addr`, if there is one.
 /// A mapping's entry opens with a line `START-END perms offset dev inode [path]` (hex
 /// addresses) and ends where the next such line begins.
-pub fn parse_smaps_entry(text: &str, addr: u64) -> Option<Memory> {
-    let mut lines = text.lines();
-    let start = |line: &str| {
-        let (range, _) = line.split_once(' ')?;
-        let (from, _) = range.split_once('-')?;
-        u64::from_str_radix(from, 16).ok()
-    };
-    lines.find(|l| start(l) == Some(addr))?;
-    let entry: Vec<&str> = lines.take_while(|l| start(l).is_none()).collect();
-    Some(parse_smaps_rollup(&entry.join("\n")))
+pub fn parse_smaps_entry(text: &str, addr: u64) -> io::Result<Option<Memory>> {
+    let maps = MemoryMaps::from_buf_read(text.as_bytes()).map_err(not_understood)?;
+    Ok(maps.iter().find(|m| m.address.0 == addr).map(figures))
 }
 
 /// True when an I/O error means the process is not there (any more).
@@ -194,8 +199,22 @@ pub fn sample(pid: i32) -> io::Result<Option<Sample>> {
     }
 }
 
+/// Parse a /proc file of `pid` that was read; a failure names the file.
+fn parse_proc<T>(
+    pid: i32,
+    file: &str,
+    bytes: &[u8],
+    parse: impl FnOnce(&str) -> io::Result<T>,
+) -> io::Result<T> {
+    parse(&String::from_utf8_lossy(bytes))
+        .map_err(|e| io::Error::new(e.kind(), format!("parsing /proc/{pid}/{file}: {e}")))
+}
+
+/// Read /proc/PID/status. `Ok(None)` when the process is gone.
 pub fn status(pid: i32) -> io::Result<Option<StatusExtras>> {
-    Ok(read_proc(pid, "status")?.map(|b| parse_status(&String::from_utf8_lossy(&b))))
+    read_proc(pid, "status")?
+        .map(|b| parse_proc(pid, "status", &b, parse_status))
+        .transpose()
 }
 
 /// The kernel function a sleeping process waits in (/proc/PID/wchan), if the kernel tells.
@@ -205,17 +224,24 @@ pub fn wchan(pid: i32) -> Option<String> {
     (!name.is_empty() && name != "0").then_some(name)
 }
 
+/// The whole process's figures, from /proc/PID/smaps_rollup. `Ok(None)` when the process is
+/// gone (or a zombie, whose smaps_rollup is missing).
 pub fn memory(pid: i32) -> io::Result<Option<Memory>> {
-    Ok(read_proc(pid, "smaps_rollup")?.map(|b| parse_smaps_rollup(&String::from_utf8_lossy(&b))))
+    read_proc(pid, "smaps_rollup")?
+        .map(|b| parse_proc(pid, "smaps_rollup", &b, parse_smaps_rollup))
+        .transpose()
 }
 
 /// The figures of the mapping at `addr`: `Ok(None)` when the process is gone (or a zombie),
 /// `Ok(Some(None))` when it has no mapping there.
 pub fn region_memory(pid: i32, addr: u64) -> io::Result<Option<Option<Memory>>> {
-    Ok(read_proc(pid, "smaps")?.and_then(|b| {
+    match read_proc(pid, "smaps")? {
         // A zombie's smaps is empty rather than missing.
-        (!b.is_empty()).then(|| parse_smaps_entry(&String::from_utf8_lossy(&b), addr))
-    }))
+        Some(b) if !b.is_empty() => {
+            parse_proc(pid, "smaps", &b, |text| parse_smaps_entry(text, addr)).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Check that /proc is mounted and readable, with an error a student can act on.
@@ -243,18 +269,28 @@ pub fn children_of(ppid: i32) -> Vec<i32> {
 mod tests {
     use super::*;
 
-    const ZOMBIE: &[u8] = b"4243 (weird) name) Z 4242 4241 4241 0 -1 4227148 113 0 0 0 0 0 0 0 20 0 1 0 123456 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 1792\n";
+    /// A zombie whose command name holds a `)` and a space; it ran 5 ticks in user mode and 3
+    /// in the kernel, and holds exit(7) for its parent.
+    const ZOMBIE_STAT: &[u8] = b"4243 (weird) name) Z 4242 4241 4241 0 -1 4227148 113 0 0 0 5 3 0 0 20 0 1 0 123456 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 1792\n";
 
     #[test]
-    fn stat_is_parsed_after_the_last_parenthesis() {
-        let s = parse_stat(ZOMBIE).unwrap();
+    fn a_zombies_stat_is_parsed_after_the_last_parenthesis() {
+        let s = parse_stat(ZOMBIE_STAT).unwrap();
         assert_eq!(s.comm, "weird) name");
         assert_eq!(
             (s.pid, s.state, s.ppid, s.pgrp, s.session, s.tpgid),
             (4243, 'Z', 4242, 4241, 4241, -1)
         );
+        assert_eq!((s.minflt, s.utime, s.stime), (113, 5, 3));
+        assert_eq!((s.nice, s.threads), (0, 1));
         assert_eq!(s.exit_code, Some(1792), "exit(7) is held as 7 << 8");
         assert_eq!(s.starttime, 123456);
+    }
+
+    #[test]
+    fn stat_text_that_is_not_a_stat_line_is_an_error() {
+        let e = parse_stat(b"no parenthesis here").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
     }
 
     fn sample(state: char, nice: i64, session: i32, threads: i64, pgrp: i32, tpgid: i32) -> Sample {
@@ -269,6 +305,8 @@ mod tests {
             nice,
             threads,
             minflt: 0,
+            utime: 0,
+            stime: 0,
             starttime: 0,
             exit_code: None,
         }
@@ -283,49 +321,238 @@ mod tests {
         assert_eq!(stat_flags(&sample('T', 0, 1, 3, 2, 3), 0), "Tl");
     }
 
+    /// The mask bit of a signal in /proc/PID/status.
+    fn bit(signal: i32) -> u64 {
+        1 << (signal - 1)
+    }
+
+    /// A process traced by PID 4100 (state t), seen from the initial PID namespace with a
+    /// child namespace below it, with one page locked and signals pending, blocked, ignored
+    /// and caught.
+    const TRACED_STATUS: &str = "\
+Name:\tchild
+Umask:\t0022
+State:\tt (tracing stop)
+Tgid:\t4243
+Ngid:\t0
+Pid:\t4243
+PPid:\t4242
+TracerPid:\t4100
+Uid:\t1000\t1000\t1000\t1000
+Gid:\t1000\t1000\t1000\t1000
+FDSize:\t64
+Groups:\t 
+NStgid:\t4243\t7
+NSpid:\t4243\t7
+NSpgid:\t4241\t1
+NSsid:\t4241\t1
+Kthread:\t0
+VmPeak:\t    3060 kB
+VmSize:\t    3060 kB
+VmLck:\t       4 kB
+VmPin:\t       0 kB
+VmHWM:\t    1776 kB
+VmRSS:\t    1776 kB
+RssAnon:\t     112 kB
+RssFile:\t    1664 kB
+RssShmem:\t       0 kB
+VmData:\t     360 kB
+VmStk:\t     132 kB
+VmExe:\t      20 kB
+VmLib:\t    1528 kB
+VmPTE:\t      48 kB
+VmSwap:\t       0 kB
+HugetlbPages:\t       0 kB
+CoreDumping:\t0
+THP_enabled:\t1
+untag_mask:\t0xffffffffffffffff
+Threads:\t1
+SigQ:\t2/96365
+SigPnd:\t0000000000000200
+ShdPnd:\t0000000000004000
+SigBlk:\t0000000000000002
+SigIgn:\t0000000000010000
+SigCgt:\t0000000000000400
+CapInh:\t0000000000000000
+CapPrm:\t0000000000000000
+CapEff:\t0000000000000000
+CapBnd:\t000001ffffffffff
+CapAmb:\t0000000000000000
+NoNewPrivs:\t0
+Seccomp:\t0
+Seccomp_filters:\t0
+Speculation_Store_Bypass:\tvulnerable
+SpeculationIndirectBranch:\talways enabled
+Cpus_allowed:\t3
+Cpus_allowed_list:\t0-1
+Mems_allowed:\t00000000,00000001
+Mems_allowed_list:\t0
+voluntary_ctxt_switches:\t3
+nonvoluntary_ctxt_switches:\t0
+";
+
     #[test]
-    fn status_and_smaps_rollup_figures_are_read() {
-        let st = parse_status(
-            "Name:\tx\nVmLck:\t       4 kB\nSigIgn:\t0000000000010000\nSigCgt:\t0000000000000002\n",
-        );
+    fn status_gives_the_tracer_the_namespace_pids_the_signal_masks_and_locked_memory() {
+        let st = parse_status(TRACED_STATUS).unwrap();
+        assert_eq!(st.tracer_pid, 4100);
+        assert_eq!(st.ns_pids, [4243, 7], "outermost namespace first");
+        assert_eq!(st.sig_pending, bit(libc::SIGUSR1));
+        assert_eq!(st.shd_pending, bit(libc::SIGTERM));
+        assert_eq!(st.sig_blocked, bit(libc::SIGINT));
+        assert_eq!(st.sig_ignored, bit(libc::SIGCHLD));
+        assert_eq!(st.sig_caught, bit(libc::SIGSEGV));
         assert_eq!(st.locked_kb, 4);
-        assert_eq!(st.sig_ignored, 1 << (libc::SIGCHLD - 1));
-        assert_eq!(st.sig_caught, 2);
+    }
+
+    /// A zombie's status, as this kernel shows it: no Vm* lines and no Umask.
+    const ZOMBIE_STATUS: &str = "\
+Name:\tbash
+State:\tZ (zombie)
+Tgid:\t17357
+Ngid:\t0
+Pid:\t17357
+PPid:\t17355
+TracerPid:\t0
+Uid:\t0\t0\t0\t0
+Gid:\t0\t0\t0\t0
+FDSize:\t0
+Groups:\t 
+NStgid:\t17357
+NSpid:\t17357
+NSpgid:\t17353
+NSsid:\t8175
+Kthread:\t0
+Threads:\t1
+SigQ:\t0/96365
+SigPnd:\t0000000000000000
+ShdPnd:\t0000000000000000
+SigBlk:\t0000000000000000
+SigIgn:\t0000000000000006
+SigCgt:\t0000000000010000
+CapInh:\t0000000000000000
+CapPrm:\t000001fffeffffff
+CapEff:\t000001fffeffffff
+CapBnd:\t000001fffeffffff
+CapAmb:\t0000000000000000
+NoNewPrivs:\t0
+Seccomp:\t0
+Seccomp_filters:\t0
+Speculation_Store_Bypass:\tvulnerable
+SpeculationIndirectBranch:\talways enabled
+Cpus_allowed:\t3
+Cpus_allowed_list:\t0-1
+Mems_allowed:\t00000000,00000001
+Mems_allowed_list:\t0
+voluntary_ctxt_switches:\t1
+nonvoluntary_ctxt_switches:\t0
+";
+
+    #[test]
+    fn a_zombies_status_without_vmlck_reads_as_nothing_locked_and_untraced() {
+        let st = parse_status(ZOMBIE_STATUS).unwrap();
+        assert_eq!(st.locked_kb, 0);
+        assert_eq!(st.tracer_pid, 0);
+        assert_eq!(st.ns_pids, [17357]);
+        assert_eq!(st.sig_ignored, bit(libc::SIGINT) | bit(libc::SIGQUIT));
+    }
+
+    #[test]
+    fn status_text_without_its_required_lines_is_an_error_not_zeros() {
+        let e = parse_status("Name:\tx\nVmLck:\t       4 kB\n").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn smaps_rollup_figures_are_read_in_kb() {
         let m = parse_smaps_rollup(
-            "55d0-7ff [rollup]\nRss:               16512 kB\nShared_Dirty:      16384 kB\nPrivate_Dirty:       128 kB\n",
-        );
+            "\
+55d0a0a0a000-7ffc1234c000 ---p 00000000 00:00 0                          [rollup]
+Rss:               16512 kB
+Pss:                8320 kB
+Pss_Dirty:          8256 kB
+Pss_Anon:           8256 kB
+Pss_File:             64 kB
+Pss_Shmem:             0 kB
+Shared_Clean:          0 kB
+Shared_Dirty:      16384 kB
+Private_Clean:         0 kB
+Private_Dirty:       128 kB
+Referenced:        16512 kB
+Anonymous:         16512 kB
+KSM:                   0 kB
+LazyFree:              0 kB
+AnonHugePages:         0 kB
+ShmemPmdMapped:        0 kB
+FilePmdMapped:         0 kB
+Shared_Hugetlb:        0 kB
+Private_Hugetlb:       0 kB
+Swap:                  0 kB
+SwapPss:               0 kB
+Locked:                0 kB
+",
+        )
+        .unwrap();
         assert_eq!(
             m,
             Memory {
                 rss_kb: 16512,
-                pss_kb: 0,
+                pss_kb: 8320,
                 shared_dirty_kb: 16384,
                 private_dirty_kb: 128
             }
         );
     }
 
+    #[test]
+    fn an_empty_smaps_rollup_sums_to_nothing() {
+        assert_eq!(parse_smaps_rollup("").unwrap(), Memory::default());
+    }
+
+    /// Two mappings: a 16 MiB region shared copy-on-write with a parent (its header line ends
+    /// in a space, as the kernel writes it for an anonymous mapping), then the heap.
     const SMAPS: &str = "\
 7f0000000000-7f0001000000 rw-p 00000000 00:00 0 
 Size:              16384 kB
+KernelPageSize:        4 kB
+MMUPageSize:           4 kB
 Rss:               16384 kB
 Pss:                8192 kB
+Pss_Dirty:          8192 kB
+Shared_Clean:          0 kB
 Shared_Dirty:      16384 kB
+Private_Clean:         0 kB
 Private_Dirty:         0 kB
+Referenced:        16384 kB
+Anonymous:         16384 kB
+AnonHugePages:         0 kB
+Swap:                  0 kB
+Locked:                0 kB
+THPeligible:           0
 VmFlags: rd wr mr mw me ac nh 
 7f0001000000-7f0001021000 rw-p 00000000 00:00 0                          [heap]
 Size:                132 kB
+KernelPageSize:        4 kB
+MMUPageSize:           4 kB
 Rss:                  12 kB
 Pss:                  12 kB
+Pss_Dirty:            12 kB
+Shared_Clean:          0 kB
 Shared_Dirty:          0 kB
+Private_Clean:         0 kB
 Private_Dirty:        12 kB
+Referenced:           12 kB
+Anonymous:            12 kB
+AnonHugePages:         0 kB
+Swap:                  0 kB
+Locked:                0 kB
+THPeligible:           0
 VmFlags: rd wr mr mw me ac 
 ";
 
     #[test]
     fn one_mapping_is_read_from_smaps_by_its_start_address() {
         assert_eq!(
-            parse_smaps_entry(SMAPS, 0x7f00_0000_0000),
+            parse_smaps_entry(SMAPS, 0x7f00_0000_0000).unwrap(),
             Some(Memory {
                 rss_kb: 16384,
                 pss_kb: 8192,
@@ -333,11 +560,28 @@ VmFlags: rd wr mr mw me ac
                 private_dirty_kb: 0
             })
         );
+    }
+
+    #[test]
+    fn the_last_mapping_in_smaps_ends_at_the_end_of_the_file() {
         assert_eq!(
-            parse_smaps_entry(SMAPS, 0x7f00_0100_0000).map(|m| m.rss_kb),
-            Some(12),
-            "the last entry ends at the end of the file"
+            parse_smaps_entry(SMAPS, 0x7f00_0100_0000).unwrap(),
+            Some(Memory {
+                rss_kb: 12,
+                pss_kb: 12,
+                shared_dirty_kb: 0,
+                private_dirty_kb: 12
+            })
         );
-        assert_eq!(parse_smaps_entry(SMAPS, 0x1234), None);
+    }
+
+    #[test]
+    fn an_address_where_no_mapping_starts_finds_nothing() {
+        assert_eq!(parse_smaps_entry(SMAPS, 0x1234).unwrap(), None);
+        assert_eq!(
+            parse_smaps_entry(SMAPS, 0x7f00_0000_1000).unwrap(),
+            None,
+            "inside a mapping is not its start"
+        );
     }
 }

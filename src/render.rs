@@ -439,7 +439,7 @@ fn memory_table(out: &mut String, readings: &[MemoryReading], pids: &Pids) {
     // heap, code paged in), so --stable output shows only the region's own, which are exact.
     let mut rows: Vec<[String; 8]> = Vec::new();
     for m in readings {
-        let figures = |what: String, mem: &crate::observe::Memory, minflt: String| {
+        let figures = |what: String, mem: &crate::model::Memory, minflt: String| {
             [
                 m.role.clone(),
                 pids.show(m.pid),

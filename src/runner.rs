@@ -1124,9 +1124,9 @@ impl<'a> Director<'a> {
             let reading = MemoryReading {
                 role,
                 pid,
-                whole: to_model(whole),
+                whole,
                 minflt: sample.minflt,
-                region: region.map(|(m, bytes)| (to_model(m), bytes)),
+                region,
             };
             let r = &mut self.roles[role];
             r.minflt_before = r.measured.as_ref().map(|m| m.minflt);
@@ -1291,16 +1291,6 @@ impl<'a> Director<'a> {
             r.command = None;
         }
         reap_all(killed).killed
-    }
-}
-
-/// The observer's memory figures as the model carries them.
-fn to_model(m: observe::Memory) -> Memory {
-    Memory {
-        rss_kb: m.rss_kb,
-        pss_kb: m.pss_kb,
-        shared_dirty_kb: m.shared_dirty_kb,
-        private_dirty_kb: m.private_dirty_kb,
     }
 }
 

@@ -1,14 +1,31 @@
-//! The only module with `unsafe` code: process creation, `_exit`, `prctl`, pidfds, signal
-//! dispositions, ptrace, vfork-style clone, mlock and pseudo-terminals.
+//! The only module with `unsafe` code: process creation, `_exit`, pidfds, signal
+//! dispositions, waits with the raw status, vfork-style clone, memory mappings, the
+//! controlling terminal and the nice value.
 //!
-//! Everything here is a thin wrapper that turns a raw call into an `io::Result`. The callers
-//! guarantee the one precondition that matters for `fork`: the calling process has a single
-//! thread (the runner is started fresh for each demo and never spawns threads; an actor that
-//! started a thread is refused `fork` by the script checker).
+//! Everything here turns a system call into an `io::Result`. Where nix has a safe wrapper
+//! (prctl, ptrace, setsid, openpty, sigprocmask) it is used; nix's unsafe wrappers (fork,
+//! sigaction, signal, mmap, madvise, mlock) are used in an `unsafe` block that says why the
+//! call is sound. Raw libc remains where nix has nothing (`_exit`, `pidfd_open`, clone without
+//! a new stack, TIOCSCTTY, get/setpriority, sysconf without its `feature` feature) or where its
+//! types would lose what procdemo prints: `waitpid`'s raw status number, and `waitid`'s raw
+//! `si_code` and `si_status` (nix turns them into a `WaitStatus`, which fails on a real-time
+//! signal).
+//!
+//! The precondition that matters for `fork` is the caller's to keep: the calling process has a
+//! single thread (the runner is started fresh for each demo and never spawns threads; an actor
+//! that started a thread is refused `fork` by the script checker). That is why [`fork`] and
+//! [`vfork_like`] are `unsafe fn`s, as nix's `unistd::fork` is.
 #![allow(unsafe_code)]
 
+use nix::sys::mman::{self, MapFlags, MmapAdvise, ProtFlags};
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal};
+use nix::sys::{prctl, ptrace};
+use nix::unistd::{self, ForkResult, Pid};
+use std::ffi::{CString, c_void};
 use std::io;
+use std::num::NonZeroUsize;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::ptr::NonNull;
 
 /// Turn a `-1` return into the errno that came with it.
 fn check(ret: libc::c_long) -> io::Result<libc::c_long> {
@@ -31,19 +48,25 @@ fn thread_count() -> Option<i64> {
     crate::observe::parse_stat(&bytes).ok().map(|s| s.threads)
 }
 
-/// fork(). The caller must be single-threaded; this is checked in debug builds.
-pub fn fork() -> io::Result<Forked> {
+/// fork(). The single-thread precondition is checked in debug builds.
+///
+/// # Safety
+///
+/// The calling process must be single-threaded, as the runner and every actor are (see the
+/// module doc). Then the child is an exact copy in which no lock is held by another thread,
+/// and it may run normal Rust. In a multi-threaded process the child could only call
+/// async-signal-safe functions (no allocation, no `println!`) until it execs or exits, which
+/// procdemo's actors never restrict themselves to.
+pub unsafe fn fork() -> io::Result<Forked> {
     debug_assert_eq!(
         thread_count(),
         Some(1),
         "fork() from a multi-threaded process"
     );
-    // SAFETY: the calling process is single-threaded (runner or actor, see the module doc), so
-    // the child is an exact copy with no lock held by another thread; it may run normal Rust.
-    match unsafe { libc::fork() } {
-        -1 => Err(io::Error::last_os_error()),
-        0 => Ok(Forked::Child),
-        pid => Ok(Forked::Parent(pid)),
+    // SAFETY: the caller guarantees this process is single-threaded (this function's contract).
+    match unsafe { unistd::fork() }? {
+        ForkResult::Child => Ok(Forked::Child),
+        ForkResult::Parent { child } => Ok(Forked::Parent(child.as_raw())),
     }
 }
 
@@ -52,20 +75,26 @@ pub fn fork() -> io::Result<Forked> {
 /// until the child exits or execs. This is the part of vfork() that shows in /proc. (A real
 /// vfork() shares the parent's memory, and then the child may do almost nothing but exec;
 /// without CLONE_VM the child can be an ordinary actor.)
-pub fn vfork_like() -> io::Result<Forked> {
+///
+/// # Safety
+///
+/// As for [`fork`]: the calling process must be single-threaded, so that the child, a copy
+/// with no lock held by another thread, may run normal Rust.
+pub unsafe fn vfork_like() -> io::Result<Forked> {
     debug_assert_eq!(
         thread_count(),
         Some(1),
         "clone() from a multi-threaded process"
     );
     // SAFETY: without CLONE_VM the child has a private copy of the address space and a copy
-    // of the stack this call returns on, exactly as after fork(), and the caller is
-    // single-threaded, so no lock is held by another thread. The child then runs the actor's
-    // normal Rust code. What a raw clone skips compared with glibc's fork() is harmless here:
-    // the atfork handlers only reset locks other threads could hold (there are none), and the
-    // child's thread descriptor still records the parent's TID, which only matters to
-    // owner-checked pthread mutexes and to raise(), neither of which an actor uses (getpid()
-    // is a real system call in glibc >= 2.25).
+    // of the stack this call returns on, exactly as after fork(), and the caller guarantees
+    // the process is single-threaded, so no lock is held by another thread. The child then
+    // runs the actor's normal Rust code. What a raw clone skips compared with glibc's fork()
+    // is harmless here: the atfork handlers only reset locks other threads could hold (there
+    // are none), and the child's thread descriptor still records the parent's TID, which only
+    // matters to owner-checked pthread mutexes and to raise(), neither of which an actor uses
+    // (getpid() is a real system call in glibc >= 2.25). nix's clone() would run the child on
+    // a new stack in a callback instead, which an actor that returns into its loop cannot use.
     let ret = unsafe {
         libc::syscall(
             libc::SYS_clone,
@@ -89,22 +118,31 @@ pub fn exit_now(code: i32) -> ! {
     unsafe { libc::_exit(code) }
 }
 
-fn prctl(option: libc::c_int, arg: libc::c_ulong) -> io::Result<()> {
-    // SAFETY: the prctl options used here take one integer argument and no pointers.
-    check(unsafe { libc::prctl(option, arg, 0, 0, 0) } as libc::c_long).map(drop)
-}
-
 /// Become a child subreaper: orphaned descendants are reparented to this process.
 pub fn set_child_subreaper() -> io::Result<()> {
-    prctl(libc::PR_SET_CHILD_SUBREAPER, 1)
+    Ok(prctl::set_child_subreaper(true)?)
 }
 
 /// Ask the kernel to send `signal` to this process when its parent dies.
 pub fn set_parent_death_signal(signal: i32) -> io::Result<()> {
-    prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong)
+    Ok(prctl::set_pdeathsig(Signal::try_from(signal)?)?)
 }
 
-/// A file descriptor that becomes readable when the process `pid` exits.
+/// Name this process `name` (PR_SET_NAME), as `ps`, `pstree` and /proc/PID/stat show it. The
+/// kernel keeps the first 15 bytes; procdemo's names are ASCII role names. (PR_SET_NAME names
+/// the calling thread; in a single-threaded process that is the process.)
+pub fn set_name(name: &str) -> io::Result<()> {
+    let name = CString::new(name).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("process name {name:?} contains a NUL byte"),
+        )
+    })?;
+    Ok(prctl::set_name(&name)?)
+}
+
+/// A file descriptor that becomes readable when the process `pid` exits. (nix 0.31 has no
+/// pidfd_open.)
 pub fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
     // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor we then own.
     let fd = check(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
@@ -123,56 +161,47 @@ pub fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
 /// EPIPE and exits on its own.
 pub fn reset_signals() -> io::Result<()> {
     for sig in [
-        libc::SIGHUP,
-        libc::SIGINT,
-        libc::SIGQUIT,
-        libc::SIGUSR1,
-        libc::SIGUSR2,
-        libc::SIGTERM,
-        libc::SIGCHLD,
-        libc::SIGCONT,
+        Signal::SIGHUP,
+        Signal::SIGINT,
+        Signal::SIGQUIT,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+        Signal::SIGTERM,
+        Signal::SIGCHLD,
+        Signal::SIGCONT,
     ] {
         // SAFETY: SIG_DFL installs no handler, so no code of ours can run on a signal.
-        if unsafe { libc::signal(sig, libc::SIG_DFL) } == libc::SIG_ERR {
-            return Err(io::Error::last_os_error());
-        }
+        unsafe { signal::signal(sig, SigHandler::SigDfl) }?;
     }
-    // SAFETY: an empty set is initialised by sigemptyset before sigprocmask reads it.
-    unsafe {
-        let mut empty: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut empty);
-        check(libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut()) as libc::c_long)?;
-    }
+    signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)?;
     Ok(())
-}
-
-/// Ignore SIGTTOU, so that the runner, which runs in a process group of its own (in the
-/// background of a terminal), may still print its output when the terminal has `stty tostop`.
-pub fn ignore_sigttou() {
-    // SAFETY: SIG_IGN installs no handler, so no code of ours can run on a signal.
-    unsafe { libc::signal(libc::SIGTTOU, libc::SIG_IGN) };
 }
 
 /// Set SIGCHLD's disposition: default, ignored, or a no-op handler with SA_NOCLDWAIT.
 pub fn set_sigchld(ignore: bool, nocldwait: bool) -> io::Result<()> {
     extern "C" fn on_sigchld(_: libc::c_int) {}
-    // SAFETY: an all-zero sigaction is a valid value to fill in.
-    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
-    sa.sa_sigaction = if nocldwait {
-        on_sigchld as *const () as libc::sighandler_t
+    let handler = if nocldwait {
+        SigHandler::Handler(on_sigchld)
     } else if ignore {
-        libc::SIG_IGN
+        SigHandler::SigIgn
     } else {
-        libc::SIG_DFL
+        SigHandler::SigDfl
     };
-    sa.sa_flags = libc::SA_RESTART | if nocldwait { libc::SA_NOCLDWAIT } else { 0 };
-    // SAFETY: `sa` is fully initialised; the handler is async-signal-safe (it does nothing).
-    check(unsafe { libc::sigaction(libc::SIGCHLD, &sa, std::ptr::null_mut()) } as libc::c_long)
-        .map(drop)
+    let flags = SaFlags::SA_RESTART
+        | if nocldwait {
+            SaFlags::SA_NOCLDWAIT
+        } else {
+            SaFlags::empty()
+        };
+    let action = SigAction::new(handler, flags, SigSet::empty());
+    // SAFETY: the only handler installed does nothing, so it is async-signal-safe.
+    unsafe { signal::sigaction(Signal::SIGCHLD, &action) }?;
+    Ok(())
 }
 
 /// waitid(P_PID, pid, WEXITED | WNOWAIT [| WNOHANG]): the child's status, left unreaped.
-/// Returns (si_code, si_status), or None when WNOHANG found nothing yet.
+/// Returns (si_code, si_status), or None when WNOHANG found nothing yet. Raw libc: nix's
+/// waitid decodes both into a `WaitStatus`, and procdemo prints them as the kernel gave them.
 pub fn waitid_nowait(pid: i32, nohang: bool) -> io::Result<Option<(i32, i32)>> {
     // SAFETY: siginfo_t is plain data; all-zero is valid and tells "nothing" after WNOHANG.
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
@@ -192,23 +221,20 @@ pub fn waitid_nowait(pid: i32, nohang: bool) -> io::Result<Option<(i32, i32)>> {
 
 /// PTRACE_SEIZE then PTRACE_INTERRUPT: the tracee stops (state t) without being signalled.
 pub fn ptrace_seize_and_interrupt(pid: i32) -> io::Result<()> {
-    // SAFETY: these ptrace requests take no pointers (addr and data are 0).
-    unsafe {
-        check(libc::ptrace(libc::PTRACE_SEIZE, pid, 0usize, 0usize))?;
-        check(libc::ptrace(libc::PTRACE_INTERRUPT, pid, 0usize, 0usize))?;
-    }
+    let pid = Pid::from_raw(pid);
+    ptrace::seize(pid, ptrace::Options::empty())?;
+    ptrace::interrupt(pid)?;
     Ok(())
 }
 
 /// PTRACE_DETACH: let the tracee run again.
 pub fn ptrace_detach(pid: i32) -> io::Result<()> {
-    // SAFETY: PTRACE_DETACH with data 0 takes no pointers.
-    check(unsafe { libc::ptrace(libc::PTRACE_DETACH, pid, 0usize, 0usize) }).map(drop)
+    Ok(ptrace::detach(Pid::from_raw(pid), None)?)
 }
 
 /// An anonymous private mapping that lives as long as the process (actors never unmap it).
 pub struct Region {
-    ptr: *mut u8,
+    ptr: NonNull<c_void>,
     len: usize,
 }
 
@@ -221,42 +247,39 @@ impl Region {
     /// with a flag ordinary mappings lack, so the kernel does not merge it with a neighbouring
     /// heap or stack mapping, and its entry in smaps is exactly this region.
     pub fn map(len: usize) -> io::Result<Region> {
-        // SAFETY: an anonymous private mapping of `len` bytes at an address of the kernel's choice.
+        // A zero length is what the kernel would refuse with EINVAL.
+        let size =
+            NonZeroUsize::new(len).ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
+        // SAFETY: a new anonymous private mapping at an address of the kernel's choice cannot
+        // overlap any memory Rust knows about.
         let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
+            mman::mmap_anonymous(
+                None,
+                size,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_PRIVATE,
             )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
+        }?;
         // SAFETY: the range is the mapping just made; the advice changes no memory contents.
         // Failing (a kernel built without THP says EINVAL) leaves ordinary pages anyway.
-        unsafe { libc::madvise(ptr, len, libc::MADV_NOHUGEPAGE) };
-        Ok(Region {
-            ptr: ptr.cast(),
-            len,
-        })
+        let _ = unsafe { mman::madvise(ptr, len, MmapAdvise::MADV_NOHUGEPAGE) };
+        Ok(Region { ptr, len })
     }
 
     /// The region's start address, as /proc/PID/smaps shows it (the same in a forked child).
     pub fn addr(&self) -> u64 {
-        self.ptr as u64
+        self.ptr.as_ptr() as u64
     }
 
     /// Write `value` to the first byte of every page; returns the number of pages written.
     pub fn touch_pages(&self, value: u8) -> usize {
         let page = page_size();
+        let base = self.ptr.cast::<u8>();
         let mut pages = 0;
         for offset in (0..self.len).step_by(page) {
             // SAFETY: offset < len and the mapping is readable and writable for len bytes.
             // A volatile write so the store (and its page fault) really happens.
-            unsafe { self.ptr.add(offset).write_volatile(value) };
+            unsafe { base.add(offset).write_volatile(value) };
             pages += 1;
         }
         pages
@@ -276,8 +299,8 @@ pub fn page_size() -> usize {
 pub fn lock_one_page() -> io::Result<Region> {
     let region = Region::map(page_size())?;
     region.touch_pages(1);
-    // SAFETY: the range is one page inside a mapping we own.
-    check(unsafe { libc::mlock(region.ptr.cast(), region.len) } as libc::c_long)?;
+    // SAFETY: the range is one page inside a mapping we own; locking changes no contents.
+    unsafe { mman::mlock(region.ptr, region.len) }?;
     Ok(region)
 }
 
@@ -285,29 +308,15 @@ pub fn lock_one_page() -> io::Result<Region> {
 /// terminal, so this process leads the session and is its foreground process group.
 /// Returns the two descriptors, which the caller keeps open, and the new session's id.
 pub fn become_pty_session_leader() -> io::Result<(OwnedFd, OwnedFd, i32)> {
-    let mut master: RawFd = -1;
-    let mut slave: RawFd = -1;
-    // SAFETY: openpty writes two descriptors; the name, termios and winsize pointers may be null.
-    check(unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    } as libc::c_long)?;
-    // SAFETY: openpty succeeded, so both descriptors are new and ours.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    // SAFETY: setsid takes no arguments.
-    let sid = check(unsafe { libc::setsid() } as libc::c_long)? as i32;
-    // SAFETY: TIOCSCTTY takes an integer argument (0: do not steal).
-    check(unsafe { libc::ioctl(slave.as_raw_fd(), libc::TIOCSCTTY, 0) } as libc::c_long)?;
-    Ok((master, slave, sid))
+    let pty = nix::pty::openpty(None, None)?;
+    let sid = unistd::setsid()?.as_raw();
+    // SAFETY: TIOCSCTTY takes an integer argument (0: do not steal), no pointer.
+    check(unsafe { libc::ioctl(pty.slave.as_raw_fd(), libc::TIOCSCTTY, 0) } as libc::c_long)?;
+    Ok((pty.master, pty.slave, sid))
 }
 
-/// waitpid(pid, &status, WNOHANG?) with the raw status number. `Ok(None)`: WNOHANG and no
-/// child has changed state yet.
+/// waitpid(pid, &status, WNOHANG?) with the raw status number (nix's `WaitStatus` does not
+/// give it back). `Ok(None)`: WNOHANG and no child has changed state yet.
 pub fn waitpid(pid: i32, nohang: bool) -> io::Result<Option<(i32, i32)>> {
     let mut status = 0;
     let flags = if nohang { libc::WNOHANG } else { 0 };
@@ -316,7 +325,8 @@ pub fn waitpid(pid: i32, nohang: bool) -> io::Result<Option<(i32, i32)>> {
     Ok((got != 0).then_some((got as i32, status)))
 }
 
-/// Change this process's nice value by `delta`; returns the new value.
+/// Change this process's nice value by `delta`; returns the new value. (nix 0.31 has no
+/// getpriority/setpriority.)
 pub fn nice(delta: i32) -> io::Result<i32> {
     // SAFETY: getpriority/setpriority on our own process take no pointers. getpriority cannot
     // fail for PRIO_PROCESS 0, so its return is the current nice value.
@@ -329,21 +339,48 @@ pub fn nice(delta: i32) -> io::Result<i32> {
     Ok(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
 }
 
-/// Name this process (PR_SET_NAME: its `comm`, as `ps` and `pstree` show it; the kernel keeps
-/// the first 15 bytes).
-pub fn set_name(name: &str) -> io::Result<()> {
-    let name = std::ffi::CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    // SAFETY: PR_SET_NAME reads a NUL-terminated string from the pointer, which lives until
-    // the call returns.
-    check(unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr() as libc::c_ulong, 0, 0, 0) } as libc::c_long)
-        .map(drop)
-}
-
 /// Make /dev/null this process's standard input (the runner: no process of a demo reads the
 /// terminal, which stays the front end's). Best effort.
 pub fn stdin_from_dev_null() {
     if let Ok(null) = std::fs::File::open("/dev/null") {
-        // SAFETY: dup2 between two descriptors this process owns.
+        // SAFETY: dup2 between two descriptors this process owns; the old 0 is replaced.
         unsafe { libc::dup2(null.as_raw_fd(), 0) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Run `f` in a thread of its own (PR_SET_NAME names the calling thread, and the test
+    /// harness's threads are not ours to rename) and return that thread's name from /proc.
+    fn name_after(f: impl FnOnce() -> io::Result<()> + Send + 'static) -> io::Result<String> {
+        std::thread::spawn(move || {
+            f()?;
+            Ok(std::fs::read_to_string("/proc/thread-self/comm")?
+                .trim_end()
+                .to_string())
+        })
+        .join()
+        .expect("the naming thread panicked")
+    }
+
+    #[test]
+    fn set_name_shows_in_proc_as_the_role_name() {
+        assert_eq!(name_after(|| set_name("grandchild")).unwrap(), "grandchild");
+    }
+
+    #[test]
+    fn a_name_longer_than_15_bytes_is_cut_by_the_kernel() {
+        assert_eq!(
+            name_after(|| set_name("great-grandchild-2")).unwrap(),
+            "great-grandchil"
+        );
+    }
+
+    #[test]
+    fn a_name_with_a_nul_byte_is_refused() {
+        let e = set_name("par\0ent").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
 }

@@ -35,7 +35,10 @@ pub static FORK: Def = Def {
         },
         other => not_mine(other),
     },
-    perform: |a, _, stage| match sys::fork() {
+    // SAFETY: an actor is single-threaded: the checker refuses `fork` and `vfork` to a role
+    // that started a thread, so the child is a complete copy that may run normal Rust.
+    #[allow(unsafe_code)]
+    perform: |a, _, stage| match unsafe { sys::fork() } {
         Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Forked { pid }),
         Ok(Forked::Child) => child(a, stage),
         Err(e) => failed(Call::Fork, e),
@@ -66,7 +69,9 @@ pub static VFORK: Def = Def {
         },
         other => not_mine(other),
     },
-    perform: |a, _, stage| match sys::vfork_like() {
+    // SAFETY: as for `fork`: this actor is single-threaded.
+    #[allow(unsafe_code)]
+    perform: |a, _, stage| match unsafe { sys::vfork_like() } {
         Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Vforked { pid }),
         Ok(Forked::Child) => child(a, stage),
         Err(e) => failed(Call::CloneVfork, e),

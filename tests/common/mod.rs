@@ -1,5 +1,8 @@
 //! Helpers shared by the test crates (tests/it and tests/faults.rs).
 
+use procfs::FromRead;
+use procfs::process::Stat;
+
 /// Processes left behind by the runs tagged `tag`: live processes whose environment carries
 /// `PROCDEMO_TEST_TAG=tag` (the front end's environment is inherited by the runner and every
 /// actor), and procdemo zombies whose parent is PID 1, which may never reap them.
@@ -10,16 +13,15 @@ pub fn leftovers(tag: &str) -> Vec<String> {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        // procfs-core parses the stat line after its last ')', as procdemo does.
+        let Ok(bytes) = std::fs::read(format!("/proc/{pid}/stat")) else {
             continue;
         };
-        let Some(close) = stat.rfind(')') else {
+        let Ok(stat) = Stat::from_read(&bytes[..]) else {
             continue;
         };
-        let comm = &stat[stat.find('(').unwrap_or(0) + 1..close];
-        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
-        let (state, ppid) = (fields[0], fields[1]);
-        if state == "Z" && comm == "procdemo" && ppid == "1" {
+        let (comm, state, ppid) = (&stat.comm, stat.state, stat.ppid);
+        if state == 'Z' && comm == "procdemo" && ppid == 1 {
             found.push(format!("{pid}: procdemo zombie of PID 1"));
         } else if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ"))
             && env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes())
