@@ -132,7 +132,6 @@ pub fn command() -> Command {
                 .arg(Arg::new("file").required(true).value_name("FILE").value_parser(value_parser!(PathBuf))),
         )
         .subcommands(demos)
-
 }
 
 /// Parse the command line. Help and version are printed here and exit 0.

@@ -131,7 +131,12 @@ impl FrontEnd {
 
     /// Run one demo in a fresh runner, rendering its events as they come, and clean up
     /// whatever it leaves.
-    pub fn run(&mut self, name: &str, script: &Script, origin: &Origin) -> Result<DemoResult, Error> {
+    pub fn run(
+        &mut self,
+        name: &str,
+        script: &Script,
+        origin: &Origin,
+    ) -> Result<DemoResult, Error> {
         let start = Instant::now();
         let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC)
             .map_err(|e| Error::System(format!("cannot create a pipe for `{name}`: {e}")))?;
@@ -182,12 +187,10 @@ impl FrontEnd {
             Waited::Overran => Some(RunnerProblem::Overran),
             Waited::Ended(status) => match (status, ended) {
                 (_, Some(_)) => None,
-                (Some(WaitStatus::Exited(_, code)), None) => {
-                    Some(RunnerProblem::Crashed { code })
+                (Some(WaitStatus::Exited(_, code)), None) => Some(RunnerProblem::Crashed { code }),
+                (Some(WaitStatus::Signaled(_, sig, _)), None) => {
+                    Some(RunnerProblem::Killed { signal: sig as i32 })
                 }
-                (Some(WaitStatus::Signaled(_, sig, _)), None) => Some(RunnerProblem::Killed {
-                    signal: sig as i32,
-                }),
                 (_, None) => Some(RunnerProblem::Garbled),
             },
         };

@@ -15,8 +15,8 @@ mod demos;
 mod error;
 mod frontend;
 mod model;
-mod render_stub;
 mod observe;
+mod render_stub;
 
 mod runner;
 mod script;

@@ -180,14 +180,39 @@ fn is_gone(e: &io::Error) -> bool {
 }
 
 /// Read a /proc file of `pid`; `Ok(None)` when the process is gone.
+///
+/// The runner polls /proc/PID/stat thousands of times in a row, so the read is lean: no
+/// `statx` to size a buffer first (/proc files have no size), and for a file that the kernel
+/// writes as one record (stat: one line), a single read that returns the whole line.
 fn read_proc(pid: i32, file: &str) -> io::Result<Option<Vec<u8>>> {
-    match std::fs::read(format!("/proc/{pid}/{file}")) {
+    match read_lean(&format!("/proc/{pid}/{file}"), file == "stat") {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if is_gone(&e) => Ok(None),
         Err(e) => Err(io::Error::new(
             e.kind(),
             format!("reading /proc/{pid}/{file}: {e}"),
         )),
+    }
+}
+
+/// Read a /proc file without sizing it first. `one_line`: the kernel writes the whole file in
+/// one go (a seq_file with a single record), so a read that returned less than asked, ending
+/// in a newline, returned all of it.
+fn read_lean(path: &str, one_line: bool) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut out = Vec::with_capacity(if one_line { 512 } else { 4096 });
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        out.extend_from_slice(&chunk[..n]);
+        if n == 0 || (one_line && n < chunk.len() && out.ends_with(b"\n")) {
+            return Ok(out);
+        }
     }
 }
 

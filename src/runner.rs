@@ -15,8 +15,8 @@
 use crate::actions::{Action, Call, Outcome, RunnerAction};
 use crate::actor::{self, Pipes, Report};
 use crate::model::{
-    Check, Disposition, Event, Failure, Memory, MemoryReading, Missing, Observation, Parent,
-    Said, SayLine, State, Unable, Unmeasurable, Value, Verdict,
+    Check, Disposition, Event, Failure, Memory, MemoryReading, Missing, Observation, Parent, Said,
+    SayLine, State, Unable, Unmeasurable, Value, Verdict,
 };
 use crate::observe::{self, Sample};
 use crate::script::{Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind};
@@ -202,9 +202,11 @@ pub fn main(script: &Script, frontend: i32, events: OwnedFd, options: RunOptions
 
 /// Make this process a safe director: die with the front end, adopt orphans, see /proc.
 fn prepare(frontend: i32) -> Step<()> {
-    let setup = |call: Call| move |e: std::io::Error| Failure::Setup {
-        call,
-        errno: e.raw_os_error().unwrap_or(0),
+    let setup = |call: Call| {
+        move |e: std::io::Error| Failure::Setup {
+            call,
+            errno: e.raw_os_error().unwrap_or(0),
+        }
     };
     sys::set_parent_death_signal(libc::SIGKILL).map_err(setup(Call::PrctlDeathSignal))?;
     if unistd::getppid().as_raw() != frontend {
@@ -405,7 +407,9 @@ impl<'a> Director<'a> {
                 step: index,
                 readings: self.measure(roles)?,
             },
-            StepKind::Await { role, cond, within } => self.await_cond(index, *role, cond, *within)?,
+            StepKind::Await { role, cond, within } => {
+                self.await_cond(index, *role, cond, *within)?
+            }
             StepKind::Expect {
                 role,
                 field,
@@ -792,7 +796,11 @@ impl<'a> Director<'a> {
                 let blocked = seen.as_ref().is_some_and(|o| {
                     !matches!(
                         o.state,
-                        State::Zombie | State::Dead | State::Stopped | State::TracingStop | State::Gone
+                        State::Zombie
+                            | State::Dead
+                            | State::Stopped
+                            | State::TracingStop
+                            | State::Gone
                     )
                 });
                 Err(Failure::NoResult {
@@ -1219,8 +1227,13 @@ impl<'a> Director<'a> {
     fn field(&self, role: RoleId, field: Field) -> Value {
         let r = &self.roles[role];
         let obs = r.last.as_ref();
-        let region = r.measured.as_ref().and_then(|m| m.region.as_ref().map(|(m, _)| m));
-        let kb = |f: fn(&Memory) -> u64| region.map_or(Value::NotObserved, |m| Value::Number(f(m) as i64));
+        let region = r
+            .measured
+            .as_ref()
+            .and_then(|m| m.region.as_ref().map(|(m, _)| m));
+        let kb = |f: fn(&Memory) -> u64| {
+            region.map_or(Value::NotObserved, |m| Value::Number(f(m) as i64))
+        };
         let pid = |p: Option<i32>| p.map_or(Value::NotObserved, Value::Pid);
         let value = match field {
             Field::Pid => return pid(r.pid),
@@ -1246,10 +1259,7 @@ impl<'a> Director<'a> {
                 .map_or(Value::NotObserved, |s| {
                     Value::ExitCode(crate::model::ExitStatus::decode(s))
                 }),
-            Field::Result => r
-                .result
-                .clone()
-                .map_or(Value::NotObserved, Value::Result),
+            Field::Result => r.result.clone().map_or(Value::NotObserved, Value::Result),
             Field::Rss => kb(|m| m.rss_kb),
             Field::Pss => kb(|m| m.pss_kb),
             Field::SharedDirty => kb(|m| m.shared_dirty_kb),

@@ -38,9 +38,9 @@ pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
 pub type RoleId = usize;
 pub const RUNNER: RoleId = 0;
 
+pub use crate::actions::Action;
 pub use crate::actions::signal::{ends, signal_name};
 use crate::actions::{self, Args, Blocks, Roles, TargetRun};
-pub use crate::actions::Action;
 
 /// A condition on a role that `await` polls /proc for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -904,6 +904,7 @@ fn strip_if_permitted(rest: &str) -> (&str, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::WaitTarget;
 
     fn ok(text: &str) -> Script {
         parse("t.demo", "t", text).unwrap_or_else(|e| panic!("{e}"))

@@ -16,7 +16,6 @@ mod session;
 pub mod signal;
 mod wait;
 
-
 use crate::script::RoleId;
 use crate::sys::Region;
 use serde::{Deserialize, Serialize};

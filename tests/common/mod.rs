@@ -3,11 +3,32 @@
 use procfs::FromRead;
 use procfs::process::Stat;
 
+/// Programs the tests run themselves: a zombie of one of these, a child of the test process,
+/// is a run that its test thread has not waited for yet, not a leak.
+const TOOLS: &[&str] = &[
+    "procdemo", "ps", "bash", "sh", "head", "unshare", "prlimit", "setpriv", "strace", "tmux",
+];
+
+/// Make this test process a child subreaper, so that anything a run leaves behind comes to
+/// it instead of to PID 1, where it could not be told from other processes.
+pub fn become_subreaper() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: PR_SET_CHILD_SUBREAPER takes an integer and no pointers.
+        let ret = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+        assert_eq!(ret, 0, "prctl(PR_SET_CHILD_SUBREAPER)");
+    });
+}
+
 /// Processes left behind by the runs tagged `tag`: live processes whose environment carries
 /// `PROCDEMO_TEST_TAG=tag` (the front end's environment is inherited by the runner and every
-/// actor), and procdemo zombies whose parent is PID 1, which may never reap them.
+/// actor); zombies of procdemo's front end or runner whose parent is PID 1, which may never
+/// reap them; and zombies reparented to this test process (a subreaper: see
+/// [`become_subreaper`]), which an actor named after its role would be. A zombie has no
+/// environment to read, so those two are found by their parent.
 pub fn leftovers(tag: &str) -> Vec<String> {
     let needle = format!("PROCDEMO_TEST_TAG={tag}");
+    let me = std::process::id() as i32;
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("read /proc").flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
@@ -21,8 +42,10 @@ pub fn leftovers(tag: &str) -> Vec<String> {
             continue;
         };
         let (comm, state, ppid) = (&stat.comm, stat.state, stat.ppid);
-        if state == 'Z' && comm == "procdemo" && ppid == 1 {
-            found.push(format!("{pid}: procdemo zombie of PID 1"));
+        if state == 'Z' && comm.starts_with("procdemo") && ppid == 1 {
+            found.push(format!("{pid}: {comm} zombie of PID 1"));
+        } else if state == 'Z' && ppid == me && !TOOLS.contains(&comm.as_str()) {
+            found.push(format!("{pid}: {comm} zombie left to the test process"));
         } else if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ"))
             && env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes())
         {

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 
 /// Start procdemo on a script, tagged for the leak scan, with stdout piped to the test.
 fn start(script: &TempScript, tag: &str, args: &[&str]) -> Child {
+    crate::common::become_subreaper();
     Command::new(BIN)
         .args(["run", script.arg(), "--color", "never"])
         .args(args)
@@ -118,7 +119,13 @@ fn while_a_demo_is_held_ps_sees_each_process_named_after_its_role() {
     names.sort();
     assert_eq!(
         names,
-        ["child", "grandchild", "parent", "procdemo", "procdemo-runner"],
+        [
+            "child",
+            "grandchild",
+            "parent",
+            "procdemo",
+            "procdemo-runner"
+        ],
         "the front end, the runner and one process per role"
     );
     let ps = Command::new("ps")

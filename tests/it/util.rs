@@ -30,6 +30,7 @@ pub fn procdemo(args: &[&str]) -> Run {
 }
 
 pub fn procdemo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
+    crate::common::become_subreaper();
     let tag = fresh_tag();
     let mut cmd = Command::new(BIN);
     cmd.args(args)
