@@ -161,7 +161,7 @@ fn run(config: Config) -> Result<i32, Error> {
                 check_ps: output.check_ps,
             };
             let record = runner::run(&script, &label, frontend, options);
-            let style = render::Style {
+            let style = render::LegacyStyle {
                 explain: output.explain,
                 stable: output.stable,
             };
