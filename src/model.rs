@@ -408,7 +408,10 @@ pub enum Failure {
     GarbledReport,
     /// The runner itself ended abnormally (synthesised by the front end, which then killed
     /// and reaped the `left` processes it had left).
-    Runner { problem: RunnerProblem, left: usize },
+    Runner {
+        problem: RunnerProblem,
+        left: usize,
+    },
 }
 
 /// How a `try` step went.
