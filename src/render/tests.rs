@@ -1088,3 +1088,24 @@ fn columns_come_from_the_environment_when_not_a_terminal() {
     assert_eq!(columns_from(Some("wide")), 100);
     assert_eq!(columns_from(None), 100);
 }
+
+#[test]
+fn every_snapshot_narration_paragraph_wraps_as_it_did_at_100_columns() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+    let mut paragraphs = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let body = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut lines: Vec<&str> = Vec::new();
+        for line in body.lines().chain([""]) {
+            if let Some(text) = line.strip_prefix("    │ ") {
+                lines.push(text);
+            } else if !lines.is_empty() {
+                let rewrapped = wrap::wrap(&lines.join(" "), 100usize.min(94) - 6);
+                assert_eq!(rewrapped, lines);
+                paragraphs += 1;
+                lines.clear();
+            }
+        }
+    }
+    assert!(paragraphs > 40, "{paragraphs}");
+}

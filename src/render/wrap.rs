@@ -34,14 +34,25 @@ fn is_wide(c: char) -> bool {
     c.width() == Some(2)
 }
 
+/// Signs that stay on the line of what they join: `WEXITSTATUS = 7`, `46 -> 4160`.
+const GLUE: &[&str] = &["=", "->", ">=", "<="];
+
+/// Whether the space run before byte `i` of `line` joins a sign to its neighbour.
+fn glued(line: &str, i: usize) -> bool {
+    let next = line[i..].split(' ').next().unwrap_or("");
+    let before = line[..i].trim_end_matches(' ');
+    let last = before.rsplit(' ').next().unwrap_or("");
+    GLUE.contains(&next) || GLUE.contains(&last)
+}
+
 /// Words for textwrap: a break after every run of spaces, and wherever UAX #14 allows one
 /// next to a wide (CJK) character. Nothing else: `--stable`, `plain-kid` and `/proc/PID`
-/// stay whole.
+/// stay whole, and so do `WEXITSTATUS = 7` and `46 -> 4160`.
 fn words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
     let mut cuts: Vec<usize> = Vec::new();
     let mut prev: Option<char> = None;
     for (i, c) in line.char_indices() {
-        if prev == Some(' ') && c != ' ' {
+        if prev == Some(' ') && c != ' ' && !glued(line, i) {
             cuts.push(i);
         }
         prev = Some(c);
@@ -162,6 +173,19 @@ mod tests {
         }
         let joined: String = wrap(text, 10).concat();
         assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+    }
+
+    #[test]
+    fn an_equals_sign_stays_with_both_sides() {
+        for columns in 10..40 {
+            for line in wrap(
+                "holds status 0 (WIFEXITED, WEXITSTATUS = 0) and 46 -> 4160",
+                columns,
+            ) {
+                assert!(!line.ends_with('=') && !line.starts_with('='), "{line}");
+                assert!(!line.ends_with("->") && !line.starts_with("->"), "{line}");
+            }
+        }
     }
 
     #[test]
