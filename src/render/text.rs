@@ -397,9 +397,13 @@ impl<'a> Text<'a> {
         let table_width = 5 + widths.iter().map(|w| w + 2).sum::<usize>() - 1;
         let w = self.width();
         if table_width > w {
-            // Too wide for this terminal: one sentence per reading instead.
+            // Too wide for this terminal: one sentence per reading instead, its continuation
+            // lines indented so that each reading stands out.
             for line in lines {
-                Self::push_lines(out, hang("      ", 6, &line, w, 6));
+                for (i, l) in wrap(&line, w.saturating_sub(8)).iter().enumerate() {
+                    let indent = if i == 0 { "      " } else { "        " };
+                    out.push_str(&format!("{indent}{l}\n"));
+                }
             }
             return;
         }
