@@ -316,6 +316,11 @@ impl Render for Document<'_> {
             _ => Ok(()),
         }
     }
+
+    fn failure(&self) -> Option<String> {
+        let (f, at) = self.failure.as_ref()?;
+        Some(self.ctx.words.failure(f, *at, &self.ctx))
+    }
 }
 
 /// `--json-events`: JSON Lines, one self-describing object per event (`"event": "act"`...),
@@ -324,6 +329,7 @@ pub struct Lines<'a> {
     ctx: Ctx<'a>,
     origin: &'a Origin,
     style: Style,
+    failure: Option<(Failure, Option<usize>)>,
 }
 
 impl<'a> Lines<'a> {
@@ -337,6 +343,7 @@ impl<'a> Lines<'a> {
             ctx: Ctx::new(words, script, false),
             origin,
             style,
+            failure: None,
         }
     }
 
@@ -475,10 +482,18 @@ impl<'a> Lines<'a> {
 
 impl Render for Lines<'_> {
     fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if let Event::Failed { step, failure } = event {
+            self.failure = Some((failure.clone(), *step));
+        }
         match self.object(event) {
             Some(v) => writeln!(out, "{v}"),
             None => Ok(()),
         }
+    }
+
+    fn failure(&self) -> Option<String> {
+        let (f, at) = self.failure.as_ref()?;
+        Some(self.ctx.words.failure(f, *at, &self.ctx))
     }
 }
 

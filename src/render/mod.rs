@@ -56,6 +56,12 @@ pub struct Style {
 pub trait Render {
     /// Write what this event shows, at once. The caller flushes after each call.
     fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+
+    /// Why the run failed, in words (the `FAILED:` message), once a `Failed` event has come:
+    /// for the front end to repeat on stderr after a `--json` run, as procdemo always has.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The words every renderer uses today.

@@ -389,6 +389,28 @@ fn the_failure_line_waits_for_the_end_of_the_run() {
 }
 
 #[test]
+fn every_renderer_can_give_the_failure_for_stderr() {
+    let s = user_script(TIMEOUT_SCRIPT);
+    let origin = Origin::File("t.demo".into());
+    for format in [Format::Text, Format::Json, Format::JsonEvents] {
+        let mut r = renderer(format, &s, &origin, style(false, 80));
+        let mut sink = Vec::new();
+        for e in timeout_events(&s) {
+            assert!(
+                r.failure().is_none() || matches!(e, Event::Cleanup { .. } | Event::End { .. })
+            );
+            r.event(&e, &mut sink).unwrap();
+        }
+        let message = r.failure().unwrap();
+        assert!(
+            message.starts_with("awaited `p` to be in state Z"),
+            "{message}"
+        );
+        assert!(message.contains("(pid 101)"), "real PIDs: {message}");
+    }
+}
+
+#[test]
 fn a_stable_failure_names_roles_not_pids_and_leaves_wchan_out() {
     let s = user_script(TIMEOUT_SCRIPT);
     let out = text(&s, style(true, 1000), &timeout_events(&s));

@@ -610,6 +610,11 @@ impl Render for Text<'_> {
         self.render(event, &mut text);
         out.write_all(text.as_bytes())
     }
+
+    fn failure(&self) -> Option<String> {
+        let (f, at) = self.failure.as_ref()?;
+        Some(self.words().failure(f, *at, &self.ctx))
+    }
 }
 
 /// The width of each column: its widest cell or its header, in display columns.
