@@ -13,7 +13,7 @@
 use crate::cli::Output;
 use crate::error::Error;
 use crate::model::{DemoResult, Event, Failure, Origin, RunnerProblem};
-use crate::render_stub as render;
+use crate::render;
 use crate::runner::{self, kill_and_reap_children};
 use crate::script::Script;
 use crate::sys::{self, Forked};
@@ -194,6 +194,12 @@ impl FrontEnd {
                 (_, None) => Some(RunnerProblem::Garbled),
             },
         };
+        // With --json the failure is inside the document; say it on stderr too.
+        if self.output.json
+            && let Some(message) = renderer.failure()
+        {
+            eprintln!("procdemo: {name} failed: {message}");
+        }
         if let Some(problem) = &problem {
             // The stream stopped short: end the run for the renderer, and say why on stderr.
             for event in [

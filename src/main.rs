@@ -2,10 +2,11 @@
 //! show what the kernel reports in /proc at every step.
 //!
 //! The front end ([`frontend`]) parses the command line and checks every script before
-//! anything runs, then starts one fresh runner process ([`runner`], the hidden `__runner`
-//! subcommand) per demo. The runner forks the scenario's actors ([`actor`]), drives them step
-//! by step over pipes, observes them through /proc ([`observe`]) and prints the record
-//! ([`render`]). Only [`sys`] contains unsafe code.
+//! anything runs, then forks one fresh runner process ([`runner`]) per demo. The runner forks
+//! the scenario's actors ([`actor`], performing the [`actions`]), drives them step by step
+//! over pipes, observes them through /proc ([`observe`]) and streams what happened as typed
+//! events ([`model`]) to the front end, which renders each as it arrives ([`render`]: the only
+//! module that knows a human language). Only [`sys`] contains unsafe code.
 #![deny(unsafe_code)]
 
 mod actions;
@@ -16,8 +17,7 @@ mod error;
 mod frontend;
 mod model;
 mod observe;
-mod render_stub;
-
+mod render;
 mod runner;
 mod script;
 #[cfg(test)]

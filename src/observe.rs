@@ -89,22 +89,6 @@ pub fn stat_flags(s: &Sample, locked_kb: u64) -> String {
     out
 }
 
-/// A few words on what a state letter means.
-pub fn state_meaning(state: char) -> &'static str {
-    match state {
-        'R' => "running or runnable",
-        'S' => "sleeping, interruptible",
-        'D' => "sleeping, uninterruptible",
-        'T' => "stopped by a signal",
-        't' => "stopped by a tracer",
-        'Z' => "zombie: exited, not yet waited for",
-        'X' => "dead, being removed",
-        'I' => "idle kernel thread",
-        'P' => "parked",
-        _ => "unknown state",
-    }
-}
-
 /// Values from /proc/PID/status that stat does not carry.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusExtras {

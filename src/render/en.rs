@@ -1,0 +1,838 @@
+//! English: every word procdemo prints, from the typed model.
+//!
+//! Each function is an exhaustive `match` (no `_` arm over the model's enums), so a new
+//! state, outcome or failure does not compile until it has its words here, and a second
+//! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
+
+use super::Ctx;
+use super::words::{MemoryHeaders, ObservationHeaders, Words};
+use crate::actions::{Call, Outcome, SigchldMode};
+use crate::model::{
+    Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
+    RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
+};
+use crate::script::{Cmp, Cond, Field, Operand, StepKind, field_name};
+use std::time::Duration;
+
+/// English.
+pub struct En;
+
+/// What --stable output shows instead of a value that depends on privilege.
+const PRIVILEGE_HIDDEN: &str = "depends on privilege: not shown with --stable";
+
+/// A size in bytes as MiB (or KiB below 1 MiB).
+fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes >> 10)
+    }
+}
+
+/// The C library's text for an errno, without Rust's " (os error N)" suffix.
+fn strerror(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    text.split(" (os error").next().unwrap_or(&text).to_string()
+}
+
+/// The symbolic name of an errno, e.g. ECHILD.
+fn errno_name(errno: i32) -> String {
+    format!("{:?}", nix::Error::from_raw(errno))
+}
+
+fn cmp_sign(cmp: Cmp) -> &'static str {
+    match cmp {
+        Cmp::Eq => "=",
+        Cmp::AtLeast => ">=",
+        Cmp::AtMost => "<=",
+    }
+}
+
+/// `` kB`` for a memory figure, nothing for a fault count.
+fn unit(field: Field) -> &'static str {
+    match field {
+        Field::Faults => "",
+        Field::Pid
+        | Field::Ppid
+        | Field::Parent
+        | Field::State
+        | Field::Stat
+        | Field::Comm
+        | Field::Result
+        | Field::ExitCode
+        | Field::Session
+        | Field::Pgrp
+        | Field::Nice
+        | Field::Sigchld
+        | Field::Rss
+        | Field::Pss
+        | Field::SharedDirty
+        | Field::PrivateDirty => " kB",
+    }
+}
+
+impl En {
+    /// What an `expect` compared with: `16384`, `the region's size`, `` `p`'s rss ``.
+    fn operand(&self, operand: &Operand, ctx: &Ctx) -> String {
+        match operand {
+            Operand::Number(n) => n.to_string(),
+            Operand::Region => "the region's size".to_string(),
+            Operand::Field(role, field) => {
+                format!("`{}`'s {}", ctx.role(*role), field_name(*field))
+            }
+        }
+    }
+
+    /// What an observation saw, or that it could not be read.
+    fn seen(&self, seen: Option<&Observation>, ctx: &Ctx) -> String {
+        match seen {
+            Some(o) => self.describe(o, ctx),
+            None => "its state could not be read from /proc".to_string(),
+        }
+    }
+
+    /// "within 2 s", or, when the script's total deadline came first, says so.
+    fn deadline(&self, within: Duration, total: Option<Duration>) -> String {
+        match total {
+            Some(t) => format!(
+                "before the script's total deadline of {} ran out",
+                self.duration(t)
+            ),
+            None => format!("within {}", self.duration(within)),
+        }
+    }
+
+    fn unable(&self, why: Unable) -> &'static str {
+        match why {
+            Unable::Gone => "it is gone",
+            Unable::Zombie => "it has exited (state Z)",
+            Unable::Stopped => "it is stopped (state T)",
+            Unable::TracingStop => "it is stopped by a tracer (state t)",
+        }
+    }
+
+    fn sigchld_mode(&self, mode: SigchldMode) -> &'static str {
+        match mode {
+            SigchldMode::Default => "SIG_DFL",
+            SigchldMode::Ignore => "SIG_IGN",
+            SigchldMode::NoCldWait => "handler with SA_NOCLDWAIT",
+        }
+    }
+
+    /// A parent by name: its role, or its command name.
+    fn parent(&self, parent: &Parent, ctx: &Ctx) -> String {
+        match parent {
+            Parent::Role(r) => ctx.role(*r).to_string(),
+            Parent::Other { comm } => comm.clone(),
+            Parent::Unknown => "?".to_string(),
+        }
+    }
+}
+
+impl Words for En {
+    fn state(&self, state: State) -> &'static str {
+        match state {
+            State::Running => "running or runnable",
+            State::Sleeping => "sleeping, interruptible",
+            State::DiskSleep => "sleeping, uninterruptible",
+            State::Stopped => "stopped by a signal",
+            State::TracingStop => "stopped by a tracer",
+            State::Zombie => "zombie: exited, not yet waited for",
+            State::Dead => "dead, being removed",
+            State::Idle => "idle kernel thread",
+            State::Parked => "parked",
+            State::Gone => "gone: reaped, no longer in /proc",
+        }
+    }
+
+    fn exit_status(&self, status: ExitStatus) -> String {
+        match status {
+            ExitStatus::Exited(code) => format!("WIFEXITED, WEXITSTATUS = {code}"),
+            ExitStatus::Killed(sig) => {
+                format!("WIFSIGNALED, WTERMSIG = {sig} ({})", self.signal(sig))
+            }
+            ExitStatus::Stopped(sig) => {
+                format!("WIFSTOPPED, WSTOPSIG = {sig} ({})", self.signal(sig))
+            }
+            ExitStatus::Continued => "WIFCONTINUED".to_string(),
+        }
+    }
+
+    fn signal(&self, signal: i32) -> String {
+        crate::script::signal_name(signal)
+    }
+
+    fn errno(&self, errno: i32) -> String {
+        format!("{} ({})", errno_name(errno), strerror(errno))
+    }
+
+    fn call_failed(&self, call: Call, errno: i32) -> String {
+        format!("{} failed: {}", call.name(), self.errno(errno))
+    }
+
+    fn sigchld(&self, disposition: Option<Disposition>) -> &'static str {
+        match disposition {
+            Some(Disposition::Default) => "default",
+            Some(Disposition::Ignored) => "ignored",
+            Some(Disposition::Caught) => "caught",
+            None => "-",
+        }
+    }
+
+    fn sigchld_column(&self, disposition: Option<Disposition>) -> &'static str {
+        match disposition {
+            Some(Disposition::Default) => "default",
+            Some(Disposition::Ignored) => "ignored (SigIgn)",
+            Some(Disposition::Caught) => "handler (SigCgt)",
+            None => "-",
+        }
+    }
+
+    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String {
+        let pid = |p: i32| ctx.pid(p);
+        let status = |s: i32| self.exit_status(ExitStatus::decode(s));
+        match outcome {
+            Outcome::Forked { pid: p } => {
+                format!("fork() returned {}, the new process's PID", pid(*p))
+            }
+            Outcome::Vforked { pid: p } => format!(
+                "clone(CLONE_VFORK) returned {}, the new process's PID",
+                pid(*p)
+            ),
+            Outcome::Exiting { code } => format!("_exit({code})"),
+            Outcome::Reaped { pid: p, status: s } => {
+                format!("returned {} with status {s}: {}", pid(*p), status(*s))
+            }
+            Outcome::NotYet { polls: 1 } => {
+                "returned 0: a child exists but none has changed state yet".into()
+            }
+            Outcome::NotYet { polls } => {
+                format!("returned 0 {polls} times in a row: no child had changed state yet")
+            }
+            Outcome::PolledThenReaped {
+                zeros: 0,
+                pid: p,
+                status: s,
+            } => format!(
+                "returned {} at the first call, with status {s}: {}",
+                pid(*p),
+                status(*s)
+            ),
+            Outcome::PolledThenReaped {
+                zeros,
+                pid: p,
+                status: s,
+            } => {
+                let count = if ctx.stable {
+                    "again and again (how many times varies: not shown with --stable)".to_string()
+                } else if *zeros == 1 {
+                    "once".to_string()
+                } else {
+                    format!("{zeros} times")
+                };
+                format!(
+                    "returned 0 {count} while no child had exited, then returned {} with status {s}: {}",
+                    pid(*p),
+                    status(*s)
+                )
+            }
+            Outcome::Peeked {
+                pid: p,
+                code,
+                status: s,
+            } => {
+                let how = match *code {
+                    libc::CLD_EXITED => format!("CLD_EXITED, exit status {s}"),
+                    libc::CLD_KILLED => format!("CLD_KILLED by {}", self.signal(*s)),
+                    libc::CLD_DUMPED => format!("CLD_DUMPED by {}", self.signal(*s)),
+                    other => format!("si_code {other}, si_status {s}"),
+                };
+                format!(
+                    "waitid(WNOWAIT) read {} {how}, and left it unreaped",
+                    pid(*p)
+                )
+            }
+            Outcome::Failed { call, errno } => self.call_failed(*call, *errno),
+            Outcome::Blocking => "sleeping in read() until told otherwise".into(),
+            Outcome::Spinning => "running a busy loop".into(),
+            Outcome::Signalled { pid: p, signal } => {
+                format!("kill({}, {}) delivered", pid(*p), self.signal(*signal))
+            }
+            Outcome::SigchldSet { mode } => {
+                format!("SIGCHLD disposition is now {}", self.sigchld_mode(*mode))
+            }
+            Outcome::NewSession { sid } => format!(
+                "setsid() returned {}: a new session and process group",
+                pid(*sid)
+            ),
+            Outcome::Niced { nice } => format!("nice value is now {nice}"),
+            Outcome::Threaded => "a second thread is running".into(),
+            Outcome::Locked { bytes } => format!("mlock() locked {bytes} bytes"),
+            Outcome::Terminal { sid } => format!(
+                "a pseudo-terminal is the controlling terminal of new session {}",
+                pid(*sid)
+            ),
+            Outcome::Traced { pid: p } => {
+                format!("PTRACE_SEIZE and PTRACE_INTERRUPT on {}", pid(*p))
+            }
+            Outcome::Untraced { pid: p } => format!("PTRACE_DETACH from {}", pid(*p)),
+            Outcome::Allocated { bytes, pages, .. } => {
+                format!("mapped {} and wrote all {pages} pages", size(*bytes))
+            }
+            Outcome::Touched {
+                pages,
+                minflt_before,
+                minflt_after,
+            } => {
+                let faults = minflt_after.saturating_sub(*minflt_before);
+                // About one fault per page is what copy-on-write predicts; --stable output
+                // says so when it holds, since the exact count varies by a few faults.
+                let pages64 = *pages as u64;
+                let about_one_each =
+                    *pages > 0 && (pages64 * 9 / 10..=pages64 * 5 / 4).contains(&faults);
+                if ctx.stable && about_one_each {
+                    format!(
+                        "wrote {pages} pages; its minor faults rose by about one per page written (the exact count varies: not shown with --stable)"
+                    )
+                } else {
+                    format!(
+                        "wrote {pages} pages; its minor faults went {minflt_before} -> {minflt_after}: +{faults} for {pages} pages written"
+                    )
+                }
+            }
+            Outcome::List { values } => {
+                let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                format!("L = [{}]", items.join(", "))
+            }
+        }
+    }
+
+    fn verdict(&self, verdict: Verdict) -> &'static str {
+        match verdict {
+            Verdict::Permitted => "",
+            Verdict::Refused => {
+                " (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)"
+            }
+        }
+    }
+
+    fn value(&self, value: &Value, ctx: &Ctx) -> String {
+        match value {
+            Value::NotObserved => "(not observed)".to_string(),
+            Value::Pid(p) => ctx.pid(*p),
+            Value::Number(n) => n.to_string(),
+            // No fault at all is the same every run; a count varies by a few from run to run.
+            Value::Varying(n) if ctx.stable && *n != 0 => {
+                "(a count that varies: not shown with --stable)".to_string()
+            }
+            Value::Varying(n) => n.to_string(),
+            Value::State(s) => s.code(),
+            Value::Stat(s) | Value::Comm(s) => s.clone(),
+            Value::Parent(p) => self.parent(p, ctx),
+            Value::Sigchld(d) => self.sigchld(*d).to_string(),
+            Value::ExitCode(status) => match status {
+                ExitStatus::Exited(code) => code.to_string(),
+                ExitStatus::Killed(sig) => format!("none (killed by {})", self.signal(*sig)),
+                ExitStatus::Stopped(sig) => format!("none (stopped by {})", self.signal(*sig)),
+                ExitStatus::Continued => "none (continued)".to_string(),
+            },
+            Value::Result(o) => self.outcome(o, ctx),
+            Value::DependsOnPrivilege(_) if ctx.stable => format!("({PRIVILEGE_HIDDEN})"),
+            Value::DependsOnPrivilege(v) => self.value(v, ctx),
+        }
+    }
+
+    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String {
+        match cond {
+            Cond::State(s) => format!("in state {} ({})", s.code(), self.state(*s)),
+            Cond::Gone => "gone (reaped)".into(),
+            Cond::Reparented => "reparented".into(),
+            Cond::ParentIs(r) => format!("a child of `{}`", ctx.role(*r)),
+            Cond::Done => "done".into(),
+            Cond::Flags(f) => format!(
+                "showing the STAT flag{} {f}",
+                if f.chars().count() > 1 { "s" } else { "" }
+            ),
+        }
+    }
+
+    fn check(&self, check: &Check) -> String {
+        let unit = unit(check.field);
+        format!(
+            "{}{unit} {} {}{unit}",
+            check.actual,
+            cmp_sign(check.cmp),
+            check.wanted
+        )
+    }
+
+    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
+        let role = |r: usize| ctx.role(r);
+        let pid_of = |r: usize| {
+            ctx.pids
+                .get(r)
+                .copied()
+                .flatten()
+                .map_or_else(|| "?".to_string(), |p| ctx.pid(p))
+        };
+        match failure {
+            Failure::TotalDeadline { timeout } => format!(
+                "the script ran longer than its total deadline of {}",
+                self.duration(*timeout)
+            ),
+            Failure::CannotAct { role: r, step, why } => format!(
+                "`{}` cannot perform `{}`: {}",
+                role(*r),
+                ctx.step_text(*step),
+                self.unable(*why)
+            ),
+            Failure::CommandNotSent {
+                role: r,
+                step,
+                errno,
+            } => format!(
+                "could not send `{}` to `{}`: {}",
+                ctx.step_text(*step),
+                role(*r),
+                self.call_failed(Call::Write, *errno)
+            ),
+            Failure::ForkRefused {
+                role: r,
+                call,
+                errno,
+                nproc_limit,
+            } => {
+                let mut msg = format!(
+                    "`{}` could not create a process: {} failed with {}",
+                    role(*r),
+                    call.name(),
+                    self.errno(*errno)
+                );
+                if *errno == libc::EAGAIN {
+                    let limit = match nproc_limit {
+                        Some(Some(n)) => n.to_string(),
+                        Some(None) => "unlimited".to_string(),
+                        None => "?".to_string(),
+                    };
+                    msg.push_str(&format!(
+                        ". The kernel refuses new processes past the per-user limit RLIMIT_NPROC (`ulimit -u`, here {limit}) or the system's pid limits; end some processes or raise the limit"
+                    ));
+                }
+                msg
+            }
+            Failure::NoHello { role: r, within } => format!(
+                "the new process `{}` did not report within {}",
+                role(*r),
+                self.duration(*within)
+            ),
+            Failure::NoResult {
+                role: r,
+                step,
+                within,
+                seen,
+                blocked,
+            } => {
+                // The `&` hint only fits a process that is alive and blocked; one that died
+                // or was stopped meanwhile is described as it was found.
+                let hint = if *blocked {
+                    format!(
+                        ". If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
+                        role(*r)
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "`{}` did not finish `{}` within {}; {}{hint}",
+                    role(*r),
+                    ctx.step_text(*step),
+                    self.duration(*within),
+                    self.seen(seen.as_ref(), ctx)
+                )
+            }
+            Failure::NotStarted {
+                role: r,
+                step,
+                within,
+                seen,
+            } => format!(
+                "`{}` did not start `{}` within {}; {}",
+                role(*r),
+                ctx.step_text(*step),
+                self.duration(*within),
+                self.seen(seen.as_ref(), ctx)
+            ),
+            Failure::RunnerWaitTimeout {
+                role: r,
+                within,
+                seen,
+            } => format!(
+                "the runner's waitpid for `{}` did not return within {}: the child has not exited; {}",
+                role(*r),
+                self.duration(*within),
+                self.seen(seen.as_ref(), ctx)
+            ),
+            Failure::AwaitTimeout {
+                role: r,
+                cond,
+                within,
+                total,
+                reads,
+                seen,
+            } => format!(
+                "awaited `{}` to be {} {}, but after {reads} read{} of /proc it was still not: {}",
+                role(*r),
+                self.cond(cond, ctx),
+                self.deadline(*within, *total),
+                if *reads == 1 { "" } else { "s" },
+                self.describe(seen, ctx)
+            ),
+            Failure::DoneTimeout {
+                role: r,
+                step,
+                within,
+                total,
+                seen,
+            } => format!(
+                "awaited `{}` to finish `{}` {}, but it did not; {}",
+                role(*r),
+                ctx.step_text(*step),
+                self.deadline(*within, *total),
+                self.seen(seen.as_ref(), ctx)
+            ),
+            Failure::Unmeasurable { role: r, why } => match why {
+                Unmeasurable::Gone => format!("cannot measure `{}`: it is gone", role(*r)),
+                Unmeasurable::Zombie => format!(
+                    "cannot measure `{}`: no smaps (a zombie has no memory)",
+                    role(*r)
+                ),
+                Unmeasurable::RegionMissing { addr } => format!(
+                    "cannot measure `{}`: its region at {addr:#x} is not in /proc/{}/smaps",
+                    role(*r),
+                    pid_of(*r)
+                ),
+            },
+            Failure::ExpectFailed(check) => format!(
+                "expected `{}`'s {} {} {} ({}{unit}), but the kernel reported {}{unit}",
+                role(check.role),
+                field_name(check.field),
+                cmp_sign(check.cmp),
+                self.operand(&check.operand, ctx),
+                check.wanted,
+                check.actual,
+                unit = unit(check.field)
+            ),
+            Failure::ExpectMissing {
+                role: r,
+                field,
+                missing,
+            } => match missing {
+                Missing::Figure { role: of, field: f } => format!(
+                    "cannot check `{}`'s {}: its latest `measure` has no such figure (no `alloc` region, or a single measurement for `faults`)",
+                    role(*of),
+                    field_name(*f)
+                ),
+                Missing::Operand => {
+                    let operand = at.and_then(|s| ctx.step(s)).and_then(|s| match &s.kind {
+                        StepKind::Expect { value, .. } => Some(self.operand(value, ctx)),
+                        StepKind::Act { .. }
+                        | StepKind::Observe { .. }
+                        | StepKind::Measure { .. }
+                        | StepKind::Await { .. }
+                        | StepKind::Say { .. } => None,
+                    });
+                    match operand {
+                        Some(what) => format!("cannot check against {what}: it was not measured"),
+                        None => format!(
+                            "cannot check `{}`'s {}: what it is compared with was not measured",
+                            role(*r),
+                            field_name(*field)
+                        ),
+                    }
+                }
+            },
+            Failure::TryNotRefusal { step, call, errno } => format!(
+                "`{}`: {} failed with {}, which is not a permission refusal: `try` only accepts EPERM or EACCES",
+                ctx.step_text(*step),
+                call.name(),
+                self.errno(*errno)
+            ),
+            Failure::PsDisagrees {
+                role: r,
+                pid,
+                ours,
+                theirs,
+            } => format!(
+                "--check-ps: `{}` (pid {}) has STAT {ours} from /proc but ps -o stat= says {theirs:?}",
+                role(*r),
+                ctx.pid(*pid)
+            ),
+            Failure::PsUnavailable { errno } => match errno {
+                Some(e) => format!("--check-ps: cannot run ps: {}", self.errno(*e)),
+                None => "--check-ps: cannot run ps".to_string(),
+            },
+            Failure::ProcUnreadable {
+                role: r,
+                pid,
+                file,
+                errno,
+            } => {
+                let path = if file.starts_with('/') {
+                    file.clone()
+                } else {
+                    format!("/proc/{pid}/{file}")
+                };
+                let why = errno.map_or_else(String::new, |e| format!(": {}", self.errno(e)));
+                format!(
+                    "cannot read {path} for `{}` (pid {}){why}. Is /proc mounted with hidepid, or is the process another user's?",
+                    role(*r),
+                    ctx.pid(*pid)
+                )
+            }
+            Failure::NoProc { errno } => match errno {
+                Some(e) => format!(
+                    "cannot read /proc/self/stat ({}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)",
+                    self.errno(*e)
+                ),
+                None => {
+                    "/proc/self/stat could not be understood: is /proc a real procfs?".to_string()
+                }
+            },
+            Failure::Setup { call, errno } => format!(
+                "the runner could not set itself up: {}",
+                self.call_failed(*call, *errno)
+            ),
+            Failure::GarbledReport => "a garbled report from an actor".to_string(),
+            Failure::Runner { problem, left } => {
+                self.runner_problem(&ctx.script.name, problem, *left)
+            }
+        }
+    }
+
+    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String {
+        let mut msg = match problem {
+            RunnerProblem::Crashed { code } => {
+                format!("the runner for `{name}` crashed (exit code {code})")
+            }
+            RunnerProblem::Killed { signal } => format!(
+                "the runner for `{name}` was killed by {}",
+                self.signal(*signal)
+            ),
+            RunnerProblem::Overran => {
+                format!("the runner for `{name}` did not finish within its deadline and was killed")
+            }
+            RunnerProblem::Garbled => {
+                format!("the runner for `{name}` sent events that could not be read")
+            }
+        };
+        if left > 0 {
+            msg.push_str(&format!(
+                "; the front end killed and reaped the {left} process(es) it left"
+            ));
+        }
+        msg
+    }
+
+    fn describe(&self, o: &Observation, ctx: &Ctx) -> String {
+        let who = format!("`{}` (pid {})", ctx.role(o.role), ctx.pid(o.pid));
+        if !o.state.is_alive() {
+            return format!("{who} was gone");
+        }
+        if ctx.hidden(o) {
+            return format!("{who} was last seen in a state that {PRIVILEGE_HIDDEN}");
+        }
+        let mut s = format!(
+            "{who} was last seen in state {} ({})",
+            o.state.code(),
+            self.state(o.state)
+        );
+        // wchan is a live detail that varies from run to run: not with --stable.
+        if let (Some(w), false) = (&o.wchan, ctx.stable) {
+            s.push_str(&format!(", waiting in {w}"));
+        }
+        if let Some(status) = o.exit_status {
+            s.push_str(&format!(
+                ", holding status {status} ({})",
+                self.exit_status(ExitStatus::decode(status))
+            ));
+        }
+        if o.ppid.is_some() && o.parent.is_some() {
+            s.push_str(&format!(", PPID {}", ctx.ppid(o)));
+        }
+        s
+    }
+
+    fn duration(&self, d: Duration) -> String {
+        if d.subsec_millis() == 0 {
+            format!("{} s", d.as_secs())
+        } else {
+            format!("{} ms", d.as_millis())
+        }
+    }
+
+    fn source(&self, origin: &Origin) -> String {
+        match origin {
+            Origin::Builtin(path) => format!("{path}, built in"),
+            Origin::File(path) => path.clone(),
+        }
+    }
+
+    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String {
+        match runner_pid {
+            Some(pid) => format!("(script {}, runner pid {pid})", self.source(origin)),
+            None => format!("(script {})", self.source(origin)),
+        }
+    }
+
+    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String {
+        let us = waited.as_micros();
+        let time = if us < 1000 {
+            format!("{us} µs")
+        } else {
+            format!("{:.1} ms", us as f64 / 1000.0)
+        };
+        let reads = match reads {
+            Some(1) => ", 1 read of /proc".to_string(),
+            Some(n) => format!(", {n} reads of /proc"),
+            None => String::new(),
+        };
+        format!("seen after {time}{reads}")
+    }
+
+    fn holds(&self, check: &Check, stable: bool) -> String {
+        // A fault count varies a little from run to run: --stable says only that it held.
+        if stable {
+            "holds".to_string()
+        } else {
+            format!("holds: {}", self.check(check))
+        }
+    }
+
+    fn skipped(&self, try_step: &str) -> String {
+        format!("skipped: `{try_step}` was refused")
+    }
+
+    fn outcome_hidden(&self) -> &'static str {
+        "the outcome depends on privilege: not shown with --stable"
+    }
+
+    fn state_hidden(&self) -> &'static str {
+        PRIVILEGE_HIDDEN
+    }
+
+    fn state_column(&self, o: &Observation, stable: bool) -> String {
+        let mut s = self.state(o.state).to_string();
+        // wchan is read a moment after the state and may already have changed: a live
+        // detail for people, left out of stable output.
+        if let (Some(w), false, true) = (&o.wchan, stable, o.state.is_alive()) {
+            s.push_str(&format!(", in {w}"));
+        }
+        if let Some(status) = o.exit_status {
+            s.push_str(&format!(
+                "; holds status {status} ({})",
+                self.exit_status(ExitStatus::decode(status))
+            ));
+        }
+        s
+    }
+
+    fn observation_headers(&self) -> ObservationHeaders {
+        ObservationHeaders {
+            role: "ROLE",
+            pid: "PID",
+            ppid: "PPID",
+            stat: "STAT",
+            sigchld: "SIGCHLD",
+            state: "STATE",
+        }
+    }
+
+    fn subreaper(&self) -> &'static str {
+        ", a child subreaper"
+    }
+
+    fn gone_roles(&self, roles: &[&str]) -> String {
+        format!("gone (reaped, no longer in /proc): {}", roles.join(", "))
+    }
+
+    fn memory_headers(&self, _stable: bool) -> MemoryHeaders {
+        MemoryHeaders {
+            role: "ROLE",
+            pid: "PID",
+            what: "MEMORY",
+            rss: "Rss",
+            pss: "Pss",
+            shared: "Shared",
+            private: "Private",
+            minflt: "minflt",
+            note: "(kB; Shared and Private are smaps's Shared_Dirty and Private_Dirty)",
+        }
+    }
+
+    fn whole_process(&self) -> &'static str {
+        "whole process"
+    }
+
+    fn region(&self, bytes: usize) -> String {
+        format!("{} region", size(bytes))
+    }
+
+    fn no_region(&self) -> &'static str {
+        "no region (whole-process figures vary: not shown with --stable)"
+    }
+
+    fn memory_line(
+        &self,
+        role: &str,
+        pid: &str,
+        what: &str,
+        m: &Memory,
+        minflt: Option<u64>,
+    ) -> String {
+        let minflt = minflt.map_or_else(String::new, |n| format!(", minflt {n}"));
+        format!(
+            "{role} {pid}, {what}: Rss {} kB, Pss {} kB, Shared_Dirty {} kB, Private_Dirty {} kB{minflt}",
+            m.rss_kb, m.pss_kb, m.shared_dirty_kb, m.private_dirty_kb
+        )
+    }
+
+    fn other_process(&self) -> &'static str {
+        "other"
+    }
+
+    fn cleanup(&self, killed: usize) -> String {
+        let s = if killed == 1 { "" } else { "es" };
+        format!(
+            "at the end the runner killed and reaped {killed} process{s} the script left running"
+        )
+    }
+
+    fn ok(&self) -> (&'static str, &'static str) {
+        ("ok:", "every awaited state was observed")
+    }
+
+    fn failed(&self) -> &'static str {
+        "FAILED:"
+    }
+
+    fn no_reason(&self) -> &'static str {
+        "the run ended before it said why"
+    }
+
+    fn summary_title(&self) -> &'static str {
+        "summary"
+    }
+
+    fn summary_verdict(&self, ok: bool) -> &'static str {
+        if ok { "ok" } else { "FAILED" }
+    }
+
+    fn wall(&self, d: Duration) -> String {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    }
+
+    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
+        let time = time.map_or_else(String::new, |t| format!(" in {}", self.wall(t)));
+        format!("{passed} of {total} demos passed{time}")
+    }
+}

@@ -1,0 +1,287 @@
+//! Rendering: the only place that knows English (and, later, other languages) and JSON.
+//!
+//! The runner streams typed [`Event`]s; the front end hands each one to a [`Render`] as it
+//! arrives, and the renderer writes what that event shows at once: text for people
+//! ([`text`]), one JSON document per run or one JSON line per event ([`json`]). Every word
+//! comes from a [`Words`] implementation ([`en::En`]) through exhaustive matches over the
+//! model, so a second language is one more module of the same shape that the compiler forces
+//! to be complete. Layout (columns, trees, wrapping to the terminal's width, colour) knows
+//! no language.
+
+pub mod en;
+pub mod json;
+pub mod text;
+pub mod words;
+pub mod wrap;
+
+#[cfg(test)]
+mod tests;
+
+pub use words::Words;
+
+use crate::model::{DemoResult, Event, Failure, Observation, Origin, RunnerProblem};
+use crate::script::{RUNNER, RoleId, Script};
+
+/// What to render a run as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Text for people, written as each event arrives.
+    Text,
+    /// One JSON document per run, on one line, written at the run's end.
+    Json,
+    /// JSON Lines: one object per event, written as it arrives.
+    JsonEvents,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Print the narration (`say` paragraphs).
+    pub explain: bool,
+    /// Roles instead of PIDs, no timings, nothing that varies or depends on privilege.
+    pub stable: bool,
+    /// The widest line text output may print, in display columns (see [`terminal_width`]).
+    pub width: usize,
+}
+
+/// One run's renderer: fed the run's events in order, it writes what each shows.
+pub trait Render {
+    /// Write what this event shows, at once. The caller flushes after each call.
+    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+
+    /// Why the run failed, in words (the `FAILED:` message), once a `Failed` event has come:
+    /// for the front end to repeat on stderr after a `--json` run, as procdemo always has.
+    fn failure(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The words every renderer uses today.
+fn words() -> &'static dyn Words {
+    &en::En
+}
+
+/// One run's renderer. The demo's name and title come from `script`.
+pub fn renderer<'a>(
+    format: Format,
+    script: &'a Script,
+    origin: &'a Origin,
+    style: Style,
+) -> Box<dyn Render + 'a> {
+    match format {
+        Format::Text => Box::new(text::Text::new(words(), script, origin, style)),
+        Format::Json => Box::new(json::Document::new(words(), script, origin, style)),
+        Format::JsonEvents => Box::new(json::Lines::new(words(), script, origin, style)),
+    }
+}
+
+/// The `procdemo all` summary: text, or one JSON line (for both JSON formats).
+pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
+    match format {
+        Format::Text => text::summary(words(), results, style),
+        Format::Json | Format::JsonEvents => json::summary(words(), results, format),
+    }
+}
+
+/// A runner that ended abnormally, in words for stderr: `left` is how many processes the
+/// front end killed and reaped after it.
+pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize) -> String {
+    words().runner_problem(name, problem, left)
+}
+
+/// The width text output fits: the terminal's when stdout is one, else `COLUMNS` if it is a
+/// positive number, else 100.
+pub fn terminal_width() -> usize {
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    if stdout.is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(&stdout)
+        && w > 0
+    {
+        return w as usize;
+    }
+    columns_from(std::env::var("COLUMNS").ok().as_deref())
+}
+
+/// `COLUMNS` if it is a positive number, else 100.
+fn columns_from(columns: Option<&str>) -> usize {
+    columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .unwrap_or(100)
+}
+
+/// What a renderer knows about the run so far: the script (role names, step texts), the PID
+/// each role has had, and how to show a PID.
+pub struct Ctx<'a> {
+    pub words: &'static dyn Words,
+    pub script: &'a Script,
+    /// Each role's PID, once known (the runner's from `Begin`, the others' from `Spawned`).
+    pub pids: Vec<Option<i32>>,
+    pub stable: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(words: &'static dyn Words, script: &'a Script, stable: bool) -> Ctx<'a> {
+        Ctx {
+            words,
+            script,
+            pids: vec![None; script.roles.len().max(1)],
+            stable,
+        }
+    }
+
+    /// Note the PIDs an event gives.
+    pub fn learn(&mut self, event: &Event) {
+        match event {
+            Event::Begin { runner_pid } => self.pids[RUNNER] = Some(*runner_pid),
+            Event::Spawned { role, pid } => {
+                if *role >= self.pids.len() {
+                    self.pids.resize(*role + 1, None);
+                }
+                self.pids[*role] = Some(*pid);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn runner_pid(&self) -> Option<i32> {
+        self.pids[RUNNER]
+    }
+
+    /// A role's name (`?` for an id the script does not have).
+    pub fn role(&self, id: RoleId) -> &'a str {
+        self.script.roles.get(id).map_or("?", String::as_str)
+    }
+
+    /// The role that had this PID, if any (the runner first).
+    pub fn role_of(&self, pid: i32) -> Option<&'a str> {
+        self.pids
+            .iter()
+            .position(|p| *p == Some(pid))
+            .map(|r| self.role(r))
+    }
+
+    /// A PID as shown: the number, or with --stable the role that had it (`<child>`).
+    pub fn pid(&self, pid: i32) -> String {
+        match (self.stable, self.role_of(pid)) {
+            (false, _) => pid.to_string(),
+            (true, Some(role)) => format!("<{role}>"),
+            (true, None) => format!("<{}>", self.words.other_process()),
+        }
+    }
+
+    /// A step's text as written in the script.
+    pub fn step_text(&self, step: usize) -> &'a str {
+        self.script.steps.get(step).map_or("?", |s| s.text.as_str())
+    }
+
+    /// The step, if the script has it.
+    pub fn step(&self, step: usize) -> Option<&'a crate::script::Step> {
+        self.script.steps.get(step)
+    }
+
+    /// The PPID column: `123 (parent)`, with --stable `<parent>` (or `<comm>` for a parent
+    /// outside the demo); `-` when there is none.
+    pub fn ppid(&self, o: &Observation) -> String {
+        use crate::model::Parent;
+        let (Some(ppid), Some(parent)) = (o.ppid, &o.parent) else {
+            return "-".into();
+        };
+        let name = match parent {
+            Parent::Role(r) => self.role(*r).to_string(),
+            Parent::Other { comm } => comm.clone(),
+            Parent::Unknown => "?".to_string(),
+        };
+        if !self.stable {
+            return format!("{ppid} ({name})");
+        }
+        match (parent, self.role_of(ppid)) {
+            (Parent::Role(_), _) => format!("<{name}>"),
+            (_, Some(role)) => format!("<{role}>"),
+            (_, None) => format!("<{name}>"),
+        }
+    }
+
+    /// Whether --stable output must leave this observation's state out. A reaped process
+    /// is gone for everyone.
+    pub fn hidden(&self, o: &Observation) -> bool {
+        self.stable && o.depends_on_privilege && o.state.is_alive()
+    }
+}
+
+/// The observation a failure carries (what was seen last), to show as a table row.
+pub fn seen(failure: &Failure) -> Option<&Observation> {
+    match failure {
+        Failure::NoResult { seen, .. }
+        | Failure::NotStarted { seen, .. }
+        | Failure::RunnerWaitTimeout { seen, .. }
+        | Failure::DoneTimeout { seen, .. } => seen.as_ref(),
+        Failure::AwaitTimeout { seen, .. } => Some(seen),
+        Failure::TotalDeadline { .. }
+        | Failure::CannotAct { .. }
+        | Failure::CommandNotSent { .. }
+        | Failure::ForkRefused { .. }
+        | Failure::NoHello { .. }
+        | Failure::Unmeasurable { .. }
+        | Failure::ExpectFailed(_)
+        | Failure::ExpectMissing { .. }
+        | Failure::TryNotRefusal { .. }
+        | Failure::PsDisagrees { .. }
+        | Failure::PsUnavailable { .. }
+        | Failure::ProcUnreadable { .. }
+        | Failure::NoProc { .. }
+        | Failure::Setup { .. }
+        | Failure::GarbledReport
+        | Failure::Runner { .. } => None,
+    }
+}
+
+/// A failure's kind for programs: the same in every language.
+pub fn failure_kind(failure: &Failure) -> &'static str {
+    match failure {
+        Failure::TotalDeadline { .. } => "total_deadline",
+        Failure::CannotAct { .. } => "cannot_act",
+        Failure::CommandNotSent { .. } => "command_not_sent",
+        Failure::ForkRefused { .. } => "fork_refused",
+        Failure::NoHello { .. } => "no_hello",
+        Failure::NoResult { .. } => "no_result",
+        Failure::NotStarted { .. } => "not_started",
+        Failure::RunnerWaitTimeout { .. } => "runner_wait_timeout",
+        Failure::AwaitTimeout { .. } => "await_timeout",
+        Failure::DoneTimeout { .. } => "done_timeout",
+        Failure::Unmeasurable { .. } => "unmeasurable",
+        Failure::ExpectFailed(_) => "expect_failed",
+        Failure::ExpectMissing { .. } => "expect_missing",
+        Failure::TryNotRefusal { .. } => "try_not_refusal",
+        Failure::PsDisagrees { .. } => "ps_disagrees",
+        Failure::PsUnavailable { .. } => "ps_unavailable",
+        Failure::ProcUnreadable { .. } => "proc_unreadable",
+        Failure::NoProc { .. } => "no_proc",
+        Failure::Setup { .. } => "setup",
+        Failure::GarbledReport => "garbled_report",
+        Failure::Runner { .. } => "runner",
+    }
+}
+
+/// A runner problem's kind for programs.
+pub fn problem_kind(problem: &RunnerProblem) -> &'static str {
+    match problem {
+        RunnerProblem::Crashed { .. } => "crashed",
+        RunnerProblem::Killed { .. } => "killed",
+        RunnerProblem::Overran => "overran",
+        RunnerProblem::Garbled => "garbled",
+    }
+}
+
+/// One `say` line with this run's values, as `ctx` shows them.
+pub fn said(line: &crate::model::SayLine, ctx: &Ctx) -> String {
+    use crate::model::Said;
+    line.said
+        .iter()
+        .map(|piece| match piece {
+            Said::Text(t) => t.clone(),
+            Said::Value { value, .. } => ctx.words.value(value, ctx),
+        })
+        .collect()
+}

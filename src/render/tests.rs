@@ -1,0 +1,1134 @@
+//! Render tests: hand-built event sequences, as a runner would stream them, rendered with no
+//! process and no /proc. PIDs are made up; what matters is the layout, the words and the
+//! `--stable` and width rules.
+
+use super::*;
+use crate::actions::{Call, Outcome};
+use crate::model::{
+    Check, Disposition, Event, ExitStatus, Failure, Memory, MemoryReading, Observation, Origin,
+    Parent, Said, SayLine, State, Value, Verdict,
+};
+use crate::script::{Cond, Field, Piece, RoleId, Script, StepKind};
+use std::time::Duration;
+
+const RUNNER_PID: i32 = 100;
+
+fn demo(name: &str) -> Script {
+    colored::control::set_override(false);
+    crate::demos::find(name).unwrap().parse().unwrap()
+}
+
+fn user_script(text: &str) -> Script {
+    colored::control::set_override(false);
+    crate::script::parse("t.demo", "t", text).unwrap()
+}
+
+fn role(s: &Script, name: &str) -> RoleId {
+    s.roles.iter().position(|r| r == name).unwrap()
+}
+
+/// The index of the step on this line of the script.
+fn at(s: &Script, line: usize) -> usize {
+    s.steps.iter().position(|st| st.line == line).unwrap()
+}
+
+fn style(stable: bool, width: usize) -> Style {
+    Style {
+        explain: true,
+        stable,
+        width,
+    }
+}
+
+fn render(format: Format, s: &Script, origin: &Origin, style: Style, events: &[Event]) -> String {
+    let mut r = renderer(format, s, origin, style);
+    let mut out = Vec::new();
+    for e in events {
+        r.event(e, &mut out).unwrap();
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn text(s: &Script, style: Style, events: &[Event]) -> String {
+    render(
+        Format::Text,
+        s,
+        &Origin::Builtin(format!("demos/{}.demo", s.name)),
+        style,
+        events,
+    )
+}
+
+fn obs(role: RoleId, pid: i32, state: State, ppid: Option<(i32, Parent)>) -> Observation {
+    let alive = state.is_alive();
+    let (ppid, parent) = match ppid {
+        Some((p, parent)) => (Some(p), Some(parent)),
+        None => (None, None),
+    };
+    Observation {
+        role,
+        pid,
+        state,
+        ppid,
+        parent,
+        stat: alive.then(|| state.code()),
+        comm: alive.then(|| "procdemo".to_string()),
+        pgrp: alive.then_some(RUNNER_PID),
+        session: alive.then_some(7),
+        nice: alive.then_some(0),
+        wchan: (state == State::Sleeping).then(|| "anon_pipe_read".to_string()),
+        exit_status: None,
+        sigchld: (alive && state != State::Zombie).then_some(Disposition::Default),
+        depends_on_privilege: false,
+        ps_stat: None,
+    }
+}
+
+/// The say lines on these script lines, their `{ROLE.FIELD}`s filled from `value`.
+fn say(s: &Script, lines: &[usize], value: impl Fn(&str, Field) -> Value) -> Event {
+    let lines = lines
+        .iter()
+        .map(|&line| {
+            let step = at(s, line);
+            let StepKind::Say { pieces } = &s.steps[step].kind else {
+                panic!("line {line} is not a say line");
+            };
+            let said = pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => Said::Text(t.clone()),
+                    Piece::Value(r, f) => Said::Value {
+                        role: *r,
+                        field: *f,
+                        value: value(&s.roles[*r], *f),
+                    },
+                })
+                .collect();
+            SayLine { step, said }
+        })
+        .collect();
+    Event::Say { lines }
+}
+
+/// A zombie run as the runner would stream it (demos/zombie.demo, PIDs 100, 101, 102).
+fn zombie_events(s: &Script) -> Vec<Event> {
+    let (runner, parent, child) = (0, role(s, "parent"), role(s, "child"));
+    let of = |p: i32, r: RoleId| Some((p, Parent::Role(r)));
+    let parent_s = obs(parent, 101, State::Sleeping, of(100, runner));
+    let child_s = obs(child, 102, State::Sleeping, of(101, parent));
+    let mut child_z = obs(child, 102, State::Zombie, of(101, parent));
+    child_z.exit_status = Some(1792);
+    let child_gone = obs(child, 102, State::Gone, None);
+    let reaped = Outcome::Reaped {
+        pid: 102,
+        status: 1792,
+    };
+    vec![
+        Event::Begin {
+            runner_pid: RUNNER_PID,
+        },
+        Event::Spawned {
+            role: parent,
+            pid: 101,
+        },
+        Event::Act {
+            step: at(s, 7),
+            role: runner,
+            outcome: Some(Outcome::Forked { pid: 101 }),
+            verdict: None,
+        },
+        Event::Spawned {
+            role: child,
+            pid: 102,
+        },
+        Event::Act {
+            step: at(s, 8),
+            role: parent,
+            outcome: Some(Outcome::Forked { pid: 102 }),
+            verdict: None,
+        },
+        Event::Observe {
+            step: at(s, 9),
+            observations: vec![parent_s.clone(), child_s],
+        },
+        say(s, &[10, 11, 12], |r, f| match (r, f) {
+            ("child", Field::Pid) => Value::Pid(102),
+            ("parent", Field::Pid) => Value::Pid(101),
+            (_, Field::State) => Value::State(State::Sleeping),
+            other => panic!("{other:?}"),
+        }),
+        Event::Act {
+            step: at(s, 14),
+            role: child,
+            outcome: Some(Outcome::Exiting { code: 7 }),
+            verdict: None,
+        },
+        Event::Await {
+            step: at(s, 15),
+            observation: Some(child_z.clone()),
+            outcome: None,
+            reads: Some(1),
+            waited: Duration::from_micros(13),
+        },
+        Event::Observe {
+            step: at(s, 16),
+            observations: vec![parent_s.clone(), child_z],
+        },
+        say(s, &[17, 18, 19, 20], |r, f| match (r, f) {
+            ("child", Field::State) => Value::State(State::Zombie),
+            ("parent", Field::State) => Value::State(State::Sleeping),
+            ("parent", Field::Pid) => Value::Pid(101),
+            ("child", Field::ExitCode) => Value::ExitCode(ExitStatus::Exited(7)),
+            other => panic!("{other:?}"),
+        }),
+        Event::Act {
+            step: at(s, 22),
+            role: parent,
+            outcome: Some(reaped.clone()),
+            verdict: None,
+        },
+        Event::Await {
+            step: at(s, 23),
+            observation: Some(child_gone.clone()),
+            outcome: None,
+            reads: Some(2),
+            waited: Duration::from_micros(1500),
+        },
+        Event::Observe {
+            step: at(s, 24),
+            observations: vec![parent_s, child_gone],
+        },
+        say(s, &[25, 26], |r, f| match (r, f) {
+            ("parent", Field::Result) => Value::Result(reaped.clone()),
+            ("child", Field::Pid) => Value::Pid(102),
+            other => panic!("{other:?}"),
+        }),
+        Event::Cleanup { killed: 1 },
+        Event::End { ok: true },
+    ]
+}
+
+/// A snapshot's body: what `procdemo NAME --stable --explain` printed.
+fn snapshot(file: &str) -> String {
+    file.splitn(3, "---\n").nth(2).unwrap().to_string()
+}
+
+const ZOMBIE_SNAPSHOT: &str = include_str!("../../snapshots/demo@zombie.demo.snap");
+
+fn assert_fits(text: &str, columns: usize) {
+    for line in text.lines() {
+        assert!(
+            wrap::width(line) <= columns,
+            "wider than {columns} ({}):\n{line}\n\nin:\n{text}",
+            wrap::width(line)
+        );
+    }
+}
+
+#[test]
+fn a_zombie_run_renders_like_its_snapshot_when_nothing_needs_wrapping() {
+    let s = demo("zombie");
+    let out = text(&s, style(true, 200), &zombie_events(&s));
+    assert_eq!(out, snapshot(ZOMBIE_SNAPSHOT));
+}
+
+#[test]
+fn a_zombie_run_at_100_columns_wraps_only_the_long_state_column() {
+    let s = demo("zombie");
+    let out = text(&s, style(true, 100), &zombie_events(&s));
+    let long = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
+    let wrapped = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                      (WIFEXITED, WEXITSTATUS = 7)\n";
+    let long_in_observe = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
+    let wrapped_in_observe = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                        (WIFEXITED, WEXITSTATUS = 7)\n";
+    let expected = snapshot(ZOMBIE_SNAPSHOT)
+        .replace(long, wrapped)
+        .replace(long_in_observe, wrapped_in_observe);
+    assert_ne!(
+        expected,
+        snapshot(ZOMBIE_SNAPSHOT),
+        "the snapshot has the long row"
+    );
+    assert_eq!(out, expected);
+    assert_fits(&out, 100);
+}
+
+#[test]
+fn a_zombie_run_live_shows_pids_timings_and_wchan() {
+    let s = demo("zombie");
+    let out = text(&s, style(false, 200), &zombie_events(&s));
+    assert!(
+        out.contains("     (script demos/zombie.demo, built in, runner pid 100)\n"),
+        "{out}"
+    );
+    assert!(out.contains("  5  await child Z             → seen after 13 µs, 1 read of /proc\n"));
+    assert!(out.contains("  8  await child gone          → seen after 1.5 ms, 2 reads of /proc\n"));
+    assert!(
+        out.contains(
+            "      parent  101  100 (runner)  S     sleeping, interruptible, in anon_pipe_read\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("    │ fork() created 102 as a copy of 101."),
+        "{out}"
+    );
+    assert!(out.contains("  7  parent waitpid child      → returned 102 with status 1792: WIFEXITED, WEXITSTATUS = 7\n"));
+}
+
+#[test]
+fn each_event_is_written_as_it_arrives() {
+    let s = demo("zombie");
+    let events = zombie_events(&s);
+    let origin = Origin::Builtin("demos/zombie.demo".into());
+    let mut r = renderer(Format::Text, &s, &origin, style(true, 100));
+    let mut out = Vec::new();
+    r.event(&events[0], &mut out).unwrap();
+    assert!(String::from_utf8_lossy(&out).starts_with("procdemo zombie — "));
+    out.clear();
+    r.event(&events[1], &mut out).unwrap();
+    assert!(out.is_empty(), "Spawned shows nothing");
+    r.event(&events[2], &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "  1  runner fork parent        → fork() returned <parent>, the new process's PID\n"
+    );
+}
+
+#[test]
+fn without_explain_there_is_no_narration() {
+    let s = demo("zombie");
+    let quiet = Style {
+        explain: false,
+        ..style(true, 100)
+    };
+    let out = text(&s, quiet, &zombie_events(&s));
+    assert!(!out.contains('│'), "{out}");
+    assert!(out.ends_with("ok: every awaited state was observed\n"));
+}
+
+/// `runner fork p`, `p fork c`, then an await for a state that never comes.
+fn timeout_events(s: &Script) -> Vec<Event> {
+    let (p, c) = (role(s, "p"), role(s, "c"));
+    let mut seen = obs(p, 101, State::Sleeping, Some((100, Parent::Role(0))));
+    seen.wchan = Some("do_wait".into());
+    vec![
+        Event::Begin { runner_pid: 100 },
+        Event::Spawned { role: p, pid: 101 },
+        Event::Act {
+            step: 0,
+            role: 0,
+            outcome: Some(Outcome::Forked { pid: 101 }),
+            verdict: None,
+        },
+        Event::Spawned { role: c, pid: 102 },
+        Event::Act {
+            step: 1,
+            role: p,
+            outcome: Some(Outcome::Forked { pid: 102 }),
+            verdict: None,
+        },
+        Event::Failed {
+            step: Some(2),
+            failure: Failure::AwaitTimeout {
+                role: p,
+                cond: Cond::State(State::Zombie),
+                within: Duration::from_millis(100),
+                total: None,
+                reads: 37,
+                seen,
+            },
+        },
+        Event::Cleanup { killed: 2 },
+        Event::End { ok: false },
+    ]
+}
+
+const TIMEOUT_SCRIPT: &str = "runner fork p\np fork c\nawait p Z within 100ms\n";
+
+#[test]
+fn an_await_timeout_shows_the_step_and_what_was_seen_then_fails_after_the_cleanup() {
+    let s = user_script(TIMEOUT_SCRIPT);
+    let events = timeout_events(&s);
+    let out = render(
+        Format::Text,
+        &s,
+        &Origin::File("t.demo".into()),
+        style(false, 100),
+        &events,
+    );
+    let expected = "\
+procdemo t — t
+     (script t.demo, runner pid 100)
+  1  runner fork p             → fork() returned 101, the new process's PID
+  2  p fork c                  → fork() returned 102, the new process's PID
+  3  await p Z within 100ms
+      ROLE  PID  PPID          STAT  STATE
+      p     101  100 (runner)  S     sleeping, interruptible, in do_wait
+     at the end the runner killed and reaped 2 processes the script left running
+FAILED: awaited `p` to be in state Z (zombie: exited, not yet waited for) within 100 ms, but after
+        37 reads of /proc it was still not: `p` (pid 101) was last seen in state S (sleeping,
+        interruptible), waiting in do_wait, PPID 100 (runner)
+";
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn the_failure_line_waits_for_the_end_of_the_run() {
+    let s = user_script(TIMEOUT_SCRIPT);
+    let events = timeout_events(&s);
+    let before_end = render(
+        Format::Text,
+        &s,
+        &Origin::File("t.demo".into()),
+        style(true, 100),
+        &events[..events.len() - 1],
+    );
+    assert!(before_end.contains("  3  await p Z within 100ms\n"));
+    assert!(before_end.contains("      p     <p>  <runner>  S     sleeping, interruptible\n"));
+    assert!(!before_end.contains("FAILED"), "{before_end}");
+}
+
+#[test]
+fn every_renderer_can_give_the_failure_for_stderr() {
+    let s = user_script(TIMEOUT_SCRIPT);
+    let origin = Origin::File("t.demo".into());
+    for format in [Format::Text, Format::Json, Format::JsonEvents] {
+        let mut r = renderer(format, &s, &origin, style(false, 80));
+        let mut sink = Vec::new();
+        for e in timeout_events(&s) {
+            assert!(
+                r.failure().is_none() || matches!(e, Event::Cleanup { .. } | Event::End { .. })
+            );
+            r.event(&e, &mut sink).unwrap();
+        }
+        let message = r.failure().unwrap();
+        assert!(
+            message.starts_with("awaited `p` to be in state Z"),
+            "{message}"
+        );
+        assert!(message.contains("(pid 101)"), "real PIDs: {message}");
+    }
+}
+
+#[test]
+fn a_stable_failure_names_roles_not_pids_and_leaves_wchan_out() {
+    let s = user_script(TIMEOUT_SCRIPT);
+    let out = text(&s, style(true, 1000), &timeout_events(&s));
+    assert!(out.ends_with(
+        "FAILED: awaited `p` to be in state Z (zombie: exited, not yet waited for) within 100 ms, but after 37 reads of /proc it was still not: `p` (pid <p>) was last seen in state S (sleeping, interruptible), PPID <runner>\n"
+    ), "{out}");
+}
+
+const PRIVILEGE_SCRIPT: &str = "title privilege\nrunner fork eager\ntry eager nice -5\nawait eager flag < if permitted\nobserve eager\n";
+
+/// The privilege script as root (permitted) or as a normal user (refused).
+fn privilege_events(s: &Script, permitted: bool) -> Vec<Event> {
+    let eager = role(s, "eager");
+    let mut seen = obs(eager, 101, State::Sleeping, Some((100, Parent::Role(0))));
+    seen.depends_on_privilege = true;
+    seen.stat = Some(if permitted { "S<" } else { "S" }.into());
+    let mut events = vec![
+        Event::Begin { runner_pid: 100 },
+        Event::Spawned {
+            role: eager,
+            pid: 101,
+        },
+        Event::Act {
+            step: 0,
+            role: 0,
+            outcome: Some(Outcome::Forked { pid: 101 }),
+            verdict: None,
+        },
+        Event::Act {
+            step: 1,
+            role: eager,
+            outcome: Some(if permitted {
+                Outcome::Niced { nice: -5 }
+            } else {
+                Outcome::Failed {
+                    call: Call::Setpriority,
+                    errno: libc::EACCES,
+                }
+            }),
+            verdict: Some(if permitted {
+                Verdict::Permitted
+            } else {
+                Verdict::Refused
+            }),
+        },
+    ];
+    events.push(if permitted {
+        Event::Await {
+            step: 2,
+            observation: Some(seen.clone()),
+            outcome: None,
+            reads: Some(1),
+            waited: Duration::from_micros(5),
+        }
+    } else {
+        Event::Skipped {
+            step: 2,
+            try_step: 1,
+        }
+    });
+    events.extend([
+        Event::Observe {
+            step: 3,
+            observations: vec![seen],
+        },
+        Event::Cleanup { killed: 1 },
+        Event::End { ok: true },
+    ]);
+    events
+}
+
+#[test]
+fn a_try_run_reads_the_same_with_stable_for_root_and_a_normal_user() {
+    let s = user_script(PRIVILEGE_SCRIPT);
+    let refused = text(&s, style(true, 100), &privilege_events(&s, false));
+    let permitted = text(&s, style(true, 100), &privilege_events(&s, true));
+    assert_eq!(refused, permitted);
+    assert_eq!(
+        refused,
+        "\
+procdemo t — privilege
+  1  runner fork eager         → fork() returned <eager>, the new process's PID
+  2  try eager nice -5         → the outcome depends on privilege: not shown with --stable
+  3  await eager flag < if permitted  → the outcome depends on privilege: not shown with --stable
+  4  observe eager
+      ROLE   PID      PPID      STAT  STATE
+      eager  <eager>  <runner>  ?     depends on privilege: not shown with --stable
+     at the end the runner killed and reaped 1 process the script left running
+ok: every awaited state was observed
+"
+    );
+}
+
+#[test]
+fn a_refused_try_live_says_so_and_skips_what_depends_on_it() {
+    let s = user_script(PRIVILEGE_SCRIPT);
+    let out = text(&s, style(false, 200), &privilege_events(&s, false));
+    assert!(out.contains("  2  try eager nice -5         → setpriority failed: EACCES (Permission denied) (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)\n"), "{out}");
+    assert!(out.contains(
+        "  3  await eager flag < if permitted  → skipped: `try eager nice -5` was refused\n"
+    ));
+    assert!(out.contains("      eager  101  100 (runner)  S     sleeping, interruptible"));
+}
+
+fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
+    let style = Style {
+        explain,
+        stable: true, // --json ignores it: real PIDs always
+        width: 80,
+    };
+    let out = render(
+        Format::Json,
+        s,
+        &Origin::Builtin("demos/zombie.demo".into()),
+        style,
+        events,
+    );
+    assert_eq!(out.lines().count(), 1, "one document on one line: {out}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn json_keeps_the_document_schema_with_real_pids() {
+    let s = demo("zombie");
+    let doc = json_doc(&s, &zombie_events(&s), true);
+    assert_eq!(doc["demo"], "zombie");
+    assert_eq!(doc["title"], s.title.as_str());
+    assert_eq!(doc["source"], "demos/zombie.demo, built in");
+    assert_eq!(doc["runner_pid"], 100);
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["cleaned_up"], 1);
+    assert!(doc.get("failure").is_none());
+    assert_eq!(
+        doc["roles"],
+        serde_json::json!([["runner", 100], ["parent", 101], ["child", 102]])
+    );
+    let events = doc["events"].as_array().unwrap();
+    let first = &events[0];
+    assert_eq!(first["line"], 7);
+    assert_eq!(first["step"], "runner fork parent");
+    assert_eq!(first["actor"], "runner");
+    assert_eq!(
+        first["result"],
+        serde_json::json!({"kind": "forked", "pid": 101})
+    );
+    assert_eq!(
+        first["summary"],
+        "fork() returned 101, the new process's PID"
+    );
+    let zombie = events
+        .iter()
+        .find(|e| e["step"] == "await child Z")
+        .unwrap();
+    assert_eq!(zombie["polls"], 1);
+    assert_eq!(zombie["waited_us"], 13);
+    let o = &zombie["observations"][0];
+    for (key, want) in [
+        ("role", serde_json::json!("child")),
+        ("pid", 102.into()),
+        ("state", "Z".into()),
+        ("ppid", 101.into()),
+        ("parent", "parent".into()),
+        ("stat", "Z".into()),
+        ("exit_status", 1792.into()),
+        ("sigchld_ignored", serde_json::Value::Null),
+        ("sigchld_caught", serde_json::Value::Null),
+    ] {
+        assert_eq!(o[key], want, "{key}");
+    }
+    for key in ["comm", "pgrp", "session", "nice", "wchan"] {
+        assert!(o.get(key).is_some(), "{key}");
+    }
+    assert!(o.get("depends_on_privilege").is_none() && o.get("ps_stat").is_none());
+    let narration: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e.get("narration").is_some())
+        .collect();
+    assert_eq!(narration.len(), 9, "one event per say line");
+    assert_eq!(
+        narration[0]["narration"],
+        "fork() created 102 as a copy of 101. Neither is doing"
+    );
+    assert_eq!(narration[0]["line"], 10);
+    let quiet = json_doc(&s, &zombie_events(&s), false);
+    assert!(
+        quiet["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e.get("narration").is_none())
+    );
+}
+
+#[test]
+fn json_of_a_failed_run_has_the_message_its_kind_and_the_failed_step() {
+    let s = user_script(TIMEOUT_SCRIPT);
+    let doc = json_doc(&s, &timeout_events(&s), false);
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["failure_kind"], "await_timeout");
+    assert!(
+        doc["failure"]
+            .as_str()
+            .unwrap()
+            .starts_with("awaited `p` to be in state Z")
+    );
+    let last = doc["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["step"], "await p Z within 100ms");
+    assert_eq!(last["observations"][0]["wchan"], "do_wait");
+}
+
+#[test]
+fn json_of_a_memory_reading_has_whole_and_region_figures() {
+    let s = fork_cow();
+    let mut events = memory_events(&s);
+    events.push(Event::End { ok: true });
+    let doc = json_doc(&s, &events, false);
+    let m = &doc["events"][0]["memory"][0];
+    assert_eq!(m["role"], "parent");
+    assert_eq!(m["rss_kb"], 17000);
+    assert_eq!(m["minflt"], 4321);
+    assert_eq!(m["region"]["private_dirty_kb"], 16384);
+    assert_eq!(m["region_bytes"], 16 << 20);
+}
+
+#[test]
+fn json_events_are_one_self_describing_line_each() {
+    let s = demo("zombie");
+    let events = zombie_events(&s);
+    let origin = Origin::Builtin("demos/zombie.demo".into());
+    let mut r = renderer(Format::JsonEvents, &s, &origin, style(true, 80));
+    let mut kinds = Vec::new();
+    for e in &events {
+        let mut out = Vec::new();
+        r.event(e, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.matches('\n').count(), 1, "{out}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        kinds.push(v["event"].as_str().unwrap().to_string());
+        if v["event"] == "act" && v["step"] == "parent waitpid child" {
+            assert_eq!(v["line"], 22);
+            assert_eq!(v["role"], "parent");
+            assert_eq!(v["result"]["kind"], "reaped");
+            assert_eq!(
+                v["summary"],
+                "returned 102 with status 1792: WIFEXITED, WEXITSTATUS = 7"
+            );
+        }
+        if v["event"] == "spawned" {
+            assert!(v["role"].is_string() && v["pid"].is_number());
+        }
+    }
+    assert_eq!(kinds.first().unwrap(), "begin");
+    assert_eq!(kinds.last().unwrap(), "end");
+    assert_eq!(kinds.iter().filter(|k| *k == "say").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| *k == "await").count(), 2);
+}
+
+#[test]
+fn json_events_give_a_failure_its_kind_message_and_what_was_seen() {
+    let s = user_script(TIMEOUT_SCRIPT);
+    let out = render(
+        Format::JsonEvents,
+        &s,
+        &Origin::File("t.demo".into()),
+        style(false, 80),
+        &timeout_events(&s),
+    );
+    let failed: serde_json::Value = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["event"] == "failed")
+        .unwrap();
+    assert_eq!(failed["line"], 3);
+    assert_eq!(failed["failure"]["kind"], "await_timeout");
+    assert_eq!(failed["failure"]["seen"]["role"], "p");
+    assert!(
+        failed["failure"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("was last seen in state S")
+    );
+}
+
+// ---- width ------------------------------------------------------------------------------
+
+fn fork_cow() -> Script {
+    user_script(
+        "runner fork parent\nparent alloc 16MiB\nparent fork child\nmeasure parent child\nmeasure child\n",
+    )
+}
+
+fn memory_events(s: &Script) -> Vec<Event> {
+    let (parent, child) = (role(s, "parent"), role(s, "child"));
+    let region = Memory {
+        rss_kb: 16384,
+        pss_kb: 16384,
+        shared_dirty_kb: 0,
+        private_dirty_kb: 16384,
+    };
+    let whole = Memory {
+        rss_kb: 17000,
+        pss_kb: 16900,
+        shared_dirty_kb: 120,
+        private_dirty_kb: 16600,
+    };
+    let reading = |role, pid| MemoryReading {
+        role,
+        pid,
+        whole: whole.clone(),
+        minflt: 4321,
+        region: Some((region.clone(), 16 << 20)),
+    };
+    vec![
+        Event::Measure {
+            step: 3,
+            readings: vec![reading(parent, 4194301), reading(child, 4194302)],
+        },
+        Event::Measure {
+            step: 4,
+            readings: vec![MemoryReading {
+                region: None,
+                ..reading(child, 4194302)
+            }],
+        },
+    ]
+}
+
+#[test]
+fn memory_tables_fit_80_columns_live_and_stable() {
+    let s = fork_cow();
+    for stable in [false, true] {
+        let out = text(&s, style(stable, 80), &memory_events(&s));
+        assert_fits(&out, 80);
+        assert!(out.contains("16 MiB region"), "{out}");
+        assert!(
+            out.contains("Shared_Dirty"),
+            "the note says what the columns are: {out}"
+        );
+    }
+    let live = text(&s, style(false, 80), &memory_events(&s));
+    assert!(live.contains("whole process"), "{live}");
+    assert!(live.contains("4321"), "{live}");
+    let stable = text(&s, style(true, 80), &memory_events(&s));
+    assert!(
+        stable.contains("no region (whole-process figures vary"),
+        "{stable}"
+    );
+    assert!(!stable.contains("4321") && !stable.contains("whole process"));
+}
+
+#[test]
+fn a_memory_table_too_wide_for_the_terminal_becomes_sentences() {
+    let s = fork_cow();
+    let out = text(&s, style(false, 50), &memory_events(&s));
+    assert_fits(&out, 50);
+    assert!(out.contains("Private_Dirty 16384 kB"), "{out}");
+}
+
+#[test]
+fn a_wide_observation_table_wraps_its_state_column_under_itself() {
+    let s = demo("sigchld-ignore");
+    let kid = role(&s, "plain-kid");
+    let plain = role(&s, "plain");
+    let mut z = obs(
+        kid,
+        4194303,
+        State::Zombie,
+        Some((4194300, Parent::Role(plain))),
+    );
+    z.exit_status = Some(1024);
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        Event::Observe {
+            step: at(&s, 21),
+            observations: vec![z.clone()],
+        },
+    ];
+    let out = text(&s, style(false, 80), &events);
+    assert_fits(&out, 80);
+    let lines: Vec<&str> = out.lines().collect();
+    let row = lines.iter().position(|l| l.contains("plain-kid")).unwrap();
+    let column = lines[row].find("zombie").unwrap();
+    assert!(lines.len() > row + 1, "{out}");
+    for next in &lines[row + 1..] {
+        assert_eq!(next.len() - next.trim_start().len(), column, "{out}");
+    }
+    // With the SIGCHLD column too, the row leaves too little room: the state goes under it.
+    let mut ignorer = obs(role(&s, "ignorer"), 4194301, State::Sleeping, None);
+    ignorer.sigchld = Some(Disposition::Ignored);
+    ignorer.ppid = Some(100);
+    ignorer.parent = Some(Parent::Role(0));
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        Event::Observe {
+            step: at(&s, 21),
+            observations: vec![ignorer, z],
+        },
+    ];
+    let out = text(&s, style(false, 80), &events);
+    assert_fits(&out, 80);
+    assert!(out.contains("ignored (SigIgn)"));
+    assert!(
+        out.contains("\n        zombie: exited, not yet waited for; holds status 1024"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_long_step_result_continues_under_the_result() {
+    let s = demo("wait");
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        Event::Spawned { role: 2, pid: 102 },
+        Event::Await {
+            step: at(&s, 52),
+            observation: None,
+            outcome: Some(Outcome::PolledThenReaped {
+                zeros: 15615,
+                pid: 102,
+                status: 768,
+            }),
+            reads: None,
+            waited: Duration::from_millis(3),
+        },
+    ];
+    let out = text(&s, style(true, 80), &events);
+    assert_fits(&out, 80);
+    let first = out
+        .lines()
+        .position(|l| l.contains("await parent done"))
+        .unwrap();
+    let lines: Vec<&str> = out.lines().skip(first).collect();
+    let column = wrap::width(&lines[0][..lines[0].find("returned").unwrap()]);
+    assert!(lines.len() > 2, "{out}");
+    for l in &lines[1..] {
+        assert_eq!(l.len() - l.trim_start().len(), column, "{out}");
+    }
+}
+
+#[test]
+fn long_narration_wraps_in_its_gutter_within_80_columns() {
+    let s = demo("sigchld-ignore");
+    let lines: Vec<usize> = s
+        .steps
+        .iter()
+        .filter(|st| matches!(st.kind, StepKind::Say { .. }))
+        .map(|st| st.line)
+        .collect();
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        say(&s, &lines, |_, _| Value::NotObserved),
+    ];
+    let out = text(&s, style(false, 80), &events);
+    assert_fits(&out, 80);
+    assert!(out.contains("(not observed)"));
+    let script_line = out.lines().position(|l| l.contains("(script ")).unwrap();
+    for line in out.lines().skip(script_line + 1) {
+        assert!(line.starts_with("    │ "), "{line}");
+    }
+}
+
+const CHINESE: &str =
+    "僵尸进程已经退出，但是它的父进程还没有调用 wait 回收它，所以它的退出状态还保存在进程表中。";
+
+#[test]
+fn a_chinese_say_line_wraps_between_characters() {
+    let s = user_script(&format!(
+        "runner fork child\nsay {CHINESE} {CHINESE}\nsay 退出码是 {{child.exit_code}}。\n"
+    ));
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        say(&s, &[2, 3], |_, _| {
+            Value::ExitCode(ExitStatus::Exited(1792))
+        }),
+    ];
+    let out = text(&s, style(false, 80), &events);
+    assert_fits(&out, 80);
+    let body: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("    │ "))
+        .collect();
+    assert!(body.len() >= 3, "{out}");
+    // The wrap lost nothing and split no word or number.
+    let joined = body.concat();
+    assert_eq!(
+        joined.replace(' ', ""),
+        format!("{CHINESE}{CHINESE}退出码是1792。").replace(' ', "")
+    );
+    assert!(body.iter().any(|l| l.contains(" wait ")) || joined.contains("wait"));
+    for l in &body {
+        assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
+        assert!(!l.ends_with("wai") && !l.starts_with("t "), "{l}");
+        assert!(!l.ends_with("179") && !l.starts_with('2'), "{l}");
+    }
+    // Lines are filled: each but the last within two columns of the gutter's measure.
+    for l in &body[..body.len() - 1] {
+        assert!(wrap::width(l) >= 80 - 6 - 5, "{l}");
+    }
+}
+
+#[test]
+fn the_header_and_the_failure_wrap_at_80_columns() {
+    let s = demo("sigchld-ignore");
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        Event::Failed {
+            step: None,
+            failure: Failure::ForkRefused {
+                role: role(&s, "plain"),
+                call: Call::Fork,
+                errno: libc::EAGAIN,
+                nproc_limit: Some(Some(64)),
+            },
+        },
+        Event::End { ok: false },
+    ];
+    let out = text(&s, style(false, 80), &events);
+    assert_fits(&out, 80);
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("`plain` could not create a process: fork failed with EAGAIN"));
+    assert!(
+        flat.contains("RLIMIT_NPROC (`ulimit -u`, here 64)"),
+        "{out}"
+    );
+}
+
+// ---- words ------------------------------------------------------------------------------
+
+#[test]
+fn runner_problems_read_as_the_front_end_printed_them() {
+    use crate::model::RunnerProblem;
+    assert_eq!(
+        runner_problem("zombie", &RunnerProblem::Crashed { code: 101 }, 2),
+        "the runner for `zombie` crashed (exit code 101); the front end killed and reaped the 2 process(es) it left"
+    );
+    assert_eq!(
+        runner_problem("zombie", &RunnerProblem::Killed { signal: 9 }, 0),
+        "the runner for `zombie` was killed by SIGKILL"
+    );
+    assert_eq!(
+        runner_problem("x", &RunnerProblem::Overran, 0),
+        "the runner for `x` did not finish within its deadline and was killed"
+    );
+}
+
+#[test]
+fn the_runner_failures_keep_their_wording() {
+    let s = user_script("runner fork p\np fork c\np waitpid c\nrunner waitpid p\n");
+    let mut ctx = Ctx::new(words(), &s, false);
+    ctx.learn(&Event::Begin { runner_pid: 100 });
+    ctx.learn(&Event::Spawned { role: 1, pid: 101 });
+    let seen = obs(1, 101, State::Sleeping, Some((100, Parent::Role(0))));
+    let say = |f: Failure| words().failure(&f, None, &ctx);
+    assert_eq!(
+        say(Failure::NoResult {
+            role: 1,
+            step: 2,
+            within: Duration::from_secs(2),
+            seen: Some(seen.clone()),
+            blocked: true,
+        }),
+        "`p` did not finish `p waitpid c` within 2 s; `p` (pid 101) was last seen in state S (sleeping, interruptible), waiting in anon_pipe_read, PPID 100 (runner). If the action is meant to block, end the line with `&` and add `await p done` after the step that unblocks it"
+    );
+    assert_eq!(
+        say(Failure::RunnerWaitTimeout {
+            role: 1,
+            within: Duration::from_secs(2),
+            seen: Some(seen.clone()),
+        }),
+        "the runner's waitpid for `p` did not return within 2 s: the child has not exited; `p` (pid 101) was last seen in state S (sleeping, interruptible), waiting in anon_pipe_read, PPID 100 (runner)"
+    );
+    assert_eq!(
+        say(Failure::AwaitTimeout {
+            role: 1,
+            cond: Cond::Gone,
+            within: Duration::from_secs(5),
+            total: Some(Duration::from_secs(1)),
+            reads: 2,
+            seen,
+        }),
+        "awaited `p` to be gone (reaped) before the script's total deadline of 1 s ran out, but after 2 reads of /proc it was still not: `p` (pid 101) was last seen in state S (sleeping, interruptible), waiting in anon_pipe_read, PPID 100 (runner)"
+    );
+    assert_eq!(
+        say(Failure::PsDisagrees {
+            role: 1,
+            pid: 101,
+            ours: "S".into(),
+            theirs: "Ss".into(),
+        }),
+        "--check-ps: `p` (pid 101) has STAT S from /proc but ps -o stat= says \"Ss\""
+    );
+    assert_eq!(
+        say(Failure::TryNotRefusal {
+            step: 2,
+            call: Call::Waitpid,
+            errno: libc::EINVAL,
+        }),
+        "`p waitpid c`: waitpid failed with EINVAL (Invalid argument), which is not a permission refusal: `try` only accepts EPERM or EACCES"
+    );
+    assert_eq!(
+        say(Failure::ExpectFailed(Check {
+            role: 1,
+            field: Field::PrivateDirty,
+            cmp: crate::script::Cmp::Eq,
+            operand: crate::script::Operand::Region,
+            actual: 0,
+            wanted: 1024,
+        })),
+        "expected `p`'s private_dirty = the region's size (1024 kB), but the kernel reported 0 kB"
+    );
+    assert_eq!(
+        say(Failure::NoProc {
+            errno: Some(libc::ENOENT)
+        }),
+        "cannot read /proc/self/stat (ENOENT (No such file or directory)): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"
+    );
+}
+
+#[test]
+fn narration_values_respect_stable() {
+    let s = user_script("runner fork p\n");
+    let mut ctx = Ctx::new(words(), &s, true);
+    ctx.learn(&Event::Spawned { role: 1, pid: 101 });
+    let w = words();
+    assert_eq!(w.value(&Value::Pid(101), &ctx), "<p>");
+    assert_eq!(w.value(&Value::Pid(999), &ctx), "<other>");
+    assert_eq!(
+        w.value(&Value::Varying(12), &ctx),
+        "(a count that varies: not shown with --stable)"
+    );
+    assert_eq!(w.value(&Value::Varying(0), &ctx), "0");
+    assert_eq!(
+        w.value(
+            &Value::DependsOnPrivilege(Box::new(Value::Number(-5))),
+            &ctx
+        ),
+        "(depends on privilege: not shown with --stable)"
+    );
+    assert_eq!(w.value(&Value::NotObserved, &ctx), "(not observed)");
+    assert_eq!(
+        w.value(&Value::ExitCode(ExitStatus::Killed(15)), &ctx),
+        "none (killed by SIGTERM)"
+    );
+    assert_eq!(w.value(&Value::Sigchld(None), &ctx), "-");
+    let live = Ctx::new(words(), &s, false);
+    assert_eq!(
+        w.value(
+            &Value::DependsOnPrivilege(Box::new(Value::Number(-5))),
+            &live
+        ),
+        "-5"
+    );
+}
+
+#[test]
+fn the_all_summary_is_text_or_one_json_line() {
+    use crate::model::{DemoResult, RunnerProblem};
+    let results = [
+        DemoResult {
+            name: "zombie".into(),
+            ok: true,
+            wall: Duration::from_micros(3300),
+            problem: None,
+        },
+        DemoResult {
+            name: "orphan".into(),
+            ok: false,
+            wall: Duration::from_micros(12000),
+            problem: Some((RunnerProblem::Crashed { code: 101 }, 2)),
+        },
+    ];
+    colored::control::set_override(false);
+    let text = summary(&results, Format::Text, style(false, 80));
+    assert_eq!(
+        text,
+        "\nsummary\n  zombie           ok          3.3 ms\n  orphan           FAILED     12.0 ms\n1 of 2 demos passed in 15.3 ms\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&summary(&results, Format::Json, style(false, 80))).unwrap();
+    assert_eq!(json["summary"][1]["demo"], "orphan");
+    assert!(
+        json["summary"][1]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("crashed (exit code 101)")
+    );
+    let events: serde_json::Value =
+        serde_json::from_str(&summary(&results, Format::JsonEvents, style(false, 80))).unwrap();
+    assert_eq!(events["event"], "summary");
+    assert_eq!(events["demos"][1]["problem_kind"], "crashed");
+}
+
+#[test]
+fn columns_come_from_the_environment_when_not_a_terminal() {
+    assert_eq!(columns_from(Some("80")), 80);
+    assert_eq!(columns_from(Some("0")), 100);
+    assert_eq!(columns_from(Some("wide")), 100);
+    assert_eq!(columns_from(None), 100);
+}
+
+#[test]
+fn every_snapshot_narration_paragraph_wraps_as_it_did_at_100_columns() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+    let mut paragraphs = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let body = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut lines: Vec<&str> = Vec::new();
+        for line in body.lines().chain([""]) {
+            if let Some(text) = line.strip_prefix("    │ ") {
+                lines.push(text);
+            } else if !lines.is_empty() {
+                // At 100 columns narration keeps its measure of 94 (88 after the gutter).
+                let rewrapped = wrap::wrap(&lines.join(" "), 88);
+                assert_eq!(rewrapped, lines);
+                paragraphs += 1;
+                lines.clear();
+            }
+        }
+    }
+    assert!(paragraphs > 40, "{paragraphs}");
+}

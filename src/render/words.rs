@@ -1,0 +1,131 @@
+//! What a language must provide: every word the renderers print, as functions over the
+//! typed model. English is [`super::en::En`]; a second language is one more implementation,
+//! whose exhaustive matches the compiler checks the same way.
+
+use super::Ctx;
+use crate::actions::{Call, Outcome};
+use crate::model::{
+    Check, Disposition, ExitStatus, Failure, Observation, Origin, RunnerProblem, State, Value,
+    Verdict,
+};
+use crate::script::Cond;
+use std::time::Duration;
+
+/// The column headers of an observation table.
+pub struct ObservationHeaders {
+    pub role: &'static str,
+    pub pid: &'static str,
+    pub ppid: &'static str,
+    pub stat: &'static str,
+    pub sigchld: &'static str,
+    pub state: &'static str,
+}
+
+/// The column headers of a memory table, and the note under it.
+pub struct MemoryHeaders {
+    pub role: &'static str,
+    pub pid: &'static str,
+    pub what: &'static str,
+    pub rss: &'static str,
+    pub pss: &'static str,
+    pub shared: &'static str,
+    pub private: &'static str,
+    pub minflt: &'static str,
+    /// What the columns mean, printed under the table.
+    pub note: &'static str,
+}
+
+pub trait Words {
+    // ---- the kernel's vocabulary ---------------------------------------------------------
+
+    /// What a state letter means: `sleeping, interruptible`.
+    fn state(&self, state: State) -> &'static str;
+    /// A decoded wait status: `WIFEXITED, WEXITSTATUS = 7`.
+    fn exit_status(&self, status: ExitStatus) -> String;
+    /// A signal's name: `SIGTERM`.
+    fn signal(&self, signal: i32) -> String;
+    /// An errno with its text: `ECHILD (No child processes)`.
+    fn errno(&self, errno: i32) -> String;
+    /// A failed system call: `wait failed: ECHILD (No child processes)`.
+    fn call_failed(&self, call: Call, errno: i32) -> String;
+    /// SIGCHLD's disposition in a word, for narration (`-` when not known).
+    fn sigchld(&self, disposition: Option<Disposition>) -> &'static str;
+    /// SIGCHLD's disposition in the observation table.
+    fn sigchld_column(&self, disposition: Option<Disposition>) -> &'static str;
+    /// An action's result in words, PIDs shown as `ctx` shows them.
+    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String;
+    /// What a `try` step's verdict adds after its result.
+    fn verdict(&self, verdict: Verdict) -> &'static str;
+    /// A narration value.
+    fn value(&self, value: &Value, ctx: &Ctx) -> String;
+    /// An `await` condition: `in state Z (zombie: exited, not yet waited for)`.
+    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String;
+    /// An `expect` comparison: `16384 kB = 16384 kB`.
+    fn check(&self, check: &Check) -> String;
+    /// Why a run failed. `at`: the step it stopped at.
+    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String;
+    /// A runner that ended abnormally (`left`: processes the front end killed after it).
+    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String;
+    /// One observation in a sentence, for failure messages.
+    fn describe(&self, observation: &Observation, ctx: &Ctx) -> String;
+    /// A duration as a script writes it: `2 s`, `100 ms`.
+    fn duration(&self, d: Duration) -> String;
+
+    // ---- layout words --------------------------------------------------------------------
+
+    /// Where the script came from: `demos/zombie.demo, built in`.
+    fn source(&self, origin: &Origin) -> String;
+    /// The line under the header: `(script demos/zombie.demo, built in, runner pid 4242)`.
+    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String;
+    /// An await's timing: `seen after 13 µs, 1 read of /proc`.
+    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String;
+    /// An `expect` that held: `holds: 16384 kB = 16384 kB` (`holds` with --stable).
+    fn holds(&self, check: &Check, stable: bool) -> String;
+    /// A step ending `if permitted` whose `try` was refused.
+    fn skipped(&self, try_step: &str) -> String;
+    /// A guarded step's outcome in --stable output.
+    fn outcome_hidden(&self) -> &'static str;
+    /// A state or a table cell that depends on privilege, in --stable output.
+    fn state_hidden(&self) -> &'static str;
+    /// The STATE column: the meaning, wchan (not with --stable), the status a zombie holds.
+    fn state_column(&self, observation: &Observation, stable: bool) -> String;
+    fn observation_headers(&self) -> ObservationHeaders;
+    /// A tree's runner line ends with this.
+    fn subreaper(&self) -> &'static str;
+    /// The line under a tree that lists the roles that are gone.
+    fn gone_roles(&self, roles: &[&str]) -> String;
+    fn memory_headers(&self, stable: bool) -> MemoryHeaders;
+    fn whole_process(&self) -> &'static str;
+    /// A region's row: `16 MiB region`.
+    fn region(&self, bytes: usize) -> String;
+    /// A role without a region in --stable output.
+    fn no_region(&self) -> &'static str;
+    /// A memory reading as a sentence, when the table would not fit the width.
+    #[allow(clippy::too_many_arguments)]
+    fn memory_line(
+        &self,
+        role: &str,
+        pid: &str,
+        what: &str,
+        m: &crate::model::Memory,
+        minflt: Option<u64>,
+    ) -> String;
+    /// How a PID that belongs to no role reads with --stable: `<other>`.
+    fn other_process(&self) -> &'static str;
+    /// The clean-up line (printed when `killed` > 0).
+    fn cleanup(&self, killed: usize) -> String;
+    /// The last line of a run that passed: (`ok:`, `every awaited state was observed`).
+    fn ok(&self) -> (&'static str, &'static str);
+    /// The label of the last line of a failed run: `FAILED:`.
+    fn failed(&self) -> &'static str;
+    /// A failed run that did not say why.
+    fn no_reason(&self) -> &'static str;
+    /// The title line of the `procdemo all` summary.
+    fn summary_title(&self) -> &'static str;
+    /// A demo's verdict in the summary: `ok` or `FAILED`.
+    fn summary_verdict(&self, ok: bool) -> &'static str;
+    /// A wall time in the summary: `3.3 ms`.
+    fn wall(&self, d: Duration) -> String;
+    /// The summary's last line: `6 of 6 demos passed in 46.8 ms` (no time with --stable).
+    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String;
+}
