@@ -158,7 +158,12 @@ impl FrontEnd {
                 let _ = unistd::close(self.signals.as_raw_fd());
                 let _ = unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
                 sys::stdin_from_dev_null();
-                runner::main(script, frontend, events_out, options)
+                // A panic must end the runner here, as exit code 101, and never unwind into
+                // the front end's frames that this copy of the process also holds.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    runner::main(script, frontend, events_out, options)
+                }));
+                sys::exit_now(101)
             }
             Ok(Forked::Parent(pid)) => pid,
             Err(e) => {

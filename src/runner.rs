@@ -12,6 +12,9 @@
 //! from the kernel in this run: a system call's result reported by an actor, or a /proc read
 //! by the runner.
 
+// A failure is built once, at the end of a run: its size costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 use crate::actions::{Action, Call, Outcome, RunnerAction};
 use crate::actor::{self, Pipes, Report};
 use crate::model::{
@@ -314,17 +317,17 @@ impl<'a> Director<'a> {
                     },
                 ));
             }
-            if self.panic_at == Some(index + 1) {
-                panic!(
-                    "PROCDEMO_FAULT_PANIC_AT_STEP: a deliberate panic before step {}",
-                    index + 1
-                );
-            }
             // Consecutive `say` lines are one paragraph: one event.
             let paragraph = steps[index..]
                 .iter()
                 .take_while(|s| matches!(s.kind, StepKind::Say { .. }))
                 .count();
+            if let Some(n) = self.panic_at
+                && n.checked_sub(1)
+                    .is_some_and(|at| (index..index + paragraph.max(1)).contains(&at))
+            {
+                panic!("PROCDEMO_FAULT_PANIC_AT_STEP: a deliberate panic before step {n}");
+            }
             if paragraph > 0 {
                 let lines = (index..index + paragraph)
                     .map(|step| SayLine {

@@ -225,31 +225,33 @@ fn assert_fits(text: &str, columns: usize) {
     }
 }
 
+const LONG: &str = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
+const WRAPPED: &str = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                      (WIFEXITED, WEXITSTATUS = 7)\n";
+const LONG_IN_OBSERVE: &str = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
+const WRAPPED_IN_OBSERVE: &str = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                        (WIFEXITED, WEXITSTATUS = 7)\n";
+
 #[test]
-fn a_zombie_run_renders_like_its_snapshot_when_nothing_needs_wrapping() {
+fn a_zombie_run_at_100_columns_renders_exactly_its_snapshot() {
     let s = demo("zombie");
-    let out = text(&s, style(true, 200), &zombie_events(&s));
+    let out = text(&s, style(true, 100), &zombie_events(&s));
     assert_eq!(out, snapshot(ZOMBIE_SNAPSHOT));
+    assert!(out.contains(WRAPPED) && out.contains(WRAPPED_IN_OBSERVE));
+    assert_fits(&out, 100);
 }
 
 #[test]
-fn a_zombie_run_at_100_columns_wraps_only_the_long_state_column() {
+fn a_zombie_run_on_a_wide_terminal_wraps_only_narration() {
     let s = demo("zombie");
-    let out = text(&s, style(true, 100), &zombie_events(&s));
-    let long = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
-    let wrapped = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                      (WIFEXITED, WEXITSTATUS = 7)\n";
-    let long_in_observe = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
-    let wrapped_in_observe = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                        (WIFEXITED, WEXITSTATUS = 7)\n";
+    let out = text(&s, style(true, 200), &zombie_events(&s));
     let expected = snapshot(ZOMBIE_SNAPSHOT)
-        .replace(long, wrapped)
-        .replace(long_in_observe, wrapped_in_observe);
+        .replace(WRAPPED, LONG)
+        .replace(WRAPPED_IN_OBSERVE, LONG_IN_OBSERVE);
     assert_ne!(
         expected,
         snapshot(ZOMBIE_SNAPSHOT),
-        "the snapshot has the long row"
+        "the snapshot has wrapped rows"
     );
     assert_eq!(out, expected);
-    assert_fits(&out, 100);
 }
 
 #[test]

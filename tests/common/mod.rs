@@ -11,6 +11,7 @@ const TOOLS: &[&str] = &[
 
 /// Make this test process a child subreaper, so that anything a run leaves behind comes to
 /// it instead of to PID 1, where it could not be told from other processes.
+#[allow(dead_code)] // tests/faults.rs makes itself a subreaper in its own way.
 pub fn become_subreaper() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

@@ -1,6 +1,6 @@
 //! The command line: listing, errors and exit codes, colour, and user scripts.
 
-use crate::util::{TempScript, demo_names, procdemo, procdemo_with};
+use crate::util::{TempScript, demo_names, procdemo, procdemo_with, says};
 
 #[test]
 fn list_names_every_demo_with_its_title() {
@@ -24,19 +24,15 @@ fn an_unknown_demo_is_a_usage_error_with_a_suggestion_and_the_list() {
     let run = procdemo(&["zombi"]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty(), "nothing may run: {}", run.stdout);
+    assert!(says(&run.stderr, "unknown demo `zombi`"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("unknown demo `zombi`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("Did you mean `zombie`?"),
+        says(&run.stderr, "Did you mean `zombie`?"),
         "{}",
         run.stderr
     );
     for name in demo_names() {
         assert!(
-            run.stderr.contains(&name),
+            says(&run.stderr, &name),
             "{name} not listed: {}",
             run.stderr
         );
@@ -47,7 +43,7 @@ fn an_unknown_demo_is_a_usage_error_with_a_suggestion_and_the_list() {
 fn an_unknown_flag_is_a_usage_error() {
     let run = procdemo(&["zombie", "--frobnicate"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--frobnicate"), "{}", run.stderr);
+    assert!(says(&run.stderr, "--frobnicate"), "{}", run.stderr);
 }
 
 #[test]
@@ -63,7 +59,7 @@ fn help_explains_the_demos_and_the_exit_codes() {
         "procdemo run my.demo",
     ] {
         assert!(
-            run.stdout.contains(word),
+            says(&run.stdout, word),
             "--help lacks {word}:\n{}",
             run.stdout
         );
@@ -92,7 +88,7 @@ fn a_role_used_before_it_exists_is_rejected_before_anything_runs() {
     let run = procdemo(&["run", script.arg()]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains(":2: role `child` does not exist yet"),
+        says(&run.stderr, ":2: role `child` does not exist yet"),
         "{}",
         run.stderr
     );
@@ -103,8 +99,7 @@ fn a_missing_or_non_utf8_script_is_a_usage_error() {
     let run = procdemo(&["run", "/nonexistent/x.demo"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr
-            .contains("cannot read the script /nonexistent/x.demo"),
+        says(&run.stderr, "cannot read the script /nonexistent/x.demo"),
         "{}",
         run.stderr
     );
@@ -112,7 +107,7 @@ fn a_missing_or_non_utf8_script_is_a_usage_error() {
     let script = TempScript::new("latin1.demo", b"title caf\xe9\nrunner fork p\n");
     let run = procdemo(&["run", script.arg()]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("not UTF-8 text"), "{}", run.stderr);
+    assert!(says(&run.stderr, "not UTF-8 text"), "{}", run.stderr);
 }
 
 #[test]
@@ -124,13 +119,15 @@ fn a_user_script_runs_like_a_built_in_one() {
     let run = procdemo(&["run", script.arg(), "--stable", "--color", "never"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout
-            .contains("returned <b> with status 1024: WIFEXITED, WEXITSTATUS = 4"),
+        says(
+            &run.stdout,
+            "returned <b> with status 1024: WIFEXITED, WEXITSTATUS = 4"
+        ),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains("ok: every awaited state was observed"),
+        says(&run.stdout, "ok: every awaited state was observed"),
         "{}",
         run.stdout
     );
@@ -142,12 +139,12 @@ fn a_state_that_never_comes_fails_loudly_with_what_was_seen() {
     let run = procdemo(&["run", script.arg(), "--color", "never"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stdout.contains("FAILED: awaited `p` to be in state Z"),
+        says(&run.stdout, "FAILED: awaited `p` to be in state Z"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains("was last seen in state S"),
+        says(&run.stdout, "was last seen in state S"),
         "{}",
         run.stdout
     );
@@ -159,15 +156,11 @@ fn an_action_that_blocks_without_ampersand_fails_with_a_hint() {
     let run = procdemo(&["run", script.arg(), "--color", "never"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stdout.contains("did not finish `p waitpid c`"),
+        says(&run.stdout, "did not finish `p waitpid c`"),
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("end the line with `&`"),
-        "{}",
-        run.stdout
-    );
+    assert!(says(&run.stdout, "end the line with `&`"), "{}", run.stdout);
 }
 
 #[test]
@@ -176,7 +169,7 @@ fn processes_a_script_leaves_running_are_killed_and_reaped() {
     let run = procdemo(&["run", script.arg(), "--color", "never", "--stable"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
-        run.stdout.contains("killed and reaped 3 processes"),
+        says(&run.stdout, "killed and reaped 3 processes"),
         "{}",
         run.stdout
     );
@@ -204,7 +197,7 @@ fn all_runs_every_demo_and_ends_with_a_summary() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let n = demo_names().len();
     assert!(
-        run.stdout.contains(&format!("{n} of {n} demos passed")),
+        says(&run.stdout, &format!("{n} of {n} demos passed")),
         "{}",
         run.stdout
     );
@@ -221,8 +214,10 @@ fn the_total_deadline_stops_a_script_that_runs_too_long() {
         "the 1 s deadline did not stop it"
     );
     assert!(
-        run.stdout
-            .contains("before the script's total deadline of 1 s ran out"),
+        says(
+            &run.stdout,
+            "before the script's total deadline of 1 s ran out"
+        ),
         "{}",
         run.stdout
     );
@@ -258,8 +253,10 @@ fn a_runner_waitpid_for_a_child_that_never_exits_fails_loudly() {
     let run = procdemo(&["run", script.arg(), "--color", "never"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stdout
-            .contains("the runner's waitpid for `p` did not return within 2 s"),
+        says(
+            &run.stdout,
+            "the runner's waitpid for `p` did not return within 2 s"
+        ),
         "{}",
         run.stdout
     );
@@ -325,7 +322,10 @@ fn an_expectation_the_kernel_does_not_meet_fails_the_demo_with_the_figures() {
     let run = procdemo(&["run", script.arg(), "--color", "never"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stdout.contains("FAILED: expected `c`'s private_dirty = the region's size (1024 kB), but the kernel reported 0 kB"),
+        says(
+            &run.stdout,
+            "FAILED: expected `c`'s private_dirty = the region's size (1024 kB), but the kernel reported 0 kB"
+        ),
         "{}",
         run.stdout
     );

@@ -59,8 +59,8 @@ fn the_first_steps_are_shown_before_a_later_step_reaches_its_deadline() {
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(1), "{rest:#?}");
     assert!(
-        rest.iter()
-            .any(|l| l.contains("FAILED: awaited `child` to be in state Z within 3 s")),
+        crate::util::says(&rest.join("\n"), "FAILED: awaited `child` to be in state Z")
+            && crate::util::says(&rest.join("\n"), "within 3 s"),
         "{rest:#?}"
     );
     assert!(leftovers(&tag).is_empty(), "{:?}", leftovers(&tag));

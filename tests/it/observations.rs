@@ -1,7 +1,7 @@
 //! What procdemo reports must be what the kernel said: real PIDs that fit together, exit
 //! statuses as wait() decodes them, and a STAT column that agrees with ps.
 
-use crate::util::procdemo;
+use crate::util::{procdemo, says};
 use serde_json::Value;
 
 fn json(demo: &str) -> Value {
@@ -201,14 +201,18 @@ fn the_runner_killed_by_a_panic_is_reported_and_its_actors_are_reaped() {
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stderr
-            .contains("the runner for `zombie` crashed (exit code 101)"),
+        says(
+            &run.stderr,
+            "the runner for `zombie` crashed (exit code 101)"
+        ),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr
-            .contains("the front end killed and reaped the 2 process(es) it left"),
+        says(
+            &run.stderr,
+            "the front end killed and reaped the 2 process(es) it left"
+        ),
         "{}",
         run.stderr
     );

@@ -1,7 +1,7 @@
 //! Reliability: many runs in a row, several at once, and the documented limits, each run
 //! followed by the leak check in `util::procdemo`.
 
-use crate::util::{BIN, TempScript, demo_names, leftovers, procdemo};
+use crate::util::{BIN, TempScript, demo_names, leftovers, procdemo, says};
 use std::process::{Command, Stdio};
 
 /// `make soak` sets PROCDEMO_SOAK_ROUNDS=200; `make test` runs a few rounds.
@@ -86,8 +86,7 @@ fn a_script_past_the_process_limit_is_rejected_before_it_runs() {
     let run = procdemo(&["run", script.arg()]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr
-            .contains(":17: a script may create at most 16 processes"),
+        says(&run.stderr, ":17: a script may create at most 16 processes"),
         "{}",
         run.stderr
     );
@@ -100,7 +99,7 @@ fn a_script_past_the_step_limit_is_rejected_before_it_runs() {
     let run = procdemo(&["run", script.arg()]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains(":201: more than 200 steps"),
+        says(&run.stderr, ":201: more than 200 steps"),
         "{}",
         run.stderr
     );
@@ -117,7 +116,7 @@ fn a_script_at_the_limits_runs() {
     let run = procdemo(&["run", script.arg(), "--color", "never", "--stable"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.contains("killed and reaped 16 processes"),
+        says(&run.stdout, "killed and reaped 16 processes"),
         "{}",
         run.stdout
     );

@@ -58,6 +58,13 @@ pub fn procdemo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
 
 pub use crate::common::leftovers;
 
+/// Whether `text` says `words`, however the terminal width wrapped it: runs of white space
+/// (line breaks and the hanging indents of a wrapped message) count as one space.
+pub fn says(text: &str, words: &str) -> bool {
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat(text).contains(&flat(words))
+}
+
 /// A script file in a fresh temporary directory (removed when the value is dropped).
 pub struct TempScript {
     dir: PathBuf,
