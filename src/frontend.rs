@@ -173,6 +173,7 @@ impl FrontEnd {
             }
         };
         drop(events_out);
+        leave_the_runner_its_cpu();
         // A runner that could not make its own group is put in one from here (a race
         // either side wins harmlessly).
         let _ = unistd::setpgid(Pid::from_raw(runner), Pid::from_raw(runner));
@@ -326,6 +327,25 @@ fn read_events(fd: &OwnedFd, buf: &mut Vec<u8>, show: &mut dyn FnMut(&Event)) ->
         }
     }
     open
+}
+
+/// Keep the front end off the CPU its runner is on. The runner pins itself and its actors to
+/// the CPU it started on (see `runner::share_one_cpu`), which is the front end's; the front
+/// end, woken by every event to render it, would otherwise take turns with them there. On the
+/// other CPUs it renders while the run goes on. Best effort: with one CPU they share it.
+fn leave_the_runner_its_cpu() {
+    use nix::sched::{CpuSet, sched_getaffinity, sched_getcpu, sched_setaffinity};
+    let (Ok(here), Ok(allowed)) = (sched_getcpu(), sched_getaffinity(Pid::from_raw(0))) else {
+        return;
+    };
+    let mut others = allowed;
+    if others.unset(here).is_err() {
+        return;
+    }
+    let any_other = (0..CpuSet::count()).any(|c| others.is_set(c).unwrap_or(false));
+    if any_other {
+        let _ = sched_setaffinity(Pid::from_raw(0), &others);
+    }
 }
 
 /// The origin of a script, for the header and the JSON document.

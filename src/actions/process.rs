@@ -137,8 +137,11 @@ pub static SPIN: Def = Def {
     },
     perform: |_, _, stage| {
         stage.report(Outcome::Spinning);
+        // Always runnable (R), never asleep: sched_yield keeps it in the run queue but lets
+        // the runner, which shares its CPU, take its turn at once instead of at the end of a
+        // time slice.
         while !stage.command_waiting() {
-            std::hint::spin_loop();
+            std::thread::yield_now();
         }
         Performed::Reported
     },

@@ -182,11 +182,16 @@ fn poll_until_reaped(pid: i32, stage: &mut dyn Stage) -> Outcome {
                     stage.under_way();
                 }
                 // Checking the command pipe costs a system call too; every 64 polls is
-                // often enough to notice that the runner is gone.
-                if zeros.is_multiple_of(64) && stage.command_waiting() {
-                    return Outcome::NotYet {
-                        polls: zeros.min(u32::MAX as u64) as u32,
-                    };
+                // often enough to notice that the runner is gone. The loop stays runnable
+                // (R) throughout; sched_yield there lets the runner, which shares its CPU,
+                // take its turn at once rather than at the end of a time slice.
+                if zeros == 1 || zeros.is_multiple_of(64) {
+                    if stage.command_waiting() {
+                        return Outcome::NotYet {
+                            polls: zeros.min(u32::MAX as u64) as u32,
+                        };
+                    }
+                    std::thread::yield_now();
                 }
             }
             Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
