@@ -91,6 +91,7 @@ pub fn stat_flags(s: &Sample, locked_kb: u64) -> String {
 
 /// Values from /proc/PID/status that stat does not carry.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[allow(dead_code)] // Read in full by the demos to come (NSpid, SigPnd); observations use `brief`.
 pub struct StatusExtras {
     /// VmLck in kB (absent for zombies: 0).
     pub locked_kb: u64,
@@ -113,6 +114,7 @@ pub struct StatusExtras {
 }
 
 /// Parse the text of /proc/PID/status.
+#[allow(dead_code)]
 pub fn parse_status(text: &str) -> io::Result<StatusExtras> {
     let s = Status::from_buf_read(text.as_bytes()).map_err(not_understood)?;
     Ok(StatusExtras {
@@ -150,12 +152,25 @@ pub fn parse_smaps_rollup(text: &str) -> io::Result<Memory> {
         .unwrap_or_default())
 }
 
-/// The figures of the one mapping in /proc/PID/smaps that starts at `addr`, if there is one.
-/// A mapping's entry opens with a line `START-END perms offset dev inode [path]` (hex
-/// addresses) and ends where the next such line begins.
-pub fn parse_smaps_entry(text: &str, addr: u64) -> io::Result<Option<Memory>> {
+/// From the text of /proc/PID/smaps: the whole process's figures (the sum over every
+/// mapping's entry, which is what smaps_rollup adds up, but for Pss, which rollup rounds once
+/// and the entries each), and the figures of the one mapping that starts at `addr`, if there is
+/// one.
+pub fn parse_smaps(text: &str, addr: u64) -> io::Result<(Memory, Option<Memory>)> {
     let maps = MemoryMaps::from_buf_read(text.as_bytes()).map_err(not_understood)?;
-    Ok(maps.iter().find(|m| m.address.0 == addr).map(figures))
+    let mut whole = Memory::default();
+    let mut region = None;
+    for map in maps.iter() {
+        let m = figures(map);
+        whole.rss_kb += m.rss_kb;
+        whole.pss_kb += m.pss_kb;
+        whole.shared_dirty_kb += m.shared_dirty_kb;
+        whole.private_dirty_kb += m.private_dirty_kb;
+        if map.address.0 == addr {
+            region = Some(m);
+        }
+    }
+    Ok((whole, region))
 }
 
 /// True when an I/O error means the process is not there (any more).
@@ -186,9 +201,17 @@ fn read_lean(path: &str, one_line: bool) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut out = Vec::with_capacity(if one_line { 512 } else { 4096 });
-    let mut chunk = [0u8; 4096];
+    // A stat line is a few hundred bytes: a small buffer is quicker to set up each time.
+    let mut small = [0u8; 1024];
+    let mut big;
+    let chunk: &mut [u8] = if one_line {
+        &mut small
+    } else {
+        big = [0u8; 4096];
+        &mut big
+    };
     loop {
-        let n = match file.read(&mut chunk) {
+        let n = match file.read(chunk) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
@@ -220,10 +243,69 @@ fn parse_proc<T>(
 }
 
 /// Read /proc/PID/status. `Ok(None)` when the process is gone.
+#[allow(dead_code)]
 pub fn status(pid: i32) -> io::Result<Option<StatusExtras>> {
     read_proc(pid, "status")?
         .map(|b| parse_proc(pid, "status", &b, parse_status))
         .transpose()
+}
+
+/// The four lines of /proc/PID/status that every observation needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Brief {
+    pub locked_kb: u64,
+    pub tracer_pid: i32,
+    pub sig_ignored: u64,
+    pub sig_caught: u64,
+}
+
+/// Read the lines of status every observation needs: VmLck (the `L` flag), TracerPid, SigIgn
+/// and SigCgt. An observation is made at almost every step, and procfs's full `Status` parse
+/// (a map of every line) costs about ten times what reading the file does; so this scans
+/// for the four keys only. A unit test holds it to procfs's answer on the same text.
+/// `Ok(None)` when the process is gone.
+pub fn brief(pid: i32) -> io::Result<Option<Brief>> {
+    read_proc(pid, "status")?
+        .map(|b| parse_proc(pid, "status", &b, parse_brief))
+        .transpose()
+}
+
+/// Scan status text for the four [`Brief`] lines; one missing (VmLck for a zombie or a kernel
+/// thread) reads as 0, as procfs gives it.
+pub fn parse_brief(text: &str) -> io::Result<Brief> {
+    let mut brief = Brief::default();
+    let mut seen_sig = false;
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        let bad = || io::Error::new(io::ErrorKind::InvalidData, format!("{key}: {value:?}"));
+        match key {
+            "VmLck" => {
+                brief.locked_kb = value
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad())?
+            }
+            "TracerPid" => brief.tracer_pid = value.parse().map_err(|_| bad())?,
+            "SigIgn" => brief.sig_ignored = u64::from_str_radix(value, 16).map_err(|_| bad())?,
+            "SigCgt" => {
+                brief.sig_caught = u64::from_str_radix(value, 16).map_err(|_| bad())?;
+                seen_sig = true;
+            }
+            _ => {}
+        }
+    }
+    if seen_sig {
+        Ok(brief)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "no SigCgt line: not a status file",
+        ))
+    }
 }
 
 /// The kernel function a sleeping process waits in (/proc/PID/wchan), if the kernel tells.
@@ -241,13 +323,14 @@ pub fn memory(pid: i32) -> io::Result<Option<Memory>> {
         .transpose()
 }
 
-/// The figures of the mapping at `addr`: `Ok(None)` when the process is gone (or a zombie),
-/// `Ok(Some(None))` when it has no mapping there.
-pub fn region_memory(pid: i32, addr: u64) -> io::Result<Option<Option<Memory>>> {
+/// The whole process's figures and those of the mapping at `addr`, from one read of
+/// /proc/PID/smaps (each read walks the process's page tables, which for a large region costs
+/// more than anything else a step does: one walk, not two). `Ok(None)` when the process is
+/// gone (or a zombie, whose smaps is empty); the region is None when nothing is mapped there.
+pub fn memory_and_region(pid: i32, addr: u64) -> io::Result<Option<(Memory, Option<Memory>)>> {
     match read_proc(pid, "smaps")? {
-        // A zombie's smaps is empty rather than missing.
         Some(b) if !b.is_empty() => {
-            parse_proc(pid, "smaps", &b, |text| parse_smaps_entry(text, addr)).map(Some)
+            parse_proc(pid, "smaps", &b, |text| parse_smaps(text, addr)).map(Some)
         }
         _ => Ok(None),
     }
@@ -466,6 +549,31 @@ nonvoluntary_ctxt_switches:\t0
     }
 
     #[test]
+    fn the_brief_scan_of_status_agrees_with_procfs() {
+        let live = std::fs::read_to_string("/proc/self/status").unwrap();
+        for text in [TRACED_STATUS, ZOMBIE_STATUS, live.as_str()] {
+            let full = parse_status(text).unwrap();
+            let brief = parse_brief(text).unwrap();
+            assert_eq!(
+                (
+                    brief.locked_kb,
+                    brief.tracer_pid,
+                    brief.sig_ignored,
+                    brief.sig_caught
+                ),
+                (
+                    full.locked_kb,
+                    full.tracer_pid,
+                    full.sig_ignored,
+                    full.sig_caught
+                ),
+                "{text}"
+            );
+        }
+        assert!(parse_brief("Name:\tx\nVmLck:\t       4 kB\n").is_err());
+    }
+
+    #[test]
     fn status_text_without_its_required_lines_is_an_error_not_zeros() {
         let e = parse_status("Name:\tx\nVmLck:\t       4 kB\n").unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
@@ -561,7 +669,7 @@ VmFlags: rd wr mr mw me ac
     #[test]
     fn one_mapping_is_read_from_smaps_by_its_start_address() {
         assert_eq!(
-            parse_smaps_entry(SMAPS, 0x7f00_0000_0000).unwrap(),
+            parse_smaps(SMAPS, 0x7f00_0000_0000).unwrap().1,
             Some(Memory {
                 rss_kb: 16384,
                 pss_kb: 8192,
@@ -572,9 +680,22 @@ VmFlags: rd wr mr mw me ac
     }
 
     #[test]
+    fn the_whole_process_is_the_sum_of_every_mapping_in_smaps() {
+        assert_eq!(
+            parse_smaps(SMAPS, 0x1234).unwrap().0,
+            Memory {
+                rss_kb: 16396,
+                pss_kb: 8204,
+                shared_dirty_kb: 16384,
+                private_dirty_kb: 12
+            }
+        );
+    }
+
+    #[test]
     fn the_last_mapping_in_smaps_ends_at_the_end_of_the_file() {
         assert_eq!(
-            parse_smaps_entry(SMAPS, 0x7f00_0100_0000).unwrap(),
+            parse_smaps(SMAPS, 0x7f00_0100_0000).unwrap().1,
             Some(Memory {
                 rss_kb: 12,
                 pss_kb: 12,
@@ -586,9 +707,9 @@ VmFlags: rd wr mr mw me ac
 
     #[test]
     fn an_address_where_no_mapping_starts_finds_nothing() {
-        assert_eq!(parse_smaps_entry(SMAPS, 0x1234).unwrap(), None);
+        assert_eq!(parse_smaps(SMAPS, 0x1234).unwrap().1, None);
         assert_eq!(
-            parse_smaps_entry(SMAPS, 0x7f00_0000_1000).unwrap(),
+            parse_smaps(SMAPS, 0x7f00_0000_1000).unwrap().1,
             None,
             "inside a mapping is not its start"
         );

@@ -885,7 +885,7 @@ impl<'a> Director<'a> {
                 // Without /proc/PID/status (it vanished, or is not readable) the SIGCHLD
                 // column stays empty rather than read as "default". A zombie's signal
                 // handlers are already released: its masks would read as "default" too.
-                let status = observe::status(pid).ok().flatten();
+                let status = observe::brief(pid).ok().flatten();
                 let locked_kb = status.as_ref().map_or(0, |x| x.locked_kb);
                 let chld = 1u64 << (libc::SIGCHLD - 1);
                 let sigchld = status.filter(|_| state != State::Zombie).map(|x| {
@@ -1018,7 +1018,7 @@ impl<'a> Director<'a> {
             (Cond::Flags(flags), Some(s)) => {
                 // VmLck (the `L` flag) is only in /proc/PID/status; read it only when needed.
                 let locked_kb = if flags.contains('L') {
-                    observe::status(s.pid)
+                    observe::brief(s.pid)
                         .ok()
                         .flatten()
                         .map_or(0, |x| x.locked_kb)
@@ -1119,18 +1119,22 @@ impl<'a> Director<'a> {
                 file: file.into(),
                 errno: e.raw_os_error(),
             };
-            let whole = observe::memory(pid)
-                .map_err(|e| unreadable("smaps_rollup", e))?
-                .ok_or(unmeasurable(Unmeasurable::Zombie))?;
-            let region = match self.roles[role].region {
-                Some((addr, bytes)) => Some((
-                    observe::region_memory(pid, addr)
+            let zombie = unmeasurable(Unmeasurable::Zombie);
+            let (whole, region) = match self.roles[role].region {
+                Some((addr, bytes)) => {
+                    let (whole, region) = observe::memory_and_region(pid, addr)
                         .map_err(|e| unreadable("smaps", e))?
-                        .ok_or(unmeasurable(Unmeasurable::Zombie))?
-                        .ok_or(unmeasurable(Unmeasurable::RegionMissing { addr }))?,
-                    bytes,
-                )),
-                None => None,
+                        .ok_or(zombie)?;
+                    let region =
+                        region.ok_or(unmeasurable(Unmeasurable::RegionMissing { addr }))?;
+                    (whole, Some((region, bytes)))
+                }
+                None => (
+                    observe::memory(pid)
+                        .map_err(|e| unreadable("smaps_rollup", e))?
+                        .ok_or(zombie)?,
+                    None,
+                ),
             };
             let reading = MemoryReading {
                 role,
