@@ -2,7 +2,7 @@
 CARGO ?= cargo
 BIN   := target/release/procdemo
 
-.PHONY: all build demo test test-as-user soak lint bench clean
+.PHONY: all build demo test test-as-user soak lint bench fixtures clean
 
 all: build
 
@@ -32,6 +32,11 @@ lint:
 ## Wall time of every demo, front-end start and output included (release build).
 bench:
 	$(CARGO) bench --locked --bench demos
+
+## Record again the event streams the render tests replay (after a change to model::Event).
+fixtures: build
+	for d in $$($(BIN) list | cut -d' ' -f1); do $(BIN) $$d --record-events > tests/fixtures/events/$$d.events; done
+	$(BIN) run tests/fixtures/events/failure.demo --record-events > tests/fixtures/events/failure.events || true
 
 clean:
 	$(CARGO) clean

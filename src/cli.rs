@@ -20,6 +20,8 @@ pub struct Output {
     pub json: bool,
     /// JSON Lines: one event per line, as it happens.
     pub json_events: bool,
+    /// The engine's own events (hidden; records the render tests' fixtures).
+    pub wire: bool,
     pub stable: bool,
     pub color: bool,
     /// Overrides the size of every `alloc` (MiB).
@@ -88,6 +90,7 @@ pub fn command() -> Command {
         .subcommand_help_heading("Demos and commands")
         .arg(flag("explain", "Narrate each step for a classroom, with this run's values"))
         .arg(flag("json", "Print one JSON document per demo (real PIDs)"))
+        .arg(flag("record-events", "The engine's own events (for the render tests' fixtures)").hide(true))
         .arg(flag(
             "json-events",
             "Print JSON Lines: one event per line, each as it happens (for programs that follow a run live)",
@@ -179,6 +182,7 @@ fn output(m: &ArgMatches) -> Output {
         explain: m.get_flag("explain"),
         json: m.get_flag("json"),
         json_events: m.get_flag("json-events"),
+        wire: m.get_flag("record-events"),
         stable: m.get_flag("stable"),
         color,
         size_mib: m.get_one::<u64>("size").copied(),

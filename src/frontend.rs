@@ -123,6 +123,7 @@ impl FrontEnd {
 
     fn format(&self) -> render::Format {
         match (self.output.json, self.output.json_events) {
+            _ if self.output.wire => render::Format::Wire,
             (_, true) => render::Format::JsonEvents,
             (true, false) => render::Format::Json,
             (false, false) => render::Format::Text,

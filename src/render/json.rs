@@ -520,7 +520,17 @@ pub fn summary(words: &'static dyn Words, results: &[DemoResult], format: Format
         .collect();
     let doc = match format {
         Format::JsonEvents => json!({ "event": "summary", "demos": items }),
-        Format::Json | Format::Text => json!({ "summary": items }),
+        Format::Json | Format::Text | Format::Wire => json!({ "summary": items }),
     };
     format!("{doc}\n")
+}
+
+/// `Format::Wire`: each event as the runner sent it, one a line.
+pub struct Wire;
+
+impl Render for Wire {
+    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, event)?;
+        out.write_all(b"\n")
+    }
 }

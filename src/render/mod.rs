@@ -29,6 +29,9 @@ pub enum Format {
     Text,
     /// One JSON document per run, on one line, written at the run's end.
     Json,
+    /// The engine's own events, exactly as the runner streams them (serde's form of
+    /// `model::Event`, one a line): for recording the fixtures the render tests replay.
+    Wire,
     /// JSON Lines: one object per event, written as it arrives.
     JsonEvents,
 }
@@ -72,6 +75,7 @@ pub fn renderer<'a>(
         Format::Text => Box::new(text::Text::new(words(), script, origin, style)),
         Format::Json => Box::new(json::Document::new(words(), script, origin, style)),
         Format::JsonEvents => Box::new(json::Lines::new(words(), script, origin, style)),
+        Format::Wire => Box::new(json::Wire),
     }
 }
 
@@ -80,6 +84,7 @@ pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
     match format {
         Format::Text => text::summary(words(), results, style),
         Format::Json | Format::JsonEvents => json::summary(words(), results, format),
+        Format::Wire => String::new(),
     }
 }
 

@@ -1134,3 +1134,93 @@ fn every_snapshot_narration_paragraph_wraps_as_it_did_at_100_columns() {
     }
     assert!(paragraphs > 40, "{paragraphs}");
 }
+
+// ---- recorded runs ------------------------------------------------------------------------
+
+/// A real run's events, as its runner streamed them: tests/fixtures/events/NAME.events,
+/// recorded with `procdemo NAME --record-events` (`make fixtures` records them all again).
+/// `failure` is a user script there (tests/fixtures/events/failure.demo).
+fn recorded(name: &str) -> (Script, Origin, Vec<Event>) {
+    colored::control::set_override(false);
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
+    let (script, origin) = match crate::demos::find(name) {
+        Some(d) => (d.parse().unwrap(), Origin::Builtin(d.path.to_string())),
+        None => {
+            let path = format!("{dir}/{name}.demo");
+            let text = std::fs::read_to_string(&path).unwrap();
+            (
+                crate::script::parse(&path, name, &text).unwrap(),
+                Origin::File(path),
+            )
+        }
+    };
+    let events = std::fs::read_to_string(format!("{dir}/{name}.events"))
+        .unwrap_or_else(|e| panic!("{name}.events: {e} (make fixtures records it)"))
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{name}.events: {e} (make fixtures records it again)"))
+        })
+        .collect();
+    (script, origin, events)
+}
+
+fn recordings() -> Vec<&'static str> {
+    crate::demos::DEMOS
+        .iter()
+        .map(|d| d.name)
+        .chain(["failure"])
+        .collect()
+}
+
+#[test]
+fn every_recorded_run_fits_80_columns_live_and_stable_with_narration() {
+    for name in recordings() {
+        let (s, origin, events) = recorded(name);
+        for stable in [false, true] {
+            let out = render(Format::Text, &s, &origin, style(stable, 80), &events);
+            assert!(out.lines().count() > 5, "{name}: {out}");
+            assert_fits(&out, 80);
+        }
+    }
+}
+
+#[test]
+fn a_recorded_chinese_say_line_wraps_between_characters_within_80_columns() {
+    let (s, origin, events) = recorded("failure");
+    let out = render(Format::Text, &s, &origin, style(true, 80), &events);
+    assert_fits(&out, 80);
+    let narration: Vec<&str> = out.lines().filter(|l| l.starts_with("    │ ")).collect();
+    assert!(narration.len() >= 2, "the paragraph wraps: {out}");
+    assert!(
+        narration[0].contains("僵尸进程") && narration.iter().any(|l| l.contains("<parent>")),
+        "{out}"
+    );
+    // No Latin word or number is cut: `wait()` and `<parent>` stay whole on one line.
+    assert!(narration.iter().any(|l| l.contains("wait()")), "{out}");
+    assert!(
+        out.contains("FAILED: awaited `child` to be in state Z"),
+        "{out}"
+    );
+}
+
+#[test]
+fn every_recorded_run_renders_as_one_json_document_and_as_json_lines() {
+    for name in recordings() {
+        let (s, origin, events) = recorded(name);
+        let doc = render(Format::Json, &s, &origin, style(false, 80), &events);
+        let doc: serde_json::Value = serde_json::from_str(doc.trim()).unwrap();
+        assert_eq!(doc["demo"], s.name, "{name}");
+        assert_eq!(doc["ok"], name != "failure", "{name}");
+        let lines = render(Format::JsonEvents, &s, &origin, style(false, 80), &events);
+        assert_eq!(
+            lines.lines().count(),
+            events.len(),
+            "{name}: one line an event"
+        );
+        for line in lines.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(v["event"].is_string(), "{name}: {line}");
+        }
+    }
+}
