@@ -54,21 +54,24 @@ fn baseline() -> Option<std::path::PathBuf> {
     matches!(built, Ok(s) if s.success()).then_some(out)
 }
 
-fn median_of_runs(program: &std::path::Path, demo: &str) -> Duration {
-    let mut times: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            let status = Command::new(program)
-                .arg(demo)
-                .stdout(Stdio::null())
-                .status()
-                .expect("run");
-            assert!(status.success(), "{} {demo} failed", program.display());
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[ROUNDS / 2]
+/// Medians of procdemo and of the C director on one demo, measured in alternation.
+fn paired_medians(c: &std::path::Path, demo: &str) -> (Duration, Duration) {
+    let run = |program: &std::path::Path| {
+        let start = Instant::now();
+        let status = Command::new(program)
+            .arg(demo)
+            .stdout(Stdio::null())
+            .status()
+            .expect("run");
+        assert!(status.success(), "{} {demo} failed", program.display());
+        start.elapsed()
+    };
+    let ours = std::path::Path::new(BIN);
+    let (mut p, mut k): (Vec<Duration>, Vec<Duration>) =
+        (0..ROUNDS).map(|_| (run(ours), run(c))).unzip();
+    p.sort();
+    k.sort();
+    (p[ROUNDS / 2], k[ROUNDS / 2])
 }
 
 fn ms(d: Duration) -> f64 {
@@ -128,24 +131,27 @@ fn main() {
                 "yardstick: benches/baseline.c, a bare C director doing the same process operations"
             );
             println!(
+                "(each round runs procdemo, then the C director, on the same demo: machine drift"
+            );
+            println!(" affects both alike)");
+            println!(
                 "{:<16} {:>10} {:>10} {:>7}",
                 "demo", "C median", "procdemo", "ratio"
             );
             let (mut c_total, mut p_total) = (Duration::ZERO, Duration::ZERO);
             for d in LIFECYCLE {
-                let Some(p) = median_of(d) else { continue };
-                let c_median = median_of_runs(&c, d);
+                let (p, c_median) = paired_medians(&c, d);
                 c_total += c_median;
                 p_total += p;
                 println!(
-                    "{d:<16} {:>10.2} {:>10.2} {:>6.1}x",
+                    "{d:<16} {:>10.2} {:>10.2} {:>6.2}x",
                     ms(c_median),
                     ms(p),
                     ms(p) / ms(c_median)
                 );
             }
             println!(
-                "{:<16} {:>10.2} {:>10.2} {:>6.1}x",
+                "{:<16} {:>10.2} {:>10.2} {:>6.2}x",
                 "together",
                 ms(c_total),
                 ms(p_total),
