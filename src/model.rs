@@ -123,6 +123,15 @@ pub enum Disposition {
     Caught,
 }
 
+/// A process tracing one of the demo's processes that is not itself one of the demo's
+/// processes: strace or gdb run beside procdemo (TracerPid in /proc/PID/status).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tracer {
+    pub pid: i32,
+    /// Its command name (None if it could not be read).
+    pub comm: Option<String>,
+}
+
 /// What the kernel reported about one role at one moment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Observation {
@@ -148,6 +157,8 @@ pub struct Observation {
     pub depends_on_privilege: bool,
     /// What `ps -o stat=` said about the same process (only with --check-ps).
     pub ps_stat: Option<String>,
+    /// A tracer from outside the demo (strace, gdb): under it, every stop shows as `t`.
+    pub tracer: Option<Tracer>,
 }
 
 /// Memory figures in kB, from /proc/PID/smaps_rollup (or one mapping's entry in smaps).
@@ -415,11 +426,14 @@ pub enum Failure {
 }
 
 /// How a `try` step went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
     Permitted,
     /// Refused for want of privilege (EPERM or EACCES).
     Refused,
+    /// `trace` refused (EPERM) because a tracer from outside the demo already traces the
+    /// target: a process has one tracer at a time. Steps that end `if permitted` are skipped.
+    AlreadyTraced(Tracer),
 }
 
 /// One thing that happened in a run, sent from the runner to the front end as it happens.

@@ -15,11 +15,11 @@
 // A failure is built once, at the end of a run: its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
-use crate::actions::{Action, Call, Outcome, RunnerAction};
+use crate::actions::{Action, Call, Outcome, RunnerAction, TargetRun};
 use crate::actor::{self, Pipes, Report};
 use crate::model::{
     Check, Disposition, Event, Failure, Memory, MemoryReading, Missing, Observation, Parent, Said,
-    SayLine, State, Unable, Unmeasurable, Value, Verdict,
+    SayLine, State, Tracer, Unable, Unmeasurable, Value, Verdict,
 };
 use crate::observe::{self, Sample};
 use crate::script::{Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind};
@@ -131,6 +131,8 @@ struct Role {
     spinning: bool,
     /// Told to exit, or sent a fatal signal.
     ended: bool,
+    /// Stopped by the script (SIGSTOP, or `trace`), until SIGCONT or `untrace`.
+    stopped: bool,
     last: Option<Observation>,
     result: Option<Outcome>,
     /// The role's latest result came from a `try` or `if permitted` step.
@@ -378,12 +380,21 @@ impl<'a> Director<'a> {
                 };
                 let verdict = match step.guard {
                     Guard::Try => {
-                        let verdict = self.judge_try(index, outcome.as_ref())?;
+                        let verdict = self.judge_try(index, action, outcome.as_ref())?;
                         self.permitted[index] = Some(verdict == Verdict::Permitted);
                         Some(verdict)
                     }
                     _ => None,
                 };
+                if let (Some(target), Some(o)) = (action.target(), &outcome)
+                    && !matches!(o, Outcome::Failed { .. })
+                {
+                    match action.effects().target_run {
+                        TargetRun::Stops => self.roles[target].stopped = true,
+                        TargetRun::Continues => self.roles[target].stopped = false,
+                        TargetRun::Unchanged => {}
+                    }
+                }
                 self.roles[role].result_guarded = step.guard != Guard::None;
                 Event::Act {
                     step: index,
@@ -435,13 +446,23 @@ impl<'a> Director<'a> {
 
     /// A `try` step's verdict: permitted, refused for want of privilege (EPERM, EACCES), or a
     /// failure of another kind, which `try` does not excuse.
-    fn judge_try(&self, index: usize, outcome: Option<&Outcome>) -> Step<Verdict> {
+    ///
+    /// A `trace` refused with EPERM because something outside the demo (strace, gdb) already
+    /// traces the target is not a want of privilege: a process has one tracer at a time. It
+    /// is told apart by the target's TracerPid.
+    fn judge_try(&self, index: usize, action: &Action, outcome: Option<&Outcome>) -> Step<Verdict> {
         match outcome {
-            Some(Outcome::Failed { errno, .. })
-                if *errno == libc::EPERM || *errno == libc::EACCES =>
-            {
-                Ok(Verdict::Refused)
+            Some(Outcome::Failed { errno, .. }) if *errno == libc::EPERM => {
+                let tracer = action
+                    .creates()
+                    .is_none()
+                    .then(|| action.target())
+                    .flatten()
+                    .filter(|_| action.effects().target_run == TargetRun::Stops)
+                    .and_then(|target| self.foreign_tracer(target));
+                Ok(tracer.map_or(Verdict::Refused, Verdict::AlreadyTraced))
             }
+            Some(Outcome::Failed { errno, .. }) if *errno == libc::EACCES => Ok(Verdict::Refused),
             Some(Outcome::Failed { call, errno }) => Err(Failure::TryNotRefusal {
                 step: index,
                 call: *call,
@@ -503,7 +524,10 @@ impl<'a> Director<'a> {
             None => Unable::Gone,
             Some(s) if s.state == 'Z' => Unable::Zombie,
             Some(s) if s.state == 'T' => Unable::Stopped,
-            Some(s) if s.state == 't' => Unable::TracingStop,
+            // Under a tracer from outside the demo (strace -f), a process the script did not
+            // stop halts at every system call for a moment: it takes its command when the
+            // tracer lets it go on.
+            Some(s) if s.state == 't' && !self.momentary_stop(role) => Unable::TracingStop,
             Some(_) => return Ok(()),
         };
         Err(Failure::CannotAct {
@@ -872,6 +896,7 @@ impl<'a> Director<'a> {
                 sigchld: None,
                 depends_on_privilege: privileged,
                 ps_stat: None,
+                tracer: None,
             },
             Some(s) => {
                 let Some(state) = State::from_letter(s.state) else {
@@ -887,6 +912,7 @@ impl<'a> Director<'a> {
                 // handlers are already released: its masks would read as "default" too.
                 let status = observe::brief(pid).ok().flatten();
                 let locked_kb = status.as_ref().map_or(0, |x| x.locked_kb);
+                let tracer_pid = status.as_ref().map(|x| x.tracer_pid);
                 let chld = 1u64 << (libc::SIGCHLD - 1);
                 let sigchld = status.filter(|_| state != State::Zombie).map(|x| {
                     if x.sig_ignored & chld != 0 {
@@ -921,6 +947,12 @@ impl<'a> Director<'a> {
                     sigchld,
                     depends_on_privilege: privileged,
                     ps_stat: None,
+                    tracer: tracer_pid
+                        .filter(|&t| t != 0 && !self.roles.iter().any(|r| r.pid == Some(t)))
+                        .map(|t| Tracer {
+                            pid: t,
+                            comm: observe::sample(t).ok().flatten().map(|s| s.comm),
+                        }),
                 }
             }
         };
@@ -972,13 +1004,36 @@ impl<'a> Director<'a> {
 
     /// Whether a role has reached the state it is headed for: an idle or blocked process is
     /// asleep, a process told to exit is a zombie or gone. A spinning one is never waited for.
+    ///
+    /// A tracing stop (`t`) the script did not cause is a tracer from outside the demo halting
+    /// the process for a moment at a system call (strace -f): not a state worth showing, so
+    /// it is not settled either.
     fn settled(&self, role: RoleId, s: &Option<Sample>) -> bool {
         match s {
             None => true,
+            Some(s) if s.state == 't' && !self.roles[role].stopped => false,
             Some(_) if self.roles[role].spinning || role == RUNNER => true,
             Some(s) if self.roles[role].ended => matches!(s.state, 'Z' | 'X'),
             Some(s) => s.state != 'R',
         }
+    }
+
+    /// A tracer from outside the demo that traces this role now (TracerPid in
+    /// /proc/PID/status, when it is not one of the demo's processes).
+    fn foreign_tracer(&self, role: RoleId) -> Option<Tracer> {
+        let pid = self.roles[role].pid?;
+        let tracer = observe::brief(pid).ok().flatten()?.tracer_pid;
+        let ours = self.roles.iter().any(|r| r.pid == Some(tracer));
+        (tracer != 0 && !ours).then(|| Tracer {
+            pid: tracer,
+            comm: observe::sample(tracer).ok().flatten().map(|s| s.comm),
+        })
+    }
+
+    /// A `t` the script did not cause, under a tracer from outside the demo: a momentary
+    /// system-call stop.
+    fn momentary_stop(&self, role: RoleId) -> bool {
+        !self.roles[role].stopped && self.foreign_tracer(role).is_some()
     }
 
     fn observe_settled(&mut self, roles: &[RoleId]) -> Step<Vec<Observation>> {
@@ -1014,6 +1069,11 @@ impl<'a> Director<'a> {
     fn holds(&self, role: RoleId, cond: &Cond, s: &Option<Sample>) -> bool {
         match (cond, s) {
             (Cond::Gone, s) => s.is_none(),
+            // Under a tracer from outside the demo, a process stopped by SIGSTOP shows `t`
+            // (the tracer is told of every stop): the observation names the tracer.
+            (Cond::State(State::Stopped), Some(s)) if s.state == 't' => {
+                self.roles[role].stopped && self.foreign_tracer(role).is_some()
+            }
             (Cond::State(c), Some(s)) => c.letter() == Some(s.state),
             (Cond::Flags(flags), Some(s)) => {
                 // VmLck (the `L` flag) is only in /proc/PID/status; read it only when needed.

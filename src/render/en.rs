@@ -129,6 +129,18 @@ impl En {
     }
 }
 
+impl En {
+    /// A tracer from outside the demo: its command name and PID (PID left out with --stable).
+    fn tracer(&self, t: &crate::model::Tracer, stable: bool) -> String {
+        match (&t.comm, stable) {
+            (Some(comm), true) => comm.clone(),
+            (Some(comm), false) => format!("{comm} (pid {})", t.pid),
+            (None, true) => "another process".to_string(),
+            (None, false) => format!("pid {}", t.pid),
+        }
+    }
+}
+
 impl Words for En {
     fn state(&self, state: State) -> &'static str {
         match state {
@@ -307,12 +319,17 @@ impl Words for En {
         }
     }
 
-    fn verdict(&self, verdict: Verdict) -> &'static str {
+    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String {
         match verdict {
-            Verdict::Permitted => "",
+            Verdict::Permitted => String::new(),
             Verdict::Refused => {
                 " (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)"
+                    .to_string()
             }
+            Verdict::AlreadyTraced(t) => format!(
+                " (not a want of privilege: the target already has a tracer, {}, and a process has one tracer at a time; steps that end `if permitted` are skipped)",
+                self.tracer(t, ctx.stable)
+            ),
         }
     }
 
@@ -731,6 +748,13 @@ impl Words for En {
             s.push_str(&format!(
                 "; holds status {status} ({})",
                 self.exit_status(ExitStatus::decode(status))
+            ));
+        }
+        // Under a tracer from outside the demo every stop shows as t, a SIGSTOP's too.
+        if let (Some(t), State::TracingStop) = (&o.tracer, o.state) {
+            s.push_str(&format!(
+                ": {} traces it, and under a tracer every stop shows as t",
+                self.tracer(t, stable)
             ));
         }
         s

@@ -50,7 +50,25 @@ pub fn observation(o: &Observation, ctx: &Ctx) -> Value {
     if let Some(ps) = &o.ps_stat {
         v["ps_stat"] = Value::String(ps.clone());
     }
+    if let Some(t) = &o.tracer {
+        v["tracer"] = json!({ "pid": t.pid, "comm": t.comm });
+    }
     v
+}
+
+/// A `try` step's verdict: `permitted`, and who already traced the target when that was why.
+fn verdict(v: &crate::model::Verdict, into: &mut Map<String, Value>) {
+    use crate::model::Verdict;
+    into.insert("permitted".into(), json!(*v == Verdict::Permitted));
+    match v {
+        Verdict::Permitted | Verdict::Refused => {}
+        Verdict::AlreadyTraced(t) => {
+            into.insert(
+                "already_traced_by".into(),
+                json!({ "pid": t.pid, "comm": t.comm }),
+            );
+        }
+    }
 }
 
 /// A memory reading as JSON: the whole process's figures, minflt, and the region's own.
@@ -184,11 +202,7 @@ impl<'a> Document<'a> {
                     e.insert("summary".into(), s);
                 }
                 if let Some(v) = verdict {
-                    let permitted = match v {
-                        crate::model::Verdict::Permitted => true,
-                        crate::model::Verdict::Refused => false,
-                    };
-                    e.insert("permitted".into(), json!(permitted));
+                    self::verdict(v, e);
                 }
             }
             Event::Observe { step, observations } => {
@@ -392,11 +406,8 @@ impl<'a> Lines<'a> {
                     }
                     None => v["under_way"] = json!(true),
                 }
-                if let Some(verdict) = verdict {
-                    v["permitted"] = json!(match verdict {
-                        crate::model::Verdict::Permitted => true,
-                        crate::model::Verdict::Refused => false,
-                    });
+                if let (Some(found), Some(obj)) = (verdict, v.as_object_mut()) {
+                    self::verdict(found, obj);
                 }
                 v
             }

@@ -81,6 +81,7 @@ fn obs(role: RoleId, pid: i32, state: State, ppid: Option<(i32, Parent)>) -> Obs
         sigchld: (alive && state != State::Zombie).then_some(Disposition::Default),
         depends_on_privilege: false,
         ps_stat: None,
+        tracer: None,
     }
 }
 

@@ -512,7 +512,7 @@ impl<'a> Text<'a> {
                 } else if let Some(o) = outcome {
                     let mut result = words.outcome(o, &self.ctx);
                     if let Some(v) = verdict {
-                        result.push_str(words.verdict(*v));
+                        result.push_str(&words.verdict(v, &self.ctx));
                     }
                     self.result(out, &number, text, &result, 1);
                 } else {

@@ -55,7 +55,7 @@ pub trait Words {
     /// An action's result in words, PIDs shown as `ctx` shows them.
     fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String;
     /// What a `try` step's verdict adds after its result.
-    fn verdict(&self, verdict: Verdict) -> &'static str;
+    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String;
     /// A narration value.
     fn value(&self, value: &Value, ctx: &Ctx) -> String;
     /// An `await` condition: `in state Z (zombie: exited, not yet waited for)`.

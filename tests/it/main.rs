@@ -13,4 +13,5 @@ mod live;
 mod observations;
 mod reliability;
 mod snapshots;
+mod tracers;
 mod util;

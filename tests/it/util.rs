@@ -30,9 +30,24 @@ pub fn procdemo(args: &[&str]) -> Run {
 }
 
 pub fn procdemo_with(args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_tagged(Command::new(BIN), args, env)
+}
+
+/// Run procdemo under another program (`strace -f ...`, `gdb ... --args`): `prefix` is that
+/// program and its arguments up to where procdemo's own begin (gdb's prefix ends with the
+/// binary itself); the procdemo binary is added when the prefix does not name it.
+pub fn run_under(prefix: &[&str], args: &[&str]) -> Run {
+    let mut cmd = Command::new(prefix[0]);
+    cmd.args(&prefix[1..]);
+    if !prefix.contains(&BIN) {
+        cmd.arg(BIN);
+    }
+    run_tagged(cmd, args, &[])
+}
+
+fn run_tagged(mut cmd: Command, args: &[&str], env: &[(&str, &str)]) -> Run {
     crate::common::become_subreaper();
     let tag = fresh_tag();
-    let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("PROCDEMO_TEST_TAG", &tag)
         .env_remove("NO_COLOR")
