@@ -312,6 +312,13 @@ pub enum Failure {
         step: usize,
         why: Unable,
     },
+    /// An action names a role whose process is gone (it died and was reaped outside the
+    /// script's steps): its PID could now name another process, so the action is not sent.
+    TargetGone {
+        role: RoleId,
+        step: usize,
+        target: RoleId,
+    },
     /// The command could not be written to the role's pipe.
     CommandNotSent {
         role: RoleId,

@@ -123,6 +123,9 @@ struct Role {
     pid: Option<i32>,
     /// starttime of its process, to tell it from a later process given the same PID.
     start: Option<u64>,
+    /// A pidfd of its process: the runner's signals go through it (never to a PID reused by
+    /// a stranger), and the runner's death takes the process with it (`sys::guard`).
+    pidfd: Option<OwnedFd>,
     /// Write end of its command pipe.
     command: Option<OwnedFd>,
     /// The step it started with `&` and has not reported yet.
@@ -213,7 +216,9 @@ fn prepare(frontend: i32) -> Step<()> {
             errno: e.raw_os_error().unwrap_or(0),
         }
     };
-    sys::set_parent_death_signal(libc::SIGKILL).map_err(setup(Call::PrctlDeathSignal))?;
+    // If the front end dies (even by SIGKILL), this runner dies and takes every process of
+    // the run with it, through the pidfds it guards (`sys::guard`), whatever their state.
+    sys::die_with_parent_and_take_guarded().map_err(setup(Call::PrctlDeathSignal))?;
     if unistd::getppid().as_raw() != frontend {
         // The front end died before the death signal was armed.
         sys::exit_now(1);
@@ -489,6 +494,18 @@ impl<'a> Director<'a> {
         background: bool,
     ) -> Step<Option<Outcome>> {
         self.able_to_act(index, role)?;
+        // A signal or a trace must reach the process the script means: not a stranger given
+        // the PID of a role that died and was reaped behind the script's back.
+        if let Some(target) = action.target()
+            && action.def().facts.target.alive_to.is_some()
+            && self.sample(target)?.is_none()
+        {
+            return Err(Failure::TargetGone {
+                role,
+                step: index,
+                target,
+            });
+        }
         let target = action.target().map_or(0, |r| self.pid(r));
         let command = actor::encode_command(index, target);
         let sent = match &self.roles[role].command {
@@ -601,12 +618,15 @@ impl<'a> Director<'a> {
             RunnerAction::Waitpid { target, nohang } => self.runner_wait(target, nohang)?,
             RunnerAction::Kill { target, signal } => {
                 let pid = self.pid(target);
-                match Signal::try_from(signal).and_then(|sig| kill(Pid::from_raw(pid), sig)) {
+                // Through the role's pidfd: a process that died and was reaped behind the
+                // script's back answers ESRCH, and its PID, if reused, is never signalled.
+                let sent = match &self.roles[target].pidfd {
+                    Some(fd) => sys::pidfd_send_signal(fd, signal),
+                    None => Err(std::io::Error::from_raw_os_error(libc::ESRCH)),
+                };
+                match sent {
                     Ok(()) => Outcome::Signalled { pid, signal },
-                    Err(e) => Outcome::Failed {
-                        call: Call::Kill,
-                        errno: e as i32,
-                    },
+                    Err(e) => Outcome::failed(Call::Kill, e),
                 }
             }
         };
@@ -750,6 +770,12 @@ impl<'a> Director<'a> {
             Some(Report::Hello { pid, .. }) => {
                 self.roles[child].pid = Some(pid);
                 self.roles[child].start = observe::sample(pid).ok().flatten().map(|s| s.starttime);
+                let pidfd = sys::pidfd_open(pid).map_err(|e| Failure::Setup {
+                    call: Call::PidfdOpen,
+                    errno: e.raw_os_error().unwrap_or(0),
+                })?;
+                sys::guard(&pidfd);
+                self.roles[child].pidfd = Some(pidfd);
                 self.out.emit(&Event::Spawned { role: child, pid });
                 Ok(())
             }

@@ -26,6 +26,7 @@ use std::io;
 use std::num::NonZeroUsize;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Turn a `-1` return into the errno that came with it.
 fn check(ret: libc::c_long) -> io::Result<libc::c_long> {
@@ -126,6 +127,89 @@ pub fn set_child_subreaper() -> io::Result<()> {
 /// Ask the kernel to send `signal` to this process when its parent dies.
 pub fn set_parent_death_signal(signal: i32) -> io::Result<()> {
     Ok(prctl::set_pdeathsig(Signal::try_from(signal)?)?)
+}
+
+/// The processes the runner's death must take with it: a pidfd for each role's process, in
+/// lock-free slots a signal handler may read. A pidfd names one process for good, so a PID
+/// that was reaped and handed to a stranger is never signalled.
+static GUARDED: [AtomicI32; 32] = [const { AtomicI32::new(-1) }; 32];
+
+/// The signal the runner asks for when its parent, the front end, dies.
+fn front_end_death_signal() -> libc::c_int {
+    libc::SIGRTMIN() + 7
+}
+
+/// Runs in the runner when its front end died (SIGKILL, a crash): SIGKILL every guarded
+/// process, whatever it is doing (asleep in wait(), stopped, in the uninterruptible wait of
+/// a vfork parent, in another session), then the runner's whole process group and itself.
+/// Only async-signal-safe calls: atomic loads, pidfd_send_signal, kill, _exit.
+extern "C" fn on_front_end_death(_: libc::c_int) {
+    for slot in &GUARDED {
+        let fd = slot.load(Ordering::Relaxed);
+        if fd >= 0 {
+            // SAFETY: a raw system call with a descriptor, a signal number and a null info.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_pidfd_send_signal,
+                    fd,
+                    libc::SIGKILL,
+                    std::ptr::null::<libc::siginfo_t>(),
+                    0,
+                )
+            };
+        }
+    }
+    // SAFETY: kill(0, ...) signals this process's group, the runner's own; _exit ends it.
+    unsafe {
+        libc::kill(0, libc::SIGKILL);
+        libc::_exit(137);
+    }
+}
+
+/// Make the front end's death end this runner and every process it guards (see [`guard`]):
+/// a handler for a real-time signal that no script can send, and that signal as the parent
+/// death signal. Before the handler, a runner dying with its front end left its deeper actors
+/// behind when they were blocked in wait() or a vfork, which a pipe closing never wakes.
+pub fn die_with_parent_and_take_guarded() -> io::Result<()> {
+    let sig = front_end_death_signal();
+    // SAFETY: an all-zero sigaction is a valid value to fill in.
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = on_front_end_death as *const () as libc::sighandler_t;
+    sa.sa_flags = libc::SA_RESTART;
+    // SAFETY: `sa` is fully set; the handler makes only async-signal-safe calls.
+    check(unsafe { libc::sigaction(sig, &sa, std::ptr::null_mut()) } as libc::c_long)?;
+    // SAFETY: PR_SET_PDEATHSIG takes a signal number and no pointers.
+    check(
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, sig as libc::c_ulong, 0, 0, 0) }
+            as libc::c_long,
+    )
+    .map(drop)
+}
+
+/// Take `pidfd`'s process down with the runner if the front end dies. Returns false when
+/// every slot is taken (more processes than a script may create).
+pub fn guard(pidfd: &OwnedFd) -> bool {
+    let fd = pidfd.as_raw_fd();
+    GUARDED.iter().any(|slot| {
+        slot.compare_exchange(-1, fd, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    })
+}
+
+/// `kill(pid, signal)` through a pidfd: ESRCH when that process is gone, even if its PID now
+/// names another.
+pub fn pidfd_send_signal(pidfd: &OwnedFd, signal: i32) -> io::Result<()> {
+    // SAFETY: a raw system call with a descriptor we own, a signal number and a null info.
+    check(unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd.as_raw_fd(),
+            signal,
+            std::ptr::null::<libc::siginfo_t>(),
+            0,
+        )
+    })
+    .map(drop)
 }
 
 /// Name this process `name` (PR_SET_NAME), as `ps`, `pstree` and /proc/PID/stat show it. The

@@ -228,6 +228,80 @@ fn a_stopped_actor_dies_with_a_sigkilled_front_end() {
     reap_and_check(&tag);
 }
 
+/// Start `script` tagged `tag`, wait (polling /proc, with a deadline) until `ready` holds for
+/// the tagged processes, SIGKILL the front end, and prove everything it started is gone.
+fn sigkill_front_end_when(tag: &str, script_text: &str, ready: impl Fn(&[String]) -> bool) {
+    let path = script(&format!("{tag}.demo"), script_text);
+    let mut child = tagged(tag)
+        .args(["run", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !ready(&leftovers(tag)) {
+        assert!(
+            Instant::now() < deadline,
+            "the scenario never got ready: {:?}",
+            leftovers(tag)
+        );
+        std::thread::yield_now();
+    }
+    // SAFETY: kill takes a pid and a signal number.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    let _ = child.wait();
+    reap_and_check(tag);
+}
+
+/// The tagged process named `comm` (actors take their role's name): its state letter and
+/// the kernel function it sleeps in.
+fn role_state(procs: &[String], comm: &str) -> Option<(char, String)> {
+    let line = procs.iter().find(|p| {
+        p.split(": ")
+            .nth(1)
+            .is_some_and(|rest| rest.starts_with(&format!("{comm},")))
+    })?;
+    let pid: i32 = line.split(':').next()?.parse().ok()?;
+    let state = line.split(", state ").nth(1)?.chars().next()?;
+    let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+    Some((state, wchan))
+}
+
+#[test]
+fn deeper_actors_blocked_in_wait_peek_or_vfork_die_with_a_sigkilled_front_end() {
+    let _serial = serial();
+    // b blocks in waitpid (S) for c, stopped (T); then the same with a peek, and with b in
+    // the uninterruptible wait of a vfork (D). None of them reads its command pipe, and b's
+    // and c's parents are actors, not the runner.
+    for (name, blocking) in [
+        ("waitpid", "b waitpid c &"),
+        ("peek", "b peek c &"),
+        ("vfork", ""),
+    ] {
+        let tag = format!("faults-deep-{name}-{}", std::process::id());
+        let text = if name == "vfork" {
+            "runner fork a\na fork b\nb vfork c &\nrunner kill c STOP\nawait c T\nawait b D\nawait c Z within 10s\n".to_string()
+        } else {
+            format!(
+                "runner fork a\na fork b\nb fork c\nrunner kill c STOP\nawait c T\n{blocking}\nawait c Z within 10s\n"
+            )
+        };
+        // Ready when c is stopped and b is inside the call that blocks: wait4/waitid sleep in
+        // do_wait, a vfork parent in D.
+        sigkill_front_end_when(&tag, &text, |procs| {
+            let c_stopped = role_state(procs, "c").is_some_and(|(s, _)| s == 'T');
+            let b_blocked = role_state(procs, "b").is_some_and(|(s, wchan)| {
+                if name == "vfork" {
+                    s == 'D'
+                } else {
+                    s == 'S' && wchan == "do_wait"
+                }
+            });
+            c_stopped && b_blocked
+        });
+    }
+}
+
 /// Copy the binary where any user can run it (the build tree may be private).
 fn public_binary() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("procdemo-bin-{}", std::process::id()));

@@ -403,6 +403,16 @@ impl Words for En {
                 ctx.step_text(*step),
                 self.unable(*why)
             ),
+            Failure::TargetGone {
+                role: r,
+                step,
+                target,
+            } => format!(
+                "`{}` cannot perform `{}`: `{}` is gone (it died and was reaped outside the script's steps), and its PID may now name another process, so nothing was sent",
+                role(*r),
+                ctx.step_text(*step),
+                role(*target)
+            ),
             Failure::CommandNotSent {
                 role: r,
                 step,

@@ -225,6 +225,7 @@ pub fn seen(failure: &Failure) -> Option<&Observation> {
         Failure::AwaitTimeout { seen, .. } => Some(seen),
         Failure::TotalDeadline { .. }
         | Failure::CannotAct { .. }
+        | Failure::TargetGone { .. }
         | Failure::CommandNotSent { .. }
         | Failure::ForkRefused { .. }
         | Failure::NoHello { .. }
@@ -247,6 +248,7 @@ pub fn failure_kind(failure: &Failure) -> &'static str {
     match failure {
         Failure::TotalDeadline { .. } => "total_deadline",
         Failure::CannotAct { .. } => "cannot_act",
+        Failure::TargetGone { .. } => "target_gone",
         Failure::CommandNotSent { .. } => "command_not_sent",
         Failure::ForkRefused { .. } => "fork_refused",
         Failure::NoHello { .. } => "no_hello",

@@ -330,3 +330,34 @@ fn an_expectation_the_kernel_does_not_meet_fails_the_demo_with_the_figures() {
         run.stdout
     );
 }
+
+#[test]
+fn a_role_reaped_behind_the_scripts_back_is_never_signalled_by_its_old_pid() {
+    // k leads a session with a terminal; when it exits, the kernel hangs up its foreground
+    // group and c dies of SIGHUP, which the script never said. The runner reaps c; c's PID
+    // is then free for any process, so a later `kill c` must not reach whoever has it now.
+    let base = "runner fork k\nk pty\nk fork c\nrunner fork other\nk exit 0\nawait c Z\nrunner waitpid c\n";
+    let by_actor = TempScript::new("hup.demo", format!("{base}other kill c TERM\n").as_bytes());
+    let run = procdemo(&["run", by_actor.arg(), "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        says(
+            &run.stdout,
+            "`other` cannot perform `other kill c TERM`: `c` is gone"
+        ),
+        "{}",
+        run.stdout
+    );
+    // The runner signals through a pidfd: the kernel itself answers that c is gone.
+    let by_runner = TempScript::new(
+        "hup2.demo",
+        format!("{base}runner kill c TERM\n").as_bytes(),
+    );
+    let run = procdemo(&["run", by_runner.arg(), "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        says(&run.stdout, "kill failed: ESRCH (No such process)"),
+        "{}",
+        run.stdout
+    );
+}
