@@ -423,6 +423,12 @@ pub fn nice(delta: i32) -> io::Result<i32> {
     Ok(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
 }
 
+/// Set this process's nice value to `value` (not by a difference, as [`nice`] does).
+pub fn set_nice(value: i32) -> io::Result<()> {
+    // SAFETY: an integer request about this process; no pointers.
+    check(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, value) } as libc::c_long).map(drop)
+}
+
 /// Make /dev/null this process's standard input (the runner: no process of a demo reads the
 /// terminal, which stays the front end's). Best effort.
 pub fn stdin_from_dev_null() {

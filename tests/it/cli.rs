@@ -361,3 +361,26 @@ fn a_role_reaped_behind_the_scripts_back_is_never_signalled_by_its_old_pid() {
         run.stdout
     );
 }
+
+#[test]
+fn states_passes_whatever_nice_value_procdemo_was_started_with() {
+    // SAFETY: geteuid has no preconditions.
+    #[allow(unsafe_code)]
+    let root = unsafe { libc::geteuid() } == 0;
+    let starts: &[&str] = if root { &["5", "19", "-5"] } else { &["5", "19"] };
+    for n in starts {
+        let run = crate::util::run_under(&["nice", "-n", n], &["states", "--json"]);
+        assert_eq!(run.code, 0, "nice -n {n}: {}{}", run.stdout, run.stderr);
+        if root {
+            // The runner starts every run at nice 0, so `proc nice 5` makes it 5.
+            let doc: serde_json::Value = serde_json::from_str(run.stdout.trim()).expect("json");
+            let niced = doc["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["step"] == "proc nice 5")
+                .expect("the nice step");
+            assert_eq!(niced["result"]["nice"], 5, "nice -n {n}: {niced}");
+        }
+    }
+}
