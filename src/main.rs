@@ -78,6 +78,13 @@ fn load(source: &Source, text: Option<&str>, output: &Output) -> Result<Script, 
     };
     if let Some(mib) = output.size_mib {
         script.override_alloc_size(mib);
+        if let Some((line, total)) = script.writes_too_much() {
+            return Err(Error::Script(script::ParseError {
+                file: format!("{} (with --size {mib})", script.name),
+                line,
+                message: script::too_much_memory(total),
+            }));
+        }
     }
     Ok(script)
 }

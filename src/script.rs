@@ -29,6 +29,9 @@ pub mod limits {
     pub const TOTAL_DEADLINE: Duration = Duration::from_secs(20);
     /// Largest memory region `alloc` may map.
     pub const MAX_ALLOC_MIB: u64 = 1024;
+    /// Memory a whole script may write: every `alloc`'s region, and every `touch` of one
+    /// (after a fork, each touch makes private copies of a shared region's pages).
+    pub const MAX_WRITTEN_MIB: u64 = 2048;
 }
 
 /// How long an `await` (or an action's result) is waited for when the script does not say.
@@ -227,6 +230,33 @@ impl Script {
         &self.roles[id]
     }
 
+    /// The first step at which the memory the script writes (every `alloc`'s region and every
+    /// `touch` of one) goes past [`limits::MAX_WRITTEN_MIB`], with the total by then.
+    pub fn writes_too_much(&self) -> Option<(usize, u64)> {
+        let mut region: Vec<Option<u64>> = vec![None; self.roles.len()];
+        let mut total = 0u64;
+        for step in &self.steps {
+            let StepKind::Act { role, action, .. } = &step.kind else {
+                continue;
+            };
+            if let Some(child) = action.creates() {
+                region[child] = region[*role];
+            }
+            total += match action.effects().writes {
+                crate::actions::Writes::Nothing => 0,
+                crate::actions::Writes::Mib(mib) => {
+                    region[*role] = Some(mib);
+                    mib
+                }
+                crate::actions::Writes::Region => region[*role].unwrap_or(0),
+            };
+            if total > limits::MAX_WRITTEN_MIB {
+                return Some((step.line, total));
+            }
+        }
+        None
+    }
+
     /// `--size`: every `alloc` of the script maps `mib` MiB instead.
     pub fn override_alloc_size(&mut self, mib: u64) {
         for step in &mut self.steps {
@@ -235,6 +265,14 @@ impl Script {
             }
         }
     }
+}
+
+/// Why a script that writes `total` MiB by some step is refused.
+pub fn too_much_memory(total: u64) -> String {
+    format!(
+        "by this step the script would write {total} MiB of memory (its `alloc` regions and every `touch` of one): a script may write at most {} MiB (procdemo's limit, so a typo cannot exhaust a classroom machine)",
+        limits::MAX_WRITTEN_MIB
+    )
 }
 
 /// A script rejected before anything ran: where, and what was expected.
@@ -355,13 +393,21 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         p.line = p.line.max(1);
         return Err(p.err("the script has no steps: expected at least `runner fork ROLE`"));
     }
-    Ok(Script {
+    let script = Script {
         name: name.to_string(),
         title: title.unwrap_or_else(|| name.to_string()),
         creator: p.roles.iter().map(|r| r.creator).collect(),
         roles: p.roles.into_iter().map(|r| r.name).collect(),
         steps,
-    })
+    };
+    if let Some((line, total)) = script.writes_too_much() {
+        return Err(ParseError {
+            file: file.to_string(),
+            line,
+            message: too_much_memory(total),
+        });
+    }
+    Ok(script)
 }
 
 fn split_word(s: &str) -> (&str, &str) {
@@ -790,6 +836,12 @@ impl Parser<'_> {
             )));
         };
         let facts = def.facts;
+        if facts.gives_region && self.roles[role].has_region {
+            return Err(self.err(&format!(
+                "`{}` already has a region (its own `alloc`, or its creator's, inherited at the fork): a process maps one region; fork a new role and `alloc` in it",
+                self.name(role)
+            )));
+        }
         if facts.needs_region && !self.roles[role].has_region {
             return Err(self.err(&format!(
                 "`{}` has no region to {verb}: `alloc SIZE` first (in it, or in the process it is forked from before the fork)",
@@ -1362,5 +1414,40 @@ mod tests {
             "a region mapped after the fork is not the child's"
         );
         assert!(e.message.contains("no region to touch"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_role_maps_one_region_so_nothing_is_left_mapped_and_unmeasured() {
+        let e = bad("runner fork p\np alloc 100MiB\np alloc 100MiB\n");
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message.contains("`p` already has a region"),
+            "{}",
+            e.message
+        );
+        let e = bad("runner fork p\np alloc 1MiB\np fork c\nc alloc 1MiB\n");
+        assert!(
+            e.message.contains("`c` already has a region"),
+            "{}",
+            e.message
+        );
+        ok("runner fork p\np fork c\np alloc 1MiB\nc alloc 1MiB\n");
+    }
+
+    #[test]
+    fn a_script_may_write_at_most_the_memory_limit_alloc_and_touch_counted() {
+        let e =
+            bad("runner fork a\na alloc 1024MiB\na fork b\nb touch\nrunner fork c\nc alloc 1MiB\n");
+        assert_eq!(e.line, 6, "{}", e.message);
+        assert!(e.message.contains("2049 MiB"), "{}", e.message);
+        let mut s =
+            ok("runner fork a\na alloc 16MiB\na fork b\nb touch\nrunner fork c\nc alloc 16MiB\n");
+        assert_eq!(s.writes_too_much(), None);
+        s.override_alloc_size(1024);
+        assert_eq!(
+            s.writes_too_much().map(|(line, _)| line),
+            Some(6),
+            "--size counts too"
+        );
     }
 }

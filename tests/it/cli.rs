@@ -367,7 +367,11 @@ fn states_passes_whatever_nice_value_procdemo_was_started_with() {
     // SAFETY: geteuid has no preconditions.
     #[allow(unsafe_code)]
     let root = unsafe { libc::geteuid() } == 0;
-    let starts: &[&str] = if root { &["5", "19", "-5"] } else { &["5", "19"] };
+    let starts: &[&str] = if root {
+        &["5", "19", "-5"]
+    } else {
+        &["5", "19"]
+    };
     for n in starts {
         let run = crate::util::run_under(&["nice", "-n", n], &["states", "--json"]);
         assert_eq!(run.code, 0, "nice -n {n}: {}{}", run.stdout, run.stderr);
