@@ -21,9 +21,11 @@ test:
 test-as-user:
 	.ci/test-as-user
 
-## Every demo 200 times in a row, each run checked for leftover processes.
-soak:
+## Every demo 200 times in a row, each run checked for leftover processes; then a classroom:
+## 128 concurrent `procdemo all --json`, all passing, nothing left.
+soak: build
 	PROCDEMO_SOAK_ROUNDS=200 $(CARGO) test --locked --release --test it reliability::every_demo -- --nocapture
+	.ci/load $(BIN)
 
 lint:
 	$(CARGO) fmt --check

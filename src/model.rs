@@ -346,6 +346,15 @@ pub enum Failure {
         seen: Option<Observation>,
         blocked: bool,
     },
+    /// The machine was too busy: `role` was runnable (R) — ready to run, waiting for a CPU or
+    /// working — when the script's total deadline ran out, `waited` after its step began,
+    /// having had `cpu` of CPU time in all. Not the script's fault, nor the kernel's answer.
+    TooBusy {
+        role: RoleId,
+        step: usize,
+        waited: Duration,
+        cpu: Duration,
+    },
     /// An action started with `&` did not say it was under way.
     NotStarted {
         role: RoleId,

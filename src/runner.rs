@@ -65,6 +65,14 @@ pub const RUNNER_NAME: &str = "procdemo-runner";
 
 type Step<T> = Result<T, Failure>;
 
+/// What a deadline that passed means for a process that may be short of CPU (see
+/// `Director::busy`).
+enum Busy {
+    No,
+    Extend,
+    TooBusy(Failure),
+}
+
 /// The write end of the event pipe. Events are queued in memory and written without blocking,
 /// so a front end that is slow to read (its output paused in a pager) never holds up a step or
 /// eats into a deadline; whatever is left is written, blocking, once every process the run
@@ -836,40 +844,68 @@ impl<'a> Director<'a> {
     }
 
     fn await_result(&mut self, role: RoleId, index: usize) -> Step<Outcome> {
-        let within = match &self.script.steps[index].kind {
-            StepKind::Act { action, .. } => self.result_deadline(role, action),
-            _ => RESULT_DEADLINE,
+        let StepKind::Act { action, .. } = &self.script.steps[index].kind else {
+            return Err(Failure::GarbledReport);
         };
-        let deadline = Instant::now() + within;
-        let report = self.await_report(
-            deadline,
-            |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index),
-        )?;
-        match report {
-            Some(Report::Done { outcome, .. }) => Ok(outcome),
-            _ => {
-                let seen = self.observe_now(role);
-                // The `&` hint only fits a process that is alive and blocked; one that died or
-                // was stopped meanwhile is described as it was found.
-                let blocked = seen.as_ref().is_some_and(|o| {
-                    !matches!(
-                        o.state,
-                        State::Zombie
-                            | State::Dead
-                            | State::Stopped
-                            | State::TracingStop
-                            | State::Gone
-                    )
-                });
-                Err(Failure::NoResult {
-                    role,
-                    step: index,
-                    within,
-                    seen,
-                    blocked,
-                })
+        let within = self.result_deadline(role, action);
+        let start = Instant::now();
+        let mut deadline = start + within;
+        loop {
+            let report = self.await_report(
+                deadline,
+                |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index),
+            )?;
+            if let Some(Report::Done { outcome, .. }) = report {
+                return Ok(outcome);
+            }
+            // Still runnable (R) — working, or waiting for a CPU on a busy machine — is not
+            // stuck: wait on, as long as the script's total deadline allows.
+            match self.busy(role, start, index)? {
+                Busy::Extend => deadline = Instant::now() + RESULT_DEADLINE,
+                Busy::TooBusy(failure) => return Err(failure),
+                Busy::No => break,
             }
         }
+        let seen = self.observe_now(role);
+        // The `&` hint only fits an action that may block, by a process that is alive and not
+        // stopped; one that died or was stopped meanwhile is described as it was found.
+        let blocked = !matches!(action.def().facts.blocks, crate::actions::Blocks::Never)
+            && seen.as_ref().is_some_and(|o| {
+                !matches!(
+                    o.state,
+                    State::Zombie | State::Dead | State::Stopped | State::TracingStop | State::Gone
+                )
+            });
+        Err(Failure::NoResult {
+            role,
+            step: index,
+            within,
+            seen,
+            blocked,
+        })
+    }
+
+    /// At a deadline: whether `role` is runnable (R) and so may simply be short of CPU on a
+    /// busy machine (wait on: `Extend`), unless the script's total deadline has run out
+    /// (`TooBusy`, with how long it waited and the CPU time the process had). A process in a
+    /// busy loop of the script's (`spin`, a `nohang loop`) is runnable by design: `No`.
+    fn busy(&self, role: RoleId, start: Instant, step: usize) -> Step<Busy> {
+        let Some(s) = self.sample(role)? else {
+            return Ok(Busy::No);
+        };
+        if s.state != 'R' || self.roles[role].spinning {
+            return Ok(Busy::No);
+        }
+        if Instant::now() < self.total_deadline {
+            return Ok(Busy::Extend);
+        }
+        let tick = Duration::from_secs(1) / sys::clock_ticks_per_second().max(1);
+        Ok(Busy::TooBusy(Failure::TooBusy {
+            role,
+            step,
+            waited: start.elapsed(),
+            cpu: tick * (s.utime + s.stime) as u32,
+        }))
     }
 
     // ---- observing -----------------------------------------------------------------------
@@ -1075,7 +1111,12 @@ impl<'a> Director<'a> {
             let sample = loop {
                 let s = self.sample(role)?;
                 reads += 1;
-                if self.settled(role, &s) || Instant::now() >= deadline {
+                // A process still runnable (R) at the deadline may be short of CPU on a busy
+                // machine: it is waited for up to the script's total deadline.
+                let busy = matches!(&s, Some(x) if x.state == 'R')
+                    && !self.roles[role].spinning
+                    && Instant::now() < self.total_deadline;
+                if self.settled(role, &s) || (Instant::now() >= deadline && !busy) {
                     break s;
                 }
                 self.pause(reads);
@@ -1138,7 +1179,7 @@ impl<'a> Director<'a> {
         within: Duration,
     ) -> Step<Event> {
         let start = Instant::now();
-        let deadline = (start + within).min(self.total_deadline);
+        let mut deadline = (start + within).min(self.total_deadline);
         if *cond == Cond::Done {
             let Some(started) = self.roles[role].pending.take() else {
                 return Err(Failure::GarbledReport);
@@ -1183,6 +1224,14 @@ impl<'a> Director<'a> {
                 });
             }
             if Instant::now() >= deadline {
+                match self.busy(role, start, index)? {
+                    Busy::Extend => {
+                        deadline = self.total_deadline;
+                        continue;
+                    }
+                    Busy::TooBusy(failure) => return Err(failure),
+                    Busy::No => {}
+                }
                 return Err(Failure::AwaitTimeout {
                     role,
                     cond: cond.clone(),

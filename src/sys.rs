@@ -423,6 +423,13 @@ pub fn nice(delta: i32) -> io::Result<i32> {
     Ok(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
 }
 
+/// Clock ticks per second, the unit of utime and stime in /proc/PID/stat (sysconf).
+pub fn clock_ticks_per_second() -> u32 {
+    // SAFETY: sysconf takes a constant and no pointers.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    u32::try_from(ticks).unwrap_or(100)
+}
+
 /// Set this process's nice value to `value` (not by a difference, as [`nice`] does).
 pub fn set_nice(value: i32) -> io::Result<()> {
     // SAFETY: an integer request about this process; no pointers.

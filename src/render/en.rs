@@ -403,6 +403,18 @@ impl Words for En {
                 ctx.step_text(*step),
                 self.unable(*why)
             ),
+            Failure::TooBusy {
+                role: r,
+                step,
+                waited,
+                cpu,
+            } => format!(
+                "the machine was too busy: after {} on `{}`, `{}` was still runnable (R: ready to run or running) but had had only {} of CPU time when the script's total deadline ran out. Nothing was wrong with the script or the kernel's answers; run it again when the machine is less loaded",
+                self.duration(*waited),
+                ctx.step_text(*step),
+                role(*r),
+                self.duration(*cpu)
+            ),
             Failure::TargetGone {
                 role: r,
                 step,

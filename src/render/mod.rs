@@ -226,6 +226,7 @@ pub fn seen(failure: &Failure) -> Option<&Observation> {
         Failure::TotalDeadline { .. }
         | Failure::CannotAct { .. }
         | Failure::TargetGone { .. }
+        | Failure::TooBusy { .. }
         | Failure::CommandNotSent { .. }
         | Failure::ForkRefused { .. }
         | Failure::NoHello { .. }
@@ -249,6 +250,7 @@ pub fn failure_kind(failure: &Failure) -> &'static str {
         Failure::TotalDeadline { .. } => "total_deadline",
         Failure::CannotAct { .. } => "cannot_act",
         Failure::TargetGone { .. } => "target_gone",
+        Failure::TooBusy { .. } => "too_busy",
         Failure::CommandNotSent { .. } => "command_not_sent",
         Failure::ForkRefused { .. } => "fork_refused",
         Failure::NoHello { .. } => "no_hello",
