@@ -70,7 +70,7 @@ type Step<T> = Result<T, Failure>;
 enum Busy {
     No,
     Extend,
-    TooBusy(Failure),
+    Exhausted(Box<Failure>),
 }
 
 /// The write end of the event pipe. Events are queued in memory and written without blocking,
@@ -862,7 +862,7 @@ impl<'a> Director<'a> {
             // stuck: wait on, as long as the script's total deadline allows.
             match self.busy(role, start, index)? {
                 Busy::Extend => deadline = Instant::now() + RESULT_DEADLINE,
-                Busy::TooBusy(failure) => return Err(failure),
+                Busy::Exhausted(failure) => return Err(*failure),
                 Busy::No => break,
             }
         }
@@ -900,12 +900,12 @@ impl<'a> Director<'a> {
             return Ok(Busy::Extend);
         }
         let tick = Duration::from_secs(1) / sys::clock_ticks_per_second().max(1);
-        Ok(Busy::TooBusy(Failure::TooBusy {
+        Ok(Busy::Exhausted(Box::new(Failure::TooBusy {
             role,
             step,
             waited: start.elapsed(),
             cpu: tick * (s.utime + s.stime) as u32,
-        }))
+        })))
     }
 
     // ---- observing -----------------------------------------------------------------------
@@ -1229,7 +1229,7 @@ impl<'a> Director<'a> {
                         deadline = self.total_deadline;
                         continue;
                     }
-                    Busy::TooBusy(failure) => return Err(failure),
+                    Busy::Exhausted(failure) => return Err(*failure),
                     Busy::No => {}
                 }
                 return Err(Failure::AwaitTimeout {
