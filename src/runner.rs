@@ -1319,9 +1319,9 @@ pub struct Reaped {
 
 /// Kill and reap every child of this process (the runner's: all of them are the run's),
 /// including the ones that become its children while it does so (orphans come to a
-/// subreaper), until waitpid says none are left. `killed`: the PIDs already sent SIGKILL; each
-/// process is counted once, however long it takes to die. (A killed process with much memory to free is not a
-/// zombie yet for a while, and a second scan must not count it again.)
+/// subreaper), until waitpid says none are left. `killed`: the PIDs already sent SIGKILL;
+/// each process is counted once, however long it takes to die. (A killed process with much
+/// memory to free is not a zombie yet for a while, and a second scan must not count it again.)
 ///
 /// The processes it killed are waited for through pidfds first, so that in the usual case
 /// (everything left was one of the run's roles) no scan of /proc is needed at all: when they
