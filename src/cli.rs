@@ -117,7 +117,7 @@ pub fn command() -> Command {
                 .value_name("WHEN")
                 .value_parser(["auto", "always", "never"])
                 .default_value("auto")
-                .help("Colour the state letters: auto (a terminal, unless NO_COLOR is set), always, never"),
+                .help("Colour the state letters: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always, never"),
         )
         .arg(
             Arg::new("size")
@@ -173,10 +173,11 @@ fn output(m: &ArgMatches) -> Output {
     let color = match m.get_one::<String>("color").map(String::as_str) {
         Some("always") => true,
         Some("never") => false,
-        _ => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        _ => auto_color(
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        ),
     };
     Output {
         explain: m.get_flag("explain"),
@@ -192,6 +193,16 @@ fn output(m: &ArgMatches) -> Output {
             .unwrap_or(crate::script::limits::TOTAL_DEADLINE.as_secs()),
         check_ps: m.get_flag("check-ps"),
     }
+}
+
+/// `--color auto`: colour on a terminal, unless NO_COLOR is set (to anything but the empty
+/// string) or the terminal says it is `dumb` (TERM=dumb: Emacs's shell, some CI logs).
+fn auto_color(
+    terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
 fn unknown_demo(name: &str) -> Error {
@@ -265,6 +276,17 @@ mod tests {
             }
         );
         assert!(c.output.explain && !c.output.color && !c.output.json);
+    }
+
+    #[test]
+    fn auto_colour_is_off_when_the_terminal_is_dumb_or_no_color_is_set() {
+        use std::ffi::OsStr;
+        let some = |s| Some(OsStr::new(s));
+        assert!(auto_color(true, None, some("xterm-256color")));
+        assert!(auto_color(true, some(""), None));
+        assert!(!auto_color(true, None, some("dumb")));
+        assert!(!auto_color(true, some("1"), some("xterm")));
+        assert!(!auto_color(false, None, some("xterm")));
     }
 
     #[test]

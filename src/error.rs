@@ -1,18 +1,28 @@
 //! procdemo's one error type, and the exit codes it maps to.
 //!
-//! Every error is printed once, in main, as `procdemo: <message>`, and decides the exit code:
+//! Every error is printed once, in main, as `procdemo: <message>` (through [`say`], which never
+//! panics and shows control characters a script or a path supplied as escapes), and decides the
+//! exit code:
 //!
 //! | code | meaning |
 //! |------|---------|
 //! | 0    | every demo ran and every awaited state was observed |
 //! | 1    | a demo failed (a state not observed by its deadline, a fork refused, a crash) or the system said no (/proc missing, ...) |
-//! | 2    | usage or script error: nothing was run |
+//! | 2    | usage or script error (a script larger than 1 MiB too): nothing was run |
 //! | 130  | interrupted by SIGINT (Ctrl-C); everything was cleaned up |
 //! | 143  | terminated by SIGTERM; everything was cleaned up |
-//! | 128+N | stopped by another signal N it handles (129 SIGHUP, 131 SIGQUIT, ...); likewise |
+//! | 128+N | stopped by another signal N whose default action would end it (129 SIGHUP, 131 SIGQUIT, 142 SIGALRM, 128+SIGRTMIN+n, ...; not SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL); likewise |
 
+use crate::render::sanitize::escape_lines;
 use crate::script::ParseError;
 use std::fmt;
+use std::io::Write;
+
+/// Print `procdemo: <message>` on stderr. A stderr that cannot be written to (`2>/dev/full`, a
+/// closed pipe) is ignored: the exit code still says what happened.
+pub fn say(message: impl fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "procdemo: {message}");
+}
 
 #[derive(Debug)]
 pub enum Error {
@@ -24,8 +34,23 @@ pub enum Error {
     DemoFailed,
     /// The system refused something procdemo needs.
     System(String),
-    /// Stopped by a signal (SIGINT or SIGTERM).
+    /// Stopped by a signal (SIGINT, SIGTERM, or another whose default action would end it).
     Interrupted(i32),
+}
+
+/// A system error as procdemo's messages show one, the symbolic name once and then the C
+/// library's words: `EMFILE (Too many open files)` (not nix's `EMFILE: Too many open files`
+/// nor Rust's `Too many open files (os error 24)`, which would say it twice over in a message).
+pub fn os_error(e: impl Into<std::io::Error>) -> String {
+    let e: std::io::Error = e.into();
+    match e.raw_os_error() {
+        Some(errno) => {
+            let text = std::io::Error::from_raw_os_error(errno).to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            format!("{:?} ({text})", nix::errno::Errno::from_raw(errno))
+        }
+        None => e.to_string(),
+    }
 }
 
 impl Error {
@@ -41,13 +66,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(m) | Error::System(m) => f.write_str(m),
-            Error::Script(e) => write!(f, "{e}"),
+            // A message may quote a path or a script's words: no control character of theirs
+            // reaches the terminal.
+            Error::Usage(m) | Error::System(m) => f.write_str(&escape_lines(m)),
+            Error::Script(e) => f.write_str(&escape_lines(&e.to_string())),
             Error::DemoFailed => f.write_str("a demo failed (see above)"),
             Error::Interrupted(sig) => write!(
                 f,
                 "interrupted by {}: every process procdemo started was killed and reaped",
-                crate::script::signal_name(*sig)
+                crate::render::signal_name(*sig)
             ),
         }
     }
@@ -56,5 +83,35 @@ impl fmt::Display for Error {
 impl From<ParseError> for Error {
     fn from(e: ParseError) -> Self {
         Error::Script(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_system_error_names_its_errno_once() {
+        let e = std::io::Error::from_raw_os_error(libc::EMFILE);
+        assert_eq!(os_error(e), "EMFILE (Too many open files)");
+        assert_eq!(
+            os_error(nix::Error::ENOSPC),
+            "ENOSPC (No space left on device)"
+        );
+    }
+
+    #[test]
+    fn every_signal_is_named_as_c_names_it() {
+        let name = crate::render::signal_name;
+        assert_eq!(name(libc::SIGALRM), "SIGALRM");
+        assert_eq!(name(libc::SIGIO), "SIGIO");
+        assert_eq!(name(libc::SIGRTMIN()), "SIGRTMIN");
+        assert_eq!(name(libc::SIGRTMIN() + 3), "SIGRTMIN+3");
+        assert_eq!(name(libc::SIGRTMAX()), "SIGRTMAX");
+        assert_eq!(
+            Error::Interrupted(libc::SIGALRM).to_string(),
+            "interrupted by SIGALRM: every process procdemo started was killed and reaped"
+        );
+        assert_eq!(Error::Interrupted(libc::SIGALRM).exit_code(), 142);
     }
 }

@@ -6,22 +6,27 @@
 //! exec'd or parsed again), in a process group of its own so that a Ctrl-C reaches only the
 //! front end. The runner streams typed events down a pipe; the front end renders each one the
 //! moment it arrives. It waits with poll() on that pipe, a pidfd of the runner, a signalfd
-//! (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM) and a deadline. It is a child
+//! (every signal whose default action would end it, but SIGKILL, SIGSTOP and the faults
+//! SIGSEGV, SIGBUS and SIGILL) and a deadline; a user's script is read with poll() on the file
+//! and the signalfd too, so Ctrl-C ends a read from a FIFO or a terminal. It is a child
 //! subreaper too: if a runner dies abruptly, the runner's orphans are reparented here, and the
-//! front end kills and reaps them before it goes on or exits.
+//! front end kills and reaps them before it goes on or exits. It kills only what procdemo
+//! started: a child it inherited across exec (`sleep 30 & exec procdemo zombie`) is left alone.
 
 use crate::cli::Output;
-use crate::error::Error;
+use crate::error::{Error, os_error};
 use crate::model::{DemoResult, Event, Failure, Origin, RunnerProblem};
+use crate::observe;
 use crate::render;
-use crate::runner::{self, kill_and_reap_children};
+use crate::render::sanitize::escape;
+use crate::runner;
 use crate::script::Script;
 use crate::sys::{self, Forked};
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{SigSet, Signal, kill};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::{self, Pid};
 use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
@@ -30,19 +35,36 @@ use std::time::{Duration, Instant};
 /// A runner gets this long beyond its script's own total deadline before it is killed.
 const GRACE: Duration = Duration::from_secs(10);
 
+/// The most of a script file procdemo reads: a script is a short text file (the longest
+/// built-in demo is under 4 KiB); `procdemo run /dev/zero` must not fill the memory.
+pub const MAX_SCRIPT_BYTES: usize = 1 << 20;
+
+/// Every signal whose default action would end the front end without its clean-up: all of
+/// them (the real-time ones included) but those that stop, continue or are ignored by default,
+/// SIGKILL and SIGSTOP (which cannot be caught), SIGPIPE (Rust's runtime ignores it: a closed
+/// reader is an EPIPE) and the faults a bug of its own would raise, SIGSEGV, SIGBUS and SIGILL
+/// (blocked, a real fault would lose Rust's stack-overflow report). SIGTRAP and SIGFPE are
+/// blocked too: a kill() of either is handled like SIGTERM, and the kernel still delivers a
+/// trap it raises itself (a debugger's breakpoint, which gdb sees first), since a synchronous
+/// fault unblocks its signal.
 fn handled_signals() -> SigSet {
-    let mut mask = SigSet::empty();
-    // Every signal whose default action would end the front end without its clean-up.
+    let mut mask = SigSet::all();
     for sig in [
-        Signal::SIGINT,
-        Signal::SIGTERM,
-        Signal::SIGHUP,
-        Signal::SIGQUIT,
-        Signal::SIGUSR1,
-        Signal::SIGUSR2,
-        Signal::SIGALRM,
+        Signal::SIGKILL,
+        Signal::SIGSTOP,
+        Signal::SIGSEGV,
+        Signal::SIGBUS,
+        Signal::SIGILL,
+        Signal::SIGPIPE,
+        Signal::SIGCHLD,
+        Signal::SIGCONT,
+        Signal::SIGTSTP,
+        Signal::SIGTTIN,
+        Signal::SIGTTOU,
+        Signal::SIGURG,
+        Signal::SIGWINCH,
     ] {
-        mask.add(sig);
+        mask.remove(sig);
     }
     mask
 }
@@ -51,6 +73,18 @@ fn handled_signals() -> SigSet {
 /// before any runner exists stays pending until then, and is handled like any other.
 pub fn block_signals() {
     let _ = handled_signals().thread_block();
+}
+
+/// Whether this process has any child at all, in any state: one system call, no scan.
+fn has_children() -> bool {
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    loop {
+        match waitid(Id::All, flags) {
+            Err(nix::Error::EINTR) => {}
+            Err(nix::Error::ECHILD) => return false,
+            _ => return true,
+        }
+    }
 }
 
 /// Where the rendered text goes: standard output, flushed after every event. A reader that
@@ -82,6 +116,10 @@ pub struct FrontEnd {
     signals: SignalFd,
     output: Output,
     sink: Sink,
+    /// The children this process already had when procdemo started: whatever ran procdemo
+    /// started them and then exec'd it (`sleep 30 & exec procdemo zombie`). They are not
+    /// procdemo's: never killed, never reaped, never waited for.
+    inherited: Vec<i32>,
 }
 
 /// How waiting for a runner ended.
@@ -98,11 +136,19 @@ impl FrontEnd {
     pub fn new(output: Output) -> Result<FrontEnd, Error> {
         let mask = handled_signals();
         mask.thread_block()
-            .map_err(|e| Error::System(format!("sigprocmask: {e}")))?;
+            .map_err(|e| Error::System(format!("sigprocmask: {}", os_error(e))))?;
         let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
-            .map_err(|e| Error::System(format!("signalfd: {e}")))?;
-        sys::set_child_subreaper()
-            .map_err(|e| Error::System(format!("prctl(PR_SET_CHILD_SUBREAPER): {e}")))?;
+            .map_err(|e| Error::System(format!("signalfd: {}", os_error(e))))?;
+        sys::set_child_subreaper().map_err(|e| {
+            Error::System(format!("prctl(PR_SET_CHILD_SUBREAPER): {}", os_error(e)))
+        })?;
+        // Before the first runner: every child there is now was inherited. Usually there is
+        // none, and one waitid() says so without a scan of /proc.
+        let inherited = if has_children() {
+            observe::children_of(unistd::getpid().as_raw())
+        } else {
+            Vec::new()
+        };
         Ok(FrontEnd {
             signals,
             output,
@@ -110,7 +156,101 @@ impl FrontEnd {
                 closed: false,
                 error: None,
             },
+            inherited,
         })
+    }
+
+    /// The bytes of a user's script file: at most [`MAX_SCRIPT_BYTES`], read with poll() on
+    /// the file and the signalfd, so that a signal ends a read that waits (a FIFO with no
+    /// writer yet, a terminal, `/dev/stdin` left open) and nothing is lost.
+    pub fn read_script(&mut self, path: &std::path::Path) -> Result<Vec<u8>, Error> {
+        use std::io::Read;
+        use std::os::unix::fs::OpenOptionsExt;
+        let shown = crate::render::sanitize::escape(&path.display().to_string()).into_owned();
+        let cannot = |e: std::io::Error| {
+            Error::Usage(format!("cannot read the script {shown}: {}", os_error(e)))
+        };
+        // O_NONBLOCK: opening a FIFO does not wait for a writer (poll() does, interruptibly);
+        // O_NOCTTY: a terminal named as the script never becomes the controlling one.
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(path)
+            .map_err(cannot)?;
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 16384];
+        loop {
+            if let Some(sig) = self.signal() {
+                return Err(Error::Interrupted(sig));
+            }
+            let mut fds = [
+                PollFd::new(self.signals.as_fd(), PollFlags::POLLIN),
+                PollFd::new(file.as_fd(), PollFlags::POLLIN),
+            ];
+            match poll(&mut fds, PollTimeout::NONE) {
+                Ok(_) => {}
+                Err(nix::Error::EINTR) => continue,
+                Err(e) => return Err(cannot(e.into())),
+            }
+            if fds[1].revents().is_none_or(|r| r.is_empty()) {
+                continue; // Only a signal: read it above.
+            }
+            match file.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+                    ) => {}
+                Err(e) => return Err(cannot(e)),
+            }
+            if bytes.len() > MAX_SCRIPT_BYTES {
+                return Err(Error::Usage(format!(
+                    "the script {shown} is larger than {} MiB, the most procdemo reads: a script is a short text file",
+                    MAX_SCRIPT_BYTES >> 20
+                )));
+            }
+        }
+        Ok(bytes)
+    }
+
+    /// A handled signal that has arrived, if any (it is consumed).
+    pub fn signal(&mut self) -> Option<i32> {
+        match self.signals.read_signal() {
+            Ok(Some(info)) => Some(info.ssi_signo as i32),
+            _ => None,
+        }
+    }
+
+    /// Kill and reap every child of the front end that procdemo started: a runner's orphans
+    /// after a crash, or everything after a signal (the runner is killed first). Returns how
+    /// many were reaped. A child inherited across exec is neither killed nor waited for.
+    ///
+    /// Every process procdemo starts descends from a runner, and the front end is a
+    /// subreaper: once a killed process is reaped, its own orphans are already the front
+    /// end's children, so the scan repeats until it finds none. The usual case, with no child
+    /// left at all, costs one waitid() and no scan of /proc.
+    fn clean_up(&self) -> usize {
+        let me = unistd::getpid().as_raw();
+        let mut reaped = 0;
+        while has_children() {
+            let ours: Vec<i32> = observe::children_of(me)
+                .into_iter()
+                .filter(|pid| !self.inherited.contains(pid))
+                .collect();
+            if ours.is_empty() {
+                break;
+            }
+            for &pid in &ours {
+                let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+            }
+            for &pid in &ours {
+                while let Err(nix::Error::EINTR) = waitpid(Pid::from_raw(pid), None) {}
+                reaped += 1;
+            }
+        }
+        reaped
     }
 
     fn style(&self) -> render::Style {
@@ -139,8 +279,13 @@ impl FrontEnd {
         origin: &Origin,
     ) -> Result<DemoResult, Error> {
         let start = Instant::now();
-        let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC)
-            .map_err(|e| Error::System(format!("cannot create a pipe for `{name}`: {e}")))?;
+        let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
+            Error::System(format!(
+                "cannot create a pipe for `{}`: {}",
+                escape(name),
+                os_error(e)
+            ))
+        })?;
         // Nothing buffered may be copied into the runner.
         let _ = std::io::stdout().flush();
         let options = runner::RunOptions {
@@ -169,7 +314,9 @@ impl FrontEnd {
             Ok(Forked::Parent(pid)) => pid,
             Err(e) => {
                 return Err(Error::System(format!(
-                    "cannot start a runner for `{name}`: fork failed: {e}"
+                    "cannot start a runner for `{}`: fork failed: {}",
+                    escape(name),
+                    os_error(e)
                 )));
             }
         };
@@ -188,7 +335,7 @@ impl FrontEnd {
         });
         // A runner that ended normally left nothing. After a crash its orphans were
         // reparented here: kill and reap them, and say how many there were.
-        let left = kill_and_reap_children().reaped;
+        let left = self.clean_up();
         let problem = match waited {
             Waited::Interrupted(sig) => return Err(Error::Interrupted(sig)),
             Waited::Overran => Some(RunnerProblem::Overran),
@@ -205,7 +352,11 @@ impl FrontEnd {
         if self.output.json
             && let Some(message) = renderer.failure()
         {
-            eprintln!("procdemo: {name} failed: {message}");
+            crate::error::say(format_args!(
+                "{} failed: {}",
+                escape(name),
+                escape(&message)
+            ));
         }
         if let Some(problem) = &problem {
             // The stream stopped short: end the run for the renderer, and say why on stderr.
@@ -221,7 +372,7 @@ impl FrontEnd {
             ] {
                 self.sink.write(|out| renderer.event(&event, out));
             }
-            eprintln!("procdemo: {}", render::runner_problem(name, problem, left));
+            crate::error::say(escape(&render::runner_problem(name, problem, left)));
         }
         Ok(DemoResult {
             name: name.to_string(),
@@ -252,9 +403,9 @@ impl FrontEnd {
             how
         };
         loop {
-            if let Ok(Some(info)) = self.signals.read_signal() {
-                kill_and_reap_children();
-                return end(Waited::Interrupted(info.ssi_signo as i32));
+            if let Some(sig) = self.signal() {
+                // The runner first (its actors die with it), then whatever it left.
+                return end(Waited::Interrupted(sig));
             }
             if open {
                 open = read_events(&events, &mut buf, &mut |e| show(e, &mut self.sink));

@@ -30,15 +30,19 @@ use script::Script;
 use std::io::Write;
 
 fn main() {
-    // The front end handles SIGINT, SIGTERM and SIGHUP itself (see frontend.rs); block them
-    // from the first instruction so that an early Ctrl-C is not lost to the default action.
-    // Each runner, a fork of the front end, resets them for itself.
+    // The front end handles SIGINT, SIGTERM, SIGHUP and every other signal that would end
+    // it through a signalfd (see frontend.rs); block them from the first instruction so that
+    // an early Ctrl-C is not lost to the default action. Each runner, a fork of the front
+    // end, resets them for itself.
     frontend::block_signals();
+    // A caller that ignored SIGCHLD (`signal(SIGCHLD, SIG_IGN)`, then exec) would have every
+    // runner reaped by the kernel before the front end could read how it ended.
+    let _ = sys::set_sigchld(false, false);
     let code = match cli::parse(std::env::args_os()).and_then(run) {
         Ok(code) => code,
         Err(e) => {
             if !matches!(e, Error::DemoFailed) {
-                eprintln!("procdemo: {e}");
+                error::say(&e);
             }
             e.exit_code()
         }
@@ -47,37 +51,49 @@ fn main() {
     std::process::exit(code);
 }
 
-/// The text of a user's script file, which must be UTF-8.
-fn read_script(path: &std::path::Path) -> Result<String, Error> {
-    let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::Usage(format!("cannot read the script {shown}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
+/// The text of a user's script file, which must be UTF-8 (a byte-order mark at its start,
+/// which some editors write, is dropped). The front end reads it: at most
+/// [`frontend::MAX_SCRIPT_BYTES`], and a signal ends a read that waits.
+fn read_script(front: &mut frontend::FrontEnd, path: &std::path::Path) -> Result<String, Error> {
+    let bytes = front.read_script(path)?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         Error::Usage(format!(
-            "{shown}: not UTF-8 text (invalid byte at offset {}): a script is a text file",
+            "{}: not UTF-8 text (invalid byte at offset {}): a script is a text file",
+            render::sanitize::escape(&path.display().to_string()),
             e.utf8_error().valid_up_to()
         ))
-    })
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Check a script; `Error::Script` says FILE:LINE and what was expected. A user's script comes
 /// as text: the front end reads the file once and hands the runner exactly what it checked.
-fn load(source: &Source, text: Option<&str>, output: &Output) -> Result<Script, Error> {
+/// With `--size`, every `alloc` maps that size instead, and its step shows it: `p alloc 16MiB
+/// (--size 1024)`.
+fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
     let mut script = match (source, text) {
         (Source::Builtin(name), _) => demos::find(name)
             .ok_or_else(|| Error::Usage(format!("unknown demo `{name}`")))?
             .parse()?,
-        (Source::File(path), Some(text)) => {
+        (Source::File(path), text) => {
             let shown = path.display().to_string();
             let name = path
                 .file_stem()
                 .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
             script::parse(&shown, &name, text)?
         }
-        (Source::File(path), None) => return load(source, Some(&read_script(path)?), output),
     };
     if let Some(mib) = output.size_mib {
+        let before = script.steps.clone();
         script.override_alloc_size(mib);
+        for (step, was) in script.steps.iter_mut().zip(before) {
+            if *step != was {
+                step.text.push_str(&format!(" (--size {mib})"));
+            }
+        }
         if let Some((line, total)) = script.writes_too_much() {
             return Err(Error::Script(script::ParseError {
                 file: format!("{} (with --size {mib})", script.name),
@@ -95,26 +111,36 @@ fn run(config: Config) -> Result<i32, Error> {
     match config.task {
         Task::List => {
             let width = demos::DEMOS.iter().map(|d| d.name.len()).max().unwrap_or(0);
+            let mut out = std::io::stdout().lock();
             for d in demos::DEMOS {
-                // A closed pipe (`procdemo list | head -1`) just ends the listing.
-                if writeln!(std::io::stdout(), "{:<width$}  {}", d.name, d.title()).is_err() {
-                    break;
+                let line = format!("{:<width$}  {}\n", d.name, d.title());
+                match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+                    Ok(()) => {}
+                    // A closed pipe (`procdemo list | head -1`) just ends the listing.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+                    Err(e) => {
+                        return Err(Error::System(format!(
+                            "cannot write the output: {}",
+                            error::os_error(e)
+                        )));
+                    }
                 }
             }
             Ok(0)
         }
         Task::Run { sources, summary } => {
+            // The signalfd first: a Ctrl-C while a script is read is handled like any other.
+            let mut front = frontend::FrontEnd::new(output)?;
             // Read and check every script before running any of them.
             let mut scripts = Vec::with_capacity(sources.len());
             for source in &sources {
                 let text = match source {
-                    Source::Builtin(_) => None,
-                    Source::File(path) => Some(read_script(path)?),
+                    Source::Builtin(_) => String::new(),
+                    Source::File(path) => read_script(&mut front, path)?,
                 };
-                scripts.push(load(source, text.as_deref(), &output)?);
+                scripts.push(load(source, &text, &output)?);
             }
             observe::check_proc().map_err(Error::System)?;
-            let mut front = frontend::FrontEnd::new(output)?;
             let mut results = Vec::new();
             for (source, script) in sources.iter().zip(&scripts) {
                 let name = match source {
@@ -128,7 +154,14 @@ fn run(config: Config) -> Result<i32, Error> {
                 front.summary(&results);
             }
             if let Some(e) = front.output_error() {
-                return Err(Error::System(format!("cannot write the output: {e}")));
+                return Err(Error::System(format!(
+                    "cannot write the output: {}",
+                    error::os_error(e)
+                )));
+            }
+            // A signal that came after the last run still ends procdemo as it says.
+            if let Some(sig) = front.signal() {
+                return Err(Error::Interrupted(sig));
             }
             if results.iter().all(|r| r.ok) {
                 Ok(0)

@@ -1451,23 +1451,17 @@ impl<'a> Director<'a> {
     }
 }
 
-/// What [`kill_and_reap_children`] did.
+/// What [`reap_all`] did.
 pub struct Reaped {
     /// Processes it sent SIGKILL (each counted once).
     pub killed: usize,
-    /// Processes it reaped with waitpid: everything that was, or became, its child.
-    pub reaped: usize,
 }
 
-/// Kill and reap every child of this process, including the ones that become its children
-/// while it does so (orphans come to a subreaper), until waitpid says none are left.
-pub fn kill_and_reap_children() -> Reaped {
-    reap_all(Vec::new())
-}
-
-/// [`kill_and_reap_children`], given the PIDs already sent SIGKILL: each process is counted
-/// once, however long it takes to die. (A killed process with much memory to free is not a
-/// zombie yet for a while, and a second scan must not count it again.)
+/// Kill and reap every child of this process (the runner's: all of them are the run's),
+/// including the ones that become its children while it does so (orphans come to a
+/// subreaper), until waitpid says none are left. `killed`: the PIDs already sent SIGKILL;
+/// each process is counted once, however long it takes to die. (A killed process with much
+/// memory to free is not a zombie yet for a while, and a second scan must not count it again.)
 ///
 /// The processes it killed are waited for through pidfds first, so that in the usual case
 /// (everything left was one of the run's roles) no scan of /proc is needed at all: when they
@@ -1485,10 +1479,9 @@ fn reap_all(mut killed: Vec<i32>) -> Reaped {
         let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
         let _ = poll(&mut fds, poll_timeout(left));
     }
-    let mut reaped = 0;
     loop {
         match sys::waitpid(-1, true) {
-            Ok(Some(_)) => reaped += 1,
+            Ok(Some(_)) => {}
             Ok(None) => {
                 // A child that is not dead yet: one not killed so far, or still dying.
                 for pid in observe::children_of(me) {
@@ -1501,15 +1494,12 @@ fn reap_all(mut killed: Vec<i32>) -> Reaped {
                         killed.push(pid);
                     }
                 }
-                if let Ok(Some(_)) = sys::waitpid(-1, false) {
-                    reaped += 1;
-                }
+                let _ = sys::waitpid(-1, false);
             }
             Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
             Err(_) => {
                 return Reaped {
                     killed: killed.len(),
-                    reaped,
                 };
             }
         }

@@ -515,3 +515,46 @@ fn with_proc_mounted_hidepid_a_normal_user_still_sees_its_own_processes() {
     );
     let _ = std::fs::remove_dir_all(bin.parent().unwrap());
 }
+
+#[test]
+fn every_signal_that_would_end_the_front_end_is_handled_cleaned_up_and_named() {
+    let _serial = serial();
+    let path = script("held.demo", "runner fork p\nawait p Z within 10s\n");
+    let rtmin = libc::SIGRTMIN();
+    for (sig, name) in [
+        (libc::SIGALRM, "SIGALRM".to_string()),
+        (libc::SIGTRAP, "SIGTRAP".to_string()),
+        (libc::SIGXCPU, "SIGXCPU".to_string()),
+        (libc::SIGPWR, "SIGPWR".to_string()),
+        (libc::SIGSYS, "SIGSYS".to_string()),
+        (rtmin + 3, "SIGRTMIN+3".to_string()),
+        (libc::SIGRTMAX(), "SIGRTMAX".to_string()),
+    ] {
+        let tag = format!("faults-sig{sig}-{}", std::process::id());
+        let child = tagged(&tag)
+            .args(["run", path.to_str().unwrap(), "--color", "never"])
+            .spawn()
+            .expect("spawn");
+        // Wait (polling /proc, with a deadline) until the front end, its runner and the actor
+        // exist: the signal then comes mid-run.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while leftovers(&tag).len() < 3 {
+            assert!(
+                Instant::now() < deadline,
+                "{name}: the run never started: {:?}",
+                leftovers(&tag)
+            );
+            std::thread::yield_now();
+        }
+        // SAFETY: kill takes a pid and a signal number.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(128 + sig), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("interrupted by {name}: every process")),
+            "{name}: {stderr}"
+        );
+        reap_and_check(&tag);
+    }
+}

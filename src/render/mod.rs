@@ -10,6 +10,7 @@
 
 pub mod en;
 pub mod json;
+pub mod sanitize;
 pub mod text;
 pub mod words;
 pub mod wrap;
@@ -92,6 +93,18 @@ pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
 /// front end killed and reaped after it.
 pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize) -> String {
     words().runner_problem(name, problem, left)
+}
+
+/// Any signal's name, as C names it: `SIGALRM`, `SIGRTMIN+3` (the same in every language).
+pub fn signal_name(signal: i32) -> String {
+    let (min, max) = (libc::SIGRTMIN(), libc::SIGRTMAX());
+    match nix::sys::signal::Signal::try_from(signal) {
+        Ok(s) => s.as_str().to_string(),
+        Err(_) if signal == min => "SIGRTMIN".to_string(),
+        Err(_) if signal == max => "SIGRTMAX".to_string(),
+        Err(_) if (min..max).contains(&signal) => format!("SIGRTMIN+{}", signal - min),
+        Err(_) => format!("signal {signal}"),
+    }
 }
 
 /// The width text output fits: the terminal's when stdout is one, else `COLUMNS` if it is a

@@ -5,8 +5,11 @@
 //! from [`Words`]; widths are display columns of the uncoloured text, and no line is wider
 //! than [`Style::width`] (a word longer than a line is the one exception: it is never cut).
 //! In `--stable` mode PIDs are roles and nothing that varies or depends on privilege is
-//! printed, so the same demo prints the same text every run.
+//! printed, so the same demo prints the same text every run. Whatever a script or a path
+//! supplies (title, steps, narration, the file's name) goes through [`escape`] first, so that
+//! no control character reaches the terminal.
 
+use super::sanitize::escape;
 use super::wrap::{MIN_HANG, hang, pad, pad_left, width, wrap};
 use super::{Ctx, Render, Style, Words, seen};
 use crate::model::{
@@ -76,11 +79,12 @@ impl<'a> Text<'a> {
     fn header(&mut self, out: &mut String) {
         self.header = true;
         let script = self.ctx.script;
-        let prefix = format!("procdemo {} — ", script.name);
+        let name = escape(&script.name);
+        let prefix = format!("procdemo {name} — ");
         let lines = hang(
             &prefix,
             width(&prefix),
-            &script.title,
+            &escape(&script.title),
             self.width(),
             FALLBACK_INDENT - 2,
         );
@@ -95,7 +99,7 @@ impl<'a> Text<'a> {
                 out.push_str(&format!(
                     "{} {} {}\n",
                     "procdemo".bold(),
-                    script.name.bold().cyan(),
+                    name.bold().cyan(),
                     dash.bold()
                 ));
             } else {
@@ -107,15 +111,16 @@ impl<'a> Text<'a> {
         }
         if !self.style.stable {
             let line = self.words().script_line(self.origin, self.ctx.runner_pid());
-            Self::push_lines(out, hang("     ", 5, &line, self.width(), 5));
+            Self::push_lines(out, hang("     ", 5, &escape(&line), self.width(), 5));
         }
     }
 
     /// The next step's number and text: `  3  observe`.
-    fn number(&mut self, step: usize) -> (String, &'a str) {
+    fn number(&mut self, step: usize) -> (String, String) {
         self.n += 1;
         self.printed = Some(step);
-        (format!("{:>3}  ", self.n), self.ctx.step_text(step))
+        let text = escape(self.ctx.step_text(step)).into_owned();
+        (format!("{:>3}  ", self.n), text)
     }
 
     /// A step with nothing after it.
@@ -128,6 +133,8 @@ impl<'a> Text<'a> {
     /// columns kept between a long step and its arrow (1 for results, 0 for timings, as
     /// procdemo has always printed them).
     fn result(&self, out: &mut String, number: &str, text: &str, result: &str, gap: usize) {
+        // A result may quote a step (`skipped: ...`) or a command name read from /proc.
+        let result = &escape(result);
         let head = format!("{number}{text}");
         let prefix = format!("{} → ", pad(&head, ARROW_COLUMN.max(width(&head) + gap)));
         let pw = width(&prefix);
@@ -201,7 +208,7 @@ impl<'a> Text<'a> {
                 let mut row = vec![
                     self.ctx.role(o.role).to_string(),
                     self.ctx.pid(o.pid),
-                    self.ctx.ppid(o),
+                    escape(&self.ctx.ppid(o)).into_owned(),
                     self.stat_cell(o),
                 ];
                 if sigchld {
@@ -237,7 +244,7 @@ impl<'a> Text<'a> {
             let lines = hang(
                 &prefix,
                 column,
-                &self.state_cell(o),
+                &escape(&self.state_cell(o)),
                 self.width(),
                 FALLBACK_INDENT + 1,
             );
@@ -284,7 +291,7 @@ impl<'a> Text<'a> {
             format!(" {}", o.pid)
         };
         let stat = self.stat_cell(o);
-        let mut what = self.state_cell(o);
+        let mut what = escape(&self.state_cell(o)).into_owned();
         if o.role == RUNNER {
             what.push_str(self.words().subreaper());
         }
@@ -444,7 +451,10 @@ impl<'a> Text<'a> {
         if !self.style.explain {
             return;
         }
-        let text: Vec<String> = lines.iter().map(|l| super::said(l, &self.ctx)).collect();
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| escape(&super::said(l, &self.ctx)).into_owned())
+            .collect();
         let columns = self
             .width()
             .min(NARRATION_MAX)
@@ -469,7 +479,7 @@ impl<'a> Text<'a> {
             }
             (failure, _) => {
                 let message = match failure {
-                    Some((f, at)) => words.failure(f, *at, &self.ctx),
+                    Some((f, at)) => escape(&words.failure(f, *at, &self.ctx)).into_owned(),
                     None => words.no_reason().to_string(),
                 };
                 let label = words.failed();
@@ -508,21 +518,21 @@ impl<'a> Text<'a> {
             } => {
                 let (number, text) = self.number(*step);
                 if self.guarded(*step) {
-                    self.result(out, &number, text, words.outcome_hidden(), 1);
+                    self.result(out, &number, &text, words.outcome_hidden(), 1);
                 } else if let Some(o) = outcome {
                     let mut result = words.outcome(o, &self.ctx);
                     if let Some(v) = verdict {
                         result.push_str(&words.verdict(v, &self.ctx));
                     }
-                    self.result(out, &number, text, &result, 1);
+                    self.result(out, &number, &text, &result, 1);
                 } else {
                     // Started with `&`: its result comes at `await ROLE done`.
-                    self.plain(out, &number, text);
+                    self.plain(out, &number, &text);
                 }
             }
             Event::Observe { step, observations } => {
                 let (number, text) = self.number(*step);
-                self.plain(out, &number, text);
+                self.plain(out, &number, &text);
                 if self.ctx.step(*step).is_some_and(|s| s.as_tree) {
                     self.tree(out, observations);
                 } else if !observations.is_empty() {
@@ -538,19 +548,19 @@ impl<'a> Text<'a> {
             } => {
                 let (number, text) = self.number(*step);
                 if self.guarded(*step) {
-                    self.result(out, &number, text, words.outcome_hidden(), 1);
+                    self.result(out, &number, &text, words.outcome_hidden(), 1);
                     return;
                 }
                 match outcome {
                     Some(o) => {
                         let result = words.outcome(o, &self.ctx);
-                        self.result(out, &number, text, &result, 1);
+                        self.result(out, &number, &text, &result, 1);
                     }
                     None if !self.style.stable => {
                         let timing = words.seen_after(*waited, *reads);
-                        self.result(out, &number, text, &timing, 0);
+                        self.result(out, &number, &text, &timing, 0);
                     }
-                    None => self.plain(out, &number, text),
+                    None => self.plain(out, &number, &text),
                 }
                 if let Some(o) = observation {
                     self.table(out, std::slice::from_ref(o));
@@ -558,13 +568,13 @@ impl<'a> Text<'a> {
             }
             Event::Measure { step, readings } => {
                 let (number, text) = self.number(*step);
-                self.plain(out, &number, text);
+                self.plain(out, &number, &text);
                 self.memory(out, readings);
             }
             Event::Expect { step, check } => {
                 let (number, text) = self.number(*step);
                 let holds = words.holds(check, self.style.stable);
-                self.result(out, &number, text, &holds, 1);
+                self.result(out, &number, &text, &holds, 1);
             }
             Event::Say { lines } => self.narration(out, lines),
             Event::Skipped { step, try_step } => {
@@ -574,7 +584,7 @@ impl<'a> Text<'a> {
                 } else {
                     words.skipped(self.ctx.step_text(*try_step))
                 };
-                self.result(out, &number, text, &result, 1);
+                self.result(out, &number, &text, &result, 1);
             }
             Event::Failed { step, failure } => {
                 if let Some(step) = step
@@ -582,9 +592,9 @@ impl<'a> Text<'a> {
                 {
                     let (number, text) = self.number(*step);
                     if self.guarded(*step) {
-                        self.result(out, &number, text, words.outcome_hidden(), 1);
+                        self.result(out, &number, &text, words.outcome_hidden(), 1);
                     } else {
-                        self.plain(out, &number, text);
+                        self.plain(out, &number, &text);
                         if let Some(o) = seen(failure) {
                             self.table(out, std::slice::from_ref(o));
                         }
@@ -646,7 +656,11 @@ pub fn summary(words: &'static dyn Words, results: &[DemoResult], style: Style) 
         } else {
             format!("{:>11}", words.wall(r.wall))
         };
-        out.push_str(&format!("  {:<16} {:<6} {time}\n", r.name, verdict));
+        out.push_str(&format!(
+            "  {:<16} {:<6} {time}\n",
+            escape(&r.name),
+            verdict
+        ));
     }
     let passed = results.iter().filter(|r| r.ok).count();
     let time = (!style.stable).then_some(total);

@@ -9,6 +9,7 @@
 mod common;
 
 mod cli;
+mod hostile;
 mod live;
 mod observations;
 mod reliability;

@@ -16,7 +16,7 @@ static RUNS: AtomicUsize = AtomicUsize::new(0);
 
 /// A tag no other run has: it goes into the environment of the front end, and so of the
 /// runner and of every actor they create.
-fn fresh_tag() -> String {
+pub fn fresh_tag() -> String {
     format!(
         "{}-{}",
         std::process::id(),
