@@ -61,7 +61,7 @@ const AFTER_HELP: &str = "\
 Examples:
   procdemo list                 every built-in demo, one line each
   procdemo zombie               make a zombie and watch it get reaped
-  procdemo orphan --explain     the same, narrated for a classroom
+  procdemo orphan --explain     orphan a child and watch a reaper adopt it, narrated
   procdemo all                  every demo, then a summary
   procdemo run my.demo          run your own script (see demos/README.md)
   procdemo zombie --json        one JSON document with the real PIDs

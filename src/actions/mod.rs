@@ -600,7 +600,9 @@ impl TryFrom<String> for Call {
 pub enum Outcome {
     /// fork() returned this PID to the parent.
     Forked { pid: i32 },
-    /// clone(CLONE_VFORK) returned this PID to the parent, once the child had exited.
+    /// clone(CLONE_VFORK) without CLONE_VM (the suspending half of vfork(): the child has its
+    /// own memory) returned this PID to the parent, once the child had ended.
+    #[serde(rename = "clone_vfork_own_memory")]
     Vforked { pid: i32 },
     /// About to call _exit(code).
     Exiting { code: i32 },

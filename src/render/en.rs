@@ -149,7 +149,7 @@ impl Words for En {
             State::DiskSleep => "sleeping, uninterruptible",
             State::Stopped => "stopped by a signal",
             State::TracingStop => "stopped by a tracer",
-            State::Zombie => "zombie: exited, not yet waited for",
+            State::Zombie => "zombie: exited, not yet reaped",
             State::Dead => "dead, being removed",
             State::Idle => "idle kernel thread",
             State::Parked => "parked",
@@ -207,8 +207,9 @@ impl Words for En {
             Outcome::Forked { pid: p } => {
                 format!("fork() returned {}, the new process's PID", pid(*p))
             }
+            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
             Outcome::Vforked { pid: p } => format!(
-                "clone(CLONE_VFORK) returned {}, the new process's PID",
+                "clone(CLONE_VFORK) returned {}, the new process's PID, once the child had ended (no CLONE_VM: the child had its own memory)",
                 pid(*p)
             ),
             Outcome::Exiting { code } => format!("_exit({code})"),
@@ -216,10 +217,10 @@ impl Words for En {
                 format!("returned {} with status {s}: {}", pid(*p), status(*s))
             }
             Outcome::NotYet { polls: 1 } => {
-                "returned 0: a child exists but none has changed state yet".into()
+                "returned 0: a child exists but none has ended yet".into()
             }
             Outcome::NotYet { polls } => {
-                format!("returned 0 {polls} times in a row: no child had changed state yet")
+                format!("returned 0 {polls} times in a row: no child had ended yet")
             }
             Outcome::PolledThenReaped {
                 zeros: 0,
@@ -268,7 +269,12 @@ impl Words for En {
             Outcome::Blocking => "sleeping in read() until told otherwise".into(),
             Outcome::Spinning => "running a busy loop".into(),
             Outcome::Signalled { pid: p, signal } => {
-                format!("kill({}, {}) delivered", pid(*p), self.signal(*signal))
+                // kill() returning 0 means sent: delivery comes later, when the target runs.
+                format!(
+                    "kill({}, {}) returned 0: the signal was sent",
+                    pid(*p),
+                    self.signal(*signal)
+                )
             }
             Outcome::SigchldSet { mode } => {
                 format!("SIGCHLD disposition is now {}", self.sigchld_mode(*mode))
@@ -285,9 +291,14 @@ impl Words for En {
                 pid(*sid)
             ),
             Outcome::Traced { pid: p } => {
-                format!("PTRACE_SEIZE and PTRACE_INTERRUPT on {}", pid(*p))
+                format!(
+                    "ptrace(PTRACE_SEIZE) and ptrace(PTRACE_INTERRUPT) on {} both succeeded",
+                    pid(*p)
+                )
             }
-            Outcome::Untraced { pid: p } => format!("PTRACE_DETACH from {}", pid(*p)),
+            Outcome::Untraced { pid: p } => {
+                format!("ptrace(PTRACE_DETACH) from {} succeeded", pid(*p))
+            }
             Outcome::Allocated { bytes, pages, .. } => {
                 format!("mapped {} and wrote all {pages} pages", size(*bytes))
             }
@@ -848,9 +859,7 @@ impl Words for En {
 
     fn cleanup(&self, killed: usize) -> String {
         let s = if killed == 1 { "" } else { "es" };
-        format!(
-            "at the end the runner killed and reaped {killed} process{s} the script left running"
-        )
+        format!("at the end the runner killed and reaped {killed} process{s} the script left alive")
     }
 
     fn ok(&self) -> (&'static str, &'static str) {

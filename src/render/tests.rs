@@ -226,10 +226,10 @@ fn assert_fits(text: &str, columns: usize) {
     }
 }
 
-const LONG: &str = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
-const WRAPPED: &str = "      child  <child>  <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                      (WIFEXITED, WEXITSTATUS = 7)\n";
-const LONG_IN_OBSERVE: &str = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
-const WRAPPED_IN_OBSERVE: &str = "      child   <child>   <parent>  Z     zombie: exited, not yet waited for; holds status 1792\n                                        (WIFEXITED, WEXITSTATUS = 7)\n";
+const LONG: &str = "      child  <child>  <parent>  Z     zombie: exited, not yet reaped; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
+const WRAPPED: &str = "      child  <child>  <parent>  Z     zombie: exited, not yet reaped; holds status 1792 (WIFEXITED,\n                                      WEXITSTATUS = 7)\n";
+const LONG_IN_OBSERVE: &str = "      child   <child>   <parent>  Z     zombie: exited, not yet reaped; holds status 1792 (WIFEXITED, WEXITSTATUS = 7)\n";
+const WRAPPED_IN_OBSERVE: &str = "      child   <child>   <parent>  Z     zombie: exited, not yet reaped; holds status 1792\n                                        (WIFEXITED, WEXITSTATUS = 7)\n";
 
 #[test]
 fn a_zombie_run_at_100_columns_renders_exactly_its_snapshot() {
@@ -367,9 +367,9 @@ procdemo t — t
   3  await p Z within 100ms
       ROLE  PID  PPID          STAT  STATE
       p     101  100 (runner)  S     sleeping, interruptible, in do_wait
-     at the end the runner killed and reaped 2 processes the script left running
-FAILED: awaited `p` to be in state Z (zombie: exited, not yet waited for) within 100 ms, but after
-        37 reads of /proc it was still not: `p` (pid 101) was last seen in state S (sleeping,
+     at the end the runner killed and reaped 2 processes the script left alive
+FAILED: awaited `p` to be in state Z (zombie: exited, not yet reaped) within 100 ms, but after 37
+        reads of /proc it was still not: `p` (pid 101) was last seen in state S (sleeping,
         interruptible), waiting in do_wait, PPID 100 (runner)
 ";
     assert_eq!(out, expected);
@@ -418,7 +418,7 @@ fn a_stable_failure_names_roles_not_pids_and_leaves_wchan_out() {
     let s = user_script(TIMEOUT_SCRIPT);
     let out = text(&s, style(true, 1000), &timeout_events(&s));
     assert!(out.ends_with(
-        "FAILED: awaited `p` to be in state Z (zombie: exited, not yet waited for) within 100 ms, but after 37 reads of /proc it was still not: `p` (pid <p>) was last seen in state S (sleeping, interruptible), PPID <runner>\n"
+        "FAILED: awaited `p` to be in state Z (zombie: exited, not yet reaped) within 100 ms, but after 37 reads of /proc it was still not: `p` (pid <p>) was last seen in state S (sleeping, interruptible), PPID <runner>\n"
     ), "{out}");
 }
 
@@ -501,7 +501,7 @@ procdemo t — privilege
   4  observe eager
       ROLE   PID      PPID      STAT  STATE
       eager  <eager>  <runner>  ?     depends on privilege: not shown with --stable
-     at the end the runner killed and reaped 1 process the script left running
+     at the end the runner killed and reaped 1 process the script left alive
 ok: every awaited state was observed
 "
     );
@@ -594,7 +594,7 @@ fn json_keeps_the_document_schema_with_real_pids() {
     assert_eq!(narration.len(), 9, "one event per say line");
     assert_eq!(
         narration[0]["narration"],
-        "fork() created 102 as a copy of 101. Neither is doing"
+        "fork() created 102 as a copy of 101. Both wait in read() until told"
     );
     assert_eq!(narration[0]["line"], 10);
     let quiet = json_doc(&s, &zombie_events(&s), false);
@@ -816,7 +816,7 @@ fn a_wide_observation_table_wraps_its_state_column_under_itself() {
     assert_fits(&out, 80);
     assert!(out.contains("ignored (SigIgn)"));
     assert!(
-        out.contains("\n        zombie: exited, not yet waited for; holds status 1024"),
+        out.contains("\n        zombie: exited, not yet reaped; holds status 1024"),
         "{out}"
     );
 }
@@ -828,7 +828,7 @@ fn a_long_step_result_continues_under_the_result() {
         Event::Begin { runner_pid: 100 },
         Event::Spawned { role: 2, pid: 102 },
         Event::Await {
-            step: at(&s, 52),
+            step: at(&s, 53),
             observation: None,
             outcome: Some(Outcome::PolledThenReaped {
                 zeros: 15615,

@@ -217,3 +217,95 @@ fn the_runner_killed_by_a_panic_is_reported_and_its_actors_are_reaped() {
         run.stderr
     );
 }
+
+/// Every observation of `role` in the run, in order.
+fn observations_of<'a>(doc: &'a Value, role: &str) -> Vec<&'a Value> {
+    doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["observations"].as_array().into_iter().flatten())
+        .filter(|o| o["role"] == role)
+        .collect()
+}
+
+#[test]
+fn states_json_shows_the_vfork_wait_in_d_ended_by_a_plain_sigterm() {
+    // The narration says the D of a vfork wait is killable: a SIGTERM, not only SIGKILL.
+    let doc = json("states");
+    let waiter = pid_of(&doc, "waiter");
+    let d = &event(&doc, "await waiter D")["observations"][0];
+    assert_eq!(
+        (d["pid"].as_i64(), d["state"].as_str()),
+        (Some(waiter), Some("D"))
+    );
+    let sent = &event(&doc, "runner kill waiter TERM")["result"];
+    assert_eq!(
+        (sent["kind"].as_str(), sent["signal"].as_i64()),
+        (Some("signalled"), Some(libc::SIGTERM as i64))
+    );
+    // With no tracer attached, the signal ended the wait at once: Z before the child exited.
+    let right_after = &event(&doc, "observe waiter")["observations"][0];
+    assert_eq!(right_after["state"], "Z", "{right_after}");
+    let z = &event(&doc, "await waiter Z")["observations"][0];
+    assert_eq!(z["state"], "Z");
+    assert_eq!(
+        z["exit_status"],
+        libc::SIGTERM,
+        "killed by SIGTERM, no exit code"
+    );
+    // The vfork child, once its parent is gone, is the runner's.
+    let vkid = &event(&doc, "await vkid parent runner")["observations"][0];
+    assert_eq!(vkid["ppid"], doc["runner_pid"]);
+    assert_ne!(vkid["state"], "gone");
+    // The first vfork's result names the call it is: clone(CLONE_VFORK), own memory.
+    let done = &event(&doc, "await proc done")["result"];
+    assert_eq!(done["kind"], "clone_vfork_own_memory");
+    assert_eq!(done["pid"], pid_of(&doc, "vchild"));
+    // `l` is not "has child processes": with a child, proc's STAT had no `l`; with both its
+    // children reaped and a second thread, it has one.
+    let with_child = event(&doc, "observe proc vchild")["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["role"] == "proc")
+        .unwrap()["stat"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!with_child.contains('l'), "{with_child}");
+    let threaded = &event(&doc, "await proc flag l")["observations"][0]["stat"];
+    assert!(threaded.as_str().unwrap().contains('l'), "{threaded}");
+}
+
+#[test]
+fn sigchld_ignore_json_never_shows_an_auto_reaped_child_as_a_zombie_and_wait_blocks_then_fails() {
+    let doc = json("sigchld-ignore");
+    // The narration states as fact that these children never become zombies: no observation
+    // of them ever reads Z, and each is seen gone.
+    for role in ["ignorer-kid", "handler-kid", "late"] {
+        let seen = observations_of(&doc, role);
+        assert!(!seen.is_empty(), "{role} observed");
+        assert!(seen.iter().all(|o| o["state"] != "Z"), "{role}: {seen:?}");
+        assert_eq!(seen.last().unwrap()["state"], "gone", "{role}");
+    }
+    // The default parent's child is a zombie holding exit(4).
+    let z = &event(&doc, "await plain-kid Z")["observations"][0];
+    assert_eq!(z["exit_status"], 4 << 8);
+    // With SIGCHLD ignored and a child alive, wait() blocks (S, inside wait) and then fails
+    // with ECHILD once the child has exited: it never returns a status.
+    let blocked = &event(&doc, "await ignorer S")["observations"][0];
+    assert_eq!(blocked["state"], "S");
+    let failed = &event(&doc, "await ignorer done")["result"];
+    assert_eq!(
+        (failed["kind"].as_str(), failed["errno"].as_i64()),
+        (Some("failed"), Some(libc::ECHILD as i64))
+    );
+    for parent in ["ignorer wait", "handler wait"] {
+        assert_eq!(
+            event(&doc, parent)["result"]["errno"],
+            libc::ECHILD,
+            "{parent}"
+        );
+    }
+}
