@@ -105,6 +105,21 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
     Ok(script)
 }
 
+/// What is wrong with /proc, in words a student can act on.
+fn proc_problem(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::ENOENT) => format!(
+            "cannot read /proc/self/stat ({}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)",
+            error::os_error(std::io::Error::from_raw_os_error(libc::ENOENT))
+        ),
+        Some(errno) => format!(
+            "cannot read /proc/self/stat: {}",
+            error::os_error(std::io::Error::from_raw_os_error(errno))
+        ),
+        None => "/proc/self/stat could not be understood: is /proc a real procfs?".to_string(),
+    }
+}
+
 fn run(config: Config) -> Result<i32, Error> {
     colored::control::set_override(config.output.color);
     let output = config.output;
@@ -140,7 +155,7 @@ fn run(config: Config) -> Result<i32, Error> {
                 };
                 scripts.push(load(source, &text, &output)?);
             }
-            observe::check_proc().map_err(Error::System)?;
+            observe::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
             let mut results = Vec::new();
             for (source, script) in sources.iter().zip(&scripts) {
                 let name = match source {

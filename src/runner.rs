@@ -240,7 +240,9 @@ fn prepare(frontend: i32) -> Step<()> {
     // Raising it is always allowed; lowering it back to 0 needs privilege, and without it the
     // run goes on at the value it had (a normal user's `nice -5` is refused either way).
     let _ = sys::set_nice(0);
-    observe::check_proc().map_err(|_| Failure::NoProc { errno: None })
+    observe::check_proc().map_err(|e| Failure::NoProc {
+        errno: e.raw_os_error(),
+    })
 }
 
 /// Keep the runner and every actor (they inherit it) on the CPU the runner started on. Each

@@ -42,7 +42,7 @@ pub type RoleId = usize;
 pub const RUNNER: RoleId = 0;
 
 pub use crate::actions::Action;
-pub use crate::actions::signal::{ends, signal_name};
+pub use crate::actions::signal::ends;
 use crate::actions::{self, Args, Blocks, Roles, TargetRun};
 
 /// A condition on a role that `await` polls /proc for.

@@ -22,15 +22,6 @@ pub const SIGNALS: &[(&str, i32)] = &[
     ("STOP", libc::SIGSTOP),
 ];
 
-/// The name of a signal number, e.g. `SIGTERM`.
-pub fn signal_name(sig: i32) -> String {
-    SIGNALS
-        .iter()
-        .find(|(_, n)| *n == sig)
-        .map(|(name, _)| format!("SIG{name}"))
-        .unwrap_or_else(|| format!("signal {sig}"))
-}
-
 /// Signals whose default action ends the process (the ones a script can name).
 pub fn ends(signal: i32) -> bool {
     !matches!(signal, libc::SIGCHLD | libc::SIGCONT | libc::SIGSTOP)
@@ -245,7 +236,7 @@ mod tests {
             refused("runner fork p\nrunner fork q\ntry p kill q CONT\n")
                 .contains("not fork, vfork, exit or kill")
         );
-        assert_eq!(signal_name(libc::SIGKILL), "SIGKILL");
+        assert_eq!(crate::render::signal_name(libc::SIGKILL), "SIGKILL");
     }
 
     #[test]

@@ -171,7 +171,7 @@ impl Words for En {
     }
 
     fn signal(&self, signal: i32) -> String {
-        crate::script::signal_name(signal)
+        crate::render::signal_name(signal)
     }
 
     fn errno(&self, errno: i32) -> String {
