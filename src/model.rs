@@ -355,6 +355,20 @@ pub enum Failure {
         waited: Duration,
         cpu: Duration,
     },
+    /// The role died while it performed its action (no result came): `seen` shows how (a
+    /// zombie holding SIGKILL: the OOM killer, or `kill -9` from outside).
+    DiedDuring {
+        role: RoleId,
+        step: usize,
+        seen: Option<Observation>,
+    },
+    /// An action that later steps depend on (a region, a thread) failed: the run stops here
+    /// with the kernel's answer rather than fail later for a reason that is not the cause.
+    Needed {
+        role: RoleId,
+        call: crate::actions::Call,
+        errno: i32,
+    },
     /// An action started with `&` did not say it was under way.
     NotStarted {
         role: RoleId,

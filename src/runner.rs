@@ -586,7 +586,17 @@ impl<'a> Director<'a> {
                 nproc_limit: nproc_limit(*errno),
             });
         }
-        if matches!(outcome, Outcome::Failed { .. }) {
+        if let Outcome::Failed { call, errno } = outcome {
+            // A region or a thread that later steps (touch, measure, await flag l) count on:
+            // without it they could only fail later and for the wrong reason.
+            let facts = action.def().facts;
+            if facts.gives_region || facts.makes_threaded {
+                return Err(Failure::Needed {
+                    role,
+                    call: *call,
+                    errno: *errno,
+                });
+            }
             return Ok(());
         }
         if action.ends_actor() {
@@ -715,10 +725,19 @@ impl<'a> Director<'a> {
 
     /// Read whatever the report pipe holds now, waiting at most `wait`.
     fn pump(&mut self, wait: Duration) -> Step<()> {
+        self.pump_watching(wait, None)
+    }
+
+    /// [`Self::pump`], also waking when the process behind `watch` (a role's pidfd) ends.
+    fn pump_watching(&mut self, wait: Duration, watch: Option<RoleId>) -> Step<()> {
         let Some(fd) = &self.reports else {
             return Ok(());
         };
-        let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+        let watched = watch.and_then(|r| self.roles[r].pidfd.as_ref());
+        let mut fds = vec![PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+        if let Some(pidfd) = watched {
+            fds.push(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
+        }
         let _ = poll(&mut fds, poll_timeout(wait));
         let mut chunk = [0u8; 4096];
         loop {
@@ -756,15 +775,34 @@ impl<'a> Director<'a> {
         deadline: Instant,
         wanted: impl Fn(&Report) -> bool,
     ) -> Step<Option<Report>> {
+        self.await_report_from(None, deadline, wanted)
+            .map(|r| r.ok())
+    }
+
+    /// Wait for a report from `actor` (when given, its death ends the wait at once: `Err(())`,
+    /// rather than at the deadline), or from anyone when None.
+    fn await_report_from(
+        &mut self,
+        actor: Option<RoleId>,
+        deadline: Instant,
+        wanted: impl Fn(&Report) -> bool,
+    ) -> Step<Result<Report, ()>> {
         loop {
             if let Some(r) = self.take_report(&wanted) {
-                return Ok(Some(r));
+                return Ok(Ok(r));
+            }
+            if let Some(role) = actor
+                && self.sample(role)?.is_none_or(|s| s.state == 'Z')
+            {
+                // Whatever it wrote before it died is in the pipe: read it once more.
+                self.pump(Duration::ZERO)?;
+                return Ok(self.take_report(&wanted).ok_or(()));
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Ok(None);
+                return Ok(Err(()));
             }
-            self.pump(left)?;
+            self.pump_watching(left, actor)?;
         }
     }
 
@@ -853,12 +891,22 @@ impl<'a> Director<'a> {
         let start = Instant::now();
         let mut deadline = start + within;
         loop {
-            let report = self.await_report(
+            let report = self.await_report_from(
+                Some(role),
                 deadline,
                 |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index),
             )?;
-            if let Some(Report::Done { outcome, .. }) = report {
+            if let Ok(Report::Done { outcome, .. }) = report {
                 return Ok(outcome);
+            }
+            // It died on the way (killed by the kernel's OOM killer, a signal from outside):
+            // say so now, not at the deadline.
+            if self.sample(role)?.is_none_or(|s| s.state == 'Z') {
+                return Err(Failure::DiedDuring {
+                    role,
+                    step: index,
+                    seen: self.observe_now(role),
+                });
             }
             // Still runnable (R) — working, or waiting for a CPU on a busy machine — is not
             // stuck: wait on, as long as the script's total deadline allows.

@@ -475,6 +475,25 @@ impl Words for En {
                 role(*r),
                 self.duration(*within)
             ),
+            Failure::DiedDuring {
+                role: r,
+                step,
+                seen,
+            } => format!(
+                "`{}` died while it performed `{}`, before it could report: {}. (A process the kernel's out-of-memory killer ends dies of SIGKILL; so does one sent `kill -9` from outside.)",
+                role(*r),
+                ctx.step_text(*step),
+                self.seen(seen.as_ref(), ctx)
+            ),
+            Failure::Needed {
+                role: r,
+                call,
+                errno,
+            } => format!(
+                "`{}`: {}. The steps after it count on what it would have made (a memory region, a second thread), so the demo stops here",
+                role(*r),
+                self.call_failed(*call, *errno)
+            ),
             Failure::NoResult {
                 role: r,
                 step,

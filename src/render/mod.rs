@@ -234,12 +234,14 @@ pub fn seen(failure: &Failure) -> Option<&Observation> {
         Failure::NoResult { seen, .. }
         | Failure::NotStarted { seen, .. }
         | Failure::RunnerWaitTimeout { seen, .. }
-        | Failure::DoneTimeout { seen, .. } => seen.as_ref(),
+        | Failure::DoneTimeout { seen, .. }
+        | Failure::DiedDuring { seen, .. } => seen.as_ref(),
         Failure::AwaitTimeout { seen, .. } => Some(seen),
         Failure::TotalDeadline { .. }
         | Failure::CannotAct { .. }
         | Failure::TargetGone { .. }
         | Failure::TooBusy { .. }
+        | Failure::Needed { .. }
         | Failure::CommandNotSent { .. }
         | Failure::ForkRefused { .. }
         | Failure::NoHello { .. }
@@ -264,6 +266,8 @@ pub fn failure_kind(failure: &Failure) -> &'static str {
         Failure::CannotAct { .. } => "cannot_act",
         Failure::TargetGone { .. } => "target_gone",
         Failure::TooBusy { .. } => "too_busy",
+        Failure::DiedDuring { .. } => "died_during",
+        Failure::Needed { .. } => "needed",
         Failure::CommandNotSent { .. } => "command_not_sent",
         Failure::ForkRefused { .. } => "fork_refused",
         Failure::NoHello { .. } => "no_hello",

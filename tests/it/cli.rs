@@ -388,3 +388,76 @@ fn states_passes_whatever_nice_value_procdemo_was_started_with() {
         }
     }
 }
+
+#[test]
+fn an_actor_killed_from_outside_mid_action_is_reported_at_once_with_how_it_died() {
+    use std::io::Read;
+    let script = TempScript::new("killed.demo", b"runner fork p\np fork c\np waitpid c\n");
+    let tag = format!("cli-killed-{}", std::process::id());
+    crate::common::become_subreaper();
+    let mut child = std::process::Command::new(crate::util::BIN)
+        .args(["run", script.arg(), "--color", "never"])
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Wait (polling /proc, with a deadline) until p sleeps inside waitpid, then kill it as the
+    // kernel's out-of-memory killer would: SIGKILL.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let p = loop {
+        let found = crate::util::leftovers(&tag).iter().find_map(|l| {
+            let pid: i32 = l.split(':').next()?.parse().ok()?;
+            let waiting = std::fs::read_to_string(format!("/proc/{pid}/wchan")).ok()? == "do_wait";
+            (l.contains(": p,") && waiting).then_some(pid)
+        });
+        if let Some(pid) = found {
+            break pid;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "p never blocked in waitpid"
+        );
+        std::thread::yield_now();
+    };
+    // SAFETY: kill takes a pid and a signal number.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(p, libc::SIGKILL)
+    };
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1), "{out}");
+    assert!(
+        says(
+            &out,
+            "`p` died while it performed `p waitpid c`, before it could report"
+        ) && says(&out, "WTERMSIG = 9 (SIGKILL)"),
+        "{out}"
+    );
+    assert!(!says(&out, "did not finish"), "{out}");
+    assert!(crate::util::leftovers(&tag).is_empty());
+}
+
+#[test]
+fn an_alloc_the_kernel_refuses_stops_the_demo_with_its_answer() {
+    let script = TempScript::new(
+        "nomem.demo",
+        b"runner fork p\np alloc 512MiB\nmeasure p\nexpect p rss = region\n",
+    );
+    let run = crate::util::run_under(
+        &["prlimit", "--as=300000000"],
+        &["run", script.arg(), "--color", "never"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        says(&run.stdout, "mmap failed: ENOMEM (Cannot allocate memory)")
+            && says(&run.stdout, "so the demo stops here"),
+        "{}",
+        run.stdout
+    );
+}
