@@ -30,6 +30,21 @@ pub struct Output {
     pub timeout_s: u64,
     /// Hold every observed STAT against `ps -o stat=`.
     pub check_ps: bool,
+    /// Pause before each step (`--step`), or wait this long before each (`--delay`).
+    pub pace: Pace,
+}
+
+/// How a run moves from one step to the next.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Pace {
+    /// As fast as the kernel goes.
+    #[default]
+    Free,
+    /// Before each step, wait for a key on the terminal: Enter runs it, `c` runs the rest,
+    /// `q` quits.
+    Step,
+    /// Wait this many milliseconds before each step (for a projector), never to synchronise.
+    Delay(u64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +124,19 @@ pub fn command() -> Command {
                     value_parser!(u64).range(1..=crate::script::limits::TOTAL_DEADLINE.as_secs()),
                 )
                 .help("Fail a demo still running after this long [default: 20, the most allowed]"),
+        )
+        .arg(flag(
+            "step",
+            "Pause before each step: Enter runs it, c runs the rest, q quits (needs a terminal); look at the processes with ps meanwhile",
+        ))
+        .arg(
+            Arg::new("delay")
+                .long("delay")
+                .global(true)
+                .value_name("MS")
+                .value_parser(value_parser!(u64).range(1..=60_000))
+                .conflicts_with("step")
+                .help("Wait MS milliseconds before each step, for a projector (never used to synchronise)"),
         )
         .arg(
             Arg::new("color")
@@ -192,6 +220,11 @@ fn output(m: &ArgMatches) -> Output {
             .copied()
             .unwrap_or(crate::script::limits::TOTAL_DEADLINE.as_secs()),
         check_ps: m.get_flag("check-ps"),
+        pace: match (m.get_flag("step"), m.get_one::<u64>("delay")) {
+            (true, _) => Pace::Step,
+            (false, Some(ms)) => Pace::Delay(*ms),
+            (false, None) => Pace::Free,
+        },
     }
 }
 

@@ -36,6 +36,8 @@ pub enum Error {
     System(String),
     /// Stopped by a signal (SIGINT, SIGTERM, or another whose default action would end it).
     Interrupted(i32),
+    /// `q` typed at a `--step` pause: ended as Ctrl-C would (exit 130), after the clean-up.
+    Quit,
 }
 
 /// A system error as procdemo's messages show one, the symbolic name once and then the C
@@ -59,6 +61,7 @@ impl Error {
             Error::Usage(_) | Error::Script(_) => 2,
             Error::DemoFailed | Error::System(_) => 1,
             Error::Interrupted(sig) => 128 + sig,
+            Error::Quit => 128 + libc::SIGINT,
         }
     }
 }
@@ -76,6 +79,9 @@ impl fmt::Display for Error {
                 "interrupted by {}: every process procdemo started was killed and reaped",
                 crate::render::signal_name(*sig)
             ),
+            Error::Quit => {
+                f.write_str("quit at a pause: every process procdemo started was killed and reaped")
+            }
         }
     }
 }

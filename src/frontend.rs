@@ -13,7 +13,7 @@
 //! front end kills and reaps them before it goes on or exits. It kills only what procdemo
 //! started: a child it inherited across exec (`sleep 30 & exec procdemo zombie`) is left alone.
 
-use crate::cli::Output;
+use crate::cli::{Output, Pace};
 use crate::error::{Error, os_error};
 use crate::model::{DemoResult, Event, Failure, Origin, RunnerProblem};
 use crate::observe;
@@ -120,6 +120,73 @@ pub struct FrontEnd {
     /// started them and then exec'd it (`sleep 30 & exec procdemo zombie`). They are not
     /// procdemo's: never killed, never reaped, never waited for.
     inherited: Vec<i32>,
+    /// The terminal the keys of `--step` come from.
+    tty: Option<Tty>,
+}
+
+/// The terminal a `--step` run reads its keys from (/dev/tty, so stdin and stdout may be
+/// redirected). While waiting for a key it is in non-canonical mode without echo, so one key
+/// is enough; its settings are restored after each key, and when the front end ends.
+struct Tty {
+    file: std::fs::File,
+    saved: Option<nix::sys::termios::Termios>,
+}
+
+impl Tty {
+    fn open() -> std::io::Result<Tty> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOCTTY | libc::O_CLOEXEC)
+            .open("/dev/tty")?;
+        // Only a terminal has attributes: a file named /dev/tty would fail here.
+        nix::sys::termios::tcgetattr(&file)?;
+        Ok(Tty { file, saved: None })
+    }
+
+    /// One key at a time, unechoed.
+    fn keys(&mut self) {
+        use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+        if self.saved.is_some() {
+            return;
+        }
+        if let Ok(old) = tcgetattr(&self.file) {
+            let mut raw = old.clone();
+            raw.local_flags
+                .remove(LocalFlags::ICANON | LocalFlags::ECHO);
+            if tcsetattr(&self.file, SetArg::TCSANOW, &raw).is_ok() {
+                self.saved = Some(old);
+            }
+        }
+    }
+
+    fn restore(&mut self) {
+        if let Some(old) = self.saved.take() {
+            let _ =
+                nix::sys::termios::tcsetattr(&self.file, nix::sys::termios::SetArg::TCSANOW, &old);
+        }
+    }
+
+    fn say(&mut self, text: &str) {
+        let _ = self.file.write_all(text.as_bytes());
+    }
+}
+
+impl Drop for Tty {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+/// A paused run's state in the front end.
+struct Pause {
+    /// The runner waits for a byte here before each step.
+    go: OwnedFd,
+    /// Paused since (a `Next` came and the byte is not sent yet).
+    since: Option<Instant>,
+    /// `c` was typed: run the rest without stopping.
+    free: bool,
 }
 
 /// How waiting for a runner ended.
@@ -130,6 +197,8 @@ enum Waited {
     Overran,
     /// A signal interrupted the front end; the runner was killed.
     Interrupted(i32),
+    /// `q` at a pause (or the terminal went away): the runner was killed.
+    Quit,
 }
 
 impl FrontEnd {
@@ -157,7 +226,20 @@ impl FrontEnd {
                 error: None,
             },
             inherited,
+            tty: None,
         })
+    }
+
+    /// `--step` reads its keys from the terminal: open it now, or say there is none.
+    pub fn open_terminal(&mut self) -> Result<(), Error> {
+        let tty = Tty::open().map_err(|e| {
+            Error::Usage(format!(
+                "--step waits for keys typed on a terminal, and there is none here (/dev/tty: {}); use --delay MS to pace a run without one",
+                os_error(e)
+            ))
+        })?;
+        self.tty = Some(tty);
+        Ok(())
     }
 
     /// The bytes of a user's script file: at most [`MAX_SCRIPT_BYTES`], read with poll() on
@@ -293,6 +375,14 @@ impl FrontEnd {
             check_ps: self.output.check_ps,
         };
         let frontend = unistd::getpid().as_raw();
+        let paced = self.output.pace != Pace::Free;
+        let (go_in, go_out) = if paced {
+            let (r, w) = unistd::pipe2(OFlag::O_CLOEXEC)
+                .map_err(|e| Error::System(format!("cannot create a pipe: {}", os_error(e))))?;
+            (Some(r), Some(w))
+        } else {
+            (None, None)
+        };
         // SAFETY: the front end is single-threaded (it never starts a thread), so the child
         // is a complete copy that may run normal Rust: it becomes the runner.
         #[allow(unsafe_code)]
@@ -302,12 +392,24 @@ impl FrontEnd {
                 // The runner keeps only the write end of its event pipe.
                 let _ = unistd::close(events_in.as_raw_fd());
                 let _ = unistd::close(self.signals.as_raw_fd());
+                if let Some(w) = &go_out {
+                    let _ = unistd::close(w.as_raw_fd());
+                }
+                if let Some(tty) = &self.tty {
+                    let _ = unistd::close(tty.file.as_raw_fd());
+                }
                 let _ = unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
                 sys::stdin_from_dev_null();
                 // A panic must end the runner here, as exit code 101, and never unwind into
                 // the front end's frames that this copy of the process also holds.
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    runner::main(script, frontend, events_out, options)
+                    runner::main(
+                        script,
+                        frontend,
+                        events_out,
+                        options,
+                        go_in.map(|go| runner::Pacing { go }),
+                    )
                 }));
                 sys::exit_now(101)
             }
@@ -321,23 +423,36 @@ impl FrontEnd {
             }
         };
         drop(events_out);
+        drop(go_in);
         leave_the_runner_its_cpu();
         // A runner that could not make its own group is put in one from here (a race
         // either side wins harmlessly).
         let _ = unistd::setpgid(Pid::from_raw(runner), Pid::from_raw(runner));
         let mut renderer = render::renderer(self.format(), script, origin, self.style());
         let mut ended: Option<bool> = None;
-        let waited = self.follow(runner, events_in, &mut |event, sink| {
-            if let Event::End { ok } = event {
-                ended = Some(*ok);
-            }
-            sink.write(|out| renderer.event(event, out));
+        let mut pause = go_out.map(|go| Pause {
+            go,
+            since: None,
+            free: false,
         });
+        let waited = self.follow(
+            runner,
+            events_in,
+            script,
+            pause.as_mut(),
+            &mut |event, sink| {
+                if let Event::End { ok } = event {
+                    ended = Some(*ok);
+                }
+                sink.write(|out| renderer.event(event, out));
+            },
+        );
         // A runner that ended normally left nothing. After a crash its orphans were
         // reparented here: kill and reap them, and say how many there were.
         let left = self.clean_up();
         let problem = match waited {
             Waited::Interrupted(sig) => return Err(Error::Interrupted(sig)),
+            Waited::Quit => return Err(Error::Quit),
             Waited::Overran => Some(RunnerProblem::Overran),
             Waited::Ended(status) => match (status, ended) {
                 (_, Some(_)) => None,
@@ -384,13 +499,23 @@ impl FrontEnd {
 
     /// Read the runner's events as they come and hand each to `show`, until the stream ends,
     /// the deadline passes or a signal arrives; then collect the runner's exit status.
+    ///
+    /// In a paced run (`pause`), a `Next` event stops the stream there: the front end shows
+    /// the pause on the terminal and lets the runner go on at a key (`--step`) or after the
+    /// delay (`--delay`). Time paused is added to the deadline: a class may look for as long
+    /// as it likes. A signal still ends everything at once, paused or not.
     fn follow(
         &mut self,
         runner: i32,
         events: OwnedFd,
+        script: &Script,
+        mut pause: Option<&mut Pause>,
         show: &mut dyn FnMut(&Event, &mut Sink),
     ) -> Waited {
-        let deadline = Instant::now() + Duration::from_secs(self.output.timeout_s) + GRACE;
+        let mut deadline = Instant::now() + Duration::from_secs(self.output.timeout_s) + GRACE;
+        let mut pids: Vec<i32> = Vec::new();
+        let pace = self.output.pace;
+        let style = self.style();
         let _ = fcntl(&events, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
         let pidfd = sys::pidfd_open(runner).ok();
         let mut buf: Vec<u8> = Vec::new();
@@ -408,7 +533,49 @@ impl FrontEnd {
                 return end(Waited::Interrupted(sig));
             }
             if open {
-                open = read_events(&events, &mut buf, &mut |e| show(e, &mut self.sink));
+                let mut next = None;
+                open = read_events(&events, &mut buf, &mut |e| {
+                    match e {
+                        Event::Begin { runner_pid } => pids.insert(0, *runner_pid),
+                        Event::Spawned { pid, .. } => pids.push(*pid),
+                        Event::Next { step } => next = Some(*step),
+                        _ => {}
+                    }
+                    show(e, &mut self.sink)
+                });
+                if let (Some(step), Some(p)) = (next, pause.as_deref_mut()) {
+                    p.since = Some(Instant::now());
+                    if let (Pace::Step, false, Some(tty)) = (pace, p.free, self.tty.as_mut()) {
+                        tty.say(&render::pause(script, step, &pids, style));
+                        tty.keys();
+                    }
+                }
+            }
+            // A pause ends at a key, after the delay, or at once after `c`.
+            if let Some(p) = pause.as_deref_mut()
+                && let Some(since) = p.since
+            {
+                let go = match pace {
+                    Pace::Delay(ms) => since.elapsed() >= Duration::from_millis(ms),
+                    _ if p.free => true,
+                    _ => match self.tty.as_mut().map(read_key) {
+                        Some(Key::Run) => true,
+                        Some(Key::Rest) => {
+                            p.free = true;
+                            true
+                        }
+                        Some(Key::Quit) => return end(Waited::Quit),
+                        Some(Key::None) | None => false,
+                    },
+                };
+                if go {
+                    if let Some(tty) = self.tty.as_mut() {
+                        tty.restore();
+                    }
+                    deadline += since.elapsed();
+                    p.since = None;
+                    let _ = unistd::write(&p.go, b"g");
+                }
             }
             // The runner closes the stream as it exits; until both, keep waiting.
             let exited = match waitpid(Pid::from_raw(runner), Some(WaitPidFlag::WNOHANG)) {
@@ -424,14 +591,30 @@ impl FrontEnd {
                 return end(Waited::Ended(status));
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            // While paused the deadline waits too (the pause is added to it at the key).
+            let paused = pause.as_deref().is_some_and(|p| p.since.is_some());
+            if left.is_zero() && !paused {
                 return end(Waited::Overran);
             }
             let ms = PollTimeout::try_from(left.as_millis().min(60_000) as i32)
                 .unwrap_or(PollTimeout::MAX);
+            let paused_since = pause.as_deref().and_then(|p| p.since);
+            let ms = match (pace, paused_since) {
+                (Pace::Delay(delay), Some(since)) => PollTimeout::try_from(
+                    Duration::from_millis(delay)
+                        .saturating_sub(since.elapsed())
+                        .as_millis()
+                        .clamp(1, 60_000) as i32,
+                )
+                .unwrap_or(ms),
+                _ => ms,
+            };
             let mut fds = vec![PollFd::new(self.signals.as_fd(), PollFlags::POLLIN)];
             if open {
                 fds.push(PollFd::new(events.as_fd(), PollFlags::POLLIN));
+            }
+            if let (Pace::Step, Some(_), Some(tty)) = (pace, paused_since, self.tty.as_ref()) {
+                fds.push(PollFd::new(tty.file.as_fd(), PollFlags::POLLIN));
             }
             if let Some(fd) = &pidfd {
                 fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
@@ -454,6 +637,44 @@ impl FrontEnd {
     /// A write error on standard output (other than a reader that went away), if any.
     pub fn output_error(&mut self) -> Option<std::io::Error> {
         self.sink.error.take()
+    }
+}
+
+/// A key typed at a `--step` pause.
+enum Key {
+    /// Enter: run the next step.
+    Run,
+    /// `c`: run the rest without pausing.
+    Rest,
+    /// `q`, or the terminal is gone: end the run cleanly.
+    Quit,
+    /// Nothing (yet), or a key that means nothing here.
+    None,
+}
+
+/// Read what the terminal holds now (it is polled first, so this does not wait long).
+fn read_key(tty: &mut Tty) -> Key {
+    use std::io::Read;
+    let mut fds = [PollFd::new(tty.file.as_fd(), PollFlags::POLLIN)];
+    if !matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0) {
+        return Key::None;
+    }
+    let mut buf = [0u8; 16];
+    match tty.file.read(&mut buf) {
+        // End of file or an error: the terminal was closed (SIGHUP usually says so first).
+        Ok(0) | Err(_) => Key::Quit,
+        Ok(n) => {
+            let keys = &buf[..n];
+            if keys.iter().any(|&k| k == b'q' || k == b'Q') {
+                Key::Quit
+            } else if keys.iter().any(|&k| k == b'c' || k == b'C') {
+                Key::Rest
+            } else if keys.iter().any(|&k| k == b'\n' || k == b'\r') {
+                Key::Run
+            } else {
+                Key::None
+            }
+        }
     }
 }
 

@@ -512,6 +512,9 @@ pub enum Event {
         step: Option<usize>,
         failure: Failure,
     },
+    /// The runner is about to perform this step and waits to be let go (`--step`, `--delay`):
+    /// every process is as the previous steps left it, for as long as the class looks.
+    Next { step: usize },
     /// At the end the runner killed and reaped this many processes the script left running.
     Cleanup { killed: usize },
     /// The last event of a run.
@@ -527,7 +530,8 @@ impl Event {
             | Event::Await { step, .. }
             | Event::Measure { step, .. }
             | Event::Expect { step, .. }
-            | Event::Skipped { step, .. } => Some(*step),
+            | Event::Skipped { step, .. }
+            | Event::Next { step } => Some(*step),
             Event::Say { lines } => lines.first().map(|l| l.step),
             Event::Failed { step, .. } => *step,
             Event::Begin { .. }

@@ -50,6 +50,12 @@ pub struct RunOptions {
     pub check_ps: bool,
 }
 
+/// The front end's end of a paced run (`--step`, `--delay`): before each step the runner
+/// sends `Event::Next` and reads one byte here before it goes on.
+pub struct Pacing {
+    pub go: OwnedFd,
+}
+
 /// How long to wait for an actor to report a result before calling it stuck.
 const RESULT_DEADLINE: Duration = Duration::from_secs(2);
 /// Extra time `alloc` and `touch` get per MiB of their region (about 4x what writing and
@@ -118,6 +124,13 @@ impl EventOut {
         }
     }
 
+    /// Write everything queued, waiting for the reader, and go back to not waiting.
+    fn flush(&mut self) {
+        let _ = fcntl(&self.fd, FcntlArg::F_SETFL(OFlag::empty()));
+        self.drain();
+        let _ = fcntl(&self.fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+    }
+
     /// Write everything left, waiting for the reader.
     fn finish(&mut self) {
         let _ = fcntl(&self.fd, FcntlArg::F_SETFL(OFlag::empty()));
@@ -171,11 +184,18 @@ struct Director<'a> {
     options: RunOptions,
     out: EventOut,
     panic_at: Option<usize>,
+    pacing: Option<Pacing>,
 }
 
 /// Stage `script` in this process and stream its events to `events`; never returns. The
 /// process must be a fresh runner: single-threaded, a child of the front end `frontend`.
-pub fn main(script: &Script, frontend: i32, events: OwnedFd, options: RunOptions) -> ! {
+pub fn main(
+    script: &Script,
+    frontend: i32,
+    events: OwnedFd,
+    options: RunOptions,
+    pacing: Option<Pacing>,
+) -> ! {
     let mut out = EventOut::new(events);
     out.emit(&Event::Begin {
         runner_pid: unistd::getpid().as_raw(),
@@ -190,7 +210,10 @@ pub fn main(script: &Script, frontend: i32, events: OwnedFd, options: RunOptions
         sys::exit_now(1);
     }
     let mut director = match Director::new(script, options, out) {
-        Ok(d) => d,
+        Ok(mut d) => {
+            d.pacing = pacing;
+            d
+        }
         Err((mut out, failure)) => {
             out.emit(&Event::Failed {
                 step: None,
@@ -324,6 +347,7 @@ impl<'a> Director<'a> {
             options,
             out,
             panic_at: fault_panic_at(),
+            pacing: None,
         })
     }
 
@@ -361,10 +385,33 @@ impl<'a> Director<'a> {
                 index += paragraph;
                 continue;
             }
+            self.wait_to_go(index);
             self.step(index).map_err(|f| (Some(index), f))?;
             index += 1;
         }
         Ok(())
+    }
+
+    /// In a paced run: say which step comes next, and wait until the front end lets it go.
+    /// Every process stays as the steps so far left it, for as long as the class looks; the
+    /// time paused does not count against the script's total deadline.
+    fn wait_to_go(&mut self, index: usize) {
+        let Some(pacing) = &self.pacing else {
+            return;
+        };
+        self.out.emit(&Event::Next { step: index });
+        self.out.flush();
+        let paused = Instant::now();
+        let mut byte = [0u8; 1];
+        loop {
+            match unistd::read(&pacing.go, &mut byte) {
+                Ok(1) => break,
+                Err(nix::Error::EINTR) => {}
+                // The front end is gone: the parent-death signal ends this runner.
+                _ => sys::exit_now(1),
+            }
+        }
+        self.total_deadline += paused.elapsed();
     }
 
     fn pid(&self, role: RoleId) -> i32 {
@@ -680,6 +727,9 @@ impl<'a> Director<'a> {
         // The event pipe and the runner's ends of the other pipes are the runner's alone; an
         // actor holding the event pipe open would keep the front end from seeing its end.
         let _ = unistd::close(self.out.fd.as_raw_fd());
+        if let Some(pacing) = &self.pacing {
+            let _ = unistd::close(pacing.go.as_raw_fd());
+        }
         for r in &mut self.roles {
             r.command = None;
         }

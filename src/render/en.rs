@@ -876,6 +876,18 @@ impl Words for En {
         "other"
     }
 
+    fn pause(&self, step_text: &str, line: usize) -> String {
+        format!("▸ next, line {line}: {step_text}    [Enter] run it · [c] run the rest · [q] quit")
+    }
+
+    fn look_with(&self, ps: &str, pstree: &str) -> String {
+        if pstree.is_empty() {
+            format!("  the processes are as shown; look from another terminal: {ps}")
+        } else {
+            format!("  the processes are as shown; look from another terminal: {ps}   or: {pstree}")
+        }
+    }
+
     fn cleanup(&self, killed: usize) -> String {
         let s = if killed == 1 { "" } else { "es" };
         format!("at the end the runner killed and reaped {killed} process{s} the script left alive")

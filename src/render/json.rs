@@ -186,7 +186,11 @@ impl<'a> Document<'a> {
     fn gather(&mut self, event: &Event) {
         self.ctx.learn(event);
         match event {
-            Event::Begin { .. } | Event::Spawned { .. } | Event::End { .. } => {}
+            // A pause is the front end's to show (`--step`): not part of the run's document.
+            Event::Begin { .. }
+            | Event::Spawned { .. }
+            | Event::Next { .. }
+            | Event::End { .. } => {}
             Event::Act {
                 step,
                 role,
@@ -484,6 +488,7 @@ impl<'a> Lines<'a> {
                 v["failure"] = failure(f, *step, ctx);
                 v
             }
+            Event::Next { step } => self.step("next", *step),
             Event::Cleanup { killed } => json!({ "event": "cleanup", "killed": killed }),
             Event::End { ok } => json!({ "event": "end", "ok": ok }),
         })

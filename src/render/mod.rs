@@ -89,6 +89,44 @@ pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
     }
 }
 
+/// The lines a `--step` pause shows on the terminal before step `step`: the step, the keys,
+/// and ready commands for another terminal (`ps` of the processes alive, `pstree` of the
+/// runner). `pids`: the run's processes so far, the runner's first.
+pub fn pause(script: &Script, step: usize, pids: &[i32], style: Style) -> String {
+    let w = words();
+    let Some(s) = script.steps.get(step) else {
+        return String::new();
+    };
+    let text = sanitize::escape(&s.text);
+    let alive: Vec<String> = pids
+        .iter()
+        .skip(1)
+        .filter(|p| std::path::Path::new(&format!("/proc/{p}")).exists())
+        .map(|p| p.to_string())
+        .collect();
+    let mut out = String::new();
+    let pstree = format!("pstree -p {}", pids.first().copied().unwrap_or(0));
+    let look = if alive.is_empty() {
+        w.look_with(&pstree, "")
+    } else {
+        w.look_with(
+            &format!("ps -o pid,ppid,stat,comm -p {}", alive.join(",")),
+            &pstree,
+        )
+    };
+    for line in [w.pause(&text, s.line), look] {
+        for (i, l) in wrap::wrap(&line, style.width.max(24) - 4)
+            .iter()
+            .enumerate()
+        {
+            out.push_str(if i == 0 { "" } else { "    " });
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// A runner that ended abnormally, in words for stderr: `left` is how many processes the
 /// front end killed and reaped after it.
 pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize) -> String {

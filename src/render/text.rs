@@ -602,6 +602,8 @@ impl<'a> Text<'a> {
                 }
                 self.failure = Some((failure.clone(), *step));
             }
+            // The front end shows the pause itself, on the terminal (`--step`, `--delay`).
+            Event::Next { .. } => {}
             Event::Cleanup { killed } => {
                 if *killed > 0 {
                     let line = words.cleanup(*killed);

@@ -14,5 +14,6 @@ mod live;
 mod observations;
 mod reliability;
 mod snapshots;
+mod step;
 mod tracers;
 mod util;

@@ -1,0 +1,300 @@
+//! `--step` as a person uses it: in a real terminal (tmux), keys sent with `send-keys`, the
+//! screen read with `capture-pane`, and `ps` run in a second pane while the run is paused.
+//! Each test has a tmux server of its own (`-L`), and checks that nothing is left behind.
+//!
+//! A test binary of its own, like tests/faults.rs: it is a child subreaper, so the tmux
+//! server (which detaches from its client) and whatever a closed terminal orphans come to it,
+//! and its tests run one at a time and reap every child they get, which a test binary whose
+//! tests run in parallel could not do without stealing another test's.
+
+mod common;
+use common::leftovers;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_procdemo");
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    common::become_subreaper();
+    guard
+}
+
+/// Whether `text` says `words`, however the terminal wrapped it.
+fn says(text: &str, words: &str) -> bool {
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat(text).contains(&flat(words))
+}
+
+/// Reap every child this process has been given (the tests run one at a time).
+fn reap_all() {
+    loop {
+        let mut status = 0;
+        // SAFETY: status is a valid int to write to.
+        if unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) } <= 0 {
+            return;
+        }
+    }
+}
+
+/// A script file in a fresh directory.
+fn script(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("procdemo-terminal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write script");
+    path
+}
+
+/// A tmux server of the test's own, with one session running procdemo.
+struct Tmux {
+    socket: String,
+    exit_file: std::path::PathBuf,
+}
+
+impl Tmux {
+    /// Whether tmux is installed; a test that needs it says why it did not run.
+    fn available() -> bool {
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        }
+        ok
+    }
+
+    fn start(name: &str, tag: &str, args: &str) -> Tmux {
+        let socket = format!("procdemo-{name}-{}", std::process::id());
+        let exit_file = std::env::temp_dir().join(format!("{socket}.exit"));
+        let _ = std::fs::remove_file(&exit_file);
+        let command = format!(
+            "env PROCDEMO_TEST_TAG={tag} {BIN} {args} --color never; echo $? > {}",
+            exit_file.display()
+        );
+        // The pane stays on the screen after procdemo exits, to be read.
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "110",
+                "-y",
+                "60",
+                &command,
+            ])
+            .args([";", "set-option", "-g", "remain-on-exit", "on"])
+            .status()
+            .expect("tmux");
+        assert!(ok.success(), "tmux new-session");
+        Tmux { socket, exit_file }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self, pane: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-J", "-S", "-200", "-t", pane])
+    }
+
+    /// Wait (polling the screen, with a deadline) until `pane` shows `text`.
+    fn wait_for(&self, pane: &str, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen(pane);
+            if says(&screen, text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text:?} in:\n{screen}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
+    fn keys(&self, keys: &str) {
+        self.tmux(&["send-keys", "-t", "0.0", keys]);
+    }
+
+    /// procdemo's exit code, once it has exited.
+    fn exit_code(&self) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&self.exit_file)
+                && let Ok(code) = text.trim().parse()
+            {
+                return code;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "procdemo never exited:\n{}",
+                self.screen("0.0")
+            );
+            std::thread::yield_now();
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+        let _ = std::fs::remove_file(&self.exit_file);
+        reap_all();
+    }
+}
+
+/// Wait (polling /proc, reaping what comes to this process, with a deadline) until nothing
+/// tagged `tag` is left.
+fn assert_nothing_left(tag: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        reap_all();
+        let left = leftovers(tag);
+        if left.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "left behind: {left:?}");
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn paused_at_a_zombie_ps_in_a_second_pane_finds_it_and_q_quits_cleanly() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("step-zombie-{}", std::process::id());
+    let t = Tmux::start("zombie", &tag, "zombie --step");
+    t.wait_for("0.0", "next, line 7: runner fork parent");
+    // runner fork, parent fork, observe, child exit, await child Z: five steps, five keys.
+    for line in [8, 9, 14, 15, 16] {
+        t.keys("Enter");
+        t.wait_for("0.0", &format!("next, line {line}:"));
+    }
+    let screen = t.screen("0.0");
+    assert!(
+        says(&screen, "Z zombie: exited, not yet reaped"),
+        "{screen}"
+    );
+    // The pause offers a ready command: run it, as a student would, in another pane.
+    let ps = screen
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let at = l.find("ps -o pid,ppid,stat,comm -p ")?;
+            let pids = l[at..].split_whitespace().nth(4)?;
+            Some(format!("ps -o pid,ppid,stat,comm -p {pids}"))
+        })
+        .expect("a ready ps command");
+    t.tmux(&["split-window", "-d", "-t", "0.0", &ps]);
+    let second = t.wait_for("0.1", "child");
+    assert!(
+        second
+            .lines()
+            .any(|l| l.contains(" Z ") && l.trim_end().ends_with("child")),
+        "ps in the second pane shows the zombie named child:\n{second}"
+    );
+    assert!(
+        second.lines().any(|l| l.trim_end().ends_with("parent")),
+        "{second}"
+    );
+    t.keys("q");
+    assert_eq!(t.exit_code(), 130, "{}", t.screen("0.0"));
+    assert!(
+        says(&t.screen("0.0"), "quit at a pause"),
+        "{}",
+        t.screen("0.0")
+    );
+    assert_nothing_left(&tag);
+}
+
+#[test]
+fn c_runs_the_rest_without_pausing() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("step-rest-{}", std::process::id());
+    let t = Tmux::start("rest", &tag, "zombie --step");
+    t.wait_for("0.0", "next, line 7:");
+    t.keys("Enter");
+    t.wait_for("0.0", "next, line 8:");
+    t.keys("c");
+    assert_eq!(t.exit_code(), 0, "{}", t.screen("0.0"));
+    let screen = t.screen("0.0");
+    assert!(
+        says(&screen, "ok: every awaited state was observed"),
+        "{screen}"
+    );
+    assert!(
+        !says(&screen, "next, line 9:"),
+        "no pause after c:\n{screen}"
+    );
+    assert_nothing_left(&tag);
+}
+
+#[test]
+fn a_terminal_closed_during_a_pause_leaves_nothing_behind() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("step-hup-{}", std::process::id());
+    let t = Tmux::start("hup", &tag, "zombie --step");
+    t.wait_for("0.0", "next, line 7:");
+    for line in [8, 9, 14, 15] {
+        t.keys("Enter");
+        t.wait_for("0.0", &format!("next, line {line}:"));
+    }
+    assert!(
+        leftovers(&tag).len() >= 3,
+        "front end, runner, parent, child alive"
+    );
+    t.tmux(&["kill-server"]);
+    assert_nothing_left(&tag);
+}
+
+#[test]
+fn a_pause_longer_than_the_total_deadline_does_not_count_against_it() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let script = script(
+        "paused.demo",
+        "runner fork p\np exit 0\nawait p Z within 100ms\n",
+    );
+    let tag = format!("step-deadline-{}", std::process::id());
+    let t = Tmux::start(
+        "deadline",
+        &tag,
+        &format!("run {} --timeout 1 --step", script.display()),
+    );
+    t.wait_for("0.0", "next, line 1:");
+    t.keys("Enter");
+    t.wait_for("0.0", "next, line 2:");
+    t.keys("Enter");
+    t.wait_for("0.0", "next, line 3: await p Z within 100ms");
+    // A class looks for 1.5 s: longer than the script's total deadline (1 s).
+    let looked = Instant::now();
+    while looked.elapsed() < Duration::from_millis(1500) {
+        std::thread::yield_now();
+    }
+    t.keys("Enter");
+    assert_eq!(t.exit_code(), 0, "{}", t.screen("0.0"));
+    assert_nothing_left(&tag);
+}
