@@ -32,6 +32,10 @@ pub struct Output {
     pub check_ps: bool,
     /// Pause before each step (`--step`), or wait this long before each (`--delay`).
     pub pace: Pace,
+    /// Ask each `ask` question on the terminal before its step runs, then reveal the answer.
+    pub predict: bool,
+    /// After each run, its questions and the answers it showed (a worksheet and its key).
+    pub answers: bool,
 }
 
 /// How a run moves from one step to the next.
@@ -129,6 +133,14 @@ pub fn command() -> Command {
             "step",
             "Pause before each step: Enter runs it, c runs the rest, q quits (needs a terminal); look at the processes with ps meanwhile",
         ))
+        .arg(flag(
+            "predict",
+            "Ask the demo's questions on the terminal before the step that answers them, then show what the kernel did (needs a terminal)",
+        ))
+        .arg(flag(
+            "answers",
+            "After each demo, its questions and the answers this run showed: a worksheet and its key",
+        ))
         .arg(
             Arg::new("delay")
                 .long("delay")
@@ -220,6 +232,8 @@ fn output(m: &ArgMatches) -> Output {
             .copied()
             .unwrap_or(crate::script::limits::TOTAL_DEADLINE.as_secs()),
         check_ps: m.get_flag("check-ps"),
+        predict: m.get_flag("predict"),
+        answers: m.get_flag("answers"),
         pace: match (m.get_flag("step"), m.get_one::<u64>("delay")) {
             (true, _) => Pace::Step,
             (false, Some(ms)) => Pace::Delay(*ms),

@@ -113,6 +113,20 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_demo_asks_the_class_at_least_two_questions() {
+        for d in DEMOS {
+            let asks = d
+                .parse()
+                .unwrap()
+                .steps
+                .iter()
+                .filter(|s| matches!(s.kind, crate::script::StepKind::Ask { .. }))
+                .count();
+            assert!(asks >= 2, "{} asks {asks} question(s)", d.name);
+        }
+    }
+
+    #[test]
     fn a_near_miss_suggests_the_demo() {
         assert_eq!(closest("zombi"), Some("zombie"));
         assert_eq!(closest("orphn"), Some("orphan"));

@@ -187,6 +187,10 @@ struct Pause {
     since: Option<Instant>,
     /// `c` was typed: run the rest without stopping.
     free: bool,
+    /// The `ask` step whose answer is being typed (`--predict`).
+    asking: Option<usize>,
+    /// Paused at a question in a run that is not `--predict`: go on at once.
+    stops_for_asks_only: bool,
 }
 
 /// How waiting for a runner ended.
@@ -234,7 +238,7 @@ impl FrontEnd {
     pub fn open_terminal(&mut self) -> Result<(), Error> {
         let tty = Tty::open().map_err(|e| {
             Error::Usage(format!(
-                "--step waits for keys typed on a terminal, and there is none here (/dev/tty: {}); use --delay MS to pace a run without one",
+                "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {}); use --delay MS to pace a run, or --answers for its questions and answers, without one",
                 os_error(e)
             ))
         })?;
@@ -340,6 +344,7 @@ impl FrontEnd {
             explain: self.output.explain,
             stable: self.output.stable,
             width: render::terminal_width(),
+            answers: self.output.answers,
         }
     }
 
@@ -375,7 +380,8 @@ impl FrontEnd {
             check_ps: self.output.check_ps,
         };
         let frontend = unistd::getpid().as_raw();
-        let paced = self.output.pace != Pace::Free;
+        let pace = self.output.pace;
+        let paced = pace != Pace::Free || self.output.predict;
         let (go_in, go_out) = if paced {
             let (r, w) = unistd::pipe2(OFlag::O_CLOEXEC)
                 .map_err(|e| Error::System(format!("cannot create a pipe: {}", os_error(e))))?;
@@ -408,7 +414,10 @@ impl FrontEnd {
                         frontend,
                         events_out,
                         options,
-                        go_in.map(|go| runner::Pacing { go }),
+                        go_in.map(|go| runner::Pacing {
+                            go,
+                            every_step: matches!(pace, Pace::Step | Pace::Delay(_)),
+                        }),
                     )
                 }));
                 sys::exit_now(101)
@@ -434,6 +443,8 @@ impl FrontEnd {
             go,
             since: None,
             free: false,
+            asking: None,
+            stops_for_asks_only: false,
         });
         let waited = self.follow(
             runner,
@@ -514,6 +525,10 @@ impl FrontEnd {
     ) -> Waited {
         let mut deadline = Instant::now() + Duration::from_secs(self.output.timeout_s) + GRACE;
         let mut pids: Vec<i32> = Vec::new();
+        let mut roles: Vec<(crate::script::RoleId, i32)> = Vec::new();
+        // --predict: the answers typed (by `ask` step), and right / judged so far.
+        let mut typed: Vec<(usize, String)> = Vec::new();
+        let mut score = (0usize, 0usize);
         let pace = self.output.pace;
         let style = self.style();
         let _ = fcntl(&events, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
@@ -534,39 +549,90 @@ impl FrontEnd {
             }
             if open {
                 let mut next = None;
+                let mut asked = None;
+                let mut answers = Vec::new();
+                let mut finished = false;
                 open = read_events(&events, &mut buf, &mut |e| {
                     match e {
                         Event::Begin { runner_pid } => pids.insert(0, *runner_pid),
-                        Event::Spawned { pid, .. } => pids.push(*pid),
+                        Event::Spawned { role, pid } => {
+                            pids.push(*pid);
+                            roles.push((*role, *pid));
+                        }
                         Event::Next { step } => next = Some(*step),
+                        Event::Ask { step } => asked = Some(*step),
+                        Event::Answer { ask, value } => answers.push((*ask, value.clone())),
+                        Event::End { .. } => finished = true,
                         _ => {}
                     }
                     show(e, &mut self.sink)
                 });
-                if let (Some(step), Some(p)) = (next, pause.as_deref_mut()) {
+                if let Some(tty) = self.tty.as_mut() {
+                    // Each reveal, once the step that answers it has been shown.
+                    for (ask, value) in answers {
+                        if let Some(answer) = typed.iter().find(|(s, _)| *s == ask).map(|(_, a)| a)
+                        {
+                            let (line, verdict) =
+                                render::reveal(script, &roles, answer, &value, style);
+                            tty.say(&line);
+                            if let Some(right) = verdict {
+                                score.1 += 1;
+                                score.0 += usize::from(right);
+                            }
+                        }
+                    }
+                    if finished && self.output.predict && !typed.is_empty() {
+                        tty.say(&render::score(score.0, score.1, typed.len()));
+                    }
+                }
+                if let (Some(step), Some(p)) = (next.or(asked), pause.as_deref_mut()) {
                     p.since = Some(Instant::now());
-                    if let (Pace::Step, false, Some(tty)) = (pace, p.free, self.tty.as_mut()) {
-                        tty.say(&render::pause(script, step, &pids, style));
-                        tty.keys();
+                    p.asking = asked.filter(|_| self.output.predict);
+                    p.stops_for_asks_only = asked.is_some() && !self.output.predict;
+                    match (p.asking, self.tty.as_mut()) {
+                        (Some(ask), Some(tty)) => {
+                            tty.say(&render::question_prompt(script, ask, style));
+                        }
+                        (None, Some(tty)) if asked.is_none() && pace == Pace::Step && !p.free => {
+                            tty.say(&render::pause(script, step, &pids, style));
+                            tty.keys();
+                        }
+                        _ => {}
                     }
                 }
             }
-            // A pause ends at a key, after the delay, or at once after `c`.
+            // A pause ends at a key, after the delay, or at once after `c`; a question when
+            // its answer is typed.
             if let Some(p) = pause.as_deref_mut()
                 && let Some(since) = p.since
             {
-                let go = match pace {
-                    Pace::Delay(ms) => since.elapsed() >= Duration::from_millis(ms),
-                    _ if p.free => true,
-                    _ => match self.tty.as_mut().map(read_key) {
-                        Some(Key::Run) => true,
-                        Some(Key::Rest) => {
-                            p.free = true;
+                let go = if let Some(ask) = p.asking {
+                    match self.tty.as_mut().map(read_line) {
+                        Some(Some(Some(line))) => {
+                            typed.push((ask, line));
                             true
                         }
-                        Some(Key::Quit) => return end(Waited::Quit),
-                        Some(Key::None) | None => false,
-                    },
+                        Some(Some(None)) => false,
+                        // The terminal is gone: end cleanly, as `q` would.
+                        Some(None) => return end(Waited::Quit),
+                        None => true,
+                    }
+                } else {
+                    match pace {
+                        // A question in a run paced by keys or a delay, without --predict.
+                        _ if p.stops_for_asks_only => true,
+                        Pace::Delay(ms) => since.elapsed() >= Duration::from_millis(ms),
+                        _ if p.free => true,
+                        _ => match self.tty.as_mut().map(read_key) {
+                            Some(Key::Run) => true,
+                            Some(Key::Rest) => {
+                                p.free = true;
+                                true
+                            }
+                            Some(Key::Quit) => return end(Waited::Quit),
+                            Some(Key::None) | None => false,
+                        },
+                    }
                 };
                 if go {
                     if let Some(tty) = self.tty.as_mut() {
@@ -574,6 +640,8 @@ impl FrontEnd {
                     }
                     deadline += since.elapsed();
                     p.since = None;
+                    p.asking = None;
+                    p.stops_for_asks_only = false;
                     let _ = unistd::write(&p.go, b"g");
                 }
             }
@@ -613,7 +681,12 @@ impl FrontEnd {
             if open {
                 fds.push(PollFd::new(events.as_fd(), PollFlags::POLLIN));
             }
-            if let (Pace::Step, Some(_), Some(tty)) = (pace, paused_since, self.tty.as_ref()) {
+            let asking = pause.as_deref().is_some_and(|p| p.asking.is_some());
+            if let (true, Some(_), Some(tty)) = (
+                pace == Pace::Step || asking,
+                paused_since,
+                self.tty.as_ref(),
+            ) {
                 fds.push(PollFd::new(tty.file.as_fd(), PollFlags::POLLIN));
             }
             if let Some(fd) = &pidfd {
@@ -650,6 +723,22 @@ enum Key {
     Quit,
     /// Nothing (yet), or a key that means nothing here.
     None,
+}
+
+/// A line typed on the terminal, if one is there now (the terminal is in its usual line
+/// mode: the student sees and edits the answer). Some(None): nothing yet; None: the terminal
+/// is gone.
+fn read_line(tty: &mut Tty) -> Option<Option<String>> {
+    use std::io::Read;
+    let mut fds = [PollFd::new(tty.file.as_fd(), PollFlags::POLLIN)];
+    if !matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0) {
+        return Some(None);
+    }
+    let mut buf = [0u8; 512];
+    match tty.file.read(&mut buf) {
+        Ok(0) | Err(_) => None,
+        Ok(n) => Some(Some(String::from_utf8_lossy(&buf[..n]).trim().to_string())),
+    }
 }
 
 /// Read what the terminal holds now (it is polled first, so this does not wait long).

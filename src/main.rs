@@ -146,7 +146,7 @@ fn run(config: Config) -> Result<i32, Error> {
         Task::Run { sources, summary } => {
             // The signalfd first: a Ctrl-C while a script is read is handled like any other.
             let mut front = frontend::FrontEnd::new(output)?;
-            if output.pace == cli::Pace::Step {
+            if output.pace == cli::Pace::Step || output.predict {
                 front.open_terminal()?;
             }
             // Read and check every script before running any of them.

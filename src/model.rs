@@ -512,6 +512,11 @@ pub enum Event {
         step: Option<usize>,
         failure: Failure,
     },
+    /// An `ask` step: a question about what comes next. In a paced run the runner then waits
+    /// to be let go, so that the class can answer before the step runs.
+    Ask { step: usize },
+    /// The answer to the `ask` at `ask`: the field's value once the step after it has run.
+    Answer { ask: usize, value: Value },
     /// The runner is about to perform this step and waits to be let go (`--step`, `--delay`):
     /// every process is as the previous steps left it, for as long as the class looks.
     Next { step: usize },
@@ -531,7 +536,9 @@ impl Event {
             | Event::Measure { step, .. }
             | Event::Expect { step, .. }
             | Event::Skipped { step, .. }
-            | Event::Next { step } => Some(*step),
+            | Event::Next { step }
+            | Event::Ask { step } => Some(*step),
+            Event::Answer { ask, .. } => Some(*ask),
             Event::Say { lines } => lines.first().map(|l| l.step),
             Event::Failed { step, .. } => *step,
             Event::Begin { .. }

@@ -54,6 +54,9 @@ pub struct RunOptions {
 /// sends `Event::Next` and reads one byte here before it goes on.
 pub struct Pacing {
     pub go: OwnedFd,
+    /// Wait before every step (`--step`, `--delay`); otherwise only after an `ask`
+    /// (`--predict`), for the answer.
+    pub every_step: bool,
 }
 
 /// How long to wait for an actor to report a result before calling it stuck.
@@ -185,6 +188,8 @@ struct Director<'a> {
     out: EventOut,
     panic_at: Option<usize>,
     pacing: Option<Pacing>,
+    /// `ask` steps whose answer comes once the next step has run.
+    asks: Vec<usize>,
 }
 
 /// Stage `script` in this process and stream its events to `events`; never returns. The
@@ -348,6 +353,7 @@ impl<'a> Director<'a> {
             out,
             panic_at: fault_panic_at(),
             pacing: None,
+            asks: Vec::new(),
         })
     }
 
@@ -385,8 +391,23 @@ impl<'a> Director<'a> {
                 index += paragraph;
                 continue;
             }
+            if let StepKind::Ask { .. } = &steps[index].kind {
+                // A question about what comes next: let the class answer (a paced run waits
+                // here), and reveal it once the next step has run.
+                self.out.emit(&Event::Ask { step: index });
+                self.asks.push(index);
+                self.wait_for_go();
+                index += 1;
+                continue;
+            }
             self.wait_to_go(index);
             self.step(index).map_err(|f| (Some(index), f))?;
+            for ask in std::mem::take(&mut self.asks) {
+                if let StepKind::Ask { role, field, .. } = &steps[ask].kind {
+                    let value = self.field(*role, *field);
+                    self.out.emit(&Event::Answer { ask, value });
+                }
+            }
             index += 1;
         }
         Ok(())
@@ -399,7 +420,18 @@ impl<'a> Director<'a> {
         let Some(pacing) = &self.pacing else {
             return;
         };
+        if !pacing.every_step {
+            return;
+        }
         self.out.emit(&Event::Next { step: index });
+        self.wait_for_go();
+    }
+
+    /// In a paced run: wait until the front end sends its byte.
+    fn wait_for_go(&mut self) {
+        let Some(pacing) = &self.pacing else {
+            return;
+        };
         self.out.flush();
         let paused = Instant::now();
         let mut byte = [0u8; 1];
@@ -506,6 +538,7 @@ impl<'a> Director<'a> {
                     said: self.narrate(index),
                 }],
             },
+            StepKind::Ask { .. } => Event::Ask { step: index },
         };
         self.out.emit(&event);
         Ok(())

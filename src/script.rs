@@ -150,6 +150,13 @@ pub enum StepKind {
     Say {
         pieces: Vec<Piece>,
     },
+    /// A question for the class about what comes next (`ask ROLE.FIELD: QUESTION`): its
+    /// answer is that field's value once the next step has run.
+    Ask {
+        role: RoleId,
+        field: Field,
+        question: String,
+    },
     /// Check a memory figure from the role's latest `measure`: the run fails if it does not
     /// hold, so narration about it never states what was not seen.
     Expect {
@@ -290,7 +297,7 @@ impl fmt::Display for ParseError {
 }
 
 const KEYWORDS: &[&str] = &[
-    "title", "say", "observe", "measure", "await", "tree", "try", "expect", "any", "all",
+    "title", "say", "ask", "observe", "measure", "await", "tree", "try", "expect", "any", "all",
 ];
 
 /// What the parser knows about a role at a given line.
@@ -529,7 +536,7 @@ impl Parser<'_> {
     fn step(&mut self, word: &str, rest: &str) -> Result<(StepKind, Guard, bool), ParseError> {
         // `if permitted` may end an action or an await; narration is never conditional.
         let (rest, conditional) = match word {
-            "say" => (rest, false),
+            "say" | "ask" => (rest, false),
             _ => strip_if_permitted(rest),
         };
         if conditional && matches!(word, "observe" | "measure" | "tree" | "try" | "expect") {
@@ -541,6 +548,7 @@ impl Parser<'_> {
             "say" => StepKind::Say {
                 pieces: self.narration(rest)?,
             },
+            "ask" => self.ask(rest)?,
             "observe" | "tree" => StepKind::Observe {
                 roles: self.role_list(rest)?,
             },
@@ -760,6 +768,34 @@ impl Parser<'_> {
                 "expected a duration such as `500ms` or `2s`, found `{s}`"
             ))),
         }
+    }
+
+    /// `ask ROLE.FIELD: QUESTION`, e.g. `ask child.state: What state will the child be in?`
+    fn ask(&self, rest: &str) -> Result<StepKind, ParseError> {
+        const EXPECTED: &str = "expected `ask ROLE.FIELD: QUESTION`, e.g. `ask child.state: What state will the child be in after it exits?`";
+        let Some((what, question)) = rest.split_once(':') else {
+            return Err(self.err(EXPECTED));
+        };
+        let Some((role, field)) = what.trim().split_once('.') else {
+            return Err(self.err(&format!("{EXPECTED}; found `{}`", what.trim())));
+        };
+        let role = self.existing(role)?;
+        let Some((_, field)) = FIELDS.iter().find(|(n, _)| *n == field) else {
+            let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+            return Err(self.err(&format!(
+                "unknown field `{field}` in `ask`: expected one of {}",
+                names.join(", ")
+            )));
+        };
+        let question = question.trim();
+        if question.is_empty() {
+            return Err(self.err(&format!("{EXPECTED}; the question is missing")));
+        }
+        Ok(StepKind::Ask {
+            role,
+            field: *field,
+            question: question.to_string(),
+        })
     }
 
     fn narration(&self, rest: &str) -> Result<Vec<Piece>, ParseError> {
@@ -1448,6 +1484,39 @@ mod tests {
             s.writes_too_much().map(|(line, _)| line),
             Some(6),
             "--size counts too"
+        );
+    }
+
+    #[test]
+    fn ask_takes_a_role_field_and_a_question() {
+        let s = ok("runner fork p\np exit 3\nask p.state: What state will p be in?\nawait p Z\n");
+        assert_eq!(
+            s.steps[2].kind,
+            StepKind::Ask {
+                role: 1,
+                field: Field::State,
+                question: "What state will p be in?".into()
+            }
+        );
+        assert!(
+            bad("runner fork p\nask p.state\n")
+                .message
+                .contains("expected `ask ROLE.FIELD: QUESTION`")
+        );
+        assert!(
+            bad("runner fork p\nask p.colour: Which?\n")
+                .message
+                .contains("unknown field `colour`")
+        );
+        assert!(
+            bad("runner fork p\nask q.state: Which?\n")
+                .message
+                .contains("role `q` does not exist yet")
+        );
+        assert!(
+            bad("runner fork p\nask p.state:\n")
+                .message
+                .contains("the question is missing")
         );
     }
 }

@@ -129,7 +129,9 @@ fn check_script(s: &Script) {
                 assert!(roles.iter().all(|r| *r < s.roles.len()))
             }
             StepKind::Say { .. } => {}
-            StepKind::Expect { role, .. } => assert!(*role < s.roles.len()),
+            StepKind::Expect { role, .. } | StepKind::Ask { role, .. } => {
+                assert!(*role < s.roles.len())
+            }
         }
     }
 }

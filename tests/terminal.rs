@@ -298,3 +298,37 @@ fn a_pause_longer_than_the_total_deadline_does_not_count_against_it() {
     assert_eq!(t.exit_code(), 0, "{}", t.screen("0.0"));
     assert_nothing_left(&tag);
 }
+
+#[test]
+fn predict_asks_on_the_terminal_then_reveals_what_the_kernel_showed_and_scores() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("predict-{}", std::process::id());
+    let t = Tmux::start("predict", &tag, "zombie --predict");
+    t.wait_for("0.0", "What state will /proc show for the child?");
+    t.keys("z");
+    t.keys("Enter");
+    t.wait_for(
+        "0.0",
+        "What exit code does the child hold for its parent now?",
+    );
+    t.keys("0");
+    t.keys("Enter");
+    t.wait_for("0.0", "What is left of the child in /proc?");
+    t.keys("gone");
+    t.keys("Enter");
+    assert_eq!(t.exit_code(), 0, "{}", t.screen("0.0"));
+    let screen = t.screen("0.0");
+    assert!(
+        says(&screen, "✓ right: you said z, and the kernel showed Z"),
+        "{screen}"
+    );
+    assert!(
+        says(&screen, "✗ you said 0; the kernel showed 7"),
+        "{screen}"
+    );
+    assert!(says(&screen, "score: 2 of 3 right"), "{screen}");
+    assert_nothing_left(&tag);
+}

@@ -608,7 +608,8 @@ impl Words for En {
                         | StepKind::Observe { .. }
                         | StepKind::Measure { .. }
                         | StepKind::Await { .. }
-                        | StepKind::Say { .. } => None,
+                        | StepKind::Say { .. }
+                        | StepKind::Ask { .. } => None,
                     });
                     match operand {
                         Some(what) => format!("cannot check against {what}: it was not measured"),
@@ -874,6 +875,38 @@ impl Words for En {
 
     fn other_process(&self) -> &'static str {
         "other"
+    }
+
+    fn ask_prompt(&self, question: &str) -> String {
+        format!("? {question}\n  your answer (then Enter): ")
+    }
+
+    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
+        match right {
+            Some(true) => format!("  ✓ right: you said {answer}, and the kernel showed {shown}\n"),
+            Some(false) => format!("  ✗ you said {answer}; the kernel showed {shown}\n"),
+            None => {
+                format!("  you said {answer}; the kernel showed {shown} (compare them yourself)\n")
+            }
+        }
+    }
+
+    fn score(&self, right: usize, judged: usize, asked: usize) -> String {
+        let unjudged = asked - judged;
+        let more = if unjudged > 0 {
+            format!(" ({unjudged} more to compare yourself)")
+        } else {
+            String::new()
+        };
+        format!("score: {right} of {judged} right{more}\n")
+    }
+
+    fn worksheet(&self) -> &'static str {
+        "Questions (answer them before you run the demo; --predict asks them as it goes)"
+    }
+
+    fn answer_key(&self) -> &'static str {
+        "Answers, as the kernel showed them in this run"
     }
 
     fn pause(&self, step_text: &str, line: usize) -> String {

@@ -116,6 +116,7 @@ fn failure(f: &Failure, at: Option<usize>, ctx: &Ctx) -> Value {
 fn step_role(ctx: &Ctx, step: usize) -> Option<usize> {
     match &ctx.step(step)?.kind {
         StepKind::Act { role, .. } | StepKind::Await { role, .. } => Some(*role),
+        StepKind::Ask { role, .. } => Some(*role),
         StepKind::Observe { .. }
         | StepKind::Measure { .. }
         | StepKind::Say { .. }
@@ -187,9 +188,12 @@ impl<'a> Document<'a> {
         self.ctx.learn(event);
         match event {
             // A pause is the front end's to show (`--step`): not part of the run's document.
+            // Questions and answers live in `--json-events` and `--answers`.
             Event::Begin { .. }
             | Event::Spawned { .. }
             | Event::Next { .. }
+            | Event::Ask { .. }
+            | Event::Answer { .. }
             | Event::End { .. } => {}
             Event::Act {
                 step,
@@ -489,6 +493,20 @@ impl<'a> Lines<'a> {
                 v
             }
             Event::Next { step } => self.step("next", *step),
+            Event::Ask { step } => {
+                let mut v = self.step("ask", *step);
+                if let Some(crate::script::StepKind::Ask { question, .. }) =
+                    self.ctx.step(*step).map(|s| &s.kind)
+                {
+                    v["question"] = json!(question);
+                }
+                v
+            }
+            Event::Answer { ask, value } => {
+                let mut v = self.step("answer", *ask);
+                v["answer"] = json!(self.ctx.words.value(value, &self.ctx));
+                v
+            }
             Event::Cleanup { killed } => json!({ "event": "cleanup", "killed": killed }),
             Event::End { ok } => json!({ "event": "end", "ok": ok }),
         })

@@ -20,8 +20,10 @@ mod tests;
 
 pub use words::Words;
 
-use crate::model::{DemoResult, Event, Failure, Observation, Origin, RunnerProblem};
-use crate::script::{RUNNER, RoleId, Script};
+use crate::model::{
+    DemoResult, Event, Failure, Observation, Origin, Parent, RunnerProblem, State, Value,
+};
+use crate::script::{RUNNER, RoleId, Script, StepKind};
 
 /// What to render a run as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,8 @@ pub struct Style {
     pub stable: bool,
     /// The widest line text output may print, in display columns (see [`terminal_width`]).
     pub width: usize,
+    /// After the run, its `ask` questions and the answers this run showed (`--answers`).
+    pub answers: bool,
 }
 
 /// One run's renderer: fed the run's events in order, it writes what each shows.
@@ -125,6 +129,115 @@ pub fn pause(script: &Script, step: usize, pids: &[i32], style: Style) -> String
         }
     }
     out
+}
+
+/// Whether `answer`, typed by a student, is the value the kernel showed: leniently (`Z`, `z`
+/// and `zombie` are one answer; a PID may be answered by its role). None: a value no typed
+/// word can be held to (a whole result, nothing observed).
+pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> Option<bool> {
+    let a = answer.trim().to_lowercase();
+    let a = a.trim_matches(|c: char| c == '`' || c == '"' || c == '\'' || c == '.');
+    let role_of = |pid: i32| {
+        pids.iter()
+            .find(|(_, p)| *p == pid)
+            .map(|(r, _)| script.role_name(*r).to_lowercase())
+    };
+    let any = |names: &[String]| names.iter().any(|n| n == a);
+    Some(match value {
+        Value::NotObserved | Value::Result(_) => return None,
+        Value::DependsOnPrivilege(v) => return judge(answer, v, script, pids),
+        Value::State(state) => {
+            let code = state.code().to_lowercase();
+            let names: &[&str] = match state {
+                State::Running => &["running", "runnable", "run"],
+                State::Sleeping => &["sleeping", "sleep", "asleep", "interruptible"],
+                State::DiskSleep => &["disk sleep", "uninterruptible", "d-state"],
+                State::Stopped => &["stopped", "stop"],
+                State::TracingStop => &["traced", "tracing stop", "stopped by a tracer"],
+                State::Zombie => &["zombie", "defunct"],
+                State::Dead => &["dead"],
+                State::Idle => &["idle"],
+                State::Parked => &["parked"],
+                State::Gone => &["gone", "reaped"],
+            };
+            a == code || names.contains(&a)
+        }
+        Value::Pid(p) => {
+            let mut names = vec![p.to_string()];
+            names.extend(role_of(*p));
+            any(&names)
+        }
+        Value::Parent(parent) => match parent {
+            Parent::Role(r) => {
+                let mut names = vec![script.role_name(*r).to_lowercase()];
+                names.extend(
+                    pids.iter()
+                        .filter(|(x, _)| x == r)
+                        .map(|(_, p)| p.to_string()),
+                );
+                any(&names)
+            }
+            Parent::Other { comm } => a == comm.to_lowercase(),
+            Parent::Unknown => return None,
+        },
+        Value::Number(n) => a.parse::<i64>().ok() == Some(*n),
+        Value::Varying(n) => a.parse::<u64>().ok() == Some(*n),
+        Value::Stat(s) | Value::Comm(s) => a == s.to_lowercase(),
+        Value::Sigchld(d) => match d {
+            Some(crate::model::Disposition::Default) => ["default", "sig_dfl"].contains(&a),
+            Some(crate::model::Disposition::Ignored) => {
+                ["ignored", "sig_ign", "ignore"].contains(&a)
+            }
+            Some(crate::model::Disposition::Caught) => {
+                ["caught", "handler", "handled"].contains(&a)
+            }
+            None => return None,
+        },
+        Value::ExitCode(status) => match status {
+            crate::model::ExitStatus::Exited(code) => a.parse::<i32>().ok() == Some(*code),
+            crate::model::ExitStatus::Killed(sig) | crate::model::ExitStatus::Stopped(sig) => {
+                let name = signal_name(*sig).to_lowercase();
+                a == name
+                    || a == name.trim_start_matches("sig")
+                    || a.parse::<i32>().ok() == Some(*sig)
+            }
+            crate::model::ExitStatus::Continued => return None,
+        },
+    })
+}
+
+/// Lines a `--predict` run shows on the terminal: a question, and later its reveal.
+pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
+    let Some(StepKind::Ask { question, .. }) = script.steps.get(ask).map(|s| &s.kind) else {
+        return String::new();
+    };
+    let _ = style;
+    words().ask_prompt(&sanitize::escape(question))
+}
+
+/// The reveal of one answer: the student's, what the kernel showed, right or wrong.
+pub fn reveal(
+    script: &Script,
+    pids: &[(RoleId, i32)],
+    answer: &str,
+    value: &Value,
+    style: Style,
+) -> (String, Option<bool>) {
+    let mut ctx = Ctx::new(words(), script, style.stable);
+    for (r, p) in pids {
+        ctx.learn(&Event::Spawned { role: *r, pid: *p });
+    }
+    let verdict = judge(answer, value, script, pids);
+    let shown = words().value(value, &ctx);
+    (
+        words().reveal(&sanitize::escape(answer.trim()), &shown, verdict),
+        verdict,
+    )
+}
+
+/// The score at the end of a `--predict` run.
+pub fn score(right: usize, judged: usize, asked: usize) -> String {
+    words().score(right, judged, asked)
 }
 
 /// A runner that ended abnormally, in words for stderr: `left` is how many processes the

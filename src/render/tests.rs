@@ -37,6 +37,7 @@ fn style(stable: bool, width: usize) -> Style {
         explain: true,
         stable,
         width,
+        answers: false,
     }
 }
 
@@ -165,17 +166,17 @@ fn zombie_events(s: &Script) -> Vec<Event> {
             verdict: None,
         },
         Event::Await {
-            step: at(s, 15),
+            step: at(s, 17),
             observation: Some(child_z.clone()),
             outcome: None,
             reads: Some(1),
             waited: Duration::from_micros(13),
         },
         Event::Observe {
-            step: at(s, 16),
+            step: at(s, 18),
             observations: vec![parent_s.clone(), child_z],
         },
-        say(s, &[17, 18, 19, 20], |r, f| match (r, f) {
+        say(s, &[19, 20, 21, 22], |r, f| match (r, f) {
             ("child", Field::State) => Value::State(State::Zombie),
             ("parent", Field::State) => Value::State(State::Sleeping),
             ("parent", Field::Pid) => Value::Pid(101),
@@ -183,23 +184,23 @@ fn zombie_events(s: &Script) -> Vec<Event> {
             other => panic!("{other:?}"),
         }),
         Event::Act {
-            step: at(s, 22),
+            step: at(s, 24),
             role: parent,
             outcome: Some(reaped.clone()),
             verdict: None,
         },
         Event::Await {
-            step: at(s, 23),
+            step: at(s, 26),
             observation: Some(child_gone.clone()),
             outcome: None,
             reads: Some(2),
             waited: Duration::from_micros(1500),
         },
         Event::Observe {
-            step: at(s, 24),
+            step: at(s, 27),
             observations: vec![parent_s, child_gone],
         },
-        say(s, &[25, 26], |r, f| match (r, f) {
+        say(s, &[28, 29], |r, f| match (r, f) {
             ("parent", Field::Result) => Value::Result(reaped.clone()),
             ("child", Field::Pid) => Value::Pid(102),
             other => panic!("{other:?}"),
@@ -210,8 +211,14 @@ fn zombie_events(s: &Script) -> Vec<Event> {
 }
 
 /// A snapshot's body: what `procdemo NAME --stable --explain` printed.
+/// A snapshot's text, without the worksheet `--answers` adds at the end (these events have
+/// no questions).
 fn snapshot(file: &str) -> String {
-    file.splitn(3, "---\n").nth(2).unwrap().to_string()
+    let body = file.splitn(3, "---\n").nth(2).unwrap();
+    match body.find("\nQuestions (") {
+        Some(at) => body[..=at].to_string(),
+        None => body.to_string(),
+    }
 }
 
 const ZOMBIE_SNAPSHOT: &str = include_str!("../../snapshots/demo@zombie.demo.snap");
@@ -523,6 +530,7 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         explain,
         stable: true, // --json ignores it: real PIDs always
         width: 80,
+        answers: false,
     };
     let out = render(
         Format::Json,
@@ -653,7 +661,7 @@ fn json_events_are_one_self_describing_line_each() {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         kinds.push(v["event"].as_str().unwrap().to_string());
         if v["event"] == "act" && v["step"] == "parent waitpid child" {
-            assert_eq!(v["line"], 22);
+            assert_eq!(v["line"], 24);
             assert_eq!(v["role"], "parent");
             assert_eq!(v["result"]["kind"], "reaped");
             assert_eq!(
@@ -828,7 +836,7 @@ fn a_long_step_result_continues_under_the_result() {
         Event::Begin { runner_pid: 100 },
         Event::Spawned { role: 2, pid: 102 },
         Event::Await {
-            step: at(&s, 53),
+            step: at(&s, 54),
             observation: None,
             outcome: Some(Outcome::PolledThenReaped {
                 zeros: 15615,

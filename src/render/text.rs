@@ -41,6 +41,8 @@ pub struct Text<'a> {
     printed: Option<usize>,
     /// Why the run failed, printed at `End` after the clean-up line.
     failure: Option<(Failure, Option<usize>)>,
+    /// The run's `ask` steps and the answers it showed, for `--answers`.
+    asks: Vec<(usize, Option<crate::model::Value>)>,
 }
 
 impl<'a> Text<'a> {
@@ -58,6 +60,7 @@ impl<'a> Text<'a> {
             header: false,
             printed: None,
             failure: None,
+            asks: Vec::new(),
         }
     }
 
@@ -499,6 +502,46 @@ impl<'a> Text<'a> {
                 }
             }
         }
+        if self.style.answers && !self.asks.is_empty() {
+            let question = |step: usize| match self.ctx.step(step).map(|s| &s.kind) {
+                Some(crate::script::StepKind::Ask { question, .. }) => {
+                    escape(question).into_owned()
+                }
+                _ => String::new(),
+            };
+            let questions: Vec<String> = self.asks.iter().map(|(s, _)| question(*s)).collect();
+            let answers: Vec<(String, String)> = self
+                .asks
+                .iter()
+                .map(|(s, v)| {
+                    let shown = v.as_ref().map_or_else(
+                        || words.value(&crate::model::Value::NotObserved, &self.ctx),
+                        |v| words.value(v, &self.ctx),
+                    );
+                    (question(*s), escape(&shown).into_owned())
+                })
+                .collect();
+            let width = self.width();
+            let mut numbered = |heading: &str, items: Vec<String>| {
+                out.push_str(heading);
+                out.push('\n');
+                for (i, item) in items.iter().enumerate() {
+                    let prefix = format!("  {}. ", i + 1);
+                    for l in hang(&prefix, crate::render::wrap::width(&prefix), item, width, 6) {
+                        out.push_str(&l);
+                        out.push('\n');
+                    }
+                }
+            };
+            numbered(words.worksheet(), questions);
+            numbered(
+                words.answer_key(),
+                answers
+                    .into_iter()
+                    .map(|(q, a)| format!("{q} → {a}"))
+                    .collect(),
+            );
+        }
     }
 
     fn render(&mut self, event: &Event, out: &mut String) {
@@ -604,6 +647,14 @@ impl<'a> Text<'a> {
             }
             // The front end shows the pause itself, on the terminal (`--step`, `--delay`).
             Event::Next { .. } => {}
+            // Questions are asked and answered on the terminal (`--predict`), or listed at
+            // the end (`--answers`).
+            Event::Ask { step } => self.asks.push((*step, None)),
+            Event::Answer { ask, value } => {
+                if let Some(a) = self.asks.iter_mut().find(|(s, _)| s == ask) {
+                    a.1 = Some(value.clone());
+                }
+            }
             Event::Cleanup { killed } => {
                 if *killed > 0 {
                     let line = words.cleanup(*killed);

@@ -114,6 +114,17 @@ pub trait Words {
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).
     fn cleanup(&self, killed: usize) -> String;
+    /// A `--predict` question, asking for the student's answer.
+    fn ask_prompt(&self, question: &str) -> String;
+    /// The reveal: the student's answer, the value the kernel showed, and whether they agree
+    /// (None: no typed word can be held to it).
+    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String;
+    /// The score of a `--predict` run.
+    fn score(&self, right: usize, judged: usize, asked: usize) -> String;
+    /// `--answers`: the heading of the questions (a worksheet), and of the answers this run
+    /// showed (its key).
+    fn worksheet(&self) -> &'static str;
+    fn answer_key(&self) -> &'static str;
     /// The `--step` pause before a step: which step comes, and the keys.
     fn pause(&self, step_text: &str, line: usize) -> String;
     /// While paused: the commands that show the processes from another terminal.

@@ -14,7 +14,14 @@ fn demo() {
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .expect("demo name");
-            let run = procdemo(&[name, "--stable", "--explain", "--color", "never"]);
+            let run = procdemo(&[
+                name,
+                "--stable",
+                "--explain",
+                "--answers",
+                "--color",
+                "never",
+            ]);
             assert_eq!(
                 run.code, 0,
                 "{name} failed:\n{}\n{}",

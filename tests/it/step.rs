@@ -7,7 +7,10 @@ fn step_without_a_terminal_is_a_usage_error() {
     let run = crate::util::procdemo(&["zombie", "--step"]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(
-        says(&run.stderr, "--step waits for keys typed on a terminal"),
+        says(
+            &run.stderr,
+            "--step and --predict wait for keys typed on a terminal"
+        ),
         "{}",
         run.stderr
     );
