@@ -180,8 +180,9 @@ fn paused_at_a_zombie_ps_in_a_second_pane_finds_it_and_q_quits_cleanly() {
     let tag = format!("step-zombie-{}", std::process::id());
     let t = Tmux::start("zombie", &tag, "zombie --step");
     t.wait_for("0.0", "next, line 7: runner fork parent");
-    // runner fork, parent fork, observe, child exit, await child Z: five steps, five keys.
-    for line in [8, 9, 14, 15, 16] {
+    // runner fork, parent fork, observe, child exit, await child Z: five steps, five keys (the
+    // questions between them are not asked without --predict).
+    for line in [8, 9, 14, 17, 18] {
         t.keys("Enter");
         t.wait_for("0.0", &format!("next, line {line}:"));
     }
@@ -256,7 +257,7 @@ fn a_terminal_closed_during_a_pause_leaves_nothing_behind() {
     let tag = format!("step-hup-{}", std::process::id());
     let t = Tmux::start("hup", &tag, "zombie --step");
     t.wait_for("0.0", "next, line 7:");
-    for line in [8, 9, 14, 15] {
+    for line in [8, 9, 14, 17] {
         t.keys("Enter");
         t.wait_for("0.0", &format!("next, line {line}:"));
     }
