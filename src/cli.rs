@@ -54,6 +54,11 @@ pub enum Pace {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Task {
     List,
+    /// Generate an exercise and run it for real (`show_script`: print its script only).
+    Quiz {
+        options: crate::quiz::Options,
+        show_script: bool,
+    },
     /// Run these demos, each in a fresh runner; `summary` for `procdemo all`.
     Run {
         sources: Vec<Source>,
@@ -168,6 +173,39 @@ pub fn command() -> Command {
                 .help("Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"),
         )
         .subcommand(Command::new("list").about("List the built-in demos"))
+        .subcommand(
+            Command::new("quiz")
+                .about("A generated fork/exit exercise: draw the final process tree, then see it run for real")
+                .arg(
+                    Arg::new("seed")
+                        .long("seed")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64))
+                        .help("Which exercise: the same seed gives the same exercise on any machine [default: from the clock, and printed]"),
+                )
+                .arg(
+                    Arg::new("actions")
+                        .long("actions")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64).range(1..=40))
+                        .default_value("6")
+                        .help("How many forks and exits"),
+                )
+                .arg(
+                    Arg::new("forks")
+                        .long("forks")
+                        .value_name("PERCENT")
+                        .value_parser(value_parser!(u32).range(0..=100))
+                        .default_value("70")
+                        .help("Percent of the actions that are forks (the rest are exits)"),
+                )
+                .arg(
+                    Arg::new("show-script")
+                        .long("show-script")
+                        .action(ArgAction::SetTrue)
+                        .help("Print the exercise as a .demo script (edit it, run it with `procdemo run`)"),
+                ),
+        )
         .subcommand(Command::new("all").about("Run every built-in demo in order, then print a summary"))
         .subcommand(
             Command::new("run")
@@ -189,6 +227,18 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
         .ok_or_else(|| Error::Usage("expected a demo or a command".into()))?;
     let task = match name {
         "list" => Task::List,
+        "quiz" => Task::Quiz {
+            options: crate::quiz::Options {
+                seed: sub.get_one::<u64>("seed").copied().unwrap_or_else(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(1, |d| d.as_secs() % 100_000)
+                }),
+                actions: sub.get_one::<u64>("actions").copied().unwrap_or(6) as usize,
+                fork_percent: sub.get_one::<u32>("forks").copied().unwrap_or(70),
+            },
+            show_script: sub.get_flag("show-script"),
+        },
         "all" => Task::Run {
             sources: DEMOS.iter().map(|d| Source::Builtin(d.name)).collect(),
             summary: true,

@@ -234,6 +234,49 @@ impl FrontEnd {
         })
     }
 
+    /// Print text the front end itself shows (a quiz's exercise) on standard output.
+    pub fn show(&mut self, text: &str) {
+        self.sink.write(|out| out.write_all(text.as_bytes()));
+    }
+
+    pub fn has_terminal(&self) -> bool {
+        self.tty.is_some()
+    }
+
+    /// Open the terminal if there is one (nothing to say if not).
+    pub fn try_terminal(&mut self) -> bool {
+        self.tty = Tty::open().ok();
+        self.tty.is_some()
+    }
+
+    /// Show `prompt` on the terminal and wait for Enter; a signal ends the wait as usual.
+    pub fn wait_for_enter(&mut self, prompt: &str) -> Result<(), Error> {
+        let Some(tty) = self.tty.as_mut() else {
+            return Ok(());
+        };
+        tty.say(prompt);
+        loop {
+            let mut fds = [
+                PollFd::new(self.signals.as_fd(), PollFlags::POLLIN),
+                PollFd::new(
+                    self.tty
+                        .as_ref()
+                        .map_or(self.signals.as_fd(), |t| t.file.as_fd()),
+                    PollFlags::POLLIN,
+                ),
+            ];
+            let _ = poll(&mut fds, PollTimeout::NONE);
+            if let Some(sig) = self.signal() {
+                return Err(Error::Interrupted(sig));
+            }
+            match self.tty.as_mut().map(read_line) {
+                Some(Some(Some(_))) | None => return Ok(()),
+                Some(Some(None)) => {}
+                Some(None) => return Err(Error::Quit),
+            }
+        }
+    }
+
     /// `--step` reads its keys from the terminal: open it now, or say there is none.
     pub fn open_terminal(&mut self) -> Result<(), Error> {
         let tty = Tty::open().map_err(|e| {

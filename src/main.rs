@@ -17,6 +17,7 @@ mod error;
 mod frontend;
 mod model;
 mod observe;
+mod quiz;
 mod render;
 mod runner;
 mod script;
@@ -105,6 +106,16 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
     Ok(script)
 }
 
+/// The render style for text the front end prints itself.
+fn front_style(output: &cli::Output) -> render::Style {
+    render::Style {
+        explain: output.explain,
+        stable: output.stable,
+        width: render::terminal_width(),
+        answers: output.answers,
+    }
+}
+
 /// What is wrong with /proc, in words a student can act on.
 fn proc_problem(e: &std::io::Error) -> String {
     match e.raw_os_error() {
@@ -142,6 +153,44 @@ fn run(config: Config) -> Result<i32, Error> {
                 }
             }
             Ok(0)
+        }
+        Task::Quiz {
+            options: quiz_options,
+            show_script,
+        } => {
+            let quiz = quiz::generate(quiz_options);
+            if show_script {
+                let _ = write!(std::io::stdout(), "{}", quiz.script);
+                return Ok(0);
+            }
+            let script = script::parse("quiz", &format!("quiz-{}", quiz.seed), &quiz.script)?;
+            let mut front = frontend::FrontEnd::new(output)?;
+            observe::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
+            // The exercise first; on a terminal, the run waits until the student has drawn
+            // the tree (Enter); without one, the run that follows is the exercise's key.
+            let exercise = render::quiz_exercise(&quiz, front_style(&output));
+            front.show(&exercise);
+            use std::io::IsTerminal;
+            let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+            if interactive && (front.has_terminal() || front.try_terminal()) {
+                front.wait_for_enter(&render::quiz_go())?;
+            }
+            let origin = model::Origin::File(format!("procdemo quiz --seed {}", quiz.seed));
+            let result = front.run(&format!("quiz --seed {}", quiz.seed), &script, &origin)?;
+            if let Some(e) = front.output_error() {
+                return Err(Error::System(format!(
+                    "cannot write the output: {}",
+                    error::os_error(e)
+                )));
+            }
+            if let Some(sig) = front.signal() {
+                return Err(Error::Interrupted(sig));
+            }
+            if result.ok {
+                Ok(0)
+            } else {
+                Err(Error::DemoFailed)
+            }
         }
         Task::Run { sources, summary } => {
             // The signalfd first: a Ctrl-C while a script is read is handled like any other.

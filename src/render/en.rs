@@ -877,6 +877,27 @@ impl Words for En {
         "other"
     }
 
+    fn quiz_intro(&self, seed: u64) -> String {
+        format!(
+            "Exercise {seed} (`procdemo quiz --seed {seed}` gives it again). The runner forks a process, a, and then:"
+        )
+    }
+
+    fn quiz_move(&self, m: &crate::quiz::Move) -> String {
+        match m {
+            crate::quiz::Move::Fork { parent, child } => format!("{parent} forks {child}"),
+            crate::quiz::Move::Exit { who } => format!("{who} exits (nobody waits for it)"),
+        }
+    }
+
+    fn quiz_task(&self) -> String {
+        "Draw the process tree at the end: every process that /proc still shows, its parent, and its state (S asleep, Z zombie). Where does a process whose parent exited end up? Then procdemo runs it for real and shows the tree /proc reports.".to_string()
+    }
+
+    fn quiz_go(&self) -> String {
+        "Press Enter to run it for real.\n".to_string()
+    }
+
     fn ask_prompt(&self, question: &str) -> String {
         format!("? {question}\n  your answer (then Enter): ")
     }

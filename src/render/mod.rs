@@ -235,6 +235,45 @@ pub fn reveal(
     )
 }
 
+/// A quiz's exercise, as text: what the student must work out, and each move.
+pub fn quiz_exercise(quiz: &crate::quiz::Quiz, style: Style) -> String {
+    let w = words();
+    let mut out = String::new();
+    let mut push = |line: String| {
+        for l in wrap::wrap(&line, style.width.max(24)) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    };
+    push(w.quiz_intro(quiz.seed));
+    for (i, m) in quiz.moves.iter().enumerate() {
+        let prefix = format!("  {:>2}. ", i + 1);
+        for l in wrap::hang(
+            &prefix,
+            wrap::width(&prefix),
+            &w.quiz_move(m),
+            style.width.max(24),
+            6,
+        ) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    let mut push = |line: String| {
+        for l in wrap::wrap(&line, style.width.max(24)) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    };
+    push(w.quiz_task());
+    out
+}
+
+/// The prompt before a quiz runs for real.
+pub fn quiz_go() -> String {
+    words().quiz_go()
+}
+
 /// The score at the end of a `--predict` run.
 pub fn score(right: usize, judged: usize, asked: usize) -> String {
     words().score(right, judged, asked)

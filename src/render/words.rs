@@ -114,6 +114,11 @@ pub trait Words {
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).
     fn cleanup(&self, killed: usize) -> String;
+    /// `procdemo quiz`: the exercise's opening, one move, the task, and the prompt to run it.
+    fn quiz_intro(&self, seed: u64) -> String;
+    fn quiz_move(&self, m: &crate::quiz::Move) -> String;
+    fn quiz_task(&self) -> String;
+    fn quiz_go(&self) -> String;
     /// A `--predict` question, asking for the student's answer.
     fn ask_prompt(&self, question: &str) -> String;
     /// The reveal: the student's answer, the value the kernel showed, and whether they agree

@@ -31,3 +31,15 @@ fn demo() {
         });
     });
 }
+
+#[test]
+fn quiz_seed_7() {
+    // A generated exercise and its key: the same seed gives the same exercise everywhere, and
+    // the tree at the end is what /proc showed (--stable: roles, not PIDs).
+    let run = procdemo(&["quiz", "--seed", "7", "--stable", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("quiz-seed-7", run.stdout));
+}
