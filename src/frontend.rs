@@ -258,6 +258,8 @@ impl FrontEnd {
             explain: self.output.explain,
             stable: self.output.stable,
             width: render::terminal_width(),
+            lang: self.output.lang,
+            python: self.output.python,
         }
     }
 
@@ -372,7 +374,12 @@ impl FrontEnd {
             ] {
                 self.sink.write(|out| renderer.event(&event, out));
             }
-            crate::error::say(escape(&render::runner_problem(name, problem, left)));
+            crate::error::say(escape(&render::runner_problem(
+                name,
+                problem,
+                left,
+                self.style(),
+            )));
         }
         Ok(DemoResult {
             name: name.to_string(),

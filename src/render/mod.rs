@@ -46,6 +46,40 @@ pub struct Style {
     pub stable: bool,
     /// The widest line text output may print, in display columns (see [`terminal_width`]).
     pub width: usize,
+    /// The language of the words (and of the narration, where the script has it).
+    pub lang: Lang,
+    /// Beside each action's result, the course's Python line that makes the same call.
+    pub python: bool,
+}
+
+/// A language procdemo speaks. Only `render/` knows its words; the command line only picks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The language of a locale name: one starting `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is
+    /// Chinese, anything else English.
+    pub fn of_locale(locale: &str) -> Lang {
+        if locale.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The language the environment asks for: the first of `LC_ALL`, `LC_MESSAGES`, `LANG`
+    /// that is set and not empty decides, as for gettext. Pure: the caller reads them.
+    pub fn from_env(lc_all: Option<&str>, lc_messages: Option<&str>, lang: Option<&str>) -> Lang {
+        [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty())
+            .map_or(Lang::En, Lang::of_locale)
+    }
 }
 
 /// One run's renderer: fed the run's events in order, it writes what each shows.
@@ -60,9 +94,13 @@ pub trait Render {
     }
 }
 
-/// The words every renderer uses today.
-fn words() -> &'static dyn Words {
-    &en::En
+/// The words of a language.
+fn words(lang: Lang) -> &'static dyn Words {
+    match lang {
+        Lang::En => &en::En,
+        // Chinese words come in the next commit.
+        Lang::Zh => &en::En,
+    }
 }
 
 /// One run's renderer. The demo's name and title come from `script`.
@@ -73,9 +111,14 @@ pub fn renderer<'a>(
     style: Style,
 ) -> Box<dyn Render + 'a> {
     match format {
-        Format::Text => Box::new(text::Text::new(words(), script, origin, style)),
-        Format::Json => Box::new(json::Document::new(words(), script, origin, style)),
-        Format::JsonEvents => Box::new(json::Lines::new(words(), script, origin, style)),
+        Format::Text => Box::new(text::Text::new(words(style.lang), script, origin, style)),
+        Format::Json => Box::new(json::Document::new(
+            words(style.lang),
+            script,
+            origin,
+            style,
+        )),
+        Format::JsonEvents => Box::new(json::Lines::new(words(style.lang), script, origin, style)),
         Format::Wire => Box::new(json::Wire),
     }
 }
@@ -83,16 +126,16 @@ pub fn renderer<'a>(
 /// The `procdemo all` summary: text, or one JSON line (for both JSON formats).
 pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
     match format {
-        Format::Text => text::summary(words(), results, style),
-        Format::Json | Format::JsonEvents => json::summary(words(), results, format),
+        Format::Text => text::summary(words(style.lang), results, style),
+        Format::Json | Format::JsonEvents => json::summary(words(style.lang), results, format),
         Format::Wire => String::new(),
     }
 }
 
 /// A runner that ended abnormally, in words for stderr: `left` is how many processes the
 /// front end killed and reaped after it.
-pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize) -> String {
-    words().runner_problem(name, problem, left)
+pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize, style: Style) -> String {
+    words(style.lang).runner_problem(name, problem, left)
 }
 
 /// Any signal's name, as C names it: `SIGALRM`, `SIGRTMIN+3` (the same in every language).

@@ -37,6 +37,8 @@ fn style(stable: bool, width: usize) -> Style {
         explain: true,
         stable,
         width,
+        lang: super::Lang::En,
+        python: false,
     }
 }
 
@@ -523,6 +525,8 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         explain,
         stable: true, // --json ignores it: real PIDs always
         width: 80,
+        lang: super::Lang::En,
+        python: false,
     };
     let out = render(
         Format::Json,
@@ -946,15 +950,25 @@ fn the_header_and_the_failure_wrap_at_80_columns() {
 fn runner_problems_read_as_the_front_end_printed_them() {
     use crate::model::RunnerProblem;
     assert_eq!(
-        runner_problem("zombie", &RunnerProblem::Crashed { code: 101 }, 2),
+        runner_problem(
+            "zombie",
+            &RunnerProblem::Crashed { code: 101 },
+            2,
+            style(true, 100)
+        ),
         "the runner for `zombie` crashed (exit code 101); the front end killed and reaped the 2 process(es) it left"
     );
     assert_eq!(
-        runner_problem("zombie", &RunnerProblem::Killed { signal: 9 }, 0),
+        runner_problem(
+            "zombie",
+            &RunnerProblem::Killed { signal: 9 },
+            0,
+            style(true, 100)
+        ),
         "the runner for `zombie` was killed by SIGKILL"
     );
     assert_eq!(
-        runner_problem("x", &RunnerProblem::Overran, 0),
+        runner_problem("x", &RunnerProblem::Overran, 0, style(true, 100)),
         "the runner for `x` did not finish within its deadline and was killed"
     );
 }
@@ -962,11 +976,11 @@ fn runner_problems_read_as_the_front_end_printed_them() {
 #[test]
 fn the_runner_failures_keep_their_wording() {
     let s = user_script("runner fork p\np fork c\np waitpid c\nrunner waitpid p\n");
-    let mut ctx = Ctx::new(words(), &s, false);
+    let mut ctx = Ctx::new(words(super::Lang::En), &s, false);
     ctx.learn(&Event::Begin { runner_pid: 100 });
     ctx.learn(&Event::Spawned { role: 1, pid: 101 });
     let seen = obs(1, 101, State::Sleeping, Some((100, Parent::Role(0))));
-    let say = |f: Failure| words().failure(&f, None, &ctx);
+    let say = |f: Failure| words(super::Lang::En).failure(&f, None, &ctx);
     assert_eq!(
         say(Failure::NoResult {
             role: 1,
@@ -1035,9 +1049,9 @@ fn the_runner_failures_keep_their_wording() {
 #[test]
 fn narration_values_respect_stable() {
     let s = user_script("runner fork p\n");
-    let mut ctx = Ctx::new(words(), &s, true);
+    let mut ctx = Ctx::new(words(super::Lang::En), &s, true);
     ctx.learn(&Event::Spawned { role: 1, pid: 101 });
-    let w = words();
+    let w = words(super::Lang::En);
     assert_eq!(w.value(&Value::Pid(101), &ctx), "<p>");
     assert_eq!(w.value(&Value::Pid(999), &ctx), "<other>");
     assert_eq!(
@@ -1058,7 +1072,7 @@ fn narration_values_respect_stable() {
         "none (killed by SIGTERM)"
     );
     assert_eq!(w.value(&Value::Sigchld(None), &ctx), "-");
-    let live = Ctx::new(words(), &s, false);
+    let live = Ctx::new(words(super::Lang::En), &s, false);
     assert_eq!(
         w.value(
             &Value::DependsOnPrivilege(Box::new(Value::Number(-5))),
