@@ -14,6 +14,7 @@ pub mod sanitize;
 pub mod text;
 pub mod words;
 pub mod wrap;
+pub mod zh;
 
 #[cfg(test)]
 mod tests;
@@ -98,8 +99,7 @@ pub trait Render {
 fn words(lang: Lang) -> &'static dyn Words {
     match lang {
         Lang::En => &en::En,
-        // Chinese words come in the next commit.
-        Lang::Zh => &en::En,
+        Lang::Zh => &zh::Zh,
     }
 }
 
