@@ -142,6 +142,10 @@ impl En {
 }
 
 impl Words for En {
+    fn lang(&self) -> super::Lang {
+        super::Lang::En
+    }
+
     fn state(&self, state: State) -> &'static str {
         match state {
             State::Running => "running or runnable",

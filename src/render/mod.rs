@@ -343,10 +343,23 @@ pub fn problem_kind(problem: &RunnerProblem) -> &'static str {
     }
 }
 
-/// One `say` line with this run's values, as `ctx` shows them.
+/// The demo's title in the words' language: a script's `title.zh` in Chinese, if it has one.
+pub fn title<'a>(script: &'a Script, words: &dyn Words) -> &'a str {
+    match (words.lang(), &script.title_zh) {
+        (Lang::Zh, Some(zh)) => zh,
+        (Lang::Zh, None) | (Lang::En, _) => &script.title,
+    }
+}
+
+/// One `say` line with this run's values, as `ctx` shows them: in Chinese, its `say.zh`
+/// where the script has one (a user's script may not: then the English line).
 pub fn said(line: &crate::model::SayLine, ctx: &Ctx) -> String {
     use crate::model::Said;
-    line.said
+    let pieces = match (ctx.words.lang(), &line.said_zh) {
+        (Lang::Zh, Some(zh)) => zh,
+        (Lang::Zh, None) | (Lang::En, _) => &line.said,
+    };
+    pieces
         .iter()
         .map(|piece| match piece {
             Said::Text(t) => t.clone(),

@@ -93,21 +93,27 @@ fn say(s: &Script, lines: &[usize], value: impl Fn(&str, Field) -> Value) -> Eve
         .iter()
         .map(|&line| {
             let step = at(s, line);
-            let StepKind::Say { pieces } = &s.steps[step].kind else {
+            let StepKind::Say { pieces, zh } = &s.steps[step].kind else {
                 panic!("line {line} is not a say line");
             };
-            let said = pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => Said::Text(t.clone()),
-                    Piece::Value(r, f) => Said::Value {
-                        role: *r,
-                        field: *f,
-                        value: value(&s.roles[*r], *f),
-                    },
-                })
-                .collect();
-            SayLine { step, said }
+            let fill = |pieces: &[Piece]| {
+                pieces
+                    .iter()
+                    .map(|p| match p {
+                        Piece::Text(t) => Said::Text(t.clone()),
+                        Piece::Value(r, f) => Said::Value {
+                            role: *r,
+                            field: *f,
+                            value: value(&s.roles[*r], *f),
+                        },
+                    })
+                    .collect()
+            };
+            SayLine {
+                step,
+                said: fill(pieces),
+                said_zh: zh.as_deref().map(fill),
+            }
         })
         .collect();
     Event::Say { lines }

@@ -84,7 +84,7 @@ impl<'a> Text<'a> {
         let lines = hang(
             &prefix,
             width(&prefix),
-            &escape(&script.title),
+            &escape(super::title(script, self.words())),
             self.width(),
             FALLBACK_INDENT - 2,
         );
@@ -460,7 +460,7 @@ impl<'a> Text<'a> {
             .min(NARRATION_MAX)
             .saturating_sub(width(GUTTER));
         let mut paragraph = String::new();
-        for line in wrap(&text.join(" "), columns) {
+        for line in wrap(&join_lines(&text), columns) {
             paragraph.push_str(GUTTER);
             paragraph.push_str(&line);
             paragraph.push('\n');
@@ -624,6 +624,21 @@ impl Render for Text<'_> {
         let (f, at) = self.failure.as_ref()?;
         Some(self.words().failure(f, *at, &self.ctx))
     }
+}
+
+/// A paragraph's lines as one text: a space between two lines, but none where a line of
+/// wide (CJK) text meets another, as Chinese is written.
+fn join_lines(lines: &[String]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let wide = |c: Option<char>| c.is_some_and(|c| width(c.encode_utf8(&mut [0; 4])) == 2);
+        let glued = wide(out.chars().next_back()) && wide(line.chars().next());
+        if !out.is_empty() && !glued {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// The width of each column: its widest cell or its header, in display columns.

@@ -36,6 +36,9 @@ pub struct MemoryHeaders {
 }
 
 pub trait Words {
+    /// Which language these words are: it picks a script's `title.zh` and `say.zh` lines.
+    fn lang(&self) -> super::Lang;
+
     // ---- the kernel's vocabulary ---------------------------------------------------------
 
     /// What a state letter means: `sleeping, interruptible`.

@@ -150,6 +150,10 @@ impl Zh {
 }
 
 impl Words for Zh {
+    fn lang(&self) -> super::Lang {
+        super::Lang::Zh
+    }
+
     fn state(&self, state: State) -> &'static str {
         match state {
             State::Running => "运行中或可运行",
