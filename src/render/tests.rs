@@ -141,7 +141,7 @@ fn zombie_events(s: &Script) -> Vec<Event> {
             pid: 101,
         },
         Event::Act {
-            step: at(s, 7),
+            step: at(s, 8),
             role: runner,
             outcome: Some(Outcome::Forked { pid: 101 }),
             verdict: None,
@@ -151,39 +151,39 @@ fn zombie_events(s: &Script) -> Vec<Event> {
             pid: 102,
         },
         Event::Act {
-            step: at(s, 8),
+            step: at(s, 9),
             role: parent,
             outcome: Some(Outcome::Forked { pid: 102 }),
             verdict: None,
         },
         Event::Observe {
-            step: at(s, 9),
+            step: at(s, 10),
             observations: vec![parent_s.clone(), child_s],
         },
-        say(s, &[10, 11, 12], |r, f| match (r, f) {
+        say(s, &[11, 13, 15], |r, f| match (r, f) {
             ("child", Field::Pid) => Value::Pid(102),
             ("parent", Field::Pid) => Value::Pid(101),
             (_, Field::State) => Value::State(State::Sleeping),
             other => panic!("{other:?}"),
         }),
         Event::Act {
-            step: at(s, 14),
+            step: at(s, 18),
             role: child,
             outcome: Some(Outcome::Exiting { code: 7 }),
             verdict: None,
         },
         Event::Await {
-            step: at(s, 15),
+            step: at(s, 19),
             observation: Some(child_z.clone()),
             outcome: None,
             reads: Some(1),
             waited: Duration::from_micros(13),
         },
         Event::Observe {
-            step: at(s, 16),
+            step: at(s, 20),
             observations: vec![parent_s.clone(), child_z],
         },
-        say(s, &[17, 18, 19, 20], |r, f| match (r, f) {
+        say(s, &[21, 23, 25, 27], |r, f| match (r, f) {
             ("child", Field::State) => Value::State(State::Zombie),
             ("parent", Field::State) => Value::State(State::Sleeping),
             ("parent", Field::Pid) => Value::Pid(101),
@@ -191,23 +191,23 @@ fn zombie_events(s: &Script) -> Vec<Event> {
             other => panic!("{other:?}"),
         }),
         Event::Act {
-            step: at(s, 22),
+            step: at(s, 30),
             role: parent,
             outcome: Some(reaped.clone()),
             verdict: None,
         },
         Event::Await {
-            step: at(s, 23),
+            step: at(s, 31),
             observation: Some(child_gone.clone()),
             outcome: None,
             reads: Some(2),
             waited: Duration::from_micros(1500),
         },
         Event::Observe {
-            step: at(s, 24),
+            step: at(s, 32),
             observations: vec![parent_s, child_gone],
         },
-        say(s, &[25, 26], |r, f| match (r, f) {
+        say(s, &[33, 35], |r, f| match (r, f) {
             ("parent", Field::Result) => Value::Result(reaped.clone()),
             ("child", Field::Pid) => Value::Pid(102),
             other => panic!("{other:?}"),
@@ -562,7 +562,7 @@ fn json_keeps_the_document_schema_with_real_pids() {
     );
     let events = doc["events"].as_array().unwrap();
     let first = &events[0];
-    assert_eq!(first["line"], 7);
+    assert_eq!(first["line"], 8);
     assert_eq!(first["step"], "runner fork parent");
     assert_eq!(first["actor"], "runner");
     assert_eq!(
@@ -606,7 +606,7 @@ fn json_keeps_the_document_schema_with_real_pids() {
         narration[0]["narration"],
         "fork() created 102 as a copy of 101. Both wait in read() until told"
     );
-    assert_eq!(narration[0]["line"], 10);
+    assert_eq!(narration[0]["line"], 11);
     let quiet = json_doc(&s, &zombie_events(&s), false);
     assert!(
         quiet["events"]
@@ -663,7 +663,7 @@ fn json_events_are_one_self_describing_line_each() {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         kinds.push(v["event"].as_str().unwrap().to_string());
         if v["event"] == "act" && v["step"] == "parent waitpid child" {
-            assert_eq!(v["line"], 22);
+            assert_eq!(v["line"], 30);
             assert_eq!(v["role"], "parent");
             assert_eq!(v["result"]["kind"], "reaped");
             assert_eq!(
@@ -797,7 +797,7 @@ fn a_wide_observation_table_wraps_its_state_column_under_itself() {
     let events = [
         Event::Begin { runner_pid: 100 },
         Event::Observe {
-            step: at(&s, 21),
+            step: at(&s, 25),
             observations: vec![z.clone()],
         },
     ];
@@ -818,7 +818,7 @@ fn a_wide_observation_table_wraps_its_state_column_under_itself() {
     let events = [
         Event::Begin { runner_pid: 100 },
         Event::Observe {
-            step: at(&s, 21),
+            step: at(&s, 25),
             observations: vec![ignorer, z],
         },
     ];
@@ -838,7 +838,7 @@ fn a_long_step_result_continues_under_the_result() {
         Event::Begin { runner_pid: 100 },
         Event::Spawned { role: 2, pid: 102 },
         Event::Await {
-            step: at(&s, 53),
+            step: at(&s, 74),
             observation: None,
             outcome: Some(Outcome::PolledThenReaped {
                 zeros: 15615,
@@ -1195,13 +1195,29 @@ fn recordings() -> Vec<&'static str> {
 }
 
 #[test]
-fn every_recorded_run_fits_80_columns_live_and_stable_with_narration() {
+fn every_recorded_run_fits_80_columns_live_and_stable_with_narration_in_english_and_chinese() {
     for name in recordings() {
         let (s, origin, events) = recorded(name);
-        for stable in [false, true] {
-            let out = render(Format::Text, &s, &origin, style(stable, 80), &events);
+        for (stable, lang) in [false, true].into_iter().flat_map(|st| {
+            [super::Lang::En, super::Lang::Zh]
+                .into_iter()
+                .map(move |l| (st, l))
+        }) {
+            let style = Style {
+                lang,
+                python: true,
+                ..style(stable, 80)
+            };
+            let out = render(Format::Text, &s, &origin, style, &events);
             assert!(out.lines().count() > 5, "{name}: {out}");
             assert_fits(&out, 80);
+            if lang == super::Lang::Zh && name != "failure" {
+                // Every line of the built-in demos' narration is in Chinese.
+                let said = out.lines().filter(|l| l.starts_with("    │ "));
+                for l in said {
+                    assert!(l.chars().any(|c| c > '\u{2e80}'), "{name}: {l}");
+                }
+            }
         }
     }
 }

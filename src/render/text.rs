@@ -626,13 +626,18 @@ impl Render for Text<'_> {
     }
 }
 
-/// A paragraph's lines as one text: a space between two lines, but none where a line of
-/// wide (CJK) text meets another, as Chinese is written.
+/// A paragraph's lines as one text: a space between two lines, but none where wide (CJK)
+/// text meets wide text, after wide punctuation (`，` `。`) or before a wide opening bracket
+/// (`（`), as Chinese is written.
 fn join_lines(lines: &[String]) -> String {
     let mut out = String::new();
     for line in lines {
         let wide = |c: Option<char>| c.is_some_and(|c| width(c.encode_utf8(&mut [0; 4])) == 2);
-        let glued = wide(out.chars().next_back()) && wide(line.chars().next());
+        let last = out.chars().next_back();
+        let punctuation = last.is_some_and(|c| "，。：；、！？）」』”".contains(c));
+        let next = line.chars().next();
+        let opening = next.is_some_and(|c| "（“「『".contains(c));
+        let glued = opening || (wide(last) && (punctuation || wide(next)));
         if !out.is_empty() && !glued {
             out.push(' ');
         }
