@@ -6,7 +6,7 @@
 
 use super::Ctx;
 use super::words::{MemoryHeaders, ObservationHeaders, Words};
-use crate::actions::{Call, Outcome, SigchldMode};
+use crate::actions::{Call, NoPython, Outcome, SigchldMode};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
@@ -733,6 +733,12 @@ impl Words for En {
             s.push_str(&format!(", PPID {}", ctx.ppid(o)));
         }
         s
+    }
+
+    fn no_python(&self, why: NoPython) -> String {
+        match why {
+            NoPython::NotInStdlib(call) => format!("Python's standard library has no {call}"),
+        }
     }
 
     fn duration(&self, d: Duration) -> String {

@@ -1261,3 +1261,51 @@ fn every_recorded_run_renders_as_one_json_document_and_as_json_lines() {
         }
     }
 }
+
+#[test]
+fn with_python_each_action_shows_the_courses_line_and_without_it_none() {
+    let s = demo("zombie");
+    let with = Style {
+        python: true,
+        ..style(true, 80)
+    };
+    let out = text(&s, with, &zombie_events(&s));
+    assert!(
+        out.contains("\n                                 >>> os._exit(7)\n"),
+        "{out}"
+    );
+    assert!(out.contains(">>> os.waitpid(pid, 0)"), "{out}");
+    assert!(out.contains(">>> pid = os.fork()"), "{out}");
+    assert_fits(&out, 80);
+    let without = text(&s, style(true, 80), &zombie_events(&s));
+    assert!(!without.contains(">>>"), "{without}");
+}
+
+#[test]
+fn a_call_python_cannot_make_is_said_in_the_chosen_language() {
+    let s = user_script("runner fork p\np vfork c &\nc exit 0\nawait p done\n");
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        Event::Act {
+            step: 1,
+            role: 1,
+            outcome: None,
+            verdict: None,
+        },
+    ];
+    for (lang, says) in [
+        (
+            super::Lang::En,
+            "# Python's standard library has no vfork()",
+        ),
+        (super::Lang::Zh, "# Python 的标准库没有 vfork()"),
+    ] {
+        let st = Style {
+            python: true,
+            lang,
+            ..style(true, 80)
+        };
+        let out = text(&s, st, &events);
+        assert!(out.contains(says), "{out}");
+    }
+}

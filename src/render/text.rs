@@ -149,6 +149,35 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// With --python, the course's Python line that makes the step's call (`>>> os.fork()`),
+    /// or why there is none (`# ...`), under the step's result.
+    fn python(&self, out: &mut String, step: usize) {
+        use crate::actions::Python;
+        use crate::script::StepKind;
+        if !self.style.python {
+            return;
+        }
+        let Some(StepKind::Act { role, action, .. }) = self.ctx.step(step).map(|s| &s.kind) else {
+            return;
+        };
+        let lines = match (action.def().python)(action, *role == RUNNER) {
+            Python::Code(lines) => lines.into_iter().map(|l| format!(">>> {l}")).collect(),
+            Python::None(why) => vec![format!("# {}", self.words().no_python(why))],
+        };
+        for line in lines {
+            // Under the result where the line fits there, else further left.
+            let column = ARROW_COLUMN + 3;
+            let indent = if column + width(&line) <= self.width() {
+                column
+            } else {
+                FALLBACK_INDENT
+            };
+            let prefix = " ".repeat(indent);
+            let lines = hang(&prefix, indent, &line, self.width(), indent + 4);
+            Self::push_lines(out, lines);
+        }
+    }
+
     /// Whether --stable output leaves this step's outcome out: a `try` or `if permitted`
     /// step reads the same for root and a normal user.
     fn guarded(&self, step: usize) -> bool {
@@ -529,6 +558,7 @@ impl<'a> Text<'a> {
                     // Started with `&`: its result comes at `await ROLE done`.
                     self.plain(out, &number, &text);
                 }
+                self.python(out, *step);
             }
             Event::Observe { step, observations } => {
                 let (number, text) = self.number(*step);

@@ -9,7 +9,7 @@
 use super::Ctx;
 use super::en::{cmp_sign, errno_name, size, strerror, unit};
 use super::words::{MemoryHeaders, ObservationHeaders, Words};
-use crate::actions::{Call, Outcome, SigchldMode};
+use crate::actions::{Call, NoPython, Outcome, SigchldMode};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
@@ -706,6 +706,12 @@ impl Words for Zh {
             s.push_str(&format!("，PPID {}", ctx.ppid(o)));
         }
         s
+    }
+
+    fn no_python(&self, why: NoPython) -> String {
+        match why {
+            NoPython::NotInStdlib(call) => format!("Python 的标准库没有 {call}"),
+        }
     }
 
     fn duration(&self, d: Duration) -> String {
