@@ -887,3 +887,29 @@ impl Words for Zh {
         format!("{total} 个演示中 {passed} 个通过{time}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::GLOSSARY;
+
+    #[test]
+    fn the_readme_glossary_lists_every_pair_of_glossary() {
+        let readme = include_str!("../../README.md");
+        for (zh, en) in GLOSSARY {
+            assert!(
+                readme.contains(&format!("| {zh} | {en} |")),
+                "README.md's 术语表 lacks `| {zh} | {en} |`"
+            );
+        }
+        let rows = readme
+            .split("### 术语表 / Glossary")
+            .nth(1)
+            .expect("a 术语表 section")
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .count();
+        // The header and its `|---|` line, then one row a pair.
+        assert_eq!(rows, GLOSSARY.len() + 2, "README.md's 术语表 has other rows");
+    }
+}
