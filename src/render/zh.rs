@@ -118,7 +118,7 @@ impl Zh {
             Unable::Gone => "它已经消失",
             Unable::Zombie => "它已经退出（状态 Z）",
             Unable::Stopped => "它已被暂停（状态 T）",
-            Unable::TracingStop => "它被跟踪者暂停（状态 t）",
+            Unable::TracingStop => "它被跟踪它的进程暂停（状态 t）",
         }
     }
 
@@ -126,7 +126,7 @@ impl Zh {
         match mode {
             SigchldMode::Default => "SIG_DFL",
             SigchldMode::Ignore => "SIG_IGN",
-            SigchldMode::NoCldWait => "带 SA_NOCLDWAIT 的信号处理函数",
+            SigchldMode::NoCldWait => "SA_NOCLDWAIT 标志的信号处理函数",
         }
     }
 
@@ -160,7 +160,7 @@ impl Words for Zh {
             State::Sleeping => "睡眠，可中断",
             State::DiskSleep => "睡眠，不可中断",
             State::Stopped => "被信号暂停",
-            State::TracingStop => "被跟踪者暂停",
+            State::TracingStop => "被跟踪它的进程暂停",
             State::Zombie => "僵尸态：已退出，尚未被回收",
             State::Dead => "已死亡，正在被移除",
             State::Idle => "空闲的内核线程",
@@ -242,13 +242,13 @@ impl Words for Zh {
                 pid: p,
                 status: s,
             } => {
-                let count = if ctx.stable {
-                    "一次又一次（次数每次不同：--stable 下不显示）".to_string()
+                let zeros = if ctx.stable {
+                    "一次又一次地返回 0（次数每次不同：--stable 下不显示）".to_string()
                 } else {
-                    format!("{zeros} 次")
+                    format!("{zeros} 次返回 0")
                 };
                 format!(
-                    "在没有子进程退出时返回 0 {count}，然后返回 {}，状态 {s}：{}",
+                    "在没有子进程退出时{zeros}，然后返回 {}，状态 {s}：{}",
                     pid(*p),
                     status(*s)
                 )
@@ -910,6 +910,10 @@ mod tests {
             .take_while(|l| l.starts_with('|'))
             .count();
         // The header and its `|---|` line, then one row a pair.
-        assert_eq!(rows, GLOSSARY.len() + 2, "README.md's 术语表 has other rows");
+        assert_eq!(
+            rows,
+            GLOSSARY.len() + 2,
+            "README.md's 术语表 has other rows"
+        );
     }
 }
