@@ -2,6 +2,7 @@
 
 use crate::demos::{self, DEMOS};
 use crate::error::Error;
+use crate::render::Lang;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,6 +37,10 @@ pub struct Output {
     pub predict: bool,
     /// After each run, its questions and the answers it showed (a worksheet and its key).
     pub answers: bool,
+    /// The language of the output (`--lang`, else the locale).
+    pub lang: crate::render::Lang,
+    /// Show the course's Python line beside each action's result.
+    pub python: bool,
 }
 
 /// How a run moves from one step to the next.
@@ -124,6 +129,15 @@ pub fn command() -> Command {
             "check-ps",
             "Also ask the real `ps -o stat=` about every process observed; fail if it disagrees",
         ))
+        .arg(
+            Arg::new("lang")
+                .long("lang")
+                .global(true)
+                .value_name("LANG")
+                .value_parser(["zh", "en"])
+                .help("The language of the output: zh (Chinese) or en [default: from LC_ALL, LC_MESSAGES or LANG]"),
+        )
+        .arg(flag("python", "Show beside each action the course's Python line that makes the same system call"))
         .arg(
             Arg::new("timeout")
                 .long("timeout")
@@ -289,6 +303,19 @@ fn output(m: &ArgMatches) -> Output {
             (false, Some(ms)) => Pace::Delay(*ms),
             (false, None) => Pace::Free,
         },
+        lang: match m.get_one::<String>("lang").map(String::as_str) {
+            Some("zh") => Lang::Zh,
+            Some(_) => Lang::En,
+            None => {
+                let var = |name| std::env::var(name).ok();
+                Lang::from_env(
+                    var("LC_ALL").as_deref(),
+                    var("LC_MESSAGES").as_deref(),
+                    var("LANG").as_deref(),
+                )
+            }
+        },
+        python: m.get_flag("python"),
     }
 }
 
@@ -373,6 +400,34 @@ mod tests {
             }
         );
         assert!(c.output.explain && !c.output.color && !c.output.json);
+    }
+
+    #[test]
+    fn the_first_locale_variable_set_and_not_empty_decides_the_language() {
+        use Lang::{En, Zh};
+        assert_eq!(Lang::from_env(None, None, None), En);
+        assert_eq!(Lang::from_env(None, None, Some("zh_CN.UTF-8")), Zh);
+        assert_eq!(Lang::from_env(None, None, Some("zh_TW")), Zh);
+        assert_eq!(Lang::from_env(None, None, Some("zh")), Zh);
+        assert_eq!(Lang::from_env(None, Some("en_US.UTF-8"), Some("zh_CN")), En);
+        assert_eq!(
+            Lang::from_env(Some("zh_CN.UTF-8"), Some("C"), Some("en")),
+            Zh
+        );
+        assert_eq!(Lang::from_env(Some(""), Some("zh_HK"), Some("en")), Zh);
+        assert_eq!(Lang::from_env(Some(""), Some(""), Some("C.UTF-8")), En);
+        assert_eq!(Lang::from_env(None, None, Some("")), En);
+        assert_eq!(Lang::from_env(Some("C"), None, Some("zh_CN")), En);
+    }
+
+    #[test]
+    fn lang_on_the_command_line_wins_over_the_locale() {
+        let c = parse_args(&["procdemo", "zombie", "--lang", "zh"]).unwrap();
+        assert_eq!(c.output.lang, Lang::Zh);
+        let c = parse_args(&["procdemo", "--lang", "en", "zombie", "--python"]).unwrap();
+        assert_eq!(c.output.lang, Lang::En);
+        assert!(c.output.python);
+        assert!(parse_args(&["procdemo", "zombie", "--lang", "fr"]).is_err());
     }
 
     #[test]

@@ -127,6 +127,24 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_demo_has_a_chinese_title_and_a_chinese_line_for_every_say() {
+        use crate::script::StepKind;
+        // The parser holds each `say.zh` to its `say`'s `{ROLE.FIELD}`s; here, none is missing.
+        for d in DEMOS {
+            let s = d.parse().unwrap();
+            assert!(s.title_zh.is_some(), "{}: no `title.zh`", d.path);
+            for step in &s.steps {
+                if let StepKind::Say { zh: None, .. } = &step.kind {
+                    panic!(
+                        "{}:{}: `{}` has no `say.zh` after it",
+                        d.path, step.line, step.text
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_near_miss_suggests_the_demo() {
         assert_eq!(closest("zombi"), Some("zombie"));
         assert_eq!(closest("orphn"), Some("orphan"));

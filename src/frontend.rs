@@ -388,6 +388,8 @@ impl FrontEnd {
             stable: self.output.stable,
             width: render::terminal_width(),
             answers: self.output.answers,
+            lang: self.output.lang,
+            python: self.output.python,
         }
     }
 
@@ -541,7 +543,12 @@ impl FrontEnd {
             ] {
                 self.sink.write(|out| renderer.event(&event, out));
             }
-            crate::error::say(escape(&render::runner_problem(name, problem, left)));
+            crate::error::say(escape(&render::runner_problem(
+                name,
+                problem,
+                left,
+                self.style(),
+            )));
         }
         Ok(DemoResult {
             name: name.to_string(),
@@ -625,7 +632,7 @@ impl FrontEnd {
                         }
                     }
                     if finished && self.output.predict && !typed.is_empty() {
-                        tty.say(&render::score(score.0, score.1, typed.len()));
+                        tty.say(&render::score(score.0, score.1, typed.len(), style));
                     }
                 }
                 if let (Some(step), Some(p)) = (next.or(asked), pause.as_deref_mut()) {

@@ -113,6 +113,8 @@ fn front_style(output: &cli::Output) -> render::Style {
         stable: output.stable,
         width: render::terminal_width(),
         answers: output.answers,
+        lang: output.lang,
+        python: output.python,
     }
 }
 
@@ -173,7 +175,7 @@ fn run(config: Config) -> Result<i32, Error> {
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
             if interactive && (front.has_terminal() || front.try_terminal()) {
-                front.wait_for_enter(&render::quiz_go())?;
+                front.wait_for_enter(&render::quiz_go(front_style(&output)))?;
             }
             let origin = model::Origin::File(format!("procdemo quiz --seed {}", quiz.seed));
             let result = front.run(&format!("quiz --seed {}", quiz.seed), &script, &origin)?;

@@ -255,6 +255,9 @@ pub enum Said {
 pub struct SayLine {
     pub step: usize,
     pub said: Vec<Said>,
+    /// The same line in Chinese, when the script has a `say.zh` for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said_zh: Option<Vec<Said>>,
 }
 
 /// Why a role could not be given its command.

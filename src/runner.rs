@@ -385,6 +385,7 @@ impl<'a> Director<'a> {
                     .map(|step| SayLine {
                         step,
                         said: self.narrate(step),
+                        said_zh: self.narrate_zh(step),
                     })
                     .collect();
                 self.out.emit(&Event::Say { lines });
@@ -536,6 +537,7 @@ impl<'a> Director<'a> {
                 lines: vec![SayLine {
                     step: index,
                     said: self.narrate(index),
+                    said_zh: self.narrate_zh(index),
                 }],
             },
             StepKind::Ask { .. } => Event::Ask { step: index },
@@ -1487,9 +1489,22 @@ impl<'a> Director<'a> {
 
     /// A `say` line's pieces with this run's values.
     fn narrate(&self, index: usize) -> Vec<Said> {
-        let StepKind::Say { pieces } = &self.script.steps[index].kind else {
+        let StepKind::Say { pieces, .. } = &self.script.steps[index].kind else {
             return Vec::new();
         };
+        self.fill(pieces)
+    }
+
+    /// The same line's `say.zh`, if the script has one, with the same values.
+    fn narrate_zh(&self, index: usize) -> Option<Vec<Said>> {
+        let StepKind::Say { zh, .. } = &self.script.steps[index].kind else {
+            return None;
+        };
+        zh.as_deref().map(|pieces| self.fill(pieces))
+    }
+
+    /// Narration pieces with this run's values.
+    fn fill(&self, pieces: &[Piece]) -> Vec<Said> {
         pieces
             .iter()
             .map(|piece| match piece {

@@ -135,13 +135,9 @@ pub enum StepKind {
         background: bool,
     },
     /// Observe these roles (empty: every role created so far, the runner excepted).
-    Observe {
-        roles: Vec<RoleId>,
-    },
+    Observe { roles: Vec<RoleId> },
     /// Measure memory (RSS, shared/private dirty, minor faults) of these roles.
-    Measure {
-        roles: Vec<RoleId>,
-    },
+    Measure { roles: Vec<RoleId> },
     Await {
         role: RoleId,
         cond: Cond,
@@ -149,6 +145,9 @@ pub enum StepKind {
     },
     Say {
         pieces: Vec<Piece>,
+        /// The Chinese of the line: the `say.zh` line that follows it, with the same
+        /// `{ROLE.FIELD}`s (the renderer falls back to `pieces` without it).
+        zh: Option<Vec<Piece>>,
     },
     /// A question for the class about what comes next (`ask ROLE.FIELD: QUESTION`): its
     /// answer is that field's value once the next step has run.
@@ -225,6 +224,8 @@ pub struct Step {
 pub struct Script {
     pub name: String,
     pub title: String,
+    /// The title in Chinese, from a `title.zh` line.
+    pub title_zh: Option<String>,
     /// Role names; index 0 is "runner".
     pub roles: Vec<String>,
     /// For each role, the role that created it (the runner for itself).
@@ -361,7 +362,8 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         step_index: 0,
     };
     let mut title = None;
-    let mut steps = Vec::new();
+    let mut title_zh = None;
+    let mut steps: Vec<Step> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         p.line = i + 1;
         let text = raw.trim();
@@ -377,6 +379,42 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
                 return Err(p.err("`title` needs the demo's one-line description after it"));
             }
             title = Some(rest.to_string());
+            continue;
+        }
+        if word == "title.zh" {
+            if title_zh.is_some() {
+                return Err(p.err("a second `title.zh` line: a script has one title"));
+            }
+            if rest.is_empty() {
+                return Err(p.err("`title.zh` needs the title in Chinese after it"));
+            }
+            title_zh = Some(rest.to_string());
+            continue;
+        }
+        if word == "say.zh" {
+            let zh = p.narration(rest)?;
+            let Some(Step {
+                kind:
+                    StepKind::Say {
+                        pieces,
+                        zh: slot @ None,
+                    },
+                ..
+            }) = steps.last_mut()
+            else {
+                return Err(p.err(
+                    "`say.zh` is the Chinese of the `say` line just before it: expected a `say` line (with no `say.zh` yet) before it",
+                ));
+            };
+            let (en, ours) = (placeholders(pieces), placeholders(&zh));
+            if en != ours {
+                return Err(p.err(&format!(
+                    "`say.zh` must have the same `{{ROLE.FIELD}}`s as its `say` line: the `say` has {}, the `say.zh` has {}",
+                    p.placeholder_list(&en),
+                    p.placeholder_list(&ours)
+                )));
+            }
+            *slot = Some(zh);
             continue;
         }
         if steps.len() == limits::MAX_STEPS {
@@ -403,6 +441,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
     let script = Script {
         name: name.to_string(),
         title: title.unwrap_or_else(|| name.to_string()),
+        title_zh,
         creator: p.roles.iter().map(|r| r.creator).collect(),
         roles: p.roles.into_iter().map(|r| r.name).collect(),
         steps,
@@ -415,6 +454,20 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         });
     }
     Ok(script)
+}
+
+/// The `{ROLE.FIELD}`s of a narration line, as a set (sorted, each once).
+fn placeholders(pieces: &[Piece]) -> Vec<(RoleId, &'static str)> {
+    let mut set: Vec<(RoleId, &'static str)> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Text(_) => None,
+            Piece::Value(r, f) => Some((*r, field_name(*f))),
+        })
+        .collect();
+    set.sort_unstable();
+    set.dedup();
+    set
 }
 
 fn split_word(s: &str) -> (&str, &str) {
@@ -465,6 +518,18 @@ impl Parser<'_> {
             "role `{name}` does not exist yet: create it first, e.g. `runner fork {name}`{}",
             self.known_roles_hint()
         )))
+    }
+
+    /// `{child.pid}, {parent.state}` (or `none`), for an error message.
+    fn placeholder_list(&self, set: &[(RoleId, &str)]) -> String {
+        if set.is_empty() {
+            return "none".to_string();
+        }
+        let names: Vec<String> = set
+            .iter()
+            .map(|(r, f)| format!("{{{}.{f}}}", self.name(*r)))
+            .collect();
+        names.join(", ")
     }
 
     fn known_roles_hint(&self) -> String {
@@ -547,6 +612,7 @@ impl Parser<'_> {
         let kind = match word {
             "say" => StepKind::Say {
                 pieces: self.narration(rest)?,
+                zh: None,
             },
             "ask" => self.ask(rest)?,
             "observe" | "tree" => StepKind::Observe {
@@ -1032,6 +1098,42 @@ mod tests {
     }
 
     #[test]
+    fn a_say_zh_line_is_the_chinese_of_the_say_before_it_with_the_same_placeholders() {
+        let s = ok(
+            "title T\ntitle.zh 标题\nrunner fork p\nsay p is {p.pid}.\nsay.zh p 是 {p.pid}。\nsay no value\n",
+        );
+        assert_eq!(s.title_zh.as_deref(), Some("标题"));
+        assert_eq!(s.steps.len(), 3, "a say.zh line is not a step");
+        let StepKind::Say { zh: Some(zh), .. } = &s.steps[1].kind else {
+            panic!("no zh: {:?}", s.steps[1].kind)
+        };
+        assert_eq!(
+            zh,
+            &vec![
+                Piece::Text("p 是 ".into()),
+                Piece::Value(1, Field::Pid),
+                Piece::Text("。".into())
+            ]
+        );
+        assert!(matches!(&s.steps[2].kind, StepKind::Say { zh: None, .. }));
+        let e = |text: &str| parse("x.demo", "x", text).unwrap_err().to_string();
+        let differ = e("runner fork p\nsay {p.pid} in {p.state}\nsay.zh {p.pid}\n");
+        assert!(
+            differ.starts_with("x.demo:3:")
+                && differ.contains("the `say` has {p.pid}, {p.state}, the `say.zh` has {p.pid}"),
+            "{differ}"
+        );
+        let alone = e("runner fork p\nsay.zh 你好\n");
+        assert!(
+            alone.starts_with("x.demo:2:") && alone.contains("expected a `say` line"),
+            "{alone}"
+        );
+        let twice = e("runner fork p\nsay hi\nsay.zh 你好\nsay.zh 你好\n");
+        assert!(twice.starts_with("x.demo:4:"), "{twice}");
+        assert!(e("title.zh a\ntitle.zh b\nrunner fork p\n").contains("second `title.zh`"));
+    }
+
+    #[test]
     fn comments_blank_lines_and_narration_placeholders_are_understood() {
         let s = ok("# a comment\n\nrunner fork p\nsay p is {p.pid}, in state {p.state}.\n");
         assert_eq!(
@@ -1043,7 +1145,8 @@ mod tests {
                     Piece::Text(", in state ".into()),
                     Piece::Value(1, Field::State),
                     Piece::Text(".".into()),
-                ]
+                ],
+                zh: None,
             }
         );
         assert_eq!(s.title, "t", "the title defaults to the demo's name");
@@ -1415,7 +1518,7 @@ mod tests {
         let s = ok(
             "runner fork p\nsay {p.session} {p.pgrp} {p.nice} {p.sigchld} {p.rss} {p.pss} {p.shared_dirty} {p.private_dirty} {p.faults}\n",
         );
-        let StepKind::Say { pieces } = &s.steps[1].kind else {
+        let StepKind::Say { pieces, .. } = &s.steps[1].kind else {
             panic!("not a say")
         };
         let fields: Vec<Field> = pieces

@@ -40,6 +40,23 @@ fn reap_all() {
     }
 }
 
+/// The lines of a built-in demo's steps that a `--step` run pauses before, in order: every
+/// line but blank ones, comments, titles, narration and questions.
+fn step_lines(demo: &str) -> Vec<usize> {
+    let text = std::fs::read_to_string(format!("{}/demos/{demo}.demo", env!("CARGO_MANIFEST_DIR")))
+        .expect("demo file");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let word = l.split_whitespace().next().unwrap_or("");
+            !(word.is_empty()
+                || word.starts_with('#')
+                || ["say", "say.zh", "title", "title.zh", "ask", "ask.zh"].contains(&word))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
 /// A script file in a fresh directory.
 fn script(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("procdemo-terminal-{}", std::process::id()));
@@ -179,10 +196,14 @@ fn paused_at_a_zombie_ps_in_a_second_pane_finds_it_and_q_quits_cleanly() {
     }
     let tag = format!("step-zombie-{}", std::process::id());
     let t = Tmux::start("zombie", &tag, "zombie --step");
-    t.wait_for("0.0", "next, line 7: runner fork parent");
+    let lines = step_lines("zombie");
+    t.wait_for(
+        "0.0",
+        &format!("next, line {}: runner fork parent", lines[0]),
+    );
     // runner fork, parent fork, observe, child exit, await child Z: five steps, five keys (the
     // questions between them are not asked without --predict).
-    for line in [8, 9, 14, 17, 18] {
+    for &line in &lines[1..=5] {
         t.keys("Enter");
         t.wait_for("0.0", &format!("next, line {line}:"));
     }
@@ -231,9 +252,10 @@ fn c_runs_the_rest_without_pausing() {
     }
     let tag = format!("step-rest-{}", std::process::id());
     let t = Tmux::start("rest", &tag, "zombie --step");
-    t.wait_for("0.0", "next, line 7:");
+    let lines = step_lines("zombie");
+    t.wait_for("0.0", &format!("next, line {}:", lines[0]));
     t.keys("Enter");
-    t.wait_for("0.0", "next, line 8:");
+    t.wait_for("0.0", &format!("next, line {}:", lines[1]));
     t.keys("c");
     assert_eq!(t.exit_code(), 0, "{}", t.screen("0.0"));
     let screen = t.screen("0.0");
@@ -242,7 +264,7 @@ fn c_runs_the_rest_without_pausing() {
         "{screen}"
     );
     assert!(
-        !says(&screen, "next, line 9:"),
+        !says(&screen, &format!("next, line {}:", lines[2])),
         "no pause after c:\n{screen}"
     );
     assert_nothing_left(&tag);
@@ -256,8 +278,9 @@ fn a_terminal_closed_during_a_pause_leaves_nothing_behind() {
     }
     let tag = format!("step-hup-{}", std::process::id());
     let t = Tmux::start("hup", &tag, "zombie --step");
-    t.wait_for("0.0", "next, line 7:");
-    for line in [8, 9, 14, 17] {
+    let lines = step_lines("zombie");
+    t.wait_for("0.0", &format!("next, line {}:", lines[0]));
+    for &line in &lines[1..=4] {
         t.keys("Enter");
         t.wait_for("0.0", &format!("next, line {line}:"));
     }

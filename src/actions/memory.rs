@@ -1,7 +1,10 @@
 //! Memory: a region to map and write (`alloc`, `touch`), a locked page (`lock`), and the course
 //! notes' list that every process has its own copy of (`append`, `show`).
 
-use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, Writes, failed, not_mine};
+use super::{
+    Action, Call, Def, Effects, Facts, NoPython, Outcome, Performed, Python, Writes, failed,
+    not_mine,
+};
 use crate::script::limits;
 use crate::sys;
 use std::io;
@@ -53,6 +56,12 @@ pub static ALLOC: Def = Def {
         }
     },
     fuzz: &["16MiB", "0MiB", "99999MiB", "16"],
+    python: |a, _| match a {
+        Action::Alloc { mib } => Python::line(format!(
+            "m = mmap.mmap(-1, {mib} << 20, mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS); m[::mmap.PAGESIZE] = b\"\\1\" * (len(m) // mmap.PAGESIZE)"
+        )),
+        other => not_mine(other),
+    },
 };
 
 /// `--size`: every `alloc` maps `mib` MiB instead.
@@ -95,6 +104,7 @@ pub static TOUCH: Def = Def {
         }),
     },
     fuzz: &[],
+    python: |_, _| Python::line("m[::mmap.PAGESIZE] = b\"\\2\" * (len(m) // mmap.PAGESIZE)"),
 };
 
 /// Minor faults so far, from this process's own /proc/self/stat.
@@ -119,6 +129,7 @@ pub static LOCK: Def = Def {
         Err(e) => failed(Call::Mlock, e),
     },
     fuzz: &[],
+    python: |_, _| Python::None(NoPython::NotInStdlib("mlock()")),
 };
 
 /// `append N`: append N to this process's own copy of the list, `L = [11, 22]` at start.
@@ -143,6 +154,10 @@ pub static APPEND: Def = Def {
         })
     },
     fuzz: &["33", "x"],
+    python: |a, _| match a {
+        Action::Append { value } => Python::line(format!("L.append({value})")),
+        other => not_mine(other),
+    },
 };
 
 /// `show`: report this process's list, read from its own memory.
@@ -158,6 +173,7 @@ pub static SHOW: Def = Def {
         })
     },
     fuzz: &[],
+    python: |_, _| Python::line("print(L)"),
 };
 
 #[cfg(test)]

@@ -259,6 +259,33 @@ pub struct Def {
     /// Words beyond the verb for the parser fuzzer: its arguments and near-misses.
     #[cfg_attr(not(test), allow(dead_code))]
     pub fuzz: &'static [&'static str],
+    /// The course's Python that makes the same system call (`--python`), or why there is
+    /// none. `by_runner`: the runner's own `waitpid` and `kill` are not the plain calls.
+    pub python: fn(&Action, bool) -> Python,
+}
+
+/// An action in the course's Python: code, which is the same in every language, or the
+/// reason no line of Python makes that call (the renderer puts it in words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Python {
+    /// Statements, each a line (a second one is another way to make the same call); `pid`
+    /// is the target's PID, `L` the list, `m` the region (as in the course's examples).
+    Code(Vec<String>),
+    None(NoPython),
+}
+
+impl Python {
+    /// One line of code.
+    pub fn line(code: impl Into<String>) -> Python {
+        Python::Code(vec![code.into()])
+    }
+}
+
+/// Why no line of Python makes an action's call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPython {
+    /// Python's standard library has no such call: the call's name (`vfork()`, `ptrace()`).
+    NotInStdlib(&'static str),
 }
 
 impl Def {
@@ -692,6 +719,103 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    /// The Python of the last line of a script, performed by `parent` (or the runner).
+    fn python_of(line: &str) -> Python {
+        let text = format!("runner fork parent\nparent fork child\nparent fork c2\n{line}\n");
+        let by_runner = line
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("runner "));
+        let action = testing::act(&text);
+        (action.def().python)(&action, by_runner)
+    }
+
+    #[test]
+    fn every_action_has_its_python_line_or_says_why_not() {
+        let samples = [
+            "parent fork x",
+            "child exit 7",
+            "parent wait",
+            "parent waitpid child",
+            "parent peek child",
+            "parent block",
+            "parent kill child TERM",
+            "parent sigchld ignore",
+            "parent setsid",
+            "parent nice 5",
+            "parent spin",
+            "parent thread",
+            "parent lock",
+            "parent pty",
+            "parent trace child",
+            "parent untrace child",
+            "parent vfork x &",
+            "parent alloc 16MiB",
+            "parent alloc 1MiB\nparent touch",
+            "parent append 33",
+            "parent show",
+        ];
+        for def in ACTIONS {
+            let line = samples
+                .iter()
+                .find(|l| l.lines().last().and_then(|l| l.split(' ').nth(1)) == Some(def.verb))
+                .unwrap_or_else(|| panic!("no sample of `{}`", def.verb));
+            match python_of(line) {
+                Python::Code(lines) => {
+                    assert!(!lines.is_empty(), "{line}");
+                    assert!(lines.iter().all(|l| !l.trim().is_empty()), "{line}");
+                }
+                Python::None(NoPython::NotInStdlib(call)) => assert!(!call.is_empty()),
+            }
+        }
+    }
+
+    #[test]
+    fn the_python_lines_are_the_courses_calls() {
+        let one = |line: &str| match python_of(line) {
+            Python::Code(lines) => lines[0].clone(),
+            Python::None(why) => panic!("{line}: {why:?}"),
+        };
+        assert_eq!(one("parent fork x"), "pid = os.fork()");
+        assert_eq!(one("child exit 7"), "os._exit(7)");
+        assert_eq!(one("parent wait"), "os.wait()");
+        assert_eq!(one("parent waitpid any"), "os.wait()");
+        assert_eq!(one("parent waitpid child"), "os.waitpid(pid, 0)");
+        assert_eq!(
+            one("parent waitpid child nohang"),
+            "os.waitpid(pid, os.WNOHANG)"
+        );
+        assert_eq!(
+            one("parent waitpid any nohang"),
+            "os.waitpid(-1, os.WNOHANG)"
+        );
+        assert_eq!(
+            one("parent sigchld ignore"),
+            "signal.signal(signal.SIGCHLD, signal.SIG_IGN)"
+        );
+        assert_eq!(
+            one("parent kill child TERM"),
+            "os.kill(pid, signal.SIGTERM)"
+        );
+        assert_eq!(
+            one("runner kill child KILL"),
+            "signal.pidfd_send_signal(pidfd, signal.SIGKILL)"
+        );
+        assert_eq!(one("parent setsid"), "os.setsid()");
+        assert_eq!(one("parent nice 5"), "os.nice(5)");
+        assert_eq!(one("parent append 33"), "L.append(33)");
+        assert_eq!(
+            python_of("parent vfork x &"),
+            Python::None(NoPython::NotInStdlib("vfork()"))
+        );
+        assert_eq!(
+            python_of("parent sigchld nocldwait"),
+            Python::None(NoPython::NotInStdlib("sigaction(SA_NOCLDWAIT)"))
+        );
+        // The runner's own waitpid polls the child's pidfd first.
+        assert!(one("runner waitpid child").contains("os.waitpid(pid, os.WNOHANG)"));
+    }
 
     #[test]
     fn every_verb_is_registered_once() {

@@ -2,8 +2,8 @@
 //! (`block`, `spin`, `thread`).
 
 use super::{
-    Action, Args, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, RunnerAction,
-    Stage, failed, not_mine,
+    Action, Args, Blocks, Call, Def, Effects, Facts, ForRunner, NoPython, Outcome, Performed,
+    Python, RunnerAction, Stage, failed, not_mine,
 };
 use crate::script::RoleId;
 use crate::sys::{self, Forked};
@@ -44,6 +44,16 @@ pub static FORK: Def = Def {
         Err(e) => failed(Call::Fork, e),
     },
     fuzz: &[],
+    python: |_, by_runner| {
+        let mut lines = vec!["pid = os.fork()".to_string()];
+        // A course process may also fork through multiprocessing: its "fork" start method
+        // forks the caller (Linux's default up to Python 3.13; 3.14's is "forkserver", which
+        // forks another process, so the start method is named).
+        if !by_runner {
+            lines.push("multiprocessing.get_context(\"fork\").Process(target=f).start()".into());
+        }
+        Python::Code(lines)
+    },
 };
 
 /// `vfork NEW-ROLE &`: clone(CLONE_VFORK); the caller sleeps (state D) until the child exits.
@@ -77,6 +87,7 @@ pub static VFORK: Def = Def {
         Err(e) => failed(Call::CloneVfork, e),
     },
     fuzz: &[],
+    python: |_, _| Python::None(NoPython::NotInStdlib("vfork()")),
 };
 
 /// `exit [CODE]`: _exit(CODE). The role can no longer act.
@@ -112,6 +123,10 @@ pub static EXIT: Def = Def {
         sys::exit_now(code)
     },
     fuzz: &["-1", "256", "7"],
+    python: |a, _| match a {
+        Action::Exit { code } => Python::line(format!("os._exit({code})")),
+        other => not_mine(other),
+    },
 };
 
 /// `block`: sleep in read() until the next command, as every idle process does.
@@ -123,6 +138,7 @@ pub static BLOCK: Def = Def {
     effects: |_| Effects::NONE,
     perform: |_, _, _| Performed::Outcome(Outcome::Blocking),
     fuzz: &[],
+    python: |_, _| Python::line("os.read(fd, 8)"),
 };
 
 /// `spin`: a busy loop (state R) until the next command; the result comes at once.
@@ -146,6 +162,7 @@ pub static SPIN: Def = Def {
         Performed::Reported
     },
     fuzz: &[],
+    python: |_, _| Python::line("while True: os.sched_yield()"),
 };
 
 /// `thread`: start a second thread (the `l` STAT flag); no fork afterwards.
@@ -175,6 +192,7 @@ pub static THREAD: Def = Def {
         }
     },
     fuzz: &[],
+    python: |_, _| Python::line("threading.Thread(target=f).start()"),
 };
 
 /// The one word after `fork`/`vfork`: a new role, created by the actor.

@@ -1,6 +1,6 @@
 //! Sessions, terminals and priority: `setsid`, `pty` and `nice`.
 
-use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, failed, not_mine};
+use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, Python, failed, not_mine};
 use crate::sys;
 use nix::unistd;
 
@@ -16,6 +16,7 @@ pub static SETSID: Def = Def {
         Err(e) => failed(Call::Setsid, e),
     },
     fuzz: &[],
+    python: |_, _| Python::line("os.setsid()"),
 };
 
 /// `pty`: open a pseudo-terminal, setsid() and make it the controlling terminal (`s`, `+`).
@@ -33,6 +34,11 @@ pub static PTY: Def = Def {
         Err(e) => failed(Call::Pty, e),
     },
     fuzz: &[],
+    python: |_, _| {
+        Python::line(
+            "master, slave = os.openpty(); os.setsid(); fcntl.ioctl(slave, termios.TIOCSCTTY, 0)",
+        )
+    },
 };
 
 /// `nice N`: change the nice value by N (-20 to 19) with setpriority(); negative needs privilege.
@@ -61,6 +67,10 @@ pub static NICE: Def = Def {
         }
     },
     fuzz: &["-5", "20"],
+    python: |a, _| match a {
+        Action::Nice { delta } => Python::line(format!("os.nice({delta})")),
+        other => not_mine(other),
+    },
 };
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Signals and tracing: `kill`, `sigchld`, `trace` and `untrace`; the signals a script may name.
 
 use super::{
-    Action, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, RunnerAction, SigchldMode,
-    TargetRules, TargetRun, failed, not_mine,
+    Action, Call, Def, Effects, Facts, ForRunner, NoPython, Outcome, Performed, Python,
+    RunnerAction, SigchldMode, TargetRules, TargetRun, failed, not_mine,
 };
 use crate::sys;
 use nix::sys::signal::{Signal, kill};
@@ -102,6 +102,20 @@ pub static KILL: Def = Def {
         }
     },
     fuzz: &["KILL", "SIGTERM", "STOP", "CONT", "SIGBOOM"],
+    python: |a, by_runner| match a {
+        Action::Kill { signal, .. } => {
+            let name = SIGNALS.iter().find(|(_, n)| n == signal).map_or_else(
+                || signal.to_string(),
+                |(name, _)| format!("signal.SIG{name}"),
+            );
+            if by_runner {
+                Python::line(format!("signal.pidfd_send_signal(pidfd, {name})"))
+            } else {
+                Python::line(format!("os.kill(pid, {name})"))
+            }
+        }
+        other => not_mine(other),
+    },
 };
 
 /// `sigchld default|ignore|nocldwait`: sigaction(SIGCHLD, ...), inherited by later children.
@@ -131,6 +145,19 @@ pub static SIGCHLD: Def = Def {
         }
     },
     fuzz: &["ignore", "default", "nocldwait"],
+    python: |a, _| match a {
+        Action::Sigchld(SigchldMode::Default) => {
+            Python::line("signal.signal(signal.SIGCHLD, signal.SIG_DFL)")
+        }
+        Action::Sigchld(SigchldMode::Ignore) => {
+            Python::line("signal.signal(signal.SIGCHLD, signal.SIG_IGN)")
+        }
+        // signal.signal() installs a handler without SA_NOCLDWAIT, and nothing else sets it.
+        Action::Sigchld(SigchldMode::NoCldWait) => {
+            Python::None(NoPython::NotInStdlib("sigaction(SA_NOCLDWAIT)"))
+        }
+        other => not_mine(other),
+    },
 };
 
 /// `trace ROLE`: ptrace(PTRACE_SEIZE) then PTRACE_INTERRUPT: the target stops in state t.
@@ -165,6 +192,7 @@ pub static TRACE: Def = Def {
         Err(e) => failed(Call::Ptrace, e),
     },
     fuzz: &[],
+    python: |_, _| Python::None(NoPython::NotInStdlib("ptrace()")),
 };
 
 /// `untrace ROLE`: PTRACE_DETACH: the target runs again.
@@ -201,6 +229,7 @@ pub static UNTRACE: Def = Def {
         Err(e) => failed(Call::PtraceDetach, e),
     },
     fuzz: &[],
+    python: |_, _| Python::None(NoPython::NotInStdlib("ptrace()")),
 };
 
 #[cfg(test)]

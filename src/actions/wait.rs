@@ -2,11 +2,42 @@
 //! status without reaping).
 
 use super::{
-    Action, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, RunnerAction, Stage,
-    WaitTarget, failed, not_mine,
+    Action, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, Python, RunnerAction,
+    Stage, WaitTarget, failed, not_mine,
 };
 use crate::script::RUNNER;
 use crate::sys;
+
+/// `waitpid`'s Python: `os.wait()`, `os.waitpid(pid, 0)`, with WNOHANG, or a loop of them;
+/// the runner's own is a poll of the child's pidfd, then the WNOHANG call.
+fn python(a: &Action, by_runner: bool) -> Python {
+    let Action::Wait {
+        target,
+        nohang,
+        until_reaped,
+    } = a
+    else {
+        not_mine(a)
+    };
+    let pid = match target {
+        WaitTarget::Role(_) => "pid",
+        WaitTarget::Any => "-1",
+    };
+    let call = match (target, nohang) {
+        (WaitTarget::Any, false) => "os.wait()".to_string(),
+        (WaitTarget::Role(_), false) => format!("os.waitpid({pid}, 0)"),
+        (_, true) => format!("os.waitpid({pid}, os.WNOHANG)"),
+    };
+    Python::line(match (by_runner, nohang, until_reaped) {
+        (_, _, true) => {
+            format!("while os.waitpid({pid}, os.WNOHANG) == (0, 0): os.sched_yield()")
+        }
+        (true, false, _) => {
+            format!("select.select([pidfd], [], [], 2); os.waitpid({pid}, os.WNOHANG)")
+        }
+        (_, _, false) => call,
+    })
+}
 
 /// `wait`: wait(&status) for any child. The same action as `waitpid any`.
 pub static WAIT: Def = Def {
@@ -27,6 +58,7 @@ pub static WAIT: Def = Def {
     effects: WAITPID.effects,
     perform: WAITPID.perform,
     fuzz: &[],
+    python: WAITPID.python,
 };
 
 /// `waitpid ROLE|any [nohang [loop]]`: waitpid(pid or -1, &status, 0 or WNOHANG); with
@@ -114,6 +146,7 @@ pub static WAITPID: Def = Def {
         })
     },
     fuzz: &["any", "nohang", "loop", "nohang loop"],
+    python,
 };
 
 /// `peek ROLE`: waitid(P_PID, pid, WEXITED | WNOWAIT): an exited child's status, left a zombie.
@@ -145,6 +178,7 @@ pub static PEEK: Def = Def {
         Err(e) => failed(Call::Waitid, e),
     },
     fuzz: &[],
+    python: |_, _| Python::line("os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)"),
 };
 
 fn wait_call(pid: i32) -> Call {

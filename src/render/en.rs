@@ -6,7 +6,7 @@
 
 use super::Ctx;
 use super::words::{MemoryHeaders, ObservationHeaders, Words};
-use crate::actions::{Call, Outcome, SigchldMode};
+use crate::actions::{Call, NoPython, Outcome, SigchldMode};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
@@ -21,7 +21,7 @@ pub struct En;
 const PRIVILEGE_HIDDEN: &str = "depends on privilege: not shown with --stable";
 
 /// A size in bytes as MiB (or KiB below 1 MiB).
-fn size(bytes: usize) -> String {
+pub(super) fn size(bytes: usize) -> String {
     if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
@@ -30,17 +30,17 @@ fn size(bytes: usize) -> String {
 }
 
 /// The C library's text for an errno, without Rust's " (os error N)" suffix.
-fn strerror(errno: i32) -> String {
+pub(super) fn strerror(errno: i32) -> String {
     let text = std::io::Error::from_raw_os_error(errno).to_string();
     text.split(" (os error").next().unwrap_or(&text).to_string()
 }
 
 /// The symbolic name of an errno, e.g. ECHILD.
-fn errno_name(errno: i32) -> String {
+pub(super) fn errno_name(errno: i32) -> String {
     format!("{:?}", nix::Error::from_raw(errno))
 }
 
-fn cmp_sign(cmp: Cmp) -> &'static str {
+pub(super) fn cmp_sign(cmp: Cmp) -> &'static str {
     match cmp {
         Cmp::Eq => "=",
         Cmp::AtLeast => ">=",
@@ -49,7 +49,7 @@ fn cmp_sign(cmp: Cmp) -> &'static str {
 }
 
 /// `` kB`` for a memory figure, nothing for a fault count.
-fn unit(field: Field) -> &'static str {
+pub(super) fn unit(field: Field) -> &'static str {
     match field {
         Field::Faults => "",
         Field::Pid
@@ -142,6 +142,10 @@ impl En {
 }
 
 impl Words for En {
+    fn lang(&self) -> super::Lang {
+        super::Lang::En
+    }
+
     fn state(&self, state: State) -> &'static str {
         match state {
             State::Running => "running or runnable",
@@ -730,6 +734,12 @@ impl Words for En {
             s.push_str(&format!(", PPID {}", ctx.ppid(o)));
         }
         s
+    }
+
+    fn no_python(&self, why: NoPython) -> String {
+        match why {
+            NoPython::NotInStdlib(call) => format!("Python's standard library has no {call}"),
+        }
     }
 
     fn duration(&self, d: Duration) -> String {

@@ -309,7 +309,7 @@ impl<'a> Document<'a> {
             .collect();
         let mut doc = json!({
             "demo": script.name,
-            "title": script.title,
+            "title": super::title(script, self.ctx.words),
             "source": self.ctx.words.source(self.origin),
             "runner_pid": self.ctx.runner_pid(),
             "ok": ok && self.failure.is_none(),
@@ -389,7 +389,7 @@ impl<'a> Lines<'a> {
             Event::Begin { runner_pid } => json!({
                 "event": "begin",
                 "demo": ctx.script.name,
-                "title": ctx.script.title,
+                "title": super::title(ctx.script, ctx.words),
                 "source": ctx.words.source(self.origin),
                 "runner_pid": runner_pid,
             }),

@@ -14,6 +14,7 @@ pub mod sanitize;
 pub mod text;
 pub mod words;
 pub mod wrap;
+pub mod zh;
 
 #[cfg(test)]
 mod tests;
@@ -50,6 +51,40 @@ pub struct Style {
     pub width: usize,
     /// After the run, its `ask` questions and the answers this run showed (`--answers`).
     pub answers: bool,
+    /// The language of the words (and of the narration, where the script has it).
+    pub lang: Lang,
+    /// Beside each action's result, the course's Python line that makes the same call.
+    pub python: bool,
+}
+
+/// A language procdemo speaks. Only `render/` knows its words; the command line only picks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The language of a locale name: one starting `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is
+    /// Chinese, anything else English.
+    pub fn of_locale(locale: &str) -> Lang {
+        if locale.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The language the environment asks for: the first of `LC_ALL`, `LC_MESSAGES`, `LANG`
+    /// that is set and not empty decides, as for gettext. Pure: the caller reads them.
+    pub fn from_env(lc_all: Option<&str>, lc_messages: Option<&str>, lang: Option<&str>) -> Lang {
+        [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty())
+            .map_or(Lang::En, Lang::of_locale)
+    }
 }
 
 /// One run's renderer: fed the run's events in order, it writes what each shows.
@@ -64,9 +99,12 @@ pub trait Render {
     }
 }
 
-/// The words every renderer uses today.
-fn words() -> &'static dyn Words {
-    &en::En
+/// The words of a language.
+fn words(lang: Lang) -> &'static dyn Words {
+    match lang {
+        Lang::En => &en::En,
+        Lang::Zh => &zh::Zh,
+    }
 }
 
 /// One run's renderer. The demo's name and title come from `script`.
@@ -77,9 +115,14 @@ pub fn renderer<'a>(
     style: Style,
 ) -> Box<dyn Render + 'a> {
     match format {
-        Format::Text => Box::new(text::Text::new(words(), script, origin, style)),
-        Format::Json => Box::new(json::Document::new(words(), script, origin, style)),
-        Format::JsonEvents => Box::new(json::Lines::new(words(), script, origin, style)),
+        Format::Text => Box::new(text::Text::new(words(style.lang), script, origin, style)),
+        Format::Json => Box::new(json::Document::new(
+            words(style.lang),
+            script,
+            origin,
+            style,
+        )),
+        Format::JsonEvents => Box::new(json::Lines::new(words(style.lang), script, origin, style)),
         Format::Wire => Box::new(json::Wire),
     }
 }
@@ -87,8 +130,8 @@ pub fn renderer<'a>(
 /// The `procdemo all` summary: text, or one JSON line (for both JSON formats).
 pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
     match format {
-        Format::Text => text::summary(words(), results, style),
-        Format::Json | Format::JsonEvents => json::summary(words(), results, format),
+        Format::Text => text::summary(words(style.lang), results, style),
+        Format::Json | Format::JsonEvents => json::summary(words(style.lang), results, format),
         Format::Wire => String::new(),
     }
 }
@@ -97,7 +140,7 @@ pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
 /// and ready commands for another terminal (`ps` of the processes alive, `pstree` of the
 /// runner). `pids`: the run's processes so far, the runner's first.
 pub fn pause(script: &Script, step: usize, pids: &[i32], style: Style) -> String {
-    let w = words();
+    let w = words(style.lang);
     let Some(s) = script.steps.get(step) else {
         return String::new();
     };
@@ -211,8 +254,7 @@ pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
     let Some(StepKind::Ask { question, .. }) = script.steps.get(ask).map(|s| &s.kind) else {
         return String::new();
     };
-    let _ = style;
-    words().ask_prompt(&sanitize::escape(question))
+    words(style.lang).ask_prompt(&sanitize::escape(question))
 }
 
 /// The reveal of one answer: the student's, what the kernel showed, right or wrong.
@@ -223,21 +265,21 @@ pub fn reveal(
     value: &Value,
     style: Style,
 ) -> (String, Option<bool>) {
-    let mut ctx = Ctx::new(words(), script, style.stable);
+    let mut ctx = Ctx::new(words(style.lang), script, style.stable);
     for (r, p) in pids {
         ctx.learn(&Event::Spawned { role: *r, pid: *p });
     }
     let verdict = judge(answer, value, script, pids);
-    let shown = words().value(value, &ctx);
+    let shown = words(style.lang).value(value, &ctx);
     (
-        words().reveal(&sanitize::escape(answer.trim()), &shown, verdict),
+        words(style.lang).reveal(&sanitize::escape(answer.trim()), &shown, verdict),
         verdict,
     )
 }
 
 /// A quiz's exercise, as text: what the student must work out, and each move.
 pub fn quiz_exercise(quiz: &crate::quiz::Quiz, style: Style) -> String {
-    let w = words();
+    let w = words(style.lang);
     let mut out = String::new();
     let mut push = |line: String| {
         for l in wrap::wrap(&line, style.width.max(24)) {
@@ -270,19 +312,19 @@ pub fn quiz_exercise(quiz: &crate::quiz::Quiz, style: Style) -> String {
 }
 
 /// The prompt before a quiz runs for real.
-pub fn quiz_go() -> String {
-    words().quiz_go()
+pub fn quiz_go(style: Style) -> String {
+    words(style.lang).quiz_go()
 }
 
 /// The score at the end of a `--predict` run.
-pub fn score(right: usize, judged: usize, asked: usize) -> String {
-    words().score(right, judged, asked)
+pub fn score(right: usize, judged: usize, asked: usize, style: Style) -> String {
+    words(style.lang).score(right, judged, asked)
 }
 
 /// A runner that ended abnormally, in words for stderr: `left` is how many processes the
 /// front end killed and reaped after it.
-pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize) -> String {
-    words().runner_problem(name, problem, left)
+pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize, style: Style) -> String {
+    words(style.lang).runner_problem(name, problem, left)
 }
 
 /// Any signal's name, as C names it: `SIGALRM`, `SIGRTMIN+3` (the same in every language).
@@ -490,10 +532,23 @@ pub fn problem_kind(problem: &RunnerProblem) -> &'static str {
     }
 }
 
-/// One `say` line with this run's values, as `ctx` shows them.
+/// The demo's title in the words' language: a script's `title.zh` in Chinese, if it has one.
+pub fn title<'a>(script: &'a Script, words: &dyn Words) -> &'a str {
+    match (words.lang(), &script.title_zh) {
+        (Lang::Zh, Some(zh)) => zh,
+        (Lang::Zh, None) | (Lang::En, _) => &script.title,
+    }
+}
+
+/// One `say` line with this run's values, as `ctx` shows them: in Chinese, its `say.zh`
+/// where the script has one (a user's script may not: then the English line).
 pub fn said(line: &crate::model::SayLine, ctx: &Ctx) -> String {
     use crate::model::Said;
-    line.said
+    let pieces = match (ctx.words.lang(), &line.said_zh) {
+        (Lang::Zh, Some(zh)) => zh,
+        (Lang::Zh, None) | (Lang::En, _) => &line.said,
+    };
+    pieces
         .iter()
         .map(|piece| match piece {
             Said::Text(t) => t.clone(),

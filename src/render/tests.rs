@@ -32,11 +32,35 @@ fn at(s: &Script, line: usize) -> usize {
     s.steps.iter().position(|st| st.line == line).unwrap()
 }
 
+/// The line of the `nth` step (from 1) whose text is `text`: tests name steps by what they
+/// say, so a line added to a demo (a question, a translation) moves nothing here.
+fn line_of(s: &Script, text: &str, nth: usize) -> usize {
+    s.steps
+        .iter()
+        .filter(|st| st.text == text)
+        .nth(nth - 1)
+        .unwrap_or_else(|| panic!("no step {nth} {text:?}"))
+        .line
+}
+
+/// The lines of the `say` steps right after the step on `line`.
+fn says_after(s: &Script, line: usize) -> Vec<usize> {
+    s.steps
+        .iter()
+        .skip(at(s, line) + 1)
+        .skip_while(|st| matches!(st.kind, StepKind::Ask { .. }))
+        .take_while(|st| matches!(st.kind, StepKind::Say { .. }))
+        .map(|st| st.line)
+        .collect()
+}
+
 fn style(stable: bool, width: usize) -> Style {
     Style {
         explain: true,
         stable,
         width,
+        lang: super::Lang::En,
+        python: false,
         answers: false,
     }
 }
@@ -92,21 +116,27 @@ fn say(s: &Script, lines: &[usize], value: impl Fn(&str, Field) -> Value) -> Eve
         .iter()
         .map(|&line| {
             let step = at(s, line);
-            let StepKind::Say { pieces } = &s.steps[step].kind else {
+            let StepKind::Say { pieces, zh } = &s.steps[step].kind else {
                 panic!("line {line} is not a say line");
             };
-            let said = pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => Said::Text(t.clone()),
-                    Piece::Value(r, f) => Said::Value {
-                        role: *r,
-                        field: *f,
-                        value: value(&s.roles[*r], *f),
-                    },
-                })
-                .collect();
-            SayLine { step, said }
+            let fill = |pieces: &[Piece]| {
+                pieces
+                    .iter()
+                    .map(|p| match p {
+                        Piece::Text(t) => Said::Text(t.clone()),
+                        Piece::Value(r, f) => Said::Value {
+                            role: *r,
+                            field: *f,
+                            value: value(&s.roles[*r], *f),
+                        },
+                    })
+                    .collect()
+            };
+            SayLine {
+                step,
+                said: fill(pieces),
+                said_zh: zh.as_deref().map(fill),
+            }
         })
         .collect();
     Event::Say { lines }
@@ -134,7 +164,7 @@ fn zombie_events(s: &Script) -> Vec<Event> {
             pid: 101,
         },
         Event::Act {
-            step: at(s, 7),
+            step: at(s, line_of(s, "runner fork parent", 1)),
             role: runner,
             outcome: Some(Outcome::Forked { pid: 101 }),
             verdict: None,
@@ -144,66 +174,72 @@ fn zombie_events(s: &Script) -> Vec<Event> {
             pid: 102,
         },
         Event::Act {
-            step: at(s, 8),
+            step: at(s, line_of(s, "parent fork child", 1)),
             role: parent,
             outcome: Some(Outcome::Forked { pid: 102 }),
             verdict: None,
         },
         Event::Observe {
-            step: at(s, 9),
+            step: at(s, line_of(s, "observe", 1)),
             observations: vec![parent_s.clone(), child_s],
         },
-        say(s, &[10, 11, 12], |r, f| match (r, f) {
-            ("child", Field::Pid) => Value::Pid(102),
-            ("parent", Field::Pid) => Value::Pid(101),
-            (_, Field::State) => Value::State(State::Sleeping),
-            other => panic!("{other:?}"),
+        say(s, &says_after(s, line_of(s, "observe", 1)), |r, f| {
+            match (r, f) {
+                ("child", Field::Pid) => Value::Pid(102),
+                ("parent", Field::Pid) => Value::Pid(101),
+                (_, Field::State) => Value::State(State::Sleeping),
+                other => panic!("{other:?}"),
+            }
         }),
         Event::Act {
-            step: at(s, 14),
+            step: at(s, line_of(s, "child exit 7", 1)),
             role: child,
             outcome: Some(Outcome::Exiting { code: 7 }),
             verdict: None,
         },
         Event::Await {
-            step: at(s, 17),
+            step: at(s, line_of(s, "await child Z", 1)),
             observation: Some(child_z.clone()),
             outcome: None,
             reads: Some(1),
             waited: Duration::from_micros(13),
         },
         Event::Observe {
-            step: at(s, 18),
+            step: at(s, line_of(s, "observe", 2)),
             observations: vec![parent_s.clone(), child_z],
         },
-        say(s, &[19, 20, 21, 22], |r, f| match (r, f) {
-            ("child", Field::State) => Value::State(State::Zombie),
-            ("parent", Field::State) => Value::State(State::Sleeping),
-            ("parent", Field::Pid) => Value::Pid(101),
-            ("child", Field::ExitCode) => Value::ExitCode(ExitStatus::Exited(7)),
-            other => panic!("{other:?}"),
+        say(s, &says_after(s, line_of(s, "observe", 2)), |r, f| {
+            match (r, f) {
+                ("child", Field::State) => Value::State(State::Zombie),
+                ("parent", Field::State) => Value::State(State::Sleeping),
+                ("parent", Field::Pid) => Value::Pid(101),
+                ("child", Field::ExitCode) => Value::ExitCode(ExitStatus::Exited(7)),
+                other => panic!("{other:?}"),
+            }
         }),
         Event::Act {
-            step: at(s, 24),
+            step: at(s, line_of(s, "parent waitpid child", 1)),
             role: parent,
             outcome: Some(reaped.clone()),
             verdict: None,
         },
         Event::Await {
-            step: at(s, 26),
+            step: at(s, line_of(s, "await child gone", 1)),
             observation: Some(child_gone.clone()),
             outcome: None,
             reads: Some(2),
             waited: Duration::from_micros(1500),
         },
         Event::Observe {
-            step: at(s, 27),
+            step: at(s, line_of(s, "observe", 3)),
             observations: vec![parent_s, child_gone],
         },
-        say(s, &[28, 29], |r, f| match (r, f) {
-            ("parent", Field::Result) => Value::Result(reaped.clone()),
-            ("child", Field::Pid) => Value::Pid(102),
-            other => panic!("{other:?}"),
+        say(s, &says_after(s, line_of(s, "observe", 3)), |r, f| {
+            match (r, f) {
+                ("parent", Field::Result) => Value::Result(reaped.clone()),
+                ("child", Field::Pid) => Value::Pid(102),
+                other => panic!("{other:?}"),
+            }
         }),
         Event::Cleanup { killed: 1 },
         Event::End { ok: true },
@@ -530,6 +566,8 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         explain,
         stable: true, // --json ignores it: real PIDs always
         width: 80,
+        lang: super::Lang::En,
+        python: false,
         answers: false,
     };
     let out = render(
@@ -560,7 +598,7 @@ fn json_keeps_the_document_schema_with_real_pids() {
     );
     let events = doc["events"].as_array().unwrap();
     let first = &events[0];
-    assert_eq!(first["line"], 7);
+    assert_eq!(first["line"], line_of(&s, "runner fork parent", 1));
     assert_eq!(first["step"], "runner fork parent");
     assert_eq!(first["actor"], "runner");
     assert_eq!(
@@ -604,7 +642,10 @@ fn json_keeps_the_document_schema_with_real_pids() {
         narration[0]["narration"],
         "fork() created 102 as a copy of 101. Both wait in read() until told"
     );
-    assert_eq!(narration[0]["line"], 10);
+    assert_eq!(
+        narration[0]["line"],
+        says_after(&s, line_of(&s, "observe", 1))[0]
+    );
     let quiet = json_doc(&s, &zombie_events(&s), false);
     assert!(
         quiet["events"]
@@ -661,7 +702,7 @@ fn json_events_are_one_self_describing_line_each() {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         kinds.push(v["event"].as_str().unwrap().to_string());
         if v["event"] == "act" && v["step"] == "parent waitpid child" {
-            assert_eq!(v["line"], 24);
+            assert_eq!(v["line"], line_of(&s, "parent waitpid child", 1));
             assert_eq!(v["role"], "parent");
             assert_eq!(v["result"]["kind"], "reaped");
             assert_eq!(
@@ -795,7 +836,7 @@ fn a_wide_observation_table_wraps_its_state_column_under_itself() {
     let events = [
         Event::Begin { runner_pid: 100 },
         Event::Observe {
-            step: at(&s, 21),
+            step: at(&s, line_of(&s, "observe", 2)),
             observations: vec![z.clone()],
         },
     ];
@@ -816,7 +857,7 @@ fn a_wide_observation_table_wraps_its_state_column_under_itself() {
     let events = [
         Event::Begin { runner_pid: 100 },
         Event::Observe {
-            step: at(&s, 21),
+            step: at(&s, line_of(&s, "observe", 2)),
             observations: vec![ignorer, z],
         },
     ];
@@ -836,7 +877,7 @@ fn a_long_step_result_continues_under_the_result() {
         Event::Begin { runner_pid: 100 },
         Event::Spawned { role: 2, pid: 102 },
         Event::Await {
-            step: at(&s, 54),
+            step: at(&s, line_of(&s, "await parent done", 2)),
             observation: None,
             outcome: Some(Outcome::PolledThenReaped {
                 zeros: 15615,
@@ -954,15 +995,25 @@ fn the_header_and_the_failure_wrap_at_80_columns() {
 fn runner_problems_read_as_the_front_end_printed_them() {
     use crate::model::RunnerProblem;
     assert_eq!(
-        runner_problem("zombie", &RunnerProblem::Crashed { code: 101 }, 2),
+        runner_problem(
+            "zombie",
+            &RunnerProblem::Crashed { code: 101 },
+            2,
+            style(true, 100)
+        ),
         "the runner for `zombie` crashed (exit code 101); the front end killed and reaped the 2 process(es) it left"
     );
     assert_eq!(
-        runner_problem("zombie", &RunnerProblem::Killed { signal: 9 }, 0),
+        runner_problem(
+            "zombie",
+            &RunnerProblem::Killed { signal: 9 },
+            0,
+            style(true, 100)
+        ),
         "the runner for `zombie` was killed by SIGKILL"
     );
     assert_eq!(
-        runner_problem("x", &RunnerProblem::Overran, 0),
+        runner_problem("x", &RunnerProblem::Overran, 0, style(true, 100)),
         "the runner for `x` did not finish within its deadline and was killed"
     );
 }
@@ -970,11 +1021,11 @@ fn runner_problems_read_as_the_front_end_printed_them() {
 #[test]
 fn the_runner_failures_keep_their_wording() {
     let s = user_script("runner fork p\np fork c\np waitpid c\nrunner waitpid p\n");
-    let mut ctx = Ctx::new(words(), &s, false);
+    let mut ctx = Ctx::new(words(super::Lang::En), &s, false);
     ctx.learn(&Event::Begin { runner_pid: 100 });
     ctx.learn(&Event::Spawned { role: 1, pid: 101 });
     let seen = obs(1, 101, State::Sleeping, Some((100, Parent::Role(0))));
-    let say = |f: Failure| words().failure(&f, None, &ctx);
+    let say = |f: Failure| words(super::Lang::En).failure(&f, None, &ctx);
     assert_eq!(
         say(Failure::NoResult {
             role: 1,
@@ -1043,9 +1094,9 @@ fn the_runner_failures_keep_their_wording() {
 #[test]
 fn narration_values_respect_stable() {
     let s = user_script("runner fork p\n");
-    let mut ctx = Ctx::new(words(), &s, true);
+    let mut ctx = Ctx::new(words(super::Lang::En), &s, true);
     ctx.learn(&Event::Spawned { role: 1, pid: 101 });
-    let w = words();
+    let w = words(super::Lang::En);
     assert_eq!(w.value(&Value::Pid(101), &ctx), "<p>");
     assert_eq!(w.value(&Value::Pid(999), &ctx), "<other>");
     assert_eq!(
@@ -1066,7 +1117,7 @@ fn narration_values_respect_stable() {
         "none (killed by SIGTERM)"
     );
     assert_eq!(w.value(&Value::Sigchld(None), &ctx), "-");
-    let live = Ctx::new(words(), &s, false);
+    let live = Ctx::new(words(super::Lang::En), &s, false);
     assert_eq!(
         w.value(
             &Value::DependsOnPrivilege(Box::new(Value::Number(-5))),
@@ -1183,13 +1234,29 @@ fn recordings() -> Vec<&'static str> {
 }
 
 #[test]
-fn every_recorded_run_fits_80_columns_live_and_stable_with_narration() {
+fn every_recorded_run_fits_80_columns_live_and_stable_with_narration_in_english_and_chinese() {
     for name in recordings() {
         let (s, origin, events) = recorded(name);
-        for stable in [false, true] {
-            let out = render(Format::Text, &s, &origin, style(stable, 80), &events);
+        for (stable, lang) in [false, true].into_iter().flat_map(|st| {
+            [super::Lang::En, super::Lang::Zh]
+                .into_iter()
+                .map(move |l| (st, l))
+        }) {
+            let style = Style {
+                lang,
+                python: true,
+                ..style(stable, 80)
+            };
+            let out = render(Format::Text, &s, &origin, style, &events);
             assert!(out.lines().count() > 5, "{name}: {out}");
             assert_fits(&out, 80);
+            if lang == super::Lang::Zh && name != "failure" {
+                // Every line of the built-in demos' narration is in Chinese.
+                let said = out.lines().filter(|l| l.starts_with("    │ "));
+                for l in said {
+                    assert!(l.chars().any(|c| c > '\u{2e80}'), "{name}: {l}");
+                }
+            }
         }
     }
 }
@@ -1231,5 +1298,53 @@ fn every_recorded_run_renders_as_one_json_document_and_as_json_lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             assert!(v["event"].is_string(), "{name}: {line}");
         }
+    }
+}
+
+#[test]
+fn with_python_each_action_shows_the_courses_line_and_without_it_none() {
+    let s = demo("zombie");
+    let with = Style {
+        python: true,
+        ..style(true, 80)
+    };
+    let out = text(&s, with, &zombie_events(&s));
+    assert!(
+        out.contains("\n                                 >>> os._exit(7)\n"),
+        "{out}"
+    );
+    assert!(out.contains(">>> os.waitpid(pid, 0)"), "{out}");
+    assert!(out.contains(">>> pid = os.fork()"), "{out}");
+    assert_fits(&out, 80);
+    let without = text(&s, style(true, 80), &zombie_events(&s));
+    assert!(!without.contains(">>>"), "{without}");
+}
+
+#[test]
+fn a_call_python_cannot_make_is_said_in_the_chosen_language() {
+    let s = user_script("runner fork p\np vfork c &\nc exit 0\nawait p done\n");
+    let events = [
+        Event::Begin { runner_pid: 100 },
+        Event::Act {
+            step: 1,
+            role: 1,
+            outcome: None,
+            verdict: None,
+        },
+    ];
+    for (lang, says) in [
+        (
+            super::Lang::En,
+            "# Python's standard library has no vfork()",
+        ),
+        (super::Lang::Zh, "# Python 的标准库没有 vfork()"),
+    ] {
+        let st = Style {
+            python: true,
+            lang,
+            ..style(true, 80)
+        };
+        let out = text(&s, st, &events);
+        assert!(out.contains(says), "{out}");
     }
 }

@@ -87,7 +87,7 @@ impl<'a> Text<'a> {
         let lines = hang(
             &prefix,
             width(&prefix),
-            &escape(&script.title),
+            &escape(super::title(script, self.words())),
             self.width(),
             FALLBACK_INDENT - 2,
         );
@@ -149,6 +149,35 @@ impl<'a> Text<'a> {
             let arrow = format!("{}→ ", " ".repeat(width(number)));
             let aw = width(&arrow);
             Self::push_lines(out, hang(&arrow, aw, result, self.width(), FALLBACK_INDENT));
+        }
+    }
+
+    /// With --python, the course's Python line that makes the step's call (`>>> os.fork()`),
+    /// or why there is none (`# ...`), under the step's result.
+    fn python(&self, out: &mut String, step: usize) {
+        use crate::actions::Python;
+        use crate::script::StepKind;
+        if !self.style.python {
+            return;
+        }
+        let Some(StepKind::Act { role, action, .. }) = self.ctx.step(step).map(|s| &s.kind) else {
+            return;
+        };
+        let lines = match (action.def().python)(action, *role == RUNNER) {
+            Python::Code(lines) => lines.into_iter().map(|l| format!(">>> {l}")).collect(),
+            Python::None(why) => vec![format!("# {}", self.words().no_python(why))],
+        };
+        for line in lines {
+            // Under the result where the line fits there, else further left.
+            let column = ARROW_COLUMN + 3;
+            let indent = if column + width(&line) <= self.width() {
+                column
+            } else {
+                FALLBACK_INDENT
+            };
+            let prefix = " ".repeat(indent);
+            let lines = hang(&prefix, indent, &line, self.width(), indent + 4);
+            Self::push_lines(out, lines);
         }
     }
 
@@ -463,7 +492,7 @@ impl<'a> Text<'a> {
             .min(NARRATION_MAX)
             .saturating_sub(width(GUTTER));
         let mut paragraph = String::new();
-        for line in wrap(&text.join(" "), columns) {
+        for line in wrap(&join_lines(&text), columns) {
             paragraph.push_str(GUTTER);
             paragraph.push_str(&line);
             paragraph.push('\n');
@@ -572,6 +601,7 @@ impl<'a> Text<'a> {
                     // Started with `&`: its result comes at `await ROLE done`.
                     self.plain(out, &number, &text);
                 }
+                self.python(out, *step);
             }
             Event::Observe { step, observations } => {
                 let (number, text) = self.number(*step);
@@ -677,6 +707,26 @@ impl Render for Text<'_> {
         let (f, at) = self.failure.as_ref()?;
         Some(self.words().failure(f, *at, &self.ctx))
     }
+}
+
+/// A paragraph's lines as one text: a space between two lines, but none where wide (CJK)
+/// text meets wide text, after wide punctuation (`，` `。`) or before a wide opening bracket
+/// (`（`), as Chinese is written.
+fn join_lines(lines: &[String]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let wide = |c: Option<char>| c.is_some_and(|c| width(c.encode_utf8(&mut [0; 4])) == 2);
+        let last = out.chars().next_back();
+        let punctuation = last.is_some_and(|c| "，。：；、！？）」』”".contains(c));
+        let next = line.chars().next();
+        let opening = next.is_some_and(|c| "（“「『".contains(c));
+        let glued = opening || (wide(last) && (punctuation || wide(next)));
+        if !out.is_empty() && !glued {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// The width of each column: its widest cell or its header, in display columns.

@@ -3,7 +3,7 @@
 //! whose exhaustive matches the compiler checks the same way.
 
 use super::Ctx;
-use crate::actions::{Call, Outcome};
+use crate::actions::{Call, NoPython, Outcome};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Observation, Origin, RunnerProblem, State, Value,
     Verdict,
@@ -36,6 +36,9 @@ pub struct MemoryHeaders {
 }
 
 pub trait Words {
+    /// Which language these words are: it picks a script's `title.zh` and `say.zh` lines.
+    fn lang(&self) -> super::Lang;
+
     // ---- the kernel's vocabulary ---------------------------------------------------------
 
     /// What a state letter means: `sleeping, interruptible`.
@@ -68,6 +71,9 @@ pub trait Words {
     fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String;
     /// One observation in a sentence, for failure messages.
     fn describe(&self, observation: &Observation, ctx: &Ctx) -> String;
+    /// Why no line of the course's Python makes an action's call (`--python`), shown as a
+    /// Python comment: `Python's standard library has no vfork()`.
+    fn no_python(&self, why: NoPython) -> String;
     /// A duration as a script writes it: `2 s`, `100 ms`.
     fn duration(&self, d: Duration) -> String;
 

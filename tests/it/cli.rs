@@ -461,3 +461,52 @@ fn an_alloc_the_kernel_refuses_stops_the_demo_with_its_answer() {
         run.stdout
     );
 }
+
+#[test]
+fn a_chinese_locale_makes_chinese_the_default_and_lang_overrides_it() {
+    let zh = procdemo_with(&["zombie", "--stable"], &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert!(
+        zh.stdout.contains("僵尸态：已退出，尚未被回收"),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout.ends_with("成功: 每个等待的状态都观察到了\n"),
+        "{}",
+        zh.stdout
+    );
+    // LC_ALL comes first: C is English, whatever LANG says.
+    let c = procdemo_with(
+        &["zombie", "--stable"],
+        &[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")],
+    );
+    assert!(
+        c.stdout.contains("zombie: exited, not yet reaped"),
+        "{}",
+        c.stdout
+    );
+    // --lang wins over the locale.
+    let en = procdemo_with(
+        &["zombie", "--stable", "--lang", "en"],
+        &[("LANG", "zh_TW")],
+    );
+    assert!(
+        en.stdout.contains("zombie: exited, not yet reaped"),
+        "{}",
+        en.stdout
+    );
+}
+
+#[test]
+fn python_shows_the_courses_line_under_each_action() {
+    let run = procdemo(&["zombie", "--stable", "--python", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in [
+        ">>> pid = os.fork()",
+        ">>> os._exit(7)",
+        ">>> os.waitpid(pid, 0)",
+    ] {
+        assert!(run.stdout.contains(line), "{line}: {}", run.stdout);
+    }
+}

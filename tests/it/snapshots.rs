@@ -1,5 +1,6 @@
 //! One snapshot per demos/*.demo: the states procdemo observed, with roles instead of PIDs
-//! and no timings (`--stable`), narration included so its interpolated values are checked.
+//! and no timings (`--stable`), narration included so its interpolated values are checked;
+//! and one of each in Chinese (`--lang zh`): `demo-zh@NAME.demo.snap`.
 
 use crate::util::procdemo;
 
@@ -28,6 +29,19 @@ fn demo() {
                 run.stdout, run.stderr
             );
             insta::assert_snapshot!(run.stdout);
+            // The same run in Chinese: every word, the narration and the title. (In this
+            // glob, not a second one: two globs at once confuse insta's failure count.)
+            let zh = procdemo(&[
+                name,
+                "--lang",
+                "zh",
+                "--stable",
+                "--explain",
+                "--color",
+                "never",
+            ]);
+            assert_eq!(zh.code, 0, "{name} failed:\n{}\n{}", zh.stdout, zh.stderr);
+            insta::assert_snapshot!("demo-zh", zh.stdout);
         });
     });
 }

@@ -51,6 +51,10 @@ fn run_tagged(mut cmd: Command, args: &[&str], env: &[(&str, &str)]) -> Run {
     cmd.args(args)
         .env("PROCDEMO_TEST_TAG", &tag)
         .env_remove("NO_COLOR")
+        // English unless a test asks otherwise: a tester's Chinese locale changes no snapshot.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
