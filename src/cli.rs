@@ -30,6 +30,10 @@ pub struct Output {
     pub timeout_s: u64,
     /// Hold every observed STAT against `ps -o stat=`.
     pub check_ps: bool,
+    /// Draw the timeline after each demo (`--explain` or `--timeline`, not `--no-timeline`).
+    pub timeline: bool,
+    /// Draw every observation as a process tree.
+    pub tree: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +99,12 @@ pub fn command() -> Command {
             "json-events",
             "Print JSON Lines: one event per line, each as it happens (for programs that follow a run live)",
         ))
+        .arg(flag(
+            "timeline",
+            "Draw a timeline after each demo: each role's state at every step (on with --explain)",
+        ))
+        .arg(flag("no-timeline", "No timeline, even with --explain").conflicts_with("timeline"))
+        .arg(flag("tree", "Draw every observation as a process tree instead of a table"))
         .arg(flag("stable", "Show roles instead of PIDs and no timings: the same text every run"))
         .arg(flag(
             "check-ps",
@@ -192,6 +202,8 @@ fn output(m: &ArgMatches) -> Output {
             .copied()
             .unwrap_or(crate::script::limits::TOTAL_DEADLINE.as_secs()),
         check_ps: m.get_flag("check-ps"),
+        timeline: (m.get_flag("explain") || m.get_flag("timeline")) && !m.get_flag("no-timeline"),
+        tree: m.get_flag("tree"),
     }
 }
 
@@ -276,6 +288,26 @@ mod tests {
             }
         );
         assert!(c.output.explain && !c.output.color && !c.output.json);
+    }
+
+    #[test]
+    fn the_timeline_comes_with_explain_or_timeline_unless_no_timeline() {
+        let timeline = |args: &[&str]| {
+            let mut all = vec!["procdemo", "zombie"];
+            all.extend(args);
+            parse_args(&all).unwrap().output.timeline
+        };
+        assert!(!timeline(&[]));
+        assert!(timeline(&["--explain"]));
+        assert!(timeline(&["--timeline"]));
+        assert!(!timeline(&["--explain", "--no-timeline"]));
+        assert!(parse_args(&["procdemo", "zombie", "--timeline", "--no-timeline"]).is_err());
+        assert!(
+            parse_args(&["procdemo", "zombie", "--tree"])
+                .unwrap()
+                .output
+                .tree
+        );
     }
 
     #[test]

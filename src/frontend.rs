@@ -258,6 +258,8 @@ impl FrontEnd {
             explain: self.output.explain,
             stable: self.output.stable,
             width: render::terminal_width(),
+            timeline: self.output.timeline,
+            tree: self.output.tree,
         }
     }
 

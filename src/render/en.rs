@@ -5,7 +5,7 @@
 //! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
 
 use super::Ctx;
-use super::words::{MemoryHeaders, ObservationHeaders, Words};
+use super::words::{MemoryHeaders, ObservationHeaders, TimelineWords, Words};
 use crate::actions::{Call, Outcome, SigchldMode};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
@@ -874,6 +874,19 @@ impl Words for En {
 
     fn other_process(&self) -> &'static str {
         "other"
+    }
+
+    fn timeline(&self) -> TimelineWords {
+        TimelineWords {
+            title: "Timeline: each role's state at every step that observed or changed it",
+            step: "step",
+            fork: "fork",
+            exit: "exit",
+            reap: "reap",
+            marks: "fork: created at that step (fork or clone); exit: called _exit(); reap: its \
+                    parent's wait returned it; SIG...: a signal was sent to it",
+            reparented: "its PPID changed since the step before (reparented)",
+        }
     }
 
     fn cleanup(&self, killed: usize) -> String {

@@ -12,6 +12,7 @@ pub mod en;
 pub mod json;
 pub mod sanitize;
 pub mod text;
+pub mod timeline;
 pub mod words;
 pub mod wrap;
 
@@ -46,6 +47,10 @@ pub struct Style {
     pub stable: bool,
     /// The widest line text output may print, in display columns (see [`terminal_width`]).
     pub width: usize,
+    /// Draw the timeline at the end of a run (text: after the steps).
+    pub timeline: bool,
+    /// Draw every observation as a process tree, not only `tree` steps.
+    pub tree: bool,
 }
 
 /// One run's renderer: fed the run's events in order, it writes what each shows.

@@ -37,6 +37,8 @@ fn style(stable: bool, width: usize) -> Style {
         explain: true,
         stable,
         width,
+        timeline: true,
+        tree: false,
     }
 }
 
@@ -368,6 +370,14 @@ procdemo t — t
       ROLE  PID  PPID          STAT  STATE
       p     101  100 (runner)  S     sleeping, interruptible, in do_wait
      at the end the runner killed and reaped 2 processes the script left alive
+
+  Timeline: each role's state at every step that observed or changed it
+    step   1     2     3
+    p 101  fork        S
+    c 102        fork
+    S = sleeping, interruptible
+    fork: created at that step (fork or clone); exit: called _exit(); reap: its parent's wait
+    returned it; SIG...: a signal was sent to it
 FAILED: awaited `p` to be in state Z (zombie: exited, not yet reaped) within 100 ms, but after 37
         reads of /proc it was still not: `p` (pid 101) was last seen in state S (sleeping,
         interruptible), waiting in do_wait, PPID 100 (runner)
@@ -502,6 +512,12 @@ procdemo t — privilege
       ROLE   PID      PPID      STAT  STATE
       eager  <eager>  <runner>  ?     depends on privilege: not shown with --stable
      at the end the runner killed and reaped 1 process the script left alive
+
+  Timeline: each role's state at every step that observed or changed it
+    step   1     4
+    eager  fork  ?
+    fork: created at that step (fork or clone); exit: called _exit(); reap: its parent's wait
+    returned it; SIG...: a signal was sent to it
 ok: every awaited state was observed
 "
     );
@@ -523,6 +539,8 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         explain,
         stable: true, // --json ignores it: real PIDs always
         width: 80,
+        timeline: explain,
+        tree: false,
     };
     let out = render(
         Format::Json,
@@ -1224,4 +1242,96 @@ fn every_recorded_run_renders_as_one_json_document_and_as_json_lines() {
             assert!(v["event"].is_string(), "{name}: {line}");
         }
     }
+}
+
+// ---- the timeline and --tree ----------------------------------------------------------------
+
+fn no_timeline(mut s: Style) -> Style {
+    s.timeline = false;
+    s
+}
+
+#[test]
+fn the_timeline_draws_each_role_s_lane_from_the_run_s_own_events() {
+    let s = demo("zombie");
+    let out = text(&s, style(true, 80), &zombie_events(&s));
+    let lanes = "\
+    step    1     2     3  4     5  6  7     8     9
+    parent  fork        S           S              S
+    child         fork  S  exit  Z  Z  reap  gone  gone
+";
+    assert!(out.contains(lanes), "{out}");
+    // After the steps and the clean-up, before the verdict.
+    let timeline = out.find("Timeline").unwrap();
+    assert!(out.find("at the end the runner").unwrap() < timeline);
+    assert!(timeline < out.find("ok: every").unwrap());
+    // Live: each lane names its PID too.
+    let live = text(&s, style(false, 80), &zombie_events(&s));
+    let lane = live
+        .lines()
+        .find(|l| l.starts_with("    child 102 "))
+        .unwrap();
+    assert!(
+        lane.ends_with("fork  S  exit  Z  Z  reap  gone  gone"),
+        "{live}"
+    );
+}
+
+#[test]
+fn without_the_timeline_style_nothing_is_drawn() {
+    let s = demo("zombie");
+    let out = text(&s, no_timeline(style(true, 80)), &zombie_events(&s));
+    assert!(!out.contains("Timeline"), "{out}");
+}
+
+#[test]
+fn a_recorded_orphan_s_timeline_marks_the_reparenting() {
+    let (s, origin, events) = recorded("orphan");
+    let out = render(Format::Text, &s, &origin, style(true, 80), &events);
+    let child = out
+        .lines()
+        .find(|l| l.starts_with("    child  "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(child.contains(" S^ "), "{child}");
+    assert!(out.contains("^ its PPID"), "{out}");
+}
+
+#[test]
+fn every_recorded_timeline_fits_narrow_terminals_in_blocks() {
+    for name in recordings() {
+        let (s, origin, events) = recorded(name);
+        for width in [40, 60, 80] {
+            for stable in [false, true] {
+                let out = render(Format::Text, &s, &origin, style(stable, width), &events);
+                let timeline = &out[out.find("Timeline").unwrap_or(0)..];
+                assert_fits(timeline, width);
+            }
+        }
+    }
+    // The states demo needs more than one block at 80 columns.
+    let (s, origin, events) = recorded("states");
+    let out = render(Format::Text, &s, &origin, style(true, 80), &events);
+    let blocks = out.lines().filter(|l| l.starts_with("    step ")).count();
+    assert!(blocks >= 2, "{out}");
+}
+
+#[test]
+fn with_tree_every_observation_is_drawn_as_a_tree() {
+    let s = demo("zombie");
+    let mut st = style(true, 80);
+    st.tree = true;
+    let out = text(&s, st, &zombie_events(&s));
+    assert!(!out.contains("ROLE "), "no table: {out}");
+    assert!(
+        out.contains("      parent S  sleeping, interruptible"),
+        "{out}"
+    );
+    assert!(
+        out.contains("      └─ child S  sleeping, interruptible"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gone (reaped, no longer in /proc): child"),
+        "{out}"
+    );
 }

@@ -10,6 +10,7 @@
 //! no control character reaches the terminal.
 
 use super::sanitize::escape;
+use super::timeline::Timeline;
 use super::wrap::{MIN_HANG, hang, pad, pad_left, width, wrap};
 use super::{Ctx, Render, Style, Words, seen};
 use crate::model::{
@@ -41,6 +42,8 @@ pub struct Text<'a> {
     printed: Option<usize>,
     /// Why the run failed, printed at `End` after the clean-up line.
     failure: Option<(Failure, Option<usize>)>,
+    /// What the timeline drawn at `End` shows, gathered as the events come.
+    timeline: Timeline,
 }
 
 impl<'a> Text<'a> {
@@ -58,6 +61,7 @@ impl<'a> Text<'a> {
             header: false,
             printed: None,
             failure: None,
+            timeline: Timeline::new(),
         }
     }
 
@@ -472,6 +476,9 @@ impl<'a> Text<'a> {
 
     fn end(&self, out: &mut String, ok: bool) {
         let words = self.words();
+        if self.style.timeline {
+            Self::push_lines(out, self.timeline.text(&self.ctx, self.width()));
+        }
         match (&self.failure, ok) {
             (None, true) => {
                 let (label, text) = words.ok();
@@ -503,6 +510,7 @@ impl<'a> Text<'a> {
 
     fn render(&mut self, event: &Event, out: &mut String) {
         self.ctx.learn(event);
+        self.timeline.event(event, &self.ctx);
         if !self.header {
             // The header waits for `Begin`, which gives the runner's PID.
             self.header(out);
@@ -533,7 +541,7 @@ impl<'a> Text<'a> {
             Event::Observe { step, observations } => {
                 let (number, text) = self.number(*step);
                 self.plain(out, &number, &text);
-                if self.ctx.step(*step).is_some_and(|s| s.as_tree) {
+                if self.style.tree || self.ctx.step(*step).is_some_and(|s| s.as_tree) {
                     self.tree(out, observations);
                 } else if !observations.is_empty() {
                     self.table(out, observations);
@@ -563,7 +571,11 @@ impl<'a> Text<'a> {
                     None => self.plain(out, &number, &text),
                 }
                 if let Some(o) = observation {
-                    self.table(out, std::slice::from_ref(o));
+                    if self.style.tree {
+                        self.tree(out, std::slice::from_ref(o));
+                    } else {
+                        self.table(out, std::slice::from_ref(o));
+                    }
                 }
             }
             Event::Measure { step, readings } => {

@@ -35,6 +35,24 @@ pub struct MemoryHeaders {
     pub note: &'static str,
 }
 
+/// The words of the timeline drawn at the end of a run (text and page).
+pub struct TimelineWords {
+    /// The line over it.
+    pub title: &'static str,
+    /// The label of the row of step numbers.
+    pub step: &'static str,
+    /// A role created by fork() (or clone) at that step.
+    pub fork: &'static str,
+    /// A role that called _exit at that step.
+    pub exit: &'static str,
+    /// A role its parent's wait returned at that step.
+    pub reap: &'static str,
+    /// What `fork`, `exit`, `reap` and a signal's name mean, for the legend.
+    pub marks: &'static str,
+    /// What the `^` after a state means, for the legend.
+    pub reparented: &'static str,
+}
+
 pub trait Words {
     // ---- the kernel's vocabulary ---------------------------------------------------------
 
@@ -110,6 +128,8 @@ pub trait Words {
         m: &crate::model::Memory,
         minflt: Option<u64>,
     ) -> String;
+    /// The timeline's words.
+    fn timeline(&self) -> TimelineWords;
     /// How a PID that belongs to no role reads with --stable: `<other>`.
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).
