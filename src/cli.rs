@@ -34,6 +34,8 @@ pub struct Output {
     pub timeline: bool,
     /// Draw every observation as a process tree.
     pub tree: bool,
+    /// Also write the run (every demo of `all`) as one self-contained HTML page here.
+    pub html: Option<&'static std::path::Path>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +139,14 @@ pub fn command() -> Command {
                 .value_parser(value_parser!(u64).range(1..=crate::script::limits::MAX_ALLOC_MIB))
                 .help("Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"),
         )
+        .arg(
+            Arg::new("html")
+                .long("html")
+                .global(true)
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("Also write the run as one self-contained HTML page (a handout; `all`: every demo in one page)"),
+        )
         .subcommand(Command::new("list").about("List the built-in demos"))
         .subcommand(Command::new("all").about("Run every built-in demo in order, then print a summary"))
         .subcommand(
@@ -204,6 +214,10 @@ fn output(m: &ArgMatches) -> Output {
         check_ps: m.get_flag("check-ps"),
         timeline: (m.get_flag("explain") || m.get_flag("timeline")) && !m.get_flag("no-timeline"),
         tree: m.get_flag("tree"),
+        // Leaked once: the path lives as long as the process, and keeps `Output` Copy.
+        html: m
+            .get_one::<PathBuf>("html")
+            .map(|p| &*Box::leak(p.clone().into_boxed_path())),
     }
 }
 

@@ -260,6 +260,7 @@ impl FrontEnd {
             width: render::terminal_width(),
             timeline: self.output.timeline,
             tree: self.output.tree,
+            html: self.output.html,
         }
     }
 

@@ -5,7 +5,7 @@
 //! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
 
 use super::Ctx;
-use super::words::{MemoryHeaders, ObservationHeaders, TimelineWords, Words};
+use super::words::{MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
 use crate::actions::{Call, Outcome, SigchldMode};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
@@ -874,6 +874,14 @@ impl Words for En {
 
     fn other_process(&self) -> &'static str {
         "other"
+    }
+
+    fn page(&self) -> PageWords {
+        PageWords {
+            lang: "en",
+            footer: "Made by procdemo: every PID, state and status on this page was read from \
+                     the kernel (a system call's result or /proc) during this run.",
+        }
     }
 
     fn timeline(&self) -> TimelineWords {

@@ -9,6 +9,7 @@
 //! no language.
 
 pub mod en;
+pub mod html;
 pub mod json;
 pub mod sanitize;
 pub mod text;
@@ -51,6 +52,8 @@ pub struct Style {
     pub timeline: bool,
     /// Draw every observation as a process tree, not only `tree` steps.
     pub tree: bool,
+    /// `--html FILE`: also write the run as a page to this file (see [`html`]).
+    pub html: Option<&'static std::path::Path>,
 }
 
 /// One run's renderer: fed the run's events in order, it writes what each shows.
@@ -77,11 +80,32 @@ pub fn renderer<'a>(
     origin: &'a Origin,
     style: Style,
 ) -> Box<dyn Render + 'a> {
-    match format {
+    let main: Box<dyn Render + 'a> = match format {
         Format::Text => Box::new(text::Text::new(words(), script, origin, style)),
         Format::Json => Box::new(json::Document::new(words(), script, origin, style)),
         Format::JsonEvents => Box::new(json::Lines::new(words(), script, origin, style)),
         Format::Wire => Box::new(json::Wire),
+    };
+    match style.html {
+        Some(path) => Box::new(Both(
+            main,
+            html::Page::new(words(), script, origin, style, path),
+        )),
+        None => main,
+    }
+}
+
+/// The output's renderer and the page's, fed the same events (`--html` beside any format).
+struct Both<'a>(Box<dyn Render + 'a>, html::Page<'a>);
+
+impl Render for Both<'_> {
+    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.0.event(event, out)?;
+        self.1.event(event, out)
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.0.failure()
     }
 }
 

@@ -39,6 +39,7 @@ fn style(stable: bool, width: usize) -> Style {
         width,
         timeline: true,
         tree: false,
+        html: None,
     }
 }
 
@@ -541,6 +542,7 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         width: 80,
         timeline: explain,
         tree: false,
+        html: None,
     };
     let out = render(
         Format::Json,
@@ -1334,4 +1336,70 @@ fn with_tree_every_observation_is_drawn_as_a_tree() {
         out.contains("gone (reaped, no longer in /proc): child"),
         "{out}"
     );
+}
+
+// ---- the page -----------------------------------------------------------------------------
+
+#[test]
+fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree() {
+    let s = user_script(
+        "title <script>alert(1)</script> & \"quotes\"\nrunner fork parent\nparent fork child\nobserve\nsay a <b>bold</b> claim about {child.pid}\n",
+    );
+    let dir = std::env::temp_dir().join(format!("procdemo-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: &'static std::path::Path = Box::leak(dir.join("t.html").into_boxed_path());
+    let mut st = style(true, 80);
+    st.html = Some(path);
+    let (parent, child) = (role(&s, "parent"), role(&s, "child"));
+    let events = vec![
+        Event::Begin {
+            runner_pid: RUNNER_PID,
+        },
+        Event::Spawned {
+            role: parent,
+            pid: 101,
+        },
+        Event::Act {
+            step: 0,
+            role: 0,
+            outcome: Some(Outcome::Forked { pid: 101 }),
+            verdict: None,
+        },
+        Event::Spawned {
+            role: child,
+            pid: 102,
+        },
+        Event::Act {
+            step: 1,
+            role: parent,
+            outcome: Some(Outcome::Forked { pid: 102 }),
+            verdict: None,
+        },
+        Event::Observe {
+            step: 2,
+            observations: vec![
+                obs(parent, 101, State::Sleeping, Some((100, Parent::Role(0)))),
+                obs(child, 102, State::Zombie, Some((101, Parent::Role(parent)))),
+            ],
+        },
+        say(&s, &[5], |_, _| Value::Pid(102)),
+        Event::End { ok: true },
+    ];
+    let out = text(&s, st, &events);
+    assert!(out.contains("ok: every"), "the text output as well: {out}");
+    let html = std::fs::read_to_string(path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        !html.contains("<script>") && !html.contains("<b>bold"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+    assert!(html.contains("a &lt;b&gt;bold&lt;/b&gt; claim about &lt;child&gt;"));
+    // The child is drawn inside its parent's node, with its state's colour.
+    let parent_at = html.find("<span class=\"role\">parent</span>").unwrap();
+    let child_at = html.find("<span class=\"role\">child</span>").unwrap();
+    assert!(parent_at < child_at);
+    assert!(html[parent_at..child_at].contains("<ul>"), "{html}");
+    assert!(html.contains("class=\"stat st-z\">Z</span>"), "{html}");
+    assert!(html.contains("lang=\"en\""));
 }

@@ -264,6 +264,33 @@ impl Timeline {
         }
     }
 
+    /// The legend's paragraphs: what each state shown means, then the marks.
+    pub fn legend(&self, words: &dyn Words) -> Vec<String> {
+        let tw = words.timeline();
+        let states: Vec<String> = self
+            .states()
+            .iter()
+            .map(|s| {
+                let meaning = words.state(*s);
+                if meaning.starts_with(&s.code()) {
+                    meaning.to_string()
+                } else {
+                    format!("{} = {meaning}", s.code())
+                }
+            })
+            .collect();
+        let mut marks = tw.marks.to_string();
+        if self.reparents() {
+            marks.push_str(&format!("; {REPARENTED} {}", tw.reparented));
+        }
+        let mut out = Vec::new();
+        if !states.is_empty() {
+            out.push(states.join("; "));
+        }
+        out.push(marks);
+        out
+    }
+
     /// The timeline as text lines within `columns` display columns: a title, the step
     /// numbers over one row per lane, in as many blocks of columns as the width needs, then
     /// the legend. Empty when nothing was observed or changed.
@@ -356,29 +383,10 @@ impl Timeline {
             }
             start = end;
         }
-        // The legend: what each state letter shown means, then the marks; prose, so no
-        // wider than narration however wide the terminal.
-        let columns = columns.min(LEGEND_MAX);
-        let states: Vec<String> = self
-            .states()
-            .iter()
-            .map(|s| {
-                let meaning = words.state(*s);
-                if meaning.starts_with(&s.code()) {
-                    meaning.to_string()
-                } else {
-                    format!("{} = {meaning}", s.code())
-                }
-            })
-            .collect();
-        if !states.is_empty() {
-            out.extend(hang("    ", 4, &states.join("; "), columns, 4));
+        // The legend: prose, so no wider than narration however wide the terminal.
+        for paragraph in self.legend(words) {
+            out.extend(hang("    ", 4, &paragraph, columns.min(LEGEND_MAX), 4));
         }
-        let mut marks = tw.marks.to_string();
-        if self.reparents() {
-            marks.push_str(&format!("; {REPARENTED} {}", tw.reparented));
-        }
-        out.extend(hang("    ", 4, &marks, columns, 4));
         out
     }
 }

@@ -53,6 +53,14 @@ pub struct TimelineWords {
     pub reparented: &'static str,
 }
 
+/// The words of the `--html` page around its sections.
+pub struct PageWords {
+    /// The page's language, as HTML's `lang` attribute names it (`en`, `zh-CN`).
+    pub lang: &'static str,
+    /// The line at the foot of the page.
+    pub footer: &'static str,
+}
+
 pub trait Words {
     // ---- the kernel's vocabulary ---------------------------------------------------------
 
@@ -130,6 +138,8 @@ pub trait Words {
     ) -> String;
     /// The timeline's words.
     fn timeline(&self) -> TimelineWords;
+    /// The `--html` page's own words.
+    fn page(&self) -> PageWords;
     /// How a PID that belongs to no role reads with --stable: `<other>`.
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).
