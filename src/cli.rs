@@ -41,6 +41,10 @@ pub struct Output {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Task {
     List,
+    /// Print a built-in demo's script.
+    Show(&'static str),
+    /// Print a reference table (None: the list of topics).
+    Explain(Option<crate::render::reference::Topic>),
     /// Run these demos, each in a fresh runner; `summary` for `procdemo all`.
     Run {
         sources: Vec<Source>,
@@ -71,6 +75,9 @@ Examples:
   procdemo all                  every demo, then a summary
   procdemo run my.demo          run your own script (see demos/README.md)
   procdemo zombie --json        one JSON document with the real PIDs
+  procdemo zombie --html z.html a page for the projector or a handout
+  procdemo show zombie          the zombie demo's script, to start your own from it
+  procdemo explain wait-status  a reference table (`procdemo explain` lists them)
 
 Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
 script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
@@ -148,6 +155,16 @@ pub fn command() -> Command {
                 .help("Also write the run as one self-contained HTML page (a handout; `all`: every demo in one page)"),
         )
         .subcommand(Command::new("list").about("List the built-in demos"))
+        .subcommand(
+            Command::new("show")
+                .about("Print a built-in demo's script (to start your own from it)")
+                .arg(Arg::new("demo").required(true).value_name("DEMO")),
+        )
+        .subcommand(
+            Command::new("explain")
+                .about("Print a reference table: states, stat-flags, wait-status, orphan, sigchld")
+                .arg(Arg::new("topic").value_name("TOPIC")),
+        )
         .subcommand(Command::new("all").about("Run every built-in demo in order, then print a summary"))
         .subcommand(
             Command::new("run")
@@ -169,6 +186,16 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
         .ok_or_else(|| Error::Usage("expected a demo or a command".into()))?;
     let task = match name {
         "list" => Task::List,
+        "show" => {
+            let demo = sub.get_one::<String>("demo").cloned().unwrap_or_default();
+            Task::Show(demos::find(&demo).ok_or_else(|| unknown_demo(&demo))?.name)
+        }
+        "explain" => Task::Explain(match sub.get_one::<String>("topic") {
+            None => None,
+            Some(t) => Some(
+                crate::render::reference::Topic::from_name(t).ok_or_else(|| unknown_topic(t))?,
+            ),
+        }),
         "all" => Task::Run {
             sources: DEMOS.iter().map(|d| Source::Builtin(d.name)).collect(),
             summary: true,
@@ -242,6 +269,18 @@ fn unknown_demo(name: &str) -> Error {
     ))
 }
 
+fn unknown_topic(name: &str) -> Error {
+    let names: Vec<&str> = crate::render::reference::Topic::ALL
+        .iter()
+        .map(|t| t.name())
+        .collect();
+    Error::Usage(format!(
+        "unknown topic `{}`. The topics are: {}.",
+        crate::render::sanitize::escape(name),
+        names.join(", ")
+    ))
+}
+
 fn clap_error(e: clap::Error) -> Error {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     match e.kind() {
@@ -260,7 +299,7 @@ fn clap_error(e: clap::Error) -> Error {
         ErrorKind::MissingSubcommand => {
             let names: Vec<&str> = DEMOS.iter().map(|d| d.name).collect();
             Error::Usage(format!(
-                "expected a demo ({}) or a command (list, all, run FILE); `procdemo --help` explains them",
+                "expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them",
                 names.join(", ")
             ))
         }
@@ -321,6 +360,34 @@ mod tests {
                 .unwrap()
                 .output
                 .tree
+        );
+    }
+
+    #[test]
+    fn show_takes_a_demo_and_explain_a_known_topic() {
+        use crate::render::reference::Topic;
+        let task = |args: &[&str]| parse_args(args).map(|c| c.task);
+        assert_eq!(
+            task(&["procdemo", "show", "zombie"]).unwrap(),
+            Task::Show("zombie")
+        );
+        assert_eq!(
+            task(&["procdemo", "show", "zombi"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+        assert_eq!(task(&["procdemo", "explain"]).unwrap(), Task::Explain(None));
+        assert_eq!(
+            task(&["procdemo", "explain", "wait-status"]).unwrap(),
+            Task::Explain(Some(Topic::WaitStatus))
+        );
+        let e = task(&["procdemo", "explain", "zombies"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.to_string()
+                .contains("states, stat-flags, wait-status, orphan, sigchld"),
+            "{e}"
         );
     }
 

@@ -11,6 +11,7 @@
 pub mod en;
 pub mod html;
 pub mod json;
+pub mod reference;
 pub mod sanitize;
 pub mod text;
 pub mod timeline;
@@ -106,6 +107,14 @@ impl Render for Both<'_> {
 
     fn failure(&self) -> Option<String> {
         self.0.failure()
+    }
+}
+
+/// `procdemo explain TOPIC`: the topic's reference table (`None`: the list of topics).
+pub fn explain(topic: Option<reference::Topic>, width: usize) -> String {
+    match topic {
+        Some(t) => reference::table(words(), t, width),
+        None => reference::topics(words(), width),
     }
 }
 

@@ -1403,3 +1403,51 @@ fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree(
     assert!(html.contains("class=\"stat st-z\">Z</span>"), "{html}");
     assert!(html.contains("lang=\"en\""));
 }
+
+// ---- procdemo explain ---------------------------------------------------------------------
+
+#[test]
+fn every_reference_topic_fits_80_columns_and_the_list_names_them_all() {
+    use super::reference::Topic;
+    let list = explain(None, 80);
+    assert_fits(&list, 80);
+    for t in Topic::ALL {
+        assert!(list.contains(t.name()), "{list}");
+        assert_eq!(Topic::from_name(t.name()), Some(*t));
+        let table = explain(Some(*t), 80);
+        assert_fits(&table, 80);
+        assert!(table.lines().count() > 4, "{table}");
+    }
+}
+
+#[test]
+fn the_reference_tables_come_from_the_code_s_own_words_and_decoder() {
+    use super::reference::Topic;
+    let states = explain(Some(Topic::States), 100);
+    for s in [
+        State::Running,
+        State::Zombie,
+        State::TracingStop,
+        State::Idle,
+    ] {
+        let row = format!("{}      {}", s.code(), en::En.state(s));
+        assert!(states.contains(&row), "{row}\n{states}");
+    }
+    let wait = explain(Some(Topic::WaitStatus), 100);
+    for raw in [256, 1792, 9, 15] {
+        let decoded = en::En.exit_status(ExitStatus::decode(raw));
+        assert!(wait.contains(&decoded), "{raw}: {decoded}\n{wait}");
+    }
+    assert!(wait.contains("WEXITSTATUS = 7") && wait.contains("WTERMSIG = 9 (SIGKILL)"));
+    let flags = explain(Some(Topic::StatFlags), 100);
+    for f in ["<", "N", "L", "s", "l", "+"] {
+        assert!(
+            flags.lines().any(|l| l.starts_with(&format!("  {f}  "))),
+            "{f}\n{flags}"
+        );
+    }
+    let orphan = explain(Some(Topic::Orphan), 100);
+    assert!(orphan.contains("PR_SET_CHILD_SUBREAPER") && orphan.contains("PID namespace"));
+    let sigchld = explain(Some(Topic::Sigchld), 100);
+    assert!(sigchld.contains("SIG_IGN") && sigchld.contains("SA_NOCLDWAIT"));
+}

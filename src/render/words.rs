@@ -140,6 +140,8 @@ pub trait Words {
     fn timeline(&self) -> TimelineWords;
     /// The `--html` page's own words.
     fn page(&self) -> PageWords;
+    /// A reference table of `procdemo explain TOPIC`.
+    fn reference(&self, topic: super::reference::Topic) -> super::reference::Reference;
     /// How a PID that belongs to no role reads with --stable: `<other>`.
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).
