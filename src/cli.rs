@@ -181,6 +181,19 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
         Err(e) => return Err(clap_error(e)),
     };
     let output = output(&matches);
+    // A page that cannot be written is said before anything runs (it is written at the end).
+    if let Some(path) = output.html
+        && let Err(e) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+    {
+        return Err(Error::Usage(format!(
+            "--html {}: {}",
+            crate::render::sanitize::escape(&path.display().to_string()),
+            crate::error::os_error(e)
+        )));
+    }
     let (name, sub) = matches
         .subcommand()
         .ok_or_else(|| Error::Usage("expected a demo or a command".into()))?;

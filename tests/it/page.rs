@@ -132,7 +132,7 @@ fn all_writes_every_demo_into_one_page() {
 }
 
 #[test]
-fn a_page_that_cannot_be_written_is_an_error_that_names_it() {
+fn a_page_that_cannot_be_written_is_a_usage_error_before_anything_runs() {
     let run = procdemo(&["zombie", "--html", "/nonexistent-dir/x.html"]);
     assert_ne!(run.code, 0);
     assert!(
