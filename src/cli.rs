@@ -41,6 +41,12 @@ pub struct Output {
     pub lang: crate::render::Lang,
     /// Show the course's Python line beside each action's result.
     pub python: bool,
+    /// Draw the timeline after each demo (`--explain` or `--timeline`, not `--no-timeline`).
+    pub timeline: bool,
+    /// Draw every observation as a process tree.
+    pub tree: bool,
+    /// Also write the run (every demo of `all`) as one self-contained HTML page here.
+    pub html: Option<&'static std::path::Path>,
 }
 
 /// How a run moves from one step to the next.
@@ -64,6 +70,10 @@ pub enum Task {
         options: crate::quiz::Options,
         show_script: bool,
     },
+    /// Print a built-in demo's script.
+    Show(&'static str),
+    /// Print a reference table (None: the list of topics).
+    Explain(Option<crate::render::reference::Topic>),
     /// Run these demos, each in a fresh runner; `summary` for `procdemo all`.
     Run {
         sources: Vec<Source>,
@@ -94,6 +104,9 @@ Examples:
   procdemo all                  every demo, then a summary
   procdemo run my.demo          run your own script (see demos/README.md)
   procdemo zombie --json        one JSON document with the real PIDs
+  procdemo zombie --html z.html a page for the projector or a handout
+  procdemo show zombie          the zombie demo's script, to start your own from it
+  procdemo explain wait-status  a reference table (`procdemo explain` lists them)
 
 Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
 script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
@@ -124,6 +137,12 @@ pub fn command() -> Command {
             "json-events",
             "Print JSON Lines: one event per line, each as it happens (for programs that follow a run live)",
         ))
+        .arg(flag(
+            "timeline",
+            "Draw a timeline after each demo: each role's state at every step (on with --explain)",
+        ))
+        .arg(flag("no-timeline", "No timeline, even with --explain").conflicts_with("timeline"))
+        .arg(flag("tree", "Draw every observation as a process tree instead of a table"))
         .arg(flag("stable", "Show roles instead of PIDs and no timings: the same text every run"))
         .arg(flag(
             "check-ps",
@@ -186,6 +205,14 @@ pub fn command() -> Command {
                 .value_parser(value_parser!(u64).range(1..=crate::script::limits::MAX_ALLOC_MIB))
                 .help("Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"),
         )
+        .arg(
+            Arg::new("html")
+                .long("html")
+                .global(true)
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("Also write the run as one self-contained HTML page (a handout; `all`: every demo in one page)"),
+        )
         .subcommand(Command::new("list").about("List the built-in demos"))
         .subcommand(
             Command::new("quiz")
@@ -220,6 +247,16 @@ pub fn command() -> Command {
                         .help("Print the exercise as a .demo script (edit it, run it with `procdemo run`)"),
                 ),
         )
+        .subcommand(
+            Command::new("show")
+                .about("Print a built-in demo's script (to start your own from it)")
+                .arg(Arg::new("demo").required(true).value_name("DEMO")),
+        )
+        .subcommand(
+            Command::new("explain")
+                .about("Print a reference table: states, stat-flags, wait-status, orphan, sigchld")
+                .arg(Arg::new("topic").value_name("TOPIC")),
+        )
         .subcommand(Command::new("all").about("Run every built-in demo in order, then print a summary"))
         .subcommand(
             Command::new("run")
@@ -236,6 +273,19 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
         Err(e) => return Err(clap_error(e)),
     };
     let output = output(&matches);
+    // A page that cannot be written is said before anything runs (it is written at the end).
+    if let Some(path) = output.html
+        && let Err(e) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+    {
+        return Err(Error::Usage(format!(
+            "--html {}: {}",
+            crate::render::sanitize::escape(&path.display().to_string()),
+            crate::error::os_error(e)
+        )));
+    }
     let (name, sub) = matches
         .subcommand()
         .ok_or_else(|| Error::Usage("expected a demo or a command".into()))?;
@@ -253,6 +303,16 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
             },
             show_script: sub.get_flag("show-script"),
         },
+        "show" => {
+            let demo = sub.get_one::<String>("demo").cloned().unwrap_or_default();
+            Task::Show(demos::find(&demo).ok_or_else(|| unknown_demo(&demo))?.name)
+        }
+        "explain" => Task::Explain(match sub.get_one::<String>("topic") {
+            None => None,
+            Some(t) => Some(
+                crate::render::reference::Topic::from_name(t).ok_or_else(|| unknown_topic(t))?,
+            ),
+        }),
         "all" => Task::Run {
             sources: DEMOS.iter().map(|d| Source::Builtin(d.name)).collect(),
             summary: true,
@@ -316,6 +376,12 @@ fn output(m: &ArgMatches) -> Output {
             }
         },
         python: m.get_flag("python"),
+        timeline: (m.get_flag("explain") || m.get_flag("timeline")) && !m.get_flag("no-timeline"),
+        tree: m.get_flag("tree"),
+        // Leaked once: the path lives as long as the process, and keeps `Output` Copy.
+        html: m
+            .get_one::<PathBuf>("html")
+            .map(|p| &*Box::leak(p.clone().into_boxed_path())),
     }
 }
 
@@ -340,6 +406,18 @@ fn unknown_demo(name: &str) -> Error {
     ))
 }
 
+fn unknown_topic(name: &str) -> Error {
+    let names: Vec<&str> = crate::render::reference::Topic::ALL
+        .iter()
+        .map(|t| t.name())
+        .collect();
+    Error::Usage(format!(
+        "unknown topic `{}`. The topics are: {}.",
+        crate::render::sanitize::escape(name),
+        names.join(", ")
+    ))
+}
+
 fn clap_error(e: clap::Error) -> Error {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     match e.kind() {
@@ -358,7 +436,7 @@ fn clap_error(e: clap::Error) -> Error {
         ErrorKind::MissingSubcommand => {
             let names: Vec<&str> = DEMOS.iter().map(|d| d.name).collect();
             Error::Usage(format!(
-                "expected a demo ({}) or a command (list, all, run FILE); `procdemo --help` explains them",
+                "expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them",
                 names.join(", ")
             ))
         }
@@ -428,6 +506,54 @@ mod tests {
         assert_eq!(c.output.lang, Lang::En);
         assert!(c.output.python);
         assert!(parse_args(&["procdemo", "zombie", "--lang", "fr"]).is_err());
+    }
+
+    #[test]
+    fn the_timeline_comes_with_explain_or_timeline_unless_no_timeline() {
+        let timeline = |args: &[&str]| {
+            let mut all = vec!["procdemo", "zombie"];
+            all.extend(args);
+            parse_args(&all).unwrap().output.timeline
+        };
+        assert!(!timeline(&[]));
+        assert!(timeline(&["--explain"]));
+        assert!(timeline(&["--timeline"]));
+        assert!(!timeline(&["--explain", "--no-timeline"]));
+        assert!(parse_args(&["procdemo", "zombie", "--timeline", "--no-timeline"]).is_err());
+        assert!(
+            parse_args(&["procdemo", "zombie", "--tree"])
+                .unwrap()
+                .output
+                .tree
+        );
+    }
+
+    #[test]
+    fn show_takes_a_demo_and_explain_a_known_topic() {
+        use crate::render::reference::Topic;
+        let task = |args: &[&str]| parse_args(args).map(|c| c.task);
+        assert_eq!(
+            task(&["procdemo", "show", "zombie"]).unwrap(),
+            Task::Show("zombie")
+        );
+        assert_eq!(
+            task(&["procdemo", "show", "zombi"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+        assert_eq!(task(&["procdemo", "explain"]).unwrap(), Task::Explain(None));
+        assert_eq!(
+            task(&["procdemo", "explain", "wait-status"]).unwrap(),
+            Task::Explain(Some(Topic::WaitStatus))
+        );
+        let e = task(&["procdemo", "explain", "zombies"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.to_string()
+                .contains("states, stat-flags, wait-status, orphan, sigchld"),
+            "{e}"
+        );
     }
 
     #[test]

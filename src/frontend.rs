@@ -390,6 +390,9 @@ impl FrontEnd {
             answers: self.output.answers,
             lang: self.output.lang,
             python: self.output.python,
+            timeline: self.output.timeline,
+            tree: self.output.tree,
+            html: self.output.html,
         }
     }
 

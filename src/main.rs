@@ -115,6 +115,9 @@ fn front_style(output: &cli::Output) -> render::Style {
         answers: output.answers,
         lang: output.lang,
         python: output.python,
+        timeline: output.timeline,
+        tree: output.tree,
+        html: output.html,
     }
 }
 
@@ -133,10 +136,32 @@ fn proc_problem(e: &std::io::Error) -> String {
     }
 }
 
+/// Print text to stdout; a closed pipe (`procdemo show zombie | head`) just ends it.
+fn print_text(text: &str) -> Result<i32, Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(0),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(Error::System(format!(
+            "cannot write the output: {}",
+            error::os_error(e)
+        ))),
+    }
+}
+
 fn run(config: Config) -> Result<i32, Error> {
     colored::control::set_override(config.output.color);
     let output = config.output;
     match config.task {
+        Task::Show(name) => {
+            let text = demos::find(name).map_or("", |d| d.text);
+            print_text(text)
+        }
+        Task::Explain(topic) => print_text(&render::explain(
+            topic,
+            render::terminal_width(),
+            output.lang,
+        )),
         Task::List => {
             let width = demos::DEMOS.iter().map(|d| d.name.len()).max().unwrap_or(0);
             let mut out = std::io::stdout().lock();

@@ -5,7 +5,8 @@
 //! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
 
 use super::Ctx;
-use super::words::{MemoryHeaders, ObservationHeaders, Words};
+use super::reference::{Reference, Topic};
+use super::words::{MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
 use crate::actions::{Call, NoPython, Outcome, SigchldMode};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
@@ -949,6 +950,167 @@ impl Words for En {
             format!("  the processes are as shown; look from another terminal: {ps}")
         } else {
             format!("  the processes are as shown; look from another terminal: {ps}   or: {pstree}")
+        }
+    }
+
+    fn reference(&self, topic: Topic) -> Reference {
+        match topic {
+            Topic::States => Reference {
+                title: "The state letter in /proc/PID/stat (field 3) and in ps's STAT",
+                headers: ("STATE", "MEANING"),
+                rows: [
+                    State::Running,
+                    State::Sleeping,
+                    State::DiskSleep,
+                    State::Stopped,
+                    State::TracingStop,
+                    State::Zombie,
+                    State::Dead,
+                    State::Idle,
+                    State::Parked,
+                    State::Gone,
+                ]
+                .iter()
+                .map(|s| (s.code(), self.state(*s).to_string()))
+                .collect(),
+                notes: vec![
+                    "`procdemo states` makes R, S, D, T, t and Z on real processes; I (an idle \
+                     kernel thread) and X (dead, shown only for an instant) are not made. gone \
+                     is not a letter: the PID is no longer in /proc because the process was \
+                     reaped."
+                        .into(),
+                ],
+            },
+            Topic::StatFlags => Reference {
+                title: "What ps prints after the state letter in STAT, in this order",
+                headers: ("FLAG", "MEANING (read from /proc)"),
+                rows: [
+                    ("<", "high priority: nice value below 0 (stat field 19)"),
+                    ("N", "low priority: nice value above 0 (stat field 19)"),
+                    ("L", "has pages locked into memory: VmLck above 0 kB (status)"),
+                    ("s", "session leader: its session ID is its own PID (stat field 6)"),
+                    ("l", "multi-threaded: more than one thread (stat field 20)"),
+                    (
+                        "+",
+                        "in the foreground process group of its terminal: its process group is \
+                         the terminal's (stat fields 5 and 8)",
+                    ),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+                notes: vec![
+                    "`Ss` is a sleeping session leader, `Ss+` one in its terminal's foreground, \
+                     `Sl` a sleeping process with several threads. `procdemo states` makes each \
+                     flag on a real process (`<` and `L` may be refused to a normal user)."
+                        .into(),
+                ],
+            },
+            Topic::WaitStatus => Reference {
+                title: "How the raw status from wait() or waitpid() decodes",
+                headers: ("RAW", "DECODED (by the C macros, on this machine)"),
+                rows: [256, 1792, 9, 15]
+                    .iter()
+                    .map(|raw| {
+                        (
+                            raw.to_string(),
+                            self.exit_status(ExitStatus::decode(*raw)),
+                        )
+                    })
+                    .collect(),
+                notes: vec![
+                    "WIFEXITED(status) is true when the child called exit or _exit, and \
+                     WEXITSTATUS(status) is the code, the status's second byte: exit(7) gives \
+                     7 × 256 = 1792."
+                        .into(),
+                    "WIFSIGNALED(status) is true when a signal killed the child, and \
+                     WTERMSIG(status) is that signal, the status's low 7 bits: SIGKILL gives 9, \
+                     SIGTERM 15 (128 is added when it dumped core)."
+                        .into(),
+                    "Python's os.wait() returns the same raw number; os.waitstatus_to_exitcode() \
+                     gives the code, or minus the signal."
+                        .into(),
+                ],
+            },
+            Topic::Orphan => Reference {
+                title: "Who becomes a process's parent when its parent dies first",
+                headers: ("ORDER", "THE NEW PARENT"),
+                rows: [
+                    ("1", "another live thread of the dead parent's process, if it had several"),
+                    (
+                        "2",
+                        "else the nearest living ancestor that called \
+                         prctl(PR_SET_CHILD_SUBREAPER) (procdemo's runner does; systemd --user \
+                         often does)",
+                    ),
+                    ("3", "else the init process of the orphan's PID namespace (PID 1 on the host, a container's first process)"),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+                notes: vec![
+                    "The orphan's PPID changes at once (`procdemo orphan` awaits it). An orphan \
+                     that exits is a zombie of its new parent until that parent waits: a PID 1 \
+                     that never waits keeps such zombies, which is why containers run a small \
+                     init such as tini."
+                        .into(),
+                ],
+            },
+            Topic::Sigchld => Reference {
+                title: "What the parent's SIGCHLD disposition does to a child that exits",
+                headers: ("DISPOSITION", "WHAT HAPPENS"),
+                rows: [
+                    (
+                        "default (SIG_DFL)",
+                        "SIGCHLD is sent and ignored; the child is a zombie (Z) until the parent \
+                         waits, and wait() returns its status",
+                    ),
+                    (
+                        "SIG_IGN",
+                        "no signal is delivered; the child never becomes a zombie (it is reaped \
+                         when it exits); wait() blocks until every child has ended, then fails \
+                         with ECHILD: the exit status is lost",
+                    ),
+                    (
+                        "handler with SA_NOCLDWAIT",
+                        "the handler still receives SIGCHLD; the child never becomes a zombie, \
+                         and wait() fails with ECHILD as with SIG_IGN",
+                    ),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+                notes: vec![
+                    "SIG_IGN and SA_NOCLDWAIT are both inherited across fork; SIG_IGN also \
+                     survives exec, so a program \
+                     started from such a process may find its exit statuses lost \
+                     (Python's subprocess.call([\"false\"]) returned 0 in one). \
+                     `procdemo sigchld-ignore` shows all three side by side; /proc/PID/status \
+                     shows the disposition in SigIgn and SigCgt."
+                        .into(),
+                ],
+            },
+        }
+    }
+
+    fn page(&self) -> PageWords {
+        PageWords {
+            lang: "en",
+            footer: "Made by procdemo: every PID, state and status on this page was read from \
+                     the kernel (a system call's result or /proc) during this run.",
+        }
+    }
+
+    fn timeline(&self) -> TimelineWords {
+        TimelineWords {
+            title: "Timeline: each role's state at every step that observed or changed it",
+            step: "step",
+            fork: "fork",
+            exit: "exit",
+            reap: "reap",
+            marks: "fork: created at that step (fork or clone); exit: called _exit(); reap: its \
+                    parent's wait returned it; SIG...: a signal was sent to it",
+            reparented: "its PPID changed since the step before (reparented)",
         }
     }
 

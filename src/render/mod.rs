@@ -9,9 +9,12 @@
 //! no language.
 
 pub mod en;
+pub mod html;
 pub mod json;
+pub mod reference;
 pub mod sanitize;
 pub mod text;
+pub mod timeline;
 pub mod words;
 pub mod wrap;
 pub mod zh;
@@ -55,6 +58,12 @@ pub struct Style {
     pub lang: Lang,
     /// Beside each action's result, the course's Python line that makes the same call.
     pub python: bool,
+    /// Draw the timeline at the end of a run (text: after the steps).
+    pub timeline: bool,
+    /// Draw every observation as a process tree, not only `tree` steps.
+    pub tree: bool,
+    /// `--html FILE`: also write the run as a page to this file (see [`html`]).
+    pub html: Option<&'static std::path::Path>,
 }
 
 /// A language procdemo speaks. Only `render/` knows its words; the command line only picks.
@@ -114,7 +123,7 @@ pub fn renderer<'a>(
     origin: &'a Origin,
     style: Style,
 ) -> Box<dyn Render + 'a> {
-    match format {
+    let main: Box<dyn Render + 'a> = match format {
         Format::Text => Box::new(text::Text::new(words(style.lang), script, origin, style)),
         Format::Json => Box::new(json::Document::new(
             words(style.lang),
@@ -124,6 +133,35 @@ pub fn renderer<'a>(
         )),
         Format::JsonEvents => Box::new(json::Lines::new(words(style.lang), script, origin, style)),
         Format::Wire => Box::new(json::Wire),
+    };
+    match style.html {
+        Some(path) => Box::new(Both(
+            main,
+            html::Page::new(words(style.lang), script, origin, style, path),
+        )),
+        None => main,
+    }
+}
+
+/// The output's renderer and the page's, fed the same events (`--html` beside any format).
+struct Both<'a>(Box<dyn Render + 'a>, html::Page<'a>);
+
+impl Render for Both<'_> {
+    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.0.event(event, out)?;
+        self.1.event(event, out)
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.0.failure()
+    }
+}
+
+/// `procdemo explain TOPIC`: the topic's reference table (`None`: the list of topics).
+pub fn explain(topic: Option<reference::Topic>, width: usize, lang: Lang) -> String {
+    match topic {
+        Some(t) => reference::table(words(lang), t, width),
+        None => reference::topics(words(lang), width),
     }
 }
 

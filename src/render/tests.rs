@@ -62,6 +62,9 @@ fn style(stable: bool, width: usize) -> Style {
         lang: super::Lang::En,
         python: false,
         answers: false,
+        timeline: true,
+        tree: false,
+        html: None,
     }
 }
 
@@ -411,6 +414,14 @@ procdemo t — t
       ROLE  PID  PPID          STAT  STATE
       p     101  100 (runner)  S     sleeping, interruptible, in do_wait
      at the end the runner killed and reaped 2 processes the script left alive
+
+  Timeline: each role's state at every step that observed or changed it
+    step   1     2     3
+    p 101  fork        S
+    c 102        fork
+    S = sleeping, interruptible
+    fork: created at that step (fork or clone); exit: called _exit(); reap: its parent's wait
+    returned it; SIG...: a signal was sent to it
 FAILED: awaited `p` to be in state Z (zombie: exited, not yet reaped) within 100 ms, but after 37
         reads of /proc it was still not: `p` (pid 101) was last seen in state S (sleeping,
         interruptible), waiting in do_wait, PPID 100 (runner)
@@ -545,6 +556,12 @@ procdemo t — privilege
       ROLE   PID      PPID      STAT  STATE
       eager  <eager>  <runner>  ?     depends on privilege: not shown with --stable
      at the end the runner killed and reaped 1 process the script left alive
+
+  Timeline: each role's state at every step that observed or changed it
+    step   1     4
+    eager  fork  ?
+    fork: created at that step (fork or clone); exit: called _exit(); reap: its parent's wait
+    returned it; SIG...: a signal was sent to it
 ok: every awaited state was observed
 "
     );
@@ -569,6 +586,9 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         lang: super::Lang::En,
         python: false,
         answers: false,
+        timeline: explain,
+        tree: false,
+        html: None,
     };
     let out = render(
         Format::Json,
@@ -1347,4 +1367,210 @@ fn a_call_python_cannot_make_is_said_in_the_chosen_language() {
         let out = text(&s, st, &events);
         assert!(out.contains(says), "{out}");
     }
+}
+
+// ---- the timeline and --tree ----------------------------------------------------------------
+
+fn no_timeline(mut s: Style) -> Style {
+    s.timeline = false;
+    s
+}
+
+#[test]
+fn the_timeline_draws_each_role_s_lane_from_the_run_s_own_events() {
+    let s = demo("zombie");
+    let out = text(&s, style(true, 80), &zombie_events(&s));
+    let lanes = "\
+    step    1     2     3  4     5  6  7     8     9
+    parent  fork        S           S              S
+    child         fork  S  exit  Z  Z  reap  gone  gone
+";
+    assert!(out.contains(lanes), "{out}");
+    // After the steps and the clean-up, before the verdict.
+    let timeline = out.find("Timeline").unwrap();
+    assert!(out.find("at the end the runner").unwrap() < timeline);
+    assert!(timeline < out.find("ok: every").unwrap());
+    // Live: each lane names its PID too.
+    let live = text(&s, style(false, 80), &zombie_events(&s));
+    let lane = live
+        .lines()
+        .find(|l| l.starts_with("    child 102 "))
+        .unwrap();
+    assert!(
+        lane.ends_with("fork  S  exit  Z  Z  reap  gone  gone"),
+        "{live}"
+    );
+}
+
+#[test]
+fn without_the_timeline_style_nothing_is_drawn() {
+    let s = demo("zombie");
+    let out = text(&s, no_timeline(style(true, 80)), &zombie_events(&s));
+    assert!(!out.contains("Timeline"), "{out}");
+}
+
+#[test]
+fn a_recorded_orphan_s_timeline_marks_the_reparenting() {
+    let (s, origin, events) = recorded("orphan");
+    let out = render(Format::Text, &s, &origin, style(true, 80), &events);
+    let child = out
+        .lines()
+        .find(|l| l.starts_with("    child  "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(child.contains(" S^ "), "{child}");
+    assert!(out.contains("^ its PPID"), "{out}");
+}
+
+#[test]
+fn every_recorded_timeline_fits_narrow_terminals_in_blocks() {
+    for name in recordings() {
+        let (s, origin, events) = recorded(name);
+        for width in [40, 60, 80] {
+            for stable in [false, true] {
+                let out = render(Format::Text, &s, &origin, style(stable, width), &events);
+                let timeline = &out[out.find("Timeline").unwrap_or(0)..];
+                assert_fits(timeline, width);
+            }
+        }
+    }
+    // The states demo needs more than one block at 80 columns.
+    let (s, origin, events) = recorded("states");
+    let out = render(Format::Text, &s, &origin, style(true, 80), &events);
+    let blocks = out.lines().filter(|l| l.starts_with("    step ")).count();
+    assert!(blocks >= 2, "{out}");
+}
+
+#[test]
+fn with_tree_every_observation_is_drawn_as_a_tree() {
+    let s = demo("zombie");
+    let mut st = style(true, 80);
+    st.tree = true;
+    let out = text(&s, st, &zombie_events(&s));
+    assert!(!out.contains("ROLE "), "no table: {out}");
+    assert!(
+        out.contains("      parent S  sleeping, interruptible"),
+        "{out}"
+    );
+    assert!(
+        out.contains("      └─ child S  sleeping, interruptible"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gone (reaped, no longer in /proc): child"),
+        "{out}"
+    );
+}
+
+// ---- the page -----------------------------------------------------------------------------
+
+#[test]
+fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree() {
+    let s = user_script(
+        "title <script>alert(1)</script> & \"quotes\"\nrunner fork parent\nparent fork child\nobserve\nsay a <b>bold</b> claim about {child.pid}\n",
+    );
+    let dir = std::env::temp_dir().join(format!("procdemo-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: &'static std::path::Path = Box::leak(dir.join("t.html").into_boxed_path());
+    let mut st = style(true, 80);
+    st.html = Some(path);
+    let (parent, child) = (role(&s, "parent"), role(&s, "child"));
+    let events = vec![
+        Event::Begin {
+            runner_pid: RUNNER_PID,
+        },
+        Event::Spawned {
+            role: parent,
+            pid: 101,
+        },
+        Event::Act {
+            step: 0,
+            role: 0,
+            outcome: Some(Outcome::Forked { pid: 101 }),
+            verdict: None,
+        },
+        Event::Spawned {
+            role: child,
+            pid: 102,
+        },
+        Event::Act {
+            step: 1,
+            role: parent,
+            outcome: Some(Outcome::Forked { pid: 102 }),
+            verdict: None,
+        },
+        Event::Observe {
+            step: 2,
+            observations: vec![
+                obs(parent, 101, State::Sleeping, Some((100, Parent::Role(0)))),
+                obs(child, 102, State::Zombie, Some((101, Parent::Role(parent)))),
+            ],
+        },
+        say(&s, &[5], |_, _| Value::Pid(102)),
+        Event::End { ok: true },
+    ];
+    let out = text(&s, st, &events);
+    assert!(out.contains("ok: every"), "the text output as well: {out}");
+    let html = std::fs::read_to_string(path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        !html.contains("<script>") && !html.contains("<b>bold"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+    assert!(html.contains("a &lt;b&gt;bold&lt;/b&gt; claim about &lt;child&gt;"));
+    // The child is drawn inside its parent's node, with its state's colour.
+    let parent_at = html.find("<span class=\"role\">parent</span>").unwrap();
+    let child_at = html.find("<span class=\"role\">child</span>").unwrap();
+    assert!(parent_at < child_at);
+    assert!(html[parent_at..child_at].contains("<ul>"), "{html}");
+    assert!(html.contains("class=\"stat st-z\">Z</span>"), "{html}");
+    assert!(html.contains("lang=\"en\""));
+}
+
+// ---- procdemo explain ---------------------------------------------------------------------
+
+#[test]
+fn every_reference_topic_fits_80_columns_and_the_list_names_them_all() {
+    use super::reference::Topic;
+    let list = explain(None, 80, super::Lang::En);
+    assert_fits(&list, 80);
+    for t in Topic::ALL {
+        assert!(list.contains(t.name()), "{list}");
+        assert_eq!(Topic::from_name(t.name()), Some(*t));
+        let table = explain(Some(*t), 80, super::Lang::En);
+        assert_fits(&table, 80);
+        assert!(table.lines().count() > 4, "{table}");
+    }
+}
+
+#[test]
+fn the_reference_tables_come_from_the_code_s_own_words_and_decoder() {
+    use super::reference::Topic;
+    let states = explain(Some(Topic::States), 100, super::Lang::En);
+    for s in [
+        State::Running,
+        State::Zombie,
+        State::TracingStop,
+        State::Idle,
+    ] {
+        let row = format!("{}      {}", s.code(), en::En.state(s));
+        assert!(states.contains(&row), "{row}\n{states}");
+    }
+    let wait = explain(Some(Topic::WaitStatus), 100, super::Lang::En);
+    for raw in [256, 1792, 9, 15] {
+        let decoded = en::En.exit_status(ExitStatus::decode(raw));
+        assert!(wait.contains(&decoded), "{raw}: {decoded}\n{wait}");
+    }
+    assert!(wait.contains("WEXITSTATUS = 7") && wait.contains("WTERMSIG = 9 (SIGKILL)"));
+    let flags = explain(Some(Topic::StatFlags), 100, super::Lang::En);
+    for f in ["<", "N", "L", "s", "l", "+"] {
+        assert!(
+            flags.lines().any(|l| l.starts_with(&format!("  {f}  "))),
+            "{f}\n{flags}"
+        );
+    }
+    let orphan = explain(Some(Topic::Orphan), 100, super::Lang::En);
+    assert!(orphan.contains("PR_SET_CHILD_SUBREAPER") && orphan.contains("PID namespace"));
+    let sigchld = explain(Some(Topic::Sigchld), 100, super::Lang::En);
+    assert!(sigchld.contains("SIG_IGN") && sigchld.contains("SA_NOCLDWAIT"));
 }

@@ -10,6 +10,7 @@
 //! no control character reaches the terminal.
 
 use super::sanitize::escape;
+use super::timeline::Timeline;
 use super::wrap::{MIN_HANG, hang, pad, pad_left, width, wrap};
 use super::{Ctx, Render, Style, Words, seen};
 use crate::model::{
@@ -43,6 +44,8 @@ pub struct Text<'a> {
     failure: Option<(Failure, Option<usize>)>,
     /// The run's `ask` steps and the answers it showed, for `--answers`.
     asks: Vec<(usize, Option<crate::model::Value>)>,
+    /// What the timeline drawn at `End` shows, gathered as the events come.
+    timeline: Timeline,
 }
 
 impl<'a> Text<'a> {
@@ -61,6 +64,7 @@ impl<'a> Text<'a> {
             printed: None,
             failure: None,
             asks: Vec::new(),
+            timeline: Timeline::new(),
         }
     }
 
@@ -504,6 +508,9 @@ impl<'a> Text<'a> {
 
     fn end(&self, out: &mut String, ok: bool) {
         let words = self.words();
+        if self.style.timeline {
+            Self::push_lines(out, self.timeline.text(&self.ctx, self.width()));
+        }
         match (&self.failure, ok) {
             (None, true) => {
                 let (label, text) = words.ok();
@@ -575,6 +582,7 @@ impl<'a> Text<'a> {
 
     fn render(&mut self, event: &Event, out: &mut String) {
         self.ctx.learn(event);
+        self.timeline.event(event, &self.ctx);
         if !self.header {
             // The header waits for `Begin`, which gives the runner's PID.
             self.header(out);
@@ -606,7 +614,7 @@ impl<'a> Text<'a> {
             Event::Observe { step, observations } => {
                 let (number, text) = self.number(*step);
                 self.plain(out, &number, &text);
-                if self.ctx.step(*step).is_some_and(|s| s.as_tree) {
+                if self.style.tree || self.ctx.step(*step).is_some_and(|s| s.as_tree) {
                     self.tree(out, observations);
                 } else if !observations.is_empty() {
                     self.table(out, observations);
@@ -636,7 +644,11 @@ impl<'a> Text<'a> {
                     None => self.plain(out, &number, &text),
                 }
                 if let Some(o) = observation {
-                    self.table(out, std::slice::from_ref(o));
+                    if self.style.tree {
+                        self.tree(out, std::slice::from_ref(o));
+                    } else {
+                        self.table(out, std::slice::from_ref(o));
+                    }
                 }
             }
             Event::Measure { step, readings } => {

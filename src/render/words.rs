@@ -35,6 +35,32 @@ pub struct MemoryHeaders {
     pub note: &'static str,
 }
 
+/// The words of the timeline drawn at the end of a run (text and page).
+pub struct TimelineWords {
+    /// The line over it.
+    pub title: &'static str,
+    /// The label of the row of step numbers.
+    pub step: &'static str,
+    /// A role created by fork() (or clone) at that step.
+    pub fork: &'static str,
+    /// A role that called _exit at that step.
+    pub exit: &'static str,
+    /// A role its parent's wait returned at that step.
+    pub reap: &'static str,
+    /// What `fork`, `exit`, `reap` and a signal's name mean, for the legend.
+    pub marks: &'static str,
+    /// What the `^` after a state means, for the legend.
+    pub reparented: &'static str,
+}
+
+/// The words of the `--html` page around its sections.
+pub struct PageWords {
+    /// The page's language, as HTML's `lang` attribute names it (`en`, `zh-CN`).
+    pub lang: &'static str,
+    /// The line at the foot of the page.
+    pub footer: &'static str,
+}
+
 pub trait Words {
     /// Which language these words are: it picks a script's `title.zh` and `say.zh` lines.
     fn lang(&self) -> super::Lang;
@@ -116,6 +142,12 @@ pub trait Words {
         m: &crate::model::Memory,
         minflt: Option<u64>,
     ) -> String;
+    /// The timeline's words.
+    fn timeline(&self) -> TimelineWords;
+    /// The `--html` page's own words.
+    fn page(&self) -> PageWords;
+    /// A reference table of `procdemo explain TOPIC`.
+    fn reference(&self, topic: super::reference::Topic) -> super::reference::Reference;
     /// How a PID that belongs to no role reads with --stable: `<other>`.
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).

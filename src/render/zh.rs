@@ -150,6 +150,110 @@ impl Zh {
 }
 
 impl Words for Zh {
+    fn timeline(&self) -> super::words::TimelineWords {
+        super::words::TimelineWords {
+            title: "时间线：每个角色在观察到或改变它的每一步时的状态",
+            step: "步骤",
+            fork: "创建",
+            exit: "退出",
+            reap: "回收",
+            marks: "创建：在这一步由 fork（或 clone）创建；退出：调用了 _exit()；回收：父进程的 wait 返回了它；SIG...：向它发送了该信号",
+            reparented: "它的 PPID 比上一步变了（被重新指定了父进程）",
+        }
+    }
+
+    fn page(&self) -> super::words::PageWords {
+        super::words::PageWords {
+            lang: "zh-CN",
+            footer: "由 procdemo 生成：本页中每个 PID、状态和退出状态都是在这次运行中从内核读到的（系统调用的结果或 /proc）。",
+        }
+    }
+
+    fn reference(&self, topic: super::reference::Topic) -> super::reference::Reference {
+        use super::reference::{Reference, Topic};
+        let pairs = |rows: &[(&str, &str)]| -> Vec<(String, String)> {
+            rows.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        match topic {
+            Topic::States => Reference {
+                title: "/proc/PID/stat 第 3 个字段和 ps 的 STAT 中的状态字母",
+                headers: ("状态", "含义"),
+                rows: [
+                    State::Running,
+                    State::Sleeping,
+                    State::DiskSleep,
+                    State::Stopped,
+                    State::TracingStop,
+                    State::Zombie,
+                    State::Dead,
+                    State::Idle,
+                    State::Parked,
+                    State::Gone,
+                ]
+                .iter()
+                .map(|s| (s.code(), self.state(*s).to_string()))
+                .collect(),
+                notes: vec![
+                    "`procdemo states` 在真实的进程上造出 R、S、D、T、t 和 Z；I（空闲的内核线程）和 X（已死亡，只出现一瞬间）不会造出来。gone 不是状态字母：进程已被回收，它的 PID 不在 /proc 中了。".into(),
+                ],
+            },
+            Topic::StatFlags => Reference {
+                title: "ps 在 STAT 的状态字母后面打印的标志，按这个顺序",
+                headers: ("标志", "含义（从 /proc 读出）"),
+                rows: pairs(&[
+                    ("<", "高优先级：nice 值小于 0（stat 第 19 个字段）"),
+                    ("N", "低优先级：nice 值大于 0（stat 第 19 个字段）"),
+                    ("L", "有页面被锁定在内存中：VmLck 大于 0 kB（status）"),
+                    ("s", "会话首进程：会话 ID 就是它自己的 PID（stat 第 6 个字段）"),
+                    ("l", "多线程：不止一个线程（stat 第 20 个字段）"),
+                    ("+", "在它的终端的前台进程组中：它的进程组就是终端的前台进程组（stat 第 5 和第 8 个字段）"),
+                ]),
+                notes: vec![
+                    "`Ss` 是睡眠中的会话首进程，`Ss+` 是在终端前台的会话首进程，`Sl` 是睡眠中的多线程进程。`procdemo states` 在真实的进程上造出每个标志（`<` 和 `L` 可能因为普通用户权限不够而被拒绝）。".into(),
+                ],
+            },
+            Topic::WaitStatus => Reference {
+                title: "wait() 或 waitpid() 返回的原始状态怎样解码",
+                headers: ("原始值", "解码（用 C 的宏，在这台机器上）"),
+                rows: [256, 1792, 9, 15]
+                    .iter()
+                    .map(|raw| (raw.to_string(), self.exit_status(ExitStatus::decode(*raw))))
+                    .collect(),
+                notes: vec![
+                    "子进程调用 exit 或 _exit 时 WIFEXITED(status) 为真，WEXITSTATUS(status) 就是退出码，即状态的第二个字节：exit(7) 得到 7 × 256 = 1792。".into(),
+                    "子进程被信号杀死时 WIFSIGNALED(status) 为真，WTERMSIG(status) 就是那个信号，即状态的低 7 位：SIGKILL 得到 9，SIGTERM 得到 15（产生了 core 时再加 128）。".into(),
+                    "Python 的 os.wait() 返回同样的原始数值；os.waitstatus_to_exitcode() 给出退出码，或者信号编号的相反数。".into(),
+                ],
+            },
+            Topic::Orphan => Reference {
+                title: "父进程先死时，谁成为进程的新父进程",
+                headers: ("顺序", "新的父进程"),
+                rows: pairs(&[
+                    ("1", "死去的父进程所在进程中另一个还活着的线程（如果它有多个线程）"),
+                    ("2", "否则，最近的、调用过 prctl(PR_SET_CHILD_SUBREAPER) 的活着的祖先进程（procdemo 的 runner 就是；systemd --user 也常常是）"),
+                    ("3", "否则，孤儿进程所在 PID 命名空间的 init 进程（主机上的 PID 1，容器里的第一个进程）"),
+                ]),
+                notes: vec![
+                    "孤儿进程的 PPID 立刻就变了（`procdemo orphan` 等待的正是这一点）。孤儿进程退出后，在新父进程 wait 它之前，它是新父进程的僵尸进程：一个从不 wait 的 PID 1 会一直留着这些僵尸进程，所以容器里要运行 tini 这样的小 init。".into(),
+                ],
+            },
+            Topic::Sigchld => Reference {
+                title: "父进程对 SIGCHLD 的处置方式，决定了退出的子进程会怎样",
+                headers: ("处置方式", "会发生什么"),
+                rows: pairs(&[
+                    ("默认（SIG_DFL）", "SIGCHLD 被发送并被忽略；子进程在父进程 wait 之前是僵尸进程（Z），wait() 返回它的退出状态"),
+                    ("SIG_IGN", "不投递任何信号；子进程永远不会成为僵尸进程（退出时就被回收）；wait() 阻塞到所有子进程都结束，然后以 ECHILD 失败：退出状态丢失了"),
+                    ("带 SA_NOCLDWAIT 的处理函数", "处理函数仍然收到 SIGCHLD；子进程永远不会成为僵尸进程，wait() 和 SIG_IGN 时一样以 ECHILD 失败"),
+                ]),
+                notes: vec![
+                    "SIG_IGN 和 SA_NOCLDWAIT 都会在 fork 时被继承；SIG_IGN 在 exec 之后也保留，所以从这样的进程启动的程序可能拿不到退出状态（在这样的进程中，Python 的 subprocess.call([\"false\"]) 返回了 0）。`procdemo sigchld-ignore` 把三种情况并排展示；/proc/PID/status 的 SigIgn 和 SigCgt 显示处置方式。".into(),
+                ],
+            },
+        }
+    }
+
     fn quiz_intro(&self, seed: u64) -> String {
         format!(
             "练习 {seed}（`procdemo quiz --seed {seed}` 可以再出同一道题）。runner 先 fork 出进程 a，然后："

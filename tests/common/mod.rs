@@ -6,7 +6,20 @@ use procfs::process::Stat;
 /// Programs the tests run themselves: a zombie of one of these, a child of the test process,
 /// is a run that its test thread has not waited for yet, not a leak.
 const TOOLS: &[&str] = &[
-    "procdemo", "ps", "bash", "sh", "head", "unshare", "prlimit", "setpriv", "strace", "tmux",
+    "procdemo",
+    "ps",
+    "bash",
+    "sh",
+    "head",
+    "unshare",
+    "prlimit",
+    "setpriv",
+    "strace",
+    "tmux",
+    // The page test's headless browser, whose helpers come to this subreaper when it ends;
+    // that test reaps them (tests/it/page.rs).
+    "chromium",
+    "chrome_crashpad",
 ];
 
 /// Make this test process a child subreaper, so that anything a run leaves behind comes to

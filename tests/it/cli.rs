@@ -510,3 +510,64 @@ fn python_shows_the_courses_line_under_each_action() {
         assert!(run.stdout.contains(line), "{line}: {}", run.stdout);
     }
 }
+
+#[test]
+fn show_prints_a_built_in_script_that_runs_as_a_user_script() {
+    for name in demo_names() {
+        let run = procdemo(&["show", &name]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let file =
+            std::fs::read_to_string(format!("{}/demos/{name}.demo", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        assert_eq!(run.stdout, file, "{name}");
+    }
+    // Start your own from it: the printed text runs.
+    let shown = procdemo(&["show", "zombie"]);
+    let script = TempScript::new("mine.demo", shown.stdout.as_bytes());
+    let run = procdemo(&["run", script.arg(), "--stable"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let unknown = procdemo(&["show", "zombi"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("Did you mean `zombie`?"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn explain_lists_its_topics_prints_each_and_rejects_an_unknown_one() {
+    let topics = ["states", "stat-flags", "wait-status", "orphan", "sigchld"];
+    let list = procdemo(&["explain"]);
+    assert_eq!(list.code, 0);
+    for t in topics {
+        assert!(
+            list.stdout.lines().any(|l| l.starts_with(t)),
+            "{t}: {}",
+            list.stdout
+        );
+        let run = procdemo_with(&["explain", t], &[("COLUMNS", "80")]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout.starts_with(&format!("{t} — ")), "{}", run.stdout);
+    }
+    let wait = procdemo(&["explain", "wait-status"]);
+    assert!(
+        says(&wait.stdout, "1792 WIFEXITED, WEXITSTATUS = 7"),
+        "{}",
+        wait.stdout
+    );
+    assert!(
+        says(&wait.stdout, "15 WIFSIGNALED, WTERMSIG = 15 (SIGTERM)"),
+        "{}",
+        wait.stdout
+    );
+    let unknown = procdemo(&["explain", "zombies"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("states, stat-flags, wait-status, orphan, sigchld"),
+        "{}",
+        unknown.stderr
+    );
+}

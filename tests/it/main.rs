@@ -12,6 +12,7 @@ mod cli;
 mod hostile;
 mod live;
 mod observations;
+mod page;
 mod reliability;
 mod snapshots;
 mod step;
