@@ -15,7 +15,12 @@ const TOOLS: &[&str] = &[
     "prlimit",
     "setpriv",
     "strace",
+    "gdb",
+    "nice",
+    "env",
+    "python3",
     "tmux",
+    "tmux: server",
     // The page test's headless browser, whose helpers come to this subreaper when it ends;
     // that test reaps them (tests/it/page.rs).
     "chromium",
