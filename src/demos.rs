@@ -123,6 +123,14 @@ mod tests {
                 .filter(|s| matches!(s.kind, crate::script::StepKind::Ask { .. }))
                 .count();
             assert!(asks >= 2, "{} asks {asks} question(s)", d.name);
+            for step in d.parse().unwrap().steps {
+                if let crate::script::StepKind::Ask { zh: None, .. } = step.kind {
+                    panic!(
+                        "{}:{}: `{}` has no `ask.zh` after it",
+                        d.path, step.line, step.text
+                    );
+                }
+            }
         }
     }
 

@@ -155,6 +155,8 @@ pub enum StepKind {
         role: RoleId,
         field: Field,
         question: String,
+        /// The question in Chinese: the `ask.zh` line that follows it.
+        zh: Option<String>,
     },
     /// Check a memory figure from the role's latest `measure`: the run fails if it does not
     /// hold, so narration about it never states what was not seen.
@@ -389,6 +391,24 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
                 return Err(p.err("`title.zh` needs the title in Chinese after it"));
             }
             title_zh = Some(rest.to_string());
+            continue;
+        }
+        if word == "ask.zh" {
+            let Some(Step {
+                kind: StepKind::Ask {
+                    zh: slot @ None, ..
+                },
+                ..
+            }) = steps.last_mut()
+            else {
+                return Err(p.err(
+                    "`ask.zh` is the Chinese of the `ask` line just before it: expected an `ask` line (with no `ask.zh` yet) before it",
+                ));
+            };
+            if rest.is_empty() {
+                return Err(p.err("`ask.zh` needs the question in Chinese after it"));
+            }
+            *slot = Some(rest.to_string());
             continue;
         }
         if word == "say.zh" {
@@ -861,6 +881,7 @@ impl Parser<'_> {
             role,
             field: *field,
             question: question.to_string(),
+            zh: None,
         })
     }
 
@@ -1598,7 +1619,8 @@ mod tests {
             StepKind::Ask {
                 role: 1,
                 field: Field::State,
-                question: "What state will p be in?".into()
+                question: "What state will p be in?".into(),
+                zh: None,
             }
         );
         assert!(

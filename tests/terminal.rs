@@ -94,7 +94,10 @@ impl Tmux {
             exit_file.display()
         );
         // The pane stays on the screen after procdemo exits, to be read.
+        // tmux runs a pane's command with the user's shell: a system account's may be
+        // nologin, so name a real one.
         let ok = Command::new("tmux")
+            .env("SHELL", "/bin/sh")
             .args([
                 "-L",
                 &socket,

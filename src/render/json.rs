@@ -495,10 +495,12 @@ impl<'a> Lines<'a> {
             Event::Next { step } => self.step("next", *step),
             Event::Ask { step } => {
                 let mut v = self.step("ask", *step);
-                if let Some(crate::script::StepKind::Ask { question, .. }) =
-                    self.ctx.step(*step).map(|s| &s.kind)
+                if let Some(q) = self
+                    .ctx
+                    .step(*step)
+                    .and_then(|s| super::question(&s.kind, self.ctx.words.lang()))
                 {
-                    v["question"] = json!(question);
+                    v["question"] = json!(q);
                 }
                 v
             }

@@ -230,16 +230,39 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
         Value::State(state) => {
             let code = state.code().to_lowercase();
             let names: &[&str] = match state {
-                State::Running => &["running", "runnable", "run"],
-                State::Sleeping => &["sleeping", "sleep", "asleep", "interruptible"],
-                State::DiskSleep => &["disk sleep", "uninterruptible", "d-state"],
-                State::Stopped => &["stopped", "stop"],
-                State::TracingStop => &["traced", "tracing stop", "stopped by a tracer"],
-                State::Zombie => &["zombie", "defunct"],
-                State::Dead => &["dead"],
-                State::Idle => &["idle"],
+                State::Running => &["running", "runnable", "run", "运行", "运行态", "就绪"],
+                State::Sleeping => &[
+                    "sleeping",
+                    "sleep",
+                    "asleep",
+                    "interruptible",
+                    "睡眠",
+                    "休眠",
+                    "阻塞",
+                    "可中断睡眠",
+                ],
+                State::DiskSleep => &["disk sleep", "uninterruptible", "d-state", "不可中断睡眠"],
+                State::Stopped => &["stopped", "stop", "停止", "暂停", "挂起"],
+                State::TracingStop => &[
+                    "traced",
+                    "tracing stop",
+                    "stopped by a tracer",
+                    "被跟踪",
+                    "跟踪暂停",
+                ],
+                State::Zombie => &["zombie", "defunct", "僵尸", "僵尸态", "僵尸进程"],
+                State::Dead => &["dead", "死亡"],
+                State::Idle => &["idle", "空闲"],
                 State::Parked => &["parked"],
-                State::Gone => &["gone", "reaped"],
+                State::Gone => &[
+                    "gone",
+                    "reaped",
+                    "消失",
+                    "已消失",
+                    "回收",
+                    "已回收",
+                    "没有了",
+                ],
             };
             a == code || names.contains(&a)
         }
@@ -287,12 +310,25 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
     })
 }
 
+/// The question of an `ask` step in `lang`: its `ask.zh` line in Chinese, where it has one.
+pub fn question(kind: &StepKind, lang: Lang) -> Option<&str> {
+    match kind {
+        StepKind::Ask { zh: Some(zh), .. } if lang == Lang::Zh => Some(zh),
+        StepKind::Ask { question, .. } => Some(question),
+        _ => None,
+    }
+}
+
 /// Lines a `--predict` run shows on the terminal: a question, and later its reveal.
 pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
-    let Some(StepKind::Ask { question, .. }) = script.steps.get(ask).map(|s| &s.kind) else {
+    let Some(q) = script
+        .steps
+        .get(ask)
+        .and_then(|s| question(&s.kind, style.lang))
+    else {
         return String::new();
     };
-    words(style.lang).ask_prompt(&sanitize::escape(question))
+    words(style.lang).ask_prompt(&sanitize::escape(q))
 }
 
 /// The reveal of one answer: the student's, what the kernel showed, right or wrong.

@@ -539,11 +539,11 @@ impl<'a> Text<'a> {
             }
         }
         if self.style.answers && !self.asks.is_empty() {
-            let question = |step: usize| match self.ctx.step(step).map(|s| &s.kind) {
-                Some(crate::script::StepKind::Ask { question, .. }) => {
-                    escape(question).into_owned()
-                }
-                _ => String::new(),
+            let question = |step: usize| {
+                self.ctx
+                    .step(step)
+                    .and_then(|s| super::question(&s.kind, words.lang()))
+                    .map_or_else(String::new, |q| escape(q).into_owned())
             };
             let questions: Vec<String> = self.asks.iter().map(|(s, _)| question(*s)).collect();
             let answers: Vec<(String, String)> = self
