@@ -382,7 +382,8 @@ impl FrontEnd {
         reaped
     }
 
-    fn style(&self) -> render::Style {
+    /// The render style of this run's output (language, width, what to show).
+    pub fn style(&self) -> render::Style {
         render::Style {
             explain: self.output.explain,
             stable: self.output.stable,

@@ -106,18 +106,23 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
     Ok(script)
 }
 
-/// The render style for text the front end prints itself.
-fn front_style(output: &cli::Output) -> render::Style {
-    render::Style {
-        explain: output.explain,
-        stable: output.stable,
-        width: render::terminal_width(),
-        answers: output.answers,
-        lang: output.lang,
-        python: output.python,
-        timeline: output.timeline,
-        tree: output.tree,
-        html: output.html,
+/// How every run ends: a write error on standard output (other than a reader that went away)
+/// is reported, a signal that came after the last run still ends procdemo as it says, and
+/// then the verdict: 0, or a demo failed.
+fn finish(front: &mut frontend::FrontEnd, all_ok: bool) -> Result<i32, Error> {
+    if let Some(e) = front.output_error() {
+        return Err(Error::System(format!(
+            "cannot write the output: {}",
+            error::os_error(e)
+        )));
+    }
+    if let Some(sig) = front.signal() {
+        return Err(Error::Interrupted(sig));
+    }
+    if all_ok {
+        Ok(0)
+    } else {
+        Err(Error::DemoFailed)
     }
 }
 
@@ -195,29 +200,16 @@ fn run(config: Config) -> Result<i32, Error> {
             observe::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
             // The exercise first; on a terminal, the run waits until the student has drawn
             // the tree (Enter); without one, the run that follows is the exercise's key.
-            let exercise = render::quiz_exercise(&quiz, front_style(&output));
+            let exercise = render::quiz_exercise(&quiz, front.style());
             front.show(&exercise);
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
             if interactive && (front.has_terminal() || front.try_terminal()) {
-                front.wait_for_enter(&render::quiz_go(front_style(&output)))?;
+                front.wait_for_enter(&render::quiz_go(front.style()))?;
             }
             let origin = model::Origin::File(format!("procdemo quiz --seed {}", quiz.seed));
             let result = front.run(&format!("quiz --seed {}", quiz.seed), &script, &origin)?;
-            if let Some(e) = front.output_error() {
-                return Err(Error::System(format!(
-                    "cannot write the output: {}",
-                    error::os_error(e)
-                )));
-            }
-            if let Some(sig) = front.signal() {
-                return Err(Error::Interrupted(sig));
-            }
-            if result.ok {
-                Ok(0)
-            } else {
-                Err(Error::DemoFailed)
-            }
+            finish(&mut front, result.ok)
         }
         Task::Run { sources, summary } => {
             // The signalfd first: a Ctrl-C while a script is read is handled like any other.
@@ -247,21 +239,7 @@ fn run(config: Config) -> Result<i32, Error> {
             if summary {
                 front.summary(&results);
             }
-            if let Some(e) = front.output_error() {
-                return Err(Error::System(format!(
-                    "cannot write the output: {}",
-                    error::os_error(e)
-                )));
-            }
-            // A signal that came after the last run still ends procdemo as it says.
-            if let Some(sig) = front.signal() {
-                return Err(Error::Interrupted(sig));
-            }
-            if results.iter().all(|r| r.ok) {
-                Ok(0)
-            } else {
-                Err(Error::DemoFailed)
-            }
+            finish(&mut front, results.iter().all(|r| r.ok))
         }
     }
 }
