@@ -35,6 +35,8 @@ pub struct Output {
     pub pace: Pace,
     /// Ask each `ask` question on the terminal before its step runs, then reveal the answer.
     pub predict: bool,
+    /// Show only the trees of a run (`quiz --reverse`; not a flag of its own).
+    pub trees_only: bool,
     /// After each run, its questions and the answers it showed (a worksheet and its key).
     pub answers: bool,
     /// The language of the output (`--lang`, else the locale).
@@ -69,6 +71,8 @@ pub enum Task {
     Quiz {
         options: crate::quiz::Options,
         show_script: bool,
+        /// Show the tree the moves made, and ask for the moves.
+        reverse: bool,
     },
     /// Print a built-in demo's script.
     Show(&'static str),
@@ -241,6 +245,12 @@ pub fn command() -> Command {
                         .help("Percent of the actions that are forks (the rest are exits)"),
                 )
                 .arg(
+                    Arg::new("reverse")
+                        .long("reverse")
+                        .action(ArgAction::SetTrue)
+                        .help("The other way round: show the final tree (run for real) and ask for the moves that made it"),
+                )
+                .arg(
                     Arg::new("show-script")
                         .long("show-script")
                         .action(ArgAction::SetTrue)
@@ -302,6 +312,7 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
                 fork_percent: sub.get_one::<u32>("forks").copied().unwrap_or(70),
             },
             show_script: sub.get_flag("show-script"),
+            reverse: sub.get_flag("reverse"),
         },
         "show" => {
             let demo = sub.get_one::<String>("demo").cloned().unwrap_or_default();
@@ -357,6 +368,7 @@ fn output(m: &ArgMatches) -> Output {
             .unwrap_or(crate::script::limits::TOTAL_DEADLINE.as_secs()),
         check_ps: m.get_flag("check-ps"),
         predict: m.get_flag("predict"),
+        trees_only: false,
         answers: m.get_flag("answers"),
         pace: match (m.get_flag("step"), m.get_one::<u64>("delay")) {
             (true, _) => Pace::Step,

@@ -394,6 +394,7 @@ impl FrontEnd {
             timeline: self.output.timeline,
             tree: self.output.tree,
             html: self.output.html,
+            trees_only: self.output.trees_only,
         }
     }
 

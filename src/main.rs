@@ -189,6 +189,7 @@ fn run(config: Config) -> Result<i32, Error> {
         Task::Quiz {
             options: quiz_options,
             show_script,
+            reverse,
         } => {
             let quiz = quiz::generate(quiz_options);
             if show_script {
@@ -196,20 +197,40 @@ fn run(config: Config) -> Result<i32, Error> {
                 return Ok(0);
             }
             let script = script::parse("quiz", &format!("quiz-{}", quiz.seed), &quiz.script)?;
+            let output = cli::Output {
+                trees_only: reverse,
+                ..output
+            };
             let mut front = frontend::FrontEnd::new(output)?;
             observe::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
-            // The exercise first; on a terminal, the run waits until the student has drawn
-            // the tree (Enter); without one, the run that follows is the exercise's key.
-            let exercise = render::quiz_exercise(&quiz, front.style());
-            front.show(&exercise);
+            // On a terminal the student works the question out before the answer shows (Enter);
+            // without one, the answer follows at once: an exercise and its key.
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-            if interactive && (front.has_terminal() || front.try_terminal()) {
-                front.wait_for_enter(&render::quiz_go(front.style()))?;
-            }
+            let terminal = interactive && (front.has_terminal() || front.try_terminal());
             let origin = model::Origin::File(format!("procdemo quiz --seed {}", quiz.seed));
-            let result = front.run(&format!("quiz --seed {}", quiz.seed), &script, &origin)?;
-            finish(&mut front, result.ok)
+            let name = format!("quiz --seed {}", quiz.seed);
+            let ok = if reverse {
+                // The tree first (a real run, only its tree shown), then the moves that made it.
+                let result = front.run(&name, &script, &origin)?;
+                let (task, moves_were) = render::quiz_reverse(front.style());
+                front.show(&format!("{task}\n"));
+                if terminal {
+                    front.wait_for_enter("")?;
+                }
+                front.show(&format!(
+                    "{moves_were}\n{}",
+                    render::quiz_moves(&quiz, front.style())
+                ));
+                result.ok
+            } else {
+                front.show(&render::quiz_exercise(&quiz, front.style()));
+                if terminal {
+                    front.wait_for_enter(&render::quiz_go(front.style()))?;
+                }
+                front.run(&name, &script, &origin)?.ok
+            };
+            finish(&mut front, ok)
         }
         Task::Run { sources, summary } => {
             // The signalfd first: a Ctrl-C while a script is read is handled like any other.

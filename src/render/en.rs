@@ -905,6 +905,14 @@ impl Words for En {
         "Draw the process tree at the end: every process that /proc still shows, its parent, and its state (S asleep, Z zombie). Where does a process whose parent exited end up? Then procdemo runs it for real and shows the tree /proc reports.".to_string()
     }
 
+    fn quiz_reverse_task(&self) -> String {
+        "This tree is what /proc showed after the runner forked a process, a, and then a few forks and exits (nobody waited). Which moves made it, in which order? Write them down (\"a forks b\", \"b exits\"), then press Enter to see them.".to_string()
+    }
+
+    fn quiz_moves_were(&self) -> String {
+        "The moves were:".to_string()
+    }
+
     fn quiz_go(&self) -> String {
         "Press Enter to run it for real.\n".to_string()
     }

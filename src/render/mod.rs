@@ -64,6 +64,9 @@ pub struct Style {
     pub tree: bool,
     /// `--html FILE`: also write the run as a page to this file (see [`html`]).
     pub html: Option<&'static std::path::Path>,
+    /// Show only the trees (a `quiz --reverse` run: the tree is the question, the steps that
+    /// made it the answer).
+    pub trees_only: bool,
 }
 
 /// A language procdemo speaks. Only `render/` knows its words; the command line only picks.
@@ -382,6 +385,33 @@ pub fn quiz_exercise(quiz: &crate::quiz::Quiz, style: Style) -> String {
         }
     };
     push(w.quiz_task());
+    out
+}
+
+/// A reversed quiz: the task under the tree, and the heading of the moves that made it.
+pub fn quiz_reverse(style: Style) -> (String, String) {
+    let w = words(style.lang);
+    let task = wrap::wrap(&w.quiz_reverse_task(), style.width.max(24)).join("\n");
+    (task, w.quiz_moves_were())
+}
+
+/// The moves of a quiz, numbered (the key of a reversed quiz).
+pub fn quiz_moves(quiz: &crate::quiz::Quiz, style: Style) -> String {
+    let w = words(style.lang);
+    let mut out = String::new();
+    for (i, m) in quiz.moves.iter().enumerate() {
+        let prefix = format!("  {:>2}. ", i + 1);
+        for l in wrap::hang(
+            &prefix,
+            wrap::width(&prefix),
+            &w.quiz_move(m),
+            style.width.max(24),
+            6,
+        ) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
     out
 }
 

@@ -65,6 +65,7 @@ fn style(stable: bool, width: usize) -> Style {
         timeline: true,
         tree: false,
         html: None,
+        trees_only: false,
     }
 }
 
@@ -589,6 +590,7 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         timeline: explain,
         tree: false,
         html: None,
+        trees_only: false,
     };
     let out = render(
         Format::Json,

@@ -583,6 +583,15 @@ impl<'a> Text<'a> {
     fn render(&mut self, event: &Event, out: &mut String) {
         self.ctx.learn(event);
         self.timeline.event(event, &self.ctx);
+        // `quiz --reverse`: the tree is the question; the steps that made it stay hidden.
+        if self.style.trees_only
+            && !matches!(
+                event,
+                Event::Begin { .. } | Event::Spawned { .. } | Event::Observe { .. }
+            )
+        {
+            return;
+        }
         if !self.header {
             // The header waits for `Begin`, which gives the runner's PID.
             self.header(out);

@@ -157,6 +157,9 @@ pub trait Words {
     fn quiz_move(&self, m: &crate::quiz::Move) -> String;
     fn quiz_task(&self) -> String;
     fn quiz_go(&self) -> String;
+    /// `quiz --reverse`: the task under the tree, and the heading of its moves.
+    fn quiz_reverse_task(&self) -> String;
+    fn quiz_moves_were(&self) -> String;
     /// A `--predict` question, asking for the student's answer.
     fn ask_prompt(&self, question: &str) -> String;
     /// The reveal: the student's answer, the value the kernel showed, and whether they agree

@@ -271,6 +271,14 @@ impl Words for Zh {
         "画出最后的进程树：/proc 里还能看到哪些进程，各自的父进程是谁，处于什么状态（S 睡眠，Z 僵尸）。父进程退出后，它的子进程去了哪里？然后 procdemo 真的运行一遍，给出 /proc 报告的进程树。".to_string()
     }
 
+    fn quiz_reverse_task(&self) -> String {
+        "这棵树是 runner 先 fork 出进程 a、再经过几次 fork 和退出（没有进程 wait）之后，/proc 显示的样子。是哪些操作、按什么顺序造出了它？写下来（“a fork 出 b”“b 退出”），然后按回车键看答案。".to_string()
+    }
+
+    fn quiz_moves_were(&self) -> String {
+        "这些操作是：".to_string()
+    }
+
     fn quiz_go(&self) -> String {
         "按回车键，真的运行一遍。\n".to_string()
     }

@@ -57,3 +57,22 @@ fn quiz_seed_7() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("quiz-seed-7", run.stdout));
 }
+
+#[test]
+fn quiz_seed_7_reversed() {
+    // The other way round: the tree a real run made, then the moves that made it.
+    let run = procdemo(&[
+        "quiz",
+        "--seed",
+        "7",
+        "--reverse",
+        "--stable",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("quiz-seed-7-reversed", run.stdout));
+}
