@@ -357,35 +357,8 @@ pub fn reveal(
 /// A quiz's exercise, as text: what the student must work out, and each move.
 pub fn quiz_exercise(quiz: &crate::quiz::Quiz, style: Style) -> String {
     let w = words(style.lang);
-    let mut out = String::new();
-    let mut push = |line: String| {
-        for l in wrap::wrap(&line, style.width.max(24)) {
-            out.push_str(&l);
-            out.push('\n');
-        }
-    };
-    push(w.quiz_intro(quiz.seed));
-    for (i, m) in quiz.moves.iter().enumerate() {
-        let prefix = format!("  {:>2}. ", i + 1);
-        for l in wrap::hang(
-            &prefix,
-            wrap::width(&prefix),
-            &w.quiz_move(m),
-            style.width.max(24),
-            6,
-        ) {
-            out.push_str(&l);
-            out.push('\n');
-        }
-    }
-    let mut push = |line: String| {
-        for l in wrap::wrap(&line, style.width.max(24)) {
-            out.push_str(&l);
-            out.push('\n');
-        }
-    };
-    push(w.quiz_task());
-    out
+    let para = |text: String| wrap::wrap(&text, style.width.max(24)).join("\n") + "\n";
+    para(w.quiz_intro(quiz.seed)) + &quiz_moves(quiz, style) + &para(w.quiz_task())
 }
 
 /// A reversed quiz: the task under the tree, and the heading of the moves that made it.
