@@ -99,7 +99,10 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
             return Err(Error::Script(script::ParseError {
                 file: format!("{} (with --size {mib})", script.name),
                 line,
-                message: script::too_much_memory(total),
+                problem: script::ParseProblem::TooMuchMemory {
+                    total,
+                    max: script::limits::MAX_WRITTEN_MIB,
+                },
             }));
         }
     }

@@ -119,6 +119,11 @@ fn words(lang: Lang) -> &'static dyn Words {
     }
 }
 
+/// Why a script was rejected, in `lang`: the text after `FILE:LINE: `.
+pub fn parse_problem(problem: &crate::script::ParseProblem, lang: Lang) -> String {
+    words(lang).parse_problem(problem)
+}
+
 /// One run's renderer. The demo's name and title come from `script`.
 pub fn renderer<'a>(
     format: Format,

@@ -65,6 +65,9 @@ pub trait Words {
     /// Which language these words are: it picks a script's `title.zh` and `say.zh` lines.
     fn lang(&self) -> super::Lang;
 
+    /// Why a script was rejected: the text after `FILE:LINE: `.
+    fn parse_problem(&self, problem: &crate::script::ParseProblem) -> String;
+
     // ---- the kernel's vocabulary ---------------------------------------------------------
 
     /// What a state letter means: `sleeping, interruptible`.

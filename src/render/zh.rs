@@ -9,12 +9,12 @@
 use super::Ctx;
 use super::en::{cmp_sign, errno_name, size, strerror, unit};
 use super::words::{MemoryHeaders, ObservationHeaders, Words};
-use crate::actions::{Call, NoPython, Outcome, SigchldMode};
+use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
 };
-use crate::script::{Cond, Operand, StepKind, field_name};
+use crate::script::{Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, field_name};
 use std::time::Duration;
 
 /// Chinese.
@@ -150,6 +150,10 @@ impl Zh {
 }
 
 impl Words for Zh {
+    fn parse_problem(&self, p: &ParseProblem) -> String {
+        parse_problem(p)
+    }
+
     fn timeline(&self) -> super::words::TimelineWords {
         super::words::TimelineWords {
             title: "时间线：每个角色在观察到或改变它的每一步时的状态",
@@ -1091,5 +1095,220 @@ mod tests {
             GLOSSARY.len() + 2,
             "README.md's 术语表 has other rows"
         );
+    }
+}
+
+/// `{a}、{b}` or `无`: the `{ROLE.FIELD}`s of a narration line.
+fn placeholders(set: &[String]) -> String {
+    if set.is_empty() {
+        "无".to_string()
+    } else {
+        set.join("、")
+    }
+}
+
+/// What follows an "expected ..." when something else was found.
+fn found(f: &Found) -> String {
+    match f {
+        Found::Nothing => String::new(),
+        Found::Word(w) => format!("；这里写的是 `{w}`"),
+        Found::Field(w) => format!("；这里写的是字段 `{w}`"),
+        Found::NoQuestion => "；缺少问题".to_string(),
+    }
+}
+
+/// A script's problem in Chinese: the text after `FILE:LINE: `.
+fn parse_problem(p: &ParseProblem) -> String {
+    use ParseProblem as P;
+    match p {
+        P::SecondTitle => "第二个 `title` 行：一个脚本只有一个标题".into(),
+        P::TitleEmpty => "`title` 后面需要写上这个演示的一行说明".into(),
+        P::SecondTitleZh => "第二个 `title.zh` 行：一个脚本只有一个标题".into(),
+        P::TitleZhEmpty => "`title.zh` 后面需要写上中文标题".into(),
+        P::AskZhWithoutAsk => "`ask.zh` 是紧挨在它前面的 `ask` 行的中文：它前面应当是一个（还没有 `ask.zh` 的）`ask` 行".into(),
+        P::AskZhEmpty => "`ask.zh` 后面需要写上中文的问题".into(),
+        P::SayZhWithoutSay => "`say.zh` 是紧挨在它前面的 `say` 行的中文：它前面应当是一个（还没有 `say.zh` 的）`say` 行".into(),
+        P::SayZhPlaceholders { say, zh } => format!(
+            "`say.zh` 必须和它的 `say` 行有相同的 `{{ROLE.FIELD}}`：`say` 中有 {}，`say.zh` 中有 {}",
+            placeholders(say),
+            placeholders(zh)
+        ),
+        P::TooManySteps { max } => {
+            format!("步骤超过 {max} 个：一个脚本最多有 {max} 个步骤（procdemo 的限制）")
+        }
+        P::NoSteps => "脚本中没有任何步骤：至少需要 `runner fork ROLE`".into(),
+        P::TooMuchMemory { total, max } => format!(
+            "到这一步，脚本将写入 {total} MiB 内存（它的 `alloc` 区域以及对区域的每次 `touch`）：一个脚本最多写入 {max} MiB（procdemo 的限制，免得一个笔误耗尽教室里的机器）"
+        ),
+        P::KeywordAsRole { name } => format!("这里应当是角色名，却是关键字 `{name}`"),
+        P::BadRoleName { name } => format!(
+            "这里应当是角色名（小写字母、数字、'-' 或 '_'），却是 `{name}`"
+        ),
+        P::NoSuchRole { name, roles } => format!(
+            "角色 `{name}` 还不存在：请先创建它，例如 `runner fork {name}`（目前的角色：{}）",
+            roles.join("、")
+        ),
+        P::Stopped { role, line } => format!(
+            "`{role}` 已被暂停（第 {line} 行）：被暂停的进程不能执行动作，直到 `kill {role} CONT`（或 `untrace {role}`）让它继续运行"
+        ),
+        P::Busy { role, line } => format!(
+            "`{role}` 仍在执行第 {line} 行用 `&` 启动的动作：给它新的动作之前，先加上 `await {role} done`"
+        ),
+        P::Ended { role, line } => format!(
+            "`{role}` 已经结束（第 {line} 行）：已退出或已被杀死的进程不能再执行动作"
+        ),
+        P::TargetEnded {
+            role,
+            line,
+            purpose,
+        } => format!(
+            "`{role}` 已经结束（第 {line} 行）：已没有进程可以{}",
+            match purpose {
+                Purpose::Signal => "接收信号",
+                Purpose::Trace => "跟踪（trace）",
+                Purpose::Untrace => "解除跟踪（untrace）",
+            }
+        ),
+        P::RunnersRole { name } => format!("角色 `{name}` 是 runner 自己的角色"),
+        P::RoleExists { name } => {
+            format!("角色 `{name}` 已经存在：每个进程都需要一个自己的角色")
+        }
+        P::BadNewRoleName { name } => format!(
+            "这里应当是一个新角色名（小写字母开头，之后是字母、数字、'-' 或 '_'，最多 16 个字符），却是 `{name}`"
+        ),
+        P::TooManyProcesses { max } => format!(
+            "一个脚本最多创建 {max} 个进程（procdemo 的限制，免得一个笔误在教室的机器上造成 fork 炸弹）"
+        ),
+        P::IfPermittedNotFor { word } => {
+            format!("`if permitted` 只能放在动作或 `await` 的末尾，不能放在 `{word}` 后面")
+        }
+        P::MeasureEmpty => "`measure` 后面需要写上要测量的角色，例如 `measure parent child`".into(),
+        P::ExpectSyntax(f) => format!(
+            "应当是 `expect ROLE FIELD OP VALUE`，FIELD 是 rss、pss、shared_dirty、private_dirty、faults 之一（取自该角色最近一次 `measure`），OP 是 = >= <= 之一，VALUE 是数字、`region` 或 ROLE.FIELD{}",
+            found(f)
+        ),
+        P::ExpectNotMeasured { role } => format!(
+            "`expect` 检查的是 `{role}` 最近一次 `measure` 得到的数字，但这一行之前没有：请先加上 `measure {role}`"
+        ),
+        P::OtherNotMeasured { role } => format!(
+            "这一行之前还没有测量过 `{role}`：请先加上 `measure {role}`"
+        ),
+        P::TryEmpty => "应当是 `try ROLE ACTION`，例如 `try child nice -5`".into(),
+        P::TrySyntax => "应当是 `try ROLE ACTION`".into(),
+        P::TryRunner => "runner 自己的动作从不会被拒绝：`try` 用于它创建的进程".into(),
+        P::TryBackground => "`try` 步骤不能在后台运行（`&`）".into(),
+        P::TryNotAllowed => "`try` 用于被拒绝时所有进程都保持原样的动作（nice、lock、trace、setsid……），不能用于 fork、vfork、exit 或 kill".into(),
+        P::IfPermittedOnly => "`if permitted` 只能放在动作或 `await` 的末尾".into(),
+        P::NoTryBefore { role } => format!(
+            "`if permitted` 指的是 `{role}` 最近参与的 `try` 步骤，但这一行之前没有：请先加上例如 `try {role} nice -5`"
+        ),
+        P::AwaitSyntax(f) => format!(
+            "应当是 `await ROLE CONDITION [within DURATION] [if permitted]`，CONDITION 是状态字母（R S D T t Z）、`flag FLAGS`（< N L s l + 中的）、`gone`、`reparented`、`parent ROLE` 或 `done`{}",
+            found(f)
+        ),
+        P::ParentNeedsRole => "`parent` 后面应当是一个角色，例如 `await child parent runner`".into(),
+        P::FlagNeedsFlags => "`flag` 后面应当是 STAT 标志（< N L s l + 中的任意几个），例如 `await child flag N`".into(),
+        P::NotAFlag { flag } => format!(
+            "`{flag}` 不是 STAT 标志：应当是 < N L s l + 中的任意几个（状态字母本身用 `await ROLE S` 等待）"
+        ),
+        P::AwaitRunner => "runner 是导演：不能等待它".into(),
+        P::DoneIfPermitted => "`await ROLE done` 不能带 `if permitted`：它收取的动作总会执行".into(),
+        P::NothingToAwait { role } => format!(
+            "`await {role} done` 等待的是用 `&` 启动的动作，但 `{role}` 没有正在执行的这种动作"
+        ),
+        P::DeadlineRange { found, max_s } => {
+            format!("时限必须大于 0 且最多 {max_s} 秒，这里写的是 `{found}`")
+        }
+        P::BadDuration { found } => {
+            format!("应当是一个时长，例如 `500ms` 或 `2s`，这里写的是 `{found}`")
+        }
+        P::AskSyntax(f) => format!(
+            "应当是 `ask ROLE.FIELD: QUESTION`，例如 `ask child.state: What state will the child be in after it exits?`{}",
+            found(f)
+        ),
+        P::UnknownField {
+            field,
+            place,
+            fields,
+        } => format!(
+            "{}中的字段 `{field}` 未知：应当是 {} 之一",
+            match place {
+                FieldPlace::Ask => "`ask` ",
+                FieldPlace::Narration => "旁白",
+            },
+            fields.join("、")
+        ),
+        P::UnclosedBrace => "旁白中的 `{` 没有闭合：应当是 `{ROLE.FIELD}`".into(),
+        P::BadPlaceholder { inner } => {
+            format!("旁白中应当是 `{{ROLE.FIELD}}`，这里写的是 `{{{inner}}}`")
+        }
+        P::SayEmpty => "`say` 后面需要写上旁白的文字".into(),
+        P::NoAction { role } => format!(
+            "`{role}` 后面应当是一个动作，例如 `{role} fork child`（或者一个导演步骤：observe、await、say、measure）"
+        ),
+        P::RunnerCannot { forms, verb } => {
+            let forms: Vec<String> = forms.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "runner 只能 {}；`{verb}` 用于它创建的进程",
+                forms.join("、")
+            )
+        }
+        P::UnknownAction { verb, verbs } => format!(
+            "未知的动作 `{verb}`：应当是 {} 之一",
+            verbs.join("、")
+        ),
+        P::HasRegion { role } => format!(
+            "`{role}` 已经有一个内存区域（它自己 `alloc` 的，或在 fork 时从创建者继承的）：一个进程只映射一个区域；请 fork 一个新角色并在其中 `alloc`"
+        ),
+        P::NoRegion { role, verb } => format!(
+            "`{role}` 没有可以 {verb} 的内存区域：请先 `alloc SIZE`（在它之中，或在 fork 出它的进程中、fork 之前）"
+        ),
+        P::Rule { rule, role } => match rule {
+            Rule::VforkInBackground => format!(
+                "`vfork` 会让 `{role}` 挂起，直到新的子进程退出：请在行末加上 `&`，并在子进程退出之后加上 `await {role} done`"
+            ),
+            Rule::KillNotSelf => format!(
+                "`{role}` 在这里不能给自己发信号：它会在报告结果之前就被暂停或死掉；请让 runner 或另一个角色发送"
+            ),
+            Rule::KillNotRunner => "脚本不能给 runner 发信号".into(),
+            Rule::TraceNotSelf => "`trace` 指定的是演示中另一个要跟踪的进程，而不是跟踪者自己".into(),
+            Rule::TraceNotRunner => "`trace` 指定的是演示中另一个要跟踪的进程，而不是 runner".into(),
+            Rule::UntraceNotSelf => "`untrace` 指定的是演示中另一个被跟踪的进程，而不是跟踪者自己".into(),
+            Rule::UntraceNotRunner => "`untrace` 指定的是演示中另一个被跟踪的进程，而不是 runner".into(),
+        },
+        P::RunnerBackground => "runner 不能在后台运行动作（`&`）".into(),
+        P::NotBlocking { blocking } => format!(
+            "`&` 用于会阻塞的动作（{}）：这个动作会立即返回",
+            blocking.join("、")
+        ),
+        P::IfPermittedAction => "带 `if permitted` 的动作不能创建或结束进程（fork、vfork、exit、kill），也不能在后台运行：有哪些进程存在，不能取决于权限".into(),
+        P::Threaded { role } => format!(
+            "`{role}` 启动了第二个线程：多线程的进程在这里不能 fork（这样的 fork 之后只允许异步信号安全的代码）"
+        ),
+        P::Usage { role, usage } => format!("应当是 `{role} {usage}`"),
+        P::AllocSyntax { role, usage } => {
+            format!("应当是 `{role} {usage}`，SIZE 以 MiB 为单位，例如 `alloc 16MiB`")
+        }
+        P::AllocSize { found, max } => {
+            format!("应当是 1MiB 到 {max}MiB 之间的大小，这里写的是 `{found}`")
+        }
+        P::AppendNumber { found } => format!("应当是要追加的整数，这里写的是 `{found}`"),
+        P::NewRoleSyntax { role, verb } => format!(
+            "应当是 `{role} {verb} NEW-ROLE`，为新进程命名，例如 `{role} {verb} child`"
+        ),
+        P::ExitCode { found } => format!("退出码是 0 到 255 之间的数，这里写的是 `{found}`"),
+        P::NiceRange { found } => {
+            format!("nice 的变化量是 -20 到 19 之间的数，这里写的是 `{found}`")
+        }
+        P::KillSyntax { role, signals } => format!(
+            "应当是 `{role} kill ROLE SIGNAL`，SIGNAL 是 {} 之一",
+            signals.join(" ")
+        ),
+        P::SignalName { found, signals } => format!(
+            "应当是信号名（{}），这里写的是 `{found}`",
+            signals.join(" ")
+        ),
+        P::RunnerWaitsAny => "runner 一次只等待一个角色：`runner waitpid ROLE`".into(),
+        P::RunnerLoops => "runner 是导演，从不忙等：`loop` 用于它创建的进程".into(),
     }
 }
