@@ -1068,36 +1068,6 @@ impl Words for Zh {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::GLOSSARY;
-
-    #[test]
-    fn the_readme_glossary_lists_every_pair_of_glossary() {
-        let readme = include_str!("../../README.md");
-        for (zh, en) in GLOSSARY {
-            assert!(
-                readme.contains(&format!("| {zh} | {en} |")),
-                "README.md's 术语表 lacks `| {zh} | {en} |`"
-            );
-        }
-        let rows = readme
-            .split("### 术语表 / Glossary")
-            .nth(1)
-            .expect("a 术语表 section")
-            .lines()
-            .skip_while(|l| !l.starts_with('|'))
-            .take_while(|l| l.starts_with('|'))
-            .count();
-        // The header and its `|---|` line, then one row a pair.
-        assert_eq!(
-            rows,
-            GLOSSARY.len() + 2,
-            "README.md's 术语表 has other rows"
-        );
-    }
-}
-
 /// `{a}、{b}` or `无`: the `{ROLE.FIELD}`s of a narration line.
 fn placeholders(set: &[String]) -> String {
     if set.is_empty() {
@@ -1310,5 +1280,35 @@ fn parse_problem(p: &ParseProblem) -> String {
         ),
         P::RunnerWaitsAny => "runner 一次只等待一个角色：`runner waitpid ROLE`".into(),
         P::RunnerLoops => "runner 是导演，从不忙等：`loop` 用于它创建的进程".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GLOSSARY;
+
+    #[test]
+    fn the_readme_glossary_lists_every_pair_of_glossary() {
+        let readme = include_str!("../../README.md");
+        for (zh, en) in GLOSSARY {
+            assert!(
+                readme.contains(&format!("| {zh} | {en} |")),
+                "README.md's 术语表 lacks `| {zh} | {en} |`"
+            );
+        }
+        let rows = readme
+            .split("### 术语表 / Glossary")
+            .nth(1)
+            .expect("a 术语表 section")
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .count();
+        // The header and its `|---|` line, then one row a pair.
+        assert_eq!(
+            rows,
+            GLOSSARY.len() + 2,
+            "README.md's 术语表 has other rows"
+        );
     }
 }
