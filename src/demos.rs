@@ -55,6 +55,25 @@ impl Demo {
     }
 }
 
+impl Demo {
+    /// The title in `lang`: the `title.zh` line's for Chinese (read as [`Demo::title`] reads
+    /// its line), else the `title` line's.
+    pub fn title_in(&self, lang: crate::render::Lang) -> &'static str {
+        match lang {
+            crate::render::Lang::En => self.title(),
+            crate::render::Lang::Zh => self
+                .text
+                .lines()
+                .map(str::trim)
+                .find_map(|l| {
+                    l.strip_prefix("title.zh")
+                        .filter(|t| t.starts_with(char::is_whitespace))
+                })
+                .map_or_else(|| self.title(), str::trim),
+        }
+    }
+}
+
 /// The closest demo name, for "did you mean".
 pub fn closest(name: &str) -> Option<&'static str> {
     DEMOS

@@ -13,7 +13,6 @@
 //! | 143  | terminated by SIGTERM; everything was cleaned up |
 //! | 128+N | stopped by another signal N whose default action would end it (129 SIGHUP, 131 SIGQUIT, 142 SIGALRM, 128+SIGRTMIN+n, ...; not SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL); likewise |
 
-use crate::render::sanitize::escape_lines;
 use crate::script::ParseError;
 use std::fmt;
 use std::io::Write;
@@ -27,17 +26,64 @@ pub fn say(message: impl fmt::Display) {
 #[derive(Debug)]
 pub enum Error {
     /// Bad command line: unknown demo, unreadable or non-UTF-8 script file.
-    Usage(String),
+    Usage(Usage),
     /// A script that does not parse or check.
     Script(ParseError),
     /// A demo ran and failed; the runner has already printed what it saw.
     DemoFailed,
-    /// The system refused something procdemo needs.
+    /// The system refused something procdemo needs. (Rare: its message is English in every
+    /// language.)
     System(String),
     /// Stopped by a signal (SIGINT, SIGTERM, or another whose default action would end it).
     Interrupted(i32),
     /// `q` typed at a `--step` pause: ended as Ctrl-C would (exit 130), after the clean-up.
     Quit,
+}
+
+/// What is wrong with the command line or a script file, as data (`render/` has the words).
+/// Paths are as shown: escaped already.
+#[derive(Debug)]
+pub enum Usage {
+    /// A demo that does not exist: the nearest name, and every demo.
+    UnknownDemo {
+        name: String,
+        closest: Option<&'static str>,
+        demos: Vec<&'static str>,
+    },
+    UnknownTopic {
+        name: String,
+        topics: Vec<&'static str>,
+    },
+    /// No demo or command on the command line.
+    NoDemo {
+        demos: Vec<&'static str>,
+    },
+    /// No subcommand after parsing (clap's promise broken).
+    NoCommand,
+    /// A script file that cannot be read: its path, and the system's error.
+    CannotRead {
+        path: String,
+        error: String,
+    },
+    NotUtf8 {
+        path: String,
+        offset: usize,
+    },
+    TooLarge {
+        path: String,
+        max_mib: usize,
+    },
+    /// `--step` or `--predict` with no terminal: /dev/tty's error.
+    NoTerminal {
+        error: String,
+    },
+    /// An `--html` file that cannot be written.
+    Html {
+        path: String,
+        error: String,
+    },
+    /// clap's own message (English in every language).
+    Clap(String),
 }
 
 /// A system error as procdemo's messages show one, the symbolic name once and then the C
@@ -66,23 +112,10 @@ impl Error {
     }
 }
 
+/// The message in English; main prints it in the chosen language ([`crate::render::error_text`]).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            // A message may quote a path or a script's words: no control character of theirs
-            // reaches the terminal.
-            Error::Usage(m) | Error::System(m) => f.write_str(&escape_lines(m)),
-            Error::Script(e) => f.write_str(&escape_lines(&e.to_string())),
-            Error::DemoFailed => f.write_str("a demo failed (see above)"),
-            Error::Interrupted(sig) => write!(
-                f,
-                "interrupted by {}: every process procdemo started was killed and reaped",
-                crate::render::signal_name(*sig)
-            ),
-            Error::Quit => {
-                f.write_str("quit at a pause: every process procdemo started was killed and reaped")
-            }
-        }
+        f.write_str(&crate::render::error_text(self, crate::render::Lang::En))
     }
 }
 

@@ -14,7 +14,7 @@
 //! started: a child it inherited across exec (`sleep 30 & exec procdemo zombie`) is left alone.
 
 use crate::cli::{Output, Pace};
-use crate::error::{Error, os_error};
+use crate::error::{Error, Usage, os_error};
 use crate::model::{DemoResult, Event, Failure, Origin, RunnerProblem};
 use crate::observe;
 use crate::render;
@@ -279,12 +279,8 @@ impl FrontEnd {
 
     /// `--step` reads its keys from the terminal: open it now, or say there is none.
     pub fn open_terminal(&mut self) -> Result<(), Error> {
-        let tty = Tty::open().map_err(|e| {
-            Error::Usage(format!(
-                "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {}); use --delay MS to pace a run, or --answers for its questions and answers, without one",
-                os_error(e)
-            ))
-        })?;
+        let tty =
+            Tty::open().map_err(|e| Error::Usage(Usage::NoTerminal { error: os_error(e) }))?;
         self.tty = Some(tty);
         Ok(())
     }
@@ -297,7 +293,10 @@ impl FrontEnd {
         use std::os::unix::fs::OpenOptionsExt;
         let shown = crate::render::sanitize::escape(&path.display().to_string()).into_owned();
         let cannot = |e: std::io::Error| {
-            Error::Usage(format!("cannot read the script {shown}: {}", os_error(e)))
+            Error::Usage(Usage::CannotRead {
+                path: shown.clone(),
+                error: os_error(e),
+            })
         };
         // O_NONBLOCK: opening a FIFO does not wait for a writer (poll() does, interruptibly);
         // O_NOCTTY: a terminal named as the script never becomes the controlling one.
@@ -335,10 +334,10 @@ impl FrontEnd {
                 Err(e) => return Err(cannot(e)),
             }
             if bytes.len() > MAX_SCRIPT_BYTES {
-                return Err(Error::Usage(format!(
-                    "the script {shown} is larger than {} MiB, the most procdemo reads: a script is a short text file",
-                    MAX_SCRIPT_BYTES >> 20
-                )));
+                return Err(Error::Usage(Usage::TooLarge {
+                    path: shown,
+                    max_mib: MAX_SCRIPT_BYTES >> 20,
+                }));
             }
         }
         Ok(bytes)

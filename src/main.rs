@@ -39,11 +39,14 @@ fn main() {
     // A caller that ignored SIGCHLD (`signal(SIGCHLD, SIG_IGN)`, then exec) would have every
     // runner reaped by the kernel before the front end could read how it ended.
     let _ = sys::set_sigchld(false, false);
-    let code = match cli::parse(std::env::args_os()).and_then(run) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Known before the command line is parsed: its own errors and --help speak it too.
+    let lang = cli::lang_of(&args);
+    let code = match cli::parse(args, lang).and_then(run) {
         Ok(code) => code,
         Err(e) => {
             if !matches!(e, Error::DemoFailed) {
-                error::say(&e);
+                error::say(render::error_text(&e, lang));
             }
             e.exit_code()
         }
@@ -58,11 +61,10 @@ fn main() {
 fn read_script(front: &mut frontend::FrontEnd, path: &std::path::Path) -> Result<String, Error> {
     let bytes = front.read_script(path)?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
-        Error::Usage(format!(
-            "{}: not UTF-8 text (invalid byte at offset {}): a script is a text file",
-            render::sanitize::escape(&path.display().to_string()),
-            e.utf8_error().valid_up_to()
-        ))
+        Error::Usage(error::Usage::NotUtf8 {
+            path: render::sanitize::escape(&path.display().to_string()).into_owned(),
+            offset: e.utf8_error().valid_up_to(),
+        })
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
@@ -77,7 +79,13 @@ fn read_script(front: &mut frontend::FrontEnd, path: &std::path::Path) -> Result
 fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
     let mut script = match (source, text) {
         (Source::Builtin(name), _) => demos::find(name)
-            .ok_or_else(|| Error::Usage(format!("unknown demo `{name}`")))?
+            .ok_or_else(|| {
+                Error::Usage(error::Usage::UnknownDemo {
+                    name: name.to_string(),
+                    closest: None,
+                    demos: demos::DEMOS.iter().map(|d| d.name).collect(),
+                })
+            })?
             .parse()?,
         (Source::File(path), text) => {
             let shown = path.display().to_string();

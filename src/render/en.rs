@@ -6,8 +6,9 @@
 
 use super::Ctx;
 use super::reference::{Reference, Topic};
-use super::words::{MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
+use super::words::{Help, MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
+use crate::error::Usage;
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
@@ -147,6 +148,156 @@ impl En {
 impl Words for En {
     fn parse_problem(&self, p: &ParseProblem) -> String {
         parse_problem(p)
+    }
+
+    fn help(&self, h: Help) -> &'static str {
+        match h {
+            Help::About => "Stage real Linux process lifecycles and show what the kernel reports",
+            Help::LongAbout => {
+                "\
+procdemo creates real processes (fork, exit, wait, signals...) and reads /proc at every step,
+so you see the PID, PPID and state letter (R S D T Z...) the kernel reports, not a drawing.
+Every number printed was read from the kernel during that run.
+
+Start with `procdemo list`, then try `procdemo zombie --explain`."
+            }
+            Help::Examples => {
+                "\
+Examples:
+  procdemo list                 every built-in demo, one line each
+  procdemo zombie               make a zombie and watch it get reaped
+  procdemo orphan --explain     orphan a child and watch a reaper adopt it, narrated
+  procdemo all                  every demo, then a summary
+  procdemo run my.demo          run your own script (see demos/README.md)
+  procdemo zombie --json        one JSON document with the real PIDs
+  procdemo zombie --html z.html a page for the projector or a handout
+  procdemo show zombie          the zombie demo's script, to start your own from it
+  procdemo explain wait-status  a reference table (`procdemo explain` lists them)
+
+Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
+script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
+143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\)."
+            }
+            Help::Commands => "Demos and commands",
+            Help::Explain => "Narrate each step for a classroom, with this run's values",
+            Help::Json => "Print one JSON document per demo (real PIDs)",
+            Help::RecordEvents => "The engine's own events (for the render tests' fixtures)",
+            Help::JsonEvents => {
+                "Print JSON Lines: one event per line, each as it happens (for programs that follow a run live)"
+            }
+            Help::Timeline => {
+                "Draw a timeline after each demo: each role's state at every step (on with --explain)"
+            }
+            Help::NoTimeline => "No timeline, even with --explain",
+            Help::Tree => "Draw every observation as a process tree instead of a table",
+            Help::Stable => "Show roles instead of PIDs and no timings: the same text every run",
+            Help::CheckPs => {
+                "Also ask the real `ps -o stat=` about every process observed; fail if it disagrees"
+            }
+            Help::Python => {
+                "Show beside each action the course's Python line that makes the same system call"
+            }
+            Help::Step => {
+                "Pause before each step: Enter runs it, c runs the rest, q quits (needs a terminal); look at the processes with ps meanwhile"
+            }
+            Help::Predict => {
+                "Ask the demo's questions on the terminal before the step that answers them, then show what the kernel did (needs a terminal)"
+            }
+            Help::Answers => {
+                "After each demo, its questions and the answers this run showed: a worksheet and its key"
+            }
+            Help::Lang => {
+                "The language of the output: zh (Chinese) or en [default: from LC_ALL, LC_MESSAGES or LANG]"
+            }
+            Help::Timeout => {
+                "Fail a demo still running after this long [default: 20, the most allowed]"
+            }
+            Help::Delay => {
+                "Wait MS milliseconds before each step, for a projector (never used to synchronise)"
+            }
+            Help::Color => {
+                "Colour the state letters: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always, never"
+            }
+            Help::Size => {
+                "Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"
+            }
+            Help::Html => {
+                "Also write the run as one self-contained HTML page (a handout; `all`: every demo in one page)"
+            }
+            Help::Seed => {
+                "Which exercise: the same seed gives the same exercise on any machine [default: from the clock, and printed]"
+            }
+            Help::Actions => "How many forks and exits",
+            Help::Forks => "Percent of the actions that are forks (the rest are exits)",
+            Help::Reverse => {
+                "The other way round: show the final tree (run for real) and ask for the moves that made it"
+            }
+            Help::ShowScript => {
+                "Print the exercise as a .demo script (edit it, run it with `procdemo run`)"
+            }
+            Help::List => "List the built-in demos",
+            Help::Quiz => {
+                "A generated fork/exit exercise: draw the final process tree, then see it run for real"
+            }
+            Help::Show => "Print a built-in demo's script (to start your own from it)",
+            Help::ExplainCommand => {
+                "Print a reference table: states, stat-flags, wait-status, orphan, sigchld"
+            }
+            Help::All => "Run every built-in demo in order, then print a summary",
+            Help::Run => "Run a scenario script you wrote (the language: demos/README.md)",
+        }
+    }
+
+    fn usage(&self, u: &Usage) -> String {
+        match u {
+            Usage::UnknownDemo {
+                name,
+                closest,
+                demos,
+            } => format!(
+                "unknown demo `{name}`.{} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)",
+                closest
+                    .map(|d| format!(" Did you mean `{d}`?"))
+                    .unwrap_or_default(),
+                demos.join(", ")
+            ),
+            Usage::UnknownTopic { name, topics } => format!(
+                "unknown topic `{}`. The topics are: {}.",
+                super::sanitize::escape(name),
+                topics.join(", ")
+            ),
+            Usage::NoDemo { demos } => format!(
+                "expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them",
+                demos.join(", ")
+            ),
+            Usage::NoCommand => "expected a demo or a command".to_string(),
+            Usage::CannotRead { path, error } => {
+                format!("cannot read the script {path}: {error}")
+            }
+            Usage::NotUtf8 { path, offset } => format!(
+                "{path}: not UTF-8 text (invalid byte at offset {offset}): a script is a text file"
+            ),
+            Usage::TooLarge { path, max_mib } => format!(
+                "the script {path} is larger than {max_mib} MiB, the most procdemo reads: a script is a short text file"
+            ),
+            Usage::NoTerminal { error } => format!(
+                "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"
+            ),
+            Usage::Html { path, error } => format!("--html {path}: {error}"),
+            Usage::Clap(m) => m.clone(),
+        }
+    }
+
+    fn demo_failed(&self) -> &'static str {
+        "a demo failed (see above)"
+    }
+
+    fn interrupted(&self, signal: &str) -> String {
+        format!("interrupted by {signal}: every process procdemo started was killed and reaped")
+    }
+
+    fn quit(&self) -> &'static str {
+        "quit at a pause: every process procdemo started was killed and reaped"
     }
 
     fn lang(&self) -> super::Lang {

@@ -8,8 +8,9 @@
 
 use super::Ctx;
 use super::en::{cmp_sign, errno_name, size, strerror, unit};
-use super::words::{MemoryHeaders, ObservationHeaders, Words};
+use super::words::{Help, MemoryHeaders, ObservationHeaders, Words};
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
+use crate::error::Usage;
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
@@ -152,6 +153,134 @@ impl Zh {
 impl Words for Zh {
     fn parse_problem(&self, p: &ParseProblem) -> String {
         parse_problem(p)
+    }
+
+    fn help(&self, h: Help) -> &'static str {
+        match h {
+            Help::About => "演示真实的 Linux 进程生命周期，并展示内核报告的内容",
+            Help::LongAbout => {
+                "\
+procdemo 创建真实的进程（fork、exit、wait、信号……），并在每一步读取 /proc，
+所以你看到的是内核报告的 PID、PPID 和状态字母（R S D T Z……），而不是示意图。
+打印出的每个数字都是在这次运行中从内核读到的。
+
+先运行 `procdemo list`，再试试 `procdemo zombie --explain`。"
+            }
+            Help::Examples => {
+                "\
+示例：
+  procdemo list                 每个内置演示，各占一行
+  procdemo zombie               制造一个僵尸进程，看着它被回收
+  procdemo orphan --explain     让子进程成为孤儿，看着收割者收养它，带旁白
+  procdemo all                  所有演示，最后是汇总
+  procdemo run my.demo          运行你自己的脚本（见 demos/README.md）
+  procdemo zombie --json        一个带真实 PID 的 JSON 文档
+  procdemo zombie --html z.html 一个用于投影或讲义的网页
+  procdemo show zombie          zombie 演示的脚本，可以从它开始写你自己的
+  procdemo explain wait-status  一张参考表（`procdemo explain` 列出所有参考表）
+
+退出码：0 成功，1 有演示失败（等待的状态没有及时出现），2 用法或脚本错误
+（什么都没有运行），128+N 在清理之后因信号 N 停止（130 Ctrl-C，143 SIGTERM，
+129 SIGHUP，131 Ctrl-\\）。"
+            }
+            Help::Commands => "演示和命令",
+            Help::Explain => "为课堂逐步讲解每一步，带上这次运行的数值",
+            Help::Json => "每个演示打印一个 JSON 文档（真实 PID）",
+            Help::RecordEvents => "引擎自己的事件（用于渲染测试的数据）",
+            Help::JsonEvents => {
+                "打印 JSON Lines：每个事件一行，发生时立即打印（供实时跟随运行的程序使用）"
+            }
+            Help::Timeline => {
+                "每个演示之后画一条时间线：每个角色在每一步的状态（--explain 时默认开启）"
+            }
+            Help::NoTimeline => "不画时间线，即使用了 --explain",
+            Help::Tree => "把每次观察画成进程树，而不是表格",
+            Help::Stable => "显示角色而不是 PID，不显示耗时：每次运行的文字都相同",
+            Help::CheckPs => "同时用真实的 `ps -o stat=` 检查每个观察到的进程；不一致则失败",
+            Help::Python => "在每个动作旁边显示课程中发出同一系统调用的 Python 代码",
+            Help::Step => {
+                "每一步之前暂停：回车运行这一步，c 运行其余步骤，q 退出（需要终端）；暂停时可以用 ps 查看进程"
+            }
+            Help::Predict => {
+                "在回答问题的那一步之前，先在终端上提出演示的问题，再展示内核实际做了什么（需要终端）"
+            }
+            Help::Answers => "每个演示之后，列出它的问题和这次运行给出的答案：一张练习纸和它的答案",
+            Help::Lang => "输出的语言：zh（中文）或 en [默认：取自 LC_ALL、LC_MESSAGES 或 LANG]",
+            Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
+            Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
+            Help::Color => {
+                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR 或 TERM=dumb）、always、never"
+            }
+            Help::Size => {
+                "fork-cow（任何 `alloc` 步骤）的内存区域大小，单位 MiB [默认：按脚本所写]"
+            }
+            Help::Html => "同时把运行写成一个独立的 HTML 网页（讲义；`all`：所有演示在一个网页中）",
+            Help::Seed => {
+                "哪一道练习：同一个种子在任何机器上给出同一道练习 [默认：取自时钟，并会打印出来]"
+            }
+            Help::Actions => "fork 和 exit 的总数",
+            Help::Forks => "动作中 fork 所占的百分比（其余是 exit）",
+            Help::Reverse => "反过来：展示最终的进程树（真实运行），请你写出产生它的动作",
+            Help::ShowScript => "把练习打印成 .demo 脚本（可以修改它，再用 `procdemo run` 运行）",
+            Help::List => "列出内置演示",
+            Help::Quiz => "自动生成的 fork/exit 练习：画出最终的进程树，再看它真实运行",
+            Help::Show => "打印一个内置演示的脚本（可以从它开始写你自己的）",
+            Help::ExplainCommand => {
+                "打印一张参考表：states、stat-flags、wait-status、orphan、sigchld"
+            }
+            Help::All => "按顺序运行所有内置演示，最后打印汇总",
+            Help::Run => "运行你写的场景脚本（语言说明：demos/README.md）",
+        }
+    }
+
+    fn usage(&self, u: &Usage) -> String {
+        match u {
+            Usage::UnknownDemo {
+                name,
+                closest,
+                demos,
+            } => format!(
+                "没有名为 `{name}` 的演示。{}演示有：{}。（`procdemo list` 介绍它们；`procdemo run FILE` 运行你自己的脚本。）",
+                closest
+                    .map(|d| format!("你是想输入 `{d}` 吗？"))
+                    .unwrap_or_default(),
+                demos.join("、")
+            ),
+            Usage::UnknownTopic { name, topics } => format!(
+                "没有名为 `{}` 的主题。主题有：{}。",
+                super::sanitize::escape(name),
+                topics.join("、")
+            ),
+            Usage::NoDemo { demos } => format!(
+                "这里应当是一个演示（{}）或一个命令（list、all、run FILE、show DEMO、explain [TOPIC]）；`procdemo --help` 会解释它们",
+                demos.join("、")
+            ),
+            Usage::NoCommand => "这里应当是一个演示或一个命令".to_string(),
+            Usage::CannotRead { path, error } => format!("无法读取脚本 {path}：{error}"),
+            Usage::NotUtf8 { path, offset } => {
+                format!("{path}：不是 UTF-8 文本（偏移 {offset} 处的字节无效）：脚本是一个文本文件")
+            }
+            Usage::TooLarge { path, max_mib } => format!(
+                "脚本 {path} 大于 {max_mib} MiB，这是 procdemo 最多读取的大小：脚本是一个短小的文本文件"
+            ),
+            Usage::NoTerminal { error } => format!(
+                "--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"
+            ),
+            Usage::Html { path, error } => format!("--html {path}：{error}"),
+            Usage::Clap(m) => m.clone(),
+        }
+    }
+
+    fn demo_failed(&self) -> &'static str {
+        "有一个演示失败了（见上文）"
+    }
+
+    fn interrupted(&self, signal: &str) -> String {
+        format!("被 {signal} 中断：procdemo 启动的每个进程都已被杀死并回收")
+    }
+
+    fn quit(&self) -> &'static str {
+        "在暂停处退出：procdemo 启动的每个进程都已被杀死并回收"
     }
 
     fn timeline(&self) -> super::words::TimelineWords {
