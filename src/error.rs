@@ -153,4 +153,47 @@ mod tests {
         );
         assert_eq!(Error::Interrupted(libc::SIGALRM).exit_code(), 142);
     }
+
+    #[test]
+    fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
+        use crate::render::{Lang, error_text};
+        let zh = |e: &Error| error_text(e, Lang::Zh);
+        assert_eq!(
+            zh(&Error::Interrupted(libc::SIGINT)),
+            "被 SIGINT 中断：procdemo 启动的每个进程都已被杀死并回收"
+        );
+        assert_eq!(
+            zh(&Error::Quit),
+            "在暂停处退出：procdemo 启动的每个进程都已被杀死并回收"
+        );
+        assert_eq!(zh(&Error::DemoFailed), "有一个演示失败了（见上文）");
+        let no_tty = Error::Usage(Usage::NoTerminal {
+            error: "ENXIO (No such device or address)".into(),
+        });
+        assert!(zh(&no_tty).starts_with("--step 和 --predict 等待在终端上输入的按键"));
+        assert!(
+            no_tty
+                .to_string()
+                .starts_with("--step and --predict wait for keys")
+        );
+        assert_eq!(no_tty.exit_code(), 2);
+        assert_eq!(
+            Error::Quit.to_string(),
+            "quit at a pause: every process procdemo started was killed and reaped"
+        );
+        // A control character a script supplies is shown escaped in every language.
+        let e = Error::Script(crate::script::ParseError {
+            file: "x.demo".into(),
+            line: 3,
+            problem: crate::script::ParseProblem::UnknownAction {
+                verb: "a\u{1b}b".into(),
+                verbs: vec!["fork"],
+            },
+        });
+        assert_eq!(zh(&e), "x.demo:3: 未知的动作 `a\\x1bb`：应当是 fork 之一");
+        assert_eq!(
+            e.to_string(),
+            "x.demo:3: unknown action `a\\x1bb`: expected one of fork"
+        );
+    }
 }
