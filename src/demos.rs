@@ -128,6 +128,13 @@ mod tests {
     fn the_title_read_from_its_line_is_the_parsed_title() {
         for d in DEMOS {
             assert_eq!(d.title(), d.parse().unwrap().title, "{}", d.name);
+            assert_eq!(
+                Some(d.title_in(crate::render::Lang::Zh)),
+                d.parse().unwrap().title_zh.as_deref(),
+                "{}",
+                d.name
+            );
+            assert_eq!(d.title_in(crate::render::Lang::En), d.title());
         }
     }
 

@@ -31,9 +31,8 @@ pub enum Error {
     Script(ParseError),
     /// A demo ran and failed; the runner has already printed what it saw.
     DemoFailed,
-    /// The system refused something procdemo needs. (Rare: its message is English in every
-    /// language.)
-    System(String),
+    /// The system refused something procdemo needs.
+    System(System),
     /// Stopped by a signal (SIGINT, SIGTERM, or another whose default action would end it).
     Interrupted(i32),
     /// `q` typed at a `--step` pause: ended as Ctrl-C would (exit 130), after the clean-up.
@@ -84,6 +83,38 @@ pub enum Usage {
     },
     /// clap's own message (English in every language).
     Clap(String),
+}
+
+/// What the system refused (errors as [`os_error`] shows them; a demo's name escaped).
+#[derive(Debug)]
+pub enum System {
+    /// A call the front end makes to set itself up (`sigprocmask`, `signalfd`, `prctl(...)`).
+    Setup {
+        call: &'static str,
+        error: String,
+    },
+    /// No pipe: for a demo's events (its name), or for the `--step` keys (None).
+    Pipe {
+        demo: Option<String>,
+        error: String,
+    },
+    /// No runner for a demo: fork failed.
+    Fork {
+        demo: String,
+        error: String,
+    },
+    /// Standard output cannot be written.
+    Write {
+        error: String,
+    },
+    /// /proc/self/stat does not exist: procfs is not mounted.
+    ProcMissing {
+        error: String,
+    },
+    ProcUnreadable {
+        error: String,
+    },
+    ProcNotUnderstood,
 }
 
 /// A system error as procdemo's messages show one, the symbolic name once and then the C

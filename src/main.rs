@@ -122,10 +122,9 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
 /// then the verdict: 0, or a demo failed.
 fn finish(front: &mut frontend::FrontEnd, all_ok: bool) -> Result<i32, Error> {
     if let Some(e) = front.output_error() {
-        return Err(Error::System(format!(
-            "cannot write the output: {}",
-            error::os_error(e)
-        )));
+        return Err(Error::System(error::System::Write {
+            error: error::os_error(e),
+        }));
     }
     if let Some(sig) = front.signal() {
         return Err(Error::Interrupted(sig));
@@ -137,18 +136,16 @@ fn finish(front: &mut frontend::FrontEnd, all_ok: bool) -> Result<i32, Error> {
     }
 }
 
-/// What is wrong with /proc, in words a student can act on.
-fn proc_problem(e: &std::io::Error) -> String {
+/// What is wrong with /proc (render/ says it in words a student can act on).
+fn proc_problem(e: &std::io::Error) -> error::System {
     match e.raw_os_error() {
-        Some(libc::ENOENT) => format!(
-            "cannot read /proc/self/stat ({}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)",
-            error::os_error(std::io::Error::from_raw_os_error(libc::ENOENT))
-        ),
-        Some(errno) => format!(
-            "cannot read /proc/self/stat: {}",
-            error::os_error(std::io::Error::from_raw_os_error(errno))
-        ),
-        None => "/proc/self/stat could not be understood: is /proc a real procfs?".to_string(),
+        Some(libc::ENOENT) => error::System::ProcMissing {
+            error: error::os_error(std::io::Error::from_raw_os_error(libc::ENOENT)),
+        },
+        Some(errno) => error::System::ProcUnreadable {
+            error: error::os_error(std::io::Error::from_raw_os_error(errno)),
+        },
+        None => error::System::ProcNotUnderstood,
     }
 }
 
@@ -158,10 +155,9 @@ fn print_text(text: &str) -> Result<i32, Error> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(0),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(Error::System(format!(
-            "cannot write the output: {}",
-            error::os_error(e)
-        ))),
+        Err(e) => Err(Error::System(error::System::Write {
+            error: error::os_error(e),
+        })),
     }
 }
 
@@ -182,16 +178,15 @@ fn run(config: Config) -> Result<i32, Error> {
             let width = demos::DEMOS.iter().map(|d| d.name.len()).max().unwrap_or(0);
             let mut out = std::io::stdout().lock();
             for d in demos::DEMOS {
-                let line = format!("{:<width$}  {}\n", d.name, d.title());
+                let line = format!("{:<width$}  {}\n", d.name, d.title_in(output.lang));
                 match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                     Ok(()) => {}
                     // A closed pipe (`procdemo list | head -1`) just ends the listing.
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
                     Err(e) => {
-                        return Err(Error::System(format!(
-                            "cannot write the output: {}",
-                            error::os_error(e)
-                        )));
+                        return Err(Error::System(error::System::Write {
+                            error: error::os_error(e),
+                        }));
                     }
                 }
             }

@@ -8,7 +8,7 @@ use super::Ctx;
 use super::reference::{Reference, Topic};
 use super::words::{Help, MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
-use crate::error::Usage;
+use crate::error::{System, Usage};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
@@ -286,6 +286,32 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Usage::Html { path, error } => format!("--html {path}: {error}"),
             Usage::Clap(m) => m.clone(),
         }
+    }
+
+    fn system(&self, s: &System) -> String {
+        match s {
+            System::Setup { call, error } => format!("{call}: {error}"),
+            System::Pipe {
+                demo: Some(demo),
+                error,
+            } => format!("cannot create a pipe for `{demo}`: {error}"),
+            System::Pipe { demo: None, error } => format!("cannot create a pipe: {error}"),
+            System::Fork { demo, error } => {
+                format!("cannot start a runner for `{demo}`: fork failed: {error}")
+            }
+            System::Write { error } => format!("cannot write the output: {error}"),
+            System::ProcMissing { error } => format!(
+                "cannot read /proc/self/stat ({error}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"
+            ),
+            System::ProcUnreadable { error } => format!("cannot read /proc/self/stat: {error}"),
+            System::ProcNotUnderstood => {
+                "/proc/self/stat could not be understood: is /proc a real procfs?".to_string()
+            }
+        }
+    }
+
+    fn json_failed(&self, demo: &str, message: &str) -> String {
+        format!("{demo} failed: {message}")
     }
 
     fn demo_failed(&self) -> &'static str {

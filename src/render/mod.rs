@@ -124,6 +124,11 @@ pub fn parse_problem(problem: &crate::script::ParseProblem, lang: Lang) -> Strin
     words(lang).parse_problem(problem)
 }
 
+/// A failed demo's message repeated on stderr after a `--json` run.
+pub fn json_failed(demo: &str, message: &str, lang: Lang) -> String {
+    words(lang).json_failed(demo, message)
+}
+
 /// A text of `--help` in `lang`.
 pub fn help(help: words::Help, lang: Lang) -> &'static str {
     words(lang).help(help)
@@ -137,7 +142,7 @@ pub fn error_text(error: &crate::error::Error, lang: Lang) -> String {
     let w = words(lang);
     match error {
         Error::Usage(u) => escape_lines(&w.usage(u)).into_owned(),
-        Error::System(m) => escape_lines(m).into_owned(),
+        Error::System(s) => escape_lines(&w.system(s)).into_owned(),
         Error::Script(e) => escape_lines(&format!(
             "{}:{}: {}",
             e.file,

@@ -112,6 +112,10 @@ pub trait Words {
     fn help(&self, help: Help) -> &'static str;
     /// A command-line or script-file problem (paths come escaped).
     fn usage(&self, usage: &crate::error::Usage) -> String;
+    /// What the system refused.
+    fn system(&self, system: &crate::error::System) -> String;
+    /// With `--json`, a failed demo's message repeated on stderr: `zombie failed: ...`.
+    fn json_failed(&self, demo: &str, message: &str) -> String;
     /// The error of a run whose failure was said above.
     fn demo_failed(&self) -> &'static str;
     /// Ended by a signal (its name), after the clean-up.

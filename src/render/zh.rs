@@ -10,7 +10,7 @@ use super::Ctx;
 use super::en::{cmp_sign, errno_name, size, strerror, unit};
 use super::words::{Help, MemoryHeaders, ObservationHeaders, Words};
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
-use crate::error::Usage;
+use crate::error::{System, Usage};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
@@ -269,6 +269,32 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Usage::Html { path, error } => format!("--html {path}：{error}"),
             Usage::Clap(m) => m.clone(),
         }
+    }
+
+    fn system(&self, s: &System) -> String {
+        match s {
+            System::Setup { call, error } => format!("{call}：{error}"),
+            System::Pipe {
+                demo: Some(demo),
+                error,
+            } => format!("无法为 `{demo}` 创建管道：{error}"),
+            System::Pipe { demo: None, error } => format!("无法创建管道：{error}"),
+            System::Fork { demo, error } => {
+                format!("无法为 `{demo}` 启动 runner：fork 失败：{error}")
+            }
+            System::Write { error } => format!("无法写出输出：{error}"),
+            System::ProcMissing { error } => format!(
+                "无法读取 /proc/self/stat（{error}）：procdemo 的每个状态都读自 /proc，所以必须挂载 procfs（mount -t proc proc /proc）"
+            ),
+            System::ProcUnreadable { error } => format!("无法读取 /proc/self/stat：{error}"),
+            System::ProcNotUnderstood => {
+                "无法理解 /proc/self/stat 的内容：/proc 是真正的 procfs 吗？".to_string()
+            }
+        }
+    }
+
+    fn json_failed(&self, demo: &str, message: &str) -> String {
+        format!("{demo} 失败：{message}")
     }
 
     fn demo_failed(&self) -> &'static str {
