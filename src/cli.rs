@@ -500,6 +500,26 @@ mod tests {
     }
 
     #[test]
+    fn the_language_is_read_from_the_raw_arguments_before_clap_parses() {
+        let lang = |args: &[&str]| {
+            let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+            lang_of(&args)
+        };
+        assert_eq!(lang(&["procdemo", "--lang", "zh", "--help"]), Lang::Zh);
+        assert_eq!(lang(&["procdemo", "zombi", "--lang=zh"]), Lang::Zh);
+        assert_eq!(
+            lang(&["procdemo", "--lang", "zh", "--lang", "en"]),
+            Lang::En
+        );
+        assert_eq!(lang(&["procdemo", "--lang", "fr", "zombie"]), Lang::En);
+        // After `--` a word is an operand, not an option.
+        assert_eq!(
+            lang(&["procdemo", "--lang", "en", "run", "--", "--lang=zh"]),
+            Lang::En
+        );
+    }
+
+    #[test]
     fn the_timeline_comes_with_explain_or_timeline_unless_no_timeline() {
         let timeline = |args: &[&str]| {
             let mut all = vec!["procdemo", "zombie"];
