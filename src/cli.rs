@@ -1,8 +1,8 @@
 //! The command line: clap stays in this module, the rest of procdemo gets a plain [`Config`].
 
 use crate::demos::{self, DEMOS};
-use crate::error::Error;
-use crate::render::Lang;
+use crate::error::{Error, Usage};
+use crate::render::{Help, Lang};
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -91,31 +91,6 @@ pub struct Config {
     pub output: Output,
 }
 
-const ABOUT: &str = "Stage real Linux process lifecycles and show what the kernel reports";
-
-const LONG_ABOUT: &str = "\
-procdemo creates real processes (fork, exit, wait, signals...) and reads /proc at every step,
-so you see the PID, PPID and state letter (R S D T Z...) the kernel reports, not a drawing.
-Every number printed was read from the kernel during that run.
-
-Start with `procdemo list`, then try `procdemo zombie --explain`.";
-
-const AFTER_HELP: &str = "\
-Examples:
-  procdemo list                 every built-in demo, one line each
-  procdemo zombie               make a zombie and watch it get reaped
-  procdemo orphan --explain     orphan a child and watch a reaper adopt it, narrated
-  procdemo all                  every demo, then a summary
-  procdemo run my.demo          run your own script (see demos/README.md)
-  procdemo zombie --json        one JSON document with the real PIDs
-  procdemo zombie --html z.html a page for the projector or a handout
-  procdemo show zombie          the zombie demo's script, to start your own from it
-  procdemo explain wait-status  a reference table (`procdemo explain` lists them)
-
-Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
-script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
-143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\).";
-
 fn flag(name: &'static str, help: &'static str) -> Arg {
     Arg::new(name)
         .long(name)
@@ -124,43 +99,38 @@ fn flag(name: &'static str, help: &'static str) -> Arg {
         .help(help)
 }
 
-pub fn command() -> Command {
-    let demos = DEMOS.iter().map(|d| Command::new(d.name).about(d.title()));
+/// The command, its help in `lang` (the demos' titles too, where a script has its Chinese).
+pub fn command(lang: Lang) -> Command {
+    let help = |h| crate::render::help(h, lang);
+    let demos = DEMOS
+        .iter()
+        .map(|d| Command::new(d.name).about(d.title_in(lang)));
     Command::new("procdemo")
         .version(env!("CARGO_PKG_VERSION"))
-        .about(ABOUT)
-        .long_about(LONG_ABOUT)
-        .after_help(AFTER_HELP)
+        .about(help(Help::About))
+        .long_about(help(Help::LongAbout))
+        .after_help(help(Help::Examples))
         .subcommand_required(true)
         .subcommand_value_name("DEMO|COMMAND")
-        .subcommand_help_heading("Demos and commands")
-        .arg(flag("explain", "Narrate each step for a classroom, with this run's values"))
-        .arg(flag("json", "Print one JSON document per demo (real PIDs)"))
-        .arg(flag("record-events", "The engine's own events (for the render tests' fixtures)").hide(true))
-        .arg(flag(
-            "json-events",
-            "Print JSON Lines: one event per line, each as it happens (for programs that follow a run live)",
-        ))
-        .arg(flag(
-            "timeline",
-            "Draw a timeline after each demo: each role's state at every step (on with --explain)",
-        ))
-        .arg(flag("no-timeline", "No timeline, even with --explain").conflicts_with("timeline"))
-        .arg(flag("tree", "Draw every observation as a process tree instead of a table"))
-        .arg(flag("stable", "Show roles instead of PIDs and no timings: the same text every run"))
-        .arg(flag(
-            "check-ps",
-            "Also ask the real `ps -o stat=` about every process observed; fail if it disagrees",
-        ))
+        .subcommand_help_heading(help(Help::Commands))
+        .arg(flag("explain", help(Help::Explain)))
+        .arg(flag("json", help(Help::Json)))
+        .arg(flag("record-events", help(Help::RecordEvents)).hide(true))
+        .arg(flag("json-events", help(Help::JsonEvents)))
+        .arg(flag("timeline", help(Help::Timeline)))
+        .arg(flag("no-timeline", help(Help::NoTimeline)).conflicts_with("timeline"))
+        .arg(flag("tree", help(Help::Tree)))
+        .arg(flag("stable", help(Help::Stable)))
+        .arg(flag("check-ps", help(Help::CheckPs)))
         .arg(
             Arg::new("lang")
                 .long("lang")
                 .global(true)
                 .value_name("LANG")
                 .value_parser(["zh", "en"])
-                .help("The language of the output: zh (Chinese) or en [default: from LC_ALL, LC_MESSAGES or LANG]"),
+                .help(help(Help::Lang)),
         )
-        .arg(flag("python", "Show beside each action the course's Python line that makes the same system call"))
+        .arg(flag("python", help(Help::Python)))
         .arg(
             Arg::new("timeout")
                 .long("timeout")
@@ -169,20 +139,11 @@ pub fn command() -> Command {
                 .value_parser(
                     value_parser!(u64).range(1..=crate::script::limits::TOTAL_DEADLINE.as_secs()),
                 )
-                .help("Fail a demo still running after this long [default: 20, the most allowed]"),
+                .help(help(Help::Timeout)),
         )
-        .arg(flag(
-            "step",
-            "Pause before each step: Enter runs it, c runs the rest, q quits (needs a terminal); look at the processes with ps meanwhile",
-        ))
-        .arg(flag(
-            "predict",
-            "Ask the demo's questions on the terminal before the step that answers them, then show what the kernel did (needs a terminal)",
-        ))
-        .arg(flag(
-            "answers",
-            "After each demo, its questions and the answers this run showed: a worksheet and its key",
-        ))
+        .arg(flag("step", help(Help::Step)))
+        .arg(flag("predict", help(Help::Predict)))
+        .arg(flag("answers", help(Help::Answers)))
         .arg(
             Arg::new("delay")
                 .long("delay")
@@ -190,7 +151,7 @@ pub fn command() -> Command {
                 .value_name("MS")
                 .value_parser(value_parser!(u64).range(1..=60_000))
                 .conflicts_with("step")
-                .help("Wait MS milliseconds before each step, for a projector (never used to synchronise)"),
+                .help(help(Help::Delay)),
         )
         .arg(
             Arg::new("color")
@@ -199,7 +160,7 @@ pub fn command() -> Command {
                 .value_name("WHEN")
                 .value_parser(["auto", "always", "never"])
                 .default_value("auto")
-                .help("Colour the state letters: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always, never"),
+                .help(help(Help::Color)),
         )
         .arg(
             Arg::new("size")
@@ -207,7 +168,7 @@ pub fn command() -> Command {
                 .global(true)
                 .value_name("MiB")
                 .value_parser(value_parser!(u64).range(1..=crate::script::limits::MAX_ALLOC_MIB))
-                .help("Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"),
+                .help(help(Help::Size)),
         )
         .arg(
             Arg::new("html")
@@ -215,18 +176,18 @@ pub fn command() -> Command {
                 .global(true)
                 .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
-                .help("Also write the run as one self-contained HTML page (a handout; `all`: every demo in one page)"),
+                .help(help(Help::Html)),
         )
-        .subcommand(Command::new("list").about("List the built-in demos"))
+        .subcommand(Command::new("list").about(help(Help::List)))
         .subcommand(
             Command::new("quiz")
-                .about("A generated fork/exit exercise: draw the final process tree, then see it run for real")
+                .about(help(Help::Quiz))
                 .arg(
                     Arg::new("seed")
                         .long("seed")
                         .value_name("N")
                         .value_parser(value_parser!(u64))
-                        .help("Which exercise: the same seed gives the same exercise on any machine [default: from the clock, and printed]"),
+                        .help(help(Help::Seed)),
                 )
                 .arg(
                     Arg::new("actions")
@@ -234,7 +195,7 @@ pub fn command() -> Command {
                         .value_name("N")
                         .value_parser(value_parser!(u64).range(1..=40))
                         .default_value("6")
-                        .help("How many forks and exits"),
+                        .help(help(Help::Actions)),
                 )
                 .arg(
                     Arg::new("forks")
@@ -242,43 +203,49 @@ pub fn command() -> Command {
                         .value_name("PERCENT")
                         .value_parser(value_parser!(u32).range(0..=100))
                         .default_value("70")
-                        .help("Percent of the actions that are forks (the rest are exits)"),
+                        .help(help(Help::Forks)),
                 )
                 .arg(
                     Arg::new("reverse")
                         .long("reverse")
                         .action(ArgAction::SetTrue)
-                        .help("The other way round: show the final tree (run for real) and ask for the moves that made it"),
+                        .help(help(Help::Reverse)),
                 )
                 .arg(
                     Arg::new("show-script")
                         .long("show-script")
                         .action(ArgAction::SetTrue)
-                        .help("Print the exercise as a .demo script (edit it, run it with `procdemo run`)"),
+                        .help(help(Help::ShowScript)),
                 ),
         )
         .subcommand(
             Command::new("show")
-                .about("Print a built-in demo's script (to start your own from it)")
+                .about(help(Help::Show))
                 .arg(Arg::new("demo").required(true).value_name("DEMO")),
         )
         .subcommand(
             Command::new("explain")
-                .about("Print a reference table: states, stat-flags, wait-status, orphan, sigchld")
+                .about(help(Help::ExplainCommand))
                 .arg(Arg::new("topic").value_name("TOPIC")),
         )
-        .subcommand(Command::new("all").about("Run every built-in demo in order, then print a summary"))
+        .subcommand(Command::new("all").about(help(Help::All)))
         .subcommand(
-            Command::new("run")
-                .about("Run a scenario script you wrote (the language: demos/README.md)")
-                .arg(Arg::new("file").required(true).value_name("FILE").value_parser(value_parser!(PathBuf))),
+            Command::new("run").about(help(Help::Run)).arg(
+                Arg::new("file")
+                    .required(true)
+                    .value_name("FILE")
+                    .value_parser(value_parser!(PathBuf)),
+            ),
         )
         .subcommands(demos)
 }
 
 /// Parse the command line. Help and version are printed here and exit 0.
-pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Config, Error> {
-    let matches = match command().try_get_matches_from(args) {
+pub fn parse(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+    lang: Lang,
+) -> Result<Config, Error> {
+    let matches = match command(lang).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(clap_error(e)),
     };
@@ -290,15 +257,12 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Confi
             .create(true)
             .open(path)
     {
-        return Err(Error::Usage(format!(
-            "--html {}: {}",
-            crate::render::sanitize::escape(&path.display().to_string()),
-            crate::error::os_error(e)
-        )));
+        return Err(Error::Usage(Usage::Html {
+            path: crate::render::sanitize::escape(&path.display().to_string()).into_owned(),
+            error: crate::error::os_error(e),
+        }));
     }
-    let (name, sub) = matches
-        .subcommand()
-        .ok_or_else(|| Error::Usage("expected a demo or a command".into()))?;
+    let (name, sub) = matches.subcommand().ok_or(Error::Usage(Usage::NoCommand))?;
     let task = match name {
         "list" => Task::List,
         "quiz" => Task::Quiz {
@@ -378,14 +342,7 @@ fn output(m: &ArgMatches) -> Output {
         lang: match m.get_one::<String>("lang").map(String::as_str) {
             Some("zh") => Lang::Zh,
             Some(_) => Lang::En,
-            None => {
-                let var = |name| std::env::var(name).ok();
-                Lang::from_env(
-                    var("LC_ALL").as_deref(),
-                    var("LC_MESSAGES").as_deref(),
-                    var("LANG").as_deref(),
-                )
-            }
+            None => locale_lang(),
         },
         python: m.get_flag("python"),
         timeline: (m.get_flag("explain") || m.get_flag("timeline")) && !m.get_flag("no-timeline"),
@@ -395,6 +352,36 @@ fn output(m: &ArgMatches) -> Output {
             .get_one::<PathBuf>("html")
             .map(|p| &*Box::leak(p.clone().into_boxed_path())),
     }
+}
+
+/// The language the locale asks for (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+fn locale_lang() -> Lang {
+    let var = |name| std::env::var(name).ok();
+    Lang::from_env(
+        var("LC_ALL").as_deref(),
+        var("LC_MESSAGES").as_deref(),
+        var("LANG").as_deref(),
+    )
+}
+
+/// The language of procdemo's messages, known before clap parses (`--help` and the command
+/// line's errors speak it): the last `--lang LANG` or `--lang=LANG` before a `--`, else the
+/// locale. A value clap will refuse counts as English.
+pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
+    let mut chosen = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word {
+            Some("--") => break,
+            Some("--lang") => words.next().flatten(),
+            Some(w) => w.strip_prefix("--lang="),
+            None => None,
+        };
+        if let Some(v) = value {
+            chosen = Some(if v == "zh" { Lang::Zh } else { Lang::En });
+        }
+    }
+    chosen.unwrap_or_else(locale_lang)
 }
 
 /// `--color auto`: colour on a terminal, unless NO_COLOR is set (to anything but the empty
@@ -408,26 +395,21 @@ fn auto_color(
 }
 
 fn unknown_demo(name: &str) -> Error {
-    let names: Vec<&str> = DEMOS.iter().map(|d| d.name).collect();
-    let hint = demos::closest(name)
-        .map(|d| format!(" Did you mean `{d}`?"))
-        .unwrap_or_default();
-    Error::Usage(format!(
-        "unknown demo `{name}`.{hint} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)",
-        names.join(", ")
-    ))
+    Error::Usage(Usage::UnknownDemo {
+        name: name.to_string(),
+        closest: demos::closest(name),
+        demos: DEMOS.iter().map(|d| d.name).collect(),
+    })
 }
 
 fn unknown_topic(name: &str) -> Error {
-    let names: Vec<&str> = crate::render::reference::Topic::ALL
-        .iter()
-        .map(|t| t.name())
-        .collect();
-    Error::Usage(format!(
-        "unknown topic `{}`. The topics are: {}.",
-        crate::render::sanitize::escape(name),
-        names.join(", ")
-    ))
+    Error::Usage(Usage::UnknownTopic {
+        name: name.to_string(),
+        topics: crate::render::reference::Topic::ALL
+            .iter()
+            .map(|t| t.name())
+            .collect(),
+    })
 }
 
 fn clap_error(e: clap::Error) -> Error {
@@ -445,24 +427,20 @@ fn clap_error(e: clap::Error) -> Error {
                 },
             );
         }
-        ErrorKind::MissingSubcommand => {
-            let names: Vec<&str> = DEMOS.iter().map(|d| d.name).collect();
-            Error::Usage(format!(
-                "expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them",
-                names.join(", ")
-            ))
-        }
+        ErrorKind::MissingSubcommand => Error::Usage(Usage::NoDemo {
+            demos: DEMOS.iter().map(|d| d.name).collect(),
+        }),
         ErrorKind::InvalidSubcommand => match e.get(ContextKind::InvalidSubcommand) {
             Some(ContextValue::String(name)) => unknown_demo(name),
-            _ => Error::Usage(e.to_string()),
+            _ => Error::Usage(Usage::Clap(e.to_string())),
         },
-        _ => Error::Usage(
+        _ => Error::Usage(Usage::Clap(
             e.render()
                 .to_string()
                 .trim_start_matches("error: ")
                 .trim_end()
                 .to_string(),
-        ),
+        )),
     }
 }
 
@@ -471,12 +449,13 @@ mod tests {
     use super::*;
 
     fn parse_args(args: &[&str]) -> Result<Config, Error> {
-        parse(args.iter().map(Into::into))
+        parse(args.iter().map(Into::into), Lang::En)
     }
 
     #[test]
     fn the_command_definition_is_consistent() {
-        command().debug_assert();
+        command(Lang::En).debug_assert();
+        command(Lang::Zh).debug_assert();
     }
 
     #[test]
@@ -518,6 +497,26 @@ mod tests {
         assert_eq!(c.output.lang, Lang::En);
         assert!(c.output.python);
         assert!(parse_args(&["procdemo", "zombie", "--lang", "fr"]).is_err());
+    }
+
+    #[test]
+    fn the_language_is_read_from_the_raw_arguments_before_clap_parses() {
+        let lang = |args: &[&str]| {
+            let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+            lang_of(&args)
+        };
+        assert_eq!(lang(&["procdemo", "--lang", "zh", "--help"]), Lang::Zh);
+        assert_eq!(lang(&["procdemo", "zombi", "--lang=zh"]), Lang::Zh);
+        assert_eq!(
+            lang(&["procdemo", "--lang", "zh", "--lang", "en"]),
+            Lang::En
+        );
+        assert_eq!(lang(&["procdemo", "--lang", "fr", "zombie"]), Lang::En);
+        // After `--` a word is an operand, not an option.
+        assert_eq!(
+            lang(&["procdemo", "--lang", "en", "run", "--", "--lang=zh"]),
+            Lang::En
+        );
     }
 
     #[test]

@@ -55,6 +55,25 @@ impl Demo {
     }
 }
 
+impl Demo {
+    /// The title in `lang`: the `title.zh` line's for Chinese (read as [`Demo::title`] reads
+    /// its line), else the `title` line's.
+    pub fn title_in(&self, lang: crate::render::Lang) -> &'static str {
+        match lang {
+            crate::render::Lang::En => self.title(),
+            crate::render::Lang::Zh => self
+                .text
+                .lines()
+                .map(str::trim)
+                .find_map(|l| {
+                    l.strip_prefix("title.zh")
+                        .filter(|t| t.starts_with(char::is_whitespace))
+                })
+                .map_or_else(|| self.title(), str::trim),
+        }
+    }
+}
+
 /// The closest demo name, for "did you mean".
 pub fn closest(name: &str) -> Option<&'static str> {
     DEMOS
@@ -109,6 +128,13 @@ mod tests {
     fn the_title_read_from_its_line_is_the_parsed_title() {
         for d in DEMOS {
             assert_eq!(d.title(), d.parse().unwrap().title, "{}", d.name);
+            assert_eq!(
+                Some(d.title_in(crate::render::Lang::Zh)),
+                d.parse().unwrap().title_zh.as_deref(),
+                "{}",
+                d.name
+            );
+            assert_eq!(d.title_in(crate::render::Lang::En), d.title());
         }
     }
 

@@ -13,7 +13,6 @@
 //! | 143  | terminated by SIGTERM; everything was cleaned up |
 //! | 128+N | stopped by another signal N whose default action would end it (129 SIGHUP, 131 SIGQUIT, 142 SIGALRM, 128+SIGRTMIN+n, ...; not SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL); likewise |
 
-use crate::render::sanitize::escape_lines;
 use crate::script::ParseError;
 use std::fmt;
 use std::io::Write;
@@ -27,17 +26,95 @@ pub fn say(message: impl fmt::Display) {
 #[derive(Debug)]
 pub enum Error {
     /// Bad command line: unknown demo, unreadable or non-UTF-8 script file.
-    Usage(String),
+    Usage(Usage),
     /// A script that does not parse or check.
     Script(ParseError),
     /// A demo ran and failed; the runner has already printed what it saw.
     DemoFailed,
     /// The system refused something procdemo needs.
-    System(String),
+    System(System),
     /// Stopped by a signal (SIGINT, SIGTERM, or another whose default action would end it).
     Interrupted(i32),
     /// `q` typed at a `--step` pause: ended as Ctrl-C would (exit 130), after the clean-up.
     Quit,
+}
+
+/// What is wrong with the command line or a script file, as data (`render/` has the words).
+/// Paths are as shown: escaped already.
+#[derive(Debug)]
+pub enum Usage {
+    /// A demo that does not exist: the nearest name, and every demo.
+    UnknownDemo {
+        name: String,
+        closest: Option<&'static str>,
+        demos: Vec<&'static str>,
+    },
+    UnknownTopic {
+        name: String,
+        topics: Vec<&'static str>,
+    },
+    /// No demo or command on the command line.
+    NoDemo {
+        demos: Vec<&'static str>,
+    },
+    /// No subcommand after parsing (clap's promise broken).
+    NoCommand,
+    /// A script file that cannot be read: its path, and the system's error.
+    CannotRead {
+        path: String,
+        error: String,
+    },
+    NotUtf8 {
+        path: String,
+        offset: usize,
+    },
+    TooLarge {
+        path: String,
+        max_mib: usize,
+    },
+    /// `--step` or `--predict` with no terminal: /dev/tty's error.
+    NoTerminal {
+        error: String,
+    },
+    /// An `--html` file that cannot be written.
+    Html {
+        path: String,
+        error: String,
+    },
+    /// clap's own message (English in every language).
+    Clap(String),
+}
+
+/// What the system refused (errors as [`os_error`] shows them; a demo's name escaped).
+#[derive(Debug)]
+pub enum System {
+    /// A call the front end makes to set itself up (`sigprocmask`, `signalfd`, `prctl(...)`).
+    Setup {
+        call: &'static str,
+        error: String,
+    },
+    /// No pipe: for a demo's events (its name), or for the `--step` keys (None).
+    Pipe {
+        demo: Option<String>,
+        error: String,
+    },
+    /// No runner for a demo: fork failed.
+    Fork {
+        demo: String,
+        error: String,
+    },
+    /// Standard output cannot be written.
+    Write {
+        error: String,
+    },
+    /// /proc/self/stat does not exist: procfs is not mounted.
+    ProcMissing {
+        error: String,
+    },
+    ProcUnreadable {
+        error: String,
+    },
+    ProcNotUnderstood,
 }
 
 /// A system error as procdemo's messages show one, the symbolic name once and then the C
@@ -66,23 +143,10 @@ impl Error {
     }
 }
 
+/// The message in English; main prints it in the chosen language ([`crate::render::error_text`]).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            // A message may quote a path or a script's words: no control character of theirs
-            // reaches the terminal.
-            Error::Usage(m) | Error::System(m) => f.write_str(&escape_lines(m)),
-            Error::Script(e) => f.write_str(&escape_lines(&e.to_string())),
-            Error::DemoFailed => f.write_str("a demo failed (see above)"),
-            Error::Interrupted(sig) => write!(
-                f,
-                "interrupted by {}: every process procdemo started was killed and reaped",
-                crate::render::signal_name(*sig)
-            ),
-            Error::Quit => {
-                f.write_str("quit at a pause: every process procdemo started was killed and reaped")
-            }
-        }
+        f.write_str(&crate::render::error_text(self, crate::render::Lang::En))
     }
 }
 
@@ -119,5 +183,48 @@ mod tests {
             "interrupted by SIGALRM: every process procdemo started was killed and reaped"
         );
         assert_eq!(Error::Interrupted(libc::SIGALRM).exit_code(), 142);
+    }
+
+    #[test]
+    fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
+        use crate::render::{Lang, error_text};
+        let zh = |e: &Error| error_text(e, Lang::Zh);
+        assert_eq!(
+            zh(&Error::Interrupted(libc::SIGINT)),
+            "被 SIGINT 中断：procdemo 启动的每个进程都已被杀死并回收"
+        );
+        assert_eq!(
+            zh(&Error::Quit),
+            "在暂停处退出：procdemo 启动的每个进程都已被杀死并回收"
+        );
+        assert_eq!(zh(&Error::DemoFailed), "有一个演示失败了（见上文）");
+        let no_tty = Error::Usage(Usage::NoTerminal {
+            error: "ENXIO (No such device or address)".into(),
+        });
+        assert!(zh(&no_tty).starts_with("--step 和 --predict 等待在终端上输入的按键"));
+        assert!(
+            no_tty
+                .to_string()
+                .starts_with("--step and --predict wait for keys")
+        );
+        assert_eq!(no_tty.exit_code(), 2);
+        assert_eq!(
+            Error::Quit.to_string(),
+            "quit at a pause: every process procdemo started was killed and reaped"
+        );
+        // A control character a script supplies is shown escaped in every language.
+        let e = Error::Script(crate::script::ParseError {
+            file: "x.demo".into(),
+            line: 3,
+            problem: crate::script::ParseProblem::UnknownAction {
+                verb: "a\u{1b}b".into(),
+                verbs: vec!["fork"],
+            },
+        });
+        assert_eq!(zh(&e), "x.demo:3: 未知的动作 `a\\x1bb`：应当是 fork 之一");
+        assert_eq!(
+            e.to_string(),
+            "x.demo:3: unknown action `a\\x1bb`: expected one of fork"
+        );
     }
 }

@@ -14,7 +14,7 @@
 //! started: a child it inherited across exec (`sleep 30 & exec procdemo zombie`) is left alone.
 
 use crate::cli::{Output, Pace};
-use crate::error::{Error, os_error};
+use crate::error::{Error, System, Usage, os_error};
 use crate::model::{DemoResult, Event, Failure, Origin, RunnerProblem};
 use crate::observe;
 use crate::render;
@@ -208,12 +208,24 @@ enum Waited {
 impl FrontEnd {
     pub fn new(output: Output) -> Result<FrontEnd, Error> {
         let mask = handled_signals();
-        mask.thread_block()
-            .map_err(|e| Error::System(format!("sigprocmask: {}", os_error(e))))?;
+        mask.thread_block().map_err(|e| {
+            Error::System(System::Setup {
+                call: "sigprocmask",
+                error: os_error(e),
+            })
+        })?;
         let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
-            .map_err(|e| Error::System(format!("signalfd: {}", os_error(e))))?;
+            .map_err(|e| {
+            Error::System(System::Setup {
+                call: "signalfd",
+                error: os_error(e),
+            })
+        })?;
         sys::set_child_subreaper().map_err(|e| {
-            Error::System(format!("prctl(PR_SET_CHILD_SUBREAPER): {}", os_error(e)))
+            Error::System(System::Setup {
+                call: "prctl(PR_SET_CHILD_SUBREAPER)",
+                error: os_error(e),
+            })
         })?;
         // Before the first runner: every child there is now was inherited. Usually there is
         // none, and one waitid() says so without a scan of /proc.
@@ -279,12 +291,8 @@ impl FrontEnd {
 
     /// `--step` reads its keys from the terminal: open it now, or say there is none.
     pub fn open_terminal(&mut self) -> Result<(), Error> {
-        let tty = Tty::open().map_err(|e| {
-            Error::Usage(format!(
-                "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {}); use --delay MS to pace a run, or --answers for its questions and answers, without one",
-                os_error(e)
-            ))
-        })?;
+        let tty =
+            Tty::open().map_err(|e| Error::Usage(Usage::NoTerminal { error: os_error(e) }))?;
         self.tty = Some(tty);
         Ok(())
     }
@@ -297,7 +305,10 @@ impl FrontEnd {
         use std::os::unix::fs::OpenOptionsExt;
         let shown = crate::render::sanitize::escape(&path.display().to_string()).into_owned();
         let cannot = |e: std::io::Error| {
-            Error::Usage(format!("cannot read the script {shown}: {}", os_error(e)))
+            Error::Usage(Usage::CannotRead {
+                path: shown.clone(),
+                error: os_error(e),
+            })
         };
         // O_NONBLOCK: opening a FIFO does not wait for a writer (poll() does, interruptibly);
         // O_NOCTTY: a terminal named as the script never becomes the controlling one.
@@ -335,10 +346,10 @@ impl FrontEnd {
                 Err(e) => return Err(cannot(e)),
             }
             if bytes.len() > MAX_SCRIPT_BYTES {
-                return Err(Error::Usage(format!(
-                    "the script {shown} is larger than {} MiB, the most procdemo reads: a script is a short text file",
-                    MAX_SCRIPT_BYTES >> 20
-                )));
+                return Err(Error::Usage(Usage::TooLarge {
+                    path: shown,
+                    max_mib: MAX_SCRIPT_BYTES >> 20,
+                }));
             }
         }
         Ok(bytes)
@@ -417,11 +428,10 @@ impl FrontEnd {
     ) -> Result<DemoResult, Error> {
         let start = Instant::now();
         let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
-            Error::System(format!(
-                "cannot create a pipe for `{}`: {}",
-                escape(name),
-                os_error(e)
-            ))
+            Error::System(System::Pipe {
+                demo: Some(escape(name).into_owned()),
+                error: os_error(e),
+            })
         })?;
         // Nothing buffered may be copied into the runner.
         let _ = std::io::stdout().flush();
@@ -433,8 +443,12 @@ impl FrontEnd {
         let pace = self.output.pace;
         let paced = pace != Pace::Free || self.output.predict;
         let (go_in, go_out) = if paced {
-            let (r, w) = unistd::pipe2(OFlag::O_CLOEXEC)
-                .map_err(|e| Error::System(format!("cannot create a pipe: {}", os_error(e))))?;
+            let (r, w) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
+                Error::System(System::Pipe {
+                    demo: None,
+                    error: os_error(e),
+                })
+            })?;
             (Some(r), Some(w))
         } else {
             (None, None)
@@ -474,11 +488,10 @@ impl FrontEnd {
             }
             Ok(Forked::Parent(pid)) => pid,
             Err(e) => {
-                return Err(Error::System(format!(
-                    "cannot start a runner for `{}`: fork failed: {}",
-                    escape(name),
-                    os_error(e)
-                )));
+                return Err(Error::System(System::Fork {
+                    demo: escape(name).into_owned(),
+                    error: os_error(e),
+                }));
             }
         };
         drop(events_out);
@@ -528,10 +541,10 @@ impl FrontEnd {
         if self.output.json
             && let Some(message) = renderer.failure()
         {
-            crate::error::say(format_args!(
-                "{} failed: {}",
-                escape(name),
-                escape(&message)
+            crate::error::say(render::json_failed(
+                &escape(name),
+                &escape(&message),
+                self.output.lang,
             ));
         }
         if let Some(problem) = &problem {

@@ -39,11 +39,14 @@ fn main() {
     // A caller that ignored SIGCHLD (`signal(SIGCHLD, SIG_IGN)`, then exec) would have every
     // runner reaped by the kernel before the front end could read how it ended.
     let _ = sys::set_sigchld(false, false);
-    let code = match cli::parse(std::env::args_os()).and_then(run) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Known before the command line is parsed: its own errors and --help speak it too.
+    let lang = cli::lang_of(&args);
+    let code = match cli::parse(args, lang).and_then(run) {
         Ok(code) => code,
         Err(e) => {
             if !matches!(e, Error::DemoFailed) {
-                error::say(&e);
+                error::say(render::error_text(&e, lang));
             }
             e.exit_code()
         }
@@ -58,11 +61,10 @@ fn main() {
 fn read_script(front: &mut frontend::FrontEnd, path: &std::path::Path) -> Result<String, Error> {
     let bytes = front.read_script(path)?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
-        Error::Usage(format!(
-            "{}: not UTF-8 text (invalid byte at offset {}): a script is a text file",
-            render::sanitize::escape(&path.display().to_string()),
-            e.utf8_error().valid_up_to()
-        ))
+        Error::Usage(error::Usage::NotUtf8 {
+            path: render::sanitize::escape(&path.display().to_string()).into_owned(),
+            offset: e.utf8_error().valid_up_to(),
+        })
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
@@ -77,7 +79,13 @@ fn read_script(front: &mut frontend::FrontEnd, path: &std::path::Path) -> Result
 fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
     let mut script = match (source, text) {
         (Source::Builtin(name), _) => demos::find(name)
-            .ok_or_else(|| Error::Usage(format!("unknown demo `{name}`")))?
+            .ok_or_else(|| {
+                Error::Usage(error::Usage::UnknownDemo {
+                    name: name.to_string(),
+                    closest: None,
+                    demos: demos::DEMOS.iter().map(|d| d.name).collect(),
+                })
+            })?
             .parse()?,
         (Source::File(path), text) => {
             let shown = path.display().to_string();
@@ -99,7 +107,10 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
             return Err(Error::Script(script::ParseError {
                 file: format!("{} (with --size {mib})", script.name),
                 line,
-                message: script::too_much_memory(total),
+                problem: script::ParseProblem::TooMuchMemory {
+                    total,
+                    max: script::limits::MAX_WRITTEN_MIB,
+                },
             }));
         }
     }
@@ -111,10 +122,9 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
 /// then the verdict: 0, or a demo failed.
 fn finish(front: &mut frontend::FrontEnd, all_ok: bool) -> Result<i32, Error> {
     if let Some(e) = front.output_error() {
-        return Err(Error::System(format!(
-            "cannot write the output: {}",
-            error::os_error(e)
-        )));
+        return Err(Error::System(error::System::Write {
+            error: error::os_error(e),
+        }));
     }
     if let Some(sig) = front.signal() {
         return Err(Error::Interrupted(sig));
@@ -126,18 +136,16 @@ fn finish(front: &mut frontend::FrontEnd, all_ok: bool) -> Result<i32, Error> {
     }
 }
 
-/// What is wrong with /proc, in words a student can act on.
-fn proc_problem(e: &std::io::Error) -> String {
+/// What is wrong with /proc (render/ says it in words a student can act on).
+fn proc_problem(e: &std::io::Error) -> error::System {
     match e.raw_os_error() {
-        Some(libc::ENOENT) => format!(
-            "cannot read /proc/self/stat ({}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)",
-            error::os_error(std::io::Error::from_raw_os_error(libc::ENOENT))
-        ),
-        Some(errno) => format!(
-            "cannot read /proc/self/stat: {}",
-            error::os_error(std::io::Error::from_raw_os_error(errno))
-        ),
-        None => "/proc/self/stat could not be understood: is /proc a real procfs?".to_string(),
+        Some(libc::ENOENT) => error::System::ProcMissing {
+            error: error::os_error(std::io::Error::from_raw_os_error(libc::ENOENT)),
+        },
+        Some(errno) => error::System::ProcUnreadable {
+            error: error::os_error(std::io::Error::from_raw_os_error(errno)),
+        },
+        None => error::System::ProcNotUnderstood,
     }
 }
 
@@ -147,10 +155,9 @@ fn print_text(text: &str) -> Result<i32, Error> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(0),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(Error::System(format!(
-            "cannot write the output: {}",
-            error::os_error(e)
-        ))),
+        Err(e) => Err(Error::System(error::System::Write {
+            error: error::os_error(e),
+        })),
     }
 }
 
@@ -171,16 +178,15 @@ fn run(config: Config) -> Result<i32, Error> {
             let width = demos::DEMOS.iter().map(|d| d.name.len()).max().unwrap_or(0);
             let mut out = std::io::stdout().lock();
             for d in demos::DEMOS {
-                let line = format!("{:<width$}  {}\n", d.name, d.title());
+                let line = format!("{:<width$}  {}\n", d.name, d.title_in(output.lang));
                 match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                     Ok(()) => {}
                     // A closed pipe (`procdemo list | head -1`) just ends the listing.
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
                     Err(e) => {
-                        return Err(Error::System(format!(
-                            "cannot write the output: {}",
-                            error::os_error(e)
-                        )));
+                        return Err(Error::System(error::System::Write {
+                            error: error::os_error(e),
+                        }));
                     }
                 }
             }

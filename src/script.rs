@@ -277,26 +277,232 @@ impl Script {
     }
 }
 
-/// Why a script that writes `total` MiB by some step is refused.
-pub fn too_much_memory(total: u64) -> String {
-    format!(
-        "by this step the script would write {total} MiB of memory (its `alloc` regions and every `touch` of one): a script may write at most {} MiB (procdemo's limit, so a typo cannot exhaust a classroom machine)",
-        limits::MAX_WRITTEN_MIB
-    )
-}
-
-/// A script rejected before anything ran: where, and what was expected.
+/// A script rejected before anything ran: where, and why (as data: `render/` has the words,
+/// `Display` the English ones).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
     pub file: String,
     pub line: usize,
-    pub message: String,
+    pub problem: ParseProblem,
+}
+
+impl ParseError {
+    /// What is wrong, in English (the text after `FILE:LINE: `).
+    pub fn message(&self) -> String {
+        crate::render::parse_problem(&self.problem, crate::render::Lang::En)
+    }
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        write!(f, "{}:{}: {}", self.file, self.line, self.message())
     }
+}
+
+/// What follows the syntax a line broke (`expected ...; found `x``).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// Nothing more to say than what was expected.
+    Nothing,
+    /// The words found instead.
+    Word(String),
+    /// A field that is not one of those expected.
+    Field(String),
+    /// An `ask` without its question.
+    NoQuestion,
+}
+
+/// Where an unknown `{ROLE.FIELD}` field was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldPlace {
+    Ask,
+    Narration,
+}
+
+/// Why a script is rejected: one variant per message, with the values it shows. The parser
+/// and the actions' syntax build these; `render::Words::parse_problem` says them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseProblem {
+    SecondTitle,
+    TitleEmpty,
+    SecondTitleZh,
+    TitleZhEmpty,
+    AskZhWithoutAsk,
+    AskZhEmpty,
+    SayZhWithoutSay,
+    /// The `{ROLE.FIELD}`s of the `say` and of its `say.zh` (empty: none).
+    SayZhPlaceholders {
+        say: Vec<String>,
+        zh: Vec<String>,
+    },
+    TooManySteps {
+        max: usize,
+    },
+    NoSteps,
+    /// By this step the script writes `total` MiB, more than `max`.
+    TooMuchMemory {
+        total: u64,
+        max: u64,
+    },
+    KeywordAsRole {
+        name: String,
+    },
+    BadRoleName {
+        name: String,
+    },
+    /// A role not created yet; `roles`: those so far.
+    NoSuchRole {
+        name: String,
+        roles: Vec<String>,
+    },
+    Stopped {
+        role: String,
+        line: usize,
+    },
+    Busy {
+        role: String,
+        line: usize,
+    },
+    Ended {
+        role: String,
+        line: usize,
+    },
+    /// A target that has ended: nothing left to `purpose`.
+    TargetEnded {
+        role: String,
+        line: usize,
+        purpose: crate::actions::Purpose,
+    },
+    RunnersRole {
+        name: String,
+    },
+    RoleExists {
+        name: String,
+    },
+    BadNewRoleName {
+        name: String,
+    },
+    TooManyProcesses {
+        max: usize,
+    },
+    IfPermittedNotFor {
+        word: String,
+    },
+    MeasureEmpty,
+    ExpectSyntax(Found),
+    ExpectNotMeasured {
+        role: String,
+    },
+    OtherNotMeasured {
+        role: String,
+    },
+    TryEmpty,
+    TrySyntax,
+    TryRunner,
+    TryBackground,
+    TryNotAllowed,
+    IfPermittedOnly,
+    NoTryBefore {
+        role: String,
+    },
+    AwaitSyntax(Found),
+    ParentNeedsRole,
+    FlagNeedsFlags,
+    NotAFlag {
+        flag: char,
+    },
+    AwaitRunner,
+    DoneIfPermitted,
+    NothingToAwait {
+        role: String,
+    },
+    DeadlineRange {
+        found: String,
+        max_s: u64,
+    },
+    BadDuration {
+        found: String,
+    },
+    AskSyntax(Found),
+    UnknownField {
+        field: String,
+        place: FieldPlace,
+        fields: Vec<&'static str>,
+    },
+    UnclosedBrace,
+    BadPlaceholder {
+        inner: String,
+    },
+    SayEmpty,
+    NoAction {
+        role: String,
+    },
+    /// The runner's own forms (`runner fork ROLE`...), and the verb it may not use.
+    RunnerCannot {
+        forms: Vec<&'static str>,
+        verb: String,
+    },
+    UnknownAction {
+        verb: String,
+        verbs: Vec<&'static str>,
+    },
+    HasRegion {
+        role: String,
+    },
+    NoRegion {
+        role: String,
+        verb: String,
+    },
+    /// A rule of the action's registry entry (the target, `&`), `role` the actor.
+    Rule {
+        rule: crate::actions::Rule,
+        role: String,
+    },
+    RunnerBackground,
+    NotBlocking {
+        blocking: Vec<&'static str>,
+    },
+    IfPermittedAction,
+    Threaded {
+        role: String,
+    },
+    // ---- an action's own syntax -------------------------------------------------------------
+    /// `expected `ROLE USAGE``.
+    Usage {
+        role: String,
+        usage: &'static str,
+    },
+    AllocSyntax {
+        role: String,
+        usage: &'static str,
+    },
+    AllocSize {
+        found: String,
+        max: u64,
+    },
+    AppendNumber {
+        found: String,
+    },
+    NewRoleSyntax {
+        role: String,
+        verb: &'static str,
+    },
+    ExitCode {
+        found: String,
+    },
+    NiceRange {
+        found: String,
+    },
+    KillSyntax {
+        role: String,
+        signals: Vec<&'static str>,
+    },
+    SignalName {
+        found: String,
+        signals: Vec<&'static str>,
+    },
+    RunnerWaitsAny,
+    RunnerLoops,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -375,20 +581,20 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         let (word, rest) = split_word(text);
         if word == "title" {
             if title.is_some() {
-                return Err(p.err("a second `title` line: a script has one title"));
+                return Err(p.err(ParseProblem::SecondTitle));
             }
             if rest.is_empty() {
-                return Err(p.err("`title` needs the demo's one-line description after it"));
+                return Err(p.err(ParseProblem::TitleEmpty));
             }
             title = Some(rest.to_string());
             continue;
         }
         if word == "title.zh" {
             if title_zh.is_some() {
-                return Err(p.err("a second `title.zh` line: a script has one title"));
+                return Err(p.err(ParseProblem::SecondTitleZh));
             }
             if rest.is_empty() {
-                return Err(p.err("`title.zh` needs the title in Chinese after it"));
+                return Err(p.err(ParseProblem::TitleZhEmpty));
             }
             title_zh = Some(rest.to_string());
             continue;
@@ -401,12 +607,10 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
                 ..
             }) = steps.last_mut()
             else {
-                return Err(p.err(
-                    "`ask.zh` is the Chinese of the `ask` line just before it: expected an `ask` line (with no `ask.zh` yet) before it",
-                ));
+                return Err(p.err(ParseProblem::AskZhWithoutAsk));
             };
             if rest.is_empty() {
-                return Err(p.err("`ask.zh` needs the question in Chinese after it"));
+                return Err(p.err(ParseProblem::AskZhEmpty));
             }
             *slot = Some(rest.to_string());
             continue;
@@ -422,27 +626,22 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
                 ..
             }) = steps.last_mut()
             else {
-                return Err(p.err(
-                    "`say.zh` is the Chinese of the `say` line just before it: expected a `say` line (with no `say.zh` yet) before it",
-                ));
+                return Err(p.err(ParseProblem::SayZhWithoutSay));
             };
             let (en, ours) = (placeholders(pieces), placeholders(&zh));
             if en != ours {
-                return Err(p.err(&format!(
-                    "`say.zh` must have the same `{{ROLE.FIELD}}`s as its `say` line: the `say` has {}, the `say.zh` has {}",
-                    p.placeholder_list(&en),
-                    p.placeholder_list(&ours)
-                )));
+                return Err(p.err(ParseProblem::SayZhPlaceholders {
+                    say: p.placeholder_list(&en),
+                    zh: p.placeholder_list(&ours),
+                }));
             }
             *slot = Some(zh);
             continue;
         }
         if steps.len() == limits::MAX_STEPS {
-            return Err(p.err(&format!(
-                "more than {} steps: a script may have at most {} (procdemo's limit)",
-                limits::MAX_STEPS,
-                limits::MAX_STEPS
-            )));
+            return Err(p.err(ParseProblem::TooManySteps {
+                max: limits::MAX_STEPS,
+            }));
         }
         p.step_index = steps.len();
         let (kind, guard, as_tree) = p.step(word, rest)?;
@@ -456,7 +655,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
     }
     if steps.is_empty() {
         p.line = p.line.max(1);
-        return Err(p.err("the script has no steps: expected at least `runner fork ROLE`"));
+        return Err(p.err(ParseProblem::NoSteps));
     }
     let script = Script {
         name: name.to_string(),
@@ -470,7 +669,10 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         return Err(ParseError {
             file: file.to_string(),
             line,
-            message: too_much_memory(total),
+            problem: ParseProblem::TooMuchMemory {
+                total,
+                max: limits::MAX_WRITTEN_MIB,
+            },
         });
     }
     Ok(script)
@@ -505,11 +707,11 @@ fn valid_role_name(s: &str) -> bool {
 }
 
 impl Parser<'_> {
-    fn err(&self, message: &str) -> ParseError {
+    fn err(&self, problem: ParseProblem) -> ParseError {
         ParseError {
             file: self.file.to_string(),
             line: self.line,
-            message: message.to_string(),
+            problem,
         }
     }
 
@@ -527,34 +729,26 @@ impl Parser<'_> {
             return Ok(id);
         }
         if KEYWORDS.contains(&name) {
-            return Err(self.err(&format!("expected a role name, found the keyword `{name}`")));
+            return Err(self.err(ParseProblem::KeywordAsRole {
+                name: name.to_string(),
+            }));
         }
         if !valid_role_name(name) {
-            return Err(self.err(&format!(
-                "expected a role name (lower-case letters, digits, '-' or '_'), found `{name}`"
-            )));
+            return Err(self.err(ParseProblem::BadRoleName {
+                name: name.to_string(),
+            }));
         }
-        Err(self.err(&format!(
-            "role `{name}` does not exist yet: create it first, e.g. `runner fork {name}`{}",
-            self.known_roles_hint()
-        )))
+        Err(self.err(ParseProblem::NoSuchRole {
+            name: name.to_string(),
+            roles: self.roles.iter().map(|r| r.name.clone()).collect(),
+        }))
     }
 
     /// `{child.pid}, {parent.state}` (or `none`), for an error message.
-    fn placeholder_list(&self, set: &[(RoleId, &str)]) -> String {
-        if set.is_empty() {
-            return "none".to_string();
-        }
-        let names: Vec<String> = set
-            .iter()
+    fn placeholder_list(&self, set: &[(RoleId, &str)]) -> Vec<String> {
+        set.iter()
             .map(|(r, f)| format!("{{{}.{f}}}", self.name(*r)))
-            .collect();
-        names.join(", ")
-    }
-
-    fn known_roles_hint(&self) -> String {
-        let names: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
-        format!(" (roles so far: {})", names.join(", "))
+            .collect()
     }
 
     /// A role that exists and can act now.
@@ -562,30 +756,33 @@ impl Parser<'_> {
         let id = self.existing(name)?;
         let facts = &self.roles[id];
         if let (Some(line), Life::Alive | Life::Busy(_)) = (facts.stopped, &facts.life) {
-            return Err(self.err(&format!(
-                "`{name}` is stopped (line {line}): a stopped process cannot act until `kill {name} CONT` (or `untrace {name}`) lets it run"
-            )));
+            return Err(self.err(ParseProblem::Stopped {
+                role: name.to_string(),
+                line,
+            }));
         }
         match facts.life {
             Life::Alive => Ok(id),
-            Life::Busy(line) => Err(self.err(&format!(
-                "`{name}` is still busy with the action it started with `&` at line {line}: \
-                 add `await {name} done` before giving it another action"
-            ))),
-            Life::Ended(line) => Err(self.err(&format!(
-                "`{name}` has ended (line {line}): a process that has exited or been killed cannot act"
-            ))),
+            Life::Busy(line) => Err(self.err(ParseProblem::Busy {
+                role: name.to_string(),
+                line,
+            })),
+            Life::Ended(line) => Err(self.err(ParseProblem::Ended {
+                role: name.to_string(),
+                line,
+            })),
         }
     }
 
     /// A role that an action names as its target must not have ended: its PID may already
     /// have been reaped, and could then belong to an unrelated process.
-    fn still_there(&self, target: RoleId, what: &str) -> Result<(), ParseError> {
+    fn still_there(&self, target: RoleId, purpose: actions::Purpose) -> Result<(), ParseError> {
         match self.roles[target].life {
-            Life::Ended(line) => Err(self.err(&format!(
-                "`{}` has ended (line {line}): there is no process left to {what}",
-                self.name(target)
-            ))),
+            Life::Ended(line) => Err(self.err(ParseProblem::TargetEnded {
+                role: self.name(target).to_string(),
+                line,
+                purpose,
+            })),
             _ => Ok(()),
         }
     }
@@ -593,23 +790,22 @@ impl Parser<'_> {
     /// A new role, for fork/vfork.
     fn new_role(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseError> {
         if let Some(id) = self.lookup(name) {
-            let what = if id == RUNNER {
-                "is the runner's own role".to_string()
+            let name = name.to_string();
+            return Err(self.err(if id == RUNNER {
+                ParseProblem::RunnersRole { name }
             } else {
-                "already exists: every process needs a role of its own".to_string()
-            };
-            return Err(self.err(&format!("role `{name}` {what}")));
+                ParseProblem::RoleExists { name }
+            }));
         }
         if KEYWORDS.contains(&name) || !valid_role_name(name) {
-            return Err(self.err(&format!(
-                "expected a new role name (lower-case letter first, then letters, digits, '-' or '_', at most 16), found `{name}`"
-            )));
+            return Err(self.err(ParseProblem::BadNewRoleName {
+                name: name.to_string(),
+            }));
         }
         if self.roles.len() > limits::MAX_PROCESSES {
-            return Err(self.err(&format!(
-                "a script may create at most {} processes (procdemo's limit, so a typo cannot fork-bomb a classroom machine)",
-                limits::MAX_PROCESSES
-            )));
+            return Err(self.err(ParseProblem::TooManyProcesses {
+                max: limits::MAX_PROCESSES,
+            }));
         }
         // A child has a copy of its creator's memory as it is at the fork: the region if
         // the creator has mapped one by now, and not one mapped later.
@@ -625,9 +821,9 @@ impl Parser<'_> {
             _ => strip_if_permitted(rest),
         };
         if conditional && matches!(word, "observe" | "measure" | "tree" | "try" | "expect") {
-            return Err(self.err(&format!(
-                "`if permitted` may end an action or an `await`, not `{word}`"
-            )));
+            return Err(self.err(ParseProblem::IfPermittedNotFor {
+                word: word.to_string(),
+            }));
         }
         let kind = match word {
             "say" => StepKind::Say {
@@ -641,8 +837,7 @@ impl Parser<'_> {
             "measure" => {
                 let roles = self.role_list(rest)?;
                 if roles.is_empty() {
-                    return Err(self
-                        .err("`measure` needs the roles to measure, e.g. `measure parent child`"));
+                    return Err(self.err(ParseProblem::MeasureEmpty));
                 }
                 for &r in &roles {
                     self.roles[r].measured = true;
@@ -664,9 +859,9 @@ impl Parser<'_> {
 
     /// `expect ROLE FIELD OP VALUE`, e.g. `expect child private_dirty = region`.
     fn expect_step(&mut self, rest: &str) -> Result<StepKind, ParseError> {
-        const EXPECTED: &str = "expected `expect ROLE FIELD OP VALUE`, FIELD one of rss, pss, shared_dirty, private_dirty, faults (from the role's latest `measure`), OP one of = >= <=, VALUE a number, `region` or ROLE.FIELD";
+        let expected = |found| self.err(ParseProblem::ExpectSyntax(found));
         let [role, field, op, value] = rest.split_whitespace().collect::<Vec<_>>()[..] else {
-            return Err(self.err(EXPECTED));
+            return Err(expected(Found::Nothing));
         };
         let role = self.existing(role)?;
         let memory_field = |name: &str| -> Result<Field, ParseError> {
@@ -674,14 +869,14 @@ impl Parser<'_> {
                 .iter()
                 .find(|(n, f)| *n == name && EXPECT_FIELDS.contains(f))
                 .map(|(_, f)| *f)
-                .ok_or_else(|| self.err(&format!("{EXPECTED}; found the field `{name}`")))
+                .ok_or_else(|| expected(Found::Field(name.to_string())))
         };
         let field = memory_field(field)?;
         let cmp = match op {
             "=" => Cmp::Eq,
             ">=" => Cmp::AtLeast,
             "<=" => Cmp::AtMost,
-            other => return Err(self.err(&format!("{EXPECTED}; found `{other}`"))),
+            other => return Err(expected(Found::Word(other.to_string()))),
         };
         let value = if value == "region" {
             Operand::Region
@@ -690,22 +885,19 @@ impl Parser<'_> {
         } else if let Some((other, f)) = value.split_once('.') {
             Operand::Field(self.existing(other)?, memory_field(f)?)
         } else {
-            return Err(self.err(&format!("{EXPECTED}; found `{value}`")));
+            return Err(expected(Found::Word(value.to_string())));
         };
         if !self.roles[role].measured {
-            return Err(self.err(&format!(
-                "`expect` checks figures from `{0}`'s latest `measure`, and there is none before this line: add `measure {0}` first",
-                self.name(role)
-            )));
+            return Err(self.err(ParseProblem::ExpectNotMeasured {
+                role: self.name(role).to_string(),
+            }));
         }
         if let Operand::Field(other, _) = value
             && !self.roles[other].measured
         {
-            return Err(self.err(&format!(
-                "`{}` has not been measured before this line: add `measure {}` first",
-                self.name(other),
-                self.name(other)
-            )));
+            return Err(self.err(ParseProblem::OtherNotMeasured {
+                role: self.name(other).to_string(),
+            }));
         }
         Ok(StepKind::Expect {
             role,
@@ -719,12 +911,10 @@ impl Parser<'_> {
     fn try_step(&mut self, rest: &str) -> Result<StepKind, ParseError> {
         let (role_word, rest) = split_word(rest);
         if role_word.is_empty() {
-            return Err(self.err("expected `try ROLE ACTION`, e.g. `try child nice -5`"));
+            return Err(self.err(ParseProblem::TryEmpty));
         }
         if role_word == "runner" {
-            return Err(self.err(
-                "the runner's own actions are never refused: `try` is for the processes it creates",
-            ));
+            return Err(self.err(ParseProblem::TryRunner));
         }
         let kind = self.act(role_word, rest, false)?;
         let StepKind::Act {
@@ -733,15 +923,13 @@ impl Parser<'_> {
             background,
         } = &kind
         else {
-            return Err(self.err("expected `try ROLE ACTION`"));
+            return Err(self.err(ParseProblem::TrySyntax));
         };
         if *background {
-            return Err(self.err("a `try` step cannot run in the background (`&`)"));
+            return Err(self.err(ParseProblem::TryBackground));
         }
         if !action.def().allowed_under_try() {
-            return Err(self.err(
-                "`try` is for actions whose refusal leaves every process as it was (nice, lock, trace, setsid...), not fork, vfork, exit or kill",
-            ));
+            return Err(self.err(ParseProblem::TryNotAllowed));
         }
         self.roles[*role].last_try = Some(self.step_index);
         if let Some(target) = action.target() {
@@ -754,15 +942,13 @@ impl Parser<'_> {
     fn condition(&self, kind: &StepKind) -> Result<Guard, ParseError> {
         let role = match kind {
             StepKind::Act { role, .. } | StepKind::Await { role, .. } => *role,
-            _ => return Err(self.err("`if permitted` may end an action or an `await`")),
+            _ => return Err(self.err(ParseProblem::IfPermittedOnly)),
         };
         match self.roles[role].last_try {
             Some(try_step) => Ok(Guard::IfPermitted { try_step }),
-            None => Err(self.err(&format!(
-                "`if permitted` refers to the latest `try` step `{}` took part in, but there is none before this line: add e.g. `try {} nice -5` first",
-                self.name(role),
-                self.name(role)
-            ))),
+            None => Err(self.err(ParseProblem::NoTryBefore {
+                role: self.name(role).to_string(),
+            })),
         }
     }
 
@@ -772,9 +958,9 @@ impl Parser<'_> {
 
     fn await_step(&mut self, rest: &str, conditional: bool) -> Result<StepKind, ParseError> {
         let words: Vec<&str> = rest.split_whitespace().collect();
-        const EXPECTED: &str = "expected `await ROLE CONDITION [within DURATION] [if permitted]` where CONDITION is a state letter (R S D T t Z), `flag FLAGS` (of < N L s l +), `gone`, `reparented`, `parent ROLE` or `done`";
+        let expected = |found| self.err(ParseProblem::AwaitSyntax(found));
         if words.len() < 2 {
-            return Err(self.err(EXPECTED));
+            return Err(expected(Found::Nothing));
         }
         let role = self.existing(words[0])?;
         let (cond, used) = match words[1] {
@@ -783,53 +969,45 @@ impl Parser<'_> {
             "done" => (Cond::Done, 2),
             "parent" => {
                 let Some(other) = words.get(2) else {
-                    return Err(self
-                        .err("expected a role after `parent`, e.g. `await child parent runner`"));
+                    return Err(self.err(ParseProblem::ParentNeedsRole));
                 };
                 (Cond::ParentIs(self.existing(other)?), 3)
             }
             "flag" => {
                 let Some(flags) = words.get(2) else {
-                    return Err(self.err(
-                        "expected the STAT flags after `flag` (any of < N L s l +), e.g. `await child flag N`",
-                    ));
+                    return Err(self.err(ParseProblem::FlagNeedsFlags));
                 };
                 if let Some(bad) = flags.chars().find(|c| !STAT_FLAGS.contains(*c)) {
-                    return Err(self.err(&format!(
-                        "`{bad}` is not a STAT flag: expected any of < N L s l + (the state letter itself is awaited as `await ROLE S`)"
-                    )));
+                    return Err(self.err(ParseProblem::NotAFlag { flag: bad }));
                 }
                 (Cond::Flags(flags.to_string()), 3)
             }
             s if s.len() == 1 && "RSDTtZ".contains(s) => {
                 match s.chars().next().and_then(State::from_letter) {
                     Some(state) => (Cond::State(state), 2),
-                    None => return Err(self.err(EXPECTED)),
+                    None => return Err(expected(Found::Nothing)),
                 }
             }
-            other => return Err(self.err(&format!("{EXPECTED}; found `{other}`"))),
+            other => return Err(expected(Found::Word(other.to_string()))),
         };
         let within = match &words[used..] {
             [] => DEFAULT_WITHIN,
             ["within", d] => self.duration(d)?,
-            _ => return Err(self.err(&format!("{EXPECTED}; found `{}`", words[used..].join(" ")))),
+            _ => return Err(expected(Found::Word(words[used..].join(" ")))),
         };
         if role == RUNNER {
-            return Err(self.err("the runner is the director: it cannot be awaited"));
+            return Err(self.err(ParseProblem::AwaitRunner));
         }
         if cond == Cond::Done {
             if conditional {
-                return Err(self.err(
-                    "`await ROLE done` cannot be `if permitted`: the action it collects always runs",
-                ));
+                return Err(self.err(ParseProblem::DoneIfPermitted));
             }
             match self.roles[role].life {
                 Life::Busy(_) => self.roles[role].life = Life::Alive,
                 _ => {
-                    return Err(self.err(&format!(
-                        "`await {} done` waits for an action started with `&`, but `{}` has none running",
-                        words[0], words[0]
-                    )));
+                    return Err(self.err(ParseProblem::NothingToAwait {
+                        role: words[0].to_string(),
+                    }));
                 }
             }
         }
@@ -846,36 +1024,36 @@ impl Parser<'_> {
         };
         match parsed {
             Some(d) if d > Duration::ZERO && d <= limits::MAX_WITHIN => Ok(d),
-            Some(_) => Err(self.err(&format!(
-                "a deadline must be more than 0 and at most {} s, found `{s}`",
-                limits::MAX_WITHIN.as_secs()
-            ))),
-            None => Err(self.err(&format!(
-                "expected a duration such as `500ms` or `2s`, found `{s}`"
-            ))),
+            Some(_) => Err(self.err(ParseProblem::DeadlineRange {
+                found: s.to_string(),
+                max_s: limits::MAX_WITHIN.as_secs(),
+            })),
+            None => Err(self.err(ParseProblem::BadDuration {
+                found: s.to_string(),
+            })),
         }
     }
 
     /// `ask ROLE.FIELD: QUESTION`, e.g. `ask child.state: What state will the child be in?`
     fn ask(&self, rest: &str) -> Result<StepKind, ParseError> {
-        const EXPECTED: &str = "expected `ask ROLE.FIELD: QUESTION`, e.g. `ask child.state: What state will the child be in after it exits?`";
+        let expected = |found| self.err(ParseProblem::AskSyntax(found));
         let Some((what, question)) = rest.split_once(':') else {
-            return Err(self.err(EXPECTED));
+            return Err(expected(Found::Nothing));
         };
         let Some((role, field)) = what.trim().split_once('.') else {
-            return Err(self.err(&format!("{EXPECTED}; found `{}`", what.trim())));
+            return Err(expected(Found::Word(what.trim().to_string())));
         };
         let role = self.existing(role)?;
         let Some((_, field)) = FIELDS.iter().find(|(n, _)| *n == field) else {
-            let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
-            return Err(self.err(&format!(
-                "unknown field `{field}` in `ask`: expected one of {}",
-                names.join(", ")
-            )));
+            return Err(self.err(ParseProblem::UnknownField {
+                field: field.to_string(),
+                place: FieldPlace::Ask,
+                fields: FIELDS.iter().map(|(n, _)| *n).collect(),
+            }));
         };
         let question = question.trim();
         if question.is_empty() {
-            return Err(self.err(&format!("{EXPECTED}; the question is missing")));
+            return Err(expected(Found::NoQuestion));
         }
         Ok(StepKind::Ask {
             role,
@@ -893,21 +1071,21 @@ impl Parser<'_> {
                 pieces.push(Piece::Text(text[..open].to_string()));
             }
             let Some(close) = text[open..].find('}') else {
-                return Err(self.err("a `{` in narration is not closed: expected `{ROLE.FIELD}`"));
+                return Err(self.err(ParseProblem::UnclosedBrace));
             };
             let inner = &text[open + 1..open + close];
             let Some((role, field)) = inner.split_once('.') else {
-                return Err(self.err(&format!(
-                    "expected `{{ROLE.FIELD}}` in narration, found `{{{inner}}}`"
-                )));
+                return Err(self.err(ParseProblem::BadPlaceholder {
+                    inner: inner.to_string(),
+                }));
             };
             let role = self.existing(role)?;
             let Some((_, field)) = FIELDS.iter().find(|(n, _)| *n == field) else {
-                let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
-                return Err(self.err(&format!(
-                    "unknown field `{field}` in narration: expected one of {}",
-                    names.join(", ")
-                )));
+                return Err(self.err(ParseProblem::UnknownField {
+                    field: field.to_string(),
+                    place: FieldPlace::Narration,
+                    fields: FIELDS.iter().map(|(n, _)| *n).collect(),
+                }));
             };
             pieces.push(Piece::Value(role, *field));
             text = &text[open + close + 1..];
@@ -916,7 +1094,7 @@ impl Parser<'_> {
             pieces.push(Piece::Text(text.to_string()));
         }
         if pieces.is_empty() {
-            return Err(self.err("`say` needs the narration text after it"));
+            return Err(self.err(ParseProblem::SayEmpty));
         }
         Ok(pieces)
     }
@@ -936,40 +1114,37 @@ impl Parser<'_> {
         };
         let words: Vec<&str> = rest.split_whitespace().collect();
         let Some((&verb, args)) = words.split_first() else {
-            return Err(self.err(&format!(
-                "expected an action after `{role_word}`, e.g. `{role_word} fork child` (or a director step: observe, await, say, measure)"
-            )));
+            return Err(self.err(ParseProblem::NoAction {
+                role: role_word.to_string(),
+            }));
         };
         let def = actions::find(verb);
         if role == RUNNER && def.and_then(|d| d.facts.runner).is_none() {
-            let forms: Vec<String> = actions::ACTIONS
-                .iter()
-                .filter_map(|d| d.facts.runner.map(|r| format!("`{}`", r.shown_as)))
-                .collect();
-            return Err(self.err(&format!(
-                "the runner can only {}; `{verb}` is for the processes it creates",
-                actions::list_words(&forms, "and")
-            )));
+            return Err(self.err(ParseProblem::RunnerCannot {
+                forms: actions::ACTIONS
+                    .iter()
+                    .filter_map(|d| d.facts.runner.map(|r| r.shown_as))
+                    .collect(),
+                verb: verb.to_string(),
+            }));
         }
         let Some(def) = def else {
-            let verbs: Vec<&str> = actions::ACTIONS.iter().map(|d| d.verb).collect();
-            return Err(self.err(&format!(
-                "unknown action `{verb}`: expected one of {}",
-                verbs.join(", ")
-            )));
+            return Err(self.err(ParseProblem::UnknownAction {
+                verb: verb.to_string(),
+                verbs: actions::ACTIONS.iter().map(|d| d.verb).collect(),
+            }));
         };
         let facts = def.facts;
         if facts.gives_region && self.roles[role].has_region {
-            return Err(self.err(&format!(
-                "`{}` already has a region (its own `alloc`, or its creator's, inherited at the fork): a process maps one region; fork a new role and `alloc` in it",
-                self.name(role)
-            )));
+            return Err(self.err(ParseProblem::HasRegion {
+                role: self.name(role).to_string(),
+            }));
         }
         if facts.needs_region && !self.roles[role].has_region {
-            return Err(self.err(&format!(
-                "`{}` has no region to {verb}: `alloc SIZE` first (in it, or in the process it is forked from before the fork)",
-                self.name(role)
-            )));
+            return Err(self.err(ParseProblem::NoRegion {
+                role: self.name(role).to_string(),
+                verb: verb.to_string(),
+            }));
         }
         let actor_name = self.name(role).to_string();
         let mut parsed = Args {
@@ -980,11 +1155,16 @@ impl Parser<'_> {
             words: args,
             roles: self,
         };
-        let action = (def.syntax)(&mut parsed).map_err(|m| self.err(&m))?;
+        let action = (def.syntax)(&mut parsed).map_err(|m| self.err(m))?;
         let effects = action.effects();
         if let Some(target) = effects.target {
             let rules = facts.target;
-            let fill = |m: &str| self.err(&m.replace("{role}", &actor_name));
+            let fill = |rule| {
+                self.err(ParseProblem::Rule {
+                    rule,
+                    role: actor_name.clone(),
+                })
+            };
             match (rules.not_runner, rules.not_self) {
                 (Some(m), _) if target == RUNNER => return Err(fill(m)),
                 (_, Some(m)) if target == role => return Err(fill(m)),
@@ -995,34 +1175,33 @@ impl Parser<'_> {
             }
         }
         if background && role == RUNNER {
-            return Err(self.err("the runner cannot run an action in the background (`&`)"));
+            return Err(self.err(ParseProblem::RunnerBackground));
         }
         match facts.blocks {
             Blocks::Never if background => {
-                let blocking: Vec<&str> = actions::ACTIONS
-                    .iter()
-                    .filter(|d| d.facts.blocks != Blocks::Never)
-                    .map(|d| d.verb)
-                    .collect();
-                return Err(self.err(&format!(
-                    "`&` is for an action that blocks ({}): this one returns at once",
-                    blocking.join(", ")
-                )));
+                return Err(self.err(ParseProblem::NotBlocking {
+                    blocking: actions::ACTIONS
+                        .iter()
+                        .filter(|d| d.facts.blocks != Blocks::Never)
+                        .map(|d| d.verb)
+                        .collect(),
+                }));
             }
             Blocks::Always(why) if !background => {
-                return Err(self.err(&why.replace("{role}", role_word)));
+                return Err(self.err(ParseProblem::Rule {
+                    rule: why,
+                    role: role_word.to_string(),
+                }));
             }
             _ => {}
         }
         if conditional && (background || !def.allowed_under_try()) {
-            return Err(self.err(
-                "an `if permitted` action may not create or end a process (fork, vfork, exit, kill) or run in the background: which processes exist must not depend on privilege",
-            ));
+            return Err(self.err(ParseProblem::IfPermittedAction));
         }
         if self.roles[role].threaded && facts.creates_role {
-            return Err(self.err(&format!(
-                "`{role_word}` started a second thread: a multi-threaded process may not fork here (only async-signal-safe code is allowed after such a fork)"
-            )));
+            return Err(self.err(ParseProblem::Threaded {
+                role: role_word.to_string(),
+            }));
         }
         let line = self.line;
         let actor = &mut self.roles[role];
@@ -1055,12 +1234,12 @@ impl Parser<'_> {
 
 /// What an action's syntax may ask of the checker: the roles so far, and a new one.
 impl Roles for Parser<'_> {
-    fn existing(&self, name: &str) -> Result<RoleId, String> {
-        Parser::existing(self, name).map_err(|e| e.message)
+    fn existing(&self, name: &str) -> Result<RoleId, ParseProblem> {
+        Parser::existing(self, name).map_err(|e| e.problem)
     }
 
-    fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, String> {
-        self.new_role(name, creator).map_err(|e| e.message)
+    fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseProblem> {
+        self.new_role(name, creator).map_err(|e| e.problem)
     }
 }
 
@@ -1178,9 +1357,9 @@ mod tests {
         ok("runner fork p\np fork c\np waitpid c &\nawait p S\nc exit 1\nawait p done\np exit\n");
         let e = bad("runner fork p\np fork c\np waitpid c &\np exit\n");
         assert_eq!(e.line, 4);
-        assert!(e.message.contains("await p done"), "{}", e.message);
+        assert!(e.message().contains("await p done"), "{}", e.message());
         let e = bad("runner fork p\nawait p done\n");
-        assert!(e.message.contains("has none running"), "{}", e.message);
+        assert!(e.message().contains("has none running"), "{}", e.message());
     }
 
     #[test]
@@ -1195,18 +1374,22 @@ mod tests {
     #[test]
     fn a_duplicate_role_is_rejected() {
         let e = bad("runner fork p\np fork p\n");
-        assert!(e.message.contains("already exists"), "{}", e.message);
+        assert!(e.message().contains("already exists"), "{}", e.message());
         let e = bad("runner fork runner\n");
-        assert!(e.message.contains("runner's own role"), "{}", e.message);
+        assert!(e.message().contains("runner's own role"), "{}", e.message());
     }
 
     #[test]
     fn an_ended_process_cannot_act() {
         let e = bad("runner fork p\np exit 0\np fork c\n");
         assert_eq!(e.line, 3);
-        assert!(e.message.contains("has ended (line 2)"), "{}", e.message);
+        assert!(
+            e.message().contains("has ended (line 2)"),
+            "{}",
+            e.message()
+        );
         let e = bad("runner fork p\nrunner kill p KILL\np block\n");
-        assert!(e.message.contains("has ended"), "{}", e.message);
+        assert!(e.message().contains("has ended"), "{}", e.message());
         ok("runner fork p\nrunner kill p STOP\nrunner kill p CONT\np block\n");
     }
 
@@ -1239,9 +1422,9 @@ mod tests {
         for (text, want) in cases {
             let e = bad(text);
             assert!(
-                e.message.contains(want),
+                e.message().contains(want),
                 "{text:?}: got {:?}, wanted {want:?}",
-                e.message
+                e.message()
             );
             assert!(e.line >= 1);
         }
@@ -1256,12 +1439,16 @@ mod tests {
         ok(&text);
         text.push_str(&format!("p{} fork extra\n", limits::MAX_PROCESSES - 1));
         let e = bad(&text);
-        assert!(e.message.contains("at most 16 processes"), "{}", e.message);
+        assert!(
+            e.message().contains("at most 16 processes"),
+            "{}",
+            e.message()
+        );
 
         let steps = "runner fork p\n".to_string() + &"observe\n".repeat(limits::MAX_STEPS - 1);
         ok(&steps);
         let e = bad(&(steps + "observe\n"));
-        assert!(e.message.contains("at most 200"), "{}", e.message);
+        assert!(e.message().contains("at most 200"), "{}", e.message());
     }
 
     #[test]
@@ -1288,27 +1475,35 @@ mod tests {
             }
         );
         let e = bad("runner fork p\nexpect p rss = 1\n");
-        assert!(e.message.contains("add `measure p` first"), "{}", e.message);
+        assert!(
+            e.message().contains("add `measure p` first"),
+            "{}",
+            e.message()
+        );
         let e = bad("runner fork p\nmeasure p\nexpect p pid = 1\n");
-        assert!(e.message.contains("found the field `pid`"), "{}", e.message);
+        assert!(
+            e.message().contains("found the field `pid`"),
+            "{}",
+            e.message()
+        );
         let e = bad("runner fork p\nmeasure p\nexpect p rss > 1\n");
-        assert!(e.message.contains("found `>`"), "{}", e.message);
+        assert!(e.message().contains("found `>`"), "{}", e.message());
     }
 
     #[test]
     fn a_stopped_process_cannot_act_until_continued_or_untraced() {
         let e = bad("runner fork p\nrunner kill p STOP\np fork c\n");
         assert!(
-            e.message.contains("`p` is stopped (line 2)"),
+            e.message().contains("`p` is stopped (line 2)"),
             "{}",
-            e.message
+            e.message()
         );
         ok("runner fork p\nrunner kill p STOP\nrunner kill p CONT\np fork c\n");
         let e = bad("runner fork p\np fork c\np trace c\nc exit 0\n");
         assert!(
-            e.message.contains("`c` is stopped (line 3)"),
+            e.message().contains("`c` is stopped (line 3)"),
             "{}",
-            e.message
+            e.message()
         );
         ok("runner fork p\np fork c\np trace c\np untrace c\nc exit 0\n");
     }
@@ -1317,9 +1512,9 @@ mod tests {
     fn ampersand_is_only_for_actions_that_block() {
         let e = bad("runner fork p\np exit 3 &\n");
         assert!(
-            e.message.contains("`&` is for an action that blocks"),
+            e.message().contains("`&` is for an action that blocks"),
             "{}",
-            e.message
+            e.message()
         );
         ok("runner fork p\np fork c\np wait &\nc exit 0\nawait p done\n");
     }
@@ -1328,31 +1523,35 @@ mod tests {
     fn an_ended_process_cannot_be_signalled_or_traced() {
         let e = bad("runner fork p\np fork c\nc exit 0\np waitpid c\np kill c TERM\n");
         assert!(
-            e.message.contains("no process left to signal"),
+            e.message().contains("no process left to signal"),
             "{}",
-            e.message
+            e.message()
         );
         let e = bad("runner fork p\np fork c\nc exit 0\np trace c\n");
         assert!(
-            e.message.contains("no process left to trace"),
+            e.message().contains("no process left to trace"),
             "{}",
-            e.message
+            e.message()
         );
     }
 
     #[test]
     fn vfork_must_run_in_the_background_and_the_runner_cannot_be_awaited() {
         let e = bad("runner fork p\np vfork c\n");
-        assert!(e.message.contains("end the line with `&`"), "{}", e.message);
+        assert!(
+            e.message().contains("end the line with `&`"),
+            "{}",
+            e.message()
+        );
         ok("runner fork p\np vfork c &\nc exit 0\nawait p done\n");
         let e = bad("runner fork p\nawait runner R\n");
-        assert!(e.message.contains("cannot be awaited"), "{}", e.message);
+        assert!(e.message().contains("cannot be awaited"), "{}", e.message());
     }
 
     #[test]
     fn a_threaded_role_may_not_fork() {
         let e = bad("runner fork p\np thread\np fork c\n");
-        assert!(e.message.contains("second thread"), "{}", e.message);
+        assert!(e.message().contains("second thread"), "{}", e.message());
     }
 
     #[test]
@@ -1389,7 +1588,7 @@ mod tests {
         ];
         for (text, want) in cases {
             let e = bad(text);
-            assert!(e.message.contains(want), "{text:?}: {:?}", e.message);
+            assert!(e.message().contains(want), "{text:?}: {:?}", e.message());
         }
     }
 
@@ -1451,7 +1650,7 @@ mod tests {
         ];
         for (text, want) in cases {
             let e = bad(text);
-            assert!(e.message.contains(want), "{text:?}: {:?}", e.message);
+            assert!(e.message().contains(want), "{text:?}: {:?}", e.message());
         }
         // Narration is never conditional: the words are just text.
         let s = ok("runner fork p\nsay done if permitted\n");
@@ -1471,18 +1670,18 @@ mod tests {
         );
         let e = bad("runner fork p\nawait p flag S\n");
         assert!(
-            e.message.contains("`S` is not a STAT flag"),
+            e.message().contains("`S` is not a STAT flag"),
             "{}",
-            e.message
+            e.message()
         );
         let e = bad("runner fork p\nawait p flag\n");
         assert!(
-            e.message.contains("expected the STAT flags"),
+            e.message().contains("expected the STAT flags"),
             "{}",
-            e.message
+            e.message()
         );
         let e = bad("runner fork p\nawait runner flag s\n");
-        assert!(e.message.contains("cannot be awaited"), "{}", e.message);
+        assert!(e.message().contains("cannot be awaited"), "{}", e.message());
     }
 
     #[test]
@@ -1503,9 +1702,9 @@ mod tests {
             }
         );
         let e = bad("runner fork p\np waitpid any loop\n");
-        assert!(e.message.contains("[nohang [loop]]"), "{}", e.message);
+        assert!(e.message().contains("[nohang [loop]]"), "{}", e.message());
         let e = bad("runner fork p\nrunner waitpid p nohang loop\n");
-        assert!(e.message.contains("never busy-waits"), "{}", e.message);
+        assert!(e.message().contains("never busy-waits"), "{}", e.message());
     }
 
     #[test]
@@ -1515,23 +1714,35 @@ mod tests {
         assert_eq!(s.steps[2].kind, StepKind::Observe { roles: vec![] });
         assert_eq!(s.steps[3].kind, StepKind::Observe { roles: vec![2] });
         let e = bad("runner fork p\ntree q\n");
-        assert!(e.message.contains("does not exist yet"), "{}", e.message);
+        assert!(
+            e.message().contains("does not exist yet"),
+            "{}",
+            e.message()
+        );
         let e = bad("runner fork tree\n");
         assert!(
-            e.message.contains("expected a new role name"),
+            e.message().contains("expected a new role name"),
             "{}",
-            e.message
+            e.message()
         );
     }
 
     #[test]
     fn a_process_may_not_signal_or_trace_itself() {
         let e = bad("runner fork p\np kill p STOP\n");
-        assert!(e.message.contains("cannot signal itself"), "{}", e.message);
+        assert!(
+            e.message().contains("cannot signal itself"),
+            "{}",
+            e.message()
+        );
         let e = bad("runner fork p\np trace p\n");
-        assert!(e.message.contains("not the tracer itself"), "{}", e.message);
+        assert!(
+            e.message().contains("not the tracer itself"),
+            "{}",
+            e.message()
+        );
         let e = bad("runner fork p\np trace runner\n");
-        assert!(e.message.contains("not the runner"), "{}", e.message);
+        assert!(e.message().contains("not the runner"), "{}", e.message());
     }
 
     #[test]
@@ -1573,7 +1784,11 @@ mod tests {
             e.line, 4,
             "a region mapped after the fork is not the child's"
         );
-        assert!(e.message.contains("no region to touch"), "{}", e.message);
+        assert!(
+            e.message().contains("no region to touch"),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]
@@ -1581,15 +1796,15 @@ mod tests {
         let e = bad("runner fork p\np alloc 100MiB\np alloc 100MiB\n");
         assert_eq!(e.line, 3);
         assert!(
-            e.message.contains("`p` already has a region"),
+            e.message().contains("`p` already has a region"),
             "{}",
-            e.message
+            e.message()
         );
         let e = bad("runner fork p\np alloc 1MiB\np fork c\nc alloc 1MiB\n");
         assert!(
-            e.message.contains("`c` already has a region"),
+            e.message().contains("`c` already has a region"),
             "{}",
-            e.message
+            e.message()
         );
         ok("runner fork p\np fork c\np alloc 1MiB\nc alloc 1MiB\n");
     }
@@ -1598,8 +1813,8 @@ mod tests {
     fn a_script_may_write_at_most_the_memory_limit_alloc_and_touch_counted() {
         let e =
             bad("runner fork a\na alloc 1024MiB\na fork b\nb touch\nrunner fork c\nc alloc 1MiB\n");
-        assert_eq!(e.line, 6, "{}", e.message);
-        assert!(e.message.contains("2049 MiB"), "{}", e.message);
+        assert_eq!(e.line, 6, "{}", e.message());
+        assert!(e.message().contains("2049 MiB"), "{}", e.message());
         let mut s =
             ok("runner fork a\na alloc 16MiB\na fork b\nb touch\nrunner fork c\nc alloc 16MiB\n");
         assert_eq!(s.writes_too_much(), None);
@@ -1625,22 +1840,22 @@ mod tests {
         );
         assert!(
             bad("runner fork p\nask p.state\n")
-                .message
+                .message()
                 .contains("expected `ask ROLE.FIELD: QUESTION`")
         );
         assert!(
             bad("runner fork p\nask p.colour: Which?\n")
-                .message
+                .message()
                 .contains("unknown field `colour`")
         );
         assert!(
             bad("runner fork p\nask q.state: Which?\n")
-                .message
+                .message()
                 .contains("role `q` does not exist yet")
         );
         assert!(
             bad("runner fork p\nask p.state:\n")
-                .message
+                .message()
                 .contains("the question is missing")
         );
     }

@@ -96,7 +96,7 @@ fn check(name: &str, text: &str) {
                 "line {} outside 1..={lines} for {text:?}: {e}",
                 e.line
             );
-            assert!(!e.message.trim().is_empty(), "empty message for {text:?}");
+            assert!(!e.message().trim().is_empty(), "empty message for {text:?}");
             assert!(
                 e.to_string()
                     .starts_with(&format!("fuzz.demo:{}: ", e.line))

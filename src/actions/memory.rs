@@ -5,7 +5,7 @@ use super::{
     Action, Call, Def, Effects, Facts, NoPython, Outcome, Performed, Python, Writes, failed,
     not_mine,
 };
-use crate::script::limits;
+use crate::script::{ParseProblem, limits};
 use crate::sys;
 use std::io;
 
@@ -15,17 +15,17 @@ pub static ALLOC: Def = Def {
     usage: "alloc SIZE",
     syntax: |a| {
         let [size] = a.words else {
-            return Err(format!(
-                "{} with SIZE in MiB, e.g. `alloc 16MiB`",
-                a.expected()
-            ));
+            return Err(ParseProblem::AllocSyntax {
+                role: a.actor_name.to_string(),
+                usage: a.usage,
+            });
         };
         match size.strip_suffix("MiB").and_then(|n| n.parse::<u64>().ok()) {
             Some(mib) if (1..=limits::MAX_ALLOC_MIB).contains(&mib) => Ok(Action::Alloc { mib }),
-            _ => Err(format!(
-                "expected a size from 1MiB to {}MiB, found `{size}`",
-                limits::MAX_ALLOC_MIB
-            )),
+            _ => Err(ParseProblem::AllocSize {
+                found: size.to_string(),
+                max: limits::MAX_ALLOC_MIB,
+            }),
         }
     },
     facts: Facts {
@@ -139,7 +139,9 @@ pub static APPEND: Def = Def {
     syntax: |a| match a.words {
         [v] => match v.parse::<i64>() {
             Ok(value) => Ok(Action::Append { value }),
-            Err(_) => Err(format!("expected a whole number to append, found `{v}`")),
+            Err(_) => Err(ParseProblem::AppendNumber {
+                found: v.to_string(),
+            }),
         },
         _ => Err(a.expected()),
     },

@@ -16,7 +16,7 @@ mod session;
 pub mod signal;
 mod wait;
 
-use crate::script::RoleId;
+use crate::script::{ParseProblem, RoleId};
 use crate::sys::Region;
 use serde::{Deserialize, Serialize};
 
@@ -249,7 +249,7 @@ pub struct Def {
     pub usage: &'static str,
     /// Reads the words after the verb into the typed action (checking the roles it names
     /// exist, creating the role it forks). The message is what was expected.
-    pub syntax: fn(&mut Args<'_>) -> Result<Action, String>,
+    pub syntax: fn(&mut Args<'_>) -> Result<Action, ParseProblem>,
     /// What the checker and the runner must know of it, whatever its arguments.
     pub facts: Facts,
     /// What it does, given its arguments.
@@ -345,21 +345,42 @@ pub enum Blocks {
     Never,
     /// May block (a wait while the child runs): `&` allowed.
     Maybe,
-    /// Always blocks: `&` required. The message says why, `{role}` being the actor.
-    Always(&'static str),
+    /// Always blocks: `&` required. The rule says why.
+    Always(Rule),
 }
 
-/// What the checker demands of the role an action names. Each message is refused as is;
-/// `{role}` stands for the actor.
+/// A rule of an action's registry entry that a script broke (data: `render/` says it, the
+/// actor's role name filled in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// `vfork` suspends its caller: `&` and `await ROLE done` are needed.
+    VforkInBackground,
+    KillNotSelf,
+    KillNotRunner,
+    TraceNotSelf,
+    TraceNotRunner,
+    UntraceNotSelf,
+    UntraceNotRunner,
+}
+
+/// What an action does to its target, for "there is no process left to ...".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Signal,
+    Trace,
+    Untrace,
+}
+
+/// What the checker demands of the role an action names: the rule a script breaks otherwise.
 #[derive(Debug, Clone, Copy)]
 pub struct TargetRules {
     /// The target must not have ended (its PID may already belong to another process): the
     /// word ends "there is no process left to ...".
-    pub alive_to: Option<&'static str>,
+    pub alive_to: Option<Purpose>,
     /// Refused when the target is the actor itself.
-    pub not_self: Option<&'static str>,
+    pub not_self: Option<Rule>,
     /// Refused when the target is the runner.
-    pub not_runner: Option<&'static str>,
+    pub not_runner: Option<Rule>,
 }
 
 impl TargetRules {
@@ -438,12 +459,15 @@ pub struct Args<'a> {
 
 impl Args<'_> {
     /// "expected `parent waitpid ROLE|any [nohang [loop]]`".
-    pub fn expected(&self) -> String {
-        format!("expected `{} {}`", self.actor_name, self.usage)
+    pub fn expected(&self) -> ParseProblem {
+        ParseProblem::Usage {
+            role: self.actor_name.to_string(),
+            usage: self.usage,
+        }
     }
 
     /// An action that takes no arguments.
-    pub fn none(&self, action: Action) -> Result<Action, String> {
+    pub fn none(&self, action: Action) -> Result<Action, ParseProblem> {
         if self.words.is_empty() {
             Ok(action)
         } else {
@@ -452,7 +476,7 @@ impl Args<'_> {
     }
 
     /// A role that exists by now (it may have ended).
-    pub fn role(&self, name: &str) -> Result<RoleId, String> {
+    pub fn role(&self, name: &str) -> Result<RoleId, ParseProblem> {
         self.roles.existing(name)
     }
 }
@@ -460,9 +484,9 @@ impl Args<'_> {
 /// The checker's roles, as an action's syntax sees them.
 pub trait Roles {
     /// A role that exists by now (it may have ended).
-    fn existing(&self, name: &str) -> Result<RoleId, String>;
+    fn existing(&self, name: &str) -> Result<RoleId, ParseProblem>;
     /// A new role for the process `creator` creates.
-    fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, String>;
+    fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseProblem>;
 }
 
 /// The process performing an action, as the action sees it (the actor loop in actor.rs).
@@ -711,7 +735,7 @@ pub(crate) mod testing {
     pub fn refused(text: &str) -> String {
         parse("t.demo", "t", text)
             .expect_err("the script should be rejected")
-            .message
+            .message()
     }
 }
 

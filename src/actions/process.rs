@@ -1,11 +1,12 @@
 //! Processes come and go: `fork`, `vfork`, `exit`, and the ways a process passes its time
 //! (`block`, `spin`, `thread`).
 
+use super::Rule;
 use super::{
     Action, Args, Blocks, Call, Def, Effects, Facts, ForRunner, NoPython, Outcome, Performed,
     Python, RunnerAction, Stage, failed, not_mine,
 };
-use crate::script::RoleId;
+use crate::script::{ParseProblem, RoleId};
 use crate::sys::{self, Forked};
 
 /// `fork NEW-ROLE`: fork(); the child becomes NEW-ROLE.
@@ -66,9 +67,7 @@ pub static VFORK: Def = Def {
         })
     },
     facts: Facts {
-        blocks: Blocks::Always(
-            "`vfork` suspends `{role}` until the new child exits: end the line with `&`, and `await {role} done` after the child's exit",
-        ),
+        blocks: Blocks::Always(Rule::VforkInBackground),
         creates_role: true,
         ..Facts::PLAIN
     },
@@ -100,9 +99,9 @@ pub static EXIT: Def = Def {
             [c] => match c.parse::<i32>() {
                 Ok(c) if (0..=255).contains(&c) => c,
                 _ => {
-                    return Err(format!(
-                        "an exit code is a number from 0 to 255, found `{c}`"
-                    ));
+                    return Err(ParseProblem::ExitCode {
+                        found: c.to_string(),
+                    });
                 }
             },
             _ => return Err(a.expected()),
@@ -196,13 +195,12 @@ pub static THREAD: Def = Def {
 };
 
 /// The one word after `fork`/`vfork`: a new role, created by the actor.
-fn new_role(a: &mut Args<'_>) -> Result<RoleId, String> {
-    let verb = a.verb;
+fn new_role(a: &mut Args<'_>) -> Result<RoleId, ParseProblem> {
     let [child] = a.words else {
-        return Err(format!(
-            "expected `{0} {verb} NEW-ROLE`, naming the new process, e.g. `{0} {verb} child`",
-            a.actor_name
-        ));
+        return Err(ParseProblem::NewRoleSyntax {
+            role: a.actor_name.to_string(),
+            verb: a.verb,
+        });
     };
     a.roles.create(child, a.actor)
 }

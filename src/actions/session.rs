@@ -1,6 +1,7 @@
 //! Sessions, terminals and priority: `setsid`, `pty` and `nice`.
 
 use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, Python, failed, not_mine};
+use crate::script::ParseProblem;
 use crate::sys;
 use nix::unistd;
 
@@ -48,9 +49,9 @@ pub static NICE: Def = Def {
     syntax: |a| match a.words {
         [n] => match n.parse::<i32>() {
             Ok(delta) if (-20..=19).contains(&delta) => Ok(Action::Nice { delta }),
-            _ => Err(format!(
-                "a nice change is a number from -20 to 19, found `{n}`"
-            )),
+            _ => Err(ParseProblem::NiceRange {
+                found: n.to_string(),
+            }),
         },
         _ => Err(a.expected()),
     },

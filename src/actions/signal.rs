@@ -4,6 +4,8 @@ use super::{
     Action, Call, Def, Effects, Facts, ForRunner, NoPython, Outcome, Performed, Python,
     RunnerAction, SigchldMode, TargetRules, TargetRun, failed, not_mine,
 };
+use super::{Purpose, Rule};
+use crate::script::ParseProblem;
 use crate::sys;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -33,21 +35,18 @@ pub static KILL: Def = Def {
     usage: "kill ROLE SIGNAL",
     syntax: |a| {
         let [target, sig] = a.words else {
-            let names: Vec<&str> = SIGNALS.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "expected `{} kill ROLE SIGNAL`, SIGNAL one of {}",
-                a.actor_name,
-                names.join(" ")
-            ));
+            return Err(ParseProblem::KillSyntax {
+                role: a.actor_name.to_string(),
+                signals: SIGNALS.iter().map(|(n, _)| *n).collect(),
+            });
         };
         let target = a.role(target)?;
         let name = sig.strip_prefix("SIG").unwrap_or(sig);
         let Some((_, signal)) = SIGNALS.iter().find(|(n, _)| *n == name) else {
-            let names: Vec<&str> = SIGNALS.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "expected a signal name ({}), found `{sig}`",
-                names.join(" ")
-            ));
+            return Err(ParseProblem::SignalName {
+                found: sig.to_string(),
+                signals: SIGNALS.iter().map(|(n, _)| *n).collect(),
+            });
         };
         Ok(Action::Kill {
             target,
@@ -56,11 +55,9 @@ pub static KILL: Def = Def {
     },
     facts: Facts {
         target: TargetRules {
-            alive_to: Some("signal"),
-            not_self: Some(
-                "`{role}` cannot signal itself here: it would stop or die before reporting the result; let the runner or another role send it",
-            ),
-            not_runner: Some("a script may not signal the runner"),
+            alive_to: Some(Purpose::Signal),
+            not_self: Some(Rule::KillNotSelf),
+            not_runner: Some(Rule::KillNotRunner),
         },
         may_end_target: true,
         runner: Some(ForRunner {
@@ -170,11 +167,9 @@ pub static TRACE: Def = Def {
     },
     facts: Facts {
         target: TargetRules {
-            alive_to: Some("trace"),
-            not_self: Some(
-                "`trace` names another process of the demo to trace, not the tracer itself",
-            ),
-            not_runner: Some("`trace` names another process of the demo to trace, not the runner"),
+            alive_to: Some(Purpose::Trace),
+            not_self: Some(Rule::TraceNotSelf),
+            not_runner: Some(Rule::TraceNotRunner),
         },
         try_changes_target: true,
         ..Facts::PLAIN
@@ -205,13 +200,9 @@ pub static UNTRACE: Def = Def {
     },
     facts: Facts {
         target: TargetRules {
-            alive_to: Some("untrace"),
-            not_self: Some(
-                "`untrace` names another process of the demo to trace, not the tracer itself",
-            ),
-            not_runner: Some(
-                "`untrace` names another process of the demo to trace, not the runner",
-            ),
+            alive_to: Some(Purpose::Untrace),
+            not_self: Some(Rule::UntraceNotSelf),
+            not_runner: Some(Rule::UntraceNotRunner),
         },
         try_changes_target: true,
         ..Facts::PLAIN

@@ -5,7 +5,7 @@ use super::{
     Action, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, Python, RunnerAction,
     Stage, WaitTarget, failed, not_mine,
 };
-use crate::script::RUNNER;
+use crate::script::{ParseProblem, RUNNER};
 use crate::sys;
 
 /// `waitpid`'s Python: `os.wait()`, `os.waitpid(pid, 0)`, with WNOHANG, or a loop of them;
@@ -68,13 +68,10 @@ pub static WAITPID: Def = Def {
     usage: "waitpid ROLE|any [nohang [loop]]",
     syntax: |a| {
         if a.actor == RUNNER && a.words.first() == Some(&"any") {
-            return Err("the runner waits for one role at a time: `runner waitpid ROLE`".into());
+            return Err(ParseProblem::RunnerWaitsAny);
         }
         if a.actor == RUNNER && a.words.contains(&"loop") {
-            return Err(
-                "the runner is the director and never busy-waits: `loop` is for the processes it creates"
-                    .into(),
-            );
+            return Err(ParseProblem::RunnerLoops);
         }
         let (target, nohang, until_reaped) = match a.words {
             [t] => (*t, false, false),

@@ -6,13 +6,16 @@
 
 use super::Ctx;
 use super::reference::{Reference, Topic};
-use super::words::{MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
-use crate::actions::{Call, NoPython, Outcome, SigchldMode};
+use super::words::{Help, MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
+use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
+use crate::error::{System, Usage};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
 };
-use crate::script::{Cmp, Cond, Field, Operand, StepKind, field_name};
+use crate::script::{
+    Cmp, Cond, Field, FieldPlace, Found, Operand, ParseProblem, StepKind, field_name,
+};
 use std::time::Duration;
 
 /// English.
@@ -143,6 +146,186 @@ impl En {
 }
 
 impl Words for En {
+    fn parse_problem(&self, p: &ParseProblem) -> String {
+        parse_problem(p)
+    }
+
+    fn help(&self, h: Help) -> &'static str {
+        match h {
+            Help::About => "Stage real Linux process lifecycles and show what the kernel reports",
+            Help::LongAbout => {
+                "\
+procdemo creates real processes (fork, exit, wait, signals...) and reads /proc at every step,
+so you see the PID, PPID and state letter (R S D T Z...) the kernel reports, not a drawing.
+Every number printed was read from the kernel during that run.
+
+Start with `procdemo list`, then try `procdemo zombie --explain`."
+            }
+            Help::Examples => {
+                "\
+Examples:
+  procdemo list                 every built-in demo, one line each
+  procdemo zombie               make a zombie and watch it get reaped
+  procdemo orphan --explain     orphan a child and watch a reaper adopt it, narrated
+  procdemo all                  every demo, then a summary
+  procdemo run my.demo          run your own script (see demos/README.md)
+  procdemo zombie --json        one JSON document with the real PIDs
+  procdemo zombie --html z.html a page for the projector or a handout
+  procdemo show zombie          the zombie demo's script, to start your own from it
+  procdemo explain wait-status  a reference table (`procdemo explain` lists them)
+
+Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
+script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
+143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\)."
+            }
+            Help::Commands => "Demos and commands",
+            Help::Explain => "Narrate each step for a classroom, with this run's values",
+            Help::Json => "Print one JSON document per demo (real PIDs)",
+            Help::RecordEvents => "The engine's own events (for the render tests' fixtures)",
+            Help::JsonEvents => {
+                "Print JSON Lines: one event per line, each as it happens (for programs that follow a run live)"
+            }
+            Help::Timeline => {
+                "Draw a timeline after each demo: each role's state at every step (on with --explain)"
+            }
+            Help::NoTimeline => "No timeline, even with --explain",
+            Help::Tree => "Draw every observation as a process tree instead of a table",
+            Help::Stable => "Show roles instead of PIDs and no timings: the same text every run",
+            Help::CheckPs => {
+                "Also ask the real `ps -o stat=` about every process observed; fail if it disagrees"
+            }
+            Help::Python => {
+                "Show beside each action the course's Python line that makes the same system call"
+            }
+            Help::Step => {
+                "Pause before each step: Enter runs it, c runs the rest, q quits (needs a terminal); look at the processes with ps meanwhile"
+            }
+            Help::Predict => {
+                "Ask the demo's questions on the terminal before the step that answers them, then show what the kernel did (needs a terminal)"
+            }
+            Help::Answers => {
+                "After each demo, its questions and the answers this run showed: a worksheet and its key"
+            }
+            Help::Lang => {
+                "The language of the output: zh (Chinese) or en [default: from LC_ALL, LC_MESSAGES or LANG]"
+            }
+            Help::Timeout => {
+                "Fail a demo still running after this long [default: 20, the most allowed]"
+            }
+            Help::Delay => {
+                "Wait MS milliseconds before each step, for a projector (never used to synchronise)"
+            }
+            Help::Color => {
+                "Colour the state letters: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always, never"
+            }
+            Help::Size => {
+                "Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"
+            }
+            Help::Html => {
+                "Also write the run as one self-contained HTML page (a handout; `all`: every demo in one page)"
+            }
+            Help::Seed => {
+                "Which exercise: the same seed gives the same exercise on any machine [default: from the clock, and printed]"
+            }
+            Help::Actions => "How many forks and exits",
+            Help::Forks => "Percent of the actions that are forks (the rest are exits)",
+            Help::Reverse => {
+                "The other way round: show the final tree (run for real) and ask for the moves that made it"
+            }
+            Help::ShowScript => {
+                "Print the exercise as a .demo script (edit it, run it with `procdemo run`)"
+            }
+            Help::List => "List the built-in demos",
+            Help::Quiz => {
+                "A generated fork/exit exercise: draw the final process tree, then see it run for real"
+            }
+            Help::Show => "Print a built-in demo's script (to start your own from it)",
+            Help::ExplainCommand => {
+                "Print a reference table: states, stat-flags, wait-status, orphan, sigchld"
+            }
+            Help::All => "Run every built-in demo in order, then print a summary",
+            Help::Run => "Run a scenario script you wrote (the language: demos/README.md)",
+        }
+    }
+
+    fn usage(&self, u: &Usage) -> String {
+        match u {
+            Usage::UnknownDemo {
+                name,
+                closest,
+                demos,
+            } => format!(
+                "unknown demo `{name}`.{} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)",
+                closest
+                    .map(|d| format!(" Did you mean `{d}`?"))
+                    .unwrap_or_default(),
+                demos.join(", ")
+            ),
+            Usage::UnknownTopic { name, topics } => format!(
+                "unknown topic `{}`. The topics are: {}.",
+                super::sanitize::escape(name),
+                topics.join(", ")
+            ),
+            Usage::NoDemo { demos } => format!(
+                "expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them",
+                demos.join(", ")
+            ),
+            Usage::NoCommand => "expected a demo or a command".to_string(),
+            Usage::CannotRead { path, error } => {
+                format!("cannot read the script {path}: {error}")
+            }
+            Usage::NotUtf8 { path, offset } => format!(
+                "{path}: not UTF-8 text (invalid byte at offset {offset}): a script is a text file"
+            ),
+            Usage::TooLarge { path, max_mib } => format!(
+                "the script {path} is larger than {max_mib} MiB, the most procdemo reads: a script is a short text file"
+            ),
+            Usage::NoTerminal { error } => format!(
+                "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"
+            ),
+            Usage::Html { path, error } => format!("--html {path}: {error}"),
+            Usage::Clap(m) => m.clone(),
+        }
+    }
+
+    fn system(&self, s: &System) -> String {
+        match s {
+            System::Setup { call, error } => format!("{call}: {error}"),
+            System::Pipe {
+                demo: Some(demo),
+                error,
+            } => format!("cannot create a pipe for `{demo}`: {error}"),
+            System::Pipe { demo: None, error } => format!("cannot create a pipe: {error}"),
+            System::Fork { demo, error } => {
+                format!("cannot start a runner for `{demo}`: fork failed: {error}")
+            }
+            System::Write { error } => format!("cannot write the output: {error}"),
+            System::ProcMissing { error } => format!(
+                "cannot read /proc/self/stat ({error}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"
+            ),
+            System::ProcUnreadable { error } => format!("cannot read /proc/self/stat: {error}"),
+            System::ProcNotUnderstood => {
+                "/proc/self/stat could not be understood: is /proc a real procfs?".to_string()
+            }
+        }
+    }
+
+    fn json_failed(&self, demo: &str, message: &str) -> String {
+        format!("{demo} failed: {message}")
+    }
+
+    fn demo_failed(&self) -> &'static str {
+        "a demo failed (see above)"
+    }
+
+    fn interrupted(&self, signal: &str) -> String {
+        format!("interrupted by {signal}: every process procdemo started was killed and reaped")
+    }
+
+    fn quit(&self) -> &'static str {
+        "quit at a pause: every process procdemo started was killed and reaped"
+    }
+
     fn lang(&self) -> super::Lang {
         super::Lang::En
     }
@@ -1154,5 +1337,239 @@ impl Words for En {
     fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
         let time = time.map_or_else(String::new, |t| format!(" in {}", self.wall(t)));
         format!("{passed} of {total} demos passed{time}")
+    }
+}
+
+/// `{a}, {b}` or `none`: the `{ROLE.FIELD}`s of a narration line.
+fn placeholders(set: &[String]) -> String {
+    if set.is_empty() {
+        "none".to_string()
+    } else {
+        set.join(", ")
+    }
+}
+
+/// What follows an "expected ..." when something else was found.
+fn found(f: &Found) -> String {
+    match f {
+        Found::Nothing => String::new(),
+        Found::Word(w) => format!("; found `{w}`"),
+        Found::Field(w) => format!("; found the field `{w}`"),
+        Found::NoQuestion => "; the question is missing".to_string(),
+    }
+}
+
+/// A script's problem in English: the text after `FILE:LINE: `.
+fn parse_problem(p: &ParseProblem) -> String {
+    use ParseProblem as P;
+    match p {
+        P::SecondTitle => "a second `title` line: a script has one title".into(),
+        P::TitleEmpty => "`title` needs the demo's one-line description after it".into(),
+        P::SecondTitleZh => "a second `title.zh` line: a script has one title".into(),
+        P::TitleZhEmpty => "`title.zh` needs the title in Chinese after it".into(),
+        P::AskZhWithoutAsk => "`ask.zh` is the Chinese of the `ask` line just before it: expected an `ask` line (with no `ask.zh` yet) before it".into(),
+        P::AskZhEmpty => "`ask.zh` needs the question in Chinese after it".into(),
+        P::SayZhWithoutSay => "`say.zh` is the Chinese of the `say` line just before it: expected a `say` line (with no `say.zh` yet) before it".into(),
+        P::SayZhPlaceholders { say, zh } => format!(
+            "`say.zh` must have the same `{{ROLE.FIELD}}`s as its `say` line: the `say` has {}, the `say.zh` has {}",
+            placeholders(say),
+            placeholders(zh)
+        ),
+        P::TooManySteps { max } => {
+            format!("more than {max} steps: a script may have at most {max} (procdemo's limit)")
+        }
+        P::NoSteps => "the script has no steps: expected at least `runner fork ROLE`".into(),
+        P::TooMuchMemory { total, max } => format!(
+            "by this step the script would write {total} MiB of memory (its `alloc` regions and every `touch` of one): a script may write at most {max} MiB (procdemo's limit, so a typo cannot exhaust a classroom machine)"
+        ),
+        P::KeywordAsRole { name } => format!("expected a role name, found the keyword `{name}`"),
+        P::BadRoleName { name } => format!(
+            "expected a role name (lower-case letters, digits, '-' or '_'), found `{name}`"
+        ),
+        P::NoSuchRole { name, roles } => format!(
+            "role `{name}` does not exist yet: create it first, e.g. `runner fork {name}` (roles so far: {})",
+            roles.join(", ")
+        ),
+        P::Stopped { role, line } => format!(
+            "`{role}` is stopped (line {line}): a stopped process cannot act until `kill {role} CONT` (or `untrace {role}`) lets it run"
+        ),
+        P::Busy { role, line } => format!(
+            "`{role}` is still busy with the action it started with `&` at line {line}: add `await {role} done` before giving it another action"
+        ),
+        P::Ended { role, line } => format!(
+            "`{role}` has ended (line {line}): a process that has exited or been killed cannot act"
+        ),
+        P::TargetEnded {
+            role,
+            line,
+            purpose,
+        } => format!(
+            "`{role}` has ended (line {line}): there is no process left to {}",
+            match purpose {
+                Purpose::Signal => "signal",
+                Purpose::Trace => "trace",
+                Purpose::Untrace => "untrace",
+            }
+        ),
+        P::RunnersRole { name } => format!("role `{name}` is the runner's own role"),
+        P::RoleExists { name } => {
+            format!("role `{name}` already exists: every process needs a role of its own")
+        }
+        P::BadNewRoleName { name } => format!(
+            "expected a new role name (lower-case letter first, then letters, digits, '-' or '_', at most 16), found `{name}`"
+        ),
+        P::TooManyProcesses { max } => format!(
+            "a script may create at most {max} processes (procdemo's limit, so a typo cannot fork-bomb a classroom machine)"
+        ),
+        P::IfPermittedNotFor { word } => {
+            format!("`if permitted` may end an action or an `await`, not `{word}`")
+        }
+        P::MeasureEmpty => {
+            "`measure` needs the roles to measure, e.g. `measure parent child`".into()
+        }
+        P::ExpectSyntax(f) => format!(
+            "expected `expect ROLE FIELD OP VALUE`, FIELD one of rss, pss, shared_dirty, private_dirty, faults (from the role's latest `measure`), OP one of = >= <=, VALUE a number, `region` or ROLE.FIELD{}",
+            found(f)
+        ),
+        P::ExpectNotMeasured { role } => format!(
+            "`expect` checks figures from `{role}`'s latest `measure`, and there is none before this line: add `measure {role}` first"
+        ),
+        P::OtherNotMeasured { role } => format!(
+            "`{role}` has not been measured before this line: add `measure {role}` first"
+        ),
+        P::TryEmpty => "expected `try ROLE ACTION`, e.g. `try child nice -5`".into(),
+        P::TrySyntax => "expected `try ROLE ACTION`".into(),
+        P::TryRunner => "the runner's own actions are never refused: `try` is for the processes it creates".into(),
+        P::TryBackground => "a `try` step cannot run in the background (`&`)".into(),
+        P::TryNotAllowed => "`try` is for actions whose refusal leaves every process as it was (nice, lock, trace, setsid...), not fork, vfork, exit or kill".into(),
+        P::IfPermittedOnly => "`if permitted` may end an action or an `await`".into(),
+        P::NoTryBefore { role } => format!(
+            "`if permitted` refers to the latest `try` step `{role}` took part in, but there is none before this line: add e.g. `try {role} nice -5` first"
+        ),
+        P::AwaitSyntax(f) => format!(
+            "expected `await ROLE CONDITION [within DURATION] [if permitted]` where CONDITION is a state letter (R S D T t Z), `flag FLAGS` (of < N L s l +), `gone`, `reparented`, `parent ROLE` or `done`{}",
+            found(f)
+        ),
+        P::ParentNeedsRole => {
+            "expected a role after `parent`, e.g. `await child parent runner`".into()
+        }
+        P::FlagNeedsFlags => "expected the STAT flags after `flag` (any of < N L s l +), e.g. `await child flag N`".into(),
+        P::NotAFlag { flag } => format!(
+            "`{flag}` is not a STAT flag: expected any of < N L s l + (the state letter itself is awaited as `await ROLE S`)"
+        ),
+        P::AwaitRunner => "the runner is the director: it cannot be awaited".into(),
+        P::DoneIfPermitted => "`await ROLE done` cannot be `if permitted`: the action it collects always runs".into(),
+        P::NothingToAwait { role } => format!(
+            "`await {role} done` waits for an action started with `&`, but `{role}` has none running"
+        ),
+        P::DeadlineRange { found, max_s } => {
+            format!("a deadline must be more than 0 and at most {max_s} s, found `{found}`")
+        }
+        P::BadDuration { found } => {
+            format!("expected a duration such as `500ms` or `2s`, found `{found}`")
+        }
+        P::AskSyntax(f) => format!(
+            "expected `ask ROLE.FIELD: QUESTION`, e.g. `ask child.state: What state will the child be in after it exits?`{}",
+            found(f)
+        ),
+        P::UnknownField {
+            field,
+            place,
+            fields,
+        } => format!(
+            "unknown field `{field}` in {}: expected one of {}",
+            match place {
+                FieldPlace::Ask => "`ask`",
+                FieldPlace::Narration => "narration",
+            },
+            fields.join(", ")
+        ),
+        P::UnclosedBrace => {
+            "a `{` in narration is not closed: expected `{ROLE.FIELD}`".into()
+        }
+        P::BadPlaceholder { inner } => {
+            format!("expected `{{ROLE.FIELD}}` in narration, found `{{{inner}}}`")
+        }
+        P::SayEmpty => "`say` needs the narration text after it".into(),
+        P::NoAction { role } => format!(
+            "expected an action after `{role}`, e.g. `{role} fork child` (or a director step: observe, await, say, measure)"
+        ),
+        P::RunnerCannot { forms, verb } => {
+            let forms: Vec<String> = forms.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "the runner can only {}; `{verb}` is for the processes it creates",
+                crate::actions::list_words(&forms, "and")
+            )
+        }
+        P::UnknownAction { verb, verbs } => format!(
+            "unknown action `{verb}`: expected one of {}",
+            verbs.join(", ")
+        ),
+        P::HasRegion { role } => format!(
+            "`{role}` already has a region (its own `alloc`, or its creator's, inherited at the fork): a process maps one region; fork a new role and `alloc` in it"
+        ),
+        P::NoRegion { role, verb } => format!(
+            "`{role}` has no region to {verb}: `alloc SIZE` first (in it, or in the process it is forked from before the fork)"
+        ),
+        P::Rule { rule, role } => match rule {
+            Rule::VforkInBackground => format!(
+                "`vfork` suspends `{role}` until the new child exits: end the line with `&`, and `await {role} done` after the child's exit"
+            ),
+            Rule::KillNotSelf => format!(
+                "`{role}` cannot signal itself here: it would stop or die before reporting the result; let the runner or another role send it"
+            ),
+            Rule::KillNotRunner => "a script may not signal the runner".into(),
+            Rule::TraceNotSelf => {
+                "`trace` names another process of the demo to trace, not the tracer itself".into()
+            }
+            Rule::TraceNotRunner => {
+                "`trace` names another process of the demo to trace, not the runner".into()
+            }
+            Rule::UntraceNotSelf => {
+                "`untrace` names another process of the demo to trace, not the tracer itself"
+                    .into()
+            }
+            Rule::UntraceNotRunner => {
+                "`untrace` names another process of the demo to trace, not the runner".into()
+            }
+        },
+        P::RunnerBackground => "the runner cannot run an action in the background (`&`)".into(),
+        P::NotBlocking { blocking } => format!(
+            "`&` is for an action that blocks ({}): this one returns at once",
+            blocking.join(", ")
+        ),
+        P::IfPermittedAction => "an `if permitted` action may not create or end a process (fork, vfork, exit, kill) or run in the background: which processes exist must not depend on privilege".into(),
+        P::Threaded { role } => format!(
+            "`{role}` started a second thread: a multi-threaded process may not fork here (only async-signal-safe code is allowed after such a fork)"
+        ),
+        P::Usage { role, usage } => format!("expected `{role} {usage}`"),
+        P::AllocSyntax { role, usage } => {
+            format!("expected `{role} {usage}` with SIZE in MiB, e.g. `alloc 16MiB`")
+        }
+        P::AllocSize { found, max } => {
+            format!("expected a size from 1MiB to {max}MiB, found `{found}`")
+        }
+        P::AppendNumber { found } => {
+            format!("expected a whole number to append, found `{found}`")
+        }
+        P::NewRoleSyntax { role, verb } => format!(
+            "expected `{role} {verb} NEW-ROLE`, naming the new process, e.g. `{role} {verb} child`"
+        ),
+        P::ExitCode { found } => format!("an exit code is a number from 0 to 255, found `{found}`"),
+        P::NiceRange { found } => {
+            format!("a nice change is a number from -20 to 19, found `{found}`")
+        }
+        P::KillSyntax { role, signals } => format!(
+            "expected `{role} kill ROLE SIGNAL`, SIGNAL one of {}",
+            signals.join(" ")
+        ),
+        P::SignalName { found, signals } => format!(
+            "expected a signal name ({}), found `{found}`",
+            signals.join(" ")
+        ),
+        P::RunnerWaitsAny => {
+            "the runner waits for one role at a time: `runner waitpid ROLE`".into()
+        }
+        P::RunnerLoops => "the runner is the director and never busy-waits: `loop` is for the processes it creates".into(),
     }
 }

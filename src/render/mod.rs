@@ -22,7 +22,7 @@ pub mod zh;
 #[cfg(test)]
 mod tests;
 
-pub use words::Words;
+pub use words::{Help, Words};
 
 use crate::model::{
     DemoResult, Event, Failure, Observation, Origin, Parent, RunnerProblem, State, Value,
@@ -116,6 +116,43 @@ fn words(lang: Lang) -> &'static dyn Words {
     match lang {
         Lang::En => &en::En,
         Lang::Zh => &zh::Zh,
+    }
+}
+
+/// Why a script was rejected, in `lang`: the text after `FILE:LINE: `.
+pub fn parse_problem(problem: &crate::script::ParseProblem, lang: Lang) -> String {
+    words(lang).parse_problem(problem)
+}
+
+/// A failed demo's message repeated on stderr after a `--json` run.
+pub fn json_failed(demo: &str, message: &str, lang: Lang) -> String {
+    words(lang).json_failed(demo, message)
+}
+
+/// A text of `--help` in `lang`.
+pub fn help(help: words::Help, lang: Lang) -> &'static str {
+    words(lang).help(help)
+}
+
+/// An error's message in `lang`, as main prints it after `procdemo: `. A message may quote a
+/// path or a script's words: no control character of theirs reaches the terminal.
+pub fn error_text(error: &crate::error::Error, lang: Lang) -> String {
+    use crate::error::Error;
+    use sanitize::escape_lines;
+    let w = words(lang);
+    match error {
+        Error::Usage(u) => escape_lines(&w.usage(u)).into_owned(),
+        Error::System(s) => escape_lines(&w.system(s)).into_owned(),
+        Error::Script(e) => escape_lines(&format!(
+            "{}:{}: {}",
+            e.file,
+            e.line,
+            w.parse_problem(&e.problem)
+        ))
+        .into_owned(),
+        Error::DemoFailed => w.demo_failed().to_string(),
+        Error::Interrupted(sig) => w.interrupted(&signal_name(*sig)),
+        Error::Quit => w.quit().to_string(),
     }
 }
 

@@ -61,9 +61,67 @@ pub struct PageWords {
     pub footer: &'static str,
 }
 
+/// A text of `--help`: the command's about texts, a heading, each option's and command's
+/// help (named after the option or command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Help {
+    About,
+    LongAbout,
+    Examples,
+    Commands,
+    Explain,
+    Json,
+    RecordEvents,
+    JsonEvents,
+    Timeline,
+    NoTimeline,
+    Tree,
+    Stable,
+    CheckPs,
+    Python,
+    Step,
+    Predict,
+    Answers,
+    Lang,
+    Timeout,
+    Delay,
+    Color,
+    Size,
+    Html,
+    Seed,
+    Actions,
+    Forks,
+    Reverse,
+    ShowScript,
+    List,
+    Quiz,
+    Show,
+    ExplainCommand,
+    All,
+    Run,
+}
+
 pub trait Words {
     /// Which language these words are: it picks a script's `title.zh` and `say.zh` lines.
     fn lang(&self) -> super::Lang;
+
+    /// Why a script was rejected: the text after `FILE:LINE: `.
+    fn parse_problem(&self, problem: &crate::script::ParseProblem) -> String;
+
+    /// A text of `--help`.
+    fn help(&self, help: Help) -> &'static str;
+    /// A command-line or script-file problem (paths come escaped).
+    fn usage(&self, usage: &crate::error::Usage) -> String;
+    /// What the system refused.
+    fn system(&self, system: &crate::error::System) -> String;
+    /// With `--json`, a failed demo's message repeated on stderr: `zombie failed: ...`.
+    fn json_failed(&self, demo: &str, message: &str) -> String;
+    /// The error of a run whose failure was said above.
+    fn demo_failed(&self) -> &'static str;
+    /// Ended by a signal (its name), after the clean-up.
+    fn interrupted(&self, signal: &str) -> String;
+    /// `q` at a pause, after the clean-up.
+    fn quit(&self) -> &'static str;
 
     // ---- the kernel's vocabulary ---------------------------------------------------------
 

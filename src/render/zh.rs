@@ -8,13 +8,14 @@
 
 use super::Ctx;
 use super::en::{cmp_sign, errno_name, size, strerror, unit};
-use super::words::{MemoryHeaders, ObservationHeaders, Words};
-use crate::actions::{Call, NoPython, Outcome, SigchldMode};
+use super::words::{Help, MemoryHeaders, ObservationHeaders, Words};
+use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
+use crate::error::{System, Usage};
 use crate::model::{
     Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
     RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
 };
-use crate::script::{Cond, Operand, StepKind, field_name};
+use crate::script::{Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, field_name};
 use std::time::Duration;
 
 /// Chinese.
@@ -150,6 +151,164 @@ impl Zh {
 }
 
 impl Words for Zh {
+    fn parse_problem(&self, p: &ParseProblem) -> String {
+        parse_problem(p)
+    }
+
+    fn help(&self, h: Help) -> &'static str {
+        match h {
+            Help::About => "演示真实的 Linux 进程生命周期，并展示内核报告的内容",
+            Help::LongAbout => {
+                "\
+procdemo 创建真实的进程（fork、exit、wait、信号……），并在每一步读取 /proc，
+所以你看到的是内核报告的 PID、PPID 和状态字母（R S D T Z……），而不是示意图。
+打印出的每个数字都是在这次运行中从内核读到的。
+
+先运行 `procdemo list`，再试试 `procdemo zombie --explain`。"
+            }
+            Help::Examples => {
+                "\
+示例：
+  procdemo list                 每个内置演示，各占一行
+  procdemo zombie               制造一个僵尸进程，看着它被回收
+  procdemo orphan --explain     让子进程成为孤儿，看着收割者收养它，带旁白
+  procdemo all                  所有演示，最后是汇总
+  procdemo run my.demo          运行你自己的脚本（见 demos/README.md）
+  procdemo zombie --json        一个带真实 PID 的 JSON 文档
+  procdemo zombie --html z.html 一个用于投影或讲义的网页
+  procdemo show zombie          zombie 演示的脚本，可以从它开始写你自己的
+  procdemo explain wait-status  一张参考表（`procdemo explain` 列出所有参考表）
+
+退出码：0 成功，1 有演示失败（等待的状态没有及时出现），2 用法或脚本错误
+（什么都没有运行），128+N 在清理之后因信号 N 停止（130 Ctrl-C，143 SIGTERM，
+129 SIGHUP，131 Ctrl-\\）。"
+            }
+            Help::Commands => "演示和命令",
+            Help::Explain => "为课堂逐步讲解每一步，带上这次运行的数值",
+            Help::Json => "每个演示打印一个 JSON 文档（真实 PID）",
+            Help::RecordEvents => "引擎自己的事件（用于渲染测试的数据）",
+            Help::JsonEvents => {
+                "打印 JSON Lines：每个事件一行，发生时立即打印（供实时跟随运行的程序使用）"
+            }
+            Help::Timeline => {
+                "每个演示之后画一条时间线：每个角色在每一步的状态（--explain 时默认开启）"
+            }
+            Help::NoTimeline => "不画时间线，即使用了 --explain",
+            Help::Tree => "把每次观察画成进程树，而不是表格",
+            Help::Stable => "显示角色而不是 PID，不显示耗时：每次运行的文字都相同",
+            Help::CheckPs => "同时用真实的 `ps -o stat=` 检查每个观察到的进程；不一致则失败",
+            Help::Python => "在每个动作旁边显示课程中发出同一系统调用的 Python 代码",
+            Help::Step => {
+                "每一步之前暂停：回车运行这一步，c 运行其余步骤，q 退出（需要终端）；暂停时可以用 ps 查看进程"
+            }
+            Help::Predict => {
+                "在回答问题的那一步之前，先在终端上提出演示的问题，再展示内核实际做了什么（需要终端）"
+            }
+            Help::Answers => "每个演示之后，列出它的问题和这次运行给出的答案：一张练习纸和它的答案",
+            Help::Lang => "输出的语言：zh（中文）或 en [默认：取自 LC_ALL、LC_MESSAGES 或 LANG]",
+            Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
+            Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
+            Help::Color => {
+                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR 或 TERM=dumb）、always、never"
+            }
+            Help::Size => {
+                "fork-cow（任何 `alloc` 步骤）的内存区域大小，单位 MiB [默认：按脚本所写]"
+            }
+            Help::Html => "同时把运行写成一个独立的 HTML 网页（讲义；`all`：所有演示在一个网页中）",
+            Help::Seed => {
+                "哪一道练习：同一个种子在任何机器上给出同一道练习 [默认：取自时钟，并会打印出来]"
+            }
+            Help::Actions => "fork 和 exit 的总数",
+            Help::Forks => "动作中 fork 所占的百分比（其余是 exit）",
+            Help::Reverse => "反过来：展示最终的进程树（真实运行），请你写出产生它的动作",
+            Help::ShowScript => "把练习打印成 .demo 脚本（可以修改它，再用 `procdemo run` 运行）",
+            Help::List => "列出内置演示",
+            Help::Quiz => "自动生成的 fork/exit 练习：画出最终的进程树，再看它真实运行",
+            Help::Show => "打印一个内置演示的脚本（可以从它开始写你自己的）",
+            Help::ExplainCommand => {
+                "打印一张参考表：states、stat-flags、wait-status、orphan、sigchld"
+            }
+            Help::All => "按顺序运行所有内置演示，最后打印汇总",
+            Help::Run => "运行你写的场景脚本（语言说明：demos/README.md）",
+        }
+    }
+
+    fn usage(&self, u: &Usage) -> String {
+        match u {
+            Usage::UnknownDemo {
+                name,
+                closest,
+                demos,
+            } => format!(
+                "没有名为 `{name}` 的演示。{}演示有：{}。（`procdemo list` 介绍它们；`procdemo run FILE` 运行你自己的脚本。）",
+                closest
+                    .map(|d| format!("你是想输入 `{d}` 吗？"))
+                    .unwrap_or_default(),
+                demos.join("、")
+            ),
+            Usage::UnknownTopic { name, topics } => format!(
+                "没有名为 `{}` 的主题。主题有：{}。",
+                super::sanitize::escape(name),
+                topics.join("、")
+            ),
+            Usage::NoDemo { demos } => format!(
+                "这里应当是一个演示（{}）或一个命令（list、all、run FILE、show DEMO、explain [TOPIC]）；`procdemo --help` 会解释它们",
+                demos.join("、")
+            ),
+            Usage::NoCommand => "这里应当是一个演示或一个命令".to_string(),
+            Usage::CannotRead { path, error } => format!("无法读取脚本 {path}：{error}"),
+            Usage::NotUtf8 { path, offset } => {
+                format!("{path}：不是 UTF-8 文本（偏移 {offset} 处的字节无效）：脚本是一个文本文件")
+            }
+            Usage::TooLarge { path, max_mib } => format!(
+                "脚本 {path} 大于 {max_mib} MiB，这是 procdemo 最多读取的大小：脚本是一个短小的文本文件"
+            ),
+            Usage::NoTerminal { error } => format!(
+                "--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"
+            ),
+            Usage::Html { path, error } => format!("--html {path}：{error}"),
+            Usage::Clap(m) => m.clone(),
+        }
+    }
+
+    fn system(&self, s: &System) -> String {
+        match s {
+            System::Setup { call, error } => format!("{call}：{error}"),
+            System::Pipe {
+                demo: Some(demo),
+                error,
+            } => format!("无法为 `{demo}` 创建管道：{error}"),
+            System::Pipe { demo: None, error } => format!("无法创建管道：{error}"),
+            System::Fork { demo, error } => {
+                format!("无法为 `{demo}` 启动 runner：fork 失败：{error}")
+            }
+            System::Write { error } => format!("无法写出输出：{error}"),
+            System::ProcMissing { error } => format!(
+                "无法读取 /proc/self/stat（{error}）：procdemo 的每个状态都读自 /proc，所以必须挂载 procfs（mount -t proc proc /proc）"
+            ),
+            System::ProcUnreadable { error } => format!("无法读取 /proc/self/stat：{error}"),
+            System::ProcNotUnderstood => {
+                "无法理解 /proc/self/stat 的内容：/proc 是真正的 procfs 吗？".to_string()
+            }
+        }
+    }
+
+    fn json_failed(&self, demo: &str, message: &str) -> String {
+        format!("{demo} 失败：{message}")
+    }
+
+    fn demo_failed(&self) -> &'static str {
+        "有一个演示失败了（见上文）"
+    }
+
+    fn interrupted(&self, signal: &str) -> String {
+        format!("被 {signal} 中断：procdemo 启动的每个进程都已被杀死并回收")
+    }
+
+    fn quit(&self) -> &'static str {
+        "在暂停处退出：procdemo 启动的每个进程都已被杀死并回收"
+    }
+
     fn timeline(&self) -> super::words::TimelineWords {
         super::words::TimelineWords {
             title: "时间线：每个角色在观察到或改变它的每一步时的状态",
@@ -1061,6 +1220,221 @@ impl Words for Zh {
     fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
         let time = time.map_or_else(String::new, |t| format!("，用时 {}", self.wall(t)));
         format!("{total} 个演示中 {passed} 个通过{time}")
+    }
+}
+
+/// `{a}、{b}` or `无`: the `{ROLE.FIELD}`s of a narration line.
+fn placeholders(set: &[String]) -> String {
+    if set.is_empty() {
+        "无".to_string()
+    } else {
+        set.join("、")
+    }
+}
+
+/// What follows an "expected ..." when something else was found.
+fn found(f: &Found) -> String {
+    match f {
+        Found::Nothing => String::new(),
+        Found::Word(w) => format!("；这里写的是 `{w}`"),
+        Found::Field(w) => format!("；这里写的是字段 `{w}`"),
+        Found::NoQuestion => "；缺少问题".to_string(),
+    }
+}
+
+/// A script's problem in Chinese: the text after `FILE:LINE: `.
+fn parse_problem(p: &ParseProblem) -> String {
+    use ParseProblem as P;
+    match p {
+        P::SecondTitle => "第二个 `title` 行：一个脚本只有一个标题".into(),
+        P::TitleEmpty => "`title` 后面需要写上这个演示的一行说明".into(),
+        P::SecondTitleZh => "第二个 `title.zh` 行：一个脚本只有一个标题".into(),
+        P::TitleZhEmpty => "`title.zh` 后面需要写上中文标题".into(),
+        P::AskZhWithoutAsk => "`ask.zh` 是紧挨在它前面的 `ask` 行的中文：它前面应当是一个（还没有 `ask.zh` 的）`ask` 行".into(),
+        P::AskZhEmpty => "`ask.zh` 后面需要写上中文的问题".into(),
+        P::SayZhWithoutSay => "`say.zh` 是紧挨在它前面的 `say` 行的中文：它前面应当是一个（还没有 `say.zh` 的）`say` 行".into(),
+        P::SayZhPlaceholders { say, zh } => format!(
+            "`say.zh` 必须和它的 `say` 行有相同的 `{{ROLE.FIELD}}`：`say` 中有 {}，`say.zh` 中有 {}",
+            placeholders(say),
+            placeholders(zh)
+        ),
+        P::TooManySteps { max } => {
+            format!("步骤超过 {max} 个：一个脚本最多有 {max} 个步骤（procdemo 的限制）")
+        }
+        P::NoSteps => "脚本中没有任何步骤：至少需要 `runner fork ROLE`".into(),
+        P::TooMuchMemory { total, max } => format!(
+            "到这一步，脚本将写入 {total} MiB 内存（它的 `alloc` 区域以及对区域的每次 `touch`）：一个脚本最多写入 {max} MiB（procdemo 的限制，免得一个笔误耗尽教室里的机器）"
+        ),
+        P::KeywordAsRole { name } => format!("这里应当是角色名，却是关键字 `{name}`"),
+        P::BadRoleName { name } => format!(
+            "这里应当是角色名（小写字母、数字、'-' 或 '_'），却是 `{name}`"
+        ),
+        P::NoSuchRole { name, roles } => format!(
+            "角色 `{name}` 还不存在：请先创建它，例如 `runner fork {name}`（目前的角色：{}）",
+            roles.join("、")
+        ),
+        P::Stopped { role, line } => format!(
+            "`{role}` 已被暂停（第 {line} 行）：被暂停的进程不能执行动作，直到 `kill {role} CONT`（或 `untrace {role}`）让它继续运行"
+        ),
+        P::Busy { role, line } => format!(
+            "`{role}` 仍在执行第 {line} 行用 `&` 启动的动作：给它新的动作之前，先加上 `await {role} done`"
+        ),
+        P::Ended { role, line } => format!(
+            "`{role}` 已经结束（第 {line} 行）：已退出或已被杀死的进程不能再执行动作"
+        ),
+        P::TargetEnded {
+            role,
+            line,
+            purpose,
+        } => format!(
+            "`{role}` 已经结束（第 {line} 行）：已没有进程可以{}",
+            match purpose {
+                Purpose::Signal => "接收信号",
+                Purpose::Trace => "跟踪（trace）",
+                Purpose::Untrace => "解除跟踪（untrace）",
+            }
+        ),
+        P::RunnersRole { name } => format!("角色 `{name}` 是 runner 自己的角色"),
+        P::RoleExists { name } => {
+            format!("角色 `{name}` 已经存在：每个进程都需要一个自己的角色")
+        }
+        P::BadNewRoleName { name } => format!(
+            "这里应当是一个新角色名（小写字母开头，之后是字母、数字、'-' 或 '_'，最多 16 个字符），却是 `{name}`"
+        ),
+        P::TooManyProcesses { max } => format!(
+            "一个脚本最多创建 {max} 个进程（procdemo 的限制，免得一个笔误在教室的机器上造成 fork 炸弹）"
+        ),
+        P::IfPermittedNotFor { word } => {
+            format!("`if permitted` 只能放在动作或 `await` 的末尾，不能放在 `{word}` 后面")
+        }
+        P::MeasureEmpty => "`measure` 后面需要写上要测量的角色，例如 `measure parent child`".into(),
+        P::ExpectSyntax(f) => format!(
+            "应当是 `expect ROLE FIELD OP VALUE`，FIELD 是 rss、pss、shared_dirty、private_dirty、faults 之一（取自该角色最近一次 `measure`），OP 是 = >= <= 之一，VALUE 是数字、`region` 或 ROLE.FIELD{}",
+            found(f)
+        ),
+        P::ExpectNotMeasured { role } => format!(
+            "`expect` 检查的是 `{role}` 最近一次 `measure` 得到的数字，但这一行之前没有：请先加上 `measure {role}`"
+        ),
+        P::OtherNotMeasured { role } => format!(
+            "这一行之前还没有测量过 `{role}`：请先加上 `measure {role}`"
+        ),
+        P::TryEmpty => "应当是 `try ROLE ACTION`，例如 `try child nice -5`".into(),
+        P::TrySyntax => "应当是 `try ROLE ACTION`".into(),
+        P::TryRunner => "runner 自己的动作从不会被拒绝：`try` 用于它创建的进程".into(),
+        P::TryBackground => "`try` 步骤不能在后台运行（`&`）".into(),
+        P::TryNotAllowed => "`try` 用于被拒绝时所有进程都保持原样的动作（nice、lock、trace、setsid……），不能用于 fork、vfork、exit 或 kill".into(),
+        P::IfPermittedOnly => "`if permitted` 只能放在动作或 `await` 的末尾".into(),
+        P::NoTryBefore { role } => format!(
+            "`if permitted` 指的是 `{role}` 最近参与的 `try` 步骤，但这一行之前没有：请先加上例如 `try {role} nice -5`"
+        ),
+        P::AwaitSyntax(f) => format!(
+            "应当是 `await ROLE CONDITION [within DURATION] [if permitted]`，CONDITION 是状态字母（R S D T t Z）、`flag FLAGS`（< N L s l + 中的）、`gone`、`reparented`、`parent ROLE` 或 `done`{}",
+            found(f)
+        ),
+        P::ParentNeedsRole => "`parent` 后面应当是一个角色，例如 `await child parent runner`".into(),
+        P::FlagNeedsFlags => "`flag` 后面应当是 STAT 标志（< N L s l + 中的任意几个），例如 `await child flag N`".into(),
+        P::NotAFlag { flag } => format!(
+            "`{flag}` 不是 STAT 标志：应当是 < N L s l + 中的任意几个（状态字母本身用 `await ROLE S` 等待）"
+        ),
+        P::AwaitRunner => "runner 是导演：不能等待它".into(),
+        P::DoneIfPermitted => "`await ROLE done` 不能带 `if permitted`：它收取的动作总会执行".into(),
+        P::NothingToAwait { role } => format!(
+            "`await {role} done` 等待的是用 `&` 启动的动作，但 `{role}` 没有正在执行的这种动作"
+        ),
+        P::DeadlineRange { found, max_s } => {
+            format!("时限必须大于 0 且最多 {max_s} 秒，这里写的是 `{found}`")
+        }
+        P::BadDuration { found } => {
+            format!("应当是一个时长，例如 `500ms` 或 `2s`，这里写的是 `{found}`")
+        }
+        P::AskSyntax(f) => format!(
+            "应当是 `ask ROLE.FIELD: QUESTION`，例如 `ask child.state: What state will the child be in after it exits?`{}",
+            found(f)
+        ),
+        P::UnknownField {
+            field,
+            place,
+            fields,
+        } => format!(
+            "{}中的字段 `{field}` 未知：应当是 {} 之一",
+            match place {
+                FieldPlace::Ask => "`ask` ",
+                FieldPlace::Narration => "旁白",
+            },
+            fields.join("、")
+        ),
+        P::UnclosedBrace => "旁白中的 `{` 没有闭合：应当是 `{ROLE.FIELD}`".into(),
+        P::BadPlaceholder { inner } => {
+            format!("旁白中应当是 `{{ROLE.FIELD}}`，这里写的是 `{{{inner}}}`")
+        }
+        P::SayEmpty => "`say` 后面需要写上旁白的文字".into(),
+        P::NoAction { role } => format!(
+            "`{role}` 后面应当是一个动作，例如 `{role} fork child`（或者一个导演步骤：observe、await、say、measure）"
+        ),
+        P::RunnerCannot { forms, verb } => {
+            let forms: Vec<String> = forms.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "runner 只能 {}；`{verb}` 用于它创建的进程",
+                forms.join("、")
+            )
+        }
+        P::UnknownAction { verb, verbs } => format!(
+            "未知的动作 `{verb}`：应当是 {} 之一",
+            verbs.join("、")
+        ),
+        P::HasRegion { role } => format!(
+            "`{role}` 已经有一个内存区域（它自己 `alloc` 的，或在 fork 时从创建者继承的）：一个进程只映射一个区域；请 fork 一个新角色并在其中 `alloc`"
+        ),
+        P::NoRegion { role, verb } => format!(
+            "`{role}` 没有可以 {verb} 的内存区域：请先 `alloc SIZE`（在它之中，或在 fork 出它的进程中、fork 之前）"
+        ),
+        P::Rule { rule, role } => match rule {
+            Rule::VforkInBackground => format!(
+                "`vfork` 会让 `{role}` 挂起，直到新的子进程退出：请在行末加上 `&`，并在子进程退出之后加上 `await {role} done`"
+            ),
+            Rule::KillNotSelf => format!(
+                "`{role}` 在这里不能给自己发信号：它会在报告结果之前就被暂停或死掉；请让 runner 或另一个角色发送"
+            ),
+            Rule::KillNotRunner => "脚本不能给 runner 发信号".into(),
+            Rule::TraceNotSelf => "`trace` 指定的是演示中另一个要跟踪的进程，而不是跟踪者自己".into(),
+            Rule::TraceNotRunner => "`trace` 指定的是演示中另一个要跟踪的进程，而不是 runner".into(),
+            Rule::UntraceNotSelf => "`untrace` 指定的是演示中另一个被跟踪的进程，而不是跟踪者自己".into(),
+            Rule::UntraceNotRunner => "`untrace` 指定的是演示中另一个被跟踪的进程，而不是 runner".into(),
+        },
+        P::RunnerBackground => "runner 不能在后台运行动作（`&`）".into(),
+        P::NotBlocking { blocking } => format!(
+            "`&` 用于会阻塞的动作（{}）：这个动作会立即返回",
+            blocking.join("、")
+        ),
+        P::IfPermittedAction => "带 `if permitted` 的动作不能创建或结束进程（fork、vfork、exit、kill），也不能在后台运行：有哪些进程存在，不能取决于权限".into(),
+        P::Threaded { role } => format!(
+            "`{role}` 启动了第二个线程：多线程的进程在这里不能 fork（这样的 fork 之后只允许异步信号安全的代码）"
+        ),
+        P::Usage { role, usage } => format!("应当是 `{role} {usage}`"),
+        P::AllocSyntax { role, usage } => {
+            format!("应当是 `{role} {usage}`，SIZE 以 MiB 为单位，例如 `alloc 16MiB`")
+        }
+        P::AllocSize { found, max } => {
+            format!("应当是 1MiB 到 {max}MiB 之间的大小，这里写的是 `{found}`")
+        }
+        P::AppendNumber { found } => format!("应当是要追加的整数，这里写的是 `{found}`"),
+        P::NewRoleSyntax { role, verb } => format!(
+            "应当是 `{role} {verb} NEW-ROLE`，为新进程命名，例如 `{role} {verb} child`"
+        ),
+        P::ExitCode { found } => format!("退出码是 0 到 255 之间的数，这里写的是 `{found}`"),
+        P::NiceRange { found } => {
+            format!("nice 的变化量是 -20 到 19 之间的数，这里写的是 `{found}`")
+        }
+        P::KillSyntax { role, signals } => format!(
+            "应当是 `{role} kill ROLE SIGNAL`，SIGNAL 是 {} 之一",
+            signals.join(" ")
+        ),
+        P::SignalName { found, signals } => format!(
+            "应当是信号名（{}），这里写的是 `{found}`",
+            signals.join(" ")
+        ),
+        P::RunnerWaitsAny => "runner 一次只等待一个角色：`runner waitpid ROLE`".into(),
+        P::RunnerLoops => "runner 是导演，从不忙等：`loop` 用于它创建的进程".into(),
     }
 }
 

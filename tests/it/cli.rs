@@ -571,3 +571,85 @@ fn explain_lists_its_topics_prints_each_and_rejects_an_unknown_one() {
         unknown.stderr
     );
 }
+
+#[test]
+fn help_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
+    let run = procdemo(&["--lang", "zh", "--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for words in [
+        "procdemo 创建真实的进程",
+        "演示和命令",
+        "退出码：",
+        "为课堂逐步讲解每一步",
+        // The demos' titles, from their `title.zh` lines.
+        "父进程退出后，子进程成为孤儿进程，被最近的收割者收养",
+        "二次 fork：守护进程脱离它的父进程，不留下僵尸进程",
+    ] {
+        assert!(
+            run.stdout.contains(words),
+            "{words:?} missing:\n{}",
+            run.stdout
+        );
+    }
+    // `--lang=zh` after the demo, and the locale, say the same.
+    let after = procdemo(&["zombie", "--lang=zh", "-h"]);
+    assert!(after.stdout.contains("僵尸进程（Z）"), "{}", after.stdout);
+    let locale = procdemo_with(&["--help"], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(locale.stdout.contains("演示和命令"), "{}", locale.stdout);
+    // English stays English.
+    let en = procdemo(&["--help"]);
+    assert!(en.stdout.contains("Demos and commands"), "{}", en.stdout);
+    assert!(!en.stdout.contains("演示"), "{}", en.stdout);
+}
+
+#[test]
+fn script_errors_speak_chinese_with_file_and_line() {
+    for (name, text, line, words) in [
+        (
+            "verb.demo",
+            &b"runner fork parent\nparent frobnicate\n"[..],
+            2,
+            "未知的动作 `frobnicate`：应当是 fork、exit",
+        ),
+        (
+            "early.demo",
+            &b"runner fork parent\nchild exit 1\n"[..],
+            2,
+            "角色 `child` 还不存在：请先创建它，例如 `runner fork child`（目前的角色：runner、parent）",
+        ),
+        (
+            "code.demo",
+            &b"title bad\nrunner fork parent\nparent fork child\nchild exit 300\n"[..],
+            4,
+            "退出码是 0 到 255 之间的数，这里写的是 `300`",
+        ),
+    ] {
+        let script = TempScript::new(name, text);
+        let run = procdemo(&["run", script.arg(), "--lang", "zh"]);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "nothing may run: {}", run.stdout);
+        let want = format!("procdemo: {}:{line}: {words}", script.arg());
+        assert!(run.stderr.starts_with(&want), "{name}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn an_unknown_demo_and_an_unreadable_script_speak_chinese() {
+    let run = procdemo(&["zombi", "--lang", "zh"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("没有名为 `zombi` 的演示。你是想输入 `zombie` 吗？"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("orphan、fork-cow"), "{}", run.stderr);
+
+    let run = procdemo_with(&["run", "/nonexistent/x.demo"], &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("无法读取脚本 /nonexistent/x.demo"),
+        "{}",
+        run.stderr
+    );
+}
