@@ -597,6 +597,8 @@ impl FrontEnd {
         // --predict: the answers typed (by `ask` step), and right / judged so far.
         let mut typed: Vec<(usize, String)> = Vec::new();
         let mut score = (0usize, 0usize);
+        // The runner's exit status, once collected (the stream may still hold events).
+        let mut exited: Option<Option<WaitStatus>> = None;
         let pace = self.output.pace;
         let style = self.style();
         let _ = fcntl(&events, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
@@ -713,17 +715,18 @@ impl FrontEnd {
                     let _ = unistd::write(&p.go, b"g");
                 }
             }
-            // The runner closes the stream as it exits; until both, keep waiting.
-            let exited = match waitpid(Pid::from_raw(runner), Some(WaitPidFlag::WNOHANG)) {
-                Ok(WaitStatus::StillAlive) => None,
-                Ok(status) => Some(Some(status)),
-                Err(_) => Some(None),
-            };
-            if let Some(status) = exited {
-                // Whatever the runner wrote before it died is still in the pipe.
-                if open {
-                    read_events(&events, &mut buf, &mut |e| show(e, &mut self.sink));
-                }
+            // The runner closes the stream as it exits; until both, keep waiting. Whatever it
+            // wrote before it exited is still in the pipe: it is read (above, on the next
+            // turn, which the pipe's end of file wakes at once) through the same handling as
+            // every other event, the last reveal and the score of --predict included.
+            if exited.is_none() {
+                exited = match waitpid(Pid::from_raw(runner), Some(WaitPidFlag::WNOHANG)) {
+                    Ok(WaitStatus::StillAlive) => None,
+                    Ok(status) => Some(Some(status)),
+                    Err(_) => Some(None),
+                };
+            }
+            if let (Some(status), false) = (exited, open) {
                 return end(Waited::Ended(status));
             }
             let left = deadline.saturating_duration_since(Instant::now());
@@ -757,7 +760,9 @@ impl FrontEnd {
             ) {
                 fds.push(PollFd::new(tty.file.as_fd(), PollFlags::POLLIN));
             }
-            if let Some(fd) = &pidfd {
+            // An exited runner's pidfd stays readable: once its status is collected, only the
+            // stream's end of file is waited for.
+            if let (Some(fd), None) = (&pidfd, exited) {
                 fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
             }
             let timeout = if pidfd.is_some() || open {
