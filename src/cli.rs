@@ -434,13 +434,31 @@ fn clap_error(e: clap::Error) -> Error {
             Some(ContextValue::String(name)) => unknown_demo(name),
             _ => Error::Usage(Usage::Clap(e.to_string())),
         },
-        _ => Error::Usage(Usage::Clap(
-            e.render()
+        kind => {
+            let clap = e
+                .render()
                 .to_string()
                 .trim_start_matches("error: ")
                 .trim_end()
-                .to_string(),
-        )),
+                .to_string();
+            let text = |k| match e.get(k) {
+                Some(ContextValue::String(s)) => Some(s.clone()),
+                _ => None,
+            };
+            match (
+                kind,
+                text(ContextKind::InvalidArg),
+                text(ContextKind::InvalidValue),
+            ) {
+                (ErrorKind::UnknownArgument, Some(arg), _) => {
+                    Error::Usage(Usage::UnknownOption { arg, clap })
+                }
+                (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(arg), Some(value)) => {
+                    Error::Usage(Usage::BadValue { arg, value, clap })
+                }
+                _ => Error::Usage(Usage::Clap(clap)),
+            }
+        }
     }
 }
 

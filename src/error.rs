@@ -81,6 +81,17 @@ pub enum Usage {
         path: String,
         error: String,
     },
+    /// An option procdemo does not have; `clap` is clap's own (English) message.
+    UnknownOption {
+        arg: String,
+        clap: String,
+    },
+    /// An option's value procdemo does not accept (`--timeout 21`).
+    BadValue {
+        arg: String,
+        value: String,
+        clap: String,
+    },
     /// clap's own message (English in every language).
     Clap(String),
 }

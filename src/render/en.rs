@@ -284,6 +284,8 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"
             ),
             Usage::Html { path, error } => format!("--html {path}: {error}"),
+            // clap's own words, as they always were.
+            Usage::UnknownOption { clap, .. } | Usage::BadValue { clap, .. } => clap.clone(),
             Usage::Clap(m) => m.clone(),
         }
     }

@@ -267,6 +267,12 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"
             ),
             Usage::Html { path, error } => format!("--html {path}：{error}"),
+            Usage::UnknownOption { arg, .. } => {
+                format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项")
+            }
+            Usage::BadValue { arg, value, .. } => {
+                format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值")
+            }
             Usage::Clap(m) => m.clone(),
         }
     }

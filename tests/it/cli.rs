@@ -653,3 +653,17 @@ fn an_unknown_demo_and_an_unreadable_script_speak_chinese() {
         run.stderr
     );
 }
+
+#[test]
+fn an_unknown_option_and_a_bad_value_are_said_in_chinese_too() {
+    let run = procdemo(&["zombie", "--frobnicate", "--lang", "zh"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        says(&run.stderr, "procdemo 没有选项 `--frobnicate`"),
+        "{}",
+        run.stderr
+    );
+    let run = procdemo(&["zombie", "--timeout", "99", "--lang", "zh"]);
+    assert_eq!(run.code, 2);
+    assert!(says(&run.stderr, "不接受值 `99`"), "{}", run.stderr);
+}
