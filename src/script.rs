@@ -89,6 +89,17 @@ pub enum Field {
     PrivateDirty,
     /// Minor faults taken between the role's last two `measure` steps.
     Faults,
+    /// From the role's latest `inspect`: /proc/PID/exe, the command line, the signal masks
+    /// (blocked, pending for the process or the thread, ignored, caught) and NSpid.
+    Exe,
+    Cmdline,
+    Blocked,
+    Pending,
+    Ignored,
+    Caught,
+    NsPid,
+    /// What the role has written to its standard output and error, as of the latest `output`.
+    Output,
 }
 
 const FIELDS: &[(&str, Field)] = &[
@@ -109,6 +120,14 @@ const FIELDS: &[(&str, Field)] = &[
     ("shared_dirty", Field::SharedDirty),
     ("private_dirty", Field::PrivateDirty),
     ("faults", Field::Faults),
+    ("exe", Field::Exe),
+    ("cmdline", Field::Cmdline),
+    ("blocked", Field::Blocked),
+    ("pending", Field::Pending),
+    ("ignored", Field::Ignored),
+    ("caught", Field::Caught),
+    ("nspid", Field::NsPid),
+    ("output", Field::Output),
 ];
 
 /// The name a script uses for a field.
@@ -120,13 +139,13 @@ pub fn field_name(field: Field) -> &'static str {
 }
 
 /// A piece of narration: literal text or a value read during the run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Piece {
     Text(String),
     Value(RoleId, Field),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StepKind {
     Act {
         role: RoleId,
@@ -138,6 +157,15 @@ pub enum StepKind {
     Observe { roles: Vec<RoleId> },
     /// Measure memory (RSS, shared/private dirty, minor faults) of these roles.
     Measure { roles: Vec<RoleId> },
+    /// Read what these roles are made of beyond their state: program, command line,
+    /// descriptors, signal masks, namespaces.
+    Inspect { roles: Vec<RoleId> },
+    /// Show what these roles (empty: every role created so far) have written to their
+    /// standard output and error.
+    Output { roles: Vec<RoleId> },
+    /// `end unless ROLE permitted`: if the `try` at `try_step` was refused, the demo ends
+    /// here and passes; the steps after it need what that `try` would have given.
+    EndUnless { role: RoleId, try_step: usize },
     Await {
         role: RoleId,
         cond: Cond,
@@ -200,7 +228,7 @@ pub const EXPECT_FIELDS: &[Field] = &[
 /// locking memory or tracing may be refused to a normal user and allowed to root; a guarded
 /// step lets one script run (and pass) either way, and --stable output leaves the outcome out
 /// so it reads the same for both.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub enum Guard {
     #[default]
     None,
@@ -210,7 +238,7 @@ pub enum Guard {
     IfPermitted { try_step: usize },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// 1-based line number in the script.
     pub line: usize,
@@ -220,9 +248,14 @@ pub struct Step {
     pub guard: Guard,
     /// A `tree` step: an `observe` (the runner included) shown as a process tree.
     pub as_tree: bool,
+    /// The roles that can no longer act once this step has run: the actor of `exit`, the
+    /// target of a `kill` whose signal ends it (by default, not caught, ignored or blocked).
+    /// The checker works it out; the runner goes by it.
+    #[serde(default)]
+    pub ends: Vec<RoleId>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Script {
     pub name: String,
     pub title: String,
@@ -503,10 +536,55 @@ pub enum ParseProblem {
     },
     RunnerWaitsAny,
     RunnerLoops,
+    /// `print` needs text, at most `max` bytes.
+    PrintText {
+        max: usize,
+    },
+    /// `open` needs an absolute path.
+    OpenPath {
+        found: String,
+    },
+    /// `exec`'s program and arguments: at most `max`, each at most `max_len` bytes.
+    ExecArgs {
+        max: usize,
+        max_len: usize,
+    },
+    /// A role that execs a program with its own name: its command name would not change.
+    ExecSameName {
+        role: String,
+        program: String,
+    },
+    /// The role runs another program since `line`: it obeys no more commands.
+    RunsProgram {
+        role: String,
+        line: usize,
+    },
+    InspectEmpty,
+    /// `end unless ROLE permitted` expected.
+    EndUnlessSyntax,
+    /// A role whose `try ... unshare` is not yet followed by `end unless ROLE permitted`
+    /// forks: whether its child is in a new namespace would depend on privilege.
+    UnshareUnconfirmed {
+        role: String,
+        line: usize,
+    },
+    /// A fork into a PID namespace whose first process (its init) has ended: the kernel
+    /// refuses it.
+    NamespaceGone {
+        role: String,
+        init: String,
+        line: usize,
+    },
+    /// An action by a process in a PID namespace naming a process it cannot see there.
+    NotVisible {
+        role: String,
+        target: String,
+    },
 }
 
 const KEYWORDS: &[&str] = &[
-    "title", "say", "ask", "observe", "measure", "await", "tree", "try", "expect", "any", "all",
+    "title", "say", "ask", "observe", "measure", "await", "tree", "try", "expect", "inspect",
+    "output", "end", "any", "all",
 ];
 
 /// What the parser knows about a role at a given line.
@@ -517,6 +595,8 @@ enum Life {
     Busy(usize),
     /// Will exit or has exited (line): it can no longer act.
     Ended(usize),
+    /// Runs another program since `exec` at this line: alive, but it obeys no commands.
+    Program(usize),
 }
 
 /// What the checker knows about one role at the line being read.
@@ -535,6 +615,26 @@ struct RoleFacts {
     has_region: bool,
     /// The index of the latest `try` step it took part in (as actor or target).
     last_try: Option<usize>,
+    /// Signal masks as its `signal`, `sigchld` and `sigmask` steps set them (a fork copies
+    /// them): ignored, caught, blocked; and fatal signals sent while blocked, pending.
+    ignored: u64,
+    caught: u64,
+    blocked: u64,
+    pending_fatal: u64,
+    /// The PID namespace it is in (an index into `Parser::namespaces`; 0: the runner's), and
+    /// the one its children will be in (another after `unshare pid`).
+    pidns: usize,
+    child_pidns: usize,
+    /// The line of a `try ROLE unshare pid` not yet followed by `end unless ROLE permitted`.
+    unconfirmed_unshare: Option<usize>,
+}
+
+/// A PID namespace the script makes: the one it was made in, and its first process.
+struct Namespace {
+    parent: Option<usize>,
+    /// Its PID 1: the first process forked into it (None for the runner's, which is the
+    /// system's, and for a new one until its first fork).
+    init: Option<RoleId>,
 }
 
 impl RoleFacts {
@@ -548,6 +648,13 @@ impl RoleFacts {
             threaded: false,
             has_region,
             last_try: None,
+            ignored: 0,
+            caught: 0,
+            blocked: 0,
+            pending_fatal: 0,
+            pidns: 0,
+            child_pidns: 0,
+            unconfirmed_unshare: None,
         }
     }
 }
@@ -559,6 +666,10 @@ struct Parser<'a> {
     roles: Vec<RoleFacts>,
     /// Index the step being parsed will have.
     step_index: usize,
+    /// The roles the step being parsed ends (see [`Step::ends`]).
+    ends: Vec<RoleId>,
+    /// The PID namespaces: the runner's first.
+    namespaces: Vec<Namespace>,
 }
 
 /// Parse and check a script. `file` is the name used in error messages, `name` the demo's name.
@@ -568,6 +679,11 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         line: 0,
         roles: vec![RoleFacts::new("runner", RUNNER, false)],
         step_index: 0,
+        ends: Vec::new(),
+        namespaces: vec![Namespace {
+            parent: None,
+            init: None,
+        }],
     };
     let mut title = None;
     let mut title_zh = None;
@@ -644,6 +760,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
             }));
         }
         p.step_index = steps.len();
+        p.ends.clear();
         let (kind, guard, as_tree) = p.step(word, rest)?;
         steps.push(Step {
             line: p.line,
@@ -651,6 +768,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
             kind,
             guard,
             as_tree,
+            ends: std::mem::take(&mut p.ends),
         });
     }
     if steps.is_empty() {
@@ -755,7 +873,9 @@ impl Parser<'_> {
     fn actor(&self, name: &str) -> Result<RoleId, ParseError> {
         let id = self.existing(name)?;
         let facts = &self.roles[id];
-        if let (Some(line), Life::Alive | Life::Busy(_)) = (facts.stopped, &facts.life) {
+        if let (Some(line), Life::Alive | Life::Busy(_) | Life::Program(_)) =
+            (facts.stopped, &facts.life)
+        {
             return Err(self.err(ParseProblem::Stopped {
                 role: name.to_string(),
                 line,
@@ -768,6 +888,10 @@ impl Parser<'_> {
                 line,
             })),
             Life::Ended(line) => Err(self.err(ParseProblem::Ended {
+                role: name.to_string(),
+                line,
+            })),
+            Life::Program(line) => Err(self.err(ParseProblem::RunsProgram {
                 role: name.to_string(),
                 line,
             })),
@@ -807,11 +931,37 @@ impl Parser<'_> {
                 max: limits::MAX_PROCESSES,
             }));
         }
+        if let Some(line) = self.roles[creator].unconfirmed_unshare {
+            return Err(self.err(ParseProblem::UnshareUnconfirmed {
+                role: self.name(creator).to_string(),
+                line,
+            }));
+        }
+        let ns = self.roles[creator].child_pidns;
+        if let Some(init) = self.namespaces[ns].init
+            && let Life::Ended(line) = self.roles[init].life
+        {
+            return Err(self.err(ParseProblem::NamespaceGone {
+                role: self.name(creator).to_string(),
+                init: self.name(init).to_string(),
+                line,
+            }));
+        }
         // A child has a copy of its creator's memory as it is at the fork: the region if
         // the creator has mapped one by now, and not one mapped later.
         let has_region = self.roles[creator].has_region;
-        self.roles.push(RoleFacts::new(name, creator, has_region));
-        Ok(self.roles.len() - 1)
+        let mut facts = RoleFacts::new(name, creator, has_region);
+        // Signal dispositions and the mask are inherited across fork; pending signals are not.
+        let from = &self.roles[creator];
+        (facts.ignored, facts.caught, facts.blocked) = (from.ignored, from.caught, from.blocked);
+        (facts.pidns, facts.child_pidns) = (ns, ns);
+        self.roles.push(facts);
+        let id = self.roles.len() - 1;
+        // The first process forked into a new PID namespace is its init, PID 1 there.
+        if ns != 0 && self.namespaces[ns].init.is_none() {
+            self.namespaces[ns].init = Some(id);
+        }
+        Ok(id)
     }
 
     fn step(&mut self, word: &str, rest: &str) -> Result<(StepKind, Guard, bool), ParseError> {
@@ -820,7 +970,12 @@ impl Parser<'_> {
             "say" | "ask" => (rest, false),
             _ => strip_if_permitted(rest),
         };
-        if conditional && matches!(word, "observe" | "measure" | "tree" | "try" | "expect") {
+        if conditional
+            && matches!(
+                word,
+                "observe" | "measure" | "tree" | "try" | "expect" | "inspect" | "output"
+            )
+        {
             return Err(self.err(ParseProblem::IfPermittedNotFor {
                 word: word.to_string(),
             }));
@@ -844,9 +999,20 @@ impl Parser<'_> {
                 }
                 StepKind::Measure { roles }
             }
+            "inspect" => {
+                let roles = self.role_list(rest)?;
+                if roles.is_empty() {
+                    return Err(self.err(ParseProblem::InspectEmpty));
+                }
+                StepKind::Inspect { roles }
+            }
+            "output" => StepKind::Output {
+                roles: self.role_list(rest)?,
+            },
             "await" => self.await_step(rest, conditional)?,
             "expect" => self.expect_step(rest)?,
             "try" => return Ok((self.try_step(rest)?, Guard::Try, false)),
+            "end" => self.end_unless(rest)?,
             _ => self.act(word, rest, conditional)?,
         };
         let guard = if conditional {
@@ -935,7 +1101,44 @@ impl Parser<'_> {
         if let Some(target) = action.target() {
             self.roles[target].last_try = Some(self.step_index);
         }
+        if action.effects().new_pid_namespace {
+            self.roles[*role].unconfirmed_unshare = Some(self.line);
+        }
         Ok(kind)
+    }
+
+    /// `end unless ROLE permitted`: the demo ends here (and passes) if the latest `try` ROLE
+    /// took part in was refused. After it, that `try`'s effect is certain.
+    fn end_unless(&mut self, rest: &str) -> Result<StepKind, ParseError> {
+        let ["unless", role, "permitted"] = rest.split_whitespace().collect::<Vec<_>>()[..] else {
+            return Err(self.err(ParseProblem::EndUnlessSyntax));
+        };
+        let role = self.existing(role)?;
+        let Some(try_step) = self.roles[role].last_try else {
+            return Err(self.err(ParseProblem::NoTryBefore {
+                role: self.name(role).to_string(),
+            }));
+        };
+        self.roles[role].unconfirmed_unshare = None;
+        Ok(StepKind::EndUnless { role, try_step })
+    }
+
+    /// Whether a process in namespace `from` can see one in `to`: `to` is `from` or below it.
+    fn visible(&self, from: usize, to: usize) -> bool {
+        let mut ns = Some(to);
+        while let Some(n) = ns {
+            if n == from {
+                return true;
+            }
+            ns = self.namespaces[n].parent;
+        }
+        false
+    }
+
+    /// The init of a PID namespace below the runner's that `role` is, if it is one.
+    fn is_namespace_init(&self, role: RoleId) -> bool {
+        let ns = self.roles[role].pidns;
+        ns != 0 && self.namespaces[ns].init == Some(role)
     }
 
     /// The guard of a step ending with `if permitted`: the latest `try` its role took part in.
@@ -1173,6 +1376,14 @@ impl Parser<'_> {
             if let Some(what) = rules.alive_to {
                 self.still_there(target, what)?;
             }
+            // A process in a PID namespace sees only the processes of its namespace and of
+            // those below it: no PID names the others there.
+            if role != RUNNER && !self.visible(self.roles[role].pidns, self.roles[target].pidns) {
+                return Err(self.err(ParseProblem::NotVisible {
+                    role: actor_name.clone(),
+                    target: self.name(target).to_string(),
+                }));
+            }
         }
         if background && role == RUNNER {
             return Err(self.err(ParseProblem::RunnerBackground));
@@ -1207,21 +1418,110 @@ impl Parser<'_> {
         let actor = &mut self.roles[role];
         if facts.ends_actor {
             actor.life = Life::Ended(line);
+            self.ends.push(role);
         }
         actor.threaded |= facts.makes_threaded;
         actor.has_region |= facts.gives_region;
         if background {
             actor.life = Life::Busy(line);
         }
-        if let Some(target) = effects.target {
-            let target = &mut self.roles[target];
-            if effects.ends_target {
-                target.life = Life::Ended(line);
+        if let Some((signal, mode)) = effects.disposition {
+            let bit = bit(signal);
+            let (ignored, caught) = match mode {
+                actions::SignalMode::Default => (false, false),
+                actions::SignalMode::Ignore => (true, false),
+                actions::SignalMode::Catch => (false, true),
+            };
+            actor.ignored = (actor.ignored & !bit) | if ignored { bit } else { 0 };
+            actor.caught = (actor.caught & !bit) | if caught { bit } else { 0 };
+        }
+        if let Action::Sigmask { block, signals } = &action {
+            let mask = signals.iter().fold(0, |m, s| m | bit(*s));
+            if *block {
+                actor.blocked |= mask;
+            } else {
+                actor.blocked &= !mask;
+                // A fatal signal held pending by the mask is delivered now, with its default
+                // action, if nothing has caught or ignored it meanwhile.
+                let delivered = actor.pending_fatal & mask;
+                actor.pending_fatal &= !mask;
+                if delivered & !(actor.ignored | actor.caught) != 0 {
+                    actor.life = Life::Ended(line);
+                    self.ends.push(role);
+                }
             }
+        }
+        match effects.image {
+            // execve() resets caught signals to their default; ignored ones stay ignored. The
+            // new image has none of the old memory (no region), and only one thread.
+            Some(actions::Image::Procdemo) => {
+                actor.caught = 0;
+                actor.has_region = false;
+                actor.threaded = false;
+            }
+            Some(actions::Image::Program) => {
+                actor.caught = 0;
+                actor.life = Life::Program(line);
+            }
+            None => {}
+        }
+        if effects.new_pid_namespace {
+            let parent = self.roles[role].pidns;
+            self.namespaces.push(Namespace {
+                parent: Some(parent),
+                init: None,
+            });
+            self.roles[role].child_pidns = self.namespaces.len() - 1;
+        }
+        if let Some(target_id) = effects.target {
+            // A namespace's init ignores every signal it has no handler for, when it comes
+            // from inside its namespace; from an ancestor namespace, SIGKILL and SIGSTOP
+            // still do what they do (kernel/signal.c, sig_task_ignored()).
+            let from_outside = role == RUNNER || self.roles[role].pidns != self.roles[target_id].pidns;
+            let init = self.is_namespace_init(target_id);
+            let target = &mut self.roles[target_id];
+            let immune = |signal: i32, target: &RoleFacts| {
+                init && target.caught & bit(signal) == 0
+                    && !(from_outside && matches!(signal, libc::SIGKILL | libc::SIGSTOP))
+            };
+            if let Some(signal) = effects.signal.filter(|&s| ends(s)) {
+                let bit = bit(signal);
+                if target.ignored & bit != 0 || target.caught & bit != 0 || immune(signal, target)
+                {
+                    // Ignored, caught by a handler, or an init's: the process goes on.
+                } else if target.blocked & bit != 0 {
+                    target.pending_fatal |= bit;
+                } else {
+                    target.life = Life::Ended(line);
+                    self.ends.push(target_id);
+                }
+            }
+            let stop_ignored = effects.signal.is_some_and(|s| immune(s, target));
             match effects.target_run {
+                TargetRun::Stops if stop_ignored => {}
                 TargetRun::Stops => target.stopped = Some(line),
                 TargetRun::Continues => target.stopped = None,
                 TargetRun::Unchanged => {}
+            }
+        }
+        // When a namespace's init ends, the kernel kills every other process in it (and in
+        // the namespaces below it): zap_pid_ns_processes().
+        let inits: Vec<RoleId> = self
+            .ends
+            .iter()
+            .copied()
+            .filter(|&r| self.is_namespace_init(r))
+            .collect();
+        for init in inits {
+            let ns = self.roles[init].pidns;
+            for other in 1..self.roles.len() {
+                if other != init
+                    && self.visible(ns, self.roles[other].pidns)
+                    && !matches!(self.roles[other].life, Life::Ended(_))
+                {
+                    self.roles[other].life = Life::Ended(line);
+                    self.ends.push(other);
+                }
             }
         }
         Ok(StepKind::Act {
@@ -1241,6 +1541,11 @@ impl Roles for Parser<'_> {
     fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseProblem> {
         self.new_role(name, creator).map_err(|e| e.problem)
     }
+}
+
+/// A signal's bit in a mask (bit N-1 is signal N, as /proc/PID/status has it).
+fn bit(signal: i32) -> u64 {
+    1u64 << (signal - 1)
 }
 
 /// Split a trailing `if permitted` off a step.

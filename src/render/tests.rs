@@ -170,7 +170,10 @@ fn zombie_events(s: &Script) -> Vec<Event> {
         Event::Act {
             step: at(s, line_of(s, "runner fork parent", 1)),
             role: runner,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Spawned {
@@ -180,7 +183,10 @@ fn zombie_events(s: &Script) -> Vec<Event> {
         Event::Act {
             step: at(s, line_of(s, "parent fork child", 1)),
             role: parent,
-            outcome: Some(Outcome::Forked { pid: 102 }),
+            outcome: Some(Outcome::Forked {
+                pid: 102,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Observe {
@@ -367,14 +373,20 @@ fn timeout_events(s: &Script) -> Vec<Event> {
         Event::Act {
             step: 0,
             role: 0,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Spawned { role: c, pid: 102 },
         Event::Act {
             step: 1,
             role: p,
-            outcome: Some(Outcome::Forked { pid: 102 }),
+            outcome: Some(Outcome::Forked {
+                pid: 102,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Failed {
@@ -494,7 +506,10 @@ fn privilege_events(s: &Script, permitted: bool) -> Vec<Event> {
         Event::Act {
             step: 0,
             role: 0,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Act {
@@ -1487,7 +1502,10 @@ fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree(
         Event::Act {
             step: 0,
             role: 0,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Spawned {
@@ -1497,7 +1515,10 @@ fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree(
         Event::Act {
             step: 1,
             role: parent,
-            outcome: Some(Outcome::Forked { pid: 102 }),
+            outcome: Some(Outcome::Forked {
+                pid: 102,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Observe {
