@@ -226,7 +226,11 @@ impl Actor<'_> {
             role: self.role,
             pid,
             returned,
-            ns_pids: if ns_pids.len() > 1 { ns_pids } else { Vec::new() },
+            ns_pids: if ns_pids.len() > 1 {
+                ns_pids
+            } else {
+                Vec::new()
+            },
         });
     }
 

@@ -159,6 +159,9 @@ pub struct Observation {
     pub ps_stat: Option<String>,
     /// A tracer from outside the demo (strace, gdb): under it, every stop shows as `t`.
     pub tracer: Option<Tracer>,
+    /// In a PID namespace below the runner's: its PID there (the last of NSpid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ns_pid: Option<i32>,
 }
 
 /// The five signal masks of /proc/PID/status, as the kernel keeps them: bit N-1 is signal N.

@@ -254,6 +254,8 @@ pub struct Brief {
     pub tracer_pid: i32,
     pub sig_ignored: u64,
     pub sig_caught: u64,
+    /// The last PID of NSpid, when it has more than one (a PID namespace below /proc's).
+    pub ns_pid: Option<i32>,
 }
 
 /// Read the lines of status every observation needs: VmLck (the `L` flag), TracerPid, SigIgn
@@ -287,6 +289,12 @@ pub fn parse_brief(text: &str) -> io::Result<Brief> {
                     .map_err(|_| bad())?
             }
             "TracerPid" => brief.tracer_pid = value.parse().map_err(|_| bad())?,
+            "NSpid" => {
+                let pids: Vec<&str> = value.split_whitespace().collect();
+                if pids.len() > 1 {
+                    brief.ns_pid = pids.last().and_then(|p| p.parse().ok());
+                }
+            }
             "SigIgn" => brief.sig_ignored = u64::from_str_radix(value, 16).map_err(|_| bad())?,
             "SigCgt" => {
                 brief.sig_caught = u64::from_str_radix(value, 16).map_err(|_| bad())?;

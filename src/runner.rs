@@ -835,8 +835,8 @@ impl<'a> Director<'a> {
             // without it they could only fail later and for the wrong reason.
             // So does a PID namespace, unless a `try` said its refusal is an answer.
             let facts = action.def().facts;
-            let namespace = action.effects().new_pid_namespace
-                && self.script.steps[index].guard != Guard::Try;
+            let namespace =
+                action.effects().new_pid_namespace && self.script.steps[index].guard != Guard::Try;
             if facts.gives_region || facts.makes_threaded || namespace {
                 return Err(Failure::Needed {
                     role,
@@ -1449,6 +1449,7 @@ impl<'a> Director<'a> {
                 depends_on_privilege: privileged,
                 ps_stat: None,
                 tracer: None,
+                ns_pid: None,
             },
             Some(s) => {
                 let Some(state) = State::from_letter(s.state) else {
@@ -1465,6 +1466,7 @@ impl<'a> Director<'a> {
                 let status = observe::brief(pid).ok().flatten();
                 let locked_kb = status.as_ref().map_or(0, |x| x.locked_kb);
                 let tracer_pid = status.as_ref().map(|x| x.tracer_pid);
+                let ns_pid = status.as_ref().and_then(|x| x.ns_pid);
                 let chld = 1u64 << (libc::SIGCHLD - 1);
                 let sigchld = status.filter(|_| state != State::Zombie).map(|x| {
                     if x.sig_ignored & chld != 0 {
@@ -1505,6 +1507,7 @@ impl<'a> Director<'a> {
                             pid: t,
                             comm: observe::sample(t).ok().flatten().map(|s| s.comm),
                         }),
+                    ns_pid,
                 }
             }
         };
@@ -1932,9 +1935,17 @@ impl<'a> Director<'a> {
             Field::Pending => masks(|m| m.pending | m.shared_pending),
             Field::Ignored => masks(|m| m.ignored),
             Field::Caught => masks(|m| m.caught),
-            Field::NsPid => inspected
-                .filter(|i| !i.ns_pids.is_empty())
-                .map_or(Value::NotObserved, |i| Value::NsPids(i.ns_pids.clone())),
+            Field::NsPid => match (inspected, obs) {
+                (Some(i), _) if !i.ns_pids.is_empty() => Value::NsPids(i.ns_pids.clone()),
+                (_, Some(o)) => match o.ns_pid {
+                    Some(inner) => Value::NsPids(vec![o.pid, inner]),
+                    None => Value::NsPids(vec![o.pid]),
+                },
+                _ => Value::NotObserved,
+            },
+            Field::Returned => r
+                .returned
+                .map_or(Value::NotObserved, |n| Value::Number(n.into())),
             Field::Output => r
                 .shown_output
                 .clone()

@@ -100,6 +100,8 @@ pub enum Field {
     NsPid,
     /// What the role has written to its standard output and error, as of the latest `output`.
     Output,
+    /// What the fork (or clone) that made the role returned in it: 0, as it reported itself.
+    Returned,
 }
 
 const FIELDS: &[(&str, Field)] = &[
@@ -128,6 +130,7 @@ const FIELDS: &[(&str, Field)] = &[
     ("caught", Field::Caught),
     ("nspid", Field::NsPid),
     ("output", Field::Output),
+    ("returned", Field::Returned),
 ];
 
 /// The name a script uses for a field.
@@ -1477,7 +1480,8 @@ impl Parser<'_> {
             // A namespace's init ignores every signal it has no handler for, when it comes
             // from inside its namespace; from an ancestor namespace, SIGKILL and SIGSTOP
             // still do what they do (kernel/signal.c, sig_task_ignored()).
-            let from_outside = role == RUNNER || self.roles[role].pidns != self.roles[target_id].pidns;
+            let from_outside =
+                role == RUNNER || self.roles[role].pidns != self.roles[target_id].pidns;
             let init = self.is_namespace_init(target_id);
             let target = &mut self.roles[target_id];
             let immune = |signal: i32, target: &RoleFacts| {
@@ -1486,8 +1490,7 @@ impl Parser<'_> {
             };
             if let Some(signal) = effects.signal.filter(|&s| ends(s)) {
                 let bit = bit(signal);
-                if target.ignored & bit != 0 || target.caught & bit != 0 || immune(signal, target)
-                {
+                if target.ignored & bit != 0 || target.caught & bit != 0 || immune(signal, target) {
                     // Ignored, caught by a handler, or an init's: the process goes on.
                 } else if target.blocked & bit != 0 {
                     target.pending_fatal |= bit;
@@ -1878,11 +1881,11 @@ mod tests {
             ("runner fork p\ntry runner fork q\n", "never refused"),
             (
                 "runner fork p\ntry p fork c\n",
-                "not fork, vfork, exit or kill",
+                "not fork, vfork, exit, libc-exit, kill or exec",
             ),
             (
                 "runner fork p\ntry p exit 1\n",
-                "not fork, vfork, exit or kill",
+                "not fork, vfork, exit, libc-exit, kill or exec",
             ),
             (
                 "runner fork p\ntry p wait &\n",

@@ -135,6 +135,9 @@ fn check_script(s: &Script) {
             StepKind::Expect { role, .. } | StepKind::Ask { role, .. } => {
                 assert!(*role < s.roles.len())
             }
+            StepKind::EndUnless { role, try_step } => {
+                assert!(*role < s.roles.len() && *try_step < s.steps.len())
+            }
         }
     }
 }

@@ -259,8 +259,70 @@ pub fn reset_signals() -> io::Result<()> {
         // SAFETY: SIG_DFL installs no handler, so no code of ours can run on a signal.
         unsafe { signal::signal(sig, SigHandler::SigDfl) }?;
     }
+    unignore_all();
     signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)?;
     Ok(())
+}
+
+/// `struct sigaction` as the kernel's rt_sigaction() takes it (x86-64 and arm64 alike: both
+/// have `sa_restorer`), not the C library's larger one.
+#[repr(C)]
+struct KernelSigaction {
+    handler: libc::sighandler_t,
+    flags: libc::c_ulong,
+    restorer: usize,
+    mask: u64,
+}
+
+/// Every signal this process ignores (SIG_IGN) but SIGPIPE back to SIG_DFL, as in a fresh
+/// process. What procdemo's caller ignored is inherited across exec: a shell's background job
+/// ignores SIGINT and SIGQUIT, and glibc's posix_spawn() (Rust's `Command` uses it) hands its
+/// child signals 32 and 33, the C library's own, ignored. glibc's sigaction() refuses those
+/// two, so this is the raw system call. (SIGPIPE stays as Rust's runtime set it; actors reset
+/// it themselves.)
+fn unignore_all() {
+    let size = std::mem::size_of::<u64>();
+    for sig in 1..=64 {
+        if matches!(sig, libc::SIGKILL | libc::SIGSTOP | libc::SIGPIPE) {
+            continue;
+        }
+        let mut old = KernelSigaction {
+            handler: 0,
+            flags: 0,
+            restorer: 0,
+            mask: 0,
+        };
+        // SAFETY: rt_sigaction with no new action only fills `old`, a valid struct of the
+        // kernel's layout, with the 8-byte signal set the kernel expects.
+        let got = unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig,
+                std::ptr::null::<KernelSigaction>(),
+                &mut old,
+                size,
+            )
+        };
+        if got == 0 && old.handler == libc::SIG_IGN {
+            let default = KernelSigaction {
+                handler: libc::SIG_DFL,
+                flags: 0,
+                restorer: 0,
+                mask: 0,
+            };
+            // SAFETY: SIG_DFL installs no handler, so no code runs on the signal; the struct
+            // has the kernel's layout.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_rt_sigaction,
+                    sig,
+                    &default,
+                    std::ptr::null_mut::<KernelSigaction>(),
+                    size,
+                )
+            };
+        }
+    }
 }
 
 /// waitid(P_PID, pid, WEXITED | WNOWAIT [| WNOHANG]): the child's status, left unreaped.

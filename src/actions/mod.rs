@@ -952,6 +952,16 @@ mod tests {
             "parent alloc 1MiB\nparent touch",
             "parent append 33",
             "parent show",
+            "parent signal USR1 catch",
+            "parent sigmask block CHLD",
+            "parent handled",
+            "parent print hello",
+            "parent flush",
+            "parent atexit",
+            "parent libc-exit 3",
+            "parent open /dev/null",
+            "parent exec sleep 1",
+            "parent unshare pid",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1032,7 +1042,9 @@ mod tests {
             "runner fork p\nrunner fork q\np fork c\np vfork v &\nv exit\nawait p done\n\
              q wait &\nawait q done\nq waitpid any nohang\nq peek c &\nawait q done\nq block\n\
              q kill c TERM\nq sigchld ignore\nq setsid\nq nice 1\nq spin\nq lock\nq pty\n\
-             q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq thread\np exit\n",
+             q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq signal USR1 catch\n\
+             q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
+             q unshare pid\nq exec self\nq thread\nq libc-exit\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut seen = BTreeSet::new();
@@ -1081,7 +1093,10 @@ mod tests {
             .filter(|d| !d.allowed_under_try())
             .map(|d| d.verb)
             .collect();
-        assert_eq!(never, ["fork", "exit", "kill", "vfork"]);
+        assert_eq!(
+            never,
+            ["fork", "exit", "kill", "vfork", "libc-exit", "exec"]
+        );
     }
 
     #[test]

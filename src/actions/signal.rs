@@ -455,7 +455,7 @@ mod tests {
         );
         assert!(
             refused("runner fork p\nrunner fork q\ntry p kill q CONT\n")
-                .contains("not fork, vfork, exit or kill")
+                .contains("not fork, vfork, exit, libc-exit, kill or exec")
         );
         assert_eq!(crate::render::signal_name(libc::SIGKILL), "SIGKILL");
     }
@@ -467,8 +467,9 @@ mod tests {
             Action::Sigchld(SigchldMode::NoCldWait)
         );
         assert!(
-            refused("runner fork p\np sigchld catch\n")
-                .contains("expected `p sigchld default|ignore|nocldwait`")
+            refused("runner fork p\np sigchld catch\n").contains(
+                "expected `p sigchld default|ignore|nocldwait|handler once|handler loop`"
+            )
         );
     }
 

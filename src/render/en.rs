@@ -81,7 +81,8 @@ pub(super) fn unit(field: Field) -> &'static str {
         | Field::Ignored
         | Field::Caught
         | Field::NsPid
-        | Field::Output => " kB",
+        | Field::Output
+        | Field::Returned => " kB",
     }
 }
 
@@ -533,15 +534,19 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 "execve() did not return: procdemo's binary started afresh in the same process, and says so from PID {}",
                 pid(*p)
             ),
-            Outcome::Running {
-                comm,
-                exe: Some(exe),
-            } => {
-                format!("execve() did not return: the process now runs {exe}, command name {comm}")
-            }
-            Outcome::Running { comm, exe: None } => format!(
-                "execve() did not return: the process's command name is now {comm} (it has already exited: no exe left to read)"
-            ),
+            // Whether a program that exits at once is still there to read its exe varies: not
+            // in --stable output.
+            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
+                (Some(exe), false) => format!(
+                    "execve() did not return: the process now runs {exe}, command name {comm}"
+                ),
+                (None, false) => format!(
+                    "execve() did not return: the process's command name is now {comm} (it has already exited: no exe left to read)"
+                ),
+                (_, true) => {
+                    format!("execve() did not return: the process's command name is now {comm}")
+                }
+            },
             Outcome::Forked { pid: p, in_child } => {
                 let child = in_child.map_or(String::new(), |r| {
                     format!(", and in the new process it returned {r} (its own report)")
@@ -1188,6 +1193,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         ObservationHeaders {
             role: "ROLE",
             pid: "PID",
+            ns_pid: "IN NS",
             ppid: "PPID",
             stat: "STAT",
             sigchld: "SIGCHLD",
@@ -1471,6 +1477,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
 
     fn inspect_labels(&self) -> InspectLabels {
         InspectLabels {
+            comm: "command name",
             exe: "exe",
             cmdline: "command line",
             ns_pids: "PID in each namespace",
@@ -1590,7 +1597,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
     }
 
     fn was(&self, before: &str) -> String {
-        format!("(was: {before})")
+        format!(" (was: {before})")
     }
 
     fn not_readable(&self, zombie: bool) -> &'static str {

@@ -23,13 +23,19 @@ pub fn rows(i: &Inspection, before: Option<&Inspection>, ctx: &Ctx) -> Vec<Row> 
     let mut row = |label: &str, now: String, was: Option<String>| {
         let mut line = escape(&now).into_owned();
         if let Some(was) = was.filter(|was| *was != now) {
-            line = format!("{line} {}", w.was(&escape(&was)));
+            line = format!("{line}{}", w.was(&escape(&was)));
         }
         rows.push(Row {
             label: label.to_string(),
             lines: vec![line],
         });
     };
+    let comm = |x: &Inspection| x.observation.comm.clone();
+    row(
+        labels.comm,
+        comm(i).unwrap_or_else(none),
+        before.map(|b| comm(b).unwrap_or_else(none)),
+    );
     let exe = |x: &Inspection| x.exe.as_ref().map(|e| w.exe(e, ctx.stable));
     row(
         labels.exe,
@@ -75,7 +81,7 @@ pub fn rows(i: &Inspection, before: Option<&Inspection>, ctx: &Ctx) -> Vec<Row> 
             .map(|r| w.region_mapped(r, ctx.stable));
         let now = w.region_mapped(r, ctx.stable);
         let line = match was.filter(|was| *was != now) {
-            Some(was) => format!("{now} {}", w.was(&was)),
+            Some(was) => format!("{now}{}", w.was(&was)),
             None => now,
         };
         rows.push(Row {

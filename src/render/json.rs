@@ -53,6 +53,9 @@ pub fn observation(o: &Observation, ctx: &Ctx) -> Value {
     if let Some(t) = &o.tracer {
         v["tracer"] = json!({ "pid": t.pid, "comm": t.comm });
     }
+    if let Some(p) = o.ns_pid {
+        v["ns_pid"] = json!(p);
+    }
     v
 }
 
@@ -261,7 +264,9 @@ impl<'a> Document<'a> {
                 verdict,
             } => {
                 let actor = self.ctx.role(*role);
-                let done = outcome.as_ref().map(|o| result(o, &self.ctx.for_step(*step)));
+                let done = outcome
+                    .as_ref()
+                    .map(|o| result(o, &self.ctx.for_step(*step)));
                 let e = self.step(*step);
                 e.insert("actor".into(), json!(actor));
                 if let Some((r, s)) = done {
@@ -290,7 +295,9 @@ impl<'a> Document<'a> {
                 waited,
             } => {
                 let actor = step_role(&self.ctx, *step).map(|r| self.ctx.role(r));
-                let done = outcome.as_ref().map(|o| result(o, &self.ctx.for_step(*step)));
+                let done = outcome
+                    .as_ref()
+                    .map(|o| result(o, &self.ctx.for_step(*step)));
                 let obs = seen.as_ref().map(|o| observation(o, &self.ctx));
                 let e = self.step(*step);
                 if let (Some((r, s)), Some(actor)) = (done, actor) {

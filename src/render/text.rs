@@ -288,19 +288,25 @@ impl<'a> Text<'a> {
                 Some(Disposition::Ignored) | Some(Disposition::Caught)
             )
         });
-        let mut headers = vec![h.role, h.pid, h.ppid, h.stat];
+        // A process in a PID namespace below the runner's has a second PID, its own there.
+        let namespaced = obs.iter().any(|o| o.ns_pid.is_some());
+        let mut headers = vec![h.role, h.pid];
+        if namespaced {
+            headers.push(h.ns_pid);
+        }
+        headers.extend([h.ppid, h.stat]);
+        let stat_index = headers.len() - 1;
         if sigchld {
             headers.push(h.sigchld);
         }
         let rows: Vec<Vec<String>> = obs
             .iter()
             .map(|o| {
-                let mut row = vec![
-                    self.ctx.role(o.role).to_string(),
-                    self.ctx.pid(o.pid),
-                    escape(&self.ctx.ppid(o)).into_owned(),
-                    self.stat_cell(o),
-                ];
+                let mut row = vec![self.ctx.role(o.role).to_string(), self.ctx.pid(o.pid)];
+                if namespaced {
+                    row.push(o.ns_pid.map_or_else(|| "-".to_string(), |p| p.to_string()));
+                }
+                row.extend([escape(&self.ctx.ppid(o)).into_owned(), self.stat_cell(o)]);
                 if sigchld {
                     row.push(words.sigchld_column(o.sigchld).to_string());
                 }
@@ -323,7 +329,7 @@ impl<'a> Text<'a> {
                 .map(|(i, (cell, w))| {
                     let cell = pad(cell, *w);
                     // The STAT column is coloured by state.
-                    if i == 3 {
+                    if i == stat_index {
                         self.coloured(o, cell).to_string()
                     } else {
                         cell

@@ -71,6 +71,9 @@ impl Timeline {
             | Event::Observe { step, .. }
             | Event::Await { step, .. }
             | Event::Measure { step, .. }
+            | Event::Inspect { step, .. }
+            | Event::Output { step, .. }
+            | Event::EndUnless { step, .. }
             | Event::Expect { step, .. }
             | Event::Skipped { step, .. } => {
                 self.n += 1;
@@ -128,6 +131,11 @@ impl Timeline {
                     cells.push(self.observed(o, ctx));
                 }
             }
+            Event::Inspect { inspections, .. } => {
+                for i in inspections {
+                    cells.push(self.observed(&i.observation, ctx));
+                }
+            }
             Event::Failed { failure, .. } => {
                 if let Some(o) = super::seen(failure) {
                     cells.push(self.observed(o, ctx));
@@ -161,6 +169,14 @@ impl Timeline {
             Outcome::Reaped { pid, .. } | Outcome::PolledThenReaped { pid, .. } => {
                 if let Some(r) = of(*pid) {
                     cells.push((r, Cell::Reap));
+                }
+            }
+            // A SIGCHLD handler's waitpid() calls reap too.
+            Outcome::Masked { during: runs, .. } | Outcome::Handled(runs) => {
+                for w in runs.waits.iter().filter(|w| w.ret > 0) {
+                    if let Some(r) = of(w.ret) {
+                        cells.push((r, Cell::Reap));
+                    }
                 }
             }
             Outcome::Signalled { pid, signal } => {

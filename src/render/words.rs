@@ -15,6 +15,8 @@ use std::time::Duration;
 pub struct ObservationHeaders {
     pub role: &'static str,
     pub pid: &'static str,
+    /// The PID inside a PID namespace below the runner's.
+    pub ns_pid: &'static str,
     pub ppid: &'static str,
     pub stat: &'static str,
     pub sigchld: &'static str,
@@ -57,6 +59,7 @@ pub struct TimelineWords {
 
 /// The labels of an `inspect` reading's rows.
 pub struct InspectLabels {
+    pub comm: &'static str,
     pub exe: &'static str,
     pub cmdline: &'static str,
     pub ns_pids: &'static str,
@@ -244,7 +247,8 @@ pub trait Words {
     fn fd_gone(&self, was: &str) -> String;
     /// A role's region, mapped or not (its address left out with --stable).
     fn region_mapped(&self, region: &crate::model::RegionMapped, stable: bool) -> String;
-    /// A value that changed since the role's previous `inspect`: `(was: child)`.
+    /// A value that changed since the role's previous `inspect`, put after the new one:
+    /// ` (was: child)`.
     fn was(&self, before: &str) -> String;
     /// A row with nothing to read: a zombie has no program, descriptors or masks left.
     fn not_readable(&self, zombie: bool) -> &'static str;

@@ -167,7 +167,7 @@ impl Zh {
             .collect();
         let mut out = ran.join("，");
         if !runs.waits.is_empty() {
-            out.push_str("：");
+            out.push('：');
             out.push_str(&self.handler_waits(&runs.waits, ctx));
         }
         out
@@ -359,6 +359,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 
     fn inspect_labels(&self) -> InspectLabels {
         InspectLabels {
+            comm: "命令名",
             exe: "程序文件 (exe)",
             cmdline: "命令行",
             ns_pids: "各命名空间中的 PID",
@@ -746,13 +747,13 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Outcome::Unshared { user: true } => "单独的 unshare(CLONE_NEWPID) 被拒绝了（EPERM：没有 CAP_SYS_ADMIN），所以像 `unshare -Urpf` 那样，unshare(CLONE_NEWUSER | CLONE_NEWPID) 返回 0：一个新的用户命名空间（它在其中拥有这项权限），它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
             Outcome::SignalSet { signal, mode } => {
                 let how = match mode {
-                    crate::actions::SignalMode::Default => "SIG_DFL：默认动作",
-                    crate::actions::SignalMode::Ignore => "SIG_IGN：忽略",
+                    crate::actions::SignalMode::Default => "SIG_DFL（默认动作）",
+                    crate::actions::SignalMode::Ignore => "SIG_IGN（忽略）",
                     crate::actions::SignalMode::Catch => {
                         "由信号处理函数捕获（它会数自己运行的次数）"
                     }
                 };
-                format!("sigaction() 返回 0：{} 现在是{how}", self.signal(*signal))
+                format!("sigaction() 返回 0：{} 现在的处理方式是 {how}", self.signal(*signal))
             }
             Outcome::Masked {
                 block,
@@ -797,13 +798,15 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "execve() 没有返回：procdemo 的程序在同一个进程里重新开始运行，并从 PID {} 报告了这一点",
                 pid(*p)
             ),
-            Outcome::Running {
-                comm,
-                exe: Some(exe),
-            } => format!("execve() 没有返回：这个进程现在运行 {exe}，命令名是 {comm}"),
-            Outcome::Running { comm, exe: None } => format!(
-                "execve() 没有返回：这个进程的命令名现在是 {comm}（它已经退出了：没有 exe 可读）"
-            ),
+            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
+                (Some(exe), false) => {
+                    format!("execve() 没有返回：这个进程现在运行 {exe}，命令名是 {comm}")
+                }
+                (None, false) => format!(
+                    "execve() 没有返回：这个进程的命令名现在是 {comm}（它已经退出了：没有 exe 可读）"
+                ),
+                (_, true) => format!("execve() 没有返回：这个进程的命令名现在是 {comm}"),
+            },
             Outcome::Forked { pid: p, in_child } => {
                 let child = in_child.map_or(String::new(), |r| {
                     format!("；在新进程中它返回 {r}（新进程自己报告的）")
@@ -1410,6 +1413,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         ObservationHeaders {
             role: "角色",
             pid: "PID",
+            ns_pid: "命名空间内",
             ppid: "PPID",
             stat: "STAT",
             sigchld: "SIGCHLD",
