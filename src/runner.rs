@@ -474,6 +474,9 @@ impl<'a> Director<'a> {
             }
             self.wait_to_go(index);
             self.step(index).map_err(|f| (Some(index), f))?;
+            // What the processes wrote is taken from their pipes as they go, so that none of
+            // them waits on a full one.
+            self.drain_outputs();
             if self.ended_early {
                 return Ok(());
             }
@@ -1021,7 +1024,6 @@ impl<'a> Director<'a> {
                 }
             }
         }
-        self.drain_outputs();
         while let Some(end) = self.buf.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = self.buf.drain(..=end).collect();
             match serde_json::from_slice::<Report>(&line) {

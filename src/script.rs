@@ -565,6 +565,10 @@ pub enum ParseProblem {
     InspectEmpty,
     /// `end unless ROLE permitted` expected.
     EndUnlessSyntax,
+    /// `end unless ROLE permitted` with no `try` of that role before it.
+    EndUnlessNoTry {
+        role: String,
+    },
     /// A role whose `try ... unshare` is not yet followed by `end unless ROLE permitted`
     /// forks: whether its child is in a new namespace would depend on privilege.
     UnshareUnconfirmed {
@@ -1118,7 +1122,7 @@ impl Parser<'_> {
         };
         let role = self.existing(role)?;
         let Some(try_step) = self.roles[role].last_try else {
-            return Err(self.err(ParseProblem::NoTryBefore {
+            return Err(self.err(ParseProblem::EndUnlessNoTry {
                 role: self.name(role).to_string(),
             }));
         };
@@ -2166,5 +2170,180 @@ mod tests {
                 .message()
                 .contains("the question is missing")
         );
+    }
+
+    /// The roles the step on the script's last line ends, by name.
+    fn ended_by_last(text: &str) -> Vec<String> {
+        let s = ok(text);
+        let last = s.steps.last().expect("a step");
+        last.ends.iter().map(|r| s.roles[*r].clone()).collect()
+    }
+
+    #[test]
+    fn a_signal_ends_its_target_only_with_its_default_action_and_not_while_blocked() {
+        let base = "runner fork p\np fork c\n";
+        assert_eq!(ended_by_last(&format!("{base}p kill c TERM\n")), ["c"]);
+        // Ignored, or caught: the target goes on and may still act.
+        for how in ["ignore", "catch"] {
+            ok(&format!(
+                "{base}c signal TERM {how}\np kill c TERM\nc block\n"
+            ));
+        }
+        assert!(ended_by_last(&format!("{base}c signal TERM catch\np kill c TERM\n")).is_empty());
+        // Set back to the default: it ends again. A child inherits the disposition.
+        assert_eq!(
+            ended_by_last(&format!(
+                "{base}c signal TERM ignore\nc signal TERM default\np kill c TERM\n"
+            )),
+            ["c"]
+        );
+        ok("runner fork p\np signal TERM ignore\np fork c\np kill c TERM\nc block\n");
+        // Blocked: pending until unblocked, and then the process ends.
+        let blocked = format!("{base}c sigmask block TERM\np kill c TERM\nc block\n");
+        ok(&blocked);
+        assert_eq!(
+            ended_by_last(&format!("{blocked}c sigmask unblock TERM\n")),
+            ["c"]
+        );
+        assert!(
+            bad(&format!("{blocked}c sigmask unblock TERM\nc block\n"))
+                .message()
+                .contains("has ended")
+        );
+    }
+
+    #[test]
+    fn exec_of_a_program_ends_the_commands_and_exec_self_the_memory() {
+        let base = "runner fork p\np fork c\n";
+        let e = bad(&format!("{base}c exec sleep 1\nc block\n"));
+        assert!(
+            e.message()
+                .contains("runs another program since its exec at line 3"),
+            "{e}"
+        );
+        // Still a process: it can be observed, signalled and waited for.
+        ok(&format!(
+            "{base}c exec sleep 1\ninspect c\np kill c TERM\nawait c Z\np waitpid c\n"
+        ));
+        // exec self: the same role goes on, without the region it had, one thread again.
+        ok(&format!("{base}c thread\nc exec self\nc fork d\n"));
+        assert!(
+            bad(&format!("{base}c alloc 1MiB\nc exec self\nc touch\n"))
+                .message()
+                .contains("region")
+        );
+        // A caught signal is reset by exec, an ignored one is not.
+        assert_eq!(
+            ended_by_last(&format!(
+                "{base}c signal TERM catch\nc exec self\np kill c TERM\n"
+            )),
+            ["c"]
+        );
+        assert!(
+            ended_by_last(&format!(
+                "{base}c signal TERM ignore\nc exec self\np kill c TERM\n"
+            ))
+            .is_empty()
+        );
+        assert!(
+            bad("runner fork sleep\nsleep exec /bin/sleep 1\n")
+                .message()
+                .contains("already has that name")
+        );
+        assert!(
+            bad(&format!("{base}try c exec self\n"))
+                .message()
+                .contains("exec")
+        );
+    }
+
+    const NAMESPACE: &str = "runner fork outer\ntry outer unshare pid\nend unless outer permitted\n\
+                             outer fork init\ninit fork kid\n";
+
+    #[test]
+    fn an_unshare_under_try_must_be_confirmed_before_the_role_forks() {
+        let e = bad("runner fork outer\ntry outer unshare pid\nouter fork init\n");
+        assert!(
+            e.message().contains("add `end unless outer permitted`"),
+            "{e}"
+        );
+        assert!(
+            bad("runner fork p\nend unless p permitted\n")
+                .message()
+                .contains("no `try` step `p` took part in")
+        );
+        assert!(
+            bad("runner fork p\ntry p nice 1\nend p\n")
+                .message()
+                .contains("end unless ROLE permitted")
+        );
+        let s = ok(NAMESPACE);
+        assert!(matches!(
+            s.steps[2].kind,
+            StepKind::EndUnless {
+                role: 1,
+                try_step: 1
+            }
+        ));
+    }
+
+    #[test]
+    fn a_namespace_init_ignores_signals_without_a_handler_and_takes_its_namespace_down() {
+        // From inside, even SIGKILL does nothing to PID 1; from outside, SIGKILL ends it.
+        assert!(ended_by_last(&format!("{NAMESPACE}kid kill init TERM\n")).is_empty());
+        assert!(ended_by_last(&format!("{NAMESPACE}kid kill init KILL\n")).is_empty());
+        assert!(ended_by_last(&format!("{NAMESPACE}outer kill init TERM\n")).is_empty());
+        ok(&format!(
+            "{NAMESPACE}kid kill init TERM\nouter kill init TERM\ninit block\n"
+        ));
+        let mut ended = ended_by_last(&format!("{NAMESPACE}outer kill init KILL\n"));
+        ended.sort();
+        assert_eq!(ended, ["init", "kid"]);
+        // Its exit ends every process in its namespace, and no fork can enter it afterwards.
+        let mut ended = ended_by_last(&format!("{NAMESPACE}init exit 0\n"));
+        ended.sort();
+        assert_eq!(ended, ["init", "kid"]);
+        assert!(
+            bad(&format!("{NAMESPACE}init exit 0\nkid block\n"))
+                .message()
+                .contains("has ended")
+        );
+        assert!(
+            bad(&format!("{NAMESPACE}init exit 0\nouter fork late\n"))
+                .message()
+                .contains("PID 1, `init`, has ended")
+        );
+        // A caught SIGTERM runs the handler in PID 1 too: it goes on.
+        ok(&format!(
+            "{NAMESPACE}init signal TERM catch\nkid kill init TERM\ninit block\n"
+        ));
+    }
+
+    #[test]
+    fn a_process_in_a_namespace_cannot_name_one_outside_it() {
+        let e = bad(&format!("{NAMESPACE}kid kill outer TERM\n"));
+        assert!(e.message().contains("`kid` cannot name `outer`"), "{e}");
+        // From outside, the processes inside can be named.
+        ok(&format!(
+            "{NAMESPACE}outer kill kid TERM\nouter waitpid init &\n"
+        ));
+    }
+
+    #[test]
+    fn inspect_names_its_roles_and_output_may_name_none() {
+        assert!(
+            bad("runner fork p\ninspect\n")
+                .message()
+                .contains("inspect ROLE")
+        );
+        let s = ok("runner fork p\ninspect p\noutput\noutput p\n");
+        assert_eq!(s.steps[1].kind, StepKind::Inspect { roles: vec![1] });
+        assert_eq!(s.steps[2].kind, StepKind::Output { roles: vec![] });
+        assert!(
+            bad("runner fork p\ninspect p if permitted\n")
+                .message()
+                .contains("inspect")
+        );
+        assert!(bad("runner fork output\n").message().contains("output"));
     }
 }

@@ -161,6 +161,15 @@ extern "C" fn on_front_end_death(_: libc::c_int) {
             };
         }
     }
+    // Reap what died, before dying: nobody else may (the front end is gone, and the PID 1
+    // its orphans would go to may never wait). Killed processes' own orphans come here, to a
+    // subreaper, and are reaped too. An alarm bounds the wait (SIGALRM's default action ends
+    // the runner), should a child outside the roles live on.
+    // SAFETY: alarm and waitpid are async-signal-safe; a null status pointer is allowed.
+    unsafe {
+        libc::alarm(2);
+        while libc::waitpid(-1, std::ptr::null_mut(), 0) > 0 {}
+    }
     // SAFETY: kill(0, ...) signals this process's group, the runner's own; _exit ends it.
     unsafe {
         libc::kill(0, libc::SIGKILL);

@@ -1922,6 +1922,9 @@ fn parse_problem(p: &ParseProblem) -> String {
         ),
         P::InspectEmpty => "expected `inspect ROLE...`, naming the roles to inspect".into(),
         P::EndUnlessSyntax => "expected `end unless ROLE permitted`".into(),
+        P::EndUnlessNoTry { role } => format!(
+            "`end unless {role} permitted` refers to the latest `try` step `{role}` took part in, but there is no `try` step `{role}` took part in before this line"
+        ),
         P::UnshareUnconfirmed { role, line } => format!(
             "`{role}` forks after `try {role} unshare pid` (line {line}): whether its child is in a new PID namespace would depend on privilege; add `end unless {role} permitted` before this line"
         ),

@@ -64,6 +64,13 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("跟踪者 (tracer)", "tracer"),
     ("优先级 (nice 值)", "priority (nice value)"),
     ("系统调用", "system call"),
+    ("程序 / 进程", "program / process"),
+    ("执行新程序 (exec)", "exec (run a new program)"),
+    ("文件描述符", "file descriptor"),
+    ("缓冲区 (刷新)", "buffer (flush)"),
+    ("挂起的信号", "pending signal"),
+    ("阻塞信号 (信号屏蔽字)", "blocked signal (signal mask)"),
+    ("PID 命名空间", "PID namespace"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.
@@ -83,6 +90,8 @@ fn errno_text(errno: i32) -> String {
         libc::EACCES => "权限不够",
         libc::EINVAL => "参数无效",
         libc::EPIPE => "管道已断开",
+        libc::ENOSPC => "超出了数量限制",
+        libc::ENOEXEC => "可执行文件格式错误",
         _ => return strerror(errno),
     };
     text.to_string()
@@ -1737,6 +1746,9 @@ fn parse_problem(p: &ParseProblem) -> String {
         ),
         P::InspectEmpty => "应当是 `inspect ROLE...`，写出要查看的角色".into(),
         P::EndUnlessSyntax => "应当是 `end unless ROLE permitted`".into(),
+        P::EndUnlessNoTry { role } => format!(
+            "`end unless {role} permitted` 指的是 `{role}` 参与的最近一个 `try` 步骤，但这一行之前没有 `{role}` 参与的 `try` 步骤"
+        ),
         P::UnshareUnconfirmed { role, line } => format!(
             "`{role}` 在 `try {role} unshare pid`（第 {line} 行）之后又 fork：它的子进程是否在新的 PID 命名空间中，将取决于权限；请在这一行之前加上 `end unless {role} permitted`"
         ),
