@@ -571,7 +571,7 @@ impl<'a> Page<'a> {
             html,
             "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">{}</span></h1>\n<h2>{}</h2>",
             esc(&script.name),
-            esc(&script.title)
+            esc(super::title(script, words))
         );
         if !self.style.stable {
             let _ = writeln!(
@@ -694,7 +694,7 @@ ul.tree li { position: relative; } ul.tree ul li::before { content: "└─"; po
 blockquote.say { margin: .6rem 0 .6rem 2.2em; padding: .4rem .9rem; border-left: 5px solid #8aa; background: #f3f7f7; font-style: italic; }
 table.mem { border-collapse: collapse; margin: .3rem 0 0 2.2em; font-size: .8em; }
 table.inspect { border-collapse: collapse; margin: .3rem 0 0 2.2em; font-size: .8em; }
-table.inspect th { text-align: left; font-weight: normal; color: #555; padding: .1rem .8rem .1rem 0; vertical-align: top; }
+table.inspect th { text-align: left; font-weight: normal; color: #555; padding: .1rem .8rem .1rem 0; vertical-align: top; white-space: nowrap; }
 table.inspect td { font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Noto Sans Mono CJK SC", monospace; }
 p.output { margin: .3rem 0 0 2.2em; }
 pre.output { margin: .1rem 0 0 3.2em; padding: .2rem .5rem; background: #f4f4f4; border-left: 3px solid #bbb; }
