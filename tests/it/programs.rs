@@ -2,34 +2,13 @@
 //! sigchld-handler, pid1): what their JSON says must be what the kernel did, and, where strace
 //! is installed, the PIDs they print must be the ones that made the system calls they claim.
 
-use crate::util::{Run, fresh_tag, procdemo, run_under};
+use crate::util::{fresh_tag, json, json_of, nth_event, pid_of, run_under};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-fn json(demo: &str) -> Value {
-    let run = procdemo(&[demo, "--json"]);
-    document(demo, &run)
-}
-
-fn document(demo: &str, run: &Run) -> Value {
-    assert_eq!(run.code, 0, "{demo}: {}{}", run.stdout, run.stderr);
-    serde_json::from_str(run.stdout.trim()).expect("one JSON document")
-}
-
-fn pid_of(doc: &Value, role: &str) -> i64 {
-    doc["roles"]
-        .as_array()
-        .and_then(|roles| roles.iter().find(|r| r[0] == role))
-        .and_then(|r| r[1].as_i64())
-        .unwrap_or_else(|| panic!("no pid for {role}"))
-}
-
 /// The `n`th event (from 0) of the step written `step`.
 fn nth<'a>(doc: &'a Value, step: &str, n: usize) -> &'a Value {
-    doc["events"]
-        .as_array()
-        .and_then(|e| e.iter().filter(|e| e["step"] == step).nth(n))
-        .unwrap_or_else(|| panic!("no step {step:?} number {n}"))
+    nth_event(doc, step, n)
 }
 
 fn event<'a>(doc: &'a Value, step: &str) -> &'a Value {
@@ -453,7 +432,7 @@ fn under_strace(demo: &str, trace: &str) -> (Value, Vec<Call>) {
     );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_file(&log);
-    (document(demo, &run), parse_strace(&text))
+    (json_of(demo, &run), parse_strace(&text))
 }
 
 fn calls_by<'a>(calls: &'a [Call], pid: i64, name: &str) -> Vec<&'a Call> {
