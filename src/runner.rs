@@ -1188,9 +1188,32 @@ impl<'a> Director<'a> {
 
     /// Read whatever the roles' output pipes hold now (without waiting), so that no writer
     /// is held up by a full pipe: the first MAX_CAPTURED bytes are kept, the rest counted.
+    /// One poll() asks which pipes have anything: most steps write nothing.
     fn drain_outputs(&mut self) {
+        let ready: Vec<usize> = {
+            let (ids, mut fds): (Vec<usize>, Vec<PollFd>) = self
+                .roles
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.captured_bytes < MAX_READ)
+                .filter_map(|(i, r)| {
+                    r.output
+                        .as_ref()
+                        .map(|fd| (i, PollFd::new(fd.as_fd(), PollFlags::POLLIN)))
+                })
+                .unzip();
+            if !matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0) {
+                return;
+            }
+            ids.into_iter()
+                .zip(&fds)
+                .filter(|(_, fd)| fd.revents().is_some_and(|r| r.contains(PollFlags::POLLIN)))
+                .map(|(i, _)| i)
+                .collect()
+        };
         let mut chunk = [0u8; 4096];
-        for r in &mut self.roles {
+        for i in ready {
+            let r = &mut self.roles[i];
             let Some(fd) = &r.output else { continue };
             while r.captured_bytes < MAX_READ {
                 match unistd::read(fd, &mut chunk) {
