@@ -23,13 +23,22 @@ use crate::sys;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::unistd;
 use serde::{Deserialize, Serialize};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
 /// One line on the report pipe.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Report {
-    /// A new actor is ready to take commands.
-    Hello { role: RoleId, pid: i32 },
+    /// A new actor is ready to take commands. `returned`: what the fork (or clone) that made
+    /// it returned in it, as it saw it (0).
+    Hello {
+        role: RoleId,
+        pid: i32,
+        returned: i32,
+        /// NSpid, outermost first, for a process in a PID namespace below the runner's
+        /// (empty otherwise): `pid` is then its first, the PID the runner sees.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ns_pids: Vec<i32>,
+    },
     /// An actor began a step started with `&`: it is about to make the call that may block.
     Started { role: RoleId, step: usize },
     /// An actor finished the step it was given.
@@ -60,7 +69,57 @@ pub struct Pipes {
     pub commands: Vec<Option<OwnedFd>>,
     /// Write end of the shared report pipe.
     pub reports: OwnedFd,
+    /// Write end of each role's output pipe (None for the runner): a new actor makes its own
+    /// its standard output and error, which the runner reads (`output`).
+    pub outputs: Vec<Option<OwnedFd>>,
 }
+
+impl Pipes {
+    /// Every descriptor, as numbers (for an exec to keep, and to find again after it).
+    fn raw(&self) -> RawPipes {
+        let raw = |v: &Vec<Option<OwnedFd>>| {
+            v.iter()
+                .map(|f| f.as_ref().map(|f| f.as_raw_fd()))
+                .collect()
+        };
+        RawPipes {
+            commands: raw(&self.commands),
+            reports: self.reports.as_raw_fd(),
+            outputs: raw(&self.outputs),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = RawFd> + '_ {
+        self.commands
+            .iter()
+            .chain(&self.outputs)
+            .flatten()
+            .map(|f| f.as_raw_fd())
+            .chain(std::iter::once(self.reports.as_raw_fd()))
+    }
+}
+
+/// [`Pipes`] as descriptor numbers.
+#[derive(Serialize, Deserialize)]
+struct RawPipes {
+    commands: Vec<Option<RawFd>>,
+    reports: RawFd,
+    outputs: Vec<Option<RawFd>>,
+}
+
+/// What procdemo's binary needs, after an actor's `exec self`, to go on as that actor: handed
+/// over in a memfd whose descriptor the exec keeps (`procdemo __actor ROLE FD`).
+#[derive(Serialize, Deserialize)]
+struct Resume {
+    script: Script,
+    role: RoleId,
+    /// The `exec` step, whose result the new program reports.
+    step: usize,
+    pipes: RawPipes,
+}
+
+/// The hidden command an actor's `exec self` runs: `procdemo __actor ROLE FD`.
+pub const RESUME_COMMAND: &str = "__actor";
 
 struct Actor<'a> {
     script: &'a Script,
@@ -71,10 +130,18 @@ struct Actor<'a> {
     region: Option<sys::Region>,
     /// Descriptors, mappings and threads that must last as long as the process.
     keep: Vec<Box<dyn std::any::Any>>,
+    /// It, or a process it descends from, unshared its PID namespace (`unshare pid`): its
+    /// own getpid() may not be the PID the runner sees.
+    unshared: bool,
 }
 
 /// Become the actor `role` and obey commands until told to exit or the runner goes away.
-pub fn become_actor(script: &Script, role: RoleId, pipes: Pipes) -> ! {
+/// `returned`: what the fork that made this process returned in it (0).
+pub fn become_actor(script: &Script, role: RoleId, returned: i32, pipes: Pipes) -> ! {
+    // Not the runner's: a broken pipe ends an actor as it would any program, and the
+    // runner's own handler (for its front end's death) is no actor's business.
+    let _ = sys::set_disposition(libc::SIGPIPE, sys::Disposition::Default);
+    let _ = sys::set_disposition(sys::front_end_death_signal(), sys::Disposition::Default);
     let mut actor = Actor {
         script,
         role,
@@ -82,22 +149,88 @@ pub fn become_actor(script: &Script, role: RoleId, pipes: Pipes) -> ! {
         list: vec![11, 22],
         region: None,
         keep: Vec::new(),
+        unshared: false,
     };
-    actor.hello();
-    loop {
-        let (step, target) = actor.next_command();
-        actor.perform(step, target);
+    actor.hello(returned);
+    actor.obey()
+}
+
+/// `procdemo __actor ROLE FD`: procdemo's binary, exec'd by an actor (`exec self`), goes on as
+/// that actor. Its memory is new: the list is back to its first value, there is no region,
+/// and the handlers the old program installed are gone (the kernel reset them). It reports
+/// the `exec` step's result itself, from the same PID.
+pub fn resume(args: &[std::ffi::OsString]) -> ! {
+    let Some(fd) = args.get(3).and_then(|a| a.to_str()?.parse::<RawFd>().ok()) else {
+        sys::exit_now(2)
+    };
+    // SAFETY of the descriptor: the old program handed this memfd over, open, for us alone.
+    let file = sys::take_fd(fd);
+    let resume: Resume = match serde_json::from_reader(std::fs::File::from(file)) {
+        Ok(r) => r,
+        Err(_) => sys::exit_now(2),
+    };
+    let script: &'static Script = Box::leak(Box::new(resume.script));
+    let take = |v: Vec<Option<RawFd>>| v.into_iter().map(|f| f.map(sys::take_fd)).collect();
+    let pipes = Pipes {
+        commands: take(resume.pipes.commands),
+        reports: sys::take_fd(resume.pipes.reports),
+        outputs: take(resume.pipes.outputs),
+    };
+    // Close-on-exec again, as the runner made them: no later exec of a program inherits them.
+    for fd in pipes.all() {
+        let _ = sys::set_cloexec(fd, true);
     }
+    // Rust's runtime ignores SIGPIPE at start; an actor leaves it at its default.
+    let _ = sys::set_disposition(libc::SIGPIPE, sys::Disposition::Default);
+    let mut actor = Actor {
+        script,
+        role: resume.role,
+        pipes,
+        list: vec![11, 22],
+        region: None,
+        keep: Vec::new(),
+        unshared: false,
+    };
+    let pid = unistd::getpid().as_raw();
+    actor.done(resume.step, Outcome::Execed { pid });
+    actor.obey()
 }
 
 impl Actor<'_> {
-    fn hello(&mut self) {
+    fn obey(&mut self) -> ! {
+        loop {
+            let (step, target) = self.next_command();
+            self.perform(step, target);
+        }
+    }
+
+    fn hello(&mut self, returned: i32) {
         // Named after its role, `ps` and `pstree` in another terminal tell the story.
         let _ = sys::set_name(self.script.role_name(self.role));
-        let pid = unistd::getpid().as_raw();
+        // Its own output pipe: what it writes is known to be its own.
+        if let Some(out) = &self.pipes.outputs[self.role] {
+            let _ = sys::output_to(out);
+        }
+        let mut pid = unistd::getpid().as_raw();
+        // In a PID namespace of its own, getpid() answers inside it. /proc, mounted in the
+        // runner's namespace, gives every PID from there down (NSpid).
+        let ns_pids = if self.unshared {
+            crate::observe::own_ns_pids()
+        } else {
+            Vec::new()
+        };
+        if let Some(&outer) = ns_pids.first() {
+            pid = outer;
+        }
         self.send(&Report::Hello {
             role: self.role,
             pid,
+            returned,
+            ns_pids: if ns_pids.len() > 1 {
+                ns_pids
+            } else {
+                Vec::new()
+            },
         });
     }
 
@@ -172,15 +305,61 @@ impl Actor<'_> {
         }
     }
 
+    /// `exec self`: execve() procdemo's binary, handing it what it needs to go on as this
+    /// role. Returns the error only if the exec failed (everything is as it was then).
+    fn exec_self(&mut self, step: usize) -> std::io::Error {
+        let resume = Resume {
+            script: self.script.clone(),
+            role: self.role,
+            step,
+            pipes: self.pipes.raw(),
+        };
+        let memfd = match sys::memfd("procdemo-resume") {
+            Ok(fd) => fd,
+            Err(e) => return e,
+        };
+        let written = serde_json::to_vec(&resume)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                let mut file = std::fs::File::from(memfd.try_clone()?);
+                use std::io::{Seek, Write};
+                file.write_all(&bytes)?;
+                file.rewind()
+            });
+        if let Err(e) = written {
+            return e;
+        }
+        // The path of procdemo's binary, so that the command name is its name ("procdemo"):
+        // execve() names a process after the file it was given.
+        let exe = match std::fs::read_link("/proc/self/exe") {
+            Ok(p) => p.to_string_lossy().into_owned(),
+            Err(e) => return e,
+        };
+        for fd in self.pipes.all() {
+            let _ = sys::set_cloexec(fd, false);
+        }
+        let argv = [
+            "procdemo".to_string(),
+            RESUME_COMMAND.to_string(),
+            self.script.role_name(self.role).to_string(),
+            memfd.as_raw_fd().to_string(),
+        ];
+        let error = sys::execve(&exe, &argv);
+        for fd in self.pipes.all() {
+            let _ = sys::set_cloexec(fd, true);
+        }
+        error
+    }
+
     /// In a new child: take its role and say hello; the command loop goes on as that role.
-    fn become_role(&mut self, child: RoleId) {
+    fn become_role(&mut self, child: RoleId, returned: i32) {
         // If this process's parent dies, continue it: a process stopped (T) when the runner
         // goes away could otherwise never see its command pipe close. Continuing a running
         // or sleeping process changes nothing. (A death signal that kills would end every
         // orphan a script makes on purpose.)
         let _ = sys::set_parent_death_signal(libc::SIGCONT);
         self.role = child;
-        self.hello();
+        self.hello(returned);
     }
 }
 
@@ -207,8 +386,8 @@ impl Stage for Performing<'_, '_> {
         self.actor.command_waiting()
     }
 
-    fn become_role(&mut self, child: RoleId) {
-        self.actor.become_role(child);
+    fn become_role(&mut self, child: RoleId, returned: i32) {
+        self.actor.become_role(child, returned);
     }
 
     fn list(&mut self) -> &mut Vec<i64> {
@@ -221,5 +400,13 @@ impl Stage for Performing<'_, '_> {
 
     fn keep(&mut self, thing: Box<dyn std::any::Any>) {
         self.actor.keep.push(thing);
+    }
+
+    fn exec_self(&mut self) -> std::io::Error {
+        self.actor.exec_self(self.step)
+    }
+
+    fn unshared_pid(&mut self) {
+        self.actor.unshared = true;
     }
 }

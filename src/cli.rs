@@ -100,10 +100,80 @@ fn flag(name: &'static str, help: &'static str) -> Arg {
 }
 
 /// The command, its help in `lang` (the demos' titles too, where a script has its Chinese).
+#[cfg(test)]
 pub fn command(lang: Lang) -> Command {
+    command_with(lang, &Needed::All)
+}
+
+/// Which demo subcommands a command line needs clap to know.
+#[derive(Debug, PartialEq)]
+enum Needed<'a> {
+    /// All of them: for help, a version, an unknown word (its error lists them) or none.
+    All,
+    /// This one only: the command line runs it.
+    Demo(&'a str),
+    /// None: the command line runs another command (`all`, `run`, `list`...).
+    Other,
+}
+
+/// The options that take a value as the next word (`--lang zh`).
+const VALUED: &[&str] = &[
+    "--lang",
+    "--timeout",
+    "--delay",
+    "--color",
+    "--size",
+    "--html",
+    "--seed",
+    "--actions",
+    "--forks",
+];
+
+/// What a command line needs of the demo subcommands. clap copies every global option into
+/// every subcommand before it parses, which with a subcommand per demo costs more than the
+/// rest of the parse: a line that runs one demo (or another command) gets a command without
+/// the rest. Help, a version and anything unusual get the whole command.
+fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
+    let mut words = args.iter().skip(1);
+    while let Some(word) = words.next() {
+        let Some(w) = word.to_str() else {
+            return Needed::All;
+        };
+        if matches!(w, "-h" | "--help" | "-V" | "--version" | "--" | "help") {
+            return Needed::All;
+        }
+        if VALUED.contains(&w) {
+            words.next();
+            continue;
+        }
+        if w.starts_with('-') {
+            continue;
+        }
+        // The first word that is not an option names the subcommand; help after it still
+        // needs the whole command.
+        if words.any(|a| matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version"))) {
+            return Needed::All;
+        }
+        return if let Some(d) = DEMOS.iter().find(|d| d.name == w) {
+            Needed::Demo(d.name)
+        } else if ["list", "quiz", "show", "explain", "all", "run"].contains(&w) {
+            Needed::Other
+        } else {
+            Needed::All
+        };
+    }
+    Needed::All
+}
+
+fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
     let help = |h| crate::render::help(h, lang);
     let demos = DEMOS
         .iter()
+        .filter(|d| match needed {
+            Needed::All => true,
+            Needed::Demo(name) => d.name == *name,
+            Needed::Other => false,
+        })
         .map(|d| Command::new(d.name).about(d.title_in(lang)));
     Command::new("procdemo")
         .version(env!("CARGO_PKG_VERSION"))
@@ -245,11 +315,18 @@ pub fn parse(
     args: impl IntoIterator<Item = std::ffi::OsString>,
     lang: Lang,
 ) -> Result<Config, Error> {
-    let matches = match command(lang).try_get_matches_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let command = command_with(lang, &needed(&args));
+    let matches = match command.try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(clap_error(e)),
     };
-    let output = output(&matches);
+    config(&matches)
+}
+
+/// The configuration a parsed command line asks for.
+fn config(matches: &ArgMatches) -> Result<Config, Error> {
+    let output = output(matches);
     // A page that cannot be written is said before anything runs (it is written at the end).
     if let Some(path) = output.html
         && let Err(e) = std::fs::OpenOptions::new()
@@ -474,6 +551,78 @@ mod tests {
     fn the_command_definition_is_consistent() {
         command(Lang::En).debug_assert();
         command(Lang::Zh).debug_assert();
+    }
+
+    fn os(args: &[&str]) -> Vec<std::ffi::OsString> {
+        args.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn a_line_that_runs_one_demo_needs_only_that_demos_subcommand() {
+        let n = |args: &[&str]| format!("{:?}", needed(&os(args)));
+        assert_eq!(n(&["procdemo", "zombie"]), "Demo(\"zombie\")");
+        assert_eq!(
+            n(&["procdemo", "--lang", "zh", "exec", "--explain"]),
+            "Demo(\"exec\")"
+        );
+        assert_eq!(
+            n(&["procdemo", "--lang=zh", "--color", "never", "pid1"]),
+            "Demo(\"pid1\")"
+        );
+        assert_eq!(n(&["procdemo", "all", "--json"]), "Other");
+        assert_eq!(n(&["procdemo", "--timeout", "5", "run", "x.demo"]), "Other");
+        for all in [
+            &["procdemo"][..],
+            &["procdemo", "--help"],
+            &["procdemo", "zombie", "--help"],
+            &["procdemo", "zombie", "-h"],
+            &["procdemo", "help", "zombie"],
+            &["procdemo", "--version"],
+            &["procdemo", "zombi"],
+            &["procdemo", "--json"],
+        ] {
+            assert_eq!(n(all), "All", "{all:?}");
+        }
+    }
+
+    #[test]
+    fn the_lean_command_parses_every_line_as_the_whole_one_does() {
+        let lines: &[&[&str]] = &[
+            &["procdemo", "zombie"],
+            &[
+                "procdemo",
+                "exec",
+                "--explain",
+                "--stable",
+                "--color",
+                "never",
+            ],
+            &["procdemo", "--lang", "zh", "pid1", "--json-events"],
+            &["procdemo", "all", "--json", "--timeout", "7"],
+            &["procdemo", "run", "my.demo", "--size", "4", "--delay", "10"],
+            &["procdemo", "quiz", "--seed", "7", "--reverse"],
+            &["procdemo", "explain", "states"],
+            &["procdemo", "list"],
+            &["procdemo", "show", "wait"],
+            &[
+                "procdemo",
+                "sigchld-handler",
+                "--tree",
+                "--python",
+                "--answers",
+            ],
+        ];
+        for line in lines {
+            let args = os(line);
+            let whole = command_with(Lang::En, &Needed::All)
+                .try_get_matches_from(&args)
+                .map(|m| config(&m));
+            let lean = command_with(Lang::En, &needed(&args))
+                .try_get_matches_from(&args)
+                .map(|m| config(&m));
+            assert!(whole.is_ok() && lean.is_ok(), "{line:?}");
+            assert_eq!(format!("{whole:?}"), format!("{lean:?}"), "{line:?}");
+        }
     }
 
     #[test]

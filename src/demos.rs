@@ -25,9 +25,13 @@ pub const DEMOS: &[Demo] = &[
     demo!("zombie"),
     demo!("orphan"),
     demo!("fork-cow"),
+    demo!("exec"),
+    demo!("exit-paths"),
     demo!("wait"),
     demo!("sigchld-ignore"),
+    demo!("sigchld-handler"),
     demo!("double-fork"),
+    demo!("pid1"),
     demo!("states"),
 ];
 

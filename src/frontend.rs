@@ -458,7 +458,7 @@ impl FrontEnd {
         #[allow(unsafe_code)]
         let forked = unsafe { sys::fork() };
         let runner = match forked {
-            Ok(Forked::Child) => {
+            Ok(Forked::Child { .. }) => {
                 // The runner keeps only the write end of its event pipe.
                 let _ = unistd::close(events_in.as_raw_fd());
                 let _ = unistd::close(self.signals.as_raw_fd());
@@ -625,7 +625,7 @@ impl FrontEnd {
                 open = read_events(&events, &mut buf, &mut |e| {
                     match e {
                         Event::Begin { runner_pid } => pids.insert(0, *runner_pid),
-                        Event::Spawned { role, pid } => {
+                        Event::Spawned { role, pid, .. } => {
                             pids.push(*pid);
                             roles.push((*role, *pid));
                         }

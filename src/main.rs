@@ -31,6 +31,12 @@ use script::Script;
 use std::io::Write;
 
 fn main() {
+    // An actor that exec'd procdemo's binary (`exec self`) goes on as that actor, with the
+    // signal state the exec left it: nothing of the front end's below applies to it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == actor::RESUME_COMMAND) {
+        actor::resume(&args);
+    }
     // The front end handles SIGINT, SIGTERM, SIGHUP and every other signal that would end
     // it through a signalfd (see frontend.rs); block them from the first instruction so that
     // an early Ctrl-C is not lost to the default action. Each runner, a fork of the front
@@ -38,8 +44,7 @@ fn main() {
     frontend::block_signals();
     // A caller that ignored SIGCHLD (`signal(SIGCHLD, SIG_IGN)`, then exec) would have every
     // runner reaped by the kernel before the front end could read how it ended.
-    let _ = sys::set_sigchld(false, false);
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let _ = sys::set_disposition(libc::SIGCHLD, sys::Disposition::Default);
     // Known before the command line is parsed: its own errors and --help speak it too.
     let lang = cli::lang_of(&args);
     let code = match cli::parse(args, lang).and_then(run) {

@@ -159,6 +159,117 @@ pub struct Observation {
     pub ps_stat: Option<String>,
     /// A tracer from outside the demo (strace, gdb): under it, every stop shows as `t`.
     pub tracer: Option<Tracer>,
+    /// In a PID namespace below the runner's: its PID there (the last of NSpid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ns_pid: Option<i32>,
+}
+
+/// The five signal masks of /proc/PID/status, as the kernel keeps them: bit N-1 is signal N.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignalMasks {
+    /// SigPnd: pending for this thread.
+    pub pending: u64,
+    /// ShdPnd: pending for the whole process (where a SIGCHLD from a child goes).
+    pub shared_pending: u64,
+    /// SigBlk: blocked (held pending, not delivered).
+    pub blocked: u64,
+    /// SigIgn: ignored.
+    pub ignored: u64,
+    /// SigCgt: caught by a handler.
+    pub caught: u64,
+}
+
+impl SignalMasks {
+    /// The signals in a mask, lowest first.
+    pub fn signals(mask: u64) -> Vec<i32> {
+        (1..=64).filter(|s| mask & (1u64 << (s - 1)) != 0).collect()
+    }
+
+    /// The mask bit of a signal.
+    pub fn bit(signal: i32) -> u64 {
+        1u64 << (signal - 1)
+    }
+}
+
+/// Whose a descriptor of a role's process is, as the runner knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FdOwner {
+    /// Opened by the script's `open` at this step (in this process or, before a fork, in its
+    /// creator).
+    Opened {
+        step: usize,
+    },
+    /// One of procdemo's own pipes: a role's command pipe, the report pipe, a role's output
+    /// pipe (its standard output and error).
+    CommandPipe(RoleId),
+    ReportPipe,
+    OutputPipe(RoleId),
+    /// None of those (standard input, /dev/null; or a program's own).
+    Other,
+}
+
+/// One open file descriptor of a process: /proc/PID/fd/N and the flags of /proc/PID/fdinfo/N.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenFd {
+    pub fd: i32,
+    /// What the link says: a path, `pipe:[12345]`, `/dev/null`.
+    pub target: String,
+    /// FD_CLOEXEC (O_CLOEXEC in fdinfo's flags): closed by the next execve().
+    pub cloexec: bool,
+    pub owner: FdOwner,
+}
+
+/// /proc/PID/exe: the file the process is running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exe {
+    pub path: String,
+    /// The same file as the runner's own: procdemo's binary (its path varies by install).
+    pub procdemo: bool,
+}
+
+/// /proc/PID/cmdline: the argument vector the process was started (or exec'd) with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cmdline {
+    pub args: Vec<String>,
+    /// The same as the runner's: procdemo's own command line, which a fork keeps.
+    pub procdemo: bool,
+}
+
+/// Whether a role's `alloc` region is still mapped (/proc/PID/maps has its start address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionMapped {
+    pub addr: u64,
+    pub bytes: usize,
+    pub mapped: bool,
+}
+
+/// An `inspect` step's reading of one role: an observation and what a process is made of
+/// beyond its state (the program it runs, its descriptors, its signal masks). A field the
+/// kernel would not give (a zombie has no exe, no descriptors) is None.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inspection {
+    pub observation: Observation,
+    pub exe: Option<Exe>,
+    pub cmdline: Option<Cmdline>,
+    /// NSpid: its PID in each PID namespace it is in, outermost first.
+    pub ns_pids: Vec<i32>,
+    pub signals: Option<SignalMasks>,
+    pub fds: Option<Vec<OpenFd>>,
+    /// Its `alloc` region, if it had one (its own or its creator's).
+    pub region: Option<RegionMapped>,
+}
+
+/// What a role has written to its standard output and error (its own pipe, which the runner
+/// reads), everything so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Captured {
+    pub role: RoleId,
+    /// The bytes, as UTF-8 (an invalid sequence shown as U+FFFD).
+    pub text: String,
+    /// How many bytes it wrote in all.
+    pub bytes: usize,
+    /// Only the first bytes are kept: `text` is cut.
+    pub cut: bool,
 }
 
 /// Memory figures in kB, from /proc/PID/smaps_rollup (or one mapping's entry in smaps).
@@ -235,6 +346,14 @@ pub enum Value {
     ExitCode(ExitStatus),
     /// The role's latest action result.
     Result(crate::actions::Outcome),
+    /// From its latest `inspect`: the file it runs, its command line, a signal mask (bit N-1
+    /// is signal N), its PID in each namespace.
+    Exe(Exe),
+    Cmdline(Cmdline),
+    Signals(u64),
+    NsPids(Vec<i32>),
+    /// What it had written by its latest `output` step.
+    Output(Captured),
     /// A value that may differ between root and a normal user: --stable output hides it.
     DependsOnPrivilege(Box<Value>),
 }
@@ -475,7 +594,14 @@ pub enum Event {
     /// The run began in the runner with this PID.
     Begin { runner_pid: i32 },
     /// A role's process exists and obeys commands (emitted before the step that created it).
-    Spawned { role: RoleId, pid: i32 },
+    /// `ns_pids`: NSpid, outermost first, for a process in a PID namespace below the
+    /// runner's (empty otherwise): the PIDs it sees and is told are the last of these.
+    Spawned {
+        role: RoleId,
+        pid: i32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ns_pids: Vec<i32>,
+    },
     /// An action step. `outcome` is None for an action started with `&` (its result comes at
     /// `await ROLE done`); `verdict` is set for a `try` step.
     Act {
@@ -503,12 +629,26 @@ pub enum Event {
         step: usize,
         readings: Vec<MemoryReading>,
     },
+    /// An `inspect` step.
+    Inspect {
+        step: usize,
+        inspections: Vec<Inspection>,
+    },
+    /// An `output` step: what each role has written to its standard output and error.
+    Output { step: usize, outputs: Vec<Captured> },
     /// An `expect` step that held.
     Expect { step: usize, check: Check },
     /// Consecutive `say` lines (one paragraph), with this run's values.
     Say { lines: Vec<SayLine> },
     /// A step ending `if permitted` whose `try` (at `try_step`) was refused.
     Skipped { step: usize, try_step: usize },
+    /// An `end unless ROLE permitted` step: whether the `try` at `try_step` was permitted.
+    /// If it was not, the run ends here, and passes: this is the last step.
+    EndUnless {
+        step: usize,
+        try_step: usize,
+        permitted: bool,
+    },
     /// The run stopped early. `step`: the step it stopped at (None: before any step);
     /// `observation`: what an await saw last, shown like a table row.
     Failed {
@@ -537,8 +677,11 @@ impl Event {
             | Event::Observe { step, .. }
             | Event::Await { step, .. }
             | Event::Measure { step, .. }
+            | Event::Inspect { step, .. }
+            | Event::Output { step, .. }
             | Event::Expect { step, .. }
             | Event::Skipped { step, .. }
+            | Event::EndUnless { step, .. }
             | Event::Next { step }
             | Event::Ask { step } => Some(*step),
             Event::Answer { ask, .. } => Some(*ask),

@@ -91,7 +91,6 @@ pub fn stat_flags(s: &Sample, locked_kb: u64) -> String {
 
 /// Values from /proc/PID/status that stat does not carry.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[allow(dead_code)] // Read in full by the demos to come (NSpid, SigPnd); observations use `brief`.
 pub struct StatusExtras {
     /// VmLck in kB (absent for zombies: 0).
     pub locked_kb: u64,
@@ -114,7 +113,6 @@ pub struct StatusExtras {
 }
 
 /// Parse the text of /proc/PID/status.
-#[allow(dead_code)]
 pub fn parse_status(text: &str) -> io::Result<StatusExtras> {
     let s = Status::from_buf_read(text.as_bytes()).map_err(not_understood)?;
     Ok(StatusExtras {
@@ -243,7 +241,6 @@ fn parse_proc<T>(
 }
 
 /// Read /proc/PID/status. `Ok(None)` when the process is gone.
-#[allow(dead_code)]
 pub fn status(pid: i32) -> io::Result<Option<StatusExtras>> {
     read_proc(pid, "status")?
         .map(|b| parse_proc(pid, "status", &b, parse_status))
@@ -257,6 +254,8 @@ pub struct Brief {
     pub tracer_pid: i32,
     pub sig_ignored: u64,
     pub sig_caught: u64,
+    /// The last PID of NSpid, when it has more than one (a PID namespace below /proc's).
+    pub ns_pid: Option<i32>,
 }
 
 /// Read the lines of status every observation needs: VmLck (the `L` flag), TracerPid, SigIgn
@@ -290,6 +289,12 @@ pub fn parse_brief(text: &str) -> io::Result<Brief> {
                     .map_err(|_| bad())?
             }
             "TracerPid" => brief.tracer_pid = value.parse().map_err(|_| bad())?,
+            "NSpid" => {
+                let pids: Vec<&str> = value.split_whitespace().collect();
+                if pids.len() > 1 {
+                    brief.ns_pid = pids.last().and_then(|p| p.parse().ok());
+                }
+            }
             "SigIgn" => brief.sig_ignored = u64::from_str_radix(value, 16).map_err(|_| bad())?,
             "SigCgt" => {
                 brief.sig_caught = u64::from_str_radix(value, 16).map_err(|_| bad())?;
@@ -334,6 +339,102 @@ pub fn memory_and_region(pid: i32, addr: u64) -> io::Result<Option<(Memory, Opti
         }
         _ => Ok(None),
     }
+}
+
+/// This process's NSpid, as /proc (mounted in the runner's PID namespace) gives it: its PID
+/// there first, then in each namespace below (empty if it cannot be read).
+pub fn own_ns_pids() -> Vec<i32> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| parse_status(&t).ok())
+        .map(|s| s.ns_pids)
+        .unwrap_or_default()
+}
+
+/// /proc/PID/exe: the file the process runs (None when the kernel will not say: a zombie has
+/// none, and another user's process is not ours to read).
+pub fn exe(pid: i32) -> Option<String> {
+    std::fs::read_link(format!("/proc/{pid}/exe"))
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+/// /proc/PID/cmdline, split at its NUL bytes (None when gone; a zombie's is empty).
+pub fn cmdline(pid: i32) -> Option<Vec<String>> {
+    let bytes = read_proc(pid, "cmdline").ok()??;
+    Some(parse_cmdline(&bytes))
+}
+
+/// The arguments of a cmdline file: NUL-terminated strings.
+pub fn parse_cmdline(bytes: &[u8]) -> Vec<String> {
+    let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    bytes
+        .split(|&b| b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect()
+}
+
+/// O_CLOEXEC in the octal `flags:` of /proc/PID/fdinfo/N.
+const O_CLOEXEC_FLAG: u64 = 0o2000000;
+
+/// The close-on-exec flag from the text of /proc/PID/fdinfo/N.
+pub fn parse_fdinfo_cloexec(text: &str) -> Option<bool> {
+    let flags = text.lines().find_map(|l| l.strip_prefix("flags:"))?.trim();
+    Some(u64::from_str_radix(flags, 8).ok()? & O_CLOEXEC_FLAG != 0)
+}
+
+/// Every open descriptor of a process: its number, what /proc/PID/fd/N links to, and whether
+/// it is close-on-exec. `Ok(None)` when the process is gone or a zombie (which has none).
+pub fn fds(pid: i32) -> io::Result<Option<Vec<(i32, String, bool)>>> {
+    let dir = match std::fs::read_dir(format!("/proc/{pid}/fd")) {
+        Ok(d) => d,
+        Err(e) if is_gone(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for entry in dir {
+        let Some(fd) = entry?
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        // A descriptor closed since the directory was read is simply not listed.
+        let Ok(target) = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")) else {
+            continue;
+        };
+        let Some(info) = read_proc(pid, &format!("fdinfo/{fd}")).ok().flatten() else {
+            continue;
+        };
+        let cloexec = parse_fdinfo_cloexec(&String::from_utf8_lossy(&info)).unwrap_or(false);
+        out.push((fd, target.to_string_lossy().into_owned(), cloexec));
+    }
+    out.sort_by_key(|(fd, _, _)| *fd);
+    Ok(Some(out))
+}
+
+/// The inode of a pipe, from what /proc/PID/fd/N links to (`pipe:[12345]`).
+pub fn pipe_inode(target: &str) -> Option<u64> {
+    target
+        .strip_prefix("pipe:[")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()
+}
+
+/// Whether a mapping starts at `addr` in /proc/PID/maps (None when it cannot be read).
+pub fn mapped(pid: i32, addr: u64) -> Option<bool> {
+    let bytes = read_proc(pid, "maps").ok()??;
+    let start = format!("{addr:x}-");
+    Some(
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .any(|l| l.starts_with(&start)),
+    )
 }
 
 /// Check that /proc is mounted and readable: an error with the errno, or InvalidData when

@@ -18,8 +18,9 @@
 use crate::actions::{Action, Call, Outcome, RunnerAction, TargetRun};
 use crate::actor::{self, Pipes, Report};
 use crate::model::{
-    Check, Disposition, Event, Failure, Memory, MemoryReading, Missing, Observation, Parent, Said,
-    SayLine, State, Tracer, Unable, Unmeasurable, Value, Verdict,
+    Captured, Check, Cmdline, Disposition, Event, Exe, Failure, FdOwner, Inspection, Memory,
+    MemoryReading, Missing, Observation, OpenFd, Parent, RegionMapped, Said, SayLine, SignalMasks,
+    State, Tracer, Unable, Unmeasurable, Value, Verdict,
 };
 use crate::observe::{self, Sample};
 use crate::script::{Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind};
@@ -68,6 +69,11 @@ const PER_MIB: Duration = Duration::from_millis(10);
 const SETTLE_DEADLINE: Duration = Duration::from_secs(1);
 /// /proc reads spent spinning (with sched_yield) before polling at a gentler pace.
 const SPIN_READS: u32 = 2000;
+/// Bytes of a role's output the runner keeps (and shows); past this it only counts them.
+const MAX_CAPTURED: usize = 16 * 1024;
+/// Bytes of a role's output the runner reads at all: past this it stops reading, and a
+/// program that writes without end (`exec yes`) waits on its full pipe.
+const MAX_READ: usize = 1 << 20;
 
 /// The runner's command name, as `ps` and `pstree` show it (15 bytes at most).
 pub const RUNNER_NAME: &str = "procdemo-runner";
@@ -171,6 +177,28 @@ struct Role {
     minflt_before: Option<u64>,
     /// A `try` step may have changed its state (see `Observation::depends_on_privilege`).
     privileged: bool,
+    /// What the fork that made it returned in it (0), as it said in its hello.
+    returned: Option<i32>,
+    /// Read end of its output pipe (its standard output and error).
+    output: Option<OwnedFd>,
+    /// What it has written there so far (the first MAX_CAPTURED bytes), and how many bytes.
+    captured: Vec<u8>,
+    captured_bytes: usize,
+    /// The latest `output` step's reading of it, for `{ROLE.output}`.
+    shown_output: Option<Captured>,
+    /// It runs another program (`exec PROGRAM`): it obeys no commands.
+    program: bool,
+    /// Descriptors the script opened that its process holds: (fd, the `open` step, cloexec).
+    opened: Vec<(i32, usize, bool)>,
+    /// The region it had last, even after an exec unmapped it (for `inspect`).
+    region_seen: Option<(u64, usize)>,
+    /// Its latest `inspect`, for narration.
+    inspected: Option<Inspection>,
+    /// NSpid, outermost first, for a process in a PID namespace below the runner's (empty
+    /// otherwise): a PID it is sent must be the one it sees.
+    ns_pids: Vec<i32>,
+    /// The `try` steps that may have changed it.
+    tries: Vec<usize>,
 }
 
 struct Director<'a> {
@@ -190,6 +218,13 @@ struct Director<'a> {
     pacing: Option<Pacing>,
     /// `ask` steps whose answer comes once the next step has run.
     asks: Vec<usize>,
+    /// The inode of each of procdemo's pipes, and what it is (for `inspect`).
+    pipe_inodes: Vec<(u64, FdOwner)>,
+    /// The runner's own /proc/self/exe and command line: what a fork of procdemo shows.
+    own_exe: Option<String>,
+    own_cmdline: Option<Vec<String>>,
+    /// An `end unless` step found its `try` refused: the run ends, and passes.
+    ended_early: bool,
 }
 
 /// Stage `script` in this process and stream its events to `events`; never returns. The
@@ -201,6 +236,11 @@ pub fn main(
     options: RunOptions,
     pacing: Option<Pacing>,
 ) -> ! {
+    // Only the event pipe and the pacing pipe are the runner's: whatever else it holds was
+    // the front end's or its caller's, and the demo's processes must not inherit it.
+    let mut keep = vec![events.as_raw_fd()];
+    keep.extend(pacing.as_ref().map(|p| p.go.as_raw_fd()));
+    sys::close_others(&keep);
     let mut out = EventOut::new(events);
     out.emit(&Event::Begin {
         runner_pid: unistd::getpid().as_raw(),
@@ -319,30 +359,57 @@ impl<'a> Director<'a> {
         let n = script.roles.len();
         let mut roles: Vec<Role> = (0..n).map(|_| Role::default()).collect();
         let mut reads = vec![None];
+        let mut outputs = vec![None];
+        let nonblocking = |fd: &OwnedFd| {
+            fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).map_err(|e| Failure::Setup {
+                call: Call::Fcntl,
+                errno: e as i32,
+            })
+        };
         let made = (|| {
             for role in roles.iter_mut().skip(1) {
                 let (r, w) = pipe()?;
                 reads.push(Some(r));
                 role.command = Some(w);
+                let (r, w) = pipe()?;
+                nonblocking(&r)?;
+                outputs.push(Some(w));
+                role.output = Some(r);
             }
             let (r, w) = pipe()?;
-            fcntl(&r, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).map_err(|e| Failure::Setup {
-                call: Call::Fcntl,
-                errno: e as i32,
-            })?;
+            nonblocking(&r)?;
             Ok((r, w))
         })();
         let (report_read, report_write) = match made {
             Ok(fds) => fds,
             Err(e) => return Err((out, e)),
         };
+        let inode = |fd: &OwnedFd| nix::sys::stat::fstat(fd).ok().map(|st| st.st_ino);
+        let mut pipe_inodes: Vec<(u64, FdOwner)> = Vec::new();
+        for (id, role) in roles.iter().enumerate().skip(1) {
+            pipe_inodes.extend(
+                role.command
+                    .as_ref()
+                    .and_then(inode)
+                    .map(|i| (i, FdOwner::CommandPipe(id))),
+            );
+            pipe_inodes.extend(
+                role.output
+                    .as_ref()
+                    .and_then(inode)
+                    .map(|i| (i, FdOwner::OutputPipe(id))),
+            );
+        }
+        pipe_inodes.extend(inode(&report_read).map(|i| (i, FdOwner::ReportPipe)));
         roles[RUNNER].pid = Some(unistd::getpid().as_raw());
+        let me = unistd::getpid().as_raw();
         Ok(Director {
             script,
             roles,
             actor_pipes: Some(Pipes {
                 commands: reads,
                 reports: report_write,
+                outputs,
             }),
             reports: Some(report_read),
             buf: Vec::new(),
@@ -354,6 +421,10 @@ impl<'a> Director<'a> {
             panic_at: fault_panic_at(),
             pacing: None,
             asks: Vec::new(),
+            pipe_inodes,
+            own_exe: observe::exe(me),
+            own_cmdline: observe::cmdline(me),
+            ended_early: false,
         })
     }
 
@@ -403,6 +474,12 @@ impl<'a> Director<'a> {
             }
             self.wait_to_go(index);
             self.step(index).map_err(|f| (Some(index), f))?;
+            // What the processes wrote is taken from their pipes as they go, so that none of
+            // them waits on a full one.
+            self.drain_outputs();
+            if self.ended_early {
+                return Ok(());
+            }
             for ask in std::mem::take(&mut self.asks) {
                 if let StepKind::Ask { role, field, .. } = &steps[ask].kind {
                     let value = self.field(*role, *field);
@@ -451,6 +528,15 @@ impl<'a> Director<'a> {
         self.roles[role].pid.unwrap_or(0)
     }
 
+    /// A role's PID as another role sees it: in a PID namespace below the runner's, the
+    /// PID there (the checker makes sure it has one).
+    fn pid_seen_by(&self, viewer: RoleId, role: RoleId) -> i32 {
+        match self.roles[viewer].ns_pids.len().saturating_sub(1) {
+            0 => self.pid(role),
+            level => self.roles[role].ns_pids.get(level).copied().unwrap_or(0),
+        }
+    }
+
     fn step(&mut self, index: usize) -> Step<()> {
         let script = self.script;
         let step = &script.steps[index];
@@ -472,10 +558,12 @@ impl<'a> Director<'a> {
                 let role = *role;
                 if step.guard == Guard::Try {
                     // A tracer's own state does not change when it traces; the tracee's does.
-                    self.roles[action.changes_privileged_role(role)].privileged = true;
+                    let changed = &mut self.roles[action.changes_privileged_role(role)];
+                    changed.privileged = true;
+                    changed.tries.push(index);
                 }
                 let outcome = match action.runner_action() {
-                    Some(act) if role == RUNNER => Some(self.runner_act(act)?),
+                    Some(act) if role == RUNNER => Some(self.runner_act(index, act)?),
                     _ => self.actor_act(index, role, action, *background)?,
                 };
                 let verdict = match step.guard {
@@ -521,6 +609,43 @@ impl<'a> Director<'a> {
                 step: index,
                 readings: self.measure(roles)?,
             },
+            StepKind::Inspect { roles } => {
+                let observations = self.observe_settled(roles)?;
+                let mut inspections = Vec::with_capacity(observations.len());
+                for o in observations {
+                    inspections.push(self.inspect(o)?);
+                }
+                Event::Inspect {
+                    step: index,
+                    inspections,
+                }
+            }
+            StepKind::Output { roles } => {
+                let roles = if roles.is_empty() {
+                    self.created_roles()
+                } else {
+                    roles.clone()
+                };
+                self.drain_outputs();
+                let outputs = roles
+                    .into_iter()
+                    .map(|role| {
+                        let r = &self.roles[role];
+                        let captured = Captured {
+                            role,
+                            text: String::from_utf8_lossy(&r.captured).into_owned(),
+                            bytes: r.captured_bytes,
+                            cut: r.captured_bytes > r.captured.len(),
+                        };
+                        self.roles[role].shown_output = Some(captured.clone());
+                        captured
+                    })
+                    .collect();
+                Event::Output {
+                    step: index,
+                    outputs,
+                }
+            }
             StepKind::Await { role, cond, within } => {
                 self.await_cond(index, *role, cond, *within)?
             }
@@ -541,6 +666,26 @@ impl<'a> Director<'a> {
                 }],
             },
             StepKind::Ask { .. } => Event::Ask { step: index },
+            StepKind::EndUnless { try_step, .. } => {
+                let permitted = self.permitted[*try_step] == Some(true);
+                if permitted {
+                    // What the `try`s that changed a role did is now certain, if all were
+                    // permitted: its observations no longer depend on privilege.
+                    let all = self.permitted.clone();
+                    for r in &mut self.roles {
+                        if r.tries.iter().all(|t| all[*t] == Some(true)) {
+                            r.privileged = false;
+                        }
+                    }
+                } else {
+                    self.ended_early = true;
+                }
+                Event::EndUnless {
+                    step: index,
+                    try_step: *try_step,
+                    permitted,
+                }
+            }
         };
         self.out.emit(&event);
         Ok(())
@@ -564,7 +709,9 @@ impl<'a> Director<'a> {
                     .and_then(|target| self.foreign_tracer(target));
                 Ok(tracer.map_or(Verdict::Refused, Verdict::AlreadyTraced))
             }
-            Some(Outcome::Failed { errno, .. }) if *errno == libc::EACCES => Ok(Verdict::Refused),
+            Some(Outcome::Failed { errno, .. }) if action.def().facts.refusals.contains(errno) => {
+                Ok(Verdict::Refused)
+            }
             Some(Outcome::Failed { call, errno }) => Err(Failure::TryNotRefusal {
                 step: index,
                 call: *call,
@@ -603,7 +750,7 @@ impl<'a> Director<'a> {
                 target,
             });
         }
-        let target = action.target().map_or(0, |r| self.pid(r));
+        let target = action.target().map_or(0, |r| self.pid_seen_by(role, r));
         let command = actor::encode_command(index, target);
         let sent = match &self.roles[role].command {
             Some(fd) => unistd::write(fd, &command),
@@ -625,8 +772,14 @@ impl<'a> Director<'a> {
             self.await_started(role, index)?;
             return Ok(None);
         }
-        let outcome = self.await_result(role, index)?;
-        self.after(role, action, &outcome)?;
+        let mut outcome = match action {
+            // Another program reports nothing: its command name tells that execve() worked.
+            Action::Exec {
+                program: crate::actions::Program::Named { name, .. },
+            } => self.await_exec(role, index, &crate::actions::program_comm(name))?,
+            _ => self.await_result(role, index)?,
+        };
+        self.after(index, role, action, &mut outcome)?;
         Ok(Some(outcome))
     }
 
@@ -651,8 +804,20 @@ impl<'a> Director<'a> {
         })
     }
 
-    /// What a result changes in the runner's book-keeping; a failed fork ends the run.
-    fn after(&mut self, role: RoleId, action: &Action, outcome: &Outcome) -> Step<()> {
+    /// What a result changes in the runner's book-keeping; a failed fork ends the run. A
+    /// fork's result is joined with what the call returned in the child (its hello).
+    fn after(
+        &mut self,
+        index: usize,
+        role: RoleId,
+        action: &Action,
+        outcome: &mut Outcome,
+    ) -> Step<()> {
+        if let (Outcome::Forked { in_child, .. } | Outcome::Vforked { in_child, .. }, Some(child)) =
+            (&mut *outcome, action.creates())
+        {
+            *in_child = self.roles[child].returned;
+        }
         self.roles[role].result = Some(outcome.clone());
         self.roles[role].result_guarded = false;
         if action.runs_busy_loop() && !matches!(outcome, Outcome::Spinning) {
@@ -671,8 +836,11 @@ impl<'a> Director<'a> {
         if let Outcome::Failed { call, errno } = outcome {
             // A region or a thread that later steps (touch, measure, await flag l) count on:
             // without it they could only fail later and for the wrong reason.
+            // So does a PID namespace, unless a `try` said its refusal is an answer.
             let facts = action.def().facts;
-            if facts.gives_region || facts.makes_threaded {
+            let namespace =
+                action.effects().new_pid_namespace && self.script.steps[index].guard != Guard::Try;
+            if facts.gives_region || facts.makes_threaded || namespace {
                 return Err(Failure::Needed {
                     role,
                     call: *call,
@@ -681,24 +849,36 @@ impl<'a> Director<'a> {
             }
             return Ok(());
         }
-        if action.ends_actor() {
-            self.roles[role].ended = true;
+        for &ended in &self.script.steps[index].ends {
+            self.roles[ended].ended = true;
         }
-        if action.ends_target()
-            && let Some(target) = action.target()
-        {
-            self.roles[target].ended = true;
-        }
-        if let (true, Outcome::Allocated { addr, bytes, .. }) = (action.gives_region(), outcome) {
+        if let (true, Outcome::Allocated { addr, bytes, .. }) = (action.gives_region(), &*outcome) {
             self.roles[role].region = Some((*addr, *bytes));
+            self.roles[role].region_seen = Some((*addr, *bytes));
+        }
+        match &*outcome {
+            Outcome::Opened { fd, cloexec } => self.roles[role].opened.push((*fd, index, *cloexec)),
+            // A new program: the old memory is gone, and so are the close-on-exec descriptors.
+            Outcome::Execed { .. } | Outcome::Running { .. } => {
+                let r = &mut self.roles[role];
+                r.region = None;
+                r.spinning = false;
+                r.opened.retain(|(_, _, cloexec)| !cloexec);
+                r.program = matches!(outcome, Outcome::Running { .. });
+            }
+            _ => {}
         }
         if let Some(child) = action.creates() {
-            self.roles[child].region = self.roles[role].region;
+            let parent = &self.roles[role];
+            let (region, opened) = (parent.region, parent.opened.clone());
+            self.roles[child].region = region;
+            self.roles[child].region_seen = region;
+            self.roles[child].opened = opened;
         }
         Ok(())
     }
 
-    fn runner_act(&mut self, action: RunnerAction) -> Step<Outcome> {
+    fn runner_act(&mut self, index: usize, action: RunnerAction) -> Step<Outcome> {
         let outcome = match action {
             RunnerAction::Fork { child } => {
                 // SAFETY: the runner is single-threaded (it never starts a thread), so the
@@ -706,10 +886,13 @@ impl<'a> Director<'a> {
                 #[allow(unsafe_code)]
                 let forked = unsafe { sys::fork() };
                 match forked {
-                    Ok(Forked::Child) => self.become_first_actor(child),
+                    Ok(Forked::Child { returned }) => self.become_first_actor(child, returned),
                     Ok(Forked::Parent(pid)) => {
                         self.await_hello(child, RUNNER)?;
-                        Outcome::Forked { pid }
+                        Outcome::Forked {
+                            pid,
+                            in_child: self.roles[child].returned,
+                        }
                     }
                     Err(e) => {
                         let errno = e.raw_os_error().unwrap_or(0);
@@ -737,9 +920,9 @@ impl<'a> Director<'a> {
                 }
             }
         };
-        if let RunnerAction::Kill { target, signal } = action
+        if let RunnerAction::Kill { target, .. } = action
             && matches!(outcome, Outcome::Signalled { .. })
-            && crate::script::ends(signal)
+            && self.script.steps[index].ends.contains(&target)
         {
             self.roles[target].ended = true;
         }
@@ -748,7 +931,7 @@ impl<'a> Director<'a> {
     }
 
     /// In the runner's new child: drop the runner's ends of the pipes and obey commands.
-    fn become_first_actor(&mut self, role: RoleId) -> ! {
+    fn become_first_actor(&mut self, role: RoleId, returned: i32) -> ! {
         // An actor the runner forks itself can never be orphaned by the script (only the
         // runner could orphan it), so it may die with the runner: that ends it even when it
         // is stopped (T) and cannot see its command pipe close. Its descendants rely on the
@@ -767,10 +950,12 @@ impl<'a> Director<'a> {
         }
         for r in &mut self.roles {
             r.command = None;
+            r.output = None;
+            r.pidfd = None;
         }
         self.reports = None;
         match self.actor_pipes.take() {
-            Some(pipes) => actor::become_actor(self.script, role, pipes),
+            Some(pipes) => actor::become_actor(self.script, role, returned, pipes),
             None => sys::exit_now(115),
         }
     }
@@ -905,8 +1090,15 @@ impl<'a> Director<'a> {
             _ => false,
         })?;
         match report {
-            Some(Report::Hello { pid, .. }) => {
+            Some(Report::Hello {
+                pid,
+                returned,
+                ns_pids,
+                ..
+            }) => {
                 self.roles[child].pid = Some(pid);
+                self.roles[child].returned = Some(returned);
+                self.roles[child].ns_pids = ns_pids.clone();
                 self.roles[child].start = observe::sample(pid).ok().flatten().map(|s| s.starttime);
                 let pidfd = sys::pidfd_open(pid).map_err(|e| Failure::Setup {
                     call: Call::PidfdOpen,
@@ -914,7 +1106,11 @@ impl<'a> Director<'a> {
                 })?;
                 sys::guard(&pidfd);
                 self.roles[child].pidfd = Some(pidfd);
-                self.out.emit(&Event::Spawned { role: child, pid });
+                self.out.emit(&Event::Spawned {
+                    role: child,
+                    pid,
+                    ns_pids,
+                });
                 Ok(())
             }
             Some(Report::Done {
@@ -931,6 +1127,185 @@ impl<'a> Director<'a> {
                 within: RESULT_DEADLINE,
             }),
         }
+    }
+
+    /// After `exec PROGRAM`: another program reports nothing, so wait until the process's
+    /// command name is the program's (execve() sets it once the new program is certain to
+    /// run), or until the old program reports that execve() failed.
+    fn await_exec(&mut self, role: RoleId, index: usize, comm: &str) -> Step<Outcome> {
+        let start = Instant::now();
+        let mut deadline = start + RESULT_DEADLINE;
+        let mut reads = 0;
+        loop {
+            self.pump(Duration::ZERO)?;
+            let done = |r: &Report| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index);
+            if let Some(Report::Done { outcome, .. }) = self.take_report(done) {
+                return Ok(outcome);
+            }
+            let s = self.sample(role)?;
+            reads += 1;
+            match &s {
+                // execve() names the process early, while it still loads the program; its
+                // command line is set once the new program's memory is in place (and a
+                // program that already ran and exited is a zombie).
+                Some(x)
+                    if x.comm == comm
+                        && (x.state == 'Z'
+                            || observe::cmdline(x.pid).is_some_and(|a| !a.is_empty())) =>
+                {
+                    return Ok(Outcome::Running {
+                        comm: x.comm.clone(),
+                        exe: observe::exe(x.pid),
+                    });
+                }
+                Some(x) if x.state != 'Z' => {}
+                _ => {
+                    return Err(Failure::DiedDuring {
+                        role,
+                        step: index,
+                        seen: self.observe_now(role),
+                    });
+                }
+            }
+            if Instant::now() >= deadline {
+                match self.busy(role, start, index)? {
+                    Busy::Extend => deadline = Instant::now() + RESULT_DEADLINE,
+                    Busy::Exhausted(failure) => return Err(*failure),
+                    Busy::No => {
+                        return Err(Failure::NoResult {
+                            role,
+                            step: index,
+                            within: RESULT_DEADLINE,
+                            seen: self.observe_now(role),
+                            blocked: false,
+                        });
+                    }
+                }
+            }
+            self.pause(reads);
+        }
+    }
+
+    /// Read whatever the roles' output pipes hold now (without waiting), so that no writer
+    /// is held up by a full pipe: the first MAX_CAPTURED bytes are kept, the rest counted.
+    /// One poll() asks which pipes have anything: most steps write nothing.
+    fn drain_outputs(&mut self) {
+        let ready: Vec<usize> = {
+            let (ids, mut fds): (Vec<usize>, Vec<PollFd>) = self
+                .roles
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.captured_bytes < MAX_READ)
+                .filter_map(|(i, r)| {
+                    r.output
+                        .as_ref()
+                        .map(|fd| (i, PollFd::new(fd.as_fd(), PollFlags::POLLIN)))
+                })
+                .unzip();
+            if !matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0) {
+                return;
+            }
+            ids.into_iter()
+                .zip(&fds)
+                .filter(|(_, fd)| fd.revents().is_some_and(|r| r.contains(PollFlags::POLLIN)))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let mut chunk = [0u8; 4096];
+        for i in ready {
+            let r = &mut self.roles[i];
+            let Some(fd) = &r.output else { continue };
+            while r.captured_bytes < MAX_READ {
+                match unistd::read(fd, &mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let keep = n.min(MAX_CAPTURED.saturating_sub(r.captured.len()));
+                        r.captured.extend_from_slice(&chunk[..keep]);
+                        r.captured_bytes += n;
+                    }
+                }
+            }
+        }
+    }
+
+    /// What a role is made of beyond its state, read from /proc: exe, command line, NSpid,
+    /// signal masks, descriptors, and whether its region is still mapped.
+    fn inspect(&mut self, observation: Observation) -> Step<Inspection> {
+        let role = observation.role;
+        let pid = observation.pid;
+        let alive = observation.state.is_alive();
+        let unreadable = |file: &str, e: std::io::Error| Failure::ProcUnreadable {
+            role,
+            pid,
+            file: file.into(),
+            errno: e.raw_os_error(),
+        };
+        let status = if alive {
+            observe::status(pid).map_err(|e| unreadable("status", e))?
+        } else {
+            None
+        };
+        let zombie = observation.state == State::Zombie;
+        let signals = status.as_ref().filter(|_| !zombie).map(|s| SignalMasks {
+            pending: s.sig_pending,
+            shared_pending: s.shd_pending,
+            blocked: s.sig_blocked,
+            ignored: s.sig_ignored,
+            caught: s.sig_caught,
+        });
+        let exe = if alive { observe::exe(pid) } else { None }.map(|path| Exe {
+            procdemo: self.own_exe.as_ref() == Some(&path),
+            path,
+        });
+        let cmdline = if alive { observe::cmdline(pid) } else { None }
+            .filter(|args| !args.is_empty())
+            .map(|args| Cmdline {
+                procdemo: self.own_cmdline.as_ref() == Some(&args),
+                args,
+            });
+        let fds = if alive && !zombie {
+            observe::fds(pid).map_err(|e| unreadable("fd", e))?
+        } else {
+            None
+        }
+        .map(|list| {
+            list.into_iter()
+                .map(|(fd, target, cloexec)| OpenFd {
+                    owner: self.fd_owner(role, fd, &target),
+                    fd,
+                    target,
+                    cloexec,
+                })
+                .collect()
+        });
+        let region = self.roles[role]
+            .region_seen
+            .map(|(addr, bytes)| RegionMapped {
+                addr,
+                bytes,
+                mapped: alive && !zombie && observe::mapped(pid, addr) == Some(true),
+            });
+        let inspection = Inspection {
+            observation,
+            exe,
+            cmdline,
+            ns_pids: status.map(|s| s.ns_pids).unwrap_or_default(),
+            signals,
+            fds,
+            region,
+        };
+        self.roles[role].inspected = Some(inspection.clone());
+        Ok(inspection)
+    }
+
+    /// Whose a descriptor is: opened by the script, one of procdemo's pipes, or neither.
+    fn fd_owner(&self, role: RoleId, fd: i32, target: &str) -> FdOwner {
+        if let Some((_, step, _)) = self.roles[role].opened.iter().find(|(f, _, _)| *f == fd) {
+            return FdOwner::Opened { step: *step };
+        }
+        observe::pipe_inode(target)
+            .and_then(|inode| self.pipe_inodes.iter().find(|(i, _)| *i == inode))
+            .map_or(FdOwner::Other, |(_, owner)| owner.clone())
     }
 
     /// After sending a step started with `&`: wait until the actor says it is under way (or
@@ -1099,6 +1474,7 @@ impl<'a> Director<'a> {
                 depends_on_privilege: privileged,
                 ps_stat: None,
                 tracer: None,
+                ns_pid: None,
             },
             Some(s) => {
                 let Some(state) = State::from_letter(s.state) else {
@@ -1115,6 +1491,7 @@ impl<'a> Director<'a> {
                 let status = observe::brief(pid).ok().flatten();
                 let locked_kb = status.as_ref().map_or(0, |x| x.locked_kb);
                 let tracer_pid = status.as_ref().map(|x| x.tracer_pid);
+                let ns_pid = status.as_ref().and_then(|x| x.ns_pid);
                 let chld = 1u64 << (libc::SIGCHLD - 1);
                 let sigchld = status.filter(|_| state != State::Zombie).map(|x| {
                     if x.sig_ignored & chld != 0 {
@@ -1155,6 +1532,7 @@ impl<'a> Director<'a> {
                             pid: t,
                             comm: observe::sample(t).ok().flatten().map(|s| s.comm),
                         }),
+                    ns_pid,
                 }
             }
         };
@@ -1214,6 +1592,9 @@ impl<'a> Director<'a> {
         match s {
             None => true,
             Some(s) if s.state == 't' && !self.roles[role].stopped => false,
+            // A process that has just exec'd a program is in D while the kernel loads it:
+            // not the state the program is headed for.
+            Some(s) if s.state == 'D' && self.roles[role].program => false,
             Some(_) if self.roles[role].spinning || role == RUNNER => true,
             Some(s) if self.roles[role].ended => matches!(s.state, 'Z' | 'X'),
             Some(s) => s.state != 'R',
@@ -1320,7 +1701,7 @@ impl<'a> Director<'a> {
                 return Err(Failure::GarbledReport);
             };
             let report = self.await_report(deadline, |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == started))?;
-            let Some(Report::Done { outcome, .. }) = report else {
+            let Some(Report::Done { mut outcome, .. }) = report else {
                 return Err(Failure::DoneTimeout {
                     role,
                     step: started,
@@ -1330,7 +1711,7 @@ impl<'a> Director<'a> {
                 });
             };
             if let StepKind::Act { action, .. } = &self.script.steps[started].kind {
-                self.after(role, action, &outcome)?;
+                self.after(started, role, action, &mut outcome)?;
             }
             return Ok(Event::Await {
                 step: index,
@@ -1530,6 +1911,12 @@ impl<'a> Director<'a> {
             region.map_or(Value::NotObserved, |m| Value::Number(f(m) as i64))
         };
         let pid = |p: Option<i32>| p.map_or(Value::NotObserved, Value::Pid);
+        let inspected = r.inspected.as_ref();
+        let masks = |f: fn(&SignalMasks) -> u64| {
+            inspected
+                .and_then(|i| i.signals.as_ref())
+                .map_or(Value::NotObserved, |m| Value::Signals(f(m)))
+        };
         let value = match field {
             Field::Pid => return pid(r.pid),
             Field::Ppid => pid(obs.and_then(|o| o.ppid)),
@@ -1563,6 +1950,31 @@ impl<'a> Director<'a> {
                 (Some(m), Some(before)) => Value::Varying(m.minflt.saturating_sub(before)),
                 _ => Value::NotObserved,
             },
+            Field::Exe => inspected
+                .and_then(|i| i.exe.clone())
+                .map_or(Value::NotObserved, Value::Exe),
+            Field::Cmdline => inspected
+                .and_then(|i| i.cmdline.clone())
+                .map_or(Value::NotObserved, Value::Cmdline),
+            Field::Blocked => masks(|m| m.blocked),
+            Field::Pending => masks(|m| m.pending | m.shared_pending),
+            Field::Ignored => masks(|m| m.ignored),
+            Field::Caught => masks(|m| m.caught),
+            Field::NsPid => match (inspected, obs) {
+                (Some(i), _) if !i.ns_pids.is_empty() => Value::NsPids(i.ns_pids.clone()),
+                (_, Some(o)) => match o.ns_pid {
+                    Some(inner) => Value::NsPids(vec![o.pid, inner]),
+                    None => Value::NsPids(vec![o.pid]),
+                },
+                _ => Value::NotObserved,
+            },
+            Field::Returned => r
+                .returned
+                .map_or(Value::NotObserved, |n| Value::Number(n.into())),
+            Field::Output => r
+                .shown_output
+                .clone()
+                .map_or(Value::NotObserved, Value::Output),
         };
         let hidden = match field {
             Field::Result => r.result_guarded,

@@ -89,6 +89,19 @@ pub enum Field {
     PrivateDirty,
     /// Minor faults taken between the role's last two `measure` steps.
     Faults,
+    /// From the role's latest `inspect`: /proc/PID/exe, the command line, the signal masks
+    /// (blocked, pending for the process or the thread, ignored, caught) and NSpid.
+    Exe,
+    Cmdline,
+    Blocked,
+    Pending,
+    Ignored,
+    Caught,
+    NsPid,
+    /// What the role has written to its standard output and error, as of the latest `output`.
+    Output,
+    /// What the fork (or clone) that made the role returned in it: 0, as it reported itself.
+    Returned,
 }
 
 const FIELDS: &[(&str, Field)] = &[
@@ -109,6 +122,15 @@ const FIELDS: &[(&str, Field)] = &[
     ("shared_dirty", Field::SharedDirty),
     ("private_dirty", Field::PrivateDirty),
     ("faults", Field::Faults),
+    ("exe", Field::Exe),
+    ("cmdline", Field::Cmdline),
+    ("blocked", Field::Blocked),
+    ("pending", Field::Pending),
+    ("ignored", Field::Ignored),
+    ("caught", Field::Caught),
+    ("nspid", Field::NsPid),
+    ("output", Field::Output),
+    ("returned", Field::Returned),
 ];
 
 /// The name a script uses for a field.
@@ -120,13 +142,13 @@ pub fn field_name(field: Field) -> &'static str {
 }
 
 /// A piece of narration: literal text or a value read during the run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Piece {
     Text(String),
     Value(RoleId, Field),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StepKind {
     Act {
         role: RoleId,
@@ -138,6 +160,15 @@ pub enum StepKind {
     Observe { roles: Vec<RoleId> },
     /// Measure memory (RSS, shared/private dirty, minor faults) of these roles.
     Measure { roles: Vec<RoleId> },
+    /// Read what these roles are made of beyond their state: program, command line,
+    /// descriptors, signal masks, namespaces.
+    Inspect { roles: Vec<RoleId> },
+    /// Show what these roles (empty: every role created so far) have written to their
+    /// standard output and error.
+    Output { roles: Vec<RoleId> },
+    /// `end unless ROLE permitted`: if the `try` at `try_step` was refused, the demo ends
+    /// here and passes; the steps after it need what that `try` would have given.
+    EndUnless { role: RoleId, try_step: usize },
     Await {
         role: RoleId,
         cond: Cond,
@@ -200,7 +231,7 @@ pub const EXPECT_FIELDS: &[Field] = &[
 /// locking memory or tracing may be refused to a normal user and allowed to root; a guarded
 /// step lets one script run (and pass) either way, and --stable output leaves the outcome out
 /// so it reads the same for both.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub enum Guard {
     #[default]
     None,
@@ -210,7 +241,7 @@ pub enum Guard {
     IfPermitted { try_step: usize },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// 1-based line number in the script.
     pub line: usize,
@@ -220,9 +251,14 @@ pub struct Step {
     pub guard: Guard,
     /// A `tree` step: an `observe` (the runner included) shown as a process tree.
     pub as_tree: bool,
+    /// The roles that can no longer act once this step has run: the actor of `exit`, the
+    /// target of a `kill` whose signal ends it (by default, not caught, ignored or blocked).
+    /// The checker works it out; the runner goes by it.
+    #[serde(default)]
+    pub ends: Vec<RoleId>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Script {
     pub name: String,
     pub title: String,
@@ -503,10 +539,59 @@ pub enum ParseProblem {
     },
     RunnerWaitsAny,
     RunnerLoops,
+    /// `print` needs text, at most `max` bytes.
+    PrintText {
+        max: usize,
+    },
+    /// `open` needs an absolute path.
+    OpenPath {
+        found: String,
+    },
+    /// `exec`'s program and arguments: at most `max`, each at most `max_len` bytes.
+    ExecArgs {
+        max: usize,
+        max_len: usize,
+    },
+    /// A role that execs a program with its own name: its command name would not change.
+    ExecSameName {
+        role: String,
+        program: String,
+    },
+    /// The role runs another program since `line`: it obeys no more commands.
+    RunsProgram {
+        role: String,
+        line: usize,
+    },
+    InspectEmpty,
+    /// `end unless ROLE permitted` expected.
+    EndUnlessSyntax,
+    /// `end unless ROLE permitted` with no `try` of that role before it.
+    EndUnlessNoTry {
+        role: String,
+    },
+    /// A role whose `try ... unshare` is not yet followed by `end unless ROLE permitted`
+    /// forks: whether its child is in a new namespace would depend on privilege.
+    UnshareUnconfirmed {
+        role: String,
+        line: usize,
+    },
+    /// A fork into a PID namespace whose first process (its init) has ended: the kernel
+    /// refuses it.
+    NamespaceGone {
+        role: String,
+        init: String,
+        line: usize,
+    },
+    /// An action by a process in a PID namespace naming a process it cannot see there.
+    NotVisible {
+        role: String,
+        target: String,
+    },
 }
 
 const KEYWORDS: &[&str] = &[
-    "title", "say", "ask", "observe", "measure", "await", "tree", "try", "expect", "any", "all",
+    "title", "say", "ask", "observe", "measure", "await", "tree", "try", "expect", "inspect",
+    "output", "end", "any", "all",
 ];
 
 /// What the parser knows about a role at a given line.
@@ -517,6 +602,8 @@ enum Life {
     Busy(usize),
     /// Will exit or has exited (line): it can no longer act.
     Ended(usize),
+    /// Runs another program since `exec` at this line: alive, but it obeys no commands.
+    Program(usize),
 }
 
 /// What the checker knows about one role at the line being read.
@@ -535,6 +622,26 @@ struct RoleFacts {
     has_region: bool,
     /// The index of the latest `try` step it took part in (as actor or target).
     last_try: Option<usize>,
+    /// Signal masks as its `signal`, `sigchld` and `sigmask` steps set them (a fork copies
+    /// them): ignored, caught, blocked; and fatal signals sent while blocked, pending.
+    ignored: u64,
+    caught: u64,
+    blocked: u64,
+    pending_fatal: u64,
+    /// The PID namespace it is in (an index into `Parser::namespaces`; 0: the runner's), and
+    /// the one its children will be in (another after `unshare pid`).
+    pidns: usize,
+    child_pidns: usize,
+    /// The line of a `try ROLE unshare pid` not yet followed by `end unless ROLE permitted`.
+    unconfirmed_unshare: Option<usize>,
+}
+
+/// A PID namespace the script makes: the one it was made in, and its first process.
+struct Namespace {
+    parent: Option<usize>,
+    /// Its PID 1: the first process forked into it (None for the runner's, which is the
+    /// system's, and for a new one until its first fork).
+    init: Option<RoleId>,
 }
 
 impl RoleFacts {
@@ -548,6 +655,13 @@ impl RoleFacts {
             threaded: false,
             has_region,
             last_try: None,
+            ignored: 0,
+            caught: 0,
+            blocked: 0,
+            pending_fatal: 0,
+            pidns: 0,
+            child_pidns: 0,
+            unconfirmed_unshare: None,
         }
     }
 }
@@ -559,6 +673,10 @@ struct Parser<'a> {
     roles: Vec<RoleFacts>,
     /// Index the step being parsed will have.
     step_index: usize,
+    /// The roles the step being parsed ends (see [`Step::ends`]).
+    ends: Vec<RoleId>,
+    /// The PID namespaces: the runner's first.
+    namespaces: Vec<Namespace>,
 }
 
 /// Parse and check a script. `file` is the name used in error messages, `name` the demo's name.
@@ -568,6 +686,11 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         line: 0,
         roles: vec![RoleFacts::new("runner", RUNNER, false)],
         step_index: 0,
+        ends: Vec::new(),
+        namespaces: vec![Namespace {
+            parent: None,
+            init: None,
+        }],
     };
     let mut title = None;
     let mut title_zh = None;
@@ -644,6 +767,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
             }));
         }
         p.step_index = steps.len();
+        p.ends.clear();
         let (kind, guard, as_tree) = p.step(word, rest)?;
         steps.push(Step {
             line: p.line,
@@ -651,6 +775,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
             kind,
             guard,
             as_tree,
+            ends: std::mem::take(&mut p.ends),
         });
     }
     if steps.is_empty() {
@@ -755,7 +880,9 @@ impl Parser<'_> {
     fn actor(&self, name: &str) -> Result<RoleId, ParseError> {
         let id = self.existing(name)?;
         let facts = &self.roles[id];
-        if let (Some(line), Life::Alive | Life::Busy(_)) = (facts.stopped, &facts.life) {
+        if let (Some(line), Life::Alive | Life::Busy(_) | Life::Program(_)) =
+            (facts.stopped, &facts.life)
+        {
             return Err(self.err(ParseProblem::Stopped {
                 role: name.to_string(),
                 line,
@@ -768,6 +895,10 @@ impl Parser<'_> {
                 line,
             })),
             Life::Ended(line) => Err(self.err(ParseProblem::Ended {
+                role: name.to_string(),
+                line,
+            })),
+            Life::Program(line) => Err(self.err(ParseProblem::RunsProgram {
                 role: name.to_string(),
                 line,
             })),
@@ -807,11 +938,37 @@ impl Parser<'_> {
                 max: limits::MAX_PROCESSES,
             }));
         }
+        if let Some(line) = self.roles[creator].unconfirmed_unshare {
+            return Err(self.err(ParseProblem::UnshareUnconfirmed {
+                role: self.name(creator).to_string(),
+                line,
+            }));
+        }
+        let ns = self.roles[creator].child_pidns;
+        if let Some(init) = self.namespaces[ns].init
+            && let Life::Ended(line) = self.roles[init].life
+        {
+            return Err(self.err(ParseProblem::NamespaceGone {
+                role: self.name(creator).to_string(),
+                init: self.name(init).to_string(),
+                line,
+            }));
+        }
         // A child has a copy of its creator's memory as it is at the fork: the region if
         // the creator has mapped one by now, and not one mapped later.
         let has_region = self.roles[creator].has_region;
-        self.roles.push(RoleFacts::new(name, creator, has_region));
-        Ok(self.roles.len() - 1)
+        let mut facts = RoleFacts::new(name, creator, has_region);
+        // Signal dispositions and the mask are inherited across fork; pending signals are not.
+        let from = &self.roles[creator];
+        (facts.ignored, facts.caught, facts.blocked) = (from.ignored, from.caught, from.blocked);
+        (facts.pidns, facts.child_pidns) = (ns, ns);
+        self.roles.push(facts);
+        let id = self.roles.len() - 1;
+        // The first process forked into a new PID namespace is its init, PID 1 there.
+        if ns != 0 && self.namespaces[ns].init.is_none() {
+            self.namespaces[ns].init = Some(id);
+        }
+        Ok(id)
     }
 
     fn step(&mut self, word: &str, rest: &str) -> Result<(StepKind, Guard, bool), ParseError> {
@@ -820,7 +977,12 @@ impl Parser<'_> {
             "say" | "ask" => (rest, false),
             _ => strip_if_permitted(rest),
         };
-        if conditional && matches!(word, "observe" | "measure" | "tree" | "try" | "expect") {
+        if conditional
+            && matches!(
+                word,
+                "observe" | "measure" | "tree" | "try" | "expect" | "inspect" | "output"
+            )
+        {
             return Err(self.err(ParseProblem::IfPermittedNotFor {
                 word: word.to_string(),
             }));
@@ -844,9 +1006,20 @@ impl Parser<'_> {
                 }
                 StepKind::Measure { roles }
             }
+            "inspect" => {
+                let roles = self.role_list(rest)?;
+                if roles.is_empty() {
+                    return Err(self.err(ParseProblem::InspectEmpty));
+                }
+                StepKind::Inspect { roles }
+            }
+            "output" => StepKind::Output {
+                roles: self.role_list(rest)?,
+            },
             "await" => self.await_step(rest, conditional)?,
             "expect" => self.expect_step(rest)?,
             "try" => return Ok((self.try_step(rest)?, Guard::Try, false)),
+            "end" => self.end_unless(rest)?,
             _ => self.act(word, rest, conditional)?,
         };
         let guard = if conditional {
@@ -935,7 +1108,44 @@ impl Parser<'_> {
         if let Some(target) = action.target() {
             self.roles[target].last_try = Some(self.step_index);
         }
+        if action.effects().new_pid_namespace {
+            self.roles[*role].unconfirmed_unshare = Some(self.line);
+        }
         Ok(kind)
+    }
+
+    /// `end unless ROLE permitted`: the demo ends here (and passes) if the latest `try` ROLE
+    /// took part in was refused. After it, that `try`'s effect is certain.
+    fn end_unless(&mut self, rest: &str) -> Result<StepKind, ParseError> {
+        let ["unless", role, "permitted"] = rest.split_whitespace().collect::<Vec<_>>()[..] else {
+            return Err(self.err(ParseProblem::EndUnlessSyntax));
+        };
+        let role = self.existing(role)?;
+        let Some(try_step) = self.roles[role].last_try else {
+            return Err(self.err(ParseProblem::EndUnlessNoTry {
+                role: self.name(role).to_string(),
+            }));
+        };
+        self.roles[role].unconfirmed_unshare = None;
+        Ok(StepKind::EndUnless { role, try_step })
+    }
+
+    /// Whether a process in namespace `from` can see one in `to`: `to` is `from` or below it.
+    fn visible(&self, from: usize, to: usize) -> bool {
+        let mut ns = Some(to);
+        while let Some(n) = ns {
+            if n == from {
+                return true;
+            }
+            ns = self.namespaces[n].parent;
+        }
+        false
+    }
+
+    /// The init of a PID namespace below the runner's that `role` is, if it is one.
+    fn is_namespace_init(&self, role: RoleId) -> bool {
+        let ns = self.roles[role].pidns;
+        ns != 0 && self.namespaces[ns].init == Some(role)
     }
 
     /// The guard of a step ending with `if permitted`: the latest `try` its role took part in.
@@ -1173,6 +1383,14 @@ impl Parser<'_> {
             if let Some(what) = rules.alive_to {
                 self.still_there(target, what)?;
             }
+            // A process in a PID namespace sees only the processes of its namespace and of
+            // those below it: no PID names the others there.
+            if role != RUNNER && !self.visible(self.roles[role].pidns, self.roles[target].pidns) {
+                return Err(self.err(ParseProblem::NotVisible {
+                    role: actor_name.clone(),
+                    target: self.name(target).to_string(),
+                }));
+            }
         }
         if background && role == RUNNER {
             return Err(self.err(ParseProblem::RunnerBackground));
@@ -1207,21 +1425,110 @@ impl Parser<'_> {
         let actor = &mut self.roles[role];
         if facts.ends_actor {
             actor.life = Life::Ended(line);
+            self.ends.push(role);
         }
         actor.threaded |= facts.makes_threaded;
         actor.has_region |= facts.gives_region;
         if background {
             actor.life = Life::Busy(line);
         }
-        if let Some(target) = effects.target {
-            let target = &mut self.roles[target];
-            if effects.ends_target {
-                target.life = Life::Ended(line);
+        if let Some((signal, mode)) = effects.disposition {
+            let bit = bit(signal);
+            let (ignored, caught) = match mode {
+                actions::SignalMode::Default => (false, false),
+                actions::SignalMode::Ignore => (true, false),
+                actions::SignalMode::Catch => (false, true),
+            };
+            actor.ignored = (actor.ignored & !bit) | if ignored { bit } else { 0 };
+            actor.caught = (actor.caught & !bit) | if caught { bit } else { 0 };
+        }
+        if let Action::Sigmask { block, signals } = &action {
+            let mask = signals.iter().fold(0, |m, s| m | bit(*s));
+            if *block {
+                actor.blocked |= mask;
+            } else {
+                actor.blocked &= !mask;
+                // A fatal signal held pending by the mask is delivered now, with its default
+                // action, if nothing has caught or ignored it meanwhile.
+                let delivered = actor.pending_fatal & mask;
+                actor.pending_fatal &= !mask;
+                if delivered & !(actor.ignored | actor.caught) != 0 {
+                    actor.life = Life::Ended(line);
+                    self.ends.push(role);
+                }
             }
+        }
+        match effects.image {
+            // execve() resets caught signals to their default; ignored ones stay ignored. The
+            // new image has none of the old memory (no region), and only one thread.
+            Some(actions::Image::Procdemo) => {
+                actor.caught = 0;
+                actor.has_region = false;
+                actor.threaded = false;
+            }
+            Some(actions::Image::Program) => {
+                actor.caught = 0;
+                actor.life = Life::Program(line);
+            }
+            None => {}
+        }
+        if effects.new_pid_namespace {
+            let parent = self.roles[role].pidns;
+            self.namespaces.push(Namespace {
+                parent: Some(parent),
+                init: None,
+            });
+            self.roles[role].child_pidns = self.namespaces.len() - 1;
+        }
+        if let Some(target_id) = effects.target {
+            // A namespace's init ignores every signal it has no handler for, when it comes
+            // from inside its namespace; from an ancestor namespace, SIGKILL and SIGSTOP
+            // still do what they do (kernel/signal.c, sig_task_ignored()).
+            let from_outside =
+                role == RUNNER || self.roles[role].pidns != self.roles[target_id].pidns;
+            let init = self.is_namespace_init(target_id);
+            let target = &mut self.roles[target_id];
+            let immune = |signal: i32, target: &RoleFacts| {
+                init && target.caught & bit(signal) == 0
+                    && !(from_outside && matches!(signal, libc::SIGKILL | libc::SIGSTOP))
+            };
+            if let Some(signal) = effects.signal.filter(|&s| ends(s)) {
+                let bit = bit(signal);
+                if target.ignored & bit != 0 || target.caught & bit != 0 || immune(signal, target) {
+                    // Ignored, caught by a handler, or an init's: the process goes on.
+                } else if target.blocked & bit != 0 {
+                    target.pending_fatal |= bit;
+                } else {
+                    target.life = Life::Ended(line);
+                    self.ends.push(target_id);
+                }
+            }
+            let stop_ignored = effects.signal.is_some_and(|s| immune(s, target));
             match effects.target_run {
+                TargetRun::Stops if stop_ignored => {}
                 TargetRun::Stops => target.stopped = Some(line),
                 TargetRun::Continues => target.stopped = None,
                 TargetRun::Unchanged => {}
+            }
+        }
+        // When a namespace's init ends, the kernel kills every other process in it (and in
+        // the namespaces below it): zap_pid_ns_processes().
+        let inits: Vec<RoleId> = self
+            .ends
+            .iter()
+            .copied()
+            .filter(|&r| self.is_namespace_init(r))
+            .collect();
+        for init in inits {
+            let ns = self.roles[init].pidns;
+            for other in 1..self.roles.len() {
+                if other != init
+                    && self.visible(ns, self.roles[other].pidns)
+                    && !matches!(self.roles[other].life, Life::Ended(_))
+                {
+                    self.roles[other].life = Life::Ended(line);
+                    self.ends.push(other);
+                }
             }
         }
         Ok(StepKind::Act {
@@ -1241,6 +1548,11 @@ impl Roles for Parser<'_> {
     fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseProblem> {
         self.new_role(name, creator).map_err(|e| e.problem)
     }
+}
+
+/// A signal's bit in a mask (bit N-1 is signal N, as /proc/PID/status has it).
+fn bit(signal: i32) -> u64 {
+    1u64 << (signal - 1)
 }
 
 /// Split a trailing `if permitted` off a step.
@@ -1573,11 +1885,11 @@ mod tests {
             ("runner fork p\ntry runner fork q\n", "never refused"),
             (
                 "runner fork p\ntry p fork c\n",
-                "not fork, vfork, exit or kill",
+                "not fork, vfork, exit, libc-exit, kill or exec",
             ),
             (
                 "runner fork p\ntry p exit 1\n",
-                "not fork, vfork, exit or kill",
+                "not fork, vfork, exit, libc-exit, kill or exec",
             ),
             (
                 "runner fork p\ntry p wait &\n",
@@ -1858,5 +2170,180 @@ mod tests {
                 .message()
                 .contains("the question is missing")
         );
+    }
+
+    /// The roles the step on the script's last line ends, by name.
+    fn ended_by_last(text: &str) -> Vec<String> {
+        let s = ok(text);
+        let last = s.steps.last().expect("a step");
+        last.ends.iter().map(|r| s.roles[*r].clone()).collect()
+    }
+
+    #[test]
+    fn a_signal_ends_its_target_only_with_its_default_action_and_not_while_blocked() {
+        let base = "runner fork p\np fork c\n";
+        assert_eq!(ended_by_last(&format!("{base}p kill c TERM\n")), ["c"]);
+        // Ignored, or caught: the target goes on and may still act.
+        for how in ["ignore", "catch"] {
+            ok(&format!(
+                "{base}c signal TERM {how}\np kill c TERM\nc block\n"
+            ));
+        }
+        assert!(ended_by_last(&format!("{base}c signal TERM catch\np kill c TERM\n")).is_empty());
+        // Set back to the default: it ends again. A child inherits the disposition.
+        assert_eq!(
+            ended_by_last(&format!(
+                "{base}c signal TERM ignore\nc signal TERM default\np kill c TERM\n"
+            )),
+            ["c"]
+        );
+        ok("runner fork p\np signal TERM ignore\np fork c\np kill c TERM\nc block\n");
+        // Blocked: pending until unblocked, and then the process ends.
+        let blocked = format!("{base}c sigmask block TERM\np kill c TERM\nc block\n");
+        ok(&blocked);
+        assert_eq!(
+            ended_by_last(&format!("{blocked}c sigmask unblock TERM\n")),
+            ["c"]
+        );
+        assert!(
+            bad(&format!("{blocked}c sigmask unblock TERM\nc block\n"))
+                .message()
+                .contains("has ended")
+        );
+    }
+
+    #[test]
+    fn exec_of_a_program_ends_the_commands_and_exec_self_the_memory() {
+        let base = "runner fork p\np fork c\n";
+        let e = bad(&format!("{base}c exec sleep 1\nc block\n"));
+        assert!(
+            e.message()
+                .contains("runs another program since its exec at line 3"),
+            "{e}"
+        );
+        // Still a process: it can be observed, signalled and waited for.
+        ok(&format!(
+            "{base}c exec sleep 1\ninspect c\np kill c TERM\nawait c Z\np waitpid c\n"
+        ));
+        // exec self: the same role goes on, without the region it had, one thread again.
+        ok(&format!("{base}c thread\nc exec self\nc fork d\n"));
+        assert!(
+            bad(&format!("{base}c alloc 1MiB\nc exec self\nc touch\n"))
+                .message()
+                .contains("region")
+        );
+        // A caught signal is reset by exec, an ignored one is not.
+        assert_eq!(
+            ended_by_last(&format!(
+                "{base}c signal TERM catch\nc exec self\np kill c TERM\n"
+            )),
+            ["c"]
+        );
+        assert!(
+            ended_by_last(&format!(
+                "{base}c signal TERM ignore\nc exec self\np kill c TERM\n"
+            ))
+            .is_empty()
+        );
+        assert!(
+            bad("runner fork sleep\nsleep exec /bin/sleep 1\n")
+                .message()
+                .contains("already has that name")
+        );
+        assert!(
+            bad(&format!("{base}try c exec self\n"))
+                .message()
+                .contains("exec")
+        );
+    }
+
+    const NAMESPACE: &str = "runner fork outer\ntry outer unshare pid\nend unless outer permitted\n\
+                             outer fork init\ninit fork kid\n";
+
+    #[test]
+    fn an_unshare_under_try_must_be_confirmed_before_the_role_forks() {
+        let e = bad("runner fork outer\ntry outer unshare pid\nouter fork init\n");
+        assert!(
+            e.message().contains("add `end unless outer permitted`"),
+            "{e}"
+        );
+        assert!(
+            bad("runner fork p\nend unless p permitted\n")
+                .message()
+                .contains("no `try` step `p` took part in")
+        );
+        assert!(
+            bad("runner fork p\ntry p nice 1\nend p\n")
+                .message()
+                .contains("end unless ROLE permitted")
+        );
+        let s = ok(NAMESPACE);
+        assert!(matches!(
+            s.steps[2].kind,
+            StepKind::EndUnless {
+                role: 1,
+                try_step: 1
+            }
+        ));
+    }
+
+    #[test]
+    fn a_namespace_init_ignores_signals_without_a_handler_and_takes_its_namespace_down() {
+        // From inside, even SIGKILL does nothing to PID 1; from outside, SIGKILL ends it.
+        assert!(ended_by_last(&format!("{NAMESPACE}kid kill init TERM\n")).is_empty());
+        assert!(ended_by_last(&format!("{NAMESPACE}kid kill init KILL\n")).is_empty());
+        assert!(ended_by_last(&format!("{NAMESPACE}outer kill init TERM\n")).is_empty());
+        ok(&format!(
+            "{NAMESPACE}kid kill init TERM\nouter kill init TERM\ninit block\n"
+        ));
+        let mut ended = ended_by_last(&format!("{NAMESPACE}outer kill init KILL\n"));
+        ended.sort();
+        assert_eq!(ended, ["init", "kid"]);
+        // Its exit ends every process in its namespace, and no fork can enter it afterwards.
+        let mut ended = ended_by_last(&format!("{NAMESPACE}init exit 0\n"));
+        ended.sort();
+        assert_eq!(ended, ["init", "kid"]);
+        assert!(
+            bad(&format!("{NAMESPACE}init exit 0\nkid block\n"))
+                .message()
+                .contains("has ended")
+        );
+        assert!(
+            bad(&format!("{NAMESPACE}init exit 0\nouter fork late\n"))
+                .message()
+                .contains("PID 1, `init`, has ended")
+        );
+        // A caught SIGTERM runs the handler in PID 1 too: it goes on.
+        ok(&format!(
+            "{NAMESPACE}init signal TERM catch\nkid kill init TERM\ninit block\n"
+        ));
+    }
+
+    #[test]
+    fn a_process_in_a_namespace_cannot_name_one_outside_it() {
+        let e = bad(&format!("{NAMESPACE}kid kill outer TERM\n"));
+        assert!(e.message().contains("`kid` cannot name `outer`"), "{e}");
+        // From outside, the processes inside can be named.
+        ok(&format!(
+            "{NAMESPACE}outer kill kid TERM\nouter waitpid init &\n"
+        ));
+    }
+
+    #[test]
+    fn inspect_names_its_roles_and_output_may_name_none() {
+        assert!(
+            bad("runner fork p\ninspect\n")
+                .message()
+                .contains("inspect ROLE")
+        );
+        let s = ok("runner fork p\ninspect p\noutput\noutput p\n");
+        assert_eq!(s.steps[1].kind, StepKind::Inspect { roles: vec![1] });
+        assert_eq!(s.steps[2].kind, StepKind::Output { roles: vec![] });
+        assert!(
+            bad("runner fork p\ninspect p if permitted\n")
+                .message()
+                .contains("inspect")
+        );
+        assert!(bad("runner fork output\n").message().contains("output"));
     }
 }

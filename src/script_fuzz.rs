@@ -125,12 +125,18 @@ fn check_script(s: &Script) {
             StepKind::Act { role, .. } | StepKind::Await { role, .. } => {
                 assert!(*role < s.roles.len())
             }
-            StepKind::Observe { roles } | StepKind::Measure { roles } => {
+            StepKind::Observe { roles }
+            | StepKind::Measure { roles }
+            | StepKind::Inspect { roles }
+            | StepKind::Output { roles } => {
                 assert!(roles.iter().all(|r| *r < s.roles.len()))
             }
             StepKind::Say { .. } => {}
             StepKind::Expect { role, .. } | StepKind::Ask { role, .. } => {
                 assert!(*role < s.roles.len())
+            }
+            StepKind::EndUnless { role, try_step } => {
+                assert!(*role < s.roles.len() && *try_step < s.steps.len())
             }
         }
     }

@@ -18,15 +18,15 @@
 #![allow(unsafe_code)]
 
 use nix::sys::mman::{self, MapFlags, MmapAdvise, ProtFlags};
-use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal};
+use nix::sys::signal::{self, SigHandler, SigSet, SigmaskHow, Signal};
 use nix::sys::{prctl, ptrace};
-use nix::unistd::{self, ForkResult, Pid};
+use nix::unistd::{self, Pid};
 use std::ffi::{CString, c_void};
 use std::io;
 use std::num::NonZeroUsize;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering};
 
 /// Turn a `-1` return into the errno that came with it.
 fn check(ret: libc::c_long) -> io::Result<libc::c_long> {
@@ -40,7 +40,8 @@ fn check(ret: libc::c_long) -> io::Result<libc::c_long> {
 pub enum Forked {
     /// In the parent: the new child's PID.
     Parent(i32),
-    Child,
+    /// In the child: what the call returned there (0), which the child reports itself.
+    Child { returned: i32 },
 }
 
 /// Number of threads in this process, read from /proc/self/stat.
@@ -65,9 +66,10 @@ pub unsafe fn fork() -> io::Result<Forked> {
         "fork() from a multi-threaded process"
     );
     // SAFETY: the caller guarantees this process is single-threaded (this function's contract).
-    match unsafe { unistd::fork() }? {
-        ForkResult::Child => Ok(Forked::Child),
-        ForkResult::Parent { child } => Ok(Forked::Parent(child.as_raw())),
+    // libc's fork() rather than nix's: nix keeps the child's return value to itself.
+    match check(unsafe { libc::fork() } as libc::c_long)? {
+        0 => Ok(Forked::Child { returned: 0 }),
+        pid => Ok(Forked::Parent(pid as i32)),
     }
 }
 
@@ -107,7 +109,7 @@ pub unsafe fn vfork_like() -> io::Result<Forked> {
         )
     };
     match check(ret)? {
-        0 => Ok(Forked::Child),
+        0 => Ok(Forked::Child { returned: 0 }),
         pid => Ok(Forked::Parent(pid as i32)),
     }
 }
@@ -135,7 +137,7 @@ pub fn set_parent_death_signal(signal: i32) -> io::Result<()> {
 static GUARDED: [AtomicI32; 32] = [const { AtomicI32::new(-1) }; 32];
 
 /// The signal the runner asks for when its parent, the front end, dies.
-fn front_end_death_signal() -> libc::c_int {
+pub fn front_end_death_signal() -> libc::c_int {
     libc::SIGRTMIN() + 7
 }
 
@@ -158,6 +160,15 @@ extern "C" fn on_front_end_death(_: libc::c_int) {
                 )
             };
         }
+    }
+    // Reap what died, before dying: nobody else may (the front end is gone, and the PID 1
+    // its orphans would go to may never wait). Killed processes' own orphans come here, to a
+    // subreaper, and are reaped too. An alarm bounds the wait (SIGALRM's default action ends
+    // the runner), should a child outside the roles live on.
+    // SAFETY: alarm and waitpid are async-signal-safe; a null status pointer is allowed.
+    unsafe {
+        libc::alarm(2);
+        while libc::waitpid(-1, std::ptr::null_mut(), 0) > 0 {}
     }
     // SAFETY: kill(0, ...) signals this process's group, the runner's own; _exit ends it.
     unsafe {
@@ -257,30 +268,70 @@ pub fn reset_signals() -> io::Result<()> {
         // SAFETY: SIG_DFL installs no handler, so no code of ours can run on a signal.
         unsafe { signal::signal(sig, SigHandler::SigDfl) }?;
     }
+    unignore_all();
     signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)?;
     Ok(())
 }
 
-/// Set SIGCHLD's disposition: default, ignored, or a no-op handler with SA_NOCLDWAIT.
-pub fn set_sigchld(ignore: bool, nocldwait: bool) -> io::Result<()> {
-    extern "C" fn on_sigchld(_: libc::c_int) {}
-    let handler = if nocldwait {
-        SigHandler::Handler(on_sigchld)
-    } else if ignore {
-        SigHandler::SigIgn
-    } else {
-        SigHandler::SigDfl
-    };
-    let flags = SaFlags::SA_RESTART
-        | if nocldwait {
-            SaFlags::SA_NOCLDWAIT
-        } else {
-            SaFlags::empty()
+/// `struct sigaction` as the kernel's rt_sigaction() takes it (x86-64 and arm64 alike: both
+/// have `sa_restorer`), not the C library's larger one.
+#[repr(C)]
+struct KernelSigaction {
+    handler: libc::sighandler_t,
+    flags: libc::c_ulong,
+    restorer: usize,
+    mask: u64,
+}
+
+/// Every signal this process ignores (SIG_IGN) but SIGPIPE back to SIG_DFL, as in a fresh
+/// process. What procdemo's caller ignored is inherited across exec: a shell's background job
+/// ignores SIGINT and SIGQUIT, and glibc's posix_spawn() (Rust's `Command` uses it) hands its
+/// child signals 32 and 33, the C library's own, ignored. glibc's sigaction() refuses those
+/// two, so this is the raw system call. (SIGPIPE stays as Rust's runtime set it; actors reset
+/// it themselves.)
+fn unignore_all() {
+    let size = std::mem::size_of::<u64>();
+    for sig in 1..=64 {
+        if matches!(sig, libc::SIGKILL | libc::SIGSTOP | libc::SIGPIPE) {
+            continue;
+        }
+        let mut old = KernelSigaction {
+            handler: 0,
+            flags: 0,
+            restorer: 0,
+            mask: 0,
         };
-    let action = SigAction::new(handler, flags, SigSet::empty());
-    // SAFETY: the only handler installed does nothing, so it is async-signal-safe.
-    unsafe { signal::sigaction(Signal::SIGCHLD, &action) }?;
-    Ok(())
+        // SAFETY: rt_sigaction with no new action only fills `old`, a valid struct of the
+        // kernel's layout, with the 8-byte signal set the kernel expects.
+        let got = unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig,
+                std::ptr::null::<KernelSigaction>(),
+                &mut old,
+                size,
+            )
+        };
+        if got == 0 && old.handler == libc::SIG_IGN {
+            let default = KernelSigaction {
+                handler: libc::SIG_DFL,
+                flags: 0,
+                restorer: 0,
+                mask: 0,
+            };
+            // SAFETY: SIG_DFL installs no handler, so no code runs on the signal; the struct
+            // has the kernel's layout.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_rt_sigaction,
+                    sig,
+                    &default,
+                    std::ptr::null_mut::<KernelSigaction>(),
+                    size,
+                )
+            };
+        }
+    }
 }
 
 /// waitid(P_PID, pid, WEXITED | WNOWAIT [| WNOHANG]): the child's status, left unreaped.
@@ -443,6 +494,386 @@ pub fn stdin_from_dev_null() {
         // SAFETY: dup2 between two descriptors this process owns; the old 0 is replaced.
         unsafe { libc::dup2(null.as_raw_fd(), 0) };
     }
+}
+
+// ---- signal handlers that keep a record --------------------------------------------------
+
+/// What this process's handlers did, recorded by the handlers themselves in lock-free slots
+/// (the only memory a handler may touch safely): how many times each signal's handler ran,
+/// and every waitpid() call a SIGCHLD handler made. A fork copies the record; an exec drops it.
+static HANDLER_RUNS: [AtomicU32; 65] = [const { AtomicU32::new(0) }; 65];
+/// The SIGCHLD handlers' waitpid() calls: the return value, the status and errno, in order.
+const MAX_WAITS: usize = 64;
+static WAIT_RET: [AtomicI32; MAX_WAITS] = [const { AtomicI32::new(0) }; MAX_WAITS];
+static WAIT_STATUS: [AtomicI32; MAX_WAITS] = [const { AtomicI32::new(0) }; MAX_WAITS];
+static WAIT_ERRNO: [AtomicI32; MAX_WAITS] = [const { AtomicI32::new(0) }; MAX_WAITS];
+static WAITS: AtomicUsize = AtomicUsize::new(0);
+
+/// One waitpid() call made by a SIGCHLD handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandlerWait {
+    /// What it returned: a PID, 0 (children left, none ended) or -1.
+    pub ret: i32,
+    pub status: i32,
+    /// errno when it returned -1.
+    pub errno: i32,
+}
+
+/// The handlers' record so far: (signal, runs) for every signal whose handler ran, and the
+/// SIGCHLD handlers' waitpid() calls.
+pub fn handler_record() -> (Vec<(i32, u32)>, Vec<HandlerWait>) {
+    let runs = (1..65)
+        .filter_map(|sig| {
+            let n = HANDLER_RUNS[sig].load(Ordering::Relaxed);
+            (n > 0).then_some((sig as i32, n))
+        })
+        .collect();
+    let n = WAITS.load(Ordering::Relaxed).min(MAX_WAITS);
+    let waits = (0..n)
+        .map(|i| HandlerWait {
+            ret: WAIT_RET[i].load(Ordering::Relaxed),
+            status: WAIT_STATUS[i].load(Ordering::Relaxed),
+            errno: WAIT_ERRNO[i].load(Ordering::Relaxed),
+        })
+        .collect();
+    (runs, waits)
+}
+
+/// The calling thread's errno (a handler must leave it as it found it).
+fn errno_slot() -> *mut libc::c_int {
+    // SAFETY: __errno_location always returns the calling thread's errno.
+    unsafe { libc::__errno_location() }
+}
+
+/// Count one run of the handler for `sig`.
+fn count_run(sig: libc::c_int) {
+    if let Some(slot) = usize::try_from(sig).ok().and_then(|s| HANDLER_RUNS.get(s)) {
+        slot.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// waitpid(-1, &status, WNOHANG), recorded; returns what it returned.
+fn handler_waitpid() -> i32 {
+    let mut status = 0;
+    // SAFETY: waitpid is async-signal-safe; `status` is a valid, writable int.
+    let ret = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+    // SAFETY: reading errno.
+    let errno = if ret < 0 { unsafe { *errno_slot() } } else { 0 };
+    let i = WAITS.fetch_add(1, Ordering::Relaxed);
+    if i < MAX_WAITS {
+        WAIT_RET[i].store(ret, Ordering::Relaxed);
+        WAIT_STATUS[i].store(status, Ordering::Relaxed);
+        WAIT_ERRNO[i].store(errno, Ordering::Relaxed);
+    }
+    ret
+}
+
+/// A handler that only counts (`signal SIG catch`).
+extern "C" fn on_signal_count(sig: libc::c_int) {
+    count_run(sig);
+}
+
+/// The course's SIGCHLD handler: one waitpid(-1, WNOHANG) per signal. Only async-signal-safe
+/// calls; errno is saved and restored.
+extern "C" fn on_sigchld_reap_one(sig: libc::c_int) {
+    // SAFETY: errno_slot points at this thread's errno.
+    let saved = unsafe { *errno_slot() };
+    count_run(sig);
+    handler_waitpid();
+    // SAFETY: as above.
+    unsafe { *errno_slot() = saved };
+}
+
+/// The right SIGCHLD handler: waitpid(-1, WNOHANG) until it returns 0 (no other child has
+/// ended) or -1 (no children left).
+extern "C" fn on_sigchld_reap_all(sig: libc::c_int) {
+    // SAFETY: errno_slot points at this thread's errno.
+    let saved = unsafe { *errno_slot() };
+    count_run(sig);
+    while handler_waitpid() > 0 {}
+    // SAFETY: as above.
+    unsafe { *errno_slot() = saved };
+}
+
+/// What a `signal` or `sigchld` action installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    Default,
+    Ignore,
+    /// A handler that counts its runs.
+    Count,
+    /// SIGCHLD: a counting handler with SA_NOCLDWAIT.
+    NoCldWait,
+    /// SIGCHLD: a handler that calls waitpid(-1, WNOHANG) once.
+    ReapOne,
+    /// SIGCHLD: a handler that calls waitpid(-1, WNOHANG) until it returns 0 or -1.
+    ReapAll,
+}
+
+/// sigaction(signal, ...): install a disposition. Every handler is installed with SA_RESTART
+/// (an actor's read of its next command goes on after a handler ran).
+pub fn set_disposition(signal: i32, disposition: Disposition) -> io::Result<()> {
+    let handler = match disposition {
+        Disposition::Default => libc::SIG_DFL,
+        Disposition::Ignore => libc::SIG_IGN,
+        Disposition::Count | Disposition::NoCldWait => {
+            on_signal_count as *const () as libc::sighandler_t
+        }
+        Disposition::ReapOne => on_sigchld_reap_one as *const () as libc::sighandler_t,
+        Disposition::ReapAll => on_sigchld_reap_all as *const () as libc::sighandler_t,
+    };
+    // SAFETY: an all-zero sigaction is a valid value to fill in.
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = handler;
+    sa.sa_flags = libc::SA_RESTART
+        | if disposition == Disposition::NoCldWait {
+            libc::SA_NOCLDWAIT
+        } else {
+            0
+        };
+    // SAFETY: `sa` is fully set; every handler above makes only async-signal-safe calls.
+    check(unsafe { libc::sigaction(signal, &sa, std::ptr::null_mut()) } as libc::c_long).map(drop)
+}
+
+/// sigprocmask(SIG_BLOCK or SIG_UNBLOCK, signals); returns the mask the kernel then holds.
+/// A signal pending and unblocked here is delivered before this returns: its handler runs.
+pub fn sigprocmask(block: bool, signals: &[i32]) -> io::Result<u64> {
+    let mut set = SigSet::empty();
+    for &s in signals {
+        set.add(Signal::try_from(s)?);
+    }
+    let how = if block {
+        SigmaskHow::SIG_BLOCK
+    } else {
+        SigmaskHow::SIG_UNBLOCK
+    };
+    signal::sigprocmask(how, Some(&set), None)?;
+    let mut now = SigSet::empty();
+    signal::sigprocmask(SigmaskHow::SIG_BLOCK, None, Some(&mut now))?;
+    Ok((1..65)
+        .filter(|&s| Signal::try_from(s).is_ok_and(|sig| now.contains(sig)))
+        .fold(0u64, |mask, s| mask | 1u64 << (s - 1)))
+}
+
+// ---- namespaces ---------------------------------------------------------------------------
+
+/// unshare(CLONE_NEWPID); if that is refused for want of CAP_SYS_ADMIN (EPERM), as `unshare
+/// -Urpf` does it, unshare(CLONE_NEWUSER | CLONE_NEWPID). Returns whether the user namespace
+/// was needed. (The process must be single-threaded for CLONE_NEWUSER: actors are.)
+pub fn unshare_pid() -> io::Result<bool> {
+    use nix::sched::{CloneFlags, unshare};
+    match unshare(CloneFlags::CLONE_NEWPID) {
+        Ok(()) => Ok(false),
+        Err(nix::Error::EPERM) => {
+            unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWPID)?;
+            Ok(true)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- descriptors and exec ----------------------------------------------------------------
+
+/// open(path, O_RDONLY [| O_CLOEXEC]).
+pub fn open_read_only(path: &str, cloexec: bool) -> io::Result<OwnedFd> {
+    use nix::fcntl::{OFlag, open};
+    use nix::sys::stat::Mode;
+    let flags = OFlag::O_RDONLY
+        | if cloexec {
+            OFlag::O_CLOEXEC
+        } else {
+            OFlag::empty()
+        };
+    Ok(open(path, flags, Mode::empty())?)
+}
+
+/// Set or clear FD_CLOEXEC on a descriptor.
+pub fn set_cloexec(fd: RawFd, on: bool) -> io::Result<()> {
+    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+    // SAFETY: the caller names a descriptor this process holds open for as long as the call.
+    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    let flags = if on {
+        FdFlag::FD_CLOEXEC
+    } else {
+        FdFlag::empty()
+    };
+    fcntl(fd, FcntlArg::F_SETFD(flags))?;
+    Ok(())
+}
+
+/// memfd_create(name, 0): an anonymous file whose descriptor an exec keeps.
+pub fn memfd(name: &str) -> io::Result<OwnedFd> {
+    let name = CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: a valid C string and no flags; the kernel returns a new descriptor we own.
+    let fd = check(unsafe { libc::memfd_create(name.as_ptr(), 0) } as libc::c_long)?;
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// execve(path, argv, environ): returns only the error of a call that failed.
+pub fn execve(path: &str, argv: &[String]) -> io::Error {
+    let Ok(path) = CString::new(path) else {
+        return io::Error::from_raw_os_error(libc::EINVAL);
+    };
+    let Ok(args) = argv
+        .iter()
+        .map(|a| CString::new(a.as_str()))
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return io::Error::from_raw_os_error(libc::EINVAL);
+    };
+    let mut ptrs: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    unsafe extern "C" {
+        static environ: *const *const libc::c_char;
+    }
+    // SAFETY: `path` and every argument are valid C strings that outlive the call, the
+    // vector is null-terminated, and `environ` is the C library's environment. On success
+    // the call does not return.
+    unsafe { libc::execve(path.as_ptr(), ptrs.as_ptr(), environ) };
+    io::Error::last_os_error()
+}
+
+/// execvp(name, [name, args...]) as the C library's does it: a name with a `/` is a path;
+/// otherwise each directory of PATH is tried in turn (`/bin:/usr/bin` without PATH), going
+/// on past one where it is not found. Returns only the error: EACCES if some candidate was
+/// refused, else the last one's.
+pub fn execvp(name: &str, args: &[String]) -> io::Error {
+    let argv: Vec<String> = std::iter::once(name.to_string())
+        .chain(args.iter().cloned())
+        .collect();
+    if name.contains('/') {
+        return execve(name, &argv);
+    }
+    let path = std::env::var("PATH").unwrap_or_else(|_| "/bin:/usr/bin".into());
+    let mut refused = None;
+    let mut last = io::Error::from_raw_os_error(libc::ENOENT);
+    for dir in path.split(':') {
+        let dir = if dir.is_empty() { "." } else { dir };
+        let e = execve(&format!("{dir}/{name}"), &argv);
+        match e.raw_os_error() {
+            Some(libc::EACCES) => refused = Some(e),
+            Some(libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT) => {
+                last = e
+            }
+            _ => return e,
+        }
+    }
+    refused.unwrap_or(last)
+}
+
+/// Close every descriptor of this process from 3 up but those in `keep`: what its caller
+/// left open (a shell's, a test harness's) is not procdemo's, and the processes of a demo,
+/// forked from this one, should hold only what the demo gave them.
+pub fn close_others(keep: &[RawFd]) {
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    let open: Vec<RawFd> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    for fd in open {
+        if fd > 2 && !keep.contains(&fd) {
+            // SAFETY: the descriptor is not owned by any Rust value of this freshly forked
+            // process that is used afterwards (the runner keeps only `keep`); one that was the
+            // directory listing, already closed, gives EBADF, which is ignored.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+/// Take ownership of a descriptor number this process was handed (across an exec).
+pub fn take_fd(fd: RawFd) -> OwnedFd {
+    // SAFETY: the caller names a descriptor that was handed to this process to own, and that
+    // nothing else in it owns.
+    unsafe { OwnedFd::from_raw_fd(fd) }
+}
+
+/// Make `fd` this process's standard output and standard error (dup2 clears close-on-exec on
+/// the copies).
+pub fn output_to(fd: &OwnedFd) -> io::Result<()> {
+    for target in [1, 2] {
+        // SAFETY: dup2 between a descriptor we own and a standard one, which it replaces.
+        check(unsafe { libc::dup2(fd.as_raw_fd(), target) } as libc::c_long)?;
+    }
+    Ok(())
+}
+
+// ---- the C library's stdio buffer and exit() ---------------------------------------------
+
+unsafe extern "C" {
+    /// glibc's standard output stream.
+    static mut stdout: *mut libc::FILE;
+    /// glibc (stdio_ext.h): bytes waiting in a stream's output buffer.
+    fn __fpending(stream: *mut libc::FILE) -> libc::size_t;
+}
+
+/// The C library's stdout stream.
+fn c_stdout() -> *mut libc::FILE {
+    // SAFETY: glibc initialises `stdout` before main and never changes it; reading the
+    // pointer's value is all this does.
+    unsafe { std::ptr::addr_of!(stdout).read() }
+}
+
+/// printf("%s\n", text) into the C library's stdout buffer, as a program's printf() does. The
+/// runner and actors print nothing else, so the buffer holds only what scripts put there.
+/// stdout is a pipe, so the stream is fully buffered: nothing is written until the buffer
+/// fills, fflush() or exit(). Returns the bytes added and the bytes now waiting.
+pub fn c_print(text: &str) -> io::Result<(usize, usize)> {
+    let line = CString::new(format!("{text}\n"))
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    let out = c_stdout();
+    // SAFETY: `out` is glibc's stdout; `line` is a valid C string.
+    if unsafe { libc::fputs(line.as_ptr(), out) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    let pending = unsafe { __fpending(out) };
+    Ok((line.as_bytes().len(), pending))
+}
+
+/// Bytes waiting in the C library's stdout buffer.
+pub fn c_pending() -> usize {
+    // SAFETY: glibc's stdout stream.
+    unsafe { __fpending(c_stdout()) }
+}
+
+/// fflush(stdout); returns the bytes it wrote.
+pub fn c_flush() -> io::Result<usize> {
+    let pending = c_pending();
+    // SAFETY: glibc's stdout stream.
+    if unsafe { libc::fflush(c_stdout()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(pending)
+}
+
+/// The line an atexit handler adds to the stdio buffer (where it lands tells who ran it).
+pub const ATEXIT_LINE: &str = "atexit handler ran";
+
+extern "C" fn on_exit_print() {
+    if let Ok(line) = CString::new(format!("{ATEXIT_LINE}\n")) {
+        // SAFETY: glibc's stdout stream and a valid C string; exit() runs this before it
+        // flushes the streams.
+        unsafe { libc::fputs(line.as_ptr(), c_stdout()) };
+    }
+}
+
+/// atexit(handler): exit() (not _exit()) will run it; it prints [`ATEXIT_LINE`] into the
+/// stdio buffer. A child forked afterwards has it too (it is in the copied memory).
+pub fn c_atexit() -> io::Result<()> {
+    // SAFETY: registers a function with the C ABI that takes no arguments.
+    if unsafe { libc::atexit(on_exit_print) } != 0 {
+        return Err(io::Error::from_raw_os_error(libc::ENOMEM));
+    }
+    Ok(())
+}
+
+/// exit(code), the C library's: run the atexit handlers, flush and close the stdio streams,
+/// then _exit. (Not Rust's `std::process::exit`, which flushes Rust's own stdout too.)
+pub fn c_exit(code: i32) -> ! {
+    // SAFETY: exit() does not return; the process is single-threaded.
+    unsafe { libc::exit(code) }
 }
 
 #[cfg(test)]

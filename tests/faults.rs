@@ -483,6 +483,56 @@ fn without_proc_procdemo_says_so_and_runs_nothing() {
 }
 
 #[test]
+fn where_user_namespaces_are_refused_pid1_says_so_ends_and_passes() {
+    let _serial = serial();
+    if !is_root() {
+        return; // The refusal is made with a chroot, which needs root; run as root to cover it.
+    }
+    // The kernel refuses a new user namespace to a process in a chroot (EPERM), and a normal
+    // user, without CAP_SYS_ADMIN, needs one for a PID namespace: the two refusals procdemo's
+    // `unshare pid` meets where user namespaces are closed. The chroot is a bind mount of /
+    // in a mount namespace of its own, so everything procdemo needs is there.
+    let tag = format!("faults-userns-{}", std::process::id());
+    let bin = public_binary();
+    let root = std::env::temp_dir().join(format!("procdemo-chroot-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("dir");
+    let inner = format!(
+        "mount --make-rprivate / && mount --rbind / {root} && exec chroot {root} \
+         setpriv --reuid=65534 --regid=65534 --clear-groups {bin} pid1 --color never",
+        root = root.display(),
+        bin = bin.display()
+    );
+    let out = Command::new("unshare")
+        .args(["--mount", "sh", "-c", &inner])
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare");
+    reap_and_check(&tag);
+    let _ = std::fs::remove_dir(&root);
+    let _ = std::fs::remove_dir_all(bin.parent().unwrap());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let flat = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("unshare failed: EPERM"), "{stdout}");
+    assert!(
+        flat.contains(
+            "was refused, and the rest of this demo needs it: the demo ends here, and passes"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !flat.contains("outer fork init"),
+        "nothing after the end: {stdout}"
+    );
+}
+
+#[test]
 fn with_proc_mounted_hidepid_a_normal_user_still_sees_its_own_processes() {
     let _serial = serial();
     if !is_root() {

@@ -12,6 +12,8 @@
 
 mod memory;
 mod process;
+mod program;
+pub use program::comm_of as program_comm;
 mod session;
 pub mod signal;
 mod wait;
@@ -40,10 +42,56 @@ pub enum SigchldMode {
     /// A handler installed with SA_NOCLDWAIT: reaped at once, and the handler still runs.
     #[serde(rename = "SA_NOCLDWAIT")]
     NoCldWait,
+    /// A handler that calls waitpid(-1, WNOHANG) once per signal (the course's handler).
+    #[serde(rename = "handler_waitpid_once")]
+    ReapOne,
+    /// A handler that calls waitpid(-1, WNOHANG) until it returns 0 or -1.
+    #[serde(rename = "handler_waitpid_loop")]
+    ReapAll,
+}
+
+/// What `signal SIG ...` sets a signal's disposition to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignalMode {
+    #[serde(rename = "SIG_DFL")]
+    Default,
+    #[serde(rename = "SIG_IGN")]
+    Ignore,
+    /// A handler (which counts its runs).
+    #[serde(rename = "handler")]
+    Catch,
+}
+
+/// What `exec` runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Program {
+    /// procdemo's own binary, which goes on obeying the script as the same role.
+    Procdemo,
+    /// A program found as execvp() finds it (a `/` in the name: that path; else each
+    /// directory of PATH), with these arguments after its name.
+    Named { name: String, args: Vec<String> },
+}
+
+/// One waitpid() call a SIGCHLD handler made, as the handler recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitCall {
+    /// What it returned: a PID, 0 (children left, none ended) or -1 (see errno).
+    pub ret: i32,
+    pub status: i32,
+    pub errno: i32,
+}
+
+/// What a process's signal handlers did, recorded by the handlers themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandlerRuns {
+    /// (signal, how many times its handler ran), for each handler that ran.
+    pub runs: Vec<(i32, u32)>,
+    /// Every waitpid() call a SIGCHLD handler made, in order.
+    pub waits: Vec<WaitCall>,
 }
 
 /// Something a role does. The runner may only `fork`, `waitpid ROLE` and `kill`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Action {
     /// fork(); the new process takes the named role.
     Fork { child: RoleId },
@@ -90,6 +138,26 @@ pub enum Action {
     Append { value: i64 },
     /// Report this process's list, read from its own memory.
     Show,
+    /// sigaction(signal, ...): SIG_DFL, SIG_IGN or a handler that counts.
+    Signal { signal: i32, mode: SignalMode },
+    /// sigprocmask(SIG_BLOCK or SIG_UNBLOCK, signals).
+    Sigmask { block: bool, signals: Vec<i32> },
+    /// Report what this process's signal handlers have done.
+    Handled,
+    /// printf() a line into the C library's stdout buffer (not flushed).
+    Print { text: String },
+    /// fflush(stdout).
+    Flush,
+    /// atexit(): register a handler that exit() runs.
+    Atexit,
+    /// exit(code), the C library's: atexit handlers, stdio flushed, then _exit.
+    LibcExit { code: i32 },
+    /// open(path, O_RDONLY [| O_CLOEXEC]).
+    Open { path: String, cloexec: bool },
+    /// execve(): run another program in this process.
+    Exec { program: Program },
+    /// unshare(CLONE_NEWPID) (with CLONE_NEWUSER where that alone is refused).
+    UnsharePid,
 }
 
 impl Action {
@@ -117,6 +185,16 @@ impl Action {
             Action::Lock => &memory::LOCK,
             Action::Append { .. } => &memory::APPEND,
             Action::Show => &memory::SHOW,
+            Action::Signal { .. } => &signal::SIGNAL,
+            Action::Sigmask { .. } => &signal::SIGMASK,
+            Action::Handled => &signal::HANDLED,
+            Action::Print { .. } => &program::PRINT,
+            Action::Flush => &program::FLUSH,
+            Action::Atexit => &program::ATEXIT,
+            Action::LibcExit { .. } => &process::LIBC_EXIT,
+            Action::Open { .. } => &program::OPEN,
+            Action::Exec { .. } => &program::EXEC,
+            Action::UnsharePid => &session::UNSHARE,
         }
     }
 
@@ -149,17 +227,6 @@ impl Action {
 
 /// What the runner asks of an action.
 impl Action {
-    /// The actor can no longer act afterwards (`exit`).
-    pub fn ends_actor(&self) -> bool {
-        self.def().facts.ends_actor
-    }
-
-    /// The target can no longer act afterwards: `kill` with a signal whose default action
-    /// ends the process.
-    pub fn ends_target(&self) -> bool {
-        self.effects().ends_target
-    }
-
     /// The actor maps a region and reports its address (`alloc`).
     pub fn gives_region(&self) -> bool {
         self.def().facts.gives_region
@@ -227,6 +294,16 @@ pub static ACTIONS: &[&Def] = &[
     &memory::TOUCH,
     &memory::APPEND,
     &memory::SHOW,
+    &signal::SIGNAL,
+    &signal::SIGMASK,
+    &signal::HANDLED,
+    &program::PRINT,
+    &program::FLUSH,
+    &program::ATEXIT,
+    &process::LIBC_EXIT,
+    &program::OPEN,
+    &program::EXEC,
+    &session::UNSHARE,
 ];
 
 /// The registry entry for a verb.
@@ -293,7 +370,7 @@ impl Def {
     /// process, so which processes exist never depends on privilege.
     pub fn allowed_under_try(&self) -> bool {
         let f = &self.facts;
-        !(f.creates_role || f.ends_actor || f.may_end_target)
+        !(f.creates_role || f.ends_actor || f.may_end_target || f.replaces_image)
     }
 }
 
@@ -320,6 +397,10 @@ pub struct Facts {
     pub runner: Option<ForRunner>,
     /// A `try` of it may change the target's state rather than the actor's (trace).
     pub try_changes_target: bool,
+    /// It replaces the program the process runs (exec): never under `try`.
+    pub replaces_image: bool,
+    /// The errnos a `try` of it takes as a refusal for want of privilege.
+    pub refusals: &'static [i32],
 }
 
 impl Facts {
@@ -335,6 +416,8 @@ impl Facts {
         makes_threaded: false,
         runner: None,
         try_changes_target: false,
+        replaces_image: false,
+        refusals: &[libc::EPERM, libc::EACCES],
     };
 }
 
@@ -416,6 +499,24 @@ pub struct Effects {
     pub target_run: TargetRun,
     /// Memory it writes, which its result deadline allows for.
     pub writes: Writes,
+    /// The signal it sends its target (kill): whether the target ends depends on that
+    /// target's disposition for it, which the checker knows.
+    pub signal: Option<i32>,
+    /// How it changes the actor's own signal dispositions (signal, sigchld).
+    pub disposition: Option<(i32, SignalMode)>,
+    /// The program the actor runs afterwards (exec).
+    pub image: Option<Image>,
+    /// The actor's next child is the first process of a new PID namespace (unshare pid).
+    pub new_pid_namespace: bool,
+}
+
+/// What an actor runs after `exec`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Image {
+    /// procdemo again: it goes on obeying the script, with a fresh memory.
+    Procdemo,
+    /// Another program: it obeys no more commands.
+    Program,
 }
 
 impl Effects {
@@ -427,6 +528,10 @@ impl Effects {
         ends_target: false,
         target_run: TargetRun::Unchanged,
         writes: Writes::Nothing,
+        signal: None,
+        disposition: None,
+        image: None,
+        new_pid_namespace: false,
     };
 }
 
@@ -498,14 +603,21 @@ pub trait Stage {
     fn report(&mut self, outcome: Outcome);
     /// True once a command is waiting on the pipe (or the runner is gone): a loop must end.
     fn command_waiting(&self) -> bool;
-    /// In the new child of a fork: take the role and say hello.
-    fn become_role(&mut self, child: RoleId);
+    /// In the new child of a fork: take the role and say hello, with what the call returned
+    /// in this process (0).
+    fn become_role(&mut self, child: RoleId, returned: i32);
     /// This process's own copy of the course notes' list.
     fn list(&mut self) -> &mut Vec<i64>;
     /// This process's region (its own `alloc`, or inherited at the fork).
     fn region(&mut self) -> &mut Option<Region>;
     /// Keep a descriptor, mapping or thread for as long as the process lives.
     fn keep(&mut self, thing: Box<dyn std::any::Any>);
+    /// execve() procdemo's own binary, which goes on as this role after the step; returns
+    /// only if that failed.
+    fn exec_self(&mut self) -> std::io::Error;
+    /// The process unshared its PID namespace: its children live in another one, and must
+    /// tell the runner their PID as the runner sees it.
+    fn unshared_pid(&mut self);
 }
 
 /// What performing an action left to do.
@@ -567,6 +679,13 @@ pub enum Call {
     PidfdOpen,
     Write,
     Read,
+    Open,
+    Execve,
+    Fflush,
+    Fputs,
+    Atexit,
+    MemfdCreate,
+    Unshare,
 }
 
 impl Call {
@@ -595,6 +714,13 @@ impl Call {
         Call::PidfdOpen,
         Call::Write,
         Call::Read,
+        Call::Open,
+        Call::Execve,
+        Call::Fflush,
+        Call::Fputs,
+        Call::Atexit,
+        Call::MemfdCreate,
+        Call::Unshare,
     ];
 
     /// The call as C code writes it, e.g. `clone(CLONE_VFORK)`.
@@ -624,6 +750,13 @@ impl Call {
             Call::PidfdOpen => "pidfd_open",
             Call::Write => "write",
             Call::Read => "read",
+            Call::Open => "open",
+            Call::Execve => "execve",
+            Call::Fflush => "fflush",
+            Call::Fputs => "fputs",
+            Call::Atexit => "atexit",
+            Call::MemfdCreate => "memfd_create",
+            Call::Unshare => "unshare",
         }
     }
 }
@@ -649,12 +782,22 @@ impl TryFrom<String> for Call {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
-    /// fork() returned this PID to the parent.
-    Forked { pid: i32 },
+    /// fork() returned this PID to the parent; `in_child`: what it returned in the new
+    /// process, as that process reported it when it said hello (the runner joins the two).
+    Forked {
+        pid: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_child: Option<i32>,
+    },
     /// clone(CLONE_VFORK) without CLONE_VM (the suspending half of vfork(): the child has its
-    /// own memory) returned this PID to the parent, once the child had ended.
+    /// own memory) returned this PID to the parent, once the child had ended; `in_child` as
+    /// for `Forked`.
     #[serde(rename = "clone_vfork_own_memory")]
-    Vforked { pid: i32 },
+    Vforked {
+        pid: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_child: Option<i32>,
+    },
     /// About to call _exit(code).
     Exiting { code: i32 },
     /// wait/waitpid returned this PID and raw status.
@@ -703,6 +846,36 @@ pub enum Outcome {
     },
     /// This process's list, read from its own memory.
     List { values: Vec<i64> },
+    /// A signal's disposition is set.
+    SignalSet { signal: i32, mode: SignalMode },
+    /// sigprocmask() returned 0; `blocked` is the mask it then held, and `during` what the
+    /// handlers did while the call returned (a pending signal it unblocked is delivered then).
+    Masked {
+        block: bool,
+        signals: Vec<i32>,
+        blocked: u64,
+        during: HandlerRuns,
+    },
+    /// What the process's handlers have done so far.
+    Handled(HandlerRuns),
+    /// printf() put `bytes` into the stdio buffer, where `pending` bytes now wait.
+    Printed { bytes: usize, pending: usize },
+    /// fflush() wrote the `bytes` that were waiting.
+    Flushed { bytes: usize },
+    /// atexit() registered the handler.
+    AtexitSet,
+    /// About to call exit(code), with `pending` bytes in the stdio buffer.
+    ExitingFlushing { code: i32, pending: usize },
+    /// open() returned this descriptor.
+    Opened { fd: i32, cloexec: bool },
+    /// execve() of procdemo's binary succeeded: the new program says so, from this PID.
+    Execed { pid: i32 },
+    /// execve() of a program succeeded: the runner saw the process's command name change to
+    /// `comm` (and /proc/PID/exe name `exe`, unless it had already exited).
+    Running { comm: String, exe: Option<String> },
+    /// unshare() made a new PID namespace for the process's children; `user`: a new user
+    /// namespace was needed too (CLONE_NEWUSER | CLONE_NEWPID), as for a normal user.
+    Unshared { user: bool },
 }
 
 impl Outcome {
@@ -779,6 +952,16 @@ mod tests {
             "parent alloc 1MiB\nparent touch",
             "parent append 33",
             "parent show",
+            "parent signal USR1 catch",
+            "parent sigmask block CHLD",
+            "parent handled",
+            "parent print hello",
+            "parent flush",
+            "parent atexit",
+            "parent libc-exit 3",
+            "parent open /dev/null",
+            "parent exec sleep 1",
+            "parent unshare pid",
         ];
         for def in ACTIONS {
             let line = samples
@@ -859,7 +1042,9 @@ mod tests {
             "runner fork p\nrunner fork q\np fork c\np vfork v &\nv exit\nawait p done\n\
              q wait &\nawait q done\nq waitpid any nohang\nq peek c &\nawait q done\nq block\n\
              q kill c TERM\nq sigchld ignore\nq setsid\nq nice 1\nq spin\nq lock\nq pty\n\
-             q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq thread\np exit\n",
+             q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq signal USR1 catch\n\
+             q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
+             q unshare pid\nq exec self\nq thread\nq libc-exit\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut seen = BTreeSet::new();
@@ -908,7 +1093,10 @@ mod tests {
             .filter(|d| !d.allowed_under_try())
             .map(|d| d.verb)
             .collect();
-        assert_eq!(never, ["fork", "exit", "kill", "vfork"]);
+        assert_eq!(
+            never,
+            ["fork", "exit", "kill", "vfork", "libc-exit", "exec"]
+        );
     }
 
     #[test]

@@ -40,8 +40,11 @@ pub static FORK: Def = Def {
     // that started a thread, so the child is a complete copy that may run normal Rust.
     #[allow(unsafe_code)]
     perform: |a, _, stage| match unsafe { sys::fork() } {
-        Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Forked { pid }),
-        Ok(Forked::Child) => child(a, stage),
+        Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Forked {
+            pid,
+            in_child: None,
+        }),
+        Ok(Forked::Child { returned }) => child(a, returned, stage),
         Err(e) => failed(Call::Fork, e),
     },
     fuzz: &[],
@@ -81,32 +84,39 @@ pub static VFORK: Def = Def {
     // SAFETY: as for `fork`: this actor is single-threaded.
     #[allow(unsafe_code)]
     perform: |a, _, stage| match unsafe { sys::vfork_like() } {
-        Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Vforked { pid }),
-        Ok(Forked::Child) => child(a, stage),
+        Ok(Forked::Parent(pid)) => Performed::Outcome(Outcome::Vforked {
+            pid,
+            in_child: None,
+        }),
+        Ok(Forked::Child { returned }) => child(a, returned, stage),
         Err(e) => failed(Call::CloneVfork, e),
     },
     fuzz: &[],
     python: |_, _| Python::None(NoPython::NotInStdlib("vfork()")),
 };
 
+/// An exit code: none (0), or one number from 0 to 255.
+fn exit_code(a: &Args<'_>) -> Result<i32, ParseProblem> {
+    match a.words {
+        [] => Ok(0),
+        [c] => match c.parse::<i32>() {
+            Ok(c) if (0..=255).contains(&c) => Ok(c),
+            _ => Err(ParseProblem::ExitCode {
+                found: c.to_string(),
+            }),
+        },
+        _ => Err(a.expected()),
+    }
+}
+
 /// `exit [CODE]`: _exit(CODE). The role can no longer act.
 pub static EXIT: Def = Def {
     verb: "exit",
     usage: "exit [CODE]",
     syntax: |a| {
-        let code = match a.words {
-            [] => 0,
-            [c] => match c.parse::<i32>() {
-                Ok(c) if (0..=255).contains(&c) => c,
-                _ => {
-                    return Err(ParseProblem::ExitCode {
-                        found: c.to_string(),
-                    });
-                }
-            },
-            _ => return Err(a.expected()),
-        };
-        Ok(Action::Exit { code })
+        Ok(Action::Exit {
+            code: exit_code(a)?,
+        })
     },
     facts: Facts {
         ends_actor: true,
@@ -124,6 +134,39 @@ pub static EXIT: Def = Def {
     fuzz: &["-1", "256", "7"],
     python: |a, _| match a {
         Action::Exit { code } => Python::line(format!("os._exit({code})")),
+        other => not_mine(other),
+    },
+};
+
+/// `libc-exit [CODE]`: exit(CODE), the C library's: the atexit handlers run, the stdio
+/// buffers are flushed, then _exit. The role can no longer act.
+pub static LIBC_EXIT: Def = Def {
+    verb: "libc-exit",
+    usage: "libc-exit [CODE]",
+    syntax: |a| {
+        Ok(Action::LibcExit {
+            code: exit_code(a)?,
+        })
+    },
+    facts: Facts {
+        ends_actor: true,
+        ..Facts::PLAIN
+    },
+    effects: |_| Effects::NONE,
+    perform: |a, _, stage| {
+        let code = match a {
+            Action::LibcExit { code } => *code,
+            other => not_mine(other),
+        };
+        stage.report(Outcome::ExitingFlushing {
+            code,
+            pending: sys::c_pending(),
+        });
+        sys::c_exit(code)
+    },
+    fuzz: &["-1", "256", "3"],
+    python: |a, _| match a {
+        Action::LibcExit { code } => Python::line(format!("sys.exit({code})")),
         other => not_mine(other),
     },
 };
@@ -205,10 +248,11 @@ fn new_role(a: &mut Args<'_>) -> Result<RoleId, ParseProblem> {
     a.roles.create(child, a.actor)
 }
 
-/// In the new process of a fork: it takes its role; the command loop goes on as that role.
-fn child(a: &Action, stage: &mut dyn Stage) -> Performed {
+/// In the new process of a fork: it takes its role, reporting what the call returned in it
+/// (0); the command loop goes on as that role.
+fn child(a: &Action, returned: i32, stage: &mut dyn Stage) -> Performed {
     if let Some(child) = a.creates() {
-        stage.become_role(child);
+        stage.become_role(child, returned);
     }
     Performed::Reported
 }
@@ -238,7 +282,7 @@ mod tests {
             act("runner fork p\np exit 255\n"),
             Action::Exit { code: 255 }
         );
-        assert!(Action::Exit { code: 0 }.ends_actor());
+        assert!(Action::Exit { code: 0 }.def().facts.ends_actor);
         assert!(refused("runner fork p\np exit -1\n").contains("from 0 to 255, found `-1`"));
         assert!(refused("runner fork p\np exit 1 2\n").contains("expected `p exit [CODE]`"));
         assert!(refused("runner fork p\np exit\np block\n").contains("has ended (line 2)"));

@@ -1,4 +1,4 @@
-//! Sessions, terminals and priority: `setsid`, `pty` and `nice`.
+//! Sessions, terminals, priority and namespaces: `setsid`, `pty`, `nice` and `unshare`.
 
 use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, Python, failed, not_mine};
 use crate::script::ParseProblem;
@@ -39,6 +39,44 @@ pub static PTY: Def = Def {
         Python::line(
             "master, slave = os.openpty(); os.setsid(); fcntl.ioctl(slave, termios.TIOCSCTTY, 0)",
         )
+    },
+};
+
+/// `unshare pid`: unshare(CLONE_NEWPID): the process's next child is the first process of a
+/// new PID namespace, its PID 1 there. Without the privilege to do that (CAP_SYS_ADMIN), as
+/// `unshare -Urpf` does: a new user namespace too, in which the process has it. Use `try`:
+/// where user namespaces are closed to normal users, both are refused.
+pub static UNSHARE: Def = Def {
+    verb: "unshare",
+    usage: "unshare pid",
+    syntax: |a| match a.words {
+        ["pid"] => Ok(Action::UnsharePid),
+        _ => Err(a.expected()),
+    },
+    facts: Facts {
+        // A limit of 0 user namespaces (user.max_user_namespaces) is how some systems close
+        // them: ENOSPC, and a `try` takes it as the refusal it is.
+        refusals: &[libc::EPERM, libc::EACCES, libc::ENOSPC],
+        ..Facts::PLAIN
+    },
+    effects: |_| Effects {
+        new_pid_namespace: true,
+        ..Effects::NONE
+    },
+    perform: |_, _, stage| match sys::unshare_pid() {
+        Ok(user) => {
+            stage.unshared_pid();
+            Performed::Outcome(Outcome::Unshared { user })
+        }
+        Err(e) => failed(Call::Unshare, e),
+    },
+    fuzz: &["pid", "net"],
+    python: |_, _| {
+        // os.unshare() is Python 3.12's.
+        Python::Code(vec![
+            "os.unshare(os.CLONE_NEWPID)".into(),
+            "os.unshare(os.CLONE_NEWUSER | os.CLONE_NEWPID)".into(),
+        ])
     },
 };
 

@@ -6,7 +6,9 @@
 
 use super::Ctx;
 use super::reference::{Reference, Topic};
-use super::words::{Help, MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words};
+use super::words::{
+    Help, InspectLabels, MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words,
+};
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
 use crate::error::{System, Usage};
 use crate::model::{
@@ -71,8 +73,34 @@ pub(super) fn unit(field: Field) -> &'static str {
         | Field::Rss
         | Field::Pss
         | Field::SharedDirty
-        | Field::PrivateDirty => " kB",
+        | Field::PrivateDirty
+        | Field::Exe
+        | Field::Cmdline
+        | Field::Blocked
+        | Field::Pending
+        | Field::Ignored
+        | Field::Caught
+        | Field::NsPid
+        | Field::Output
+        | Field::Returned => " kB",
     }
+}
+
+/// Output as printf's format would write it: the text in quotes, a newline as `\n`, any
+/// other control character escaped.
+pub(super) fn quoted(text: &str) -> String {
+    let escaped =
+        super::sanitize::escape(&text.replace('\\', "\\\\").replace('\n', "\\n")).into_owned();
+    format!("\"{escaped}\"")
+}
+
+/// The signals named in a list, for a step's result: `{SIGCHLD, SIGTERM}`.
+pub(super) fn signal_set(signals: &[i32]) -> String {
+    let names: Vec<String> = signals
+        .iter()
+        .map(|s| crate::render::signal_name(*s))
+        .collect();
+    format!("{{{}}}", names.join(", "))
 }
 
 impl En {
@@ -120,7 +148,57 @@ impl En {
             SigchldMode::Default => "SIG_DFL",
             SigchldMode::Ignore => "SIG_IGN",
             SigchldMode::NoCldWait => "handler with SA_NOCLDWAIT",
+            SigchldMode::ReapOne => "a handler that calls waitpid(-1, WNOHANG) once per signal",
+            SigchldMode::ReapAll => {
+                "a handler that calls waitpid(-1, WNOHANG) until it returns 0 or -1"
+            }
         }
+    }
+
+    /// A wait status in short: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
+    fn short_status(&self, status: i32) -> String {
+        match ExitStatus::decode(status) {
+            ExitStatus::Exited(code) => format!("WEXITSTATUS {code}"),
+            ExitStatus::Killed(sig) => format!("WTERMSIG {}", self.signal(sig)),
+            ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", self.signal(sig)),
+            ExitStatus::Continued => "WIFCONTINUED".into(),
+        }
+    }
+
+    /// A SIGCHLD handler's waitpid() calls: `waitpid(-1, WNOHANG) returned 4533 (WEXITSTATUS
+    /// 1), then 0 (children left, none ended)`.
+    fn handler_waits(&self, waits: &[crate::actions::WaitCall], ctx: &Ctx) -> String {
+        let each: Vec<String> = waits
+            .iter()
+            .map(|w| match w.ret {
+                0 => "0 (children left, none of them ended)".to_string(),
+                r if r < 0 => format!("-1 ({})", errno_name(w.errno)),
+                pid => format!("{} ({})", ctx.pid(pid), self.short_status(w.status)),
+            })
+            .collect();
+        format!("waitpid(-1, WNOHANG) returned {}", each.join(", then "))
+    }
+
+    /// What handlers did: `the SIGCHLD handler ran 1 time: waitpid(...) returned ...`.
+    fn handler_runs(&self, runs: &crate::actions::HandlerRuns, ctx: &Ctx) -> String {
+        let times = |n: u32| {
+            if n == 1 {
+                "1 time".to_string()
+            } else {
+                format!("{n} times")
+            }
+        };
+        let ran: Vec<String> = runs
+            .runs
+            .iter()
+            .map(|(sig, n)| format!("the {} handler ran {}", self.signal(*sig), times(*n)))
+            .collect();
+        let mut out = crate::actions::list_words(&ran, "and");
+        if !runs.waits.is_empty() {
+            out.push_str(": ");
+            out.push_str(&self.handler_waits(&runs.waits, ctx));
+        }
+        out
     }
 
     /// A parent by name: its role, or its command name.
@@ -394,14 +472,97 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         let pid = |p: i32| ctx.pid(p);
         let status = |s: i32| self.exit_status(ExitStatus::decode(s));
         match outcome {
-            Outcome::Forked { pid: p } => {
-                format!("fork() returned {}, the new process's PID", pid(*p))
+            Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) returned 0: its next child will be PID 1 of a new PID namespace".into(),
+            Outcome::Unshared { user: true } => "unshare(CLONE_NEWPID) alone was refused (EPERM: no CAP_SYS_ADMIN), so, as `unshare -Urpf` does, unshare(CLONE_NEWUSER | CLONE_NEWPID) returned 0: a new user namespace, in which it has that privilege, and its next child will be PID 1 of a new PID namespace".into(),
+            Outcome::SignalSet { signal, mode } => {
+                let how = match mode {
+                    crate::actions::SignalMode::Default => "SIG_DFL: its default action",
+                    crate::actions::SignalMode::Ignore => "SIG_IGN: ignored",
+                    crate::actions::SignalMode::Catch => {
+                        "caught by a handler (which counts its runs)"
+                    }
+                };
+                format!(
+                    "sigaction() returned 0: {} is now {how}",
+                    self.signal(*signal)
+                )
             }
-            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
-            Outcome::Vforked { pid: p } => format!(
-                "clone(CLONE_VFORK) returned {}, the new process's PID, once the child had ended (no CLONE_VM: the child had its own memory)",
+            Outcome::Masked {
+                block,
+                signals,
+                blocked,
+                during,
+            } => {
+                let how = if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" };
+                let mut out = format!(
+                    "sigprocmask({how}, {}) returned 0; blocked now: {}",
+                    signal_set(signals),
+                    self.signal_list(*blocked)
+                );
+                if !during.runs.is_empty() {
+                    out.push_str(&format!(
+                        ". Before the call returned, the pending signal was delivered: {}",
+                        self.handler_runs(during, ctx)
+                    ));
+                } else if !*block {
+                    out.push_str("; no handler ran");
+                }
+                out
+            }
+            Outcome::Handled(runs) if runs.runs.is_empty() => "no handler has run".into(),
+            Outcome::Handled(runs) => format!("so far {}", self.handler_runs(runs, ctx)),
+            Outcome::Printed { bytes, pending } => format!(
+                "printf() put {bytes} bytes in its stdio buffer, where {pending} bytes now wait, not yet written (its stdout is a pipe: fully buffered)"
+            ),
+            Outcome::Flushed { bytes: 0 } => "fflush() found nothing waiting".into(),
+            Outcome::Flushed { bytes } => {
+                format!("fflush() wrote the {bytes} bytes that were waiting")
+            }
+            Outcome::AtexitSet => {
+                "atexit() registered the handler: exit() will run it, _exit() will not".into()
+            }
+            Outcome::ExitingFlushing { code, pending } => format!(
+                "exit({code}): it runs the atexit handlers, flushes its stdio buffer ({pending} bytes were waiting), then calls _exit({code})"
+            ),
+            Outcome::Opened { fd, cloexec: true } => {
+                format!("open() returned fd {fd}, close-on-exec: an execve() will close it")
+            }
+            Outcome::Opened { fd, cloexec: false } => {
+                format!("open() returned fd {fd}, not close-on-exec: an execve() keeps it")
+            }
+            Outcome::Execed { pid: p } => format!(
+                "execve() did not return: procdemo's binary started afresh in the same process, and says so from PID {}",
                 pid(*p)
             ),
+            // Whether a program that exits at once is still there to read its exe varies: not
+            // in --stable output.
+            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
+                (Some(exe), false) => format!(
+                    "execve() did not return: the process now runs {exe}, command name {comm}"
+                ),
+                (None, false) => format!(
+                    "execve() did not return: the process's command name is now {comm} (it has already exited: no exe left to read)"
+                ),
+                (_, true) => {
+                    format!("execve() did not return: the process's command name is now {comm}")
+                }
+            },
+            Outcome::Forked { pid: p, in_child } => {
+                let child = in_child.map_or(String::new(), |r| {
+                    format!(", and in the new process it returned {r} (its own report)")
+                });
+                format!("fork() returned {}, the new process's PID{child}", pid(*p))
+            }
+            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
+            Outcome::Vforked { pid: p, in_child } => {
+                let child = in_child.map_or(String::new(), |r| {
+                    format!(" In the new process it had returned {r} (its own report).")
+                });
+                format!(
+                    "clone(CLONE_VFORK) returned {}, the new process's PID, once the child had ended (no CLONE_VM: the child had its own memory).{child}",
+                    pid(*p)
+                )
+            }
             Outcome::Exiting { code } => format!("_exit({code})"),
             Outcome::Reaped { pid: p, status: s } => {
                 format!("returned {} with status {s}: {}", pid(*p), status(*s))
@@ -555,6 +716,12 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 ExitStatus::Continued => "none (continued)".to_string(),
             },
             Value::Result(o) => self.outcome(o, ctx),
+            Value::Exe(e) => self.exe(e, ctx.stable),
+            Value::Cmdline(c) => self.cmdline(c, ctx.stable),
+            Value::Signals(mask) => self.signal_list(*mask),
+            Value::NsPids(pids) => self.ns_pids(pids, ctx),
+            Value::Output(c) if c.bytes == 0 => "nothing".into(),
+            Value::Output(c) => quoted(&c.text),
             Value::DependsOnPrivilege(_) if ctx.stable => format!("({PRIVILEGE_HIDDEN})"),
             Value::DependsOnPrivilege(v) => self.value(v, ctx),
         }
@@ -796,6 +963,9 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                         StepKind::Expect { value, .. } => Some(self.operand(value, ctx)),
                         StepKind::Act { .. }
                         | StepKind::Observe { .. }
+                        | StepKind::Inspect { .. }
+                        | StepKind::Output { .. }
+                        | StepKind::EndUnless { .. }
                         | StepKind::Measure { .. }
                         | StepKind::Await { .. }
                         | StepKind::Say { .. }
@@ -978,6 +1148,16 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         format!("skipped: `{try_step}` was refused")
     }
 
+    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
+        if permitted {
+            format!("`{try_step}` was permitted: the demo goes on")
+        } else {
+            format!(
+                "`{try_step}` was refused, and the rest of this demo needs it: the demo ends here, and passes (on this system, as this user, it cannot be shown)"
+            )
+        }
+    }
+
     fn outcome_hidden(&self) -> &'static str {
         "the outcome depends on privilege: not shown with --stable"
     }
@@ -1013,6 +1193,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         ObservationHeaders {
             role: "ROLE",
             pid: "PID",
+            ns_pid: "IN NS",
             ppid: "PPID",
             stat: "STAT",
             sigchld: "SIGCHLD",
@@ -1294,15 +1475,166 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         }
     }
 
+    fn inspect_labels(&self) -> InspectLabels {
+        InspectLabels {
+            comm: "command name",
+            exe: "exe",
+            cmdline: "command line",
+            ns_pids: "PID in each namespace",
+            fds: "descriptors",
+            blocked: "blocked (SigBlk)",
+            shared_pending: "pending (ShdPnd)",
+            pending: "pending, this thread (SigPnd)",
+            ignored: "ignored (SigIgn)",
+            caught: "caught (SigCgt)",
+            region: "region",
+        }
+    }
+
+    fn signal_list(&self, mask: u64) -> String {
+        let names: Vec<String> = crate::model::SignalMasks::signals(mask)
+            .into_iter()
+            .map(|s| self.signal(s))
+            .collect();
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    fn exe(&self, exe: &crate::model::Exe, stable: bool) -> String {
+        match (exe.procdemo, stable) {
+            (true, true) => "procdemo's own binary".into(),
+            (true, false) => format!("{} (procdemo's own binary)", exe.path),
+            (false, _) => exe.path.clone(),
+        }
+    }
+
+    fn cmdline(&self, cmdline: &crate::model::Cmdline, stable: bool) -> String {
+        let args: Vec<String> = cmdline
+            .args
+            .iter()
+            .map(|a| {
+                if a.is_empty() || a.contains(char::is_whitespace) {
+                    format!("'{a}'")
+                } else {
+                    a.clone()
+                }
+            })
+            .collect();
+        match (cmdline.procdemo, stable) {
+            (true, true) => "procdemo's own command line (a fork keeps it)".into(),
+            (true, false) => format!("{} (procdemo's own: a fork keeps it)", args.join(" ")),
+            (false, _) => args.join(" "),
+        }
+    }
+
+    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
+        match pids {
+            [] => "-".into(),
+            [only] => ctx.pid(*only),
+            [outer, inner @ ..] => {
+                let inner: Vec<String> = inner.iter().map(|p| p.to_string()).collect();
+                format!(
+                    "{} outside, {} inside its PID namespace",
+                    ctx.pid(*outer),
+                    inner.join(" then ")
+                )
+            }
+        }
+    }
+
+    fn fd(&self, fd: &crate::model::OpenFd, role: crate::script::RoleId, ctx: &Ctx) -> String {
+        use crate::model::FdOwner;
+        let cloexec = if fd.cloexec { ", close-on-exec" } else { "" };
+        let target = |t: &str| {
+            if ctx.stable && crate::observe::pipe_inode(t).is_some() {
+                "a pipe".to_string()
+            } else {
+                t.to_string()
+            }
+        };
+        match &fd.owner {
+            FdOwner::Opened { step } => format!(
+                "{} (opened at line {}{cloexec})",
+                fd.target,
+                ctx.step(*step).map_or(0, |s| s.line)
+            ),
+            FdOwner::OutputPipe(r) if *r == role => {
+                format!("a pipe: its own output, which procdemo reads{cloexec}")
+            }
+            FdOwner::OutputPipe(r) => format!("a pipe: `{}`'s output{cloexec}", ctx.role(*r)),
+            FdOwner::CommandPipe(r) => format!("a pipe: `{}`'s commands{cloexec}", ctx.role(*r)),
+            FdOwner::ReportPipe => format!("a pipe: reports to procdemo{cloexec}"),
+            FdOwner::Other if cloexec.is_empty() => target(&fd.target),
+            FdOwner::Other => format!("{} (close-on-exec)", target(&fd.target)),
+        }
+    }
+
+    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
+        let what = if count == 1 { "pipe" } else { "pipes" };
+        let flag = if cloexec { ", close-on-exec" } else { "" };
+        format!("{numbers}: procdemo's own {what} (commands, reports, other roles' output){flag}")
+    }
+
+    fn fd_gone(&self, was: &str) -> String {
+        format!("closed since the previous inspect (was {was})")
+    }
+
+    fn region_mapped(&self, region: &crate::model::RegionMapped, stable: bool) -> String {
+        let size = self.region(region.bytes);
+        let at = if stable {
+            String::new()
+        } else {
+            format!(" at {:#x}", region.addr)
+        };
+        if region.mapped {
+            format!("{size}{at}: mapped")
+        } else {
+            format!("{size}{at}: no longer mapped")
+        }
+    }
+
+    fn was(&self, before: &str) -> String {
+        format!(" (was: {before})")
+    }
+
+    fn not_readable(&self, zombie: bool) -> &'static str {
+        if zombie {
+            "- (a zombie has no program, memory or descriptors left)"
+        } else {
+            "- (not readable)"
+        }
+    }
+
+    fn output_heading(&self, captured: &crate::model::Captured) -> String {
+        match (captured.bytes, captured.cut) {
+            (0, _) => "wrote nothing".into(),
+            (1, _) => "wrote 1 byte:".into(),
+            (n, false) => format!("wrote {n} bytes:"),
+            (n, true) => format!(
+                "wrote {n} bytes; the first {} are shown:",
+                captured.text.len()
+            ),
+        }
+    }
+
+    fn no_final_newline(&self) -> &'static str {
+        "(no newline at the end)"
+    }
+
     fn timeline(&self) -> TimelineWords {
         TimelineWords {
             title: "Timeline: each role's state at every step that observed or changed it",
             step: "step",
             fork: "fork",
             exit: "exit",
+            exec: "exec",
             reap: "reap",
-            marks: "fork: created at that step (fork or clone); exit: called _exit(); reap: its \
-                    parent's wait returned it; SIG...: a signal was sent to it",
+            marks: "fork: created at that step (fork or clone); exit: called _exit() or exit(); \
+                    exec: called execve(); reap: its parent's wait returned it; SIG...: a signal \
+                    was sent to it",
             reparented: "its PPID changed since the step before (reparented)",
         }
     }
@@ -1443,7 +1775,7 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::TrySyntax => "expected `try ROLE ACTION`".into(),
         P::TryRunner => "the runner's own actions are never refused: `try` is for the processes it creates".into(),
         P::TryBackground => "a `try` step cannot run in the background (`&`)".into(),
-        P::TryNotAllowed => "`try` is for actions whose refusal leaves every process as it was (nice, lock, trace, setsid...), not fork, vfork, exit or kill".into(),
+        P::TryNotAllowed => "`try` is for actions whose refusal leaves every process as it was (nice, lock, trace, setsid...), not fork, vfork, exit, libc-exit, kill or exec".into(),
         P::IfPermittedOnly => "`if permitted` may end an action or an `await`".into(),
         P::NoTryBefore { role } => format!(
             "`if permitted` refers to the latest `try` step `{role}` took part in, but there is none before this line: add e.g. `try {role} nice -5` first"
@@ -1573,5 +1905,34 @@ fn parse_problem(p: &ParseProblem) -> String {
             "the runner waits for one role at a time: `runner waitpid ROLE`".into()
         }
         P::RunnerLoops => "the runner is the director and never busy-waits: `loop` is for the processes it creates".into(),
+        P::PrintText { max } => format!(
+            "expected the text to print after `print`: at most {max} bytes, on this line"
+        ),
+        P::OpenPath { found } => format!(
+            "expected an absolute path after `open` (one that starts with /), found `{found}`"
+        ),
+        P::ExecArgs { max, max_len } => format!(
+            "expected `exec self` or `exec PROGRAM [ARGS...]`, with at most {max} arguments of at most {max_len} bytes each"
+        ),
+        P::ExecSameName { role, program } => format!(
+            "`{role}` cannot exec `{program}`: execve() names a process after its program, and `{role}` already has that name, so procdemo could not see the exec happen: give the role another name"
+        ),
+        P::RunsProgram { role, line } => format!(
+            "`{role}` runs another program since its exec at line {line}: it obeys no more commands (it can still be observed, signalled and waited for)"
+        ),
+        P::InspectEmpty => "expected `inspect ROLE...`, naming the roles to inspect".into(),
+        P::EndUnlessSyntax => "expected `end unless ROLE permitted`".into(),
+        P::EndUnlessNoTry { role } => format!(
+            "`end unless {role} permitted` refers to the latest `try` step `{role}` took part in, but there is no `try` step `{role}` took part in before this line"
+        ),
+        P::UnshareUnconfirmed { role, line } => format!(
+            "`{role}` forks after `try {role} unshare pid` (line {line}): whether its child is in a new PID namespace would depend on privilege; add `end unless {role} permitted` before this line"
+        ),
+        P::NamespaceGone { role, init, line } => format!(
+            "`{role}`'s children would be in the PID namespace whose PID 1, `{init}`, has ended (line {line}): the kernel refuses a fork into it"
+        ),
+        P::NotVisible { role, target } => format!(
+            "`{role}` cannot name `{target}`: `{role}` is in a PID namespace where `{target}` has no PID (a process sees only its own namespace and those below it)"
+        ),
     }
 }

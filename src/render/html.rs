@@ -67,6 +67,8 @@ pub struct Page<'a> {
     printed: Option<usize>,
     failure: Option<(Failure, Option<usize>)>,
     cleanup: Option<String>,
+    /// Each role's latest `inspect`, to show what changed at the next.
+    inspected: Vec<Option<crate::model::Inspection>>,
 }
 
 impl<'a> Page<'a> {
@@ -88,7 +90,57 @@ impl<'a> Page<'a> {
             printed: None,
             failure: None,
             cleanup: None,
+            inspected: Vec::new(),
         }
+    }
+
+    /// An inspection: the role's place in the tree, then a table of what it is made of.
+    fn inspection(&mut self, i: &crate::model::Inspection) {
+        self.tree(std::slice::from_ref(&i.observation));
+        let role = i.observation.role;
+        let before = self.inspected.get(role).and_then(Option::as_ref);
+        let rows = super::inspect::rows(i, before, &self.ctx);
+        let mut html = String::from("<table class=\"inspect\">\n");
+        for row in rows {
+            let _ = writeln!(
+                html,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                esc(&row.label),
+                row.lines
+                    .iter()
+                    .map(|l| esc(l))
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            );
+        }
+        html.push_str("</table>\n");
+        self.body.push_str(&html);
+        if self.inspected.len() <= role {
+            self.inspected.resize(role + 1, None);
+        }
+        self.inspected[role] = Some(i.clone());
+    }
+
+    /// What each role has written to its output.
+    fn outputs(&mut self, outputs: &[crate::model::Captured]) {
+        let mut html = String::new();
+        for c in outputs {
+            let (heading, lines) = super::inspect::output_lines(c, &self.ctx);
+            let _ = write!(
+                html,
+                "<p class=\"output\"><b>{}</b> {}</p>",
+                esc(self.ctx.role(c.role)),
+                esc(&heading)
+            );
+            if !lines.is_empty() {
+                let _ = writeln!(
+                    html,
+                    "<pre class=\"output\">{}</pre>",
+                    lines.iter().map(|l| esc(l)).collect::<Vec<_>>().join("\n")
+                );
+            }
+        }
+        self.body.push_str(&html);
     }
 
     fn words(&self) -> &'static dyn Words {
@@ -410,7 +462,7 @@ impl<'a> Page<'a> {
                 let result = if self.guarded(*step) {
                     words.outcome_hidden().to_string()
                 } else if let Some(o) = outcome {
-                    let mut r = words.outcome(o, &self.ctx);
+                    let mut r = words.outcome(o, &self.ctx.for_step(*step));
                     if let Some(v) = verdict {
                         r.push_str(&words.verdict(v, &self.ctx));
                     }
@@ -436,7 +488,7 @@ impl<'a> Page<'a> {
                     return Ok(());
                 }
                 let result = match outcome {
-                    Some(o) => words.outcome(o, &self.ctx),
+                    Some(o) => words.outcome(o, &self.ctx.for_step(*step)),
                     None if !self.style.stable => words.seen_after(*waited, *reads),
                     None => String::new(),
                 };
@@ -448,6 +500,24 @@ impl<'a> Page<'a> {
             Event::Measure { step, readings } => {
                 self.step(*step, None);
                 self.memory(readings);
+            }
+            Event::EndUnless {
+                step,
+                try_step,
+                permitted,
+            } => {
+                let result = words.end_unless(self.ctx.step_text(*try_step), *permitted);
+                self.step(*step, Some(&result));
+            }
+            Event::Inspect { step, inspections } => {
+                self.step(*step, None);
+                for i in inspections {
+                    self.inspection(i);
+                }
+            }
+            Event::Output { step, outputs } => {
+                self.step(*step, None);
+                self.outputs(outputs);
             }
             Event::Expect { step, check } => {
                 let holds = words.holds(check, self.style.stable);
@@ -501,7 +571,7 @@ impl<'a> Page<'a> {
             html,
             "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">{}</span></h1>\n<h2>{}</h2>",
             esc(&script.name),
-            esc(&script.title)
+            esc(super::title(script, words))
         );
         if !self.style.stable {
             let _ = writeln!(
@@ -623,6 +693,11 @@ ul.tree li { position: relative; } ul.tree ul li::before { content: "└─"; po
 .st-x { background: #f4f4f4; fill: #f4f4f4; } .tl-mark { fill: #fff; stroke: #777; stroke-dasharray: 4 3; }
 blockquote.say { margin: .6rem 0 .6rem 2.2em; padding: .4rem .9rem; border-left: 5px solid #8aa; background: #f3f7f7; font-style: italic; }
 table.mem { border-collapse: collapse; margin: .3rem 0 0 2.2em; font-size: .8em; }
+table.inspect { border-collapse: collapse; margin: .3rem 0 0 2.2em; font-size: .8em; }
+table.inspect th { text-align: left; font-weight: normal; color: #555; padding: .1rem .8rem .1rem 0; vertical-align: top; white-space: nowrap; }
+table.inspect td { font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Noto Sans Mono CJK SC", monospace; }
+p.output { margin: .3rem 0 0 2.2em; }
+pre.output { margin: .1rem 0 0 3.2em; padding: .2rem .5rem; background: #f4f4f4; border-left: 3px solid #bbb; }
 table.mem td, table.mem th { border: 1px solid #bbb; padding: .15rem .5rem; text-align: right; }
 svg.timeline { display: block; max-width: 100%; height: auto; margin: .4rem 0; }
 svg text { font-size: 23px; fill: #111; } .tl-head { fill: #555; } .tl-label { font-weight: 700; }

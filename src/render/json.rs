@@ -53,6 +53,9 @@ pub fn observation(o: &Observation, ctx: &Ctx) -> Value {
     if let Some(t) = &o.tracer {
         v["tracer"] = json!({ "pid": t.pid, "comm": t.comm });
     }
+    if let Some(p) = o.ns_pid {
+        v["ns_pid"] = json!(p);
+    }
     v
 }
 
@@ -92,6 +95,62 @@ pub fn memory(m: &MemoryReading, ctx: &Ctx) -> Value {
     v
 }
 
+/// Signal names of a mask, as a JSON list.
+fn signal_names(mask: u64) -> Value {
+    crate::model::SignalMasks::signals(mask)
+        .into_iter()
+        .map(|s| Value::String(super::signal_name(s)))
+        .collect()
+}
+
+/// An inspection: the observation's fields and what the process is made of.
+pub fn inspection(i: &crate::model::Inspection, ctx: &Ctx) -> Value {
+    use crate::model::FdOwner;
+    let mut v = observation(&i.observation, ctx);
+    v["exe"] = json!(i.exe.as_ref().map(|e| &e.path));
+    v["exe_is_procdemo"] = json!(i.exe.as_ref().map(|e| e.procdemo));
+    v["cmdline"] = json!(i.cmdline.as_ref().map(|c| &c.args));
+    v["cmdline_is_procdemo"] = json!(i.cmdline.as_ref().map(|c| c.procdemo));
+    v["ns_pids"] = json!(i.ns_pids);
+    v["signals"] = match &i.signals {
+        Some(m) => json!({
+            "pending": signal_names(m.pending),
+            "shared_pending": signal_names(m.shared_pending),
+            "blocked": signal_names(m.blocked),
+            "ignored": signal_names(m.ignored),
+            "caught": signal_names(m.caught),
+        }),
+        None => Value::Null,
+    };
+    v["fds"] = match &i.fds {
+        Some(fds) => fds
+            .iter()
+            .map(|fd| {
+                let owner = match &fd.owner {
+                    FdOwner::Opened { step } => {
+                        json!({ "opened_at_line": ctx.step(*step).map(|s| s.line) })
+                    }
+                    FdOwner::CommandPipe(r) => json!({ "command_pipe_of": ctx.role(*r) }),
+                    FdOwner::ReportPipe => json!("report_pipe"),
+                    FdOwner::OutputPipe(r) => json!({ "output_pipe_of": ctx.role(*r) }),
+                    FdOwner::Other => Value::Null,
+                };
+                json!({ "fd": fd.fd, "target": fd.target, "cloexec": fd.cloexec, "owner": owner })
+            })
+            .collect(),
+        None => Value::Null,
+    };
+    if let Some(r) = &i.region {
+        v["region"] = json!({ "addr": r.addr, "bytes": r.bytes, "mapped": r.mapped });
+    }
+    v
+}
+
+/// What a role has written to its output.
+pub fn captured(c: &crate::model::Captured, ctx: &Ctx) -> Value {
+    json!({ "role": ctx.role(c.role), "text": c.text, "bytes": c.bytes, "cut": c.cut })
+}
+
 /// A result as data and in words (real PIDs).
 fn result(outcome: &Outcome, ctx: &Ctx) -> (Value, Value) {
     (
@@ -119,6 +178,9 @@ fn step_role(ctx: &Ctx, step: usize) -> Option<usize> {
         StepKind::Ask { role, .. } => Some(*role),
         StepKind::Observe { .. }
         | StepKind::Measure { .. }
+        | StepKind::Inspect { .. }
+        | StepKind::Output { .. }
+        | StepKind::EndUnless { .. }
         | StepKind::Say { .. }
         | StepKind::Expect { .. } => None,
     }
@@ -202,7 +264,9 @@ impl<'a> Document<'a> {
                 verdict,
             } => {
                 let actor = self.ctx.role(*role);
-                let done = outcome.as_ref().map(|o| result(o, &self.ctx));
+                let done = outcome
+                    .as_ref()
+                    .map(|o| result(o, &self.ctx.for_step(*step)));
                 let e = self.step(*step);
                 e.insert("actor".into(), json!(actor));
                 if let Some((r, s)) = done {
@@ -231,7 +295,9 @@ impl<'a> Document<'a> {
                 waited,
             } => {
                 let actor = step_role(&self.ctx, *step).map(|r| self.ctx.role(r));
-                let done = outcome.as_ref().map(|o| result(o, &self.ctx));
+                let done = outcome
+                    .as_ref()
+                    .map(|o| result(o, &self.ctx.for_step(*step)));
                 let obs = seen.as_ref().map(|o| observation(o, &self.ctx));
                 let e = self.step(*step);
                 if let (Some((r, s)), Some(actor)) = (done, actor) {
@@ -257,6 +323,28 @@ impl<'a> Document<'a> {
             Event::Expect { step, check } => {
                 let checked = self.ctx.words.check(check);
                 self.step(*step).insert("checked".into(), json!(checked));
+            }
+            Event::EndUnless {
+                step,
+                try_step,
+                permitted,
+            } => {
+                let because = self.ctx.step_text(*try_step);
+                let e = self.step(*step);
+                e.insert("permitted".into(), json!(permitted));
+                e.insert("because".into(), json!(because));
+            }
+            Event::Inspect { step, inspections } => {
+                let all: Vec<Value> = inspections
+                    .iter()
+                    .map(|i| inspection(i, &self.ctx))
+                    .collect();
+                self.step(*step)
+                    .insert("inspections".into(), Value::Array(all));
+            }
+            Event::Output { step, outputs } => {
+                let all: Vec<Value> = outputs.iter().map(|c| captured(c, &self.ctx)).collect();
+                self.step(*step).insert("outputs".into(), Value::Array(all));
             }
             Event::Say { lines } => {
                 if !self.style.explain {
@@ -393,11 +481,17 @@ impl<'a> Lines<'a> {
                 "source": ctx.words.source(self.origin),
                 "runner_pid": runner_pid,
             }),
-            Event::Spawned { role, pid } => json!({
-                "event": "spawned",
-                "role": ctx.role(*role),
-                "pid": pid,
-            }),
+            Event::Spawned { role, pid, ns_pids } => {
+                let mut v = json!({
+                    "event": "spawned",
+                    "role": ctx.role(*role),
+                    "pid": pid,
+                });
+                if !ns_pids.is_empty() {
+                    v["ns_pids"] = json!(ns_pids);
+                }
+                v
+            }
             Event::Act {
                 step,
                 role,
@@ -408,7 +502,7 @@ impl<'a> Lines<'a> {
                 v["role"] = json!(ctx.role(*role));
                 match outcome {
                     Some(o) => {
-                        let (r, s) = result(o, ctx);
+                        let (r, s) = result(o, &ctx.for_step(*step));
                         v["result"] = r;
                         v["summary"] = s;
                     }
@@ -440,7 +534,7 @@ impl<'a> Lines<'a> {
                     v["observation"] = observation(o, ctx);
                 }
                 if let Some(o) = outcome {
-                    let (r, s) = result(o, ctx);
+                    let (r, s) = result(o, &ctx.for_step(*step));
                     v["result"] = r;
                     v["summary"] = s;
                 }
@@ -453,6 +547,26 @@ impl<'a> Lines<'a> {
             Event::Measure { step, readings } => {
                 let mut v = self.step("measure", *step);
                 v["readings"] = readings.iter().map(|m| memory(m, ctx)).collect();
+                v
+            }
+            Event::EndUnless {
+                step,
+                try_step,
+                permitted,
+            } => {
+                let mut v = self.step("end_unless", *step);
+                v["permitted"] = json!(permitted);
+                v["because"] = json!(ctx.step_text(*try_step));
+                v
+            }
+            Event::Inspect { step, inspections } => {
+                let mut v = self.step("inspect", *step);
+                v["inspections"] = inspections.iter().map(|i| inspection(i, ctx)).collect();
+                v
+            }
+            Event::Output { step, outputs } => {
+                let mut v = self.step("output", *step);
+                v["outputs"] = outputs.iter().map(|c| captured(c, ctx)).collect();
                 v
             }
             Event::Expect { step, check: c } => {

@@ -10,6 +10,7 @@
 
 pub mod en;
 pub mod html;
+pub mod inspect;
 pub mod json;
 pub mod reference;
 pub mod sanitize;
@@ -265,7 +266,34 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
     };
     let any = |names: &[String]| names.iter().any(|n| n == a);
     Some(match value {
-        Value::NotObserved | Value::Result(_) => return None,
+        Value::NotObserved | Value::Result(_) | Value::Cmdline(_) | Value::Output(_) => {
+            return None;
+        }
+        Value::Exe(e) => {
+            let base = e.path.rsplit('/').next().unwrap_or(&e.path).to_lowercase();
+            a == e.path.to_lowercase() || a == base
+        }
+        Value::Signals(mask) => {
+            // `SIGCHLD`, `chld`, `SIGCHLD, SIGTERM`; `none` for an empty mask.
+            let named: Option<u64> = a
+                .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+                .filter(|w| !w.is_empty())
+                .try_fold(0u64, |m, w| {
+                    let w = w.trim_start_matches("sig");
+                    crate::actions::signal::SIGNALS
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(w))
+                        .map(|(_, s)| m | crate::model::SignalMasks::bit(*s))
+                });
+            match named {
+                Some(m) if m != 0 => m == *mask,
+                _ => *mask == 0 && ["none", "0", "无", "没有"].contains(&a),
+            }
+        }
+        Value::NsPids(pids) => {
+            let inner = pids.last().map(|p| p.to_string());
+            inner.as_deref() == Some(a)
+        }
         Value::DependsOnPrivilege(v) => return judge(answer, v, script, pids),
         Value::State(state) => {
             let code = state.code().to_lowercase();
@@ -381,7 +409,11 @@ pub fn reveal(
 ) -> (String, Option<bool>) {
     let mut ctx = Ctx::new(words(style.lang), script, style.stable);
     for (r, p) in pids {
-        ctx.learn(&Event::Spawned { role: *r, pid: *p });
+        ctx.learn(&Event::Spawned {
+            role: *r,
+            pid: *p,
+            ns_pids: Vec::new(),
+        });
     }
     let verdict = judge(answer, value, script, pids);
     let shown = words(style.lang).value(value, &ctx);
@@ -477,12 +509,18 @@ fn columns_from(columns: Option<&str>) -> usize {
 
 /// What a renderer knows about the run so far: the script (role names, step texts), the PID
 /// each role has had, and how to show a PID.
+#[derive(Clone)]
 pub struct Ctx<'a> {
     pub words: &'static dyn Words,
     pub script: &'a Script,
     /// Each role's PID, once known (the runner's from `Begin`, the others' from `Spawned`).
     pub pids: Vec<Option<i32>>,
+    /// Each role's NSpid, for a process in a PID namespace below the runner's.
+    pub ns_pids: Vec<Vec<i32>>,
     pub stable: bool,
+    /// The depth of the PID namespace the PIDs being shown were seen from: 0, the runner's;
+    /// 1 for a result reported by a process one namespace down, which sees PIDs there.
+    pub level: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -491,7 +529,29 @@ impl<'a> Ctx<'a> {
             words,
             script,
             pids: vec![None; script.roles.len().max(1)],
+            ns_pids: vec![Vec::new(); script.roles.len().max(1)],
             stable,
+            level: 0,
+        }
+    }
+
+    /// The same, for showing the result of a step (an action, or `await ROLE done`): PIDs as
+    /// the role that performed it saw them.
+    pub fn for_step(&self, step: usize) -> Ctx<'a> {
+        match self.step(step).map(|s| &s.kind) {
+            Some(StepKind::Act { role, .. } | StepKind::Await { role, .. }) => self.seen_by(*role),
+            _ => self.clone(),
+        }
+    }
+
+    /// The same, for showing what `role` reported: PIDs as that process saw them.
+    pub fn seen_by(&self, role: RoleId) -> Ctx<'a> {
+        Ctx {
+            level: self
+                .ns_pids
+                .get(role)
+                .map_or(0, |n| n.len().saturating_sub(1)),
+            ..self.clone()
         }
     }
 
@@ -499,11 +559,13 @@ impl<'a> Ctx<'a> {
     pub fn learn(&mut self, event: &Event) {
         match event {
             Event::Begin { runner_pid } => self.pids[RUNNER] = Some(*runner_pid),
-            Event::Spawned { role, pid } => {
+            Event::Spawned { role, pid, ns_pids } => {
                 if *role >= self.pids.len() {
                     self.pids.resize(*role + 1, None);
+                    self.ns_pids.resize(*role + 1, Vec::new());
                 }
                 self.pids[*role] = Some(*pid);
+                self.ns_pids[*role] = ns_pids.clone();
             }
             _ => {}
         }
@@ -518,12 +580,19 @@ impl<'a> Ctx<'a> {
         self.script.roles.get(id).map_or("?", String::as_str)
     }
 
-    /// The role that had this PID, if any (the runner first).
+    /// The role that had this PID, if any (the runner first), as seen from `self.level`.
     pub fn role_of(&self, pid: i32) -> Option<&'a str> {
-        self.pids
+        self.role_id_of(pid).map(|r| self.role(r))
+    }
+
+    /// The id of the role that had this PID, as seen from `self.level`.
+    pub fn role_id_of(&self, pid: i32) -> Option<RoleId> {
+        if self.level == 0 {
+            return self.pids.iter().position(|p| *p == Some(pid));
+        }
+        self.ns_pids
             .iter()
-            .position(|p| *p == Some(pid))
-            .map(|r| self.role(r))
+            .position(|n| n.get(self.level) == Some(&pid))
     }
 
     /// A PID as shown: the number, or with --stable the role that had it (`<child>`).
@@ -666,6 +735,12 @@ pub fn said(line: &crate::model::SayLine, ctx: &Ctx) -> String {
         .iter()
         .map(|piece| match piece {
             Said::Text(t) => t.clone(),
+            // A result is what the role's call returned: its PIDs are the ones it saw.
+            Said::Value {
+                role,
+                field: crate::script::Field::Result,
+                value,
+            } => ctx.words.value(value, &ctx.seen_by(*role)),
             Said::Value { value, .. } => ctx.words.value(value, ctx),
         })
         .collect()

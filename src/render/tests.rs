@@ -111,6 +111,7 @@ fn obs(role: RoleId, pid: i32, state: State, ppid: Option<(i32, Parent)>) -> Obs
         depends_on_privilege: false,
         ps_stat: None,
         tracer: None,
+        ns_pid: None,
     }
 }
 
@@ -166,21 +167,29 @@ fn zombie_events(s: &Script) -> Vec<Event> {
         Event::Spawned {
             role: parent,
             pid: 101,
+            ns_pids: Vec::new(),
         },
         Event::Act {
             step: at(s, line_of(s, "runner fork parent", 1)),
             role: runner,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: Some(0),
+            }),
             verdict: None,
         },
         Event::Spawned {
             role: child,
             pid: 102,
+            ns_pids: Vec::new(),
         },
         Event::Act {
             step: at(s, line_of(s, "parent fork child", 1)),
             role: parent,
-            outcome: Some(Outcome::Forked { pid: 102 }),
+            outcome: Some(Outcome::Forked {
+                pid: 102,
+                in_child: Some(0),
+            }),
             verdict: None,
         },
         Event::Observe {
@@ -291,7 +300,14 @@ fn a_zombie_run_at_100_columns_renders_exactly_its_snapshot() {
 fn a_zombie_run_on_a_wide_terminal_wraps_only_narration() {
     let s = demo("zombie");
     let out = text(&s, style(true, 200), &zombie_events(&s));
-    let expected = snapshot(ZOMBIE_SNAPSHOT)
+    // Results are wrapped at the width too: at 200 columns the forks' fit on their lines.
+    let unwrap_fork = |text: String| {
+        text.replace(
+            " and in the new\n                                 process it returned 0",
+            " and in the new process it returned 0",
+        )
+    };
+    let expected = unwrap_fork(snapshot(ZOMBIE_SNAPSHOT))
         .replace(WRAPPED, LONG)
         .replace(WRAPPED_IN_OBSERVE, LONG_IN_OBSERVE);
     assert_ne!(
@@ -340,7 +356,7 @@ fn each_event_is_written_as_it_arrives() {
     r.event(&events[2], &mut out).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out),
-        "  1  runner fork parent        → fork() returned <parent>, the new process's PID\n"
+        "  1  runner fork parent        → fork() returned <parent>, the new process's PID, and in the new\n                                 process it returned 0 (its own report)\n"
     );
 }
 
@@ -363,18 +379,32 @@ fn timeout_events(s: &Script) -> Vec<Event> {
     seen.wchan = Some("do_wait".into());
     vec![
         Event::Begin { runner_pid: 100 },
-        Event::Spawned { role: p, pid: 101 },
+        Event::Spawned {
+            role: p,
+            pid: 101,
+            ns_pids: Vec::new(),
+        },
         Event::Act {
             step: 0,
             role: 0,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: None,
+            }),
             verdict: None,
         },
-        Event::Spawned { role: c, pid: 102 },
+        Event::Spawned {
+            role: c,
+            pid: 102,
+            ns_pids: Vec::new(),
+        },
         Event::Act {
             step: 1,
             role: p,
-            outcome: Some(Outcome::Forked { pid: 102 }),
+            outcome: Some(Outcome::Forked {
+                pid: 102,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Failed {
@@ -421,8 +451,8 @@ procdemo t — t
     p 101  fork        S
     c 102        fork
     S = sleeping, interruptible
-    fork: created at that step (fork or clone); exit: called _exit(); reap: its parent's wait
-    returned it; SIG...: a signal was sent to it
+    fork: created at that step (fork or clone); exit: called _exit() or exit(); exec: called
+    execve(); reap: its parent's wait returned it; SIG...: a signal was sent to it
 FAILED: awaited `p` to be in state Z (zombie: exited, not yet reaped) within 100 ms, but after 37
         reads of /proc it was still not: `p` (pid 101) was last seen in state S (sleeping,
         interruptible), waiting in do_wait, PPID 100 (runner)
@@ -490,11 +520,15 @@ fn privilege_events(s: &Script, permitted: bool) -> Vec<Event> {
         Event::Spawned {
             role: eager,
             pid: 101,
+            ns_pids: Vec::new(),
         },
         Event::Act {
             step: 0,
             role: 0,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Act {
@@ -561,8 +595,8 @@ procdemo t — privilege
   Timeline: each role's state at every step that observed or changed it
     step   1     4
     eager  fork  ?
-    fork: created at that step (fork or clone); exit: called _exit(); reap: its parent's wait
-    returned it; SIG...: a signal was sent to it
+    fork: created at that step (fork or clone); exit: called _exit() or exit(); exec: called
+    execve(); reap: its parent's wait returned it; SIG...: a signal was sent to it
 ok: every awaited state was observed
 "
     );
@@ -625,11 +659,11 @@ fn json_keeps_the_document_schema_with_real_pids() {
     assert_eq!(first["actor"], "runner");
     assert_eq!(
         first["result"],
-        serde_json::json!({"kind": "forked", "pid": 101})
+        serde_json::json!({"kind": "forked", "pid": 101, "in_child": 0})
     );
     assert_eq!(
         first["summary"],
-        "fork() returned 101, the new process's PID"
+        "fork() returned 101, the new process's PID, and in the new process it returned 0 (its own report)"
     );
     let zombie = events
         .iter()
@@ -897,7 +931,11 @@ fn a_long_step_result_continues_under_the_result() {
     let s = demo("wait");
     let events = [
         Event::Begin { runner_pid: 100 },
-        Event::Spawned { role: 2, pid: 102 },
+        Event::Spawned {
+            role: 2,
+            pid: 102,
+            ns_pids: Vec::new(),
+        },
         Event::Await {
             step: at(&s, line_of(&s, "await parent done", 2)),
             observation: None,
@@ -1045,7 +1083,11 @@ fn the_runner_failures_keep_their_wording() {
     let s = user_script("runner fork p\np fork c\np waitpid c\nrunner waitpid p\n");
     let mut ctx = Ctx::new(words(super::Lang::En), &s, false);
     ctx.learn(&Event::Begin { runner_pid: 100 });
-    ctx.learn(&Event::Spawned { role: 1, pid: 101 });
+    ctx.learn(&Event::Spawned {
+        role: 1,
+        pid: 101,
+        ns_pids: Vec::new(),
+    });
     let seen = obs(1, 101, State::Sleeping, Some((100, Parent::Role(0))));
     let say = |f: Failure| words(super::Lang::En).failure(&f, None, &ctx);
     assert_eq!(
@@ -1117,7 +1159,11 @@ fn the_runner_failures_keep_their_wording() {
 fn narration_values_respect_stable() {
     let s = user_script("runner fork p\n");
     let mut ctx = Ctx::new(words(super::Lang::En), &s, true);
-    ctx.learn(&Event::Spawned { role: 1, pid: 101 });
+    ctx.learn(&Event::Spawned {
+        role: 1,
+        pid: 101,
+        ns_pids: Vec::new(),
+    });
     let w = words(super::Lang::En);
     assert_eq!(w.value(&Value::Pid(101), &ctx), "<p>");
     assert_eq!(w.value(&Value::Pid(999), &ctx), "<other>");
@@ -1483,21 +1529,29 @@ fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree(
         Event::Spawned {
             role: parent,
             pid: 101,
+            ns_pids: Vec::new(),
         },
         Event::Act {
             step: 0,
             role: 0,
-            outcome: Some(Outcome::Forked { pid: 101 }),
+            outcome: Some(Outcome::Forked {
+                pid: 101,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Spawned {
             role: child,
             pid: 102,
+            ns_pids: Vec::new(),
         },
         Event::Act {
             step: 1,
             role: parent,
-            outcome: Some(Outcome::Forked { pid: 102 }),
+            outcome: Some(Outcome::Forked {
+                pid: 102,
+                in_child: None,
+            }),
             verdict: None,
         },
         Event::Observe {

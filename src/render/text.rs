@@ -46,6 +46,8 @@ pub struct Text<'a> {
     asks: Vec<(usize, Option<crate::model::Value>)>,
     /// What the timeline drawn at `End` shows, gathered as the events come.
     timeline: Timeline,
+    /// Each role's latest `inspect`, to show what changed at the next.
+    inspected: Vec<Option<crate::model::Inspection>>,
 }
 
 impl<'a> Text<'a> {
@@ -65,6 +67,58 @@ impl<'a> Text<'a> {
             failure: None,
             asks: Vec::new(),
             timeline: Timeline::new(),
+            inspected: Vec::new(),
+        }
+    }
+
+    /// An `inspect` step's readings: each role's row of the observation table, then what it
+    /// is made of, label by label, with what changed since its previous `inspect`.
+    fn inspections(&mut self, out: &mut String, inspections: &[crate::model::Inspection]) {
+        for i in inspections {
+            self.table(out, std::slice::from_ref(&i.observation));
+            let role = i.observation.role;
+            let before = self.inspected.get(role).and_then(Option::as_ref);
+            let rows = super::inspect::rows(i, before, &self.ctx);
+            let label_width = rows.iter().map(|r| width(&r.label)).max().unwrap_or(0);
+            for row in &rows {
+                let label = format!("        {}  ", pad(&row.label, label_width));
+                let indent = width(&label);
+                let blank = " ".repeat(indent);
+                for (n, line) in row.lines.iter().enumerate() {
+                    let prefix = if n == 0 { &label } else { &blank };
+                    let hung = if indent + MIN_HANG <= self.width() {
+                        hang(prefix, indent, line, self.width(), indent + 4)
+                    } else {
+                        hang(prefix, indent, line, self.width(), FALLBACK_INDENT)
+                    };
+                    Self::push_lines(out, hung);
+                }
+            }
+            if self.inspected.len() <= role {
+                self.inspected.resize(role + 1, None);
+            }
+            self.inspected[role] = Some(i.clone());
+        }
+    }
+
+    /// An `output` step: what each role has written to its standard output and error.
+    fn outputs(&self, out: &mut String, outputs: &[crate::model::Captured]) {
+        let names: Vec<&str> = outputs.iter().map(|c| self.ctx.role(c.role)).collect();
+        let name_width = names.iter().map(|n| width(n)).max().unwrap_or(0);
+        for (c, name) in outputs.iter().zip(names) {
+            let (heading, lines) = super::inspect::output_lines(c, &self.ctx);
+            let prefix = format!("      {}  ", pad(name, name_width));
+            Self::push_lines(
+                out,
+                hang(&prefix, width(&prefix), &heading, self.width(), 8),
+            );
+            for line in lines {
+                let gutter = "        ┆ ";
+                Self::push_lines(
+                    out,
+                    hang(gutter, width(gutter), &line, self.width(), width(gutter)),
+                );
+            }
         }
     }
 
@@ -234,19 +288,25 @@ impl<'a> Text<'a> {
                 Some(Disposition::Ignored) | Some(Disposition::Caught)
             )
         });
-        let mut headers = vec![h.role, h.pid, h.ppid, h.stat];
+        // A process in a PID namespace below the runner's has a second PID, its own there.
+        let namespaced = obs.iter().any(|o| o.ns_pid.is_some());
+        let mut headers = vec![h.role, h.pid];
+        if namespaced {
+            headers.push(h.ns_pid);
+        }
+        headers.extend([h.ppid, h.stat]);
+        let stat_index = headers.len() - 1;
         if sigchld {
             headers.push(h.sigchld);
         }
         let rows: Vec<Vec<String>> = obs
             .iter()
             .map(|o| {
-                let mut row = vec![
-                    self.ctx.role(o.role).to_string(),
-                    self.ctx.pid(o.pid),
-                    escape(&self.ctx.ppid(o)).into_owned(),
-                    self.stat_cell(o),
-                ];
+                let mut row = vec![self.ctx.role(o.role).to_string(), self.ctx.pid(o.pid)];
+                if namespaced {
+                    row.push(o.ns_pid.map_or_else(|| "-".to_string(), |p| p.to_string()));
+                }
+                row.extend([escape(&self.ctx.ppid(o)).into_owned(), self.stat_cell(o)]);
                 if sigchld {
                     row.push(words.sigchld_column(o.sigchld).to_string());
                 }
@@ -269,7 +329,7 @@ impl<'a> Text<'a> {
                 .map(|(i, (cell, w))| {
                     let cell = pad(cell, *w);
                     // The STAT column is coloured by state.
-                    if i == 3 {
+                    if i == stat_index {
                         self.coloured(o, cell).to_string()
                     } else {
                         cell
@@ -609,7 +669,7 @@ impl<'a> Text<'a> {
                 if self.guarded(*step) {
                     self.result(out, &number, &text, words.outcome_hidden(), 1);
                 } else if let Some(o) = outcome {
-                    let mut result = words.outcome(o, &self.ctx);
+                    let mut result = words.outcome(o, &self.ctx.for_step(*step));
                     if let Some(v) = verdict {
                         result.push_str(&words.verdict(v, &self.ctx));
                     }
@@ -643,7 +703,7 @@ impl<'a> Text<'a> {
                 }
                 match outcome {
                     Some(o) => {
-                        let result = words.outcome(o, &self.ctx);
+                        let result = words.outcome(o, &self.ctx.for_step(*step));
                         self.result(out, &number, &text, &result, 1);
                     }
                     None if !self.style.stable => {
@@ -664,6 +724,25 @@ impl<'a> Text<'a> {
                 let (number, text) = self.number(*step);
                 self.plain(out, &number, &text);
                 self.memory(out, readings);
+            }
+            Event::EndUnless {
+                step,
+                try_step,
+                permitted,
+            } => {
+                let (number, text) = self.number(*step);
+                let result = words.end_unless(self.ctx.step_text(*try_step), *permitted);
+                self.result(out, &number, &text, &result, 1);
+            }
+            Event::Inspect { step, inspections } => {
+                let (number, text) = self.number(*step);
+                self.plain(out, &number, &text);
+                self.inspections(out, inspections);
+            }
+            Event::Output { step, outputs } => {
+                let (number, text) = self.number(*step);
+                self.plain(out, &number, &text);
+                self.outputs(out, outputs);
             }
             Event::Expect { step, check } => {
                 let (number, text) = self.number(*step);

@@ -26,8 +26,10 @@ pub enum Cell {
     },
     /// fork() (or clone) created it at this step (the step after its `Spawned` event).
     Fork,
-    /// It called `_exit` at this step.
+    /// It called `_exit` (or `exit`) at this step.
     Exit,
+    /// execve() gave it a new program at this step.
+    Exec,
     /// Its parent's wait returned it at this step.
     Reap,
     /// A signal was sent to it at this step.
@@ -69,6 +71,9 @@ impl Timeline {
             | Event::Observe { step, .. }
             | Event::Await { step, .. }
             | Event::Measure { step, .. }
+            | Event::Inspect { step, .. }
+            | Event::Output { step, .. }
+            | Event::EndUnless { step, .. }
             | Event::Expect { step, .. }
             | Event::Skipped { step, .. } => {
                 self.n += 1;
@@ -126,6 +131,11 @@ impl Timeline {
                     cells.push(self.observed(o, ctx));
                 }
             }
+            Event::Inspect { inspections, .. } => {
+                for i in inspections {
+                    cells.push(self.observed(&i.observation, ctx));
+                }
+            }
             Event::Failed { failure, .. } => {
                 if let Some(o) = super::seen(failure) {
                     cells.push(self.observed(o, ctx));
@@ -142,12 +152,31 @@ impl Timeline {
     }
 
     fn outcome(&self, role: RoleId, o: &Outcome, ctx: &Ctx, cells: &mut Vec<(RoleId, Cell)>) {
-        let of = |pid: i32| ctx.pids.iter().position(|p| *p == Some(pid));
+        // The PIDs a result names are those its role saw (in its PID namespace).
+        let seen = if role == usize::MAX {
+            ctx.clone()
+        } else {
+            ctx.seen_by(role)
+        };
+        let of = |pid: i32| seen.role_id_of(pid);
         match o {
-            Outcome::Exiting { .. } if role != usize::MAX => cells.push((role, Cell::Exit)),
+            Outcome::Exiting { .. } | Outcome::ExitingFlushing { .. } if role != usize::MAX => {
+                cells.push((role, Cell::Exit))
+            }
+            Outcome::Execed { .. } | Outcome::Running { .. } if role != usize::MAX => {
+                cells.push((role, Cell::Exec))
+            }
             Outcome::Reaped { pid, .. } | Outcome::PolledThenReaped { pid, .. } => {
                 if let Some(r) = of(*pid) {
                     cells.push((r, Cell::Reap));
+                }
+            }
+            // A SIGCHLD handler's waitpid() calls reap too.
+            Outcome::Masked { during: runs, .. } | Outcome::Handled(runs) => {
+                for w in runs.waits.iter().filter(|w| w.ret > 0) {
+                    if let Some(r) = of(w.ret) {
+                        cells.push((r, Cell::Reap));
+                    }
                 }
             }
             Outcome::Signalled { pid, signal } => {
@@ -240,6 +269,7 @@ impl Timeline {
             }
             Cell::Fork => w.fork.to_string(),
             Cell::Exit => w.exit.to_string(),
+            Cell::Exec => w.exec.to_string(),
             Cell::Reap => w.reap.to_string(),
             Cell::Signal(sig) => words.signal(*sig),
         }

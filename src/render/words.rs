@@ -15,6 +15,8 @@ use std::time::Duration;
 pub struct ObservationHeaders {
     pub role: &'static str,
     pub pid: &'static str,
+    /// The PID inside a PID namespace below the runner's.
+    pub ns_pid: &'static str,
     pub ppid: &'static str,
     pub stat: &'static str,
     pub sigchld: &'static str,
@@ -45,12 +47,31 @@ pub struct TimelineWords {
     pub fork: &'static str,
     /// A role that called _exit at that step.
     pub exit: &'static str,
+    /// A role that called execve() at that step.
+    pub exec: &'static str,
     /// A role its parent's wait returned at that step.
     pub reap: &'static str,
     /// What `fork`, `exit`, `reap` and a signal's name mean, for the legend.
     pub marks: &'static str,
     /// What the `^` after a state means, for the legend.
     pub reparented: &'static str,
+}
+
+/// The labels of an `inspect` reading's rows.
+pub struct InspectLabels {
+    pub comm: &'static str,
+    pub exe: &'static str,
+    pub cmdline: &'static str,
+    pub ns_pids: &'static str,
+    pub fds: &'static str,
+    pub blocked: &'static str,
+    /// ShdPnd: pending for the whole process.
+    pub shared_pending: &'static str,
+    /// SigPnd: pending for the thread.
+    pub pending: &'static str,
+    pub ignored: &'static str,
+    pub caught: &'static str,
+    pub region: &'static str,
 }
 
 /// The words of the `--html` page around its sections.
@@ -173,6 +194,9 @@ pub trait Words {
     fn holds(&self, check: &Check, stable: bool) -> String;
     /// A step ending `if permitted` whose `try` was refused.
     fn skipped(&self, try_step: &str) -> String;
+    /// An `end unless ROLE permitted` step: the demo goes on, or ends here (and passes)
+    /// because the `try` it names was refused.
+    fn end_unless(&self, try_step: &str, permitted: bool) -> String;
     /// A guarded step's outcome in --stable output.
     fn outcome_hidden(&self) -> &'static str;
     /// A state or a table cell that depends on privilege, in --stable output.
@@ -202,6 +226,36 @@ pub trait Words {
     ) -> String;
     /// The timeline's words.
     fn timeline(&self) -> TimelineWords;
+
+    // ---- inspect and output --------------------------------------------------------------
+
+    fn inspect_labels(&self) -> InspectLabels;
+    /// The signals of a mask by name (`SIGCHLD, SIGTERM`), or `none`.
+    fn signal_list(&self, mask: u64) -> String;
+    /// /proc/PID/exe; with --stable, procdemo's own binary (whose path varies) by name.
+    fn exe(&self, exe: &crate::model::Exe, stable: bool) -> String;
+    /// /proc/PID/cmdline; with --stable, procdemo's own command line by name.
+    fn cmdline(&self, cmdline: &crate::model::Cmdline, stable: bool) -> String;
+    /// NSpid: `4533 (1 inside its namespace)`.
+    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String;
+    /// A descriptor of `role` (after its number): what it is, and close-on-exec.
+    fn fd(&self, fd: &crate::model::OpenFd, role: crate::script::RoleId, ctx: &Ctx) -> String;
+    /// procdemo's own pipes a process holds, in one line: their numbers (`3–6, 9`) and what
+    /// they are.
+    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String;
+    /// A descriptor the role's previous `inspect` showed and this one does not.
+    fn fd_gone(&self, was: &str) -> String;
+    /// A role's region, mapped or not (its address left out with --stable).
+    fn region_mapped(&self, region: &crate::model::RegionMapped, stable: bool) -> String;
+    /// A value that changed since the role's previous `inspect`, put after the new one:
+    /// ` (was: child)`.
+    fn was(&self, before: &str) -> String;
+    /// A row with nothing to read: a zombie has no program, descriptors or masks left.
+    fn not_readable(&self, zombie: bool) -> &'static str;
+    /// An `output` reading's line for a role: `wrote 44 bytes:` or `wrote nothing`.
+    fn output_heading(&self, captured: &crate::model::Captured) -> String;
+    /// Under output that does not end with a newline.
+    fn no_final_newline(&self) -> &'static str;
     /// The `--html` page's own words.
     fn page(&self) -> PageWords;
     /// A reference table of `procdemo explain TOPIC`.

@@ -7,8 +7,8 @@
 //! 僵尸进程, 孤儿进程, 回收, 阻塞 …), listed with their English in [`GLOSSARY`].
 
 use super::Ctx;
-use super::en::{cmp_sign, errno_name, size, strerror, unit};
-use super::words::{Help, MemoryHeaders, ObservationHeaders, Words};
+use super::en::{cmp_sign, errno_name, quoted, signal_set, size, strerror, unit};
+use super::words::{Help, InspectLabels, MemoryHeaders, ObservationHeaders, Words};
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
 use crate::error::{System, Usage};
 use crate::model::{
@@ -64,6 +64,13 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("跟踪者 (tracer)", "tracer"),
     ("优先级 (nice 值)", "priority (nice value)"),
     ("系统调用", "system call"),
+    ("程序 / 进程", "program / process"),
+    ("执行新程序 (exec)", "exec (run a new program)"),
+    ("文件描述符", "file descriptor"),
+    ("缓冲区 (刷新)", "buffer (flush)"),
+    ("挂起的信号", "pending signal"),
+    ("阻塞信号 (信号屏蔽字)", "blocked signal (signal mask)"),
+    ("PID 命名空间", "PID namespace"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.
@@ -83,6 +90,8 @@ fn errno_text(errno: i32) -> String {
         libc::EACCES => "权限不够",
         libc::EINVAL => "参数无效",
         libc::EPIPE => "管道已断开",
+        libc::ENOSPC => "超出了数量限制",
+        libc::ENOEXEC => "可执行文件格式错误",
         _ => return strerror(errno),
     };
     text.to_string()
@@ -128,7 +137,49 @@ impl Zh {
             SigchldMode::Default => "SIG_DFL",
             SigchldMode::Ignore => "SIG_IGN",
             SigchldMode::NoCldWait => "SA_NOCLDWAIT 标志的信号处理函数",
+            SigchldMode::ReapOne => "每收到一次信号调用一次 waitpid(-1, WNOHANG) 的信号处理函数",
+            SigchldMode::ReapAll => {
+                "循环调用 waitpid(-1, WNOHANG) 直到它返回 0 或 -1 的信号处理函数"
+            }
         }
+    }
+
+    /// A wait status in short: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
+    fn short_status(&self, status: i32) -> String {
+        match ExitStatus::decode(status) {
+            ExitStatus::Exited(code) => format!("WEXITSTATUS {code}"),
+            ExitStatus::Killed(sig) => format!("WTERMSIG {}", self.signal(sig)),
+            ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", self.signal(sig)),
+            ExitStatus::Continued => "WIFCONTINUED".into(),
+        }
+    }
+
+    /// A SIGCHLD handler's waitpid() calls.
+    fn handler_waits(&self, waits: &[crate::actions::WaitCall], ctx: &Ctx) -> String {
+        let each: Vec<String> = waits
+            .iter()
+            .map(|w| match w.ret {
+                0 => "0（还有子进程，但没有一个结束）".to_string(),
+                r if r < 0 => format!("-1（{}）", errno_name(w.errno)),
+                pid => format!("{}（{}）", ctx.pid(pid), self.short_status(w.status)),
+            })
+            .collect();
+        format!("waitpid(-1, WNOHANG) 依次返回 {}", each.join("，然后 "))
+    }
+
+    /// What handlers did.
+    fn handler_runs(&self, runs: &crate::actions::HandlerRuns, ctx: &Ctx) -> String {
+        let ran: Vec<String> = runs
+            .runs
+            .iter()
+            .map(|(sig, n)| format!("{} 的信号处理函数运行了 {n} 次", self.signal(*sig)))
+            .collect();
+        let mut out = ran.join("，");
+        if !runs.waits.is_empty() {
+            out.push('：');
+            out.push_str(&self.handler_waits(&runs.waits, ctx));
+        }
+        out
     }
 
     fn parent(&self, parent: &Parent, ctx: &Ctx) -> String {
@@ -315,14 +366,159 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         "在暂停处退出：procdemo 启动的每个进程都已被杀死并回收"
     }
 
+    fn inspect_labels(&self) -> InspectLabels {
+        InspectLabels {
+            comm: "命令名",
+            exe: "程序文件 (exe)",
+            cmdline: "命令行",
+            ns_pids: "各命名空间中的 PID",
+            fds: "文件描述符",
+            blocked: "阻塞 (SigBlk)",
+            shared_pending: "挂起 (ShdPnd)",
+            pending: "挂起，本线程 (SigPnd)",
+            ignored: "忽略 (SigIgn)",
+            caught: "捕获 (SigCgt)",
+            region: "内存区域",
+        }
+    }
+
+    fn signal_list(&self, mask: u64) -> String {
+        let names: Vec<String> = crate::model::SignalMasks::signals(mask)
+            .into_iter()
+            .map(|s| self.signal(s))
+            .collect();
+        if names.is_empty() {
+            "无".into()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    fn exe(&self, exe: &crate::model::Exe, stable: bool) -> String {
+        match (exe.procdemo, stable) {
+            (true, true) => "procdemo 自己的程序文件".into(),
+            (true, false) => format!("{}（procdemo 自己的程序文件）", exe.path),
+            (false, _) => exe.path.clone(),
+        }
+    }
+
+    fn cmdline(&self, cmdline: &crate::model::Cmdline, stable: bool) -> String {
+        let args: Vec<String> = cmdline
+            .args
+            .iter()
+            .map(|a| {
+                if a.is_empty() || a.contains(char::is_whitespace) {
+                    format!("'{a}'")
+                } else {
+                    a.clone()
+                }
+            })
+            .collect();
+        match (cmdline.procdemo, stable) {
+            (true, true) => "procdemo 自己的命令行（fork 会保留它）".into(),
+            (true, false) => format!("{}（procdemo 自己的：fork 会保留它）", args.join(" ")),
+            (false, _) => args.join(" "),
+        }
+    }
+
+    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
+        match pids {
+            [] => "-".into(),
+            [only] => ctx.pid(*only),
+            [outer, inner @ ..] => {
+                let inner: Vec<String> = inner.iter().map(|p| p.to_string()).collect();
+                format!(
+                    "外面是 {}，在它的 PID 命名空间里是 {}",
+                    ctx.pid(*outer),
+                    inner.join("，再往里是 ")
+                )
+            }
+        }
+    }
+
+    fn fd(&self, fd: &crate::model::OpenFd, role: crate::script::RoleId, ctx: &Ctx) -> String {
+        use crate::model::FdOwner;
+        let cloexec = if fd.cloexec { "，close-on-exec" } else { "" };
+        let target = |t: &str| {
+            if ctx.stable && crate::observe::pipe_inode(t).is_some() {
+                "一个管道".to_string()
+            } else {
+                t.to_string()
+            }
+        };
+        match &fd.owner {
+            FdOwner::Opened { step } => format!(
+                "{}（第 {} 行打开{cloexec}）",
+                fd.target,
+                ctx.step(*step).map_or(0, |s| s.line)
+            ),
+            FdOwner::OutputPipe(r) if *r == role => {
+                format!("一个管道：它自己的输出，由 procdemo 读取{cloexec}")
+            }
+            FdOwner::OutputPipe(r) => format!("一个管道：`{}` 的输出{cloexec}", ctx.role(*r)),
+            FdOwner::CommandPipe(r) => format!("一个管道：`{}` 的命令{cloexec}", ctx.role(*r)),
+            FdOwner::ReportPipe => format!("一个管道：向 procdemo 报告{cloexec}"),
+            FdOwner::Other if cloexec.is_empty() => target(&fd.target),
+            FdOwner::Other => format!("{}（close-on-exec）", target(&fd.target)),
+        }
+    }
+
+    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
+        let flag = if cloexec { "，close-on-exec" } else { "" };
+        format!("{numbers}：procdemo 自己的 {count} 个管道（命令、报告、其他角色的输出）{flag}")
+    }
+
+    fn fd_gone(&self, was: &str) -> String {
+        format!("自上一次 inspect 以来已关闭（原来是 {was}）")
+    }
+
+    fn region_mapped(&self, region: &crate::model::RegionMapped, stable: bool) -> String {
+        let size = self.region(region.bytes);
+        let at = if stable {
+            String::new()
+        } else {
+            format!("，位于 {:#x}", region.addr)
+        };
+        if region.mapped {
+            format!("{size}{at}：已映射")
+        } else {
+            format!("{size}{at}：已不再映射")
+        }
+    }
+
+    fn was(&self, before: &str) -> String {
+        format!("（原来：{before}）")
+    }
+
+    fn not_readable(&self, zombie: bool) -> &'static str {
+        if zombie {
+            "-（僵尸进程已经没有程序、内存和文件描述符了）"
+        } else {
+            "-（无法读取）"
+        }
+    }
+
+    fn output_heading(&self, captured: &crate::model::Captured) -> String {
+        match (captured.bytes, captured.cut) {
+            (0, _) => "什么也没有写".into(),
+            (n, false) => format!("写了 {n} 字节："),
+            (n, true) => format!("写了 {n} 字节；下面显示前 {} 字节：", captured.text.len()),
+        }
+    }
+
+    fn no_final_newline(&self) -> &'static str {
+        "（末尾没有换行）"
+    }
+
     fn timeline(&self) -> super::words::TimelineWords {
         super::words::TimelineWords {
             title: "时间线：每个角色在观察到或改变它的每一步时的状态",
             step: "步骤",
             fork: "创建",
             exit: "退出",
+            exec: "exec",
             reap: "回收",
-            marks: "创建：在这一步由 fork（或 clone）创建；退出：调用了 _exit()；回收：父进程的 wait 返回了它；SIG...：向它发送了该信号",
+            marks: "创建：在这一步由 fork（或 clone）创建；退出：调用了 _exit() 或 exit()；exec：调用了 execve()；回收：父进程的 wait 返回了它；SIG...：向它发送了该信号",
             reparented: "它的 PPID 比上一步变了（被重新指定了父进程）",
         }
     }
@@ -556,14 +752,86 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         let pid = |p: i32| ctx.pid(p);
         let status = |s: i32| self.exit_status(ExitStatus::decode(s));
         match outcome {
-            Outcome::Forked { pid: p } => {
-                format!("fork() 返回 {}，即新进程的 PID", pid(*p))
+            Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) 返回 0：它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
+            Outcome::Unshared { user: true } => "单独的 unshare(CLONE_NEWPID) 被拒绝了（EPERM：没有 CAP_SYS_ADMIN），所以像 `unshare -Urpf` 那样，unshare(CLONE_NEWUSER | CLONE_NEWPID) 返回 0：一个新的用户命名空间（它在其中拥有这项权限），它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
+            Outcome::SignalSet { signal, mode } => {
+                let how = match mode {
+                    crate::actions::SignalMode::Default => "SIG_DFL（默认动作）",
+                    crate::actions::SignalMode::Ignore => "SIG_IGN（忽略）",
+                    crate::actions::SignalMode::Catch => {
+                        "由信号处理函数捕获（它会数自己运行的次数）"
+                    }
+                };
+                format!("sigaction() 返回 0：{} 现在的处理方式是 {how}", self.signal(*signal))
             }
-            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
-            Outcome::Vforked { pid: p } => format!(
-                "子进程结束后，clone(CLONE_VFORK) 返回 {}，即新进程的 PID（没有 CLONE_VM：子进程有自己的内存）",
+            Outcome::Masked {
+                block,
+                signals,
+                blocked,
+                during,
+            } => {
+                let how = if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" };
+                let mut out = format!(
+                    "sigprocmask({how}, {}) 返回 0；现在被阻塞的信号：{}",
+                    signal_set(signals),
+                    self.signal_list(*blocked)
+                );
+                if !during.runs.is_empty() {
+                    out.push_str(&format!(
+                        "。在这次调用返回之前，挂起的信号被递送了：{}",
+                        self.handler_runs(during, ctx)
+                    ));
+                } else if !*block {
+                    out.push_str("；没有信号处理函数运行");
+                }
+                out
+            }
+            Outcome::Handled(runs) if runs.runs.is_empty() => "还没有信号处理函数运行过".into(),
+            Outcome::Handled(runs) => format!("到目前为止，{}", self.handler_runs(runs, ctx)),
+            Outcome::Printed { bytes, pending } => format!(
+                "printf() 把 {bytes} 字节放进它的 stdio 缓冲区，现在那里有 {pending} 字节等待，还没有写出（它的 stdout 是管道：全缓冲）"
+            ),
+            Outcome::Flushed { bytes: 0 } => "fflush() 没有发现等待写出的内容".into(),
+            Outcome::Flushed { bytes } => format!("fflush() 写出了等待中的 {bytes} 字节"),
+            Outcome::AtexitSet => "atexit() 注册了处理函数：exit() 会运行它，_exit() 不会".into(),
+            Outcome::ExitingFlushing { code, pending } => format!(
+                "exit({code})：运行 atexit 处理函数，刷新它的 stdio 缓冲区（当时有 {pending} 字节在等待），然后调用 _exit({code})"
+            ),
+            Outcome::Opened { fd, cloexec: true } => {
+                format!("open() 返回 fd {fd}，带 close-on-exec：execve() 会关闭它")
+            }
+            Outcome::Opened { fd, cloexec: false } => {
+                format!("open() 返回 fd {fd}，不带 close-on-exec：execve() 会保留它")
+            }
+            Outcome::Execed { pid: p } => format!(
+                "execve() 没有返回：procdemo 的程序在同一个进程里重新开始运行，并从 PID {} 报告了这一点",
                 pid(*p)
             ),
+            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
+                (Some(exe), false) => {
+                    format!("execve() 没有返回：这个进程现在运行 {exe}，命令名是 {comm}")
+                }
+                (None, false) => format!(
+                    "execve() 没有返回：这个进程的命令名现在是 {comm}（它已经退出了：没有 exe 可读）"
+                ),
+                (_, true) => format!("execve() 没有返回：这个进程的命令名现在是 {comm}"),
+            },
+            Outcome::Forked { pid: p, in_child } => {
+                let child = in_child.map_or(String::new(), |r| {
+                    format!("；在新进程中它返回 {r}（新进程自己报告的）")
+                });
+                format!("fork() 返回 {}，即新进程的 PID{child}", pid(*p))
+            }
+            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
+            Outcome::Vforked { pid: p, in_child } => {
+                let child = in_child.map_or(String::new(), |r| {
+                    format!("在新进程中它曾返回 {r}（新进程自己报告的）。")
+                });
+                format!(
+                    "子进程结束后，clone(CLONE_VFORK) 返回 {}，即新进程的 PID（没有 CLONE_VM：子进程有自己的内存）。{child}",
+                    pid(*p)
+                )
+            }
             Outcome::Exiting { code } => format!("_exit({code})"),
             Outcome::Reaped { pid: p, status: s } => {
                 format!("返回 {}，状态 {s}：{}", pid(*p), status(*s))
@@ -696,6 +964,12 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 ExitStatus::Continued => "无（已继续运行）".to_string(),
             },
             Value::Result(o) => self.outcome(o, ctx),
+            Value::Exe(e) => self.exe(e, ctx.stable),
+            Value::Cmdline(c) => self.cmdline(c, ctx.stable),
+            Value::Signals(mask) => self.signal_list(*mask),
+            Value::NsPids(pids) => self.ns_pids(pids, ctx),
+            Value::Output(c) if c.bytes == 0 => "什么也没有".into(),
+            Value::Output(c) => quoted(&c.text),
             Value::DependsOnPrivilege(_) if ctx.stable => format!("（{PRIVILEGE_HIDDEN}）"),
             Value::DependsOnPrivilege(v) => self.value(v, ctx),
         }
@@ -929,6 +1203,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                         StepKind::Expect { value, .. } => Some(self.operand(value, ctx)),
                         StepKind::Act { .. }
                         | StepKind::Observe { .. }
+                        | StepKind::Inspect { .. }
+                        | StepKind::Output { .. }
+                        | StepKind::EndUnless { .. }
                         | StepKind::Measure { .. }
                         | StepKind::Await { .. }
                         | StepKind::Say { .. }
@@ -1103,6 +1380,16 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         format!("跳过：`{try_step}` 被拒绝了")
     }
 
+    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
+        if permitted {
+            format!("`{try_step}` 被允许了：演示继续")
+        } else {
+            format!(
+                "`{try_step}` 被拒绝了，而演示的其余部分需要它：演示到此结束，并且算作通过（在这个系统上、以这个用户身份，无法展示它）"
+            )
+        }
+    }
+
     fn outcome_hidden(&self) -> &'static str {
         "结果取决于权限：--stable 下不显示"
     }
@@ -1135,6 +1422,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         ObservationHeaders {
             role: "角色",
             pid: "PID",
+            ns_pid: "命名空间内",
             ppid: "PPID",
             stat: "STAT",
             sigchld: "SIGCHLD",
@@ -1328,7 +1616,7 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::TrySyntax => "应当是 `try ROLE ACTION`".into(),
         P::TryRunner => "runner 自己的动作从不会被拒绝：`try` 用于它创建的进程".into(),
         P::TryBackground => "`try` 步骤不能在后台运行（`&`）".into(),
-        P::TryNotAllowed => "`try` 用于被拒绝时所有进程都保持原样的动作（nice、lock、trace、setsid……），不能用于 fork、vfork、exit 或 kill".into(),
+        P::TryNotAllowed => "`try` 用于被拒绝时所有进程都保持原样的动作（nice、lock、trace、setsid……），不能用于 fork、vfork、exit、libc-exit、kill 或 exec".into(),
         P::IfPermittedOnly => "`if permitted` 只能放在动作或 `await` 的末尾".into(),
         P::NoTryBefore { role } => format!(
             "`if permitted` 指的是 `{role}` 最近参与的 `try` 步骤，但这一行之前没有：请先加上例如 `try {role} nice -5`"
@@ -1441,6 +1729,35 @@ fn parse_problem(p: &ParseProblem) -> String {
         ),
         P::RunnerWaitsAny => "runner 一次只等待一个角色：`runner waitpid ROLE`".into(),
         P::RunnerLoops => "runner 是导演，从不忙等：`loop` 用于它创建的进程".into(),
+        P::PrintText { max } => {
+            format!("`print` 后面应当是要打印的文字：写在同一行上，最多 {max} 字节")
+        }
+        P::OpenPath { found } => {
+            format!("`open` 后面应当是一个绝对路径（以 / 开头），实际是 `{found}`")
+        }
+        P::ExecArgs { max, max_len } => format!(
+            "应当是 `exec self` 或 `exec PROGRAM [ARGS...]`，最多 {max} 个参数，每个最多 {max_len} 字节"
+        ),
+        P::ExecSameName { role, program } => format!(
+            "`{role}` 不能 exec `{program}`：execve() 以程序名命名进程，而 `{role}` 已经叫这个名字，procdemo 就看不出 exec 是否发生了：请给这个角色换个名字"
+        ),
+        P::RunsProgram { role, line } => format!(
+            "`{role}` 从第 {line} 行 exec 之后运行的是另一个程序：它不再听从命令（仍然可以被观察、被发信号、被等待）"
+        ),
+        P::InspectEmpty => "应当是 `inspect ROLE...`，写出要查看的角色".into(),
+        P::EndUnlessSyntax => "应当是 `end unless ROLE permitted`".into(),
+        P::EndUnlessNoTry { role } => format!(
+            "`end unless {role} permitted` 指的是 `{role}` 参与的最近一个 `try` 步骤，但这一行之前没有 `{role}` 参与的 `try` 步骤"
+        ),
+        P::UnshareUnconfirmed { role, line } => format!(
+            "`{role}` 在 `try {role} unshare pid`（第 {line} 行）之后又 fork：它的子进程是否在新的 PID 命名空间中，将取决于权限；请在这一行之前加上 `end unless {role} permitted`"
+        ),
+        P::NamespaceGone { role, init, line } => format!(
+            "`{role}` 的子进程将在一个 PID 命名空间中，而它的 1 号进程 `{init}` 已经结束（第 {line} 行）：内核拒绝向其中 fork"
+        ),
+        P::NotVisible { role, target } => format!(
+            "`{role}` 不能指名 `{target}`：`{role}` 所在的 PID 命名空间里 `{target}` 没有 PID（一个进程只看得见自己的命名空间及其下层的命名空间）"
+        ),
     }
 }
 

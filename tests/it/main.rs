@@ -13,6 +13,7 @@ mod hostile;
 mod live;
 mod observations;
 mod page;
+mod programs;
 mod reliability;
 mod snapshots;
 mod step;

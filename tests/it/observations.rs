@@ -1,28 +1,11 @@
 //! What procdemo reports must be what the kernel said: real PIDs that fit together, exit
 //! statuses as wait() decodes them, and a STAT column that agrees with ps.
 
-use crate::util::{procdemo, says};
+use crate::util::{json, nth_event, pid_of, procdemo, says};
 use serde_json::Value;
 
-fn json(demo: &str) -> Value {
-    let run = procdemo(&[demo, "--json"]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    serde_json::from_str(run.stdout.trim()).expect("one JSON document")
-}
-
-fn pid_of(doc: &Value, role: &str) -> i64 {
-    doc["roles"]
-        .as_array()
-        .and_then(|roles| roles.iter().find(|r| r[0] == role))
-        .and_then(|r| r[1].as_i64())
-        .unwrap_or_else(|| panic!("no pid for {role}"))
-}
-
 fn event<'a>(doc: &'a Value, step: &str) -> &'a Value {
-    doc["events"]
-        .as_array()
-        .and_then(|e| e.iter().find(|e| e["step"] == step))
-        .unwrap_or_else(|| panic!("no step {step:?}"))
+    nth_event(doc, step, 0)
 }
 
 #[test]

@@ -114,6 +114,36 @@ fn html_names_every_role_and_needs_no_network() {
 }
 
 #[test]
+fn a_chinese_page_has_the_chinese_title_and_shows_inspect_and_output() {
+    let dir = page_dir();
+    let page = dir.path.with_file_name("exec.html");
+    let run = procdemo(&["exec", "--lang", "zh", "--html", page.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let zh_title = "execve() 保留进程、替换程序：PID 不变，内存全新";
+    assert!(html.contains(&format!("<h2>{zh_title}</h2>")), "{html}");
+    assert!(html.contains(&format!("<title>procdemo — {zh_title}</title>")));
+    assert!(
+        html.contains("<table class=\"inspect\">"),
+        "inspect is drawn"
+    );
+    assert!(
+        html.contains("（原来：child）"),
+        "what exec changed is marked"
+    );
+    let exits = dir.path.with_file_name("exit-paths.html");
+    let run = procdemo(&["exit-paths", "--html", exits.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&exits).unwrap();
+    assert!(
+        html.contains(
+            "<pre class=\"output\">printed once, before the fork\natexit handler ran</pre>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
 fn all_writes_every_demo_into_one_page() {
     let dir = page_dir();
     let page = dir.path.with_file_name("all.html");

@@ -126,3 +126,32 @@ pub fn demo_names() -> Vec<String> {
     names.sort();
     names
 }
+
+/// A demo's `--json` document (the run must pass).
+pub fn json(demo: &str) -> serde_json::Value {
+    let run = procdemo(&[demo, "--json"]);
+    json_of(demo, &run)
+}
+
+/// The JSON document a passing run printed.
+pub fn json_of(demo: &str, run: &Run) -> serde_json::Value {
+    assert_eq!(run.code, 0, "{demo}: {}{}", run.stdout, run.stderr);
+    serde_json::from_str(run.stdout.trim()).expect("one JSON document")
+}
+
+/// A role's PID in a `--json` document.
+pub fn pid_of(doc: &serde_json::Value, role: &str) -> i64 {
+    doc["roles"]
+        .as_array()
+        .and_then(|roles| roles.iter().find(|r| r[0] == role))
+        .and_then(|r| r[1].as_i64())
+        .unwrap_or_else(|| panic!("no pid for {role}"))
+}
+
+/// The `n`th event (from 0) of the step written `step` in a `--json` document.
+pub fn nth_event<'a>(doc: &'a serde_json::Value, step: &str, n: usize) -> &'a serde_json::Value {
+    doc["events"]
+        .as_array()
+        .and_then(|e| e.iter().filter(|e| e["step"] == step).nth(n))
+        .unwrap_or_else(|| panic!("no step {step:?} number {n}"))
+}
