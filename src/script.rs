@@ -2469,4 +2469,49 @@ mod tests {
         );
         assert!(bad("runner fork output\n").message().contains("output"));
     }
+
+    #[test]
+    fn pipe_ends_are_inherited_closed_and_a_write_no_one_can_read_gets_sigpipe() {
+        let base = "runner fork p\np pipe q\np fork c\n";
+        // The child inherited both ends; the parent closing its read end leaves the child's.
+        assert!(ended_by_last(&format!("{base}p close q read\np write q hi")).is_empty());
+        // Every read end closed: SIGPIPE's default action ends the writer, which needs `&`.
+        let none_left = format!("{base}p close q read\nc close q read\n");
+        assert!(
+            bad(&format!("{none_left}p write q hi"))
+                .message()
+                .contains("SIGPIPE")
+        );
+        assert_eq!(ended_by_last(&format!("{none_left}p write q hi &")), ["p"]);
+        assert!(
+            bad(&format!("{none_left}p write q hi &\np show"))
+                .message()
+                .contains("p")
+        );
+        // A reader that ended (here, exited) holds nothing any more.
+        let exited = format!("{base}p close q read\nc exit\n");
+        assert_eq!(ended_by_last(&format!("{exited}p fill q &")), ["p"]);
+        // Ignored or caught: the write fails with EPIPE and the writer goes on.
+        for how in ["ignore", "catch"] {
+            let ok = ok(&format!(
+                "{none_left}p signal PIPE {how}\np write q hi\np show"
+            ));
+            assert!(ok.steps.iter().all(|s| s.ends.is_empty()));
+        }
+        // An exec closes them (close-on-exec), and a child forked before the pipe has none.
+        let m = bad(&format!("{base}c exec self\nc read q")).message();
+        assert!(m.contains("does not hold the read end"), "{m}");
+        let m = bad("runner fork p\np fork c\np pipe q\nc read q").message();
+        assert!(m.contains("does not hold"), "{m}");
+        assert!(
+            bad("runner fork p\np read q")
+                .message()
+                .contains("no pipe named `q`")
+        );
+        assert!(
+            bad(&format!("{base}p pipe q"))
+                .message()
+                .contains("made before")
+        );
+    }
 }

@@ -71,6 +71,11 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("挂起的信号", "pending signal"),
     ("阻塞信号 (信号屏蔽字)", "blocked signal (signal mask)"),
     ("PID 命名空间", "PID namespace"),
+    ("管道", "pipe"),
+    ("读端 / 写端", "read end / write end"),
+    ("文件结束 (EOF)", "end of file (EOF)"),
+    ("进程池", "process pool"),
+    ("工作进程", "worker process"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.
