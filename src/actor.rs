@@ -133,6 +133,9 @@ struct Actor<'a> {
     /// It, or a process it descends from, unshared its PID namespace (`unshare pid`): its
     /// own getpid() may not be the PID the runner sees.
     unshared: bool,
+    /// The pipes the script made that this process holds (a fork copies them; being
+    /// close-on-exec, an exec closes them).
+    pipes_held: Vec<actions::HeldPipe>,
 }
 
 /// Become the actor `role` and obey commands until told to exit or the runner goes away.
@@ -150,6 +153,7 @@ pub fn become_actor(script: &Script, role: RoleId, returned: i32, pipes: Pipes) 
         region: None,
         keep: Vec::new(),
         unshared: false,
+        pipes_held: Vec::new(),
     };
     actor.hello(returned);
     actor.obey()
@@ -190,6 +194,7 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
         region: None,
         keep: Vec::new(),
         unshared: false,
+        pipes_held: Vec::new(),
     };
     let pid = unistd::getpid().as_raw();
     actor.done(resume.step, Outcome::Execed { pid });
@@ -408,5 +413,9 @@ impl Stage for Performing<'_, '_> {
 
     fn unshared_pid(&mut self) {
         self.actor.unshared = true;
+    }
+
+    fn pipes(&mut self) -> &mut Vec<actions::HeldPipe> {
+        &mut self.actor.pipes_held
     }
 }

@@ -33,6 +33,8 @@ pub const DEMOS: &[Demo] = &[
     demo!("double-fork"),
     demo!("pid1"),
     demo!("states"),
+    demo!("pipe"),
+    demo!("pool"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -179,6 +179,8 @@ struct Role {
     privileged: bool,
     /// What the fork that made it returned in it (0), as it said in its hello.
     returned: Option<i32>,
+    /// The status a wait of the script's reaped it with.
+    reaped_status: Option<i32>,
     /// Read end of its output pipe (its standard output and error).
     output: Option<OwnedFd>,
     /// What it has written there so far (the first MAX_CAPTURED bytes), and how many bytes.
@@ -820,6 +822,7 @@ impl<'a> Director<'a> {
         }
         self.roles[role].result = Some(outcome.clone());
         self.roles[role].result_guarded = false;
+        self.note_reaped(outcome);
         if action.runs_busy_loop() && !matches!(outcome, Outcome::Spinning) {
             self.roles[role].spinning = false;
         }
@@ -858,6 +861,14 @@ impl<'a> Director<'a> {
         }
         match &*outcome {
             Outcome::Opened { fd, cloexec } => self.roles[role].opened.push((*fd, index, *cloexec)),
+            Outcome::PipeMade {
+                read_fd, write_fd, ..
+            } => {
+                let opened = &mut self.roles[role].opened;
+                opened.push((*read_fd, index, true));
+                opened.push((*write_fd, index, true));
+            }
+            Outcome::Closed { fd, .. } => self.roles[role].opened.retain(|(f, _, _)| f != fd),
             // A new program: the old memory is gone, and so are the close-on-exec descriptors.
             Outcome::Execed { .. } | Outcome::Running { .. } => {
                 let r = &mut self.roles[role];
@@ -927,7 +938,18 @@ impl<'a> Director<'a> {
             self.roles[target].ended = true;
         }
         self.roles[RUNNER].result = Some(outcome.clone());
+        self.note_reaped(&outcome);
         Ok(outcome)
+    }
+
+    /// A wait that reaped a role: keep the status it got (`{ROLE.exitcode}`).
+    fn note_reaped(&mut self, outcome: &Outcome) {
+        if let Outcome::Reaped { pid, status } | Outcome::PolledThenReaped { pid, status, .. } =
+            *outcome
+            && let Some(r) = self.roles.iter_mut().find(|r| r.pid == Some(pid))
+        {
+            r.reaped_status = Some(status);
+        }
     }
 
     /// In the runner's new child: drop the runner's ends of the pipes and obey commands.
@@ -1971,6 +1993,15 @@ impl<'a> Director<'a> {
             Field::Returned => r
                 .returned
                 .map_or(Value::NotObserved, |n| Value::Number(n.into())),
+            // multiprocessing's convention: the exit status, or -N for a death by signal N.
+            Field::Exitcode => {
+                use crate::model::ExitStatus;
+                match r.reaped_status.map(ExitStatus::decode) {
+                    Some(ExitStatus::Exited(code)) => Value::Number(code.into()),
+                    Some(ExitStatus::Killed(signal)) => Value::Number(-i64::from(signal)),
+                    _ => Value::NotObserved,
+                }
+            }
             Field::Output => r
                 .shown_output
                 .clone()

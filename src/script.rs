@@ -102,6 +102,9 @@ pub enum Field {
     Output,
     /// What the fork (or clone) that made the role returned in it: 0, as it reported itself.
     Returned,
+    /// Python's `Process.exitcode` for the role, from the status a wait of the script reaped
+    /// it with: the exit status, or minus the number of the signal that killed it.
+    Exitcode,
 }
 
 const FIELDS: &[(&str, Field)] = &[
@@ -131,6 +134,7 @@ const FIELDS: &[(&str, Field)] = &[
     ("nspid", Field::NsPid),
     ("output", Field::Output),
     ("returned", Field::Returned),
+    ("exitcode", Field::Exitcode),
 ];
 
 /// The name a script uses for a field.
@@ -557,6 +561,24 @@ pub enum ParseProblem {
         role: String,
         program: String,
     },
+    /// A pipe of this name was made before.
+    PipeExists {
+        name: String,
+    },
+    /// The role holds no such end of the pipe: never made (`made` false), or closed, or not
+    /// inherited.
+    PipeNotHeld {
+        role: String,
+        pipe: String,
+        end: actions::End,
+        made: bool,
+    },
+    /// A write to a pipe with no read end left anywhere: SIGPIPE ends the writer, so the
+    /// step must be `&` (its result never comes) and the writer awaited `Z`.
+    SigpipeForeground {
+        role: String,
+        pipe: String,
+    },
     /// The role runs another program since `line`: it obeys no more commands.
     RunsProgram {
         role: String,
@@ -634,6 +656,8 @@ struct RoleFacts {
     child_pidns: usize,
     /// The line of a `try ROLE unshare pid` not yet followed by `end unless ROLE permitted`.
     unconfirmed_unshare: Option<usize>,
+    /// The ends of the script's pipes it holds open (made, or inherited at its fork).
+    pipes: Vec<(String, actions::End)>,
 }
 
 /// A PID namespace the script makes: the one it was made in, and its first process.
@@ -662,6 +686,7 @@ impl RoleFacts {
             pidns: 0,
             child_pidns: 0,
             unconfirmed_unshare: None,
+            pipes: Vec::new(),
         }
     }
 }
@@ -677,6 +702,8 @@ struct Parser<'a> {
     ends: Vec<RoleId>,
     /// The PID namespaces: the runner's first.
     namespaces: Vec<Namespace>,
+    /// The names of the pipes made so far.
+    pipe_names: Vec<String>,
 }
 
 /// Parse and check a script. `file` is the name used in error messages, `name` the demo's name.
@@ -691,6 +718,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
             parent: None,
             init: None,
         }],
+        pipe_names: Vec::new(),
     };
     let mut title = None;
     let mut title_zh = None;
@@ -822,6 +850,11 @@ fn split_word(s: &str) -> (&str, &str) {
         Some(i) => (&s[..i], s[i..].trim_start()),
         None => (s, ""),
     }
+}
+
+/// A name a script may give a role or a pipe.
+pub fn valid_name(s: &str) -> bool {
+    !KEYWORDS.contains(&s) && valid_role_name(s)
 }
 
 fn valid_role_name(s: &str) -> bool {
@@ -962,6 +995,8 @@ impl Parser<'_> {
         let from = &self.roles[creator];
         (facts.ignored, facts.caught, facts.blocked) = (from.ignored, from.caught, from.blocked);
         (facts.pidns, facts.child_pidns) = (ns, ns);
+        // Descriptors too: the child holds every pipe end its creator holds.
+        facts.pipes = from.pipes.clone();
         self.roles.push(facts);
         let id = self.roles.len() - 1;
         // The first process forked into a new PID namespace is its init, PID 1 there.
@@ -1465,13 +1500,16 @@ impl Parser<'_> {
                 actor.caught = 0;
                 actor.has_region = false;
                 actor.threaded = false;
+                actor.pipes.clear();
             }
             Some(actions::Image::Program) => {
                 actor.caught = 0;
                 actor.life = Life::Program(line);
+                actor.pipes.clear();
             }
             None => {}
         }
+        self.pipe_effects(role, &action, background)?;
         if effects.new_pid_namespace {
             let parent = self.roles[role].pidns;
             self.namespaces.push(Namespace {
@@ -1539,10 +1577,95 @@ impl Parser<'_> {
     }
 }
 
+impl Parser<'_> {
+    /// What an action does to the pipe ends its role holds: `pipe` makes both, `close` drops
+    /// one, and a write to a pipe whose read ends are all closed gets SIGPIPE, whose default
+    /// action ends the writer (pipe(7)); ignored or caught, the write fails with EPIPE.
+    fn pipe_effects(
+        &mut self,
+        role: RoleId,
+        action: &Action,
+        background: bool,
+    ) -> Result<(), ParseError> {
+        use actions::End;
+        let written = match action {
+            Action::Pipe { name } => {
+                self.pipe_names.push(name.clone());
+                let held = &mut self.roles[role].pipes;
+                held.push((name.clone(), End::Read));
+                held.push((name.clone(), End::Write));
+                return Ok(());
+            }
+            Action::Close { name, end } => {
+                self.roles[role]
+                    .pipes
+                    .retain(|(n, e)| !(n == name && e == end));
+                return Ok(());
+            }
+            Action::Write { name, .. }
+            | Action::Fill { name }
+            | Action::Map { tasks: name, .. } => name,
+            _ => return Ok(()),
+        };
+        let read_end_open = self.roles.iter().any(|r| {
+            !matches!(r.life, Life::Ended(_))
+                && r.pipes.iter().any(|(n, e)| n == written && *e == End::Read)
+        });
+        if read_end_open {
+            return Ok(());
+        }
+        let line = self.line;
+        let bit = bit(libc::SIGPIPE);
+        let actor = &mut self.roles[role];
+        if (actor.ignored | actor.caught) & bit != 0 {
+            return Ok(());
+        }
+        if actor.blocked & bit != 0 {
+            actor.pending_fatal |= bit;
+            return Ok(());
+        }
+        if !background {
+            let problem = ParseProblem::SigpipeForeground {
+                role: actor.name.clone(),
+                pipe: written.clone(),
+            };
+            return Err(self.err(problem));
+        }
+        actor.life = Life::Ended(line);
+        self.ends.push(role);
+        Ok(())
+    }
+}
+
 /// What an action's syntax may ask of the checker: the roles so far, and a new one.
 impl Roles for Parser<'_> {
     fn existing(&self, name: &str) -> Result<RoleId, ParseProblem> {
         Parser::existing(self, name).map_err(|e| e.problem)
+    }
+
+    fn new_pipe(&self, name: &str) -> Result<(), ParseProblem> {
+        if self.pipe_names.iter().any(|n| n == name) {
+            return Err(ParseProblem::PipeExists {
+                name: name.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn holds(&self, role: RoleId, pipe: &str, end: actions::End) -> Result<(), ParseProblem> {
+        if self.roles[role]
+            .pipes
+            .iter()
+            .any(|(n, e)| n == pipe && *e == end)
+        {
+            return Ok(());
+        }
+        Err(ParseProblem::PipeNotHeld {
+            role: self.name(role).to_string(),
+            pipe: pipe.to_string(),
+            end,
+            made: self.pipe_names.iter().any(|n| n == pipe),
+        })
     }
 
     fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseProblem> {
@@ -2345,5 +2468,50 @@ mod tests {
                 .contains("inspect")
         );
         assert!(bad("runner fork output\n").message().contains("output"));
+    }
+
+    #[test]
+    fn pipe_ends_are_inherited_closed_and_a_write_no_one_can_read_gets_sigpipe() {
+        let base = "runner fork p\np pipe q\np fork c\n";
+        // The child inherited both ends; the parent closing its read end leaves the child's.
+        assert!(ended_by_last(&format!("{base}p close q read\np write q hi")).is_empty());
+        // Every read end closed: SIGPIPE's default action ends the writer, which needs `&`.
+        let none_left = format!("{base}p close q read\nc close q read\n");
+        assert!(
+            bad(&format!("{none_left}p write q hi"))
+                .message()
+                .contains("SIGPIPE")
+        );
+        assert_eq!(ended_by_last(&format!("{none_left}p write q hi &")), ["p"]);
+        assert!(
+            bad(&format!("{none_left}p write q hi &\np show"))
+                .message()
+                .contains("p")
+        );
+        // A reader that ended (here, exited) holds nothing any more.
+        let exited = format!("{base}p close q read\nc exit\n");
+        assert_eq!(ended_by_last(&format!("{exited}p fill q &")), ["p"]);
+        // Ignored or caught: the write fails with EPIPE and the writer goes on.
+        for how in ["ignore", "catch"] {
+            let ok = ok(&format!(
+                "{none_left}p signal PIPE {how}\np write q hi\np show"
+            ));
+            assert!(ok.steps.iter().all(|s| s.ends.is_empty()));
+        }
+        // An exec closes them (close-on-exec), and a child forked before the pipe has none.
+        let m = bad(&format!("{base}c exec self\nc read q")).message();
+        assert!(m.contains("does not hold the read end"), "{m}");
+        let m = bad("runner fork p\np fork c\np pipe q\nc read q").message();
+        assert!(m.contains("does not hold"), "{m}");
+        assert!(
+            bad("runner fork p\np read q")
+                .message()
+                .contains("no pipe named `q`")
+        );
+        assert!(
+            bad(&format!("{base}p pipe q"))
+                .message()
+                .contains("made before")
+        );
     }
 }

@@ -876,6 +876,17 @@ pub fn c_exit(code: i32) -> ! {
     unsafe { libc::exit(code) }
 }
 
+/// pipe2(O_CLOEXEC), as Python's os.pipe() makes a pipe: (read end, write end).
+pub fn pipe_cloexec() -> io::Result<(OwnedFd, OwnedFd)> {
+    Ok(nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?)
+}
+
+/// A pipe's capacity in bytes: fcntl(F_GETPIPE_SZ).
+pub fn pipe_capacity(fd: &OwnedFd) -> io::Result<usize> {
+    use nix::fcntl::{FcntlArg, fcntl};
+    Ok(fcntl(fd, FcntlArg::F_GETPIPE_SZ)? as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

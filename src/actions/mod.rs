@@ -11,6 +11,8 @@
 //! lists them; the parser, the checker, the fuzzer and a test of demos/README.md read it.
 
 mod memory;
+mod pipe;
+pub use pipe::{End, HeldPipe, TaskResult};
 mod process;
 mod program;
 pub use program::comm_of as program_comm;
@@ -158,6 +160,24 @@ pub enum Action {
     Exec { program: Program },
     /// unshare(CLONE_NEWPID) (with CLONE_NEWUSER where that alone is refused).
     UnsharePid,
+    /// pipe2(O_CLOEXEC): a pipe the script names.
+    Pipe { name: String },
+    /// close() one end of a pipe.
+    Close { name: String, end: End },
+    /// One read() of up to 64 KiB from a pipe.
+    Read { name: String },
+    /// One write() of `text` and a newline to a pipe.
+    Write { name: String, text: String },
+    /// One write() of the pipe's capacity and a page more: it blocks once the pipe is full.
+    Fill { name: String },
+    /// A pool worker's loop: tasks in, squares out, until end of file.
+    Work { tasks: String, results: String },
+    /// A pool's map, one task in flight: write a task record, read a result record, again.
+    Map {
+        tasks: String,
+        results: String,
+        numbers: Vec<i64>,
+    },
 }
 
 impl Action {
@@ -195,6 +215,13 @@ impl Action {
             Action::Open { .. } => &program::OPEN,
             Action::Exec { .. } => &program::EXEC,
             Action::UnsharePid => &session::UNSHARE,
+            Action::Pipe { .. } => &pipe::PIPE,
+            Action::Close { .. } => &pipe::CLOSE,
+            Action::Read { .. } => &pipe::READ,
+            Action::Write { .. } => &pipe::WRITE,
+            Action::Fill { .. } => &pipe::FILL,
+            Action::Work { .. } => &pipe::WORK,
+            Action::Map { .. } => &pipe::MAP,
         }
     }
 
@@ -304,6 +331,13 @@ pub static ACTIONS: &[&Def] = &[
     &program::OPEN,
     &program::EXEC,
     &session::UNSHARE,
+    &pipe::PIPE,
+    &pipe::CLOSE,
+    &pipe::READ,
+    &pipe::WRITE,
+    &pipe::FILL,
+    &pipe::WORK,
+    &pipe::MAP,
 ];
 
 /// The registry entry for a verb.
@@ -592,6 +626,10 @@ pub trait Roles {
     fn existing(&self, name: &str) -> Result<RoleId, ParseProblem>;
     /// A new role for the process `creator` creates.
     fn create(&mut self, name: &str, creator: RoleId) -> Result<RoleId, ParseProblem>;
+    /// A pipe name not used before.
+    fn new_pipe(&self, name: &str) -> Result<(), ParseProblem>;
+    /// `role` holds this end of the pipe (open: made, or inherited, and not closed).
+    fn holds(&self, role: RoleId, pipe: &str, end: End) -> Result<(), ParseProblem>;
 }
 
 /// The process performing an action, as the action sees it (the actor loop in actor.rs).
@@ -618,6 +656,8 @@ pub trait Stage {
     /// The process unshared its PID namespace: its children live in another one, and must
     /// tell the runner their PID as the runner sees it.
     fn unshared_pid(&mut self);
+    /// The pipes this process holds (made by it, or its creator's at the fork).
+    fn pipes(&mut self) -> &mut Vec<HeldPipe>;
 }
 
 /// What performing an action left to do.
@@ -686,6 +726,7 @@ pub enum Call {
     Atexit,
     MemfdCreate,
     Unshare,
+    Close,
 }
 
 impl Call {
@@ -721,6 +762,7 @@ impl Call {
         Call::Atexit,
         Call::MemfdCreate,
         Call::Unshare,
+        Call::Close,
     ];
 
     /// The call as C code writes it, e.g. `clone(CLONE_VFORK)`.
@@ -757,6 +799,7 @@ impl Call {
             Call::Atexit => "atexit",
             Call::MemfdCreate => "memfd_create",
             Call::Unshare => "unshare",
+            Call::Close => "close",
         }
     }
 }
@@ -876,6 +919,35 @@ pub enum Outcome {
     /// unshare() made a new PID namespace for the process's children; `user`: a new user
     /// namespace was needed too (CLONE_NEWUSER | CLONE_NEWPID), as for a normal user.
     Unshared { user: bool },
+    /// pipe2() returned these descriptors; F_GETPIPE_SZ read the capacity.
+    PipeMade {
+        read_fd: i32,
+        write_fd: i32,
+        capacity: usize,
+    },
+    /// close() of this end returned 0.
+    Closed { fd: i32, end: End },
+    /// read() returned this many bytes (0: end of file); `text`, when short and UTF-8.
+    ReadBytes {
+        fd: i32,
+        bytes: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// write() returned this many bytes.
+    Wrote { fd: i32, bytes: usize },
+    /// write() of the capacity and a page more returned `bytes`: the pipe had filled, and a
+    /// reader made room.
+    Filled {
+        fd: i32,
+        bytes: usize,
+        capacity: usize,
+    },
+    /// A worker's loop ended at end of file, after these (task, result) pairs.
+    Worked { done: Vec<(i64, i64)> },
+    /// Each task was written and its result read back (fewer than the tasks: end of file
+    /// came first).
+    Mapped { results: Vec<TaskResult> },
 }
 
 impl Outcome {
@@ -962,6 +1034,13 @@ mod tests {
             "parent open /dev/null",
             "parent exec sleep 1",
             "parent unshare pid",
+            "parent pipe q",
+            "parent pipe q\nparent close q read",
+            "parent pipe q\nparent read q",
+            "parent pipe q\nparent write q hi",
+            "parent pipe q\nparent fill q",
+            "parent pipe q\nparent pipe r\nparent work q r",
+            "parent pipe q\nparent pipe r\nparent map q r 1 2",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1044,6 +1123,8 @@ mod tests {
              q kill c TERM\nq sigchld ignore\nq setsid\nq nice 1\nq spin\nq lock\nq pty\n\
              q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq signal USR1 catch\n\
              q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
+             q pipe t\nq pipe u\nq write t hi\nq read t\nq fill u\nq work t u\nq map t u 1\n\
+             q close t read\n\
              q unshare pid\nq exec self\nq thread\nq libc-exit\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));

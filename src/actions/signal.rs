@@ -23,6 +23,7 @@ pub const SIGNALS: &[(&str, i32)] = &[
     ("CHLD", libc::SIGCHLD),
     ("CONT", libc::SIGCONT),
     ("STOP", libc::SIGSTOP),
+    ("PIPE", libc::SIGPIPE),
 ];
 
 /// A signal's number from the name a script gives it, with or without `SIG`.

@@ -82,7 +82,8 @@ pub(super) fn unit(field: Field) -> &'static str {
         | Field::Caught
         | Field::NsPid
         | Field::Output
-        | Field::Returned => " kB",
+        | Field::Returned
+        | Field::Exitcode => " kB",
     }
 }
 
@@ -472,6 +473,72 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         let pid = |p: i32| ctx.pid(p);
         let status = |s: i32| self.exit_status(ExitStatus::decode(s));
         match outcome {
+            Outcome::PipeMade {
+                read_fd,
+                write_fd,
+                capacity,
+            } => format!(
+                "pipe() returned fd {read_fd} (the read end) and fd {write_fd} (the write end), both close-on-exec as Python's os.pipe() makes them; F_GETPIPE_SZ: it holds {capacity} bytes"
+            ),
+            Outcome::Closed { fd, end } => format!(
+                "close({fd}) returned 0: this process no longer holds the {} end",
+                end_word(*end)
+            ),
+            Outcome::ReadBytes { fd, bytes: 0, .. } => format!(
+                "read({fd}) returned 0: end of file, no process holds the write end any more"
+            ),
+            Outcome::ReadBytes {
+                fd,
+                bytes,
+                text: Some(text),
+            } => format!("read({fd}) returned {bytes} bytes: {text:?}"),
+            Outcome::ReadBytes {
+                fd,
+                bytes,
+                text: None,
+            } => format!("read({fd}) returned {bytes} bytes"),
+            Outcome::Wrote { fd, bytes } => format!("write({fd}) returned {bytes}"),
+            Outcome::Filled {
+                fd,
+                bytes,
+                capacity,
+            } => format!(
+                "write({fd}) of {bytes} bytes, the pipe's capacity ({capacity}) and a page more, returned {bytes}: a pipe holds at most its capacity, so the call could only return once a reader had taken bytes out"
+            ),
+            Outcome::Worked { .. } if ctx.stable => "its loop ended: read() returned 0, end of file (which tasks it took is the scheduler's choice: not shown with --stable)".into(),
+            Outcome::Worked { done } => format!(
+                "took {} tasks ({}), sent each result, then read() returned 0: end of file",
+                done.len(),
+                done.iter()
+                    .map(|(t, v)| format!("{t} → {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Outcome::Mapped { results } => {
+                let each = results
+                    .iter()
+                    .map(|r| {
+                        if ctx.stable {
+                            format!("{} → {}", r.task, r.value)
+                        } else {
+                            format!("{} → {} from {}", r.task, r.value, pid(r.pid))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut workers: Vec<i32> = results.iter().map(|r| r.pid).collect();
+                workers.sort_unstable();
+                workers.dedup();
+                let who = if ctx.stable {
+                    " (which worker computed each is the scheduler's choice: not shown with --stable)".to_string()
+                } else {
+                    format!(", from {} different worker PIDs", workers.len())
+                };
+                format!(
+                    "wrote {} tasks one at a time, reading each result before the next task: {each}{who}",
+                    results.len()
+                )
+            }
             Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) returned 0: its next child will be PID 1 of a new PID namespace".into(),
             Outcome::Unshared { user: true } => "unshare(CLONE_NEWPID) alone was refused (EPERM: no CAP_SYS_ADMIN), so, as `unshare -Urpf` does, unshare(CLONE_NEWUSER | CLONE_NEWPID) returned 0: a new user namespace, in which it has that privilege, and its next child will be PID 1 of a new PID namespace".into(),
             Outcome::SignalSet { signal, mode } => {
@@ -1558,7 +1625,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         match &fd.owner {
             FdOwner::Opened { step } => format!(
                 "{} (opened at line {}{cloexec})",
-                fd.target,
+                target(&fd.target),
                 ctx.step(*step).map_or(0, |s| s.line)
             ),
             FdOwner::OutputPipe(r) if *r == role => {
@@ -1908,6 +1975,29 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::PrintText { max } => format!(
             "expected the text to print after `print`: at most {max} bytes, on this line"
         ),
+        P::PipeExists { name } => format!(
+            "a pipe named `{name}` was made before: give each pipe a name of its own"
+        ),
+        P::PipeNotHeld {
+            role,
+            pipe,
+            made: false,
+            ..
+        } => format!(
+            "no pipe named `{pipe}` was made: make it first (`{role} pipe {pipe}`), in `{role}` or in a process `{role}` was forked from afterwards"
+        ),
+        P::PipeNotHeld {
+            role,
+            pipe,
+            end,
+            made: true,
+        } => format!(
+            "`{role}` does not hold the {} end of pipe `{pipe}`: it closed it, or was forked before the pipe was made (a process has the descriptors it made or inherited at its fork)",
+            end_word(*end)
+        ),
+        P::SigpipeForeground { role, pipe } => format!(
+            "no process holds the read end of pipe `{pipe}` any more: the kernel sends `{role}` SIGPIPE, whose default action ends it before it can report. End the step with `&` and then `await {role} Z`; or first `{role} signal PIPE ignore` (as Python does), and the write fails with EPIPE"
+        ),
         P::OpenPath { found } => format!(
             "expected an absolute path after `open` (one that starts with /), found `{found}`"
         ),
@@ -1934,5 +2024,13 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::NotVisible { role, target } => format!(
             "`{role}` cannot name `{target}`: `{role}` is in a PID namespace where `{target}` has no PID (a process sees only its own namespace and those below it)"
         ),
+    }
+}
+
+/// A pipe's end, as a word.
+fn end_word(end: crate::actions::End) -> &'static str {
+    match end {
+        crate::actions::End::Read => "read",
+        crate::actions::End::Write => "write",
     }
 }

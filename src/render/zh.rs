@@ -71,6 +71,11 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("挂起的信号", "pending signal"),
     ("阻塞信号 (信号屏蔽字)", "blocked signal (signal mask)"),
     ("PID 命名空间", "PID namespace"),
+    ("管道", "pipe"),
+    ("读端 / 写端", "read end / write end"),
+    ("文件结束 (EOF)", "end of file (EOF)"),
+    ("进程池", "process pool"),
+    ("工作进程", "worker process"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.
@@ -449,7 +454,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         match &fd.owner {
             FdOwner::Opened { step } => format!(
                 "{}（第 {} 行打开{cloexec}）",
-                fd.target,
+                target(&fd.target),
                 ctx.step(*step).map_or(0, |s| s.line)
             ),
             FdOwner::OutputPipe(r) if *r == role => {
@@ -752,6 +757,71 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         let pid = |p: i32| ctx.pid(p);
         let status = |s: i32| self.exit_status(ExitStatus::decode(s));
         match outcome {
+            Outcome::PipeMade {
+                read_fd,
+                write_fd,
+                capacity,
+            } => format!(
+                "pipe() 返回 fd {read_fd}（读端）和 fd {write_fd}（写端），两者都是 close-on-exec，和 Python 的 os.pipe() 一样；F_GETPIPE_SZ：管道容量为 {capacity} 字节"
+            ),
+            Outcome::Closed { fd, end } => {
+                format!("close({fd}) 返回 0：这个进程不再持有{}", end_word(*end))
+            }
+            Outcome::ReadBytes { fd, bytes: 0, .. } => {
+                format!("read({fd}) 返回 0：文件结束（EOF），已经没有任何进程持有写端")
+            }
+            Outcome::ReadBytes {
+                fd,
+                bytes,
+                text: Some(text),
+            } => format!("read({fd}) 返回 {bytes} 字节：{text:?}"),
+            Outcome::ReadBytes {
+                fd,
+                bytes,
+                text: None,
+            } => format!("read({fd}) 返回 {bytes} 字节"),
+            Outcome::Wrote { fd, bytes } => format!("write({fd}) 返回 {bytes}"),
+            Outcome::Filled {
+                fd,
+                bytes,
+                capacity,
+            } => format!(
+                "write({fd}) 一次写 {bytes} 字节（管道容量 {capacity} 再加一页），返回 {bytes}：管道最多只能容纳它的容量，所以只有在读者取走一些字节之后，这次调用才能返回"
+            ),
+            Outcome::Worked { .. } if ctx.stable => "它的循环结束了：read() 返回 0，文件结束（它取到了哪些任务由调度器决定：--stable 不显示）".into(),
+            Outcome::Worked { done } => format!(
+                "取了 {} 个任务（{}），每个都发回了结果，然后 read() 返回 0：文件结束",
+                done.len(),
+                done.iter()
+                    .map(|(t, v)| format!("{t} → {v}"))
+                    .collect::<Vec<_>>()
+                    .join("，")
+            ),
+            Outcome::Mapped { results } => {
+                let each = results
+                    .iter()
+                    .map(|r| {
+                        if ctx.stable {
+                            format!("{} → {}", r.task, r.value)
+                        } else {
+                            format!("{} → {}（来自 {}）", r.task, r.value, pid(r.pid))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("，");
+                let mut workers: Vec<i32> = results.iter().map(|r| r.pid).collect();
+                workers.sort_unstable();
+                workers.dedup();
+                let who = if ctx.stable {
+                    "（每个结果由哪个工作进程算出，由调度器决定：--stable 不显示）".to_string()
+                } else {
+                    format!("，来自 {} 个不同的工作进程 PID", workers.len())
+                };
+                format!(
+                    "一次写一个任务，读回它的结果后再写下一个，共 {} 个：{each}{who}",
+                    results.len()
+                )
+            }
             Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) 返回 0：它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
             Outcome::Unshared { user: true } => "单独的 unshare(CLONE_NEWPID) 被拒绝了（EPERM：没有 CAP_SYS_ADMIN），所以像 `unshare -Urpf` 那样，unshare(CLONE_NEWUSER | CLONE_NEWPID) 返回 0：一个新的用户命名空间（它在其中拥有这项权限），它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
             Outcome::SignalSet { signal, mode } => {
@@ -1732,6 +1802,27 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::PrintText { max } => {
             format!("`print` 后面应当是要打印的文字：写在同一行上，最多 {max} 字节")
         }
+        P::PipeExists { name } => format!("名为 `{name}` 的管道之前已经创建过了：请给每个管道起不同的名字"),
+        P::PipeNotHeld {
+            role,
+            pipe,
+            made: false,
+            ..
+        } => format!(
+            "没有创建过名为 `{pipe}` 的管道：请先创建它（`{role} pipe {pipe}`），在 `{role}` 中，或者在 `{role}` 的祖先进程中、fork 出 `{role}` 之前"
+        ),
+        P::PipeNotHeld {
+            role,
+            pipe,
+            end,
+            made: true,
+        } => format!(
+            "`{role}` 没有持有管道 `{pipe}` 的{}：它已经关闭了，或者它是在管道创建之前 fork 出来的（进程只拥有自己创建的、或 fork 时继承的描述符）",
+            end_word(*end)
+        ),
+        P::SigpipeForeground { role, pipe } => format!(
+            "已经没有进程持有管道 `{pipe}` 的读端：内核会向 `{role}` 发送 SIGPIPE，其默认动作会在它报告结果之前终止它。请在这一步末尾加 `&`，然后 `await {role} Z`；或者先 `{role} signal PIPE ignore`（Python 就是这样做的），这样 write 会以 EPIPE 失败"
+        ),
         P::OpenPath { found } => {
             format!("`open` 后面应当是一个绝对路径（以 / 开头），实际是 `{found}`")
         }
@@ -1758,6 +1849,14 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::NotVisible { role, target } => format!(
             "`{role}` 不能指名 `{target}`：`{role}` 所在的 PID 命名空间里 `{target}` 没有 PID（一个进程只看得见自己的命名空间及其下层的命名空间）"
         ),
+    }
+}
+
+/// A pipe's end, in words.
+fn end_word(end: crate::actions::End) -> &'static str {
+    match end {
+        crate::actions::End::Read => "读端",
+        crate::actions::End::Write => "写端",
     }
 }
 

@@ -9,6 +9,7 @@
 mod common;
 
 mod cli;
+mod cooperation;
 mod hostile;
 mod live;
 mod observations;
