@@ -16,6 +16,8 @@ mod program;
 pub use program::comm_of as program_comm;
 mod session;
 pub mod signal;
+mod socket;
+pub use socket::Sockets;
 mod wait;
 
 use crate::script::{ParseProblem, RoleId};
@@ -158,6 +160,18 @@ pub enum Action {
     Exec { program: Program },
     /// unshare(CLONE_NEWPID) (with CLONE_NEWUSER where that alone is refused).
     UnsharePid,
+    /// socket(), bind() to 127.0.0.1 port 0, listen(), getsockname(): a listening socket on
+    /// a port the kernel chooses.
+    Listen,
+    /// accept() a connection on the listening socket, then fork(): the new process takes the
+    /// role and serves the connection; the server closes its copy of it.
+    Accept { child: RoleId },
+    /// socket() and connect() to the target's listening port on 127.0.0.1.
+    Connect { target: RoleId },
+    /// send() the text on the connection.
+    Send { text: String },
+    /// recv() on the connection: what came, or 0 bytes when the other end has closed.
+    Recv,
 }
 
 impl Action {
@@ -195,6 +209,11 @@ impl Action {
             Action::Open { .. } => &program::OPEN,
             Action::Exec { .. } => &program::EXEC,
             Action::UnsharePid => &session::UNSHARE,
+            Action::Listen => &socket::LISTEN,
+            Action::Accept { .. } => &socket::ACCEPT,
+            Action::Connect { .. } => &socket::CONNECT,
+            Action::Send { .. } => &socket::SEND,
+            Action::Recv => &socket::RECV,
         }
     }
 
@@ -304,6 +323,11 @@ pub static ACTIONS: &[&Def] = &[
     &program::OPEN,
     &program::EXEC,
     &session::UNSHARE,
+    &socket::LISTEN,
+    &socket::ACCEPT,
+    &socket::CONNECT,
+    &socket::SEND,
+    &socket::RECV,
 ];
 
 /// The registry entry for a verb.
@@ -401,6 +425,23 @@ pub struct Facts {
     pub replaces_image: bool,
     /// The errnos a `try` of it takes as a refusal for want of privilege.
     pub refusals: &'static [i32],
+    /// The socket the actor must hold: a listening one (accept), a connection (send, recv).
+    pub needs_socket: Option<Sock>,
+    /// The socket the actor holds afterwards (listen, connect).
+    pub gives_socket: Option<Sock>,
+    /// The role it names must hold a listening socket (connect): the runner sends its port.
+    pub target_listens: bool,
+    /// The new role exists only once the call that may block has returned (accept): started
+    /// with `&`, its process appears at `await ROLE done`, and no step may name it before.
+    /// It holds the accepted connection, and not the listening socket.
+    pub creates_on_return: bool,
+}
+
+/// A socket a role holds, for the checker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sock {
+    Listening,
+    Connection,
 }
 
 impl Facts {
@@ -418,6 +459,10 @@ impl Facts {
         try_changes_target: false,
         replaces_image: false,
         refusals: &[libc::EPERM, libc::EACCES],
+        needs_socket: None,
+        gives_socket: None,
+        target_listens: false,
+        creates_on_return: false,
     };
 }
 
@@ -618,6 +663,11 @@ pub trait Stage {
     /// The process unshared its PID namespace: its children live in another one, and must
     /// tell the runner their PID as the runner sees it.
     fn unshared_pid(&mut self);
+    /// The sockets this process holds (`listen`, `connect`, an accepted connection).
+    fn sockets(&mut self) -> &mut Sockets;
+    /// The port of the target's listening socket, sent by the runner with the command, as
+    /// the target's `listen` reported it (0 if the action names no listening role).
+    fn target_port(&self) -> u16;
 }
 
 /// What performing an action left to do.
@@ -686,6 +736,14 @@ pub enum Call {
     Atexit,
     MemfdCreate,
     Unshare,
+    Socket,
+    Bind,
+    Listen,
+    Getsockname,
+    Accept,
+    Connect,
+    Send,
+    Recv,
 }
 
 impl Call {
@@ -721,6 +779,14 @@ impl Call {
         Call::Atexit,
         Call::MemfdCreate,
         Call::Unshare,
+        Call::Socket,
+        Call::Bind,
+        Call::Listen,
+        Call::Getsockname,
+        Call::Accept,
+        Call::Connect,
+        Call::Send,
+        Call::Recv,
     ];
 
     /// The call as C code writes it, e.g. `clone(CLONE_VFORK)`.
@@ -757,6 +823,14 @@ impl Call {
             Call::Atexit => "atexit",
             Call::MemfdCreate => "memfd_create",
             Call::Unshare => "unshare",
+            Call::Socket => "socket",
+            Call::Bind => "bind",
+            Call::Listen => "listen",
+            Call::Getsockname => "getsockname",
+            Call::Accept => "accept",
+            Call::Connect => "connect",
+            Call::Send => "send",
+            Call::Recv => "recv",
         }
     }
 }
@@ -876,6 +950,33 @@ pub enum Outcome {
     /// unshare() made a new PID namespace for the process's children; `user`: a new user
     /// namespace was needed too (CLONE_NEWUSER | CLONE_NEWPID), as for a normal user.
     Unshared { user: bool },
+    /// socket() returned `fd`; bind() to 127.0.0.1 port 0 and listen(fd, backlog) returned 0;
+    /// getsockname() read the port the kernel chose.
+    Listening { fd: i32, port: u16, backlog: i32 },
+    /// accept() returned `fd`, a connection from 127.0.0.1 port `peer_port`; fork() returned
+    /// `pid`, the process that serves it (`in_child` as for `Forked`); the server then closed
+    /// its copy of `fd`.
+    Accepted {
+        fd: i32,
+        peer_port: u16,
+        pid: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_child: Option<i32>,
+    },
+    /// socket() returned `fd` and connect() to 127.0.0.1 port `port` returned 0; the
+    /// connection's own end is port `local_port` (getsockname()). `closed`: the connection it
+    /// held before, closed first.
+    Connected {
+        fd: i32,
+        port: u16,
+        local_port: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        closed: Option<i32>,
+    },
+    /// send() returned `bytes`.
+    Sent { bytes: usize },
+    /// recv() returned these bytes (none: the other end had closed its end, end of file).
+    Received { text: String },
 }
 
 impl Outcome {
@@ -962,6 +1063,11 @@ mod tests {
             "parent open /dev/null",
             "parent exec sleep 1",
             "parent unshare pid",
+            "parent listen",
+            "parent listen\nparent accept x",
+            "parent listen\nchild connect parent",
+            "parent listen\nchild connect parent\nchild send hi",
+            "parent listen\nchild connect parent\nchild recv",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1044,7 +1150,8 @@ mod tests {
              q kill c TERM\nq sigchld ignore\nq setsid\nq nice 1\nq spin\nq lock\nq pty\n\
              q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq signal USR1 catch\n\
              q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
-             q unshare pid\nq exec self\nq thread\nq libc-exit\np exec true\n",
+             q unshare pid\nq exec self\nq thread\nq libc-exit\np listen\np fork k\n\
+             k connect p\np accept h\nk send hi\nh recv\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut seen = BTreeSet::new();
@@ -1095,7 +1202,15 @@ mod tests {
             .collect();
         assert_eq!(
             never,
-            ["fork", "exit", "kill", "vfork", "libc-exit", "exec"]
+            [
+                "fork",
+                "exit",
+                "kill",
+                "vfork",
+                "libc-exit",
+                "exec",
+                "accept"
+            ]
         );
     }
 
