@@ -255,7 +255,7 @@ pub static SEND: Def = Def {
     },
     fuzz: &["hello", "héllo wörld"],
     python: |a, _| match a {
-        Action::Send { text } => Python::line(format!("conn.send({text:?}.encode())")),
+        Action::Send { text } => Python::line(format!("sock.send({text:?}.encode())")),
         other => not_mine(other),
     },
 };
@@ -292,7 +292,7 @@ pub static RECV: Def = Def {
         }
     },
     fuzz: &["1024"],
-    python: |_, _| Python::line("data = conn.recv(4096)"),
+    python: |_, _| Python::line("data = sock.recv(4096)"),
 };
 
 #[cfg(test)]
