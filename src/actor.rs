@@ -1,8 +1,9 @@
 //! An actor: a process of the scenario (parent, child, grandchild...) that obeys the runner.
 //!
 //! Every actor is a fork of the single-threaded runner, so it holds its own copy of the parsed
-//! script. A command is 8 bytes on the actor's command pipe: the index of the step to perform
-//! and the PID of the role that step names (the runner knows every PID; the actor may not).
+//! script. A command is 12 bytes on the actor's command pipe: the index of the step to perform,
+//! the PID of the role that step names (the runner knows every PID; the actor may not) and,
+//! for `connect`, the port that role's `listen` reported.
 //! The actor performs the step's action and writes one [`Report`] line to the shared report
 //! pipe (a line is far below PIPE_BUF, so writes from several actors never interleave).
 //! Between commands an actor sleeps in read() on its command pipe, which is why an idle actor
@@ -49,18 +50,34 @@ pub enum Report {
     },
 }
 
-/// A command: the step to perform and the PID of the role it names (0 if none).
-pub fn encode_command(step: usize, target_pid: i32) -> [u8; 8] {
-    let mut buf = [0u8; 8];
+/// The length of a command.
+pub const COMMAND_BYTES: usize = 12;
+
+/// A command: the step to perform, the PID of the role it names (0 if none) and that role's
+/// listening port (0 if none).
+pub fn encode_command(step: usize, target_pid: i32, target_port: u16) -> [u8; COMMAND_BYTES] {
+    let mut buf = [0u8; COMMAND_BYTES];
     buf[..4].copy_from_slice(&(step as u32).to_le_bytes());
-    buf[4..].copy_from_slice(&target_pid.to_le_bytes());
+    buf[4..8].copy_from_slice(&target_pid.to_le_bytes());
+    buf[8..].copy_from_slice(&u32::from(target_port).to_le_bytes());
     buf
 }
 
-fn decode_command(buf: [u8; 8]) -> (usize, i32) {
-    let step = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
-    let pid = i32::from_le_bytes([buf[4], buf[5], buf[6], buf[7]]);
-    (step, pid)
+fn decode_command(buf: [u8; COMMAND_BYTES]) -> Command {
+    let word = |i: usize| [buf[i], buf[i + 1], buf[i + 2], buf[i + 3]];
+    Command {
+        step: u32::from_le_bytes(word(0)) as usize,
+        target: i32::from_le_bytes(word(4)),
+        port: u32::from_le_bytes(word(8)) as u16,
+    }
+}
+
+/// A command as the actor reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Command {
+    step: usize,
+    target: i32,
+    port: u16,
 }
 
 /// The descriptors every actor inherits from the runner.
@@ -136,6 +153,8 @@ struct Actor<'a> {
     /// The pipes the script made that this process holds (a fork copies them; being
     /// close-on-exec, an exec closes them).
     pipes_held: Vec<actions::HeldPipe>,
+    /// Its listening socket and connection (`listen`, `connect`, `accept`).
+    sockets: actions::Sockets,
 }
 
 /// Become the actor `role` and obey commands until told to exit or the runner goes away.
@@ -154,6 +173,7 @@ pub fn become_actor(script: &Script, role: RoleId, returned: i32, pipes: Pipes) 
         keep: Vec::new(),
         unshared: false,
         pipes_held: Vec::new(),
+        sockets: actions::Sockets::default(),
     };
     actor.hello(returned);
     actor.obey()
@@ -195,6 +215,7 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
         keep: Vec::new(),
         unshared: false,
         pipes_held: Vec::new(),
+        sockets: actions::Sockets::default(),
     };
     let pid = unistd::getpid().as_raw();
     actor.done(resume.step, Outcome::Execed { pid });
@@ -204,8 +225,8 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
 impl Actor<'_> {
     fn obey(&mut self) -> ! {
         loop {
-            let (step, target) = self.next_command();
-            self.perform(step, target);
+            let command = self.next_command();
+            self.perform(command);
         }
     }
 
@@ -266,8 +287,8 @@ impl Actor<'_> {
     }
 
     /// Sleep in read() until the runner sends a command. End of file: the runner is gone.
-    fn next_command(&self) -> (usize, i32) {
-        let mut buf = [0u8; 8];
+    fn next_command(&self) -> Command {
+        let mut buf = [0u8; COMMAND_BYTES];
         let mut got = 0;
         while got < buf.len() {
             match unistd::read(self.command_fd(), &mut buf[got..]) {
@@ -287,7 +308,8 @@ impl Actor<'_> {
     }
 
     /// Perform a step: the action's registry entry makes the system call (src/actions/).
-    fn perform(&mut self, step: usize, target: i32) {
+    fn perform(&mut self, command: Command) {
+        let Command { step, target, port } = command;
         let script = self.script;
         let StepKind::Act {
             action, background, ..
@@ -304,6 +326,7 @@ impl Actor<'_> {
             actor: self,
             step,
             background: *background,
+            port,
         };
         if let Performed::Outcome(outcome) = actions::perform(action, target, &mut stage) {
             self.done(step, outcome);
@@ -373,6 +396,8 @@ struct Performing<'a, 'b> {
     actor: &'a mut Actor<'b>,
     step: usize,
     background: bool,
+    /// The target's listening port, as the runner sent it.
+    port: u16,
 }
 
 impl Stage for Performing<'_, '_> {
@@ -417,5 +442,31 @@ impl Stage for Performing<'_, '_> {
 
     fn pipes(&mut self) -> &mut Vec<actions::HeldPipe> {
         &mut self.actor.pipes_held
+    }
+
+    fn sockets(&mut self) -> &mut actions::Sockets {
+        &mut self.actor.sockets
+    }
+
+    fn target_port(&self) -> u16 {
+        self.port
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_carries_the_step_the_targets_pid_and_its_port() {
+        let buf = encode_command(7, 4533, 41234);
+        assert_eq!(
+            decode_command(buf),
+            Command {
+                step: 7,
+                target: 4533,
+                port: 41234
+            }
+        );
     }
 }

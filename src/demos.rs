@@ -35,6 +35,7 @@ pub const DEMOS: &[Demo] = &[
     demo!("states"),
     demo!("pipe"),
     demo!("pool"),
+    demo!("fork-server"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

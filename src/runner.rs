@@ -201,6 +201,9 @@ struct Role {
     ns_pids: Vec<i32>,
     /// The `try` steps that may have changed it.
     tries: Vec<usize>,
+    /// The port of the listening socket it holds (`listen`'s result, or its creator's when it
+    /// was forked), sent with a `connect` to it.
+    port: Option<u16>,
 }
 
 struct Director<'a> {
@@ -752,8 +755,12 @@ impl<'a> Director<'a> {
                 target,
             });
         }
+        let target_port = match action.target() {
+            Some(r) if action.def().facts.target_listens => self.roles[r].port.unwrap_or(0),
+            _ => 0,
+        };
         let target = action.target().map_or(0, |r| self.pid_seen_by(role, r));
-        let command = actor::encode_command(index, target);
+        let command = actor::encode_command(index, target, target_port);
         let sent = match &self.roles[role].command {
             Some(fd) => unistd::write(fd, &command),
             None => Err(nix::Error::EBADF),
@@ -766,7 +773,10 @@ impl<'a> Director<'a> {
             });
         }
         self.roles[role].spinning = action.runs_busy_loop();
-        if let Some(child) = action.creates() {
+        // A child that `accept` forks once a client has come says hello at `await ROLE done`.
+        if let Some(child) = action.creates()
+            && !(background && action.def().facts.creates_on_return)
+        {
             self.await_hello(child, role)?;
         }
         if background {
@@ -815,8 +825,12 @@ impl<'a> Director<'a> {
         action: &Action,
         outcome: &mut Outcome,
     ) -> Step<()> {
-        if let (Outcome::Forked { in_child, .. } | Outcome::Vforked { in_child, .. }, Some(child)) =
-            (&mut *outcome, action.creates())
+        if let (
+            Outcome::Forked { in_child, .. }
+            | Outcome::Vforked { in_child, .. }
+            | Outcome::Accepted { in_child, .. },
+            Some(child),
+        ) = (&mut *outcome, action.creates())
         {
             *in_child = self.roles[child].returned;
         }
@@ -869,12 +883,15 @@ impl<'a> Director<'a> {
                 opened.push((*write_fd, index, true));
             }
             Outcome::Closed { fd, .. } => self.roles[role].opened.retain(|(f, _, _)| f != fd),
+            Outcome::Listening { port, .. } => self.roles[role].port = Some(*port),
             // A new program: the old memory is gone, and so are the close-on-exec descriptors.
             Outcome::Execed { .. } | Outcome::Running { .. } => {
                 let r = &mut self.roles[role];
                 r.region = None;
                 r.spinning = false;
                 r.opened.retain(|(_, _, cloexec)| !cloexec);
+                // Every socket is close-on-exec.
+                r.port = None;
                 r.program = matches!(outcome, Outcome::Running { .. });
             }
             _ => {}
@@ -885,6 +902,10 @@ impl<'a> Director<'a> {
             self.roles[child].region = region;
             self.roles[child].region_seen = region;
             self.roles[child].opened = opened;
+            // A fork copies the listening socket; `accept`'s child closes its copy.
+            if !action.def().facts.creates_on_return {
+                self.roles[child].port = self.roles[role].port;
+            }
         }
         Ok(())
     }
@@ -1722,6 +1743,13 @@ impl<'a> Director<'a> {
             let Some(started) = self.roles[role].pending.take() else {
                 return Err(Failure::GarbledReport);
             };
+            // The child of an `accept` started with `&` exists once a client has come.
+            if let StepKind::Act { action, .. } = &self.script.steps[started].kind
+                && action.def().facts.creates_on_return
+                && let Some(child) = action.creates()
+            {
+                self.await_hello(child, role)?;
+            }
             let report = self.await_report(deadline, |r| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == started))?;
             let Some(Report::Done { mut outcome, .. }) = report else {
                 return Err(Failure::DoneTimeout {

@@ -609,6 +609,27 @@ pub enum ParseProblem {
         role: String,
         target: String,
     },
+    /// An action that needs a socket the role does not hold: a listening one (`accept`), a
+    /// connection (`send`, `recv`).
+    NoSocket {
+        role: String,
+        verb: String,
+        socket: actions::Sock,
+    },
+    /// `connect` to a role that holds no listening socket.
+    NotListening {
+        role: String,
+        target: String,
+    },
+    /// A second `listen` by a role that holds a listening socket.
+    HasListener {
+        role: String,
+    },
+    /// A role named before the `accept` started with `&` that creates it has returned.
+    NotYetAccepted {
+        role: String,
+        creator: String,
+    },
 }
 
 const KEYWORDS: &[&str] = &[
@@ -658,6 +679,13 @@ struct RoleFacts {
     unconfirmed_unshare: Option<usize>,
     /// The ends of the script's pipes it holds open (made, or inherited at its fork).
     pipes: Vec<(String, actions::End)>,
+    /// It holds a listening socket (`listen`, or its creator's at a fork), a connection
+    /// (`connect`, `accept`'s child, or its creator's at a fork).
+    has_listener: bool,
+    has_connection: bool,
+    /// Created by an `accept` started with `&` by this role: it exists only after `await
+    /// ROLE done`.
+    unborn: Option<RoleId>,
 }
 
 /// A PID namespace the script makes: the one it was made in, and its first process.
@@ -687,6 +715,9 @@ impl RoleFacts {
             child_pidns: 0,
             unconfirmed_unshare: None,
             pipes: Vec::new(),
+            has_listener: false,
+            has_connection: false,
+            unborn: None,
         }
     }
 }
@@ -884,6 +915,12 @@ impl Parser<'_> {
     /// A role that exists by now (it may have ended).
     fn existing(&self, name: &str) -> Result<RoleId, ParseError> {
         if let Some(id) = self.lookup(name) {
+            if let Some(creator) = self.roles[id].unborn {
+                return Err(self.err(ParseProblem::NotYetAccepted {
+                    role: name.to_string(),
+                    creator: self.name(creator).to_string(),
+                }));
+            }
             return Ok(id);
         }
         if KEYWORDS.contains(&name) {
@@ -994,6 +1031,8 @@ impl Parser<'_> {
         // Signal dispositions and the mask are inherited across fork; pending signals are not.
         let from = &self.roles[creator];
         (facts.ignored, facts.caught, facts.blocked) = (from.ignored, from.caught, from.blocked);
+        // Descriptors are inherited across fork: its sockets too.
+        (facts.has_listener, facts.has_connection) = (from.has_listener, from.has_connection);
         (facts.pidns, facts.child_pidns) = (ns, ns);
         // Descriptors too: the child holds every pipe end its creator holds.
         facts.pipes = from.pipes.clone();
@@ -1248,7 +1287,15 @@ impl Parser<'_> {
                 return Err(self.err(ParseProblem::DoneIfPermitted));
             }
             match self.roles[role].life {
-                Life::Busy(_) => self.roles[role].life = Life::Alive,
+                Life::Busy(_) => {
+                    self.roles[role].life = Life::Alive;
+                    // A child its `accept` made exists now.
+                    for r in self.roles.iter_mut() {
+                        if r.unborn == Some(role) {
+                            r.unborn = None;
+                        }
+                    }
+                }
                 _ => {
                     return Err(self.err(ParseProblem::NothingToAwait {
                         role: words[0].to_string(),
@@ -1391,6 +1438,23 @@ impl Parser<'_> {
                 verb: verb.to_string(),
             }));
         }
+        if facts.gives_socket == Some(actions::Sock::Listening) && self.roles[role].has_listener {
+            return Err(self.err(ParseProblem::HasListener {
+                role: self.name(role).to_string(),
+            }));
+        }
+        let held = match facts.needs_socket {
+            Some(actions::Sock::Listening) => self.roles[role].has_listener,
+            Some(actions::Sock::Connection) => self.roles[role].has_connection,
+            None => true,
+        };
+        if let (false, Some(socket)) = (held, facts.needs_socket) {
+            return Err(self.err(ParseProblem::NoSocket {
+                role: self.name(role).to_string(),
+                verb: verb.to_string(),
+                socket,
+            }));
+        }
         let actor_name = self.name(role).to_string();
         let mut parsed = Args {
             actor: role,
@@ -1417,6 +1481,12 @@ impl Parser<'_> {
             }
             if let Some(what) = rules.alive_to {
                 self.still_there(target, what)?;
+            }
+            if facts.target_listens && !self.roles[target].has_listener {
+                return Err(self.err(ParseProblem::NotListening {
+                    role: actor_name.clone(),
+                    target: self.name(target).to_string(),
+                }));
             }
             // A process in a PID namespace sees only the processes of its namespace and of
             // those below it: no PID names the others there.
@@ -1464,6 +1534,11 @@ impl Parser<'_> {
         }
         actor.threaded |= facts.makes_threaded;
         actor.has_region |= facts.gives_region;
+        match facts.gives_socket {
+            Some(actions::Sock::Listening) => actor.has_listener = true,
+            Some(actions::Sock::Connection) => actor.has_connection = true,
+            None => {}
+        }
         if background {
             actor.life = Life::Busy(line);
         }
@@ -1501,6 +1576,9 @@ impl Parser<'_> {
                 actor.has_region = false;
                 actor.threaded = false;
                 actor.pipes.clear();
+                // Every socket is close-on-exec.
+                actor.has_listener = false;
+                actor.has_connection = false;
             }
             Some(actions::Image::Program) => {
                 actor.caught = 0;
@@ -1510,6 +1588,15 @@ impl Parser<'_> {
             None => {}
         }
         self.pipe_effects(role, &action, background)?;
+        // `accept`'s child serves the connection it accepted, and closes its copy of the
+        // listening socket; started with `&`, it exists once the call has returned.
+        if let (true, Some(child)) = (facts.creates_on_return, effects.creates) {
+            let child = &mut self.roles[child];
+            (child.has_listener, child.has_connection) = (false, true);
+            if background {
+                child.unborn = Some(role);
+            }
+        }
         if effects.new_pid_namespace {
             let parent = self.roles[role].pidns;
             self.namespaces.push(Namespace {

@@ -887,6 +887,45 @@ pub fn pipe_capacity(fd: &OwnedFd) -> io::Result<usize> {
     Ok(fcntl(fd, FcntlArg::F_GETPIPE_SZ)? as usize)
 }
 
+/// socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0): a TCP socket, closed by an exec.
+pub fn tcp_socket() -> io::Result<OwnedFd> {
+    // SAFETY: socket() takes no pointers; a new descriptor is ours alone.
+    let fd = check(
+        unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) }
+            as libc::c_long,
+    )?;
+    // SAFETY: the descriptor was just returned to us and is owned by nothing else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// bind() a socket to 127.0.0.1, port 0: the kernel chooses a free port on loopback (no
+/// SO_REUSEADDR: a port the kernel chose is one nothing else holds).
+pub fn bind_loopback_any_port(socket: &OwnedFd) -> io::Result<()> {
+    let addr = libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: 0,
+        sin_addr: libc::in_addr {
+            s_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be(),
+        },
+        sin_zero: [0; 8],
+    };
+    // SAFETY: `addr` is a valid sockaddr_in that outlives the call, and its size is given.
+    let ret = unsafe {
+        libc::bind(
+            socket.as_raw_fd(),
+            (&addr as *const libc::sockaddr_in).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        )
+    };
+    check(ret as libc::c_long).map(drop)
+}
+
+/// listen(socket, backlog).
+pub fn listen(socket: &OwnedFd, backlog: i32) -> io::Result<()> {
+    // SAFETY: listen() takes no pointers.
+    check(unsafe { libc::listen(socket.as_raw_fd(), backlog) } as libc::c_long).map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,8 @@ mod program;
 pub use program::comm_of as program_comm;
 mod session;
 pub mod signal;
+mod socket;
+pub use socket::Sockets;
 mod wait;
 
 use crate::script::{ParseProblem, RoleId};
@@ -178,6 +180,18 @@ pub enum Action {
         results: String,
         numbers: Vec<i64>,
     },
+    /// socket(), bind() to 127.0.0.1 port 0, listen(), getsockname(): a listening socket on
+    /// a port the kernel chooses.
+    Listen,
+    /// accept() a connection on the listening socket, then fork(): the new process takes the
+    /// role and serves the connection; the server closes its copy of it.
+    Accept { child: RoleId },
+    /// socket() and connect() to the target's listening port on 127.0.0.1.
+    Connect { target: RoleId },
+    /// send() the text on the connection.
+    Send { text: String },
+    /// recv() on the connection: what came, or 0 bytes when the other end has closed.
+    Recv,
 }
 
 impl Action {
@@ -222,6 +236,11 @@ impl Action {
             Action::Fill { .. } => &pipe::FILL,
             Action::Work { .. } => &pipe::WORK,
             Action::Map { .. } => &pipe::MAP,
+            Action::Listen => &socket::LISTEN,
+            Action::Accept { .. } => &socket::ACCEPT,
+            Action::Connect { .. } => &socket::CONNECT,
+            Action::Send { .. } => &socket::SEND,
+            Action::Recv => &socket::RECV,
         }
     }
 
@@ -338,6 +357,11 @@ pub static ACTIONS: &[&Def] = &[
     &pipe::FILL,
     &pipe::WORK,
     &pipe::MAP,
+    &socket::LISTEN,
+    &socket::ACCEPT,
+    &socket::CONNECT,
+    &socket::SEND,
+    &socket::RECV,
 ];
 
 /// The registry entry for a verb.
@@ -435,6 +459,23 @@ pub struct Facts {
     pub replaces_image: bool,
     /// The errnos a `try` of it takes as a refusal for want of privilege.
     pub refusals: &'static [i32],
+    /// The socket the actor must hold: a listening one (accept), a connection (send, recv).
+    pub needs_socket: Option<Sock>,
+    /// The socket the actor holds afterwards (listen, connect).
+    pub gives_socket: Option<Sock>,
+    /// The role it names must hold a listening socket (connect): the runner sends its port.
+    pub target_listens: bool,
+    /// The new role exists only once the call that may block has returned (accept): started
+    /// with `&`, its process appears at `await ROLE done`, and no step may name it before.
+    /// It holds the accepted connection, and not the listening socket.
+    pub creates_on_return: bool,
+}
+
+/// A socket a role holds, for the checker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sock {
+    Listening,
+    Connection,
 }
 
 impl Facts {
@@ -452,6 +493,10 @@ impl Facts {
         try_changes_target: false,
         replaces_image: false,
         refusals: &[libc::EPERM, libc::EACCES],
+        needs_socket: None,
+        gives_socket: None,
+        target_listens: false,
+        creates_on_return: false,
     };
 }
 
@@ -658,6 +703,11 @@ pub trait Stage {
     fn unshared_pid(&mut self);
     /// The pipes this process holds (made by it, or its creator's at the fork).
     fn pipes(&mut self) -> &mut Vec<HeldPipe>;
+    /// The sockets this process holds (`listen`, `connect`, an accepted connection).
+    fn sockets(&mut self) -> &mut Sockets;
+    /// The port of the target's listening socket, sent by the runner with the command, as
+    /// the target's `listen` reported it (0 if the action names no listening role).
+    fn target_port(&self) -> u16;
 }
 
 /// What performing an action left to do.
@@ -727,6 +777,14 @@ pub enum Call {
     MemfdCreate,
     Unshare,
     Close,
+    Socket,
+    Bind,
+    Listen,
+    Getsockname,
+    Accept,
+    Connect,
+    Send,
+    Recv,
 }
 
 impl Call {
@@ -763,6 +821,14 @@ impl Call {
         Call::MemfdCreate,
         Call::Unshare,
         Call::Close,
+        Call::Socket,
+        Call::Bind,
+        Call::Listen,
+        Call::Getsockname,
+        Call::Accept,
+        Call::Connect,
+        Call::Send,
+        Call::Recv,
     ];
 
     /// The call as C code writes it, e.g. `clone(CLONE_VFORK)`.
@@ -800,6 +866,14 @@ impl Call {
             Call::MemfdCreate => "memfd_create",
             Call::Unshare => "unshare",
             Call::Close => "close",
+            Call::Socket => "socket",
+            Call::Bind => "bind",
+            Call::Listen => "listen",
+            Call::Getsockname => "getsockname",
+            Call::Accept => "accept",
+            Call::Connect => "connect",
+            Call::Send => "send",
+            Call::Recv => "recv",
         }
     }
 }
@@ -948,6 +1022,33 @@ pub enum Outcome {
     /// Each task was written and its result read back (fewer than the tasks: end of file
     /// came first).
     Mapped { results: Vec<TaskResult> },
+    /// socket() returned `fd`; bind() to 127.0.0.1 port 0 and listen(fd, backlog) returned 0;
+    /// getsockname() read the port the kernel chose.
+    Listening { fd: i32, port: u16, backlog: i32 },
+    /// accept() returned `fd`, a connection from 127.0.0.1 port `peer_port`; fork() returned
+    /// `pid`, the process that serves it (`in_child` as for `Forked`); the server then closed
+    /// its copy of `fd`.
+    Accepted {
+        fd: i32,
+        peer_port: u16,
+        pid: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_child: Option<i32>,
+    },
+    /// socket() returned `fd` and connect() to 127.0.0.1 port `port` returned 0; the
+    /// connection's own end is port `local_port` (getsockname()). `closed`: the connection it
+    /// held before, closed first.
+    Connected {
+        fd: i32,
+        port: u16,
+        local_port: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        closed: Option<i32>,
+    },
+    /// send() returned `bytes`.
+    Sent { bytes: usize },
+    /// recv() returned these bytes (none: the other end had closed its end, end of file).
+    Received { text: String },
 }
 
 impl Outcome {
@@ -1041,6 +1142,11 @@ mod tests {
             "parent pipe q\nparent fill q",
             "parent pipe q\nparent pipe r\nparent work q r",
             "parent pipe q\nparent pipe r\nparent map q r 1 2",
+            "parent listen",
+            "parent listen\nparent accept x",
+            "parent listen\nchild connect parent",
+            "parent listen\nchild connect parent\nchild send hi",
+            "parent listen\nchild connect parent\nchild recv",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1125,7 +1231,8 @@ mod tests {
              q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
              q pipe t\nq pipe u\nq write t hi\nq read t\nq fill u\nq work t u\nq map t u 1\n\
              q close t read\n\
-             q unshare pid\nq exec self\nq thread\nq libc-exit\np exec true\n",
+             q unshare pid\nq exec self\nq thread\nq libc-exit\np listen\np fork k\n\
+             k connect p\np accept h\nk send hi\nh recv\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut seen = BTreeSet::new();
@@ -1176,7 +1283,15 @@ mod tests {
             .collect();
         assert_eq!(
             never,
-            ["fork", "exit", "kill", "vfork", "libc-exit", "exec"]
+            [
+                "fork",
+                "exit",
+                "kill",
+                "vfork",
+                "libc-exit",
+                "exec",
+                "accept"
+            ]
         );
     }
 

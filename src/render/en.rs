@@ -685,6 +685,60 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             }
             Outcome::Failed { call, errno } => self.call_failed(*call, *errno),
             Outcome::Blocking => "sleeping in read() until told otherwise".into(),
+            // Port numbers are the kernel's choice, different every run: not with --stable.
+            Outcome::Listening { fd, port, backlog } => {
+                let chose = if ctx.stable {
+                    "a port (its number varies: not shown with --stable)".to_string()
+                } else {
+                    format!("port {port}")
+                };
+                format!(
+                    "socket() returned fd {fd}; bind() to 127.0.0.1 port 0 and listen(fd {fd}, {backlog}) returned 0; getsockname() says the kernel chose {chose}"
+                )
+            }
+            Outcome::Accepted {
+                fd,
+                peer_port,
+                pid: p,
+                in_child,
+            } => {
+                let from = if ctx.stable {
+                    "127.0.0.1 (the client's port varies: not shown with --stable)".to_string()
+                } else {
+                    format!("127.0.0.1 port {peer_port}")
+                };
+                let child = in_child.map_or(String::new(), |r| {
+                    format!(" (in the new process it returned {r}, its own report)")
+                });
+                format!(
+                    "accept() returned fd {fd}, a connection from {from}; fork() returned {}, the new process's PID{child}, which serves it; the server closed its copy of fd {fd}",
+                    pid(*p)
+                )
+            }
+            Outcome::Connected {
+                fd,
+                port,
+                local_port,
+                closed,
+            } => {
+                let first = closed.map_or(String::new(), |old| {
+                    format!("closed its previous connection (fd {old}); then ")
+                });
+                let ports = if ctx.stable {
+                    "the server's port, returned 0 (port numbers vary: not shown with --stable)"
+                        .to_string()
+                } else {
+                    format!("port {port}, returned 0; this end is port {local_port}")
+                };
+                format!("{first}socket() returned fd {fd}, and connect() to 127.0.0.1, {ports}")
+            }
+            Outcome::Sent { bytes } => format!("send() returned {bytes}: {bytes} bytes sent"),
+            Outcome::Received { text } if text.is_empty() => {
+                "recv() returned 0: the other end has closed the connection (end of file)".into()
+            }
+            Outcome::Received { text } => {
+                format!("recv() returned {} bytes: {}", text.len(), quoted(text))
+            }
             Outcome::Spinning => "running a busy loop".into(),
             Outcome::Signalled { pid: p, signal } => {
                 // kill() returning 0 means sent: delivery comes later, when the target runs.
@@ -1905,6 +1959,29 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::UnknownAction { verb, verbs } => format!(
             "unknown action `{verb}`: expected one of {}",
             verbs.join(", ")
+        ),
+        P::NoSocket {
+            role,
+            verb,
+            socket: crate::actions::Sock::Listening,
+        } => format!(
+            "`{role}` holds no listening socket to {verb} on: `{role} listen` first (or fork it from a process that has)"
+        ),
+        P::NoSocket {
+            role,
+            verb,
+            socket: crate::actions::Sock::Connection,
+        } => format!(
+            "`{role}` holds no connection to {verb} on: `{role} connect ROLE` first, or create it with `accept`"
+        ),
+        P::NotListening { role, target } => format!(
+            "`{role}` cannot connect to `{target}`, which holds no listening socket: `{target} listen` first"
+        ),
+        P::HasListener { role } => format!(
+            "`{role}` already holds a listening socket (its own `listen`, or its creator's, inherited at the fork): a process listens once"
+        ),
+        P::NotYetAccepted { role, creator } => format!(
+            "`{role}` does not exist yet: `{creator} accept {role} &` creates it only once a client connects; name it after `await {creator} done`"
         ),
         P::HasRegion { role } => format!(
             "`{role}` already has a region (its own `alloc`, or its creator's, inherited at the fork): a process maps one region; fork a new role and `alloc` in it"

@@ -946,6 +946,59 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             }
             Outcome::Failed { call, errno } => self.call_failed(*call, *errno),
             Outcome::Blocking => "在 read() 中睡眠，等待下一条命令".into(),
+            // Port numbers are the kernel's choice, different every run: not with --stable.
+            Outcome::Listening { fd, port, backlog } => {
+                let chose = if ctx.stable {
+                    "一个端口（端口号每次不同：--stable 下不显示）".to_string()
+                } else {
+                    format!("端口 {port}")
+                };
+                format!(
+                    "socket() 返回 fd {fd}；bind() 到 127.0.0.1 的 0 号端口和 listen(fd {fd}, {backlog}) 都返回 0；getsockname() 表明内核选择了{chose}"
+                )
+            }
+            Outcome::Accepted {
+                fd,
+                peer_port,
+                pid: p,
+                in_child,
+            } => {
+                let from = if ctx.stable {
+                    "127.0.0.1（客户端的端口号每次不同：--stable 下不显示）".to_string()
+                } else {
+                    format!("127.0.0.1 端口 {peer_port} ")
+                };
+                let child = in_child.map_or(String::new(), |r| {
+                    format!("（在新进程中它返回 {r}，新进程自己报告的）")
+                });
+                format!(
+                    "accept() 返回 fd {fd}，一个来自 {from}的连接；fork() 返回 {}，即新进程的 PID{child}，由新进程为这个连接服务；服务端关闭了自己的 fd {fd} 副本",
+                    pid(*p)
+                )
+            }
+            Outcome::Connected {
+                fd,
+                port,
+                local_port,
+                closed,
+            } => {
+                let first = closed.map_or(String::new(), |old| {
+                    format!("先关闭了之前的连接（fd {old}），然后")
+                });
+                let ports = if ctx.stable {
+                    "上服务端的端口，返回 0（端口号每次不同：--stable 下不显示）".to_string()
+                } else {
+                    format!("端口 {port}，返回 0；这一端是端口 {local_port}")
+                };
+                format!("{first}socket() 返回 fd {fd}，connect() 连接 127.0.0.1 {ports}")
+            }
+            Outcome::Sent { bytes } => format!("send() 返回 {bytes}：发送了 {bytes} 个字节"),
+            Outcome::Received { text } if text.is_empty() => {
+                "recv() 返回 0：对方已经关闭了连接（文件结束）".into()
+            }
+            Outcome::Received { text } => {
+                format!("recv() 返回 {} 个字节：{}", text.len(), quoted(text))
+            }
             Outcome::Spinning => "正在运行一个忙循环".into(),
             Outcome::Signalled { pid: p, signal } => {
                 // kill() returning 0 means sent: delivery comes later, when the target runs.
@@ -1745,6 +1798,29 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::UnknownAction { verb, verbs } => format!(
             "未知的动作 `{verb}`：应当是 {} 之一",
             verbs.join("、")
+        ),
+        P::NoSocket {
+            role,
+            verb,
+            socket: crate::actions::Sock::Listening,
+        } => format!(
+            "`{role}` 没有可以 {verb} 的监听套接字：请先 `{role} listen`（或从已有监听套接字的进程 fork 出它）"
+        ),
+        P::NoSocket {
+            role,
+            verb,
+            socket: crate::actions::Sock::Connection,
+        } => format!(
+            "`{role}` 没有可以 {verb} 的连接：请先 `{role} connect ROLE`，或用 `accept` 创建它"
+        ),
+        P::NotListening { role, target } => format!(
+            "`{role}` 无法连接 `{target}`，因为它没有监听套接字：请先 `{target} listen`"
+        ),
+        P::HasListener { role } => format!(
+            "`{role}` 已经有一个监听套接字（它自己 `listen` 的，或在 fork 时从创建者继承的）：一个进程只监听一次"
+        ),
+        P::NotYetAccepted { role, creator } => format!(
+            "`{role}` 还不存在：`{creator} accept {role} &` 要等到有客户端连接时才创建它；请在 `await {creator} done` 之后再使用它"
         ),
         P::HasRegion { role } => format!(
             "`{role}` 已经有一个内存区域（它自己 `alloc` 的，或在 fork 时从创建者继承的）：一个进程只映射一个区域；请 fork 一个新角色并在其中 `alloc`"
