@@ -158,6 +158,10 @@ pub enum Action {
     Exec { program: Program },
     /// unshare(CLONE_NEWPID) (with CLONE_NEWUSER where that alone is refused).
     UnsharePid,
+    /// A busy loop that never yields (state R) until the next command.
+    CpuLoop,
+    /// setpriority(PRIO_PROCESS, pid of target, nice): set another process's nice value.
+    Renice { target: RoleId, nice: i32 },
 }
 
 impl Action {
@@ -195,6 +199,8 @@ impl Action {
             Action::Open { .. } => &program::OPEN,
             Action::Exec { .. } => &program::EXEC,
             Action::UnsharePid => &session::UNSHARE,
+            Action::CpuLoop => &process::CPU_LOOP,
+            Action::Renice { .. } => &session::RENICE,
         }
     }
 
@@ -304,6 +310,8 @@ pub static ACTIONS: &[&Def] = &[
     &program::OPEN,
     &program::EXEC,
     &session::UNSHARE,
+    &process::CPU_LOOP,
+    &session::RENICE,
 ];
 
 /// The registry entry for a verb.
@@ -444,6 +452,7 @@ pub enum Rule {
     TraceNotRunner,
     UntraceNotSelf,
     UntraceNotRunner,
+    ReniceNotRunner,
 }
 
 /// What an action does to its target, for "there is no process left to ...".
@@ -452,6 +461,7 @@ pub enum Purpose {
     Signal,
     Trace,
     Untrace,
+    Renice,
 }
 
 /// What the checker demands of the role an action names: the rule a script breaks otherwise.
@@ -876,6 +886,10 @@ pub enum Outcome {
     /// unshare() made a new PID namespace for the process's children; `user`: a new user
     /// namespace was needed too (CLONE_NEWUSER | CLONE_NEWPID), as for a normal user.
     Unshared { user: bool },
+    /// In a busy loop that never yields, until the next command.
+    CpuLooping,
+    /// setpriority(PRIO_PROCESS, pid, asked) returned 0; getpriority() then read `nice`.
+    Reniced { pid: i32, asked: i32, nice: i32 },
 }
 
 impl Outcome {
@@ -962,6 +976,8 @@ mod tests {
             "parent open /dev/null",
             "parent exec sleep 1",
             "parent unshare pid",
+            "parent cpu-loop",
+            "parent renice child 5",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1011,6 +1027,11 @@ mod tests {
         );
         assert_eq!(one("parent setsid"), "os.setsid()");
         assert_eq!(one("parent nice 5"), "os.nice(5)");
+        assert_eq!(
+            one("parent renice child 10"),
+            "os.setpriority(os.PRIO_PROCESS, pid, 10)"
+        );
+        assert_eq!(one("parent cpu-loop"), "while True: pass");
         assert_eq!(one("parent append 33"), "L.append(33)");
         assert_eq!(
             python_of("parent vfork x &"),
@@ -1044,7 +1065,8 @@ mod tests {
              q kill c TERM\nq sigchld ignore\nq setsid\nq nice 1\nq spin\nq lock\nq pty\n\
              q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq signal USR1 catch\n\
              q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
-             q unshare pid\nq exec self\nq thread\nq libc-exit\np exec true\n",
+             q unshare pid\nq renice p 3\nq cpu-loop\nq exec self\nq thread\nq libc-exit\n\
+             p exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut seen = BTreeSet::new();
