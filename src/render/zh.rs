@@ -71,6 +71,14 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("挂起的信号", "pending signal"),
     ("阻塞信号 (信号屏蔽字)", "blocked signal (signal mask)"),
     ("PID 命名空间", "PID namespace"),
+    ("调度器", "scheduler"),
+    (
+        "就绪态 / 运行态 / 等待态",
+        "ready / running / blocked (waiting)",
+    ),
+    ("新建态 / 终止态", "new / terminated"),
+    ("权重", "weight (of a nice value)"),
+    ("份额", "share (of the CPU)"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.

@@ -15,6 +15,7 @@ mod observations;
 mod page;
 mod programs;
 mod reliability;
+mod scheduler;
 mod snapshots;
 mod step;
 mod tracers;
