@@ -36,6 +36,7 @@ pub const DEMOS: &[Demo] = &[
     demo!("pipe"),
     demo!("pool"),
     demo!("fork-server"),
+    demo!("nice"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -293,6 +293,94 @@ pub struct MemoryReading {
     pub region: Option<(Memory, usize)>,
 }
 
+/// A `share` step: the CPU time each role used during one window, read from /proc. The
+/// window is ended by the kernel's figure for one role (`until`), not by a clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CpuShare {
+    /// The role whose CPU time ends the window, and how much it was to use (ns).
+    pub until: RoleId,
+    pub wanted_ns: u64,
+    /// Wall time from the first reading to the last.
+    pub wall: Duration,
+    /// How many times every role was read during the window, the first and last included.
+    pub reads: u32,
+    /// Clock ticks per second (sysconf(_SC_CLK_TCK)), the unit of utime and stime.
+    pub ticks_per_s: u64,
+    /// The CPUs the runner, which did the reading, may run on (its Cpus_allowed_list).
+    pub runner_cpus: String,
+    pub rows: Vec<CpuRow>,
+}
+
+/// One role of a `share` window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CpuRow {
+    pub role: RoleId,
+    pub pid: i32,
+    /// Its nice value (/proc/PID/stat), read at the end of the window.
+    pub nice: i64,
+    /// The CPUs it may run on (Cpus_allowed_list in /proc/PID/status).
+    pub cpus: String,
+    /// Every state letter read during the window, each once, in the order first seen.
+    pub states: Vec<State>,
+    /// Nanoseconds on a CPU (the first field of /proc/PID/schedstat) at the window's start
+    /// and end.
+    pub ns_before: u64,
+    pub ns_after: u64,
+    /// utime + stime (/proc/PID/stat, clock ticks) at the window's start and end.
+    pub ticks_before: u64,
+    pub ticks_after: u64,
+}
+
+impl CpuRow {
+    /// Nanoseconds on a CPU during the window.
+    pub fn used_ns(&self) -> u64 {
+        self.ns_after.saturating_sub(self.ns_before)
+    }
+
+    /// Clock ticks of utime + stime during the window.
+    pub fn used_ticks(&self) -> u64 {
+        self.ticks_after.saturating_sub(self.ticks_before)
+    }
+}
+
+impl CpuShare {
+    /// Nanoseconds every role of the window used, together.
+    pub fn total_ns(&self) -> u64 {
+        self.rows.iter().map(CpuRow::used_ns).sum()
+    }
+
+    /// The sum of the kernel's weights for the roles' nice values (None if one is unknown).
+    pub fn total_weight(&self) -> Option<u64> {
+        self.rows
+            .iter()
+            .map(|r| sched_weight(r.nice).map(u64::from))
+            .sum()
+    }
+}
+
+/// The kernel's table of load weights for the nice values -20 to 19, `sched_prio_to_weight`
+/// in kernel/sched/core.c (Linux 2.6.23 to this day): each step of nice is about 1.25 times
+/// the weight, nice 0 is 1024. The fair scheduler gives runnable tasks that compete for one
+/// CPU (in one group) CPU time in proportion to these. Copied from the kernel's source, NOT
+/// read from the running kernel: output names it as the kernel's table, never as an
+/// observation.
+pub const SCHED_PRIO_TO_WEIGHT: [u32; 40] = [
+    88761, 71755, 56483, 46273, 36291, // -20
+    29154, 23254, 18705, 14949, 11916, // -15
+    9548, 7620, 6100, 4904, 3906, // -10
+    3121, 2501, 1991, 1586, 1277, // -5
+    1024, 820, 655, 526, 423, // 0
+    335, 272, 215, 172, 137, // 5
+    110, 87, 70, 56, 45, // 10
+    36, 29, 23, 18, 15, // 15
+];
+
+/// The weight [`SCHED_PRIO_TO_WEIGHT`] gives a nice value (None outside -20 to 19).
+pub fn sched_weight(nice: i64) -> Option<u32> {
+    let index = usize::try_from(nice + 20).ok()?;
+    SCHED_PRIO_TO_WEIGHT.get(index).copied()
+}
+
 /// A decoded wait status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExitStatus {
@@ -356,6 +444,13 @@ pub enum Value {
     Output(Captured),
     /// A value that may differ between root and a normal user: --stable output hides it.
     DependsOnPrivilege(Box<Value>),
+    /// CPU time used in a `share` window, in ns: it varies, --stable output leaves it out.
+    CpuTime(u64),
+    /// A role's share of the CPU time of a `share` window: `used` of `total` ns (varies).
+    Share {
+        used: u64,
+        total: u64,
+    },
 }
 
 /// A piece of narration: literal text from the script, or a value read during the run.
@@ -575,6 +670,30 @@ pub enum Failure {
         problem: RunnerProblem,
         left: usize,
     },
+    /// A `share` step could not measure its window.
+    Share {
+        role: RoleId,
+        why: Unshared,
+    },
+}
+
+/// Why a `share` window could not be measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unshared {
+    /// The role is gone (reaped).
+    Gone,
+    /// The role is a zombie: it runs no more.
+    Zombie,
+    /// /proc/PID/schedstat is missing or reads all zeros: this kernel keeps no per-task CPU
+    /// time there (no CONFIG_SCHED_INFO, or sched_info off).
+    NoSchedstat,
+    /// The script's total deadline ran out first: the role had used `used_ns` of the CPU
+    /// time wanted, in `waited` of wall time.
+    Deadline {
+        used_ns: u64,
+        wanted_ns: u64,
+        waited: Duration,
+    },
 }
 
 /// How a `try` step went.
@@ -667,6 +786,8 @@ pub enum Event {
     Cleanup { killed: usize },
     /// The last event of a run.
     End { ok: bool },
+    /// A `share` step: the CPU time of its roles over one window.
+    Share { step: usize, share: CpuShare },
 }
 
 impl Event {
@@ -680,6 +801,7 @@ impl Event {
             | Event::Inspect { step, .. }
             | Event::Output { step, .. }
             | Event::Expect { step, .. }
+            | Event::Share { step, .. }
             | Event::Skipped { step, .. }
             | Event::EndUnless { step, .. }
             | Event::Next { step }

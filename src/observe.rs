@@ -313,6 +313,70 @@ pub fn parse_brief(text: &str) -> io::Result<Brief> {
     }
 }
 
+/// /proc/PID/schedstat: nanoseconds on a CPU (the scheduler's se.sum_exec_runtime, brought up
+/// to date at every tick and every switch), nanoseconds waiting on a run queue, and the
+/// number of times it was given a CPU. A kernel that keeps no such figures
+/// (no CONFIG_SCHED_INFO, or sched_info off) writes `0 0 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedstat {
+    pub on_cpu_ns: u64,
+    pub waiting_ns: u64,
+    pub slices: u64,
+}
+
+impl Schedstat {
+    /// All zeros: what a kernel that keeps no such figures writes (a process that has run at
+    /// all has been given a CPU once).
+    pub fn is_empty(&self) -> bool {
+        self.slices == 0 && self.on_cpu_ns == 0 && self.waiting_ns == 0
+    }
+}
+
+/// Parse the text of /proc/PID/schedstat.
+pub fn parse_schedstat(text: &str) -> io::Result<Schedstat> {
+    let numbers: Vec<u64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("{text:?}")))?;
+    match numbers[..] {
+        [on_cpu_ns, waiting_ns, slices] => Ok(Schedstat {
+            on_cpu_ns,
+            waiting_ns,
+            slices,
+        }),
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("not three numbers: {text:?}"),
+        )),
+    }
+}
+
+/// Read /proc/PID/schedstat. `Ok(None)` when the process is gone.
+pub fn schedstat(pid: i32) -> io::Result<Option<Schedstat>> {
+    read_proc(pid, "schedstat")?
+        .map(|b| parse_proc(pid, "schedstat", &b, parse_schedstat))
+        .transpose()
+}
+
+/// The `Cpus_allowed_list` line of status text: the CPUs the process may run on, as the
+/// kernel lists them (`1`, `0-3`).
+pub fn parse_cpus_allowed(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .map(|v| v.trim().to_string())
+}
+
+/// Read the CPUs process `pid` may run on (0 for this process). `Ok(None)` when it is gone.
+pub fn cpus_allowed(pid: i32) -> io::Result<Option<String>> {
+    let bytes = if pid == 0 {
+        Some(std::fs::read("/proc/self/status")?)
+    } else {
+        read_proc(pid, "status")?
+    };
+    Ok(bytes.map(|b| parse_cpus_allowed(&String::from_utf8_lossy(&b)).unwrap_or_default()))
+}
+
 /// The kernel function a sleeping process waits in (/proc/PID/wchan), if the kernel tells.
 pub fn wchan(pid: i32) -> Option<String> {
     let bytes = read_proc(pid, "wchan").ok()??;
@@ -452,6 +516,31 @@ pub fn children_of(ppid: i32) -> Vec<i32> {
     dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
         .filter(|&pid| matches!(sample(pid), Ok(Some(s)) if s.ppid == ppid))
         .collect()
+}
+
+#[cfg(test)]
+mod schedstat_tests {
+    use super::*;
+
+    #[test]
+    fn schedstat_is_three_numbers_and_all_zeros_means_none_kept() {
+        let s = parse_schedstat("900319262 101127445 46\n").unwrap();
+        assert_eq!(s.on_cpu_ns, 900_319_262);
+        assert_eq!((s.waiting_ns, s.slices), (101_127_445, 46));
+        assert!(!s.is_empty());
+        assert!(parse_schedstat("0 0 0\n").unwrap().is_empty());
+        // A process given a CPU once, whose time is not yet brought up to date, is not empty.
+        assert!(!parse_schedstat("0 0 1\n").unwrap().is_empty());
+        assert!(parse_schedstat("1 2\n").is_err());
+        assert!(parse_schedstat("a b c\n").is_err());
+    }
+
+    #[test]
+    fn cpus_allowed_list_is_read_from_status_text() {
+        let text = "Name:\tloop0\nCpus_allowed:\t2\nCpus_allowed_list:\t1\nMems_allowed:\t1\n";
+        assert_eq!(parse_cpus_allowed(text).as_deref(), Some("1"));
+        assert_eq!(parse_cpus_allowed("Name:\tx\n"), None);
+    }
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@
 use crate::actions::{Action, Call, Outcome, RunnerAction, TargetRun};
 use crate::actor::{self, Pipes, Report};
 use crate::model::{
-    Captured, Check, Cmdline, Disposition, Event, Exe, Failure, FdOwner, Inspection, Memory,
-    MemoryReading, Missing, Observation, OpenFd, Parent, RegionMapped, Said, SayLine, SignalMasks,
-    State, Tracer, Unable, Unmeasurable, Value, Verdict,
+    Captured, Check, Cmdline, CpuRow, CpuShare, Disposition, Event, Exe, Failure, FdOwner,
+    Inspection, Memory, MemoryReading, Missing, Observation, OpenFd, Parent, RegionMapped, Said,
+    SayLine, SignalMasks, State, Tracer, Unable, Unmeasurable, Unshared, Value, Verdict,
 };
 use crate::observe::{self, Sample};
 use crate::script::{Cmp, Cond, Field, Guard, Operand, Piece, RUNNER, RoleId, Script, StepKind};
@@ -204,6 +204,8 @@ struct Role {
     /// The port of the listening socket it holds (`listen`'s result, or its creator's when it
     /// was forked), sent with a `connect` to it.
     port: Option<u16>,
+    /// Its latest `share` window: ns it used, ns every role of the window used, its nice.
+    cpu: Option<(u64, u64, i64)>,
 }
 
 struct Director<'a> {
@@ -663,6 +665,10 @@ impl<'a> Director<'a> {
                 step: index,
                 check: self.expect(*role, *field, *cmp, value)?,
             },
+            StepKind::Share { roles, until, cpu } => Event::Share {
+                step: index,
+                share: self.share(roles, *until, *cpu)?,
+            },
             StepKind::Say { .. } => Event::Say {
                 lines: vec![SayLine {
                     step: index,
@@ -837,7 +843,7 @@ impl<'a> Director<'a> {
         self.roles[role].result = Some(outcome.clone());
         self.roles[role].result_guarded = false;
         self.note_reaped(outcome);
-        if action.runs_busy_loop() && !matches!(outcome, Outcome::Spinning) {
+        if action.runs_busy_loop() && !matches!(outcome, Outcome::Spinning | Outcome::CpuLooping) {
             self.roles[role].spinning = false;
         }
         if let Outcome::Failed { call, errno } = outcome
@@ -1811,6 +1817,123 @@ impl<'a> Director<'a> {
         }
     }
 
+    /// One reading of every role of a `share` window: schedstat's ns on a CPU, and stat's
+    /// state, utime + stime and nice.
+    fn cpu_reading(&self, role: RoleId) -> Step<(observe::Schedstat, Sample)> {
+        let pid = self.pid(role);
+        let failure = |why| Failure::Share { role, why };
+        let Some(sample) = self.sample(role)? else {
+            return Err(failure(Unshared::Gone));
+        };
+        if sample.state == 'Z' {
+            return Err(failure(Unshared::Zombie));
+        }
+        match observe::schedstat(pid) {
+            Ok(Some(s)) => Ok((s, sample)),
+            Ok(None) => Err(failure(Unshared::Gone)),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                Err(failure(Unshared::NoSchedstat))
+            }
+            Err(e) => Err(Failure::ProcUnreadable {
+                role,
+                pid,
+                file: "schedstat".into(),
+                errno: e.raw_os_error(),
+            }),
+        }
+    }
+
+    /// A `share` step: read every role's CPU time, wait until `until` has used `wanted` more
+    /// of it, read them all again. The kernel's figure ends the window, not a clock: the
+    /// runner sleeps between readings for as long as the rest could take at the least (a
+    /// process cannot use more CPU time than the time that passes), at least 1 ms and at
+    /// most 5 ms, so that the states it reads cover the window, while it leaves the CPU it
+    /// shares with the roles to them.
+    fn share(&mut self, roles: &[RoleId], until: RoleId, wanted: Duration) -> Step<CpuShare> {
+        let wanted_ns = wanted.as_nanos() as u64;
+        let start = Instant::now();
+        let mut first = Vec::with_capacity(roles.len());
+        for &role in roles {
+            first.push(self.cpu_reading(role)?);
+        }
+        if first.iter().all(|(s, _)| s.is_empty()) {
+            return Err(Failure::Share {
+                role: until,
+                why: Unshared::NoSchedstat,
+            });
+        }
+        let mut rows: Vec<CpuRow> = roles
+            .iter()
+            .zip(&first)
+            .map(|(&role, (sched, sample))| CpuRow {
+                role,
+                pid: self.pid(role),
+                nice: sample.nice,
+                cpus: observe::cpus_allowed(self.pid(role))
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+                states: State::from_letter(sample.state).into_iter().collect(),
+                ns_before: sched.on_cpu_ns,
+                ns_after: sched.on_cpu_ns,
+                ticks_before: sample.utime + sample.stime,
+                ticks_after: sample.utime + sample.stime,
+            })
+            .collect();
+        let at = roles.iter().position(|r| *r == until).unwrap_or(0);
+        let mut reads = 1u32;
+        loop {
+            let used = rows[at].used_ns();
+            if used >= wanted_ns {
+                break;
+            }
+            if Instant::now() >= self.total_deadline {
+                return Err(Failure::Share {
+                    role: until,
+                    why: Unshared::Deadline {
+                        used_ns: used,
+                        wanted_ns,
+                        waited: start.elapsed(),
+                    },
+                });
+            }
+            let rest = Duration::from_nanos(wanted_ns - used);
+            let nap = rest.clamp(Duration::from_millis(1), Duration::from_millis(5));
+            let _ = poll(
+                &mut [],
+                PollTimeout::try_from(nap).unwrap_or(PollTimeout::from(5u8)),
+            );
+            self.out.drain();
+            for (i, &role) in roles.iter().enumerate() {
+                let (sched, sample) = self.cpu_reading(role)?;
+                let row = &mut rows[i];
+                row.ns_after = sched.on_cpu_ns;
+                row.ticks_after = sample.utime + sample.stime;
+                row.nice = sample.nice;
+                if let Some(state) = State::from_letter(sample.state)
+                    && !row.states.contains(&state)
+                {
+                    row.states.push(state);
+                }
+            }
+            reads += 1;
+        }
+        let share = CpuShare {
+            until,
+            wanted_ns,
+            wall: start.elapsed(),
+            reads,
+            ticks_per_s: u64::from(sys::clock_ticks_per_second()),
+            runner_cpus: observe::cpus_allowed(0).ok().flatten().unwrap_or_default(),
+            rows,
+        };
+        let total = share.total_ns();
+        for row in &share.rows {
+            self.roles[row.role].cpu = Some((row.used_ns(), total, row.nice));
+        }
+        Ok(share)
+    }
+
     fn measure(&mut self, roles: &[RoleId]) -> Step<Vec<MemoryReading>> {
         let mut out = Vec::new();
         for &role in roles {
@@ -1861,6 +1984,10 @@ impl<'a> Director<'a> {
     /// the minor faults between its last two measurements.
     fn memory_figure(&self, role: RoleId, field: Field) -> Option<u64> {
         let r = &self.roles[role];
+        if field == Field::Cpu {
+            // Microseconds of CPU time in its latest `share` window.
+            return r.cpu.map(|(used, _, _)| used / 1000);
+        }
         let m = r.measured.as_ref()?;
         let region = m.region.as_ref().map(|(m, _)| m);
         match field {
@@ -1910,6 +2037,8 @@ impl<'a> Director<'a> {
             Cmp::Eq => actual == wanted,
             Cmp::AtLeast => actual >= wanted,
             Cmp::AtMost => actual <= wanted,
+            Cmp::More => actual > wanted,
+            Cmp::Less => actual < wanted,
         };
         if holds {
             Ok(check)
@@ -2034,6 +2163,20 @@ impl<'a> Director<'a> {
                 .shown_output
                 .clone()
                 .map_or(Value::NotObserved, Value::Output),
+            Field::Cpu => r
+                .cpu
+                .map_or(Value::NotObserved, |(used, _, _)| Value::CpuTime(used)),
+            Field::Share => r
+                .cpu
+                .map_or(Value::NotObserved, |(used, total, _)| Value::Share {
+                    used,
+                    total,
+                }),
+            // The kernel's table for the nice value read in the window: the same every run.
+            Field::SchedWeight => r
+                .cpu
+                .and_then(|(_, _, nice)| crate::model::sched_weight(nice))
+                .map_or(Value::NotObserved, |w| Value::Number(w.into())),
         };
         let hidden = match field {
             Field::Result => r.result_guarded,

@@ -105,6 +105,12 @@ pub enum Field {
     /// Python's `Process.exitcode` for the role, from the status a wait of the script reaped
     /// it with: the exit status, or minus the number of the signal that killed it.
     Exitcode,
+    /// From the role's latest `share` window: the CPU time it used (/proc/PID/schedstat),
+    /// its share of what the window's roles used together, and the weight the kernel's
+    /// table gives its nice value (sched_prio_to_weight: the kernel's, not an observation).
+    Cpu,
+    Share,
+    SchedWeight,
 }
 
 const FIELDS: &[(&str, Field)] = &[
@@ -135,6 +141,9 @@ const FIELDS: &[(&str, Field)] = &[
     ("output", Field::Output),
     ("returned", Field::Returned),
     ("exitcode", Field::Exitcode),
+    ("cpu", Field::Cpu),
+    ("share", Field::Share),
+    ("sched_weight", Field::SchedWeight),
 ];
 
 /// The name a script uses for a field.
@@ -201,6 +210,14 @@ pub enum StepKind {
         cmp: Cmp,
         value: Operand,
     },
+    /// `share ROLE... until ROLE DURATION`: read the CPU time of `roles`, wait until `until`
+    /// has used `cpu` more of it (the kernel's figure ends the window, not a clock), read
+    /// them all again: what each used, and its share.
+    Share {
+        roles: Vec<RoleId>,
+        until: RoleId,
+        cpu: Duration,
+    },
 }
 
 /// A comparison in an `expect` step.
@@ -209,6 +226,9 @@ pub enum Cmp {
     Eq,
     AtLeast,
     AtMost,
+    /// `>` and `<`: for CPU times, which are never equal by design.
+    More,
+    Less,
 }
 
 /// The right-hand side of an `expect` step.
@@ -222,13 +242,15 @@ pub enum Operand {
     Field(RoleId, Field),
 }
 
-/// The memory fields `expect` can check (all from the role's latest `measure`).
+/// The fields `expect` can check: memory from the role's latest `measure`, and `cpu` from
+/// its latest `share` window.
 pub const EXPECT_FIELDS: &[Field] = &[
     Field::Rss,
     Field::Pss,
     Field::SharedDirty,
     Field::PrivateDirty,
     Field::Faults,
+    Field::Cpu,
 ];
 
 /// How a step depends on the privileges of whoever runs the demo. Lowering a nice value,
@@ -630,11 +652,23 @@ pub enum ParseProblem {
         role: String,
         creator: String,
     },
+    /// `share` is not `share ROLE... until ROLE DURATION`.
+    ShareSyntax(Found),
+    /// The role after `until` is not one of those the window reads.
+    ShareUntilNotListed {
+        role: String,
+    },
+    /// `share` of the runner, which does the reading.
+    ShareRunner,
+    /// `expect ROLE cpu ...` of a role no `share` window has read by then.
+    ExpectNotShared {
+        role: String,
+    },
 }
 
 const KEYWORDS: &[&str] = &[
     "title", "say", "ask", "observe", "measure", "await", "tree", "try", "expect", "inspect",
-    "output", "end", "any", "all",
+    "output", "end", "any", "all", "share",
 ];
 
 /// What the parser knows about a role at a given line.
@@ -659,6 +693,8 @@ struct RoleFacts {
     stopped: Option<usize>,
     /// Measured by now (`expect` needs a measurement).
     measured: bool,
+    /// Read by a `share` window by now (`expect ROLE cpu` needs one).
+    shared: bool,
     /// It has a second thread: it may not fork any more.
     threaded: bool,
     /// It has a region: mapped with `alloc`, or its creator's when it was forked.
@@ -704,6 +740,7 @@ impl RoleFacts {
             life: Life::Alive,
             stopped: None,
             measured: false,
+            shared: false,
             threaded: false,
             has_region,
             last_try: None,
@@ -1054,7 +1091,7 @@ impl Parser<'_> {
         if conditional
             && matches!(
                 word,
-                "observe" | "measure" | "tree" | "try" | "expect" | "inspect" | "output"
+                "observe" | "measure" | "tree" | "try" | "expect" | "inspect" | "output" | "share"
             )
         {
             return Err(self.err(ParseProblem::IfPermittedNotFor {
@@ -1092,6 +1129,7 @@ impl Parser<'_> {
             },
             "await" => self.await_step(rest, conditional)?,
             "expect" => self.expect_step(rest)?,
+            "share" => self.share_step(rest)?,
             "try" => return Ok((self.try_step(rest)?, Guard::Try, false)),
             "end" => self.end_unless(rest)?,
             _ => self.act(word, rest, conditional)?,
@@ -1123,8 +1161,34 @@ impl Parser<'_> {
             "=" => Cmp::Eq,
             ">=" => Cmp::AtLeast,
             "<=" => Cmp::AtMost,
+            ">" => Cmp::More,
+            "<" => Cmp::Less,
             other => return Err(expected(Found::Word(other.to_string()))),
         };
+        if field == Field::Cpu {
+            // CPU time is compared with another role's in the same kind of window: a number
+            // would pretend to know what the scheduler will give.
+            let Some((other, f)) = value.split_once('.') else {
+                return Err(expected(Found::Word(value.to_string())));
+            };
+            let other = self.existing(other)?;
+            if memory_field(f)? != Field::Cpu {
+                return Err(expected(Found::Field(f.to_string())));
+            }
+            for r in [role, other] {
+                if !self.roles[r].shared {
+                    return Err(self.err(ParseProblem::ExpectNotShared {
+                        role: self.name(r).to_string(),
+                    }));
+                }
+            }
+            return Ok(StepKind::Expect {
+                role,
+                field,
+                cmp,
+                value: Operand::Field(other, Field::Cpu),
+            });
+        }
         let value = if value == "region" {
             Operand::Region
         } else if let Ok(n) = value.parse::<u64>() {
@@ -1151,6 +1215,41 @@ impl Parser<'_> {
             field,
             cmp,
             value,
+        })
+    }
+
+    /// `share ROLE... until ROLE DURATION`, e.g. `share fast slow until fast 200ms`.
+    fn share_step(&mut self, rest: &str) -> Result<StepKind, ParseError> {
+        let expected = |found| self.err(ParseProblem::ShareSyntax(found));
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let Some(at) = words.iter().position(|w| *w == "until") else {
+            return Err(expected(Found::Nothing));
+        };
+        let (listed, after) = (&words[..at], &words[at + 1..]);
+        let [until, cpu] = after else {
+            return Err(expected(Found::Word(after.join(" "))));
+        };
+        if listed.is_empty() {
+            return Err(expected(Found::Nothing));
+        }
+        let roles = self.role_list(&listed.join(" "))?;
+        if roles.contains(&RUNNER) {
+            return Err(self.err(ParseProblem::ShareRunner));
+        }
+        let until_id = self.existing(until)?;
+        if !roles.contains(&until_id) {
+            return Err(self.err(ParseProblem::ShareUntilNotListed {
+                role: until.to_string(),
+            }));
+        }
+        let cpu = self.duration(cpu)?;
+        for &r in &roles {
+            self.roles[r].shared = true;
+        }
+        Ok(StepKind::Share {
+            roles,
+            until: until_id,
+            cpu,
         })
     }
 
@@ -2008,8 +2107,64 @@ mod tests {
             "{}",
             e.message()
         );
-        let e = bad("runner fork p\nmeasure p\nexpect p rss > 1\n");
-        assert!(e.message().contains("found `>`"), "{}", e.message());
+        let e = bad("runner fork p\nmeasure p\nexpect p rss => 1\n");
+        assert!(e.message().contains("found `=>`"), "{}", e.message());
+    }
+
+    #[test]
+    fn share_reads_roles_until_one_of_them_has_used_a_cpu_time() {
+        let s = ok("runner fork a\nrunner fork b\nshare a b until a 200ms\n");
+        assert_eq!(
+            s.steps[2].kind,
+            StepKind::Share {
+                roles: vec![1, 2],
+                until: 1,
+                cpu: Duration::from_millis(200)
+            }
+        );
+        let msg = |text: &str| bad(text).message();
+        assert!(msg("runner fork a\nshare a\n").contains("share ROLE... until ROLE DURATION"));
+        assert!(msg("runner fork a\nshare until a 1s\n").contains("until ROLE DURATION"));
+        assert!(msg("runner fork a\nshare a until a\n").contains("found `a`"));
+        assert!(
+            msg("runner fork a\nrunner fork b\nshare a until b 1s\n")
+                .contains("`b` must be one of the roles")
+        );
+        assert!(msg("runner fork a\nshare runner a until a 1s\n").contains("the runner"));
+        assert!(msg("runner fork a\nshare a until a 11s\n").contains("11s"));
+        assert!(msg("runner fork a\nshare a if permitted\n").contains("share"));
+        // `share` is a keyword: no role may take its name.
+        assert!(msg("runner fork share\n").contains("share"));
+    }
+
+    #[test]
+    fn expect_compares_cpu_times_of_a_share_window_with_another_roles_only() {
+        let s = ok(
+            "runner fork a\nrunner fork b\nshare a b until a 1s\nexpect a cpu > b.cpu\nexpect b cpu < a.cpu\n",
+        );
+        assert_eq!(
+            s.steps[3].kind,
+            StepKind::Expect {
+                role: 1,
+                field: Field::Cpu,
+                cmp: Cmp::More,
+                value: Operand::Field(2, Field::Cpu)
+            }
+        );
+        let msg = |text: &str| bad(text).message();
+        // A number would pretend to know what the scheduler gives.
+        assert!(
+            msg("runner fork a\nrunner fork b\nshare a b until a 1s\nexpect a cpu > 5\n")
+                .contains("found `5`")
+        );
+        assert!(
+            msg("runner fork a\nrunner fork b\nshare a b until a 1s\nexpect a cpu > b.rss\n")
+                .contains("found the field `rss`")
+        );
+        assert!(
+            msg("runner fork a\nrunner fork b\nshare a until a 1s\nexpect a cpu > b.cpu\n")
+                .contains("a `share` window that read `b`")
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ const WORDS: &[&str] = &[
     "grandchild",
     "observe",
     "measure",
+    "share",
+    "until",
+    "cpu",
     "await",
     "say",
     "title",
@@ -137,6 +140,10 @@ fn check_script(s: &Script) {
             }
             StepKind::EndUnless { role, try_step } => {
                 assert!(*role < s.roles.len() && *try_step < s.steps.len())
+            }
+            StepKind::Share { roles, until, .. } => {
+                assert!(roles.iter().all(|r| *r < s.roles.len() && *r != 0));
+                assert!(roles.contains(until));
             }
         }
     }

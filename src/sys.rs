@@ -474,6 +474,22 @@ pub fn nice(delta: i32) -> io::Result<i32> {
     Ok(unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
 }
 
+/// Set the nice value of process `pid` to `value`, as the renice command does:
+/// setpriority(PRIO_PROCESS, pid, value). Returns the value getpriority() then reads.
+pub fn renice(pid: i32, value: i32) -> io::Result<i32> {
+    let who = libc::id_t::try_from(pid).map_err(|_| io::Error::from_raw_os_error(libc::ESRCH))?;
+    // SAFETY: integer requests about another process; no pointers.
+    check(unsafe { libc::setpriority(libc::PRIO_PROCESS, who, value) } as libc::c_long)?;
+    // getpriority() may return -1 as a value: errno tells a failure apart.
+    nix::errno::Errno::clear();
+    // SAFETY: as above.
+    let now = unsafe { libc::getpriority(libc::PRIO_PROCESS, who) };
+    if now == -1 && nix::errno::Errno::last_raw() != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(now)
+}
+
 /// Clock ticks per second, the unit of utime and stime in /proc/PID/stat (sysconf).
 pub fn clock_ticks_per_second() -> u32 {
     // SAFETY: sysconf takes a constant and no pointers.

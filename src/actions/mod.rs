@@ -192,6 +192,10 @@ pub enum Action {
     Send { text: String },
     /// recv() on the connection: what came, or 0 bytes when the other end has closed.
     Recv,
+    /// A busy loop that never yields (state R) until the next command.
+    CpuLoop,
+    /// setpriority(PRIO_PROCESS, pid of target, nice): set another process's nice value.
+    Renice { target: RoleId, nice: i32 },
 }
 
 impl Action {
@@ -241,6 +245,8 @@ impl Action {
             Action::Connect { .. } => &socket::CONNECT,
             Action::Send { .. } => &socket::SEND,
             Action::Recv => &socket::RECV,
+            Action::CpuLoop => &process::CPU_LOOP,
+            Action::Renice { .. } => &session::RENICE,
         }
     }
 
@@ -362,6 +368,8 @@ pub static ACTIONS: &[&Def] = &[
     &socket::CONNECT,
     &socket::SEND,
     &socket::RECV,
+    &process::CPU_LOOP,
+    &session::RENICE,
 ];
 
 /// The registry entry for a verb.
@@ -523,6 +531,7 @@ pub enum Rule {
     TraceNotRunner,
     UntraceNotSelf,
     UntraceNotRunner,
+    ReniceNotRunner,
 }
 
 /// What an action does to its target, for "there is no process left to ...".
@@ -531,6 +540,7 @@ pub enum Purpose {
     Signal,
     Trace,
     Untrace,
+    Renice,
 }
 
 /// What the checker demands of the role an action names: the rule a script breaks otherwise.
@@ -1049,6 +1059,10 @@ pub enum Outcome {
     Sent { bytes: usize },
     /// recv() returned these bytes (none: the other end had closed its end, end of file).
     Received { text: String },
+    /// In a busy loop that never yields, until the next command.
+    CpuLooping,
+    /// setpriority(PRIO_PROCESS, pid, asked) returned 0; getpriority() then read `nice`.
+    Reniced { pid: i32, asked: i32, nice: i32 },
 }
 
 impl Outcome {
@@ -1147,6 +1161,8 @@ mod tests {
             "parent listen\nchild connect parent",
             "parent listen\nchild connect parent\nchild send hi",
             "parent listen\nchild connect parent\nchild recv",
+            "parent cpu-loop",
+            "parent renice child 5",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1196,6 +1212,11 @@ mod tests {
         );
         assert_eq!(one("parent setsid"), "os.setsid()");
         assert_eq!(one("parent nice 5"), "os.nice(5)");
+        assert_eq!(
+            one("parent renice child 10"),
+            "os.setpriority(os.PRIO_PROCESS, pid, 10)"
+        );
+        assert_eq!(one("parent cpu-loop"), "while True: pass");
         assert_eq!(one("parent append 33"), "L.append(33)");
         assert_eq!(
             python_of("parent vfork x &"),
@@ -1231,8 +1252,8 @@ mod tests {
              q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
              q pipe t\nq pipe u\nq write t hi\nq read t\nq fill u\nq work t u\nq map t u 1\n\
              q close t read\n\
-             q unshare pid\nq exec self\nq thread\nq libc-exit\np listen\np fork k\n\
-             k connect p\np accept h\nk send hi\nh recv\np exec true\n",
+             q unshare pid\nq renice p 3\nq cpu-loop\nq exec self\nq thread\nq libc-exit\n\
+             p listen\np fork k\nk connect p\np accept h\nk send hi\nh recv\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut seen = BTreeSet::new();

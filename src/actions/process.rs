@@ -207,6 +207,42 @@ pub static SPIN: Def = Def {
     python: |_, _| Python::line("while True: os.sched_yield()"),
 };
 
+/// `cpu-loop`: a busy loop that never gives its CPU away of its own accord (`while True:
+/// pass`), until the next command. Unlike `spin`, whose every turn calls sched_yield(), it
+/// leaves the choice of who runs to the scheduler alone: two of them on one CPU get the
+/// shares the scheduler's weights give them (`share`). It looks for the next command (a
+/// poll() that never sleeps) once a millisecond of wall time, read from the vDSO's clock,
+/// which is no system call: under `strace -f` a loop that made a system call at every turn
+/// would run at the tracer's pace, not the scheduler's.
+pub static CPU_LOOP: Def = Def {
+    verb: "cpu-loop",
+    usage: "cpu-loop",
+    syntax: |a| a.none(Action::CpuLoop),
+    facts: Facts::PLAIN,
+    effects: |_| Effects {
+        busy_loop: true,
+        ..Effects::NONE
+    },
+    perform: |_, _, stage| {
+        stage.report(Outcome::CpuLooping);
+        let every = std::time::Duration::from_millis(1);
+        let mut last = std::time::Instant::now();
+        loop {
+            std::hint::spin_loop();
+            let now = std::time::Instant::now();
+            if now.duration_since(last) >= every {
+                if stage.command_waiting() {
+                    break;
+                }
+                last = now;
+            }
+        }
+        Performed::Reported
+    },
+    fuzz: &["now"],
+    python: |_, _| Python::line("while True: pass"),
+};
+
 /// `thread`: start a second thread (the `l` STAT flag); no fork afterwards.
 pub static THREAD: Def = Def {
     verb: "thread",

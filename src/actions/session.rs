@@ -1,6 +1,10 @@
-//! Sessions, terminals, priority and namespaces: `setsid`, `pty`, `nice` and `unshare`.
+//! Sessions, terminals, priority and namespaces: `setsid`, `pty`, `nice`, `renice` and
+//! `unshare`.
 
-use super::{Action, Call, Def, Effects, Facts, Outcome, Performed, Python, failed, not_mine};
+use super::{
+    Action, Call, Def, Effects, Facts, Outcome, Performed, Purpose, Python, Rule, TargetRules,
+    failed, not_mine,
+};
 use crate::script::ParseProblem;
 use crate::sys;
 use nix::unistd;
@@ -112,6 +116,66 @@ pub static NICE: Def = Def {
     },
 };
 
+/// `renice ROLE N`: setpriority(PRIO_PROCESS, pid, N), the nice value of another process
+/// set to N (-20 to 19), as `renice N -p PID` does. The kernel's rule (kernel/sys.c,
+/// set_one_prio): the caller's effective user id must be the target's real or effective
+/// one (else EPERM), and a value below the target's current one needs CAP_SYS_NICE or a
+/// RLIMIT_NICE of the target's that allows it (else EACCES). Use `try` for a lowering.
+pub static RENICE: Def = Def {
+    verb: "renice",
+    usage: "renice ROLE N",
+    syntax: |a| match a.words {
+        [target, n] => {
+            let target = a.role(target)?;
+            match n.parse::<i32>() {
+                Ok(nice) if (-20..=19).contains(&nice) => Ok(Action::Renice { target, nice }),
+                _ => Err(ParseProblem::NiceRange {
+                    found: n.to_string(),
+                }),
+            }
+        }
+        _ => Err(a.expected()),
+    },
+    facts: Facts {
+        target: TargetRules {
+            alive_to: Some(Purpose::Renice),
+            not_self: None,
+            not_runner: Some(Rule::ReniceNotRunner),
+        },
+        // A `try` of it changes the target's nice value, not the actor's.
+        try_changes_target: true,
+        ..Facts::PLAIN
+    },
+    effects: |a| match a {
+        Action::Renice { target, .. } => Effects {
+            target: Some(*target),
+            ..Effects::NONE
+        },
+        other => not_mine(other),
+    },
+    perform: |a, target_pid, _| {
+        let nice = match a {
+            Action::Renice { nice, .. } => *nice,
+            other => not_mine(other),
+        };
+        match sys::renice(target_pid, nice) {
+            Ok(now) => Performed::Outcome(Outcome::Reniced {
+                pid: target_pid,
+                asked: nice,
+                nice: now,
+            }),
+            Err(e) => failed(Call::Setpriority, e),
+        }
+    },
+    fuzz: &["-5", "20", "x"],
+    python: |a, _| match a {
+        Action::Renice { nice, .. } => {
+            Python::line(format!("os.setpriority(os.PRIO_PROCESS, pid, {nice})"))
+        }
+        other => not_mine(other),
+    },
+};
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{act, refused};
@@ -125,6 +189,35 @@ mod tests {
         );
         assert!(refused("runner fork p\np nice 20\n").contains("from -20 to 19, found `20`"));
         assert!(refused("runner fork p\np nice\n").contains("expected `p nice N`"));
+    }
+
+    #[test]
+    fn renice_names_another_role_and_a_value_from_minus_20_to_19() {
+        assert_eq!(
+            act("runner fork p\nrunner fork q\ntry p renice q -20\n"),
+            Action::Renice {
+                target: 2,
+                nice: -20
+            }
+        );
+        // A process may renice itself (setpriority of its own PID).
+        assert_eq!(
+            act("runner fork p\np renice p 5\n"),
+            Action::Renice { target: 1, nice: 5 }
+        );
+        assert!(
+            refused("runner fork p\nrunner fork q\np renice q 20\n")
+                .contains("from -20 to 19, found `20`")
+        );
+        assert!(refused("runner fork p\np renice 5\n").contains("expected `p renice ROLE N`"));
+        assert!(refused("runner fork p\np renice runner 5\n").contains("runner"));
+        assert!(refused("runner fork p\nrunner fork q\nq exit\np renice q 5\n").contains("q"));
+    }
+
+    #[test]
+    fn a_try_of_renice_changes_the_targets_observations_not_the_actors() {
+        let a = act("runner fork p\nrunner fork q\ntry p renice q 0\n");
+        assert_eq!(a.changes_privileged_role(1), 2);
     }
 
     #[test]

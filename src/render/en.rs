@@ -7,13 +7,14 @@
 use super::Ctx;
 use super::reference::{Reference, Topic};
 use super::words::{
-    Help, InspectLabels, MemoryHeaders, ObservationHeaders, PageWords, TimelineWords, Words,
+    Help, InspectLabels, MemoryHeaders, ObservationHeaders, PageWords, ShareHeaders, TimelineWords,
+    Words,
 };
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
 use crate::error::{System, Usage};
 use crate::model::{
-    Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
-    RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
+    Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
+    Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
 };
 use crate::script::{
     Cmp, Cond, Field, FieldPlace, Found, Operand, ParseProblem, StepKind, field_name,
@@ -51,13 +52,16 @@ pub(super) fn cmp_sign(cmp: Cmp) -> &'static str {
         Cmp::Eq => "=",
         Cmp::AtLeast => ">=",
         Cmp::AtMost => "<=",
+        Cmp::More => ">",
+        Cmp::Less => "<",
     }
 }
 
 /// `` kB`` for a memory figure, nothing for a fault count.
 pub(super) fn unit(field: Field) -> &'static str {
     match field {
-        Field::Faults => "",
+        Field::Faults | Field::Share | Field::SchedWeight => "",
+        Field::Cpu => " µs",
         Field::Pid
         | Field::Ppid
         | Field::Parent
@@ -740,6 +744,17 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 format!("recv() returned {} bytes: {}", text.len(), quoted(text))
             }
             Outcome::Spinning => "running a busy loop".into(),
+            Outcome::CpuLooping => {
+                "running a busy loop that never yields the CPU of its own accord".into()
+            }
+            Outcome::Reniced {
+                pid: p,
+                asked,
+                nice,
+            } => format!(
+                "setpriority(PRIO_PROCESS, {}, {asked}) returned 0; getpriority() now reads {nice} for it",
+                pid(*p)
+            ),
             Outcome::Signalled { pid: p, signal } => {
                 // kill() returning 0 means sent: delivery comes later, when the target runs.
                 format!(
@@ -845,6 +860,11 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Value::Output(c) => quoted(&c.text),
             Value::DependsOnPrivilege(_) if ctx.stable => format!("({PRIVILEGE_HIDDEN})"),
             Value::DependsOnPrivilege(v) => self.value(v, ctx),
+            Value::CpuTime(_) | Value::Share { .. } if ctx.stable => {
+                "(up to the scheduler: not shown with --stable)".to_string()
+            }
+            Value::CpuTime(ns) => super::cpu_time(*ns),
+            Value::Share { used, total } => super::percent(*used, *total),
         }
     }
 
@@ -1088,6 +1108,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                         | StepKind::Output { .. }
                         | StepKind::EndUnless { .. }
                         | StepKind::Measure { .. }
+                        | StepKind::Share { .. }
                         | StepKind::Await { .. }
                         | StepKind::Say { .. }
                         | StepKind::Ask { .. } => None,
@@ -1157,6 +1178,29 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Failure::Runner { problem, left } => {
                 self.runner_problem(&ctx.script.name, problem, *left)
             }
+            Failure::Share { role: r, why } => match why {
+                Unshared::Gone => format!("cannot read `{}`'s CPU time: it is gone", role(*r)),
+                Unshared::Zombie => format!(
+                    "cannot read `{}`'s CPU time: it is a zombie, it runs no more",
+                    role(*r)
+                ),
+                Unshared::NoSchedstat => format!(
+                    "cannot read `{}`'s CPU time: /proc/{}/schedstat is missing or all zeros (this kernel keeps no per-process CPU time there: CONFIG_SCHED_INFO)",
+                    role(*r),
+                    pid_of(*r)
+                ),
+                Unshared::Deadline {
+                    used_ns,
+                    wanted_ns,
+                    waited,
+                } => format!(
+                    "`{}` had used {} of CPU time of the {} wanted when the script's total deadline ran out, after {}: the machine is too busy, or it was not running",
+                    role(*r),
+                    super::cpu_time(*used_ns),
+                    super::cpu_time(*wanted_ns),
+                    self.duration(*waited)
+                ),
+            },
         }
     }
 
@@ -1342,6 +1386,80 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             minflt: "minflt",
             note: "(kB; Shared and Private are smaps's Shared_Dirty and Private_Dirty)",
         }
+    }
+
+    fn share_headers(&self) -> ShareHeaders {
+        ShareHeaders {
+            role: "ROLE",
+            pid: "PID",
+            nice: "NICE",
+            weight: "WEIGHT",
+            by_weight: "BY WEIGHT",
+            cpu: "CPU TIME",
+            ticks: "TICKS",
+            share: "SHARE",
+            states: "STATES",
+        }
+    }
+
+    fn share_result(&self, share: &CpuShare, ctx: &Ctx) -> String {
+        let role = ctx.role(share.until);
+        let wanted = super::cpu_time(share.wanted_ns);
+        let used = share
+            .rows
+            .iter()
+            .find(|r| r.role == share.until)
+            .map_or(0, |r| r.used_ns());
+        if ctx.stable {
+            format!(
+                "the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"
+            )
+        } else {
+            format!(
+                "the window ended once `{role}` had used {} of CPU time ({wanted} wanted), by the kernel's own figure: after {} of wall time and {} reads of every role",
+                super::cpu_time(used),
+                self.duration(share.wall),
+                share.reads
+            )
+        }
+    }
+
+    fn share_notes(&self, share: &CpuShare, ctx: &Ctx) -> Vec<String> {
+        let mut notes = Vec::new();
+        match super::one_cpu(share) {
+            Some(cpu) => {
+                let which = if ctx.stable {
+                    "one CPU".to_string()
+                } else {
+                    format!("CPU {cpu}")
+                };
+                notes.push(format!(
+                    "All of them, and the runner that read /proc, may run only on {which} (Cpus_allowed_list): at any instant at most one of them is on it, and at each read it was the runner."
+                ));
+            }
+            None => {
+                let each: Vec<String> = share
+                    .rows
+                    .iter()
+                    .map(|r| format!("`{}` {}", ctx.role(r.role), r.cpus))
+                    .collect();
+                notes.push(format!(
+                    "Not one CPU for all (Cpus_allowed_list: {}; the runner {}): they need not have competed for one.",
+                    each.join(", "),
+                    share.runner_cpus
+                ));
+            }
+        }
+        notes.push("WEIGHT: the kernel's table sched_prio_to_weight (kernel/sched/core.c) for the nice value, copied from its source, not read from this kernel; BY WEIGHT: the share those weights give to tasks that compete for one CPU.".into());
+        if ctx.stable {
+            notes.push("STATES: every state letter read during the window. The CPU times and shares are up to the scheduler and the machine: not shown with --stable.".into());
+        } else {
+            notes.push(format!(
+                "CPU TIME: from /proc/PID/schedstat (ns on a CPU); TICKS: utime + stime from /proc/PID/stat, in clock ticks of {} ms, the figure ps's TIME adds up; STATES: every state letter read during the window.",
+                1000 / share.ticks_per_s.max(1)
+            ));
+        }
+        notes
     }
 
     fn whole_process(&self) -> &'static str {
@@ -1864,6 +1982,7 @@ fn parse_problem(p: &ParseProblem) -> String {
                 Purpose::Signal => "signal",
                 Purpose::Trace => "trace",
                 Purpose::Untrace => "untrace",
+                Purpose::Renice => "renice",
             }
         ),
         P::RunnersRole { name } => format!("role `{name}` is the runner's own role"),
@@ -1883,7 +2002,7 @@ fn parse_problem(p: &ParseProblem) -> String {
             "`measure` needs the roles to measure, e.g. `measure parent child`".into()
         }
         P::ExpectSyntax(f) => format!(
-            "expected `expect ROLE FIELD OP VALUE`, FIELD one of rss, pss, shared_dirty, private_dirty, faults (from the role's latest `measure`), OP one of = >= <=, VALUE a number, `region` or ROLE.FIELD{}",
+            "expected `expect ROLE FIELD OP VALUE`, FIELD one of rss, pss, shared_dirty, private_dirty, faults (from the role's latest `measure`) or cpu (from its latest `share`, against ROLE.cpu only), OP one of = >= <= > <, VALUE a number, `region` or ROLE.FIELD{}",
             found(f)
         ),
         P::ExpectNotMeasured { role } => format!(
@@ -2010,6 +2129,9 @@ fn parse_problem(p: &ParseProblem) -> String {
             Rule::UntraceNotRunner => {
                 "`untrace` names another process of the demo to trace, not the runner".into()
             }
+            Rule::ReniceNotRunner => {
+                "`renice` names a process of the demo, not the runner (every role starts at the runner's nice value)".into()
+            }
         },
         P::RunnerBackground => "the runner cannot run an action in the background (`&`)".into(),
         P::NotBlocking { blocking } => format!(
@@ -2100,6 +2222,20 @@ fn parse_problem(p: &ParseProblem) -> String {
         ),
         P::NotVisible { role, target } => format!(
             "`{role}` cannot name `{target}`: `{role}` is in a PID namespace where `{target}` has no PID (a process sees only its own namespace and those below it)"
+        ),
+        P::ShareSyntax(f) => format!(
+            "expected `share ROLE... until ROLE DURATION` (e.g. `share fast slow until fast 200ms`){}",
+            found(f)
+        ),
+        P::ShareUntilNotListed { role } => format!(
+            "`until {role}`: `{role}` must be one of the roles the window reads, before `until`"
+        ),
+        P::ShareRunner => {
+            "`share` reads the roles' CPU time; the runner does the reading and is not one of them"
+                .into()
+        }
+        P::ExpectNotShared { role } => format!(
+            "`expect ... cpu` needs a `share` window that read `{role}` before this line"
         ),
     }
 }

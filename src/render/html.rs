@@ -501,6 +501,28 @@ impl<'a> Page<'a> {
                 self.step(*step, None);
                 self.memory(readings);
             }
+            Event::Share { step, share } => {
+                let result = words.share_result(share, &self.ctx);
+                self.step(*step, Some(&result));
+                let (headers, rows) = super::share_table(share, &self.ctx);
+                let mut html = String::from("<table class=\"mem\"><tr>");
+                for h in headers {
+                    let _ = write!(html, "<th>{}</th>", esc(h));
+                }
+                html.push_str("</tr>\n");
+                for row in rows {
+                    html.push_str("<tr>");
+                    for c in row {
+                        let _ = write!(html, "<td>{}</td>", esc(&c));
+                    }
+                    html.push_str("</tr>\n");
+                }
+                html.push_str("</table>");
+                for note in words.share_notes(share, &self.ctx) {
+                    let _ = write!(html, "<p class=\"note\">{}</p>", esc(&note));
+                }
+                let _ = writeln!(self.body, "{html}");
+            }
             Event::EndUnless {
                 step,
                 try_step,

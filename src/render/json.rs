@@ -182,8 +182,42 @@ fn step_role(ctx: &Ctx, step: usize) -> Option<usize> {
         | StepKind::Output { .. }
         | StepKind::EndUnless { .. }
         | StepKind::Say { .. }
-        | StepKind::Expect { .. } => None,
+        | StepKind::Expect { .. }
+        | StepKind::Share { .. } => None,
     }
+}
+
+/// A `share` window: every figure read, the kernel's weights named as its table.
+fn cpu_share(s: &crate::model::CpuShare, ctx: &Ctx) -> Value {
+    let total = s.total_ns();
+    let rows: Vec<Value> = s
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "role": ctx.role(r.role),
+                "pid": r.pid,
+                "nice": r.nice,
+                "kernel_table_weight": crate::model::sched_weight(r.nice),
+                "cpus_allowed": r.cpus,
+                "states": r.states.iter().map(|s| s.code()).collect::<Vec<_>>(),
+                "cpu_ns": r.used_ns(),
+                "schedstat_ns_before": r.ns_before,
+                "schedstat_ns_after": r.ns_after,
+                "ticks": r.used_ticks(),
+                "share": if total == 0 { 0.0 } else { r.used_ns() as f64 / total as f64 },
+            })
+        })
+        .collect();
+    json!({
+        "until": ctx.role(s.until),
+        "wanted_ns": s.wanted_ns,
+        "wall_us": s.wall.as_micros() as u64,
+        "reads": s.reads,
+        "ticks_per_second": s.ticks_per_s,
+        "runner_cpus_allowed": s.runner_cpus,
+        "roles": rows,
+    })
 }
 
 fn check(c: &Check, ctx: &Ctx) -> Value {
@@ -323,6 +357,10 @@ impl<'a> Document<'a> {
             Event::Expect { step, check } => {
                 let checked = self.ctx.words.check(check);
                 self.step(*step).insert("checked".into(), json!(checked));
+            }
+            Event::Share { step, share } => {
+                let v = cpu_share(share, &self.ctx);
+                self.step(*step).insert("share".into(), v);
             }
             Event::EndUnless {
                 step,
@@ -547,6 +585,11 @@ impl<'a> Lines<'a> {
             Event::Measure { step, readings } => {
                 let mut v = self.step("measure", *step);
                 v["readings"] = readings.iter().map(|m| memory(m, ctx)).collect();
+                v
+            }
+            Event::Share { step, share } => {
+                let mut v = self.step("share", *step);
+                v["share"] = cpu_share(share, ctx);
                 v
             }
             Event::EndUnless {

@@ -266,7 +266,13 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
     };
     let any = |names: &[String]| names.iter().any(|n| n == a);
     Some(match value {
-        Value::NotObserved | Value::Result(_) | Value::Cmdline(_) | Value::Output(_) => {
+        // A CPU time or a share is up to the scheduler: no answer can be held to it.
+        Value::NotObserved
+        | Value::Result(_)
+        | Value::Cmdline(_)
+        | Value::Output(_)
+        | Value::CpuTime(_)
+        | Value::Share { .. } => {
             return None;
         }
         Value::Exe(e) => {
@@ -643,6 +649,80 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A CPU time in ns as people read it: `200.4 ms`, `1.52 s`.
+pub(super) fn cpu_time(ns: u64) -> String {
+    if ns >= 1_000_000_000 {
+        format!("{:.2} s", ns as f64 / 1e9)
+    } else {
+        format!("{:.1} ms", ns as f64 / 1e6)
+    }
+}
+
+/// `part` of `whole` as a percentage with one decimal: `90.3%`.
+pub(super) fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "-".to_string();
+    }
+    format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+}
+
+/// The one CPU every role of a `share` window and the runner that read them may run on, if
+/// they all may run on the same single CPU (Cpus_allowed_list is one number).
+pub(super) fn one_cpu(share: &crate::model::CpuShare) -> Option<&str> {
+    let cpu = share.runner_cpus.as_str();
+    let single = !cpu.is_empty() && cpu.chars().all(|c| c.is_ascii_digit());
+    (single && share.rows.iter().all(|r| r.cpus == cpu)).then_some(cpu)
+}
+
+/// A `share` window as a table, for text and page: the headers and one row per role. With
+/// --stable, the columns the scheduler decides (CPU time, ticks, share) are left out.
+pub(super) fn share_table(
+    share: &crate::model::CpuShare,
+    ctx: &Ctx,
+) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let h = ctx.words.share_headers();
+    let mut headers = vec![h.role, h.pid, h.nice, h.weight, h.by_weight];
+    if !ctx.stable {
+        headers.extend([h.cpu, h.ticks, h.share]);
+    }
+    headers.push(h.states);
+    let total_weight = share.total_weight();
+    let total_ns = share.total_ns();
+    let rows = share
+        .rows
+        .iter()
+        .map(|r| {
+            let weight = crate::model::sched_weight(r.nice);
+            let mut row = vec![
+                ctx.role(r.role).to_string(),
+                ctx.pid(r.pid),
+                r.nice.to_string(),
+                weight.map_or_else(|| "-".into(), |w| w.to_string()),
+                match (weight, total_weight) {
+                    (Some(w), Some(t)) => percent(w.into(), t),
+                    _ => "-".into(),
+                },
+            ];
+            if !ctx.stable {
+                row.extend([
+                    cpu_time(r.used_ns()),
+                    r.used_ticks().to_string(),
+                    percent(r.used_ns(), total_ns),
+                ]);
+            }
+            row.push(
+                r.states
+                    .iter()
+                    .map(|s| s.code())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            row
+        })
+        .collect();
+    (headers, rows)
+}
+
 /// The observation a failure carries (what was seen last), to show as a table row.
 pub fn seen(failure: &Failure) -> Option<&Observation> {
     match failure {
@@ -670,7 +750,8 @@ pub fn seen(failure: &Failure) -> Option<&Observation> {
         | Failure::NoProc { .. }
         | Failure::Setup { .. }
         | Failure::GarbledReport
-        | Failure::Runner { .. } => None,
+        | Failure::Runner { .. }
+        | Failure::Share { .. } => None,
     }
 }
 
@@ -702,6 +783,7 @@ pub fn failure_kind(failure: &Failure) -> &'static str {
         Failure::Setup { .. } => "setup",
         Failure::GarbledReport => "garbled_report",
         Failure::Runner { .. } => "runner",
+        Failure::Share { .. } => "share",
     }
 }
 

@@ -1630,3 +1630,50 @@ fn the_reference_tables_come_from_the_code_s_own_words_and_decoder() {
     let sigchld = explain(Some(Topic::Sigchld), 100, super::Lang::En);
     assert!(sigchld.contains("SIG_IGN") && sigchld.contains("SA_NOCLDWAIT"));
 }
+
+#[test]
+fn a_share_window_shows_cpu_times_live_and_only_the_kernels_weights_with_stable() {
+    let (s, _, events) = recorded("nice");
+    let live = text(&s, style(false, 80), &events);
+    let stable = text(&s, style(true, 80), &events);
+    // The weights are the kernel's table, named as such, in both.
+    for out in [&live, &stable] {
+        assert!(out.contains("sched_prio_to_weight"), "{out}");
+        assert!(out.contains("not read from this kernel"), "{out}");
+        assert!(out.contains("1024") && out.contains("110"), "{out}");
+    }
+    // Live: the measured CPU time, ticks and shares; --stable: none of them.
+    assert!(
+        live.contains("CPU TIME") && live.contains("SHARE"),
+        "{live}"
+    );
+    assert!(live.contains(" ms of wall time"), "{live}");
+    assert!(
+        !stable.contains("CPU TIME") && !stable.contains("TICKS"),
+        "{stable}"
+    );
+    assert!(stable.contains("up to the scheduler: not shown with --stable"));
+    assert!(!stable.contains("wall time"), "{stable}");
+    // The check held, shown with its figures live.
+    assert!(live.contains(" µs > "), "{live}");
+}
+
+#[test]
+fn the_kernels_weight_table_and_the_shares_it_gives() {
+    use crate::model::sched_weight;
+    assert_eq!(sched_weight(0), Some(1024));
+    assert_eq!(sched_weight(10), Some(110));
+    assert_eq!(sched_weight(-20), Some(88761));
+    assert_eq!(sched_weight(19), Some(15));
+    assert_eq!(sched_weight(20), None);
+    assert_eq!(sched_weight(-21), None);
+    // Each step is about 1.25 times the next.
+    for n in -20..19 {
+        let ratio = f64::from(sched_weight(n).unwrap()) / f64::from(sched_weight(n + 1).unwrap());
+        assert!((1.2..1.3).contains(&ratio), "{n}: {ratio}");
+    }
+    assert_eq!(super::percent(1024, 1134), "90.3%");
+    assert_eq!(super::percent(1, 0), "-");
+    assert_eq!(super::cpu_time(200_412_345), "200.4 ms");
+    assert_eq!(super::cpu_time(1_520_000_000), "1.52 s");
+}

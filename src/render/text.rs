@@ -542,6 +542,49 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// A `share` window: a table of the roles' nice values, the kernel's weights for them
+    /// and (but with --stable) the CPU time each used and its share; the notes under it. Too
+    /// wide for the terminal: one line of `HEADER value` pairs per role instead.
+    fn share(&self, out: &mut String, share: &crate::model::CpuShare) {
+        let (headers, rows) = super::share_table(share, &self.ctx);
+        let widths = column_widths(&headers, &rows);
+        let table_width = 5 + widths.iter().map(|w| w + 2).sum::<usize>() - 1;
+        let w = self.width();
+        if table_width > w {
+            for row in &rows {
+                let pairs: Vec<String> = headers
+                    .iter()
+                    .zip(row)
+                    .map(|(h, c)| format!("{h} {c}"))
+                    .collect();
+                Self::push_lines(out, hang("      ", 8, &pairs.join(", "), w, 6));
+            }
+        } else {
+            let last = headers.len() - 1;
+            let line = |cells: &[&str]| {
+                let mut l = String::from("     ");
+                for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+                    if i < 2 || i == last {
+                        l.push_str(&format!(" {} ", pad(c, *w)));
+                    } else {
+                        l.push_str(&format!(" {} ", pad_left(c, *w)));
+                    }
+                }
+                l.trim_end().to_string()
+            };
+            out.push_str(&line(&headers));
+            out.push('\n');
+            for row in &rows {
+                let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+                out.push_str(&line(&cells));
+                out.push('\n');
+            }
+        }
+        for note in self.words().share_notes(share, &self.ctx) {
+            Self::push_lines(out, hang("      ", 6, &note, w, 6));
+        }
+    }
+
     /// One paragraph of narration, in the gutter, with --explain only.
     fn narration(&self, out: &mut String, lines: &[SayLine]) {
         if !self.style.explain {
@@ -724,6 +767,12 @@ impl<'a> Text<'a> {
                 let (number, text) = self.number(*step);
                 self.plain(out, &number, &text);
                 self.memory(out, readings);
+            }
+            Event::Share { step, share } => {
+                let (number, text) = self.number(*step);
+                let result = words.share_result(share, &self.ctx);
+                self.result(out, &number, &text, &result, 1);
+                self.share(out, share);
             }
             Event::EndUnless {
                 step,

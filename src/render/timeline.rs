@@ -75,6 +75,7 @@ impl Timeline {
             | Event::Output { step, .. }
             | Event::EndUnless { step, .. }
             | Event::Expect { step, .. }
+            | Event::Share { step, .. }
             | Event::Skipped { step, .. } => {
                 self.n += 1;
                 self.last = Some(*step);

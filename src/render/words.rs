@@ -37,6 +37,23 @@ pub struct MemoryHeaders {
     pub note: &'static str,
 }
 
+/// The column headers of a `share` table.
+pub struct ShareHeaders {
+    pub role: &'static str,
+    pub pid: &'static str,
+    pub nice: &'static str,
+    /// The kernel's weight for the nice value (its table, not an observation).
+    pub weight: &'static str,
+    /// The share those weights give.
+    pub by_weight: &'static str,
+    /// ns on a CPU (schedstat), utime + stime (ticks), the share of the window.
+    pub cpu: &'static str,
+    pub ticks: &'static str,
+    pub share: &'static str,
+    /// Every state letter read during the window.
+    pub states: &'static str,
+}
+
 /// The words of the timeline drawn at the end of a run (text and page).
 pub struct TimelineWords {
     /// The line over it.
@@ -209,6 +226,13 @@ pub trait Words {
     /// The line under a tree that lists the roles that are gone.
     fn gone_roles(&self, roles: &[&str]) -> String;
     fn memory_headers(&self, stable: bool) -> MemoryHeaders;
+    /// A `share` table's headers.
+    fn share_headers(&self) -> ShareHeaders;
+    /// A `share` step's result: what ended the window (and, but with --stable, after how
+    /// long and how many reads).
+    fn share_result(&self, share: &crate::model::CpuShare, ctx: &Ctx) -> String;
+    /// The lines under a `share` table: the CPUs, where the weights come from, the columns.
+    fn share_notes(&self, share: &crate::model::CpuShare, ctx: &Ctx) -> Vec<String>;
     fn whole_process(&self) -> &'static str;
     /// A region's row: `16 MiB region`.
     fn region(&self, bytes: usize) -> String;

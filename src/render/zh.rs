@@ -8,12 +8,12 @@
 
 use super::Ctx;
 use super::en::{cmp_sign, errno_name, quoted, signal_set, size, strerror, unit};
-use super::words::{Help, InspectLabels, MemoryHeaders, ObservationHeaders, Words};
+use super::words::{Help, InspectLabels, MemoryHeaders, ObservationHeaders, ShareHeaders, Words};
 use crate::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
 use crate::error::{System, Usage};
 use crate::model::{
-    Check, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin, Parent,
-    RunnerProblem, State, Unable, Unmeasurable, Value, Verdict,
+    Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
+    Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
 };
 use crate::script::{Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, field_name};
 use std::time::Duration;
@@ -76,6 +76,14 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("文件结束 (EOF)", "end of file (EOF)"),
     ("进程池", "process pool"),
     ("工作进程", "worker process"),
+    ("调度器", "scheduler"),
+    (
+        "就绪态 / 运行态 / 等待态",
+        "ready / running / blocked (waiting)",
+    ),
+    ("新建态 / 终止态", "new / terminated"),
+    ("权重", "weight (of a nice value)"),
+    ("份额", "share (of the CPU)"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.
@@ -1000,6 +1008,15 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 format!("recv() 返回 {} 个字节：{}", text.len(), quoted(text))
             }
             Outcome::Spinning => "正在运行一个忙循环".into(),
+            Outcome::CpuLooping => "正在运行一个从不主动让出 CPU 的忙循环".into(),
+            Outcome::Reniced {
+                pid: p,
+                asked,
+                nice,
+            } => format!(
+                "setpriority(PRIO_PROCESS, {}, {asked}) 返回 0；getpriority() 现在读到它的 nice 值是 {nice}",
+                pid(*p)
+            ),
             Outcome::Signalled { pid: p, signal } => {
                 // kill() returning 0 means sent: delivery comes later, when the target runs.
                 format!(
@@ -1095,6 +1112,11 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Value::Output(c) => quoted(&c.text),
             Value::DependsOnPrivilege(_) if ctx.stable => format!("（{PRIVILEGE_HIDDEN}）"),
             Value::DependsOnPrivilege(v) => self.value(v, ctx),
+            Value::CpuTime(_) | Value::Share { .. } if ctx.stable => {
+                "（由调度器决定：--stable 不显示）".to_string()
+            }
+            Value::CpuTime(ns) => super::cpu_time(*ns),
+            Value::Share { used, total } => super::percent(*used, *total),
         }
     }
 
@@ -1330,6 +1352,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                         | StepKind::Output { .. }
                         | StepKind::EndUnless { .. }
                         | StepKind::Measure { .. }
+                        | StepKind::Share { .. }
                         | StepKind::Await { .. }
                         | StepKind::Say { .. }
                         | StepKind::Ask { .. } => None,
@@ -1397,6 +1420,29 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Failure::Runner { problem, left } => {
                 self.runner_problem(&ctx.script.name, problem, *left)
             }
+            Failure::Share { role: r, why } => match why {
+                Unshared::Gone => format!("无法读取 `{}` 的 CPU 时间：它已经不在了", role(*r)),
+                Unshared::Zombie => format!(
+                    "无法读取 `{}` 的 CPU 时间：它是僵尸进程，不再运行",
+                    role(*r)
+                ),
+                Unshared::NoSchedstat => format!(
+                    "无法读取 `{}` 的 CPU 时间：/proc/{}/schedstat 不存在或全为 0（这个内核不在那里记录每个进程的 CPU 时间：CONFIG_SCHED_INFO）",
+                    role(*r),
+                    pid_of(*r)
+                ),
+                Unshared::Deadline {
+                    used_ns,
+                    wanted_ns,
+                    waited,
+                } => format!(
+                    "脚本的总时限在 {} 后用完时，`{}` 只用了 {} 的 CPU 时间（要求 {}）：机器太忙，或者它没有在运行",
+                    self.duration(*waited),
+                    role(*r),
+                    super::cpu_time(*used_ns),
+                    super::cpu_time(*wanted_ns)
+                ),
+            },
         }
     }
 
@@ -1575,6 +1621,78 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
+    fn share_headers(&self) -> ShareHeaders {
+        ShareHeaders {
+            role: "角色",
+            pid: "PID",
+            nice: "NICE",
+            weight: "权重",
+            by_weight: "按权重",
+            cpu: "CPU 时间",
+            ticks: "TICKS",
+            share: "份额",
+            states: "状态",
+        }
+    }
+
+    fn share_result(&self, share: &CpuShare, ctx: &Ctx) -> String {
+        let role = ctx.role(share.until);
+        let wanted = super::cpu_time(share.wanted_ns);
+        let used = share
+            .rows
+            .iter()
+            .find(|r| r.role == share.until)
+            .map_or(0, |r| r.used_ns());
+        if ctx.stable {
+            format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束")
+        } else {
+            format!(
+                "按内核自己的数字，`{role}` 用了 {} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {} 的实际时间，每个角色读了 {} 次",
+                super::cpu_time(used),
+                self.duration(share.wall),
+                share.reads
+            )
+        }
+    }
+
+    fn share_notes(&self, share: &CpuShare, ctx: &Ctx) -> Vec<String> {
+        let mut notes = Vec::new();
+        match super::one_cpu(share) {
+            Some(cpu) => {
+                let which = if ctx.stable {
+                    "同一个 CPU".to_string()
+                } else {
+                    format!("CPU {cpu}")
+                };
+                notes.push(format!(
+                    "它们，以及读取 /proc 的 runner，都只能在{which} 上运行（Cpus_allowed_list）：任一时刻最多只有其中一个在 CPU 上，而每次读取时在 CPU 上的是 runner。"
+                ));
+            }
+            None => {
+                let each: Vec<String> = share
+                    .rows
+                    .iter()
+                    .map(|r| format!("`{}` {}", ctx.role(r.role), r.cpus))
+                    .collect();
+                notes.push(format!(
+                    "它们并不都在同一个 CPU 上（Cpus_allowed_list：{}；runner {}）：它们不一定互相竞争。",
+                    each.join("，"),
+                    share.runner_cpus
+                ));
+            }
+        }
+        notes.push("权重：内核的表 sched_prio_to_weight（kernel/sched/core.c）中该 nice 值对应的权重，抄自内核源码，不是从这个内核读出来的；按权重：竞争同一个 CPU 的任务按这些权重应得的份额。".into());
+        if ctx.stable {
+            notes.push("状态：时间窗口内读到的每一个状态字母。CPU 时间和份额取决于调度器和机器：--stable 不显示。".into());
+        } else {
+            notes.push(format!(
+                "CPU 时间：取自 /proc/PID/schedstat（在 CPU 上的纳秒数）；TICKS：/proc/PID/stat 中的 utime + stime，单位是 {} ms 的时钟滴答，也就是 ps 的 TIME 累加的数字；状态：时间窗口内读到的每一个状态字母。",
+                1000 / share.ticks_per_s.max(1)
+            ));
+        }
+        notes
+    }
+
     fn whole_process(&self) -> &'static str {
         "整个进程"
     }
@@ -1709,6 +1827,7 @@ fn parse_problem(p: &ParseProblem) -> String {
                 Purpose::Signal => "接收信号",
                 Purpose::Trace => "跟踪（trace）",
                 Purpose::Untrace => "解除跟踪（untrace）",
+                Purpose::Renice => "改变 nice 值（renice）",
             }
         ),
         P::RunnersRole { name } => format!("角色 `{name}` 是 runner 自己的角色"),
@@ -1726,7 +1845,7 @@ fn parse_problem(p: &ParseProblem) -> String {
         }
         P::MeasureEmpty => "`measure` 后面需要写上要测量的角色，例如 `measure parent child`".into(),
         P::ExpectSyntax(f) => format!(
-            "应当是 `expect ROLE FIELD OP VALUE`，FIELD 是 rss、pss、shared_dirty、private_dirty、faults 之一（取自该角色最近一次 `measure`），OP 是 = >= <= 之一，VALUE 是数字、`region` 或 ROLE.FIELD{}",
+            "应当是 `expect ROLE FIELD OP VALUE`，FIELD 是 rss、pss、shared_dirty、private_dirty、faults 之一（取自该角色最近一次 `measure`）或 cpu（取自它最近一次 `share`，只能与 ROLE.cpu 比较），OP 是 = >= <= > < 之一，VALUE 是数字、`region` 或 ROLE.FIELD{}",
             found(f)
         ),
         P::ExpectNotMeasured { role } => format!(
@@ -1840,6 +1959,7 @@ fn parse_problem(p: &ParseProblem) -> String {
             Rule::TraceNotRunner => "`trace` 指定的是演示中另一个要跟踪的进程，而不是 runner".into(),
             Rule::UntraceNotSelf => "`untrace` 指定的是演示中另一个被跟踪的进程，而不是跟踪者自己".into(),
             Rule::UntraceNotRunner => "`untrace` 指定的是演示中另一个被跟踪的进程，而不是 runner".into(),
+            Rule::ReniceNotRunner => "`renice` 指定的是演示中的进程，而不是 runner（每个角色开始时的 nice 值都和 runner 一样）".into(),
         },
         P::RunnerBackground => "runner 不能在后台运行动作（`&`）".into(),
         P::NotBlocking { blocking } => format!(
@@ -1924,6 +2044,19 @@ fn parse_problem(p: &ParseProblem) -> String {
         ),
         P::NotVisible { role, target } => format!(
             "`{role}` 不能指名 `{target}`：`{role}` 所在的 PID 命名空间里 `{target}` 没有 PID（一个进程只看得见自己的命名空间及其下层的命名空间）"
+        ),
+        P::ShareSyntax(f) => format!(
+            "应当是 `share ROLE... until ROLE DURATION`（例如 `share fast slow until fast 200ms`）{}",
+            found(f)
+        ),
+        P::ShareUntilNotListed { role } => format!(
+            "`until {role}`：`{role}` 必须是 `until` 前面列出的、这个时间窗口要读取的角色之一"
+        ),
+        P::ShareRunner => {
+            "`share` 读取各角色的 CPU 时间；读取的是 runner 自己，它不能是其中之一".into()
+        }
+        P::ExpectNotShared { role } => format!(
+            "`expect ... cpu` 需要在这一行之前有一个读取过 `{role}` 的 `share` 时间窗口"
         ),
     }
 }

@@ -16,6 +16,7 @@ mod observations;
 mod page;
 mod programs;
 mod reliability;
+mod scheduler;
 mod server;
 mod snapshots;
 mod step;
