@@ -133,6 +133,8 @@ struct Actor<'a> {
     /// It, or a process it descends from, unshared its PID namespace (`unshare pid`): its
     /// own getpid() may not be the PID the runner sees.
     unshared: bool,
+    /// The ticket file, as this process holds it.
+    tickets: crate::actions::TicketFile,
 }
 
 /// Become the actor `role` and obey commands until told to exit or the runner goes away.
@@ -150,6 +152,7 @@ pub fn become_actor(script: &Script, role: RoleId, returned: i32, pipes: Pipes) 
         region: None,
         keep: Vec::new(),
         unshared: false,
+        tickets: Default::default(),
     };
     actor.hello(returned);
     actor.obey()
@@ -190,6 +193,7 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
         region: None,
         keep: Vec::new(),
         unshared: false,
+        tickets: Default::default(),
     };
     let pid = unistd::getpid().as_raw();
     actor.done(resume.step, Outcome::Execed { pid });
@@ -408,5 +412,9 @@ impl Stage for Performing<'_, '_> {
 
     fn unshared_pid(&mut self) {
         self.actor.unshared = true;
+    }
+
+    fn tickets(&mut self) -> &mut crate::actions::TicketFile {
+        &mut self.actor.tickets
     }
 }

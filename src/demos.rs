@@ -33,6 +33,7 @@ pub const DEMOS: &[Demo] = &[
     demo!("double-fork"),
     demo!("pid1"),
     demo!("states"),
+    demo!("race"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -16,6 +16,8 @@ mod program;
 pub use program::comm_of as program_comm;
 mod session;
 pub mod signal;
+mod tickets;
+pub use tickets::TicketFile;
 mod wait;
 
 use crate::script::{ParseProblem, RoleId};
@@ -158,6 +160,19 @@ pub enum Action {
     Exec { program: Program },
     /// unshare(CLONE_NEWPID) (with CLONE_NEWUSER where that alone is refused).
     UnsharePid,
+    /// Create the ticket file (a memfd) holding `count` tickets.
+    Tickets { count: u64 },
+    /// pread() the ticket file: the count and the sales. `raced`: a `race` on the same file
+    /// came before, so the count is the scheduler's (the checker sets it).
+    Count { raced: bool },
+    /// Write back the count last read, one less, and record the sale (if one was left).
+    Buy,
+    /// Open the ticket file again and flock(LOCK_EX) it.
+    Flock,
+    /// flock(LOCK_UN) and close the locked description.
+    Funlock,
+    /// `steps` unlocked pread()-then-pwrite() decrements of the count.
+    Race { steps: u64 },
 }
 
 impl Action {
@@ -195,6 +210,12 @@ impl Action {
             Action::Open { .. } => &program::OPEN,
             Action::Exec { .. } => &program::EXEC,
             Action::UnsharePid => &session::UNSHARE,
+            Action::Tickets { .. } => &tickets::TICKETS,
+            Action::Count { .. } => &tickets::COUNT,
+            Action::Buy => &tickets::BUY,
+            Action::Flock => &tickets::FLOCK,
+            Action::Funlock => &tickets::FUNLOCK,
+            Action::Race { .. } => &tickets::RACE,
         }
     }
 
@@ -304,6 +325,12 @@ pub static ACTIONS: &[&Def] = &[
     &program::OPEN,
     &program::EXEC,
     &session::UNSHARE,
+    &tickets::TICKETS,
+    &tickets::COUNT,
+    &tickets::BUY,
+    &tickets::FLOCK,
+    &tickets::FUNLOCK,
+    &tickets::RACE,
 ];
 
 /// The registry entry for a verb.
@@ -401,6 +428,26 @@ pub struct Facts {
     pub replaces_image: bool,
     /// The errnos a `try` of it takes as a refusal for want of privilege.
     pub refusals: &'static [i32],
+    /// What it does with the ticket file, which the checker orders.
+    pub tickets: TicketUse,
+}
+
+/// What an action does with the ticket file: the checker's rules for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketUse {
+    None,
+    /// Creates it (`tickets`): the role must not have one yet.
+    Creates,
+    /// Reads the count (`count`): the role must have the file.
+    Reads,
+    /// Writes back the count it read (`buy`): a `count` since its last `buy`.
+    Writes,
+    /// Takes the lock (`flock`): the file, and no lock held already (it would wait on itself).
+    Locks,
+    /// Releases it (`funlock`): a lock held.
+    Unlocks,
+    /// Read-then-write steps without a lock (`race`): the file.
+    Races,
 }
 
 impl Facts {
@@ -418,6 +465,7 @@ impl Facts {
         try_changes_target: false,
         replaces_image: false,
         refusals: &[libc::EPERM, libc::EACCES],
+        tickets: TicketUse::None,
     };
 }
 
@@ -618,6 +666,8 @@ pub trait Stage {
     /// The process unshared its PID namespace: its children live in another one, and must
     /// tell the runner their PID as the runner sees it.
     fn unshared_pid(&mut self);
+    /// What this process holds of the ticket file (inherited at a fork).
+    fn tickets(&mut self) -> &mut TicketFile;
 }
 
 /// What performing an action left to do.
@@ -686,6 +736,9 @@ pub enum Call {
     Atexit,
     MemfdCreate,
     Unshare,
+    Pread,
+    Pwrite,
+    Flock,
 }
 
 impl Call {
@@ -721,6 +774,9 @@ impl Call {
         Call::Atexit,
         Call::MemfdCreate,
         Call::Unshare,
+        Call::Pread,
+        Call::Pwrite,
+        Call::Flock,
     ];
 
     /// The call as C code writes it, e.g. `clone(CLONE_VFORK)`.
@@ -757,6 +813,9 @@ impl Call {
             Call::Atexit => "atexit",
             Call::MemfdCreate => "memfd_create",
             Call::Unshare => "unshare",
+            Call::Pread => "pread",
+            Call::Pwrite => "pwrite",
+            Call::Flock => "flock",
         }
     }
 }
@@ -876,6 +935,26 @@ pub enum Outcome {
     /// unshare() made a new PID namespace for the process's children; `user`: a new user
     /// namespace was needed too (CLONE_NEWUSER | CLONE_NEWPID), as for a normal user.
     Unshared { user: bool },
+    /// The ticket file was made (a memfd, descriptor `fd`) and its count read back: `left`.
+    TicketFile { fd: i32, left: i64 },
+    /// The ticket file read: `left` tickets, and the PIDs of the sales it records. `raced`:
+    /// after a `race` on it, the count is what the scheduler's interleaving left.
+    Counted {
+        left: i64,
+        sold: Vec<i32>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        raced: bool,
+    },
+    /// Read `read` last; wrote `wrote` back and recorded the sale.
+    Bought { read: i64, wrote: i64 },
+    /// Read `read` (below 1) last: wrote nothing.
+    SoldOut { read: i64 },
+    /// flock(LOCK_EX) returned 0 on this process's own descriptor `fd` of the file.
+    FileLocked { fd: i32 },
+    /// flock(LOCK_UN) returned 0; descriptor `fd` is closed.
+    FileUnlocked { fd: i32 },
+    /// `steps` unlocked read-then-write steps done.
+    Raced { steps: u64 },
 }
 
 impl Outcome {
@@ -962,6 +1041,12 @@ mod tests {
             "parent open /dev/null",
             "parent exec sleep 1",
             "parent unshare pid",
+            "parent tickets 3",
+            "parent tickets 3\nparent count",
+            "parent tickets 3\nparent count\nparent buy",
+            "parent tickets 3\nparent flock",
+            "parent tickets 3\nparent flock\nparent funlock",
+            "parent tickets 3\nparent race 10",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1044,7 +1129,8 @@ mod tests {
              q kill c TERM\nq sigchld ignore\nq setsid\nq nice 1\nq spin\nq lock\nq pty\n\
              q trace p\nq untrace p\nq alloc 1MiB\nq touch\nq append 1\nq show\nq signal USR1 catch\n\
              q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
-             q unshare pid\nq exec self\nq thread\nq libc-exit\np exec true\n",
+             q unshare pid\nq tickets 2\nq count\nq buy\nq flock\nq funlock\nq race 5\n\
+             q exec self\nq thread\nq libc-exit\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut seen = BTreeSet::new();
