@@ -364,6 +364,25 @@ mod tests {
     }
 
     #[test]
+    fn await_flock_needs_a_flock_under_way() {
+        let ok = "runner fork p\np tickets 1\np fork a\np fork b\na flock\nb flock &\n\
+                  await b flock\na funlock\nawait b done\nb funlock\n";
+        crate::script::parse("t.demo", "t", ok).unwrap_or_else(|e| panic!("{e}"));
+        let none = refused("runner fork p\np tickets 1\nawait p flock\n");
+        assert!(
+            none.contains("`await p flock` waits for a `p flock &`"),
+            "{none}"
+        );
+        // Once collected with `await ROLE done`, there is no flock under way to await.
+        let after = refused(
+            "runner fork p\np tickets 1\np fork a\na flock &\nawait a done\nawait a flock\n",
+        );
+        assert!(after.contains("has none"), "{after}");
+        let other = refused("runner fork p\np tickets 1\np fork a\na race 5 &\nawait a flock\n");
+        assert!(other.contains("has none"), "{other}");
+    }
+
+    #[test]
     fn a_count_after_a_race_on_the_same_file_is_marked_as_the_schedulers() {
         assert_eq!(
             act("runner fork p\np tickets 9\np fork a\na race 3 &\nawait a done\np count\n"),

@@ -73,6 +73,12 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("挂起的信号", "pending signal"),
     ("阻塞信号 (信号屏蔽字)", "blocked signal (signal mask)"),
     ("PID 命名空间", "PID namespace"),
+    ("互斥锁 (锁)", "mutual-exclusion lock (lock)"),
+    (
+        "购票 / 售票 (超卖)",
+        "buying / selling a ticket (overselling)",
+    ),
+    ("竞争 (丢失的更新)", "race (lost updates)"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.

@@ -14,6 +14,7 @@ mod live;
 mod observations;
 mod page;
 mod programs;
+mod race;
 mod reliability;
 mod snapshots;
 mod step;

@@ -342,7 +342,7 @@ fn pid1_adopts_the_orphan_keeps_it_a_zombie_shrugs_off_sigterm_and_takes_its_nam
 // ---- strace: the PIDs printed made the calls claimed ----------------------------------------
 
 /// Whether strace can be run here; a test that needs it says why it did not run.
-fn have_strace() -> bool {
+pub(crate) fn have_strace() -> bool {
     let found = std::process::Command::new("strace")
         .arg("-V")
         .output()
@@ -356,11 +356,11 @@ fn have_strace() -> bool {
 /// One system call in an strace -f log: the PID that made it, its name, its arguments and
 /// what it returned (a call split across lines by another process's is joined again).
 #[derive(Debug)]
-struct Call {
-    pid: i64,
-    name: String,
-    args: String,
-    ret: String,
+pub(crate) struct Call {
+    pub pid: i64,
+    pub name: String,
+    pub args: String,
+    pub ret: String,
 }
 
 fn parse_strace(log: &str) -> Vec<Call> {
@@ -413,7 +413,7 @@ fn parse_strace(log: &str) -> Vec<Call> {
 }
 
 /// Run a demo with `--json` under `strace -f`, logging the calls in `trace`.
-fn under_strace(demo: &str, trace: &str) -> (Value, Vec<Call>) {
+pub(crate) fn under_strace(demo: &str, trace: &str) -> (Value, Vec<Call>) {
     let log = std::env::temp_dir().join(format!("procdemo-strace-{}.log", fresh_tag()));
     let log_arg = log.to_str().unwrap().to_string();
     let run = run_under(
@@ -435,7 +435,7 @@ fn under_strace(demo: &str, trace: &str) -> (Value, Vec<Call>) {
     (json_of(demo, &run), parse_strace(&text))
 }
 
-fn calls_by<'a>(calls: &'a [Call], pid: i64, name: &str) -> Vec<&'a Call> {
+pub(crate) fn calls_by<'a>(calls: &'a [Call], pid: i64, name: &str) -> Vec<&'a Call> {
     calls
         .iter()
         .filter(|c| c.pid == pid && c.name == name)
