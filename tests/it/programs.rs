@@ -363,7 +363,7 @@ pub(crate) struct Call {
     pub ret: String,
 }
 
-fn parse_strace(log: &str) -> Vec<Call> {
+pub(crate) fn parse_strace(log: &str) -> Vec<Call> {
     let mut calls = Vec::new();
     let mut unfinished: Vec<(i64, String, String)> = Vec::new();
     for line in log.lines() {
@@ -413,7 +413,7 @@ fn parse_strace(log: &str) -> Vec<Call> {
 }
 
 /// Run a demo with `--json` under `strace -f`, logging the calls in `trace`.
-pub(crate) fn under_strace(demo: &str, trace: &str) -> (Value, Vec<Call>) {
+fn under_strace(demo: &str, trace: &str) -> (Value, Vec<Call>) {
     let log = std::env::temp_dir().join(format!("procdemo-strace-{}.log", fresh_tag()));
     let log_arg = log.to_str().unwrap().to_string();
     let run = run_under(

@@ -3,8 +3,8 @@
 //! holds the lock and sold out after, the scheduler's race counted — and, where strace is
 //! installed, the PIDs it prints made the flock() and write() calls it claims.
 
-use crate::programs::{calls_by, have_strace, under_strace};
-use crate::util::{json, nth_event, pid_of, procdemo};
+use crate::programs::{calls_by, have_strace};
+use crate::util::{fresh_tag, json, json_of, nth_event, pid_of, procdemo, run_under};
 use serde_json::Value;
 
 fn result<'a>(doc: &'a Value, step: &str) -> &'a Value {
@@ -139,27 +139,57 @@ fn under_strace_the_race_demos_buyers_made_the_flock_and_write_calls_reported() 
     if !have_strace() {
         return;
     }
-    let (doc, calls) = under_strace("race", "flock,write");
+    let log = std::env::temp_dir().join(format!("procdemo-strace-{}.log", fresh_tag()));
+    let log_arg = log.to_str().unwrap().to_string();
+    let run = run_under(
+        &[
+            "strace",
+            "-f",
+            "-qq",
+            "-s",
+            "64",
+            "-e",
+            "trace=flock,write",
+            "-o",
+            &log_arg,
+        ],
+        &["race", "--json"],
+    );
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    let doc = json_of("race", &run);
     let (first, second) = (pid_of(&doc, "first"), pid_of(&doc, "second"));
-    let position = |pid: i64, op: &str| {
-        calls
-            .iter()
-            .position(|c| c.pid == pid && c.name == "flock" && c.args.contains(op) && c.ret == "0")
-            .unwrap_or_else(|| panic!("no flock(.., {op}) = 0 by {pid}: {calls:#?}"))
+    // The lines in the order strace saw them: a call that blocks is split into its start
+    // (`<unfinished ...>`) and its end (`<... flock resumed>`).
+    let line = |pid: i64, call: &str, ends: &str| {
+        text.lines()
+            .position(|l| {
+                l.split_once(' ').is_some_and(|(p, rest)| {
+                    p == pid.to_string() && rest.trim_start().starts_with(call) && l.ends_with(ends)
+                })
+            })
+            .unwrap_or_else(|| panic!("no line of {pid} with {call:?} in:\n{text}"))
     };
-    // The second's LOCK_EX returned after the first's LOCK_UN (calls are listed as they end).
-    assert!(position(first, "LOCK_EX") < position(first, "LOCK_UN"));
-    assert!(position(first, "LOCK_UN") < position(second, "LOCK_EX"));
+    let locked = line(first, "flock(6, LOCK_EX)", "= 0");
+    let waits = line(second, "flock(6, LOCK_EX <unfinished ...>", "");
+    let unlocks = line(first, "flock(6, LOCK_UN", "");
+    let returns = line(second, "<... flock resumed>)", "= 0");
+    assert!(
+        locked < waits && waits < unlocks && unlocks < returns,
+        "{locked} {waits} {unlocks} {returns}:\n{text}"
+    );
     // Each sale is one write() of the buyer's PID to the sales descriptor, by that buyer.
+    let calls = crate::programs::parse_strace(&text);
     for role in ["buyer1", "buyer2", "first"] {
         let pid = pid_of(&doc, role);
-        let line = format!("\"{pid}\\n\"");
+        let sale = format!("\"{pid}\\n\"");
+        let len = (pid.to_string().len() + 1).to_string();
+        let writes = calls_by(&calls, pid, "write");
         assert!(
-            calls_by(&calls, pid, "write")
+            writes
                 .iter()
-                .any(|c| c.args.contains(&line) && c.ret == (pid.to_string().len() + 1).to_string()),
-            "{role}: {:?}",
-            calls_by(&calls, pid, "write")
+                .any(|c| c.args.contains(&sale) && c.ret == len),
+            "{role}: {writes:?}"
         );
     }
     assert!(
