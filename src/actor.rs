@@ -155,6 +155,8 @@ struct Actor<'a> {
     pipes_held: Vec<actions::HeldPipe>,
     /// Its listening socket and connection (`listen`, `connect`, `accept`).
     sockets: actions::Sockets,
+    /// The ticket file, as this process holds it.
+    tickets: crate::actions::TicketFile,
 }
 
 /// Become the actor `role` and obey commands until told to exit or the runner goes away.
@@ -174,6 +176,7 @@ pub fn become_actor(script: &Script, role: RoleId, returned: i32, pipes: Pipes) 
         unshared: false,
         pipes_held: Vec::new(),
         sockets: actions::Sockets::default(),
+        tickets: Default::default(),
     };
     actor.hello(returned);
     actor.obey()
@@ -216,6 +219,7 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
         unshared: false,
         pipes_held: Vec::new(),
         sockets: actions::Sockets::default(),
+        tickets: Default::default(),
     };
     let pid = unistd::getpid().as_raw();
     actor.done(resume.step, Outcome::Execed { pid });
@@ -450,6 +454,10 @@ impl Stage for Performing<'_, '_> {
 
     fn target_port(&self) -> u16 {
         self.port
+    }
+
+    fn tickets(&mut self) -> &mut crate::actions::TicketFile {
+        &mut self.actor.tickets
     }
 }
 

@@ -37,6 +37,7 @@ pub const DEMOS: &[Demo] = &[
     demo!("pool"),
     demo!("fork-server"),
     demo!("nice"),
+    demo!("race"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -377,6 +377,27 @@ pub fn cpus_allowed(pid: i32) -> io::Result<Option<String>> {
     Ok(bytes.map(|b| parse_cpus_allowed(&String::from_utf8_lossy(&b)).unwrap_or_default()))
 }
 
+/// Whether /proc/locks lists a blocked flock() request (`->`) of this PID: the kernel's own
+/// account of a process waiting for a lock another holds.
+pub fn flock_blocked(pid: i32) -> bool {
+    std::fs::read("/proc/locks")
+        .is_ok_and(|b| blocked_flocks(&String::from_utf8_lossy(&b)).contains(&pid))
+}
+
+/// The PIDs of the blocked flock() requests in /proc/locks's text. A line is
+/// `1: -> FLOCK  ADVISORY  WRITE 472 00:01:316 0 EOF` for a request waiting behind the
+/// lock on line 1 (fs/locks.c, lock_get_status()).
+pub fn blocked_flocks(text: &str) -> Vec<i32> {
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace().skip(1);
+            (words.next()? == "->" && words.next()? == "FLOCK").then_some(())?;
+            // ADVISORY, then WRITE or READ, then the PID.
+            words.nth(2)?.parse().ok()
+        })
+        .collect()
+}
+
 /// The kernel function a sleeping process waits in (/proc/PID/wchan), if the kernel tells.
 pub fn wchan(pid: i32) -> Option<String> {
     let bytes = read_proc(pid, "wchan").ok()??;
@@ -546,6 +567,16 @@ mod schedstat_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proc_locks_names_the_pids_of_blocked_flock_requests_only() {
+        let text = "1: FLOCK  ADVISORY  WRITE 2749 00:01:316 0 EOF\n\
+                    1: -> FLOCK  ADVISORY  WRITE 2804 00:01:316 0 EOF\n\
+                    2: POSIX  ADVISORY  WRITE 77 fe:00:5 0 EOF\n\
+                    2: -> POSIX  ADVISORY  WRITE 78 fe:00:5 0 EOF\n";
+        assert_eq!(blocked_flocks(text), [2804]);
+        assert!(blocked_flocks("").is_empty());
+    }
 
     /// A zombie whose command name holds a `)` and a space; it ran 5 ticks in user mode and 3
     /// in the kernel, and holds exit(7) for its parent.

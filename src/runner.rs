@@ -857,13 +857,15 @@ impl<'a> Director<'a> {
             });
         }
         if let Outcome::Failed { call, errno } = outcome {
-            // A region or a thread that later steps (touch, measure, await flag l) count on:
+            // A region, a thread or a ticket file that later steps (touch, measure, await
+            // flag l, count) count on:
             // without it they could only fail later and for the wrong reason.
             // So does a PID namespace, unless a `try` said its refusal is an answer.
             let facts = action.def().facts;
             let namespace =
                 action.effects().new_pid_namespace && self.script.steps[index].guard != Guard::Try;
-            if facts.gives_region || facts.makes_threaded || namespace {
+            let tickets = facts.tickets == crate::actions::TicketUse::Creates;
+            if facts.gives_region || facts.makes_threaded || namespace || tickets {
                 return Err(Failure::Needed {
                     role,
                     call: *call,
@@ -1727,6 +1729,12 @@ impl<'a> Director<'a> {
             }
             (Cond::Reparented, Some(s)) => s.ppid != self.pid(self.script.creator[role]),
             (Cond::ParentIs(p), Some(s)) => s.ppid == self.pid(*p),
+            // The wchan too: /proc/PID/wchan reads 0 for a moment after a process has gone
+            // to sleep, and the observation shown is to name where it waits. /proc/locks
+            // last: reading it waits for an RCU grace period (milliseconds).
+            (Cond::Flock, Some(s)) => {
+                s.state == 'S' && observe::wchan(s.pid).is_some() && observe::flock_blocked(s.pid)
+            }
             _ => false,
         }
     }

@@ -32,6 +32,9 @@ pub mod limits {
     /// Memory a whole script may write: every `alloc`'s region, and every `touch` of one
     /// (after a fork, each touch makes private copies of a shared region's pages).
     pub const MAX_WRITTEN_MIB: u64 = 2048;
+    /// The most tickets `tickets` makes, and the most steps one `race` takes (each about a
+    /// microsecond).
+    pub const MAX_TICKETS: u64 = 1_000_000;
 }
 
 /// How long an `await` (or an action's result) is waited for when the script does not say.
@@ -60,6 +63,9 @@ pub enum Cond {
     Done,
     /// Its ps-style STAT shows every one of these flags (`<` `N` `L` `s` `l` `+`).
     Flags(String),
+    /// Asleep (S) in flock(): /proc/locks lists its request as blocked (`->`), and
+    /// /proc/PID/wchan names the kernel function it waits in.
+    Flock,
 }
 
 /// The STAT flags `await ROLE flag ...` may ask for, in procps order.
@@ -664,6 +670,35 @@ pub enum ParseProblem {
     ExpectNotShared {
         role: String,
     },
+    /// An action on the ticket file out of order (see [`TicketProblem`]).
+    Tickets {
+        role: String,
+        verb: String,
+        problem: TicketProblem,
+    },
+    /// `tickets` and `race` take a whole number from 1 to `max`.
+    TicketNumber {
+        verb: &'static str,
+        found: String,
+        max: u64,
+    },
+}
+
+/// What is out of order in an action on the ticket file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketProblem {
+    /// `tickets` again: the role already has a ticket file (its own, or its creator's).
+    AlreadyHas,
+    /// No ticket file: `tickets` first, in it or in the process it is forked from.
+    NoFile,
+    /// `buy` with no `count` since the role's last `buy`.
+    NotCounted,
+    /// `flock` while it holds the lock: it would wait for itself.
+    AlreadyLocked,
+    /// `funlock` with no lock held.
+    NotLocked,
+    /// `await ROLE flock` with no `ROLE flock &` under way.
+    NotLocking,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -722,6 +757,13 @@ struct RoleFacts {
     /// Created by an `accept` started with `&` by this role: it exists only after `await
     /// ROLE done`.
     unborn: Option<RoleId>,
+    /// The ticket file it holds (an index into `Parser::raced`: its own `tickets`, or its
+    /// creator's at the fork); it has read the count since its last `buy`; it holds the lock.
+    tickets: Option<usize>,
+    counted: bool,
+    locked: bool,
+    /// Its `flock &` is under way (until `await ROLE done`).
+    locking: bool,
 }
 
 /// A PID namespace the script makes: the one it was made in, and its first process.
@@ -755,6 +797,10 @@ impl RoleFacts {
             has_listener: false,
             has_connection: false,
             unborn: None,
+            tickets: None,
+            counted: false,
+            locked: false,
+            locking: false,
         }
     }
 }
@@ -772,6 +818,8 @@ struct Parser<'a> {
     namespaces: Vec<Namespace>,
     /// The names of the pipes made so far.
     pipe_names: Vec<String>,
+    /// Every ticket file the script makes: whether a `race` has run on it.
+    raced: Vec<bool>,
 }
 
 /// Parse and check a script. `file` is the name used in error messages, `name` the demo's name.
@@ -787,6 +835,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
             init: None,
         }],
         pipe_names: Vec::new(),
+        raced: Vec::new(),
     };
     let mut title = None;
     let mut title_zh = None;
@@ -1073,6 +1122,9 @@ impl Parser<'_> {
         (facts.pidns, facts.child_pidns) = (ns, ns);
         // Descriptors too: the child holds every pipe end its creator holds.
         facts.pipes = from.pipes.clone();
+        // The descriptors of the ticket file are copied; the lock is not the child's to
+        // release (it belongs to the parent's own description).
+        facts.tickets = from.tickets;
         self.roles.push(facts);
         let id = self.roles.len() - 1;
         // The first process forked into a new PID namespace is its init, PID 1 there.
@@ -1350,6 +1402,7 @@ impl Parser<'_> {
             "gone" => (Cond::Gone, 2),
             "reparented" => (Cond::Reparented, 2),
             "done" => (Cond::Done, 2),
+            "flock" => (Cond::Flock, 2),
             "parent" => {
                 let Some(other) = words.get(2) else {
                     return Err(self.err(ParseProblem::ParentNeedsRole));
@@ -1381,6 +1434,14 @@ impl Parser<'_> {
         if role == RUNNER {
             return Err(self.err(ParseProblem::AwaitRunner));
         }
+        // Only a `flock &` under way can be blocked in flock().
+        if cond == Cond::Flock && !self.roles[role].locking {
+            return Err(self.err(ParseProblem::Tickets {
+                role: words[0].to_string(),
+                verb: "await".to_string(),
+                problem: TicketProblem::NotLocking,
+            }));
+        }
         if cond == Cond::Done {
             if conditional {
                 return Err(self.err(ParseProblem::DoneIfPermitted));
@@ -1394,6 +1455,7 @@ impl Parser<'_> {
                             r.unborn = None;
                         }
                     }
+                    self.roles[role].locking = false;
                 }
                 _ => {
                     return Err(self.err(ParseProblem::NothingToAwait {
@@ -1490,6 +1552,57 @@ impl Parser<'_> {
         Ok(pieces)
     }
 
+    /// The ticket file's order: made once, read before each `buy`, locked once at a time.
+    /// A `count` after a `race` on the same file is marked as the scheduler's.
+    fn ticket_rules(
+        &mut self,
+        role: RoleId,
+        verb: &str,
+        used: actions::TicketUse,
+        action: &mut Action,
+    ) -> Result<(), ParseError> {
+        use actions::TicketUse as U;
+        let r = &self.roles[role];
+        let problem = match used {
+            U::None => return Ok(()),
+            U::Creates if r.tickets.is_some() => Some(TicketProblem::AlreadyHas),
+            U::Creates => None,
+            _ if r.tickets.is_none() => Some(TicketProblem::NoFile),
+            U::Writes if !r.counted => Some(TicketProblem::NotCounted),
+            U::Locks if r.locked => Some(TicketProblem::AlreadyLocked),
+            U::Unlocks if !r.locked => Some(TicketProblem::NotLocked),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err(self.err(ParseProblem::Tickets {
+                role: self.name(role).to_string(),
+                verb: verb.to_string(),
+                problem,
+            }));
+        }
+        let r = &mut self.roles[role];
+        match used {
+            U::Creates => {
+                self.raced.push(false);
+                r.tickets = Some(self.raced.len() - 1);
+            }
+            U::Reads => r.counted = true,
+            U::Writes => r.counted = false,
+            U::Locks => r.locked = true,
+            U::Unlocks => r.locked = false,
+            U::Races => {
+                if let Some(file) = r.tickets {
+                    self.raced[file] = true;
+                }
+            }
+            U::None => {}
+        }
+        if let (Action::Count { raced }, Some(file)) = (action, self.roles[role].tickets) {
+            *raced = self.raced[file];
+        }
+        Ok(())
+    }
+
     /// `ROLE ACTION [ARGUMENTS] [&]`: the action's own syntax from the registry, then the
     /// checker's rules its registry entry declares, then what it changes in the roles.
     fn act(
@@ -1563,7 +1676,8 @@ impl Parser<'_> {
             words: args,
             roles: self,
         };
-        let action = (def.syntax)(&mut parsed).map_err(|m| self.err(m))?;
+        let mut action = (def.syntax)(&mut parsed).map_err(|m| self.err(m))?;
+        self.ticket_rules(role, verb, facts.tickets, &mut action)?;
         let effects = action.effects();
         if let Some(target) = effects.target {
             let rules = facts.target;
@@ -1640,6 +1754,7 @@ impl Parser<'_> {
         }
         if background {
             actor.life = Life::Busy(line);
+            actor.locking = facts.tickets == actions::TicketUse::Locks;
         }
         if let Some((signal, mode)) = effects.disposition {
             let bit = bit(signal);
@@ -1678,6 +1793,8 @@ impl Parser<'_> {
                 // Every socket is close-on-exec.
                 actor.has_listener = false;
                 actor.has_connection = false;
+                // The ticket file's descriptors are close-on-exec.
+                (actor.tickets, actor.counted, actor.locked) = (None, false, false);
             }
             Some(actions::Image::Program) => {
                 actor.caught = 0;

@@ -717,6 +717,30 @@ pub fn set_cloexec(fd: RawFd, on: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// flock(fd, op): LOCK_EX (which sleeps while another open file description of the same file
+/// holds the lock) or LOCK_UN. nix's `Flock` unlocks when dropped, which a forked copy of an
+/// actor must never do to its parent's lock; this is the bare call.
+pub fn flock(fd: &impl AsRawFd, exclusive: bool) -> io::Result<()> {
+    let op = if exclusive {
+        libc::LOCK_EX
+    } else {
+        libc::LOCK_UN
+    };
+    // SAFETY: flock() on a descriptor the caller owns; it touches no memory of ours.
+    check(unsafe { libc::flock(fd.as_raw_fd(), op) } as libc::c_long).map(|_| ())
+}
+
+/// memfd_create(name, MFD_CLOEXEC): an anonymous file in memory that no directory names, so
+/// nothing is left behind however the process ends: it goes with its last descriptor.
+pub fn memfd_cloexec(name: &str) -> io::Result<OwnedFd> {
+    let name = CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: a valid C string; the kernel returns a new descriptor we own.
+    let fd =
+        check(unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) } as libc::c_long)?;
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
 /// memfd_create(name, 0): an anonymous file whose descriptor an exec keeps.
 pub fn memfd(name: &str) -> io::Result<OwnedFd> {
     let name = CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;

@@ -20,6 +20,8 @@ mod session;
 pub mod signal;
 mod socket;
 pub use socket::Sockets;
+mod tickets;
+pub use tickets::TicketFile;
 mod wait;
 
 use crate::script::{ParseProblem, RoleId};
@@ -196,6 +198,19 @@ pub enum Action {
     CpuLoop,
     /// setpriority(PRIO_PROCESS, pid of target, nice): set another process's nice value.
     Renice { target: RoleId, nice: i32 },
+    /// Create the ticket file (a memfd) holding `count` tickets.
+    Tickets { count: u64 },
+    /// pread() the ticket file: the count and the sales. `raced`: a `race` on the same file
+    /// came before, so the count is the scheduler's (the checker sets it).
+    Count { raced: bool },
+    /// Write back the count last read, one less, and record the sale (if one was left).
+    Buy,
+    /// Open the ticket file again and flock(LOCK_EX) it.
+    Flock,
+    /// flock(LOCK_UN) and close the locked description.
+    Funlock,
+    /// `steps` unlocked pread()-then-pwrite() decrements of the count.
+    Race { steps: u64 },
 }
 
 impl Action {
@@ -247,6 +262,12 @@ impl Action {
             Action::Recv => &socket::RECV,
             Action::CpuLoop => &process::CPU_LOOP,
             Action::Renice { .. } => &session::RENICE,
+            Action::Tickets { .. } => &tickets::TICKETS,
+            Action::Count { .. } => &tickets::COUNT,
+            Action::Buy => &tickets::BUY,
+            Action::Flock => &tickets::FLOCK,
+            Action::Funlock => &tickets::FUNLOCK,
+            Action::Race { .. } => &tickets::RACE,
         }
     }
 
@@ -370,6 +391,12 @@ pub static ACTIONS: &[&Def] = &[
     &socket::RECV,
     &process::CPU_LOOP,
     &session::RENICE,
+    &tickets::TICKETS,
+    &tickets::COUNT,
+    &tickets::BUY,
+    &tickets::FLOCK,
+    &tickets::FUNLOCK,
+    &tickets::RACE,
 ];
 
 /// The registry entry for a verb.
@@ -477,6 +504,8 @@ pub struct Facts {
     /// with `&`, its process appears at `await ROLE done`, and no step may name it before.
     /// It holds the accepted connection, and not the listening socket.
     pub creates_on_return: bool,
+    /// What it does with the ticket file, which the checker orders.
+    pub tickets: TicketUse,
 }
 
 /// A socket a role holds, for the checker.
@@ -484,6 +513,24 @@ pub struct Facts {
 pub enum Sock {
     Listening,
     Connection,
+}
+
+/// What an action does with the ticket file: the checker's rules for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketUse {
+    None,
+    /// Creates it (`tickets`): the role must not have one yet.
+    Creates,
+    /// Reads the count (`count`): the role must have the file.
+    Reads,
+    /// Writes back the count it read (`buy`): a `count` since its last `buy`.
+    Writes,
+    /// Takes the lock (`flock`): the file, and no lock held already (it would wait on itself).
+    Locks,
+    /// Releases it (`funlock`): a lock held.
+    Unlocks,
+    /// Read-then-write steps without a lock (`race`): the file.
+    Races,
 }
 
 impl Facts {
@@ -505,6 +552,7 @@ impl Facts {
         gives_socket: None,
         target_listens: false,
         creates_on_return: false,
+        tickets: TicketUse::None,
     };
 }
 
@@ -718,6 +766,8 @@ pub trait Stage {
     /// The port of the target's listening socket, sent by the runner with the command, as
     /// the target's `listen` reported it (0 if the action names no listening role).
     fn target_port(&self) -> u16;
+    /// What this process holds of the ticket file (inherited at a fork).
+    fn tickets(&mut self) -> &mut TicketFile;
 }
 
 /// What performing an action left to do.
@@ -795,6 +845,9 @@ pub enum Call {
     Connect,
     Send,
     Recv,
+    Pread,
+    Pwrite,
+    Flock,
 }
 
 impl Call {
@@ -839,6 +892,9 @@ impl Call {
         Call::Connect,
         Call::Send,
         Call::Recv,
+        Call::Pread,
+        Call::Pwrite,
+        Call::Flock,
     ];
 
     /// The call as C code writes it, e.g. `clone(CLONE_VFORK)`.
@@ -884,6 +940,9 @@ impl Call {
             Call::Connect => "connect",
             Call::Send => "send",
             Call::Recv => "recv",
+            Call::Pread => "pread",
+            Call::Pwrite => "pwrite",
+            Call::Flock => "flock",
         }
     }
 }
@@ -1063,6 +1122,26 @@ pub enum Outcome {
     CpuLooping,
     /// setpriority(PRIO_PROCESS, pid, asked) returned 0; getpriority() then read `nice`.
     Reniced { pid: i32, asked: i32, nice: i32 },
+    /// The ticket file was made (a memfd, descriptor `fd`) and its count read back: `left`.
+    TicketFile { fd: i32, left: i64 },
+    /// The ticket file read: `left` tickets, and the PIDs of the sales it records. `raced`:
+    /// after a `race` on it, the count is what the scheduler's interleaving left.
+    Counted {
+        left: i64,
+        sold: Vec<i32>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        raced: bool,
+    },
+    /// Read `read` last; wrote `wrote` back and recorded the sale.
+    Bought { read: i64, wrote: i64 },
+    /// Read `read` (below 1) last: wrote nothing.
+    SoldOut { read: i64 },
+    /// flock(LOCK_EX) returned 0 on this process's own descriptor `fd` of the file.
+    FileLocked { fd: i32 },
+    /// flock(LOCK_UN) returned 0; descriptor `fd` is closed.
+    FileUnlocked { fd: i32 },
+    /// `steps` unlocked read-then-write steps done.
+    Raced { steps: u64 },
 }
 
 impl Outcome {
@@ -1163,6 +1242,12 @@ mod tests {
             "parent listen\nchild connect parent\nchild recv",
             "parent cpu-loop",
             "parent renice child 5",
+            "parent tickets 3",
+            "parent tickets 3\nparent count",
+            "parent tickets 3\nparent count\nparent buy",
+            "parent tickets 3\nparent flock",
+            "parent tickets 3\nparent flock\nparent funlock",
+            "parent tickets 3\nparent race 10",
         ];
         for def in ACTIONS {
             let line = samples
@@ -1252,7 +1337,8 @@ mod tests {
              q sigmask block CHLD\nq handled\nq print hi\nq flush\nq atexit\nq open /dev/null\n\
              q pipe t\nq pipe u\nq write t hi\nq read t\nq fill u\nq work t u\nq map t u 1\n\
              q close t read\n\
-             q unshare pid\nq renice p 3\nq cpu-loop\nq exec self\nq thread\nq libc-exit\n\
+             q unshare pid\nq tickets 2\nq count\nq buy\nq flock\nq funlock\nq race 5\n\
+             q renice p 3\nq cpu-loop\nq exec self\nq thread\nq libc-exit\n\
              p listen\np fork k\nk connect p\np accept h\nk send hi\nh recv\np exec true\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -17,7 +17,7 @@ use crate::model::{
     Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
 };
 use crate::script::{
-    Cmp, Cond, Field, FieldPlace, Found, Operand, ParseProblem, StepKind, field_name,
+    Cmp, Cond, Field, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
 };
 use std::time::Duration;
 
@@ -814,6 +814,47 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
                 format!("L = [{}]", items.join(", "))
             }
+            Outcome::TicketFile { fd, left } => format!(
+                "memfd_create() returned fd {fd}: the ticket file (a file in memory that no directory names); pwrite() wrote the count, and pread() read back {}",
+                tickets_left(*left)
+            ),
+            // After a race the count is what the scheduler's interleaving left: not stable.
+            Outcome::Counted { raced: true, .. } if ctx.stable => {
+                "pread() read the count the race left (it depends on the scheduler: not shown with --stable)".into()
+            }
+            Outcome::Counted {
+                left,
+                sold,
+                raced: true,
+            } => format!(
+                "pread() read {} after the race{} (the figure depends on where the scheduler switched between the processes)",
+                tickets_left(*left),
+                sales_of(sold, ctx, "recorded")
+            ),
+            Outcome::Counted {
+                left,
+                sold,
+                raced: false,
+            } => format!(
+                "pread() read the file: {}{}",
+                tickets_left(*left),
+                sales_of(sold, ctx, "recorded")
+            ),
+            Outcome::Bought { read, wrote } => format!(
+                "it had read {read}, so pwrite() wrote {wrote} back and write() appended its sale to the file: it bought a ticket"
+            ),
+            Outcome::SoldOut { read } => {
+                format!("it had read {read}: sold out, nothing written")
+            }
+            Outcome::FileLocked { fd } => format!(
+                "open() gave it fd {fd}, an open file description of its own, and flock(fd, LOCK_EX) returned 0: it holds the lock"
+            ),
+            Outcome::FileUnlocked { fd } => format!(
+                "flock(fd {fd}, LOCK_UN) returned 0 and fd {fd} is closed: the lock is free"
+            ),
+            Outcome::Raced { steps } => format!(
+                "{steps} steps done, each pread() the count then pwrite() it back one less, with no lock"
+            ),
         }
     }
 
@@ -875,6 +916,9 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Cond::Reparented => "reparented".into(),
             Cond::ParentIs(r) => format!("a child of `{}`", ctx.role(*r)),
             Cond::Done => "done".into(),
+            Cond::Flock => {
+                "blocked in flock() (S; /proc/locks lists its request as waiting)".into()
+            }
             Cond::Flags(f) => format!(
                 "showing the STAT flag{} {f}",
                 if f.chars().count() > 1 { "s" } else { "" }
@@ -2021,7 +2065,7 @@ fn parse_problem(p: &ParseProblem) -> String {
             "`if permitted` refers to the latest `try` step `{role}` took part in, but there is none before this line: add e.g. `try {role} nice -5` first"
         ),
         P::AwaitSyntax(f) => format!(
-            "expected `await ROLE CONDITION [within DURATION] [if permitted]` where CONDITION is a state letter (R S D T t Z), `flag FLAGS` (of < N L s l +), `gone`, `reparented`, `parent ROLE` or `done`{}",
+            "expected `await ROLE CONDITION [within DURATION] [if permitted]` where CONDITION is a state letter (R S D T t Z), `flag FLAGS` (of < N L s l +), `gone`, `reparented`, `parent ROLE`, `done` or `flock`{}",
             found(f)
         ),
         P::ParentNeedsRole => {
@@ -2237,6 +2281,33 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::ExpectNotShared { role } => format!(
             "`expect ... cpu` needs a `share` window that read `{role}` before this line"
         ),
+        P::Tickets {
+            role,
+            verb,
+            problem,
+        } => match problem {
+            TicketProblem::AlreadyHas => format!(
+                "`{role}` already has a ticket file (its own `tickets`, or its creator's, inherited at the fork): fork a new role for another"
+            ),
+            TicketProblem::NoFile => format!(
+                "`{role}` has no ticket file to {verb}: `tickets NUMBER` first (in it, or in the process it is forked from, before the fork)"
+            ),
+            TicketProblem::NotCounted => format!(
+                "`{role} buy` writes back the count it read: `{role} count` first, before every `buy`"
+            ),
+            TicketProblem::AlreadyLocked => format!(
+                "`{role}` already holds the lock: a second `flock` would wait for itself; `{role} funlock` first"
+            ),
+            TicketProblem::NotLocking => format!(
+                "`await {role} flock` waits for a `{role} flock &` under way, but `{role}` has none"
+            ),
+            TicketProblem::NotLocked => {
+                format!("`{role}` holds no lock to release: `{role} flock` first")
+            }
+        },
+        P::TicketNumber { verb, found, max } => {
+            format!("`{verb}` takes a whole number from 1 to {max}, not `{found}`")
+        }
     }
 }
 
@@ -2246,4 +2317,27 @@ fn end_word(end: crate::actions::End) -> &'static str {
         crate::actions::End::Read => "read",
         crate::actions::End::Write => "write",
     }
+}
+
+/// "1 ticket left", "0 tickets left".
+fn tickets_left(n: i64) -> String {
+    if n == 1 {
+        "1 ticket left".into()
+    } else {
+        format!("{n} tickets left")
+    }
+}
+
+/// ", 2 sales recorded: to 31450 and 31451" (nothing when there are none).
+fn sales_of(sold: &[i32], ctx: &Ctx, recorded: &str) -> String {
+    if sold.is_empty() {
+        return String::new();
+    }
+    let buyers: Vec<String> = sold.iter().map(|p| ctx.pid(*p)).collect();
+    let n = sold.len();
+    let sales = if n == 1 { "sale" } else { "sales" };
+    format!(
+        ", {n} {sales} {recorded}: to {}",
+        crate::actions::list_words(&buyers, "and")
+    )
 }

@@ -15,7 +15,9 @@ use crate::model::{
     Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
     Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
 };
-use crate::script::{Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, field_name};
+use crate::script::{
+    Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
+};
 use std::time::Duration;
 
 /// Chinese.
@@ -84,6 +86,12 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("新建态 / 终止态", "new / terminated"),
     ("权重", "weight (of a nice value)"),
     ("份额", "share (of the CPU)"),
+    ("互斥锁 (锁)", "mutual-exclusion lock (lock)"),
+    (
+        "购票 / 售票 (超卖)",
+        "buying / selling a ticket (overselling)",
+    ),
+    ("竞争 (丢失的更新)", "race (lost updates)"),
 ];
 
 /// What --stable output shows instead of a value that depends on privilege.
@@ -1068,6 +1076,39 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
                 format!("L = [{}]", items.join(", "))
             }
+            Outcome::TicketFile { fd, left } => format!(
+                "memfd_create() 返回 fd {fd}：票务文件（在内存中、不在任何目录里的文件）；pwrite() 写入票数，pread() 读回：剩下 {left} 张票"
+            ),
+            // 抢票之后的票数取决于调度器的交错：--stable 不显示。
+            Outcome::Counted { raced: true, .. } if ctx.stable => {
+                "pread() 读到抢票后剩下的票数（取决于调度器：--stable 不显示）".into()
+            }
+            Outcome::Counted {
+                left,
+                sold,
+                raced: true,
+            } => format!(
+                "pread() 读到抢票后剩下 {left} 张票{}（这个数取决于调度器在哪里切换进程）",
+                sales_zh(sold, ctx)
+            ),
+            Outcome::Counted {
+                left,
+                sold,
+                raced: false,
+            } => format!("pread() 读文件：剩下 {left} 张票{}", sales_zh(sold, ctx)),
+            Outcome::Bought { read, wrote } => format!(
+                "它先前读到 {read}，于是 pwrite() 写回 {wrote}，write() 把这次售票追加到文件里：购票成功"
+            ),
+            Outcome::SoldOut { read } => format!("它先前读到 {read}：购票失败（票已售完），什么也没写"),
+            Outcome::FileLocked { fd } => format!(
+                "open() 给了它 fd {fd}（它自己的打开文件描述），flock(fd, LOCK_EX) 返回 0：它持有锁"
+            ),
+            Outcome::FileUnlocked { fd } => format!(
+                "flock(fd {fd}, LOCK_UN) 返回 0，fd {fd} 已关闭：锁已释放"
+            ),
+            Outcome::Raced { steps } => format!(
+                "完成 {steps} 步：每步 pread() 读票数，再 pwrite() 写回减一后的数，不加锁"
+            ),
         }
     }
 
@@ -1127,6 +1168,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Cond::Reparented => "已被重新设置父进程".into(),
             Cond::ParentIs(r) => format!("`{}` 的子进程", ctx.role(*r)),
             Cond::Done => "已完成".into(),
+            Cond::Flock => "阻塞在 flock() 中（S；/proc/locks 列出它的请求在等待）".into(),
             Cond::Flags(f) => format!("显示 STAT 标志 {f}"),
         }
     }
@@ -1864,7 +1906,7 @@ fn parse_problem(p: &ParseProblem) -> String {
             "`if permitted` 指的是 `{role}` 最近参与的 `try` 步骤，但这一行之前没有：请先加上例如 `try {role} nice -5`"
         ),
         P::AwaitSyntax(f) => format!(
-            "应当是 `await ROLE CONDITION [within DURATION] [if permitted]`，CONDITION 是状态字母（R S D T t Z）、`flag FLAGS`（< N L s l + 中的）、`gone`、`reparented`、`parent ROLE` 或 `done`{}",
+            "应当是 `await ROLE CONDITION [within DURATION] [if permitted]`，CONDITION 是状态字母（R S D T t Z）、`flag FLAGS`（< N L s l + 中的）、`gone`、`reparented`、`parent ROLE`、`done` 或 `flock`{}",
             found(f)
         ),
         P::ParentNeedsRole => "`parent` 后面应当是一个角色，例如 `await child parent runner`".into(),
@@ -2058,6 +2100,33 @@ fn parse_problem(p: &ParseProblem) -> String {
         P::ExpectNotShared { role } => format!(
             "`expect ... cpu` 需要在这一行之前有一个读取过 `{role}` 的 `share` 时间窗口"
         ),
+        P::Tickets {
+            role,
+            verb,
+            problem,
+        } => match problem {
+            TicketProblem::AlreadyHas => format!(
+                "`{role}` 已经有一个票务文件（它自己 `tickets` 的，或在 fork 时从创建者继承的）：要另一个文件，请 fork 一个新角色"
+            ),
+            TicketProblem::NoFile => format!(
+                "`{role}` 没有可以 {verb} 的票务文件：请先 `tickets NUMBER`（在它之中，或在 fork 出它的进程中、fork 之前）"
+            ),
+            TicketProblem::NotCounted => format!(
+                "`{role} buy` 写回的是它读到的票数：每次 `buy` 之前请先 `{role} count`"
+            ),
+            TicketProblem::AlreadyLocked => format!(
+                "`{role}` 已经持有锁：再 `flock` 一次会等它自己；请先 `{role} funlock`"
+            ),
+            TicketProblem::NotLocking => format!(
+                "`await {role} flock` 等待的是正在进行的 `{role} flock &`，但 `{role}` 没有"
+            ),
+            TicketProblem::NotLocked => {
+                format!("`{role}` 没有持有锁，无可释放：请先 `{role} flock`")
+            }
+        },
+        P::TicketNumber { verb, found, max } => {
+            format!("`{verb}` 需要一个 1 到 {max} 的整数，而不是 `{found}`")
+        }
     }
 }
 
@@ -2067,6 +2136,19 @@ fn end_word(end: crate::actions::End) -> &'static str {
         crate::actions::End::Read => "读端",
         crate::actions::End::Write => "写端",
     }
+}
+
+/// "，记录了 2 次售票：卖给 31450 和 31451"（没有售票时为空）。
+fn sales_zh(sold: &[i32], ctx: &Ctx) -> String {
+    if sold.is_empty() {
+        return String::new();
+    }
+    let buyers: Vec<String> = sold.iter().map(|p| ctx.pid(*p)).collect();
+    format!(
+        "，记录了 {} 次售票：卖给 {}",
+        sold.len(),
+        crate::actions::list_words(&buyers, "和")
+    )
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod live;
 mod observations;
 mod page;
 mod programs;
+mod race;
 mod reliability;
 mod scheduler;
 mod server;

@@ -363,7 +363,7 @@ pub(crate) struct Call {
     pub ret: String,
 }
 
-fn parse_strace(log: &str) -> Vec<Call> {
+pub(crate) fn parse_strace(log: &str) -> Vec<Call> {
     let mut calls = Vec::new();
     let mut unfinished: Vec<(i64, String, String)> = Vec::new();
     for line in log.lines() {
