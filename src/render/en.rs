@@ -530,13 +530,10 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                let mut workers: Vec<i32> = results.iter().map(|r| r.pid).collect();
-                workers.sort_unstable();
-                workers.dedup();
                 let who = if ctx.stable {
                     " (which worker computed each is the scheduler's choice: not shown with --stable)".to_string()
                 } else {
-                    format!(", from {} different worker PIDs", workers.len())
+                    format!(", from {} different worker PIDs", super::distinct_workers(results))
                 };
                 format!(
                     "wrote {} tasks one at a time, reading each result before the next task: {each}{who}",

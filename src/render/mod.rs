@@ -479,6 +479,15 @@ pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize, style: S
     words(style.lang).runner_problem(name, problem, left)
 }
 
+/// How many different worker PIDs sent a pool's results.
+pub(super) fn distinct_workers(results: &[crate::actions::TaskResult]) -> usize {
+    results
+        .iter()
+        .map(|r| r.pid)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
 /// Any signal's name, as C names it: `SIGALRM`, `SIGRTMIN+3` (the same in every language).
 pub fn signal_name(signal: i32) -> String {
     let (min, max) = (libc::SIGRTMIN(), libc::SIGRTMAX());

@@ -509,17 +509,7 @@ impl<'a> Text<'a> {
             }
             return;
         }
-        let line = |cells: &[&str]| {
-            let mut l = String::from("     ");
-            for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
-                if i < 3 {
-                    l.push_str(&format!(" {} ", pad(c, *w)));
-                } else {
-                    l.push_str(&format!(" {} ", pad_left(c, *w)));
-                }
-            }
-            l.trim_end().to_string()
-        };
+        let line = |cells: &[&str]| table_line(cells, &widths, |i| i < 3);
         out.push_str(&line(&headers));
         out.push('\n');
         for r in &rows {
@@ -561,17 +551,7 @@ impl<'a> Text<'a> {
             }
         } else {
             let last = headers.len() - 1;
-            let line = |cells: &[&str]| {
-                let mut l = String::from("     ");
-                for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
-                    if i < 2 || i == last {
-                        l.push_str(&format!(" {} ", pad(c, *w)));
-                    } else {
-                        l.push_str(&format!(" {} ", pad_left(c, *w)));
-                    }
-                }
-                l.trim_end().to_string()
-            };
+            let line = |cells: &[&str]| table_line(cells, &widths, |i| i < 2 || i == last);
             out.push_str(&line(&headers));
             out.push('\n');
             for row in &rows {
@@ -919,4 +899,15 @@ pub fn summary(words: &'static dyn Words, results: &[DemoResult], style: Style) 
     out.push_str(&words.passed(passed, results.len(), time));
     out.push('\n');
     out
+}
+
+/// A row of a figures table: indented, each cell padded to its column's width, on the left
+/// where `left(column)` says so, else on the right (numbers).
+fn table_line(cells: &[&str], widths: &[usize], left: impl Fn(usize) -> bool) -> String {
+    let mut l = String::from("     ");
+    for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
+        let cell = if left(i) { pad(c, *w) } else { pad_left(c, *w) };
+        l.push_str(&format!(" {cell} "));
+    }
+    l.trim_end().to_string()
 }

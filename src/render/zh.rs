@@ -825,13 +825,10 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                     })
                     .collect::<Vec<_>>()
                     .join("，");
-                let mut workers: Vec<i32> = results.iter().map(|r| r.pid).collect();
-                workers.sort_unstable();
-                workers.dedup();
                 let who = if ctx.stable {
                     "（每个结果由哪个工作进程算出，由调度器决定：--stable 不显示）".to_string()
                 } else {
-                    format!("，来自 {} 个不同的工作进程 PID", workers.len())
+                    format!("，来自 {} 个不同的工作进程 PID", super::distinct_workers(results))
                 };
                 format!(
                     "一次写一个任务，读回它的结果后再写下一个，共 {} 个：{each}{who}",
