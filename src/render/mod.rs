@@ -16,6 +16,7 @@ pub mod reference;
 pub mod sanitize;
 pub mod text;
 pub mod timeline;
+pub mod watch;
 pub mod words;
 pub mod wrap;
 pub mod zh;
@@ -154,6 +155,7 @@ pub fn error_text(error: &crate::error::Error, lang: Lang) -> String {
         Error::DemoFailed => w.demo_failed().to_string(),
         Error::Interrupted(sig) => w.interrupted(&signal_name(*sig)),
         Error::Quit => w.quit().to_string(),
+        Error::Watch { command, problem } => escape_lines(&w.watch_problem(command, problem)).into_owned(),
     }
 }
 
