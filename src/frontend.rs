@@ -925,6 +925,7 @@ impl FrontEnd {
         report: Option<&std::path::Path>,
         timeline: bool,
     ) -> Result<i32, Error> {
+        let to_stderr = report.is_none();
         let out: Box<dyn Write> = match report {
             Some(path) => Box::new(std::fs::File::create(path).map_err(|e| {
                 Error::Usage(Usage::Report {
@@ -972,6 +973,9 @@ impl FrontEnd {
         drop(events_out);
         let mut style = self.style();
         style.timeline = timeline;
+        if to_stderr {
+            style.width = render::stderr_width();
+        }
         let form = match (self.output.json, self.output.json_events) {
             (_, true) => render::watch::Form::JsonEvents,
             (true, false) => render::watch::Form::Json,

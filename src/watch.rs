@@ -522,8 +522,13 @@ impl Watcher {
                     && !p.exiting
                 {
                     p.exiting = true;
-                    if let Some(s) = observe::sample(pid).ok().flatten() {
-                        p.ppid = s.ppid;
+                    let was = p.ppid;
+                    if let Some(s) = observe::sample(pid).ok().flatten()
+                        && s.ppid != was
+                        && s.ppid != 0
+                    {
+                        // Orphaned since the last look: say so before its exit.
+                        self.reparented(pid, was, s.ppid);
                     }
                     let t_us = self.now();
                     self.send(WatchEvent::Exit {
@@ -665,8 +670,10 @@ impl Watcher {
         match sample {
             Some(s) if s.state == 'Z' && (was.is_none() || was == Some(s.starttime)) => {
                 p.zombie = true;
-                p.ppid = s.ppid;
                 p.pidfd = pidfd;
+                if s.ppid != parent {
+                    self.reparented(pid, parent, s.ppid);
+                }
                 let parent = s.ppid;
                 self.send(WatchEvent::Zombie { t_us, pid, parent });
             }

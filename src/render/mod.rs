@@ -501,6 +501,20 @@ pub fn terminal_width() -> usize {
     columns_from(std::env::var("COLUMNS").ok().as_deref())
 }
 
+/// The widest line of text written to standard error (`procdemo watch`'s report): its
+/// terminal's width if it is one, else as [`terminal_width`] says.
+pub fn stderr_width() -> usize {
+    use std::io::IsTerminal;
+    let stderr = std::io::stderr();
+    if stderr.is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(&stderr)
+        && w > 0
+    {
+        return w as usize;
+    }
+    terminal_width()
+}
+
 /// `COLUMNS` if it is a positive number, else 100.
 fn columns_from(columns: Option<&str>) -> usize {
     columns

@@ -146,6 +146,8 @@ pub struct Watch {
     events: Vec<WatchEvent>,
     alive: usize,
     last_us: u64,
+    /// The first problem the watcher reported.
+    problem: Option<crate::model::WatchProblem>,
 }
 
 impl Watch {
@@ -159,6 +161,7 @@ impl Watch {
             events: Vec::new(),
             alive: 0,
             last_us: 0,
+            problem: None,
         }
     }
 
@@ -207,7 +210,11 @@ impl Watch {
                 s.limit = *limit;
                 s.command = argv.clone();
             }
-            WatchEvent::Problem { .. } => {}
+            WatchEvent::Problem { problem } => {
+                if self.problem.is_none() {
+                    self.problem = Some(problem.clone());
+                }
+            }
             WatchEvent::Fork {
                 t_us,
                 parent,
@@ -347,10 +354,7 @@ impl Watch {
 
     /// The first problem the watcher reported, if any.
     pub fn problem(&self) -> Option<&crate::model::WatchProblem> {
-        self.events.iter().find_map(|e| match e {
-            WatchEvent::Problem { problem } => Some(problem),
-            _ => None,
-        })
+        self.problem.as_ref()
     }
 
     /// Write what comes at the end: the summary, the tree and the timeline (text), the

@@ -20,3 +20,4 @@ mod snapshots;
 mod step;
 mod tracers;
 mod util;
+mod watch;
