@@ -100,9 +100,14 @@ pub enum Usage {
         clap: String,
     },
     /// `procdemo watch -o FILE`: a report file that cannot be written.
-    Report { path: String, error: String },
+    Report {
+        path: String,
+        error: String,
+    },
     /// An option that means nothing to `procdemo watch` (`--html`, `--step`...).
-    NotForWatch { option: &'static str },
+    NotForWatch {
+        option: &'static str,
+    },
     /// clap's own message (English in every language).
     Clap(String),
 }

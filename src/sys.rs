@@ -1027,8 +1027,7 @@ pub fn signalfd(signals: &[i32]) -> io::Result<OwnedFd> {
     )?;
     // SAFETY: a new descriptor (-1) for a valid set; the kernel returns a descriptor we own.
     let fd = check(
-        unsafe { libc::signalfd(-1, &set, libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) }
-            as libc::c_long,
+        unsafe { libc::signalfd(-1, &set, libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) } as libc::c_long,
     )?;
     // SAFETY: the kernel just returned this descriptor; nothing else owns it.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
@@ -1038,7 +1037,9 @@ pub fn signalfd(signals: &[i32]) -> io::Result<OwnedFd> {
 pub fn read_signalfd(fd: &OwnedFd) -> Option<i32> {
     let mut buf = [0u8; std::mem::size_of::<libc::signalfd_siginfo>()];
     match unistd::read(fd, &mut buf) {
-        Ok(n) if n == buf.len() => Some(u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]) as i32),
+        Ok(n) if n == buf.len() => {
+            Some(u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]) as i32)
+        }
         _ => None,
     }
 }

@@ -392,7 +392,12 @@ impl Watcher {
             let mut none_left = false;
             loop {
                 match sys::wait_any(true) {
-                    Ok(Some((pid, status))) => self.handle(pid, status),
+                    Ok(Some((pid, status))) => {
+                        // A reap that happened before this stop is said before it: a parent
+                        // that reaped its zombie child and then exited, in that order.
+                        self.check_zombies(PollTimeout::ZERO, signals);
+                        self.handle(pid, status)
+                    }
                     Ok(None) => break,
                     Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
                     Err(_) => {
@@ -423,6 +428,9 @@ impl Watcher {
             .filter(|(_, p)| p.pidfd.is_some())
             .map(|(&pid, _)| pid)
             .collect();
+        if zombies.is_empty() && timeout == PollTimeout::ZERO {
+            return;
+        }
         let mut reaped = Vec::new();
         {
             let mut fds = vec![PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
@@ -585,8 +593,8 @@ impl Watcher {
     /// `new` was created by `creator` (a process, not a thread ID).
     fn created(&mut self, creator: i32, new: i32, kind: ForkKind) {
         let t_us = self.now();
-        let is_thread = kind == ForkKind::Clone
-            && tgid_and_ppid(new).is_some_and(|(tgid, _)| tgid != new);
+        let is_thread =
+            kind == ForkKind::Clone && tgid_and_ppid(new).is_some_and(|(tgid, _)| tgid != new);
         if is_thread {
             self.threads.insert(new, creator);
             self.send(WatchEvent::Thread {
@@ -803,11 +811,7 @@ impl Watcher {
         }
         let t_us = self.now();
         if !self.events.broken {
-            self.events.send(&WatchEvent::Killed {
-                t_us,
-                reason,
-                pids,
-            });
+            self.events.send(&WatchEvent::Killed { t_us, reason, pids });
         }
     }
 }

@@ -1789,7 +1789,11 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 });
                 match by {
                     Reaper::Parent { pid: parent } if zombie_us.is_some() => {
-                        format!("{} reaped by its parent {}{after}", n.pid(*pid), n.pid(*parent))
+                        format!(
+                            "{} reaped by its parent {}{after}",
+                            n.pid(*pid),
+                            n.pid(*parent)
+                        )
                     }
                     Reaper::Parent { pid: parent } => format!(
                         "{} reaped by its parent {} at once (gone before procdemo could read it as Z)",
@@ -1843,11 +1847,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         })
     }
 
-    fn watch_summary(
-        &self,
-        s: &super::watch::Summary,
-        n: &super::watch::Names,
-    ) -> Vec<String> {
+    fn watch_summary(&self, s: &super::watch::Summary, n: &super::watch::Names) -> Vec<String> {
         use super::watch::duration;
         use crate::model::{KillReason, Reaper};
         let list = |pids: &[i32]| {
@@ -1922,11 +1922,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 exit_words(status)
             ));
             if !s.alive_at_main_exit.is_empty() {
-                let fate = if s
-                    .killed
-                    .iter()
-                    .any(|(r, _)| *r == KillReason::Survivors)
-                {
+                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
                     "killed by procdemo (--kill-rest)"
                 } else {
                     "left alone and watched to their end (--kill-rest would kill them)"
@@ -2030,7 +2026,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             timeline: "Timeline",
             legend: |per| {
                 format!(
-                    "= alive (running or sleeping)   T stopped by a signal   Z zombie   x the column of its exit; one column is {per}"
+                    "= alive   T stopped by a signal   x its exit   . exiting   Z zombie (until reaped); one column is {per}"
                 )
             },
         }

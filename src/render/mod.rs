@@ -155,7 +155,9 @@ pub fn error_text(error: &crate::error::Error, lang: Lang) -> String {
         Error::DemoFailed => w.demo_failed().to_string(),
         Error::Interrupted(sig) => w.interrupted(&signal_name(*sig)),
         Error::Quit => w.quit().to_string(),
-        Error::Watch { command, problem } => escape_lines(&w.watch_problem(command, problem)).into_owned(),
+        Error::Watch { command, problem } => {
+            escape_lines(&w.watch_problem(command, problem)).into_owned()
+        }
     }
 }
 

@@ -519,10 +519,16 @@ impl Watch {
         for n in self.nodes.values() {
             let col = |t: u64| ((t / per) as usize).min(columns - 1);
             let mut bar = vec![' '; columns];
-            let died = n.exit_us.unwrap_or(end);
-            let from = col(n.born_us);
-            let to = col(died);
-            for (c, cell) in bar.iter_mut().enumerate().take(to + 1).skip(from) {
+            // Alive until its exit (`x`), exiting (`.`) until it died, a zombie (`Z`) from
+            // its death until its reap.
+            let exit = n.exit_us.unwrap_or(end);
+            let gone = n.reaped_us.unwrap_or(end);
+            for (c, cell) in bar
+                .iter_mut()
+                .enumerate()
+                .take(col(exit) + 1)
+                .skip(col(n.born_us))
+            {
                 let t = (c as u64) * per;
                 let stopped = n
                     .states
@@ -532,14 +538,17 @@ impl Watch {
                     .is_some_and(|(_, s)| *s == Some(State::Stopped));
                 *cell = if stopped { 'T' } else { '=' };
             }
-            if let Some(since) = n.zombie_since_us {
-                let until = n.reaped_us.unwrap_or(end);
-                for cell in bar.iter_mut().take(col(until) + 1).skip(col(since)) {
-                    *cell = 'Z';
-                }
-            }
             if n.exit_us.is_some() {
-                bar[to] = 'x';
+                let zombie = n.zombie_since_us.unwrap_or(gone);
+                for cell in bar.iter_mut().take(col(zombie) + 1).skip(col(exit) + 1) {
+                    *cell = '.';
+                }
+                if let Some(since) = n.zombie_since_us {
+                    for cell in bar.iter_mut().take(col(gone) + 1).skip(col(since)) {
+                        *cell = 'Z';
+                    }
+                }
+                bar[col(exit)] = 'x';
             }
             let bar: String = bar.into_iter().collect();
             lines.push(
@@ -571,5 +580,184 @@ fn time_of(event: &WatchEvent) -> u64 {
         | WatchEvent::MainExited { t_us, .. }
         | WatchEvent::Killed { t_us, .. }
         | WatchEvent::End { t_us } => *t_us,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::WatchEvent as E;
+
+    /// A watch as the watcher reports one: a parent that forks a child which forks a
+    /// grandchild and exits; the parent reaps the child after a while as a zombie; the
+    /// grandchild is orphaned to the watcher, which reaps it.
+    fn events() -> Vec<WatchEvent> {
+        vec![
+            E::Begin {
+                watcher: 100,
+                limit: 256,
+                argv: vec!["python3".into(), "double fork.py".into()],
+            },
+            E::Fork {
+                t_us: 0,
+                parent: 100,
+                pid: 101,
+                kind: ForkKind::Fork,
+                comm: "procdemo-watch".into(),
+            },
+            E::Exec {
+                t_us: 500,
+                pid: 101,
+                comm: "python3".into(),
+                argv: vec!["python3".into(), "double fork.py".into()],
+            },
+            E::State {
+                t_us: 600,
+                pid: 101,
+                state: State::Running,
+            },
+            E::Fork {
+                t_us: 30_000,
+                parent: 101,
+                pid: 102,
+                kind: ForkKind::Fork,
+                comm: "python3".into(),
+            },
+            E::Fork {
+                t_us: 31_000,
+                parent: 102,
+                pid: 103,
+                kind: ForkKind::Fork,
+                comm: "python3".into(),
+            },
+            E::Exit {
+                t_us: 32_000,
+                pid: 102,
+                status: ExitStatus::Exited(3),
+            },
+            E::Orphaned {
+                t_us: 32_100,
+                pid: 103,
+                from: 102,
+                to: 100,
+            },
+            E::Zombie {
+                t_us: 32_200,
+                pid: 102,
+                parent: 101,
+            },
+            E::Reaped {
+                t_us: 33_000,
+                pid: 102,
+                by: Reaper::Parent { pid: 101 },
+                zombie_us: Some(800),
+            },
+            E::Exit {
+                t_us: 34_000,
+                pid: 103,
+                status: ExitStatus::Killed(libc::SIGTERM),
+            },
+            E::Reaped {
+                t_us: 34_100,
+                pid: 103,
+                by: Reaper::Subreaper,
+                zombie_us: None,
+            },
+            E::Exit {
+                t_us: 40_000,
+                pid: 101,
+                status: ExitStatus::Exited(0),
+            },
+            E::Reaped {
+                t_us: 40_100,
+                pid: 101,
+                by: Reaper::Watcher,
+                zombie_us: None,
+            },
+            E::MainExited {
+                t_us: 40_200,
+                pid: 101,
+                status: ExitStatus::Exited(0),
+                alive: vec![],
+            },
+            E::End { t_us: 40_300 },
+        ]
+    }
+
+    fn render(form: Form, lang: super::super::Lang, width: usize) -> (String, Watch) {
+        let style = Style {
+            explain: false,
+            stable: false,
+            width,
+            answers: false,
+            lang,
+            python: false,
+            timeline: true,
+            tree: false,
+            html: None,
+            trees_only: false,
+        };
+        let mut w = Watch::new(form, style);
+        let mut out = Vec::new();
+        for e in events() {
+            w.event(&e, &mut out).unwrap();
+        }
+        w.finish(None, &mut out).unwrap();
+        (String::from_utf8(out).unwrap(), w)
+    }
+
+    #[test]
+    fn every_line_fits_the_width_in_english_and_chinese() {
+        for lang in [super::super::Lang::En, super::super::Lang::Zh] {
+            for columns in [60, 80, 120] {
+                let (text, _) = render(Form::Text, lang, columns);
+                for line in text.lines() {
+                    assert!(width(line) <= columns, "{lang:?} {columns}: {line}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_summary_tree_and_timeline_say_what_the_events_said() {
+        let (text, w) = render(Form::Text, super::super::Lang::En, 100);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for said in [
+            "102 (python3) reaped by its parent 101 (python3), after 0.800 ms as a zombie",
+            "103 (python3) is an orphan: its parent 102 is gone; the kernel reparented it to 100",
+            "3 processes created (the first included), 0 threads, 1 exec; at most 3 alive at once.",
+            "Zombies: 102 (python3) for 0.800 ms (reaped by 101 (python3)).",
+            "The program never reaped 103 (python3): procdemo, their subreaper, did.",
+            "└─ 102 (python3), exit code 3, zombie 0.800 ms, reaped by 101",
+            "└─ 103 (python3), killed by SIGTERM, orphan, reparented to procdemo",
+            "exec `python3 'double fork.py'`",
+        ] {
+            assert!(flat.contains(said), "missing {said:?} in:\n{text}");
+        }
+        assert_eq!(w.exit_code(), Some(0));
+        // The timeline: the child's lane ends in its exit and its zombie columns.
+        let lane = text.lines().find(|l| l.starts_with("102 python3")).unwrap();
+        assert!(
+            lane.contains('x') && lane.trim_end().ends_with('Z'),
+            "{lane}"
+        );
+    }
+
+    #[test]
+    fn json_holds_the_events_the_processes_and_the_summary() {
+        let (text, _) = render(Form::Json, super::super::Lang::En, 80);
+        let doc: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(doc["exit_code"], 0);
+        assert_eq!(doc["events"].as_array().unwrap().len(), events().len());
+        assert_eq!(doc["summary"]["peak_alive"], 3);
+        assert_eq!(
+            doc["summary"]["reaped_by_procdemo"],
+            serde_json::json!([103])
+        );
+        assert_eq!(doc["summary"]["zombies"][0]["zombie_us"], 800);
+        let (lines, _) = render(Form::JsonEvents, super::super::Lang::En, 80);
+        let last: serde_json::Value = serde_json::from_str(lines.lines().last().unwrap()).unwrap();
+        assert_eq!(last["event"], "summary");
+        assert_eq!(lines.lines().count(), events().len() + 1);
     }
 }

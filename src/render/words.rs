@@ -250,8 +250,11 @@ pub trait Words {
         names: &super::watch::Names,
     ) -> Option<String>;
     /// The paragraphs of a watch's end summary.
-    fn watch_summary(&self, summary: &super::watch::Summary, names: &super::watch::Names)
-    -> Vec<String>;
+    fn watch_summary(
+        &self,
+        summary: &super::watch::Summary,
+        names: &super::watch::Names,
+    ) -> Vec<String>;
     /// One process in the tree at a watch's end: what it ran and what became of it.
     fn watch_node(&self, node: &super::watch::Node, names: &super::watch::Names) -> String;
     /// Why a watch could not start the program (`command`: its argv[0], escaped).

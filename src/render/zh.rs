@@ -296,7 +296,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::KillRest => {
                 "程序的第一个进程结束时，杀死仍存活的进程（默认：不干预，一直观察到它们结束）"
             }
-            Help::WatchOutput => "把 procdemo 的报告写入 FILE，而不是标准错误（程序保留终端）"
+            Help::WatchOutput => "把 procdemo 的报告写入 FILE，而不是标准错误（程序保留终端）",
         }
     }
 
@@ -609,7 +609,11 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 });
                 match by {
                     Reaper::Parent { pid: parent } if zombie_us.is_some() => {
-                        format!("{} 被它的父进程 {} 回收{after}", n.pid(*pid), n.pid(*parent))
+                        format!(
+                            "{} 被它的父进程 {} 回收{after}",
+                            n.pid(*pid),
+                            n.pid(*parent)
+                        )
                     }
                     Reaper::Parent { pid: parent } => format!(
                         "{} 立即被它的父进程 {} 回收（procdemo 还没来得及读到 Z 它就消失了）",
@@ -667,11 +671,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         })
     }
 
-    fn watch_summary(
-        &self,
-        s: &super::watch::Summary,
-        n: &super::watch::Names,
-    ) -> Vec<String> {
+    fn watch_summary(&self, s: &super::watch::Summary, n: &super::watch::Names) -> Vec<String> {
         use super::watch::duration;
         use crate::model::{KillReason, Reaper};
         let list = |pids: &[i32]| {
@@ -735,11 +735,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
             out.push(format!("第一个进程 {pid} 结束：{}。", exit_words(status)));
             if !s.alive_at_main_exit.is_empty() {
-                let fate = if s
-                    .killed
-                    .iter()
-                    .any(|(r, _)| *r == KillReason::Survivors)
-                {
+                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
                     "已被 procdemo 杀死（--kill-rest）"
                 } else {
                     "未被干预，一直观察到它们结束（--kill-rest 会杀死它们）"
@@ -758,10 +754,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                     pids.len()
                 )),
                 KillReason::Survivors => {}
-                KillReason::FrontEndGone => out.push(format!(
-                    "procdemo 结束时杀死了 {} 个进程。",
-                    pids.len()
-                )),
+                KillReason::FrontEndGone => {
+                    out.push(format!("procdemo 结束时杀死了 {} 个进程。", pids.len()))
+                }
             }
         }
         if let Some(sig) = s.interrupted {
@@ -811,7 +806,10 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         use crate::model::WatchProblem;
         match problem {
             WatchProblem::Exec { errno } if *errno == libc::ENOENT => {
-                format!("{command}：找不到这个命令（execvp：{}）", self.errno(*errno))
+                format!(
+                    "{command}：找不到这个命令（execvp：{}）",
+                    self.errno(*errno)
+                )
             }
             WatchProblem::Exec { errno } => {
                 format!("{command}：无法运行（execvp：{}）", self.errno(*errno))
@@ -829,7 +827,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 self.errno(*errno)
             ),
             WatchProblem::Lost => {
-                "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收".to_string()
+                "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收"
+                    .to_string()
             }
         }
     }
@@ -841,7 +840,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             timeline: "时间线",
             legend: |per| {
                 format!(
-                    "= 存活（运行或睡眠）   T 被信号暂停   Z 僵尸进程   x 退出所在的列；每列代表 {per}"
+                    "= 存活   T 被信号暂停   x 退出   . 正在退出   Z 僵尸进程（直到被回收）；每列代表 {per}"
                 )
             },
         }

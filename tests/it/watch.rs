@@ -25,9 +25,15 @@ fn python() -> String {
 }
 
 fn fixture(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "watch", name]
-        .iter()
-        .collect();
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests",
+        "fixtures",
+        "watch",
+        name,
+    ]
+    .iter()
+    .collect();
     path.to_str().unwrap().to_string()
 }
 
@@ -125,12 +131,19 @@ fn watch_and_check(name: &str, args: &[&str]) -> Value {
             // Held as a zombie until its parent reaped it: seen as Z, timed, parent reaped it.
             assert_eq!(zombie.len(), 1, "{name}: zombie {p:?}: {doc}");
             assert_eq!(zombie[0]["parent"], p.parent);
-            assert_eq!(reaped[0]["by"], serde_json::json!({"by": "parent", "pid": p.parent}));
+            assert_eq!(
+                reaped[0]["by"],
+                serde_json::json!({"by": "parent", "pid": p.parent})
+            );
             let us = reaped[0]["zombie_us"].as_u64();
             assert!(us.is_some(), "{name}: no zombie interval for {p:?}: {doc}");
             let t_z = zombie[0]["t_us"].as_u64().unwrap();
             let t_r = reaped[0]["t_us"].as_u64().unwrap();
-            assert_eq!(us, Some(t_r - t_z), "{name}: the interval is reap minus zombie");
+            assert_eq!(
+                us,
+                Some(t_r - t_z),
+                "{name}: the interval is reap minus zombie"
+            );
         }
         if flag("released") {
             assert!(zombie.is_empty(), "{name}: {p:?} reported a zombie: {doc}");
@@ -298,13 +311,19 @@ fn a_program_that_forks_without_bound_is_stopped_at_the_limit_and_nothing_is_lef
     let killed = events(&doc, "killed");
     assert_eq!(killed.len(), 1, "{doc}");
     assert_eq!(killed[0]["reason"], "limit");
-    assert!(doc["summary"]["peak_alive"].as_u64().unwrap() >= 13, "{doc}");
+    assert!(
+        doc["summary"]["peak_alive"].as_u64().unwrap() >= 13,
+        "{doc}"
+    );
     whole("fork_bomb.py", &doc);
     // The text says so.
     let run = procdemo(&["watch", "--max-procs", "5", "--", &python, &script]);
     assert_eq!(run.code, 137);
     assert!(
-        says(&run.stderr, "Stopped at the limit of 5 processes alive at once"),
+        says(
+            &run.stderr,
+            "Stopped at the limit of 5 processes alive at once"
+        ),
         "{}",
         run.stderr
     );
@@ -324,7 +343,10 @@ fn kill_rest_kills_what_outlives_the_first_process() {
     assert_eq!(killed[0]["reason"], "survivors");
     assert_eq!(killed[0]["pids"], serde_json::json!([child]));
     let exit = of_pid(&doc, "exit", child);
-    assert_eq!(exit[0]["status"], serde_json::json!({"Killed": libc::SIGKILL}));
+    assert_eq!(
+        exit[0]["status"],
+        serde_json::json!({"Killed": libc::SIGKILL})
+    );
     whole("forever.py", &doc);
 }
 
@@ -438,7 +460,10 @@ fn under_an_outer_tracer_watch_says_it_cannot_trace() {
         eprintln!("skipped: strace is not installed");
         return;
     }
-    let run = crate::util::run_under(&["strace", "-f", "-o", "/dev/null"], &["watch", "--", "true"]);
+    let run = crate::util::run_under(
+        &["strace", "-f", "-o", "/dev/null"],
+        &["watch", "--", "true"],
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         says(&run.stderr, "procdemo itself is traced"),
