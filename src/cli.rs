@@ -321,6 +321,7 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         .subcommand(
             Command::new("watch")
                 .about(help(Help::Watch))
+                .after_help(help(Help::WatchNotes))
                 .arg(
                     Arg::new("max-procs")
                         .long("max-procs")
@@ -368,6 +369,7 @@ const NOT_FOR_WATCH: &[(&str, &str)] = &[
     ("check-ps", "--check-ps"),
     ("timeout", "--timeout"),
     ("record-events", "--record-events"),
+    ("explain", "--explain"),
 ];
 
 /// Parse the command line. Help and version are printed here and exit 0.

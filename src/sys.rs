@@ -887,43 +887,6 @@ pub fn pipe_capacity(fd: &OwnedFd) -> io::Result<usize> {
     Ok(fcntl(fd, FcntlArg::F_GETPIPE_SZ)? as usize)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Run `f` in a thread of its own (PR_SET_NAME names the calling thread, and the test
-    /// harness's threads are not ours to rename) and return that thread's name from /proc.
-    fn name_after(f: impl FnOnce() -> io::Result<()> + Send + 'static) -> io::Result<String> {
-        std::thread::spawn(move || {
-            f()?;
-            Ok(std::fs::read_to_string("/proc/thread-self/comm")?
-                .trim_end()
-                .to_string())
-        })
-        .join()
-        .expect("the naming thread panicked")
-    }
-
-    #[test]
-    fn set_name_shows_in_proc_as_the_role_name() {
-        assert_eq!(name_after(|| set_name("grandchild")).unwrap(), "grandchild");
-    }
-
-    #[test]
-    fn a_name_longer_than_15_bytes_is_cut_by_the_kernel() {
-        assert_eq!(
-            name_after(|| set_name("great-grandchild-2")).unwrap(),
-            "great-grandchil"
-        );
-    }
-
-    #[test]
-    fn a_name_with_a_nul_byte_is_refused() {
-        let e = set_name("par\0ent").unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
-    }
-}
-
 // ---- procdemo watch: the watcher's tracing calls -------------------------------------------
 
 /// PTRACE_SEIZE with these options (`libc::PTRACE_O_*` bits): the process is traced from now
@@ -1041,5 +1004,42 @@ pub fn read_signalfd(fd: &OwnedFd) -> Option<i32> {
             Some(u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]) as i32)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Run `f` in a thread of its own (PR_SET_NAME names the calling thread, and the test
+    /// harness's threads are not ours to rename) and return that thread's name from /proc.
+    fn name_after(f: impl FnOnce() -> io::Result<()> + Send + 'static) -> io::Result<String> {
+        std::thread::spawn(move || {
+            f()?;
+            Ok(std::fs::read_to_string("/proc/thread-self/comm")?
+                .trim_end()
+                .to_string())
+        })
+        .join()
+        .expect("the naming thread panicked")
+    }
+
+    #[test]
+    fn set_name_shows_in_proc_as_the_role_name() {
+        assert_eq!(name_after(|| set_name("grandchild")).unwrap(), "grandchild");
+    }
+
+    #[test]
+    fn a_name_longer_than_15_bytes_is_cut_by_the_kernel() {
+        assert_eq!(
+            name_after(|| set_name("great-grandchild-2")).unwrap(),
+            "great-grandchil"
+        );
+    }
+
+    #[test]
+    fn a_name_with_a_nul_byte_is_refused() {
+        let e = set_name("par\0ent").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
 }

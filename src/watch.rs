@@ -602,8 +602,8 @@ impl Watcher {
                 process: creator,
                 tid: new,
             });
-        } else if !self.procs.contains_key(&new) {
-            self.procs.insert(new, Proc::new(creator, starttime(new)));
+        } else if let std::collections::btree_map::Entry::Vacant(e) = self.procs.entry(new) {
+            e.insert(Proc::new(creator, starttime(new)));
             self.alive += 1;
             let comm = observe::sample(new)
                 .ok()

@@ -252,6 +252,7 @@ Examples:
   procdemo zombie --html z.html a page for the projector or a handout
   procdemo show zombie          the zombie demo's script, to start your own from it
   procdemo explain wait-status  a reference table (`procdemo explain` lists them)
+  procdemo watch -- python3 hw.py   every process your own program makes, as it lives
 
 Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
 script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
@@ -333,6 +334,18 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             }
             Help::KillRest => {
                 "When the program's first process ends, kill what is still alive (default: leave it alone and watch it to its end)"
+            }
+            Help::WatchNotes => {
+                "\
+The program keeps the terminal (stdin, stdout, stderr); procdemo's report goes to standard
+error, or to -o FILE. Of the options above, --json, --json-events, --lang, --color and
+--no-timeline apply (--tree and --timeline too: both are always drawn); the others are for
+demos and are refused. At most --max-procs processes alive at once, else the whole family is
+killed and reaped.
+
+Exit code: the program's own (its first process's), 128+N if a signal N ended it (137 when
+stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo could not trace it
+(e.g. under strace -f); 130 Ctrl-C (the family killed and reaped)."
             }
             Help::WatchOutput => {
                 "Write procdemo's report to FILE instead of standard error (the program keeps the terminal)"

@@ -134,6 +134,7 @@ pub enum Help {
     MaxProcs,
     KillRest,
     WatchOutput,
+    WatchNotes,
 }
 
 pub trait Words {

@@ -234,6 +234,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
   procdemo zombie --html z.html 一个用于投影或讲义的网页
   procdemo show zombie          zombie 演示的脚本，可以从它开始写你自己的
   procdemo explain wait-status  一张参考表（`procdemo explain` 列出所有参考表）
+  procdemo watch -- python3 hw.py   你自己的程序创建的每个进程，实时显示
 
 退出码：0 成功，1 有演示失败（等待的状态没有及时出现），2 用法或脚本错误
 （什么都没有运行），128+N 在清理之后因信号 N 停止（130 Ctrl-C，143 SIGTERM，
@@ -295,6 +296,16 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             }
             Help::KillRest => {
                 "程序的第一个进程结束时，杀死仍存活的进程（默认：不干预，一直观察到它们结束）"
+            }
+            Help::WatchNotes => {
+                "\
+程序保留终端（标准输入、标准输出、标准错误）；procdemo 的报告写到标准错误，或 -o FILE。
+上面的选项中适用的是 --json、--json-events、--lang、--color 和 --no-timeline（还有 --tree
+和 --timeline：两者总会画出）；其余选项用于演示，会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
+
+退出码：程序自己的退出码（第一个进程的），被信号 N 结束时为 128+N（在 --max-procs 处被
+停止时为 137）；127 找不到命令，126 无法运行；1 procdemo 无法跟踪它（例如在 strace -f
+下）；130 Ctrl-C（进程家族已被杀死并回收）。"
             }
             Help::WatchOutput => "把 procdemo 的报告写入 FILE，而不是标准错误（程序保留终端）",
         }
@@ -2191,6 +2202,16 @@ fn end_word(end: crate::actions::End) -> &'static str {
     }
 }
 
+/// An exit status in a few words: `退出码 0`、`被 SIGKILL 杀死`.
+fn exit_words(status: ExitStatus) -> String {
+    match status {
+        ExitStatus::Exited(code) => format!("退出码 {code}"),
+        ExitStatus::Killed(sig) => format!("被 {} 杀死", crate::render::signal_name(sig)),
+        ExitStatus::Stopped(sig) => format!("被 {} 暂停", crate::render::signal_name(sig)),
+        ExitStatus::Continued => "继续运行".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::GLOSSARY;
@@ -2218,15 +2239,5 @@ mod tests {
             GLOSSARY.len() + 2,
             "README.md's 术语表 has other rows"
         );
-    }
-}
-
-/// An exit status in a few words: `退出码 0`、`被 SIGKILL 杀死`.
-fn exit_words(status: ExitStatus) -> String {
-    match status {
-        ExitStatus::Exited(code) => format!("退出码 {code}"),
-        ExitStatus::Killed(sig) => format!("被 {} 杀死", crate::render::signal_name(sig)),
-        ExitStatus::Stopped(sig) => format!("被 {} 暂停", crate::render::signal_name(sig)),
-        ExitStatus::Continued => "继续运行".to_string(),
     }
 }
