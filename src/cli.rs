@@ -358,7 +358,6 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
 
 /// The options of a demo run that mean nothing to `procdemo watch`: refused, not ignored.
 const NOT_FOR_WATCH: &[(&str, &str)] = &[
-    ("html", "--html"),
     ("stable", "--stable"),
     ("step", "--step"),
     ("delay", "--delay"),
@@ -689,6 +688,26 @@ mod tests {
             &["procdemo", "show", "wait"],
             &[
                 "procdemo",
+                "watch",
+                "--max-procs",
+                "9",
+                "--",
+                "python3",
+                "-c",
+                "x",
+            ],
+            &[
+                "procdemo",
+                "--json",
+                "watch",
+                "-o",
+                "r.txt",
+                "--kill-rest",
+                "--",
+                "ls",
+            ],
+            &[
+                "procdemo",
                 "sigchld-handler",
                 "--tree",
                 "--python",
@@ -706,6 +725,41 @@ mod tests {
             assert!(whole.is_ok() && lean.is_ok(), "{line:?}");
             assert_eq!(format!("{whole:?}"), format!("{lean:?}"), "{line:?}");
         }
+    }
+
+    #[test]
+    fn watch_takes_the_command_after_dashes_with_its_own_options_untouched() {
+        let c = parse_args(&[
+            "procdemo",
+            "--lang",
+            "en",
+            "watch",
+            "--json",
+            "--max-procs",
+            "9",
+            "--",
+            "ls",
+            "-l",
+            "--json",
+            "--lang",
+            "zh",
+        ])
+        .unwrap();
+        let Task::Watch {
+            options, report, ..
+        } = c.task
+        else {
+            panic!("{:?}", c.task)
+        };
+        assert_eq!(options.argv, ["ls", "-l", "--json", "--lang", "zh"]);
+        assert_eq!(options.limit, 9);
+        assert!(!options.kill_rest && report.is_none());
+        assert!(c.output.json && c.output.lang == Lang::En);
+        assert!(parse_args(&["procdemo", "watch"]).is_err());
+        assert!(parse_args(&["procdemo", "watch", "--max-procs", "0", "--", "ls"]).is_err());
+        let e = parse_args(&["procdemo", "watch", "--stable", "--", "ls"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("--stable does not apply"), "{e}");
     }
 
     #[test]

@@ -1030,6 +1030,12 @@ impl FrontEnd {
         // Whatever the watcher left (after a crash, or a signal): kill and reap it.
         self.clean_up();
         report.write(|out| renderer.finish(interrupted, out));
+        if let Err((path, e)) = renderer.write_page() {
+            return Err(Error::Usage(Usage::Html {
+                path: escape(&path.display().to_string()).into_owned(),
+                error: os_error(e),
+            }));
+        }
         if let Some(sig) = interrupted {
             return Err(Error::Interrupted(sig));
         }

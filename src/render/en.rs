@@ -338,9 +338,9 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Help::WatchNotes => {
                 "\
 The program keeps the terminal (stdin, stdout, stderr); procdemo's report goes to standard
-error, or to -o FILE. Of the options above, --json, --json-events, --lang, --color and
---no-timeline apply (--tree and --timeline too: both are always drawn); the others are for
-demos and are refused. At most --max-procs processes alive at once, else the whole family is
+error, or to -o FILE. Of the options above, --json, --json-events, --html, --lang, --color
+and --no-timeline apply (--tree and --timeline too: both are always drawn); the others are
+for demos and are refused. At most --max-procs processes alive at once, else the whole family is
 killed and reaped.
 
 Exit code: the program's own (its first process's), 128+N if a signal N ended it (137 when

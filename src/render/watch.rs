@@ -148,6 +148,8 @@ pub struct Watch {
     last_us: u64,
     /// The first problem the watcher reported.
     problem: Option<crate::model::WatchProblem>,
+    /// `--html FILE`: the page is written here at the end; meanwhile each event's line.
+    page: Option<(&'static std::path::Path, Vec<(Option<u64>, String)>)>,
 }
 
 impl Watch {
@@ -162,6 +164,7 @@ impl Watch {
             alive: 0,
             last_us: 0,
             problem: None,
+            page: style.html.map(|path| (path, Vec::new())),
         }
     }
 
@@ -175,6 +178,17 @@ impl Watch {
     /// Take in one event (and, for text and JSON lines, write it at once).
     pub fn event(&mut self, event: &WatchEvent, out: &mut dyn Write) -> std::io::Result<()> {
         self.learn(event);
+        if self.page.is_some()
+            && let Some(text) = self.words.watch_event(event, &self.names())
+        {
+            let at = match event {
+                WatchEvent::Begin { .. } | WatchEvent::Problem { .. } => None,
+                _ => Some(time_of(event)),
+            };
+            if let Some((_, lines)) = self.page.as_mut() {
+                lines.push((at, text));
+            }
+        }
         match self.form {
             Form::Text => {
                 if let Some(text) = self.words.watch_event(event, &self.names()) {
@@ -410,6 +424,67 @@ impl Watch {
             }
         }
         Ok(())
+    }
+
+    /// Write the `--html` page, if asked for (after [`Watch::finish`]): the path and the
+    /// error if it cannot be written.
+    pub fn write_page(&self) -> Result<(), (&'static std::path::Path, std::io::Error)> {
+        match &self.page {
+            Some((path, _)) => std::fs::write(path, self.html()).map_err(|e| (*path, e)),
+            None => Ok(()),
+        }
+    }
+
+    /// `--html FILE`: one self-contained page (the demos' page style): the event lines, the
+    /// summary, and the tree and the timeline as the text draws them.
+    fn html(&self) -> String {
+        use super::html::esc;
+        use std::fmt::Write as _;
+        let w = self.words.watch_words();
+        let names = self.names();
+        let mut html = String::from("<section class=\"demo\">\n");
+        let _ = writeln!(
+            html,
+            "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">watch</span></h1>\n<h2>{}</h2>",
+            esc(&command_line(&self.summary.command))
+        );
+        for (at, text) in self.page.iter().flat_map(|(_, lines)| lines) {
+            match at {
+                None => {
+                    let _ = writeln!(html, "<p class=\"src\">{}</p>", esc(text));
+                }
+                Some(t) => {
+                    let _ = writeln!(
+                        html,
+                        "<p class=\"step\"><span class=\"pid\">{}</span> {}</p>",
+                        esc(&duration(*t)),
+                        esc(text)
+                    );
+                }
+            }
+        }
+        if self.summary.processes > 0 {
+            let _ = writeln!(html, "<h3>{}</h3>", esc(w.summary));
+            for para in self.words.watch_summary(&self.summary, &names) {
+                let _ = writeln!(html, "<p>{}</p>", esc(&para));
+            }
+            let _ = writeln!(
+                html,
+                "<h3>{}</h3>\n<pre class=\"output\">{}</pre>",
+                esc(w.tree),
+                esc(&self.tree_lines().join("\n"))
+            );
+            if self.style.timeline {
+                let _ = writeln!(
+                    html,
+                    "<h3>{}</h3>\n<pre class=\"output\">{}</pre>",
+                    esc(w.timeline),
+                    esc(&self.timeline_lines().join("\n"))
+                );
+            }
+        }
+        html.push_str("</section>\n");
+        super::html::document(self.words, &[html])
     }
 
     fn document(&self) -> serde_json::Value {

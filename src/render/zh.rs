@@ -300,8 +300,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::WatchNotes => {
                 "\
 程序保留终端（标准输入、标准输出、标准错误）；procdemo 的报告写到标准错误，或 -o FILE。
-上面的选项中适用的是 --json、--json-events、--lang、--color 和 --no-timeline（还有 --tree
-和 --timeline：两者总会画出）；其余选项用于演示，会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
+上面的选项中适用的是 --json、--json-events、--html、--lang、--color 和 --no-timeline（还有
+--tree 和 --timeline：两者总会画出）；其余选项用于演示，会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
 
 退出码：程序自己的退出码（第一个进程的），被信号 N 结束时为 128+N（在 --max-procs 处被
 停止时为 137）；127 找不到命令，126 无法运行；1 procdemo 无法跟踪它（例如在 strace -f

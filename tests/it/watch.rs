@@ -440,7 +440,7 @@ fn the_report_goes_to_a_file_with_o() {
 
 #[test]
 fn options_of_demo_runs_are_refused_by_watch() {
-    for opt in [&["--html", "/tmp/x.html"][..], &["--stable"], &["--step"]] {
+    for opt in [&["--explain"][..], &["--stable"], &["--step"]] {
         let mut args = vec!["watch"];
         args.extend(opt);
         args.extend(["--", "true"]);
@@ -470,4 +470,40 @@ fn under_an_outer_tracer_watch_says_it_cannot_trace() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn html_writes_one_self_contained_page_with_every_process() {
+    let python = python();
+    let dir = crate::util::TempScript::new("unused", b"");
+    let page = dir.path.with_file_name("watch.html");
+    let run = procdemo(&[
+        "watch",
+        "--json",
+        "--html",
+        page.to_str().unwrap(),
+        "--",
+        &python,
+        &fixture("double_fork.py"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "{html}"
+    );
+    for p in printed(&run.stdout) {
+        assert!(
+            html.contains(&p.pid.to_string()),
+            "{} not in the page",
+            p.pid
+        );
+    }
+    for heading in ["<h3>Summary</h3>", "<h3>Timeline</h3>", "is an orphan"] {
+        assert!(html.contains(heading), "{heading} not in the page");
+    }
+    // A page that cannot be written is said before anything runs.
+    let run = procdemo(&["watch", "--html", "/nonexistent/dir/x.html", "--", "true"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
 }
