@@ -136,6 +136,9 @@ pub fn command_line(argv: &[String]) -> String {
         .join(" ")
 }
 
+/// A line of the page: an event's time (none for the opening) and its words.
+type PageLine = (Option<u64>, String);
+
 /// The renderer of one watch.
 pub struct Watch {
     form: Form,
@@ -149,7 +152,7 @@ pub struct Watch {
     /// The first problem the watcher reported.
     problem: Option<crate::model::WatchProblem>,
     /// `--html FILE`: the page is written here at the end; meanwhile each event's line.
-    page: Option<(&'static std::path::Path, Vec<(Option<u64>, String)>)>,
+    page: Option<(&'static std::path::Path, Vec<PageLine>)>,
 }
 
 impl Watch {
