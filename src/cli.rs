@@ -83,6 +83,14 @@ pub enum Task {
         sources: Vec<Source>,
         summary: bool,
     },
+    /// `procdemo watch -- COMMAND`: run a program and show its processes' lives.
+    Watch {
+        options: crate::watch::Options,
+        /// Where procdemo's report goes (`-o FILE`); standard error if None.
+        report: Option<PathBuf>,
+        /// Draw the timeline at the end (not with `--no-timeline`).
+        timeline: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +135,9 @@ const VALUED: &[&str] = &[
     "--seed",
     "--actions",
     "--forks",
+    "--max-procs",
+    "--output",
+    "-o",
 ];
 
 /// What a command line needs of the demo subcommands. clap copies every global option into
@@ -156,7 +167,7 @@ fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
         }
         return if let Some(d) = DEMOS.iter().find(|d| d.name == w) {
             Needed::Demo(d.name)
-        } else if ["list", "quiz", "show", "explain", "all", "run"].contains(&w) {
+        } else if ["list", "quiz", "show", "explain", "all", "run", "watch"].contains(&w) {
             Needed::Other
         } else {
             Needed::All
@@ -307,8 +318,58 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                     .value_parser(value_parser!(PathBuf)),
             ),
         )
+        .subcommand(
+            Command::new("watch")
+                .about(help(Help::Watch))
+                .after_help(help(Help::WatchNotes))
+                .arg(
+                    Arg::new("max-procs")
+                        .long("max-procs")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64).range(1..=crate::watch::MAX_LIMIT as u64))
+                        .help(help(Help::MaxProcs)),
+                )
+                .arg(
+                    Arg::new("kill-rest")
+                        .long("kill-rest")
+                        .action(ArgAction::SetTrue)
+                        .help(help(Help::KillRest)),
+                )
+                .arg(
+                    Arg::new("output")
+                        .short('o')
+                        .long("output")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(help(Help::WatchOutput)),
+                )
+                .arg(
+                    Arg::new("command")
+                        .value_name("COMMAND")
+                        .required(true)
+                        .num_args(1..)
+                        .trailing_var_arg(true)
+                        .allow_hyphen_values(true)
+                        .help(help(Help::WatchCommand)),
+                ),
+        )
         .subcommands(demos)
 }
+
+/// The options of a demo run that mean nothing to `procdemo watch`: refused, not ignored.
+const NOT_FOR_WATCH: &[(&str, &str)] = &[
+    ("stable", "--stable"),
+    ("step", "--step"),
+    ("delay", "--delay"),
+    ("predict", "--predict"),
+    ("answers", "--answers"),
+    ("python", "--python"),
+    ("size", "--size"),
+    ("check-ps", "--check-ps"),
+    ("timeout", "--timeout"),
+    ("record-events", "--record-events"),
+    ("explain", "--explain"),
+];
 
 /// Parse the command line. Help and version are printed here and exit 0.
 pub fn parse(
@@ -327,18 +388,6 @@ pub fn parse(
 /// The configuration a parsed command line asks for.
 fn config(matches: &ArgMatches) -> Result<Config, Error> {
     let output = output(matches);
-    // A page that cannot be written is said before anything runs (it is written at the end).
-    if let Some(path) = output.html
-        && let Err(e) = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-    {
-        return Err(Error::Usage(Usage::Html {
-            path: crate::render::sanitize::escape(&path.display().to_string()).into_owned(),
-            error: crate::error::os_error(e),
-        }));
-    }
     let (name, sub) = matches.subcommand().ok_or(Error::Usage(Usage::NoCommand))?;
     let task = match name {
         "list" => Task::List,
@@ -369,6 +418,27 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             sources: DEMOS.iter().map(|d| Source::Builtin(d.name)).collect(),
             summary: true,
         },
+        "watch" => {
+            for (id, option) in NOT_FOR_WATCH {
+                if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+                    return Err(Error::Usage(Usage::NotForWatch { option }));
+                }
+            }
+            Task::Watch {
+                options: crate::watch::Options {
+                    argv: sub
+                        .get_many::<String>("command")
+                        .map(|v| v.cloned().collect())
+                        .unwrap_or_default(),
+                    limit: sub
+                        .get_one::<u64>("max-procs")
+                        .map_or(crate::watch::DEFAULT_LIMIT, |&n| n as usize),
+                    kill_rest: sub.get_flag("kill-rest"),
+                },
+                report: sub.get_one::<PathBuf>("output").cloned(),
+                timeline: !sub.get_flag("no-timeline"),
+            }
+        }
         "run" => Task::Run {
             sources: vec![Source::File(
                 sub.get_one::<PathBuf>("file").cloned().unwrap_or_default(),
@@ -382,6 +452,18 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             summary: false,
         },
     };
+    // A page that cannot be written is said before anything runs (it is written at the end).
+    if let Some(path) = output.html
+        && let Err(e) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+    {
+        return Err(Error::Usage(Usage::Html {
+            path: crate::render::sanitize::escape(&path.display().to_string()).into_owned(),
+            error: crate::error::os_error(e),
+        }));
+    }
     Ok(Config { task, output })
 }
 
@@ -606,6 +688,26 @@ mod tests {
             &["procdemo", "show", "wait"],
             &[
                 "procdemo",
+                "watch",
+                "--max-procs",
+                "9",
+                "--",
+                "python3",
+                "-c",
+                "x",
+            ],
+            &[
+                "procdemo",
+                "--json",
+                "watch",
+                "-o",
+                "r.txt",
+                "--kill-rest",
+                "--",
+                "ls",
+            ],
+            &[
+                "procdemo",
                 "sigchld-handler",
                 "--tree",
                 "--python",
@@ -623,6 +725,41 @@ mod tests {
             assert!(whole.is_ok() && lean.is_ok(), "{line:?}");
             assert_eq!(format!("{whole:?}"), format!("{lean:?}"), "{line:?}");
         }
+    }
+
+    #[test]
+    fn watch_takes_the_command_after_dashes_with_its_own_options_untouched() {
+        let c = parse_args(&[
+            "procdemo",
+            "--lang",
+            "en",
+            "watch",
+            "--json",
+            "--max-procs",
+            "9",
+            "--",
+            "ls",
+            "-l",
+            "--json",
+            "--lang",
+            "zh",
+        ])
+        .unwrap();
+        let Task::Watch {
+            options, report, ..
+        } = c.task
+        else {
+            panic!("{:?}", c.task)
+        };
+        assert_eq!(options.argv, ["ls", "-l", "--json", "--lang", "zh"]);
+        assert_eq!(options.limit, 9);
+        assert!(!options.kill_rest && report.is_none());
+        assert!(c.output.json && c.output.lang == Lang::En);
+        assert!(parse_args(&["procdemo", "watch"]).is_err());
+        assert!(parse_args(&["procdemo", "watch", "--max-procs", "0", "--", "ls"]).is_err());
+        let e = parse_args(&["procdemo", "watch", "--stable", "--", "ls"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("--stable does not apply"), "{e}");
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //! | 2    | usage or script error (a script larger than 1 MiB too): nothing was run |
 //! | 130  | interrupted by SIGINT (Ctrl-C); everything was cleaned up |
 //! | 143  | terminated by SIGTERM; everything was cleaned up |
+//! | 126, 127 | `procdemo watch`: the command was found but could not be run (126), or was not found (127) |
+//! | any  | `procdemo watch`: the watched program's own exit code (128 + N when a signal N ended it) |
 //! | 128+N | stopped by another signal N whose default action would end it (129 SIGHUP, 131 SIGQUIT, 142 SIGALRM, 128+SIGRTMIN+n, ...; not SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL); likewise |
 
 use crate::script::ParseError;
@@ -37,6 +39,11 @@ pub enum Error {
     Interrupted(i32),
     /// `q` typed at a `--step` pause: ended as Ctrl-C would (exit 130), after the clean-up.
     Quit,
+    /// `procdemo watch` could not run or trace the program (`command`: its argv[0], escaped).
+    Watch {
+        command: String,
+        problem: crate::model::WatchProblem,
+    },
 }
 
 /// What is wrong with the command line or a script file, as data (`render/` has the words).
@@ -91,6 +98,15 @@ pub enum Usage {
         arg: String,
         value: String,
         clap: String,
+    },
+    /// `procdemo watch -o FILE`: a report file that cannot be written.
+    Report {
+        path: String,
+        error: String,
+    },
+    /// An option that means nothing to `procdemo watch` (`--html`, `--step`...).
+    NotForWatch {
+        option: &'static str,
     },
     /// clap's own message (English in every language).
     Clap(String),
@@ -150,6 +166,12 @@ impl Error {
             Error::DemoFailed | Error::System(_) => 1,
             Error::Interrupted(sig) => 128 + sig,
             Error::Quit => 128 + libc::SIGINT,
+            // As a shell says it: 127 not found, 126 found but not runnable.
+            Error::Watch { problem, .. } => match problem {
+                crate::model::WatchProblem::Exec { errno } if *errno == libc::ENOENT => 127,
+                crate::model::WatchProblem::Exec { .. } => 126,
+                _ => 1,
+            },
         }
     }
 }

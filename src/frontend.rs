@@ -890,3 +890,195 @@ pub fn origin_of(source: &crate::cli::Source) -> Origin {
         crate::cli::Source::File(path) => Origin::File(path.display().to_string()),
     }
 }
+
+/// Where `procdemo watch` writes its report: standard error (the program keeps standard
+/// output and the terminal), or the `-o FILE`. A reader that went away ends it quietly.
+struct Report {
+    out: Box<dyn Write>,
+    closed: bool,
+}
+
+impl Report {
+    fn write(&mut self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+        if self.closed {
+            return;
+        }
+        let result = f(&mut *self.out).and_then(|()| self.out.flush());
+        if result.is_err() {
+            self.closed = true;
+        }
+    }
+}
+
+impl FrontEnd {
+    /// `procdemo watch -- COMMAND`: fork the watcher (see `watch.rs`), render its events on
+    /// the report as they come, and end with the summary, the tree and the timeline. Returns
+    /// the program's exit code (its first process's; 128 + N for a signal N).
+    ///
+    /// The watcher and the program stay in procdemo's process group: the program reads the
+    /// terminal as it would without procdemo, and a Ctrl-C reaches it as well as the front
+    /// end, which then kills the watcher (the kernel kills every tracee with it:
+    /// PTRACE_O_EXITKILL) and kills and reaps whatever was reparented here.
+    pub fn watch(
+        &mut self,
+        options: &crate::watch::Options,
+        report: Option<&std::path::Path>,
+        timeline: bool,
+    ) -> Result<i32, Error> {
+        let to_stderr = report.is_none();
+        let out: Box<dyn Write> = match report {
+            Some(path) => Box::new(std::fs::File::create(path).map_err(|e| {
+                Error::Usage(Usage::Report {
+                    path: escape(&path.display().to_string()).into_owned(),
+                    error: os_error(e),
+                })
+            })?),
+            None => Box::new(std::io::stderr()),
+        };
+        let mut report = Report { out, closed: false };
+        let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
+            Error::System(System::Pipe {
+                demo: Some("watch".into()),
+                error: os_error(e),
+            })
+        })?;
+        let _ = std::io::stdout().flush();
+        let frontend = unistd::getpid().as_raw();
+        // SAFETY: the front end is single-threaded (it never starts a thread), so the child
+        // is a complete copy that may run normal Rust: it becomes the watcher.
+        #[allow(unsafe_code)]
+        let forked = unsafe { sys::fork() };
+        let watcher = match forked {
+            Ok(Forked::Child { .. }) => {
+                let _ = unistd::close(events_in.as_raw_fd());
+                let _ = unistd::close(self.signals.as_raw_fd());
+                if let Some(tty) = &self.tty {
+                    let _ = unistd::close(tty.file.as_raw_fd());
+                }
+                // A panic must end the watcher here and never unwind into the front end's
+                // frames (the family dies with it: PTRACE_O_EXITKILL).
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    crate::watch::main(options, frontend, events_out)
+                }));
+                sys::exit_now(101)
+            }
+            Ok(Forked::Parent(pid)) => pid,
+            Err(e) => {
+                return Err(Error::System(System::Fork {
+                    demo: "watch".into(),
+                    error: os_error(e),
+                }));
+            }
+        };
+        drop(events_out);
+        let mut style = self.style();
+        style.timeline = timeline;
+        if to_stderr {
+            style.width = render::stderr_width();
+        }
+        let form = match (self.output.json, self.output.json_events) {
+            (_, true) => render::watch::Form::JsonEvents,
+            (true, false) => render::watch::Form::Json,
+            (false, false) => render::watch::Form::Text,
+        };
+        let mut renderer = render::watch::Watch::new(form, style);
+        let _ = fcntl(&events_in, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+        let pidfd = sys::pidfd_open(watcher).ok();
+        let mut buf = Vec::new();
+        let mut open = true;
+        let mut ended = false;
+        let mut exited = false;
+        let mut interrupted = None;
+        loop {
+            if let Some(sig) = self.signal() {
+                let _ = kill(Pid::from_raw(watcher), Signal::SIGKILL);
+                let _ = waitpid(Pid::from_raw(watcher), None);
+                interrupted = Some(sig);
+                break;
+            }
+            if open {
+                open = read_lines(&events_in, &mut buf, &mut |event| {
+                    if matches!(event, crate::model::WatchEvent::End { .. }) {
+                        ended = true;
+                    }
+                    report.write(|out| renderer.event(&event, out));
+                });
+            }
+            if !exited {
+                exited = !matches!(
+                    waitpid(Pid::from_raw(watcher), Some(WaitPidFlag::WNOHANG)),
+                    Ok(WaitStatus::StillAlive)
+                );
+            }
+            if exited && !open {
+                break;
+            }
+            let mut fds = vec![PollFd::new(self.signals.as_fd(), PollFlags::POLLIN)];
+            if open {
+                fds.push(PollFd::new(events_in.as_fd(), PollFlags::POLLIN));
+            }
+            if let (Some(fd), false) = (&pidfd, exited) {
+                fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+            }
+            let timeout = if pidfd.is_some() || open {
+                PollTimeout::NONE
+            } else {
+                PollTimeout::from(1u8)
+            };
+            let _ = poll(&mut fds, timeout);
+        }
+        // Whatever the watcher left (after a crash, or a signal): kill and reap it.
+        self.clean_up();
+        report.write(|out| renderer.finish(interrupted, out));
+        if let Err((path, e)) = renderer.write_page() {
+            return Err(Error::Usage(Usage::Html {
+                path: escape(&path.display().to_string()).into_owned(),
+                error: os_error(e),
+            }));
+        }
+        if let Some(sig) = interrupted {
+            return Err(Error::Interrupted(sig));
+        }
+        let command = escape(options.argv.first().map_or("", String::as_str)).into_owned();
+        if let Some(problem) = renderer.problem() {
+            return Err(Error::Watch {
+                command,
+                problem: problem.clone(),
+            });
+        }
+        match (ended, renderer.exit_code()) {
+            (true, Some(code)) => Ok(code),
+            _ => Err(Error::Watch {
+                command,
+                problem: crate::model::WatchProblem::Lost,
+            }),
+        }
+    }
+}
+
+/// Read what the watcher's pipe holds and hand every complete event to `show`. Returns false
+/// at end of file (or on an error, or a line that does not decode: the stream is over).
+fn read_lines(
+    fd: &OwnedFd,
+    buf: &mut Vec<u8>,
+    show: &mut dyn FnMut(crate::model::WatchEvent),
+) -> bool {
+    let mut chunk = [0u8; 16384];
+    let open = loop {
+        match unistd::read(fd, &mut chunk) {
+            Ok(0) => break false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(nix::Error::EAGAIN) => break true,
+            Err(nix::Error::EINTR) => {}
+            Err(_) => break false,
+        }
+    };
+    while let Some(end) = buf.iter().position(|&b| b == b'\n') {
+        let line: Vec<u8> = buf.drain(..=end).collect();
+        match serde_json::from_slice(&line) {
+            Ok(event) => show(event),
+            Err(_) => return false,
+        }
+    }
+    open
+}

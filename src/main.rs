@@ -24,6 +24,7 @@ mod script;
 #[cfg(test)]
 mod script_fuzz;
 mod sys;
+mod watch;
 
 use cli::{Config, Output, Source, Task};
 use error::Error;
@@ -242,6 +243,15 @@ fn run(config: Config) -> Result<i32, Error> {
                 front.run(&name, &script, &origin)?.ok
             };
             finish(&mut front, ok)
+        }
+        Task::Watch {
+            options,
+            report,
+            timeline,
+        } => {
+            let mut front = frontend::FrontEnd::new(output)?;
+            observe::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
+            front.watch(&options, report.as_deref(), timeline)
         }
         Task::Run { sources, summary } => {
             // The signalfd first: a Ctrl-C while a script is read is handled like any other.

@@ -875,3 +875,144 @@ mod tests {
         assert_eq!(ExitStatus::decode(0xffff), ExitStatus::Continued);
     }
 }
+
+// ---- procdemo watch ------------------------------------------------------------------------
+
+/// How a process of a watched family was created: the ptrace event that reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForkKind {
+    /// PTRACE_EVENT_FORK: fork() (Python's os.fork()).
+    Fork,
+    /// PTRACE_EVENT_VFORK: vfork(), or clone(CLONE_VFORK) (posix_spawn, subprocess).
+    Vfork,
+    /// PTRACE_EVENT_CLONE without CLONE_THREAD: a process made by clone().
+    Clone,
+}
+
+/// Who took a zombie's exit status (or why there was none to take).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Reaper {
+    /// A process of the family: its parent at that time, whose wait() returned it.
+    Parent { pid: i32 },
+    /// procdemo's watcher, the parent of the program's first process (as a shell would be).
+    Watcher,
+    /// procdemo's watcher, as the subreaper the orphan had been reparented to: the program
+    /// never reaped it.
+    Subreaper,
+    /// Nobody: its parent ignores SIGCHLD (or set SA_NOCLDWAIT), so the kernel released it
+    /// the moment its tracer had read its status; it never waited as a zombie for its parent.
+    Kernel,
+}
+
+/// Why the watcher killed processes of the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KillReason {
+    /// More processes alive at once than the limit (`--max-procs`).
+    Limit,
+    /// Still alive when the program's first process ended, and `--kill-rest` asked for it.
+    Survivors,
+    /// procdemo's front end died (or was interrupted): nothing may outlive it.
+    FrontEndGone,
+}
+
+/// What the watcher could not do before the program ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WatchProblem {
+    /// execvp() of the command failed in the new process (ENOENT: no such command).
+    Exec { errno: i32 },
+    /// PTRACE_SEIZE of the new process was refused: `tracer` is procdemo's own TracerPid
+    /// (non-zero: procdemo itself is traced, e.g. by `strace -f`, which already follows the
+    /// new process).
+    Trace { errno: i32, tracer: i32 },
+    /// A set-up call of the watcher failed (fork, pipe, prctl...).
+    Setup { call: String, errno: i32 },
+    /// The watcher ended (crashed, killed) before its stream said the watch was over; the
+    /// front end killed and reaped what it left.
+    Lost,
+}
+
+/// One thing a watched program's family did, as the watcher saw it (`procdemo watch`). Times
+/// are microseconds since the command's process was created, on the monotonic clock, taken
+/// when the watcher learnt of the event (a ptrace stop, a wait, a /proc read, a pidfd).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum WatchEvent {
+    /// The watcher (tracer and child subreaper of the family) is ready; `limit`: the most
+    /// processes alive at once it allows.
+    Begin {
+        watcher: i32,
+        limit: usize,
+        argv: Vec<String>,
+    },
+    /// The watcher could not start the program; nothing of it runs.
+    Problem { problem: WatchProblem },
+    /// A new process: `parent` is the process that created it (its real parent then).
+    Fork {
+        t_us: u64,
+        parent: i32,
+        pid: i32,
+        kind: ForkKind,
+        comm: String,
+    },
+    /// A new thread of a process (threads are not processes: counted apart).
+    Thread { t_us: u64, process: i32, tid: i32 },
+    /// execve() succeeded: the process runs a new program (its comm and argv after it).
+    Exec {
+        t_us: u64,
+        pid: i32,
+        comm: String,
+        argv: Vec<String>,
+    },
+    /// A state letter read from /proc/PID/stat that differs from the previous one read for
+    /// that process. Never `t`: a tracing stop is the watcher's, not the program's.
+    State { t_us: u64, pid: i32, state: State },
+    /// The process stopped (group-stop) by `signal`: state T for the program (the kernel
+    /// shows `t` while a tracer holds it).
+    Stopped { t_us: u64, pid: i32, signal: i32 },
+    /// A stopped process was continued (SIGCONT).
+    Continued { t_us: u64, pid: i32 },
+    /// The process is exiting with this status (PTRACE_EVENT_EXIT: it has not died yet).
+    Exit {
+        t_us: u64,
+        pid: i32,
+        status: ExitStatus,
+    },
+    /// It died and is a zombie now, waiting for `parent` to wait() for it.
+    Zombie { t_us: u64, pid: i32, parent: i32 },
+    /// It is gone from /proc: `by` took its exit status. `zombie_us`: how long it was a
+    /// zombie (None when it never waited as one).
+    Reaped {
+        t_us: u64,
+        pid: i32,
+        by: Reaper,
+        zombie_us: Option<u64>,
+    },
+    /// Its parent died: the kernel reparented it to `to` (procdemo's watcher, the subreaper,
+    /// unless a thread of the parent or a nearer subreaper took it).
+    Orphaned {
+        t_us: u64,
+        pid: i32,
+        from: i32,
+        to: i32,
+    },
+    /// The program's first process ended (and was reaped by procdemo): `alive` were still
+    /// alive then.
+    MainExited {
+        t_us: u64,
+        pid: i32,
+        status: ExitStatus,
+        alive: Vec<i32>,
+    },
+    /// The watcher SIGKILLed these processes.
+    Killed {
+        t_us: u64,
+        reason: KillReason,
+        pids: Vec<i32>,
+    },
+    /// Nothing of the family is left: every process has been reaped.
+    End { t_us: u64 },
+}

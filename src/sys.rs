@@ -966,6 +966,126 @@ pub fn listen(socket: &OwnedFd, backlog: i32) -> io::Result<()> {
     check(unsafe { libc::listen(socket.as_raw_fd(), backlog) } as libc::c_long).map(drop)
 }
 
+// ---- procdemo watch: the watcher's tracing calls -------------------------------------------
+
+/// PTRACE_SEIZE with these options (`libc::PTRACE_O_*` bits): the process is traced from now
+/// on, without being stopped. EPERM when another tracer already has it (procdemo run under
+/// `strace -f`, which follows every new process first).
+pub fn ptrace_seize(pid: i32, options: libc::c_int) -> io::Result<()> {
+    // SAFETY: PTRACE_SEIZE takes a PID and the options as its data argument; no pointers.
+    check(unsafe {
+        libc::ptrace(
+            libc::PTRACE_SEIZE,
+            pid,
+            std::ptr::null_mut::<c_void>(),
+            options as libc::c_long as *mut c_void,
+        )
+    })
+    .map(drop)
+}
+
+/// PTRACE_CONT, delivering `signal` (0: none). Raw: nix's `Signal` cannot name a real-time
+/// signal, which a tracer must pass on like any other.
+pub fn ptrace_cont(pid: i32, signal: i32) -> io::Result<()> {
+    // SAFETY: PTRACE_CONT takes a PID and a signal number as its data argument; no pointers.
+    check(unsafe {
+        libc::ptrace(
+            libc::PTRACE_CONT,
+            pid,
+            std::ptr::null_mut::<c_void>(),
+            signal as libc::c_long as *mut c_void,
+        )
+    })
+    .map(drop)
+}
+
+/// PTRACE_LISTEN: leave a seized tracee in its group-stop (as the program's SIGSTOP asked)
+/// while the tracer goes on; a SIGCONT then ends the stop, and the tracer is told. (nix 0.31
+/// has no wrapper for it.)
+pub fn ptrace_listen(pid: i32) -> io::Result<()> {
+    // SAFETY: PTRACE_LISTEN takes a PID only.
+    check(unsafe {
+        libc::ptrace(
+            libc::PTRACE_LISTEN,
+            pid,
+            std::ptr::null_mut::<c_void>(),
+            std::ptr::null_mut::<c_void>(),
+        )
+    })
+    .map(drop)
+}
+
+/// PTRACE_GETEVENTMSG: the new PID at a fork event, the exit status at an exit event, the
+/// former thread ID at an exec event.
+pub fn ptrace_event_msg(pid: i32) -> io::Result<u64> {
+    Ok(ptrace::getevent(Pid::from_raw(pid))? as u64)
+}
+
+/// waitpid(-1, &status, __WALL [| WNOHANG]): any child or tracee (threads too), with the raw
+/// status. `Ok(None)`: WNOHANG and nothing has changed.
+pub fn wait_any(nohang: bool) -> io::Result<Option<(i32, i32)>> {
+    let mut status = 0;
+    let flags = libc::__WALL | if nohang { libc::WNOHANG } else { 0 };
+    // SAFETY: `status` is a valid, writable int.
+    let got = check(unsafe { libc::waitpid(-1, &mut status, flags) } as libc::c_long)?;
+    Ok((got != 0).then_some((got as i32, status)))
+}
+
+/// PR_SET_PDEATHSIG with any signal number (nix's `Signal` cannot name a real-time one).
+pub fn set_parent_death_signal_raw(signal: i32) -> io::Result<()> {
+    // SAFETY: PR_SET_PDEATHSIG takes a signal number and no pointers.
+    check(
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong, 0, 0, 0) }
+            as libc::c_long,
+    )
+    .map(drop)
+}
+
+/// What a program started by procdemo must begin with: nothing blocked, and SIGPIPE's
+/// default action (Rust's runtime ignores it, and an ignored signal survives exec). Other
+/// dispositions are left as procdemo's caller set them, as any program it starts would have.
+pub fn program_signals() -> io::Result<()> {
+    // SAFETY: SIG_DFL installs no handler, so no code of ours can run on a signal.
+    unsafe { signal::signal(Signal::SIGPIPE, SigHandler::SigDfl) }?;
+    signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)?;
+    Ok(())
+}
+
+/// Block `signals` and return a non-blocking, close-on-exec signalfd for them (raw: nix's
+/// `SigSet` cannot hold a real-time signal). Read it with [`read_signalfd`].
+pub fn signalfd(signals: &[i32]) -> io::Result<OwnedFd> {
+    // SAFETY: sigset_t is plain data; sigemptyset initialises it before any other use.
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `set` is a valid sigset_t; sigaddset only sets bits in it.
+    unsafe {
+        libc::sigemptyset(&mut set);
+        for &s in signals {
+            check(libc::sigaddset(&mut set, s) as libc::c_long)?;
+        }
+    }
+    // SAFETY: a valid set; no old mask asked for.
+    check(
+        unsafe { libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) } as libc::c_long,
+    )?;
+    // SAFETY: a new descriptor (-1) for a valid set; the kernel returns a descriptor we own.
+    let fd = check(
+        unsafe { libc::signalfd(-1, &set, libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) } as libc::c_long,
+    )?;
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// The next signal a signalfd holds (None: none now).
+pub fn read_signalfd(fd: &OwnedFd) -> Option<i32> {
+    let mut buf = [0u8; std::mem::size_of::<libc::signalfd_siginfo>()];
+    match unistd::read(fd, &mut buf) {
+        Ok(n) if n == buf.len() => {
+            Some(u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]) as i32)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,6 +256,7 @@ Examples:
   procdemo zombie --html z.html a page for the projector or a handout
   procdemo show zombie          the zombie demo's script, to start your own from it
   procdemo explain wait-status  a reference table (`procdemo explain` lists them)
+  procdemo watch -- python3 hw.py   every process your own program makes, as it lives
 
 Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
 script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
@@ -328,6 +329,31 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             }
             Help::All => "Run every built-in demo in order, then print a summary",
             Help::Run => "Run a scenario script you wrote (the language: demos/README.md)",
+            Help::Watch => {
+                "Run a program (your own Python homework) and show every process it makes: forks, execs, exits, zombies, orphans, reaps, states"
+            }
+            Help::WatchCommand => "The program to run and its arguments (after --)",
+            Help::MaxProcs => {
+                "Stop the program (kill and reap every process of it) when more than N of its processes are alive at once [default: 256]"
+            }
+            Help::KillRest => {
+                "When the program's first process ends, kill what is still alive (default: leave it alone and watch it to its end)"
+            }
+            Help::WatchNotes => {
+                "\
+The program keeps the terminal (stdin, stdout, stderr); procdemo's report goes to standard
+error, or to -o FILE. Of the options above, --json, --json-events, --html, --lang, --color
+and --no-timeline apply (--tree and --timeline too: both are always drawn); the others are
+for demos and are refused. At most --max-procs processes alive at once, else the whole family is
+killed and reaped.
+
+Exit code: the program's own (its first process's), 128+N if a signal N ended it (137 when
+stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo could not trace it
+(e.g. under strace -f); 130 Ctrl-C (the family killed and reaped)."
+            }
+            Help::WatchOutput => {
+                "Write procdemo's report to FILE instead of standard error (the program keeps the terminal)"
+            }
         }
     }
 
@@ -366,6 +392,10 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Usage::NoTerminal { error } => format!(
                 "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"
             ),
+            Usage::NotForWatch { option } => format!(
+                "{option} does not apply to procdemo watch (it runs a program, not a demo script)"
+            ),
+            Usage::Report { path, error } => format!("-o {path}: {error}"),
             Usage::Html { path, error } => format!("--html {path}: {error}"),
             // clap's own words, as they always were.
             Usage::UnknownOption { clap, .. } | Usage::BadValue { clap, .. } => clap.clone(),
@@ -1904,6 +1934,330 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
         "(no newline at the end)"
     }
 
+    fn watch_event(
+        &self,
+        event: &crate::model::WatchEvent,
+        n: &super::watch::Names,
+    ) -> Option<String> {
+        use super::watch::{command_line, duration};
+        use crate::model::{ForkKind, KillReason, Reaper, WatchEvent};
+        let list = |pids: &[i32]| {
+            pids.iter()
+                .map(|&p| n.pid(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let parent_name = |pid: i32| {
+            if pid == n.watcher {
+                format!("{pid} (procdemo's watcher, the subreaper)")
+            } else {
+                n.pid(pid)
+            }
+        };
+        Some(match event {
+            WatchEvent::Begin {
+                watcher,
+                limit,
+                argv,
+            } => format!(
+                "procdemo watches `{}`: its watcher {watcher} traces every process the program makes (ptrace, as strace -f does) and is their subreaper. Times are since the program's first process was created; states are read from /proc about every millisecond (a `t`, procdemo's own tracing stop, is never shown as the program's). At most {limit} processes alive at once.",
+                command_line(argv)
+            ),
+            WatchEvent::Problem { .. } => return None,
+            WatchEvent::Fork {
+                parent, pid, kind, ..
+            } => {
+                if *parent == n.watcher {
+                    format!("{pid} started by procdemo's watcher {parent}")
+                } else {
+                    let how = match kind {
+                        ForkKind::Fork => "fork()",
+                        ForkKind::Vfork => "vfork() (it waits in D until the child execs or exits)",
+                        ForkKind::Clone => "clone() (a new process, not a thread)",
+                    };
+                    format!("{} created {pid} with {how}", n.pid(*parent))
+                }
+            }
+            WatchEvent::Thread { process, tid, .. } => format!(
+                "{} started thread {tid} (a thread is not a process: counted apart)",
+                n.pid(*process)
+            ),
+            WatchEvent::Exec { pid, argv, .. } => {
+                format!("{} execs `{}`", n.pid(*pid), command_line(argv))
+            }
+            WatchEvent::State { pid, state, .. } => format!(
+                "{} is {} ({})",
+                n.pid(*pid),
+                state.letter().unwrap_or('-'),
+                self.state(*state)
+            ),
+            WatchEvent::Stopped { pid, signal, .. } => format!(
+                "{} stopped by {}: T (the kernel shows t while procdemo, its tracer, holds the stop)",
+                n.pid(*pid),
+                self.signal(*signal)
+            ),
+            WatchEvent::Continued { pid, .. } => {
+                format!("{} continued (SIGCONT)", n.pid(*pid))
+            }
+            WatchEvent::Exit { pid, status, .. } => {
+                format!("{} exits: {}", n.pid(*pid), exit_words(*status))
+            }
+            WatchEvent::Zombie { pid, parent, .. } => format!(
+                "{} is a zombie (Z) until its parent {} waits for it",
+                n.pid(*pid),
+                parent_name(*parent)
+            ),
+            WatchEvent::Reaped {
+                pid, by, zombie_us, ..
+            } => {
+                let after = zombie_us.map_or_else(String::new, |us| {
+                    format!(", after {} as a zombie", duration(us))
+                });
+                match by {
+                    Reaper::Parent { pid: parent } if zombie_us.is_some() => {
+                        format!(
+                            "{} reaped by its parent {}{after}",
+                            n.pid(*pid),
+                            n.pid(*parent)
+                        )
+                    }
+                    Reaper::Parent { pid: parent } => format!(
+                        "{} reaped by its parent {} at once (gone before procdemo could read it as Z)",
+                        n.pid(*pid),
+                        n.pid(*parent)
+                    ),
+                    Reaper::Watcher => format!(
+                        "{} reaped by procdemo's watcher, its parent (as a shell would)",
+                        n.pid(*pid)
+                    ),
+                    Reaper::Subreaper => format!(
+                        "{} reaped by procdemo's watcher {} as subreaper{after}: the program never waited for it",
+                        n.pid(*pid),
+                        n.watcher
+                    ),
+                    Reaper::Kernel => format!(
+                        "{} released by the kernel at once: its parent ignores SIGCHLD, so it never waited as a zombie for it (under ptrace it waited only for procdemo, its tracer, to read its status)",
+                        n.pid(*pid)
+                    ),
+                }
+            }
+            WatchEvent::Orphaned { pid, from, to, .. } => format!(
+                "{} is an orphan: its parent {from} is gone; the kernel reparented it to {}",
+                n.pid(*pid),
+                parent_name(*to)
+            ),
+            WatchEvent::MainExited {
+                pid, status, alive, ..
+            } => {
+                let rest = if alive.is_empty() {
+                    "Nothing of the family is alive any more.".to_string()
+                } else {
+                    format!("Still alive: {}.", list(alive))
+                };
+                format!(
+                    "{pid}, the program's first process, ended ({}): procdemo exits with its code. {rest}",
+                    exit_words(*status)
+                )
+            }
+            WatchEvent::Killed { reason, pids, .. } => {
+                let why = match reason {
+                    KillReason::Limit => "more processes alive at once than the limit (--max-procs): procdemo stops the program".to_string(),
+                    KillReason::Survivors => {
+                        "--kill-rest: procdemo kills what outlived the first process".to_string()
+                    }
+                    KillReason::FrontEndGone => "procdemo is ending: nothing may outlive it".to_string(),
+                };
+                format!("{why}; SIGKILL to {}", list(pids))
+            }
+            WatchEvent::End { .. } => "every process of the family has been reaped".to_string(),
+        })
+    }
+
+    fn watch_summary(&self, s: &super::watch::Summary, n: &super::watch::Names) -> Vec<String> {
+        use super::watch::duration;
+        use crate::model::{KillReason, Reaper};
+        let list = |pids: &[i32]| {
+            pids.iter()
+                .map(|&p| n.pid(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = vec![format!(
+            "{} process{} created (the first included), {} thread{}, {} exec{}; at most {} alive at once.",
+            s.processes,
+            if s.processes == 1 { "" } else { "es" },
+            s.threads,
+            if s.threads == 1 { "" } else { "s" },
+            s.execs,
+            if s.execs == 1 { "" } else { "s" },
+            s.peak_alive
+        )];
+        if s.zombies.is_empty() {
+            out.push("Zombies: none seen.".into());
+        } else {
+            let rows: Vec<String> = s
+                .zombies
+                .iter()
+                .map(|z| {
+                    let how_long = z.zombie_us.map_or("until the end".to_string(), duration);
+                    let by = match z.reaper {
+                        Some(Reaper::Parent { pid }) => format!("reaped by {}", n.pid(pid)),
+                        Some(Reaper::Subreaper | Reaper::Watcher) => {
+                            "reaped by procdemo".to_string()
+                        }
+                        Some(Reaper::Kernel) => "released by the kernel".to_string(),
+                        None => "never reaped while watched".to_string(),
+                    };
+                    format!("{} for {how_long} ({by})", n.pid(z.pid))
+                })
+                .collect();
+            out.push(format!("Zombies: {}.", rows.join("; ")));
+        }
+        if !s.released.is_empty() {
+            out.push(format!(
+                "Never zombies (their parent ignored SIGCHLD): {}.",
+                list(&s.released)
+            ));
+        }
+        if s.orphans.is_empty() {
+            out.push("Orphans: none.".into());
+        } else {
+            let rows: Vec<String> = s
+                .orphans
+                .iter()
+                .map(|(pid, from, to)| {
+                    let to = if *to == n.watcher {
+                        format!("procdemo's watcher {to}")
+                    } else {
+                        n.pid(*to)
+                    };
+                    format!("{} (parent {from} gone) → {to}", n.pid(*pid))
+                })
+                .collect();
+            out.push(format!("Orphans: {}.", rows.join("; ")));
+        }
+        if !s.reaped_by_procdemo.is_empty() {
+            out.push(format!(
+                "The program never reaped {}: procdemo, their subreaper, did.",
+                list(&s.reaped_by_procdemo)
+            ));
+        }
+        if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
+            out.push(format!(
+                "The first process {pid} ended: {}.",
+                exit_words(status)
+            ));
+            if !s.alive_at_main_exit.is_empty() {
+                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
+                    "killed by procdemo (--kill-rest)"
+                } else {
+                    "left alone and watched to their end (--kill-rest would kill them)"
+                };
+                out.push(format!(
+                    "Alive when it ended: {}: {fate}.",
+                    list(&s.alive_at_main_exit)
+                ));
+            }
+        }
+        for (reason, pids) in &s.killed {
+            match reason {
+                KillReason::Limit => out.push(format!(
+                    "Stopped at the limit of {} processes alive at once: procdemo killed and reaped {} process{}.",
+                    s.limit,
+                    pids.len(),
+                    if pids.len() == 1 { "" } else { "es" }
+                )),
+                KillReason::Survivors => {}
+                KillReason::FrontEndGone => out.push(format!(
+                    "procdemo killed {} process{} as it ended.",
+                    pids.len(),
+                    if pids.len() == 1 { "" } else { "es" }
+                )),
+            }
+        }
+        if let Some(sig) = s.interrupted {
+            out.push(format!(
+                "Interrupted by {}: procdemo killed and reaped the whole family.",
+                self.signal(sig)
+            ));
+        } else if !s.complete {
+            out.push("The watch ended early: the watcher stopped reporting.".into());
+        }
+        out
+    }
+
+    fn watch_node(&self, node: &super::watch::Node, n: &super::watch::Names) -> String {
+        use super::watch::{command_line, duration};
+        use crate::model::Reaper;
+        let mut parts = vec![n.pid(node.pid)];
+        for argv in &node.execs {
+            parts.push(format!("exec `{}`", command_line(argv)));
+        }
+        parts.push(match node.status {
+            Some(status) => exit_words(status),
+            None => "still alive".to_string(),
+        });
+        if let Some(us) = node.zombie_us {
+            parts.push(format!("zombie {}", duration(us)));
+        }
+        for (_, to) in &node.orphaned {
+            parts.push(if *to == n.watcher {
+                "orphan, reparented to procdemo".to_string()
+            } else {
+                format!("orphan, reparented to {to}")
+            });
+        }
+        if let Some(by) = node.reaper {
+            parts.push(match by {
+                Reaper::Parent { pid } => format!("reaped by {pid}"),
+                Reaper::Watcher => "reaped by procdemo (its parent)".to_string(),
+                Reaper::Subreaper => "reaped by procdemo (subreaper)".to_string(),
+                Reaper::Kernel => "released by the kernel (SIGCHLD ignored)".to_string(),
+            });
+        }
+        parts.join(", ")
+    }
+
+    fn watch_problem(&self, command: &str, problem: &crate::model::WatchProblem) -> String {
+        use crate::model::WatchProblem;
+        match problem {
+            WatchProblem::Exec { errno } if *errno == libc::ENOENT => {
+                format!("{command}: command not found (execvp: {})", self.errno(*errno))
+            }
+            WatchProblem::Exec { errno } => {
+                format!("{command}: cannot run it (execvp: {})", self.errno(*errno))
+            }
+            WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(
+                "cannot trace `{command}`: procdemo itself is traced (by process {tracer}, e.g. strace -f or gdb), and that tracer already follows the new process (PTRACE_SEIZE: {}). Run procdemo watch without a tracer.",
+                self.errno(*errno)
+            ),
+            WatchProblem::Trace { errno, .. } => format!(
+                "cannot trace `{command}` (PTRACE_SEIZE: {}): is ptrace forbidden here (a container's seccomp policy, kernel.yama.ptrace_scope = 3)?",
+                self.errno(*errno)
+            ),
+            WatchProblem::Setup { call, errno } => format!(
+                "procdemo watch could not set itself up: {call} failed: {}",
+                self.errno(*errno)
+            ),
+            WatchProblem::Lost => {
+                "procdemo's watcher ended before the watch did: every process it left was killed and reaped".to_string()
+            }
+        }
+    }
+
+    fn watch_words(&self) -> super::words::WatchWords {
+        super::words::WatchWords {
+            summary: "Summary",
+            tree: "Processes, by the process that created each",
+            timeline: "Timeline",
+            legend: |per| {
+                format!(
+                    "= alive   T stopped by a signal   x its exit   . exiting   Z zombie (until reaped); one column is {per}"
+                )
+            },
+        }
+    }
+
     fn timeline(&self) -> TimelineWords {
         TimelineWords {
             title: "Timeline: each role's state at every step that observed or changed it",
@@ -2337,4 +2691,14 @@ fn sales_of(sold: &[i32], ctx: &Ctx, recorded: &str) -> String {
         ", {n} {sales} {recorded}: to {}",
         crate::actions::list_words(&buyers, "and")
     )
+}
+
+/// An exit status in a few words: `code 0`, `killed by SIGKILL`.
+fn exit_words(status: ExitStatus) -> String {
+    match status {
+        ExitStatus::Exited(code) => format!("exit code {code}"),
+        ExitStatus::Killed(sig) => format!("killed by {}", crate::render::signal_name(sig)),
+        ExitStatus::Stopped(sig) => format!("stopped by {}", crate::render::signal_name(sig)),
+        ExitStatus::Continued => "continued".to_string(),
+    }
 }

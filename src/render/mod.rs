@@ -16,6 +16,7 @@ pub mod reference;
 pub mod sanitize;
 pub mod text;
 pub mod timeline;
+pub mod watch;
 pub mod words;
 pub mod wrap;
 pub mod zh;
@@ -154,6 +155,9 @@ pub fn error_text(error: &crate::error::Error, lang: Lang) -> String {
         Error::DemoFailed => w.demo_failed().to_string(),
         Error::Interrupted(sig) => w.interrupted(&signal_name(*sig)),
         Error::Quit => w.quit().to_string(),
+        Error::Watch { command, problem } => {
+            escape_lines(&w.watch_problem(command, problem)).into_owned()
+        }
     }
 }
 
@@ -512,6 +516,20 @@ pub fn terminal_width() -> usize {
         return w as usize;
     }
     columns_from(std::env::var("COLUMNS").ok().as_deref())
+}
+
+/// The widest line of text written to standard error (`procdemo watch`'s report): its
+/// terminal's width if it is one, else as [`terminal_width`] says.
+pub fn stderr_width() -> usize {
+    use std::io::IsTerminal;
+    let stderr = std::io::stderr();
+    if stderr.is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(&stderr)
+        && w > 0
+    {
+        return w as usize;
+    }
+    terminal_width()
 }
 
 /// `COLUMNS` if it is a positive number, else 100.

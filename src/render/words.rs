@@ -74,6 +74,15 @@ pub struct TimelineWords {
     pub reparented: &'static str,
 }
 
+/// The headings at the end of `procdemo watch`, and its timeline's legend.
+pub struct WatchWords {
+    pub summary: &'static str,
+    pub tree: &'static str,
+    pub timeline: &'static str,
+    /// The legend under the timeline, given the time one column covers.
+    pub legend: fn(&str) -> String,
+}
+
 /// The labels of an `inspect` reading's rows.
 pub struct InspectLabels {
     pub comm: &'static str,
@@ -137,6 +146,12 @@ pub enum Help {
     ExplainCommand,
     All,
     Run,
+    Watch,
+    WatchCommand,
+    MaxProcs,
+    KillRest,
+    WatchOutput,
+    WatchNotes,
 }
 
 pub trait Words {
@@ -250,6 +265,27 @@ pub trait Words {
     ) -> String;
     /// The timeline's words.
     fn timeline(&self) -> TimelineWords;
+
+    // ---- procdemo watch ------------------------------------------------------------------
+
+    /// One event of a watch, as a line (None: nothing to show for it as text).
+    fn watch_event(
+        &self,
+        event: &crate::model::WatchEvent,
+        names: &super::watch::Names,
+    ) -> Option<String>;
+    /// The paragraphs of a watch's end summary.
+    fn watch_summary(
+        &self,
+        summary: &super::watch::Summary,
+        names: &super::watch::Names,
+    ) -> Vec<String>;
+    /// One process in the tree at a watch's end: what it ran and what became of it.
+    fn watch_node(&self, node: &super::watch::Node, names: &super::watch::Names) -> String;
+    /// Why a watch could not start the program (`command`: its argv[0], escaped).
+    fn watch_problem(&self, command: &str, problem: &crate::model::WatchProblem) -> String;
+    /// The headings at a watch's end.
+    fn watch_words(&self) -> WatchWords;
 
     // ---- inspect and output --------------------------------------------------------------
 

@@ -250,6 +250,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
   procdemo zombie --html z.html 一个用于投影或讲义的网页
   procdemo show zombie          zombie 演示的脚本，可以从它开始写你自己的
   procdemo explain wait-status  一张参考表（`procdemo explain` 列出所有参考表）
+  procdemo watch -- python3 hw.py   你自己的程序创建的每个进程，实时显示
 
 退出码：0 成功，1 有演示失败（等待的状态没有及时出现），2 用法或脚本错误
 （什么都没有运行），128+N 在清理之后因信号 N 停止（130 Ctrl-C，143 SIGTERM，
@@ -302,6 +303,27 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             }
             Help::All => "按顺序运行所有内置演示，最后打印汇总",
             Help::Run => "运行你写的场景脚本（语言说明：demos/README.md）",
+            Help::Watch => {
+                "运行一个程序（例如你自己的 Python 作业），显示它创建的每个进程：fork、exec、退出、僵尸进程、孤儿进程、回收和状态"
+            }
+            Help::WatchCommand => "要运行的程序及其参数（写在 -- 之后）",
+            Help::MaxProcs => {
+                "程序同时存活的进程超过 N 个时停止它（杀死并回收它的每个进程）[默认：256]"
+            }
+            Help::KillRest => {
+                "程序的第一个进程结束时，杀死仍存活的进程（默认：不干预，一直观察到它们结束）"
+            }
+            Help::WatchNotes => {
+                "\
+程序保留终端（标准输入、标准输出、标准错误）；procdemo 的报告写到标准错误，或 -o FILE。
+上面的选项中适用的是 --json、--json-events、--html、--lang、--color 和 --no-timeline（还有
+--tree 和 --timeline：两者总会画出）；其余选项用于演示，会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
+
+退出码：程序自己的退出码（第一个进程的），被信号 N 结束时为 128+N（在 --max-procs 处被
+停止时为 137）；127 找不到命令，126 无法运行；1 procdemo 无法跟踪它（例如在 strace -f
+下）；130 Ctrl-C（进程家族已被杀死并回收）。"
+            }
+            Help::WatchOutput => "把 procdemo 的报告写入 FILE，而不是标准错误（程序保留终端）",
         }
     }
 
@@ -338,6 +360,10 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Usage::NoTerminal { error } => format!(
                 "--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"
             ),
+            Usage::NotForWatch { option } => {
+                format!("{option} 不适用于 procdemo watch（它运行一个程序，而不是演示脚本）")
+            }
+            Usage::Report { path, error } => format!("-o {path}：{error}"),
             Usage::Html { path, error } => format!("--html {path}：{error}"),
             Usage::UnknownOption { arg, .. } => {
                 format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项")
@@ -529,6 +555,322 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 
     fn no_final_newline(&self) -> &'static str {
         "（末尾没有换行）"
+    }
+
+    fn watch_event(
+        &self,
+        event: &crate::model::WatchEvent,
+        n: &super::watch::Names,
+    ) -> Option<String> {
+        use super::watch::{command_line, duration};
+        use crate::model::{ForkKind, KillReason, Reaper, WatchEvent};
+        let list = |pids: &[i32]| {
+            pids.iter()
+                .map(|&p| n.pid(p))
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let parent_name = |pid: i32| {
+            if pid == n.watcher {
+                format!("{pid}（procdemo 的观察进程，子进程收割者）")
+            } else {
+                n.pid(pid)
+            }
+        };
+        Some(match event {
+            WatchEvent::Begin {
+                watcher,
+                limit,
+                argv,
+            } => format!(
+                "procdemo 观察 `{}`：观察进程 {watcher} 跟踪（ptrace，与 strace -f 相同）该程序创建的每个进程，并且是它们的子进程收割者（subreaper）。时间从程序的第一个进程创建时算起；状态约每毫秒从 /proc 读取一次（procdemo 自己造成的被跟踪暂停 `t` 从不当作程序的状态显示）。同时存活的进程最多 {limit} 个。",
+                command_line(argv)
+            ),
+            WatchEvent::Problem { .. } => return None,
+            WatchEvent::Fork {
+                parent, pid, kind, ..
+            } => {
+                if *parent == n.watcher {
+                    format!("{pid} 由 procdemo 的观察进程 {parent} 启动")
+                } else {
+                    let how = match kind {
+                        ForkKind::Fork => "fork()",
+                        ForkKind::Vfork => "vfork()（父进程处于 D，直到子进程 exec 或退出）",
+                        ForkKind::Clone => "clone()（新的进程，不是线程）",
+                    };
+                    format!("{} 用 {how} 创建了 {pid}", n.pid(*parent))
+                }
+            }
+            WatchEvent::Thread { process, tid, .. } => format!(
+                "{} 启动了线程 {tid}（线程不是进程：单独计数）",
+                n.pid(*process)
+            ),
+            WatchEvent::Exec { pid, argv, .. } => {
+                format!("{} 执行新程序（exec）`{}`", n.pid(*pid), command_line(argv))
+            }
+            WatchEvent::State { pid, state, .. } => format!(
+                "{} 处于 {}（{}）",
+                n.pid(*pid),
+                state.letter().unwrap_or('-'),
+                self.state(*state)
+            ),
+            WatchEvent::Stopped { pid, signal, .. } => format!(
+                "{} 被 {} 暂停：T（procdemo 作为跟踪者持有这次暂停时，内核显示 t）",
+                n.pid(*pid),
+                self.signal(*signal)
+            ),
+            WatchEvent::Continued { pid, .. } => format!("{} 继续运行（SIGCONT）", n.pid(*pid)),
+            WatchEvent::Exit { pid, status, .. } => {
+                format!("{} 退出：{}", n.pid(*pid), exit_words(*status))
+            }
+            WatchEvent::Zombie { pid, parent, .. } => format!(
+                "{} 成为僵尸进程（Z），直到它的父进程 {} 回收它",
+                n.pid(*pid),
+                parent_name(*parent)
+            ),
+            WatchEvent::Reaped {
+                pid, by, zombie_us, ..
+            } => {
+                let after = zombie_us.map_or_else(String::new, |us| {
+                    format!("，此前做了 {} 的僵尸进程", duration(us))
+                });
+                match by {
+                    Reaper::Parent { pid: parent } if zombie_us.is_some() => {
+                        format!(
+                            "{} 被它的父进程 {} 回收{after}",
+                            n.pid(*pid),
+                            n.pid(*parent)
+                        )
+                    }
+                    Reaper::Parent { pid: parent } => format!(
+                        "{} 立即被它的父进程 {} 回收（procdemo 还没来得及读到 Z 它就消失了）",
+                        n.pid(*pid),
+                        n.pid(*parent)
+                    ),
+                    Reaper::Watcher => format!(
+                        "{} 被 procdemo 的观察进程（它的父进程，如同 shell）回收",
+                        n.pid(*pid)
+                    ),
+                    Reaper::Subreaper => format!(
+                        "{} 被 procdemo 的观察进程 {} 作为子进程收割者回收{after}：程序自己从未回收它",
+                        n.pid(*pid),
+                        n.watcher
+                    ),
+                    Reaper::Kernel => format!(
+                        "{} 立即被内核释放：它的父进程忽略了 SIGCHLD，所以它从未作为僵尸进程等待父进程（在 ptrace 下它只等待跟踪者 procdemo 读取它的退出状态）",
+                        n.pid(*pid)
+                    ),
+                }
+            }
+            WatchEvent::Orphaned { pid, from, to, .. } => format!(
+                "{} 成为孤儿进程：它的父进程 {from} 已经不在；内核把它交给 {} 收养",
+                n.pid(*pid),
+                parent_name(*to)
+            ),
+            WatchEvent::MainExited {
+                pid, status, alive, ..
+            } => {
+                let rest = if alive.is_empty() {
+                    "这个进程家族已没有存活的进程。".to_string()
+                } else {
+                    format!("仍然存活：{}。", list(alive))
+                };
+                format!(
+                    "{pid}（程序的第一个进程）结束了（{}）：procdemo 以它的退出码退出。{rest}",
+                    exit_words(*status)
+                )
+            }
+            WatchEvent::Killed { reason, pids, .. } => {
+                let why = match reason {
+                    KillReason::Limit => {
+                        "同时存活的进程超过上限（--max-procs）：procdemo 停止这个程序".to_string()
+                    }
+                    KillReason::Survivors => {
+                        "--kill-rest：procdemo 杀死第一个进程结束后仍存活的进程".to_string()
+                    }
+                    KillReason::FrontEndGone => {
+                        "procdemo 即将结束：不允许任何进程比它活得更久".to_string()
+                    }
+                };
+                format!("{why}；向 {} 发送 SIGKILL", list(pids))
+            }
+            WatchEvent::End { .. } => "这个进程家族的每个进程都已被回收".to_string(),
+        })
+    }
+
+    fn watch_summary(&self, s: &super::watch::Summary, n: &super::watch::Names) -> Vec<String> {
+        use super::watch::duration;
+        use crate::model::{KillReason, Reaper};
+        let list = |pids: &[i32]| {
+            pids.iter()
+                .map(|&p| n.pid(p))
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let mut out = vec![format!(
+            "共创建 {} 个进程（含第一个），{} 个线程，{} 次 exec；同时存活的进程最多 {} 个。",
+            s.processes, s.threads, s.execs, s.peak_alive
+        )];
+        if s.zombies.is_empty() {
+            out.push("僵尸进程：没有看到。".into());
+        } else {
+            let rows: Vec<String> = s
+                .zombies
+                .iter()
+                .map(|z| {
+                    let how_long = z.zombie_us.map_or("直到结束".to_string(), duration);
+                    let by = match z.reaper {
+                        Some(Reaper::Parent { pid }) => format!("由 {} 回收", n.pid(pid)),
+                        Some(Reaper::Subreaper | Reaper::Watcher) => "由 procdemo 回收".to_string(),
+                        Some(Reaper::Kernel) => "由内核释放".to_string(),
+                        None => "观察期间从未被回收".to_string(),
+                    };
+                    format!("{} 持续 {how_long}（{by}）", n.pid(z.pid))
+                })
+                .collect();
+            out.push(format!("僵尸进程：{}。", rows.join("；")));
+        }
+        if !s.released.is_empty() {
+            out.push(format!(
+                "从未成为僵尸进程（父进程忽略了 SIGCHLD）：{}。",
+                list(&s.released)
+            ));
+        }
+        if s.orphans.is_empty() {
+            out.push("孤儿进程：没有。".into());
+        } else {
+            let rows: Vec<String> = s
+                .orphans
+                .iter()
+                .map(|(pid, from, to)| {
+                    let to = if *to == n.watcher {
+                        format!("procdemo 的观察进程 {to}")
+                    } else {
+                        n.pid(*to)
+                    };
+                    format!("{}（父进程 {from} 已不在）→ {to}", n.pid(*pid))
+                })
+                .collect();
+            out.push(format!("孤儿进程：{}。", rows.join("；")));
+        }
+        if !s.reaped_by_procdemo.is_empty() {
+            out.push(format!(
+                "程序从未回收 {}：由它们的子进程收割者 procdemo 回收。",
+                list(&s.reaped_by_procdemo)
+            ));
+        }
+        if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
+            out.push(format!("第一个进程 {pid} 结束：{}。", exit_words(status)));
+            if !s.alive_at_main_exit.is_empty() {
+                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
+                    "已被 procdemo 杀死（--kill-rest）"
+                } else {
+                    "未被干预，一直观察到它们结束（--kill-rest 会杀死它们）"
+                };
+                out.push(format!(
+                    "它结束时仍存活：{}：{fate}。",
+                    list(&s.alive_at_main_exit)
+                ));
+            }
+        }
+        for (reason, pids) in &s.killed {
+            match reason {
+                KillReason::Limit => out.push(format!(
+                    "达到同时存活 {} 个进程的上限而停止：procdemo 杀死并回收了 {} 个进程。",
+                    s.limit,
+                    pids.len()
+                )),
+                KillReason::Survivors => {}
+                KillReason::FrontEndGone => {
+                    out.push(format!("procdemo 结束时杀死了 {} 个进程。", pids.len()))
+                }
+            }
+        }
+        if let Some(sig) = s.interrupted {
+            out.push(format!(
+                "被 {} 中断：procdemo 杀死并回收了整个进程家族。",
+                self.signal(sig)
+            ));
+        } else if !s.complete {
+            out.push("观察提前结束：观察进程不再报告。".into());
+        }
+        out
+    }
+
+    fn watch_node(&self, node: &super::watch::Node, n: &super::watch::Names) -> String {
+        use super::watch::{command_line, duration};
+        use crate::model::Reaper;
+        let mut parts = vec![n.pid(node.pid)];
+        for argv in &node.execs {
+            parts.push(format!("exec `{}`", command_line(argv)));
+        }
+        parts.push(match node.status {
+            Some(status) => exit_words(status),
+            None => "仍然存活".to_string(),
+        });
+        if let Some(us) = node.zombie_us {
+            parts.push(format!("僵尸 {}", duration(us)));
+        }
+        for (_, to) in &node.orphaned {
+            parts.push(if *to == n.watcher {
+                "孤儿，由 procdemo 收养".to_string()
+            } else {
+                format!("孤儿，由 {to} 收养")
+            });
+        }
+        if let Some(by) = node.reaper {
+            parts.push(match by {
+                Reaper::Parent { pid } => format!("由 {pid} 回收"),
+                Reaper::Watcher => "由 procdemo（它的父进程）回收".to_string(),
+                Reaper::Subreaper => "由 procdemo（子进程收割者）回收".to_string(),
+                Reaper::Kernel => "由内核释放（SIGCHLD 被忽略）".to_string(),
+            });
+        }
+        parts.join("，")
+    }
+
+    fn watch_problem(&self, command: &str, problem: &crate::model::WatchProblem) -> String {
+        use crate::model::WatchProblem;
+        match problem {
+            WatchProblem::Exec { errno } if *errno == libc::ENOENT => {
+                format!(
+                    "{command}：找不到这个命令（execvp：{}）",
+                    self.errno(*errno)
+                )
+            }
+            WatchProblem::Exec { errno } => {
+                format!("{command}：无法运行（execvp：{}）", self.errno(*errno))
+            }
+            WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(
+                "无法跟踪 `{command}`：procdemo 自己正被进程 {tracer} 跟踪（例如 strace -f 或 gdb），那个跟踪者已经跟上了新进程（PTRACE_SEIZE：{}）。请不带跟踪者运行 procdemo watch。",
+                self.errno(*errno)
+            ),
+            WatchProblem::Trace { errno, .. } => format!(
+                "无法跟踪 `{command}`（PTRACE_SEIZE：{}）：这里是否禁止了 ptrace（容器的 seccomp 策略，kernel.yama.ptrace_scope = 3）？",
+                self.errno(*errno)
+            ),
+            WatchProblem::Setup { call, errno } => format!(
+                "procdemo watch 无法完成准备：{call} 失败：{}",
+                self.errno(*errno)
+            ),
+            WatchProblem::Lost => {
+                "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收"
+                    .to_string()
+            }
+        }
+    }
+
+    fn watch_words(&self) -> super::words::WatchWords {
+        super::words::WatchWords {
+            summary: "总结",
+            tree: "进程树（按创建它的进程）",
+            timeline: "时间线",
+            legend: |per| {
+                format!(
+                    "= 存活   T 被信号暂停   x 退出   . 正在退出   Z 僵尸进程（直到被回收）；每列代表 {per}"
+                )
+            },
+        }
     }
 
     fn timeline(&self) -> super::words::TimelineWords {
@@ -2146,6 +2488,16 @@ fn sales_zh(sold: &[i32], ctx: &Ctx) -> String {
         sold.len(),
         crate::actions::list_words(&buyers, "和")
     )
+}
+
+/// An exit status in a few words: `退出码 0`、`被 SIGKILL 杀死`.
+fn exit_words(status: ExitStatus) -> String {
+    match status {
+        ExitStatus::Exited(code) => format!("退出码 {code}"),
+        ExitStatus::Killed(sig) => format!("被 {} 杀死", crate::render::signal_name(sig)),
+        ExitStatus::Stopped(sig) => format!("被 {} 暂停", crate::render::signal_name(sig)),
+        ExitStatus::Continued => "继续运行".to_string(),
+    }
 }
 
 #[cfg(test)]

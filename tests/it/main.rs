@@ -23,3 +23,4 @@ mod snapshots;
 mod step;
 mod tracers;
 mod util;
+mod watch;
