@@ -679,10 +679,13 @@ impl Watcher {
             Some(s) if s.state == 'Z' && (was.is_none() || was == Some(s.starttime)) => {
                 p.zombie = true;
                 p.pidfd = pidfd;
-                if s.ppid != parent {
+                // A PPID of 0 is a process the kernel is releasing at this very moment (its
+                // parent's wait has it; /proc/PID/stat no longer names a parent): not an
+                // orphan, and still its parent's.
+                if s.ppid != parent && s.ppid != 0 {
                     self.reparented(pid, parent, s.ppid);
                 }
-                let parent = s.ppid;
+                let parent = if s.ppid == 0 { parent } else { s.ppid };
                 self.send(WatchEvent::Zombie { t_us, pid, parent });
             }
             _ => {
@@ -738,6 +741,7 @@ impl Watcher {
         for pid in children {
             if let Some(s) = observe::sample(pid).ok().flatten()
                 && s.ppid != dead
+                && s.ppid != 0
                 && self.procs.get(&pid).and_then(|p| p.starttime) == Some(s.starttime)
             {
                 self.reparented(pid, dead, s.ppid);
