@@ -719,7 +719,8 @@ table.inspect { border-collapse: collapse; margin: .3rem 0 0 2.2em; font-size: .
 table.inspect th { text-align: left; font-weight: normal; color: #555; padding: .1rem .8rem .1rem 0; vertical-align: top; white-space: nowrap; }
 table.inspect td { font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Noto Sans Mono CJK SC", monospace; }
 p.output { margin: .3rem 0 0 2.2em; }
-pre.output { margin: .1rem 0 0 3.2em; padding: .2rem .5rem; background: #f4f4f4; border-left: 3px solid #bbb; }
+pre.output { margin: .1rem 0 0 3.2em; padding: .2rem .5rem; background: #f4f4f4; border-left: 3px solid #bbb; overflow-x: auto; }
+pre.wide { font-size: 14px; }
 table.mem td, table.mem th { border: 1px solid #bbb; padding: .15rem .5rem; text-align: right; }
 svg.timeline { display: block; max-width: 100%; height: auto; margin: .4rem 0; }
 svg text { font-size: 23px; fill: #111; } .tl-head { fill: #555; } .tl-label { font-weight: 700; }

@@ -473,16 +473,16 @@ impl Watch {
             }
             let _ = writeln!(
                 html,
-                "<h3>{}</h3>\n<pre class=\"output\">{}</pre>",
+                "<h3>{}</h3>\n<pre class=\"output wide\">{}</pre>",
                 esc(w.tree),
-                esc(&self.tree_lines().join("\n"))
+                lines_esc(&self.tree_lines())
             );
             if self.style.timeline {
                 let _ = writeln!(
                     html,
-                    "<h3>{}</h3>\n<pre class=\"output\">{}</pre>",
+                    "<h3>{}</h3>\n<pre class=\"output wide\">{}</pre>",
                     esc(w.timeline),
-                    esc(&self.timeline_lines().join("\n"))
+                    lines_esc(&self.timeline_lines())
                 );
             }
         }
@@ -659,6 +659,16 @@ fn time_of(event: &WatchEvent) -> u64 {
         | WatchEvent::Killed { t_us, .. }
         | WatchEvent::End { t_us } => *t_us,
     }
+}
+
+/// Preformatted lines for a page: each escaped (a newline inside would be shown as `\n`),
+/// then joined by newlines.
+fn lines_esc(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| super::html::esc(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

@@ -503,6 +503,14 @@ fn html_writes_one_self_contained_page_with_every_process() {
     for heading in ["<h3>Summary</h3>", "<h3>Timeline</h3>", "is an orphan"] {
         assert!(html.contains(heading), "{heading} not in the page");
     }
+    // The tree and the timeline are preformatted lines: real newlines, not escaped ones (a
+    // headless browser showed each block as one cut-off line before).
+    for block in html.split("<pre class=\"output wide\">").skip(1) {
+        let block = &block[..block.find("</pre>").unwrap()];
+        assert!(block.lines().count() > 2, "{block}");
+        assert!(!block.contains("\\n"), "{block}");
+    }
+    assert_eq!(html.matches("<pre class=\"output wide\">").count(), 2);
     // A page that cannot be written is said before anything runs.
     let run = procdemo(&["watch", "--html", "/nonexistent/dir/x.html", "--", "true"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
