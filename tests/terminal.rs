@@ -86,11 +86,20 @@ impl Tmux {
     }
 
     fn start(name: &str, tag: &str, args: &str) -> Tmux {
+        Tmux::start_line(name, tag, &format!("{args} --color never"))
+    }
+
+    /// procdemo with these arguments as they are (`watch ... -- PROGRAM`, where a trailing
+    /// `--color` would go to the program).
+    fn start_line(name: &str, tag: &str, args: &str) -> Tmux {
         let socket = format!("procdemo-{name}-{}", std::process::id());
         let exit_file = std::env::temp_dir().join(format!("{socket}.exit"));
         let _ = std::fs::remove_file(&exit_file);
+        // The shell catches SIGINT (a handler, which exec resets: procdemo gets SIGINT's
+        // default) so that a Ctrl-C for procdemo does not end the shell before it writes
+        // procdemo's exit code.
         let command = format!(
-            "env PROCDEMO_TEST_TAG={tag} {BIN} {args} --color never; echo $? > {}",
+            "trap : INT; env PROCDEMO_TEST_TAG={tag} {BIN} {args}; echo $? > {}",
             exit_file.display()
         );
         // The pane stays on the screen after procdemo exits, to be read.
@@ -351,5 +360,73 @@ fn predict_asks_on_the_terminal_then_reveals_what_the_kernel_showed_and_scores()
         "{screen}"
     );
     assert!(says(&screen, "score: 2 of 3 right"), "{screen}");
+    assert_nothing_left(&tag);
+}
+
+/// A Python program for `procdemo watch` in a terminal, in a fresh directory.
+fn python_program(name: &str, text: &str) -> String {
+    script(name, text).display().to_string()
+}
+
+#[test]
+fn watch_leaves_the_terminal_to_the_program_and_reports_what_its_child_did() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("watch-input-{}", std::process::id());
+    // The program asks for a line on the terminal, forks a child that exits with the line's
+    // length, and waits for it.
+    let program = python_program(
+        "ask.py",
+        "import os\nline = input('your word? ')\npid = os.fork()\nif pid == 0:\n    \
+         os._exit(len(line))\nos.waitpid(pid, 0)\nprint('child', pid, 'done', flush=True)\n",
+    );
+    let t = Tmux::start_line(
+        "watch-input",
+        &tag,
+        &format!("watch --color never -- python3 {program}"),
+    );
+    t.wait_for("0.0", "your word?");
+    t.keys("hello");
+    t.keys("Enter");
+    assert_eq!(t.exit_code(), 0, "{}", t.screen("0.0"));
+    let screen = t.wait_for("0.0", "Timeline");
+    let child = screen
+        .lines()
+        .find_map(|l| l.strip_prefix("child "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the program did not print its child:\n{screen}"));
+    // procdemo saw the child the program made, with the exit code the typed word gave it.
+    assert!(
+        says(&screen, &format!("{child} (python3) exits: exit code 5")),
+        "{screen}"
+    );
+    assert!(says(&screen, "procdemo exits with its code"), "{screen}");
+    assert_nothing_left(&tag);
+}
+
+#[test]
+fn watch_ctrl_c_ends_the_program_and_its_family_and_leaves_nothing() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("watch-ctrl-c-{}", std::process::id());
+    // A parent and a child that both wait for ever on the terminal and on a pipe.
+    let program = python_program(
+        "wait.py",
+        "import os\nr, w = os.pipe()\npid = os.fork()\nif pid == 0:\n    os.read(r, 1)\n    \
+         os._exit(0)\nprint('waiting', pid, flush=True)\ninput()\n",
+    );
+    let t = Tmux::start_line(
+        "watch-ctrl-c",
+        &tag,
+        &format!("watch --color never -- python3 {program}"),
+    );
+    t.wait_for("0.0", "waiting");
+    t.keys("C-c");
+    let code = t.exit_code();
+    assert_eq!(code, 130, "{}", t.screen("0.0"));
     assert_nothing_left(&tag);
 }
