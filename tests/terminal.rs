@@ -58,12 +58,38 @@ fn step_lines(demo: &str) -> Vec<usize> {
 }
 
 /// A script file in a fresh directory.
-fn script(name: &str, text: &str) -> PathBuf {
+/// A script file in a directory of this test process's own, removed (and the directory, once
+/// empty) when it goes out of scope: the tests leave nothing in the temp directory.
+struct TempFile(PathBuf);
+
+impl std::ops::Deref for TempFile {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempFile {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+fn script(name: &str, text: &str) -> TempFile {
     let dir = std::env::temp_dir().join(format!("procdemo-terminal-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write script");
-    path
+    TempFile(path)
 }
 
 /// A tmux server of the test's own, with one session running procdemo.
@@ -363,9 +389,9 @@ fn predict_asks_on_the_terminal_then_reveals_what_the_kernel_showed_and_scores()
     assert_nothing_left(&tag);
 }
 
-/// A Python program for `procdemo watch` in a terminal, in a fresh directory.
-fn python_program(name: &str, text: &str) -> String {
-    script(name, text).display().to_string()
+/// A Python program for `procdemo watch` in a terminal, in a fresh directory (removed with it).
+fn python_program(name: &str, text: &str) -> TempFile {
+    script(name, text)
 }
 
 #[test]
@@ -385,7 +411,7 @@ fn watch_leaves_the_terminal_to_the_program_and_reports_what_its_child_did() {
     let t = Tmux::start_line(
         "watch-input",
         &tag,
-        &format!("watch --color never -- python3 {program}"),
+        &format!("watch --color never -- python3 {}", program.display()),
     );
     t.wait_for("0.0", "your word?");
     t.keys("hello");
@@ -422,7 +448,7 @@ fn watch_ctrl_c_ends_the_program_and_its_family_and_leaves_nothing() {
     let t = Tmux::start_line(
         "watch-ctrl-c",
         &tag,
-        &format!("watch --color never -- python3 {program}"),
+        &format!("watch --color never -- python3 {}", program.display()),
     );
     t.wait_for("0.0", "waiting");
     t.keys("C-c");
