@@ -80,38 +80,9 @@ fn reap_and_check(tag: &str) {
     }
 }
 
-/// A script file in a directory of this test process's own, removed (and the directory, once
-/// empty) when it goes out of scope: the tests leave nothing in the temp directory.
-struct TempFile(PathBuf);
-
-impl std::ops::Deref for TempFile {
-    type Target = std::path::Path;
-    fn deref(&self) -> &std::path::Path {
-        &self.0
-    }
-}
-
-impl AsRef<std::path::Path> for TempFile {
-    fn as_ref(&self) -> &std::path::Path {
-        &self.0
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-        if let Some(dir) = self.0.parent() {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-}
-
-fn script(name: &str, text: &str) -> TempFile {
-    let dir = std::env::temp_dir().join(format!("procdemo-faults-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write script");
-    TempFile(path)
+/// A script file in a directory of this test process's own, removed with the guard.
+fn script(name: &str, text: &str) -> common::TempFile {
+    common::temp_file("procdemo-faults", name, text)
 }
 
 #[test]

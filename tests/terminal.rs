@@ -9,7 +9,6 @@
 
 mod common;
 use common::leftovers;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -58,38 +57,9 @@ fn step_lines(demo: &str) -> Vec<usize> {
 }
 
 /// A script file in a fresh directory.
-/// A script file in a directory of this test process's own, removed (and the directory, once
-/// empty) when it goes out of scope: the tests leave nothing in the temp directory.
-struct TempFile(PathBuf);
-
-impl std::ops::Deref for TempFile {
-    type Target = std::path::Path;
-    fn deref(&self) -> &std::path::Path {
-        &self.0
-    }
-}
-
-impl AsRef<std::path::Path> for TempFile {
-    fn as_ref(&self) -> &std::path::Path {
-        &self.0
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-        if let Some(dir) = self.0.parent() {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-}
-
-fn script(name: &str, text: &str) -> TempFile {
-    let dir = std::env::temp_dir().join(format!("procdemo-terminal-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write script");
-    TempFile(path)
+/// A script file in a directory of this test process's own, removed with the guard.
+fn script(name: &str, text: &str) -> common::TempFile {
+    common::temp_file("procdemo-terminal", name, text)
 }
 
 /// A tmux server of the test's own, with one session running procdemo.
@@ -390,7 +360,7 @@ fn predict_asks_on_the_terminal_then_reveals_what_the_kernel_showed_and_scores()
 }
 
 /// A Python program for `procdemo watch` in a terminal, in a fresh directory (removed with it).
-fn python_program(name: &str, text: &str) -> TempFile {
+fn python_program(name: &str, text: &str) -> common::TempFile {
     script(name, text)
 }
 

@@ -73,3 +73,40 @@ pub fn leftovers(tag: &str) -> Vec<String> {
     }
     found
 }
+
+/// A file in a directory of this test process's own under the temp directory, removed (and
+/// the directory, once empty) when the guard goes out of scope: the tests leave nothing there.
+#[allow(dead_code)] // for tests/faults.rs and tests/terminal.rs; tests/it has its TempScript.
+pub struct TempFile(std::path::PathBuf);
+
+impl std::ops::Deref for TempFile {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempFile {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Write `text` to `name` in `<temp>/<prefix>-<this process's PID>/`.
+#[allow(dead_code)]
+pub fn temp_file(prefix: &str, name: &str, text: &str) -> TempFile {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write script");
+    TempFile(path)
+}
