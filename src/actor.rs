@@ -192,7 +192,13 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
     };
     // SAFETY of the descriptor: the old program handed this memfd over, open, for us alone.
     let file = sys::take_fd(fd);
-    let resume: Resume = match serde_json::from_reader(std::fs::File::from(file)) {
+    // Read whole, then parsed: serde_json reading from an unbuffered file makes one read()
+    // per byte (tens of thousands, each slowed down by a tracer such as strace -f).
+    let mut bytes = Vec::new();
+    if std::io::Read::read_to_end(&mut std::fs::File::from(file), &mut bytes).is_err() {
+        sys::exit_now(2);
+    }
+    let resume: Resume = match serde_json::from_slice(&bytes) {
         Ok(r) => r,
         Err(_) => sys::exit_now(2),
     };
