@@ -935,6 +935,10 @@ impl FrontEnd {
             })?),
             None => Box::new(std::io::stderr()),
         };
+        // Each event's text goes out in one write() (the report is flushed after every event):
+        // on a terminal the program shares, its output then falls between procdemo's lines,
+        // never inside one (unbuffered stderr would write every piece of a line apart).
+        let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
         let mut report = Report { out, closed: false };
         let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
             Error::System(System::Pipe {
