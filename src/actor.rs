@@ -166,18 +166,7 @@ pub fn become_actor(script: &Script, role: RoleId, returned: i32, pipes: Pipes) 
     // runner's own handler (for its front end's death) is no actor's business.
     let _ = sys::set_disposition(libc::SIGPIPE, sys::Disposition::Default);
     let _ = sys::set_disposition(sys::front_end_death_signal(), sys::Disposition::Default);
-    let mut actor = Actor {
-        script,
-        role,
-        pipes,
-        list: vec![11, 22],
-        region: None,
-        keep: Vec::new(),
-        unshared: false,
-        pipes_held: Vec::new(),
-        sockets: actions::Sockets::default(),
-        tickets: Default::default(),
-    };
+    let mut actor = Actor::fresh(script, role, pipes);
     actor.hello(returned);
     actor.obey()
 }
@@ -215,24 +204,30 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
     }
     // Rust's runtime ignores SIGPIPE at start; an actor leaves it at its default.
     let _ = sys::set_disposition(libc::SIGPIPE, sys::Disposition::Default);
-    let mut actor = Actor {
-        script,
-        role: resume.role,
-        pipes,
-        list: vec![11, 22],
-        region: None,
-        keep: Vec::new(),
-        unshared: false,
-        pipes_held: Vec::new(),
-        sockets: actions::Sockets::default(),
-        tickets: Default::default(),
-    };
+    let mut actor = Actor::fresh(script, resume.role, pipes);
     let pid = unistd::getpid().as_raw();
     actor.done(resume.step, Outcome::Execed { pid });
     actor.obey()
 }
 
-impl Actor<'_> {
+impl<'a> Actor<'a> {
+    /// A process's memory as a new program starts it: the course's list at its first value,
+    /// no region, nothing kept, no pipe, socket or ticket file of the script's.
+    fn fresh(script: &'a Script, role: RoleId, pipes: Pipes) -> Actor<'a> {
+        Actor {
+            script,
+            role,
+            pipes,
+            list: vec![11, 22],
+            region: None,
+            keep: Vec::new(),
+            unshared: false,
+            pipes_held: Vec::new(),
+            sockets: actions::Sockets::default(),
+            tickets: Default::default(),
+        }
+    }
+
     fn obey(&mut self) -> ! {
         loop {
             let command = self.next_command();

@@ -622,7 +622,8 @@ impl FrontEnd {
                 let mut asked = None;
                 let mut answers = Vec::new();
                 let mut finished = false;
-                open = read_events(&events, &mut buf, &mut |e| {
+                open = read_events(&events, &mut buf, &mut |e: Event| {
+                    let e = &e;
                     match e {
                         Event::Begin { runner_pid } => pids.insert(0, *runner_pid),
                         Event::Spawned { role, pid, .. } => {
@@ -840,10 +841,14 @@ fn read_key(tty: &mut Tty) -> Key {
     }
 }
 
-/// Read what the event pipe holds and hand every complete event to `show`. Returns false at
-/// end of file (or on an error: the stream is over either way). A line that does not decode
-/// ends the stream too: the front end then reports the runner as garbled.
-fn read_events(fd: &OwnedFd, buf: &mut Vec<u8>, show: &mut dyn FnMut(&Event)) -> bool {
+/// Read what an event pipe (a runner's or the watcher's) holds and hand every complete event
+/// to `show`. Returns false at end of file (or on an error: the stream is over either way). A
+/// line that does not decode ends the stream too: the front end then reports it as garbled.
+fn read_events<T: serde::de::DeserializeOwned>(
+    fd: &OwnedFd,
+    buf: &mut Vec<u8>,
+    show: &mut dyn FnMut(T),
+) -> bool {
     let mut chunk = [0u8; 16384];
     let open = loop {
         match unistd::read(fd, &mut chunk) {
@@ -856,8 +861,8 @@ fn read_events(fd: &OwnedFd, buf: &mut Vec<u8>, show: &mut dyn FnMut(&Event)) ->
     };
     while let Some(end) = buf.iter().position(|&b| b == b'\n') {
         let line: Vec<u8> = buf.drain(..=end).collect();
-        match serde_json::from_slice::<Event>(&line) {
-            Ok(event) => show(&event),
+        match serde_json::from_slice::<T>(&line) {
+            Ok(event) => show(event),
             Err(_) => return false,
         }
     }
@@ -1001,12 +1006,16 @@ impl FrontEnd {
                 break;
             }
             if open {
-                open = read_lines(&events_in, &mut buf, &mut |event| {
-                    if matches!(event, crate::model::WatchEvent::End { .. }) {
-                        ended = true;
-                    }
-                    report.write(|out| renderer.event(&event, out));
-                });
+                open = read_events(
+                    &events_in,
+                    &mut buf,
+                    &mut |event: crate::model::WatchEvent| {
+                        if matches!(event, crate::model::WatchEvent::End { .. }) {
+                            ended = true;
+                        }
+                        report.write(|out| renderer.event(&event, out));
+                    },
+                );
             }
             if !exited {
                 exited = !matches!(
@@ -1058,31 +1067,4 @@ impl FrontEnd {
             }),
         }
     }
-}
-
-/// Read what the watcher's pipe holds and hand every complete event to `show`. Returns false
-/// at end of file (or on an error, or a line that does not decode: the stream is over).
-fn read_lines(
-    fd: &OwnedFd,
-    buf: &mut Vec<u8>,
-    show: &mut dyn FnMut(crate::model::WatchEvent),
-) -> bool {
-    let mut chunk = [0u8; 16384];
-    let open = loop {
-        match unistd::read(fd, &mut chunk) {
-            Ok(0) => break false,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(nix::Error::EAGAIN) => break true,
-            Err(nix::Error::EINTR) => {}
-            Err(_) => break false,
-        }
-    };
-    while let Some(end) = buf.iter().position(|&b| b == b'\n') {
-        let line: Vec<u8> = buf.drain(..=end).collect();
-        match serde_json::from_slice(&line) {
-            Ok(event) => show(event),
-            Err(_) => return false,
-        }
-    }
-    open
 }
