@@ -1802,15 +1802,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
     }
 
     fn signal_list(&self, mask: u64) -> String {
-        let names: Vec<String> = crate::model::SignalMasks::signals(mask)
-            .into_iter()
-            .map(|s| self.signal(s))
-            .collect();
-        if names.is_empty() {
-            "none".into()
-        } else {
-            names.join(", ")
-        }
+        super::signal_list(mask).unwrap_or_else(|| "none".into())
     }
 
     fn exe(&self, exe: &crate::model::Exe, stable: bool) -> String {
@@ -1822,21 +1814,11 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
     }
 
     fn cmdline(&self, cmdline: &crate::model::Cmdline, stable: bool) -> String {
-        let args: Vec<String> = cmdline
-            .args
-            .iter()
-            .map(|a| {
-                if a.is_empty() || a.contains(char::is_whitespace) {
-                    format!("'{a}'")
-                } else {
-                    a.clone()
-                }
-            })
-            .collect();
+        let args = super::cmdline_text(cmdline);
         match (cmdline.procdemo, stable) {
             (true, true) => "procdemo's own command line (a fork keeps it)".into(),
-            (true, false) => format!("{} (procdemo's own: a fork keeps it)", args.join(" ")),
-            (false, _) => args.join(" "),
+            (true, false) => format!("{} (procdemo's own: a fork keeps it)", args),
+            (false, _) => args,
         }
     }
 

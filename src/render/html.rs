@@ -171,22 +171,6 @@ impl<'a> Page<'a> {
         self.body.push_str("</div>\n");
     }
 
-    fn stat(&self, o: &Observation) -> String {
-        if self.ctx.hidden(o) {
-            "?".into()
-        } else {
-            o.stat.clone().unwrap_or_else(|| o.state.code())
-        }
-    }
-
-    fn meaning(&self, o: &Observation) -> String {
-        if self.ctx.hidden(o) {
-            self.words().state_hidden().to_string()
-        } else {
-            self.words().state_column(o, self.style.stable)
-        }
-    }
-
     /// The observed roles as a tree by PPID (the runner at the top), then the roles gone.
     fn tree(&mut self, obs: &[Observation]) {
         let alive: Vec<&Observation> = obs.iter().filter(|o| o.state.is_alive()).collect();
@@ -219,7 +203,7 @@ impl<'a> Page<'a> {
         } else {
             format!(" <span class=\"pid\">{}</span>", o.pid)
         };
-        let mut what = self.meaning(o);
+        let mut what = self.ctx.state_cell(o);
         if o.role == RUNNER {
             what.push_str(self.words().subreaper());
         }
@@ -232,7 +216,7 @@ impl<'a> Page<'a> {
             html,
             "<li><span class=\"role\">{}</span>{pid} <span class=\"stat {cls}\">{}</span> <span class=\"what\">{}</span>",
             esc(self.ctx.role(o.role)),
-            esc(&self.stat(o)),
+            esc(&self.ctx.stat_cell(o)),
             esc(&what)
         );
         let kids: Vec<&Observation> = alive

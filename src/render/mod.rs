@@ -483,6 +483,32 @@ pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize, style: S
     words(style.lang).runner_problem(name, problem, left)
 }
 
+/// A command line as a shell would show it: an empty argument, or one with white space,
+/// quoted.
+pub(super) fn cmdline_text(cmdline: &crate::model::Cmdline) -> String {
+    cmdline
+        .args
+        .iter()
+        .map(|a| {
+            if a.is_empty() || a.contains(char::is_whitespace) {
+                format!("'{a}'")
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The signals of a mask by name, comma-separated; None when it is empty.
+pub(super) fn signal_list(mask: u64) -> Option<String> {
+    let names: Vec<String> = crate::model::SignalMasks::signals(mask)
+        .into_iter()
+        .map(signal_name)
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
 /// How many different worker PIDs sent a pool's results.
 pub(super) fn distinct_workers(results: &[crate::actions::TaskResult]) -> usize {
     results
@@ -673,6 +699,24 @@ impl<'a> Ctx<'a> {
     /// is gone for everyone.
     pub fn hidden(&self, o: &Observation) -> bool {
         self.stable && o.depends_on_privilege && o.state.is_alive()
+    }
+
+    /// The STAT cell of an observation: `?` where --stable hides it.
+    pub fn stat_cell(&self, o: &Observation) -> String {
+        if self.hidden(o) {
+            "?".into()
+        } else {
+            o.stat.clone().unwrap_or_else(|| o.state.code())
+        }
+    }
+
+    /// What the state means, in words (or why --stable leaves it out).
+    pub fn state_cell(&self, o: &Observation) -> String {
+        if self.hidden(o) {
+            self.words.state_hidden().to_string()
+        } else {
+            self.words.state_column(o, self.stable)
+        }
     }
 }
 

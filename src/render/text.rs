@@ -245,22 +245,6 @@ impl<'a> Text<'a> {
         self.style.stable && self.ctx.step(step).is_some_and(|s| s.guard != Guard::None)
     }
 
-    fn stat_cell(&self, o: &Observation) -> String {
-        if self.ctx.hidden(o) {
-            "?".into()
-        } else {
-            o.stat.clone().unwrap_or_else(|| o.state.code())
-        }
-    }
-
-    fn state_cell(&self, o: &Observation) -> String {
-        if self.ctx.hidden(o) {
-            self.words().state_hidden().to_string()
-        } else {
-            self.words().state_column(o, self.style.stable)
-        }
-    }
-
     /// A cell coloured by the process state (not when its state is hidden).
     fn coloured(&self, o: &Observation, cell: String) -> ColoredString {
         if self.ctx.hidden(o) {
@@ -306,7 +290,10 @@ impl<'a> Text<'a> {
                 if namespaced {
                     row.push(o.ns_pid.map_or_else(|| "-".to_string(), |p| p.to_string()));
                 }
-                row.extend([escape(&self.ctx.ppid(o)).into_owned(), self.stat_cell(o)]);
+                row.extend([
+                    escape(&self.ctx.ppid(o)).into_owned(),
+                    self.ctx.stat_cell(o),
+                ]);
                 if sigchld {
                     row.push(words.sigchld_column(o.sigchld).to_string());
                 }
@@ -340,7 +327,7 @@ impl<'a> Text<'a> {
             let lines = hang(
                 &prefix,
                 column,
-                &escape(&self.state_cell(o)),
+                &escape(&self.ctx.state_cell(o)),
                 self.width(),
                 FALLBACK_INDENT + 1,
             );
@@ -386,8 +373,8 @@ impl<'a> Text<'a> {
         } else {
             format!(" {}", o.pid)
         };
-        let stat = self.stat_cell(o);
-        let mut what = escape(&self.state_cell(o)).into_owned();
+        let stat = self.ctx.stat_cell(o);
+        let mut what = escape(&self.ctx.state_cell(o)).into_owned();
         if o.role == RUNNER {
             what.push_str(self.words().subreaper());
         }

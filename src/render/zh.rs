@@ -430,15 +430,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
     }
 
     fn signal_list(&self, mask: u64) -> String {
-        let names: Vec<String> = crate::model::SignalMasks::signals(mask)
-            .into_iter()
-            .map(|s| self.signal(s))
-            .collect();
-        if names.is_empty() {
-            "无".into()
-        } else {
-            names.join(", ")
-        }
+        super::signal_list(mask).unwrap_or_else(|| "无".into())
     }
 
     fn exe(&self, exe: &crate::model::Exe, stable: bool) -> String {
@@ -450,21 +442,11 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
     }
 
     fn cmdline(&self, cmdline: &crate::model::Cmdline, stable: bool) -> String {
-        let args: Vec<String> = cmdline
-            .args
-            .iter()
-            .map(|a| {
-                if a.is_empty() || a.contains(char::is_whitespace) {
-                    format!("'{a}'")
-                } else {
-                    a.clone()
-                }
-            })
-            .collect();
+        let args = super::cmdline_text(cmdline);
         match (cmdline.procdemo, stable) {
             (true, true) => "procdemo 自己的命令行（fork 会保留它）".into(),
-            (true, false) => format!("{}（procdemo 自己的：fork 会保留它）", args.join(" ")),
-            (false, _) => args.join(" "),
+            (true, false) => format!("{}（procdemo 自己的：fork 会保留它）", args),
+            (false, _) => args,
         }
     }
 
