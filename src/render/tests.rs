@@ -1739,3 +1739,302 @@ fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
         "x.demo:3: unknown action `a\\x1bb`: expected one of fork"
     );
 }
+
+// ---- the --predict judge, held to every question of every built-in demo --------------------
+
+/// For each question (demo, the `ask` line's field) of each recording: answers that must be
+/// judged right and answers that must be judged wrong, in English and Chinese. `{ROLE}` is
+/// that role's PID in the recording. An answer the judge cannot hold (a whole result) is
+/// listed under neither and must be judged None.
+const ANSWERS: &[(&str, &str, &[&str], &[&str])] = &[
+    (
+        "double-fork",
+        "grandchild.parent",
+        &[
+            "runner",
+            "{runner}",
+            "the subreaper",
+            "runner (the subreaper)",
+            "procdemo-runner",
+            "PID {runner}",
+            "收养者",
+        ],
+        &["init", "1", "first", "{first}", "systemd"],
+    ),
+    (
+        "double-fork",
+        "grandchild.stat",
+        &["Ss", "`Ss`"],
+        &["S", "Ss+", "Z"],
+    ),
+    (
+        "exec",
+        "child.pid",
+        &["{child}", "child", "pid {child}", "{child} (child)"],
+        &["{runner}", "0", "1"],
+    ),
+    (
+        "exec",
+        "sleeper.comm",
+        &["sleep", "`sleep`"],
+        &["procdemo", "sleeper", "bash"],
+    ),
+    (
+        "exit-paths",
+        "quitter.exit_code",
+        &["3"],
+        &["0", "768", "1"],
+    ),
+    ("exit-paths", "parent.state", Z_RIGHT, Z_WRONG),
+    (
+        "fork-cow",
+        "child.shared_dirty",
+        &["16384"],
+        &["0", "16", "4096"],
+    ),
+    ("fork-cow", "parent.faults", &["0"], &["4096", "1"]),
+    ("fork-server", "h1.state", Z_RIGHT, Z_WRONG),
+    ("fork-server", "i1.state", GONE_RIGHT, GONE_WRONG),
+    (
+        "nice",
+        "loop10.state",
+        &[
+            "R",
+            "r",
+            "running",
+            "runnable",
+            "R (running)",
+            "运行",
+            "就绪",
+        ],
+        &["S", "D", "sleeping"],
+    ),
+    ("nice", "ended.state", Z_RIGHT, Z_WRONG),
+    (
+        "orphan",
+        "child.parent",
+        &[
+            "runner",
+            "{runner}",
+            "the subreaper",
+            "subreaper",
+            "procdemo-runner",
+            "{runner} (runner)",
+            "子进程收养者",
+        ],
+        &["init", "1", "parent", "{parent}", "systemd", "1号进程"],
+    ),
+    ("orphan", "child.state", Z_RIGHT, Z_WRONG),
+    (
+        "pid1",
+        "orphan.parent",
+        &["init", "1", "{init}", "init (1)"],
+        &["runner", "{runner}", "middle", "outer", "subreaper"],
+    ),
+    ("pid1", "victim.state", GONE_RIGHT, GONE_WRONG),
+    ("pipe", "producer.state", S_RIGHT, S_WRONG),
+    ("pipe", "consumer.state", S_RIGHT, S_WRONG),
+    ("pool", "p2.exitcode", &["-15"], &["15", "143", "0"]),
+    (
+        "pool",
+        "plain.parent",
+        &["runner", "{runner}", "the subreaper"],
+        &["init", "1", "owner", "main"],
+    ),
+    ("race", "office.result", &[], &[]),
+    ("race", "second.state", S_RIGHT, S_WRONG),
+    ("sigchld-handler", "a3.state", Z_RIGHT, Z_WRONG),
+    ("sigchld-handler", "b3.state", GONE_RIGHT, GONE_WRONG),
+    ("sigchld-ignore", "plain-kid.state", Z_RIGHT, Z_WRONG),
+    (
+        "sigchld-ignore",
+        "ignorer-kid.state",
+        GONE_RIGHT,
+        GONE_WRONG,
+    ),
+    (
+        "states",
+        "proc.state",
+        &["T", "stopped", "T (stopped)", "停止", "暂停"],
+        &["t", "S", "Z", "t (traced)"],
+    ),
+    (
+        "states",
+        "proc.state",
+        &[
+            "D",
+            "disk sleep",
+            "uninterruptible",
+            "D (disk sleep)",
+            "不可中断睡眠",
+        ],
+        &["S", "T", "R"],
+    ),
+    ("wait", "parent.state", S_RIGHT, S_WRONG),
+    (
+        "wait",
+        "termed.exit_code",
+        &["SIGTERM", "TERM", "sigterm", "15"],
+        &["0", "143", "SIGKILL"],
+    ),
+    ("zombie", "child.state", Z_RIGHT, Z_WRONG),
+    ("zombie", "child.exit_code", &["7"], &["1792", "0"]),
+    ("zombie", "child.state", GONE_RIGHT, GONE_WRONG),
+];
+const Z_RIGHT: &[&str] = &[
+    "Z",
+    "z",
+    "zombie",
+    "Zombie.",
+    "Z (zombie)",
+    "defunct",
+    "a zombie",
+    "zombie state",
+    "僵尸",
+    "僵尸进程",
+    "僵尸态",
+    "Z（僵尸）",
+];
+const Z_WRONG: &[&str] = &["S", "X", "gone", "Z (sleeping)", "dead", "孤儿"];
+const GONE_RIGHT: &[&str] = &["gone", "reaped", "nothing", "已回收", "消失"];
+const GONE_WRONG: &[&str] = &["Z", "zombie", "僵尸", "S"];
+const S_RIGHT: &[&str] = &[
+    "S",
+    "s",
+    "sleeping",
+    "S (sleeping)",
+    "blocked",
+    "阻塞",
+    "睡眠",
+];
+const S_WRONG: &[&str] = &["R", "D", "Z", "T"];
+
+#[test]
+fn predict_judges_every_question_of_every_demo_by_its_table_of_answers() {
+    let mut checked = 0;
+    let mut asked_by_demo: std::collections::BTreeMap<&str, usize> = Default::default();
+    for name in recordings() {
+        let (script, _, events) = recorded(name);
+        let mut pids = Vec::new();
+        for e in &events {
+            judge::learn(&mut pids, e);
+        }
+        let answers: Vec<(usize, &Value)> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Answer { ask, value } => Some((*ask, value)),
+                _ => None,
+            })
+            .collect();
+        for (n, (ask, value)) in answers.iter().enumerate() {
+            let seen = asked_by_demo.entry(name).or_default();
+            // The table lists a demo's questions in the order they are asked.
+            let rows: Vec<_> = ANSWERS.iter().filter(|r| r.0 == name).collect();
+            let row = rows.get(*seen).unwrap_or_else(|| {
+                panic!("{name}: question {n} (step {ask}) is not in the table of answers")
+            });
+            *seen += 1;
+            assert!(matches!(script.steps[*ask].kind, StepKind::Ask { .. }));
+            let text = crate::script::demos::find(name).unwrap().text;
+            let line = text.lines().nth(script.steps[*ask].line - 1).unwrap();
+            assert!(
+                line.starts_with(&format!("ask {}:", row.1)),
+                "{name}: the table's question {} is asked as {line:?}",
+                row.1
+            );
+            let fill = |a: &str| {
+                let mut a = a.to_string();
+                for (r, p) in &pids {
+                    a = a.replace(&format!("{{{}}}", script.role_name(*r)), &p.to_string());
+                }
+                a
+            };
+            if row.2.is_empty() && row.3.is_empty() {
+                assert_eq!(
+                    judge::judge("anything", value, &script, &pids).right,
+                    None,
+                    "{name} {}",
+                    row.1
+                );
+            }
+            for a in row.2 {
+                let a = fill(a);
+                let v = judge::judge(&a, value, &script, &pids);
+                assert_eq!(
+                    v.right,
+                    Some(true),
+                    "{name} {}: {a:?} should be right for {value:?}",
+                    row.1
+                );
+            }
+            for a in row.3 {
+                let a = fill(a);
+                let v = judge::judge(&a, value, &script, &pids);
+                assert_eq!(
+                    v.right,
+                    Some(false),
+                    "{name} {}: {a:?} should be wrong for {value:?}",
+                    row.1
+                );
+            }
+            assert_eq!(
+                judge::judge("  ", value, &script, &pids).right,
+                None,
+                "an empty answer is no answer"
+            );
+            checked += 1;
+        }
+    }
+    let rows_used: usize = asked_by_demo.values().sum();
+    assert_eq!(
+        rows_used,
+        ANSWERS.len(),
+        "every row of the table belongs to a recorded question"
+    );
+    assert!(checked >= 30, "only {checked} questions were checked");
+}
+
+#[test]
+fn a_wrong_init_for_an_adopted_orphan_says_why_and_names_the_subreaper() {
+    let (script, _, events) = recorded("orphan");
+    let mut pids = Vec::new();
+    for e in &events {
+        judge::learn(&mut pids, e);
+    }
+    let runner = pids[0].1;
+    let value = Value::Parent(Parent::Role(crate::script::RUNNER));
+    let v = judge::judge("init", &value, &script, &pids);
+    assert_eq!(v.right, Some(false));
+    assert_eq!(
+        v.hint,
+        Some(judge::Hint::Subreaper {
+            role: "runner".into(),
+            pid: Some(runner)
+        })
+    );
+    let style = style(false, 80);
+    let (text, _) = reveal(&script, &pids, "init", &value, style);
+    assert!(text.contains(&format!("runner (PID {runner})")), "{text}");
+    assert!(text.contains("PR_SET_CHILD_SUBREAPER"), "{text}");
+    assert!(text.lines().all(|l| wrap::width(l) <= 80), "{text}");
+    let zh = Style {
+        lang: Lang::Zh,
+        ..style
+    };
+    let (text, _) = reveal(&script, &pids, "1", &value, zh);
+    assert!(text.contains("收养"), "{text}");
+    // Naming another process says which one it is.
+    let parent = pids
+        .iter()
+        .find(|(r, _)| script.role_name(*r) == "parent")
+        .unwrap()
+        .1;
+    let v = judge::judge(&parent.to_string(), &value, &script, &pids);
+    assert_eq!(
+        v.hint,
+        Some(judge::Hint::OtherProcess {
+            role: "parent".into(),
+            pid: Some(parent)
+        })
+    );
+}

@@ -1593,8 +1593,28 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         "Press Enter to run it for real.\n".to_string()
     }
 
-    fn ask_prompt(&self, question: &str) -> String {
-        format!("? {question}\n  your answer (then Enter): ")
+    fn ask_prompt(&self) -> (&'static str, &'static str) {
+        ("? ", "  your answer (then Enter): ")
+    }
+
+    fn reveal_hint(&self, hint: &crate::render::judge::Hint) -> String {
+        use crate::render::judge::Hint;
+        let pid = |p: &Option<i32>| p.map_or(String::new(), |p| format!(" (PID {p})"));
+        match hint {
+            Hint::Subreaper { role, pid: p } => format!(
+                "    The kernel gives an orphan to its nearest ancestor that is a child \
+                 subreaper, and to init (PID 1 of its PID namespace) only when there is none: \
+                 {role}{} had made itself one with prctl(PR_SET_CHILD_SUBREAPER), so it adopted \
+                 the orphan.\n",
+                pid(p)
+            ),
+            Hint::OtherProcess { role, pid: p } => {
+                format!(
+                    "    That is {role}{}, another of the demo's processes.\n",
+                    pid(p)
+                )
+            }
+        }
     }
 
     fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {

@@ -1009,8 +1009,25 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         "按回车键，真的运行一遍。\n".to_string()
     }
 
-    fn ask_prompt(&self, question: &str) -> String {
-        format!("？{question}\n  你的答案（输入后按回车）：")
+    fn ask_prompt(&self) -> (&'static str, &'static str) {
+        ("？", "  你的答案（输入后按回车）：")
+    }
+
+    fn reveal_hint(&self, hint: &crate::render::judge::Hint) -> String {
+        use crate::render::judge::Hint;
+        let pid = |p: &Option<i32>| p.map_or(String::new(), |p| format!("（PID {p}）"));
+        match hint {
+            Hint::Subreaper { role, pid: p } => format!(
+                "    内核把孤儿进程交给最近的、设为子进程收养者（child subreaper）的祖先进程；\
+                 只有没有这样的祖先时，才交给 init（它所在 PID 命名空间的 1 号进程）：\
+                 {role}{}用 prctl(PR_SET_CHILD_SUBREAPER) 把自己设成了收养者，\
+                 所以由它收养了这个孤儿进程。\n",
+                pid(p)
+            ),
+            Hint::OtherProcess { role, pid: p } => {
+                format!("    那是 {role}{}：演示中的另一个进程。\n", pid(p))
+            }
+        }
     }
 
     fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
