@@ -1732,3 +1732,44 @@ fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
         "x.demo:3: unknown action `a\\x1bb`: expected one of fork"
     );
 }
+
+#[test]
+fn results_say_one_task_no_task_and_forks_in_one_line() {
+    let s = user_script("runner fork p\n");
+    let live = |lang| Ctx::new(words(lang), &s, false);
+    let worked = |done: &[(i64, i64)]| Outcome::Worked {
+        done: done.to_vec(),
+    };
+    let en = words(super::Lang::En);
+    let zh = words(super::Lang::Zh);
+    let (en_ctx, zh_ctx) = (live(super::Lang::En), live(super::Lang::Zh));
+    assert_eq!(
+        en.outcome(&worked(&[(3, 9)]), &en_ctx),
+        "took 1 task (3 → 9), sent each result, then read() returned 0: end of file"
+    );
+    assert_eq!(
+        en.outcome(&worked(&[(1, 1), (4, 16)]), &en_ctx),
+        "took 2 tasks (1 → 1, 4 → 16), sent each result, then read() returned 0: end of file"
+    );
+    assert_eq!(
+        en.outcome(&worked(&[]), &en_ctx),
+        "took no task (the other workers took them all), then read() returned 0: end of file"
+    );
+    assert!(!zh.outcome(&worked(&[]), &zh_ctx).contains("（）"));
+    let forked = Outcome::Forked {
+        pid: 101,
+        in_child: Some(0),
+    };
+    assert_eq!(
+        en.outcome(&forked, &en_ctx),
+        "fork() returned 101 to the parent, 0 to the child"
+    );
+    assert_eq!(
+        zh.outcome(&forked, &zh_ctx),
+        "fork() 向父进程返回 101，向子进程返回 0"
+    );
+    // A state in a Chinese sentence: the letter, but no English word for a process gone.
+    assert_eq!(zh.value(&Value::State(State::Gone), &zh_ctx), "已消失");
+    assert_eq!(zh.value(&Value::State(State::Zombie), &zh_ctx), "Z");
+    assert_eq!(en.value(&Value::State(State::Gone), &en_ctx), "gone");
+}
