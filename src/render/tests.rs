@@ -300,14 +300,7 @@ fn a_zombie_run_at_100_columns_renders_exactly_its_snapshot() {
 fn a_zombie_run_on_a_wide_terminal_wraps_only_narration() {
     let s = demo("zombie");
     let out = text(&s, style(true, 200), &zombie_events(&s));
-    // Results are wrapped at the width too: at 200 columns the forks' fit on their lines.
-    let unwrap_fork = |text: String| {
-        text.replace(
-            " and in the new\n                                 process it returned 0",
-            " and in the new process it returned 0",
-        )
-    };
-    let expected = unwrap_fork(snapshot(ZOMBIE_SNAPSHOT))
+    let expected = snapshot(ZOMBIE_SNAPSHOT)
         .replace(WRAPPED, LONG)
         .replace(WRAPPED_IN_OBSERVE, LONG_IN_OBSERVE);
     assert_ne!(
@@ -356,7 +349,7 @@ fn each_event_is_written_as_it_arrives() {
     r.event(&events[2], &mut out).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out),
-        "  1  runner fork parent        → fork() returned <parent>, the new process's PID, and in the new\n                                 process it returned 0 (its own report)\n"
+        "  1  runner fork parent        → fork() returned <parent> to the parent, 0 to the child\n"
     );
 }
 
@@ -663,7 +656,7 @@ fn json_keeps_the_document_schema_with_real_pids() {
     );
     assert_eq!(
         first["summary"],
-        "fork() returned 101, the new process's PID, and in the new process it returned 0 (its own report)"
+        "fork() returned 101 to the parent, 0 to the child"
     );
     let zombie = events
         .iter()
@@ -2037,4 +2030,45 @@ fn a_wrong_init_for_an_adopted_orphan_says_why_and_names_the_subreaper() {
             pid: Some(parent)
         })
     );
+}
+
+#[test]
+fn results_say_one_task_no_task_and_forks_in_one_line() {
+    let s = user_script("runner fork p\n");
+    let live = |lang| Ctx::new(words(lang), &s, false);
+    let worked = |done: &[(i64, i64)]| Outcome::Worked {
+        done: done.to_vec(),
+    };
+    let en = words(super::Lang::En);
+    let zh = words(super::Lang::Zh);
+    let (en_ctx, zh_ctx) = (live(super::Lang::En), live(super::Lang::Zh));
+    assert_eq!(
+        en.outcome(&worked(&[(3, 9)]), &en_ctx),
+        "took 1 task (3 → 9), sent each result, then read() returned 0: end of file"
+    );
+    assert_eq!(
+        en.outcome(&worked(&[(1, 1), (4, 16)]), &en_ctx),
+        "took 2 tasks (1 → 1, 4 → 16), sent each result, then read() returned 0: end of file"
+    );
+    assert_eq!(
+        en.outcome(&worked(&[]), &en_ctx),
+        "took no task (the other workers took them all), then read() returned 0: end of file"
+    );
+    assert!(!zh.outcome(&worked(&[]), &zh_ctx).contains("（）"));
+    let forked = Outcome::Forked {
+        pid: 101,
+        in_child: Some(0),
+    };
+    assert_eq!(
+        en.outcome(&forked, &en_ctx),
+        "fork() returned 101 to the parent, 0 to the child"
+    );
+    assert_eq!(
+        zh.outcome(&forked, &zh_ctx),
+        "fork() 向父进程返回 101，向子进程返回 0"
+    );
+    // A state in a Chinese sentence: the letter, but no English word for a process gone.
+    assert_eq!(zh.value(&Value::State(State::Gone), &zh_ctx), "已消失");
+    assert_eq!(zh.value(&Value::State(State::Zombie), &zh_ctx), "Z");
+    assert_eq!(en.value(&Value::State(State::Gone), &en_ctx), "gone");
 }
