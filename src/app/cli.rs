@@ -99,7 +99,7 @@ pub struct Config {
     pub output: Output,
 }
 
-fn flag(name: &'static str, help: &'static str) -> Arg {
+fn flag(name: &'static str, help: String) -> Arg {
     Arg::new(name)
         .long(name)
         .action(ArgAction::SetTrue)
@@ -185,8 +185,11 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
             Needed::Demo(name) => d.name == *name,
             Needed::Other => false,
         })
-        .map(|d| Command::new(d.name).about(d.title_in(lang.code())));
+        .map(|d| {
+            Command::new(d.name).about(crate::render::fit_help(d.title_in(lang.code()), lang))
+        });
     Command::new("procdemo")
+        .next_line_help(crate::render::help_wraps_itself(lang))
         .version(env!("CARGO_PKG_VERSION"))
         .about(help(Help::About))
         .long_about(help(Help::LongAbout))
@@ -320,6 +323,16 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         )
         .subcommand(
             Command::new("watch")
+                // The demo options are global; watch refuses them. Its own hidden copies keep
+                // clap from listing them under `help watch` (a global is not propagated where
+                // a subcommand has an argument of that name).
+                .args(NOT_FOR_WATCH.iter().map(|(id, _)| {
+                    let a = Arg::new(*id).long(*id).hide(true);
+                    match *id {
+                        "delay" | "size" | "timeout" => a.value_parser(value_parser!(u64)),
+                        _ => a.action(ArgAction::SetTrue),
+                    }
+                }))
                 .about(help(Help::Watch))
                 .after_help(help(Help::WatchNotes))
                 .arg(

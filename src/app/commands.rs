@@ -160,8 +160,15 @@ fn run(config: Config) -> Result<i32, Error> {
                 .max()
                 .unwrap_or(0);
             let mut out = std::io::stdout().lock();
+            let columns = render::terminal_width();
             for d in script::demos::DEMOS {
-                let line = format!("{:<width$}  {}\n", d.name, d.title_in(output.lang.code()));
+                // Wrapped by display columns, never inside a word, under the title's start.
+                let prefix = format!("{:<width$}  ", d.name);
+                let title = d.title_in(output.lang.code());
+                let line: String = render::wrap::hang(&prefix, width + 2, title, columns, 4)
+                    .into_iter()
+                    .map(|l| l + "\n")
+                    .collect();
                 match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                     Ok(()) => {}
                     // A closed pipe (`procdemo list | head -1`) just ends the listing.

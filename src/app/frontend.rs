@@ -168,6 +168,13 @@ impl Tty {
         }
     }
 
+    /// The terminal's width in columns (where a pause is shown, whatever stdout is).
+    fn columns(&self) -> Option<usize> {
+        terminal_size::terminal_size_of(&self.file)
+            .map(|(terminal_size::Width(w), _)| w as usize)
+            .filter(|w| *w > 0)
+    }
+
     fn say(&mut self, text: &str) {
         let _ = self.file.write_all(text.as_bytes());
     }
@@ -191,6 +198,8 @@ struct Pause {
     asking: Option<usize>,
     /// Paused at a question in a run that is not `--predict`: go on at once.
     stops_for_asks_only: bool,
+    /// Rows of the terminal the pause's own lines took: erased when a key ends it.
+    shown_rows: usize,
 }
 
 /// How waiting for a runner ended.
@@ -508,6 +517,7 @@ impl FrontEnd {
             free: false,
             asking: None,
             stops_for_asks_only: false,
+            shown_rows: 0,
         });
         let waited = self.follow(
             runner,
@@ -663,7 +673,13 @@ impl FrontEnd {
                             tty.say(&render::question_prompt(script, ask, style));
                         }
                         (None, Some(tty)) if asked.is_none() && pace == Pace::Step && !p.free => {
-                            tty.say(&render::pause(script, step, &pids, style));
+                            let style = render::Style {
+                                width: tty.columns().unwrap_or(style.width),
+                                ..style
+                            };
+                            let lines = render::pause(script, step, &pids, style);
+                            p.shown_rows = render::rows(&lines, style.width);
+                            tty.say(&lines);
                             tty.keys();
                         }
                         _ => {}
@@ -713,7 +729,13 @@ impl FrontEnd {
                 if go {
                     if let Some(tty) = self.tty.as_mut() {
                         tty.restore();
+                        // The pause's lines go once a key ends it: the screen keeps the
+                        // steps (at 80×24, five and more of them).
+                        if p.shown_rows > 0 {
+                            tty.say(&format!("\x1b[{}A\r\x1b[J", p.shown_rows));
+                        }
                     }
+                    p.shown_rows = 0;
                     deadline += since.elapsed();
                     p.since = None;
                     p.asking = None;

@@ -162,8 +162,43 @@ pub fn json_failed(demo: &str, message: &str, lang: Lang) -> String {
 }
 
 /// A text of `--help` in `lang`.
-pub fn help(help: words::Help, lang: Lang) -> &'static str {
-    words(lang).help(help)
+pub fn help(help: words::Help, lang: Lang) -> String {
+    fit_help(words(lang).help(help), lang)
+}
+
+/// A help text (or a demo's title shown in help) as clap should get it: its paragraphs
+/// reflowed, and in a language without spaces, wrapped here.
+pub fn fit_help(text: &str, lang: Lang) -> String {
+    let text = wrap::reflow(text);
+    if help_wraps_itself(lang) {
+        // clap wraps only at spaces: a Chinese paragraph is wrapped here, between
+        // characters, to the width clap leaves it on the line under its option.
+        let width = terminal_width().saturating_sub(HELP_INDENT).max(24);
+        text.lines()
+            .flat_map(|l| {
+                if l.starts_with(char::is_whitespace) || l.is_empty() {
+                    vec![l.to_string()]
+                } else {
+                    wrap::wrap(l, width)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        text
+    }
+}
+
+/// Columns clap indents an option's help by when it puts it on the next line, and a margin.
+const HELP_INDENT: usize = 14;
+
+/// Whether this language's help is wrapped by procdemo (its text has no spaces to break at),
+/// so that clap must put each option's help on the line under it.
+pub fn help_wraps_itself(lang: Lang) -> bool {
+    words(lang)
+        .help(words::Help::About)
+        .chars()
+        .any(|c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
 }
 
 /// An error's message in `lang`, as main prints it after `procdemo: `. A message may quote a
@@ -264,27 +299,28 @@ pub fn pause(script: &Script, step: usize, pids: &[i32], style: Style) -> String
         .filter(|p| std::path::Path::new(&format!("/proc/{p}")).exists())
         .map(|p| p.to_string())
         .collect();
-    let mut out = String::new();
+    // One line to say what comes next and which keys go on (the step's text cut to fit),
+    // then the commands to run in another terminal, on a line of their own and never
+    // wrapped, so that copying it copies a command that runs.
+    let width = style.width.max(24);
+    let room = width.saturating_sub(wrap::width(&w.pause("", s.line)));
+    let prompt = w.pause(&wrap::truncate(&text, room), s.line);
     let pstree = format!("pstree -p {}", pids.first().copied().unwrap_or(0));
-    let look = if alive.is_empty() {
-        w.look_with(&pstree, "")
-    } else {
-        w.look_with(
-            &format!("ps -o pid,ppid,stat,comm -p {}", alive.join(",")),
-            &pstree,
-        )
+    let ps = format!("ps -o pid,ppid,stat,comm -p {}", alive.join(","));
+    let look = match (alive.is_empty(), format!("  {ps}   {pstree}")) {
+        (true, _) => format!("  {pstree}"),
+        (false, both) if wrap::width(&both) <= width => both,
+        (false, _) => format!("  {ps}"),
     };
-    for line in [w.pause(&text, s.line), look] {
-        for (i, l) in wrap::wrap(&line, style.width.max(24) - 4)
-            .iter()
-            .enumerate()
-        {
-            out.push_str(if i == 0 { "" } else { "    " });
-            out.push_str(l);
-            out.push('\n');
-        }
-    }
-    out
+    format!("{prompt}\n{look}\n")
+}
+
+/// How many rows of a terminal `columns` wide this text takes (a line wider than the
+/// terminal takes more than one): what a pause erases when a key ends it.
+pub fn rows(text: &str, columns: usize) -> usize {
+    text.lines()
+        .map(|l| wrap::width(l).div_ceil(columns.max(1)).max(1))
+        .sum()
 }
 
 /// The question of an `ask` step in `lang`: its `ask.zh` line in Chinese, where it has one.

@@ -141,6 +141,50 @@ pub fn hang(
         .collect()
 }
 
+/// `text` cut to at most `columns` display columns, ending in `…` where it was cut.
+pub fn truncate(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > columns {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// A help text's paragraphs as single lines, for a wrapper that fits them to the terminal
+/// (clap's): lines of one paragraph are joined (with a space, or with nothing between two
+/// Chinese characters); blank lines and indented lines (a list of examples) stay as they are.
+pub fn reflow(text: &str) -> String {
+    let mut out = String::new();
+    let mut joinable = false;
+    for line in text.lines() {
+        let indented = line.starts_with(char::is_whitespace);
+        if joinable && !line.is_empty() && !indented {
+            let wide = |c: Option<char>| c.is_some_and(|c| UnicodeWidthChar::width(c) == Some(2));
+            if !(wide(out.chars().last()) && wide(line.chars().next())) {
+                out.push(' ');
+            }
+            out.push_str(line);
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+        joinable = !line.is_empty() && !indented && !line.ends_with(':');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

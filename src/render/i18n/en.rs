@@ -250,14 +250,14 @@ The guides, a teacher's included: README.md and docs/ in procdemo's source."
 Examples:
   procdemo list                 every built-in demo, one line each
   procdemo zombie               make a zombie and watch it get reaped
-  procdemo orphan --explain     orphan a child and watch a reaper adopt it, narrated
+  procdemo orphan --explain     orphan a child, see it adopted, narrated
   procdemo all                  every demo, then a summary
   procdemo run my.demo          run your own script (see demos/README.md)
   procdemo zombie --json        one JSON document with the real PIDs
   procdemo zombie --html z.html a page for the projector or a handout
-  procdemo show zombie          the zombie demo's script, to start your own from it
-  procdemo explain wait-status  a reference table (`procdemo explain` lists them)
-  procdemo watch -- python3 hw.py   every process your own program makes, as it lives
+  procdemo show zombie          the zombie demo's script, to start your own
+  procdemo explain wait-status  a reference table (`explain` lists them)
+  procdemo watch -- python3 hw.py  every process your program makes
 
 Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
 script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
@@ -343,10 +343,9 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Help::WatchNotes => {
                 "\
 The program keeps the terminal (stdin, stdout, stderr); procdemo's report goes to standard
-error, or to -o FILE. Of the options above, --json, --json-events, --html, --lang, --color
-and --no-timeline apply (--tree and --timeline too: both are always drawn); the others are
-for demos and are refused. At most --max-procs processes alive at once, else the whole family is
-killed and reaped.
+error, or to -o FILE. --tree and --timeline change nothing (both are always drawn); the
+options that only a demo takes (--explain, --step, --stable...) are refused. At most
+--max-procs processes alive at once, else the whole family is killed and reaped.
 
 Exit code: the program's own (its first process's), 128+N if a signal N ended it (137 when
 stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo could not trace it
@@ -1651,15 +1650,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
     }
 
     fn pause(&self, step_text: &str, line: usize) -> String {
-        format!("▸ next, line {line}: {step_text}    [Enter] run it · [c] run the rest · [q] quit")
-    }
-
-    fn look_with(&self, ps: &str, pstree: &str) -> String {
-        if pstree.is_empty() {
-            format!("  the processes are as shown; look from another terminal: {ps}")
-        } else {
-            format!("  the processes are as shown; look from another terminal: {ps}   or: {pstree}")
-        }
+        format!("▸ next, line {line}: {step_text} · [Enter] run · [c] the rest · [q] quit")
     }
 
     fn reference(&self, topic: Topic) -> Reference {

@@ -360,8 +360,6 @@ pub trait Words {
     fn answer_key(&self) -> &'static str;
     /// The `--step` pause before a step: which step comes, and the keys.
     fn pause(&self, step_text: &str, line: usize) -> String;
-    /// While paused: the commands that show the processes from another terminal.
-    fn look_with(&self, ps: &str, pstree: &str) -> String;
     /// The last line of a run that passed: (`ok:`, `every awaited state was observed`).
     fn ok(&self) -> (&'static str, &'static str);
     /// The label of the last line of a failed run: `FAILED:`.

@@ -250,14 +250,14 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 示例：
   procdemo list                 每个内置演示，各占一行
   procdemo zombie               制造一个僵尸进程，看着它被回收
-  procdemo orphan --explain     让子进程成为孤儿，看着回收者收养它，带旁白
+  procdemo orphan --explain     让子进程成为孤儿，看它被收养，带旁白
   procdemo all                  所有演示，最后是汇总
   procdemo run my.demo          运行你自己的脚本（见 demos/README.md）
   procdemo zombie --json        一个带真实 PID 的 JSON 文档
   procdemo zombie --html z.html 一个用于投影或讲义的网页
   procdemo show zombie          zombie 演示的脚本，可以从它开始写你自己的
-  procdemo explain wait-status  一张参考表（`procdemo explain` 列出所有参考表）
-  procdemo watch -- python3 hw.py   你自己的程序创建的每个进程，实时显示
+  procdemo explain wait-status  一张参考表（`explain` 列出所有参考表）
+  procdemo watch -- python3 hw.py  你自己的程序创建的每个进程
 
 退出码：0 成功，1 有演示失败（等待的状态没有及时出现），2 用法或脚本错误
 （什么都没有运行），128+N 在清理之后因信号 N 停止（130 Ctrl-C，143 SIGTERM，
@@ -323,8 +323,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::WatchNotes => {
                 "\
 程序保留终端（标准输入、标准输出、标准错误）；procdemo 的报告写到标准错误，或 -o FILE。
-上面的选项中适用的是 --json、--json-events、--html、--lang、--color 和 --no-timeline（还有
---tree 和 --timeline：两者总会画出）；其余选项用于演示，会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
+--tree 和 --timeline 不起作用（两者总会画出）；只用于演示的选项（--explain、--step、--stable 等）
+会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
 
 退出码：程序自己的退出码（第一个进程的），被信号 N 结束时为 128+N（在 --max-procs 处被
 停止时为 137）；127 找不到命令，126 无法运行；1 procdemo 无法跟踪它（例如在 strace -f
@@ -1062,15 +1062,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
     }
 
     fn pause(&self, step_text: &str, line: usize) -> String {
-        format!("▸ 下一步，第 {line} 行：{step_text}    [回车] 运行 · [c] 运行其余步骤 · [q] 退出")
-    }
-
-    fn look_with(&self, ps: &str, pstree: &str) -> String {
-        if pstree.is_empty() {
-            format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}")
-        } else {
-            format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}   或者：{pstree}")
-        }
+        format!("▸ 下一步，第 {line} 行：{step_text} · [回车] 运行 · [c] 运行其余步骤 · [q] 退出")
     }
 
     fn lang(&self) -> crate::render::Lang {
