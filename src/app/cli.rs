@@ -467,6 +467,17 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             summary: false,
         },
     };
+    // Only a run has a page: a command that runs nothing refuses --html (and writes no file).
+    if output.html.is_some()
+        && let Some(command) = match &task {
+            Task::Show(_) => Some("show"),
+            Task::List => Some("list"),
+            Task::Explain(_) => Some("explain"),
+            _ => None,
+        }
+    {
+        return Err(Error::Usage(Usage::HtmlWithoutRun { command }));
+    }
     // A page that cannot be written is said before anything runs (it is written at the end).
     if let Some(path) = output.html
         && let Err(e) = std::fs::OpenOptions::new()

@@ -108,6 +108,11 @@ pub enum Usage {
     NotForWatch {
         option: &'static str,
     },
+    /// `--html` given to a command that runs nothing (`show`, `list`, `explain`): there is no
+    /// run to draw, and an empty file would be left.
+    HtmlWithoutRun {
+        command: &'static str,
+    },
     /// clap's own message (English in every language).
     Clap(String),
 }

@@ -1567,12 +1567,16 @@ fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree(
     );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
     assert!(html.contains("a &lt;b&gt;bold&lt;/b&gt; claim about &lt;child&gt;"));
-    // The child is drawn inside its parent's node, with its state's colour.
-    let parent_at = html.find("<span class=\"role\">parent</span>").unwrap();
-    let child_at = html.find("<span class=\"role\">child</span>").unwrap();
+    // The child is drawn under its parent, a line from the parent to it, in its state's
+    // colour.
+    let parent_at = html.find("class=\"tree-label\">parent</text>").unwrap();
+    let child_at = html.find("class=\"tree-label\">child</text>").unwrap();
     assert!(parent_at < child_at);
-    assert!(html[parent_at..child_at].contains("<ul>"), "{html}");
-    assert!(html.contains("class=\"stat st-z\">Z</span>"), "{html}");
+    assert!(
+        html[parent_at..child_at].contains("class=\"tree-edge\""),
+        "{html}"
+    );
+    assert!(html[child_at..].contains("class=\"st-z\"/>"), "{html}");
     assert!(html.contains("lang=\"en\""));
 }
 

@@ -487,7 +487,13 @@ impl Watch {
             }
         }
         html.push_str("</section>\n");
-        super::html::document(self.words, &[html])
+        let section = super::html::Section {
+            name: "watch".into(),
+            title: command_line(&self.summary.command),
+            ok: true,
+            html,
+        };
+        super::html::document(self.words, &[section])
     }
 
     fn document(&self) -> serde_json::Value {

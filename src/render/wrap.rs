@@ -160,6 +160,28 @@ pub fn truncate(text: &str, columns: usize) -> String {
     out
 }
 
+/// Lines of one paragraph joined as a reader expects: with a space, or with nothing between
+/// two wide (Chinese) characters.
+pub fn join_lines<S: AsRef<str>>(lines: &[S]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.as_ref().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let wide = |c: Option<char>| c.is_some_and(|c| UnicodeWidthChar::width(c) == Some(2));
+        let last = out.chars().last();
+        // Chinese punctuation (，。：；) carries its own space.
+        let closes = last.is_some_and(|c| "，。：；！？、）」』".contains(c));
+        let joined = closes || (wide(last) && wide(line.chars().next()));
+        if !out.is_empty() && !joined {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// A help text's paragraphs as single lines, for a wrapper that fits them to the terminal
 /// (clap's): lines of one paragraph are joined (with a space, or with nothing between two
 /// Chinese characters); blank lines and indented lines (a list of examples) stay as they are.

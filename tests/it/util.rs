@@ -127,6 +127,12 @@ pub fn demo_names() -> Vec<String> {
     names
 }
 
+/// A built-in demo's script text, from demos/NAME.demo.
+pub fn demo_text(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("demos/{name}.demo"));
+    std::fs::read_to_string(path).expect("demos/NAME.demo")
+}
+
 /// A demo's `--json` document (the run must pass).
 pub fn json(demo: &str) -> serde_json::Value {
     let run = procdemo(&[demo, "--json"]);

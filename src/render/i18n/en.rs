@@ -395,6 +395,10 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Usage::NotForWatch { option } => format!(
                 "{option} does not apply to procdemo watch (it runs a program, not a demo script)"
             ),
+            Usage::HtmlWithoutRun { command } => format!(
+                "--html draws a run, and procdemo {command} runs nothing: give --html to a demo, \
+                 `all` or `run` (no file was written)"
+            ),
             Usage::Report { path, error } => format!("-o {path}: {error}"),
             Usage::Html { path, error } => format!("--html {path}: {error}"),
             // clap's own words, as they always were.
@@ -1793,11 +1797,24 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         }
     }
 
+    fn page_summary(&self, ok: usize, failed: usize) -> String {
+        match failed {
+            0 => format!("Summary: all {ok} demos passed."),
+            _ => format!("Summary: {ok} passed, {failed} FAILED."),
+        }
+    }
+
     fn page(&self) -> PageWords {
         PageWords {
             lang: "en",
             footer: "Made by procdemo: every PID, state and status on this page was read from \
                      the kernel (a system call's result or /proc) during this run.",
+            all_title: "every demo",
+            contents: "Contents",
+            questions: "Questions",
+            show_answer: "what the kernel showed",
+            unanswered: "not answered: the run ended before this question's step",
+            fonts_note: "",
         }
     }
 

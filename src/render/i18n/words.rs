@@ -106,6 +106,18 @@ pub struct PageWords {
     pub lang: &'static str,
     /// The line at the foot of the page.
     pub footer: &'static str,
+    /// The title of a page of several demos (`procdemo all --html`).
+    pub all_title: &'static str,
+    /// The heading of its table of contents.
+    pub contents: &'static str,
+    /// The heading of a demo's questions on the page.
+    pub questions: &'static str,
+    /// What opens an answer hidden under its question.
+    pub show_answer: &'static str,
+    /// A question the run never answered (it ended first).
+    pub unanswered: &'static str,
+    /// A note for a machine without the fonts the page's language needs (empty: none).
+    pub fonts_note: &'static str,
 }
 
 /// A text of `--help`: the command's about texts, a heading, each option's and command's
@@ -327,6 +339,8 @@ pub trait Words {
     fn no_final_newline(&self) -> &'static str;
     /// The `--html` page's own words.
     fn page(&self) -> PageWords;
+    /// A page of several demos: how many passed and failed.
+    fn page_summary(&self, ok: usize, failed: usize) -> String;
     /// A reference table of `procdemo explain TOPIC`.
     fn reference(
         &self,

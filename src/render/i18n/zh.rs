@@ -370,6 +370,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Usage::NotForWatch { option } => {
                 format!("{option} 不适用于 procdemo watch（它运行一个程序，而不是演示脚本）")
             }
+            Usage::HtmlWithoutRun { command } => format!(
+                "--html 画的是一次运行，而 procdemo {command} 什么都不运行：请把 --html 给一个演示、all 或 run（没有写任何文件）"
+            ),
             Usage::Report { path, error } => format!("-o {path}：{error}"),
             Usage::Html { path, error } => format!("--html {path}：{error}"),
             Usage::UnknownOption { arg, .. } => {
@@ -888,10 +891,23 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
+    fn page_summary(&self, ok: usize, failed: usize) -> String {
+        match failed {
+            0 => format!("总结：全部 {ok} 个演示都成功了。"),
+            _ => format!("总结：{ok} 个成功，{failed} 个失败。"),
+        }
+    }
+
     fn page(&self) -> crate::render::words::PageWords {
         crate::render::words::PageWords {
             lang: "zh-CN",
             footer: "由 procdemo 生成：本页中每个 PID、状态和退出状态都是在这次运行中从内核读到的（系统调用的结果或 /proc）。",
+            all_title: "全部演示",
+            contents: "目录",
+            questions: "问题",
+            show_answer: "内核显示的答案",
+            unanswered: "没有答案：运行在这个问题的那一步之前就结束了",
+            fonts_note: "如果本页的中文显示为方框，说明这台机器缺少中文字体：请安装 fonts-noto-cjk（Debian、Ubuntu）。",
         }
     }
 
