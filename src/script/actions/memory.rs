@@ -19,6 +19,7 @@ pub struct Alloc {
 impl Act for Alloc {
     const VERB: &str = "alloc";
     const USAGE: &str = "alloc SIZE";
+    const EXAMPLE: &str = "parent alloc 16MiB";
     const FACTS: Facts = Facts {
         gives_region: true,
         ..Facts::PLAIN
@@ -76,6 +77,7 @@ pub struct Touch;
 impl Act for Touch {
     const VERB: &str = "touch";
     const USAGE: &str = "touch";
+    const EXAMPLE: &str = "parent alloc 1MiB\nparent touch";
     const FACTS: Facts = Facts {
         needs_region: true,
         ..Facts::PLAIN
@@ -134,6 +136,7 @@ pub struct Lock;
 impl Act for Lock {
     const VERB: &str = "lock";
     const USAGE: &str = "lock";
+    const EXAMPLE: &str = "parent lock";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Lock)
@@ -164,6 +167,7 @@ pub struct Append {
 impl Act for Append {
     const VERB: &str = "append";
     const USAGE: &str = "append NUMBER";
+    const EXAMPLE: &str = "parent append 33";
     const FUZZ: &[&str] = &["33", "x"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -197,6 +201,7 @@ pub struct Show;
 impl Act for Show {
     const VERB: &str = "show";
     const USAGE: &str = "show";
+    const EXAMPLE: &str = "parent show";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Show)

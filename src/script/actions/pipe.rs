@@ -75,6 +75,7 @@ pub struct Pipe {
 impl Act for Pipe {
     const VERB: &str = "pipe";
     const USAGE: &str = "pipe NAME";
+    const EXAMPLE: &str = "parent pipe q";
     const FUZZ: &[&str] = &["q", "Q", "q q"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -124,6 +125,7 @@ pub struct Close {
 impl Act for Close {
     const VERB: &str = "close";
     const USAGE: &str = "close NAME read|write";
+    const EXAMPLE: &str = "parent pipe q\nparent close q read";
     const FUZZ: &[&str] = &["q", "read", "write", "both"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -178,6 +180,7 @@ pub struct Read {
 impl Act for Read {
     const VERB: &str = "read";
     const USAGE: &str = "read NAME";
+    const EXAMPLE: &str = "parent pipe q\nparent read q";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -238,6 +241,7 @@ pub struct Write {
 impl Act for Write {
     const VERB: &str = "write";
     const USAGE: &str = "write NAME TEXT";
+    const EXAMPLE: &str = "parent pipe q\nparent write q hi";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -292,6 +296,7 @@ pub struct Fill {
 impl Act for Fill {
     const VERB: &str = "fill";
     const USAGE: &str = "fill NAME";
+    const EXAMPLE: &str = "parent pipe q\nparent fill q";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -358,6 +363,7 @@ pub struct Work {
 impl Act for Work {
     const VERB: &str = "work";
     const USAGE: &str = "work TASKS RESULTS";
+    const EXAMPLE: &str = "parent pipe q\nparent pipe r\nparent work q r";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -444,6 +450,7 @@ pub struct Map {
 impl Act for Map {
     const VERB: &str = "map";
     const USAGE: &str = "map TASKS RESULTS N...";
+    const EXAMPLE: &str = "parent pipe q\nparent pipe r\nparent map q r 1 2";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN

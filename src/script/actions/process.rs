@@ -18,6 +18,7 @@ pub struct Fork {
 impl Act for Fork {
     const VERB: &str = "fork";
     const USAGE: &str = "fork NEW-ROLE";
+    const EXAMPLE: &str = "parent fork x";
     const FACTS: Facts = Facts {
         creates_role: true,
         runner: Some(ForRunner { shown_as: "fork" }),
@@ -78,6 +79,7 @@ pub struct Vfork {
 impl Act for Vfork {
     const VERB: &str = "vfork";
     const USAGE: &str = "vfork NEW-ROLE &";
+    const EXAMPLE: &str = "parent vfork x &";
     const FACTS: Facts = Facts {
         blocks: Blocks::Always(Rule::VforkInBackground),
         creates_role: true,
@@ -139,6 +141,7 @@ pub struct Exit {
 impl Act for Exit {
     const VERB: &str = "exit";
     const USAGE: &str = "exit [CODE]";
+    const EXAMPLE: &str = "child exit 7";
     const FACTS: Facts = Facts {
         ends_actor: true,
         ..Facts::PLAIN
@@ -171,6 +174,7 @@ pub struct LibcExit {
 impl Act for LibcExit {
     const VERB: &str = "libc-exit";
     const USAGE: &str = "libc-exit [CODE]";
+    const EXAMPLE: &str = "parent libc-exit 3";
     const FACTS: Facts = Facts {
         ends_actor: true,
         ..Facts::PLAIN
@@ -203,6 +207,7 @@ pub struct Block;
 impl Act for Block {
     const VERB: &str = "block";
     const USAGE: &str = "block";
+    const EXAMPLE: &str = "parent block";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Block)
@@ -224,6 +229,7 @@ pub struct Spin;
 impl Act for Spin {
     const VERB: &str = "spin";
     const USAGE: &str = "spin";
+    const EXAMPLE: &str = "parent spin";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Spin)
@@ -265,6 +271,7 @@ pub struct CpuLoop;
 impl Act for CpuLoop {
     const VERB: &str = "cpu-loop";
     const USAGE: &str = "cpu-loop";
+    const EXAMPLE: &str = "parent cpu-loop";
     const FUZZ: &[&str] = &["now"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -307,6 +314,7 @@ pub struct Thread;
 impl Act for Thread {
     const VERB: &str = "thread";
     const USAGE: &str = "thread";
+    const EXAMPLE: &str = "parent thread";
     const FACTS: Facts = Facts {
         makes_threaded: true,
         ..Facts::PLAIN

@@ -25,6 +25,7 @@ pub struct Print {
 impl Act for Print {
     const VERB: &str = "print";
     const USAGE: &str = "print TEXT";
+    const EXAMPLE: &str = "parent print hello";
     const FUZZ: &[&str] = &["hello", "world"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -55,6 +56,7 @@ pub struct Flush;
 impl Act for Flush {
     const VERB: &str = "flush";
     const USAGE: &str = "flush";
+    const EXAMPLE: &str = "parent flush";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Flush)
@@ -80,6 +82,7 @@ pub struct Atexit;
 impl Act for Atexit {
     const VERB: &str = "atexit";
     const USAGE: &str = "atexit";
+    const EXAMPLE: &str = "parent atexit";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Atexit)
@@ -108,6 +111,7 @@ pub struct Open {
 impl Act for Open {
     const VERB: &str = "open";
     const USAGE: &str = "open /PATH [cloexec]";
+    const EXAMPLE: &str = "parent open /dev/null";
     const FUZZ: &[&str] = &["/dev/null", "cloexec", "relative", "/dev/zero"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -166,6 +170,7 @@ pub struct Exec {
 impl Act for Exec {
     const VERB: &str = "exec";
     const USAGE: &str = "exec self|PROGRAM [ARGS...]";
+    const EXAMPLE: &str = "parent exec sleep 1";
     const FACTS: Facts = Facts {
         replaces_image: true,
         ..Facts::PLAIN

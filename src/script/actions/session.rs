@@ -17,6 +17,7 @@ pub struct Setsid;
 impl Act for Setsid {
     const VERB: &str = "setsid";
     const USAGE: &str = "setsid";
+    const EXAMPLE: &str = "parent setsid";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Setsid)
@@ -41,6 +42,7 @@ pub struct Pty;
 impl Act for Pty {
     const VERB: &str = "pty";
     const USAGE: &str = "pty";
+    const EXAMPLE: &str = "parent pty";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Pty)
@@ -73,6 +75,7 @@ pub struct Unshare;
 impl Act for Unshare {
     const VERB: &str = "unshare";
     const USAGE: &str = "unshare pid";
+    const EXAMPLE: &str = "parent unshare pid";
     const FACTS: Facts = Facts {
         // A limit of 0 user namespaces (user.max_user_namespaces) is how some systems close
         // them: ENOSPC, and a `try` takes it as the refusal it is.
@@ -123,6 +126,7 @@ pub struct Nice {
 impl Act for Nice {
     const VERB: &str = "nice";
     const USAGE: &str = "nice N";
+    const EXAMPLE: &str = "parent nice 5";
     const FUZZ: &[&str] = &["-5", "20"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -163,6 +167,7 @@ pub struct Renice {
 impl Act for Renice {
     const VERB: &str = "renice";
     const USAGE: &str = "renice ROLE N";
+    const EXAMPLE: &str = "parent renice child 5";
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Renice),

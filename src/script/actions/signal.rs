@@ -62,6 +62,7 @@ pub struct Kill {
 impl Act for Kill {
     const VERB: &str = "kill";
     const USAGE: &str = "kill ROLE SIGNAL";
+    const EXAMPLE: &str = "parent kill child TERM";
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Signal),
@@ -140,6 +141,7 @@ pub struct Sigchld {
 impl Act for Sigchld {
     const VERB: &str = "sigchld";
     const USAGE: &str = "sigchld default|ignore|nocldwait|handler once|handler loop";
+    const EXAMPLE: &str = "parent sigchld ignore";
     const FUZZ: &[&str] = &["ignore", "default", "nocldwait", "handler", "once", "loop"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -219,6 +221,7 @@ pub struct Signal {
 impl Act for Signal {
     const VERB: &str = "signal";
     const USAGE: &str = "signal SIGNAL default|ignore|catch";
+    const EXAMPLE: &str = "parent signal USR1 catch";
     const FUZZ: &[&str] = &[
         "USR1", "TERM", "KILL", "default", "ignore", "catch", "SIGBOOM",
     ];
@@ -281,6 +284,7 @@ pub struct Sigmask {
 impl Act for Sigmask {
     const VERB: &str = "sigmask";
     const USAGE: &str = "sigmask block|unblock SIGNAL...";
+    const EXAMPLE: &str = "parent sigmask block CHLD";
     const FUZZ: &[&str] = &["block", "unblock", "CHLD", "TERM"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -337,6 +341,7 @@ pub struct Handled;
 impl Act for Handled {
     const VERB: &str = "handled";
     const USAGE: &str = "handled";
+    const EXAMPLE: &str = "parent handled";
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Handled)
@@ -396,6 +401,7 @@ pub struct Trace {
 impl Act for Trace {
     const VERB: &str = "trace";
     const USAGE: &str = "trace ROLE";
+    const EXAMPLE: &str = "parent trace child";
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Trace),
@@ -442,6 +448,7 @@ pub struct Untrace {
 impl Act for Untrace {
     const VERB: &str = "untrace";
     const USAGE: &str = "untrace ROLE";
+    const EXAMPLE: &str = "parent untrace child";
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Untrace),

@@ -37,6 +37,7 @@ pub struct Listen;
 impl Act for Listen {
     const VERB: &str = "listen";
     const USAGE: &str = "listen";
+    const EXAMPLE: &str = "parent listen";
     const FACTS: Facts = Facts {
         gives_socket: Some(Sock::Listening),
         ..Facts::PLAIN
@@ -88,6 +89,7 @@ pub struct Accept {
 impl Act for Accept {
     const VERB: &str = "accept";
     const USAGE: &str = "accept NEW-ROLE";
+    const EXAMPLE: &str = "parent listen\nparent accept x";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         creates_role: true,
@@ -185,6 +187,7 @@ pub struct Connect {
 impl Act for Connect {
     const VERB: &str = "connect";
     const USAGE: &str = "connect ROLE";
+    const EXAMPLE: &str = "parent listen\nchild connect parent";
     const FACTS: Facts = Facts {
         gives_socket: Some(Sock::Connection),
         target_listens: true,
@@ -247,6 +250,7 @@ pub struct Send {
 impl Act for Send {
     const VERB: &str = "send";
     const USAGE: &str = "send TEXT";
+    const EXAMPLE: &str = "parent listen\nchild connect parent\nchild send hi";
     const FACTS: Facts = Facts {
         needs_socket: Some(Sock::Connection),
         ..Facts::PLAIN
@@ -291,6 +295,7 @@ pub struct Recv;
 impl Act for Recv {
     const VERB: &str = "recv";
     const USAGE: &str = "recv";
+    const EXAMPLE: &str = "parent listen\nchild connect parent\nchild recv";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         needs_socket: Some(Sock::Connection),

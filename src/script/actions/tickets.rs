@@ -93,6 +93,7 @@ pub struct Tickets {
 impl Act for Tickets {
     const VERB: &str = "tickets";
     const USAGE: &str = "tickets NUMBER";
+    const EXAMPLE: &str = "parent tickets 3";
     const FACTS: Facts = Facts {
         tickets: TicketUse::Creates,
         ..Facts::PLAIN
@@ -147,6 +148,7 @@ pub struct Count {
 impl Act for Count {
     const VERB: &str = "count";
     const USAGE: &str = "count";
+    const EXAMPLE: &str = "parent tickets 3\nparent count";
     const FACTS: Facts = Facts {
         tickets: TicketUse::Reads,
         ..Facts::PLAIN
@@ -187,6 +189,7 @@ pub struct Buy;
 impl Act for Buy {
     const VERB: &str = "buy";
     const USAGE: &str = "buy";
+    const EXAMPLE: &str = "parent tickets 3\nparent count\nparent buy";
     const FACTS: Facts = Facts {
         tickets: TicketUse::Writes,
         ..Facts::PLAIN
@@ -235,6 +238,7 @@ pub struct Flock;
 impl Act for Flock {
     const VERB: &str = "flock";
     const USAGE: &str = "flock";
+    const EXAMPLE: &str = "parent tickets 3\nparent flock";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         tickets: TicketUse::Locks,
@@ -278,6 +282,7 @@ pub struct Funlock;
 impl Act for Funlock {
     const VERB: &str = "funlock";
     const USAGE: &str = "funlock";
+    const EXAMPLE: &str = "parent tickets 3\nparent flock\nparent funlock";
     const FACTS: Facts = Facts {
         tickets: TicketUse::Unlocks,
         ..Facts::PLAIN
@@ -314,6 +319,7 @@ pub struct Race {
 impl Act for Race {
     const VERB: &str = "race";
     const USAGE: &str = "race STEPS";
+    const EXAMPLE: &str = "parent tickets 3\nparent race 10";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         tickets: TicketUse::Races,

@@ -25,6 +25,7 @@ impl Wait {
 impl Act for Wait {
     const VERB: &str = "wait";
     const USAGE: &str = "wait";
+    const EXAMPLE: &str = "parent wait";
     // Not for the runner, which waits for one role at a time.
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
@@ -61,6 +62,7 @@ pub struct Waitpid {
 impl Act for Waitpid {
     const VERB: &str = "waitpid";
     const USAGE: &str = "waitpid ROLE|any [nohang [loop]]";
+    const EXAMPLE: &str = "parent waitpid child";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         runner: Some(ForRunner {
@@ -161,6 +163,7 @@ pub struct Peek {
 impl Act for Peek {
     const VERB: &str = "peek";
     const USAGE: &str = "peek ROLE";
+    const EXAMPLE: &str = "parent peek child";
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
