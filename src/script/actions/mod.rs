@@ -274,6 +274,7 @@ actions! {
     tickets::Flock,
     tickets::Funlock,
     tickets::Race,
+    process::Getpid,
 }
 
 impl Action {
@@ -995,6 +996,8 @@ pub enum Outcome {
     FileUnlocked { fd: i32 },
     /// `steps` unlocked read-then-write steps done.
     Raced { steps: u64 },
+    /// getpid() returned this PID: the process's own, as it sees it.
+    OwnPid { pid: i32 },
 }
 
 impl Outcome {

@@ -346,6 +346,31 @@ impl Act for Thread {
     }
 }
 
+/// `getpid`: getpid(): the PID of the calling process, as that process sees it (in a PID
+/// namespace, its PID there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Getpid;
+
+impl Act for Getpid {
+    const VERB: &str = "getpid";
+    const USAGE: &str = "getpid";
+    const EXAMPLE: &str = "child getpid";
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Getpid)
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
+        Performed::Outcome(Outcome::OwnPid {
+            pid: nix::unistd::getpid().as_raw(),
+        })
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("os.getpid()")
+    }
+}
+
 /// The one word after `fork`/`vfork`: a new role, created by the actor.
 fn new_role(a: &mut Args<'_>) -> Result<RoleId, ParseProblem> {
     let [child] = a.words else {
@@ -400,6 +425,17 @@ mod tests {
         assert!(refused("runner fork p\np exit -1\n").contains("from 0 to 255, found `-1`"));
         assert!(refused("runner fork p\np exit 1 2\n").contains("expected `p exit [CODE]`"));
         assert!(refused("runner fork p\np exit\np block\n").contains("has ended (line 2)"));
+    }
+
+    #[test]
+    fn getpid_takes_no_arguments_is_not_for_the_runner_and_is_os_getpid() {
+        let getpid = act("runner fork p\np getpid\n");
+        assert_eq!(getpid, Action::Getpid(Getpid));
+        assert_eq!(getpid.target(), None);
+        assert_eq!(getpid.python(false), Python::line("os.getpid()"));
+        assert!(refused("runner fork p\np getpid p\n").contains("expected `p getpid`"));
+        assert!(refused("runner fork p\nrunner getpid\n").contains("the runner can only"));
+        assert!(refused("runner fork p\np getpid &\n").contains("`&` is for an action"));
     }
 
     #[test]
