@@ -20,6 +20,7 @@ impl Act for Alloc {
     const VERB: &str = "alloc";
     const USAGE: &str = "alloc SIZE";
     const EXAMPLE: &str = "parent alloc 16MiB";
+    const RESULTS: &[&str] = &["allocated"];
     const FACTS: Facts = Facts {
         gives_region: true,
         ..Facts::PLAIN
@@ -78,6 +79,7 @@ impl Act for Touch {
     const VERB: &str = "touch";
     const USAGE: &str = "touch";
     const EXAMPLE: &str = "parent alloc 1MiB\nparent touch";
+    const RESULTS: &[&str] = &["touched"];
     const FACTS: Facts = Facts {
         needs_region: true,
         ..Facts::PLAIN
@@ -137,6 +139,7 @@ impl Act for Lock {
     const VERB: &str = "lock";
     const USAGE: &str = "lock";
     const EXAMPLE: &str = "parent lock";
+    const RESULTS: &[&str] = &["locked"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Lock)
@@ -168,6 +171,7 @@ impl Act for Append {
     const VERB: &str = "append";
     const USAGE: &str = "append NUMBER";
     const EXAMPLE: &str = "parent append 33";
+    const RESULTS: &[&str] = &["list"];
     const FUZZ: &[&str] = &["33", "x"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -202,6 +206,7 @@ impl Act for Show {
     const VERB: &str = "show";
     const USAGE: &str = "show";
     const EXAMPLE: &str = "parent show";
+    const RESULTS: &[&str] = &["list"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Show)

@@ -102,9 +102,10 @@ pub struct HandlerRuns {
 /// One action of the language, as one type: a struct whose fields are its arguments (`Fork {
 /// child }`), in the file of its family, with everything about it in its `impl Act`: its
 /// verb and usage, how it is read from the words after the verb, the checker's rules as data,
-/// what it does to the roles, how an actor performs it, the course's Python for it and the
-/// parser fuzzer's words. Its result is an [`Outcome`] it builds itself: the variant is the key
-/// the renderers find its words by (`render/i18n/`, exhaustive matches that ask for a new one).
+/// what it does to the roles, how an actor performs it, the course's Python for it, the
+/// parser fuzzer's words, and the kinds of its result. Its result is an [`Outcome`] it builds
+/// itself: the variant (its JSON `kind`, listed in [`Act::RESULTS`]) is the key the renderers
+/// find its words by (`render/i18n/`, exhaustive matches that ask for a new one).
 ///
 /// The registry lists the types once (`actions!` below), in the manner of ripgrep's
 /// `flags/defs.rs`: [`Action`] holds one of them and only dispatches to it.
@@ -122,6 +123,11 @@ pub trait Act: Sized + Into<Action> {
     /// child` and `parent fork c2`: the registry's tests parse it and hold its verb and its
     /// Python, so a new action needs no line in a list of samples.
     const EXAMPLE: &'static str;
+    /// The kinds of [`Outcome`] it reports when its call succeeds, by their JSON `kind` (one
+    /// per variant): the key its result's words are found by, in every language and in
+    /// `--json`. A failed call is `failed`, for every action. Tests hold it to the variants
+    /// and to the recorded runs.
+    const RESULTS: &'static [&'static str];
     /// Its row in the registry: what the parser and checker read before there is an action.
     const DEF: Def = Def {
         verb: Self::VERB,
@@ -130,6 +136,7 @@ pub trait Act: Sized + Into<Action> {
         facts: Self::FACTS,
         fuzz: Self::FUZZ,
         example: Self::EXAMPLE,
+        results: Self::RESULTS,
     };
 
     /// Reads the words after the verb (checking the roles it names exist, creating the role
@@ -370,6 +377,9 @@ pub struct Def {
     /// A script's last lines that use it ([`Act::EXAMPLE`]), for the registry's tests.
     #[cfg_attr(not(test), allow(dead_code))]
     pub example: &'static str,
+    /// The kinds of its result ([`Act::RESULTS`]).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub results: &'static [&'static str],
 }
 
 /// An action in the course's Python: code, which is the same in every language, or the
@@ -1037,6 +1047,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::script::StepKind;
     use std::collections::BTreeSet;
 
     /// The Python of the last line of a script, performed by `parent` (or the runner).
@@ -1136,6 +1147,99 @@ mod tests {
             let action = testing::act(&text);
             assert_eq!(action.def().verb, def.verb, "{last}");
         }
+    }
+
+    #[test]
+    fn every_result_an_action_names_is_a_kind_of_outcome() {
+        for def in ACTIONS {
+            assert!(!def.results.is_empty(), "{}", def.verb);
+            for kind in def.results {
+                // A known kind with its fields missing says so; an unknown one says that.
+                let parsed = serde_json::from_value::<Outcome>(serde_json::json!({ "kind": kind }));
+                if let Err(e) = parsed {
+                    let e = e.to_string();
+                    assert!(!e.contains("unknown variant"), "{}: {kind}: {e}", def.verb);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_kind_of_outcome_but_failed_is_some_actions_result() {
+        // serde's message for an unknown kind lists every kind there is.
+        let e = serde_json::from_value::<Outcome>(serde_json::json!({ "kind": "" }))
+            .expect_err("no outcome has an empty kind")
+            .to_string();
+        let (_, list) = e.split_once("expected one of").expect("the list of kinds");
+        let kinds: BTreeSet<&str> = list.split('`').skip(1).step_by(2).collect();
+        let named: BTreeSet<&str> = ACTIONS
+            .iter()
+            .flat_map(|d| d.results.iter().copied())
+            .chain(["failed"])
+            .collect();
+        assert!(kinds.len() > 50, "{e}");
+        assert_eq!(kinds, named);
+    }
+
+    #[test]
+    fn every_recorded_result_is_of_a_kind_its_action_names() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("tests/fixtures/events") {
+            let path = entry.expect("an entry").path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".events"))
+            else {
+                continue;
+            };
+            let script = match crate::script::demos::find(name) {
+                Some(demo) => demo.parse().expect("a built-in demo parses"),
+                None => {
+                    let file = format!("{dir}/{name}.demo");
+                    let text = std::fs::read_to_string(&file).expect("the recorded script");
+                    crate::script::parse(&file, name, &text).expect("it parses")
+                }
+            };
+            let action_of = |step: usize| match &script.steps[step].kind {
+                StepKind::Act { action, .. } => action,
+                // `await ROLE done`: the result of that role's latest action started with `&`.
+                StepKind::Await { role, .. } => script.steps[..step]
+                    .iter()
+                    .rev()
+                    .find_map(|s| match &s.kind {
+                        StepKind::Act {
+                            role: r,
+                            action,
+                            background: true,
+                        } if r == role => Some(action),
+                        _ => None,
+                    })
+                    .expect("an action under way"),
+                other => panic!("{name}: a result at {other:?}"),
+            };
+            let events = std::fs::read_to_string(&path).expect("the recorded events");
+            for line in events.lines() {
+                let event: serde_json::Value = serde_json::from_str(line).expect("an event");
+                let Some((_, body)) = event.as_object().and_then(|o| o.iter().next()) else {
+                    continue;
+                };
+                let (Some(step), Some(kind)) =
+                    (body["step"].as_u64(), body["outcome"]["kind"].as_str())
+                else {
+                    continue;
+                };
+                let def = action_of(step as usize).def();
+                assert!(
+                    kind == "failed" || def.results.contains(&kind),
+                    "{name}: `{}` reported {kind}, which its RESULTS do not name",
+                    def.verb
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} results recorded");
     }
 
     #[test]

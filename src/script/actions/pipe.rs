@@ -76,6 +76,7 @@ impl Act for Pipe {
     const VERB: &str = "pipe";
     const USAGE: &str = "pipe NAME";
     const EXAMPLE: &str = "parent pipe q";
+    const RESULTS: &[&str] = &["pipe_made"];
     const FUZZ: &[&str] = &["q", "Q", "q q"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -126,6 +127,7 @@ impl Act for Close {
     const VERB: &str = "close";
     const USAGE: &str = "close NAME read|write";
     const EXAMPLE: &str = "parent pipe q\nparent close q read";
+    const RESULTS: &[&str] = &["closed"];
     const FUZZ: &[&str] = &["q", "read", "write", "both"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -181,6 +183,7 @@ impl Act for Read {
     const VERB: &str = "read";
     const USAGE: &str = "read NAME";
     const EXAMPLE: &str = "parent pipe q\nparent read q";
+    const RESULTS: &[&str] = &["read_bytes"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -242,6 +245,7 @@ impl Act for Write {
     const VERB: &str = "write";
     const USAGE: &str = "write NAME TEXT";
     const EXAMPLE: &str = "parent pipe q\nparent write q hi";
+    const RESULTS: &[&str] = &["wrote"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -297,6 +301,7 @@ impl Act for Fill {
     const VERB: &str = "fill";
     const USAGE: &str = "fill NAME";
     const EXAMPLE: &str = "parent pipe q\nparent fill q";
+    const RESULTS: &[&str] = &["filled"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -364,6 +369,7 @@ impl Act for Work {
     const VERB: &str = "work";
     const USAGE: &str = "work TASKS RESULTS";
     const EXAMPLE: &str = "parent pipe q\nparent pipe r\nparent work q r";
+    const RESULTS: &[&str] = &["worked"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
@@ -451,6 +457,7 @@ impl Act for Map {
     const VERB: &str = "map";
     const USAGE: &str = "map TASKS RESULTS N...";
     const EXAMPLE: &str = "parent pipe q\nparent pipe r\nparent map q r 1 2";
+    const RESULTS: &[&str] = &["mapped"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN

@@ -19,6 +19,7 @@ impl Act for Fork {
     const VERB: &str = "fork";
     const USAGE: &str = "fork NEW-ROLE";
     const EXAMPLE: &str = "parent fork x";
+    const RESULTS: &[&str] = &["forked"];
     const FACTS: Facts = Facts {
         creates_role: true,
         runner: Some(ForRunner { shown_as: "fork" }),
@@ -80,6 +81,7 @@ impl Act for Vfork {
     const VERB: &str = "vfork";
     const USAGE: &str = "vfork NEW-ROLE &";
     const EXAMPLE: &str = "parent vfork x &";
+    const RESULTS: &[&str] = &["clone_vfork_own_memory"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Always(Rule::VforkInBackground),
         creates_role: true,
@@ -142,6 +144,7 @@ impl Act for Exit {
     const VERB: &str = "exit";
     const USAGE: &str = "exit [CODE]";
     const EXAMPLE: &str = "child exit 7";
+    const RESULTS: &[&str] = &["exiting"];
     const FACTS: Facts = Facts {
         ends_actor: true,
         ..Facts::PLAIN
@@ -175,6 +178,7 @@ impl Act for LibcExit {
     const VERB: &str = "libc-exit";
     const USAGE: &str = "libc-exit [CODE]";
     const EXAMPLE: &str = "parent libc-exit 3";
+    const RESULTS: &[&str] = &["exiting_flushing"];
     const FACTS: Facts = Facts {
         ends_actor: true,
         ..Facts::PLAIN
@@ -208,6 +212,7 @@ impl Act for Block {
     const VERB: &str = "block";
     const USAGE: &str = "block";
     const EXAMPLE: &str = "parent block";
+    const RESULTS: &[&str] = &["blocking"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Block)
@@ -230,6 +235,7 @@ impl Act for Spin {
     const VERB: &str = "spin";
     const USAGE: &str = "spin";
     const EXAMPLE: &str = "parent spin";
+    const RESULTS: &[&str] = &["spinning"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Spin)
@@ -272,6 +278,7 @@ impl Act for CpuLoop {
     const VERB: &str = "cpu-loop";
     const USAGE: &str = "cpu-loop";
     const EXAMPLE: &str = "parent cpu-loop";
+    const RESULTS: &[&str] = &["cpu_looping"];
     const FUZZ: &[&str] = &["now"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -315,6 +322,7 @@ impl Act for Thread {
     const VERB: &str = "thread";
     const USAGE: &str = "thread";
     const EXAMPLE: &str = "parent thread";
+    const RESULTS: &[&str] = &["threaded"];
     const FACTS: Facts = Facts {
         makes_threaded: true,
         ..Facts::PLAIN
@@ -355,6 +363,7 @@ impl Act for Getpid {
     const VERB: &str = "getpid";
     const USAGE: &str = "getpid";
     const EXAMPLE: &str = "child getpid";
+    const RESULTS: &[&str] = &["own_pid"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Getpid)

@@ -26,6 +26,7 @@ impl Act for Print {
     const VERB: &str = "print";
     const USAGE: &str = "print TEXT";
     const EXAMPLE: &str = "parent print hello";
+    const RESULTS: &[&str] = &["printed"];
     const FUZZ: &[&str] = &["hello", "world"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -57,6 +58,7 @@ impl Act for Flush {
     const VERB: &str = "flush";
     const USAGE: &str = "flush";
     const EXAMPLE: &str = "parent flush";
+    const RESULTS: &[&str] = &["flushed"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Flush)
@@ -83,6 +85,7 @@ impl Act for Atexit {
     const VERB: &str = "atexit";
     const USAGE: &str = "atexit";
     const EXAMPLE: &str = "parent atexit";
+    const RESULTS: &[&str] = &["atexit_set"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Atexit)
@@ -112,6 +115,7 @@ impl Act for Open {
     const VERB: &str = "open";
     const USAGE: &str = "open /PATH [cloexec]";
     const EXAMPLE: &str = "parent open /dev/null";
+    const RESULTS: &[&str] = &["opened"];
     const FUZZ: &[&str] = &["/dev/null", "cloexec", "relative", "/dev/zero"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -171,6 +175,7 @@ impl Act for Exec {
     const VERB: &str = "exec";
     const USAGE: &str = "exec self|PROGRAM [ARGS...]";
     const EXAMPLE: &str = "parent exec sleep 1";
+    const RESULTS: &[&str] = &["execed", "running"];
     const FACTS: Facts = Facts {
         replaces_image: true,
         ..Facts::PLAIN

@@ -18,6 +18,7 @@ impl Act for Setsid {
     const VERB: &str = "setsid";
     const USAGE: &str = "setsid";
     const EXAMPLE: &str = "parent setsid";
+    const RESULTS: &[&str] = &["new_session"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Setsid)
@@ -43,6 +44,7 @@ impl Act for Pty {
     const VERB: &str = "pty";
     const USAGE: &str = "pty";
     const EXAMPLE: &str = "parent pty";
+    const RESULTS: &[&str] = &["terminal"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Pty)
@@ -76,6 +78,7 @@ impl Act for Unshare {
     const VERB: &str = "unshare";
     const USAGE: &str = "unshare pid";
     const EXAMPLE: &str = "parent unshare pid";
+    const RESULTS: &[&str] = &["unshared"];
     const FACTS: Facts = Facts {
         // A limit of 0 user namespaces (user.max_user_namespaces) is how some systems close
         // them: ENOSPC, and a `try` takes it as the refusal it is.
@@ -127,6 +130,7 @@ impl Act for Nice {
     const VERB: &str = "nice";
     const USAGE: &str = "nice N";
     const EXAMPLE: &str = "parent nice 5";
+    const RESULTS: &[&str] = &["niced"];
     const FUZZ: &[&str] = &["-5", "20"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -168,6 +172,7 @@ impl Act for Renice {
     const VERB: &str = "renice";
     const USAGE: &str = "renice ROLE N";
     const EXAMPLE: &str = "parent renice child 5";
+    const RESULTS: &[&str] = &["reniced"];
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Renice),

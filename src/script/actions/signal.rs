@@ -63,6 +63,7 @@ impl Act for Kill {
     const VERB: &str = "kill";
     const USAGE: &str = "kill ROLE SIGNAL";
     const EXAMPLE: &str = "parent kill child TERM";
+    const RESULTS: &[&str] = &["signalled"];
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Signal),
@@ -142,6 +143,7 @@ impl Act for Sigchld {
     const VERB: &str = "sigchld";
     const USAGE: &str = "sigchld default|ignore|nocldwait|handler once|handler loop";
     const EXAMPLE: &str = "parent sigchld ignore";
+    const RESULTS: &[&str] = &["sigchld_set"];
     const FUZZ: &[&str] = &["ignore", "default", "nocldwait", "handler", "once", "loop"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -222,6 +224,7 @@ impl Act for Signal {
     const VERB: &str = "signal";
     const USAGE: &str = "signal SIGNAL default|ignore|catch";
     const EXAMPLE: &str = "parent signal USR1 catch";
+    const RESULTS: &[&str] = &["signal_set"];
     const FUZZ: &[&str] = &[
         "USR1", "TERM", "KILL", "default", "ignore", "catch", "SIGBOOM",
     ];
@@ -285,6 +288,7 @@ impl Act for Sigmask {
     const VERB: &str = "sigmask";
     const USAGE: &str = "sigmask block|unblock SIGNAL...";
     const EXAMPLE: &str = "parent sigmask block CHLD";
+    const RESULTS: &[&str] = &["masked"];
     const FUZZ: &[&str] = &["block", "unblock", "CHLD", "TERM"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
@@ -342,6 +346,7 @@ impl Act for Handled {
     const VERB: &str = "handled";
     const USAGE: &str = "handled";
     const EXAMPLE: &str = "parent handled";
+    const RESULTS: &[&str] = &["handled"];
 
     fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         a.none(Handled)
@@ -402,6 +407,7 @@ impl Act for Trace {
     const VERB: &str = "trace";
     const USAGE: &str = "trace ROLE";
     const EXAMPLE: &str = "parent trace child";
+    const RESULTS: &[&str] = &["traced"];
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Trace),
@@ -449,6 +455,7 @@ impl Act for Untrace {
     const VERB: &str = "untrace";
     const USAGE: &str = "untrace ROLE";
     const EXAMPLE: &str = "parent untrace child";
+    const RESULTS: &[&str] = &["untraced"];
     const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Untrace),

@@ -38,6 +38,7 @@ impl Act for Listen {
     const VERB: &str = "listen";
     const USAGE: &str = "listen";
     const EXAMPLE: &str = "parent listen";
+    const RESULTS: &[&str] = &["listening"];
     const FACTS: Facts = Facts {
         gives_socket: Some(Sock::Listening),
         ..Facts::PLAIN
@@ -90,6 +91,7 @@ impl Act for Accept {
     const VERB: &str = "accept";
     const USAGE: &str = "accept NEW-ROLE";
     const EXAMPLE: &str = "parent listen\nparent accept x";
+    const RESULTS: &[&str] = &["accepted"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         creates_role: true,
@@ -188,6 +190,7 @@ impl Act for Connect {
     const VERB: &str = "connect";
     const USAGE: &str = "connect ROLE";
     const EXAMPLE: &str = "parent listen\nchild connect parent";
+    const RESULTS: &[&str] = &["connected"];
     const FACTS: Facts = Facts {
         gives_socket: Some(Sock::Connection),
         target_listens: true,
@@ -251,6 +254,7 @@ impl Act for Send {
     const VERB: &str = "send";
     const USAGE: &str = "send TEXT";
     const EXAMPLE: &str = "parent listen\nchild connect parent\nchild send hi";
+    const RESULTS: &[&str] = &["sent"];
     const FACTS: Facts = Facts {
         needs_socket: Some(Sock::Connection),
         ..Facts::PLAIN
@@ -296,6 +300,7 @@ impl Act for Recv {
     const VERB: &str = "recv";
     const USAGE: &str = "recv";
     const EXAMPLE: &str = "parent listen\nchild connect parent\nchild recv";
+    const RESULTS: &[&str] = &["received"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         needs_socket: Some(Sock::Connection),

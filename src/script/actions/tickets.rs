@@ -94,6 +94,7 @@ impl Act for Tickets {
     const VERB: &str = "tickets";
     const USAGE: &str = "tickets NUMBER";
     const EXAMPLE: &str = "parent tickets 3";
+    const RESULTS: &[&str] = &["ticket_file"];
     const FACTS: Facts = Facts {
         tickets: TicketUse::Creates,
         ..Facts::PLAIN
@@ -149,6 +150,7 @@ impl Act for Count {
     const VERB: &str = "count";
     const USAGE: &str = "count";
     const EXAMPLE: &str = "parent tickets 3\nparent count";
+    const RESULTS: &[&str] = &["counted"];
     const FACTS: Facts = Facts {
         tickets: TicketUse::Reads,
         ..Facts::PLAIN
@@ -190,6 +192,7 @@ impl Act for Buy {
     const VERB: &str = "buy";
     const USAGE: &str = "buy";
     const EXAMPLE: &str = "parent tickets 3\nparent count\nparent buy";
+    const RESULTS: &[&str] = &["bought", "sold_out"];
     const FACTS: Facts = Facts {
         tickets: TicketUse::Writes,
         ..Facts::PLAIN
@@ -239,6 +242,7 @@ impl Act for Flock {
     const VERB: &str = "flock";
     const USAGE: &str = "flock";
     const EXAMPLE: &str = "parent tickets 3\nparent flock";
+    const RESULTS: &[&str] = &["file_locked"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         tickets: TicketUse::Locks,
@@ -283,6 +287,7 @@ impl Act for Funlock {
     const VERB: &str = "funlock";
     const USAGE: &str = "funlock";
     const EXAMPLE: &str = "parent tickets 3\nparent flock\nparent funlock";
+    const RESULTS: &[&str] = &["file_unlocked"];
     const FACTS: Facts = Facts {
         tickets: TicketUse::Unlocks,
         ..Facts::PLAIN
@@ -320,6 +325,7 @@ impl Act for Race {
     const VERB: &str = "race";
     const USAGE: &str = "race STEPS";
     const EXAMPLE: &str = "parent tickets 3\nparent race 10";
+    const RESULTS: &[&str] = &["raced"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         tickets: TicketUse::Races,

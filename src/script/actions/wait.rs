@@ -26,6 +26,7 @@ impl Act for Wait {
     const VERB: &str = "wait";
     const USAGE: &str = "wait";
     const EXAMPLE: &str = "parent wait";
+    const RESULTS: &[&str] = &["reaped"];
     // Not for the runner, which waits for one role at a time.
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
@@ -63,6 +64,7 @@ impl Act for Waitpid {
     const VERB: &str = "waitpid";
     const USAGE: &str = "waitpid ROLE|any [nohang [loop]]";
     const EXAMPLE: &str = "parent waitpid child";
+    const RESULTS: &[&str] = &["reaped", "not_yet", "polled_then_reaped"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         runner: Some(ForRunner {
@@ -164,6 +166,7 @@ impl Act for Peek {
     const VERB: &str = "peek";
     const USAGE: &str = "peek ROLE";
     const EXAMPLE: &str = "parent peek child";
+    const RESULTS: &[&str] = &["peeked", "not_yet"];
     const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
