@@ -792,9 +792,9 @@ impl<'a> Director<'a> {
         }
         let mut outcome = match action {
             // Another program reports nothing: its command name tells that execve() worked.
-            Action::Exec {
+            Action::Exec(crate::script::actions::Exec {
                 program: crate::script::actions::Program::Named { name, .. },
-            } => self.await_exec(role, index, &crate::script::actions::program_comm(name))?,
+            }) => self.await_exec(role, index, &crate::script::actions::program_comm(name))?,
             _ => self.await_result(role, index)?,
         };
         self.after(index, role, action, &mut outcome)?;

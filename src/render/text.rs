@@ -221,7 +221,7 @@ impl<'a> Text<'a> {
         let Some(StepKind::Act { role, action, .. }) = self.ctx.step(step).map(|s| &s.kind) else {
             return;
         };
-        let lines = match (action.def().python)(action, *role == RUNNER) {
+        let lines = match action.python(*role == RUNNER) {
             Python::Code(lines) => lines.into_iter().map(|l| format!(">>> {l}")).collect(),
             Python::None(why) => vec![format!("# {}", self.words().no_python(why))],
         };

@@ -1589,7 +1589,9 @@ impl Parser<'_> {
             }
             U::None => {}
         }
-        if let (Action::Count { raced }, Some(file)) = (action, self.roles[role].tickets) {
+        if let (Action::Count(actions::Count { raced }), Some(file)) =
+            (action, self.roles[role].tickets)
+        {
             *raced = self.raced[file];
         }
         Ok(())
@@ -1758,7 +1760,7 @@ impl Parser<'_> {
             actor.ignored = (actor.ignored & !bit) | if ignored { bit } else { 0 };
             actor.caught = (actor.caught & !bit) | if caught { bit } else { 0 };
         }
-        if let Action::Sigmask { block, signals } = &action {
+        if let Action::Sigmask(actions::Sigmask { block, signals }) = &action {
             let mask = signals.iter().fold(0, |m, s| m | bit(*s));
             if *block {
                 actor.blocked |= mask;
@@ -1884,22 +1886,22 @@ impl Parser<'_> {
     ) -> Result<(), ParseError> {
         use actions::End;
         let written = match action {
-            Action::Pipe { name } => {
+            Action::Pipe(actions::Pipe { name }) => {
                 self.pipe_names.push(name.clone());
                 let held = &mut self.roles[role].pipes;
                 held.push((name.clone(), End::Read));
                 held.push((name.clone(), End::Write));
                 return Ok(());
             }
-            Action::Close { name, end } => {
+            Action::Close(actions::Close { name, end }) => {
                 self.roles[role]
                     .pipes
                     .retain(|(n, e)| !(n == name && e == end));
                 return Ok(());
             }
-            Action::Write { name, .. }
-            | Action::Fill { name }
-            | Action::Map { tasks: name, .. } => name,
+            Action::Write(actions::Write { name, .. })
+            | Action::Fill(actions::Fill { name })
+            | Action::Map(actions::Map { tasks: name, .. }) => name,
             _ => return Ok(()),
         };
         let read_end_open = self.roles.iter().any(|r| {
@@ -2012,7 +2014,7 @@ mod tests {
             s.steps[2].kind,
             StepKind::Act {
                 role: 2,
-                action: Action::Exit { code: 7 },
+                action: Action::Exit(actions::Exit { code: 7 }),
                 background: false
             }
         );
@@ -2348,7 +2350,7 @@ mod tests {
             s.steps[2].kind,
             StepKind::Act {
                 role: 1,
-                action: Action::Nice { delta: -5 },
+                action: Action::Nice(actions::Nice { delta: -5 }),
                 background: false
             }
         );
@@ -2479,11 +2481,11 @@ mod tests {
             s.steps[2].kind,
             StepKind::Act {
                 role: 1,
-                action: Action::Wait {
+                action: Action::Waitpid(actions::Waitpid {
                     target: WaitTarget::Any,
                     nohang: true,
                     until_reaped: true
-                },
+                }),
                 background: true
             }
         );

@@ -1,7 +1,7 @@
 //! What procdemo reports must be what the kernel said: real PIDs that fit together, exit
 //! statuses as wait() decodes them, and a STAT column that agrees with ps.
 
-use crate::util::{json, nth_event, pid_of, procdemo, says};
+use crate::util::{TempScript, json, json_of, nth_event, pid_of, procdemo, says};
 use serde_json::Value;
 
 fn event<'a>(doc: &'a Value, step: &str) -> &'a Value {
@@ -291,4 +291,51 @@ fn sigchld_ignore_json_never_shows_an_auto_reaped_child_as_a_zombie_and_wait_blo
             "{parent}"
         );
     }
+}
+
+/// The row of `role` in the observation table of the step written `step`.
+fn observed<'a>(doc: &'a Value, step: &str, role: &str) -> &'a Value {
+    event(doc, step)["observations"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["role"] == role))
+        .unwrap_or_else(|| panic!("{step}: no row for {role}"))
+}
+
+#[test]
+fn getpid_returns_the_pid_proc_shows_for_the_same_process() {
+    let script = TempScript::new(
+        "getpid.demo",
+        b"title getpid\nrunner fork parent\nparent fork child\nchild getpid\nparent getpid\n\
+          observe parent child\n",
+    );
+    let doc = json_of("getpid", &procdemo(&["run", script.arg(), "--json"]));
+    for role in ["parent", "child"] {
+        let result = &event(&doc, &format!("{role} getpid"))["result"];
+        assert_eq!(result["kind"], "own_pid", "{role}");
+        // What the call returned in the process, and what the runner read in /proc.
+        let row = observed(&doc, "observe parent child", role);
+        assert_eq!(result["pid"], row["pid"], "{role}");
+        assert_eq!(row["pid"], pid_of(&doc, role), "{role}");
+    }
+    assert_ne!(pid_of(&doc, "parent"), pid_of(&doc, "child"));
+}
+
+#[test]
+fn getpid_inside_a_new_pid_namespace_returns_1_where_proc_outside_shows_another_pid() {
+    let script = TempScript::new(
+        "getpid-ns.demo",
+        b"title getpid in a namespace\nrunner fork outer\ntry outer unshare pid\n\
+          end unless outer permitted\nouter fork init\ninit getpid\nobserve init\n",
+    );
+    let doc = json_of("getpid-ns", &procdemo(&["run", script.arg(), "--json"]));
+    if event(&doc, "end unless outer permitted")["permitted"] == false {
+        // User namespaces are closed to this user: the script said so and passed.
+        assert_eq!(doc["ok"], true);
+        return;
+    }
+    let row = observed(&doc, "observe init", "init");
+    assert_eq!(event(&doc, "init getpid")["result"]["pid"], 1);
+    assert_eq!(row["ns_pid"], 1);
+    assert_eq!(row["pid"], pid_of(&doc, "init"));
+    assert_ne!(row["pid"], 1);
 }

@@ -11,6 +11,10 @@ fn page_dir() -> TempScript {
     TempScript::new("unused.demo", b"")
 }
 
+/// One browser at a time: two headless Chromiums starting together in one test process
+/// (a subreaper that reaps their helpers) got in each other's way.
+static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser"].into_iter().find(|c| {
         Command::new(c)
@@ -287,6 +291,7 @@ fn a_page_that_cannot_be_written_is_a_usage_error_before_anything_runs() {
 
 #[test]
 fn the_page_renders_in_headless_chromium_and_is_not_blank() {
+    let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
     let Some(browser) = chromium() else {
         eprintln!("skipped: chromium is not installed (apt-get install chromium)");
         return;
@@ -339,6 +344,7 @@ fn poppler() -> bool {
 
 #[test]
 fn the_page_of_every_demo_prints_on_a4_and_no_heading_ends_a_page() {
+    let _one = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
     let Some(browser) = chromium() else {
         eprintln!("skipped: chromium is not installed (apt-get install chromium)");
         return;

@@ -890,6 +890,9 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Outcome::Raced { steps } => format!(
                 "{steps} steps done, each pread() the count then pwrite() it back one less, with no lock"
             ),
+            Outcome::OwnPid { pid: p } => {
+                format!("getpid() returned {}: its own PID, as it sees it", pid(*p))
+            }
         }
     }
 

@@ -1483,6 +1483,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Outcome::Raced { steps } => format!(
                 "完成 {steps} 步：每步 pread() 读票数，再 pwrite() 写回减一后的数，不加锁"
             ),
+            Outcome::OwnPid { pid: p } => {
+                format!("getpid() 返回 {}：它自己的 PID（在它自己看来）", pid(*p))
+            }
         }
     }
 
