@@ -133,13 +133,10 @@ mod tests {
     #[test]
     fn the_title_read_from_its_line_is_the_parsed_title() {
         for d in DEMOS {
-            assert_eq!(d.title(), d.parse().unwrap().title, "{}", d.name);
-            assert_eq!(
-                Some(d.title_in("zh")),
-                d.parse().unwrap().title_zh.as_deref(),
-                "{}",
-                d.name
-            );
+            let title = d.parse().unwrap().title;
+            assert_eq!(d.title(), title.base, "{}", d.name);
+            assert_eq!(d.title_in("zh"), title.get("zh"), "{}", d.name);
+            assert!(title.has("zh"), "{}: no `title.zh`", d.name);
             assert_eq!(d.title_in("en"), d.title());
         }
     }
@@ -156,7 +153,9 @@ mod tests {
                 .count();
             assert!(asks >= 2, "{} asks {asks} question(s)", d.name);
             for step in d.parse().unwrap().steps {
-                if let crate::script::StepKind::Ask { zh: None, .. } = step.kind {
+                if let crate::script::StepKind::Ask { question, .. } = &step.kind
+                    && !question.has("zh")
+                {
                     panic!(
                         "{}:{}: `{}` has no `ask.zh` after it",
                         d.path, step.line, step.text
@@ -172,9 +171,11 @@ mod tests {
         // The parser holds each `say.zh` to its `say`'s `{ROLE.FIELD}`s; here, none is missing.
         for d in DEMOS {
             let s = d.parse().unwrap();
-            assert!(s.title_zh.is_some(), "{}: no `title.zh`", d.path);
+            assert!(s.title.has("zh"), "{}: no `title.zh`", d.path);
             for step in &s.steps {
-                if let StepKind::Say { zh: None, .. } = &step.kind {
+                if let StepKind::Say { pieces } = &step.kind
+                    && !pieces.has("zh")
+                {
                     panic!(
                         "{}:{}: `{}` has no `say.zh` after it",
                         d.path, step.line, step.text

@@ -19,6 +19,7 @@ pub mod quiz;
 
 use crate::kernel::State;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Limits that keep a typo in a user's script from hurting a classroom machine.
@@ -165,6 +166,55 @@ pub fn field_name(field: Field) -> &'static str {
         .map_or("?", |(n, _)| n)
 }
 
+/// A text of the script in its base language (the untagged line: English in the built-in
+/// demos) and in the other languages its `title.LANG`, `say.LANG` and `ask.LANG` lines give.
+/// A language is a parameter: nothing here knows which ones exist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Texts<T> {
+    pub base: T,
+    /// Language code (`zh`, `fr`, `pt-BR`) → the same text in that language.
+    pub other: BTreeMap<String, T>,
+}
+
+impl<T> Texts<T> {
+    pub fn new(base: T) -> Texts<T> {
+        Texts {
+            base,
+            other: BTreeMap::new(),
+        }
+    }
+
+    /// The text in the language whose code is `lang`, else the base.
+    pub fn get(&self, lang: &str) -> &T {
+        self.other.get(lang).unwrap_or(&self.base)
+    }
+
+    /// Whether the script has this text in the language `lang` (the base aside).
+    pub fn has(&self, lang: &str) -> bool {
+        self.other.contains_key(lang)
+    }
+
+    /// The same texts, each mapped (for every language at once).
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> Texts<U> {
+        Texts {
+            base: f(&self.base),
+            other: self.other.iter().map(|(k, v)| (k.clone(), f(v))).collect(),
+        }
+    }
+}
+
+/// Whether `code` is a language code a `.LANG` line may use: two or three lowercase letters,
+/// then at most one `-` and a subtag of letters and digits (`zh`, `fr`, `pt-BR`, `zh-Hant`).
+pub fn valid_lang(code: &str) -> bool {
+    let (lang, sub) = match code.split_once('-') {
+        Some((l, s)) => (l, Some(s)),
+        None => (code, None),
+    };
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && sub.is_none_or(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// A piece of narration: literal text or a value read during the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Piece {
@@ -199,19 +249,17 @@ pub enum StepKind {
         within: Duration,
     },
     Say {
-        pieces: Vec<Piece>,
-        /// The Chinese of the line: the `say.zh` line that follows it, with the same
-        /// `{ROLE.FIELD}`s (the renderer falls back to `pieces` without it).
-        zh: Option<Vec<Piece>>,
+        /// The line, and the same line in the languages of the `say.LANG` lines that follow
+        /// it, each with the same `{ROLE.FIELD}`s (the renderer falls back to the base).
+        pieces: Texts<Vec<Piece>>,
     },
     /// A question for the class about what comes next (`ask ROLE.FIELD: QUESTION`): its
     /// answer is that field's value once the next step has run.
     Ask {
         role: RoleId,
         field: Field,
-        question: String,
-        /// The question in Chinese: the `ask.zh` line that follows it.
-        zh: Option<String>,
+        /// The question, and in the languages of the `ask.LANG` lines that follow it.
+        question: Texts<String>,
     },
     /// Check a memory figure from the role's latest `measure`: the run fails if it does not
     /// hold, so narration about it never states what was not seen.
@@ -298,9 +346,8 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Script {
     pub name: String,
-    pub title: String,
-    /// The title in Chinese, from a `title.zh` line.
-    pub title_zh: Option<String>,
+    /// The `title` line (the demo's name without one), and its `title.LANG` lines.
+    pub title: Texts<String>,
     /// Role names; index 0 is "runner".
     pub roles: Vec<String>,
     /// For each role, the role that created it (the runner for itself).
@@ -385,15 +432,31 @@ pub enum FieldPlace {
 pub enum ParseProblem {
     SecondTitle,
     TitleEmpty,
-    SecondTitleZh,
-    TitleZhEmpty,
-    AskZhWithoutAsk,
-    AskZhEmpty,
-    SayZhWithoutSay,
-    /// The `{ROLE.FIELD}`s of the `say` and of its `say.zh` (empty: none).
-    SayZhPlaceholders {
+    /// A `title.LANG`, `say.LANG` or `ask.LANG` line whose LANG is not a language code.
+    BadLang {
+        word: String,
+    },
+    /// A second `title.LANG` line for the language `lang`.
+    SecondTitleIn {
+        lang: String,
+    },
+    TitleInEmpty {
+        lang: String,
+    },
+    AskInWithoutAsk {
+        lang: String,
+    },
+    AskInEmpty {
+        lang: String,
+    },
+    SayInWithoutSay {
+        lang: String,
+    },
+    /// The `{ROLE.FIELD}`s of the `say` and of its `say.LANG` (empty: none).
+    SayInPlaceholders {
+        lang: String,
         say: Vec<String>,
-        zh: Vec<String>,
+        other: Vec<String>,
     },
     TooManySteps {
         max: usize,
@@ -830,7 +893,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
         raced: Vec::new(),
     };
     let mut title = None;
-    let mut title_zh = None;
+    let mut title_in = BTreeMap::new();
     let mut steps: Vec<Step> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         p.line = i + 1;
@@ -849,53 +912,13 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
             title = Some(rest.to_string());
             continue;
         }
-        if word == "title.zh" {
-            if title_zh.is_some() {
-                return Err(p.err(ParseProblem::SecondTitleZh));
-            }
-            if rest.is_empty() {
-                return Err(p.err(ParseProblem::TitleZhEmpty));
-            }
-            title_zh = Some(rest.to_string());
-            continue;
-        }
-        if word == "ask.zh" {
-            let Some(Step {
-                kind: StepKind::Ask {
-                    zh: slot @ None, ..
-                },
-                ..
-            }) = steps.last_mut()
-            else {
-                return Err(p.err(ParseProblem::AskZhWithoutAsk));
-            };
-            if rest.is_empty() {
-                return Err(p.err(ParseProblem::AskZhEmpty));
-            }
-            *slot = Some(rest.to_string());
-            continue;
-        }
-        if word == "say.zh" {
-            let zh = p.narration(rest)?;
-            let Some(Step {
-                kind:
-                    StepKind::Say {
-                        pieces,
-                        zh: slot @ None,
-                    },
-                ..
-            }) = steps.last_mut()
-            else {
-                return Err(p.err(ParseProblem::SayZhWithoutSay));
-            };
-            let (en, ours) = (placeholders(pieces), placeholders(&zh));
-            if en != ours {
-                return Err(p.err(ParseProblem::SayZhPlaceholders {
-                    say: p.placeholder_list(&en),
-                    zh: p.placeholder_list(&ours),
+        if let Some((keyword @ ("title" | "say" | "ask"), lang)) = word.split_once('.') {
+            if !valid_lang(lang) {
+                return Err(p.err(ParseProblem::BadLang {
+                    word: word.to_string(),
                 }));
             }
-            *slot = Some(zh);
+            p.in_language(keyword, lang, rest, &mut title_in, &mut steps)?;
             continue;
         }
         if steps.len() == limits::MAX_STEPS {
@@ -921,8 +944,10 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Script, ParseError> {
     }
     let script = Script {
         name: name.to_string(),
-        title: title.unwrap_or_else(|| name.to_string()),
-        title_zh,
+        title: Texts {
+            base: title.unwrap_or_else(|| name.to_string()),
+            other: title_in,
+        },
         creator: p.roles.iter().map(|r| r.creator).collect(),
         roles: p.roles.into_iter().map(|r| r.name).collect(),
         steps,
@@ -974,6 +999,67 @@ fn valid_role_name(s: &str) -> bool {
 }
 
 impl Parser<'_> {
+    /// A `title.LANG`, `say.LANG` or `ask.LANG` line: the title, or the `say` or `ask` line
+    /// just before it, in the language `lang`.
+    fn in_language(
+        &self,
+        keyword: &str,
+        lang: &str,
+        rest: &str,
+        title_in: &mut BTreeMap<String, String>,
+        steps: &mut [Step],
+    ) -> Result<(), ParseError> {
+        let lang_ = || lang.to_string();
+        match keyword {
+            "title" => {
+                if title_in.contains_key(lang) {
+                    return Err(self.err(ParseProblem::SecondTitleIn { lang: lang_() }));
+                }
+                if rest.is_empty() {
+                    return Err(self.err(ParseProblem::TitleInEmpty { lang: lang_() }));
+                }
+                title_in.insert(lang_(), rest.to_string());
+            }
+            "ask" => {
+                let Some(Step {
+                    kind: StepKind::Ask { question, .. },
+                    ..
+                }) = steps.last_mut().filter(
+                    |s| !matches!(&s.kind, StepKind::Ask { question, .. } if question.has(lang)),
+                )
+                else {
+                    return Err(self.err(ParseProblem::AskInWithoutAsk { lang: lang_() }));
+                };
+                if rest.is_empty() {
+                    return Err(self.err(ParseProblem::AskInEmpty { lang: lang_() }));
+                }
+                question.other.insert(lang_(), rest.to_string());
+            }
+            _ => {
+                let ours = self.narration(rest)?;
+                let Some(Step {
+                    kind: StepKind::Say { pieces },
+                    ..
+                }) = steps
+                    .last_mut()
+                    .filter(|s| !matches!(&s.kind, StepKind::Say { pieces } if pieces.has(lang)))
+                else {
+                    return Err(self.err(ParseProblem::SayInWithoutSay { lang: lang_() }));
+                };
+                let (base, other) = (placeholders(&pieces.base), placeholders(&ours));
+                if base != other {
+                    return Err(self.err(ParseProblem::SayInPlaceholders {
+                        lang: lang_(),
+                        say: self.placeholder_list(&base),
+                        other: self.placeholder_list(&other),
+                    }));
+                }
+                pieces.other.insert(lang_(), ours);
+            }
+        }
+        Ok(())
+    }
+
     fn err(&self, problem: ParseProblem) -> ParseError {
         ParseError {
             file: self.file.to_string(),
@@ -1144,8 +1230,7 @@ impl Parser<'_> {
         }
         let kind = match word {
             "say" => StepKind::Say {
-                pieces: self.narration(rest)?,
-                zh: None,
+                pieces: Texts::new(self.narration(rest)?),
             },
             "ask" => self.ask(rest)?,
             "observe" | "tree" => StepKind::Observe {
@@ -1503,8 +1588,7 @@ impl Parser<'_> {
         Ok(StepKind::Ask {
             role,
             field: *field,
-            question: question.to_string(),
-            zh: None,
+            question: Texts::new(question.to_string()),
         })
     }
 
@@ -2005,7 +2089,7 @@ mod tests {
         );
         assert_eq!(s.roles, ["runner", "parent", "child"]);
         assert_eq!(s.creator, [RUNNER, RUNNER, 1]);
-        assert_eq!(s.title, "Z");
+        assert_eq!(s.title.base, "Z");
         assert_eq!(s.steps.len(), 7);
         assert_eq!(s.steps[0].line, 2);
         assert_eq!(
@@ -2028,24 +2112,39 @@ mod tests {
     }
 
     #[test]
-    fn a_say_zh_line_is_the_chinese_of_the_say_before_it_with_the_same_placeholders() {
+    fn a_say_lang_line_is_the_say_before_it_in_that_language_with_the_same_placeholders() {
         let s = ok(
-            "title T\ntitle.zh 标题\nrunner fork p\nsay p is {p.pid}.\nsay.zh p 是 {p.pid}。\nsay no value\n",
+            "title T\ntitle.zh 标题\ntitle.fr Titre\nrunner fork p\nsay p is {p.pid}.\nsay.zh p 是 {p.pid}。\nsay.fr p est {p.pid}.\nsay no value\nask p.pid: Which?\nask.fr Lequel ?\n",
         );
-        assert_eq!(s.title_zh.as_deref(), Some("标题"));
-        assert_eq!(s.steps.len(), 3, "a say.zh line is not a step");
-        let StepKind::Say { zh: Some(zh), .. } = &s.steps[1].kind else {
-            panic!("no zh: {:?}", s.steps[1].kind)
+        assert_eq!(s.title.get("zh"), "标题");
+        assert_eq!(s.title.get("fr"), "Titre");
+        assert_eq!(s.title.get("en"), "T", "no `title.en`: the base");
+        assert_eq!(s.steps.len(), 4, "a say.LANG line is not a step");
+        let StepKind::Say { pieces } = &s.steps[1].kind else {
+            panic!("not a say: {:?}", s.steps[1].kind)
         };
         assert_eq!(
-            zh,
+            pieces.get("zh"),
             &vec![
                 Piece::Text("p 是 ".into()),
                 Piece::Value(1, Field::Pid),
                 Piece::Text("。".into())
             ]
         );
-        assert!(matches!(&s.steps[2].kind, StepKind::Say { zh: None, .. }));
+        assert_eq!(pieces.get("fr")[0], Piece::Text("p est ".into()));
+        assert_eq!(
+            pieces.get("de"),
+            &pieces.base,
+            "an unknown language: the base"
+        );
+        assert!(matches!(&s.steps[2].kind, StepKind::Say { pieces } if pieces.other.is_empty()));
+        let StepKind::Ask { question, .. } = &s.steps[3].kind else {
+            panic!("not an ask: {:?}", s.steps[3].kind)
+        };
+        assert_eq!(
+            (question.get("fr").as_str(), question.get("zh").as_str()),
+            ("Lequel ?", "Which?")
+        );
         let e = |text: &str| parse("x.demo", "x", text).unwrap_err().to_string();
         let differ = e("runner fork p\nsay {p.pid} in {p.state}\nsay.zh {p.pid}\n");
         assert!(
@@ -2053,14 +2152,45 @@ mod tests {
                 && differ.contains("the `say` has {p.pid}, {p.state}, the `say.zh` has {p.pid}"),
             "{differ}"
         );
+        let fr = e("runner fork p\nsay {p.pid}\nsay.zh {p.pid}\nsay.fr rien\n");
+        assert!(
+            fr.starts_with("x.demo:4:") && fr.contains("the `say.fr` has none"),
+            "{fr}"
+        );
         let alone = e("runner fork p\nsay.zh 你好\n");
         assert!(
             alone.starts_with("x.demo:2:") && alone.contains("expected a `say` line"),
             "{alone}"
         );
-        let twice = e("runner fork p\nsay hi\nsay.zh 你好\nsay.zh 你好\n");
-        assert!(twice.starts_with("x.demo:4:"), "{twice}");
+        let twice = e("runner fork p\nsay hi\nsay.zh 你好\nsay.fr salut\nsay.zh 你好\n");
+        assert!(twice.starts_with("x.demo:5:"), "{twice}");
         assert!(e("title.zh a\ntitle.zh b\nrunner fork p\n").contains("second `title.zh`"));
+        assert!(e("title.fr a\ntitle.fr b\nrunner fork p\n").contains("second `title.fr`"));
+        let ask_alone = e("runner fork p\nsay hi\nask.fr Lequel ?\n");
+        assert!(
+            ask_alone.starts_with("x.demo:3:") && ask_alone.contains("`ask.fr`"),
+            "{ask_alone}"
+        );
+        for malformed in [
+            "say.FR",
+            "say.f",
+            "say.fran",
+            "say.",
+            "say.zh-",
+            "say.zh_CN",
+            "title.zh-Hant-TW",
+        ] {
+            let m = e(&format!("runner fork p\nsay hi\n{malformed} x\n"));
+            assert!(
+                m.starts_with("x.demo:3:") && m.contains("language code"),
+                "{malformed}: {m}"
+            );
+        }
+        assert!(
+            ok("title.zh-Hant 標題\nrunner fork p\nsay hi\nsay.pt-BR oi\n")
+                .title
+                .has("zh-Hant")
+        );
     }
 
     #[test]
@@ -2069,17 +2199,16 @@ mod tests {
         assert_eq!(
             s.steps[1].kind,
             StepKind::Say {
-                pieces: vec![
+                pieces: Texts::new(vec![
                     Piece::Text("p is ".into()),
                     Piece::Value(1, Field::Pid),
                     Piece::Text(", in state ".into()),
                     Piece::Value(1, Field::State),
                     Piece::Text(".".into()),
-                ],
-                zh: None,
+                ]),
             }
         );
-        assert_eq!(s.title, "t", "the title defaults to the demo's name");
+        assert_eq!(s.title.base, "t", "the title defaults to the demo's name");
     }
 
     #[test]
@@ -2540,6 +2669,7 @@ mod tests {
             panic!("not a say")
         };
         let fields: Vec<Field> = pieces
+            .base
             .iter()
             .filter_map(|p| match p {
                 Piece::Value(1, f) => Some(*f),
@@ -2620,8 +2750,7 @@ mod tests {
             StepKind::Ask {
                 role: 1,
                 field: Field::State,
-                question: "What state will p be in?".into(),
-                zh: None,
+                question: Texts::new("What state will p be in?".into()),
             }
         );
         assert!(
