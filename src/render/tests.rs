@@ -1732,6 +1732,7 @@ fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
         problem: crate::script::ParseProblem::UnknownAction {
             verb: "a\u{1b}b".into(),
             verbs: vec!["fork"],
+            closest: None,
         },
     });
     assert_eq!(zh(&e), "x.demo:3: 未知的动作 `a\\x1bb`：应当是 fork 之一");

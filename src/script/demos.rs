@@ -82,12 +82,18 @@ impl Demo {
 
 /// The closest demo name, for "did you mean".
 pub fn closest(name: &str) -> Option<&'static str> {
-    DEMOS
-        .iter()
-        .map(|d| (strsim_distance(name, d.name), d.name))
-        .filter(|(dist, d)| *dist <= 2 + d.len() / 4)
-        .min()
-        .map(|(_, n)| n)
+    closest_of(name, DEMOS.iter().map(|d| d.name))
+}
+
+/// The word of `words` closest to `word` (Levenshtein distance at most 2 plus a quarter of
+/// the word's length), for "did you mean": a demo's name, a script's action. Of two as close,
+/// the first in `words` (the registry's order: `frok` is `fork` before `flock`).
+pub fn closest_of<'w>(word: &str, words: impl Iterator<Item = &'w str>) -> Option<&'w str> {
+    words
+        .map(|w| (strsim_distance(word, w), w))
+        .filter(|(dist, w)| *dist <= 2 + w.len() / 4)
+        .min_by_key(|(dist, _)| *dist)
+        .map(|(_, w)| w)
 }
 
 /// Levenshtein distance (the demo names are short, so the simple table is fine).
@@ -190,5 +196,8 @@ mod tests {
         assert_eq!(closest("zombi"), Some("zombie"));
         assert_eq!(closest("orphn"), Some("orphan"));
         assert_eq!(closest("completely-different"), None);
+        let verbs = ["fork", "exit", "wait"].into_iter();
+        assert_eq!(closest_of("frok", verbs.clone()), Some("fork"));
+        assert_eq!(closest_of("xyzzyplugh", verbs), None);
     }
 }

@@ -568,6 +568,8 @@ pub enum ParseProblem {
     UnknownAction {
         verb: String,
         verbs: Vec<&'static str>,
+        /// The verb closest to it, for "did you mean" (as the demo names have it).
+        closest: Option<&'static str>,
     },
     HasRegion {
         role: String,
@@ -1709,9 +1711,11 @@ impl Parser<'_> {
             }));
         }
         let Some(def) = def else {
+            let verbs: Vec<&'static str> = actions::ACTIONS.iter().map(|d| d.verb).collect();
             return Err(self.err(ParseProblem::UnknownAction {
                 verb: verb.to_string(),
-                verbs: actions::ACTIONS.iter().map(|d| d.verb).collect(),
+                closest: demos::closest_of(verb, verbs.iter().copied()),
+                verbs,
             }));
         };
         let facts = def.facts;
@@ -2250,6 +2254,29 @@ mod tests {
         let e = bad("runner fork p\nrunner kill p KILL\np block\n");
         assert!(e.message().contains("has ended"), "{}", e.message());
         ok("runner fork p\nrunner kill p STOP\nrunner kill p CONT\np block\n");
+    }
+
+    #[test]
+    fn a_mistyped_action_suggests_the_closest_verb() {
+        let frok = bad("runner fork p\np frok q\n");
+        assert_eq!(frok.line, 2);
+        let ParseProblem::UnknownAction { verb, closest, .. } = &frok.problem else {
+            panic!("{frok}")
+        };
+        assert_eq!((verb.as_str(), *closest), ("frok", Some("fork")));
+        assert!(
+            frok.message()
+                .contains("unknown action `frok`: did you mean `fork`?"),
+            "{frok}"
+        );
+        let far = bad("runner fork p\np xyzzyplugh\n");
+        assert!(
+            matches!(
+                far.problem,
+                ParseProblem::UnknownAction { closest: None, .. }
+            ) && far.message().contains("expected one of fork, "),
+            "{far}"
+        );
     }
 
     #[test]

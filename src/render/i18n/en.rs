@@ -2470,7 +2470,12 @@ fn parse_problem(p: &ParseProblem) -> String {
                 crate::script::actions::list_words(&forms, "and")
             )
         }
-        P::UnknownAction { verb, verbs } => format!(
+        P::UnknownAction {
+            closest: Some(closest),
+            verb,
+            ..
+        } => format!("unknown action `{verb}`: did you mean `{closest}`?"),
+        P::UnknownAction { verb, verbs, .. } => format!(
             "unknown action `{verb}`: expected one of {}",
             verbs.join(", ")
         ),

@@ -2302,7 +2302,12 @@ fn parse_problem(p: &ParseProblem) -> String {
                 forms.join("、")
             )
         }
-        P::UnknownAction { verb, verbs } => format!(
+        P::UnknownAction {
+            closest: Some(closest),
+            verb,
+            ..
+        } => format!("未知的动作 `{verb}`：你是想用 `{closest}` 吗？"),
+        P::UnknownAction { verb, verbs, .. } => format!(
             "未知的动作 `{verb}`：应当是 {} 之一",
             verbs.join("、")
         ),
