@@ -323,11 +323,10 @@ pub fn rows(text: &str, columns: usize) -> usize {
         .sum()
 }
 
-/// The question of an `ask` step in `lang`: its `ask.zh` line in Chinese, where it has one.
+/// The question of an `ask` step in `lang`: its `ask.LANG` line, where it has one.
 pub fn question(kind: &StepKind, lang: Lang) -> Option<&str> {
     match kind {
-        StepKind::Ask { zh: Some(zh), .. } if lang == Lang::Zh => Some(zh),
-        StepKind::Ask { question, .. } => Some(question),
+        StepKind::Ask { question, .. } => Some(question.get(lang.code())),
         _ => None,
     }
 }
@@ -840,22 +839,19 @@ pub fn problem_kind(problem: &RunnerProblem) -> &'static str {
     }
 }
 
-/// The demo's title in the words' language: a script's `title.zh` in Chinese, if it has one.
+/// The demo's title in the words' language: a script's `title.LANG`, if it has one.
 pub fn title<'a>(script: &'a Script, words: &dyn Words) -> &'a str {
-    match (words.lang(), &script.title_zh) {
-        (Lang::Zh, Some(zh)) => zh,
-        (Lang::Zh, None) | (Lang::En, _) => &script.title,
-    }
+    script.title.get(words.lang().code())
 }
 
-/// One `say` line with this run's values, as `ctx` shows them: in Chinese, its `say.zh`
-/// where the script has one (a user's script may not: then the English line).
+/// One `say` line with this run's values, as `ctx` shows them: in the words' language, its
+/// `say.LANG` where the script has one (a user's script may not: then its base line).
 pub fn said(line: &crate::engine::model::SayLine, ctx: &Ctx) -> String {
     use crate::engine::model::Said;
-    let pieces = match (ctx.words.lang(), &line.said_zh) {
-        (Lang::Zh, Some(zh)) => zh,
-        (Lang::Zh, None) | (Lang::En, _) => &line.said,
-    };
+    let pieces = line
+        .said_in
+        .get(ctx.words.lang().code())
+        .unwrap_or(&line.said);
     pieces
         .iter()
         .map(|piece| match piece {

@@ -121,10 +121,10 @@ fn say(s: &Script, lines: &[usize], value: impl Fn(&str, Field) -> Value) -> Eve
         .iter()
         .map(|&line| {
             let step = at(s, line);
-            let StepKind::Say { pieces, zh } = &s.steps[step].kind else {
+            let StepKind::Say { pieces } = &s.steps[step].kind else {
                 panic!("line {line} is not a say line");
             };
-            let fill = |pieces: &[Piece]| {
+            let fill = |pieces: &Vec<Piece>| {
                 pieces
                     .iter()
                     .map(|p| match p {
@@ -137,10 +137,11 @@ fn say(s: &Script, lines: &[usize], value: impl Fn(&str, Field) -> Value) -> Eve
                     })
                     .collect()
             };
+            let filled = pieces.map(fill);
             SayLine {
                 step,
-                said: fill(pieces),
-                said_zh: zh.as_deref().map(fill),
+                said: filled.base,
+                said_in: filled.other,
             }
         })
         .collect();
@@ -635,7 +636,7 @@ fn json_keeps_the_document_schema_with_real_pids() {
     let s = demo("zombie");
     let doc = json_doc(&s, &zombie_events(&s), true);
     assert_eq!(doc["demo"], "zombie");
-    assert_eq!(doc["title"], s.title.as_str());
+    assert_eq!(doc["title"], s.title.base.as_str());
     assert_eq!(doc["source"], "demos/zombie.demo, built in");
     assert_eq!(doc["runner_pid"], 100);
     assert_eq!(doc["ok"], true);
@@ -1728,6 +1729,7 @@ fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
         problem: crate::script::ParseProblem::UnknownAction {
             verb: "a\u{1b}b".into(),
             verbs: vec!["fork"],
+            closest: None,
         },
     });
     assert_eq!(zh(&e), "x.demo:3: 未知的动作 `a\\x1bb`：应当是 fork 之一");

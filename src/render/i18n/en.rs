@@ -2364,15 +2364,20 @@ fn parse_problem(p: &ParseProblem) -> String {
     match p {
         P::SecondTitle => "a second `title` line: a script has one title".into(),
         P::TitleEmpty => "`title` needs the demo's one-line description after it".into(),
-        P::SecondTitleZh => "a second `title.zh` line: a script has one title".into(),
-        P::TitleZhEmpty => "`title.zh` needs the title in Chinese after it".into(),
-        P::AskZhWithoutAsk => "`ask.zh` is the Chinese of the `ask` line just before it: expected an `ask` line (with no `ask.zh` yet) before it".into(),
-        P::AskZhEmpty => "`ask.zh` needs the question in Chinese after it".into(),
-        P::SayZhWithoutSay => "`say.zh` is the Chinese of the `say` line just before it: expected a `say` line (with no `say.zh` yet) before it".into(),
-        P::SayZhPlaceholders { say, zh } => format!(
-            "`say.zh` must have the same `{{ROLE.FIELD}}`s as its `say` line: the `say` has {}, the `say.zh` has {}",
+        P::BadLang { word } => format!(
+            "`{word}`: after `title.`, `say.` or `ask.` comes a language code (two or three lowercase letters, then maybe `-` and a subtag: `zh`, `fr`, `pt-BR`)"
+        ),
+        P::SecondTitleIn { lang } => {
+            format!("a second `title.{lang}` line: a script has one title in each language")
+        }
+        P::TitleInEmpty { lang } => format!("`title.{lang}` needs the title in that language after it"),
+        P::AskInWithoutAsk { lang } => format!("`ask.{lang}` is the `ask` line just before it in another language: expected an `ask` line (with no `ask.{lang}` yet) before it"),
+        P::AskInEmpty { lang } => format!("`ask.{lang}` needs the question in that language after it"),
+        P::SayInWithoutSay { lang } => format!("`say.{lang}` is the `say` line just before it in another language: expected a `say` line (with no `say.{lang}` yet) before it"),
+        P::SayInPlaceholders { lang, say, other } => format!(
+            "`say.{lang}` must have the same `{{ROLE.FIELD}}`s as its `say` line: the `say` has {}, the `say.{lang}` has {}",
             placeholders(say),
-            placeholders(zh)
+            placeholders(other)
         ),
         P::TooManySteps { max } => {
             format!("more than {max} steps: a script may have at most {max} (procdemo's limit)")
@@ -2501,7 +2506,12 @@ fn parse_problem(p: &ParseProblem) -> String {
                 crate::script::actions::list_words(&forms, "and")
             )
         }
-        P::UnknownAction { verb, verbs } => format!(
+        P::UnknownAction {
+            closest: Some(closest),
+            verb,
+            ..
+        } => format!("unknown action `{verb}`: did you mean `{closest}`?"),
+        P::UnknownAction { verb, verbs, .. } => format!(
             "unknown action `{verb}`: expected one of {}",
             verbs.join(", ")
         ),

@@ -2203,15 +2203,20 @@ fn parse_problem(p: &ParseProblem) -> String {
     match p {
         P::SecondTitle => "第二个 `title` 行：一个脚本只有一个标题".into(),
         P::TitleEmpty => "`title` 后面需要写上这个演示的一行说明".into(),
-        P::SecondTitleZh => "第二个 `title.zh` 行：一个脚本只有一个标题".into(),
-        P::TitleZhEmpty => "`title.zh` 后面需要写上中文标题".into(),
-        P::AskZhWithoutAsk => "`ask.zh` 是紧挨在它前面的 `ask` 行的中文：它前面应当是一个（还没有 `ask.zh` 的）`ask` 行".into(),
-        P::AskZhEmpty => "`ask.zh` 后面需要写上中文的问题".into(),
-        P::SayZhWithoutSay => "`say.zh` 是紧挨在它前面的 `say` 行的中文：它前面应当是一个（还没有 `say.zh` 的）`say` 行".into(),
-        P::SayZhPlaceholders { say, zh } => format!(
-            "`say.zh` 必须和它的 `say` 行有相同的 `{{ROLE.FIELD}}`：`say` 中有 {}，`say.zh` 中有 {}",
+        P::BadLang { word } => format!(
+            "`{word}`：`title.`、`say.` 或 `ask.` 后面应当是语言代码（两三个小写字母，可以再加 `-` 和子标签：`zh`、`fr`、`pt-BR`）"
+        ),
+        P::SecondTitleIn { lang } => {
+            format!("第二个 `title.{lang}` 行：一个脚本在每种语言里只有一个标题")
+        }
+        P::TitleInEmpty { lang } => format!("`title.{lang}` 后面需要写上该语言的标题"),
+        P::AskInWithoutAsk { lang } => format!("`ask.{lang}` 是紧挨在它前面的 `ask` 行的另一种语言版本：它前面应当是一个（还没有 `ask.{lang}` 的）`ask` 行"),
+        P::AskInEmpty { lang } => format!("`ask.{lang}` 后面需要写上该语言的问题"),
+        P::SayInWithoutSay { lang } => format!("`say.{lang}` 是紧挨在它前面的 `say` 行的另一种语言版本：它前面应当是一个（还没有 `say.{lang}` 的）`say` 行"),
+        P::SayInPlaceholders { lang, say, other } => format!(
+            "`say.{lang}` 必须和它的 `say` 行有相同的 `{{ROLE.FIELD}}`：`say` 中有 {}，`say.{lang}` 中有 {}",
             placeholders(say),
-            placeholders(zh)
+            placeholders(other)
         ),
         P::TooManySteps { max } => {
             format!("步骤超过 {max} 个：一个脚本最多有 {max} 个步骤（procdemo 的限制）")
@@ -2334,7 +2339,12 @@ fn parse_problem(p: &ParseProblem) -> String {
                 forms.join("、")
             )
         }
-        P::UnknownAction { verb, verbs } => format!(
+        P::UnknownAction {
+            closest: Some(closest),
+            verb,
+            ..
+        } => format!("未知的动作 `{verb}`：你是想用 `{closest}` 吗？"),
+        P::UnknownAction { verb, verbs, .. } => format!(
             "未知的动作 `{verb}`：应当是 {} 之一",
             verbs.join("、")
         ),
