@@ -548,7 +548,9 @@ impl Checker<'_> {
             }
             U::None => {}
         }
-        if let (Action::Count(actions::Count { raced }), Some(file)) = (action, self.roles[role].tickets) {
+        if let (Action::Count(actions::Count { raced }), Some(file)) =
+            (action, self.roles[role].tickets)
+        {
             *raced = self.raced[file];
         }
         Ok(())
