@@ -161,7 +161,11 @@ fn run(config: Config) -> Result<i32, Error> {
                 .unwrap_or(0);
             let mut out = std::io::stdout().lock();
             for d in script::demos::DEMOS {
-                let line = format!("{:<width$}  {}\n", d.name, d.title_in(output.lang.code()));
+                let line = format!(
+                    "{:<width$}  {}\n",
+                    d.name,
+                    crate::render::script_text(d.title_in(output.lang.code()), output.lang)
+                );
                 match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                     Ok(()) => {}
                     // A closed pipe (`procdemo list | head -1`) just ends the listing.

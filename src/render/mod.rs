@@ -22,7 +22,7 @@ pub mod wrap;
 #[cfg(test)]
 mod tests;
 
-pub use i18n::{en, words, zh};
+pub use i18n::{en, pseudo, words, zh};
 pub use words::{Help, Words};
 
 use crate::engine::model::{
@@ -76,15 +76,37 @@ pub enum Lang {
     #[default]
     En,
     Zh,
+    /// The pseudo-locale `en-XA`, a test language: English with every message bracketed
+    /// (`i18n/pseudo.rs`); a script's own lines are its English ones.
+    EnXa,
 }
 
 impl Lang {
-    /// The language's code, as a script's `title.LANG` and `say.LANG` lines name it.
+    /// Every language, in the order `--lang` lists them.
+    pub const ALL: &[Lang] = &[Lang::Zh, Lang::En, Lang::EnXa];
+
+    /// The language's code, as a script's `title.LANG` and `say.LANG` lines name it and
+    /// `--lang` takes it.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Zh => "zh",
+            Lang::EnXa => "en-XA",
         }
+    }
+
+    /// A test language, left out of `--help`'s list.
+    pub fn hidden(self) -> bool {
+        matches!(self, Lang::EnXa)
+    }
+
+    /// The language `--lang CODE` names (English for a code procdemo does not speak).
+    pub fn of_code(code: &str) -> Lang {
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code() == code)
+            .unwrap_or(Lang::En)
     }
 
     /// The language of a locale name: one starting `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is
@@ -147,6 +169,7 @@ fn words(lang: Lang) -> &'static dyn Words {
     match lang {
         Lang::En => &en::En,
         Lang::Zh => &zh::Zh,
+        Lang::EnXa => &pseudo::Pseudo,
     }
 }
 
@@ -158,6 +181,12 @@ pub fn parse_problem(problem: &crate::script::ParseProblem, lang: Lang) -> Strin
 /// A failed demo's message repeated on stderr after a `--json` run.
 pub fn json_failed(demo: &str, message: &str, lang: Lang) -> String {
     words(lang).json_failed(demo, message)
+}
+
+/// A script's own words (a demo's title in a list) in `lang`: as they are, but marked apart
+/// from the program's words in the pseudo-locale.
+pub fn script_text(text: &str, lang: Lang) -> String {
+    words(lang).script_text(text)
 }
 
 /// A text of `--help` in `lang`.
@@ -436,7 +465,8 @@ pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
     else {
         return String::new();
     };
-    words(style.lang).ask_prompt(&sanitize::escape(q))
+    let w = words(style.lang);
+    w.ask_prompt(&w.script_text(&sanitize::escape(q)))
 }
 
 /// The reveal of one answer: the student's, what the kernel showed, right or wrong.
@@ -902,7 +932,7 @@ pub fn problem_kind(problem: &RunnerProblem) -> &'static str {
 pub fn title<'a>(script: &'a Script, words: &dyn Words) -> &'a str {
     match (words.lang(), &script.title_zh) {
         (Lang::Zh, Some(zh)) => zh,
-        (Lang::Zh, None) | (Lang::En, _) => &script.title,
+        (Lang::Zh, None) | (Lang::En | Lang::EnXa, _) => &script.title,
     }
 }
 
@@ -912,7 +942,7 @@ pub fn said(line: &crate::engine::model::SayLine, ctx: &Ctx) -> String {
     use crate::engine::model::Said;
     let pieces = match (ctx.words.lang(), &line.said_zh) {
         (Lang::Zh, Some(zh)) => zh,
-        (Lang::Zh, None) | (Lang::En, _) => &line.said,
+        (Lang::Zh, None) | (Lang::En | Lang::EnXa, _) => &line.said,
     };
     pieces
         .iter()

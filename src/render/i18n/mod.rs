@@ -2,5 +2,6 @@
 //! file implementing it ([`en`], [`zh`]) through exhaustive matches over the model.
 
 pub mod en;
+pub mod pseudo;
 pub mod words;
 pub mod zh;

@@ -158,6 +158,12 @@ pub trait Words {
     /// Which language these words are: it picks a script's `title.zh` and `say.zh` lines.
     fn lang(&self) -> crate::render::Lang;
 
+    /// A script's own words (its title, a `say` line), data in the script's language: as they
+    /// are, but for the pseudo-locale, which marks them apart from the program's words.
+    fn script_text(&self, text: &str) -> String {
+        text.to_string()
+    }
+
     /// Why a script was rejected: the text after `FILE:LINE: `.
     fn parse_problem(&self, problem: &crate::script::ParseProblem) -> String;
 
