@@ -10,12 +10,14 @@ use crate::engine::model::{
     Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
 };
 use crate::render::Ctx;
+use crate::render::i18n::present::Msg;
 use crate::render::reference::{Reference, Topic};
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, PageWords, ShareHeaders, TimelineWords,
     Words,
 };
-use crate::script::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
+use crate::script::actions::list_words;
+use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{
     Cmp, Cond, Field, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
 };
@@ -158,52 +160,6 @@ impl En {
                 "a handler that calls waitpid(-1, WNOHANG) until it returns 0 or -1"
             }
         }
-    }
-
-    /// A wait status in short: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
-    fn short_status(&self, status: i32) -> String {
-        match ExitStatus::decode(status) {
-            ExitStatus::Exited(code) => format!("WEXITSTATUS {code}"),
-            ExitStatus::Killed(sig) => format!("WTERMSIG {}", self.signal(sig)),
-            ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", self.signal(sig)),
-            ExitStatus::Continued => "WIFCONTINUED".into(),
-        }
-    }
-
-    /// A SIGCHLD handler's waitpid() calls: `waitpid(-1, WNOHANG) returned 4533 (WEXITSTATUS
-    /// 1), then 0 (children left, none ended)`.
-    fn handler_waits(&self, waits: &[crate::script::actions::WaitCall], ctx: &Ctx) -> String {
-        let each: Vec<String> = waits
-            .iter()
-            .map(|w| match w.ret {
-                0 => "0 (children left, none of them ended)".to_string(),
-                r if r < 0 => format!("-1 ({})", errno_name(w.errno)),
-                pid => format!("{} ({})", ctx.pid(pid), self.short_status(w.status)),
-            })
-            .collect();
-        format!("waitpid(-1, WNOHANG) returned {}", each.join(", then "))
-    }
-
-    /// What handlers did: `the SIGCHLD handler ran 1 time: waitpid(...) returned ...`.
-    fn handler_runs(&self, runs: &crate::script::actions::HandlerRuns, ctx: &Ctx) -> String {
-        let times = |n: u32| {
-            if n == 1 {
-                "1 time".to_string()
-            } else {
-                format!("{n} times")
-            }
-        };
-        let ran: Vec<String> = runs
-            .runs
-            .iter()
-            .map(|(sig, n)| format!("the {} handler ran {}", self.signal(*sig), times(*n)))
-            .collect();
-        let mut out = crate::script::actions::list_words(&ran, "and");
-        if !runs.waits.is_empty() {
-            out.push_str(": ");
-            out.push_str(&self.handler_waits(&runs.waits, ctx));
-        }
-        out
     }
 
     /// A parent by name: its role, or its command name.
@@ -503,385 +459,108 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         }
     }
 
-    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String {
-        let pid = |p: i32| ctx.pid(p);
-        let status = |s: i32| self.exit_status(ExitStatus::decode(s));
-        match outcome {
-            Outcome::PipeMade {
-                read_fd,
-                write_fd,
-                capacity,
-            } => format!(
-                "pipe() returned fd {read_fd} (the read end) and fd {write_fd} (the write end), both close-on-exec as Python's os.pipe() makes them; F_GETPIPE_SZ: it holds {capacity} bytes"
-            ),
-            Outcome::Closed { fd, end } => format!(
-                "close({fd}) returned 0: this process no longer holds the {} end",
-                end_word(*end)
-            ),
-            Outcome::ReadBytes { fd, bytes: 0, .. } => format!(
-                "read({fd}) returned 0: end of file, no process holds the write end any more"
-            ),
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: Some(text),
-            } => format!("read({fd}) returned {bytes} bytes: {text:?}"),
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: None,
-            } => format!("read({fd}) returned {bytes} bytes"),
-            Outcome::Wrote { fd, bytes } => format!("write({fd}) returned {bytes}"),
-            Outcome::Filled {
-                fd,
-                bytes,
-                capacity,
-            } => format!(
-                "write({fd}) of {bytes} bytes, the pipe's capacity ({capacity}) and a page more, returned {bytes}: a pipe holds at most its capacity, so the call could only return once a reader had taken bytes out"
-            ),
-            Outcome::Worked { .. } if ctx.stable => "its loop ended: read() returned 0, end of file (which tasks it took is the scheduler's choice: not shown with --stable)".into(),
-            Outcome::Worked { done } => format!(
-                "took {} tasks ({}), sent each result, then read() returned 0: end of file",
-                done.len(),
-                done.iter()
-                    .map(|(t, v)| format!("{t} → {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Outcome::Mapped { results } => {
-                let each = results
-                    .iter()
-                    .map(|r| {
-                        if ctx.stable {
-                            format!("{} → {}", r.task, r.value)
-                        } else {
-                            format!("{} → {} from {}", r.task, r.value, pid(r.pid))
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let who = if ctx.stable {
-                    " (which worker computed each is the scheduler's choice: not shown with --stable)".to_string()
-                } else {
-                    format!(", from {} different worker PIDs", crate::render::distinct_workers(results))
-                };
-                format!(
-                    "wrote {} tasks one at a time, reading each result before the next task: {each}{who}",
-                    results.len()
-                )
-            }
-            Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) returned 0: its next child will be PID 1 of a new PID namespace".into(),
-            Outcome::Unshared { user: true } => "unshare(CLONE_NEWPID) alone was refused (EPERM: no CAP_SYS_ADMIN), so, as `unshare -Urpf` does, unshare(CLONE_NEWUSER | CLONE_NEWPID) returned 0: a new user namespace, in which it has that privilege, and its next child will be PID 1 of a new PID namespace".into(),
-            Outcome::SignalSet { signal, mode } => {
-                let how = match mode {
-                    crate::script::actions::SignalMode::Default => "SIG_DFL: its default action",
-                    crate::script::actions::SignalMode::Ignore => "SIG_IGN: ignored",
-                    crate::script::actions::SignalMode::Catch => {
-                        "caught by a handler (which counts its runs)"
-                    }
-                };
-                format!(
-                    "sigaction() returned 0: {} is now {how}",
-                    self.signal(*signal)
-                )
-            }
-            Outcome::Masked {
-                block,
-                signals,
-                blocked,
-                during,
-            } => {
-                let how = if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" };
-                let mut out = format!(
-                    "sigprocmask({how}, {}) returned 0; blocked now: {}",
-                    signal_set(signals),
-                    self.signal_list(*blocked)
-                );
-                if !during.runs.is_empty() {
-                    out.push_str(&format!(
-                        ". Before the call returned, the pending signal was delivered: {}",
-                        self.handler_runs(during, ctx)
-                    ));
-                } else if !*block {
-                    out.push_str("; no handler ran");
-                }
-                out
-            }
-            Outcome::Handled(runs) if runs.runs.is_empty() => "no handler has run".into(),
-            Outcome::Handled(runs) => format!("so far {}", self.handler_runs(runs, ctx)),
-            Outcome::Printed { bytes, pending } => format!(
-                "printf() put {bytes} bytes in its stdio buffer, where {pending} bytes now wait, not yet written (its stdout is a pipe: fully buffered)"
-            ),
-            Outcome::Flushed { bytes: 0 } => "fflush() found nothing waiting".into(),
-            Outcome::Flushed { bytes } => {
-                format!("fflush() wrote the {bytes} bytes that were waiting")
-            }
-            Outcome::AtexitSet => {
-                "atexit() registered the handler: exit() will run it, _exit() will not".into()
-            }
-            Outcome::ExitingFlushing { code, pending } => format!(
-                "exit({code}): it runs the atexit handlers, flushes its stdio buffer ({pending} bytes were waiting), then calls _exit({code})"
-            ),
-            Outcome::Opened { fd, cloexec: true } => {
-                format!("open() returned fd {fd}, close-on-exec: an execve() will close it")
-            }
-            Outcome::Opened { fd, cloexec: false } => {
-                format!("open() returned fd {fd}, not close-on-exec: an execve() keeps it")
-            }
-            Outcome::Execed { pid: p } => format!(
-                "execve() did not return: procdemo's binary started afresh in the same process, and says so from PID {}",
-                pid(*p)
-            ),
-            // Whether a program that exits at once is still there to read its exe varies: not
-            // in --stable output.
-            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
-                (Some(exe), false) => format!(
-                    "execve() did not return: the process now runs {exe}, command name {comm}"
-                ),
-                (None, false) => format!(
-                    "execve() did not return: the process's command name is now {comm} (it has already exited: no exe left to read)"
-                ),
-                (_, true) => {
-                    format!("execve() did not return: the process's command name is now {comm}")
-                }
-            },
-            Outcome::Forked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!(", and in the new process it returned {r} (its own report)")
-                });
-                format!("fork() returned {}, the new process's PID{child}", pid(*p))
-            }
-            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
-            Outcome::Vforked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!(" In the new process it had returned {r} (its own report).")
-                });
-                format!(
-                    "clone(CLONE_VFORK) returned {}, the new process's PID, once the child had ended (no CLONE_VM: the child had its own memory).{child}",
-                    pid(*p)
-                )
-            }
-            Outcome::Exiting { code } => format!("_exit({code})"),
-            Outcome::Reaped { pid: p, status: s } => {
-                format!("returned {} with status {s}: {}", pid(*p), status(*s))
-            }
-            Outcome::NotYet { polls: 1 } => {
-                "returned 0: a child exists but none has ended yet".into()
-            }
-            Outcome::NotYet { polls } => {
-                format!("returned 0 {polls} times in a row: no child had ended yet")
-            }
-            Outcome::PolledThenReaped {
-                zeros: 0,
-                pid: p,
-                status: s,
-            } => format!(
-                "returned {} at the first call, with status {s}: {}",
-                pid(*p),
-                status(*s)
-            ),
-            Outcome::PolledThenReaped {
-                zeros,
-                pid: p,
-                status: s,
-            } => {
-                let count = if ctx.stable {
-                    "again and again (how many times varies: not shown with --stable)".to_string()
-                } else if *zeros == 1 {
-                    "once".to_string()
-                } else {
-                    format!("{zeros} times")
-                };
-                format!(
-                    "returned 0 {count} while no child had exited, then returned {} with status {s}: {}",
-                    pid(*p),
-                    status(*s)
-                )
-            }
-            Outcome::Peeked {
-                pid: p,
-                code,
-                status: s,
-            } => {
-                let how = match *code {
-                    libc::CLD_EXITED => format!("CLD_EXITED, exit status {s}"),
-                    libc::CLD_KILLED => format!("CLD_KILLED by {}", self.signal(*s)),
-                    libc::CLD_DUMPED => format!("CLD_DUMPED by {}", self.signal(*s)),
-                    other => format!("si_code {other}, si_status {s}"),
-                };
-                format!(
-                    "waitid(WNOWAIT) read {} {how}, and left it unreaped",
-                    pid(*p)
-                )
-            }
-            Outcome::Failed { call, errno } => self.call_failed(*call, *errno),
-            Outcome::Blocking => "sleeping in read() until told otherwise".into(),
-            // Port numbers are the kernel's choice, different every run: not with --stable.
-            Outcome::Listening { fd, port, backlog } => {
-                let chose = if ctx.stable {
-                    "a port (its number varies: not shown with --stable)".to_string()
-                } else {
-                    format!("port {port}")
-                };
-                format!(
-                    "socket() returned fd {fd}; bind() to 127.0.0.1 port 0 and listen(fd {fd}, {backlog}) returned 0; getsockname() says the kernel chose {chose}"
-                )
-            }
-            Outcome::Accepted {
-                fd,
-                peer_port,
-                pid: p,
-                in_child,
-            } => {
-                let from = if ctx.stable {
-                    "127.0.0.1 (the client's port varies: not shown with --stable)".to_string()
-                } else {
-                    format!("127.0.0.1 port {peer_port}")
-                };
-                let child = in_child.map_or(String::new(), |r| {
-                    format!(" (in the new process it returned {r}, its own report)")
-                });
-                format!(
-                    "accept() returned fd {fd}, a connection from {from}; fork() returned {}, the new process's PID{child}, which serves it; the server closed its copy of fd {fd}",
-                    pid(*p)
-                )
-            }
-            Outcome::Connected {
-                fd,
-                port,
-                local_port,
-                closed,
-            } => {
-                let first = closed.map_or(String::new(), |old| {
-                    format!("closed its previous connection (fd {old}); then ")
-                });
-                let ports = if ctx.stable {
-                    "the server's port, returned 0 (port numbers vary: not shown with --stable)"
-                        .to_string()
-                } else {
-                    format!("port {port}, returned 0; this end is port {local_port}")
-                };
-                format!("{first}socket() returned fd {fd}, and connect() to 127.0.0.1, {ports}")
-            }
-            Outcome::Sent { bytes } => format!("send() returned {bytes}: {bytes} bytes sent"),
-            Outcome::Received { text } if text.is_empty() => {
-                "recv() returned 0: the other end has closed the connection (end of file)".into()
-            }
-            Outcome::Received { text } => {
-                format!("recv() returned {} bytes: {}", text.len(), quoted(text))
-            }
-            Outcome::Spinning => "running a busy loop".into(),
-            Outcome::CpuLooping => {
-                "running a busy loop that never yields the CPU of its own accord".into()
-            }
-            Outcome::Reniced {
-                pid: p,
-                asked,
-                nice,
-            } => format!(
-                "setpriority(PRIO_PROCESS, {}, {asked}) returned 0; getpriority() now reads {nice} for it",
-                pid(*p)
-            ),
-            Outcome::Signalled { pid: p, signal } => {
-                // kill() returning 0 means sent: delivery comes later, when the target runs.
-                format!(
-                    "kill({}, {}) returned 0: the signal was sent",
-                    pid(*p),
-                    self.signal(*signal)
-                )
-            }
-            Outcome::SigchldSet { mode } => {
-                format!("SIGCHLD disposition is now {}", self.sigchld_mode(*mode))
-            }
-            Outcome::NewSession { sid } => format!(
-                "setsid() returned {}: a new session and process group",
-                pid(*sid)
-            ),
-            Outcome::Niced { nice } => format!("nice value is now {nice}"),
-            Outcome::Threaded => "a second thread is running".into(),
-            Outcome::Locked { bytes } => format!("mlock() locked {bytes} bytes"),
-            Outcome::Terminal { sid } => format!(
-                "a pseudo-terminal is the controlling terminal of new session {}",
-                pid(*sid)
-            ),
-            Outcome::Traced { pid: p } => {
-                format!(
-                    "ptrace(PTRACE_SEIZE) and ptrace(PTRACE_INTERRUPT) on {} both succeeded",
-                    pid(*p)
-                )
-            }
-            Outcome::Untraced { pid: p } => {
-                format!("ptrace(PTRACE_DETACH) from {} succeeded", pid(*p))
-            }
-            Outcome::Allocated { bytes, pages, .. } => {
-                format!("mapped {} and wrote all {pages} pages", size(*bytes))
-            }
-            Outcome::Touched {
-                pages,
-                minflt_before,
-                minflt_after,
-            } => {
-                let faults = minflt_after.saturating_sub(*minflt_before);
-                // About one fault per page is what copy-on-write predicts; --stable output
-                // says so when it holds, since the exact count varies by a few faults.
-                let pages64 = *pages as u64;
-                let about_one_each =
-                    *pages > 0 && (pages64 * 9 / 10..=pages64 * 5 / 4).contains(&faults);
-                if ctx.stable && about_one_each {
-                    format!(
-                        "wrote {pages} pages; its minor faults rose by about one per page written (the exact count varies: not shown with --stable)"
-                    )
-                } else {
-                    format!(
-                        "wrote {pages} pages; its minor faults went {minflt_before} -> {minflt_after}: +{faults} for {pages} pages written"
-                    )
-                }
-            }
-            Outcome::List { values } => {
-                let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                format!("L = [{}]", items.join(", "))
-            }
-            Outcome::TicketFile { fd, left } => format!(
-                "memfd_create() returned fd {fd}: the ticket file (a file in memory that no directory names); pwrite() wrote the count, and pread() read back {}",
-                tickets_left(*left)
-            ),
-            // After a race the count is what the scheduler's interleaving left: not stable.
-            Outcome::Counted { raced: true, .. } if ctx.stable => {
-                "pread() read the count the race left (it depends on the scheduler: not shown with --stable)".into()
-            }
-            Outcome::Counted {
-                left,
-                sold,
-                raced: true,
-            } => format!(
-                "pread() read {} after the race{} (the figure depends on where the scheduler switched between the processes)",
-                tickets_left(*left),
-                sales_of(sold, ctx, "recorded")
-            ),
-            Outcome::Counted {
-                left,
-                sold,
-                raced: false,
-            } => format!(
-                "pread() read the file: {}{}",
-                tickets_left(*left),
-                sales_of(sold, ctx, "recorded")
-            ),
-            Outcome::Bought { read, wrote } => format!(
-                "it had read {read}, so pwrite() wrote {wrote} back and write() appended its sale to the file: it bought a ticket"
-            ),
-            Outcome::SoldOut { read } => {
-                format!("it had read {read}: sold out, nothing written")
-            }
-            Outcome::FileLocked { fd } => format!(
-                "open() gave it fd {fd}, an open file description of its own, and flock(fd, LOCK_EX) returned 0: it holds the lock"
-            ),
-            Outcome::FileUnlocked { fd } => format!(
-                "flock(fd {fd}, LOCK_UN) returned 0 and fd {fd} is closed: the lock is free"
-            ),
-            Outcome::Raced { steps } => format!(
-                "{steps} steps done, each pread() the count then pwrite() it back one less, with no lock"
-            ),
+    fn say(&self, msg: &Msg) -> String {
+        match msg {
+            Msg::PipeMade { read_fd, write_fd, capacity } => format!("pipe() returned fd {read_fd} (the read end) and fd {write_fd} (the write end), both close-on-exec as Python's os.pipe() makes them; F_GETPIPE_SZ: it holds {capacity} bytes"),
+            Msg::Closed { fd, end } => format!("close({fd}) returned 0: this process no longer holds the {} end", end_word(*end)),
+            Msg::ReadEof { fd } => format!("read({fd}) returned 0: end of file, no process holds the write end any more"),
+            Msg::ReadText { fd, bytes, text } => format!("read({fd}) returned {bytes} bytes: {text:?}"),
+            Msg::ReadBytes { fd, bytes } => format!("read({fd}) returned {bytes} bytes"),
+            Msg::Wrote { fd, bytes } => format!("write({fd}) returned {bytes}"),
+            Msg::Filled { fd, bytes, capacity } => format!("write({fd}) of {bytes} bytes, the pipe's capacity ({capacity}) and a page more, returned {bytes}: a pipe holds at most its capacity, so the call could only return once a reader had taken bytes out"),
+            Msg::WorkedHidden => "its loop ended: read() returned 0, end of file (which tasks it took is the scheduler's choice: not shown with --stable)".into(),
+            Msg::Worked { count, done } => format!("took {count} tasks ({}), sent each result, then read() returned 0: end of file", done.join(", ")),
+            Msg::Mapped { count, each, who } => format!("wrote {count} tasks one at a time, reading each result before the next task: {}{who}", each.join(", ")),
+            Msg::MapItem { task, value } => format!("{task} → {value}"),
+            Msg::MapItemFrom { task, value, pid } => format!("{task} → {value} from {pid}"),
+            Msg::WorkersHidden => " (which worker computed each is the scheduler's choice: not shown with --stable)".into(),
+            Msg::Workers { distinct } => format!(", from {distinct} different worker PIDs"),
+            Msg::UnsharedPid => "unshare(CLONE_NEWPID) returned 0: its next child will be PID 1 of a new PID namespace".into(),
+            Msg::UnsharedUser => "unshare(CLONE_NEWPID) alone was refused (EPERM: no CAP_SYS_ADMIN), so, as `unshare -Urpf` does, unshare(CLONE_NEWUSER | CLONE_NEWPID) returned 0: a new user namespace, in which it has that privilege, and its next child will be PID 1 of a new PID namespace".into(),
+            Msg::SignalSet { signal, mode } => format!("sigaction() returned 0: {signal} is now {}", signal_mode(*mode)),
+            Msg::Masked { how, set, blocked, after } => format!("sigprocmask({how}, {set}) returned 0; blocked now: {blocked}{after}"),
+            Msg::Delivered { runs } => format!(". Before the call returned, the pending signal was delivered: {runs}"),
+            Msg::NoHandlerRan => "; no handler ran".into(),
+            Msg::NoHandlerYet => "no handler has run".into(),
+            Msg::HandledSoFar { runs } => format!("so far {runs}"),
+            Msg::HandlerRuns { ran, waits } => format!("{}{waits}", list_words(ran, "and")),
+            Msg::HandlerRan { signal, times: 1 } => format!("the {signal} handler ran 1 time"),
+            Msg::HandlerRan { signal, times } => format!("the {signal} handler ran {times} times"),
+            Msg::HandlerWaits { each } => format!(": waitpid(-1, WNOHANG) returned {}", each.join(", then ")),
+            Msg::WaitNone => "0 (children left, none of them ended)".into(),
+            Msg::WaitError { errno } => format!("-1 ({errno})"),
+            Msg::WaitPid { pid, status } => format!("{pid} ({status})"),
+            Msg::Printed { bytes, pending } => format!("printf() put {bytes} bytes in its stdio buffer, where {pending} bytes now wait, not yet written (its stdout is a pipe: fully buffered)"),
+            Msg::FlushedNothing => "fflush() found nothing waiting".into(),
+            Msg::Flushed { bytes } => format!("fflush() wrote the {bytes} bytes that were waiting"),
+            Msg::AtexitSet => "atexit() registered the handler: exit() will run it, _exit() will not".into(),
+            Msg::ExitingFlushing { code, pending } => format!("exit({code}): it runs the atexit handlers, flushes its stdio buffer ({pending} bytes were waiting), then calls _exit({code})"),
+            Msg::OpenedCloexec { fd } => format!("open() returned fd {fd}, close-on-exec: an execve() will close it"),
+            Msg::Opened { fd } => format!("open() returned fd {fd}, not close-on-exec: an execve() keeps it"),
+            Msg::Execed { pid } => format!("execve() did not return: procdemo's binary started afresh in the same process, and says so from PID {pid}"),
+            Msg::RunningExe { comm, exe } => format!("execve() did not return: the process now runs {exe}, command name {comm}"),
+            Msg::RunningExited { comm } => format!("execve() did not return: the process's command name is now {comm} (it has already exited: no exe left to read)"),
+            Msg::RunningComm { comm } => format!("execve() did not return: the process's command name is now {comm}"),
+            Msg::Forked { pid, child } => format!("fork() returned {pid}, the new process's PID{child}"),
+            Msg::ForkChildSaid { returned } => format!(", and in the new process it returned {returned} (its own report)"),
+            Msg::Vforked { pid, child } => format!("clone(CLONE_VFORK) returned {pid}, the new process's PID, once the child had ended (no CLONE_VM: the child had its own memory).{child}"),
+            Msg::VforkChildSaid { returned } => format!(" In the new process it had returned {returned} (its own report)."),
+            Msg::Reaped { pid, status, decoded } => format!("returned {pid} with status {status}: {decoded}"),
+            Msg::NotYetOnce => "returned 0: a child exists but none has ended yet".into(),
+            Msg::NotYet { polls } => format!("returned 0 {polls} times in a row: no child had ended yet"),
+            Msg::ReapedAtFirst { pid, status, decoded } => format!("returned {pid} at the first call, with status {status}: {decoded}"),
+            Msg::PolledThenReaped { zeros, pid, status, decoded } => format!("returned 0 {zeros} while no child had exited, then returned {pid} with status {status}: {decoded}"),
+            Msg::ZerosHidden => "again and again (how many times varies: not shown with --stable)".into(),
+            Msg::Zeros { times: 1 } => "once".into(),
+            Msg::Zeros { times } => format!("{times} times"),
+            Msg::Peeked { pid, how } => format!("waitid(WNOWAIT) read {pid} {how}, and left it unreaped"),
+            Msg::CldExited { status } => format!("CLD_EXITED, exit status {status}"),
+            Msg::CldKilled { signal } => format!("CLD_KILLED by {signal}"),
+            Msg::CldDumped { signal } => format!("CLD_DUMPED by {signal}"),
+            Msg::CldOther { code, status } => format!("si_code {code}, si_status {status}"),
+            Msg::Blocking => "sleeping in read() until told otherwise".into(),
+            Msg::Listening { fd, backlog, chose } => format!("socket() returned fd {fd}; bind() to 127.0.0.1 port 0 and listen(fd {fd}, {backlog}) returned 0; getsockname() says the kernel chose {chose}"),
+            Msg::PortHidden => "a port (its number varies: not shown with --stable)".into(),
+            Msg::Port { port } => format!("port {port}"),
+            Msg::Accepted { fd, from, pid, child } => format!("accept() returned fd {fd}, a connection from {from}; fork() returned {pid}, the new process's PID{child}, which serves it; the server closed its copy of fd {fd}"),
+            Msg::PeerHidden => "127.0.0.1 (the client's port varies: not shown with --stable)".into(),
+            Msg::Peer { port } => format!("127.0.0.1 port {port}"),
+            Msg::AcceptChildSaid { returned } => format!(" (in the new process it returned {returned}, its own report)"),
+            Msg::Connected { first, fd, ports } => format!("{first}socket() returned fd {fd}, and connect() to 127.0.0.1, {ports}"),
+            Msg::ClosedFirst { fd } => format!("closed its previous connection (fd {fd}); then "),
+            Msg::PortsHidden => "the server's port, returned 0 (port numbers vary: not shown with --stable)".into(),
+            Msg::Ports { port, local } => format!("port {port}, returned 0; this end is port {local}"),
+            Msg::Sent { bytes } => format!("send() returned {bytes}: {bytes} bytes sent"),
+            Msg::ReceivedEof => "recv() returned 0: the other end has closed the connection (end of file)".into(),
+            Msg::Received { bytes, text } => format!("recv() returned {bytes} bytes: {text}"),
+            Msg::Spinning => "running a busy loop".into(),
+            Msg::CpuLooping => "running a busy loop that never yields the CPU of its own accord".into(),
+            Msg::Reniced { pid, asked, nice } => format!("setpriority(PRIO_PROCESS, {pid}, {asked}) returned 0; getpriority() now reads {nice} for it"),
+            Msg::Signalled { pid, signal } => format!("kill({pid}, {signal}) returned 0: the signal was sent"),
+            Msg::SigchldSet { mode } => format!("SIGCHLD disposition is now {}", self.sigchld_mode(*mode)),
+            Msg::NewSession { sid } => format!("setsid() returned {sid}: a new session and process group"),
+            Msg::Niced { nice } => format!("nice value is now {nice}"),
+            Msg::Threaded => "a second thread is running".into(),
+            Msg::Locked { bytes } => format!("mlock() locked {bytes} bytes"),
+            Msg::Terminal { sid } => format!("a pseudo-terminal is the controlling terminal of new session {sid}"),
+            Msg::Traced { pid } => format!("ptrace(PTRACE_SEIZE) and ptrace(PTRACE_INTERRUPT) on {pid} both succeeded"),
+            Msg::Untraced { pid } => format!("ptrace(PTRACE_DETACH) from {pid} succeeded"),
+            Msg::Allocated { size, pages } => format!("mapped {size} and wrote all {pages} pages"),
+            Msg::TouchedAbout { pages } => format!("wrote {pages} pages; its minor faults rose by about one per page written (the exact count varies: not shown with --stable)"),
+            Msg::Touched { pages, before, after, faults } => format!("wrote {pages} pages; its minor faults went {before} -> {after}: +{faults} for {pages} pages written"),
+            Msg::TicketFile { fd, left } => format!("memfd_create() returned fd {fd}: the ticket file (a file in memory that no directory names); pwrite() wrote the count, and pread() read back {left}"),
+            Msg::TicketsLeft { left: 1 } => "1 ticket left".into(),
+            Msg::TicketsLeft { left } => format!("{left} tickets left"),
+            Msg::CountedHidden => "pread() read the count the race left (it depends on the scheduler: not shown with --stable)".into(),
+            Msg::CountedRaced { left, sales } => format!("pread() read {left} after the race{sales} (the figure depends on where the scheduler switched between the processes)"),
+            Msg::Counted { left, sales } => format!("pread() read the file: {left}{sales}"),
+            Msg::Sales { count: 1, buyers } => format!(", 1 sale recorded: to {}", list_words(buyers, "and")),
+            Msg::Sales { count, buyers } => format!(", {count} sales recorded: to {}", list_words(buyers, "and")),
+            Msg::Bought { read, wrote } => format!("it had read {read}, so pwrite() wrote {wrote} back and write() appended its sale to the file: it bought a ticket"),
+            Msg::SoldOut { read } => format!("it had read {read}: sold out, nothing written"),
+            Msg::FileLocked { fd } => format!("open() gave it fd {fd}, an open file description of its own, and flock(fd, LOCK_EX) returned 0: it holds the lock"),
+            Msg::FileUnlocked { fd } => format!("flock(fd {fd}, LOCK_UN) returned 0 and fd {fd} is closed: the lock is free"),
+            Msg::Raced { steps } => format!("{steps} steps done, each pread() the count then pwrite() it back one less, with no lock"),
         }
     }
 
@@ -2658,34 +2337,20 @@ fn parse_problem(p: &ParseProblem) -> String {
 }
 
 /// A pipe's end, as a word.
+/// How a signal is handled now, after `sigaction() returned 0: SIGTERM is now `.
+fn signal_mode(mode: crate::script::actions::SignalMode) -> &'static str {
+    match mode {
+        crate::script::actions::SignalMode::Default => "SIG_DFL: its default action",
+        crate::script::actions::SignalMode::Ignore => "SIG_IGN: ignored",
+        crate::script::actions::SignalMode::Catch => "caught by a handler (which counts its runs)",
+    }
+}
+
 fn end_word(end: crate::script::actions::End) -> &'static str {
     match end {
         crate::script::actions::End::Read => "read",
         crate::script::actions::End::Write => "write",
     }
-}
-
-/// "1 ticket left", "0 tickets left".
-fn tickets_left(n: i64) -> String {
-    if n == 1 {
-        "1 ticket left".into()
-    } else {
-        format!("{n} tickets left")
-    }
-}
-
-/// ", 2 sales recorded: to 31450 and 31451" (nothing when there are none).
-fn sales_of(sold: &[i32], ctx: &Ctx, recorded: &str) -> String {
-    if sold.is_empty() {
-        return String::new();
-    }
-    let buyers: Vec<String> = sold.iter().map(|p| ctx.pid(*p)).collect();
-    let n = sold.len();
-    let sales = if n == 1 { "sale" } else { "sales" };
-    format!(
-        ", {n} {sales} {recorded}: to {}",
-        crate::script::actions::list_words(&buyers, "and")
-    )
 }
 
 /// An exit status in a few words: `code 0`, `killed by SIGKILL`.

@@ -2,6 +2,7 @@
 //! file implementing it ([`en`], [`zh`]) through exhaustive matches over the model.
 
 pub mod en;
+pub mod present;
 pub mod pseudo;
 pub mod words;
 pub mod zh;

@@ -81,6 +81,7 @@ impl Words for Pseudo {
         }
     }
 
+    forward!(string say(msg: &super::present::Msg) -> String);
     forward!(string parse_problem(p: &crate::script::ParseProblem) -> String);
     forward!(str help(h: Help) -> &'static str);
     forward!(string usage(u: &crate::engine::error::Usage) -> String);

@@ -198,8 +198,14 @@ pub trait Words {
     fn sigchld(&self, disposition: Option<Disposition>) -> &'static str;
     /// SIGCHLD's disposition in the observation table.
     fn sigchld_column(&self, disposition: Option<Disposition>) -> &'static str;
+    /// One message of the catalogue: the language's table, exhaustive and logic-free (the
+    /// presenter, `i18n/present.rs`, has decided everything but a plural's form).
+    fn say(&self, msg: &crate::render::i18n::present::Msg) -> String;
+
     /// An action's result in words, PIDs shown as `ctx` shows them.
-    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String;
+    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String {
+        crate::render::i18n::present::outcome(self, outcome, ctx)
+    }
     /// What a `try` step's verdict adds after its result.
     fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String;
     /// A narration value.

@@ -12,11 +12,13 @@ use crate::engine::model::{
     Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
 };
 use crate::render::Ctx;
-use crate::render::en::{cmp_sign, errno_name, quoted, signal_set, size, strerror, unit};
+use crate::render::en::{cmp_sign, errno_name, quoted, size, strerror, unit};
+use crate::render::i18n::present::Msg;
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, ShareHeaders, Words,
 };
-use crate::script::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
+use crate::script::actions::list_words;
+use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{
     Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
 };
@@ -168,43 +170,6 @@ impl Zh {
     }
 
     /// A wait status in short: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
-    fn short_status(&self, status: i32) -> String {
-        match ExitStatus::decode(status) {
-            ExitStatus::Exited(code) => format!("WEXITSTATUS {code}"),
-            ExitStatus::Killed(sig) => format!("WTERMSIG {}", self.signal(sig)),
-            ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", self.signal(sig)),
-            ExitStatus::Continued => "WIFCONTINUED".into(),
-        }
-    }
-
-    /// A SIGCHLD handler's waitpid() calls.
-    fn handler_waits(&self, waits: &[crate::script::actions::WaitCall], ctx: &Ctx) -> String {
-        let each: Vec<String> = waits
-            .iter()
-            .map(|w| match w.ret {
-                0 => "0（还有子进程，但没有一个结束）".to_string(),
-                r if r < 0 => format!("-1（{}）", errno_name(w.errno)),
-                pid => format!("{}（{}）", ctx.pid(pid), self.short_status(w.status)),
-            })
-            .collect();
-        format!("waitpid(-1, WNOHANG) 依次返回 {}", each.join("，然后 "))
-    }
-
-    /// What handlers did.
-    fn handler_runs(&self, runs: &crate::script::actions::HandlerRuns, ctx: &Ctx) -> String {
-        let ran: Vec<String> = runs
-            .runs
-            .iter()
-            .map(|(sig, n)| format!("{} 的信号处理函数运行了 {n} 次", self.signal(*sig)))
-            .collect();
-        let mut out = ran.join("，");
-        if !runs.waits.is_empty() {
-            out.push('：');
-            out.push_str(&self.handler_waits(&runs.waits, ctx));
-        }
-        out
-    }
-
     fn parent(&self, parent: &Parent, ctx: &Ctx) -> String {
         match parent {
             Parent::Role(r) => ctx.role(*r).to_string(),
@@ -1113,343 +1078,104 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String {
-        let pid = |p: i32| ctx.pid(p);
-        let status = |s: i32| self.exit_status(ExitStatus::decode(s));
-        match outcome {
-            Outcome::PipeMade {
-                read_fd,
-                write_fd,
-                capacity,
-            } => format!(
-                "pipe() 返回 fd {read_fd}（读端）和 fd {write_fd}（写端），两者都是 close-on-exec，和 Python 的 os.pipe() 一样；F_GETPIPE_SZ：管道容量为 {capacity} 字节"
-            ),
-            Outcome::Closed { fd, end } => {
-                format!("close({fd}) 返回 0：这个进程不再持有{}", end_word(*end))
-            }
-            Outcome::ReadBytes { fd, bytes: 0, .. } => {
-                format!("read({fd}) 返回 0：文件结束（EOF），已经没有任何进程持有写端")
-            }
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: Some(text),
-            } => format!("read({fd}) 返回 {bytes} 字节：{text:?}"),
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: None,
-            } => format!("read({fd}) 返回 {bytes} 字节"),
-            Outcome::Wrote { fd, bytes } => format!("write({fd}) 返回 {bytes}"),
-            Outcome::Filled {
-                fd,
-                bytes,
-                capacity,
-            } => format!(
-                "write({fd}) 一次写 {bytes} 字节（管道容量 {capacity} 再加一页），返回 {bytes}：管道最多只能容纳它的容量，所以只有在读者取走一些字节之后，这次调用才能返回"
-            ),
-            Outcome::Worked { .. } if ctx.stable => "它的循环结束了：read() 返回 0，文件结束（它取到了哪些任务由调度器决定：--stable 不显示）".into(),
-            Outcome::Worked { done } => format!(
-                "取了 {} 个任务（{}），每个都发回了结果，然后 read() 返回 0：文件结束",
-                done.len(),
-                done.iter()
-                    .map(|(t, v)| format!("{t} → {v}"))
-                    .collect::<Vec<_>>()
-                    .join("，")
-            ),
-            Outcome::Mapped { results } => {
-                let each = results
-                    .iter()
-                    .map(|r| {
-                        if ctx.stable {
-                            format!("{} → {}", r.task, r.value)
-                        } else {
-                            format!("{} → {}（来自 {}）", r.task, r.value, pid(r.pid))
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("，");
-                let who = if ctx.stable {
-                    "（每个结果由哪个工作进程算出，由调度器决定：--stable 不显示）".to_string()
-                } else {
-                    format!("，来自 {} 个不同的工作进程 PID", crate::render::distinct_workers(results))
-                };
-                format!(
-                    "一次写一个任务，读回它的结果后再写下一个，共 {} 个：{each}{who}",
-                    results.len()
-                )
-            }
-            Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) 返回 0：它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
-            Outcome::Unshared { user: true } => "单独的 unshare(CLONE_NEWPID) 被拒绝了（EPERM：没有 CAP_SYS_ADMIN），所以像 `unshare -Urpf` 那样，unshare(CLONE_NEWUSER | CLONE_NEWPID) 返回 0：一个新的用户命名空间（它在其中拥有这项权限），它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
-            Outcome::SignalSet { signal, mode } => {
-                let how = match mode {
-                    crate::script::actions::SignalMode::Default => "SIG_DFL（默认动作）",
-                    crate::script::actions::SignalMode::Ignore => "SIG_IGN（忽略）",
-                    crate::script::actions::SignalMode::Catch => {
-                        "由信号处理函数捕获（它会数自己运行的次数）"
-                    }
-                };
-                format!("sigaction() 返回 0：{} 现在的处理方式是 {how}", self.signal(*signal))
-            }
-            Outcome::Masked {
-                block,
-                signals,
-                blocked,
-                during,
-            } => {
-                let how = if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" };
-                let mut out = format!(
-                    "sigprocmask({how}, {}) 返回 0；现在被阻塞的信号：{}",
-                    signal_set(signals),
-                    self.signal_list(*blocked)
-                );
-                if !during.runs.is_empty() {
-                    out.push_str(&format!(
-                        "。在这次调用返回之前，挂起的信号被递送了：{}",
-                        self.handler_runs(during, ctx)
-                    ));
-                } else if !*block {
-                    out.push_str("；没有信号处理函数运行");
-                }
-                out
-            }
-            Outcome::Handled(runs) if runs.runs.is_empty() => "还没有信号处理函数运行过".into(),
-            Outcome::Handled(runs) => format!("到目前为止，{}", self.handler_runs(runs, ctx)),
-            Outcome::Printed { bytes, pending } => format!(
-                "printf() 把 {bytes} 字节放进它的 stdio 缓冲区，现在那里有 {pending} 字节等待，还没有写出（它的 stdout 是管道：全缓冲）"
-            ),
-            Outcome::Flushed { bytes: 0 } => "fflush() 没有发现等待写出的内容".into(),
-            Outcome::Flushed { bytes } => format!("fflush() 写出了等待中的 {bytes} 字节"),
-            Outcome::AtexitSet => "atexit() 注册了处理函数：exit() 会运行它，_exit() 不会".into(),
-            Outcome::ExitingFlushing { code, pending } => format!(
-                "exit({code})：运行 atexit 处理函数，刷新它的 stdio 缓冲区（当时有 {pending} 字节在等待），然后调用 _exit({code})"
-            ),
-            Outcome::Opened { fd, cloexec: true } => {
-                format!("open() 返回 fd {fd}，带 close-on-exec：execve() 会关闭它")
-            }
-            Outcome::Opened { fd, cloexec: false } => {
-                format!("open() 返回 fd {fd}，不带 close-on-exec：execve() 会保留它")
-            }
-            Outcome::Execed { pid: p } => format!(
-                "execve() 没有返回：procdemo 的程序在同一个进程里重新开始运行，并从 PID {} 报告了这一点",
-                pid(*p)
-            ),
-            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
-                (Some(exe), false) => {
-                    format!("execve() 没有返回：这个进程现在运行 {exe}，命令名是 {comm}")
-                }
-                (None, false) => format!(
-                    "execve() 没有返回：这个进程的命令名现在是 {comm}（它已经退出了：没有 exe 可读）"
-                ),
-                (_, true) => format!("execve() 没有返回：这个进程的命令名现在是 {comm}"),
-            },
-            Outcome::Forked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!("；在新进程中它返回 {r}（新进程自己报告的）")
-                });
-                format!("fork() 返回 {}，即新进程的 PID{child}", pid(*p))
-            }
-            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
-            Outcome::Vforked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!("在新进程中它曾返回 {r}（新进程自己报告的）。")
-                });
-                format!(
-                    "子进程结束后，clone(CLONE_VFORK) 返回 {}，即新进程的 PID（没有 CLONE_VM：子进程有自己的内存）。{child}",
-                    pid(*p)
-                )
-            }
-            Outcome::Exiting { code } => format!("_exit({code})"),
-            Outcome::Reaped { pid: p, status: s } => {
-                format!("返回 {}，状态 {s}：{}", pid(*p), status(*s))
-            }
-            Outcome::NotYet { polls: 1 } => "返回 0：有子进程，但还没有一个结束".into(),
-            Outcome::NotYet { polls } => {
-                format!("连续 {polls} 次返回 0：还没有子进程结束")
-            }
-            Outcome::PolledThenReaped {
-                zeros: 0,
-                pid: p,
-                status: s,
-            } => format!("第一次调用就返回 {}，状态 {s}：{}", pid(*p), status(*s)),
-            Outcome::PolledThenReaped {
-                zeros,
-                pid: p,
-                status: s,
-            } => {
-                let zeros = if ctx.stable {
-                    "一次又一次地返回 0（次数每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("{zeros} 次返回 0")
-                };
-                format!(
-                    "在没有子进程退出时{zeros}，然后返回 {}，状态 {s}：{}",
-                    pid(*p),
-                    status(*s)
-                )
-            }
-            Outcome::Peeked {
-                pid: p,
-                code,
-                status: s,
-            } => {
-                let how = match *code {
-                    libc::CLD_EXITED => format!("CLD_EXITED，退出状态 {s}"),
-                    libc::CLD_KILLED => format!("CLD_KILLED，被 {} 杀死", self.signal(*s)),
-                    libc::CLD_DUMPED => format!("CLD_DUMPED，被 {} 杀死", self.signal(*s)),
-                    other => format!("si_code {other}，si_status {s}"),
-                };
-                format!("waitid(WNOWAIT) 读到 {} {how}，并没有回收它", pid(*p))
-            }
-            Outcome::Failed { call, errno } => self.call_failed(*call, *errno),
-            Outcome::Blocking => "在 read() 中睡眠，等待下一条命令".into(),
-            // Port numbers are the kernel's choice, different every run: not with --stable.
-            Outcome::Listening { fd, port, backlog } => {
-                let chose = if ctx.stable {
-                    "一个端口（端口号每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("端口 {port}")
-                };
-                format!(
-                    "socket() 返回 fd {fd}；bind() 到 127.0.0.1 的 0 号端口和 listen(fd {fd}, {backlog}) 都返回 0；getsockname() 表明内核选择了{chose}"
-                )
-            }
-            Outcome::Accepted {
-                fd,
-                peer_port,
-                pid: p,
-                in_child,
-            } => {
-                let from = if ctx.stable {
-                    "127.0.0.1（客户端的端口号每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("127.0.0.1 端口 {peer_port} ")
-                };
-                let child = in_child.map_or(String::new(), |r| {
-                    format!("（在新进程中它返回 {r}，新进程自己报告的）")
-                });
-                format!(
-                    "accept() 返回 fd {fd}，一个来自 {from}的连接；fork() 返回 {}，即新进程的 PID{child}，由新进程为这个连接服务；服务端关闭了自己的 fd {fd} 副本",
-                    pid(*p)
-                )
-            }
-            Outcome::Connected {
-                fd,
-                port,
-                local_port,
-                closed,
-            } => {
-                let first = closed.map_or(String::new(), |old| {
-                    format!("先关闭了之前的连接（fd {old}），然后")
-                });
-                let ports = if ctx.stable {
-                    "上服务端的端口，返回 0（端口号每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("端口 {port}，返回 0；这一端是端口 {local_port}")
-                };
-                format!("{first}socket() 返回 fd {fd}，connect() 连接 127.0.0.1 {ports}")
-            }
-            Outcome::Sent { bytes } => format!("send() 返回 {bytes}：发送了 {bytes} 个字节"),
-            Outcome::Received { text } if text.is_empty() => {
-                "recv() 返回 0：对方已经关闭了连接（文件结束）".into()
-            }
-            Outcome::Received { text } => {
-                format!("recv() 返回 {} 个字节：{}", text.len(), quoted(text))
-            }
-            Outcome::Spinning => "正在运行一个忙循环".into(),
-            Outcome::CpuLooping => "正在运行一个从不主动让出 CPU 的忙循环".into(),
-            Outcome::Reniced {
-                pid: p,
-                asked,
-                nice,
-            } => format!(
-                "setpriority(PRIO_PROCESS, {}, {asked}) 返回 0；getpriority() 现在读到它的 nice 值是 {nice}",
-                pid(*p)
-            ),
-            Outcome::Signalled { pid: p, signal } => {
-                // kill() returning 0 means sent: delivery comes later, when the target runs.
-                format!(
-                    "kill({}, {}) 返回 0：信号已发出",
-                    pid(*p),
-                    self.signal(*signal)
-                )
-            }
-            Outcome::SigchldSet { mode } => {
-                format!("SIGCHLD 的处理方式现在是 {}", self.sigchld_mode(*mode))
-            }
-            Outcome::NewSession { sid } => {
-                format!("setsid() 返回 {}：一个新的会话和进程组", pid(*sid))
-            }
-            Outcome::Niced { nice } => format!("nice 值现在是 {nice}"),
-            Outcome::Threaded => "第二个线程正在运行".into(),
-            Outcome::Locked { bytes } => format!("mlock() 锁定了 {bytes} 字节"),
-            Outcome::Terminal { sid } => format!("一个伪终端成为新会话 {} 的控制终端", pid(*sid)),
-            Outcome::Traced { pid: p } => format!(
-                "对 {} 的 ptrace(PTRACE_SEIZE) 和 ptrace(PTRACE_INTERRUPT) 都成功了",
-                pid(*p)
-            ),
-            Outcome::Untraced { pid: p } => {
-                format!("从 {} 上 ptrace(PTRACE_DETACH) 成功", pid(*p))
-            }
-            Outcome::Allocated { bytes, pages, .. } => {
-                format!("映射了 {}，并写了全部 {pages} 页", size(*bytes))
-            }
-            Outcome::Touched {
-                pages,
-                minflt_before,
-                minflt_after,
-            } => {
-                let faults = minflt_after.saturating_sub(*minflt_before);
-                let pages64 = *pages as u64;
-                let about_one_each =
-                    *pages > 0 && (pages64 * 9 / 10..=pages64 * 5 / 4).contains(&faults);
-                if ctx.stable && about_one_each {
-                    format!(
-                        "写了 {pages} 页；它的次缺页数大约每写一页加一（确切数目每次不同：--stable 下不显示）"
-                    )
-                } else {
-                    format!(
-                        "写了 {pages} 页；它的次缺页数 {minflt_before} -> {minflt_after}：写 {pages} 页，+{faults}"
-                    )
-                }
-            }
-            Outcome::List { values } => {
-                let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                format!("L = [{}]", items.join(", "))
-            }
-            Outcome::TicketFile { fd, left } => format!(
-                "memfd_create() 返回 fd {fd}：票务文件（在内存中、不在任何目录里的文件）；pwrite() 写入票数，pread() 读回：剩下 {left} 张票"
-            ),
-            // 抢票之后的票数取决于调度器的交错：--stable 不显示。
-            Outcome::Counted { raced: true, .. } if ctx.stable => {
-                "pread() 读到抢票后剩下的票数（取决于调度器：--stable 不显示）".into()
-            }
-            Outcome::Counted {
-                left,
-                sold,
-                raced: true,
-            } => format!(
-                "pread() 读到抢票后剩下 {left} 张票{}（这个数取决于调度器在哪里切换进程）",
-                sales_zh(sold, ctx)
-            ),
-            Outcome::Counted {
-                left,
-                sold,
-                raced: false,
-            } => format!("pread() 读文件：剩下 {left} 张票{}", sales_zh(sold, ctx)),
-            Outcome::Bought { read, wrote } => format!(
-                "它先前读到 {read}，于是 pwrite() 写回 {wrote}，write() 把这次售票追加到文件里：购票成功"
-            ),
-            Outcome::SoldOut { read } => format!("它先前读到 {read}：购票失败（票已售完），什么也没写"),
-            Outcome::FileLocked { fd } => format!(
-                "open() 给了它 fd {fd}（它自己的打开文件描述），flock(fd, LOCK_EX) 返回 0：它持有锁"
-            ),
-            Outcome::FileUnlocked { fd } => format!(
-                "flock(fd {fd}, LOCK_UN) 返回 0，fd {fd} 已关闭：锁已释放"
-            ),
-            Outcome::Raced { steps } => format!(
-                "完成 {steps} 步：每步 pread() 读票数，再 pwrite() 写回减一后的数，不加锁"
-            ),
+    fn say(&self, msg: &Msg) -> String {
+        match msg {
+            Msg::PipeMade { read_fd, write_fd, capacity } => format!("pipe() 返回 fd {read_fd}（读端）和 fd {write_fd}（写端），两者都是 close-on-exec，和 Python 的 os.pipe() 一样；F_GETPIPE_SZ：管道容量为 {capacity} 字节"),
+            Msg::Closed { fd, end } => format!("close({fd}) 返回 0：这个进程不再持有{}", end_word(*end)),
+            Msg::ReadEof { fd } => format!("read({fd}) 返回 0：文件结束（EOF），已经没有任何进程持有写端"),
+            Msg::ReadText { fd, bytes, text } => format!("read({fd}) 返回 {bytes} 字节：{text:?}"),
+            Msg::ReadBytes { fd, bytes } => format!("read({fd}) 返回 {bytes} 字节"),
+            Msg::Wrote { fd, bytes } => format!("write({fd}) 返回 {bytes}"),
+            Msg::Filled { fd, bytes, capacity } => format!("write({fd}) 一次写 {bytes} 字节（管道容量 {capacity} 再加一页），返回 {bytes}：管道最多只能容纳它的容量，所以只有在读者取走一些字节之后，这次调用才能返回"),
+            Msg::WorkedHidden => "它的循环结束了：read() 返回 0，文件结束（它取到了哪些任务由调度器决定：--stable 不显示）".into(),
+            Msg::Worked { count, done } => format!("取了 {count} 个任务（{}），每个都发回了结果，然后 read() 返回 0：文件结束", done.join("，")),
+            Msg::Mapped { count, each, who } => format!("一次写一个任务，读回它的结果后再写下一个，共 {count} 个：{}{who}", each.join("，")),
+            Msg::MapItem { task, value } => format!("{task} → {value}"),
+            Msg::MapItemFrom { task, value, pid } => format!("{task} → {value}（来自 {pid}）"),
+            Msg::WorkersHidden => "（每个结果由哪个工作进程算出，由调度器决定：--stable 不显示）".into(),
+            Msg::Workers { distinct } => format!("，来自 {distinct} 个不同的工作进程 PID"),
+            Msg::UnsharedPid => "unshare(CLONE_NEWPID) 返回 0：它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
+            Msg::UnsharedUser => "单独的 unshare(CLONE_NEWPID) 被拒绝了（EPERM：没有 CAP_SYS_ADMIN），所以像 `unshare -Urpf` 那样，unshare(CLONE_NEWUSER | CLONE_NEWPID) 返回 0：一个新的用户命名空间（它在其中拥有这项权限），它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
+            Msg::SignalSet { signal, mode } => format!("sigaction() 返回 0：{signal} 现在的处理方式是 {}", signal_mode(*mode)),
+            Msg::Masked { how, set, blocked, after } => format!("sigprocmask({how}, {set}) 返回 0；现在被阻塞的信号：{blocked}{after}"),
+            Msg::Delivered { runs } => format!("。在这次调用返回之前，挂起的信号被递送了：{runs}"),
+            Msg::NoHandlerRan => "；没有信号处理函数运行".into(),
+            Msg::NoHandlerYet => "还没有信号处理函数运行过".into(),
+            Msg::HandledSoFar { runs } => format!("到目前为止，{runs}"),
+            Msg::HandlerRuns { ran, waits } => format!("{}{waits}", ran.join("，")),
+            Msg::HandlerRan { signal, times } => format!("{signal} 的信号处理函数运行了 {times} 次"),
+            Msg::HandlerWaits { each } => format!("：waitpid(-1, WNOHANG) 依次返回 {}", each.join("，然后 ")),
+            Msg::WaitNone => "0（还有子进程，但没有一个结束）".into(),
+            Msg::WaitError { errno } => format!("-1（{errno}）"),
+            Msg::WaitPid { pid, status } => format!("{pid}（{status}）"),
+            Msg::Printed { bytes, pending } => format!("printf() 把 {bytes} 字节放进它的 stdio 缓冲区，现在那里有 {pending} 字节等待，还没有写出（它的 stdout 是管道：全缓冲）"),
+            Msg::FlushedNothing => "fflush() 没有发现等待写出的内容".into(),
+            Msg::Flushed { bytes } => format!("fflush() 写出了等待中的 {bytes} 字节"),
+            Msg::AtexitSet => "atexit() 注册了处理函数：exit() 会运行它，_exit() 不会".into(),
+            Msg::ExitingFlushing { code, pending } => format!("exit({code})：运行 atexit 处理函数，刷新它的 stdio 缓冲区（当时有 {pending} 字节在等待），然后调用 _exit({code})"),
+            Msg::OpenedCloexec { fd } => format!("open() 返回 fd {fd}，带 close-on-exec：execve() 会关闭它"),
+            Msg::Opened { fd } => format!("open() 返回 fd {fd}，不带 close-on-exec：execve() 会保留它"),
+            Msg::Execed { pid } => format!("execve() 没有返回：procdemo 的程序在同一个进程里重新开始运行，并从 PID {pid} 报告了这一点"),
+            Msg::RunningExe { comm, exe } => format!("execve() 没有返回：这个进程现在运行 {exe}，命令名是 {comm}"),
+            Msg::RunningExited { comm } => format!("execve() 没有返回：这个进程的命令名现在是 {comm}（它已经退出了：没有 exe 可读）"),
+            Msg::RunningComm { comm } => format!("execve() 没有返回：这个进程的命令名现在是 {comm}"),
+            Msg::Forked { pid, child } => format!("fork() 返回 {pid}，即新进程的 PID{child}"),
+            Msg::ForkChildSaid { returned } => format!("；在新进程中它返回 {returned}（新进程自己报告的）"),
+            Msg::Vforked { pid, child } => format!("子进程结束后，clone(CLONE_VFORK) 返回 {pid}，即新进程的 PID（没有 CLONE_VM：子进程有自己的内存）。{child}"),
+            Msg::VforkChildSaid { returned } => format!("在新进程中它曾返回 {returned}（新进程自己报告的）。"),
+            Msg::Reaped { pid, status, decoded } => format!("返回 {pid}，状态 {status}：{decoded}"),
+            Msg::NotYetOnce => "返回 0：有子进程，但还没有一个结束".into(),
+            Msg::NotYet { polls } => format!("连续 {polls} 次返回 0：还没有子进程结束"),
+            Msg::ReapedAtFirst { pid, status, decoded } => format!("第一次调用就返回 {pid}，状态 {status}：{decoded}"),
+            Msg::PolledThenReaped { zeros, pid, status, decoded } => format!("在没有子进程退出时{zeros}，然后返回 {pid}，状态 {status}：{decoded}"),
+            Msg::ZerosHidden => "一次又一次地返回 0（次数每次不同：--stable 下不显示）".into(),
+            Msg::Zeros { times } => format!("{times} 次返回 0"),
+            Msg::Peeked { pid, how } => format!("waitid(WNOWAIT) 读到 {pid} {how}，并没有回收它"),
+            Msg::CldExited { status } => format!("CLD_EXITED，退出状态 {status}"),
+            Msg::CldKilled { signal } => format!("CLD_KILLED，被 {signal} 杀死"),
+            Msg::CldDumped { signal } => format!("CLD_DUMPED，被 {signal} 杀死"),
+            Msg::CldOther { code, status } => format!("si_code {code}，si_status {status}"),
+            Msg::Blocking => "在 read() 中睡眠，等待下一条命令".into(),
+            Msg::Listening { fd, backlog, chose } => format!("socket() 返回 fd {fd}；bind() 到 127.0.0.1 的 0 号端口和 listen(fd {fd}, {backlog}) 都返回 0；getsockname() 表明内核选择了{chose}"),
+            Msg::PortHidden => "一个端口（端口号每次不同：--stable 下不显示）".into(),
+            Msg::Port { port } => format!("端口 {port}"),
+            Msg::Accepted { fd, from, pid, child } => format!("accept() 返回 fd {fd}，一个来自 {from}的连接；fork() 返回 {pid}，即新进程的 PID{child}，由新进程为这个连接服务；服务端关闭了自己的 fd {fd} 副本"),
+            Msg::PeerHidden => "127.0.0.1（客户端的端口号每次不同：--stable 下不显示）".into(),
+            Msg::Peer { port } => format!("127.0.0.1 端口 {port} "),
+            Msg::AcceptChildSaid { returned } => format!("（在新进程中它返回 {returned}，新进程自己报告的）"),
+            Msg::Connected { first, fd, ports } => format!("{first}socket() 返回 fd {fd}，connect() 连接 127.0.0.1 {ports}"),
+            Msg::ClosedFirst { fd } => format!("先关闭了之前的连接（fd {fd}），然后"),
+            Msg::PortsHidden => "上服务端的端口，返回 0（端口号每次不同：--stable 下不显示）".into(),
+            Msg::Ports { port, local } => format!("端口 {port}，返回 0；这一端是端口 {local}"),
+            Msg::Sent { bytes } => format!("send() 返回 {bytes}：发送了 {bytes} 个字节"),
+            Msg::ReceivedEof => "recv() 返回 0：对方已经关闭了连接（文件结束）".into(),
+            Msg::Received { bytes, text } => format!("recv() 返回 {bytes} 个字节：{text}"),
+            Msg::Spinning => "正在运行一个忙循环".into(),
+            Msg::CpuLooping => "正在运行一个从不主动让出 CPU 的忙循环".into(),
+            Msg::Reniced { pid, asked, nice } => format!("setpriority(PRIO_PROCESS, {pid}, {asked}) 返回 0；getpriority() 现在读到它的 nice 值是 {nice}"),
+            Msg::Signalled { pid, signal } => format!("kill({pid}, {signal}) 返回 0：信号已发出"),
+            Msg::SigchldSet { mode } => format!("SIGCHLD 的处理方式现在是 {}", self.sigchld_mode(*mode)),
+            Msg::NewSession { sid } => format!("setsid() 返回 {sid}：一个新的会话和进程组"),
+            Msg::Niced { nice } => format!("nice 值现在是 {nice}"),
+            Msg::Threaded => "第二个线程正在运行".into(),
+            Msg::Locked { bytes } => format!("mlock() 锁定了 {bytes} 字节"),
+            Msg::Terminal { sid } => format!("一个伪终端成为新会话 {sid} 的控制终端"),
+            Msg::Traced { pid } => format!("对 {pid} 的 ptrace(PTRACE_SEIZE) 和 ptrace(PTRACE_INTERRUPT) 都成功了"),
+            Msg::Untraced { pid } => format!("从 {pid} 上 ptrace(PTRACE_DETACH) 成功"),
+            Msg::Allocated { size, pages } => format!("映射了 {size}，并写了全部 {pages} 页"),
+            Msg::TouchedAbout { pages } => format!("写了 {pages} 页；它的次缺页数大约每写一页加一（确切数目每次不同：--stable 下不显示）"),
+            Msg::Touched { pages, before, after, faults } => format!("写了 {pages} 页；它的次缺页数 {before} -> {after}：写 {pages} 页，+{faults}"),
+            Msg::TicketFile { fd, left } => format!("memfd_create() 返回 fd {fd}：票务文件（在内存中、不在任何目录里的文件）；pwrite() 写入票数，pread() 读回：{left}"),
+            Msg::TicketsLeft { left } => format!("剩下 {left} 张票"),
+            Msg::CountedHidden => "pread() 读到抢票后剩下的票数（取决于调度器：--stable 不显示）".into(),
+            Msg::CountedRaced { left, sales } => format!("pread() 读到抢票后{left}{sales}（这个数取决于调度器在哪里切换进程）"),
+            Msg::Counted { left, sales } => format!("pread() 读文件：{left}{sales}"),
+            Msg::Sales { count, buyers } => format!("，记录了 {count} 次售票：卖给 {}", list_words(buyers, "和")),
+            Msg::Bought { read, wrote } => format!("它先前读到 {read}，于是 pwrite() 写回 {wrote}，write() 把这次售票追加到文件里：购票成功"),
+            Msg::SoldOut { read } => format!("它先前读到 {read}：购票失败（票已售完），什么也没写"),
+            Msg::FileLocked { fd } => format!("open() 给了它 fd {fd}（它自己的打开文件描述），flock(fd, LOCK_EX) 返回 0：它持有锁"),
+            Msg::FileUnlocked { fd } => format!("flock(fd {fd}, LOCK_UN) 返回 0，fd {fd} 已关闭：锁已释放"),
+            Msg::Raced { steps } => format!("完成 {steps} 步：每步 pread() 读票数，再 pwrite() 写回减一后的数，不加锁"),
         }
     }
 
@@ -2472,24 +2198,20 @@ fn parse_problem(p: &ParseProblem) -> String {
 }
 
 /// A pipe's end, in words.
+/// How a signal is handled now, after `sigaction() 返回 0：SIGTERM 现在的处理方式是 `.
+fn signal_mode(mode: crate::script::actions::SignalMode) -> &'static str {
+    match mode {
+        crate::script::actions::SignalMode::Default => "SIG_DFL（默认动作）",
+        crate::script::actions::SignalMode::Ignore => "SIG_IGN（忽略）",
+        crate::script::actions::SignalMode::Catch => "由信号处理函数捕获（它会数自己运行的次数）",
+    }
+}
+
 fn end_word(end: crate::script::actions::End) -> &'static str {
     match end {
         crate::script::actions::End::Read => "读端",
         crate::script::actions::End::Write => "写端",
     }
-}
-
-/// "，记录了 2 次售票：卖给 31450 和 31451"（没有售票时为空）。
-fn sales_zh(sold: &[i32], ctx: &Ctx) -> String {
-    if sold.is_empty() {
-        return String::new();
-    }
-    let buyers: Vec<String> = sold.iter().map(|p| ctx.pid(*p)).collect();
-    format!(
-        "，记录了 {} 次售票：卖给 {}",
-        sold.len(),
-        crate::script::actions::list_words(&buyers, "和")
-    )
 }
 
 /// An exit status in a few words: `退出码 0`、`被 SIGKILL 杀死`.

@@ -1,0 +1,727 @@
+//! The presenter: the language-neutral half of the words. It matches the model once — what
+//! `--stable` hides, how a PID reads (a number, a role with --stable, as the process's own PID
+//! namespace sees it: [`Ctx::pid`]), which variant of a sentence applies — and yields
+//! [`Msg`]s, messages with typed arguments. Each language is a table from `Msg` to text
+//! ([`Words::say`]): an exhaustive `match` with no `_` arm and no decision of its own but a
+//! plural's form, so a new message does not compile until every language has its words.
+//!
+//! A sub-phrase that is itself a message (a handler's runs inside a `sigprocmask` result) is
+//! said first, in the same language, and handed on as text; an absent one is the empty string.
+
+use crate::engine::model::ExitStatus;
+use crate::render::Ctx;
+use crate::render::words::Words;
+use crate::script::actions::{End, HandlerRuns, Outcome, SigchldMode, SignalMode};
+
+/// A PID as the reader sees it (`4533`, with --stable `<child>`), already shown by [`Ctx::pid`].
+pub type Pid = String;
+
+/// A message: one sentence (or phrase) of the catalogue, with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    // ---- an action's result (`Words::outcome`) -------------------------------------------
+    PipeMade {
+        read_fd: i32,
+        write_fd: i32,
+        capacity: usize,
+    },
+    Closed {
+        fd: i32,
+        end: End,
+    },
+    ReadEof {
+        fd: i32,
+    },
+    ReadText {
+        fd: i32,
+        bytes: usize,
+        text: String,
+    },
+    ReadBytes {
+        fd: i32,
+        bytes: usize,
+    },
+    Wrote {
+        fd: i32,
+        bytes: usize,
+    },
+    Filled {
+        fd: i32,
+        bytes: usize,
+        capacity: usize,
+    },
+    /// A worker's loop, with --stable (which tasks it took is the scheduler's choice).
+    WorkedHidden,
+    /// `done`: each task and its result, `7 → 49`.
+    Worked {
+        count: usize,
+        done: Vec<String>,
+    },
+    /// `each`: [`Msg::MapItem`]s; `who`: [`Msg::WorkersHidden`] or [`Msg::Workers`].
+    Mapped {
+        count: usize,
+        each: Vec<String>,
+        who: String,
+    },
+    MapItem {
+        task: i64,
+        value: i64,
+    },
+    MapItemFrom {
+        task: i64,
+        value: i64,
+        pid: Pid,
+    },
+    WorkersHidden,
+    Workers {
+        distinct: usize,
+    },
+    UnsharedPid,
+    UnsharedUser,
+    SignalSet {
+        signal: String,
+        mode: SignalMode,
+    },
+    /// `after`: [`Msg::Delivered`], [`Msg::NoHandlerRan`] or nothing.
+    /// `how`: `SIG_BLOCK` or `SIG_UNBLOCK`.
+    Masked {
+        how: &'static str,
+        set: String,
+        blocked: String,
+        after: String,
+    },
+    Delivered {
+        runs: String,
+    },
+    NoHandlerRan,
+    NoHandlerYet,
+    HandledSoFar {
+        runs: String,
+    },
+    /// What handlers did: each [`Msg::HandlerRan`], then [`Msg::HandlerWaits`] or nothing.
+    HandlerRuns {
+        ran: Vec<String>,
+        waits: String,
+    },
+    HandlerRan {
+        signal: String,
+        times: u32,
+    },
+    /// Each call's return: [`Msg::WaitNone`], [`Msg::WaitError`], [`Msg::WaitPid`].
+    HandlerWaits {
+        each: Vec<String>,
+    },
+    WaitNone,
+    WaitError {
+        errno: String,
+    },
+    /// `status`: in short, `WEXITSTATUS 1`.
+    WaitPid {
+        pid: Pid,
+        status: String,
+    },
+    Printed {
+        bytes: usize,
+        pending: usize,
+    },
+    FlushedNothing,
+    Flushed {
+        bytes: usize,
+    },
+    AtexitSet,
+    ExitingFlushing {
+        code: i32,
+        pending: usize,
+    },
+    OpenedCloexec {
+        fd: i32,
+    },
+    Opened {
+        fd: i32,
+    },
+    Execed {
+        pid: Pid,
+    },
+    RunningExe {
+        comm: String,
+        exe: String,
+    },
+    RunningExited {
+        comm: String,
+    },
+    /// With --stable: whether a program that exits at once still had an exe to read varies.
+    RunningComm {
+        comm: String,
+    },
+    /// `child`: [`Msg::ForkChildSaid`] or nothing.
+    Forked {
+        pid: Pid,
+        child: String,
+    },
+    ForkChildSaid {
+        returned: i32,
+    },
+    Vforked {
+        pid: Pid,
+        child: String,
+    },
+    VforkChildSaid {
+        returned: i32,
+    },
+    /// `status`: the raw status's number; `decoded`: [`Words::exit_status`].
+    Reaped {
+        pid: Pid,
+        status: i32,
+        decoded: String,
+    },
+    NotYetOnce,
+    NotYet {
+        polls: u32,
+    },
+    ReapedAtFirst {
+        pid: Pid,
+        status: i32,
+        decoded: String,
+    },
+    /// `zeros`: [`Msg::ZerosHidden`] or [`Msg::Zeros`].
+    PolledThenReaped {
+        zeros: String,
+        pid: Pid,
+        status: i32,
+        decoded: String,
+    },
+    ZerosHidden,
+    Zeros {
+        times: u64,
+    },
+    /// `how`: one of the `Cld` messages.
+    Peeked {
+        pid: Pid,
+        how: String,
+    },
+    CldExited {
+        status: i32,
+    },
+    CldKilled {
+        signal: String,
+    },
+    CldDumped {
+        signal: String,
+    },
+    CldOther {
+        code: i32,
+        status: i32,
+    },
+    Blocking,
+    /// `chose`: [`Msg::PortHidden`] or [`Msg::Port`].
+    Listening {
+        fd: i32,
+        backlog: i32,
+        chose: String,
+    },
+    PortHidden,
+    Port {
+        port: u16,
+    },
+    /// `from`: [`Msg::PeerHidden`] or [`Msg::Peer`]; `child`: [`Msg::AcceptChildSaid`] or nothing.
+    Accepted {
+        fd: i32,
+        from: String,
+        pid: Pid,
+        child: String,
+    },
+    PeerHidden,
+    Peer {
+        port: u16,
+    },
+    AcceptChildSaid {
+        returned: i32,
+    },
+    /// `first`: [`Msg::ClosedFirst`] or nothing; `ports`: [`Msg::PortsHidden`] or [`Msg::Ports`].
+    Connected {
+        first: String,
+        fd: i32,
+        ports: String,
+    },
+    ClosedFirst {
+        fd: i32,
+    },
+    PortsHidden,
+    Ports {
+        port: u16,
+        local: u16,
+    },
+    Sent {
+        bytes: usize,
+    },
+    ReceivedEof,
+    /// `text`: quoted as printf would write it.
+    Received {
+        bytes: usize,
+        text: String,
+    },
+    Spinning,
+    CpuLooping,
+    Reniced {
+        pid: Pid,
+        asked: i32,
+        nice: i32,
+    },
+    Signalled {
+        pid: Pid,
+        signal: String,
+    },
+    SigchldSet {
+        mode: SigchldMode,
+    },
+    NewSession {
+        sid: Pid,
+    },
+    Niced {
+        nice: i32,
+    },
+    Threaded,
+    Locked {
+        bytes: usize,
+    },
+    Terminal {
+        sid: Pid,
+    },
+    Traced {
+        pid: Pid,
+    },
+    Untraced {
+        pid: Pid,
+    },
+    /// `size`: `16 MiB`.
+    Allocated {
+        size: String,
+        pages: usize,
+    },
+    /// With --stable, when the faults were about one per page (the exact count varies).
+    TouchedAbout {
+        pages: usize,
+    },
+    Touched {
+        pages: usize,
+        before: u64,
+        after: u64,
+        faults: u64,
+    },
+    /// `left`: [`Msg::TicketsLeft`].
+    TicketFile {
+        fd: i32,
+        left: String,
+    },
+    TicketsLeft {
+        left: i64,
+    },
+    /// After a race, with --stable: the count is the scheduler's interleaving's.
+    CountedHidden,
+    /// `sales`: [`Msg::Sales`] or nothing.
+    CountedRaced {
+        left: String,
+        sales: String,
+    },
+    Counted {
+        left: String,
+        sales: String,
+    },
+    Sales {
+        count: usize,
+        buyers: Vec<Pid>,
+    },
+    Bought {
+        read: i64,
+        wrote: i64,
+    },
+    SoldOut {
+        read: i64,
+    },
+    FileLocked {
+        fd: i32,
+    },
+    FileUnlocked {
+        fd: i32,
+    },
+    Raced {
+        steps: u64,
+    },
+}
+
+/// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
+pub fn outcome<W: Words + ?Sized>(w: &W, outcome: &Outcome, ctx: &Ctx) -> String {
+    let pid = |p: i32| ctx.pid(p);
+    let decoded = |s: i32| w.exit_status(ExitStatus::decode(s));
+    let say = |m: Msg| w.say(&m);
+    let msg = match outcome {
+        // The same in every language: a call and its argument, a Python list.
+        Outcome::Exiting { code } => return format!("_exit({code})"),
+        Outcome::List { values } => {
+            let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            return format!("L = [{}]", items.join(", "));
+        }
+        Outcome::Failed { call, errno } => return w.call_failed(*call, *errno),
+        Outcome::PipeMade {
+            read_fd,
+            write_fd,
+            capacity,
+        } => Msg::PipeMade {
+            read_fd: *read_fd,
+            write_fd: *write_fd,
+            capacity: *capacity,
+        },
+        Outcome::Closed { fd, end } => Msg::Closed { fd: *fd, end: *end },
+        Outcome::ReadBytes { fd, bytes: 0, .. } => Msg::ReadEof { fd: *fd },
+        Outcome::ReadBytes {
+            fd,
+            bytes,
+            text: Some(text),
+        } => Msg::ReadText {
+            fd: *fd,
+            bytes: *bytes,
+            text: text.clone(),
+        },
+        Outcome::ReadBytes {
+            fd,
+            bytes,
+            text: None,
+        } => Msg::ReadBytes {
+            fd: *fd,
+            bytes: *bytes,
+        },
+        Outcome::Wrote { fd, bytes } => Msg::Wrote {
+            fd: *fd,
+            bytes: *bytes,
+        },
+        Outcome::Filled {
+            fd,
+            bytes,
+            capacity,
+        } => Msg::Filled {
+            fd: *fd,
+            bytes: *bytes,
+            capacity: *capacity,
+        },
+        Outcome::Worked { .. } if ctx.stable => Msg::WorkedHidden,
+        Outcome::Worked { done } => Msg::Worked {
+            count: done.len(),
+            done: done.iter().map(|(t, v)| format!("{t} → {v}")).collect(),
+        },
+        Outcome::Mapped { results } => Msg::Mapped {
+            count: results.len(),
+            each: results
+                .iter()
+                .map(|r| {
+                    say(if ctx.stable {
+                        Msg::MapItem {
+                            task: r.task,
+                            value: r.value,
+                        }
+                    } else {
+                        Msg::MapItemFrom {
+                            task: r.task,
+                            value: r.value,
+                            pid: pid(r.pid),
+                        }
+                    })
+                })
+                .collect(),
+            who: say(if ctx.stable {
+                Msg::WorkersHidden
+            } else {
+                Msg::Workers {
+                    distinct: crate::render::distinct_workers(results),
+                }
+            }),
+        },
+        Outcome::Unshared { user: false } => Msg::UnsharedPid,
+        Outcome::Unshared { user: true } => Msg::UnsharedUser,
+        Outcome::SignalSet { signal, mode } => Msg::SignalSet {
+            signal: w.signal(*signal),
+            mode: *mode,
+        },
+        Outcome::Masked {
+            block,
+            signals,
+            blocked,
+            during,
+        } => Msg::Masked {
+            how: if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" },
+            set: crate::render::en::signal_set(signals),
+            blocked: w.signal_list(*blocked),
+            after: if !during.runs.is_empty() {
+                say(Msg::Delivered {
+                    runs: handler_runs(w, during, ctx),
+                })
+            } else if !*block {
+                say(Msg::NoHandlerRan)
+            } else {
+                String::new()
+            },
+        },
+        Outcome::Handled(runs) if runs.runs.is_empty() => Msg::NoHandlerYet,
+        Outcome::Handled(runs) => Msg::HandledSoFar {
+            runs: handler_runs(w, runs, ctx),
+        },
+        Outcome::Printed { bytes, pending } => Msg::Printed {
+            bytes: *bytes,
+            pending: *pending,
+        },
+        Outcome::Flushed { bytes: 0 } => Msg::FlushedNothing,
+        Outcome::Flushed { bytes } => Msg::Flushed { bytes: *bytes },
+        Outcome::AtexitSet => Msg::AtexitSet,
+        Outcome::ExitingFlushing { code, pending } => Msg::ExitingFlushing {
+            code: *code,
+            pending: *pending,
+        },
+        Outcome::Opened { fd, cloexec: true } => Msg::OpenedCloexec { fd: *fd },
+        Outcome::Opened { fd, cloexec: false } => Msg::Opened { fd: *fd },
+        Outcome::Execed { pid: p } => Msg::Execed { pid: pid(*p) },
+        // Whether a program that exits at once is still there to read its exe varies: not
+        // in --stable output.
+        Outcome::Running { comm, exe } => match (exe, ctx.stable) {
+            (Some(exe), false) => Msg::RunningExe {
+                comm: comm.clone(),
+                exe: exe.clone(),
+            },
+            (None, false) => Msg::RunningExited { comm: comm.clone() },
+            (_, true) => Msg::RunningComm { comm: comm.clone() },
+        },
+        Outcome::Forked { pid: p, in_child } => Msg::Forked {
+            pid: pid(*p),
+            child: in_child.map_or(String::new(), |r| say(Msg::ForkChildSaid { returned: r })),
+        },
+        // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
+        Outcome::Vforked { pid: p, in_child } => Msg::Vforked {
+            pid: pid(*p),
+            child: in_child.map_or(String::new(), |r| say(Msg::VforkChildSaid { returned: r })),
+        },
+        Outcome::Reaped { pid: p, status: s } => Msg::Reaped {
+            pid: pid(*p),
+            status: *s,
+            decoded: decoded(*s),
+        },
+        Outcome::NotYet { polls: 1 } => Msg::NotYetOnce,
+        Outcome::NotYet { polls } => Msg::NotYet { polls: *polls },
+        Outcome::PolledThenReaped {
+            zeros: 0,
+            pid: p,
+            status: s,
+        } => Msg::ReapedAtFirst {
+            pid: pid(*p),
+            status: *s,
+            decoded: decoded(*s),
+        },
+        Outcome::PolledThenReaped {
+            zeros,
+            pid: p,
+            status: s,
+        } => Msg::PolledThenReaped {
+            zeros: say(if ctx.stable {
+                Msg::ZerosHidden
+            } else {
+                Msg::Zeros { times: *zeros }
+            }),
+            pid: pid(*p),
+            status: *s,
+            decoded: decoded(*s),
+        },
+        Outcome::Peeked {
+            pid: p,
+            code,
+            status: s,
+        } => Msg::Peeked {
+            pid: pid(*p),
+            how: say(match *code {
+                libc::CLD_EXITED => Msg::CldExited { status: *s },
+                libc::CLD_KILLED => Msg::CldKilled {
+                    signal: w.signal(*s),
+                },
+                libc::CLD_DUMPED => Msg::CldDumped {
+                    signal: w.signal(*s),
+                },
+                other => Msg::CldOther {
+                    code: other,
+                    status: *s,
+                },
+            }),
+        },
+        Outcome::Blocking => Msg::Blocking,
+        // Port numbers are the kernel's choice, different every run: not with --stable.
+        Outcome::Listening { fd, port, backlog } => Msg::Listening {
+            fd: *fd,
+            backlog: *backlog,
+            chose: say(if ctx.stable {
+                Msg::PortHidden
+            } else {
+                Msg::Port { port: *port }
+            }),
+        },
+        Outcome::Accepted {
+            fd,
+            peer_port,
+            pid: p,
+            in_child,
+        } => Msg::Accepted {
+            fd: *fd,
+            from: say(if ctx.stable {
+                Msg::PeerHidden
+            } else {
+                Msg::Peer { port: *peer_port }
+            }),
+            pid: pid(*p),
+            child: in_child.map_or(String::new(), |r| say(Msg::AcceptChildSaid { returned: r })),
+        },
+        Outcome::Connected {
+            fd,
+            port,
+            local_port,
+            closed,
+        } => Msg::Connected {
+            first: closed.map_or(String::new(), |old| say(Msg::ClosedFirst { fd: old })),
+            fd: *fd,
+            ports: say(if ctx.stable {
+                Msg::PortsHidden
+            } else {
+                Msg::Ports {
+                    port: *port,
+                    local: *local_port,
+                }
+            }),
+        },
+        Outcome::Sent { bytes } => Msg::Sent { bytes: *bytes },
+        Outcome::Received { text } if text.is_empty() => Msg::ReceivedEof,
+        Outcome::Received { text } => Msg::Received {
+            bytes: text.len(),
+            text: crate::render::en::quoted(text),
+        },
+        Outcome::Spinning => Msg::Spinning,
+        Outcome::CpuLooping => Msg::CpuLooping,
+        Outcome::Reniced {
+            pid: p,
+            asked,
+            nice,
+        } => Msg::Reniced {
+            pid: pid(*p),
+            asked: *asked,
+            nice: *nice,
+        },
+        // kill() returning 0 means sent: delivery comes later, when the target runs.
+        Outcome::Signalled { pid: p, signal } => Msg::Signalled {
+            pid: pid(*p),
+            signal: w.signal(*signal),
+        },
+        Outcome::SigchldSet { mode } => Msg::SigchldSet { mode: *mode },
+        Outcome::NewSession { sid } => Msg::NewSession { sid: pid(*sid) },
+        Outcome::Niced { nice } => Msg::Niced { nice: *nice },
+        Outcome::Threaded => Msg::Threaded,
+        Outcome::Locked { bytes } => Msg::Locked { bytes: *bytes },
+        Outcome::Terminal { sid } => Msg::Terminal { sid: pid(*sid) },
+        Outcome::Traced { pid: p } => Msg::Traced { pid: pid(*p) },
+        Outcome::Untraced { pid: p } => Msg::Untraced { pid: pid(*p) },
+        Outcome::Allocated { bytes, pages, .. } => Msg::Allocated {
+            size: crate::render::en::size(*bytes),
+            pages: *pages,
+        },
+        Outcome::Touched {
+            pages,
+            minflt_before,
+            minflt_after,
+        } => {
+            let faults = minflt_after.saturating_sub(*minflt_before);
+            // About one fault per page is what copy-on-write predicts; --stable output says
+            // so when it holds, since the exact count varies by a few faults.
+            let pages64 = *pages as u64;
+            let about_one_each =
+                *pages > 0 && (pages64 * 9 / 10..=pages64 * 5 / 4).contains(&faults);
+            if ctx.stable && about_one_each {
+                Msg::TouchedAbout { pages: *pages }
+            } else {
+                Msg::Touched {
+                    pages: *pages,
+                    before: *minflt_before,
+                    after: *minflt_after,
+                    faults,
+                }
+            }
+        }
+        Outcome::TicketFile { fd, left } => Msg::TicketFile {
+            fd: *fd,
+            left: say(Msg::TicketsLeft { left: *left }),
+        },
+        // After a race the count is what the scheduler's interleaving left: not stable.
+        Outcome::Counted { raced: true, .. } if ctx.stable => Msg::CountedHidden,
+        Outcome::Counted { left, sold, raced } => {
+            let left = say(Msg::TicketsLeft { left: *left });
+            let sales = if sold.is_empty() {
+                String::new()
+            } else {
+                say(Msg::Sales {
+                    count: sold.len(),
+                    buyers: sold.iter().map(|p| pid(*p)).collect(),
+                })
+            };
+            if *raced {
+                Msg::CountedRaced { left, sales }
+            } else {
+                Msg::Counted { left, sales }
+            }
+        }
+        Outcome::Bought { read, wrote } => Msg::Bought {
+            read: *read,
+            wrote: *wrote,
+        },
+        Outcome::SoldOut { read } => Msg::SoldOut { read: *read },
+        Outcome::FileLocked { fd } => Msg::FileLocked { fd: *fd },
+        Outcome::FileUnlocked { fd } => Msg::FileUnlocked { fd: *fd },
+        Outcome::Raced { steps } => Msg::Raced { steps: *steps },
+    };
+    w.say(&msg)
+}
+
+/// What a process's handlers did: each handler's runs, then a SIGCHLD handler's waitpid()s.
+fn handler_runs<W: Words + ?Sized>(w: &W, runs: &HandlerRuns, ctx: &Ctx) -> String {
+    let ran = runs
+        .runs
+        .iter()
+        .map(|(sig, n)| {
+            w.say(&Msg::HandlerRan {
+                signal: w.signal(*sig),
+                times: *n,
+            })
+        })
+        .collect();
+    let waits = if runs.waits.is_empty() {
+        String::new()
+    } else {
+        let each = runs
+            .waits
+            .iter()
+            .map(|call| {
+                w.say(&match call.ret {
+                    0 => Msg::WaitNone,
+                    r if r < 0 => Msg::WaitError {
+                        errno: crate::render::en::errno_name(call.errno),
+                    },
+                    p => Msg::WaitPid {
+                        pid: ctx.pid(p),
+                        status: short_status(w, call.status),
+                    },
+                })
+            })
+            .collect();
+        w.say(&Msg::HandlerWaits { each })
+    };
+    w.say(&Msg::HandlerRuns { ran, waits })
+}
+
+/// A wait status in short, the same in every language: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
+fn short_status<W: Words + ?Sized>(w: &W, status: i32) -> String {
+    match ExitStatus::decode(status) {
+        ExitStatus::Exited(code) => format!("WEXITSTATUS {code}"),
+        ExitStatus::Killed(sig) => format!("WTERMSIG {}", w.signal(sig)),
+        ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", w.signal(sig)),
+        ExitStatus::Continued => "WIFCONTINUED".into(),
+    }
+}
