@@ -6,8 +6,8 @@
 
 use crate::engine::error::{System, Usage};
 use crate::engine::model::{
-    Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
-    Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
+    Check, CpuShare, Disposition, ExitStatus, Memory, Observation, Origin, Parent, State, Unable,
+    Value,
 };
 use crate::render::Ctx;
 use crate::render::i18n::present::Msg;
@@ -18,9 +18,7 @@ use crate::render::words::{
 };
 use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
-use crate::script::{
-    Cmp, Cond, Field, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
-};
+use crate::script::{Cmp, Cond, Field, FieldPlace, Found, ParseProblem, TicketProblem};
 use std::time::Duration;
 
 /// English.
@@ -111,36 +109,6 @@ pub(super) fn signal_set(signals: &[i32]) -> String {
 }
 
 impl En {
-    /// What an `expect` compared with: `16384`, `the region's size`, `` `p`'s rss ``.
-    fn operand(&self, operand: &Operand, ctx: &Ctx) -> String {
-        match operand {
-            Operand::Number(n) => n.to_string(),
-            Operand::Region => "the region's size".to_string(),
-            Operand::Field(role, field) => {
-                format!("`{}`'s {}", ctx.role(*role), field_name(*field))
-            }
-        }
-    }
-
-    /// What an observation saw, or that it could not be read.
-    fn seen(&self, seen: Option<&Observation>, ctx: &Ctx) -> String {
-        match seen {
-            Some(o) => self.describe(o, ctx),
-            None => "its state could not be read from /proc".to_string(),
-        }
-    }
-
-    /// "within 2 s", or, when the script's total deadline came first, says so.
-    fn deadline(&self, within: Duration, total: Option<Duration>) -> String {
-        match total {
-            Some(t) => format!(
-                "before the script's total deadline of {} ran out",
-                self.duration(t)
-            ),
-            None => format!("within {}", self.duration(within)),
-        }
-    }
-
     fn unable(&self, why: Unable) -> &'static str {
         match why {
             Unable::Gone => "it is gone",
@@ -172,17 +140,7 @@ impl En {
     }
 }
 
-impl En {
-    /// A tracer from outside the demo: its command name and PID (PID left out with --stable).
-    fn tracer(&self, t: &crate::engine::model::Tracer, stable: bool) -> String {
-        match (&t.comm, stable) {
-            (Some(comm), true) => comm.clone(),
-            (Some(comm), false) => format!("{comm} (pid {})", t.pid),
-            (None, true) => "another process".to_string(),
-            (None, false) => format!("pid {}", t.pid),
-        }
-    }
-}
+impl En {}
 
 impl Words for En {
     fn parse_problem(&self, p: &ParseProblem) -> String {
@@ -459,6 +417,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         }
     }
 
+    #[rustfmt::skip]
     fn say(&self, msg: &Msg) -> String {
         match msg {
             Msg::PipeMade { read_fd, write_fd, capacity } => format!("pipe() returned fd {read_fd} (the read end) and fd {write_fd} (the write end), both close-on-exec as Python's os.pipe() makes them; F_GETPIPE_SZ: it holds {capacity} bytes"),
@@ -561,20 +520,68 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::FileLocked { fd } => format!("open() gave it fd {fd}, an open file description of its own, and flock(fd, LOCK_EX) returned 0: it holds the lock"),
             Msg::FileUnlocked { fd } => format!("flock(fd {fd}, LOCK_UN) returned 0 and fd {fd} is closed: the lock is free"),
             Msg::Raced { steps } => format!("{steps} steps done, each pread() the count then pwrite() it back one less, with no lock"),
-        }
-    }
-
-    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String {
-        match verdict {
-            Verdict::Permitted => String::new(),
-            Verdict::Refused => {
-                " (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)"
-                    .to_string()
-            }
-            Verdict::AlreadyTraced(t) => format!(
-                " (not a want of privilege: the target already has a tracer, {}, and a process has one tracer at a time; steps that end `if permitted` are skipped)",
-                self.tracer(t, ctx.stable)
-            ),
+            Msg::TotalDeadline { timeout } => format!("the script ran longer than its total deadline of {timeout}"),
+            Msg::CannotAct { role, step, why } => format!("`{role}` cannot perform `{step}`: {}", self.unable(*why)),
+            Msg::TooBusy { role, step, waited, cpu } => format!("the machine was too busy: after {waited} on `{step}`, `{role}` was still runnable (R: ready to run or running) but had had only {cpu} of CPU time when the script's total deadline ran out. Nothing was wrong with the script or the kernel's answers; run it again when the machine is less loaded"),
+            Msg::TargetGone { role, step, target } => format!("`{role}` cannot perform `{step}`: `{target}` is gone (it died and was reaped outside the script's steps), and its PID may now name another process, so nothing was sent"),
+            Msg::CommandNotSent { role, step, failed } => format!("could not send `{step}` to `{role}`: {failed}"),
+            Msg::ForkRefused { role, call, errno, limit } => format!("`{role}` could not create a process: {call} failed with {errno}{limit}"),
+            Msg::NprocLimit { limit } => format!(". The kernel refuses new processes past the per-user limit RLIMIT_NPROC (`ulimit -u`, here {limit}) or the system's pid limits; end some processes or raise the limit"),
+            Msg::Unlimited => "unlimited".into(),
+            Msg::NoHello { role, within } => format!("the new process `{role}` did not report within {within}"),
+            Msg::DiedDuring { role, step, seen } => format!("`{role}` died while it performed `{step}`, before it could report: {seen}. (A process the kernel's out-of-memory killer ends dies of SIGKILL; so does one sent `kill -9` from outside.)"),
+            Msg::Needed { role, failed } => format!("`{role}`: {failed}. The steps after it count on what it would have made (a memory region, a second thread), so the demo stops here"),
+            Msg::NoResult { role, step, within, seen, hint } => format!("`{role}` did not finish `{step}` within {within}; {seen}{hint}"),
+            Msg::AmpersandHint { role } => format!(". If the action is meant to block, end the line with `&` and add `await {role} done` after the step that unblocks it"),
+            Msg::NotStarted { role, step, within, seen } => format!("`{role}` did not start `{step}` within {within}; {seen}"),
+            Msg::RunnerWaitTimeout { role, within, seen } => format!("the runner's waitpid for `{role}` did not return within {within}: the child has not exited; {seen}"),
+            Msg::AwaitTimeout { role, cond, deadline, reads, seen } => format!("awaited `{role}` to be {cond} {deadline}, but after {reads} of /proc it was still not: {seen}"),
+            Msg::Reads { reads: 1 } => "1 read".into(),
+            Msg::Reads { reads } => format!("{reads} reads"),
+            Msg::Within { within } => format!("within {within}"),
+            Msg::BeforeTotal { total } => format!("before the script's total deadline of {total} ran out"),
+            Msg::DoneTimeout { role, step, deadline, seen } => format!("awaited `{role}` to finish `{step}` {deadline}, but it did not; {seen}"),
+            Msg::MeasureGone { role } => format!("cannot measure `{role}`: it is gone"),
+            Msg::MeasureZombie { role } => format!("cannot measure `{role}`: no smaps (a zombie has no memory)"),
+            Msg::RegionMissing { role, addr, pid } => format!("cannot measure `{role}`: its region at {addr:#x} is not in /proc/{pid}/smaps"),
+            Msg::ExpectFailed { role, field, cmp, operand, wanted, actual, unit } => format!("expected `{role}`'s {field} {cmp} {operand} ({wanted}{unit}), but the kernel reported {actual}{unit}"),
+            Msg::RegionSize => "the region's size".into(),
+            Msg::FieldOf { role, field } => format!("`{role}`'s {field}"),
+            Msg::FigureMissing { role, field } => format!("cannot check `{role}`'s {field}: its latest `measure` has no such figure (no `alloc` region, or a single measurement for `faults`)"),
+            Msg::OperandMissing { operand } => format!("cannot check against {operand}: it was not measured"),
+            Msg::OperandMissingOf { role, field } => format!("cannot check `{role}`'s {field}: what it is compared with was not measured"),
+            Msg::TryNotRefusal { step, call, errno } => format!("`{step}`: {call} failed with {errno}, which is not a permission refusal: `try` only accepts EPERM or EACCES"),
+            Msg::PsDisagrees { role, pid, ours, theirs } => format!("--check-ps: `{role}` (pid {pid}) has STAT {ours} from /proc but ps -o stat= says {theirs:?}"),
+            Msg::PsFailed { errno } => format!("--check-ps: cannot run ps: {errno}"),
+            Msg::PsUnavailable => "--check-ps: cannot run ps".into(),
+            Msg::ProcUnreadable { path, role, pid, why } => format!("cannot read {path} for `{role}` (pid {pid}){why}. Is /proc mounted with hidepid, or is the process another user's?"),
+            Msg::Because { errno } => format!(": {errno}"),
+            Msg::NoProc { errno } => format!("cannot read /proc/self/stat ({errno}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"),
+            Msg::NoProcfs => "/proc/self/stat could not be understood: is /proc a real procfs?".into(),
+            Msg::Setup { failed } => format!("the runner could not set itself up: {failed}"),
+            Msg::GarbledReport => "a garbled report from an actor".into(),
+            Msg::ShareGone { role } => format!("cannot read `{role}`'s CPU time: it is gone"),
+            Msg::ShareZombie { role } => format!("cannot read `{role}`'s CPU time: it is a zombie, it runs no more"),
+            Msg::NoSchedstat { role, pid } => format!("cannot read `{role}`'s CPU time: /proc/{pid}/schedstat is missing or all zeros (this kernel keeps no per-process CPU time there: CONFIG_SCHED_INFO)"),
+            Msg::ShareDeadline { role, used, wanted, waited } => format!("`{role}` had used {used} of CPU time of the {wanted} wanted when the script's total deadline ran out, after {waited}: the machine is too busy, or it was not running"),
+            Msg::RunnerCrashed { name, code, left } => format!("the runner for `{name}` crashed (exit code {code}){left}"),
+            Msg::RunnerKilled { name, signal, left } => format!("the runner for `{name}` was killed by {signal}{left}"),
+            Msg::RunnerOverran { name, left } => format!("the runner for `{name}` did not finish within its deadline and was killed{left}"),
+            Msg::RunnerGarbled { name, left } => format!("the runner for `{name}` sent events that could not be read{left}"),
+            Msg::RunnerLeft { left } => format!("; the front end killed and reaped the {left} process(es) it left"),
+            Msg::DescribeGone { who } => format!("{who} was gone"),
+            Msg::DescribeHidden { who } => format!("{who} was last seen in a state that {PRIVILEGE_HIDDEN}"),
+            Msg::Describe { who, code, meaning, wchan, status, ppid } => format!("{who} was last seen in state {code} ({meaning}){wchan}{status}{ppid}"),
+            Msg::Who { role, pid } => format!("`{role}` (pid {pid})"),
+            Msg::Wchan { wchan } => format!(", waiting in {wchan}"),
+            Msg::Holding { status, decoded } => format!(", holding status {status} ({decoded})"),
+            Msg::PpidIs { ppid } => format!(", PPID {ppid}"),
+            Msg::Unreadable => "its state could not be read from /proc".into(),
+            Msg::Refused => " (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)".into(),
+            Msg::AlreadyTraced { tracer } => format!(" (not a want of privilege: the target already has a tracer, {tracer}, and a process has one tracer at a time; steps that end `if permitted` are skipped)"),
+            Msg::TracerComm { comm, pid } => format!("{comm} (pid {pid})"),
+            Msg::AnotherProcess => "another process".into(),
+            Msg::TracerPid { pid } => format!("pid {pid}"),
         }
     }
 
@@ -640,371 +647,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             cmp_sign(check.cmp),
             check.wanted
         )
-    }
-
-    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
-        let role = |r: usize| ctx.role(r);
-        let pid_of = |r: usize| {
-            ctx.pids
-                .get(r)
-                .copied()
-                .flatten()
-                .map_or_else(|| "?".to_string(), |p| ctx.pid(p))
-        };
-        match failure {
-            Failure::TotalDeadline { timeout } => format!(
-                "the script ran longer than its total deadline of {}",
-                self.duration(*timeout)
-            ),
-            Failure::CannotAct { role: r, step, why } => format!(
-                "`{}` cannot perform `{}`: {}",
-                role(*r),
-                ctx.step_text(*step),
-                self.unable(*why)
-            ),
-            Failure::TooBusy {
-                role: r,
-                step,
-                waited,
-                cpu,
-            } => format!(
-                "the machine was too busy: after {} on `{}`, `{}` was still runnable (R: ready to run or running) but had had only {} of CPU time when the script's total deadline ran out. Nothing was wrong with the script or the kernel's answers; run it again when the machine is less loaded",
-                self.duration(*waited),
-                ctx.step_text(*step),
-                role(*r),
-                self.duration(*cpu)
-            ),
-            Failure::TargetGone {
-                role: r,
-                step,
-                target,
-            } => format!(
-                "`{}` cannot perform `{}`: `{}` is gone (it died and was reaped outside the script's steps), and its PID may now name another process, so nothing was sent",
-                role(*r),
-                ctx.step_text(*step),
-                role(*target)
-            ),
-            Failure::CommandNotSent {
-                role: r,
-                step,
-                errno,
-            } => format!(
-                "could not send `{}` to `{}`: {}",
-                ctx.step_text(*step),
-                role(*r),
-                self.call_failed(Call::Write, *errno)
-            ),
-            Failure::ForkRefused {
-                role: r,
-                call,
-                errno,
-                nproc_limit,
-            } => {
-                let mut msg = format!(
-                    "`{}` could not create a process: {} failed with {}",
-                    role(*r),
-                    call.name(),
-                    self.errno(*errno)
-                );
-                if *errno == libc::EAGAIN {
-                    let limit = match nproc_limit {
-                        Some(Some(n)) => n.to_string(),
-                        Some(None) => "unlimited".to_string(),
-                        None => "?".to_string(),
-                    };
-                    msg.push_str(&format!(
-                        ". The kernel refuses new processes past the per-user limit RLIMIT_NPROC (`ulimit -u`, here {limit}) or the system's pid limits; end some processes or raise the limit"
-                    ));
-                }
-                msg
-            }
-            Failure::NoHello { role: r, within } => format!(
-                "the new process `{}` did not report within {}",
-                role(*r),
-                self.duration(*within)
-            ),
-            Failure::DiedDuring {
-                role: r,
-                step,
-                seen,
-            } => format!(
-                "`{}` died while it performed `{}`, before it could report: {}. (A process the kernel's out-of-memory killer ends dies of SIGKILL; so does one sent `kill -9` from outside.)",
-                role(*r),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Needed {
-                role: r,
-                call,
-                errno,
-            } => format!(
-                "`{}`: {}. The steps after it count on what it would have made (a memory region, a second thread), so the demo stops here",
-                role(*r),
-                self.call_failed(*call, *errno)
-            ),
-            Failure::NoResult {
-                role: r,
-                step,
-                within,
-                seen,
-                blocked,
-            } => {
-                // The `&` hint only fits a process that is alive and blocked; one that died
-                // or was stopped meanwhile is described as it was found.
-                let hint = if *blocked {
-                    format!(
-                        ". If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
-                        role(*r)
-                    )
-                } else {
-                    String::new()
-                };
-                format!(
-                    "`{}` did not finish `{}` within {}; {}{hint}",
-                    role(*r),
-                    ctx.step_text(*step),
-                    self.duration(*within),
-                    self.seen(seen.as_ref(), ctx)
-                )
-            }
-            Failure::NotStarted {
-                role: r,
-                step,
-                within,
-                seen,
-            } => format!(
-                "`{}` did not start `{}` within {}; {}",
-                role(*r),
-                ctx.step_text(*step),
-                self.duration(*within),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::RunnerWaitTimeout {
-                role: r,
-                within,
-                seen,
-            } => format!(
-                "the runner's waitpid for `{}` did not return within {}: the child has not exited; {}",
-                role(*r),
-                self.duration(*within),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::AwaitTimeout {
-                role: r,
-                cond,
-                within,
-                total,
-                reads,
-                seen,
-            } => format!(
-                "awaited `{}` to be {} {}, but after {reads} read{} of /proc it was still not: {}",
-                role(*r),
-                self.cond(cond, ctx),
-                self.deadline(*within, *total),
-                if *reads == 1 { "" } else { "s" },
-                self.describe(seen, ctx)
-            ),
-            Failure::DoneTimeout {
-                role: r,
-                step,
-                within,
-                total,
-                seen,
-            } => format!(
-                "awaited `{}` to finish `{}` {}, but it did not; {}",
-                role(*r),
-                ctx.step_text(*step),
-                self.deadline(*within, *total),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Unmeasurable { role: r, why } => match why {
-                Unmeasurable::Gone => format!("cannot measure `{}`: it is gone", role(*r)),
-                Unmeasurable::Zombie => format!(
-                    "cannot measure `{}`: no smaps (a zombie has no memory)",
-                    role(*r)
-                ),
-                Unmeasurable::RegionMissing { addr } => format!(
-                    "cannot measure `{}`: its region at {addr:#x} is not in /proc/{}/smaps",
-                    role(*r),
-                    pid_of(*r)
-                ),
-            },
-            Failure::ExpectFailed(check) => format!(
-                "expected `{}`'s {} {} {} ({}{unit}), but the kernel reported {}{unit}",
-                role(check.role),
-                field_name(check.field),
-                cmp_sign(check.cmp),
-                self.operand(&check.operand, ctx),
-                check.wanted,
-                check.actual,
-                unit = unit(check.field)
-            ),
-            Failure::ExpectMissing {
-                role: r,
-                field,
-                missing,
-            } => match missing {
-                Missing::Figure { role: of, field: f } => format!(
-                    "cannot check `{}`'s {}: its latest `measure` has no such figure (no `alloc` region, or a single measurement for `faults`)",
-                    role(*of),
-                    field_name(*f)
-                ),
-                Missing::Operand => {
-                    let operand = at.and_then(|s| ctx.step(s)).and_then(|s| match &s.kind {
-                        StepKind::Expect { value, .. } => Some(self.operand(value, ctx)),
-                        StepKind::Act { .. }
-                        | StepKind::Observe { .. }
-                        | StepKind::Inspect { .. }
-                        | StepKind::Output { .. }
-                        | StepKind::EndUnless { .. }
-                        | StepKind::Measure { .. }
-                        | StepKind::Share { .. }
-                        | StepKind::Await { .. }
-                        | StepKind::Say { .. }
-                        | StepKind::Ask { .. } => None,
-                    });
-                    match operand {
-                        Some(what) => format!("cannot check against {what}: it was not measured"),
-                        None => format!(
-                            "cannot check `{}`'s {}: what it is compared with was not measured",
-                            role(*r),
-                            field_name(*field)
-                        ),
-                    }
-                }
-            },
-            Failure::TryNotRefusal { step, call, errno } => format!(
-                "`{}`: {} failed with {}, which is not a permission refusal: `try` only accepts EPERM or EACCES",
-                ctx.step_text(*step),
-                call.name(),
-                self.errno(*errno)
-            ),
-            Failure::PsDisagrees {
-                role: r,
-                pid,
-                ours,
-                theirs,
-            } => format!(
-                "--check-ps: `{}` (pid {}) has STAT {ours} from /proc but ps -o stat= says {theirs:?}",
-                role(*r),
-                ctx.pid(*pid)
-            ),
-            Failure::PsUnavailable { errno } => match errno {
-                Some(e) => format!("--check-ps: cannot run ps: {}", self.errno(*e)),
-                None => "--check-ps: cannot run ps".to_string(),
-            },
-            Failure::ProcUnreadable {
-                role: r,
-                pid,
-                file,
-                errno,
-            } => {
-                let path = if file.starts_with('/') {
-                    file.clone()
-                } else {
-                    format!("/proc/{pid}/{file}")
-                };
-                let why = errno.map_or_else(String::new, |e| format!(": {}", self.errno(e)));
-                format!(
-                    "cannot read {path} for `{}` (pid {}){why}. Is /proc mounted with hidepid, or is the process another user's?",
-                    role(*r),
-                    ctx.pid(*pid)
-                )
-            }
-            Failure::NoProc { errno } => match errno {
-                Some(e) => format!(
-                    "cannot read /proc/self/stat ({}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)",
-                    self.errno(*e)
-                ),
-                None => {
-                    "/proc/self/stat could not be understood: is /proc a real procfs?".to_string()
-                }
-            },
-            Failure::Setup { call, errno } => format!(
-                "the runner could not set itself up: {}",
-                self.call_failed(*call, *errno)
-            ),
-            Failure::GarbledReport => "a garbled report from an actor".to_string(),
-            Failure::Runner { problem, left } => {
-                self.runner_problem(&ctx.script.name, problem, *left)
-            }
-            Failure::Share { role: r, why } => match why {
-                Unshared::Gone => format!("cannot read `{}`'s CPU time: it is gone", role(*r)),
-                Unshared::Zombie => format!(
-                    "cannot read `{}`'s CPU time: it is a zombie, it runs no more",
-                    role(*r)
-                ),
-                Unshared::NoSchedstat => format!(
-                    "cannot read `{}`'s CPU time: /proc/{}/schedstat is missing or all zeros (this kernel keeps no per-process CPU time there: CONFIG_SCHED_INFO)",
-                    role(*r),
-                    pid_of(*r)
-                ),
-                Unshared::Deadline {
-                    used_ns,
-                    wanted_ns,
-                    waited,
-                } => format!(
-                    "`{}` had used {} of CPU time of the {} wanted when the script's total deadline ran out, after {}: the machine is too busy, or it was not running",
-                    role(*r),
-                    crate::render::cpu_time(*used_ns),
-                    crate::render::cpu_time(*wanted_ns),
-                    self.duration(*waited)
-                ),
-            },
-        }
-    }
-
-    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String {
-        let mut msg = match problem {
-            RunnerProblem::Crashed { code } => {
-                format!("the runner for `{name}` crashed (exit code {code})")
-            }
-            RunnerProblem::Killed { signal } => format!(
-                "the runner for `{name}` was killed by {}",
-                self.signal(*signal)
-            ),
-            RunnerProblem::Overran => {
-                format!("the runner for `{name}` did not finish within its deadline and was killed")
-            }
-            RunnerProblem::Garbled => {
-                format!("the runner for `{name}` sent events that could not be read")
-            }
-        };
-        if left > 0 {
-            msg.push_str(&format!(
-                "; the front end killed and reaped the {left} process(es) it left"
-            ));
-        }
-        msg
-    }
-
-    fn describe(&self, o: &Observation, ctx: &Ctx) -> String {
-        let who = format!("`{}` (pid {})", ctx.role(o.role), ctx.pid(o.pid));
-        if !o.state.is_alive() {
-            return format!("{who} was gone");
-        }
-        if ctx.hidden(o) {
-            return format!("{who} was last seen in a state that {PRIVILEGE_HIDDEN}");
-        }
-        let mut s = format!(
-            "{who} was last seen in state {} ({})",
-            o.state.code(),
-            self.state(o.state)
-        );
-        // wchan is a live detail that varies from run to run: not with --stable.
-        if let (Some(w), false) = (&o.wchan, ctx.stable) {
-            s.push_str(&format!(", waiting in {w}"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                ", holding status {status} ({})",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        if o.ppid.is_some() && o.parent.is_some() {
-            s.push_str(&format!(", PPID {}", ctx.ppid(o)));
-        }
-        s
     }
 
     fn no_python(&self, why: NoPython) -> String {
@@ -1098,7 +740,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         if let (Some(t), State::TracingStop) = (&o.tracer, o.state) {
             s.push_str(&format!(
                 ": {} traces it, and under a tracer every stop shows as t",
-                self.tracer(t, stable)
+                crate::render::i18n::present::tracer(self, t, stable)
             ));
         }
         s

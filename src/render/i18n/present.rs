@@ -8,345 +8,222 @@
 //! A sub-phrase that is itself a message (a handler's runs inside a `sigprocmask` result) is
 //! said first, in the same language, and handed on as text; an absent one is the empty string.
 
-use crate::engine::model::ExitStatus;
+use crate::engine::model::{
+    ExitStatus, Failure, Missing, Observation, RunnerProblem, Tracer, Unable, Unmeasurable,
+    Unshared, Verdict,
+};
 use crate::render::Ctx;
 use crate::render::words::Words;
-use crate::script::actions::{End, HandlerRuns, Outcome, SigchldMode, SignalMode};
+use crate::script::actions::{Call, End, HandlerRuns, Outcome, SigchldMode, SignalMode};
+use crate::script::{Operand, StepKind, field_name};
+use std::time::Duration;
 
 /// A PID as the reader sees it (`4533`, with --stable `<child>`), already shown by [`Ctx::pid`].
 pub type Pid = String;
 
 /// A message: one sentence (or phrase) of the catalogue, with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[rustfmt::skip]
 pub enum Msg {
     // ---- an action's result (`Words::outcome`) -------------------------------------------
-    PipeMade {
-        read_fd: i32,
-        write_fd: i32,
-        capacity: usize,
-    },
-    Closed {
-        fd: i32,
-        end: End,
-    },
-    ReadEof {
-        fd: i32,
-    },
-    ReadText {
-        fd: i32,
-        bytes: usize,
-        text: String,
-    },
-    ReadBytes {
-        fd: i32,
-        bytes: usize,
-    },
-    Wrote {
-        fd: i32,
-        bytes: usize,
-    },
-    Filled {
-        fd: i32,
-        bytes: usize,
-        capacity: usize,
-    },
+    PipeMade { read_fd: i32, write_fd: i32, capacity: usize },
+    Closed { fd: i32, end: End },
+    ReadEof { fd: i32 },
+    ReadText { fd: i32, bytes: usize, text: String },
+    ReadBytes { fd: i32, bytes: usize },
+    Wrote { fd: i32, bytes: usize },
+    Filled { fd: i32, bytes: usize, capacity: usize },
     /// A worker's loop, with --stable (which tasks it took is the scheduler's choice).
     WorkedHidden,
     /// `done`: each task and its result, `7 → 49`.
-    Worked {
-        count: usize,
-        done: Vec<String>,
-    },
+    Worked { count: usize, done: Vec<String> },
     /// `each`: [`Msg::MapItem`]s; `who`: [`Msg::WorkersHidden`] or [`Msg::Workers`].
-    Mapped {
-        count: usize,
-        each: Vec<String>,
-        who: String,
-    },
-    MapItem {
-        task: i64,
-        value: i64,
-    },
-    MapItemFrom {
-        task: i64,
-        value: i64,
-        pid: Pid,
-    },
+    Mapped { count: usize, each: Vec<String>, who: String },
+    MapItem { task: i64, value: i64 },
+    MapItemFrom { task: i64, value: i64, pid: Pid },
     WorkersHidden,
-    Workers {
-        distinct: usize,
-    },
+    Workers { distinct: usize },
     UnsharedPid,
     UnsharedUser,
-    SignalSet {
-        signal: String,
-        mode: SignalMode,
-    },
+    SignalSet { signal: String, mode: SignalMode },
     /// `after`: [`Msg::Delivered`], [`Msg::NoHandlerRan`] or nothing.
     /// `how`: `SIG_BLOCK` or `SIG_UNBLOCK`.
-    Masked {
-        how: &'static str,
-        set: String,
-        blocked: String,
-        after: String,
-    },
-    Delivered {
-        runs: String,
-    },
+    Masked { how: &'static str, set: String, blocked: String, after: String },
+    Delivered { runs: String },
     NoHandlerRan,
     NoHandlerYet,
-    HandledSoFar {
-        runs: String,
-    },
+    HandledSoFar { runs: String },
     /// What handlers did: each [`Msg::HandlerRan`], then [`Msg::HandlerWaits`] or nothing.
-    HandlerRuns {
-        ran: Vec<String>,
-        waits: String,
-    },
-    HandlerRan {
-        signal: String,
-        times: u32,
-    },
+    HandlerRuns { ran: Vec<String>, waits: String },
+    HandlerRan { signal: String, times: u32 },
     /// Each call's return: [`Msg::WaitNone`], [`Msg::WaitError`], [`Msg::WaitPid`].
-    HandlerWaits {
-        each: Vec<String>,
-    },
+    HandlerWaits { each: Vec<String> },
     WaitNone,
-    WaitError {
-        errno: String,
-    },
+    WaitError { errno: String },
     /// `status`: in short, `WEXITSTATUS 1`.
-    WaitPid {
-        pid: Pid,
-        status: String,
-    },
-    Printed {
-        bytes: usize,
-        pending: usize,
-    },
+    WaitPid { pid: Pid, status: String },
+    Printed { bytes: usize, pending: usize },
     FlushedNothing,
-    Flushed {
-        bytes: usize,
-    },
+    Flushed { bytes: usize },
     AtexitSet,
-    ExitingFlushing {
-        code: i32,
-        pending: usize,
-    },
-    OpenedCloexec {
-        fd: i32,
-    },
-    Opened {
-        fd: i32,
-    },
-    Execed {
-        pid: Pid,
-    },
-    RunningExe {
-        comm: String,
-        exe: String,
-    },
-    RunningExited {
-        comm: String,
-    },
+    ExitingFlushing { code: i32, pending: usize },
+    OpenedCloexec { fd: i32 },
+    Opened { fd: i32 },
+    Execed { pid: Pid },
+    RunningExe { comm: String, exe: String },
+    RunningExited { comm: String },
     /// With --stable: whether a program that exits at once still had an exe to read varies.
-    RunningComm {
-        comm: String,
-    },
+    RunningComm { comm: String },
     /// `child`: [`Msg::ForkChildSaid`] or nothing.
-    Forked {
-        pid: Pid,
-        child: String,
-    },
-    ForkChildSaid {
-        returned: i32,
-    },
-    Vforked {
-        pid: Pid,
-        child: String,
-    },
-    VforkChildSaid {
-        returned: i32,
-    },
+    Forked { pid: Pid, child: String },
+    ForkChildSaid { returned: i32 },
+    Vforked { pid: Pid, child: String },
+    VforkChildSaid { returned: i32 },
     /// `status`: the raw status's number; `decoded`: [`Words::exit_status`].
-    Reaped {
-        pid: Pid,
-        status: i32,
-        decoded: String,
-    },
+    Reaped { pid: Pid, status: i32, decoded: String },
     NotYetOnce,
-    NotYet {
-        polls: u32,
-    },
-    ReapedAtFirst {
-        pid: Pid,
-        status: i32,
-        decoded: String,
-    },
+    NotYet { polls: u32 },
+    ReapedAtFirst { pid: Pid, status: i32, decoded: String },
     /// `zeros`: [`Msg::ZerosHidden`] or [`Msg::Zeros`].
-    PolledThenReaped {
-        zeros: String,
-        pid: Pid,
-        status: i32,
-        decoded: String,
-    },
+    PolledThenReaped { zeros: String, pid: Pid, status: i32, decoded: String },
     ZerosHidden,
-    Zeros {
-        times: u64,
-    },
+    Zeros { times: u64 },
     /// `how`: one of the `Cld` messages.
-    Peeked {
-        pid: Pid,
-        how: String,
-    },
-    CldExited {
-        status: i32,
-    },
-    CldKilled {
-        signal: String,
-    },
-    CldDumped {
-        signal: String,
-    },
-    CldOther {
-        code: i32,
-        status: i32,
-    },
+    Peeked { pid: Pid, how: String },
+    CldExited { status: i32 },
+    CldKilled { signal: String },
+    CldDumped { signal: String },
+    CldOther { code: i32, status: i32 },
     Blocking,
     /// `chose`: [`Msg::PortHidden`] or [`Msg::Port`].
-    Listening {
-        fd: i32,
-        backlog: i32,
-        chose: String,
-    },
+    Listening { fd: i32, backlog: i32, chose: String },
     PortHidden,
-    Port {
-        port: u16,
-    },
+    Port { port: u16 },
     /// `from`: [`Msg::PeerHidden`] or [`Msg::Peer`]; `child`: [`Msg::AcceptChildSaid`] or nothing.
-    Accepted {
-        fd: i32,
-        from: String,
-        pid: Pid,
-        child: String,
-    },
+    Accepted { fd: i32, from: String, pid: Pid, child: String },
     PeerHidden,
-    Peer {
-        port: u16,
-    },
-    AcceptChildSaid {
-        returned: i32,
-    },
+    Peer { port: u16 },
+    AcceptChildSaid { returned: i32 },
     /// `first`: [`Msg::ClosedFirst`] or nothing; `ports`: [`Msg::PortsHidden`] or [`Msg::Ports`].
-    Connected {
-        first: String,
-        fd: i32,
-        ports: String,
-    },
-    ClosedFirst {
-        fd: i32,
-    },
+    Connected { first: String, fd: i32, ports: String },
+    ClosedFirst { fd: i32 },
     PortsHidden,
-    Ports {
-        port: u16,
-        local: u16,
-    },
-    Sent {
-        bytes: usize,
-    },
+    Ports { port: u16, local: u16 },
+    Sent { bytes: usize },
     ReceivedEof,
     /// `text`: quoted as printf would write it.
-    Received {
-        bytes: usize,
-        text: String,
-    },
+    Received { bytes: usize, text: String },
     Spinning,
     CpuLooping,
-    Reniced {
-        pid: Pid,
-        asked: i32,
-        nice: i32,
-    },
-    Signalled {
-        pid: Pid,
-        signal: String,
-    },
-    SigchldSet {
-        mode: SigchldMode,
-    },
-    NewSession {
-        sid: Pid,
-    },
-    Niced {
-        nice: i32,
-    },
+    Reniced { pid: Pid, asked: i32, nice: i32 },
+    Signalled { pid: Pid, signal: String },
+    SigchldSet { mode: SigchldMode },
+    NewSession { sid: Pid },
+    Niced { nice: i32 },
     Threaded,
-    Locked {
-        bytes: usize,
-    },
-    Terminal {
-        sid: Pid,
-    },
-    Traced {
-        pid: Pid,
-    },
-    Untraced {
-        pid: Pid,
-    },
+    Locked { bytes: usize },
+    Terminal { sid: Pid },
+    Traced { pid: Pid },
+    Untraced { pid: Pid },
     /// `size`: `16 MiB`.
-    Allocated {
-        size: String,
-        pages: usize,
-    },
+    Allocated { size: String, pages: usize },
     /// With --stable, when the faults were about one per page (the exact count varies).
-    TouchedAbout {
-        pages: usize,
-    },
-    Touched {
-        pages: usize,
-        before: u64,
-        after: u64,
-        faults: u64,
-    },
+    TouchedAbout { pages: usize },
+    Touched { pages: usize, before: u64, after: u64, faults: u64 },
     /// `left`: [`Msg::TicketsLeft`].
-    TicketFile {
-        fd: i32,
-        left: String,
-    },
-    TicketsLeft {
-        left: i64,
-    },
+    TicketFile { fd: i32, left: String },
+    TicketsLeft { left: i64 },
     /// After a race, with --stable: the count is the scheduler's interleaving's.
     CountedHidden,
     /// `sales`: [`Msg::Sales`] or nothing.
-    CountedRaced {
-        left: String,
-        sales: String,
-    },
-    Counted {
-        left: String,
-        sales: String,
-    },
-    Sales {
-        count: usize,
-        buyers: Vec<Pid>,
-    },
-    Bought {
-        read: i64,
-        wrote: i64,
-    },
-    SoldOut {
-        read: i64,
-    },
-    FileLocked {
-        fd: i32,
-    },
-    FileUnlocked {
-        fd: i32,
-    },
-    Raced {
-        steps: u64,
-    },
+    CountedRaced { left: String, sales: String },
+    Counted { left: String, sales: String },
+    Sales { count: usize, buyers: Vec<Pid> },
+    Bought { read: i64, wrote: i64 },
+    SoldOut { read: i64 },
+    FileLocked { fd: i32 },
+    FileUnlocked { fd: i32 },
+    Raced { steps: u64 },
+
+    // ---- why a run failed (`Words::failure`), and what it saw ----------------------------
+    // `role`: a role's name; `step`: a step's text as the script wrote it; durations, errnos,
+    // a failed call, what was seen: sub-phrases said first.
+    TotalDeadline { timeout: String },
+    CannotAct { role: String, step: String, why: Unable },
+    TooBusy { role: String, step: String, waited: String, cpu: String },
+    TargetGone { role: String, step: String, target: String },
+    CommandNotSent { role: String, step: String, failed: String },
+    /// `limit`: [`Msg::NprocLimit`] when the errno is EAGAIN, else nothing.
+    ForkRefused { role: String, call: &'static str, errno: String, limit: String },
+    /// `limit`: a number, `?`, or [`Msg::Unlimited`].
+    NprocLimit { limit: String },
+    Unlimited,
+    NoHello { role: String, within: String },
+    DiedDuring { role: String, step: String, seen: String },
+    Needed { role: String, failed: String },
+    /// `hint`: [`Msg::AmpersandHint`] when the process was alive and blocked, else nothing.
+    NoResult { role: String, step: String, within: String, seen: String, hint: String },
+    AmpersandHint { role: String },
+    NotStarted { role: String, step: String, within: String, seen: String },
+    RunnerWaitTimeout { role: String, within: String, seen: String },
+    /// `deadline`: [`Msg::Within`] or [`Msg::BeforeTotal`]; `reads`: [`Msg::Reads`].
+    AwaitTimeout { role: String, cond: String, deadline: String, reads: String, seen: String },
+    Reads { reads: u32 },
+    Within { within: String },
+    BeforeTotal { total: String },
+    DoneTimeout { role: String, step: String, deadline: String, seen: String },
+    MeasureGone { role: String },
+    MeasureZombie { role: String },
+    RegionMissing { role: String, addr: u64, pid: Pid },
+    /// `operand`: a number, [`Msg::RegionSize`] or [`Msg::FieldOf`]; `unit`: ` kB`, ` µs` or
+    /// nothing.
+    ExpectFailed { role: String, field: &'static str, cmp: &'static str, operand: String, wanted: u64, actual: u64, unit: &'static str },
+    RegionSize,
+    FieldOf { role: String, field: &'static str },
+    FigureMissing { role: String, field: &'static str },
+    OperandMissing { operand: String },
+    OperandMissingOf { role: String, field: &'static str },
+    TryNotRefusal { step: String, call: &'static str, errno: String },
+    PsDisagrees { role: String, pid: Pid, ours: String, theirs: String },
+    PsFailed { errno: String },
+    PsUnavailable,
+    /// `why`: [`Msg::Because`] or nothing.
+    ProcUnreadable { path: String, role: String, pid: Pid, why: String },
+    Because { errno: String },
+    NoProc { errno: String },
+    NoProcfs,
+    Setup { failed: String },
+    GarbledReport,
+    ShareGone { role: String },
+    ShareZombie { role: String },
+    NoSchedstat { role: String, pid: Pid },
+    ShareDeadline { role: String, used: String, wanted: String, waited: String },
+    /// A runner that ended abnormally; `left`: [`Msg::RunnerLeft`] or nothing.
+    RunnerCrashed { name: String, code: i32, left: String },
+    RunnerKilled { name: String, signal: String, left: String },
+    RunnerOverran { name: String, left: String },
+    RunnerGarbled { name: String, left: String },
+    RunnerLeft { left: usize },
+    /// One observation in a sentence; `who`: [`Msg::Who`].
+    DescribeGone { who: String },
+    DescribeHidden { who: String },
+    /// `wchan`: [`Msg::Wchan`] (not with --stable), `status`: [`Msg::Holding`], `ppid`:
+    /// [`Msg::PpidIs`]; each or nothing.
+    Describe { who: String, code: String, meaning: String, wchan: String, status: String, ppid: String },
+    Who { role: String, pid: Pid },
+    Wchan { wchan: String },
+    Holding { status: i32, decoded: String },
+    PpidIs { ppid: String },
+    /// An observation that could not be made.
+    Unreadable,
+    /// What a `try` step's verdict adds: [`Msg::Refused`], [`Msg::AlreadyTraced`].
+    Refused,
+    /// `tracer`: its command name, [`Msg::TracerComm`], [`Msg::AnotherProcess`] or
+    /// [`Msg::TracerPid`].
+    AlreadyTraced { tracer: String },
+    TracerComm { comm: String, pid: i32 },
+    AnotherProcess,
+    TracerPid { pid: i32 },
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
@@ -723,5 +600,412 @@ fn short_status<W: Words + ?Sized>(w: &W, status: i32) -> String {
         ExitStatus::Killed(sig) => format!("WTERMSIG {}", w.signal(sig)),
         ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", w.signal(sig)),
         ExitStatus::Continued => "WIFCONTINUED".into(),
+    }
+}
+
+/// Why a run failed. `at`: the step it stopped at.
+pub fn failure<W: Words + ?Sized>(
+    w: &W,
+    failure: &Failure,
+    at: Option<usize>,
+    ctx: &Ctx,
+) -> String {
+    let role = |r: usize| ctx.role(r).to_string();
+    let step = |s: usize| ctx.step_text(s).to_string();
+    let pid_of = |r: usize| {
+        ctx.pids
+            .get(r)
+            .copied()
+            .flatten()
+            .map_or_else(|| "?".to_string(), |p| ctx.pid(p))
+    };
+    let seen = |o: &Option<Observation>| seen(w, o.as_ref(), ctx);
+    let say = |m: Msg| w.say(&m);
+    let msg = match failure {
+        Failure::TotalDeadline { timeout } => Msg::TotalDeadline {
+            timeout: w.duration(*timeout),
+        },
+        Failure::CannotAct {
+            role: r,
+            step: s,
+            why,
+        } => Msg::CannotAct {
+            role: role(*r),
+            step: step(*s),
+            why: *why,
+        },
+        Failure::TooBusy {
+            role: r,
+            step: s,
+            waited,
+            cpu,
+        } => Msg::TooBusy {
+            role: role(*r),
+            step: step(*s),
+            waited: w.duration(*waited),
+            cpu: w.duration(*cpu),
+        },
+        Failure::TargetGone {
+            role: r,
+            step: s,
+            target,
+        } => Msg::TargetGone {
+            role: role(*r),
+            step: step(*s),
+            target: role(*target),
+        },
+        Failure::CommandNotSent {
+            role: r,
+            step: s,
+            errno,
+        } => Msg::CommandNotSent {
+            role: role(*r),
+            step: step(*s),
+            failed: w.call_failed(Call::Write, *errno),
+        },
+        Failure::ForkRefused {
+            role: r,
+            call,
+            errno,
+            nproc_limit,
+        } => Msg::ForkRefused {
+            role: role(*r),
+            call: call.name(),
+            errno: w.errno(*errno),
+            limit: if *errno == libc::EAGAIN {
+                say(Msg::NprocLimit {
+                    limit: match nproc_limit {
+                        Some(Some(n)) => n.to_string(),
+                        Some(None) => say(Msg::Unlimited),
+                        None => "?".to_string(),
+                    },
+                })
+            } else {
+                String::new()
+            },
+        },
+        Failure::NoHello { role: r, within } => Msg::NoHello {
+            role: role(*r),
+            within: w.duration(*within),
+        },
+        Failure::DiedDuring {
+            role: r,
+            step: s,
+            seen: o,
+        } => Msg::DiedDuring {
+            role: role(*r),
+            step: step(*s),
+            seen: seen(o),
+        },
+        Failure::Needed {
+            role: r,
+            call,
+            errno,
+        } => Msg::Needed {
+            role: role(*r),
+            failed: w.call_failed(*call, *errno),
+        },
+        // The `&` hint only fits a process that is alive and blocked; one that died or was
+        // stopped meanwhile is described as it was found.
+        Failure::NoResult {
+            role: r,
+            step: s,
+            within,
+            seen: o,
+            blocked,
+        } => Msg::NoResult {
+            role: role(*r),
+            step: step(*s),
+            within: w.duration(*within),
+            seen: seen(o),
+            hint: if *blocked {
+                say(Msg::AmpersandHint { role: role(*r) })
+            } else {
+                String::new()
+            },
+        },
+        Failure::NotStarted {
+            role: r,
+            step: s,
+            within,
+            seen: o,
+        } => Msg::NotStarted {
+            role: role(*r),
+            step: step(*s),
+            within: w.duration(*within),
+            seen: seen(o),
+        },
+        Failure::RunnerWaitTimeout {
+            role: r,
+            within,
+            seen: o,
+        } => Msg::RunnerWaitTimeout {
+            role: role(*r),
+            within: w.duration(*within),
+            seen: seen(o),
+        },
+        Failure::AwaitTimeout {
+            role: r,
+            cond,
+            within,
+            total,
+            reads,
+            seen: o,
+        } => Msg::AwaitTimeout {
+            role: role(*r),
+            cond: w.cond(cond, ctx),
+            deadline: deadline(w, *within, *total),
+            reads: say(Msg::Reads { reads: *reads }),
+            seen: w.describe(o, ctx),
+        },
+        Failure::DoneTimeout {
+            role: r,
+            step: s,
+            within,
+            total,
+            seen: o,
+        } => Msg::DoneTimeout {
+            role: role(*r),
+            step: step(*s),
+            deadline: deadline(w, *within, *total),
+            seen: seen(o),
+        },
+        Failure::Unmeasurable { role: r, why } => match why {
+            Unmeasurable::Gone => Msg::MeasureGone { role: role(*r) },
+            Unmeasurable::Zombie => Msg::MeasureZombie { role: role(*r) },
+            Unmeasurable::RegionMissing { addr } => Msg::RegionMissing {
+                role: role(*r),
+                addr: *addr,
+                pid: pid_of(*r),
+            },
+        },
+        Failure::ExpectFailed(check) => Msg::ExpectFailed {
+            role: role(check.role),
+            field: field_name(check.field),
+            cmp: crate::render::en::cmp_sign(check.cmp),
+            operand: operand(w, &check.operand, ctx),
+            wanted: check.wanted,
+            actual: check.actual,
+            unit: crate::render::en::unit(check.field),
+        },
+        Failure::ExpectMissing {
+            role: r,
+            field,
+            missing,
+        } => match missing {
+            Missing::Figure { role: of, field: f } => Msg::FigureMissing {
+                role: role(*of),
+                field: field_name(*f),
+            },
+            Missing::Operand => {
+                let compared = at.and_then(|s| ctx.step(s)).and_then(|s| match &s.kind {
+                    StepKind::Expect { value, .. } => Some(operand(w, value, ctx)),
+                    StepKind::Act { .. }
+                    | StepKind::Observe { .. }
+                    | StepKind::Inspect { .. }
+                    | StepKind::Output { .. }
+                    | StepKind::EndUnless { .. }
+                    | StepKind::Measure { .. }
+                    | StepKind::Share { .. }
+                    | StepKind::Await { .. }
+                    | StepKind::Say { .. }
+                    | StepKind::Ask { .. } => None,
+                });
+                match compared {
+                    Some(operand) => Msg::OperandMissing { operand },
+                    None => Msg::OperandMissingOf {
+                        role: role(*r),
+                        field: field_name(*field),
+                    },
+                }
+            }
+        },
+        Failure::TryNotRefusal {
+            step: s,
+            call,
+            errno,
+        } => Msg::TryNotRefusal {
+            step: step(*s),
+            call: call.name(),
+            errno: w.errno(*errno),
+        },
+        Failure::PsDisagrees {
+            role: r,
+            pid,
+            ours,
+            theirs,
+        } => Msg::PsDisagrees {
+            role: role(*r),
+            pid: ctx.pid(*pid),
+            ours: ours.clone(),
+            theirs: theirs.clone(),
+        },
+        Failure::PsUnavailable { errno: Some(e) } => Msg::PsFailed { errno: w.errno(*e) },
+        Failure::PsUnavailable { errno: None } => Msg::PsUnavailable,
+        Failure::ProcUnreadable {
+            role: r,
+            pid,
+            file,
+            errno,
+        } => Msg::ProcUnreadable {
+            path: if file.starts_with('/') {
+                file.clone()
+            } else {
+                format!("/proc/{pid}/{file}")
+            },
+            role: role(*r),
+            pid: ctx.pid(*pid),
+            why: errno.map_or_else(String::new, |e| say(Msg::Because { errno: w.errno(e) })),
+        },
+        Failure::NoProc { errno: Some(e) } => Msg::NoProc { errno: w.errno(*e) },
+        Failure::NoProc { errno: None } => Msg::NoProcfs,
+        Failure::Setup { call, errno } => Msg::Setup {
+            failed: w.call_failed(*call, *errno),
+        },
+        Failure::GarbledReport => Msg::GarbledReport,
+        Failure::Runner { problem, left } => {
+            return runner_problem(w, &ctx.script.name, problem, *left);
+        }
+        Failure::Share { role: r, why } => match why {
+            Unshared::Gone => Msg::ShareGone { role: role(*r) },
+            Unshared::Zombie => Msg::ShareZombie { role: role(*r) },
+            Unshared::NoSchedstat => Msg::NoSchedstat {
+                role: role(*r),
+                pid: pid_of(*r),
+            },
+            Unshared::Deadline {
+                used_ns,
+                wanted_ns,
+                waited,
+            } => Msg::ShareDeadline {
+                role: role(*r),
+                used: crate::render::cpu_time(*used_ns),
+                wanted: crate::render::cpu_time(*wanted_ns),
+                waited: w.duration(*waited),
+            },
+        },
+    };
+    w.say(&msg)
+}
+
+/// A runner that ended abnormally (`left`: processes the front end killed after it).
+pub fn runner_problem<W: Words + ?Sized>(
+    w: &W,
+    name: &str,
+    problem: &RunnerProblem,
+    left: usize,
+) -> String {
+    let name = name.to_string();
+    let left = if left > 0 {
+        w.say(&Msg::RunnerLeft { left })
+    } else {
+        String::new()
+    };
+    w.say(&match problem {
+        RunnerProblem::Crashed { code } => Msg::RunnerCrashed {
+            name,
+            code: *code,
+            left,
+        },
+        RunnerProblem::Killed { signal } => Msg::RunnerKilled {
+            name,
+            signal: w.signal(*signal),
+            left,
+        },
+        RunnerProblem::Overran => Msg::RunnerOverran { name, left },
+        RunnerProblem::Garbled => Msg::RunnerGarbled { name, left },
+    })
+}
+
+/// One observation in a sentence, for failure messages.
+pub fn describe<W: Words + ?Sized>(w: &W, o: &Observation, ctx: &Ctx) -> String {
+    let who = w.say(&Msg::Who {
+        role: ctx.role(o.role).to_string(),
+        pid: ctx.pid(o.pid),
+    });
+    w.say(&if !o.state.is_alive() {
+        Msg::DescribeGone { who }
+    } else if ctx.hidden(o) {
+        Msg::DescribeHidden { who }
+    } else {
+        Msg::Describe {
+            who,
+            code: o.state.code(),
+            meaning: w.state(o.state).to_string(),
+            // wchan is a live detail that varies from run to run: not with --stable.
+            wchan: match (&o.wchan, ctx.stable) {
+                (Some(wchan), false) => w.say(&Msg::Wchan {
+                    wchan: wchan.clone(),
+                }),
+                _ => String::new(),
+            },
+            status: o.exit_status.map_or_else(String::new, |status| {
+                w.say(&Msg::Holding {
+                    status,
+                    decoded: w.exit_status(ExitStatus::decode(status)),
+                })
+            }),
+            ppid: if o.ppid.is_some() && o.parent.is_some() {
+                w.say(&Msg::PpidIs { ppid: ctx.ppid(o) })
+            } else {
+                String::new()
+            },
+        }
+    })
+}
+
+/// What a `try` step's verdict adds after its result.
+pub fn verdict<W: Words + ?Sized>(w: &W, verdict: &Verdict, ctx: &Ctx) -> String {
+    match verdict {
+        Verdict::Permitted => String::new(),
+        Verdict::Refused => w.say(&Msg::Refused),
+        Verdict::AlreadyTraced(t) => w.say(&Msg::AlreadyTraced {
+            tracer: tracer(w, t, ctx.stable),
+        }),
+    }
+}
+
+/// A tracer from outside the demo: its command name and PID (no PID with --stable).
+pub fn tracer<W: Words + ?Sized>(w: &W, t: &Tracer, stable: bool) -> String {
+    match (&t.comm, stable) {
+        (Some(comm), true) => comm.clone(),
+        (Some(comm), false) => w.say(&Msg::TracerComm {
+            comm: comm.clone(),
+            pid: t.pid,
+        }),
+        (None, true) => w.say(&Msg::AnotherProcess),
+        (None, false) => w.say(&Msg::TracerPid { pid: t.pid }),
+    }
+}
+
+/// What an observation saw, or that it could not be read.
+fn seen<W: Words + ?Sized>(w: &W, seen: Option<&Observation>, ctx: &Ctx) -> String {
+    match seen {
+        Some(o) => w.describe(o, ctx),
+        None => w.say(&Msg::Unreadable),
+    }
+}
+
+/// "within 2 s", or, when the script's total deadline came first, says so.
+fn deadline<W: Words + ?Sized>(w: &W, within: Duration, total: Option<Duration>) -> String {
+    w.say(&match total {
+        Some(t) => Msg::BeforeTotal {
+            total: w.duration(t),
+        },
+        None => Msg::Within {
+            within: w.duration(within),
+        },
+    })
+}
+
+/// What an `expect` compared with: `16384`, `the region's size`, `` `p`'s rss ``.
+fn operand<W: Words + ?Sized>(w: &W, operand: &Operand, ctx: &Ctx) -> String {
+    match operand {
+        Operand::Number(n) => n.to_string(),
+        Operand::Region => w.say(&Msg::RegionSize),
+        Operand::Field(role, field) => w.say(&Msg::FieldOf {
+            role: ctx.role(*role).to_string(),
+            field: field_name(*field),
+        }),
     }
 }

@@ -207,7 +207,9 @@ pub trait Words {
         crate::render::i18n::present::outcome(self, outcome, ctx)
     }
     /// What a `try` step's verdict adds after its result.
-    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String;
+    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String {
+        crate::render::i18n::present::verdict(self, verdict, ctx)
+    }
     /// A narration value.
     fn value(&self, value: &Value, ctx: &Ctx) -> String;
     /// An `await` condition: `in state Z (zombie: exited, not yet waited for)`.
@@ -215,11 +217,17 @@ pub trait Words {
     /// An `expect` comparison: `16384 kB = 16384 kB`.
     fn check(&self, check: &Check) -> String;
     /// Why a run failed. `at`: the step it stopped at.
-    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String;
+    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
+        crate::render::i18n::present::failure(self, failure, at, ctx)
+    }
     /// A runner that ended abnormally (`left`: processes the front end killed after it).
-    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String;
+    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String {
+        crate::render::i18n::present::runner_problem(self, name, problem, left)
+    }
     /// One observation in a sentence, for failure messages.
-    fn describe(&self, observation: &Observation, ctx: &Ctx) -> String;
+    fn describe(&self, observation: &Observation, ctx: &Ctx) -> String {
+        crate::render::i18n::present::describe(self, observation, ctx)
+    }
     /// Why no line of the course's Python makes an action's call (`--python`), shown as a
     /// Python comment: `Python's standard library has no vfork()`.
     fn no_python(&self, why: NoPython) -> String;

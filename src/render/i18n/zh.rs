@@ -8,8 +8,8 @@
 
 use crate::engine::error::{System, Usage};
 use crate::engine::model::{
-    Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
-    Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
+    Check, CpuShare, Disposition, ExitStatus, Memory, Observation, Origin, Parent, State, Unable,
+    Value,
 };
 use crate::render::Ctx;
 use crate::render::en::{cmp_sign, errno_name, quoted, size, strerror, unit};
@@ -19,9 +19,7 @@ use crate::render::words::{
 };
 use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
-use crate::script::{
-    Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
-};
+use crate::script::{Cond, FieldPlace, Found, ParseProblem, TicketProblem};
 use std::time::Duration;
 
 /// Chinese.
@@ -123,31 +121,6 @@ fn errno_text(errno: i32) -> String {
 }
 
 impl Zh {
-    /// What an `expect` compared with.
-    fn operand(&self, operand: &Operand, ctx: &Ctx) -> String {
-        match operand {
-            Operand::Number(n) => n.to_string(),
-            Operand::Region => "内存区域的大小".to_string(),
-            Operand::Field(role, field) => {
-                format!("`{}` 的 {}", ctx.role(*role), field_name(*field))
-            }
-        }
-    }
-
-    fn seen(&self, seen: Option<&Observation>, ctx: &Ctx) -> String {
-        match seen {
-            Some(o) => self.describe(o, ctx),
-            None => "无法从 /proc 读到它的状态".to_string(),
-        }
-    }
-
-    fn deadline(&self, within: Duration, total: Option<Duration>) -> String {
-        match total {
-            Some(t) => format!("在脚本的总时限 {} 用完之前", self.duration(t)),
-            None => format!("在 {} 之内", self.duration(within)),
-        }
-    }
-
     fn unable(&self, why: Unable) -> &'static str {
         match why {
             Unable::Gone => "它已经消失",
@@ -175,16 +148,6 @@ impl Zh {
             Parent::Role(r) => ctx.role(*r).to_string(),
             Parent::Other { comm } => comm.clone(),
             Parent::Unknown => "?".to_string(),
-        }
-    }
-
-    /// A tracer from outside the demo: its command name and PID (PID left out with --stable).
-    fn tracer(&self, t: &crate::engine::model::Tracer, stable: bool) -> String {
-        match (&t.comm, stable) {
-            (Some(comm), true) => comm.clone(),
-            (Some(comm), false) => format!("{comm}（pid {}）", t.pid),
-            (None, true) => "另一个进程".to_string(),
-            (None, false) => format!("pid {}", t.pid),
         }
     }
 }
@@ -1078,6 +1041,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
+    #[rustfmt::skip]
     fn say(&self, msg: &Msg) -> String {
         match msg {
             Msg::PipeMade { read_fd, write_fd, capacity } => format!("pipe() 返回 fd {read_fd}（读端）和 fd {write_fd}（写端），两者都是 close-on-exec，和 Python 的 os.pipe() 一样；F_GETPIPE_SZ：管道容量为 {capacity} 字节"),
@@ -1176,19 +1140,67 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::FileLocked { fd } => format!("open() 给了它 fd {fd}（它自己的打开文件描述），flock(fd, LOCK_EX) 返回 0：它持有锁"),
             Msg::FileUnlocked { fd } => format!("flock(fd {fd}, LOCK_UN) 返回 0，fd {fd} 已关闭：锁已释放"),
             Msg::Raced { steps } => format!("完成 {steps} 步：每步 pread() 读票数，再 pwrite() 写回减一后的数，不加锁"),
-        }
-    }
-
-    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String {
-        match verdict {
-            Verdict::Permitted => String::new(),
-            Verdict::Refused => {
-                "（被拒绝：`try` 接受这个结果，以 `if permitted` 结尾的步骤会被跳过）".to_string()
-            }
-            Verdict::AlreadyTraced(t) => format!(
-                "（不是缺少权限：目标已经有一个跟踪者 {}，而一个进程同一时间只能有一个跟踪者；以 `if permitted` 结尾的步骤会被跳过）",
-                self.tracer(t, ctx.stable)
-            ),
+            Msg::TotalDeadline { timeout } => format!("脚本运行超过了它的总时限 {timeout}"),
+            Msg::CannotAct { role, step, why } => format!("`{role}` 无法执行 `{step}`：{}", self.unable(*why)),
+            Msg::TooBusy { role, step, waited, cpu } => format!("机器太忙：在 `{step}` 上等了 {waited} 之后，`{role}` 仍是可运行的（R：就绪或正在运行），但到脚本的总时限用完时它只得到了 {cpu} 的 CPU 时间。脚本和内核的回答都没有问题；请在机器不那么忙时再运行一次"),
+            Msg::TargetGone { role, step, target } => format!("`{role}` 无法执行 `{step}`：`{target}` 已经消失（它在脚本的步骤之外死亡并被回收），它的 PID 现在可能属于另一个进程，所以什么也没有发送"),
+            Msg::CommandNotSent { role, step, failed } => format!("无法把 `{step}` 发给 `{role}`：{failed}"),
+            Msg::ForkRefused { role, call, errno, limit } => format!("`{role}` 无法创建进程：{call} 失败，{errno}{limit}"),
+            Msg::NprocLimit { limit } => format!("。超过每个用户的上限 RLIMIT_NPROC（`ulimit -u`，这里是 {limit}）或系统的 pid 上限时，内核拒绝创建新进程；请结束一些进程或提高上限"),
+            Msg::Unlimited => "不限".into(),
+            Msg::NoHello { role, within } => format!("新进程 `{role}` 没有在 {within} 之内报告"),
+            Msg::DiedDuring { role, step, seen } => format!("`{role}` 在执行 `{step}` 时死亡，没来得及报告：{seen}。（被内核的 OOM killer 结束的进程死于 SIGKILL；从外部 `kill -9` 的也一样。）"),
+            Msg::Needed { role, failed } => format!("`{role}`：{failed}。后面的步骤依赖它本该创建的东西（一块内存区域、第二个线程），所以演示在这里停止"),
+            Msg::NoResult { role, step, within, seen, hint } => format!("`{role}` 没有在 {within} 之内完成 `{step}`；{seen}{hint}"),
+            Msg::AmpersandHint { role } => format!("。如果这个动作本来就会阻塞，请在行末加 `&`，并在解除阻塞的步骤之后加 `await {role} done`"),
+            Msg::NotStarted { role, step, within, seen } => format!("`{role}` 没有在 {within} 之内开始 `{step}`；{seen}"),
+            Msg::RunnerWaitTimeout { role, within, seen } => format!("runner 对 `{role}` 的 waitpid 没有在 {within} 之内返回：这个子进程还没有退出；{seen}"),
+            Msg::AwaitTimeout { role, cond, deadline, reads, seen } => format!("等待 `{role}` {deadline}{cond}，但{reads}之后仍然不是：{seen}"),
+            Msg::Reads { reads } => format!("读了 {reads} 次 /proc "),
+            Msg::Within { within } => format!("在 {within} 之内"),
+            Msg::BeforeTotal { total } => format!("在脚本的总时限 {total} 用完之前"),
+            Msg::DoneTimeout { role, step, deadline, seen } => format!("等待 `{role}` {deadline}完成 `{step}`，但它没有完成；{seen}"),
+            Msg::MeasureGone { role } => format!("无法测量 `{role}`：它已经消失"),
+            Msg::MeasureZombie { role } => format!("无法测量 `{role}`：没有 smaps（僵尸进程没有内存）"),
+            Msg::RegionMissing { role, addr, pid } => format!("无法测量 `{role}`：它在 {addr:#x} 的内存区域不在 /proc/{pid}/smaps 中"),
+            Msg::ExpectFailed { role, field, cmp, operand, wanted, actual, unit } => format!("期望 `{role}` 的 {field} {cmp} {operand}（{wanted}{unit}），但内核报告的是 {actual}{unit}"),
+            Msg::RegionSize => "内存区域的大小".into(),
+            Msg::FieldOf { role, field } => format!("`{role}` 的 {field}"),
+            Msg::FigureMissing { role, field } => format!("无法检查 `{role}` 的 {field}：它最近一次 `measure` 没有这个数字（没有 `alloc` 区域，或 `faults` 只测量了一次）"),
+            Msg::OperandMissing { operand } => format!("无法与 {operand} 比较：它没有被测量过"),
+            Msg::OperandMissingOf { role, field } => format!("无法检查 `{role}` 的 {field}：与它比较的值没有被测量过"),
+            Msg::TryNotRefusal { step, call, errno } => format!("`{step}`：{call} 失败，{errno}，这不是权限上的拒绝：`try` 只接受 EPERM 或 EACCES"),
+            Msg::PsDisagrees { role, pid, ours, theirs } => format!("--check-ps：`{role}`（pid {pid}）在 /proc 中的 STAT 是 {ours}，但 ps -o stat= 给出 {theirs:?}"),
+            Msg::PsFailed { errno } => format!("--check-ps：无法运行 ps：{errno}"),
+            Msg::PsUnavailable => "--check-ps：无法运行 ps".into(),
+            Msg::ProcUnreadable { path, role, pid, why } => format!("无法为 `{role}`（pid {pid}）读取 {path}{why}。/proc 是否以 hidepid 挂载，或者这个进程属于另一个用户？"),
+            Msg::Because { errno } => format!("：{errno}"),
+            Msg::NoProc { errno } => format!("无法读取 /proc/self/stat（{errno}）：procdemo 的每个状态都从 /proc 读出，所以必须挂载 procfs（mount -t proc proc /proc）"),
+            Msg::NoProcfs => "无法理解 /proc/self/stat：/proc 是真正的 procfs 吗？".into(),
+            Msg::Setup { failed } => format!("runner 无法完成自身的准备：{failed}"),
+            Msg::GarbledReport => "一个参与者（actor）发来了无法读懂的报告".into(),
+            Msg::ShareGone { role } => format!("无法读取 `{role}` 的 CPU 时间：它已经不在了"),
+            Msg::ShareZombie { role } => format!("无法读取 `{role}` 的 CPU 时间：它是僵尸进程，不再运行"),
+            Msg::NoSchedstat { role, pid } => format!("无法读取 `{role}` 的 CPU 时间：/proc/{pid}/schedstat 不存在或全为 0（这个内核不在那里记录每个进程的 CPU 时间：CONFIG_SCHED_INFO）"),
+            Msg::ShareDeadline { role, used, wanted, waited } => format!("脚本的总时限在 {waited} 后用完时，`{role}` 只用了 {used} 的 CPU 时间（要求 {wanted}）：机器太忙，或者它没有在运行"),
+            Msg::RunnerCrashed { name, code, left } => format!("`{name}` 的 runner 崩溃了（退出码 {code}）{left}"),
+            Msg::RunnerKilled { name, signal, left } => format!("`{name}` 的 runner 被 {signal} 杀死{left}"),
+            Msg::RunnerOverran { name, left } => format!("`{name}` 的 runner 没有在时限内结束，已被杀死{left}"),
+            Msg::RunnerGarbled { name, left } => format!("`{name}` 的 runner 发来了无法读懂的事件{left}"),
+            Msg::RunnerLeft { left } => format!("；前端杀死并回收了它留下的 {left} 个进程"),
+            Msg::DescribeGone { who } => format!("{who} 已经消失"),
+            Msg::DescribeHidden { who } => format!("{who} 最后看到的状态{PRIVILEGE_HIDDEN}"),
+            Msg::Describe { who, code, meaning, wchan, status, ppid } => format!("{who} 最后看到的状态是 {code}（{meaning}）{wchan}{status}{ppid}"),
+            Msg::Who { role, pid } => format!("`{role}`（pid {pid}）"),
+            Msg::Wchan { wchan } => format!("，在 {wchan} 中等待"),
+            Msg::Holding { status, decoded } => format!("，保存着状态 {status}（{decoded}）"),
+            Msg::PpidIs { ppid } => format!("，PPID {ppid}"),
+            Msg::Unreadable => "无法从 /proc 读到它的状态".into(),
+            Msg::Refused => "（被拒绝：`try` 接受这个结果，以 `if permitted` 结尾的步骤会被跳过）".into(),
+            Msg::AlreadyTraced { tracer } => format!("（不是缺少权限：目标已经有一个跟踪者 {tracer}，而一个进程同一时间只能有一个跟踪者；以 `if permitted` 结尾的步骤会被跳过）"),
+            Msg::TracerComm { comm, pid } => format!("{comm}（pid {pid}）"),
+            Msg::AnotherProcess => "另一个进程".into(),
+            Msg::TracerPid { pid } => format!("pid {pid}"),
         }
     }
 
@@ -1248,360 +1260,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             cmp_sign(check.cmp),
             check.wanted
         )
-    }
-
-    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
-        let role = |r: usize| ctx.role(r);
-        let pid_of = |r: usize| {
-            ctx.pids
-                .get(r)
-                .copied()
-                .flatten()
-                .map_or_else(|| "?".to_string(), |p| ctx.pid(p))
-        };
-        match failure {
-            Failure::TotalDeadline { timeout } => {
-                format!("脚本运行超过了它的总时限 {}", self.duration(*timeout))
-            }
-            Failure::CannotAct { role: r, step, why } => format!(
-                "`{}` 无法执行 `{}`：{}",
-                role(*r),
-                ctx.step_text(*step),
-                self.unable(*why)
-            ),
-            Failure::TooBusy {
-                role: r,
-                step,
-                waited,
-                cpu,
-            } => format!(
-                "机器太忙：在 `{}` 上等了 {} 之后，`{}` 仍是可运行的（R：就绪或正在运行），但到脚本的总时限用完时它只得到了 {} 的 CPU 时间。脚本和内核的回答都没有问题；请在机器不那么忙时再运行一次",
-                ctx.step_text(*step),
-                self.duration(*waited),
-                role(*r),
-                self.duration(*cpu)
-            ),
-            Failure::TargetGone {
-                role: r,
-                step,
-                target,
-            } => format!(
-                "`{}` 无法执行 `{}`：`{}` 已经消失（它在脚本的步骤之外死亡并被回收），它的 PID 现在可能属于另一个进程，所以什么也没有发送",
-                role(*r),
-                ctx.step_text(*step),
-                role(*target)
-            ),
-            Failure::CommandNotSent {
-                role: r,
-                step,
-                errno,
-            } => format!(
-                "无法把 `{}` 发给 `{}`：{}",
-                ctx.step_text(*step),
-                role(*r),
-                self.call_failed(Call::Write, *errno)
-            ),
-            Failure::ForkRefused {
-                role: r,
-                call,
-                errno,
-                nproc_limit,
-            } => {
-                let mut msg = format!(
-                    "`{}` 无法创建进程：{} 失败，{}",
-                    role(*r),
-                    call.name(),
-                    self.errno(*errno)
-                );
-                if *errno == libc::EAGAIN {
-                    let limit = match nproc_limit {
-                        Some(Some(n)) => n.to_string(),
-                        Some(None) => "不限".to_string(),
-                        None => "?".to_string(),
-                    };
-                    msg.push_str(&format!(
-                        "。超过每个用户的上限 RLIMIT_NPROC（`ulimit -u`，这里是 {limit}）或系统的 pid 上限时，内核拒绝创建新进程；请结束一些进程或提高上限"
-                    ));
-                }
-                msg
-            }
-            Failure::NoHello { role: r, within } => format!(
-                "新进程 `{}` 没有在 {} 之内报告",
-                role(*r),
-                self.duration(*within)
-            ),
-            Failure::DiedDuring {
-                role: r,
-                step,
-                seen,
-            } => format!(
-                "`{}` 在执行 `{}` 时死亡，没来得及报告：{}。（被内核的 OOM killer 结束的进程死于 SIGKILL；从外部 `kill -9` 的也一样。）",
-                role(*r),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Needed {
-                role: r,
-                call,
-                errno,
-            } => format!(
-                "`{}`：{}。后面的步骤依赖它本该创建的东西（一块内存区域、第二个线程），所以演示在这里停止",
-                role(*r),
-                self.call_failed(*call, *errno)
-            ),
-            Failure::NoResult {
-                role: r,
-                step,
-                within,
-                seen,
-                blocked,
-            } => {
-                let hint = if *blocked {
-                    format!(
-                        "。如果这个动作本来就会阻塞，请在行末加 `&`，并在解除阻塞的步骤之后加 `await {} done`",
-                        role(*r)
-                    )
-                } else {
-                    String::new()
-                };
-                format!(
-                    "`{}` 没有在 {} 之内完成 `{}`；{}{hint}",
-                    role(*r),
-                    self.duration(*within),
-                    ctx.step_text(*step),
-                    self.seen(seen.as_ref(), ctx)
-                )
-            }
-            Failure::NotStarted {
-                role: r,
-                step,
-                within,
-                seen,
-            } => format!(
-                "`{}` 没有在 {} 之内开始 `{}`；{}",
-                role(*r),
-                self.duration(*within),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::RunnerWaitTimeout {
-                role: r,
-                within,
-                seen,
-            } => format!(
-                "runner 对 `{}` 的 waitpid 没有在 {} 之内返回：这个子进程还没有退出；{}",
-                role(*r),
-                self.duration(*within),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::AwaitTimeout {
-                role: r,
-                cond,
-                within,
-                total,
-                reads,
-                seen,
-            } => format!(
-                "等待 `{}` {}{}，但读了 {reads} 次 /proc 之后仍然不是：{}",
-                role(*r),
-                self.deadline(*within, *total),
-                self.cond(cond, ctx),
-                self.describe(seen, ctx)
-            ),
-            Failure::DoneTimeout {
-                role: r,
-                step,
-                within,
-                total,
-                seen,
-            } => format!(
-                "等待 `{}` {}完成 `{}`，但它没有完成；{}",
-                role(*r),
-                self.deadline(*within, *total),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Unmeasurable { role: r, why } => match why {
-                Unmeasurable::Gone => format!("无法测量 `{}`：它已经消失", role(*r)),
-                Unmeasurable::Zombie => {
-                    format!("无法测量 `{}`：没有 smaps（僵尸进程没有内存）", role(*r))
-                }
-                Unmeasurable::RegionMissing { addr } => format!(
-                    "无法测量 `{}`：它在 {addr:#x} 的内存区域不在 /proc/{}/smaps 中",
-                    role(*r),
-                    pid_of(*r)
-                ),
-            },
-            Failure::ExpectFailed(check) => format!(
-                "期望 `{}` 的 {} {} {}（{}{unit}），但内核报告的是 {}{unit}",
-                role(check.role),
-                field_name(check.field),
-                cmp_sign(check.cmp),
-                self.operand(&check.operand, ctx),
-                check.wanted,
-                check.actual,
-                unit = unit(check.field)
-            ),
-            Failure::ExpectMissing {
-                role: r,
-                field,
-                missing,
-            } => match missing {
-                Missing::Figure { role: of, field: f } => format!(
-                    "无法检查 `{}` 的 {}：它最近一次 `measure` 没有这个数字（没有 `alloc` 区域，或 `faults` 只测量了一次）",
-                    role(*of),
-                    field_name(*f)
-                ),
-                Missing::Operand => {
-                    let operand = at.and_then(|s| ctx.step(s)).and_then(|s| match &s.kind {
-                        StepKind::Expect { value, .. } => Some(self.operand(value, ctx)),
-                        StepKind::Act { .. }
-                        | StepKind::Observe { .. }
-                        | StepKind::Inspect { .. }
-                        | StepKind::Output { .. }
-                        | StepKind::EndUnless { .. }
-                        | StepKind::Measure { .. }
-                        | StepKind::Share { .. }
-                        | StepKind::Await { .. }
-                        | StepKind::Say { .. }
-                        | StepKind::Ask { .. } => None,
-                    });
-                    match operand {
-                        Some(what) => format!("无法与 {what} 比较：它没有被测量过"),
-                        None => format!(
-                            "无法检查 `{}` 的 {}：与它比较的值没有被测量过",
-                            role(*r),
-                            field_name(*field)
-                        ),
-                    }
-                }
-            },
-            Failure::TryNotRefusal { step, call, errno } => format!(
-                "`{}`：{} 失败，{}，这不是权限上的拒绝：`try` 只接受 EPERM 或 EACCES",
-                ctx.step_text(*step),
-                call.name(),
-                self.errno(*errno)
-            ),
-            Failure::PsDisagrees {
-                role: r,
-                pid,
-                ours,
-                theirs,
-            } => format!(
-                "--check-ps：`{}`（pid {}）在 /proc 中的 STAT 是 {ours}，但 ps -o stat= 给出 {theirs:?}",
-                role(*r),
-                ctx.pid(*pid)
-            ),
-            Failure::PsUnavailable { errno } => match errno {
-                Some(e) => format!("--check-ps：无法运行 ps：{}", self.errno(*e)),
-                None => "--check-ps：无法运行 ps".to_string(),
-            },
-            Failure::ProcUnreadable {
-                role: r,
-                pid,
-                file,
-                errno,
-            } => {
-                let path = if file.starts_with('/') {
-                    file.clone()
-                } else {
-                    format!("/proc/{pid}/{file}")
-                };
-                let why = errno.map_or_else(String::new, |e| format!("：{}", self.errno(e)));
-                format!(
-                    "无法为 `{}`（pid {}）读取 {path}{why}。/proc 是否以 hidepid 挂载，或者这个进程属于另一个用户？",
-                    role(*r),
-                    ctx.pid(*pid)
-                )
-            }
-            Failure::NoProc { errno } => match errno {
-                Some(e) => format!(
-                    "无法读取 /proc/self/stat（{}）：procdemo 的每个状态都从 /proc 读出，所以必须挂载 procfs（mount -t proc proc /proc）",
-                    self.errno(*e)
-                ),
-                None => "无法理解 /proc/self/stat：/proc 是真正的 procfs 吗？".to_string(),
-            },
-            Failure::Setup { call, errno } => format!(
-                "runner 无法完成自身的准备：{}",
-                self.call_failed(*call, *errno)
-            ),
-            Failure::GarbledReport => "一个参与者（actor）发来了无法读懂的报告".to_string(),
-            Failure::Runner { problem, left } => {
-                self.runner_problem(&ctx.script.name, problem, *left)
-            }
-            Failure::Share { role: r, why } => match why {
-                Unshared::Gone => format!("无法读取 `{}` 的 CPU 时间：它已经不在了", role(*r)),
-                Unshared::Zombie => format!(
-                    "无法读取 `{}` 的 CPU 时间：它是僵尸进程，不再运行",
-                    role(*r)
-                ),
-                Unshared::NoSchedstat => format!(
-                    "无法读取 `{}` 的 CPU 时间：/proc/{}/schedstat 不存在或全为 0（这个内核不在那里记录每个进程的 CPU 时间：CONFIG_SCHED_INFO）",
-                    role(*r),
-                    pid_of(*r)
-                ),
-                Unshared::Deadline {
-                    used_ns,
-                    wanted_ns,
-                    waited,
-                } => format!(
-                    "脚本的总时限在 {} 后用完时，`{}` 只用了 {} 的 CPU 时间（要求 {}）：机器太忙，或者它没有在运行",
-                    self.duration(*waited),
-                    role(*r),
-                    crate::render::cpu_time(*used_ns),
-                    crate::render::cpu_time(*wanted_ns)
-                ),
-            },
-        }
-    }
-
-    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String {
-        let mut msg = match problem {
-            RunnerProblem::Crashed { code } => {
-                format!("`{name}` 的 runner 崩溃了（退出码 {code}）")
-            }
-            RunnerProblem::Killed { signal } => {
-                format!("`{name}` 的 runner 被 {} 杀死", self.signal(*signal))
-            }
-            RunnerProblem::Overran => {
-                format!("`{name}` 的 runner 没有在时限内结束，已被杀死")
-            }
-            RunnerProblem::Garbled => {
-                format!("`{name}` 的 runner 发来了无法读懂的事件")
-            }
-        };
-        if left > 0 {
-            msg.push_str(&format!("；前端杀死并回收了它留下的 {left} 个进程"));
-        }
-        msg
-    }
-
-    fn describe(&self, o: &Observation, ctx: &Ctx) -> String {
-        let who = format!("`{}`（pid {}）", ctx.role(o.role), ctx.pid(o.pid));
-        if !o.state.is_alive() {
-            return format!("{who} 已经消失");
-        }
-        if ctx.hidden(o) {
-            return format!("{who} 最后看到的状态{PRIVILEGE_HIDDEN}");
-        }
-        let mut s = format!(
-            "{who} 最后看到的状态是 {}（{}）",
-            o.state.code(),
-            self.state(o.state)
-        );
-        if let (Some(w), false) = (&o.wchan, ctx.stable) {
-            s.push_str(&format!("，在 {w} 中等待"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                "，保存着状态 {status}（{}）",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        if o.ppid.is_some() && o.parent.is_some() {
-            s.push_str(&format!("，PPID {}", ctx.ppid(o)));
-        }
-        s
     }
 
     fn no_python(&self, why: NoPython) -> String {
@@ -1690,7 +1348,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         if let (Some(t), State::TracingStop) = (&o.tracer, o.state) {
             s.push_str(&format!(
                 "：{} 在跟踪它，在跟踪者之下，每次暂停都显示为 t",
-                self.tracer(t, stable)
+                crate::render::i18n::present::tracer(self, t, stable)
             ));
         }
         s
