@@ -9,10 +9,11 @@
 //! said first, in the same language, and handed on as text; an absent one is the empty string.
 
 use crate::engine::model::{
-    ExitStatus, Failure, Missing, Observation, RunnerProblem, Tracer, Unable, Unmeasurable,
-    Unshared, Verdict,
+    ExitStatus, Failure, ForkKind, KillReason, Missing, Observation, Reaper, RunnerProblem, Tracer,
+    Unable, Unmeasurable, Unshared, Verdict, WatchEvent, WatchProblem,
 };
 use crate::render::Ctx;
+use crate::render::watch::{Names, Node, Summary, command_line, duration};
 use crate::render::words::Words;
 use crate::script::actions::{Call, End, HandlerRuns, Outcome, SigchldMode, SignalMode};
 use crate::script::{Operand, StepKind, field_name};
@@ -224,6 +225,87 @@ pub enum Msg {
     TracerComm { comm: String, pid: i32 },
     AnotherProcess,
     TracerPid { pid: i32 },
+
+    // ---- procdemo watch: its events, its summary, its tree, its problems -----------------
+    // `pid`: a process as the watch names it, `4533 (sleep)`; `list`: such names joined.
+    WatchBegin { watcher: i32, limit: usize, command: String },
+    StartedByWatcher { pid: i32, watcher: i32 },
+    Created { parent: String, pid: i32, how: ForkKind },
+    ThreadStarted { process: String, tid: i32 },
+    Execs { pid: String, command: String },
+    IsInState { pid: String, letter: char, meaning: &'static str },
+    StoppedBy { pid: String, signal: String },
+    ContinuedBy { pid: String },
+    Exits { pid: String, status: ExitStatus },
+    /// `parent`: its name, or [`Msg::TheWatcher`].
+    ZombieUntil { pid: String, parent: String },
+    TheWatcher { pid: i32 },
+    /// `after`: [`Msg::AfterAsZombie`] or nothing.
+    ReapedByParent { pid: String, parent: String, after: String },
+    AfterAsZombie { time: String },
+    ReapedAtOnce { pid: String, parent: String },
+    ReapedByWatcher { pid: String },
+    ReapedBySubreaper { pid: String, watcher: i32, after: String },
+    ReleasedByKernel { pid: String },
+    /// `to`: its name, or [`Msg::TheWatcher`].
+    Orphaned { pid: String, from: i32, to: String },
+    /// `rest`: [`Msg::NothingAlive`] or [`Msg::StillAlive`].
+    MainExited { pid: i32, status: ExitStatus, rest: String },
+    NothingAlive,
+    StillAlive { list: Vec<String> },
+    KilledAtLimit { list: Vec<String> },
+    KilledSurvivors { list: Vec<String> },
+    KilledEnding { list: Vec<String> },
+    FamilyReaped,
+    /// The summary's paragraphs. `processes`, `threads`, `execs`: [`Msg::Processes`] ...
+    WatchCounts { processes: String, threads: String, execs: String, peak: usize },
+    Processes { count: usize },
+    Threads { count: usize },
+    ExecCount { count: usize },
+    NoZombies,
+    /// `rows`: each [`Msg::ZombieRow`].
+    Zombies { rows: Vec<String> },
+    /// `time`: how long, or [`Msg::UntilTheEnd`]; `by`: one of the `ZombieBy` messages.
+    ZombieRow { pid: String, time: String, by: String },
+    UntilTheEnd,
+    ZombieByParent { parent: String },
+    ZombieByProcdemo,
+    ZombieByKernel,
+    ZombieNeverReaped,
+    NeverZombies { list: Vec<String> },
+    NoOrphans,
+    /// `rows`: each [`Msg::OrphanRow`].
+    Orphans { rows: Vec<String> },
+    /// `to`: its name, or [`Msg::WatcherNamed`].
+    OrphanRow { pid: String, from: i32, to: String },
+    WatcherNamed { pid: i32 },
+    NeverReaped { list: Vec<String> },
+    FirstEnded { pid: i32, status: ExitStatus },
+    AliveAtEndKilled { list: Vec<String> },
+    AliveAtEndLeft { list: Vec<String> },
+    StoppedAtLimit { limit: usize, count: usize },
+    KilledAsEnding { count: usize },
+    Interrupted { signal: String },
+    EndedEarly,
+    /// A process in the tree: its parts, joined.
+    Node { parts: Vec<String> },
+    NodeExec { command: String },
+    NodeStatus { status: ExitStatus },
+    NodeAlive,
+    NodeZombie { time: String },
+    NodeOrphanToProcdemo,
+    NodeOrphanTo { to: i32 },
+    NodeReapedBy { pid: i32 },
+    NodeReapedByParent,
+    NodeReapedBySubreaper,
+    NodeReleased,
+    /// Why a watch could not start the program (`command`: its argv[0], escaped).
+    NotFound { command: String, errno: String },
+    CannotRun { command: String, errno: String },
+    TracedItself { command: String, tracer: i32, errno: String },
+    CannotTrace { command: String, errno: String },
+    WatchSetup { call: String, errno: String },
+    WatcherLost,
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
@@ -1008,4 +1090,269 @@ fn operand<W: Words + ?Sized>(w: &W, operand: &Operand, ctx: &Ctx) -> String {
             field: field_name(*field),
         }),
     }
+}
+
+/// One event of a watch, as a line (None: nothing to show for it as text).
+pub fn watch_event<W: Words + ?Sized>(w: &W, event: &WatchEvent, n: &Names) -> Option<String> {
+    let list = |pids: &[i32]| pids.iter().map(|&p| n.pid(p)).collect::<Vec<_>>();
+    let named = |pid: i32| {
+        if pid == n.watcher {
+            w.say(&Msg::TheWatcher { pid })
+        } else {
+            n.pid(pid)
+        }
+    };
+    let after = |zombie_us: &Option<u64>| {
+        zombie_us.map_or_else(String::new, |us| {
+            w.say(&Msg::AfterAsZombie { time: duration(us) })
+        })
+    };
+    Some(w.say(&match event {
+        WatchEvent::Begin {
+            watcher,
+            limit,
+            argv,
+        } => Msg::WatchBegin {
+            watcher: *watcher,
+            limit: *limit,
+            command: command_line(argv),
+        },
+        WatchEvent::Problem { .. } => return None,
+        WatchEvent::Fork { parent, pid, .. } if *parent == n.watcher => Msg::StartedByWatcher {
+            pid: *pid,
+            watcher: *parent,
+        },
+        WatchEvent::Fork {
+            parent, pid, kind, ..
+        } => Msg::Created {
+            parent: n.pid(*parent),
+            pid: *pid,
+            how: *kind,
+        },
+        WatchEvent::Thread { process, tid, .. } => Msg::ThreadStarted {
+            process: n.pid(*process),
+            tid: *tid,
+        },
+        WatchEvent::Exec { pid, argv, .. } => Msg::Execs {
+            pid: n.pid(*pid),
+            command: command_line(argv),
+        },
+        WatchEvent::State { pid, state, .. } => Msg::IsInState {
+            pid: n.pid(*pid),
+            letter: state.letter().unwrap_or('-'),
+            meaning: w.state(*state),
+        },
+        WatchEvent::Stopped { pid, signal, .. } => Msg::StoppedBy {
+            pid: n.pid(*pid),
+            signal: w.signal(*signal),
+        },
+        WatchEvent::Continued { pid, .. } => Msg::ContinuedBy { pid: n.pid(*pid) },
+        WatchEvent::Exit { pid, status, .. } => Msg::Exits {
+            pid: n.pid(*pid),
+            status: *status,
+        },
+        WatchEvent::Zombie { pid, parent, .. } => Msg::ZombieUntil {
+            pid: n.pid(*pid),
+            parent: named(*parent),
+        },
+        WatchEvent::Reaped {
+            pid, by, zombie_us, ..
+        } => match by {
+            Reaper::Parent { pid: parent } if zombie_us.is_some() => Msg::ReapedByParent {
+                pid: n.pid(*pid),
+                parent: n.pid(*parent),
+                after: after(zombie_us),
+            },
+            Reaper::Parent { pid: parent } => Msg::ReapedAtOnce {
+                pid: n.pid(*pid),
+                parent: n.pid(*parent),
+            },
+            Reaper::Watcher => Msg::ReapedByWatcher { pid: n.pid(*pid) },
+            Reaper::Subreaper => Msg::ReapedBySubreaper {
+                pid: n.pid(*pid),
+                watcher: n.watcher,
+                after: after(zombie_us),
+            },
+            Reaper::Kernel => Msg::ReleasedByKernel { pid: n.pid(*pid) },
+        },
+        WatchEvent::Orphaned { pid, from, to, .. } => Msg::Orphaned {
+            pid: n.pid(*pid),
+            from: *from,
+            to: named(*to),
+        },
+        WatchEvent::MainExited {
+            pid, status, alive, ..
+        } => Msg::MainExited {
+            pid: *pid,
+            status: *status,
+            rest: w.say(&if alive.is_empty() {
+                Msg::NothingAlive
+            } else {
+                Msg::StillAlive { list: list(alive) }
+            }),
+        },
+        WatchEvent::Killed { reason, pids, .. } => match reason {
+            KillReason::Limit => Msg::KilledAtLimit { list: list(pids) },
+            KillReason::Survivors => Msg::KilledSurvivors { list: list(pids) },
+            KillReason::FrontEndGone => Msg::KilledEnding { list: list(pids) },
+        },
+        WatchEvent::End { .. } => Msg::FamilyReaped,
+    }))
+}
+
+/// The paragraphs of a watch's end summary.
+pub fn watch_summary<W: Words + ?Sized>(w: &W, s: &Summary, n: &Names) -> Vec<String> {
+    let list = |pids: &[i32]| pids.iter().map(|&p| n.pid(p)).collect::<Vec<_>>();
+    let say = |m: Msg| w.say(&m);
+    let mut out = vec![say(Msg::WatchCounts {
+        processes: say(Msg::Processes { count: s.processes }),
+        threads: say(Msg::Threads { count: s.threads }),
+        execs: say(Msg::ExecCount { count: s.execs }),
+        peak: s.peak_alive,
+    })];
+    out.push(if s.zombies.is_empty() {
+        say(Msg::NoZombies)
+    } else {
+        let rows = s
+            .zombies
+            .iter()
+            .map(|z| {
+                say(Msg::ZombieRow {
+                    pid: n.pid(z.pid),
+                    time: z.zombie_us.map_or_else(|| say(Msg::UntilTheEnd), duration),
+                    by: say(match z.reaper {
+                        Some(Reaper::Parent { pid }) => Msg::ZombieByParent { parent: n.pid(pid) },
+                        Some(Reaper::Subreaper | Reaper::Watcher) => Msg::ZombieByProcdemo,
+                        Some(Reaper::Kernel) => Msg::ZombieByKernel,
+                        None => Msg::ZombieNeverReaped,
+                    }),
+                })
+            })
+            .collect();
+        say(Msg::Zombies { rows })
+    });
+    if !s.released.is_empty() {
+        out.push(say(Msg::NeverZombies {
+            list: list(&s.released),
+        }));
+    }
+    out.push(if s.orphans.is_empty() {
+        say(Msg::NoOrphans)
+    } else {
+        let rows = s
+            .orphans
+            .iter()
+            .map(|(pid, from, to)| {
+                say(Msg::OrphanRow {
+                    pid: n.pid(*pid),
+                    from: *from,
+                    to: if *to == n.watcher {
+                        say(Msg::WatcherNamed { pid: *to })
+                    } else {
+                        n.pid(*to)
+                    },
+                })
+            })
+            .collect();
+        say(Msg::Orphans { rows })
+    });
+    if !s.reaped_by_procdemo.is_empty() {
+        out.push(say(Msg::NeverReaped {
+            list: list(&s.reaped_by_procdemo),
+        }));
+    }
+    if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
+        out.push(say(Msg::FirstEnded { pid, status }));
+        if !s.alive_at_main_exit.is_empty() {
+            let list = list(&s.alive_at_main_exit);
+            out.push(say(
+                if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
+                    Msg::AliveAtEndKilled { list }
+                } else {
+                    Msg::AliveAtEndLeft { list }
+                },
+            ));
+        }
+    }
+    for (reason, pids) in &s.killed {
+        match reason {
+            KillReason::Limit => out.push(say(Msg::StoppedAtLimit {
+                limit: s.limit,
+                count: pids.len(),
+            })),
+            KillReason::Survivors => {}
+            KillReason::FrontEndGone => out.push(say(Msg::KilledAsEnding { count: pids.len() })),
+        }
+    }
+    if let Some(sig) = s.interrupted {
+        out.push(say(Msg::Interrupted {
+            signal: w.signal(sig),
+        }));
+    } else if !s.complete {
+        out.push(say(Msg::EndedEarly));
+    }
+    out
+}
+
+/// One process in the tree at a watch's end: what it ran and what became of it.
+pub fn watch_node<W: Words + ?Sized>(w: &W, node: &Node, n: &Names) -> String {
+    let say = |m: Msg| w.say(&m);
+    let mut parts = vec![n.pid(node.pid)];
+    for argv in &node.execs {
+        parts.push(say(Msg::NodeExec {
+            command: command_line(argv),
+        }));
+    }
+    parts.push(say(match node.status {
+        Some(status) => Msg::NodeStatus { status },
+        None => Msg::NodeAlive,
+    }));
+    if let Some(us) = node.zombie_us {
+        parts.push(say(Msg::NodeZombie { time: duration(us) }));
+    }
+    for (_, to) in &node.orphaned {
+        parts.push(say(if *to == n.watcher {
+            Msg::NodeOrphanToProcdemo
+        } else {
+            Msg::NodeOrphanTo { to: *to }
+        }));
+    }
+    if let Some(by) = node.reaper {
+        parts.push(say(match by {
+            Reaper::Parent { pid } => Msg::NodeReapedBy { pid },
+            Reaper::Watcher => Msg::NodeReapedByParent,
+            Reaper::Subreaper => Msg::NodeReapedBySubreaper,
+            Reaper::Kernel => Msg::NodeReleased,
+        }));
+    }
+    say(Msg::Node { parts })
+}
+
+/// Why a watch could not start the program (`command`: its argv[0], escaped).
+pub fn watch_problem<W: Words + ?Sized>(w: &W, command: &str, problem: &WatchProblem) -> String {
+    let command = command.to_string();
+    w.say(&match problem {
+        WatchProblem::Exec { errno } if *errno == libc::ENOENT => Msg::NotFound {
+            command,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Exec { errno } => Msg::CannotRun {
+            command,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Trace { errno, tracer } if *tracer != 0 => Msg::TracedItself {
+            command,
+            tracer: *tracer,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Trace { errno, .. } => Msg::CannotTrace {
+            command,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Setup { call, errno } => Msg::WatchSetup {
+            call: call.clone(),
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Lost => Msg::WatcherLost,
+    })
 }

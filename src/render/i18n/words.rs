@@ -293,21 +293,29 @@ pub trait Words {
         &self,
         event: &crate::engine::model::WatchEvent,
         names: &crate::render::watch::Names,
-    ) -> Option<String>;
+    ) -> Option<String> {
+        crate::render::i18n::present::watch_event(self, event, names)
+    }
     /// The paragraphs of a watch's end summary.
     fn watch_summary(
         &self,
         summary: &crate::render::watch::Summary,
         names: &crate::render::watch::Names,
-    ) -> Vec<String>;
+    ) -> Vec<String> {
+        crate::render::i18n::present::watch_summary(self, summary, names)
+    }
     /// One process in the tree at a watch's end: what it ran and what became of it.
     fn watch_node(
         &self,
         node: &crate::render::watch::Node,
         names: &crate::render::watch::Names,
-    ) -> String;
+    ) -> String {
+        crate::render::i18n::present::watch_node(self, node, names)
+    }
     /// Why a watch could not start the program (`command`: its argv[0], escaped).
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String;
+    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
+        crate::render::i18n::present::watch_problem(self, command, problem)
+    }
     /// The headings at a watch's end.
     fn watch_words(&self) -> WatchWords;
 
