@@ -11,6 +11,7 @@ use crate::engine::model::{
 };
 use crate::render::Ctx;
 use crate::render::i18n::present::Msg;
+use crate::render::i18n::present::{cmp_sign, errno_name, quoted, size, strerror, unit};
 use crate::render::reference::{Reference, Topic};
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, PageWords, ShareHeaders, TimelineWords,
@@ -18,7 +19,7 @@ use crate::render::words::{
 };
 use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
-use crate::script::{Cmp, Cond, Field, FieldPlace, Found, ParseProblem, TicketProblem};
+use crate::script::{Cond, FieldPlace, Found, ParseProblem, TicketProblem};
 use std::time::Duration;
 
 /// English.
@@ -26,87 +27,6 @@ pub struct En;
 
 /// What --stable output shows instead of a value that depends on privilege.
 const PRIVILEGE_HIDDEN: &str = "depends on privilege: not shown with --stable";
-
-/// A size in bytes as MiB (or KiB below 1 MiB).
-pub(super) fn size(bytes: usize) -> String {
-    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
-        format!("{} MiB", bytes >> 20)
-    } else {
-        format!("{} KiB", bytes >> 10)
-    }
-}
-
-/// The C library's text for an errno, without Rust's " (os error N)" suffix.
-pub(super) fn strerror(errno: i32) -> String {
-    let text = std::io::Error::from_raw_os_error(errno).to_string();
-    text.split(" (os error").next().unwrap_or(&text).to_string()
-}
-
-/// The symbolic name of an errno, e.g. ECHILD.
-pub(super) fn errno_name(errno: i32) -> String {
-    format!("{:?}", nix::Error::from_raw(errno))
-}
-
-pub(super) fn cmp_sign(cmp: Cmp) -> &'static str {
-    match cmp {
-        Cmp::Eq => "=",
-        Cmp::AtLeast => ">=",
-        Cmp::AtMost => "<=",
-        Cmp::More => ">",
-        Cmp::Less => "<",
-    }
-}
-
-/// `` kB`` for a memory figure, nothing for a fault count.
-pub(super) fn unit(field: Field) -> &'static str {
-    match field {
-        Field::Faults | Field::Share | Field::SchedWeight => "",
-        Field::Cpu => " µs",
-        Field::Pid
-        | Field::Ppid
-        | Field::Parent
-        | Field::State
-        | Field::Stat
-        | Field::Comm
-        | Field::Result
-        | Field::ExitCode
-        | Field::Session
-        | Field::Pgrp
-        | Field::Nice
-        | Field::Sigchld
-        | Field::Rss
-        | Field::Pss
-        | Field::SharedDirty
-        | Field::PrivateDirty
-        | Field::Exe
-        | Field::Cmdline
-        | Field::Blocked
-        | Field::Pending
-        | Field::Ignored
-        | Field::Caught
-        | Field::NsPid
-        | Field::Output
-        | Field::Returned
-        | Field::Exitcode => " kB",
-    }
-}
-
-/// Output as printf's format would write it: the text in quotes, a newline as `\n`, any
-/// other control character escaped.
-pub(super) fn quoted(text: &str) -> String {
-    let escaped = crate::render::sanitize::escape(&text.replace('\\', "\\\\").replace('\n', "\\n"))
-        .into_owned();
-    format!("\"{escaped}\"")
-}
-
-/// The signals named in a list, for a step's result: `{SIGCHLD, SIGTERM}`.
-pub(super) fn signal_set(signals: &[i32]) -> String {
-    let names: Vec<String> = signals
-        .iter()
-        .map(|s| crate::render::signal_name(*s))
-        .collect();
-    format!("{{{}}}", names.join(", "))
-}
 
 impl En {
     fn unable(&self, why: Unable) -> &'static str {

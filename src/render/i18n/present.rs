@@ -16,7 +16,7 @@ use crate::render::Ctx;
 use crate::render::watch::{Names, Node, Summary, command_line, duration};
 use crate::render::words::Words;
 use crate::script::actions::{Call, End, HandlerRuns, Outcome, SigchldMode, SignalMode};
-use crate::script::{Operand, StepKind, field_name};
+use crate::script::{Cmp, Field, Operand, StepKind, field_name};
 use std::time::Duration;
 
 /// A PID as the reader sees it (`4533`, with --stable `<child>`), already shown by [`Ctx::pid`].
@@ -407,7 +407,7 @@ pub fn outcome<W: Words + ?Sized>(w: &W, outcome: &Outcome, ctx: &Ctx) -> String
             during,
         } => Msg::Masked {
             how: if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" },
-            set: crate::render::en::signal_set(signals),
+            set: signal_set(signals),
             blocked: w.signal_list(*blocked),
             after: if !during.runs.is_empty() {
                 say(Msg::Delivered {
@@ -553,7 +553,7 @@ pub fn outcome<W: Words + ?Sized>(w: &W, outcome: &Outcome, ctx: &Ctx) -> String
         Outcome::Received { text } if text.is_empty() => Msg::ReceivedEof,
         Outcome::Received { text } => Msg::Received {
             bytes: text.len(),
-            text: crate::render::en::quoted(text),
+            text: quoted(text),
         },
         Outcome::Spinning => Msg::Spinning,
         Outcome::CpuLooping => Msg::CpuLooping,
@@ -580,7 +580,7 @@ pub fn outcome<W: Words + ?Sized>(w: &W, outcome: &Outcome, ctx: &Ctx) -> String
         Outcome::Traced { pid: p } => Msg::Traced { pid: pid(*p) },
         Outcome::Untraced { pid: p } => Msg::Untraced { pid: pid(*p) },
         Outcome::Allocated { bytes, pages, .. } => Msg::Allocated {
-            size: crate::render::en::size(*bytes),
+            size: size(*bytes),
             pages: *pages,
         },
         Outcome::Touched {
@@ -661,7 +661,7 @@ fn handler_runs<W: Words + ?Sized>(w: &W, runs: &HandlerRuns, ctx: &Ctx) -> Stri
                 w.say(&match call.ret {
                     0 => Msg::WaitNone,
                     r if r < 0 => Msg::WaitError {
-                        errno: crate::render::en::errno_name(call.errno),
+                        errno: errno_name(call.errno),
                     },
                     p => Msg::WaitPid {
                         pid: ctx.pid(p),
@@ -864,11 +864,11 @@ pub fn failure<W: Words + ?Sized>(
         Failure::ExpectFailed(check) => Msg::ExpectFailed {
             role: role(check.role),
             field: field_name(check.field),
-            cmp: crate::render::en::cmp_sign(check.cmp),
+            cmp: cmp_sign(check.cmp),
             operand: operand(w, &check.operand, ctx),
             wanted: check.wanted,
             actual: check.actual,
-            unit: crate::render::en::unit(check.field),
+            unit: unit(check.field),
         },
         Failure::ExpectMissing {
             role: r,
@@ -1355,4 +1355,87 @@ pub fn watch_problem<W: Words + ?Sized>(w: &W, command: &str, problem: &WatchPro
         },
         WatchProblem::Lost => Msg::WatcherLost,
     })
+}
+
+// ---- language-neutral pieces every language shows as they are -----------------------
+
+/// A size in bytes as MiB (or KiB below 1 MiB).
+pub fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes >> 10)
+    }
+}
+
+/// The C library's text for an errno, without Rust's " (os error N)" suffix.
+pub fn strerror(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    text.split(" (os error").next().unwrap_or(&text).to_string()
+}
+
+/// The symbolic name of an errno, e.g. ECHILD.
+pub fn errno_name(errno: i32) -> String {
+    format!("{:?}", nix::Error::from_raw(errno))
+}
+
+pub fn cmp_sign(cmp: Cmp) -> &'static str {
+    match cmp {
+        Cmp::Eq => "=",
+        Cmp::AtLeast => ">=",
+        Cmp::AtMost => "<=",
+        Cmp::More => ">",
+        Cmp::Less => "<",
+    }
+}
+
+/// `` kB`` for a memory figure, nothing for a fault count.
+pub fn unit(field: Field) -> &'static str {
+    match field {
+        Field::Faults | Field::Share | Field::SchedWeight => "",
+        Field::Cpu => " µs",
+        Field::Pid
+        | Field::Ppid
+        | Field::Parent
+        | Field::State
+        | Field::Stat
+        | Field::Comm
+        | Field::Result
+        | Field::ExitCode
+        | Field::Session
+        | Field::Pgrp
+        | Field::Nice
+        | Field::Sigchld
+        | Field::Rss
+        | Field::Pss
+        | Field::SharedDirty
+        | Field::PrivateDirty
+        | Field::Exe
+        | Field::Cmdline
+        | Field::Blocked
+        | Field::Pending
+        | Field::Ignored
+        | Field::Caught
+        | Field::NsPid
+        | Field::Output
+        | Field::Returned
+        | Field::Exitcode => " kB",
+    }
+}
+
+/// Output as printf's format would write it: the text in quotes, a newline as `\n`, any
+/// other control character escaped.
+pub fn quoted(text: &str) -> String {
+    let escaped = crate::render::sanitize::escape(&text.replace('\\', "\\\\").replace('\n', "\\n"))
+        .into_owned();
+    format!("\"{escaped}\"")
+}
+
+/// The signals named in a list, for a step's result: `{SIGCHLD, SIGTERM}`.
+pub fn signal_set(signals: &[i32]) -> String {
+    let names: Vec<String> = signals
+        .iter()
+        .map(|s| crate::render::signal_name(*s))
+        .collect();
+    format!("{{{}}}", names.join(", "))
 }

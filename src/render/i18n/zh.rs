@@ -12,8 +12,8 @@ use crate::engine::model::{
     Value,
 };
 use crate::render::Ctx;
-use crate::render::en::{cmp_sign, errno_name, quoted, size, strerror, unit};
 use crate::render::i18n::present::Msg;
+use crate::render::i18n::present::{cmp_sign, errno_name, quoted, size, strerror, unit};
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, ShareHeaders, Words,
 };
