@@ -5,13 +5,9 @@
 //! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
 
 use crate::engine::error::{System, Usage};
-use crate::engine::model::{
-    Check, CpuShare, Disposition, ExitStatus, Memory, Observation, Origin, Parent, State, Unable,
-    Value,
-};
-use crate::render::Ctx;
+use crate::engine::model::{Disposition, ExitStatus, Memory, State, Unable};
 use crate::render::i18n::present::Msg;
-use crate::render::i18n::present::{cmp_sign, errno_name, quoted, size, strerror, unit};
+use crate::render::i18n::present::{errno_name, size, strerror};
 use crate::render::reference::{Reference, Topic};
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, PageWords, ShareHeaders, TimelineWords,
@@ -19,7 +15,7 @@ use crate::render::words::{
 };
 use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
-use crate::script::{Cond, FieldPlace, Found, ParseProblem, TicketProblem};
+use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 use std::time::Duration;
 
 /// English.
@@ -47,15 +43,6 @@ impl En {
             SigchldMode::ReapAll => {
                 "a handler that calls waitpid(-1, WNOHANG) until it returns 0 or -1"
             }
-        }
-    }
-
-    /// A parent by name: its role, or its command name.
-    fn parent(&self, parent: &Parent, ctx: &Ctx) -> String {
-        match parent {
-            Parent::Role(r) => ctx.role(*r).to_string(),
-            Parent::Other { comm } => comm.clone(),
-            Parent::Unknown => "?".to_string(),
         }
     }
 }
@@ -574,71 +561,68 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::CannotTrace { command, errno } => format!("cannot trace `{command}` (PTRACE_SEIZE: {errno}): is ptrace forbidden here (a container's seccomp policy, kernel.yama.ptrace_scope = 3)?"),
             Msg::WatchSetup { call, errno } => format!("procdemo watch could not set itself up: {call} failed: {errno}"),
             Msg::WatcherLost => "procdemo's watcher ended before the watch did: every process it left was killed and reaped".into(),
+            Msg::NotObserved => "(not observed)".into(),
+            Msg::VaryingHidden => "(a count that varies: not shown with --stable)".into(),
+            Msg::NoExitCodeKilled { signal } => format!("none (killed by {signal})"),
+            Msg::NoExitCodeStopped { signal } => format!("none (stopped by {signal})"),
+            Msg::NoExitCodeContinued => "none (continued)".into(),
+            Msg::NothingWritten => "nothing".into(),
+            Msg::PrivilegeHidden => format!("({PRIVILEGE_HIDDEN})"),
+            Msg::SchedulerHidden => "(up to the scheduler: not shown with --stable)".into(),
+            Msg::InState { code, meaning } => format!("in state {code} ({meaning})"),
+            Msg::CondGone => "gone (reaped)".into(),
+            Msg::CondReparented => "reparented".into(),
+            Msg::ChildOf { role } => format!("a child of `{role}`"),
+            Msg::CondDone => "done".into(),
+            Msg::CondFlock => "blocked in flock() (S; /proc/locks lists its request as waiting)".into(),
+            Msg::ShowingFlags { flags, count: 0 | 1 } => format!("showing the STAT flag {flags}"),
+            Msg::ShowingFlags { flags, .. } => format!("showing the STAT flags {flags}"),
+            Msg::StateColumn { meaning, wchan, status, traced } => format!("{meaning}{wchan}{status}{traced}"),
+            Msg::InWchan { wchan } => format!(", in {wchan}"),
+            Msg::HoldsStatus { status, decoded } => format!("; holds status {status} ({decoded})"),
+            Msg::TracedBy { tracer } => format!(": {tracer} traces it, and under a tracer every stop shows as t"),
+            Msg::SeenAfter { time, reads } => format!("seen after {time}{reads}"),
+            Msg::ReadsOfProc { reads: 1 } => ", 1 read of /proc".into(),
+            Msg::ReadsOfProc { reads } => format!(", {reads} reads of /proc"),
+            Msg::ShareEndedStable { role, wanted } => format!("the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"),
+            Msg::ShareEnded { role, used, wanted, wall, reads } => format!("the window ended once `{role}` had used {used} of CPU time ({wanted} wanted), by the kernel's own figure: after {wall} of wall time and {reads} reads of every role"),
+            Msg::OneCpu { which } => format!("All of them, and the runner that read /proc, may run only on {which} (Cpus_allowed_list): at any instant at most one of them is on it, and at each read it was the runner."),
+            Msg::OneCpuStable => "one CPU".into(),
+            Msg::CpuNumbered { cpu } => format!("CPU {cpu}"),
+            Msg::NotOneCpu { each, runner } => format!("Not one CPU for all (Cpus_allowed_list: {}; the runner {runner}): they need not have competed for one.", each.join(", ")),
+            Msg::WeightNote => "WEIGHT: the kernel's table sched_prio_to_weight (kernel/sched/core.c) for the nice value, copied from its source, not read from this kernel; BY WEIGHT: the share those weights give to tasks that compete for one CPU.".into(),
+            Msg::StatesNoteStable => "STATES: every state letter read during the window. The CPU times and shares are up to the scheduler and the machine: not shown with --stable.".into(),
+            Msg::CpuTimeNote { tick_ms } => format!("CPU TIME: from /proc/PID/schedstat (ns on a CPU); TICKS: utime + stime from /proc/PID/stat, in clock ticks of {tick_ms} ms, the figure ps's TIME adds up; STATES: every state letter read during the window."),
+            Msg::APipe => "a pipe".into(),
+            Msg::CloexecSuffix => ", close-on-exec".into(),
+            Msg::FdOpened { target, line, cloexec } => format!("{target} (opened at line {line}{cloexec})"),
+            Msg::FdOwnOutput { cloexec } => format!("a pipe: its own output, which procdemo reads{cloexec}"),
+            Msg::FdOutputOf { role, cloexec } => format!("a pipe: `{role}`'s output{cloexec}"),
+            Msg::FdCommandsOf { role, cloexec } => format!("a pipe: `{role}`'s commands{cloexec}"),
+            Msg::FdReports { cloexec } => format!("a pipe: reports to procdemo{cloexec}"),
+            Msg::FdOtherCloexec { target } => format!("{target} (close-on-exec)"),
+            Msg::RegionIsMapped { size, at } => format!("{size}{at}: mapped"),
+            Msg::RegionUnmapped { size, at } => format!("{size}{at}: no longer mapped"),
+            Msg::At { addr } => format!(" at {addr:#x}"),
+            Msg::ExeProcdemoStable => "procdemo's own binary".into(),
+            Msg::ExeProcdemo { path } => format!("{path} (procdemo's own binary)"),
+            Msg::CmdlineProcdemoStable => "procdemo's own command line (a fork keeps it)".into(),
+            Msg::CmdlineProcdemo { args } => format!("{args} (procdemo's own: a fork keeps it)"),
+            Msg::NsPids { outer, inner } => format!("{outer} outside, {} inside its PID namespace", inner.join(" then ")),
+            Msg::OutputNothing => "wrote nothing".into(),
+            Msg::OutputWrote { bytes: 1 } | Msg::OutputCut { bytes: 1, .. } => "wrote 1 byte:".into(),
+            Msg::OutputWrote { bytes } => format!("wrote {bytes} bytes:"),
+            Msg::OutputCut { bytes, shown } => format!("wrote {bytes} bytes; the first {shown} are shown:"),
+            Msg::ProcdemoPipes { numbers, count: 1, cloexec } => format!("{numbers}: procdemo's own pipe (commands, reports, other roles' output){cloexec}"),
+            Msg::ProcdemoPipes { numbers, cloexec, .. } => format!("{numbers}: procdemo's own pipes (commands, reports, other roles' output){cloexec}"),
+            Msg::Holds => "holds".into(),
+            Msg::HoldsCheck { check } => format!("holds: {check}"),
+            Msg::TryPermitted { step } => format!("`{step}` was permitted: the demo goes on"),
+            Msg::TryRefusedEnds { step } => format!("`{step}` was refused, and the rest of this demo needs it: the demo ends here, and passes (on this system, as this user, it cannot be shown)"),
+            Msg::ScriptLine { source, runner } => format!("(script {source}, runner pid {runner})"),
+            Msg::ScriptLineNoPid { source } => format!("(script {source})"),
+            Msg::BuiltIn { path } => format!("{path}, built in"),
         }
-    }
-
-    fn value(&self, value: &Value, ctx: &Ctx) -> String {
-        match value {
-            Value::NotObserved => "(not observed)".to_string(),
-            Value::Pid(p) => ctx.pid(*p),
-            Value::Number(n) => n.to_string(),
-            // No fault at all is the same every run; a count varies by a few from run to run.
-            Value::Varying(n) if ctx.stable && *n != 0 => {
-                "(a count that varies: not shown with --stable)".to_string()
-            }
-            Value::Varying(n) => n.to_string(),
-            Value::State(s) => s.code(),
-            Value::Stat(s) | Value::Comm(s) => s.clone(),
-            Value::Parent(p) => self.parent(p, ctx),
-            Value::Sigchld(d) => self.sigchld(*d).to_string(),
-            Value::ExitCode(status) => match status {
-                ExitStatus::Exited(code) => code.to_string(),
-                ExitStatus::Killed(sig) => format!("none (killed by {})", self.signal(*sig)),
-                ExitStatus::Stopped(sig) => format!("none (stopped by {})", self.signal(*sig)),
-                ExitStatus::Continued => "none (continued)".to_string(),
-            },
-            Value::Result(o) => self.outcome(o, ctx),
-            Value::Exe(e) => self.exe(e, ctx.stable),
-            Value::Cmdline(c) => self.cmdline(c, ctx.stable),
-            Value::Signals(mask) => self.signal_list(*mask),
-            Value::NsPids(pids) => self.ns_pids(pids, ctx),
-            Value::Output(c) if c.bytes == 0 => "nothing".into(),
-            Value::Output(c) => quoted(&c.text),
-            Value::DependsOnPrivilege(_) if ctx.stable => format!("({PRIVILEGE_HIDDEN})"),
-            Value::DependsOnPrivilege(v) => self.value(v, ctx),
-            Value::CpuTime(_) | Value::Share { .. } if ctx.stable => {
-                "(up to the scheduler: not shown with --stable)".to_string()
-            }
-            Value::CpuTime(ns) => crate::render::cpu_time(*ns),
-            Value::Share { used, total } => crate::render::percent(*used, *total),
-        }
-    }
-
-    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String {
-        match cond {
-            Cond::State(s) => format!("in state {} ({})", s.code(), self.state(*s)),
-            Cond::Gone => "gone (reaped)".into(),
-            Cond::Reparented => "reparented".into(),
-            Cond::ParentIs(r) => format!("a child of `{}`", ctx.role(*r)),
-            Cond::Done => "done".into(),
-            Cond::Flock => {
-                "blocked in flock() (S; /proc/locks lists its request as waiting)".into()
-            }
-            Cond::Flags(f) => format!(
-                "showing the STAT flag{} {f}",
-                if f.chars().count() > 1 { "s" } else { "" }
-            ),
-        }
-    }
-
-    fn check(&self, check: &Check) -> String {
-        let unit = unit(check.field);
-        format!(
-            "{}{unit} {} {}{unit}",
-            check.actual,
-            cmp_sign(check.cmp),
-            check.wanted
-        )
     }
 
     fn no_python(&self, why: NoPython) -> String {
@@ -655,56 +639,8 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         }
     }
 
-    fn source(&self, origin: &Origin) -> String {
-        match origin {
-            Origin::Builtin(path) => format!("{path}, built in"),
-            Origin::File(path) => path.clone(),
-        }
-    }
-
-    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String {
-        match runner_pid {
-            Some(pid) => format!("(script {}, runner pid {pid})", self.source(origin)),
-            None => format!("(script {})", self.source(origin)),
-        }
-    }
-
-    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String {
-        let us = waited.as_micros();
-        let time = if us < 1000 {
-            format!("{us} µs")
-        } else {
-            format!("{:.1} ms", us as f64 / 1000.0)
-        };
-        let reads = match reads {
-            Some(1) => ", 1 read of /proc".to_string(),
-            Some(n) => format!(", {n} reads of /proc"),
-            None => String::new(),
-        };
-        format!("seen after {time}{reads}")
-    }
-
-    fn holds(&self, check: &Check, stable: bool) -> String {
-        // A fault count varies a little from run to run: --stable says only that it held.
-        if stable {
-            "holds".to_string()
-        } else {
-            format!("holds: {}", self.check(check))
-        }
-    }
-
     fn skipped(&self, try_step: &str) -> String {
         format!("skipped: `{try_step}` was refused")
-    }
-
-    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
-        if permitted {
-            format!("`{try_step}` was permitted: the demo goes on")
-        } else {
-            format!(
-                "`{try_step}` was refused, and the rest of this demo needs it: the demo ends here, and passes (on this system, as this user, it cannot be shown)"
-            )
-        }
     }
 
     fn outcome_hidden(&self) -> &'static str {
@@ -713,29 +649,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
 
     fn state_hidden(&self) -> &'static str {
         PRIVILEGE_HIDDEN
-    }
-
-    fn state_column(&self, o: &Observation, stable: bool) -> String {
-        let mut s = self.state(o.state).to_string();
-        // wchan is read a moment after the state and may already have changed: a live
-        // detail for people, left out of stable output.
-        if let (Some(w), false, true) = (&o.wchan, stable, o.state.is_alive()) {
-            s.push_str(&format!(", in {w}"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                "; holds status {status} ({})",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        // Under a tracer from outside the demo every stop shows as t, a SIGSTOP's too.
-        if let (Some(t), State::TracingStop) = (&o.tracer, o.state) {
-            s.push_str(&format!(
-                ": {} traces it, and under a tracer every stop shows as t",
-                crate::render::i18n::present::tracer(self, t, stable)
-            ));
-        }
-        s
     }
 
     fn observation_headers(&self) -> ObservationHeaders {
@@ -784,66 +697,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             share: "SHARE",
             states: "STATES",
         }
-    }
-
-    fn share_result(&self, share: &CpuShare, ctx: &Ctx) -> String {
-        let role = ctx.role(share.until);
-        let wanted = crate::render::cpu_time(share.wanted_ns);
-        let used = share
-            .rows
-            .iter()
-            .find(|r| r.role == share.until)
-            .map_or(0, |r| r.used_ns());
-        if ctx.stable {
-            format!(
-                "the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"
-            )
-        } else {
-            format!(
-                "the window ended once `{role}` had used {} of CPU time ({wanted} wanted), by the kernel's own figure: after {} of wall time and {} reads of every role",
-                crate::render::cpu_time(used),
-                self.duration(share.wall),
-                share.reads
-            )
-        }
-    }
-
-    fn share_notes(&self, share: &CpuShare, ctx: &Ctx) -> Vec<String> {
-        let mut notes = Vec::new();
-        match crate::render::one_cpu(share) {
-            Some(cpu) => {
-                let which = if ctx.stable {
-                    "one CPU".to_string()
-                } else {
-                    format!("CPU {cpu}")
-                };
-                notes.push(format!(
-                    "All of them, and the runner that read /proc, may run only on {which} (Cpus_allowed_list): at any instant at most one of them is on it, and at each read it was the runner."
-                ));
-            }
-            None => {
-                let each: Vec<String> = share
-                    .rows
-                    .iter()
-                    .map(|r| format!("`{}` {}", ctx.role(r.role), r.cpus))
-                    .collect();
-                notes.push(format!(
-                    "Not one CPU for all (Cpus_allowed_list: {}; the runner {}): they need not have competed for one.",
-                    each.join(", "),
-                    share.runner_cpus
-                ));
-            }
-        }
-        notes.push("WEIGHT: the kernel's table sched_prio_to_weight (kernel/sched/core.c) for the nice value, copied from its source, not read from this kernel; BY WEIGHT: the share those weights give to tasks that compete for one CPU.".into());
-        if ctx.stable {
-            notes.push("STATES: every state letter read during the window. The CPU times and shares are up to the scheduler and the machine: not shown with --stable.".into());
-        } else {
-            notes.push(format!(
-                "CPU TIME: from /proc/PID/schedstat (ns on a CPU); TICKS: utime + stime from /proc/PID/stat, in clock ticks of {} ms, the figure ps's TIME adds up; STATES: every state letter read during the window.",
-                1000 / share.ticks_per_s.max(1)
-            ));
-        }
-        notes
     }
 
     fn whole_process(&self) -> &'static str {
@@ -1118,92 +971,8 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         crate::render::signal_list(mask).unwrap_or_else(|| "none".into())
     }
 
-    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String {
-        match (exe.procdemo, stable) {
-            (true, true) => "procdemo's own binary".into(),
-            (true, false) => format!("{} (procdemo's own binary)", exe.path),
-            (false, _) => exe.path.clone(),
-        }
-    }
-
-    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String {
-        let args = crate::render::cmdline_text(cmdline);
-        match (cmdline.procdemo, stable) {
-            (true, true) => "procdemo's own command line (a fork keeps it)".into(),
-            (true, false) => format!("{} (procdemo's own: a fork keeps it)", args),
-            (false, _) => args,
-        }
-    }
-
-    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
-        match pids {
-            [] => "-".into(),
-            [only] => ctx.pid(*only),
-            [outer, inner @ ..] => {
-                let inner: Vec<String> = inner.iter().map(|p| p.to_string()).collect();
-                format!(
-                    "{} outside, {} inside its PID namespace",
-                    ctx.pid(*outer),
-                    inner.join(" then ")
-                )
-            }
-        }
-    }
-
-    fn fd(
-        &self,
-        fd: &crate::engine::model::OpenFd,
-        role: crate::script::RoleId,
-        ctx: &Ctx,
-    ) -> String {
-        use crate::engine::model::FdOwner;
-        let cloexec = if fd.cloexec { ", close-on-exec" } else { "" };
-        let target = |t: &str| {
-            if ctx.stable && crate::kernel::proc::pipe_inode(t).is_some() {
-                "a pipe".to_string()
-            } else {
-                t.to_string()
-            }
-        };
-        match &fd.owner {
-            FdOwner::Opened { step } => format!(
-                "{} (opened at line {}{cloexec})",
-                target(&fd.target),
-                ctx.step(*step).map_or(0, |s| s.line)
-            ),
-            FdOwner::OutputPipe(r) if *r == role => {
-                format!("a pipe: its own output, which procdemo reads{cloexec}")
-            }
-            FdOwner::OutputPipe(r) => format!("a pipe: `{}`'s output{cloexec}", ctx.role(*r)),
-            FdOwner::CommandPipe(r) => format!("a pipe: `{}`'s commands{cloexec}", ctx.role(*r)),
-            FdOwner::ReportPipe => format!("a pipe: reports to procdemo{cloexec}"),
-            FdOwner::Other if cloexec.is_empty() => target(&fd.target),
-            FdOwner::Other => format!("{} (close-on-exec)", target(&fd.target)),
-        }
-    }
-
-    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
-        let what = if count == 1 { "pipe" } else { "pipes" };
-        let flag = if cloexec { ", close-on-exec" } else { "" };
-        format!("{numbers}: procdemo's own {what} (commands, reports, other roles' output){flag}")
-    }
-
     fn fd_gone(&self, was: &str) -> String {
         format!("closed since the previous inspect (was {was})")
-    }
-
-    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String {
-        let size = self.region(region.bytes);
-        let at = if stable {
-            String::new()
-        } else {
-            format!(" at {:#x}", region.addr)
-        };
-        if region.mapped {
-            format!("{size}{at}: mapped")
-        } else {
-            format!("{size}{at}: no longer mapped")
-        }
     }
 
     fn was(&self, before: &str) -> String {
@@ -1215,18 +984,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             "- (a zombie has no program, memory or descriptors left)"
         } else {
             "- (not readable)"
-        }
-    }
-
-    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String {
-        match (captured.bytes, captured.cut) {
-            (0, _) => "wrote nothing".into(),
-            (1, _) => "wrote 1 byte:".into(),
-            (n, false) => format!("wrote {n} bytes:"),
-            (n, true) => format!(
-                "wrote {n} bytes; the first {} are shown:",
-                captured.text.len()
-            ),
         }
     }
 

@@ -9,14 +9,15 @@
 //! said first, in the same language, and handed on as text; an absent one is the empty string.
 
 use crate::engine::model::{
-    ExitStatus, Failure, ForkKind, KillReason, Missing, Observation, Reaper, RunnerProblem, Tracer,
-    Unable, Unmeasurable, Unshared, Verdict, WatchEvent, WatchProblem,
+    Captured, Check, Cmdline, CpuShare, Exe, ExitStatus, Failure, FdOwner, ForkKind, KillReason,
+    Missing, Observation, OpenFd, Origin, Parent, Reaper, RegionMapped, RunnerProblem, State,
+    Tracer, Unable, Unmeasurable, Unshared, Value, Verdict, WatchEvent, WatchProblem,
 };
 use crate::render::Ctx;
 use crate::render::watch::{Names, Node, Summary, command_line, duration};
 use crate::render::words::Words;
 use crate::script::actions::{Call, End, HandlerRuns, Outcome, SigchldMode, SignalMode};
-use crate::script::{Cmp, Field, Operand, StepKind, field_name};
+use crate::script::{Cmp, Cond, Field, Operand, RoleId, StepKind, field_name};
 use std::time::Duration;
 
 /// A PID as the reader sees it (`4533`, with --stable `<child>`), already shown by [`Ctx::pid`].
@@ -306,6 +307,74 @@ pub enum Msg {
     CannotTrace { command: String, errno: String },
     WatchSetup { call: String, errno: String },
     WatcherLost,
+
+    // ---- values, conditions, observation cells, inspect and output rows ------------------
+    NotObserved,
+    /// A count that varies from run to run, with --stable.
+    VaryingHidden,
+    NoExitCodeKilled { signal: String },
+    NoExitCodeStopped { signal: String },
+    NoExitCodeContinued,
+    NothingWritten,
+    PrivilegeHidden,
+    SchedulerHidden,
+    InState { code: String, meaning: &'static str },
+    CondGone,
+    CondReparented,
+    ChildOf { role: String },
+    CondDone,
+    CondFlock,
+    ShowingFlags { flags: String, count: usize },
+    /// The STATE column: `wchan`: [`Msg::InWchan`], `status`: [`Msg::HoldsStatus`], `traced`:
+    /// [`Msg::TracedBy`]; each or nothing.
+    StateColumn { meaning: &'static str, wchan: String, status: String, traced: String },
+    InWchan { wchan: String },
+    HoldsStatus { status: i32, decoded: String },
+    TracedBy { tracer: String },
+    /// `time`: `13 µs`; `reads`: [`Msg::ReadsOfProc`] or nothing.
+    SeenAfter { time: String, reads: String },
+    ReadsOfProc { reads: u32 },
+    ShareEndedStable { role: String, wanted: String },
+    ShareEnded { role: String, used: String, wanted: String, wall: String, reads: u32 },
+    /// `which`: [`Msg::OneCpuStable`] or [`Msg::CpuNumbered`].
+    OneCpu { which: String },
+    OneCpuStable,
+    CpuNumbered { cpu: String },
+    /// `each`: `` `loop0` 0-3 ``.
+    NotOneCpu { each: Vec<String>, runner: String },
+    WeightNote,
+    StatesNoteStable,
+    CpuTimeNote { tick_ms: u64 },
+    /// A descriptor; `cloexec`: [`Msg::CloexecSuffix`] or nothing; `target`: its link, or
+    /// [`Msg::APipe`] with --stable.
+    APipe,
+    CloexecSuffix,
+    FdOpened { target: String, line: usize, cloexec: String },
+    FdOwnOutput { cloexec: String },
+    FdOutputOf { role: String, cloexec: String },
+    FdCommandsOf { role: String, cloexec: String },
+    FdReports { cloexec: String },
+    FdOtherCloexec { target: String },
+    /// `at`: [`Msg::At`] (not with --stable) or nothing.
+    RegionIsMapped { size: String, at: String },
+    RegionUnmapped { size: String, at: String },
+    At { addr: u64 },
+    ExeProcdemoStable,
+    ExeProcdemo { path: String },
+    CmdlineProcdemoStable,
+    CmdlineProcdemo { args: String },
+    NsPids { outer: Pid, inner: Vec<String> },
+    OutputNothing,
+    OutputWrote { bytes: usize },
+    OutputCut { bytes: usize, shown: usize },
+    ProcdemoPipes { numbers: String, count: usize, cloexec: String },
+    Holds,
+    HoldsCheck { check: String },
+    TryPermitted { step: String },
+    TryRefusedEnds { step: String },
+    ScriptLine { source: String, runner: i32 },
+    ScriptLineNoPid { source: String },
+    BuiltIn { path: String },
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
@@ -1355,6 +1424,324 @@ pub fn watch_problem<W: Words + ?Sized>(w: &W, command: &str, problem: &WatchPro
         },
         WatchProblem::Lost => Msg::WatcherLost,
     })
+}
+
+/// A narration value.
+pub fn value<W: Words + ?Sized>(w: &W, value: &Value, ctx: &Ctx) -> String {
+    let say = |m: Msg| w.say(&m);
+    match value {
+        Value::NotObserved => say(Msg::NotObserved),
+        Value::Pid(p) => ctx.pid(*p),
+        Value::Number(n) => n.to_string(),
+        // No fault at all is the same every run; a count varies by a few from run to run.
+        Value::Varying(n) if ctx.stable && *n != 0 => say(Msg::VaryingHidden),
+        Value::Varying(n) => n.to_string(),
+        Value::State(s) => s.code(),
+        Value::Stat(s) | Value::Comm(s) => s.clone(),
+        Value::Parent(Parent::Role(r)) => ctx.role(*r).to_string(),
+        Value::Parent(Parent::Other { comm }) => comm.clone(),
+        Value::Parent(Parent::Unknown) => "?".to_string(),
+        Value::Sigchld(d) => w.sigchld(*d).to_string(),
+        Value::ExitCode(ExitStatus::Exited(code)) => code.to_string(),
+        Value::ExitCode(ExitStatus::Killed(sig)) => say(Msg::NoExitCodeKilled {
+            signal: w.signal(*sig),
+        }),
+        Value::ExitCode(ExitStatus::Stopped(sig)) => say(Msg::NoExitCodeStopped {
+            signal: w.signal(*sig),
+        }),
+        Value::ExitCode(ExitStatus::Continued) => say(Msg::NoExitCodeContinued),
+        Value::Result(o) => w.outcome(o, ctx),
+        Value::Exe(e) => w.exe(e, ctx.stable),
+        Value::Cmdline(c) => w.cmdline(c, ctx.stable),
+        Value::Signals(mask) => w.signal_list(*mask),
+        Value::NsPids(pids) => w.ns_pids(pids, ctx),
+        Value::Output(c) if c.bytes == 0 => say(Msg::NothingWritten),
+        Value::Output(c) => quoted(&c.text),
+        Value::DependsOnPrivilege(_) if ctx.stable => say(Msg::PrivilegeHidden),
+        Value::DependsOnPrivilege(v) => w.value(v, ctx),
+        Value::CpuTime(_) | Value::Share { .. } if ctx.stable => say(Msg::SchedulerHidden),
+        Value::CpuTime(ns) => crate::render::cpu_time(*ns),
+        Value::Share { used, total } => crate::render::percent(*used, *total),
+    }
+}
+
+/// An `await` condition: `in state Z (zombie: exited, not yet waited for)`.
+pub fn cond<W: Words + ?Sized>(w: &W, cond: &Cond, ctx: &Ctx) -> String {
+    w.say(&match cond {
+        Cond::State(s) => Msg::InState {
+            code: s.code(),
+            meaning: w.state(*s),
+        },
+        Cond::Gone => Msg::CondGone,
+        Cond::Reparented => Msg::CondReparented,
+        Cond::ParentIs(r) => Msg::ChildOf {
+            role: ctx.role(*r).to_string(),
+        },
+        Cond::Done => Msg::CondDone,
+        Cond::Flock => Msg::CondFlock,
+        Cond::Flags(f) => Msg::ShowingFlags {
+            flags: f.clone(),
+            count: f.chars().count(),
+        },
+    })
+}
+
+/// An `expect` comparison, the same in every language: `16384 kB = 16384 kB`.
+pub fn check(check: &Check) -> String {
+    let unit = unit(check.field);
+    format!(
+        "{}{unit} {} {}{unit}",
+        check.actual,
+        cmp_sign(check.cmp),
+        check.wanted
+    )
+}
+
+/// The STATE column: the meaning, wchan (not with --stable), the status a zombie holds, a
+/// tracer from outside the demo.
+pub fn state_column<W: Words + ?Sized>(w: &W, o: &Observation, stable: bool) -> String {
+    w.say(&Msg::StateColumn {
+        meaning: w.state(o.state),
+        // wchan is read a moment after the state and may already have changed: a live detail
+        // for people, left out of stable output.
+        wchan: match (&o.wchan, stable, o.state.is_alive()) {
+            (Some(wchan), false, true) => w.say(&Msg::InWchan {
+                wchan: wchan.clone(),
+            }),
+            _ => String::new(),
+        },
+        status: o.exit_status.map_or_else(String::new, |status| {
+            w.say(&Msg::HoldsStatus {
+                status,
+                decoded: w.exit_status(ExitStatus::decode(status)),
+            })
+        }),
+        // Under a tracer from outside the demo every stop shows as t, a SIGSTOP's too.
+        traced: match (&o.tracer, o.state) {
+            (Some(t), State::TracingStop) => w.say(&Msg::TracedBy {
+                tracer: tracer(w, t, stable),
+            }),
+            _ => String::new(),
+        },
+    })
+}
+
+/// An await's timing: `seen after 13 µs, 1 read of /proc`.
+pub fn seen_after<W: Words + ?Sized>(w: &W, waited: Duration, reads: Option<u32>) -> String {
+    let us = waited.as_micros();
+    w.say(&Msg::SeenAfter {
+        time: if us < 1000 {
+            format!("{us} µs")
+        } else {
+            format!("{:.1} ms", us as f64 / 1000.0)
+        },
+        reads: reads.map_or_else(String::new, |reads| w.say(&Msg::ReadsOfProc { reads })),
+    })
+}
+
+/// A `share` step's result: what ended the window (and, but with --stable, after how long and
+/// how many reads).
+pub fn share_result<W: Words + ?Sized>(w: &W, share: &CpuShare, ctx: &Ctx) -> String {
+    let role = ctx.role(share.until).to_string();
+    let wanted = crate::render::cpu_time(share.wanted_ns);
+    if ctx.stable {
+        return w.say(&Msg::ShareEndedStable { role, wanted });
+    }
+    let used = share
+        .rows
+        .iter()
+        .find(|r| r.role == share.until)
+        .map_or(0, |r| r.used_ns());
+    w.say(&Msg::ShareEnded {
+        role,
+        used: crate::render::cpu_time(used),
+        wanted,
+        wall: w.duration(share.wall),
+        reads: share.reads,
+    })
+}
+
+/// The lines under a `share` table: the CPUs, where the weights come from, the columns.
+pub fn share_notes<W: Words + ?Sized>(w: &W, share: &CpuShare, ctx: &Ctx) -> Vec<String> {
+    let say = |m: Msg| w.say(&m);
+    vec![
+        match crate::render::one_cpu(share) {
+            Some(cpu) => say(Msg::OneCpu {
+                which: say(if ctx.stable {
+                    Msg::OneCpuStable
+                } else {
+                    Msg::CpuNumbered {
+                        cpu: cpu.to_string(),
+                    }
+                }),
+            }),
+            None => say(Msg::NotOneCpu {
+                each: share
+                    .rows
+                    .iter()
+                    .map(|r| format!("`{}` {}", ctx.role(r.role), r.cpus))
+                    .collect(),
+                runner: share.runner_cpus.to_string(),
+            }),
+        },
+        say(Msg::WeightNote),
+        say(if ctx.stable {
+            Msg::StatesNoteStable
+        } else {
+            Msg::CpuTimeNote {
+                tick_ms: 1000 / share.ticks_per_s.max(1),
+            }
+        }),
+    ]
+}
+
+/// A descriptor of `role` (after its number): what it is, and close-on-exec.
+pub fn fd<W: Words + ?Sized>(w: &W, fd: &OpenFd, role: RoleId, ctx: &Ctx) -> String {
+    let cloexec = if fd.cloexec {
+        w.say(&Msg::CloexecSuffix)
+    } else {
+        String::new()
+    };
+    let target = || {
+        if ctx.stable && crate::kernel::proc::pipe_inode(&fd.target).is_some() {
+            w.say(&Msg::APipe)
+        } else {
+            fd.target.clone()
+        }
+    };
+    w.say(&match &fd.owner {
+        FdOwner::Opened { step } => Msg::FdOpened {
+            target: target(),
+            line: ctx.step(*step).map_or(0, |s| s.line),
+            cloexec,
+        },
+        FdOwner::OutputPipe(r) if *r == role => Msg::FdOwnOutput { cloexec },
+        FdOwner::OutputPipe(r) => Msg::FdOutputOf {
+            role: ctx.role(*r).to_string(),
+            cloexec,
+        },
+        FdOwner::CommandPipe(r) => Msg::FdCommandsOf {
+            role: ctx.role(*r).to_string(),
+            cloexec,
+        },
+        FdOwner::ReportPipe => Msg::FdReports { cloexec },
+        FdOwner::Other if !fd.cloexec => return target(),
+        FdOwner::Other => Msg::FdOtherCloexec { target: target() },
+    })
+}
+
+/// A role's region, mapped or not (its address left out with --stable).
+pub fn region_mapped<W: Words + ?Sized>(w: &W, region: &RegionMapped, stable: bool) -> String {
+    let size = w.region(region.bytes);
+    let at = if stable {
+        String::new()
+    } else {
+        w.say(&Msg::At { addr: region.addr })
+    };
+    w.say(&if region.mapped {
+        Msg::RegionIsMapped { size, at }
+    } else {
+        Msg::RegionUnmapped { size, at }
+    })
+}
+
+/// /proc/PID/exe; with --stable, procdemo's own binary (whose path varies) by name.
+pub fn exe<W: Words + ?Sized>(w: &W, exe: &Exe, stable: bool) -> String {
+    match (exe.procdemo, stable) {
+        (true, true) => w.say(&Msg::ExeProcdemoStable),
+        (true, false) => w.say(&Msg::ExeProcdemo {
+            path: exe.path.clone(),
+        }),
+        (false, _) => exe.path.clone(),
+    }
+}
+
+/// /proc/PID/cmdline; with --stable, procdemo's own command line by name.
+pub fn cmdline<W: Words + ?Sized>(w: &W, cmdline: &Cmdline, stable: bool) -> String {
+    let args = crate::render::cmdline_text(cmdline);
+    match (cmdline.procdemo, stable) {
+        (true, true) => w.say(&Msg::CmdlineProcdemoStable),
+        (true, false) => w.say(&Msg::CmdlineProcdemo { args }),
+        (false, _) => args,
+    }
+}
+
+/// NSpid: `4533 outside, 1 inside its PID namespace`.
+pub fn ns_pids<W: Words + ?Sized>(w: &W, pids: &[i32], ctx: &Ctx) -> String {
+    match pids {
+        [] => "-".into(),
+        [only] => ctx.pid(*only),
+        [outer, inner @ ..] => w.say(&Msg::NsPids {
+            outer: ctx.pid(*outer),
+            inner: inner.iter().map(|p| p.to_string()).collect(),
+        }),
+    }
+}
+
+/// An `output` reading's line for a role: `wrote 44 bytes:` or `wrote nothing`.
+pub fn output_heading<W: Words + ?Sized>(w: &W, captured: &Captured) -> String {
+    w.say(&match (captured.bytes, captured.cut) {
+        (0, _) => Msg::OutputNothing,
+        (bytes, false) => Msg::OutputWrote { bytes },
+        (bytes, true) => Msg::OutputCut {
+            bytes,
+            shown: captured.text.len(),
+        },
+    })
+}
+
+/// procdemo's own pipes a process holds, in one line.
+pub fn procdemo_pipes<W: Words + ?Sized>(
+    w: &W,
+    numbers: &str,
+    count: usize,
+    cloexec: bool,
+) -> String {
+    w.say(&Msg::ProcdemoPipes {
+        numbers: numbers.to_string(),
+        count,
+        cloexec: if cloexec {
+            w.say(&Msg::CloexecSuffix)
+        } else {
+            String::new()
+        },
+    })
+}
+
+/// An `expect` that held (a fault count varies a little: --stable says only that it held).
+pub fn holds<W: Words + ?Sized>(w: &W, c: &Check, stable: bool) -> String {
+    w.say(&if stable {
+        Msg::Holds
+    } else {
+        Msg::HoldsCheck { check: check(c) }
+    })
+}
+
+/// An `end unless ROLE permitted` step: the demo goes on, or ends here.
+pub fn end_unless<W: Words + ?Sized>(w: &W, try_step: &str, permitted: bool) -> String {
+    let step = try_step.to_string();
+    w.say(&if permitted {
+        Msg::TryPermitted { step }
+    } else {
+        Msg::TryRefusedEnds { step }
+    })
+}
+
+/// The line under the header: `(script demos/zombie.demo, built in, runner pid 4242)`.
+pub fn script_line<W: Words + ?Sized>(w: &W, origin: &Origin, runner_pid: Option<i32>) -> String {
+    let source = w.source(origin);
+    w.say(&match runner_pid {
+        Some(runner) => Msg::ScriptLine { source, runner },
+        None => Msg::ScriptLineNoPid { source },
+    })
+}
+
+/// Where the script came from: `demos/zombie.demo, built in`.
+pub fn source<W: Words + ?Sized>(w: &W, origin: &Origin) -> String {
+    match origin {
+        Origin::Builtin(path) => w.say(&Msg::BuiltIn { path: path.clone() }),
+        Origin::File(path) => path.clone(),
+    }
 }
 
 // ---- language-neutral pieces every language shows as they are -----------------------

@@ -211,11 +211,17 @@ pub trait Words {
         crate::render::i18n::present::verdict(self, verdict, ctx)
     }
     /// A narration value.
-    fn value(&self, value: &Value, ctx: &Ctx) -> String;
+    fn value(&self, value: &Value, ctx: &Ctx) -> String {
+        crate::render::i18n::present::value(self, value, ctx)
+    }
     /// An `await` condition: `in state Z (zombie: exited, not yet waited for)`.
-    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String;
+    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String {
+        crate::render::i18n::present::cond(self, cond, ctx)
+    }
     /// An `expect` comparison: `16384 kB = 16384 kB`.
-    fn check(&self, check: &Check) -> String;
+    fn check(&self, check: &Check) -> String {
+        crate::render::i18n::present::check(check)
+    }
     /// Why a run failed. `at`: the step it stopped at.
     fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
         crate::render::i18n::present::failure(self, failure, at, ctx)
@@ -237,24 +243,36 @@ pub trait Words {
     // ---- layout words --------------------------------------------------------------------
 
     /// Where the script came from: `demos/zombie.demo, built in`.
-    fn source(&self, origin: &Origin) -> String;
+    fn source(&self, origin: &Origin) -> String {
+        crate::render::i18n::present::source(self, origin)
+    }
     /// The line under the header: `(script demos/zombie.demo, built in, runner pid 4242)`.
-    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String;
+    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String {
+        crate::render::i18n::present::script_line(self, origin, runner_pid)
+    }
     /// An await's timing: `seen after 13 µs, 1 read of /proc`.
-    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String;
+    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String {
+        crate::render::i18n::present::seen_after(self, waited, reads)
+    }
     /// An `expect` that held: `holds: 16384 kB = 16384 kB` (`holds` with --stable).
-    fn holds(&self, check: &Check, stable: bool) -> String;
+    fn holds(&self, check: &Check, stable: bool) -> String {
+        crate::render::i18n::present::holds(self, check, stable)
+    }
     /// A step ending `if permitted` whose `try` was refused.
     fn skipped(&self, try_step: &str) -> String;
     /// An `end unless ROLE permitted` step: the demo goes on, or ends here (and passes)
     /// because the `try` it names was refused.
-    fn end_unless(&self, try_step: &str, permitted: bool) -> String;
+    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
+        crate::render::i18n::present::end_unless(self, try_step, permitted)
+    }
     /// A guarded step's outcome in --stable output.
     fn outcome_hidden(&self) -> &'static str;
     /// A state or a table cell that depends on privilege, in --stable output.
     fn state_hidden(&self) -> &'static str;
     /// The STATE column: the meaning, wchan (not with --stable), the status a zombie holds.
-    fn state_column(&self, observation: &Observation, stable: bool) -> String;
+    fn state_column(&self, observation: &Observation, stable: bool) -> String {
+        crate::render::i18n::present::state_column(self, observation, stable)
+    }
     fn observation_headers(&self) -> ObservationHeaders;
     /// A tree's runner line ends with this.
     fn subreaper(&self) -> &'static str;
@@ -265,9 +283,13 @@ pub trait Words {
     fn share_headers(&self) -> ShareHeaders;
     /// A `share` step's result: what ended the window (and, but with --stable, after how
     /// long and how many reads).
-    fn share_result(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> String;
+    fn share_result(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> String {
+        crate::render::i18n::present::share_result(self, share, ctx)
+    }
     /// The lines under a `share` table: the CPUs, where the weights come from, the columns.
-    fn share_notes(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> Vec<String>;
+    fn share_notes(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> Vec<String> {
+        crate::render::i18n::present::share_notes(self, share, ctx)
+    }
     fn whole_process(&self) -> &'static str;
     /// A region's row: `16 MiB region`.
     fn region(&self, bytes: usize) -> String;
@@ -325,32 +347,46 @@ pub trait Words {
     /// The signals of a mask by name (`SIGCHLD, SIGTERM`), or `none`.
     fn signal_list(&self, mask: u64) -> String;
     /// /proc/PID/exe; with --stable, procdemo's own binary (whose path varies) by name.
-    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String;
+    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String {
+        crate::render::i18n::present::exe(self, exe, stable)
+    }
     /// /proc/PID/cmdline; with --stable, procdemo's own command line by name.
-    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String;
+    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String {
+        crate::render::i18n::present::cmdline(self, cmdline, stable)
+    }
     /// NSpid: `4533 (1 inside its namespace)`.
-    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String;
+    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
+        crate::render::i18n::present::ns_pids(self, pids, ctx)
+    }
     /// A descriptor of `role` (after its number): what it is, and close-on-exec.
     fn fd(
         &self,
         fd: &crate::engine::model::OpenFd,
         role: crate::script::RoleId,
         ctx: &Ctx,
-    ) -> String;
+    ) -> String {
+        crate::render::i18n::present::fd(self, fd, role, ctx)
+    }
     /// procdemo's own pipes a process holds, in one line: their numbers (`3–6, 9`) and what
     /// they are.
-    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String;
+    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
+        crate::render::i18n::present::procdemo_pipes(self, numbers, count, cloexec)
+    }
     /// A descriptor the role's previous `inspect` showed and this one does not.
     fn fd_gone(&self, was: &str) -> String;
     /// A role's region, mapped or not (its address left out with --stable).
-    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String;
+    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String {
+        crate::render::i18n::present::region_mapped(self, region, stable)
+    }
     /// A value that changed since the role's previous `inspect`, put after the new one:
     /// ` (was: child)`.
     fn was(&self, before: &str) -> String;
     /// A row with nothing to read: a zombie has no program, descriptors or masks left.
     fn not_readable(&self, zombie: bool) -> &'static str;
     /// An `output` reading's line for a role: `wrote 44 bytes:` or `wrote nothing`.
-    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String;
+    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String {
+        crate::render::i18n::present::output_heading(self, captured)
+    }
     /// Under output that does not end with a newline.
     fn no_final_newline(&self) -> &'static str;
     /// The `--html` page's own words.

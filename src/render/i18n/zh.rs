@@ -7,19 +7,15 @@
 //! 僵尸进程, 孤儿进程, 回收, 阻塞 …), listed with their English in [`GLOSSARY`].
 
 use crate::engine::error::{System, Usage};
-use crate::engine::model::{
-    Check, CpuShare, Disposition, ExitStatus, Memory, Observation, Origin, Parent, State, Unable,
-    Value,
-};
-use crate::render::Ctx;
+use crate::engine::model::{Disposition, ExitStatus, Memory, State, Unable};
 use crate::render::i18n::present::Msg;
-use crate::render::i18n::present::{cmp_sign, errno_name, quoted, size, strerror, unit};
+use crate::render::i18n::present::{errno_name, size, strerror};
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, ShareHeaders, Words,
 };
 use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
-use crate::script::{Cond, FieldPlace, Found, ParseProblem, TicketProblem};
+use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 use std::time::Duration;
 
 /// Chinese.
@@ -139,15 +135,6 @@ impl Zh {
             SigchldMode::ReapAll => {
                 "循环调用 waitpid(-1, WNOHANG) 直到它返回 0 或 -1 的信号处理函数"
             }
-        }
-    }
-
-    /// A wait status in short: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
-    fn parent(&self, parent: &Parent, ctx: &Ctx) -> String {
-        match parent {
-            Parent::Role(r) => ctx.role(*r).to_string(),
-            Parent::Other { comm } => comm.clone(),
-            Parent::Unknown => "?".to_string(),
         }
     }
 }
@@ -363,91 +350,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         crate::render::signal_list(mask).unwrap_or_else(|| "无".into())
     }
 
-    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String {
-        match (exe.procdemo, stable) {
-            (true, true) => "procdemo 自己的程序文件".into(),
-            (true, false) => format!("{}（procdemo 自己的程序文件）", exe.path),
-            (false, _) => exe.path.clone(),
-        }
-    }
-
-    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String {
-        let args = crate::render::cmdline_text(cmdline);
-        match (cmdline.procdemo, stable) {
-            (true, true) => "procdemo 自己的命令行（fork 会保留它）".into(),
-            (true, false) => format!("{}（procdemo 自己的：fork 会保留它）", args),
-            (false, _) => args,
-        }
-    }
-
-    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
-        match pids {
-            [] => "-".into(),
-            [only] => ctx.pid(*only),
-            [outer, inner @ ..] => {
-                let inner: Vec<String> = inner.iter().map(|p| p.to_string()).collect();
-                format!(
-                    "外面是 {}，在它的 PID 命名空间里是 {}",
-                    ctx.pid(*outer),
-                    inner.join("，再往里是 ")
-                )
-            }
-        }
-    }
-
-    fn fd(
-        &self,
-        fd: &crate::engine::model::OpenFd,
-        role: crate::script::RoleId,
-        ctx: &Ctx,
-    ) -> String {
-        use crate::engine::model::FdOwner;
-        let cloexec = if fd.cloexec { "，close-on-exec" } else { "" };
-        let target = |t: &str| {
-            if ctx.stable && crate::kernel::proc::pipe_inode(t).is_some() {
-                "一个管道".to_string()
-            } else {
-                t.to_string()
-            }
-        };
-        match &fd.owner {
-            FdOwner::Opened { step } => format!(
-                "{}（第 {} 行打开{cloexec}）",
-                target(&fd.target),
-                ctx.step(*step).map_or(0, |s| s.line)
-            ),
-            FdOwner::OutputPipe(r) if *r == role => {
-                format!("一个管道：它自己的输出，由 procdemo 读取{cloexec}")
-            }
-            FdOwner::OutputPipe(r) => format!("一个管道：`{}` 的输出{cloexec}", ctx.role(*r)),
-            FdOwner::CommandPipe(r) => format!("一个管道：`{}` 的命令{cloexec}", ctx.role(*r)),
-            FdOwner::ReportPipe => format!("一个管道：向 procdemo 报告{cloexec}"),
-            FdOwner::Other if cloexec.is_empty() => target(&fd.target),
-            FdOwner::Other => format!("{}（close-on-exec）", target(&fd.target)),
-        }
-    }
-
-    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
-        let flag = if cloexec { "，close-on-exec" } else { "" };
-        format!("{numbers}：procdemo 自己的 {count} 个管道（命令、报告、其他角色的输出）{flag}")
-    }
-
     fn fd_gone(&self, was: &str) -> String {
         format!("自上一次 inspect 以来已关闭（原来是 {was}）")
-    }
-
-    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String {
-        let size = self.region(region.bytes);
-        let at = if stable {
-            String::new()
-        } else {
-            format!("，位于 {:#x}", region.addr)
-        };
-        if region.mapped {
-            format!("{size}{at}：已映射")
-        } else {
-            format!("{size}{at}：已不再映射")
-        }
     }
 
     fn was(&self, before: &str) -> String {
@@ -459,14 +363,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             "-（僵尸进程已经没有程序、内存和文件描述符了）"
         } else {
             "-（无法读取）"
-        }
-    }
-
-    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String {
-        match (captured.bytes, captured.cut) {
-            (0, _) => "什么也没有写".into(),
-            (n, false) => format!("写了 {n} 字节："),
-            (n, true) => format!("写了 {n} 字节；下面显示前 {} 字节：", captured.text.len()),
         }
     }
 
@@ -957,65 +853,64 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::CannotTrace { command, errno } => format!("无法跟踪 `{command}`（PTRACE_SEIZE：{errno}）：这里是否禁止了 ptrace（容器的 seccomp 策略，kernel.yama.ptrace_scope = 3）？"),
             Msg::WatchSetup { call, errno } => format!("procdemo watch 无法完成准备：{call} 失败：{errno}"),
             Msg::WatcherLost => "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收".into(),
+            Msg::NotObserved => "（未观察到）".into(),
+            Msg::VaryingHidden => "（一个每次不同的计数：--stable 下不显示）".into(),
+            Msg::NoExitCodeKilled { signal } => format!("无（被 {signal} 杀死）"),
+            Msg::NoExitCodeStopped { signal } => format!("无（被 {signal} 暂停）"),
+            Msg::NoExitCodeContinued => "无（已继续运行）".into(),
+            Msg::NothingWritten => "什么也没有".into(),
+            Msg::PrivilegeHidden => format!("（{PRIVILEGE_HIDDEN}）"),
+            Msg::SchedulerHidden => "（由调度器决定：--stable 不显示）".into(),
+            Msg::InState { code, meaning } => format!("处于状态 {code}（{meaning}）"),
+            Msg::CondGone => "已消失（已被回收）".into(),
+            Msg::CondReparented => "已被重新设置父进程".into(),
+            Msg::ChildOf { role } => format!("`{role}` 的子进程"),
+            Msg::CondDone => "已完成".into(),
+            Msg::CondFlock => "阻塞在 flock() 中（S；/proc/locks 列出它的请求在等待）".into(),
+            Msg::ShowingFlags { flags, .. } => format!("显示 STAT 标志 {flags}"),
+            Msg::StateColumn { meaning, wchan, status, traced } => format!("{meaning}{wchan}{status}{traced}"),
+            Msg::InWchan { wchan } => format!("，在 {wchan} 中"),
+            Msg::HoldsStatus { status, decoded } => format!("；保存着退出状态 {status}（{decoded}）"),
+            Msg::TracedBy { tracer } => format!("：{tracer} 在跟踪它，在跟踪者之下，每次暂停都显示为 t"),
+            Msg::SeenAfter { time, reads } => format!("{time} 后看到{reads}"),
+            Msg::ReadsOfProc { reads } => format!("，读了 {reads} 次 /proc"),
+            Msg::ShareEndedStable { role, wanted } => format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束"),
+            Msg::ShareEnded { role, used, wanted, wall, reads } => format!("按内核自己的数字，`{role}` 用了 {used} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {wall} 的实际时间，每个角色读了 {reads} 次"),
+            Msg::OneCpu { which } => format!("它们，以及读取 /proc 的 runner，都只能在{which} 上运行（Cpus_allowed_list）：任一时刻最多只有其中一个在 CPU 上，而每次读取时在 CPU 上的是 runner。"),
+            Msg::OneCpuStable => "同一个 CPU".into(),
+            Msg::CpuNumbered { cpu } => format!("CPU {cpu}"),
+            Msg::NotOneCpu { each, runner } => format!("它们并不都在同一个 CPU 上（Cpus_allowed_list：{}；runner {runner}）：它们不一定互相竞争。", each.join("，")),
+            Msg::WeightNote => "权重：内核的表 sched_prio_to_weight（kernel/sched/core.c）中该 nice 值对应的权重，抄自内核源码，不是从这个内核读出来的；按权重：竞争同一个 CPU 的任务按这些权重应得的份额。".into(),
+            Msg::StatesNoteStable => "状态：时间窗口内读到的每一个状态字母。CPU 时间和份额取决于调度器和机器：--stable 不显示。".into(),
+            Msg::CpuTimeNote { tick_ms } => format!("CPU 时间：取自 /proc/PID/schedstat（在 CPU 上的纳秒数）；TICKS：/proc/PID/stat 中的 utime + stime，单位是 {tick_ms} ms 的时钟滴答，也就是 ps 的 TIME 累加的数字；状态：时间窗口内读到的每一个状态字母。"),
+            Msg::APipe => "一个管道".into(),
+            Msg::CloexecSuffix => "，close-on-exec".into(),
+            Msg::FdOpened { target, line, cloexec } => format!("{target}（第 {line} 行打开{cloexec}）"),
+            Msg::FdOwnOutput { cloexec } => format!("一个管道：它自己的输出，由 procdemo 读取{cloexec}"),
+            Msg::FdOutputOf { role, cloexec } => format!("一个管道：`{role}` 的输出{cloexec}"),
+            Msg::FdCommandsOf { role, cloexec } => format!("一个管道：`{role}` 的命令{cloexec}"),
+            Msg::FdReports { cloexec } => format!("一个管道：向 procdemo 报告{cloexec}"),
+            Msg::FdOtherCloexec { target } => format!("{target}（close-on-exec）"),
+            Msg::RegionIsMapped { size, at } => format!("{size}{at}：已映射"),
+            Msg::RegionUnmapped { size, at } => format!("{size}{at}：已不再映射"),
+            Msg::At { addr } => format!("，位于 {addr:#x}"),
+            Msg::ExeProcdemoStable => "procdemo 自己的程序文件".into(),
+            Msg::ExeProcdemo { path } => format!("{path}（procdemo 自己的程序文件）"),
+            Msg::CmdlineProcdemoStable => "procdemo 自己的命令行（fork 会保留它）".into(),
+            Msg::CmdlineProcdemo { args } => format!("{args}（procdemo 自己的：fork 会保留它）"),
+            Msg::NsPids { outer, inner } => format!("外面是 {outer}，在它的 PID 命名空间里是 {}", inner.join("，再往里是 ")),
+            Msg::OutputNothing => "什么也没有写".into(),
+            Msg::OutputWrote { bytes } => format!("写了 {bytes} 字节："),
+            Msg::OutputCut { bytes, shown } => format!("写了 {bytes} 字节；下面显示前 {shown} 字节："),
+            Msg::ProcdemoPipes { numbers, count, cloexec } => format!("{numbers}：procdemo 自己的 {count} 个管道（命令、报告、其他角色的输出）{cloexec}"),
+            Msg::Holds => "成立".into(),
+            Msg::HoldsCheck { check } => format!("成立：{check}"),
+            Msg::TryPermitted { step } => format!("`{step}` 被允许了：演示继续"),
+            Msg::TryRefusedEnds { step } => format!("`{step}` 被拒绝了，而演示的其余部分需要它：演示到此结束，并且算作通过（在这个系统上、以这个用户身份，无法展示它）"),
+            Msg::ScriptLine { source, runner } => format!("（脚本 {source}，runner pid {runner}）"),
+            Msg::ScriptLineNoPid { source } => format!("（脚本 {source}）"),
+            Msg::BuiltIn { path } => format!("{path}，内置"),
         }
-    }
-
-    fn value(&self, value: &Value, ctx: &Ctx) -> String {
-        match value {
-            Value::NotObserved => "（未观察到）".to_string(),
-            Value::Pid(p) => ctx.pid(*p),
-            Value::Number(n) => n.to_string(),
-            Value::Varying(n) if ctx.stable && *n != 0 => {
-                "（一个每次不同的计数：--stable 下不显示）".to_string()
-            }
-            Value::Varying(n) => n.to_string(),
-            Value::State(s) => s.code(),
-            Value::Stat(s) | Value::Comm(s) => s.clone(),
-            Value::Parent(p) => self.parent(p, ctx),
-            Value::Sigchld(d) => self.sigchld(*d).to_string(),
-            Value::ExitCode(status) => match status {
-                ExitStatus::Exited(code) => code.to_string(),
-                ExitStatus::Killed(sig) => format!("无（被 {} 杀死）", self.signal(*sig)),
-                ExitStatus::Stopped(sig) => format!("无（被 {} 暂停）", self.signal(*sig)),
-                ExitStatus::Continued => "无（已继续运行）".to_string(),
-            },
-            Value::Result(o) => self.outcome(o, ctx),
-            Value::Exe(e) => self.exe(e, ctx.stable),
-            Value::Cmdline(c) => self.cmdline(c, ctx.stable),
-            Value::Signals(mask) => self.signal_list(*mask),
-            Value::NsPids(pids) => self.ns_pids(pids, ctx),
-            Value::Output(c) if c.bytes == 0 => "什么也没有".into(),
-            Value::Output(c) => quoted(&c.text),
-            Value::DependsOnPrivilege(_) if ctx.stable => format!("（{PRIVILEGE_HIDDEN}）"),
-            Value::DependsOnPrivilege(v) => self.value(v, ctx),
-            Value::CpuTime(_) | Value::Share { .. } if ctx.stable => {
-                "（由调度器决定：--stable 不显示）".to_string()
-            }
-            Value::CpuTime(ns) => crate::render::cpu_time(*ns),
-            Value::Share { used, total } => crate::render::percent(*used, *total),
-        }
-    }
-
-    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String {
-        match cond {
-            Cond::State(s) => format!("处于状态 {}（{}）", s.code(), self.state(*s)),
-            Cond::Gone => "已消失（已被回收）".into(),
-            Cond::Reparented => "已被重新设置父进程".into(),
-            Cond::ParentIs(r) => format!("`{}` 的子进程", ctx.role(*r)),
-            Cond::Done => "已完成".into(),
-            Cond::Flock => "阻塞在 flock() 中（S；/proc/locks 列出它的请求在等待）".into(),
-            Cond::Flags(f) => format!("显示 STAT 标志 {f}"),
-        }
-    }
-
-    fn check(&self, check: &Check) -> String {
-        let unit = unit(check.field);
-        format!(
-            "{}{unit} {} {}{unit}",
-            check.actual,
-            cmp_sign(check.cmp),
-            check.wanted
-        )
     }
 
     fn no_python(&self, why: NoPython) -> String {
@@ -1032,54 +927,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn source(&self, origin: &Origin) -> String {
-        match origin {
-            Origin::Builtin(path) => format!("{path}，内置"),
-            Origin::File(path) => path.clone(),
-        }
-    }
-
-    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String {
-        match runner_pid {
-            Some(pid) => format!("（脚本 {}，runner pid {pid}）", self.source(origin)),
-            None => format!("（脚本 {}）", self.source(origin)),
-        }
-    }
-
-    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String {
-        let us = waited.as_micros();
-        let time = if us < 1000 {
-            format!("{us} µs")
-        } else {
-            format!("{:.1} ms", us as f64 / 1000.0)
-        };
-        let reads = match reads {
-            Some(n) => format!("，读了 {n} 次 /proc"),
-            None => String::new(),
-        };
-        format!("{time} 后看到{reads}")
-    }
-
-    fn holds(&self, check: &Check, stable: bool) -> String {
-        if stable {
-            "成立".to_string()
-        } else {
-            format!("成立：{}", self.check(check))
-        }
-    }
-
     fn skipped(&self, try_step: &str) -> String {
         format!("跳过：`{try_step}` 被拒绝了")
-    }
-
-    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
-        if permitted {
-            format!("`{try_step}` 被允许了：演示继续")
-        } else {
-            format!(
-                "`{try_step}` 被拒绝了，而演示的其余部分需要它：演示到此结束，并且算作通过（在这个系统上、以这个用户身份，无法展示它）"
-            )
-        }
     }
 
     fn outcome_hidden(&self) -> &'static str {
@@ -1088,26 +937,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 
     fn state_hidden(&self) -> &'static str {
         PRIVILEGE_HIDDEN
-    }
-
-    fn state_column(&self, o: &Observation, stable: bool) -> String {
-        let mut s = self.state(o.state).to_string();
-        if let (Some(w), false, true) = (&o.wchan, stable, o.state.is_alive()) {
-            s.push_str(&format!("，在 {w} 中"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                "；保存着退出状态 {status}（{}）",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        if let (Some(t), State::TracingStop) = (&o.tracer, o.state) {
-            s.push_str(&format!(
-                "：{} 在跟踪它，在跟踪者之下，每次暂停都显示为 t",
-                crate::render::i18n::present::tracer(self, t, stable)
-            ));
-        }
-        s
     }
 
     fn observation_headers(&self) -> ObservationHeaders {
@@ -1156,64 +985,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             share: "份额",
             states: "状态",
         }
-    }
-
-    fn share_result(&self, share: &CpuShare, ctx: &Ctx) -> String {
-        let role = ctx.role(share.until);
-        let wanted = crate::render::cpu_time(share.wanted_ns);
-        let used = share
-            .rows
-            .iter()
-            .find(|r| r.role == share.until)
-            .map_or(0, |r| r.used_ns());
-        if ctx.stable {
-            format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束")
-        } else {
-            format!(
-                "按内核自己的数字，`{role}` 用了 {} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {} 的实际时间，每个角色读了 {} 次",
-                crate::render::cpu_time(used),
-                self.duration(share.wall),
-                share.reads
-            )
-        }
-    }
-
-    fn share_notes(&self, share: &CpuShare, ctx: &Ctx) -> Vec<String> {
-        let mut notes = Vec::new();
-        match crate::render::one_cpu(share) {
-            Some(cpu) => {
-                let which = if ctx.stable {
-                    "同一个 CPU".to_string()
-                } else {
-                    format!("CPU {cpu}")
-                };
-                notes.push(format!(
-                    "它们，以及读取 /proc 的 runner，都只能在{which} 上运行（Cpus_allowed_list）：任一时刻最多只有其中一个在 CPU 上，而每次读取时在 CPU 上的是 runner。"
-                ));
-            }
-            None => {
-                let each: Vec<String> = share
-                    .rows
-                    .iter()
-                    .map(|r| format!("`{}` {}", ctx.role(r.role), r.cpus))
-                    .collect();
-                notes.push(format!(
-                    "它们并不都在同一个 CPU 上（Cpus_allowed_list：{}；runner {}）：它们不一定互相竞争。",
-                    each.join("，"),
-                    share.runner_cpus
-                ));
-            }
-        }
-        notes.push("权重：内核的表 sched_prio_to_weight（kernel/sched/core.c）中该 nice 值对应的权重，抄自内核源码，不是从这个内核读出来的；按权重：竞争同一个 CPU 的任务按这些权重应得的份额。".into());
-        if ctx.stable {
-            notes.push("状态：时间窗口内读到的每一个状态字母。CPU 时间和份额取决于调度器和机器：--stable 不显示。".into());
-        } else {
-            notes.push(format!(
-                "CPU 时间：取自 /proc/PID/schedstat（在 CPU 上的纳秒数）；TICKS：/proc/PID/stat 中的 utime + stime，单位是 {} ms 的时钟滴答，也就是 ps 的 TIME 累加的数字；状态：时间窗口内读到的每一个状态字母。",
-                1000 / share.ticks_per_s.max(1)
-            ));
-        }
-        notes
     }
 
     fn whole_process(&self) -> &'static str {
