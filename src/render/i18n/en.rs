@@ -1,8 +1,9 @@
-//! English: every word procdemo prints, from the typed model.
+//! English: every word procdemo prints.
 //!
-//! Each function is an exhaustive `match` (no `_` arm over the model's enums), so a new
-//! state, outcome or failure does not compile until it has its words here, and a second
-//! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
+//! `say` is the table of the presenter's messages ([`Msg`]): an exhaustive `match` with no `_`
+//! arm and no decision but a plural's form, so a new message does not compile until it has its
+//! words here (and in `zh.rs`). The other functions are word lists over the model's enums, as
+//! exhaustive.
 
 use crate::engine::error::{System, Usage};
 use crate::engine::model::{Disposition, ExitStatus, Memory, State, Unable};

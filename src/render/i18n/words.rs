@@ -1,6 +1,8 @@
 //! What a language must provide: every word the renderers print, as functions over the
-//! typed model. English is [`crate::render::en::En`]; a second language is one more implementation,
-//! whose exhaustive matches the compiler checks the same way.
+//! typed model. Most are provided: the presenter ([`crate::render::i18n::present`]) matches the
+//! model and asks the language's table, [`Words::say`], for each message. English is
+//! [`crate::render::en::En`]; a second language is one more implementation, whose exhaustive
+//! table the compiler checks the same way.
 
 use crate::engine::model::{
     Check, Disposition, ExitStatus, Failure, Observation, Origin, RunnerProblem, State, Value,

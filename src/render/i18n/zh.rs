@@ -1,8 +1,8 @@
 //! Chinese (简体中文): every word procdemo prints, from the typed model.
 //!
-//! The same shape as [`crate::render::en`]: each function is an exhaustive `match` (no `_` arm over
-//! the model's enums), so a new state, outcome or failure does not compile until it has its
-//! Chinese words too. Numbers, PIDs, state letters, STAT flags, errno names and system-call
+//! The same shape as [`crate::render::en`]: `say` is the table of the presenter's messages, an
+//! exhaustive `match` with no `_` arm, so a new message does not compile until it has its
+//! Chinese words too; Chinese has no plural, so its table never looks at a count. Numbers, PIDs, state letters, STAT flags, errno names and system-call
 //! names stay as the kernel writes them; the terms are the course's (进程, 父进程, 子进程,
 //! 僵尸进程, 孤儿进程, 回收, 阻塞 …), listed with their English in [`GLOSSARY`].
 
