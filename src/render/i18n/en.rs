@@ -5,7 +5,6 @@
 //! words here (and in `zh.rs`). The other functions are word lists over the model's enums, as
 //! exhaustive.
 
-use crate::engine::error::{System, Usage};
 use crate::engine::model::{Disposition, ExitStatus, Memory, State, Unable};
 use crate::render::i18n::present::Msg;
 use crate::render::i18n::present::{errno_name, size, strerror};
@@ -17,7 +16,6 @@ use crate::render::words::{
 use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
-use std::time::Duration;
 
 /// English.
 pub struct En;
@@ -175,74 +173,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             }
             Help::WatchOutput => {
                 "Write procdemo's report to FILE instead of standard error (the program keeps the terminal)"
-            }
-        }
-    }
-
-    fn usage(&self, u: &Usage) -> String {
-        match u {
-            Usage::UnknownDemo {
-                name,
-                closest,
-                demos,
-            } => format!(
-                "unknown demo `{name}`.{} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)",
-                closest
-                    .map(|d| format!(" Did you mean `{d}`?"))
-                    .unwrap_or_default(),
-                demos.join(", ")
-            ),
-            Usage::UnknownTopic { name, topics } => format!(
-                "unknown topic `{}`. The topics are: {}.",
-                crate::render::sanitize::escape(name),
-                topics.join(", ")
-            ),
-            Usage::NoDemo { demos } => format!(
-                "expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them",
-                demos.join(", ")
-            ),
-            Usage::NoCommand => "expected a demo or a command".to_string(),
-            Usage::CannotRead { path, error } => {
-                format!("cannot read the script {path}: {error}")
-            }
-            Usage::NotUtf8 { path, offset } => format!(
-                "{path}: not UTF-8 text (invalid byte at offset {offset}): a script is a text file"
-            ),
-            Usage::TooLarge { path, max_mib } => format!(
-                "the script {path} is larger than {max_mib} MiB, the most procdemo reads: a script is a short text file"
-            ),
-            Usage::NoTerminal { error } => format!(
-                "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"
-            ),
-            Usage::NotForWatch { option } => format!(
-                "{option} does not apply to procdemo watch (it runs a program, not a demo script)"
-            ),
-            Usage::Report { path, error } => format!("-o {path}: {error}"),
-            Usage::Html { path, error } => format!("--html {path}: {error}"),
-            // clap's own words, as they always were.
-            Usage::UnknownOption { clap, .. } | Usage::BadValue { clap, .. } => clap.clone(),
-            Usage::Clap(m) => m.clone(),
-        }
-    }
-
-    fn system(&self, s: &System) -> String {
-        match s {
-            System::Setup { call, error } => format!("{call}: {error}"),
-            System::Pipe {
-                demo: Some(demo),
-                error,
-            } => format!("cannot create a pipe for `{demo}`: {error}"),
-            System::Pipe { demo: None, error } => format!("cannot create a pipe: {error}"),
-            System::Fork { demo, error } => {
-                format!("cannot start a runner for `{demo}`: fork failed: {error}")
-            }
-            System::Write { error } => format!("cannot write the output: {error}"),
-            System::ProcMissing { error } => format!(
-                "cannot read /proc/self/stat ({error}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"
-            ),
-            System::ProcUnreadable { error } => format!("cannot read /proc/self/stat: {error}"),
-            System::ProcNotUnderstood => {
-                "/proc/self/stat could not be understood: is /proc a real procfs?".to_string()
             }
         }
     }
@@ -623,20 +553,44 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::ScriptLine { source, runner } => format!("(script {source}, runner pid {runner})"),
             Msg::ScriptLineNoPid { source } => format!("(script {source})"),
             Msg::BuiltIn { path } => format!("{path}, built in"),
+            Msg::UnknownDemo { name, closest, demos } => format!("unknown demo `{name}`.{closest} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)", demos.join(", ")),
+            Msg::DidYouMean { demo } => format!(" Did you mean `{demo}`?"),
+            Msg::UnknownTopic { name, topics } => format!("unknown topic `{name}`. The topics are: {}.", topics.join(", ")),
+            Msg::NoDemo { demos } => format!("expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them", demos.join(", ")),
+            Msg::NoCommand => "expected a demo or a command".into(),
+            Msg::CannotRead { path, error } => format!("cannot read the script {path}: {error}"),
+            Msg::NotUtf8 { path, offset } => format!("{path}: not UTF-8 text (invalid byte at offset {offset}): a script is a text file"),
+            Msg::TooLarge { path, max_mib } => format!("the script {path} is larger than {max_mib} MiB, the most procdemo reads: a script is a short text file"),
+            Msg::NoTerminal { error } => format!("--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"),
+            Msg::NotForWatch { option } => format!("{option} does not apply to procdemo watch (it runs a program, not a demo script)"),
+            Msg::ReportFile { path, error } => format!("-o {path}: {error}"),
+            Msg::HtmlFile { path, error } => format!("--html {path}: {error}"),
+            Msg::UnknownOption { clap, .. } | Msg::BadValue { clap, .. } => clap.clone(),
+            Msg::SetupFailed { call, error } => format!("{call}: {error}"),
+            Msg::PipeFor { demo, error } => format!("cannot create a pipe for `{demo}`: {error}"),
+            Msg::NoPipe { error } => format!("cannot create a pipe: {error}"),
+            Msg::NoRunner { demo, error } => format!("cannot start a runner for `{demo}`: fork failed: {error}"),
+            Msg::NoWrite { error } => format!("cannot write the output: {error}"),
+            Msg::NoProcStat { error } => format!("cannot read /proc/self/stat ({error}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"),
+            Msg::ProcStatUnreadable { error } => format!("cannot read /proc/self/stat: {error}"),
+            Msg::ProcStatNotUnderstood => "/proc/self/stat could not be understood: is /proc a real procfs?".into(),
+            Msg::CleanedUp { killed: 1 } => "at the end the runner killed and reaped 1 process the script left alive".into(),
+            Msg::CleanedUp { killed } => format!("at the end the runner killed and reaped {killed} processes the script left alive"),
+            Msg::Passed { passed, total, time } => format!("{passed} of {total} demos passed{time}"),
+            Msg::PassedIn { wall } => format!(" in {wall}"),
+            Msg::Score { right, judged, more } => format!("score: {right} of {judged} right{more}\n"),
+            Msg::CompareYourself { unjudged } => format!(" ({unjudged} more to compare yourself)"),
+            Msg::RevealRight { answer, shown } => format!("  ✓ right: you said {answer}, and the kernel showed {shown}\n"),
+            Msg::RevealWrong { answer, shown } => format!("  ✗ you said {answer}; the kernel showed {shown}\n"),
+            Msg::RevealUnjudged { answer, shown } => format!("  you said {answer}; the kernel showed {shown} (compare them yourself)\n"),
+            Msg::LookWith { ps } => format!("  the processes are as shown; look from another terminal: {ps}"),
+            Msg::LookWithTree { ps, pstree } => format!("  the processes are as shown; look from another terminal: {ps}   or: {pstree}"),
         }
     }
 
     fn no_python(&self, why: NoPython) -> String {
         match why {
             NoPython::NotInStdlib(call) => format!("Python's standard library has no {call}"),
-        }
-    }
-
-    fn duration(&self, d: Duration) -> String {
-        if d.subsec_millis() == 0 {
-            format!("{} s", d.as_secs())
-        } else {
-            format!("{} ms", d.as_millis())
         }
     }
 
@@ -764,26 +718,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         format!("? {question}\n  your answer (then Enter): ")
     }
 
-    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
-        match right {
-            Some(true) => format!("  ✓ right: you said {answer}, and the kernel showed {shown}\n"),
-            Some(false) => format!("  ✗ you said {answer}; the kernel showed {shown}\n"),
-            None => {
-                format!("  you said {answer}; the kernel showed {shown} (compare them yourself)\n")
-            }
-        }
-    }
-
-    fn score(&self, right: usize, judged: usize, asked: usize) -> String {
-        let unjudged = asked - judged;
-        let more = if unjudged > 0 {
-            format!(" ({unjudged} more to compare yourself)")
-        } else {
-            String::new()
-        };
-        format!("score: {right} of {judged} right{more}\n")
-    }
-
     fn worksheet(&self) -> &'static str {
         "Questions (answer them before you run the demo; --predict asks them as it goes)"
     }
@@ -794,14 +728,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
 
     fn pause(&self, step_text: &str, line: usize) -> String {
         format!("▸ next, line {line}: {step_text}    [Enter] run it · [c] run the rest · [q] quit")
-    }
-
-    fn look_with(&self, ps: &str, pstree: &str) -> String {
-        if pstree.is_empty() {
-            format!("  the processes are as shown; look from another terminal: {ps}")
-        } else {
-            format!("  the processes are as shown; look from another terminal: {ps}   or: {pstree}")
-        }
     }
 
     fn reference(&self, topic: Topic) -> Reference {
@@ -1020,11 +946,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         }
     }
 
-    fn cleanup(&self, killed: usize) -> String {
-        let s = if killed == 1 { "" } else { "es" };
-        format!("at the end the runner killed and reaped {killed} process{s} the script left alive")
-    }
-
     fn ok(&self) -> (&'static str, &'static str) {
         ("ok:", "every awaited state was observed")
     }
@@ -1043,15 +964,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
 
     fn summary_verdict(&self, ok: bool) -> &'static str {
         if ok { "ok" } else { "FAILED" }
-    }
-
-    fn wall(&self, d: Duration) -> String {
-        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-    }
-
-    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
-        let time = time.map_or_else(String::new, |t| format!(" in {}", self.wall(t)));
-        format!("{passed} of {total} demos passed{time}")
     }
 }
 

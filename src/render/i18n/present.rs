@@ -8,6 +8,7 @@
 //! A sub-phrase that is itself a message (a handler's runs inside a `sigprocmask` result) is
 //! said first, in the same language, and handed on as text; an absent one is the empty string.
 
+use crate::engine::error::{System, Usage};
 use crate::engine::model::{
     Captured, Check, Cmdline, CpuShare, Exe, ExitStatus, Failure, FdOwner, ForkKind, KillReason,
     Missing, Observation, OpenFd, Origin, Parent, Reaper, RegionMapped, RunnerProblem, State,
@@ -375,6 +376,44 @@ pub enum Msg {
     ScriptLine { source: String, runner: i32 },
     ScriptLineNoPid { source: String },
     BuiltIn { path: String },
+
+    // ---- the command line's and the system's errors, and the run's closing lines ---------
+    /// `closest`: [`Msg::DidYouMean`] or nothing.
+    UnknownDemo { name: String, closest: String, demos: Vec<&'static str> },
+    DidYouMean { demo: &'static str },
+    UnknownTopic { name: String, topics: Vec<&'static str> },
+    NoDemo { demos: Vec<&'static str> },
+    NoCommand,
+    CannotRead { path: String, error: String },
+    NotUtf8 { path: String, offset: usize },
+    TooLarge { path: String, max_mib: usize },
+    NoTerminal { error: String },
+    NotForWatch { option: &'static str },
+    ReportFile { path: String, error: String },
+    HtmlFile { path: String, error: String },
+    /// `clap`: clap's own message, in English.
+    UnknownOption { arg: String, clap: String },
+    BadValue { arg: String, value: String, clap: String },
+    SetupFailed { call: &'static str, error: String },
+    PipeFor { demo: String, error: String },
+    NoPipe { error: String },
+    NoRunner { demo: String, error: String },
+    NoWrite { error: String },
+    NoProcStat { error: String },
+    ProcStatUnreadable { error: String },
+    ProcStatNotUnderstood,
+    CleanedUp { killed: usize },
+    /// `time`: [`Msg::PassedIn`] or nothing.
+    Passed { passed: usize, total: usize, time: String },
+    PassedIn { wall: String },
+    /// `more`: [`Msg::CompareYourself`] or nothing.
+    Score { right: usize, judged: usize, more: String },
+    CompareYourself { unjudged: usize },
+    RevealRight { answer: String, shown: String },
+    RevealWrong { answer: String, shown: String },
+    RevealUnjudged { answer: String, shown: String },
+    LookWith { ps: String },
+    LookWithTree { ps: String, pstree: String },
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
@@ -1742,6 +1781,165 @@ pub fn source<W: Words + ?Sized>(w: &W, origin: &Origin) -> String {
         Origin::Builtin(path) => w.say(&Msg::BuiltIn { path: path.clone() }),
         Origin::File(path) => path.clone(),
     }
+}
+
+/// A command-line or script-file problem (paths come escaped).
+pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
+    w.say(&match u {
+        Usage::UnknownDemo {
+            name,
+            closest,
+            demos,
+        } => Msg::UnknownDemo {
+            name: name.clone(),
+            closest: closest.map_or_else(String::new, |demo| w.say(&Msg::DidYouMean { demo })),
+            demos: demos.clone(),
+        },
+        Usage::UnknownTopic { name, topics } => Msg::UnknownTopic {
+            name: crate::render::sanitize::escape(name).into_owned(),
+            topics: topics.clone(),
+        },
+        Usage::NoDemo { demos } => Msg::NoDemo {
+            demos: demos.clone(),
+        },
+        Usage::NoCommand => Msg::NoCommand,
+        Usage::CannotRead { path, error } => Msg::CannotRead {
+            path: path.clone(),
+            error: error.clone(),
+        },
+        Usage::NotUtf8 { path, offset } => Msg::NotUtf8 {
+            path: path.clone(),
+            offset: *offset,
+        },
+        Usage::TooLarge { path, max_mib } => Msg::TooLarge {
+            path: path.clone(),
+            max_mib: *max_mib,
+        },
+        Usage::NoTerminal { error } => Msg::NoTerminal {
+            error: error.clone(),
+        },
+        Usage::NotForWatch { option } => Msg::NotForWatch { option },
+        Usage::Report { path, error } => Msg::ReportFile {
+            path: path.clone(),
+            error: error.clone(),
+        },
+        Usage::Html { path, error } => Msg::HtmlFile {
+            path: path.clone(),
+            error: error.clone(),
+        },
+        Usage::UnknownOption { arg, clap } => Msg::UnknownOption {
+            arg: arg.clone(),
+            clap: clap.clone(),
+        },
+        Usage::BadValue { arg, value, clap } => Msg::BadValue {
+            arg: arg.clone(),
+            value: value.clone(),
+            clap: clap.clone(),
+        },
+        // clap's own words, as they always were.
+        Usage::Clap(m) => return m.clone(),
+    })
+}
+
+/// What the system refused.
+pub fn system<W: Words + ?Sized>(w: &W, s: &System) -> String {
+    w.say(&match s {
+        System::Setup { call, error } => Msg::SetupFailed {
+            call,
+            error: error.clone(),
+        },
+        System::Pipe {
+            demo: Some(demo),
+            error,
+        } => Msg::PipeFor {
+            demo: demo.clone(),
+            error: error.clone(),
+        },
+        System::Pipe { demo: None, error } => Msg::NoPipe {
+            error: error.clone(),
+        },
+        System::Fork { demo, error } => Msg::NoRunner {
+            demo: demo.clone(),
+            error: error.clone(),
+        },
+        System::Write { error } => Msg::NoWrite {
+            error: error.clone(),
+        },
+        System::ProcMissing { error } => Msg::NoProcStat {
+            error: error.clone(),
+        },
+        System::ProcUnreadable { error } => Msg::ProcStatUnreadable {
+            error: error.clone(),
+        },
+        System::ProcNotUnderstood => Msg::ProcStatNotUnderstood,
+    })
+}
+
+/// The summary's last line: `6 of 6 demos passed in 46.8 ms` (no time with --stable).
+pub fn passed<W: Words + ?Sized>(
+    w: &W,
+    passed: usize,
+    total: usize,
+    time: Option<Duration>,
+) -> String {
+    let time = time.map_or_else(String::new, |t| w.say(&Msg::PassedIn { wall: w.wall(t) }));
+    w.say(&Msg::Passed {
+        passed,
+        total,
+        time,
+    })
+}
+
+/// The score of a `--predict` run.
+pub fn score<W: Words + ?Sized>(w: &W, right: usize, judged: usize, asked: usize) -> String {
+    let unjudged = asked - judged;
+    let more = if unjudged > 0 {
+        w.say(&Msg::CompareYourself { unjudged })
+    } else {
+        String::new()
+    };
+    w.say(&Msg::Score {
+        right,
+        judged,
+        more,
+    })
+}
+
+/// The reveal: the student's answer, the value the kernel showed, and whether they agree.
+pub fn reveal<W: Words + ?Sized>(w: &W, answer: &str, shown: &str, right: Option<bool>) -> String {
+    let (answer, shown) = (answer.to_string(), shown.to_string());
+    w.say(&match right {
+        Some(true) => Msg::RevealRight { answer, shown },
+        Some(false) => Msg::RevealWrong { answer, shown },
+        None => Msg::RevealUnjudged { answer, shown },
+    })
+}
+
+/// While paused: the commands that show the processes from another terminal.
+pub fn look_with<W: Words + ?Sized>(w: &W, ps: &str, pstree: &str) -> String {
+    let ps = ps.to_string();
+    w.say(&if pstree.is_empty() {
+        Msg::LookWith { ps }
+    } else {
+        Msg::LookWithTree {
+            ps,
+            pstree: pstree.to_string(),
+        }
+    })
+}
+
+/// A duration as a script writes it, the same in every language: `2 s`, `100 ms`.
+pub fn script_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// A wall time in the summary, the same in every language: `3.3 ms`.
+pub fn wall(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 // ---- language-neutral pieces every language shows as they are -----------------------

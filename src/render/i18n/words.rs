@@ -172,9 +172,13 @@ pub trait Words {
     /// A text of `--help`.
     fn help(&self, help: Help) -> &'static str;
     /// A command-line or script-file problem (paths come escaped).
-    fn usage(&self, usage: &crate::engine::error::Usage) -> String;
+    fn usage(&self, usage: &crate::engine::error::Usage) -> String {
+        crate::render::i18n::present::usage(self, usage)
+    }
     /// What the system refused.
-    fn system(&self, system: &crate::engine::error::System) -> String;
+    fn system(&self, system: &crate::engine::error::System) -> String {
+        crate::render::i18n::present::system(self, system)
+    }
     /// With `--json`, a failed demo's message repeated on stderr: `zombie failed: ...`.
     fn json_failed(&self, demo: &str, message: &str) -> String;
     /// The error of a run whose failure was said above.
@@ -240,7 +244,9 @@ pub trait Words {
     /// Python comment: `Python's standard library has no vfork()`.
     fn no_python(&self, why: NoPython) -> String;
     /// A duration as a script writes it: `2 s`, `100 ms`.
-    fn duration(&self, d: Duration) -> String;
+    fn duration(&self, d: Duration) -> String {
+        crate::render::i18n::present::script_duration(d)
+    }
 
     // ---- layout words --------------------------------------------------------------------
 
@@ -401,7 +407,9 @@ pub trait Words {
     /// How a PID that belongs to no role reads with --stable: `<other>`.
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).
-    fn cleanup(&self, killed: usize) -> String;
+    fn cleanup(&self, killed: usize) -> String {
+        self.say(&crate::render::i18n::present::Msg::CleanedUp { killed })
+    }
     /// `procdemo quiz`: the exercise's opening, one move, the task, and the prompt to run it.
     fn quiz_intro(&self, seed: u64) -> String;
     fn quiz_move(&self, m: &crate::script::quiz::Move) -> String;
@@ -414,9 +422,13 @@ pub trait Words {
     fn ask_prompt(&self, question: &str) -> String;
     /// The reveal: the student's answer, the value the kernel showed, and whether they agree
     /// (None: no typed word can be held to it).
-    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String;
+    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
+        crate::render::i18n::present::reveal(self, answer, shown, right)
+    }
     /// The score of a `--predict` run.
-    fn score(&self, right: usize, judged: usize, asked: usize) -> String;
+    fn score(&self, right: usize, judged: usize, asked: usize) -> String {
+        crate::render::i18n::present::score(self, right, judged, asked)
+    }
     /// `--answers`: the heading of the questions (a worksheet), and of the answers this run
     /// showed (its key).
     fn worksheet(&self) -> &'static str;
@@ -424,7 +436,9 @@ pub trait Words {
     /// The `--step` pause before a step: which step comes, and the keys.
     fn pause(&self, step_text: &str, line: usize) -> String;
     /// While paused: the commands that show the processes from another terminal.
-    fn look_with(&self, ps: &str, pstree: &str) -> String;
+    fn look_with(&self, ps: &str, pstree: &str) -> String {
+        crate::render::i18n::present::look_with(self, ps, pstree)
+    }
     /// The last line of a run that passed: (`ok:`, `every awaited state was observed`).
     fn ok(&self) -> (&'static str, &'static str);
     /// The label of the last line of a failed run: `FAILED:`.
@@ -436,7 +450,11 @@ pub trait Words {
     /// A demo's verdict in the summary: `ok` or `FAILED`.
     fn summary_verdict(&self, ok: bool) -> &'static str;
     /// A wall time in the summary: `3.3 ms`.
-    fn wall(&self, d: Duration) -> String;
+    fn wall(&self, d: Duration) -> String {
+        crate::render::i18n::present::wall(d)
+    }
     /// The summary's last line: `6 of 6 demos passed in 46.8 ms` (no time with --stable).
-    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String;
+    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
+        crate::render::i18n::present::passed(self, passed, total, time)
+    }
 }

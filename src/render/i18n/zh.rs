@@ -6,7 +6,6 @@
 //! names stay as the kernel writes them; the terms are the course's (进程, 父进程, 子进程,
 //! 僵尸进程, 孤儿进程, 回收, 阻塞 …), listed with their English in [`GLOSSARY`].
 
-use crate::engine::error::{System, Usage};
 use crate::engine::model::{Disposition, ExitStatus, Memory, State, Unable};
 use crate::render::i18n::present::Msg;
 use crate::render::i18n::present::{errno_name, size, strerror};
@@ -16,7 +15,6 @@ use crate::render::words::{
 use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
-use std::time::Duration;
 
 /// Chinese.
 pub struct Zh;
@@ -244,76 +242,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn usage(&self, u: &Usage) -> String {
-        match u {
-            Usage::UnknownDemo {
-                name,
-                closest,
-                demos,
-            } => format!(
-                "没有名为 `{name}` 的演示。{}演示有：{}。（`procdemo list` 介绍它们；`procdemo run FILE` 运行你自己的脚本。）",
-                closest
-                    .map(|d| format!("你是想输入 `{d}` 吗？"))
-                    .unwrap_or_default(),
-                demos.join("、")
-            ),
-            Usage::UnknownTopic { name, topics } => format!(
-                "没有名为 `{}` 的主题。主题有：{}。",
-                crate::render::sanitize::escape(name),
-                topics.join("、")
-            ),
-            Usage::NoDemo { demos } => format!(
-                "这里应当是一个演示（{}）或一个命令（list、all、run FILE、show DEMO、explain [TOPIC]）；`procdemo --help` 会解释它们",
-                demos.join("、")
-            ),
-            Usage::NoCommand => "这里应当是一个演示或一个命令".to_string(),
-            Usage::CannotRead { path, error } => format!("无法读取脚本 {path}：{error}"),
-            Usage::NotUtf8 { path, offset } => {
-                format!("{path}：不是 UTF-8 文本（偏移 {offset} 处的字节无效）：脚本是一个文本文件")
-            }
-            Usage::TooLarge { path, max_mib } => format!(
-                "脚本 {path} 大于 {max_mib} MiB，这是 procdemo 最多读取的大小：脚本是一个短小的文本文件"
-            ),
-            Usage::NoTerminal { error } => format!(
-                "--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"
-            ),
-            Usage::NotForWatch { option } => {
-                format!("{option} 不适用于 procdemo watch（它运行一个程序，而不是演示脚本）")
-            }
-            Usage::Report { path, error } => format!("-o {path}：{error}"),
-            Usage::Html { path, error } => format!("--html {path}：{error}"),
-            Usage::UnknownOption { arg, .. } => {
-                format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项")
-            }
-            Usage::BadValue { arg, value, .. } => {
-                format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值")
-            }
-            Usage::Clap(m) => m.clone(),
-        }
-    }
-
-    fn system(&self, s: &System) -> String {
-        match s {
-            System::Setup { call, error } => format!("{call}：{error}"),
-            System::Pipe {
-                demo: Some(demo),
-                error,
-            } => format!("无法为 `{demo}` 创建管道：{error}"),
-            System::Pipe { demo: None, error } => format!("无法创建管道：{error}"),
-            System::Fork { demo, error } => {
-                format!("无法为 `{demo}` 启动 runner：fork 失败：{error}")
-            }
-            System::Write { error } => format!("无法写出输出：{error}"),
-            System::ProcMissing { error } => format!(
-                "无法读取 /proc/self/stat（{error}）：procdemo 的每个状态都读自 /proc，所以必须挂载 procfs（mount -t proc proc /proc）"
-            ),
-            System::ProcUnreadable { error } => format!("无法读取 /proc/self/stat：{error}"),
-            System::ProcNotUnderstood => {
-                "无法理解 /proc/self/stat 的内容：/proc 是真正的 procfs 吗？".to_string()
-            }
-        }
-    }
-
     fn json_failed(&self, demo: &str, message: &str) -> String {
         format!("{demo} 失败：{message}")
     }
@@ -526,24 +454,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         format!("？{question}\n  你的答案（输入后按回车）：")
     }
 
-    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
-        match right {
-            Some(true) => format!("  ✓ 答对了：你答 {answer}，内核显示的是 {shown}\n"),
-            Some(false) => format!("  ✗ 你答 {answer}；内核显示的是 {shown}\n"),
-            None => format!("  你答 {answer}；内核显示的是 {shown}（请自己比较）\n"),
-        }
-    }
-
-    fn score(&self, right: usize, judged: usize, asked: usize) -> String {
-        let unjudged = asked - judged;
-        let more = if unjudged > 0 {
-            format!("（另有 {unjudged} 题请自己比较）")
-        } else {
-            String::new()
-        };
-        format!("得分：{judged} 题中答对 {right} 题{more}\n")
-    }
-
     fn worksheet(&self) -> &'static str {
         "问题（先作答，再运行演示；--predict 会在运行中逐题提问）"
     }
@@ -554,14 +464,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 
     fn pause(&self, step_text: &str, line: usize) -> String {
         format!("▸ 下一步，第 {line} 行：{step_text}    [回车] 运行 · [c] 运行其余步骤 · [q] 退出")
-    }
-
-    fn look_with(&self, ps: &str, pstree: &str) -> String {
-        if pstree.is_empty() {
-            format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}")
-        } else {
-            format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}   或者：{pstree}")
-        }
     }
 
     fn lang(&self) -> crate::render::Lang {
@@ -910,20 +812,44 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::ScriptLine { source, runner } => format!("（脚本 {source}，runner pid {runner}）"),
             Msg::ScriptLineNoPid { source } => format!("（脚本 {source}）"),
             Msg::BuiltIn { path } => format!("{path}，内置"),
+            Msg::UnknownDemo { name, closest, demos } => format!("没有名为 `{name}` 的演示。{closest}演示有：{}。（`procdemo list` 介绍它们；`procdemo run FILE` 运行你自己的脚本。）", demos.join("、")),
+            Msg::DidYouMean { demo } => format!("你是想输入 `{demo}` 吗？"),
+            Msg::UnknownTopic { name, topics } => format!("没有名为 `{name}` 的主题。主题有：{}。", topics.join("、")),
+            Msg::NoDemo { demos } => format!("这里应当是一个演示（{}）或一个命令（list、all、run FILE、show DEMO、explain [TOPIC]）；`procdemo --help` 会解释它们", demos.join("、")),
+            Msg::NoCommand => "这里应当是一个演示或一个命令".into(),
+            Msg::CannotRead { path, error } => format!("无法读取脚本 {path}：{error}"),
+            Msg::NotUtf8 { path, offset } => format!("{path}：不是 UTF-8 文本（偏移 {offset} 处的字节无效）：脚本是一个文本文件"),
+            Msg::TooLarge { path, max_mib } => format!("脚本 {path} 大于 {max_mib} MiB，这是 procdemo 最多读取的大小：脚本是一个短小的文本文件"),
+            Msg::NoTerminal { error } => format!("--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"),
+            Msg::NotForWatch { option } => format!("{option} 不适用于 procdemo watch（它运行一个程序，而不是演示脚本）"),
+            Msg::ReportFile { path, error } => format!("-o {path}：{error}"),
+            Msg::HtmlFile { path, error } => format!("--html {path}：{error}"),
+            Msg::UnknownOption { arg, .. } => format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项"),
+            Msg::BadValue { arg, value, .. } => format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值"),
+            Msg::SetupFailed { call, error } => format!("{call}：{error}"),
+            Msg::PipeFor { demo, error } => format!("无法为 `{demo}` 创建管道：{error}"),
+            Msg::NoPipe { error } => format!("无法创建管道：{error}"),
+            Msg::NoRunner { demo, error } => format!("无法为 `{demo}` 启动 runner：fork 失败：{error}"),
+            Msg::NoWrite { error } => format!("无法写出输出：{error}"),
+            Msg::NoProcStat { error } => format!("无法读取 /proc/self/stat（{error}）：procdemo 的每个状态都读自 /proc，所以必须挂载 procfs（mount -t proc proc /proc）"),
+            Msg::ProcStatUnreadable { error } => format!("无法读取 /proc/self/stat：{error}"),
+            Msg::ProcStatNotUnderstood => "无法理解 /proc/self/stat 的内容：/proc 是真正的 procfs 吗？".into(),
+            Msg::CleanedUp { killed } => format!("最后，runner 杀死并回收了脚本留下的 {killed} 个仍在运行的进程"),
+            Msg::Passed { passed, total, time } => format!("{total} 个演示中 {passed} 个通过{time}"),
+            Msg::PassedIn { wall } => format!("，用时 {wall}"),
+            Msg::Score { right, judged, more } => format!("得分：{judged} 题中答对 {right} 题{more}\n"),
+            Msg::CompareYourself { unjudged } => format!("（另有 {unjudged} 题请自己比较）"),
+            Msg::RevealRight { answer, shown } => format!("  ✓ 答对了：你答 {answer}，内核显示的是 {shown}\n"),
+            Msg::RevealWrong { answer, shown } => format!("  ✗ 你答 {answer}；内核显示的是 {shown}\n"),
+            Msg::RevealUnjudged { answer, shown } => format!("  你答 {answer}；内核显示的是 {shown}（请自己比较）\n"),
+            Msg::LookWith { ps } => format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}"),
+            Msg::LookWithTree { ps, pstree } => format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}   或者：{pstree}"),
         }
     }
 
     fn no_python(&self, why: NoPython) -> String {
         match why {
             NoPython::NotInStdlib(call) => format!("Python 的标准库没有 {call}"),
-        }
-    }
-
-    fn duration(&self, d: Duration) -> String {
-        if d.subsec_millis() == 0 {
-            format!("{} s", d.as_secs())
-        } else {
-            format!("{} ms", d.as_millis())
         }
     }
 
@@ -1018,10 +944,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         "其他"
     }
 
-    fn cleanup(&self, killed: usize) -> String {
-        format!("最后，runner 杀死并回收了脚本留下的 {killed} 个仍在运行的进程")
-    }
-
     fn ok(&self) -> (&'static str, &'static str) {
         ("成功:", "每个等待的状态都观察到了")
     }
@@ -1040,15 +962,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 
     fn summary_verdict(&self, ok: bool) -> &'static str {
         if ok { "成功" } else { "失败" }
-    }
-
-    fn wall(&self, d: Duration) -> String {
-        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-    }
-
-    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
-        let time = time.map_or_else(String::new, |t| format!("，用时 {}", self.wall(t)));
-        format!("{total} 个演示中 {passed} 个通过{time}")
     }
 }
 
