@@ -315,3 +315,16 @@ fn a_watch_report_speaks_only_through_the_catalogue() {
     let run = check(&["watch", "--", "sh", "-c", "sleep 0.01 & wait"], &code);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn a_quiz_speaks_only_through_the_catalogue() {
+    // The generated exercise's roles are letters (`a forks b`): data, as a demo's role names.
+    let mut code = code_words();
+    code.extend(('a'..='z').map(String::from));
+    for args in [
+        &["quiz", "--seed", "3"][..],
+        &["quiz", "--seed", "3", "--reverse"],
+    ] {
+        assert_eq!(check(args, &code).code, 0, "{args:?}");
+    }
+}
