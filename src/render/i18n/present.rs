@@ -7,6 +7,9 @@
 //!
 //! A sub-phrase that is itself a message (a handler's runs inside a `sigprocmask` result) is
 //! said first, in the same language, and handed on as text; an absent one is the empty string.
+//! A count travels as a number (`Msg::Processes { count }`): the table chooses the form
+//! (English `1 process`, `2 processes`; Chinese has none). Last, the pieces every language
+//! shows alike (`16 MiB`, `ECHILD`, ` kB`, a duration as a script writes it) live here once.
 
 use crate::engine::error::{System, Usage};
 use crate::engine::model::{
