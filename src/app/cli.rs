@@ -186,7 +186,10 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
             Needed::Other => false,
         })
         .map(|d| {
-            Command::new(d.name).about(crate::render::fit_help(d.title_in(lang.code()), lang))
+            Command::new(d.name).about(crate::render::fit_help(
+                &crate::render::script_text(d.title_in(lang.code()), lang),
+                lang,
+            ))
         });
     Command::new("procdemo")
         .next_line_help(crate::render::help_wraps_itself(lang))
@@ -211,7 +214,11 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                 .long("lang")
                 .global(true)
                 .value_name("LANG")
-                .value_parser(["zh", "en"])
+                .value_parser(clap::builder::PossibleValuesParser::new(
+                    Lang::ALL
+                        .iter()
+                        .map(|l| clap::builder::PossibleValue::new(l.code()).hide(l.hidden())),
+                ))
                 .help(help(Help::Lang)),
         )
         .arg(flag("python", help(Help::Python)))
@@ -524,11 +531,9 @@ fn output(m: &ArgMatches) -> Output {
             (false, Some(ms)) => Pace::Delay(*ms),
             (false, None) => Pace::Free,
         },
-        lang: match m.get_one::<String>("lang").map(String::as_str) {
-            Some("zh") => Lang::Zh,
-            Some(_) => Lang::En,
-            None => locale_lang(),
-        },
+        lang: m
+            .get_one::<String>("lang")
+            .map_or_else(locale_lang, |code| Lang::of_code(code)),
         python: m.get_flag("python"),
         timeline: (m.get_flag("explain") || m.get_flag("timeline")) && !m.get_flag("no-timeline"),
         tree: m.get_flag("tree"),
@@ -563,7 +568,7 @@ pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
             None => None,
         };
         if let Some(v) = value {
-            chosen = Some(if v == "zh" { Lang::Zh } else { Lang::En });
+            chosen = Some(Lang::of_code(v));
         }
     }
     chosen.unwrap_or_else(locale_lang)

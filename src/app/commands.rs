@@ -164,8 +164,8 @@ fn run(config: Config) -> Result<i32, Error> {
             for d in script::demos::DEMOS {
                 // Wrapped by display columns, never inside a word, under the title's start.
                 let prefix = format!("{:<width$}  ", d.name);
-                let title = d.title_in(output.lang.code());
-                let line: String = render::wrap::hang(&prefix, width + 2, title, columns, 4)
+                let title = crate::render::script_text(d.title_in(output.lang.code()), output.lang);
+                let line: String = render::wrap::hang(&prefix, width + 2, &title, columns, 4)
                     .into_iter()
                     .map(|l| l + "\n")
                     .collect();

@@ -608,7 +608,10 @@ impl<'a> Page<'a> {
             }
             // The page always has its narration and its pictures: it is the visual product.
             Event::Say { lines } => {
-                let text: Vec<String> = lines.iter().map(|l| super::said(l, &self.ctx)).collect();
+                let text: Vec<String> = lines
+                    .iter()
+                    .map(|l| words.script_text(&super::said(l, &self.ctx)))
+                    .collect();
                 let _ = writeln!(
                     self.body,
                     "<blockquote class=\"say\">{}</blockquote>",
@@ -655,7 +658,7 @@ impl<'a> Page<'a> {
             html,
             "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">{}</span></h1>\n<h2>{}</h2>",
             esc(&script.name),
-            esc(super::title(script, words))
+            esc(&words.script_text(super::title(script, words)))
         );
         if !self.style.stable {
             let _ = writeln!(

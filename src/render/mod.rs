@@ -23,7 +23,7 @@ pub mod wrap;
 #[cfg(test)]
 mod tests;
 
-pub use i18n::{en, words, zh};
+pub use i18n::{en, pseudo, words, zh};
 pub use words::{Help, Words};
 
 use crate::engine::model::{
@@ -77,15 +77,37 @@ pub enum Lang {
     #[default]
     En,
     Zh,
+    /// The pseudo-locale `en-XA`, a test language: English with every message bracketed
+    /// (`i18n/pseudo.rs`); a script's own lines are its English ones.
+    EnXa,
 }
 
 impl Lang {
-    /// The language's code, as a script's `title.LANG` and `say.LANG` lines name it.
+    /// Every language, in the order `--lang` lists them.
+    pub const ALL: &[Lang] = &[Lang::Zh, Lang::En, Lang::EnXa];
+
+    /// The language's code, as a script's `title.LANG` and `say.LANG` lines name it and
+    /// `--lang` takes it.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Zh => "zh",
+            Lang::EnXa => "en-XA",
         }
+    }
+
+    /// A test language, left out of `--help`'s list.
+    pub fn hidden(self) -> bool {
+        matches!(self, Lang::EnXa)
+    }
+
+    /// The language `--lang CODE` names (English for a code procdemo does not speak).
+    pub fn of_code(code: &str) -> Lang {
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code() == code)
+            .unwrap_or(Lang::En)
     }
 
     /// The language of a locale name: one starting `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is
@@ -148,6 +170,7 @@ fn words(lang: Lang) -> &'static dyn Words {
     match lang {
         Lang::En => &en::En,
         Lang::Zh => &zh::Zh,
+        Lang::EnXa => &pseudo::Pseudo,
     }
 }
 
@@ -159,6 +182,12 @@ pub fn parse_problem(problem: &crate::script::ParseProblem, lang: Lang) -> Strin
 /// A failed demo's message repeated on stderr after a `--json` run.
 pub fn json_failed(demo: &str, message: &str, lang: Lang) -> String {
     words(lang).json_failed(demo, message)
+}
+
+/// A script's own words (a demo's title in a list) in `lang`: as they are, but marked apart
+/// from the program's words in the pseudo-locale.
+pub fn script_text(text: &str, lang: Lang) -> String {
+    words(lang).script_text(text)
 }
 
 /// A text of `--help` in `lang`.
@@ -343,7 +372,7 @@ pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
     };
     let (mark, prompt) = words(style.lang).ask_prompt();
     let mut out = String::new();
-    let question = sanitize::escape(q);
+    let question = words(style.lang).script_text(&sanitize::escape(q));
     for l in wrap::hang(mark, wrap::width(mark), &question, style.width.max(24), 2) {
         out.push_str(&l);
         out.push('\n');

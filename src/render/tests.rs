@@ -2078,3 +2078,53 @@ fn results_say_one_task_no_task_and_forks_in_one_line() {
     assert_eq!(zh.value(&Value::State(State::Zombie), &zh_ctx), "Z");
     assert_eq!(en.value(&Value::State(State::Gone), &en_ctx), "gone");
 }
+
+#[test]
+fn the_pseudo_locale_marks_every_message_and_every_recorded_run_still_fits_80_columns() {
+    let xa = words(super::Lang::EnXa);
+    // One wrapper over English: the same words, each message bracketed once.
+    let s = user_script("runner fork p\np fork c\np waitpid c\nrunner waitpid p\n");
+    let mut ctx = Ctx::new(xa, &s, true);
+    let mut english = Ctx::new(words(super::Lang::En), &s, true);
+    for c in [&mut ctx, &mut english] {
+        c.learn(&Event::Spawned {
+            role: 1,
+            pid: 101,
+            ns_pids: Vec::new(),
+        });
+    }
+    let forked = Outcome::Forked {
+        pid: 101,
+        in_child: Some(0),
+    };
+    assert_eq!(
+        xa.outcome(&forked, &ctx),
+        format!("⟦{}⟧", en::En.outcome(&forked, &english))
+    );
+    assert_eq!(xa.state(State::Zombie), "⟦zombie: exited, not yet reaped⟧");
+    assert_eq!(xa.script_text("a say line"), "⟪a say line⟫");
+    assert_eq!(xa.script_text(""), "");
+    assert_eq!(
+        words(super::Lang::En).script_text("a say line"),
+        "a say line"
+    );
+    // Every code `--lang` takes names its language, and the test language is hidden.
+    for lang in super::Lang::ALL {
+        assert_eq!(super::Lang::of_code(lang.code()), *lang);
+    }
+    assert!(super::Lang::EnXa.hidden() && !super::Lang::Zh.hidden());
+    // The brackets are display columns like any others: layout still fits the width.
+    for name in recordings() {
+        let (s, origin, events) = recorded(name);
+        for stable in [false, true] {
+            let style = Style {
+                lang: super::Lang::EnXa,
+                python: true,
+                ..style(stable, 80)
+            };
+            let out = render(Format::Text, &s, &origin, style, &events);
+            assert_fits(&out, 80);
+            assert!(out.contains('⟦') && out.contains('⟪'), "{name}: {out}");
+        }
+    }
+}

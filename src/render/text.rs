@@ -145,7 +145,9 @@ impl<'a> Text<'a> {
         let lines = hang(
             &prefix,
             width(&prefix),
-            &escape(super::title(script, self.words())),
+            &self
+                .words()
+                .script_text(&escape(super::title(script, self.words()))),
             self.width(),
             FALLBACK_INDENT - 2,
         );
@@ -560,7 +562,10 @@ impl<'a> Text<'a> {
         }
         let text: Vec<String> = lines
             .iter()
-            .map(|l| escape(&super::said(l, &self.ctx)).into_owned())
+            .map(|l| {
+                self.words()
+                    .script_text(&escape(&super::said(l, &self.ctx)))
+            })
             .collect();
         let columns = self
             .width()
@@ -614,7 +619,7 @@ impl<'a> Text<'a> {
                 self.ctx
                     .step(step)
                     .and_then(|s| super::question(&s.kind, words.lang()))
-                    .map_or_else(String::new, |q| escape(q).into_owned())
+                    .map_or_else(String::new, |q| words.script_text(&escape(q)))
             };
             let questions: Vec<String> = self.asks.iter().map(|(s, _)| question(*s)).collect();
             let answers: Vec<(String, String)> = self

@@ -11,6 +11,7 @@ mod common;
 mod cli;
 mod cooperation;
 mod hostile;
+mod i18n;
 mod live;
 mod observations;
 mod page;
