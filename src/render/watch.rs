@@ -205,8 +205,7 @@ impl Watch {
                 }
             }
             Form::JsonEvents => {
-                serde_json::to_writer(&mut *out, event)?;
-                writeln!(out)?;
+                super::json::write_line(out, &super::json::WatchMessage::from(event))?
             }
             Form::Json => self.events.push(event.clone()),
         }
@@ -383,8 +382,7 @@ impl Watch {
         if self.summary.processes == 0 {
             // Nothing ran (the command could not be started): main says why.
             if self.form == Form::Json {
-                serde_json::to_writer(&mut *out, &self.document())?;
-                writeln!(out)?;
+                super::json::write_line(out, &self.document())?;
             }
             return Ok(());
         }
@@ -412,18 +410,13 @@ impl Watch {
                     }
                 }
             }
-            Form::Json => {
-                serde_json::to_writer(&mut *out, &self.document())?;
-                writeln!(out)?;
-            }
+            Form::Json => super::json::write_line(out, &self.document())?,
             Form::JsonEvents => {
-                let mut value = serde_json::to_value(&self.summary)?;
-                if let Some(map) = value.as_object_mut() {
-                    map.insert("event".into(), "summary".into());
-                    map.insert("exit_code".into(), serde_json::json!(self.exit_code()));
-                }
-                serde_json::to_writer(&mut *out, &value)?;
-                writeln!(out)?;
+                let line = super::json::WatchSummaryLine {
+                    kind: "summary",
+                    summary: super::json::WatchSummary::new(&self.summary, self.exit_code()),
+                };
+                super::json::write_line(out, &line)?;
             }
         }
         Ok(())
@@ -490,15 +483,19 @@ impl Watch {
         super::html::document(self.words, &[html])
     }
 
-    fn document(&self) -> serde_json::Value {
-        serde_json::json!({
-            "command": self.summary.command,
-            "watcher": self.summary.watcher,
-            "events": self.events,
-            "processes": self.nodes.values().collect::<Vec<_>>(),
-            "summary": self.summary,
-            "exit_code": self.exit_code(),
-        })
+    /// `--json`: the watch as one document (see `json.rs`).
+    fn document(&self) -> super::json::WatchDocument {
+        use super::json::{VERSION, WatchDocument, WatchMessage, WatchProcess, WatchSummary};
+        WatchDocument {
+            version: VERSION,
+            kind: "watch",
+            command: self.summary.command.clone(),
+            watcher: self.summary.watcher,
+            events: self.events.iter().map(WatchMessage::from).collect(),
+            processes: self.nodes.values().map(WatchProcess::from).collect(),
+            summary: WatchSummary::new(&self.summary, self.exit_code()),
+            exit_code: self.exit_code(),
+        }
     }
 
     /// The family as a tree by creator, each process with what became of it.
@@ -779,6 +776,7 @@ mod tests {
             width,
             answers: false,
             lang,
+            lang_asked: false,
             python: false,
             timeline: true,
             tree: false,
@@ -845,7 +843,9 @@ mod tests {
         assert_eq!(doc["summary"]["zombies"][0]["zombie_us"], 800);
         let (lines, _) = render(Form::JsonEvents, super::super::Lang::En, 80);
         let last: serde_json::Value = serde_json::from_str(lines.lines().last().unwrap()).unwrap();
-        assert_eq!(last["event"], "summary");
+        assert_eq!(last["type"], "summary");
+        assert_eq!(doc["version"], super::super::json::VERSION);
+        assert_eq!(doc["events"][0]["type"], "begin");
         assert_eq!(lines.lines().count(), events().len() + 1);
     }
 }
