@@ -11,6 +11,7 @@ mod common;
 mod cli;
 mod cooperation;
 mod hostile;
+mod json_schema;
 mod live;
 mod observations;
 mod page;
