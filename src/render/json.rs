@@ -692,8 +692,12 @@ impl<'a> Json<'a> {
     }
 
     /// The message for an event (None: nothing to say, e.g. narration without --explain).
-    fn message(&mut self, event: &Event) -> Option<Message> {
-        self.ctx.learn(event);
+    /// `ctx` has learnt the event; JSON shows real PIDs whatever `--stable` says.
+    fn message(&mut self, event: &Event, ctx: &Ctx) -> Option<Message> {
+        self.ctx = Ctx {
+            stable: false,
+            ..ctx.with_script(self.ctx.script)
+        };
         if let Event::Failed { step, failure } = event {
             self.failure = Some((failure.clone(), *step));
         }
@@ -955,8 +959,13 @@ impl<'a> Document<'a> {
 }
 
 impl Render for Document<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        match self.json.message(event) {
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self.json.message(event, ctx) {
             Some(Message::End { ok }) => {
                 serde_json::to_writer(&mut *out, &self.document(ok))?;
                 writeln!(out)
@@ -973,7 +982,7 @@ impl Render for Document<'_> {
         }
     }
 
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         self.json.failure_words()
     }
 }
@@ -997,8 +1006,13 @@ impl<'a> Lines<'a> {
 }
 
 impl Render for Lines<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        match self.json.message(event) {
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self.json.message(event, ctx) {
             Some(m) => {
                 serde_json::to_writer(&mut *out, &m)?;
                 writeln!(out)
@@ -1007,7 +1021,7 @@ impl Render for Lines<'_> {
         }
     }
 
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         self.json.failure_words()
     }
 }
@@ -1044,7 +1058,12 @@ pub fn summary(words: &'static dyn Words, results: &[DemoResult], style: Style) 
 pub struct Wire;
 
 impl Render for Wire {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn event(
+        &mut self,
+        event: &Event,
+        _ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         serde_json::to_writer(&mut *out, event)?;
         out.write_all(b"\n")
     }

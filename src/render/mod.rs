@@ -135,14 +135,21 @@ impl std::fmt::Display for crate::engine::error::Error {
     }
 }
 
-/// One run's renderer: fed the run's events in order, it writes what each shows.
+/// One output of a run: fed the run's events in order, it writes what each shows.
 pub trait Render {
-    /// Write what this event shows, at once. The caller flushes after each call.
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// Write what this event shows, at once. `ctx` has already learnt the event (the PIDs it
+    /// gives): one [`Ctx`], kept by [`Outputs`], learns each event once for every output.
+    /// The caller flushes after each call.
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()>;
 
     /// Why the run failed, in words (the `FAILED:` message), once a `Failed` event has come:
     /// for the front end to repeat on stderr after a `--json` run, as procdemo always has.
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         None
     }
 }
@@ -216,24 +223,32 @@ pub fn outputs<'a>(
             }
         })
         .collect();
-    Outputs { list }
+    Outputs {
+        ctx: Ctx::new(w, script, style.stable),
+        list,
+    }
 }
 
-/// The outputs chosen for a run: each is fed every event, in order.
+/// The outputs chosen for a run and the one [`Ctx`] they share: each event is learnt once,
+/// then every output is fed it, in order.
 pub struct Outputs<'a> {
+    ctx: Ctx<'a>,
     list: Vec<Box<dyn Render + 'a>>,
 }
 
-impl Render for Outputs<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+impl Outputs<'_> {
+    /// Learn what the event gives, then have every output write what it shows.
+    pub fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.ctx.learn(event);
         for output in &mut self.list {
-            output.event(event, out)?;
+            output.event(event, &self.ctx, out)?;
         }
         Ok(())
     }
 
-    fn failure(&self) -> Option<String> {
-        self.list.iter().find_map(|o| o.failure())
+    /// Why the run failed, in words, as the first output that knows says it.
+    pub fn failure(&self) -> Option<String> {
+        self.list.iter().find_map(|o| o.failure(&self.ctx))
     }
 }
 
@@ -649,6 +664,18 @@ impl<'a> Ctx<'a> {
                 .get(role)
                 .map_or(0, |n| n.len().saturating_sub(1)),
             ..self.clone()
+        }
+    }
+
+    /// The same knowledge, for an output that holds its own reference to the script.
+    pub fn with_script<'b>(&self, script: &'b Script) -> Ctx<'b> {
+        Ctx {
+            words: self.words,
+            script,
+            pids: self.pids.clone(),
+            ns_pids: self.ns_pids.clone(),
+            stable: self.stable,
+            level: self.level,
         }
     }
 
