@@ -154,11 +154,7 @@ impl Process {
             wchan: o.wchan.clone(),
             status: o.exit_status.map(|s| ExitStatus::decode(s).into()),
             wait_status: o.exit_status,
-            sigchld: o.sigchld.map(|d| match d {
-                Disposition::Default => "default",
-                Disposition::Ignored => "ignored",
-                Disposition::Caught => "caught",
-            }),
+            sigchld: sigchld(o.sigchld),
             depends_on_privilege: o.depends_on_privilege,
             ps_stat: o.ps_stat.clone(),
             tracer: o.tracer.as_ref().map(TracerJson::from),
@@ -435,6 +431,149 @@ fn result(outcome: &Outcome) -> serde_json::Value {
     v
 }
 
+/// A value the run showed, as an `ask` question's answer: tagged by what it is.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Answer {
+    /// Not observed by then (procdemo never makes a value up).
+    NotObserved,
+    Pid {
+        pid: i32,
+    },
+    Number {
+        value: i64,
+    },
+    /// A count that varies run to run.
+    Varying {
+        value: u64,
+    },
+    State {
+        state: String,
+    },
+    Stat {
+        stat: String,
+    },
+    Comm {
+        comm: String,
+    },
+    /// The parent: a role of the demo, or a process outside it by its command name.
+    Parent {
+        role: Option<String>,
+        comm: Option<String>,
+    },
+    Sigchld {
+        sigchld: Option<&'static str>,
+    },
+    Status {
+        status: Status,
+    },
+    Result {
+        result: serde_json::Value,
+    },
+    Exe {
+        path: String,
+        is_procdemo: bool,
+    },
+    Cmdline {
+        argv: Vec<String>,
+        is_procdemo: bool,
+    },
+    Signals {
+        signals: Vec<String>,
+    },
+    NsPids {
+        ns_pids: Vec<i32>,
+    },
+    Output {
+        output: Output,
+    },
+    /// A value that may differ between root and a normal user.
+    DependsOnPrivilege {
+        value: Box<Answer>,
+    },
+    CpuTime {
+        cpu_ns: u64,
+    },
+    Share {
+        used_ns: u64,
+        total_ns: u64,
+    },
+}
+
+fn sigchld(d: Option<Disposition>) -> Option<&'static str> {
+    d.map(|d| match d {
+        Disposition::Default => "default",
+        Disposition::Ignored => "ignored",
+        Disposition::Caught => "caught",
+    })
+}
+
+impl Answer {
+    fn new(v: &model::Value, ctx: &Ctx) -> Answer {
+        use model::Value as V;
+        match v {
+            V::NotObserved => Answer::NotObserved,
+            V::Pid(pid) => Answer::Pid { pid: *pid },
+            V::Number(value) => Answer::Number { value: *value },
+            V::Varying(value) => Answer::Varying { value: *value },
+            V::State(s) => Answer::State { state: s.code() },
+            V::Stat(stat) => Answer::Stat { stat: stat.clone() },
+            V::Comm(comm) => Answer::Comm { comm: comm.clone() },
+            V::Parent(p) => match p {
+                Parent::Role(r) => Answer::Parent {
+                    role: Some(ctx.role(*r).to_string()),
+                    comm: None,
+                },
+                Parent::Other { comm } => Answer::Parent {
+                    role: None,
+                    comm: Some(comm.clone()),
+                },
+                Parent::Unknown => Answer::Parent {
+                    role: None,
+                    comm: None,
+                },
+            },
+            V::Sigchld(d) => Answer::Sigchld {
+                sigchld: sigchld(*d),
+            },
+            V::ExitCode(s) => Answer::Status {
+                status: (*s).into(),
+            },
+            V::Result(o) => Answer::Result { result: result(o) },
+            V::Exe(e) => Answer::Exe {
+                path: e.path.clone(),
+                is_procdemo: e.procdemo,
+            },
+            V::Cmdline(c) => Answer::Cmdline {
+                argv: c.args.clone(),
+                is_procdemo: c.procdemo,
+            },
+            V::Signals(mask) => Answer::Signals {
+                signals: signal_names(*mask),
+            },
+            V::NsPids(ns_pids) => Answer::NsPids {
+                ns_pids: ns_pids.clone(),
+            },
+            V::Output(c) => Answer::Output {
+                output: Output {
+                    role: ctx.role(c.role).to_string(),
+                    text: c.text.clone(),
+                    bytes: c.bytes,
+                    cut: c.cut,
+                },
+            },
+            V::DependsOnPrivilege(v) => Answer::DependsOnPrivilege {
+                value: Box::new(Answer::new(v, ctx)),
+            },
+            V::CpuTime(cpu_ns) => Answer::CpuTime { cpu_ns: *cpu_ns },
+            V::Share { used, total } => Answer::Share {
+                used_ns: *used,
+                total_ns: *total,
+            },
+        }
+    }
+}
+
 // ---- demo messages -------------------------------------------------------------------------
 
 /// The step an event is about: its line in the script and its text.
@@ -583,9 +722,13 @@ pub enum Message {
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     },
+    /// The answer of an `ask` question, once the run has shown it.
     Answer {
         #[serde(flatten)]
         at: Option<At>,
+        role: Option<String>,
+        field: Option<&'static str>,
+        value: Answer,
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     },
@@ -846,10 +989,21 @@ impl<'a> Json<'a> {
                         .and_then(|q| self.text(|| q.to_string())),
                 }
             }
-            Event::Answer { ask, value } => Message::Answer {
-                at: self.at(*ask),
-                text: self.text(|| ctx.words.value(value, ctx)),
-            },
+            Event::Answer { ask, value } => {
+                let (role, field) = match ctx.step(*ask).map(|s| &s.kind) {
+                    Some(StepKind::Ask { role, field, .. }) => {
+                        (Some(ctx.role(*role).to_string()), Some(field_name(*field)))
+                    }
+                    _ => (None, None),
+                };
+                Message::Answer {
+                    at: self.at(*ask),
+                    role,
+                    field,
+                    value: Answer::new(value, ctx),
+                    text: self.text(|| ctx.words.value(value, ctx)),
+                }
+            }
             Event::Cleanup { killed } => Message::Cleanup { killed: *killed },
             Event::End { ok } => Message::End { ok: *ok },
         })

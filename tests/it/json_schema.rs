@@ -242,3 +242,32 @@ fn the_json_is_the_same_under_a_chinese_locale_and_the_c_locale() {
     assert!(doc["title"].as_str().unwrap().is_ascii(), "{doc}");
     assert!(!doc["text"].as_str().unwrap().is_ascii(), "{doc}");
 }
+
+#[test]
+fn the_schemas_refuse_the_version_1_shape_and_a_message_of_no_known_type() {
+    let s = schemas();
+    for (validator, v1) in [
+        (
+            &s.event,
+            json!({"event": "act", "line": 8, "step": "runner fork parent", "role": "runner"}),
+        ),
+        (
+            &s.event,
+            json!({"type": "act", "line": 8, "step": "runner fork parent", "role": "runner",
+                   "summary": "fork() returned 101"}),
+        ),
+        (&s.event, json!({"type": "teleported", "pid": 1})),
+        (
+            &s.demo,
+            json!({"demo": "zombie", "title": "t", "source": "demos/zombie.demo, built in",
+                   "runner_pid": 1, "ok": true, "roles": [["runner", 1]], "events": [],
+                   "cleaned_up": 0}),
+        ),
+        (
+            &s.watch_line,
+            json!({"event": "exit", "t_us": 5, "pid": 7, "status": {"Exited": 0}}),
+        ),
+    ] {
+        assert!(!validator.is_valid(&v1), "accepted: {v1}");
+    }
+}
