@@ -12,7 +12,6 @@
 use super::wrap::{hang, pad, width};
 use super::{Style, Words};
 use crate::engine::model::{ExitStatus, ForkKind, KillReason, Reaper, State, WatchEvent};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -25,7 +24,7 @@ pub enum Form {
 }
 
 /// What the renderer knows of one process of the family.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Node {
     pub pid: i32,
     /// Its command name as last reported (after its last exec, if any).
@@ -50,12 +49,11 @@ pub struct Node {
     /// (time, state) as reported, stops and continues included.
     pub states: Vec<(u64, Option<State>)>,
     /// The latest known PPID.
-    #[serde(skip)]
     pub ppid: i32,
 }
 
-/// The numbers and lists the end summary shows (and `--json` holds).
-#[derive(Debug, Clone, Default, Serialize)]
+/// The numbers and lists the end summary shows (and `--json` holds, as `json::WatchSummary`).
+#[derive(Debug, Clone, Default)]
 pub struct Summary {
     pub command: Vec<String>,
     pub watcher: i32,
@@ -86,7 +84,7 @@ pub struct Summary {
     pub interrupted: Option<i32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ZombieRow {
     pub pid: i32,
     pub parent: i32,
