@@ -41,6 +41,8 @@ pub struct Output {
     pub answers: bool,
     /// The language of the output (`--lang`, else the locale).
     pub lang: crate::render::Lang,
+    /// `--lang` was given (JSON carries words only then).
+    pub lang_asked: bool,
     /// Show the course's Python line beside each action's result.
     pub python: bool,
     /// Draw the timeline after each demo (`--explain` or `--timeline`, not `--no-timeline`).
@@ -534,6 +536,7 @@ fn output(m: &ArgMatches) -> Output {
         lang: m
             .get_one::<String>("lang")
             .map_or_else(locale_lang, |code| Lang::of_code(code)),
+        lang_asked: m.get_one::<String>("lang").is_some(),
         python: m.get_flag("python"),
         timeline: (m.get_flag("explain") || m.get_flag("timeline")) && !m.get_flag("no-timeline"),
         tree: m.get_flag("tree"),

@@ -410,6 +410,7 @@ impl FrontEnd {
             width: render::terminal_width(),
             answers: self.output.answers,
             lang: self.output.lang,
+            lang_asked: self.output.lang_asked,
             python: self.output.python,
             timeline: self.output.timeline,
             tree: self.output.tree,
@@ -418,13 +419,17 @@ impl FrontEnd {
         }
     }
 
-    fn format(&self) -> render::Format {
-        match (self.output.json, self.output.json_events) {
+    /// The outputs chosen on the command line: what goes to standard output (text, one
+    /// JSON form, or the recorded events), then the page (`--html FILE`).
+    fn formats(&self) -> Vec<render::Format> {
+        let main = match (self.output.json, self.output.json_events) {
             _ if self.output.wire => render::Format::Wire,
             (_, true) => render::Format::JsonEvents,
             (true, false) => render::Format::Json,
             (false, false) => render::Format::Text,
-        }
+        };
+        let page = self.output.html.map(render::Format::Html);
+        std::iter::once(main).chain(page).collect()
     }
 
     /// Run one demo in a fresh runner, rendering its events as they come, and clean up
@@ -509,7 +514,7 @@ impl FrontEnd {
         // A runner that could not make its own group is put in one from here (a race
         // either side wins harmlessly).
         let _ = unistd::setpgid(Pid::from_raw(runner), Pid::from_raw(runner));
-        let mut renderer = render::renderer(self.format(), script, origin, self.style());
+        let mut renderer = render::outputs(&self.formats(), script, origin, self.style());
         let mut ended: Option<bool> = None;
         let mut pause = go_out.map(|go| Pause {
             go,
@@ -804,7 +809,7 @@ impl FrontEnd {
 
     /// The summary `procdemo all` ends with.
     pub fn summary(&mut self, results: &[DemoResult]) {
-        let text = render::summary(results, self.format(), self.style());
+        let text = render::summary(results, &self.formats(), self.style());
         self.sink.write(|out| out.write_all(text.as_bytes()));
     }
 

@@ -499,7 +499,6 @@ impl<'a> Page<'a> {
     }
 
     fn render(&mut self, event: &Event) -> std::io::Result<()> {
-        self.ctx.learn(event);
         self.timeline.event(event, &self.ctx);
         let words = self.words();
         match event {
@@ -763,11 +762,18 @@ impl<'a> Page<'a> {
 }
 
 impl Render for Page<'_> {
-    fn event(&mut self, event: &Event, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        _out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        // What the outputs' one Ctx has learnt, as of this event.
+        self.ctx = ctx.with_script(self.ctx.script);
         self.render(event)
     }
 
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         let (f, at) = self.failure.as_ref()?;
         Some(self.words().failure(f, *at, &self.ctx))
     }

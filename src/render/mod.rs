@@ -31,7 +31,7 @@ use crate::engine::model::{
 };
 use crate::script::{RUNNER, RoleId, Script, StepKind};
 
-/// What to render a run as.
+/// One output of a run. A run's outputs are a list ([`outputs`]), each fed the same events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Text for people, written as each event arrives.
@@ -43,6 +43,9 @@ pub enum Format {
     Wire,
     /// JSON Lines: one object per event, written as it arrives.
     JsonEvents,
+    /// `--html FILE`: the run as a page in this file, written at each run's end (it writes
+    /// nothing on standard output).
+    Html(&'static std::path::Path),
 }
 
 /// How to render.
@@ -58,6 +61,8 @@ pub struct Style {
     pub answers: bool,
     /// The language of the words (and of the narration, where the script has it).
     pub lang: Lang,
+    /// `--lang` chose the language (not the locale): only then does JSON carry words.
+    pub lang_asked: bool,
     /// Beside each action's result, the course's Python line that makes the same call.
     pub python: bool,
     /// Draw the timeline at the end of a run (text: after the steps).
@@ -153,14 +158,21 @@ impl std::fmt::Display for crate::engine::error::Error {
     }
 }
 
-/// One run's renderer: fed the run's events in order, it writes what each shows.
+/// One output of a run: fed the run's events in order, it writes what each shows.
 pub trait Render {
-    /// Write what this event shows, at once. The caller flushes after each call.
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// Write what this event shows, at once. `ctx` has already learnt the event (the PIDs it
+    /// gives): one [`Ctx`], kept by [`Outputs`], learns each event once for every output.
+    /// The caller flushes after each call.
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()>;
 
     /// Why the run failed, in words (the `FAILED:` message), once a `Failed` event has come:
     /// for the front end to repeat on stderr after a `--json` run, as procdemo always has.
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         None
     }
 }
@@ -255,44 +267,53 @@ pub fn error_text(error: &crate::engine::error::Error, lang: Lang) -> String {
     }
 }
 
-/// One run's renderer. The demo's name and title come from `script`.
-pub fn renderer<'a>(
-    format: Format,
+/// One run's outputs, in the order given, fed the same events (in the manner of
+/// hyperfine's `ExportManager`). The demo's name and title come from `script`.
+pub fn outputs<'a>(
+    formats: &[Format],
     script: &'a Script,
     origin: &'a Origin,
     style: Style,
-) -> Box<dyn Render + 'a> {
-    let main: Box<dyn Render + 'a> = match format {
-        Format::Text => Box::new(text::Text::new(words(style.lang), script, origin, style)),
-        Format::Json => Box::new(json::Document::new(
-            words(style.lang),
-            script,
-            origin,
-            style,
-        )),
-        Format::JsonEvents => Box::new(json::Lines::new(words(style.lang), script, origin, style)),
-        Format::Wire => Box::new(json::Wire),
-    };
-    match style.html {
-        Some(path) => Box::new(Both(
-            main,
-            html::Page::new(words(style.lang), script, origin, style, path),
-        )),
-        None => main,
+) -> Outputs<'a> {
+    let w = words(style.lang);
+    let list = formats
+        .iter()
+        .map(|format| -> Box<dyn Render + 'a> {
+            match *format {
+                Format::Text => Box::new(text::Text::new(w, script, origin, style)),
+                Format::Json => Box::new(json::Document::new(w, script, origin, style)),
+                Format::JsonEvents => Box::new(json::Lines::new(w, script, origin, style)),
+                Format::Wire => Box::new(json::Wire),
+                Format::Html(path) => Box::new(html::Page::new(w, script, origin, style, path)),
+            }
+        })
+        .collect();
+    Outputs {
+        ctx: Ctx::new(w, script, style.stable),
+        list,
     }
 }
 
-/// The output's renderer and the page's, fed the same events (`--html` beside any format).
-struct Both<'a>(Box<dyn Render + 'a>, html::Page<'a>);
+/// The outputs chosen for a run and the one [`Ctx`] they share: each event is learnt once,
+/// then every output is fed it, in order.
+pub struct Outputs<'a> {
+    ctx: Ctx<'a>,
+    list: Vec<Box<dyn Render + 'a>>,
+}
 
-impl Render for Both<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        self.0.event(event, out)?;
-        self.1.event(event, out)
+impl Outputs<'_> {
+    /// Learn what the event gives, then have every output write what it shows.
+    pub fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.ctx.learn(event);
+        for output in &mut self.list {
+            output.event(event, &self.ctx, out)?;
+        }
+        Ok(())
     }
 
-    fn failure(&self) -> Option<String> {
-        self.0.failure()
+    /// Why the run failed, in words, as the first output that knows says it.
+    pub fn failure(&self) -> Option<String> {
+        self.list.iter().find_map(|o| o.failure(&self.ctx))
     }
 }
 
@@ -304,12 +325,14 @@ pub fn explain(topic: Option<reference::Topic>, width: usize, lang: Lang) -> Str
     }
 }
 
-/// The `procdemo all` summary: text, or one JSON line (for both JSON formats).
-pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
-    match format {
-        Format::Text => text::summary(words(style.lang), results, style),
-        Format::Json | Format::JsonEvents => json::summary(words(style.lang), results, format),
-        Format::Wire => String::new(),
+/// The `procdemo all` summary, in the first format of the list that writes to standard
+/// output: text, or one JSON line (for both JSON formats).
+pub fn summary(results: &[DemoResult], formats: &[Format], style: Style) -> String {
+    let first = formats.iter().find(|f| !matches!(f, Format::Html(_)));
+    match first {
+        Some(Format::Text) => text::summary(words(style.lang), results, style),
+        Some(Format::Json | Format::JsonEvents) => json::summary(words(style.lang), results, style),
+        Some(Format::Wire | Format::Html(_)) | None => String::new(),
     }
 }
 
@@ -611,6 +634,18 @@ impl<'a> Ctx<'a> {
                 .get(role)
                 .map_or(0, |n| n.len().saturating_sub(1)),
             ..self.clone()
+        }
+    }
+
+    /// The same knowledge, for an output that holds its own reference to the script.
+    pub fn with_script<'b>(&self, script: &'b Script) -> Ctx<'b> {
+        Ctx {
+            words: self.words,
+            script,
+            pids: self.pids.clone(),
+            ns_pids: self.ns_pids.clone(),
+            stable: self.stable,
+            level: self.level,
         }
     }
 

@@ -657,7 +657,6 @@ impl<'a> Text<'a> {
     }
 
     fn render(&mut self, event: &Event, out: &mut String) {
-        self.ctx.learn(event);
         self.timeline.event(event, &self.ctx);
         // `quiz --reverse`: the tree is the question; the steps that made it stay hidden.
         if self.style.trees_only
@@ -819,13 +818,20 @@ impl<'a> Text<'a> {
 }
 
 impl Render for Text<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        // What the outputs' one Ctx has learnt, as of this event.
+        self.ctx = ctx.with_script(self.ctx.script);
         let mut text = String::new();
         self.render(event, &mut text);
         out.write_all(text.as_bytes())
     }
 
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         let (f, at) = self.failure.as_ref()?;
         Some(self.words().failure(f, *at, &self.ctx))
     }

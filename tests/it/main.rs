@@ -12,6 +12,7 @@ mod cli;
 mod cooperation;
 mod hostile;
 mod i18n;
+mod json_schema;
 mod live;
 mod observations;
 mod page;

@@ -149,8 +149,8 @@ pub fn json_of(demo: &str, run: &Run) -> serde_json::Value {
 pub fn pid_of(doc: &serde_json::Value, role: &str) -> i64 {
     doc["roles"]
         .as_array()
-        .and_then(|roles| roles.iter().find(|r| r[0] == role))
-        .and_then(|r| r[1].as_i64())
+        .and_then(|roles| roles.iter().find(|r| r["role"] == role))
+        .and_then(|r| r["pid"].as_i64())
         .unwrap_or_else(|| panic!("no pid for {role}"))
 }
 
