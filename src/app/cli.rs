@@ -39,6 +39,8 @@ pub struct Output {
     pub trees_only: bool,
     /// After each run, its questions and the answers it showed (a worksheet and its key).
     pub answers: bool,
+    /// Print each demo's questions and run nothing (`--worksheet`).
+    pub worksheet: bool,
     /// The language of the output (`--lang`, else the locale).
     pub lang: crate::render::Lang,
     /// `--lang` was given (JSON carries words only then).
@@ -75,6 +77,9 @@ pub enum Task {
         show_script: bool,
         /// Show the tree the moves made, and ask for the moves.
         reverse: bool,
+        /// How many exercises (seeds from `options.seed` on); more than one prints them all,
+        /// then a key.
+        count: u64,
     },
     /// Print a built-in demo's script.
     Show(&'static str),
@@ -237,6 +242,7 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         .arg(flag("step", help(Help::Step)))
         .arg(flag("predict", help(Help::Predict)))
         .arg(flag("answers", help(Help::Answers)))
+        .arg(flag("worksheet", help(Help::Worksheet)))
         .arg(
             Arg::new("delay")
                 .long("delay")
@@ -297,6 +303,14 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                         .value_parser(value_parser!(u32).range(0..=100))
                         .default_value("70")
                         .help(help(Help::Forks)),
+                )
+                .arg(
+                    Arg::new("count")
+                        .long("count")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64).range(1..=50))
+                        .conflicts_with("reverse")
+                        .help(help(Help::Count)),
                 )
                 .arg(
                     Arg::new("reverse")
@@ -393,6 +407,7 @@ const NOT_FOR_WATCH: &[(&str, &str)] = &[
     ("timeout", "--timeout"),
     ("record-events", "--record-events"),
     ("explain", "--explain"),
+    ("worksheet", "--worksheet"),
 ];
 
 /// Parse the command line. Help and version are printed here and exit 0.
@@ -427,6 +442,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             },
             show_script: sub.get_flag("show-script"),
             reverse: sub.get_flag("reverse"),
+            count: sub.get_one::<u64>("count").copied().unwrap_or(1),
         },
         "show" => {
             let demo = sub.get_one::<String>("demo").cloned().unwrap_or_default();
@@ -476,6 +492,21 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             summary: false,
         },
     };
+    // A worksheet runs nothing: an option that shows a run has nothing to show.
+    if output.worksheet {
+        let shown = [
+            (output.json, "--json"),
+            (output.json_events, "--json-events"),
+            (output.html.is_some(), "--html"),
+            (output.pace == Pace::Step, "--step"),
+            (output.predict, "--predict"),
+            (output.answers, "--answers"),
+            (matches!(output.pace, Pace::Delay(_)), "--delay"),
+        ];
+        if let Some((_, option)) = shown.iter().find(|(given, _)| *given) {
+            return Err(Error::Usage(Usage::WorksheetRunsNothing { option }));
+        }
+    }
     // Only a run has a page: a command that runs nothing refuses --html (and writes no file).
     if output.html.is_some()
         && let Some(command) = match &task {
@@ -528,6 +559,7 @@ fn output(m: &ArgMatches) -> Output {
         predict: m.get_flag("predict"),
         trees_only: false,
         answers: m.get_flag("answers"),
+        worksheet: m.get_flag("worksheet"),
         pace: match (m.get_flag("step"), m.get_one::<u64>("delay")) {
             (true, _) => Pace::Step,
             (false, Some(ms)) => Pace::Delay(*ms),

@@ -185,7 +185,49 @@ fn run(config: Config) -> Result<i32, Error> {
         Task::Quiz {
             options: quiz_options,
             show_script,
+            count,
+            ..
+        } if count > 1 => {
+            // A batch for a class: every exercise, then a key made by running each for real,
+            // drawn with roles (no PIDs), so the same batch prints the same on any machine.
+            let quizzes: Vec<_> = (0..count)
+                .map(|i| {
+                    script::quiz::generate(script::quiz::Options {
+                        seed: quiz_options.seed + i,
+                        ..quiz_options
+                    })
+                })
+                .collect();
+            if show_script {
+                let all: String = quizzes.iter().map(|q| q.script.as_str()).collect();
+                return print_text(&all);
+            }
+            let mut front = frontend::FrontEnd::new(cli::Output {
+                trees_only: true,
+                stable: true,
+                ..output
+            })?;
+            crate::kernel::proc::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
+            for q in &quizzes {
+                front.show(&format!("{}\n", render::quiz_exercise(q, front.style())));
+            }
+            front.show(&render::quiz_key(front.style()));
+            let mut ok = true;
+            for q in &quizzes {
+                let script = script::parse("quiz", &format!("quiz-{}", q.seed), &q.script)?;
+                let origin =
+                    crate::engine::model::Origin::File(format!("procdemo quiz --seed {}", q.seed));
+                ok &= front
+                    .run(&format!("quiz --seed {}", q.seed), &script, &origin)?
+                    .ok;
+            }
+            finish(&mut front, ok)
+        }
+        Task::Quiz {
+            options: quiz_options,
+            show_script,
             reverse,
+            ..
         } => {
             let quiz = script::quiz::generate(quiz_options);
             if show_script {
@@ -252,6 +294,15 @@ fn run(config: Config) -> Result<i32, Error> {
                     Source::File(path) => read_script(&mut front, path)?,
                 };
                 scripts.push(load(source, &text, &output)?);
+            }
+            // A worksheet: the questions, before the class; nothing runs.
+            if output.worksheet {
+                let sheet: String = scripts
+                    .iter()
+                    .map(|s| render::worksheet(s, front.style()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                return print_text(&sheet);
             }
             crate::kernel::proc::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
             let mut results = Vec::new();

@@ -113,6 +113,10 @@ pub enum Usage {
     HtmlWithoutRun {
         command: &'static str,
     },
+    /// `--worksheet` (questions only, nothing runs) with an option that shows a run.
+    WorksheetRunsNothing {
+        option: &'static str,
+    },
     /// clap's own message (English in every language).
     Clap(String),
 }

@@ -456,6 +456,56 @@ pub fn reveal(
     (text, verdict.right)
 }
 
+/// `--worksheet`: a demo's questions without their answers, numbered, each with a line to
+/// write on: a handout for before the class (`--answers` after a run is its key).
+pub fn worksheet(script: &Script, style: Style) -> String {
+    let w = words(style.lang);
+    let width = style.width.max(24);
+    let mut out = String::new();
+    let title = w.script_text(title(script, w));
+    for l in wrap::hang(
+        &format!("{}: ", script.name),
+        wrap::width(&script.name) + 2,
+        &title,
+        width,
+        4,
+    ) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    let questions: Vec<&str> = script
+        .steps
+        .iter()
+        .filter_map(|s| question(&s.kind, style.lang))
+        .collect();
+    if questions.is_empty() {
+        return out;
+    }
+    for l in wrap::wrap(w.worksheet(), width) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    for (i, q) in questions.iter().enumerate() {
+        let prefix = format!("  {:>2}. ", i + 1);
+        let q = w.script_text(&sanitize::escape(q));
+        for l in wrap::hang(&prefix, wrap::width(&prefix), &q, width, 6) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "      {}\n\n",
+            "_".repeat(width.saturating_sub(8).min(40))
+        ));
+    }
+    out
+}
+
+/// `quiz --count`: the key's heading (each exercise's tree follows under its own title).
+pub fn quiz_key(style: Style) -> String {
+    let text = words(style.lang).say(&i18n::present::Msg::QuizKey);
+    wrap::wrap(&text, style.width.max(24)).join("\n") + "\n"
+}
+
 /// A quiz's exercise, as text: what the student must work out, and each move.
 pub fn quiz_exercise(quiz: &crate::script::quiz::Quiz, style: Style) -> String {
     let w = words(style.lang);

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod classroom;
 mod cli;
 mod cooperation;
 mod hostile;

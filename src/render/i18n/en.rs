@@ -111,6 +111,12 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Help::Answers => {
                 "After each demo, its questions and the answers this run showed: a worksheet and its key"
             }
+            Help::Worksheet => {
+                "Print the demo's questions (every demo's with `all`) without running it: a worksheet to hand out before the class; --answers gives the key"
+            }
+            Help::Count => {
+                "How many exercises: the seeds from --seed on, then a key with the tree each one made when run (roles, not PIDs)"
+            }
             Help::Lang => {
                 "The language of the output: zh (Chinese) or en [default: from LC_ALL, LC_MESSAGES or LANG]"
             }
@@ -570,6 +576,8 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::HtmlFile { path, error } => format!("--html {path}: {error}"),
             Msg::HtmlWithoutRun { command } => format!("--html draws a run, and procdemo {command} runs nothing: give --html to a demo, `all` or `run` (no file was written)"),
             Msg::GoneValue => "gone".into(),
+            Msg::WorksheetRunsNothing { option } => format!("--worksheet prints questions and runs nothing, so {option} has nothing to show: leave one of them out"),
+            Msg::QuizKey => "Key: the tree /proc showed when each exercise ran (roles, not PIDs: the same on every machine)".into(),
             Msg::UnknownOption { clap, .. } | Msg::BadValue { clap, .. } => clap.clone(),
             Msg::SetupFailed { call, error } => format!("{call}: {error}"),
             Msg::PipeFor { demo, error } => format!("cannot create a pipe for `{demo}`: {error}"),

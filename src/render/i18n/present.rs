@@ -399,6 +399,10 @@ pub enum Msg {
     ReportFile { path: String, error: String },
     HtmlFile { path: String, error: String },
     HtmlWithoutRun { command: &'static str },
+    /// `--worksheet` with an option that needs a run (`--json`, `--html`, `--step`...).
+    WorksheetRunsNothing { option: &'static str },
+    /// `quiz --count`: the heading of the key, and each exercise's entry in it.
+    QuizKey,
     /// A process gone from /proc, as a value in a sentence.
     GoneValue,
     /// `clap`: clap's own message, in English.
@@ -1842,6 +1846,7 @@ pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
             error: error.clone(),
         },
         Usage::HtmlWithoutRun { command } => Msg::HtmlWithoutRun { command },
+        Usage::WorksheetRunsNothing { option } => Msg::WorksheetRunsNothing { option },
         Usage::Html { path, error } => Msg::HtmlFile {
             path: path.clone(),
             error: error.clone(),

@@ -143,6 +143,8 @@ pub enum Help {
     Step,
     Predict,
     Answers,
+    Worksheet,
+    Count,
     Lang,
     Timeout,
     Delay,

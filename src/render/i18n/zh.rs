@@ -194,6 +194,12 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "在回答问题的那一步之前，先在终端上提出演示的问题，再展示内核实际做了什么（需要终端）"
             }
             Help::Answers => "每个演示之后，列出它的问题和这次运行给出的答案：一张练习纸和它的答案",
+            Help::Worksheet => {
+                "只打印演示的问题（用 `all` 时打印每个演示的问题），不运行它：课前发给学生的练习纸；--answers 给出答案"
+            }
+            Help::Count => {
+                "练习的数量：从 --seed 开始的种子，最后附上答案：每个练习真实运行时得到的进程树（用角色名而不是 PID）"
+            }
             Help::Lang => "输出的语言：zh（中文）或 en [默认：取自 LC_ALL、LC_MESSAGES 或 LANG]",
             Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
             Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
@@ -860,6 +866,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::HtmlFile { path, error } => format!("--html {path}：{error}"),
             Msg::HtmlWithoutRun { command } => format!("--html 画的是一次运行，而 procdemo {command} 什么都不运行：请把 --html 给一个演示、all 或 run（没有写任何文件）"),
             Msg::GoneValue => "已消失".into(),
+            Msg::WorksheetRunsNothing { option } => format!("--worksheet 只打印问题、什么都不运行，所以 {option} 没有可显示的内容：请去掉其中一个"),
+            Msg::QuizKey => "答案：每个练习真实运行时 /proc 显示的进程树（用角色名而不是 PID：在任何机器上都一样）".into(),
             Msg::UnknownOption { arg, .. } => format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项"),
             Msg::BadValue { arg, value, .. } => format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值"),
             Msg::SetupFailed { call, error } => format!("{call}：{error}"),
