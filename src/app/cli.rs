@@ -83,6 +83,8 @@ pub enum Task {
     },
     /// Print a built-in demo's script.
     Show(&'static str),
+    /// Render a recorded run again, with no process.
+    Replay(PathBuf),
     /// Print a reference table (None: the list of topics).
     Explain(Option<crate::render::reference::Topic>),
     /// Run these demos, each in a fresh runner; `summary` for `procdemo all`.
@@ -174,7 +176,11 @@ fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
         }
         return if let Some(d) = DEMOS.iter().find(|d| d.name == w) {
             Needed::Demo(d.name)
-        } else if ["list", "quiz", "show", "explain", "all", "run", "watch"].contains(&w) {
+        } else if [
+            "list", "quiz", "show", "explain", "all", "run", "replay", "watch",
+        ]
+        .contains(&w)
+        {
             Needed::Other
         } else {
             Needed::All
@@ -337,6 +343,14 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         )
         .subcommand(Command::new("all").about(help(Help::All)))
         .subcommand(
+            Command::new("replay").about(help(Help::Replay)).arg(
+                Arg::new("file")
+                    .required(true)
+                    .value_name("FILE")
+                    .value_parser(value_parser!(PathBuf)),
+            ),
+        )
+        .subcommand(
             Command::new("run").about(help(Help::Run)).arg(
                 Arg::new("file")
                     .required(true)
@@ -479,6 +493,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
                 timeline: !sub.get_flag("no-timeline"),
             }
         }
+        "replay" => Task::Replay(sub.get_one::<PathBuf>("file").cloned().unwrap_or_default()),
         "run" => Task::Run {
             sources: vec![Source::File(
                 sub.get_one::<PathBuf>("file").cloned().unwrap_or_default(),

@@ -58,6 +58,7 @@ const DATA: &[&str] = &[
     "explain",
     "all",
     "run",
+    "replay",
     "watch",
     "bad",
     "early",
@@ -314,7 +315,7 @@ fn help_list_and_explain_speak_only_through_the_catalogue() {
         assert_eq!(check(args, &code).code, 0, "{args:?}");
     }
     for command in [
-        "list", "quiz", "show", "explain", "all", "run", "watch", "zombie",
+        "list", "quiz", "show", "explain", "all", "run", "replay", "watch", "zombie",
     ] {
         assert_eq!(check(&["help", command], &code).code, 0, "help {command}");
     }

@@ -403,6 +403,10 @@ pub enum Msg {
     WorksheetRunsNothing { option: &'static str },
     /// `quiz --count`: the heading of the key, and each exercise's entry in it.
     QuizKey,
+    /// `procdemo replay`: it says that it is one, before each run it shows.
+    ReplayNotice { file: String, name: String },
+    /// A line of a recording that is neither a header nor an event.
+    BadRecording { file: String, line: usize, error: String },
     /// A process gone from /proc, as a value in a sentence.
     GoneValue,
     /// `clap`: clap's own message, in English.
@@ -1847,6 +1851,11 @@ pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
         },
         Usage::HtmlWithoutRun { command } => Msg::HtmlWithoutRun { command },
         Usage::WorksheetRunsNothing { option } => Msg::WorksheetRunsNothing { option },
+        Usage::BadRecording { file, line, error } => Msg::BadRecording {
+            file: file.clone(),
+            line: *line,
+            error: error.clone(),
+        },
         Usage::Html { path, error } => Msg::HtmlFile {
             path: path.clone(),
             error: error.clone(),
