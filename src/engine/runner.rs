@@ -213,6 +213,8 @@ struct Director<'a> {
     roles: Vec<Role>,
     /// What a newly forked actor inherits: the read ends and the report write end.
     actor_pipes: Option<Pipes>,
+    /// Rung for a role just before each command it is sent (a script with a busy loop).
+    doorbells: Option<sys::Doorbells>,
     reports: Option<OwnedFd>,
     buf: Vec<u8>,
     inbox: Vec<Report>,
@@ -391,6 +393,27 @@ impl<'a> Director<'a> {
             Ok(fds) => fds,
             Err(e) => return Err((out, e)),
         };
+        // A busy loop (`cpu-loop`, `spin`, a `nohang loop`) learns of its next command from
+        // memory shared with the runner, made before the first fork: under a tracer, a loop
+        // that asked the kernel gave its CPU away at every question (`sys::Doorbells`).
+        let busy = script
+            .steps
+            .iter()
+            .any(|s| matches!(&s.kind, StepKind::Act { action, .. } if action.runs_busy_loop()));
+        let doorbells = if busy {
+            match sys::Doorbells::map(n) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let failure = Failure::Setup {
+                        call: Call::Mmap,
+                        errno: e.raw_os_error().unwrap_or(0),
+                    };
+                    return Err((out, failure));
+                }
+            }
+        } else {
+            None
+        };
         let inode = |fd: &OwnedFd| nix::sys::stat::fstat(fd).ok().map(|st| st.st_ino);
         let mut pipe_inodes: Vec<(u64, FdOwner)> = Vec::new();
         for (id, role) in roles.iter().enumerate().skip(1) {
@@ -417,7 +440,9 @@ impl<'a> Director<'a> {
                 commands: reads,
                 reports: report_write,
                 outputs,
+                doorbells,
             }),
+            doorbells,
             reports: Some(report_read),
             buf: Vec::new(),
             inbox: Vec::new(),
@@ -767,6 +792,9 @@ impl<'a> Director<'a> {
         };
         let target = action.target().map_or(0, |r| self.pid_seen_by(role, r));
         let command = actor::encode_command(index, target, target_port);
+        if let Some(bells) = &self.doorbells {
+            bells.ring(role);
+        }
         let sent = match &self.roles[role].command {
             Some(fd) => unistd::write(fd, &command),
             None => Err(nix::Error::EBADF),
@@ -793,8 +821,8 @@ impl<'a> Director<'a> {
         let mut outcome = match action {
             // Another program reports nothing: its command name tells that execve() worked.
             Action::Exec {
-                program: crate::script::actions::Program::Named { name, .. },
-            } => self.await_exec(role, index, &crate::script::actions::program_comm(name))?,
+                program: crate::script::actions::Program::Named { .. },
+            } => self.await_exec(role, index)?,
             _ => self.await_result(role, index)?,
         };
         self.after(index, role, action, &mut outcome)?;
@@ -1180,13 +1208,27 @@ impl<'a> Director<'a> {
         }
     }
 
-    /// After `exec PROGRAM`: another program reports nothing, so wait until the process's
-    /// command name is the program's (execve() sets it once the new program is certain to
-    /// run), or until the old program reports that execve() failed.
-    fn await_exec(&mut self, role: RoleId, index: usize, comm: &str) -> Step<Outcome> {
+    /// After `exec PROGRAM`: another program reports nothing, so wait until the process no
+    /// longer holds its command pipe (close-on-exec: execve() closed it once the new program
+    /// was certain to run, and a program that execs another in turn, such as `#!/usr/bin/env
+    /// python3`, changes nothing of that) and its command line is set (the new program's
+    /// memory is in place), or until the old program reports that execve() failed.
+    fn await_exec(&mut self, role: RoleId, index: usize) -> Step<Outcome> {
         let start = Instant::now();
         let mut deadline = start + RESULT_DEADLINE;
         let mut reads = 0;
+        let fd = self
+            .actor_pipes
+            .as_ref()
+            .and_then(|p| p.commands[role].as_ref())
+            .map_or(-1, |f| f.as_raw_fd());
+        let inode = self
+            .pipe_inodes
+            .iter()
+            .find(|(_, owner)| *owner == FdOwner::CommandPipe(role))
+            .map_or(0, |(i, _)| *i);
+        // The actor's own command name: its role's name, cut as the kernel cuts it.
+        let name = crate::script::actions::program_comm(self.script.role_name(role));
         loop {
             self.pump(Duration::ZERO)?;
             let done = |r: &Report| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index);
@@ -1196,16 +1238,23 @@ impl<'a> Director<'a> {
             let s = self.sample(role)?;
             reads += 1;
             match &s {
-                // execve() names the process early, while it still loads the program; its
-                // command line is set once the new program's memory is in place (and a
-                // program that already ran and exited is a zombie).
-                Some(x)
-                    if x.comm == comm
-                        && (x.state == 'Z'
-                            || proc::cmdline(x.pid).is_some_and(|a| !a.is_empty())) =>
-                {
+                // A zombie has no descriptors: it exec'd if it runs another program's name
+                // (the checker makes a role's name differ from its program's).
+                Some(x) if x.state == 'Z' && x.comm != name => {
                     return Ok(Outcome::Running {
                         comm: x.comm.clone(),
+                        exe: proc::exe(x.pid),
+                    });
+                }
+                Some(x)
+                    if x.state != 'Z'
+                        && !proc::holds_pipe(x.pid, fd, inode)
+                        && proc::cmdline(x.pid).is_some_and(|a| !a.is_empty()) =>
+                {
+                    // Read again: the command name of the program running now.
+                    let now = self.sample(role)?.unwrap_or_else(|| x.clone());
+                    return Ok(Outcome::Running {
+                        comm: now.comm,
                         exe: proc::exe(x.pid),
                     });
                 }
@@ -1851,7 +1900,9 @@ impl<'a> Director<'a> {
     }
 
     /// A `share` step: read every role's CPU time, wait until `until` has used `wanted` more
-    /// of it, read them all again. The kernel's figure ends the window, not a clock: the
+    /// of it (on a machine too busy to give it that within `CpuShare::BUSY_WALL`, until that
+    /// wall time has passed and it has used a tenth of it), read them all again. The
+    /// kernel's figure ends the window, not a clock alone: the
     /// runner sleeps between readings for as long as the rest could take at the least (a
     /// process cannot use more CPU time than the time that passes), at least 1 ms and at
     /// most 5 ms, so that the states it reads cover the window, while it leaves the CPU it
@@ -1889,9 +1940,10 @@ impl<'a> Director<'a> {
             .collect();
         let at = roles.iter().position(|r| *r == until).unwrap_or(0);
         let mut reads = 1u32;
+        let floor_ns = CpuShare::floor_ns(wanted_ns);
         loop {
             let used = rows[at].used_ns();
-            if used >= wanted_ns {
+            if used >= wanted_ns || (used >= floor_ns && start.elapsed() >= CpuShare::BUSY_WALL) {
                 break;
             }
             if Instant::now() >= self.total_deadline {

@@ -511,6 +511,14 @@ pub fn pipe_inode(target: &str) -> Option<u64> {
         .ok()
 }
 
+/// Whether process `pid`'s descriptor `fd` is the pipe `inode` (/proc/PID/fd/FD). False once
+/// it is closed, as a close-on-exec descriptor is by a successful execve(), however many
+/// programs the new one execs in turn (and for a zombie, which holds none).
+pub fn holds_pipe(pid: i32, fd: i32, inode: u64) -> bool {
+    std::fs::read_link(format!("/proc/{pid}/fd/{fd}"))
+        .is_ok_and(|t| pipe_inode(&t.to_string_lossy()) == Some(inode))
+}
+
 /// Whether a mapping starts at `addr` in /proc/PID/maps (None when it cannot be read).
 pub fn mapped(pid: i32, addr: u64) -> Option<bool> {
     let bytes = read_proc(pid, "maps").ok()??;

@@ -145,8 +145,14 @@ pub fn front_end_death_signal() -> libc::c_int {
 
 /// Runs in the runner when its front end died (SIGKILL, a crash): SIGKILL every guarded
 /// process, whatever it is doing (asleep in wait(), stopped, in the uninterruptible wait of
-/// a vfork parent, in another session), then the runner's whole process group and itself.
-/// Only async-signal-safe calls: atomic loads, pidfd_send_signal, kill, _exit.
+/// a vfork parent, in another session), then every child it has, again and again until none
+/// is left, then the runner's whole process group and itself. It depends on no step being
+/// over: a role just forked, whose hello the runner has not read (so not guarded yet), is a
+/// child of the runner or becomes one when its killed parent dies (the runner is the
+/// subreaper), and a program's children, however they left its process group or session,
+/// come to the runner the same way. Only async-signal-safe calls: atomic loads, system
+/// calls (pidfd_send_signal, open, getdents64, read, kill, waitpid, alarm) on stack buffers,
+/// _exit.
 extern "C" fn on_front_end_death(_: libc::c_int) {
     for slot in &GUARDED {
         let fd = slot.load(Ordering::Relaxed);
@@ -164,19 +170,135 @@ extern "C" fn on_front_end_death(_: libc::c_int) {
         }
     }
     // Reap what died, before dying: nobody else may (the front end is gone, and the PID 1
-    // its orphans would go to may never wait). Killed processes' own orphans come here, to a
-    // subreaper, and are reaped too. An alarm bounds the wait (SIGALRM's default action ends
-    // the runner), should a child outside the roles live on.
-    // SAFETY: alarm and waitpid are async-signal-safe; a null status pointer is allowed.
+    // its orphans would go to may never wait). An alarm bounds it all (SIGALRM's default
+    // action ends the runner), should a child not die (an uninterruptible sleep).
+    // SAFETY: alarm, getpid, waitpid are async-signal-safe; a null status pointer is allowed.
     unsafe {
-        libc::alarm(2);
-        while libc::waitpid(-1, std::ptr::null_mut(), 0) > 0 {}
+        libc::alarm(5);
+        let me = libc::getpid();
+        loop {
+            kill_children_raw(me, libc::SIGKILL);
+            let r = libc::waitpid(-1, std::ptr::null_mut(), 0);
+            if r < 0 {
+                if *libc::__errno_location() == libc::EINTR {
+                    continue;
+                }
+                break;
+            }
+            while libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) > 0 {}
+        }
     }
     // SAFETY: kill(0, ...) signals this process's group, the runner's own; _exit ends it.
     unsafe {
         libc::kill(0, libc::SIGKILL);
         libc::_exit(137);
     }
+}
+
+/// Send `signal` to every live process whose parent is `parent`, found by scanning /proc with
+/// system calls on stack buffers only (no allocation, no lock): safe in a signal handler.
+/// Returns how many were signalled. A zombie is skipped (only a wait ends it).
+pub fn kill_children_raw(parent: i32, signal: i32) -> usize {
+    let mut sent = 0;
+    for_each_process_raw(|pid, ppid, state| {
+        if ppid == parent && state != b'Z' && state != b'X' {
+            // SAFETY: kill with a PID and a signal number.
+            if unsafe { libc::kill(pid, signal) } == 0 {
+                sent += 1;
+            }
+        }
+    });
+    sent
+}
+
+/// Call `f(pid, ppid, state)` for every process in /proc, reading each /proc/PID/stat into a
+/// stack buffer: no allocation, so a signal handler may use it. A process that ends while
+/// it is read is skipped.
+pub fn for_each_process_raw(mut f: impl FnMut(i32, i32, u8)) {
+    // SAFETY: open of a NUL-terminated path; the descriptor is closed below.
+    let dir = unsafe {
+        libc::open(
+            c"/proc".as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    };
+    if dir < 0 {
+        return;
+    }
+    let mut buf = [0u8; 4096];
+    loop {
+        // SAFETY: getdents64 writes at most buf.len() bytes into buf.
+        let n = unsafe { libc::syscall(libc::SYS_getdents64, dir, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        let mut at = 0usize;
+        while at + 19 < n as usize {
+            // struct linux_dirent64: u64 ino, i64 off, u16 reclen, u8 type, name (NUL-ended).
+            let reclen = u16::from_ne_bytes([buf[at + 16], buf[at + 17]]) as usize;
+            if reclen == 0 {
+                break;
+            }
+            let name = &buf[at + 19..(at + reclen).min(n as usize)];
+            let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
+            if let Some(pid) = parse_pid(name)
+                && let Some((ppid, state)) = read_stat_raw(pid)
+            {
+                f(pid, ppid, state);
+            }
+            at += reclen;
+        }
+    }
+    // SAFETY: closing the descriptor opened above.
+    unsafe { libc::close(dir) };
+}
+
+fn parse_pid(name: &[u8]) -> Option<i32> {
+    if name.is_empty() || name.len() > 9 || !name.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(name.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0')))
+}
+
+/// A process's parent and state letter from /proc/PID/stat, read into a stack buffer.
+fn read_stat_raw(pid: i32) -> Option<(i32, u8)> {
+    let mut path = *b"/proc/0000000000/stat\0";
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut n = pid;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for i in 0..len {
+        path[6 + i] = digits[len - 1 - i];
+    }
+    path[6 + len..6 + len + 6].copy_from_slice(b"/stat\0");
+    // SAFETY: `path` is NUL-terminated; the descriptor is closed below.
+    let fd = unsafe { libc::open(path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return None;
+    }
+    let mut buf = [0u8; 512];
+    // SAFETY: read at most buf.len() bytes into buf.
+    let got = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    // SAFETY: closing the descriptor opened above.
+    unsafe { libc::close(fd) };
+    if got <= 0 {
+        return None;
+    }
+    let text = &buf[..got as usize];
+    // After the last ')': " S PPID ..." (the command name may hold anything).
+    let close = text.iter().rposition(|&b| b == b')')?;
+    let rest = text.get(close + 2..)?;
+    let state = *rest.first()?;
+    let ppid = rest.get(2..)?;
+    let end = ppid.iter().position(|&b| b == b' ').unwrap_or(ppid.len());
+    Some((parse_pid(&ppid[..end])?, state))
 }
 
 /// Make the front end's death end this runner and every process it guards (see [`guard`]):
@@ -424,6 +546,57 @@ impl Region {
 
     pub fn len(&self) -> usize {
         self.len
+    }
+}
+
+/// One word per role in memory the runner and every actor share: the runner adds one to a
+/// role's word before it writes that role a command, so a busy loop (`cpu-loop`) learns that
+/// its next command has come by reading memory, with no system call. Under a tracer (`strace
+/// -f`) every system call is two tracing stops, each of which gives the CPU away, so a loop
+/// that asked the kernel now and then ran at the tracer's pace, not the scheduler's. The
+/// mapping is MAP_SHARED and made before the first fork, so every actor (and its forks) sees
+/// the runner's writes; it lives as long as the process, and an exec drops it.
+#[derive(Clone, Copy)]
+pub struct Doorbells {
+    words: &'static [AtomicU32],
+}
+
+impl Doorbells {
+    /// Map one word for each of `n` roles, all zero.
+    pub fn map(n: usize) -> io::Result<Doorbells> {
+        let bytes = n.max(1) * std::mem::size_of::<AtomicU32>();
+        let size = NonZeroUsize::new(bytes.next_multiple_of(page_size()))
+            .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
+        // SAFETY: a new anonymous shared mapping at an address of the kernel's choice cannot
+        // overlap any memory Rust knows about.
+        let ptr = unsafe {
+            mman::mmap_anonymous(
+                None,
+                size,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED,
+            )
+        }?;
+        // SAFETY: the mapping is at least `n` words long, page-aligned, zero-filled and never
+        // unmapped (it lives until exit or exec), so a `'static` slice of it is valid. An
+        // AtomicU32 has the size and alignment of a u32, zero is a valid value, and every
+        // access goes through the atomics, so writes from other processes are no data race.
+        let words = unsafe { std::slice::from_raw_parts(ptr.as_ptr().cast::<AtomicU32>(), n) };
+        Ok(Doorbells { words })
+    }
+
+    /// A command for `role` is on its way.
+    pub fn ring(&self, role: usize) {
+        if let Some(w) = self.words.get(role) {
+            w.fetch_add(1, Ordering::Release);
+        }
+    }
+
+    /// How many commands `role` has been sent so far (modulo 2^32).
+    pub fn rung(&self, role: usize) -> u32 {
+        self.words
+            .get(role)
+            .map_or(0, |w| w.load(Ordering::Acquire))
     }
 }
 

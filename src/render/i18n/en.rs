@@ -1481,9 +1481,18 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             .iter()
             .find(|r| r.role == share.until)
             .map_or(0, |r| r.used_ns());
+        let busy = self.duration(CpuShare::BUSY_WALL);
+        let floor = crate::render::cpu_time(CpuShare::floor_ns(share.wanted_ns));
         if ctx.stable {
             format!(
-                "the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"
+                "the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure (on a machine too busy to give it that within {busy}: at {busy}, once it had used {floor})"
+            )
+        } else if share.cut_short() {
+            format!(
+                "the machine was too busy to give `{role}` {wanted} of CPU time within {busy}: the window ended after {} of wall time, when it had used {} by the kernel's own figure (at least {floor} needed), after {} reads of every role",
+                self.duration(share.wall),
+                crate::render::cpu_time(used),
+                share.reads
             )
         } else {
             format!(

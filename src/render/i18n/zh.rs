@@ -2026,8 +2026,19 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             .iter()
             .find(|r| r.role == share.until)
             .map_or(0, |r| r.used_ns());
+        let busy = self.duration(CpuShare::BUSY_WALL);
+        let floor = crate::render::cpu_time(CpuShare::floor_ns(share.wanted_ns));
         if ctx.stable {
-            format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束")
+            format!(
+                "按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束（机器太忙、{busy} 的实际时间内给不了这么多时：到 {busy} 时结束，只要它已用了至少 {floor}）"
+            )
+        } else if share.cut_short() {
+            format!(
+                "机器太忙，{busy} 内给不了 `{role}` {wanted} 的 CPU 时间：经过 {} 的实际时间后时间窗口结束，按内核自己的数字，它用了 {}（至少要 {floor}），每个角色读了 {} 次",
+                self.duration(share.wall),
+                crate::render::cpu_time(used),
+                share.reads
+            )
         } else {
             format!(
                 "按内核自己的数字，`{role}` 用了 {} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {} 的实际时间，每个角色读了 {} 次",
