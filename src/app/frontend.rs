@@ -363,34 +363,49 @@ impl FrontEnd {
         }
     }
 
-    /// Kill and reap every child of the front end that procdemo started: a runner's orphans
-    /// after a crash, or everything after a signal (the runner is killed first). Returns how
-    /// many were reaped. A child inherited across exec is neither killed nor waited for.
+    /// Kill and reap every descendant of the front end that procdemo started: a runner's
+    /// orphans after a crash, or everything after a signal (the runner is killed first).
+    /// Returns how many were killed or reaped. A child inherited across exec (and what
+    /// descends from it) is neither killed nor waited for.
     ///
     /// Every process procdemo starts descends from a runner, and the front end is a
-    /// subreaper: once a killed process is reaped, its own orphans are already the front
-    /// end's children, so the scan repeats until it finds none. The usual case, with no child
-    /// left at all, costs one waitid() and no scan of /proc.
+    /// subreaper. One scan of /proc finds the whole family; every live process of it is
+    /// stopped, then killed (stopped first, a fork bomb cannot grow while it is killed); the
+    /// children among them are reaped, and their orphans, reparented here, are found by the
+    /// next scan. The usual case, with no child left at all, costs one waitid() and no scan.
     fn clean_up(&self) -> usize {
         let me = unistd::getpid().as_raw();
-        let mut reaped = 0;
+        let mut seen = std::collections::HashSet::new();
         while has_children() {
-            let ours: Vec<i32> = proc::children_of(me)
-                .into_iter()
-                .filter(|pid| !self.inherited.contains(pid))
-                .collect();
-            if ours.is_empty() {
+            let (live, dead) = sys::stop_and_kill_family(&self.inherited);
+            if live.is_empty() && dead.is_empty() {
                 break;
             }
-            for &pid in &ours {
-                let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+            let mine: Vec<i32> = live
+                .iter()
+                .chain(&dead)
+                .copied()
+                .filter(|&pid| {
+                    proc::sample(pid)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|s| s.ppid == me)
+                })
+                .collect();
+            seen.extend(live.iter().chain(&dead).copied());
+            if mine.is_empty() {
+                // Only grandchildren, whose parents are dying: wait for one child to end.
+                let _ = nix::sys::wait::waitid(
+                    nix::sys::wait::Id::All,
+                    nix::sys::wait::WaitPidFlag::WEXITED | nix::sys::wait::WaitPidFlag::WNOWAIT,
+                );
+                continue;
             }
-            for &pid in &ours {
+            for pid in mine {
                 while let Err(nix::Error::EINTR) = waitpid(Pid::from_raw(pid), None) {}
-                reaped += 1;
             }
         }
-        reaped
+        seen.len()
     }
 
     /// The render style of this run's output (language, width, what to show).

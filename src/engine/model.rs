@@ -585,6 +585,13 @@ pub enum Failure {
     },
     /// An actor's report could not be decoded.
     GarbledReport,
+    /// More than `limit` processes of the run were alive at once (`seen` counted): a program
+    /// a role exec'd made them (a script's own processes are far fewer). Every one was stopped,
+    /// then killed.
+    FamilyLimit {
+        limit: usize,
+        seen: usize,
+    },
     /// The runner itself ended abnormally (synthesised by the front end, which then killed
     /// and reaped the `left` processes it had left).
     Runner {

@@ -75,6 +75,12 @@ const MAX_CAPTURED: usize = 16 * 1024;
 /// program that writes without end (`exec yes`) waits on its full pipe.
 const MAX_READ: usize = 1 << 20;
 
+/// The most processes of a run alive at once (its roles and whatever programs they exec
+/// start), as `watch`'s default limit: past it, a program's family is stopped and killed.
+const FAMILY_LIMIT: usize = 256;
+/// How often a wait looks at the system's process count while a role runs a program.
+const FAMILY_CHECK_EVERY: Duration = Duration::from_millis(2);
+
 /// The runner's command name, as `ps` and `pstree` show it (15 bytes at most).
 pub const RUNNER_NAME: &str = "procdemo-runner";
 
@@ -234,6 +240,10 @@ struct Director<'a> {
     own_cmdline: Option<Vec<String>>,
     /// An `end unless` step found its `try` refused: the run ends, and passes.
     ended_early: bool,
+    /// While a role runs a program: the system's process count at the last look
+    /// (`check_family`), and when that was.
+    family_base: Option<u64>,
+    family_checked: Option<Instant>,
 }
 
 /// Stage `script` in this process and stream its events to `events`; never returns. The
@@ -457,6 +467,8 @@ impl<'a> Director<'a> {
             own_exe: proc::exe(me),
             own_cmdline: proc::cmdline(me),
             ended_early: false,
+            family_base: None,
+            family_checked: None,
         })
     }
 
@@ -506,6 +518,7 @@ impl<'a> Director<'a> {
             }
             self.wait_to_go(index);
             self.step(index).map_err(|f| (Some(index), f))?;
+            self.check_family().map_err(|f| (Some(index), f))?;
             // What the processes wrote is taken from their pipes as they go, so that none of
             // them waits on a full one.
             self.drain_outputs();
@@ -1111,7 +1124,7 @@ impl<'a> Director<'a> {
             }
         }
         self.out.drain();
-        Ok(())
+        self.check_family()
     }
 
     fn take_report(&mut self, wanted: impl Fn(&Report) -> bool) -> Option<Report> {
@@ -1282,7 +1295,7 @@ impl<'a> Director<'a> {
                     }
                 }
             }
-            self.pause(reads);
+            self.pause(reads)?;
         }
     }
 
@@ -1737,7 +1750,7 @@ impl<'a> Director<'a> {
                 if self.settled(role, &s) || (Instant::now() >= deadline && !busy) {
                     break s;
                 }
-                self.pause(reads);
+                self.pause(reads)?;
             };
             out.push(self.observation(role, sample)?);
         }
@@ -1747,13 +1760,51 @@ impl<'a> Director<'a> {
     /// Between two /proc reads: spin (yielding the CPU) at first, since most conditions hold
     /// within microseconds; past that, read /proc once a millisecond until the deadline, and
     /// pass on any events the front end could not take before.
-    fn pause(&mut self, reads: u32) {
+    fn pause(&mut self, reads: u32) -> Step<()> {
         if reads < SPIN_READS {
             std::thread::yield_now();
         } else {
             let _ = poll(&mut [], PollTimeout::from(1u8));
             self.out.drain();
         }
+        self.check_family()
+    }
+
+    /// A program a role exec'd is not the script's: it may fork without end (a fork bomb,
+    /// which RLIMIT_NPROC does not stop for root). While one runs, the system's count of
+    /// processes (/proc/loadavg, one cheap read) is looked at every few milliseconds of a
+    /// wait; when it has grown by FAMILY_LIMIT, /proc is scanned for this run's processes,
+    /// and beyond FAMILY_LIMIT alive at once every one of them is stopped, then killed, and
+    /// the run fails saying so.
+    fn check_family(&mut self) -> Step<()> {
+        if !self.roles.iter().any(|r| r.program) {
+            return Ok(());
+        }
+        let now = Instant::now();
+        if self
+            .family_checked
+            .is_some_and(|t| now.duration_since(t) < FAMILY_CHECK_EVERY)
+        {
+            return Ok(());
+        }
+        self.family_checked = Some(now);
+        let Some(total) = proc::threads_total() else {
+            return Ok(());
+        };
+        let base = *self.family_base.get_or_insert(total);
+        if total < base + FAMILY_LIMIT as u64 {
+            return Ok(());
+        }
+        self.family_base = Some(total);
+        let (live, _) = sys::family_of(unistd::getpid().as_raw(), &[]);
+        if live.len() <= FAMILY_LIMIT {
+            return Ok(());
+        }
+        let (stopped, _) = sys::stop_and_kill_family(&[]);
+        Err(Failure::FamilyLimit {
+            limit: FAMILY_LIMIT,
+            seen: live.len().max(stopped.len()),
+        })
     }
 
     fn holds(&self, role: RoleId, cond: &Cond, s: &Option<Sample>) -> bool {
@@ -1869,7 +1920,7 @@ impl<'a> Director<'a> {
                     seen: self.observation(role, s)?,
                 });
             }
-            self.pause(reads);
+            self.pause(reads)?;
         }
     }
 
@@ -2289,7 +2340,6 @@ pub struct Reaped {
 /// have exited, their own orphans have already been reparented here, and waitpid reaps them
 /// all until it reports no child left.
 fn reap_all(mut killed: Vec<i32>) -> Reaped {
-    let me = unistd::getpid().as_raw();
     let pidfds: Vec<OwnedFd> = killed
         .iter()
         .filter_map(|&pid| sys::pidfd_open(pid).ok())
@@ -2304,14 +2354,12 @@ fn reap_all(mut killed: Vec<i32>) -> Reaped {
         match sys::waitpid(-1, true) {
             Ok(Some(_)) => {}
             Ok(None) => {
-                // A child that is not dead yet: one not killed so far, or still dying.
-                for pid in proc::children_of(me) {
-                    if killed.contains(&pid) {
-                        continue;
-                    }
-                    if matches!(proc::sample(pid), Ok(Some(s)) if s.state != 'Z')
-                        && kill(Pid::from_raw(pid), Signal::SIGKILL).is_ok()
-                    {
+                // A child that is not dead yet: one not killed so far, or still dying. Every
+                // live descendant is stopped, then killed (a program's family cannot grow
+                // while it is killed), from one scan of /proc.
+                let (live, _) = sys::stop_and_kill_family(&[]);
+                for pid in live {
+                    if !killed.contains(&pid) {
                         killed.push(pid);
                     }
                 }

@@ -253,6 +253,50 @@ pub fn for_each_process_raw(mut f: impl FnMut(i32, i32, u8)) {
     unsafe { libc::close(dir) };
 }
 
+/// Every live process that descends from `root` (its children, theirs, and so on), from one
+/// scan of /proc, leaving out the processes in `spare` and what descends from them. Zombies
+/// are listed apart: they are dead, and only a wait ends them.
+pub fn family_of(root: i32, spare: &[i32]) -> (Vec<i32>, Vec<i32>) {
+    let mut table: Vec<(i32, i32, u8)> = Vec::new();
+    for_each_process_raw(|pid, ppid, state| table.push((pid, ppid, state)));
+    table.sort_unstable_by_key(|&(_, ppid, _)| ppid);
+    let (mut live, mut dead) = (Vec::new(), Vec::new());
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        let from = table.partition_point(|&(_, ppid, _)| ppid < parent);
+        for &(pid, ppid, state) in &table[from..] {
+            if ppid != parent {
+                break;
+            }
+            if pid == root || spare.contains(&pid) {
+                continue;
+            }
+            if state == b'Z' || state == b'X' {
+                dead.push(pid);
+            } else {
+                live.push(pid);
+            }
+            frontier.push(pid);
+        }
+    }
+    (live, dead)
+}
+
+/// Stop (SIGSTOP), then kill (SIGKILL), every live process that descends from this process
+/// but `spare`: stopped first, a family cannot grow while it is being killed (a fork bomb's
+/// processes fork again the moment their parent dies). Returns the live processes signalled
+/// and the zombies found, from one scan of /proc.
+pub fn stop_and_kill_family(spare: &[i32]) -> (Vec<i32>, Vec<i32>) {
+    let (live, dead) = family_of(unistd::getpid().as_raw(), spare);
+    for signal in [libc::SIGSTOP, libc::SIGKILL] {
+        for &pid in &live {
+            // SAFETY: kill with a PID and a signal number.
+            unsafe { libc::kill(pid, signal) };
+        }
+    }
+    (live, dead)
+}
+
 fn parse_pid(name: &[u8]) -> Option<i32> {
     if name.is_empty() || name.len() > 9 || !name.iter().all(u8::is_ascii_digit) {
         return None;

@@ -851,6 +851,7 @@ pub fn seen(failure: &Failure) -> Option<&Observation> {
         | Failure::NoProc { .. }
         | Failure::Setup { .. }
         | Failure::GarbledReport
+        | Failure::FamilyLimit { .. }
         | Failure::Runner { .. }
         | Failure::Share { .. } => None,
     }
@@ -883,6 +884,7 @@ pub fn failure_kind(failure: &Failure) -> &'static str {
         Failure::NoProc { .. } => "no_proc",
         Failure::Setup { .. } => "setup",
         Failure::GarbledReport => "garbled_report",
+        Failure::FamilyLimit { .. } => "family_limit",
         Failure::Runner { .. } => "runner",
         Failure::Share { .. } => "share",
     }

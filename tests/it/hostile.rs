@@ -350,3 +350,39 @@ fn an_alloc_resized_by_size_says_so_on_its_step() {
         run.stdout
     );
 }
+
+/// A program behind `exec PROGRAM` that makes far more processes than a demo (a fork bomb
+/// does so without end, and RLIMIT_NPROC does not stop root): past 256 alive at once the run
+/// stops every process of the family, kills it, and fails saying so, in well under the
+/// await's 10 s, leaving nothing.
+#[test]
+fn a_program_that_makes_hundreds_of_processes_is_stopped_killed_and_named() {
+    let program = TempScript::new(
+        "many.sh",
+        b"#!/bin/sh\nfor i in $(seq 400); do sleep 30 & done\nwait\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&program.path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = TempScript::new(
+        "many.demo",
+        format!(
+            "runner fork kid\nkid exec {}\nawait kid Z within 10s\n",
+            program.arg()
+        )
+        .as_bytes(),
+    );
+    let start = std::time::Instant::now();
+    let run = procdemo(&["run", script.arg(), "--json", "--timeout", "20"]);
+    let took = start.elapsed();
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(doc["failure_kind"], "family_limit", "{doc}");
+    assert!(
+        says(
+            doc["failure"].as_str().unwrap(),
+            "more than 256 processes of this run"
+        ),
+        "{doc}"
+    );
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+}

@@ -1246,6 +1246,9 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 self.call_failed(*call, *errno)
             ),
             Failure::GarbledReport => "a garbled report from an actor".to_string(),
+            Failure::FamilyLimit { limit, seen } => format!(
+                "more than {limit} processes of this run were alive at once ({seen} counted): a program started with `exec` made them, far more than a demo's own; every one was stopped, then killed"
+            ),
             Failure::Runner { problem, left } => {
                 self.runner_problem(&ctx.script.name, problem, *left)
             }

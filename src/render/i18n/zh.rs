@@ -1800,6 +1800,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 self.call_failed(*call, *errno)
             ),
             Failure::GarbledReport => "一个参与者（actor）发来了无法读懂的报告".to_string(),
+            Failure::FamilyLimit { limit, seen } => format!(
+                "本次运行同时存活的进程超过了 {limit} 个（数到 {seen} 个）：它们是用 `exec` 启动的程序创建的，远多于演示自己的进程；它们全部先被暂停，然后被杀死"
+            ),
             Failure::Runner { problem, left } => {
                 self.runner_problem(&ctx.script.name, problem, *left)
             }
