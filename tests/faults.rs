@@ -754,3 +754,38 @@ fn a_sigkilled_front_end_leaves_no_child_of_an_execd_program_alive() {
     let reached = reached_the_outer_reaper(&tag, front);
     assert!(reached.is_empty(), "{reached:?}");
 }
+
+/// Under a process limit that leaves no room for one more process, `watch` cannot start its
+/// watcher, and says so in those words (not "a runner", which only demos have).
+#[test]
+fn watch_refused_a_process_names_the_watcher() {
+    let _serial = serial();
+    let tag = format!("faults-watch-nproc-{}", std::process::id());
+    let bin = public_binary();
+    let uid = if is_root() { 65534 } else { current_uid() };
+    let limit = threads_of(uid);
+    let mut cmd = Command::new("prlimit");
+    cmd.arg(format!("--nproc={limit}"));
+    if is_root() {
+        cmd.args([
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]);
+    }
+    cmd.arg(&bin).args(["watch", "--", "true"]);
+    let out = cmd
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .stdin(Stdio::null())
+        .output()
+        .expect("prlimit");
+    reap_and_check(&tag);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot start the watcher: fork failed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("runner"), "{stderr}");
+    let _ = std::fs::remove_dir_all(bin.parent().unwrap());
+}

@@ -988,10 +988,7 @@ impl FrontEnd {
             }
             Ok(Forked::Parent(pid)) => pid,
             Err(e) => {
-                return Err(Error::System(System::Fork {
-                    demo: "watch".into(),
-                    error: os_error(e),
-                }));
+                return Err(Error::System(System::ForkWatcher { error: os_error(e) }));
             }
         };
         drop(events_out);

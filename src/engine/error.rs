@@ -130,6 +130,10 @@ pub enum System {
         demo: String,
         error: String,
     },
+    /// No watcher for `watch`: fork failed.
+    ForkWatcher {
+        error: String,
+    },
     /// Standard output cannot be written.
     Write {
         error: String,

@@ -414,6 +414,9 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             System::Fork { demo, error } => {
                 format!("cannot start a runner for `{demo}`: fork failed: {error}")
             }
+            System::ForkWatcher { error } => {
+                format!("cannot start the watcher: fork failed: {error}")
+            }
             System::Write { error } => format!("cannot write the output: {error}"),
             System::ProcMissing { error } => format!(
                 "cannot read /proc/self/stat ({error}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"

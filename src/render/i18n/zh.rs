@@ -388,6 +388,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             System::Fork { demo, error } => {
                 format!("无法为 `{demo}` 启动 runner：fork 失败：{error}")
             }
+            System::ForkWatcher { error } => format!("无法启动观察进程：fork 失败：{error}"),
             System::Write { error } => format!("无法写出输出：{error}"),
             System::ProcMissing { error } => format!(
                 "无法读取 /proc/self/stat（{error}）：procdemo 的每个状态都读自 /proc，所以必须挂载 procfs（mount -t proc proc /proc）"
