@@ -7,7 +7,7 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0    | every demo ran and every awaited state was observed |
-//! | 1    | a demo failed (a state not observed by its deadline, a fork refused, a crash) or the system said no (/proc missing, ...) |
+//! | 1    | a demo failed (a state not observed by its deadline, a fork refused, a crash) or the system said no (/proc missing, memory ran out: `procdemo: out of memory: ...`, ...) |
 //! | 2    | usage or script error (a script larger than 1 MiB too): nothing was run |
 //! | 130  | interrupted by SIGINT (Ctrl-C); everything was cleaned up |
 //! | 143  | terminated by SIGTERM; everything was cleaned up |

@@ -1341,3 +1341,80 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
 }
+
+/// What to print when memory runs out: set once by the front end in the run's language
+/// (`on_out_of_memory`), English until then. A pointer and a length in atomics, so the
+/// allocator may read them without a lock.
+static NO_MEMORY_TEXT: std::sync::atomic::AtomicPtr<u8> =
+    std::sync::atomic::AtomicPtr::new(NO_MEMORY_DEFAULT.as_ptr().cast_mut());
+static NO_MEMORY_LEN: AtomicUsize = AtomicUsize::new(NO_MEMORY_DEFAULT.len());
+const NO_MEMORY_DEFAULT: &str =
+    "procdemo: out of memory: an allocation failed (is a limit such as `ulimit -v` set?)\n";
+
+/// Print `text` (a whole line, newline included) if an allocation ever fails.
+pub fn on_out_of_memory(text: &'static str) {
+    NO_MEMORY_LEN.store(0, Ordering::Relaxed);
+    NO_MEMORY_TEXT.store(text.as_ptr().cast_mut(), Ordering::Relaxed);
+    NO_MEMORY_LEN.store(text.len(), Ordering::Relaxed);
+}
+
+/// The exit code when memory runs out: 1, as for anything else the system refused.
+pub const EXIT_NO_MEMORY: i32 = 1;
+
+/// The system allocator, except that a failed allocation ends the process at once with
+/// [`EXIT_NO_MEMORY`] and a line saying why, instead of Rust's "memory allocation of N bytes
+/// failed" and an abort (SIGABRT, exit 134: no documented code). std's hook for this
+/// (`set_alloc_error_hook`) is unstable. Whatever the process started dies with it as with
+/// any exit (a runner's death handler, actors' parent-death signals). procdemo never asks
+/// for memory it can do without (no `try_reserve`), so every failed allocation is fatal.
+pub struct ExitOnNoMemory;
+
+fn no_memory() -> ! {
+    let len = NO_MEMORY_LEN.load(Ordering::Relaxed);
+    let text = NO_MEMORY_TEXT.load(Ordering::Relaxed);
+    // SAFETY: the pointer and length are those of a `&'static str` (the length is stored
+    // last, and 0 while the pair changes); write() and _exit() allocate nothing.
+    unsafe {
+        libc::write(2, text.cast(), len);
+        libc::_exit(EXIT_NO_MEMORY)
+    }
+}
+
+// SAFETY: every method hands the call to the system allocator unchanged; only a null result
+// (which the caller would treat as fatal) is turned into an exit.
+unsafe impl std::alloc::GlobalAlloc for ExitOnNoMemory {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is the system allocator's.
+        let p = unsafe { std::alloc::System.alloc(layout) };
+        if p.is_null() {
+            no_memory();
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let p = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        if p.is_null() {
+            no_memory();
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from this allocator, i.e. from the system allocator.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        // SAFETY: as for `dealloc` and `alloc`.
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, new) };
+        if p.is_null() {
+            no_memory();
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: ExitOnNoMemory = ExitOnNoMemory;

@@ -167,6 +167,14 @@ pub fn help(help: words::Help, lang: Lang) -> &'static str {
 
 /// An error's message in `lang`, as main prints it after `procdemo: `. A message may quote a
 /// path or a script's words: no control character of theirs reaches the terminal.
+/// The line printed if memory runs out (the allocator prints it without allocating).
+pub fn out_of_memory(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::OUT_OF_MEMORY,
+        Lang::Zh => zh::OUT_OF_MEMORY,
+    }
+}
+
 pub fn error_text(error: &crate::engine::error::Error, lang: Lang) -> String {
     use crate::engine::error::Error;
     use sanitize::escape_lines;

@@ -386,3 +386,42 @@ fn a_program_that_makes_hundreds_of_processes_is_stopped_killed_and_named() {
     );
     assert!(took < Duration::from_secs(8), "took {took:?}");
 }
+
+/// Memory that runs out (`prlimit --as`): procdemo ends with exit 1 and a line saying so,
+/// never Rust's "memory allocation of N bytes failed" and an abort (SIGABRT, exit 134). The
+/// limits are swept, since where the first allocation fails depends on the build.
+#[test]
+fn out_of_memory_ends_with_exit_1_and_a_line_saying_so_never_an_abort() {
+    use std::os::unix::process::ExitStatusExt;
+    let tag = fresh_tag();
+    let mut said = 0;
+    for mb in 8..=28u64 {
+        let out = Command::new("prlimit")
+            .arg(format!("--as={}", mb * 1_000_000))
+            .arg(BIN)
+            .args(["all", "--color", "never"])
+            .env("PROCDEMO_TEST_TAG", &tag)
+            .stdin(Stdio::null())
+            .output()
+            .expect("prlimit");
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_ne!(
+            out.status.signal(),
+            Some(libc::SIGABRT),
+            "{mb} MB: {stderr}"
+        );
+        assert!(
+            !stderr.contains("memory allocation of") && !stdout.contains("memory allocation of"),
+            "{mb} MB: {stderr}"
+        );
+        if stderr.contains("procdemo: out of memory: an allocation failed") {
+            assert_eq!(out.status.code(), Some(1), "{mb} MB: {stderr}");
+            said += 1;
+        }
+    }
+    assert!(said > 0, "no limit made an allocation fail");
+    assert_eq!(leftovers(&tag), Vec::<String>::new());
+}

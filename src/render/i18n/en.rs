@@ -21,6 +21,9 @@ use crate::script::{
 };
 use std::time::Duration;
 
+/// Printed if an allocation fails (exit 1): a fixed line, since nothing more can be allocated.
+pub const OUT_OF_MEMORY: &str = "procdemo: out of memory: an allocation failed (is a limit such as `ulimit -v` or `prlimit --as` set?); everything procdemo started ends with it\n";
+
 /// English.
 pub struct En;
 

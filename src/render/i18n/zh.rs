@@ -22,6 +22,9 @@ use crate::script::{
 };
 use std::time::Duration;
 
+/// 分配内存失败时打印（退出码 1）。
+pub const OUT_OF_MEMORY: &str = "procdemo: 内存不足：一次内存分配失败（是否设置了 `ulimit -v` 或 `prlimit --as` 之类的限制？）；procdemo 启动的一切随之结束\n";
+
 /// Chinese.
 pub struct Zh;
 
