@@ -947,7 +947,7 @@ impl FrontEnd {
     ) -> Result<i32, Error> {
         let to_stderr = report.is_none();
         let out: Box<dyn Write> = match report {
-            Some(path) => Box::new(std::fs::File::create(path).map_err(|e| {
+            Some(path) => Box::new(sys::create_report(path).map_err(|e| {
                 Error::Usage(Usage::Report {
                     path: escape(&path.display().to_string()).into_owned(),
                     error: os_error(e),

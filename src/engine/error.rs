@@ -25,6 +25,19 @@ pub fn say(message: impl fmt::Display) {
     let _ = writeln!(std::io::stderr(), "procdemo: {message}");
 }
 
+/// Why an output file is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// It is a file this run reads (the script, a file the watched command names).
+    Input,
+    /// The other output (`-o` and `--html`) names the same file.
+    OtherOutput,
+    /// A symbolic link: procdemo does not write through one.
+    Symlink,
+    /// A FIFO, a device or a socket.
+    NotAFile,
+}
+
 #[derive(Debug)]
 pub enum Error {
     /// Bad command line: unknown demo, unreadable or non-UTF-8 script file.
@@ -103,6 +116,12 @@ pub enum Usage {
     Report {
         path: String,
         error: String,
+    },
+    /// An output file (`option` is `--html` or `-o`) refused before anything runs.
+    Output {
+        option: &'static str,
+        path: String,
+        clash: Clash,
     },
     /// An option that means nothing to `procdemo watch` (`--html`, `--step`...).
     NotForWatch {

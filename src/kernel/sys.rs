@@ -1418,3 +1418,94 @@ unsafe impl std::alloc::GlobalAlloc for ExitOnNoMemory {
 
 #[global_allocator]
 static ALLOCATOR: ExitOnNoMemory = ExitOnNoMemory;
+
+/// What a file named as an output is, before anything is written to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Nothing there yet, or a regular file.
+    File,
+    /// A symbolic link: writing through it would truncate whatever it points to.
+    Symlink,
+    /// A FIFO, a device or a socket: opening it may block (a FIFO with no reader), and a
+    /// page cannot be replaced in it.
+    Special,
+}
+
+/// What `path` is (not following a symbolic link).
+pub fn output_kind(path: &std::path::Path) -> OutputKind {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => OutputKind::File,
+        Ok(m) if m.file_type().is_symlink() => OutputKind::Symlink,
+        Ok(m) if m.file_type().is_file() => OutputKind::File,
+        Ok(_) => OutputKind::Special,
+    }
+}
+
+/// Whether two paths name the same file: the same device and inode when both exist
+/// (following links, so a hard link or a symlink to the script counts), else the same
+/// absolute path.
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+        _ => match (std::path::absolute(a), std::path::absolute(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => a == b,
+        },
+    }
+}
+
+/// Write `bytes` as the whole of `path`: into a new file in the same directory, then renamed
+/// over `path`, so a reader never sees half of it, a failed write leaves the old file as it
+/// was, and a symbolic link at `path` is replaced rather than followed. An existing file's
+/// permissions are kept.
+pub fn write_replacing(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::from_raw_os_error(libc::EISDIR))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".procdemo-{}.tmp", std::process::id()));
+    let temp = dir.join(temp_name);
+    let mode = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.file_type().is_file())
+        .map_or(0o666, |m| m.permissions().mode() & 0o7777);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
+/// Open `path` to write a report as it comes: created or truncated, never through a symbolic
+/// link (O_NOFOLLOW) and never blocking in open() (O_NONBLOCK, cleared once open).
+pub fn create_report(path: &std::path::Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)?;
+    nix::fcntl::fcntl(
+        &file,
+        nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::empty()),
+    )?;
+    Ok(file)
+}

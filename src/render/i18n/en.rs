@@ -4,7 +4,7 @@
 //! state, outcome or failure does not compile until it has its words here, and a second
 //! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
 
-use crate::engine::error::{System, Usage};
+use crate::engine::error::{Clash, System, Usage};
 use crate::engine::model::{
     Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
     Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
@@ -400,6 +400,24 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             ),
             Usage::Report { path, error } => format!("-o {path}: {error}"),
             Usage::Html { path, error } => format!("--html {path}: {error}"),
+            Usage::Output {
+                option,
+                path,
+                clash,
+            } => match clash {
+                Clash::Input => format!(
+                    "{option} {path}: that file is an input of this run; procdemo does not write over it"
+                ),
+                Clash::OtherOutput => {
+                    format!("{option} {path}: the other output names the same file")
+                }
+                Clash::Symlink => format!(
+                    "{option} {path}: a symbolic link; procdemo does not write through one (it would truncate what the link points to)"
+                ),
+                Clash::NotAFile => format!(
+                    "{option} {path}: not a regular file (a FIFO, a device or a socket); procdemo writes its output to a file"
+                ),
+            },
             // clap's own words, as they always were.
             Usage::UnknownOption { clap, .. } | Usage::BadValue { clap, .. } => clap.clone(),
             Usage::Clap(m) => m.clone(),

@@ -6,7 +6,7 @@
 //! names stay as the kernel writes them; the terms are the course's (进程, 父进程, 子进程,
 //! 僵尸进程, 孤儿进程, 回收, 阻塞 …), listed with their English in [`GLOSSARY`].
 
-use crate::engine::error::{System, Usage};
+use crate::engine::error::{Clash, System, Usage};
 use crate::engine::model::{
     Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
     Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
@@ -370,6 +370,22 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             }
             Usage::Report { path, error } => format!("-o {path}：{error}"),
             Usage::Html { path, error } => format!("--html {path}：{error}"),
+            Usage::Output {
+                option,
+                path,
+                clash,
+            } => match clash {
+                Clash::Input => {
+                    format!("{option} {path}：这个文件是本次运行的输入；procdemo 不会覆盖它")
+                }
+                Clash::OtherOutput => format!("{option} {path}：另一个输出也指向同一个文件"),
+                Clash::Symlink => format!(
+                    "{option} {path}：这是一个符号链接；procdemo 不通过符号链接写入（那会截断它指向的文件）"
+                ),
+                Clash::NotAFile => format!(
+                    "{option} {path}：不是普通文件（FIFO、设备或套接字）；procdemo 把输出写到文件里"
+                ),
+            },
             Usage::UnknownOption { arg, .. } => {
                 format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项")
             }
