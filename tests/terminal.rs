@@ -431,3 +431,57 @@ fn watch_ctrl_c_ends_the_program_and_its_family_and_leaves_nothing() {
     assert_eq!(code, 130, "{}", t.screen("0.0"));
     assert_nothing_left(&tag);
 }
+
+/// A 1,500-character line is one answer (it was three: the terminal hands a long line over
+/// in pieces), and what was typed ahead and not read does not run in the shell after
+/// procdemo ends: the terminal's pending input is flushed at exit.
+#[test]
+fn predict_takes_a_long_line_as_one_answer_and_leaves_no_typed_ahead_input_to_the_shell() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("predict-long-{}", std::process::id());
+    let rest = std::env::temp_dir().join(format!("procdemo-rest-{}", std::process::id()));
+    let _ = std::fs::remove_file(&rest);
+    // After procdemo, read what the terminal still holds (non-canonical: a read that waits
+    // at most 1 s) into a file.
+    let t = Tmux::start_line(
+        "predict-long",
+        &tag,
+        &format!(
+            "zombie --predict --color never; stty -icanon min 0 time 10; cat > {}; stty sane",
+            rest.display()
+        ),
+    );
+    t.wait_for("0.0", "What state will /proc show for the child?");
+    t.tmux(&["send-keys", "-t", "0.0", "-l", &"z".repeat(1500)]);
+    t.keys("Enter");
+    t.wait_for(
+        "0.0",
+        "What exit code does the child hold for its parent now?",
+    );
+    t.keys("7");
+    t.keys("Enter");
+    t.wait_for("0.0", "What is left of the child in /proc?");
+    // The answer and, in the same write to the terminal, a line typed ahead.
+    t.tmux(&[
+        "send-keys",
+        "-t",
+        "0.0",
+        "gone",
+        "Enter",
+        "echo typed-ahead",
+        "Enter",
+    ]);
+    let screen = t.wait_for("0.0", "score:");
+    assert!(says(&screen, "score: 2 of 3 right"), "{screen}");
+    t.exit_code();
+    let left = std::fs::read_to_string(&rest).unwrap_or_default();
+    let _ = std::fs::remove_file(&rest);
+    assert!(
+        !left.contains("typed-ahead"),
+        "left for the shell: {left:?}"
+    );
+    assert_nothing_left(&tag);
+}

@@ -176,6 +176,9 @@ impl Tty {
 impl Drop for Tty {
     fn drop(&mut self) {
         self.restore();
+        // What was typed and not read (keys pressed while the demo ran, the end of a line)
+        // is procdemo's, not the shell's: it must not run as a command after procdemo ends.
+        let _ = nix::sys::termios::tcflush(&self.file, nix::sys::termios::FlushArg::TCIFLUSH);
     }
 }
 
@@ -819,16 +822,40 @@ enum Key {
 /// is gone.
 fn read_line(tty: &mut Tty) -> Option<Option<String>> {
     use std::io::Read;
-    let mut fds = [PollFd::new(tty.file.as_fd(), PollFlags::POLLIN)];
-    if !matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0) {
+    let ready = |tty: &Tty| {
+        let mut fds = [PollFd::new(tty.file.as_fd(), PollFlags::POLLIN)];
+        matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+    };
+    if !ready(tty) {
         return Some(None);
     }
+    // One line is one answer, however long: a terminal in canonical mode hands a line over
+    // in pieces as large as the buffer, never more than one line per read(). The pieces are
+    // read to the line's end; past MAX_ANSWER bytes they are discarded.
+    let mut line: Vec<u8> = Vec::new();
     let mut buf = [0u8; 512];
-    match tty.file.read(&mut buf) {
-        Ok(0) | Err(_) => None,
-        Ok(n) => Some(Some(String::from_utf8_lossy(&buf[..n]).trim().to_string())),
+    loop {
+        match tty.file.read(&mut buf) {
+            Ok(0) | Err(_) if line.is_empty() => return None,
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let piece = &buf[..n];
+                let end = piece.iter().position(|&b| b == b'\n');
+                let text = &piece[..end.unwrap_or(n)];
+                let room = MAX_ANSWER.saturating_sub(line.len());
+                line.extend_from_slice(&text[..text.len().min(room)]);
+                // The rest of a line is there at once; a line ended by Ctrl-D has no newline.
+                if end.is_some() || !ready(tty) {
+                    break;
+                }
+            }
+        }
     }
+    Some(Some(String::from_utf8_lossy(&line).trim().to_string()))
 }
+
+/// The bytes of a typed answer kept (the rest of a longer line is read and discarded).
+const MAX_ANSWER: usize = 256;
 
 /// Read what the terminal holds now (it is polled first, so this does not wait long).
 fn read_key(tty: &mut Tty) -> Key {
