@@ -485,3 +485,72 @@ fn predict_takes_a_long_line_as_one_answer_and_leaves_no_typed_ahead_input_to_th
     );
     assert_nothing_left(&tag);
 }
+
+/// Ctrl-Z at a `--step` pause, then `fg`: the shell put the terminal back in its own mode
+/// meanwhile (canonical, echoing), so `c` waited for Enter. At SIGCONT the pause sets its
+/// one-key mode again: `c` alone runs the rest.
+#[test]
+fn step_after_ctrl_z_and_fg_takes_one_key_again() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("step-fg-{}", std::process::id());
+    let socket = format!("procdemo-step-fg-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        let out = Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // An interactive shell, with job control, as a class's terminal has.
+    let ok = Command::new("tmux")
+        .args([
+            "-L",
+            &socket,
+            "new-session",
+            "-d",
+            "-x",
+            "110",
+            "-y",
+            "60",
+            "bash --norc --noprofile -i",
+        ])
+        .status()
+        .expect("tmux");
+    assert!(ok.success(), "tmux new-session");
+    let screen = || tmux(&["capture-pane", "-p", "-J", "-S", "-200", "-t", "0.0"]);
+    let wait_for = |text: &str, n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = screen();
+            if s.matches(text).count() >= n {
+                return s;
+            }
+            if Instant::now() >= deadline {
+                tmux(&["kill-server"]);
+                panic!("never saw {text:?} {n} time(s) in:\n{s}");
+            }
+            std::thread::yield_now();
+        }
+    };
+    // (bash abandons the rest of a command list whose job stopped: the end is read from the
+    // screen, not from a command after procdemo.)
+    let line = format!("PROCDEMO_TEST_TAG={tag} {BIN} zombie --step --color never");
+    tmux(&["send-keys", "-t", "0.0", "-l", &line]);
+    tmux(&["send-keys", "-t", "0.0", "Enter"]);
+    wait_for("[c] run the rest", 1);
+    tmux(&["send-keys", "-t", "0.0", "C-z"]);
+    wait_for("Stopped", 1);
+    tmux(&["send-keys", "-t", "0.0", "-l", "fg"]);
+    tmux(&["send-keys", "-t", "0.0", "Enter"]);
+    wait_for("fg\n", 1);
+    // `c` alone, no Enter: the rest runs, and procdemo ends passing.
+    tmux(&["send-keys", "-t", "0.0", "-l", "c"]);
+    wait_for("ok: every awaited state was observed", 1);
+    tmux(&["kill-server"]);
+    reap_all();
+    assert_nothing_left(&tag);
+}

@@ -46,7 +46,9 @@ pub const MAX_SCRIPT_BYTES: usize = 1 << 20;
 /// (blocked, a real fault would lose Rust's stack-overflow report). SIGTRAP and SIGFPE are
 /// blocked too: a kill() of either is handled like SIGTERM, and the kernel still delivers a
 /// trap it raises itself (a debugger's breakpoint, which gdb sees first), since a synchronous
-/// fault unblocks its signal.
+/// fault unblocks its signal. SIGCONT is read there too (blocking it does not keep the kernel
+/// from continuing the process): after Ctrl-Z and `fg`, a `--step` pause sets its terminal
+/// mode again, which the shell changed meanwhile.
 fn handled_signals() -> SigSet {
     let mut mask = SigSet::all();
     for sig in [
@@ -57,7 +59,6 @@ fn handled_signals() -> SigSet {
         Signal::SIGILL,
         Signal::SIGPIPE,
         Signal::SIGCHLD,
-        Signal::SIGCONT,
         Signal::SIGTSTP,
         Signal::SIGTTIN,
         Signal::SIGTTOU,
@@ -158,6 +159,18 @@ impl Tty {
             if tcsetattr(&self.file, SetArg::TCSANOW, &raw).is_ok() {
                 self.saved = Some(old);
             }
+        }
+    }
+
+    /// Set the one-key mode again if it is on: a shell sets its own modes while procdemo is
+    /// stopped (Ctrl-Z), and `fg` does not give procdemo's back.
+    fn reapply(&mut self) {
+        use nix::sys::termios::{LocalFlags, SetArg, tcsetattr};
+        if let Some(old) = &self.saved {
+            let mut raw = old.clone();
+            raw.local_flags
+                .remove(LocalFlags::ICANON | LocalFlags::ECHO);
+            let _ = tcsetattr(&self.file, SetArg::TCSANOW, &raw);
         }
     }
 
@@ -358,11 +371,19 @@ impl FrontEnd {
         Ok(bytes)
     }
 
-    /// A handled signal that has arrived, if any (it is consumed).
+    /// A handled signal that has arrived, if any (it is consumed). SIGCONT (the shell's `fg`
+    /// after Ctrl-Z) ends nothing: the terminal's mode for a pause is set again.
     pub fn signal(&mut self) -> Option<i32> {
-        match self.signals.read_signal() {
-            Ok(Some(info)) => Some(info.ssi_signo as i32),
-            _ => None,
+        loop {
+            match self.signals.read_signal() {
+                Ok(Some(info)) if info.ssi_signo as i32 == libc::SIGCONT => {
+                    if let Some(tty) = self.tty.as_mut() {
+                        tty.reapply();
+                    }
+                }
+                Ok(Some(info)) => return Some(info.ssi_signo as i32),
+                _ => return None,
+            }
         }
     }
 
