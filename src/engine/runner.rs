@@ -832,7 +832,7 @@ impl<'a> Director<'a> {
             return Ok(None);
         }
         let mut outcome = match action {
-            // Another program reports nothing: its command name tells that execve() worked.
+            // Another program reports nothing: the command pipe execve() closed tells it worked.
             Action::Exec {
                 program: crate::script::actions::Program::Named { .. },
             } => self.await_exec(role, index)?,
