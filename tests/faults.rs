@@ -762,10 +762,10 @@ fn watch_refused_a_process_names_the_watcher() {
     let _serial = serial();
     let tag = format!("faults-watch-nproc-{}", std::process::id());
     let bin = public_binary();
-    let uid = if is_root() { 65534 } else { current_uid() };
-    let limit = threads_of(uid);
+    // `ulimit -u 1`: procdemo itself is the one process allowed (root is exempt, so as root
+    // run as nobody).
     let mut cmd = Command::new("prlimit");
-    cmd.arg(format!("--nproc={limit}"));
+    cmd.arg("--nproc=1");
     if is_root() {
         cmd.args([
             "setpriv",

@@ -505,8 +505,10 @@ fn step_after_ctrl_z_and_fg_takes_one_key_again() {
             .expect("tmux");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    // An interactive shell, with job control, as a class's terminal has.
+    // An interactive shell, with job control, as a class's terminal has. (tmux starts a
+    // pane's command with the user's shell: a system account's may be nologin.)
     let ok = Command::new("tmux")
+        .env("SHELL", "/bin/sh")
         .args([
             "-L",
             &socket,
