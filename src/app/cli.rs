@@ -533,18 +533,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
     {
         return Err(Error::Usage(Usage::HtmlWithoutRun { command }));
     }
-    // A page that cannot be written is said before anything runs (it is written at the end).
-    if let Some(path) = output.html
-        && let Err(e) = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-    {
-        return Err(Error::Usage(Usage::Html {
-            path: crate::render::sanitize::escape(&path.display().to_string()).into_owned(),
-            error: crate::engine::error::os_error(e),
-        }));
-    }
+    crate::app::outputs::check(&task, output.html)?;
     Ok(Config { task, output })
 }
 

@@ -21,6 +21,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
     let _ = sys::set_disposition(libc::SIGCHLD, sys::Disposition::Default);
     // Known before the command line is parsed: its own errors and --help speak it too.
     let lang = cli::lang_of(&args);
+    sys::on_out_of_memory(render::out_of_memory(lang));
     let code = match cli::parse(args, lang).and_then(run) {
         Ok(code) => code,
         Err(e) => {

@@ -242,6 +242,14 @@ pub fn help_wraps_itself(lang: Lang) -> bool {
         .any(|c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
 }
 
+/// The line printed if memory runs out (the allocator prints it without allocating).
+pub fn out_of_memory(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En | Lang::EnXa => en::OUT_OF_MEMORY,
+        Lang::Zh => zh::OUT_OF_MEMORY,
+    }
+}
+
 /// An error's message in `lang`, as main prints it after `procdemo: `. A message may quote a
 /// path or a script's words: no control character of theirs reaches the terminal.
 pub fn error_text(error: &crate::engine::error::Error, lang: Lang) -> String {
@@ -915,6 +923,7 @@ pub fn seen(failure: &Failure) -> Option<&Observation> {
         | Failure::NoProc { .. }
         | Failure::Setup { .. }
         | Failure::GarbledReport
+        | Failure::FamilyLimit { .. }
         | Failure::Runner { .. }
         | Failure::Share { .. } => None,
     }
@@ -947,6 +956,7 @@ pub fn failure_kind(failure: &Failure) -> &'static str {
         Failure::NoProc { .. } => "no_proc",
         Failure::Setup { .. } => "setup",
         Failure::GarbledReport => "garbled_report",
+        Failure::FamilyLimit { .. } => "family_limit",
         Failure::Runner { .. } => "runner",
         Failure::Share { .. } => "share",
     }

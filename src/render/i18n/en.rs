@@ -17,6 +17,9 @@ use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 
+/// Printed if an allocation fails (exit 1): a fixed line, since nothing more can be allocated.
+pub const OUT_OF_MEMORY: &str = "procdemo: out of memory: an allocation failed (is a limit such as `ulimit -v` or `prlimit --as` set?); everything procdemo started ends with it\n";
+
 /// English.
 pub struct En;
 
@@ -527,7 +530,14 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::SeenAfter { time, reads } => format!("seen after {time}{reads}"),
             Msg::ReadsOfProc { reads: 1 } => ", 1 read of /proc".into(),
             Msg::ReadsOfProc { reads } => format!(", {reads} reads of /proc"),
-            Msg::ShareEndedStable { role, wanted } => format!("the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"),
+            Msg::ShareEndedStable { role, wanted, busy, floor } => format!("the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure (on a machine too busy to give it that within {busy}: at {busy}, once it had used {floor})"),
+            Msg::ShareCutShort { role, used, wanted, busy, floor, wall, reads } => format!("the machine was too busy to give `{role}` {wanted} of CPU time within {busy}: the window ended after {wall} of wall time, when it had used {used} by the kernel's own figure (at least {floor} needed), after {reads} reads of every role"),
+            Msg::OutputIsInput { option, path } => format!("{option} {path}: that file is an input of this run; procdemo does not write over it"),
+            Msg::OutputIsOtherOutput { option, path } => format!("{option} {path}: the other output names the same file"),
+            Msg::OutputIsSymlink { option, path } => format!("{option} {path}: a symbolic link; procdemo does not write through one (it would truncate what the link points to)"),
+            Msg::OutputNotAFile { option, path } => format!("{option} {path}: not a regular file (a FIFO, a device or a socket); procdemo writes its output to a file"),
+            Msg::ForkWatcher { error } => format!("cannot start the watcher: fork failed: {error}"),
+            Msg::FamilyLimit { limit, seen } => format!("more than {limit} processes of this run were alive at once ({seen} counted): a program started with `exec` made them, far more than a demo's own; every one was stopped, then killed"),
             Msg::ShareEnded { role, used, wanted, wall, reads } => format!("the window ended once `{role}` had used {used} of CPU time ({wanted} wanted), by the kernel's own figure: after {wall} of wall time and {reads} reads of every role"),
             Msg::OneCpu { which } => format!("All of them, and the runner that read /proc, may run only on {which} (Cpus_allowed_list): at any instant at most one of them is on it, and at each read it was the runner."),
             Msg::OneCpuStable => "one CPU".into(),

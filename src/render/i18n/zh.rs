@@ -16,6 +16,9 @@ use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 
+/// 分配内存失败时打印（退出码 1）。
+pub const OUT_OF_MEMORY: &str = "procdemo: 内存不足：一次内存分配失败（是否设置了 `ulimit -v` 或 `prlimit --as` 之类的限制？）；procdemo 启动的一切随之结束\n";
+
 /// Chinese.
 pub struct Zh;
 
@@ -819,7 +822,14 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::TracedBy { tracer } => format!("：{tracer} 在跟踪它，在跟踪者之下，每次暂停都显示为 t"),
             Msg::SeenAfter { time, reads } => format!("{time} 后看到{reads}"),
             Msg::ReadsOfProc { reads } => format!("，读了 {reads} 次 /proc"),
-            Msg::ShareEndedStable { role, wanted } => format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束"),
+            Msg::ShareEndedStable { role, wanted, busy, floor } => format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束（机器太忙、{busy} 的实际时间内给不了这么多时：到 {busy} 时结束，只要它已用了至少 {floor}）"),
+            Msg::ShareCutShort { role, used, wanted, busy, floor, wall, reads } => format!("机器太忙，{busy} 内给不了 `{role}` {wanted} 的 CPU 时间：经过 {wall} 的实际时间后时间窗口结束，按内核自己的数字，它用了 {used}（至少要 {floor}），每个角色读了 {reads} 次"),
+            Msg::OutputIsInput { option, path } => format!("{option} {path}：这个文件是本次运行的输入；procdemo 不会覆盖它"),
+            Msg::OutputIsOtherOutput { option, path } => format!("{option} {path}：另一个输出也指向同一个文件"),
+            Msg::OutputIsSymlink { option, path } => format!("{option} {path}：这是一个符号链接；procdemo 不通过符号链接写入（那会截断它指向的文件）"),
+            Msg::OutputNotAFile { option, path } => format!("{option} {path}：不是普通文件（FIFO、设备或套接字）；procdemo 把输出写到文件里"),
+            Msg::ForkWatcher { error } => format!("无法启动观察进程：fork 失败：{error}"),
+            Msg::FamilyLimit { limit, seen } => format!("本次运行同时存活的进程超过了 {limit} 个（数到 {seen} 个）：它们是用 `exec` 启动的程序创建的，远多于演示自己的进程；它们全部先被暂停，然后被杀死"),
             Msg::ShareEnded { role, used, wanted, wall, reads } => format!("按内核自己的数字，`{role}` 用了 {used} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {wall} 的实际时间，每个角色读了 {reads} 次"),
             Msg::OneCpu { which } => format!("它们，以及读取 /proc 的 runner，都只能在{which} 上运行（Cpus_allowed_list）：任一时刻最多只有其中一个在 CPU 上，而每次读取时在 CPU 上的是 runner。"),
             Msg::OneCpuStable => "同一个 CPU".into(),
