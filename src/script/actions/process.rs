@@ -6,7 +6,8 @@ use super::{
     RunnerAction, Stage, failed,
 };
 use crate::kernel::sys::{self, Forked};
-use crate::script::{ParseProblem, RoleId};
+use crate::script::names::RoleId;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 
 /// `fork NEW-ROLE`: fork(); the child becomes NEW-ROLE.
