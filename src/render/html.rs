@@ -15,7 +15,7 @@
 use super::sanitize::escape;
 use super::timeline::{Cell, Column, Timeline};
 use super::{Ctx, Render, Style, Words, seen};
-use crate::model::{Event, Failure, MemoryReading, Observation, Origin, State};
+use crate::engine::model::{Event, Failure, MemoryReading, Observation, Origin, State};
 use crate::script::{Guard, RUNNER, RoleId, Script};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -68,7 +68,7 @@ pub struct Page<'a> {
     failure: Option<(Failure, Option<usize>)>,
     cleanup: Option<String>,
     /// Each role's latest `inspect`, to show what changed at the next.
-    inspected: Vec<Option<crate::model::Inspection>>,
+    inspected: Vec<Option<crate::engine::model::Inspection>>,
 }
 
 impl<'a> Page<'a> {
@@ -95,7 +95,7 @@ impl<'a> Page<'a> {
     }
 
     /// An inspection: the role's place in the tree, then a table of what it is made of.
-    fn inspection(&mut self, i: &crate::model::Inspection) {
+    fn inspection(&mut self, i: &crate::engine::model::Inspection) {
         self.tree(std::slice::from_ref(&i.observation));
         let role = i.observation.role;
         let before = self.inspected.get(role).and_then(Option::as_ref);
@@ -122,7 +122,7 @@ impl<'a> Page<'a> {
     }
 
     /// What each role has written to its output.
-    fn outputs(&mut self, outputs: &[crate::model::Captured]) {
+    fn outputs(&mut self, outputs: &[crate::engine::model::Captured]) {
         let mut html = String::new();
         for c in outputs {
             let (heading, lines) = super::inspect::output_lines(c, &self.ctx);
@@ -249,7 +249,9 @@ impl<'a> Page<'a> {
         for m in readings {
             let role = esc(self.ctx.role(m.role));
             let pid = esc(&self.ctx.pid(m.pid));
-            let mut row = |what: String, mem: &crate::model::Memory, minflt: Option<u64>| {
+            let mut row = |what: String,
+                           mem: &crate::engine::model::Memory,
+                           minflt: Option<u64>| {
                 let _ = write!(
                     html,
                     "<tr><td>{role}</td><td>{pid}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
@@ -637,7 +639,7 @@ impl<'a> Page<'a> {
                 format!(
                     "the page {}: {}",
                     escape(&self.path.display().to_string()),
-                    crate::error::os_error(e)
+                    crate::engine::error::os_error(e)
                 ),
             )
         })

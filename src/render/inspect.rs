@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use super::sanitize::escape;
-use crate::model::{Captured, FdOwner, Inspection, OpenFd, State};
+use crate::engine::model::{Captured, FdOwner, Inspection, OpenFd, State};
 
 /// One row of an inspection: a label and its lines.
 pub struct Row {
@@ -53,7 +53,7 @@ pub fn rows(i: &Inspection, before: Option<&Inspection>, ctx: &Ctx) -> Vec<Row> 
     }
     match &i.signals {
         Some(m) => {
-            let masks = |x: &Inspection, f: fn(&crate::model::SignalMasks) -> u64| {
+            let masks = |x: &Inspection, f: fn(&crate::engine::model::SignalMasks) -> u64| {
                 x.signals.as_ref().map(|m| w.signal_list(f(m)))
             };
             let b = |f| before.and_then(|x| masks(x, f));

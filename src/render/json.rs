@@ -7,10 +7,10 @@
 //! Narration (`say`) is included with `--explain` only.
 
 use super::{Ctx, Format, Render, Style, Words, failure_kind, problem_kind, said, seen};
-use crate::actions::Outcome;
-use crate::model::{
+use crate::engine::model::{
     Check, DemoResult, Disposition, Event, Failure, MemoryReading, Observation, Origin, Parent,
 };
+use crate::script::actions::Outcome;
 use crate::script::{Guard, Script, StepKind, field_name};
 use serde_json::{Map, Value, json};
 
@@ -60,8 +60,8 @@ pub fn observation(o: &Observation, ctx: &Ctx) -> Value {
 }
 
 /// A `try` step's verdict: `permitted`, and who already traced the target when that was why.
-fn verdict(v: &crate::model::Verdict, into: &mut Map<String, Value>) {
-    use crate::model::Verdict;
+fn verdict(v: &crate::engine::model::Verdict, into: &mut Map<String, Value>) {
+    use crate::engine::model::Verdict;
     into.insert("permitted".into(), json!(*v == Verdict::Permitted));
     match v {
         Verdict::Permitted | Verdict::Refused => {}
@@ -76,7 +76,7 @@ fn verdict(v: &crate::model::Verdict, into: &mut Map<String, Value>) {
 
 /// A memory reading as JSON: the whole process's figures, minflt, and the region's own.
 pub fn memory(m: &MemoryReading, ctx: &Ctx) -> Value {
-    let figures = |mem: &crate::model::Memory| {
+    let figures = |mem: &crate::engine::model::Memory| {
         json!({
             "rss_kb": mem.rss_kb,
             "pss_kb": mem.pss_kb,
@@ -97,15 +97,15 @@ pub fn memory(m: &MemoryReading, ctx: &Ctx) -> Value {
 
 /// Signal names of a mask, as a JSON list.
 fn signal_names(mask: u64) -> Value {
-    crate::model::SignalMasks::signals(mask)
+    crate::engine::model::SignalMasks::signals(mask)
         .into_iter()
         .map(|s| Value::String(super::signal_name(s)))
         .collect()
 }
 
 /// An inspection: the observation's fields and what the process is made of.
-pub fn inspection(i: &crate::model::Inspection, ctx: &Ctx) -> Value {
-    use crate::model::FdOwner;
+pub fn inspection(i: &crate::engine::model::Inspection, ctx: &Ctx) -> Value {
+    use crate::engine::model::FdOwner;
     let mut v = observation(&i.observation, ctx);
     v["exe"] = json!(i.exe.as_ref().map(|e| &e.path));
     v["exe_is_procdemo"] = json!(i.exe.as_ref().map(|e| e.procdemo));
@@ -147,7 +147,7 @@ pub fn inspection(i: &crate::model::Inspection, ctx: &Ctx) -> Value {
 }
 
 /// What a role has written to its output.
-pub fn captured(c: &crate::model::Captured, ctx: &Ctx) -> Value {
+pub fn captured(c: &crate::engine::model::Captured, ctx: &Ctx) -> Value {
     json!({ "role": ctx.role(c.role), "text": c.text, "bytes": c.bytes, "cut": c.cut })
 }
 
@@ -188,7 +188,7 @@ fn step_role(ctx: &Ctx, step: usize) -> Option<usize> {
 }
 
 /// A `share` window: every figure read, the kernel's weights named as its table.
-fn cpu_share(s: &crate::model::CpuShare, ctx: &Ctx) -> Value {
+fn cpu_share(s: &crate::engine::model::CpuShare, ctx: &Ctx) -> Value {
     let total = s.total_ns();
     let rows: Vec<Value> = s
         .rows
@@ -198,7 +198,7 @@ fn cpu_share(s: &crate::model::CpuShare, ctx: &Ctx) -> Value {
                 "role": ctx.role(r.role),
                 "pid": r.pid,
                 "nice": r.nice,
-                "kernel_table_weight": crate::model::sched_weight(r.nice),
+                "kernel_table_weight": crate::engine::model::sched_weight(r.nice),
                 "cpus_allowed": r.cpus,
                 "states": r.states.iter().map(|s| s.code()).collect::<Vec<_>>(),
                 "cpu_ns": r.used_ns(),

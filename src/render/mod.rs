@@ -8,8 +8,8 @@
 //! to be complete. Layout (columns, trees, wrapping to the terminal's width, colour) knows
 //! no language.
 
-pub mod en;
 pub mod html;
+pub mod i18n;
 pub mod inspect;
 pub mod json;
 pub mod reference;
@@ -17,16 +17,15 @@ pub mod sanitize;
 pub mod text;
 pub mod timeline;
 pub mod watch;
-pub mod words;
 pub mod wrap;
-pub mod zh;
 
 #[cfg(test)]
 mod tests;
 
+pub use i18n::{en, words, zh};
 pub use words::{Help, Words};
 
-use crate::model::{
+use crate::engine::model::{
     DemoResult, Event, Failure, Observation, Origin, Parent, RunnerProblem, State, Value,
 };
 use crate::script::{RUNNER, RoleId, Script, StepKind};
@@ -80,6 +79,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language's code, as a script's `title.LANG` and `say.LANG` lines name it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
     /// The language of a locale name: one starting `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is
     /// Chinese, anything else English.
     pub fn of_locale(locale: &str) -> Lang {
@@ -98,6 +105,28 @@ impl Lang {
             .flatten()
             .find(|v| !v.is_empty())
             .map_or(Lang::En, Lang::of_locale)
+    }
+}
+
+impl crate::script::ParseError {
+    /// What is wrong, in English (the text after `FILE:LINE: `).
+    pub fn message(&self) -> String {
+        parse_problem(&self.problem, Lang::En)
+    }
+}
+
+/// `FILE:LINE: what was expected`, in English (the engine's types carry no words; main says
+/// them in the chosen language through [`error_text`]).
+impl std::fmt::Display for crate::script::ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message())
+    }
+}
+
+/// The message in English; main prints it in the chosen language ([`error_text`]).
+impl std::fmt::Display for crate::engine::error::Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&error_text(self, Lang::En))
     }
 }
 
@@ -138,8 +167,8 @@ pub fn help(help: words::Help, lang: Lang) -> &'static str {
 
 /// An error's message in `lang`, as main prints it after `procdemo: `. A message may quote a
 /// path or a script's words: no control character of theirs reaches the terminal.
-pub fn error_text(error: &crate::error::Error, lang: Lang) -> String {
-    use crate::error::Error;
+pub fn error_text(error: &crate::engine::error::Error, lang: Lang) -> String {
+    use crate::engine::error::Error;
     use sanitize::escape_lines;
     let w = words(lang);
     match error {
@@ -290,10 +319,10 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
                 .filter(|w| !w.is_empty())
                 .try_fold(0u64, |m, w| {
                     let w = w.trim_start_matches("sig");
-                    crate::actions::signal::SIGNALS
+                    crate::script::actions::signal::SIGNALS
                         .iter()
                         .find(|(n, _)| n.eq_ignore_ascii_case(w))
-                        .map(|(_, s)| m | crate::model::SignalMasks::bit(*s))
+                        .map(|(_, s)| m | crate::engine::model::SignalMasks::bit(*s))
                 });
             match named {
                 Some(m) if m != 0 => m == *mask,
@@ -366,24 +395,25 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
         Value::Varying(n) => a.parse::<u64>().ok() == Some(*n),
         Value::Stat(s) | Value::Comm(s) => a == s.to_lowercase(),
         Value::Sigchld(d) => match d {
-            Some(crate::model::Disposition::Default) => ["default", "sig_dfl"].contains(&a),
-            Some(crate::model::Disposition::Ignored) => {
+            Some(crate::engine::model::Disposition::Default) => ["default", "sig_dfl"].contains(&a),
+            Some(crate::engine::model::Disposition::Ignored) => {
                 ["ignored", "sig_ign", "ignore"].contains(&a)
             }
-            Some(crate::model::Disposition::Caught) => {
+            Some(crate::engine::model::Disposition::Caught) => {
                 ["caught", "handler", "handled"].contains(&a)
             }
             None => return None,
         },
         Value::ExitCode(status) => match status {
-            crate::model::ExitStatus::Exited(code) => a.parse::<i32>().ok() == Some(*code),
-            crate::model::ExitStatus::Killed(sig) | crate::model::ExitStatus::Stopped(sig) => {
+            crate::engine::model::ExitStatus::Exited(code) => a.parse::<i32>().ok() == Some(*code),
+            crate::engine::model::ExitStatus::Killed(sig)
+            | crate::engine::model::ExitStatus::Stopped(sig) => {
                 let name = signal_name(*sig).to_lowercase();
                 a == name
                     || a == name.trim_start_matches("sig")
                     || a.parse::<i32>().ok() == Some(*sig)
             }
-            crate::model::ExitStatus::Continued => return None,
+            crate::engine::model::ExitStatus::Continued => return None,
         },
     })
 }
@@ -434,7 +464,7 @@ pub fn reveal(
 }
 
 /// A quiz's exercise, as text: what the student must work out, and each move.
-pub fn quiz_exercise(quiz: &crate::quiz::Quiz, style: Style) -> String {
+pub fn quiz_exercise(quiz: &crate::script::quiz::Quiz, style: Style) -> String {
     let w = words(style.lang);
     let para = |text: String| wrap::wrap(&text, style.width.max(24)).join("\n") + "\n";
     para(w.quiz_intro(quiz.seed)) + &quiz_moves(quiz, style) + &para(w.quiz_task())
@@ -448,7 +478,7 @@ pub fn quiz_reverse(style: Style) -> (String, String) {
 }
 
 /// The moves of a quiz, numbered (the key of a reversed quiz).
-pub fn quiz_moves(quiz: &crate::quiz::Quiz, style: Style) -> String {
+pub fn quiz_moves(quiz: &crate::script::quiz::Quiz, style: Style) -> String {
     let w = words(style.lang);
     let mut out = String::new();
     for (i, m) in quiz.moves.iter().enumerate() {
@@ -485,7 +515,7 @@ pub fn runner_problem(name: &str, problem: &RunnerProblem, left: usize, style: S
 
 /// A command line as a shell would show it: an empty argument, or one with white space,
 /// quoted.
-pub(super) fn cmdline_text(cmdline: &crate::model::Cmdline) -> String {
+pub(super) fn cmdline_text(cmdline: &crate::engine::model::Cmdline) -> String {
     cmdline
         .args
         .iter()
@@ -502,7 +532,7 @@ pub(super) fn cmdline_text(cmdline: &crate::model::Cmdline) -> String {
 
 /// The signals of a mask by name, comma-separated; None when it is empty.
 pub(super) fn signal_list(mask: u64) -> Option<String> {
-    let names: Vec<String> = crate::model::SignalMasks::signals(mask)
+    let names: Vec<String> = crate::engine::model::SignalMasks::signals(mask)
         .into_iter()
         .map(signal_name)
         .collect();
@@ -510,7 +540,7 @@ pub(super) fn signal_list(mask: u64) -> Option<String> {
 }
 
 /// How many different worker PIDs sent a pool's results.
-pub(super) fn distinct_workers(results: &[crate::actions::TaskResult]) -> usize {
+pub(super) fn distinct_workers(results: &[crate::script::actions::TaskResult]) -> usize {
     results
         .iter()
         .map(|r| r.pid)
@@ -676,7 +706,7 @@ impl<'a> Ctx<'a> {
     /// The PPID column: `123 (parent)`, with --stable `<parent>` (or `<comm>` for a parent
     /// outside the demo); `-` when there is none.
     pub fn ppid(&self, o: &Observation) -> String {
-        use crate::model::Parent;
+        use crate::engine::model::Parent;
         let (Some(ppid), Some(parent)) = (o.ppid, &o.parent) else {
             return "-".into();
         };
@@ -739,7 +769,7 @@ pub(super) fn percent(part: u64, whole: u64) -> String {
 
 /// The one CPU every role of a `share` window and the runner that read them may run on, if
 /// they all may run on the same single CPU (Cpus_allowed_list is one number).
-pub(super) fn one_cpu(share: &crate::model::CpuShare) -> Option<&str> {
+pub(super) fn one_cpu(share: &crate::engine::model::CpuShare) -> Option<&str> {
     let cpu = share.runner_cpus.as_str();
     let single = !cpu.is_empty() && cpu.chars().all(|c| c.is_ascii_digit());
     (single && share.rows.iter().all(|r| r.cpus == cpu)).then_some(cpu)
@@ -748,7 +778,7 @@ pub(super) fn one_cpu(share: &crate::model::CpuShare) -> Option<&str> {
 /// A `share` window as a table, for text and page: the headers and one row per role. With
 /// --stable, the columns the scheduler decides (CPU time, ticks, share) are left out.
 pub(super) fn share_table(
-    share: &crate::model::CpuShare,
+    share: &crate::engine::model::CpuShare,
     ctx: &Ctx,
 ) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let h = ctx.words.share_headers();
@@ -763,7 +793,7 @@ pub(super) fn share_table(
         .rows
         .iter()
         .map(|r| {
-            let weight = crate::model::sched_weight(r.nice);
+            let weight = crate::engine::model::sched_weight(r.nice);
             let mut row = vec![
                 ctx.role(r.role).to_string(),
                 ctx.pid(r.pid),
@@ -878,8 +908,8 @@ pub fn title<'a>(script: &'a Script, words: &dyn Words) -> &'a str {
 
 /// One `say` line with this run's values, as `ctx` shows them: in Chinese, its `say.zh`
 /// where the script has one (a user's script may not: then the English line).
-pub fn said(line: &crate::model::SayLine, ctx: &Ctx) -> String {
-    use crate::model::Said;
+pub fn said(line: &crate::engine::model::SayLine, ctx: &Ctx) -> String {
+    use crate::engine::model::Said;
     let pieces = match (ctx.words.lang(), &line.said_zh) {
         (Lang::Zh, Some(zh)) => zh,
         (Lang::Zh, None) | (Lang::En, _) => &line.said,

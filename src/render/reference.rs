@@ -3,7 +3,7 @@
 //! The topics are data ([`Topic`]: a name for the command line, the same in every language);
 //! each table's words come from [`Words::reference`], which builds what the code already knows
 //! from the code itself (a state's meaning from [`Words::state`], a wait status decoded by
-//! [`crate::model::ExitStatus::decode`] and worded by [`Words::exit_status`]). Layout: a
+//! [`crate::engine::model::ExitStatus::decode`] and worded by [`Words::exit_status`]). Layout: a
 //! title, two columns, notes, wrapped to the width by display columns.
 
 use super::Words;

@@ -3,11 +3,11 @@
 //! `--stable` and width rules.
 
 use super::*;
-use crate::actions::{Call, Outcome};
-use crate::model::{
+use crate::engine::model::{
     Check, Disposition, Event, ExitStatus, Failure, Memory, MemoryReading, Observation, Origin,
     Parent, Said, SayLine, State, Value, Verdict,
 };
+use crate::script::actions::{Call, Outcome};
 use crate::script::{Cond, Field, Piece, RoleId, Script, StepKind};
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ const RUNNER_PID: i32 = 100;
 
 fn demo(name: &str) -> Script {
     colored::control::set_override(false);
-    crate::demos::find(name).unwrap().parse().unwrap()
+    crate::script::demos::find(name).unwrap().parse().unwrap()
 }
 
 fn user_script(text: &str) -> Script {
@@ -1053,7 +1053,7 @@ fn the_header_and_the_failure_wrap_at_80_columns() {
 
 #[test]
 fn runner_problems_read_as_the_front_end_printed_them() {
-    use crate::model::RunnerProblem;
+    use crate::engine::model::RunnerProblem;
     assert_eq!(
         runner_problem(
             "zombie",
@@ -1197,7 +1197,7 @@ fn narration_values_respect_stable() {
 
 #[test]
 fn the_all_summary_is_text_or_one_json_line() {
-    use crate::model::{DemoResult, RunnerProblem};
+    use crate::engine::model::{DemoResult, RunnerProblem};
     let results = [
         DemoResult {
             name: "zombie".into(),
@@ -1271,7 +1271,7 @@ fn every_snapshot_narration_paragraph_wraps_as_it_did_at_100_columns() {
 fn recorded(name: &str) -> (Script, Origin, Vec<Event>) {
     colored::control::set_override(false);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
-    let (script, origin) = match crate::demos::find(name) {
+    let (script, origin) = match crate::script::demos::find(name) {
         Some(d) => (d.parse().unwrap(), Origin::Builtin(d.path.to_string())),
         None => {
             let path = format!("{dir}/{name}.demo");
@@ -1294,7 +1294,7 @@ fn recorded(name: &str) -> (Script, Origin, Vec<Event>) {
 }
 
 fn recordings() -> Vec<&'static str> {
-    crate::demos::DEMOS
+    crate::script::demos::DEMOS
         .iter()
         .map(|d| d.name)
         .chain(["failure"])
@@ -1660,7 +1660,7 @@ fn a_share_window_shows_cpu_times_live_and_only_the_kernels_weights_with_stable(
 
 #[test]
 fn the_kernels_weight_table_and_the_shares_it_gives() {
-    use crate::model::sched_weight;
+    use crate::engine::model::sched_weight;
     assert_eq!(sched_weight(0), Some(1024));
     assert_eq!(sched_weight(10), Some(110));
     assert_eq!(sched_weight(-20), Some(88761));
@@ -1676,4 +1676,66 @@ fn the_kernels_weight_table_and_the_shares_it_gives() {
     assert_eq!(super::percent(1, 0), "-");
     assert_eq!(super::cpu_time(200_412_345), "200.4 ms");
     assert_eq!(super::cpu_time(1_520_000_000), "1.52 s");
+}
+
+// Moved from the engine's error.rs: the words of its errors are render's.
+#[test]
+fn every_signal_is_named_as_c_names_it() {
+    use crate::engine::error::Error;
+    let name = crate::render::signal_name;
+    assert_eq!(name(libc::SIGKILL), "SIGKILL");
+    assert_eq!(name(libc::SIGALRM), "SIGALRM");
+    assert_eq!(name(libc::SIGIO), "SIGIO");
+    assert_eq!(name(libc::SIGRTMIN()), "SIGRTMIN");
+    assert_eq!(name(libc::SIGRTMIN() + 3), "SIGRTMIN+3");
+    assert_eq!(name(libc::SIGRTMAX()), "SIGRTMAX");
+    assert_eq!(
+        Error::Interrupted(libc::SIGALRM).to_string(),
+        "interrupted by SIGALRM: every process procdemo started was killed and reaped"
+    );
+    assert_eq!(Error::Interrupted(libc::SIGALRM).exit_code(), 142);
+}
+
+#[test]
+fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
+    use crate::engine::error::{Error, Usage};
+    use crate::render::{Lang, error_text};
+    let zh = |e: &Error| error_text(e, Lang::Zh);
+    assert_eq!(
+        zh(&Error::Interrupted(libc::SIGINT)),
+        "被 SIGINT 中断：procdemo 启动的每个进程都已被杀死并回收"
+    );
+    assert_eq!(
+        zh(&Error::Quit),
+        "在暂停处退出：procdemo 启动的每个进程都已被杀死并回收"
+    );
+    assert_eq!(zh(&Error::DemoFailed), "有一个演示失败了（见上文）");
+    let no_tty = Error::Usage(Usage::NoTerminal {
+        error: "ENXIO (No such device or address)".into(),
+    });
+    assert!(zh(&no_tty).starts_with("--step 和 --predict 等待在终端上输入的按键"));
+    assert!(
+        no_tty
+            .to_string()
+            .starts_with("--step and --predict wait for keys")
+    );
+    assert_eq!(no_tty.exit_code(), 2);
+    assert_eq!(
+        Error::Quit.to_string(),
+        "quit at a pause: every process procdemo started was killed and reaped"
+    );
+    // A control character a script supplies is shown escaped in every language.
+    let e = Error::Script(crate::script::ParseError {
+        file: "x.demo".into(),
+        line: 3,
+        problem: crate::script::ParseProblem::UnknownAction {
+            verb: "a\u{1b}b".into(),
+            verbs: vec!["fork"],
+        },
+    });
+    assert_eq!(zh(&e), "x.demo:3: 未知的动作 `a\\x1bb`：应当是 fork 之一");
+    assert_eq!(
+        e.to_string(),
+        "x.demo:3: unknown action `a\\x1bb`: expected one of fork"
+    );
 }

@@ -13,7 +13,7 @@ use super::sanitize::escape;
 use super::timeline::Timeline;
 use super::wrap::{MIN_HANG, hang, pad, pad_left, width, wrap};
 use super::{Ctx, Render, Style, Words, seen};
-use crate::model::{
+use crate::engine::model::{
     DemoResult, Disposition, Event, Failure, MemoryReading, Observation, Origin, SayLine, State,
 };
 use crate::script::{Guard, RUNNER, Script};
@@ -43,11 +43,11 @@ pub struct Text<'a> {
     /// Why the run failed, printed at `End` after the clean-up line.
     failure: Option<(Failure, Option<usize>)>,
     /// The run's `ask` steps and the answers it showed, for `--answers`.
-    asks: Vec<(usize, Option<crate::model::Value>)>,
+    asks: Vec<(usize, Option<crate::engine::model::Value>)>,
     /// What the timeline drawn at `End` shows, gathered as the events come.
     timeline: Timeline,
     /// Each role's latest `inspect`, to show what changed at the next.
-    inspected: Vec<Option<crate::model::Inspection>>,
+    inspected: Vec<Option<crate::engine::model::Inspection>>,
 }
 
 impl<'a> Text<'a> {
@@ -73,7 +73,7 @@ impl<'a> Text<'a> {
 
     /// An `inspect` step's readings: each role's row of the observation table, then what it
     /// is made of, label by label, with what changed since its previous `inspect`.
-    fn inspections(&mut self, out: &mut String, inspections: &[crate::model::Inspection]) {
+    fn inspections(&mut self, out: &mut String, inspections: &[crate::engine::model::Inspection]) {
         for i in inspections {
             self.table(out, std::slice::from_ref(&i.observation));
             let role = i.observation.role;
@@ -102,7 +102,7 @@ impl<'a> Text<'a> {
     }
 
     /// An `output` step: what each role has written to its standard output and error.
-    fn outputs(&self, out: &mut String, outputs: &[crate::model::Captured]) {
+    fn outputs(&self, out: &mut String, outputs: &[crate::engine::model::Captured]) {
         let names: Vec<&str> = outputs.iter().map(|c| self.ctx.role(c.role)).collect();
         let name_width = names.iter().map(|n| width(n)).max().unwrap_or(0);
         for (c, name) in outputs.iter().zip(names) {
@@ -213,8 +213,8 @@ impl<'a> Text<'a> {
     /// With --python, the course's Python line that makes the step's call (`>>> os.fork()`),
     /// or why there is none (`# ...`), under the step's result.
     fn python(&self, out: &mut String, step: usize) {
-        use crate::actions::Python;
         use crate::script::StepKind;
+        use crate::script::actions::Python;
         if !self.style.python {
             return;
         }
@@ -428,21 +428,22 @@ impl<'a> Text<'a> {
         for m in readings {
             let role = self.ctx.role(m.role).to_string();
             let pid = self.ctx.pid(m.pid);
-            let figures = |what: String, mem: &crate::model::Memory, minflt: Option<u64>| {
-                let mut row = vec![
-                    role.clone(),
-                    pid.clone(),
-                    what,
-                    mem.rss_kb.to_string(),
-                    mem.pss_kb.to_string(),
-                    mem.shared_dirty_kb.to_string(),
-                    mem.private_dirty_kb.to_string(),
-                ];
-                if !stable {
-                    row.push(minflt.map_or_else(String::new, |n| n.to_string()));
-                }
-                row
-            };
+            let figures =
+                |what: String, mem: &crate::engine::model::Memory, minflt: Option<u64>| {
+                    let mut row = vec![
+                        role.clone(),
+                        pid.clone(),
+                        what,
+                        mem.rss_kb.to_string(),
+                        mem.pss_kb.to_string(),
+                        mem.shared_dirty_kb.to_string(),
+                        mem.private_dirty_kb.to_string(),
+                    ];
+                    if !stable {
+                        row.push(minflt.map_or_else(String::new, |n| n.to_string()));
+                    }
+                    row
+                };
             if !stable {
                 let what = words.whole_process();
                 rows.push(Row::Figures(figures(
@@ -522,7 +523,7 @@ impl<'a> Text<'a> {
     /// A `share` window: a table of the roles' nice values, the kernel's weights for them
     /// and (but with --stable) the CPU time each used and its share; the notes under it. Too
     /// wide for the terminal: one line of `HEADER value` pairs per role instead.
-    fn share(&self, out: &mut String, share: &crate::model::CpuShare) {
+    fn share(&self, out: &mut String, share: &crate::engine::model::CpuShare) {
         let (headers, rows) = super::share_table(share, &self.ctx);
         let widths = column_widths(&headers, &rows);
         let table_width = 5 + widths.iter().map(|w| w + 2).sum::<usize>() - 1;
@@ -621,7 +622,7 @@ impl<'a> Text<'a> {
                 .iter()
                 .map(|(s, v)| {
                     let shown = v.as_ref().map_or_else(
-                        || words.value(&crate::model::Value::NotObserved, &self.ctx),
+                        || words.value(&crate::engine::model::Value::NotObserved, &self.ctx),
                         |v| words.value(v, &self.ctx),
                     );
                     (question(*s), escape(&shown).into_owned())

@@ -10,9 +10,9 @@
 
 use super::wrap::{hang, pad, width};
 use super::{Ctx, Words};
-use crate::actions::Outcome;
-use crate::model::{Event, Observation, State};
+use crate::engine::model::{Event, Observation, State};
 use crate::script::RoleId;
+use crate::script::actions::Outcome;
 
 /// What one column says about one role.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@
 
 use super::wrap::{hang, pad, width};
 use super::{Style, Words};
-use crate::model::{ExitStatus, ForkKind, KillReason, Reaper, State, WatchEvent};
+use crate::engine::model::{ExitStatus, ForkKind, KillReason, Reaper, State, WatchEvent};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -150,7 +150,7 @@ pub struct Watch {
     alive: usize,
     last_us: u64,
     /// The first problem the watcher reported.
-    problem: Option<crate::model::WatchProblem>,
+    problem: Option<crate::engine::model::WatchProblem>,
     /// `--html FILE`: the page is written here at the end; meanwhile each event's line.
     page: Option<(&'static std::path::Path, Vec<PageLine>)>,
 }
@@ -370,7 +370,7 @@ impl Watch {
     }
 
     /// The first problem the watcher reported, if any.
-    pub fn problem(&self) -> Option<&crate::model::WatchProblem> {
+    pub fn problem(&self) -> Option<&crate::engine::model::WatchProblem> {
         self.problem.as_ref()
     }
 
@@ -674,7 +674,7 @@ fn lines_esc(lines: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::WatchEvent as E;
+    use crate::engine::model::WatchEvent as E;
 
     /// A watch as the watcher reports one: a parent that forks a child which forks a
     /// grandchild and exits; the parent reaps the child after a while as a zombie; the

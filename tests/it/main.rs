@@ -21,6 +21,7 @@ mod scheduler;
 mod server;
 mod snapshots;
 mod step;
+mod tidy;
 mod tracers;
 mod util;
 mod watch;

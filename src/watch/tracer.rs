@@ -1,0 +1,820 @@
+//! The watcher of `procdemo watch -- COMMAND`: runs a user's program and reports, as typed
+//! [`WatchEvent`]s, every process its family creates, every exec, exit, zombie, reap, orphan
+//! and state change, as the kernel reports them.
+//!
+//! The front end forks the watcher (a single-threaded copy of itself) and reads its events
+//! from a pipe, as it does a runner's. The watcher is the family's **tracer**: it forks the
+//! command's first process, which waits on a pipe until the watcher has PTRACE_SEIZEd it with
+//! PTRACE_O_TRACEFORK, TRACEVFORK, TRACECLONE (every new process and thread is then traced
+//! from its first instruction, however short its life), TRACEEXEC, TRACEEXIT and EXITKILL
+//! (if the watcher dies, the kernel kills the family). Then it execs the command; a failed
+//! exec sends its errno back on a close-on-exec pipe. The watcher is also the family's
+//! **child subreaper**: orphans are reparented to it, and it reaps them.
+//!
+//! How each fact is learnt (see ARCHITECTURE.md, "procdemo watch"):
+//! - fork/vfork/clone: the parent's ptrace event stop (PTRACE_GETEVENTMSG gives the new PID);
+//!   the new process's own first stop is held until its parent's event has been read, so a
+//!   process never appears before its creation. A new thread (CLONE_THREAD, told by its Tgid)
+//!   is counted apart.
+//! - exec: PTRACE_EVENT_EXEC (comm and argv read from /proc while it is held there).
+//! - exit: PTRACE_EVENT_EXIT (the status it is exiting with), then the tracer's wait reports
+//!   its death: it is a zombie from then on, if /proc says `Z`. A zombie's end is its reap:
+//!   a pidfd polled for POLLHUP (this kernel wakes the poller when the process is released),
+//!   or the watcher's own wait for an orphan. Who reaped it: its parent then (its PPID).
+//! - state: /proc/PID/stat read about every millisecond for each live process the watcher is
+//!   not holding; `t` (a tracing stop, the watcher's) is never reported; a group-stop
+//!   (the program's own SIGSTOP) is reported from the ptrace stop that says so, and the
+//!   tracee is left stopped with PTRACE_LISTEN until a SIGCONT.
+//!
+//! A process whose parent is not the watcher stays a zombie after the tracer's wait, for its
+//! real parent; if that parent ignores SIGCHLD the kernel releases it at that moment instead
+//! (`Reaper::Kernel`: under ptrace it waited for the tracer's wait first, which is the
+//! tracing's doing, not the program's, and is not reported as a zombie).
+//!
+//! Nothing outlives the watcher: beyond `limit` processes alive at once, at the front end's
+//! death, or (with `kill_rest`) when the first process ends, it SIGKILLs every process of the
+//! family and reaps until waitpid says there is nothing left.
+
+use crate::engine::model::{
+    ExitStatus, ForkKind, KillReason, Reaper, State, WatchEvent, WatchProblem,
+};
+use crate::kernel::proc;
+use crate::kernel::sys::{self, Forked};
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{self, Pid};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::os::fd::{AsFd, OwnedFd};
+use std::time::Instant;
+
+/// The most processes of a watched family alive at once, unless `--max-procs` says otherwise.
+pub const DEFAULT_LIMIT: usize = 256;
+
+/// The highest `--max-procs` accepts.
+pub const MAX_LIMIT: usize = 4096;
+
+/// How often live processes' states are read from /proc while nothing else happens.
+pub const SAMPLE_MS: u8 = 1;
+
+/// What to watch, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The command and its arguments (argv[0] is looked up in PATH as execvp does).
+    pub argv: Vec<String>,
+    /// The most processes of the family alive at once (`--max-procs`).
+    pub limit: usize,
+    /// Kill what is still alive when the first process ends (`--kill-rest`).
+    pub kill_rest: bool,
+}
+
+/// One process of the family, as the watcher knows it.
+struct Proc {
+    /// Its parent when it was created, then its latest known PPID.
+    ppid: i32,
+    /// /proc/PID/stat's start time: a PID handed to another process is not this one.
+    starttime: Option<u64>,
+    /// The latest state reported for it.
+    state: Option<State>,
+    /// In a group-stop the program asked for (held with PTRACE_LISTEN).
+    stopped: bool,
+    /// PTRACE_EVENT_EXIT was seen (the status reported).
+    exiting: bool,
+    /// Died (the tracer's wait said so) at this time; a zombie from then until reaped.
+    died_us: Option<u64>,
+    /// Whether it was seen as a zombie (`Z` in /proc) after its death.
+    zombie: bool,
+    /// A zombie's pidfd, polled for its reap.
+    pidfd: Option<OwnedFd>,
+    /// Gone from /proc: reaped.
+    gone: bool,
+}
+
+/// The write end of the event pipe: events are queued and written without blocking, so a
+/// slow reader never holds the family in a ptrace stop; at the end the rest is written,
+/// blocking.
+struct Events {
+    fd: OwnedFd,
+    queued: Vec<u8>,
+    /// The reader is gone (EPIPE): nothing more can be said; the family is killed.
+    broken: bool,
+}
+
+impl Events {
+    fn send(&mut self, event: &WatchEvent) {
+        if serde_json::to_writer(&mut self.queued, event).is_ok() {
+            self.queued.push(b'\n');
+        }
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        while !self.queued.is_empty() && !self.broken {
+            match unistd::write(&self.fd, &self.queued) {
+                Ok(n) => {
+                    self.queued.drain(..n);
+                }
+                Err(nix::Error::EINTR) => {}
+                Err(nix::Error::EAGAIN) => break,
+                Err(_) => self.broken = true,
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        let _ = fcntl(&self.fd, FcntlArg::F_SETFL(OFlag::empty()));
+        self.flush();
+    }
+}
+
+struct Watcher {
+    me: i32,
+    t0: Instant,
+    root: i32,
+    limit: usize,
+    kill_rest: bool,
+    procs: BTreeMap<i32, Proc>,
+    /// Threads that are not their process's leader: TID → the process (TGID).
+    threads: HashMap<i32, i32>,
+    /// New tracees whose first stop came before their creator's event: held stopped.
+    early: BTreeSet<i32>,
+    alive: usize,
+    /// Why the family is being killed, once it is: every stop from then on is killed too.
+    killing: Option<KillReason>,
+    events: Events,
+}
+
+/// The watcher's body, in the process the front end forked for it. Never returns: it ends
+/// with `_exit` (0; 1 when it could not set itself up, which it has said in an event).
+pub fn main(options: &Options, frontend: i32, events: OwnedFd) -> ! {
+    let _ = fcntl(&events, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+    let mut out = Events {
+        fd: events,
+        queued: Vec::new(),
+        broken: false,
+    };
+    let code = match watch(options, frontend, &mut out) {
+        Ok(()) => 0,
+        Err((call, e)) => {
+            out.send(&WatchEvent::Problem {
+                problem: WatchProblem::Setup {
+                    call: call.to_string(),
+                    errno: e.raw_os_error().unwrap_or(0),
+                },
+            });
+            1
+        }
+    };
+    out.finish();
+    sys::exit_now(code)
+}
+
+type SetupError = (&'static str, std::io::Error);
+
+fn setup<T>(call: &'static str, r: Result<T, impl Into<std::io::Error>>) -> Result<T, SetupError> {
+    r.map_err(|e| (call, e.into()))
+}
+
+fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), SetupError> {
+    let _ = sys::set_name("procdemo-watch");
+    setup("prctl(PR_SET_CHILD_SUBREAPER)", sys::set_child_subreaper())?;
+    // The front end's death ends the watch: a signal read from the signalfd below, after
+    // which the family is killed and reaped here (nobody else would reap it).
+    let death = sys::front_end_death_signal();
+    let signals = setup("signalfd", sys::signalfd(&[libc::SIGCHLD, death]))?;
+    setup(
+        "prctl(PR_SET_PDEATHSIG)",
+        sys::set_parent_death_signal_raw(death),
+    )?;
+    if unistd::getppid().as_raw() != frontend {
+        return Ok(()); // The front end is already gone: nothing was started.
+    }
+    let (go_r, go_w) = setup("pipe", sys::pipe_cloexec())?;
+    let (err_r, err_w) = setup("pipe", sys::pipe_cloexec())?;
+    // SAFETY: the watcher is single-threaded (forked from the single-threaded front end; it
+    // starts no thread), so the child may run normal Rust until it execs.
+    #[allow(unsafe_code)]
+    let forked = unsafe { sys::fork() };
+    let root = match setup("fork", forked)? {
+        Forked::Child { .. } => start_command(&options.argv, go_r, err_w, [go_w, err_r]),
+        Forked::Parent(pid) => pid,
+    };
+    let t0 = Instant::now();
+    drop(go_r);
+    drop(err_w);
+    let me = unistd::getpid().as_raw();
+    let mut w = Watcher {
+        me,
+        t0,
+        root,
+        limit: options.limit,
+        kill_rest: options.kill_rest,
+        procs: BTreeMap::new(),
+        threads: HashMap::new(),
+        early: BTreeSet::new(),
+        alive: 0,
+        killing: None,
+        events: Events {
+            fd: out.fd.try_clone().map_err(|e| ("dup", e))?,
+            queued: Vec::new(),
+            broken: false,
+        },
+    };
+    w.events.send(&WatchEvent::Begin {
+        watcher: me,
+        limit: options.limit,
+        argv: options.argv.clone(),
+    });
+    let traced = sys::ptrace_seize(
+        root,
+        libc::PTRACE_O_TRACEFORK
+            | libc::PTRACE_O_TRACEVFORK
+            | libc::PTRACE_O_TRACECLONE
+            | libc::PTRACE_O_TRACEEXEC
+            | libc::PTRACE_O_TRACEEXIT
+            | libc::PTRACE_O_EXITKILL,
+    );
+    if let Err(e) = traced {
+        w.events.send(&WatchEvent::Problem {
+            problem: WatchProblem::Trace {
+                errno: e.raw_os_error().unwrap_or(0),
+                tracer: proc::brief(me).ok().flatten().map_or(0, |b| b.tracer_pid),
+            },
+        });
+        // The child has not exec'd: it reads end of file on its pipe and exits.
+        drop(go_w);
+        let _ = kill(Pid::from_raw(root), Signal::SIGKILL);
+        let _ = sys::waitpid(root, false);
+        w.events.finish();
+        return Ok(());
+    }
+    w.procs.insert(root, Proc::new(me, starttime(root)));
+    w.alive = 1;
+    w.events.send(&WatchEvent::Fork {
+        t_us: 0,
+        parent: me,
+        pid: root,
+        kind: ForkKind::Fork,
+        comm: proc::sample(root)
+            .ok()
+            .flatten()
+            .map_or_else(String::new, |s| s.comm),
+    });
+    let _ = unistd::write(&go_w, b"g");
+    drop(go_w);
+    // End of file: the exec succeeded (the pipe is close-on-exec); four bytes: its errno.
+    let mut errno = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        match unistd::read(&err_r, &mut errno[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(nix::Error::EINTR) => {}
+            Err(_) => break,
+        }
+    }
+    drop(err_r);
+    if got == 4 {
+        w.events.send(&WatchEvent::Problem {
+            problem: WatchProblem::Exec {
+                errno: i32::from_ne_bytes(errno),
+            },
+        });
+        // procdemo's own process, not the program's: killed and reaped without a word.
+        let _ = kill(Pid::from_raw(root), Signal::SIGKILL);
+        loop {
+            match sys::wait_any(false) {
+                Ok(Some((pid, status))) if libc::WIFSTOPPED(status) => {
+                    let _ = sys::ptrace_cont(pid, 0);
+                }
+                Ok(_) => {}
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+                Err(_) => break,
+            }
+        }
+        w.events.finish();
+        return Ok(());
+    }
+    w.run(&signals, death);
+    w.events.finish();
+    Ok(())
+}
+
+/// In the command's process: wait until the watcher has seized it, then exec the command; a
+/// failed exec writes its errno on `err` and exits 127.
+fn start_command(argv: &[String], go: OwnedFd, err: OwnedFd, theirs: [OwnedFd; 2]) -> ! {
+    drop(theirs);
+    let _ = sys::program_signals();
+    let mut byte = [0u8; 1];
+    loop {
+        match unistd::read(&go, &mut byte) {
+            Ok(1) => break,
+            Err(nix::Error::EINTR) => {}
+            // The watcher is gone (or refused): nothing is run.
+            _ => sys::exit_now(127),
+        }
+    }
+    drop(go);
+    let e = sys::execvp(&argv[0], &argv[1..]);
+    let errno = e.raw_os_error().unwrap_or(libc::ENOENT);
+    let _ = unistd::write(&err, &errno.to_ne_bytes());
+    sys::exit_now(127)
+}
+
+fn starttime(pid: i32) -> Option<u64> {
+    proc::sample(pid).ok().flatten().map(|s| s.starttime)
+}
+
+/// Tgid and PPid of a process or thread, from /proc/PID/status.
+fn tgid_and_ppid(pid: i32) -> Option<(i32, i32)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<i32>().ok())
+    };
+    Some((field("Tgid:")?, field("PPid:")?))
+}
+
+/// Whether `pid`'s parent ignores SIGCHLD (SigIgn of /proc/PPID/status).
+fn ignores_sigchld(pid: i32) -> bool {
+    proc::brief(pid)
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.sig_ignored & (1 << (libc::SIGCHLD - 1)) != 0)
+}
+
+impl Proc {
+    fn new(ppid: i32, starttime: Option<u64>) -> Proc {
+        Proc {
+            ppid,
+            starttime,
+            state: None,
+            stopped: false,
+            exiting: false,
+            died_us: None,
+            zombie: false,
+            pidfd: None,
+            gone: false,
+        }
+    }
+
+    fn live(&self) -> bool {
+        self.died_us.is_none() && !self.gone
+    }
+}
+
+impl Watcher {
+    fn now(&self) -> u64 {
+        self.t0.elapsed().as_micros() as u64
+    }
+
+    fn send(&mut self, event: WatchEvent) {
+        self.events.send(&event);
+        if self.events.broken && self.killing.is_none() {
+            self.kill_all(KillReason::FrontEndGone);
+        }
+    }
+
+    /// The process a PID or TID belongs to.
+    fn process_of(&self, tid: i32) -> i32 {
+        self.threads.get(&tid).copied().unwrap_or(tid)
+    }
+
+    fn run(&mut self, signals: &OwnedFd, death: i32) {
+        loop {
+            while let Some(signo) = sys::read_signalfd(signals) {
+                if signo == death && self.killing.is_none() {
+                    self.kill_all(KillReason::FrontEndGone);
+                }
+            }
+            let mut none_left = false;
+            loop {
+                match sys::wait_any(true) {
+                    Ok(Some((pid, status))) => {
+                        // A reap that happened before this stop is said before it: a parent
+                        // that reaped its zombie child and then exited, in that order.
+                        self.check_zombies(PollTimeout::ZERO, signals);
+                        self.handle(pid, status)
+                    }
+                    Ok(None) => break,
+                    Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+                    Err(_) => {
+                        none_left = true;
+                        break;
+                    }
+                }
+            }
+            self.check_zombies(PollTimeout::ZERO, signals);
+            if none_left && self.procs.values().all(|p| p.pidfd.is_none()) {
+                // Whatever is still marked live was never reported dead: say it is gone.
+                let t_us = self.now();
+                self.send(WatchEvent::End { t_us });
+                return;
+            }
+            self.sample();
+            self.events.flush();
+            self.check_zombies(PollTimeout::from(SAMPLE_MS), signals);
+        }
+    }
+
+    /// Wait up to `timeout` for a zombie's reap, a signal or room in the event pipe; report
+    /// the zombies whose pidfd says they are gone.
+    fn check_zombies(&mut self, timeout: PollTimeout, signals: &OwnedFd) {
+        let zombies: Vec<i32> = self
+            .procs
+            .iter()
+            .filter(|(_, p)| p.pidfd.is_some())
+            .map(|(&pid, _)| pid)
+            .collect();
+        if zombies.is_empty() && timeout == PollTimeout::ZERO {
+            return;
+        }
+        let mut reaped = Vec::new();
+        {
+            let mut fds = vec![PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
+            if !self.events.queued.is_empty() {
+                fds.push(PollFd::new(self.events.fd.as_fd(), PollFlags::POLLOUT));
+            }
+            let first = fds.len();
+            for pid in &zombies {
+                if let Some(fd) = self.procs.get(pid).and_then(|p| p.pidfd.as_ref()) {
+                    // No event asked for: only POLLHUP, which comes when it is released.
+                    fds.push(PollFd::new(fd.as_fd(), PollFlags::empty()));
+                }
+            }
+            let _ = poll(&mut fds, timeout);
+            for (i, pid) in zombies.iter().enumerate() {
+                if fds[first + i]
+                    .revents()
+                    .is_some_and(|r| r.contains(PollFlags::POLLHUP))
+                {
+                    reaped.push(*pid);
+                }
+            }
+        }
+        for pid in reaped {
+            let t_us = self.now();
+            let Some(p) = self.procs.get_mut(&pid) else {
+                continue;
+            };
+            p.pidfd = None;
+            p.gone = true;
+            let by = if p.ppid == self.me {
+                Reaper::Subreaper
+            } else {
+                Reaper::Parent { pid: p.ppid }
+            };
+            let zombie_us = p.died_us.map(|d| t_us.saturating_sub(d));
+            self.send(WatchEvent::Reaped {
+                t_us,
+                pid,
+                by,
+                zombie_us,
+            });
+        }
+    }
+
+    /// One wait status of a tracee or child.
+    fn handle(&mut self, pid: i32, status: i32) {
+        if !libc::WIFSTOPPED(status) {
+            self.died(pid, status);
+            return;
+        }
+        let sig = libc::WSTOPSIG(status);
+        let event = (status >> 16) & 0xff;
+        if self.killing.is_some() {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+            let _ = sys::ptrace_cont(pid, 0);
+            return;
+        }
+        match event {
+            libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE => {
+                if let Ok(new) = sys::ptrace_event_msg(pid) {
+                    let kind = match event {
+                        libc::PTRACE_EVENT_FORK => ForkKind::Fork,
+                        libc::PTRACE_EVENT_VFORK => ForkKind::Vfork,
+                        _ => ForkKind::Clone,
+                    };
+                    self.created(self.process_of(pid), new as i32, kind);
+                }
+                let _ = sys::ptrace_cont(pid, 0);
+            }
+            libc::PTRACE_EVENT_EXEC => {
+                let former = sys::ptrace_event_msg(pid).map_or(pid, |f| f as i32);
+                if former != pid {
+                    // A thread exec'd: it took over the process's PID; the old TID is gone.
+                    self.threads.remove(&former);
+                }
+                let t_us = self.now();
+                let sample = proc::sample(pid).ok().flatten();
+                if let Some(p) = self.procs.get_mut(&pid) {
+                    p.state = None;
+                    if let Some(s) = &sample {
+                        p.starttime = Some(s.starttime);
+                    }
+                }
+                self.send(WatchEvent::Exec {
+                    t_us,
+                    pid,
+                    comm: sample.map_or_else(String::new, |s| s.comm),
+                    argv: proc::cmdline(pid).unwrap_or_default(),
+                });
+                let _ = sys::ptrace_cont(pid, 0);
+            }
+            libc::PTRACE_EVENT_EXIT => {
+                if !self.threads.contains_key(&pid)
+                    && let Ok(raw) = sys::ptrace_event_msg(pid)
+                    && let Some(p) = self.procs.get_mut(&pid)
+                    && !p.exiting
+                {
+                    p.exiting = true;
+                    let was = p.ppid;
+                    if let Some(s) = proc::sample(pid).ok().flatten()
+                        && s.ppid != was
+                        && s.ppid != 0
+                    {
+                        // Orphaned since the last look: say so before its exit.
+                        self.reparented(pid, was, s.ppid);
+                    }
+                    let t_us = self.now();
+                    self.send(WatchEvent::Exit {
+                        t_us,
+                        pid,
+                        status: ExitStatus::decode(raw as i32),
+                    });
+                }
+                let _ = sys::ptrace_cont(pid, 0);
+            }
+            libc::PTRACE_EVENT_STOP => {
+                let known = self.procs.contains_key(&pid) || self.threads.contains_key(&pid);
+                if !known {
+                    // A new tracee stopped before its creator's event was read: hold it.
+                    self.early.insert(pid);
+                } else if matches!(
+                    sig,
+                    libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
+                ) {
+                    // A group-stop: the program's own. It stays stopped (PTRACE_LISTEN).
+                    if let Some(p) = self.procs.get_mut(&pid)
+                        && !p.stopped
+                    {
+                        p.stopped = true;
+                        p.state = Some(State::Stopped);
+                        let t_us = self.now();
+                        self.send(WatchEvent::Stopped {
+                            t_us,
+                            pid,
+                            signal: sig,
+                        });
+                    }
+                    let _ = sys::ptrace_listen(pid);
+                } else {
+                    // SIGTRAP: a stop ended by SIGCONT (or a new tracee's first stop).
+                    if let Some(p) = self.procs.get_mut(&pid)
+                        && p.stopped
+                    {
+                        p.stopped = false;
+                        p.state = None;
+                        let t_us = self.now();
+                        self.send(WatchEvent::Continued { t_us, pid });
+                    }
+                    let _ = sys::ptrace_cont(pid, 0);
+                }
+            }
+            _ => {
+                // A signal on its way to the tracee: pass it on unchanged.
+                let _ = sys::ptrace_cont(pid, sig);
+            }
+        }
+    }
+
+    /// `new` was created by `creator` (a process, not a thread ID).
+    fn created(&mut self, creator: i32, new: i32, kind: ForkKind) {
+        let t_us = self.now();
+        let is_thread =
+            kind == ForkKind::Clone && tgid_and_ppid(new).is_some_and(|(tgid, _)| tgid != new);
+        if is_thread {
+            self.threads.insert(new, creator);
+            self.send(WatchEvent::Thread {
+                t_us,
+                process: creator,
+                tid: new,
+            });
+        } else if let std::collections::btree_map::Entry::Vacant(e) = self.procs.entry(new) {
+            e.insert(Proc::new(creator, starttime(new)));
+            self.alive += 1;
+            let comm = proc::sample(new)
+                .ok()
+                .flatten()
+                .map_or_else(String::new, |s| s.comm);
+            self.send(WatchEvent::Fork {
+                t_us,
+                parent: creator,
+                pid: new,
+                kind,
+                comm,
+            });
+            if self.alive > self.limit && self.killing.is_none() {
+                self.kill_all(KillReason::Limit);
+            }
+        }
+        if self.early.remove(&new) {
+            if self.killing.is_some() {
+                let _ = kill(Pid::from_raw(new), Signal::SIGKILL);
+            }
+            let _ = sys::ptrace_cont(new, 0);
+        }
+    }
+
+    /// The tracer's (or, for its own children, the parent's) wait reported a death.
+    fn died(&mut self, pid: i32, status: i32) {
+        if self.threads.remove(&pid).is_some() {
+            return;
+        }
+        let t_us = self.now();
+        let Some(p) = self.procs.get_mut(&pid) else {
+            return;
+        };
+        if p.gone {
+            return;
+        }
+        if p.died_us.is_some() {
+            // Reported dead before, and now reaped by this wait: an orphaned zombie came to
+            // the subreaper. The program never reaped it.
+            p.gone = true;
+            p.pidfd = None;
+            let zombie_us = p.died_us.map(|d| t_us.saturating_sub(d));
+            self.send(WatchEvent::Reaped {
+                t_us,
+                pid,
+                by: Reaper::Subreaper,
+                zombie_us,
+            });
+            return;
+        }
+        let exit = ExitStatus::decode(status);
+        if !p.exiting {
+            // No exit event (SIGKILL ends a process without one): its status is this wait's.
+            p.exiting = true;
+            self.send(WatchEvent::Exit {
+                t_us,
+                pid,
+                status: exit,
+            });
+        }
+        self.alive = self.alive.saturating_sub(1);
+        let Some(p) = self.procs.get_mut(&pid) else {
+            return;
+        };
+        p.died_us = Some(t_us);
+        let parent = p.ppid;
+        // Still there as a zombie? The pidfd first, then /proc: if the PID was reaped and
+        // handed to another process in between, the start time says so.
+        let pidfd = sys::pidfd_open(pid).ok();
+        let sample = proc::sample(pid).ok().flatten();
+        let was = p.starttime;
+        match sample {
+            Some(s) if s.state == 'Z' && (was.is_none() || was == Some(s.starttime)) => {
+                p.zombie = true;
+                p.pidfd = pidfd;
+                // A PPID of 0 is a process the kernel is releasing at this very moment (its
+                // parent's wait has it; /proc/PID/stat no longer names a parent): not an
+                // orphan, and still its parent's.
+                if s.ppid != parent && s.ppid != 0 {
+                    self.reparented(pid, parent, s.ppid);
+                }
+                let parent = if s.ppid == 0 { parent } else { s.ppid };
+                self.send(WatchEvent::Zombie { t_us, pid, parent });
+            }
+            _ => {
+                p.gone = true;
+                let by = if parent == self.me {
+                    if pid == self.root {
+                        Reaper::Watcher
+                    } else {
+                        Reaper::Subreaper
+                    }
+                } else if ignores_sigchld(parent) {
+                    Reaper::Kernel
+                } else {
+                    Reaper::Parent { pid: parent }
+                };
+                self.send(WatchEvent::Reaped {
+                    t_us,
+                    pid,
+                    by,
+                    zombie_us: None,
+                });
+            }
+        }
+        self.orphans_of(pid);
+        if pid == self.root {
+            let alive: Vec<i32> = self
+                .procs
+                .iter()
+                .filter(|(_, p)| p.live())
+                .map(|(&pid, _)| pid)
+                .collect();
+            let t_us = self.now();
+            self.send(WatchEvent::MainExited {
+                t_us,
+                pid,
+                status: exit,
+                alive: alive.clone(),
+            });
+            if self.kill_rest && !alive.is_empty() && self.killing.is_none() {
+                self.kill_all(KillReason::Survivors);
+            }
+        }
+    }
+
+    /// The children of `dead` that the kernel reparented when it died.
+    fn orphans_of(&mut self, dead: i32) {
+        let children: Vec<i32> = self
+            .procs
+            .iter()
+            .filter(|(_, p)| p.ppid == dead && !p.gone)
+            .map(|(&pid, _)| pid)
+            .collect();
+        for pid in children {
+            if let Some(s) = proc::sample(pid).ok().flatten()
+                && s.ppid != dead
+                && s.ppid != 0
+                && self.procs.get(&pid).and_then(|p| p.starttime) == Some(s.starttime)
+            {
+                self.reparented(pid, dead, s.ppid);
+            }
+        }
+    }
+
+    fn reparented(&mut self, pid: i32, from: i32, to: i32) {
+        if let Some(p) = self.procs.get_mut(&pid) {
+            p.ppid = to;
+        }
+        let t_us = self.now();
+        self.send(WatchEvent::Orphaned {
+            t_us,
+            pid,
+            from,
+            to,
+        });
+    }
+
+    /// Read the state of every live process the watcher is not holding; report changes (and
+    /// a parent that changed under it).
+    fn sample(&mut self) {
+        let live: Vec<(i32, i32, Option<u64>, Option<State>)> = self
+            .procs
+            .iter()
+            .filter(|(pid, p)| p.live() && !p.stopped && !p.exiting && !self.early.contains(pid))
+            .map(|(&pid, p)| (pid, p.ppid, p.starttime, p.state))
+            .collect();
+        for (pid, ppid, start, was) in live {
+            let Some(s) = proc::sample(pid).ok().flatten() else {
+                continue;
+            };
+            if start.is_some() && start != Some(s.starttime) {
+                continue;
+            }
+            if s.ppid != ppid && s.ppid != 0 {
+                self.reparented(pid, ppid, s.ppid);
+            }
+            // `t`: held by the tracer (the watcher's stop, not the program's); Z and X: its
+            // death is about to be reported by wait.
+            let state = match State::from_letter(s.state) {
+                Some(State::TracingStop | State::Zombie | State::Dead) | None => continue,
+                Some(state) => state,
+            };
+            if was != Some(state) {
+                if let Some(p) = self.procs.get_mut(&pid) {
+                    p.state = Some(state);
+                }
+                let t_us = self.now();
+                self.send(WatchEvent::State { t_us, pid, state });
+            }
+        }
+    }
+
+    /// SIGKILL every process of the family; from now on every stop is killed too.
+    fn kill_all(&mut self, reason: KillReason) {
+        self.killing = Some(reason);
+        let pids: Vec<i32> = self
+            .procs
+            .iter()
+            .filter(|(_, p)| p.live())
+            .map(|(&pid, _)| pid)
+            .chain(self.early.iter().copied())
+            .collect();
+        for &pid in &pids {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        for pid in std::mem::take(&mut self.early) {
+            let _ = sys::ptrace_cont(pid, 0);
+        }
+        let t_us = self.now();
+        if !self.events.broken {
+            self.events.send(&WatchEvent::Killed { t_us, reason, pids });
+        }
+    }
+}
