@@ -108,6 +108,11 @@ pub enum Usage {
     NotForWatch {
         option: &'static str,
     },
+    /// `--json` or `--json-events` (`option`) given to a command that prints text for people.
+    NotJson {
+        option: &'static str,
+        command: &'static str,
+    },
     /// clap's own message (English in every language).
     Clap(String),
 }

@@ -12,6 +12,7 @@ pub mod html;
 pub mod i18n;
 pub mod inspect;
 pub mod json;
+pub mod list;
 pub mod reference;
 pub mod sanitize;
 pub mod text;
@@ -23,6 +24,7 @@ pub mod wrap;
 mod tests;
 
 pub use i18n::{en, words, zh};
+pub use list::list_json;
 pub use words::{Help, Words};
 
 use crate::engine::model::{

@@ -10,6 +10,7 @@ mod common;
 
 mod cli;
 mod cooperation;
+mod delivery;
 mod hostile;
 mod live;
 mod observations;

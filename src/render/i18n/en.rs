@@ -300,7 +300,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 "Wait MS milliseconds before each step, for a projector (never used to synchronise)"
             }
             Help::Color => {
-                "Colour the state letters: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always, never"
+                "Colour the state letters: auto (on a terminal, unless NO_COLOR is set or TERM=dumb; CLICOLOR_FORCE=1 forces it, CLICOLOR=0 turns it off), always, never. The first that speaks wins: --color always|never, NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0, the terminal"
             }
             Help::Size => {
                 "Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"
@@ -354,6 +354,22 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Help::WatchOutput => {
                 "Write procdemo's report to FILE instead of standard error (the program keeps the terminal)"
             }
+            // Delivery (#19).
+            Help::RunFile => "The script to run; - reads it from standard input",
+            Help::Completions => {
+                "Print a shell's completion script (bash, zsh, fish, elvish, powershell)"
+            }
+            Help::Shell => "The shell to complete for",
+            Help::Man => "Print the manual page (roff: `procdemo man | man -l -` shows it)",
+            Help::ExitCodes => {
+                "0\tevery demo ran and every awaited state was observed
+1\ta demo failed (an awaited state was not seen in time, a fork was refused, a crash), or the system refused something procdemo needs (/proc missing...)
+2\tusage or script error: nothing was run
+126\tprocdemo watch: the command was found but could not be run
+127\tprocdemo watch: the command was not found
+128+N\tstopped by signal N after cleaning up every process it started: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\
+other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)"
+            }
         }
     }
 
@@ -394,6 +410,9 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             ),
             Usage::NotForWatch { option } => format!(
                 "{option} does not apply to procdemo watch (it runs a program, not a demo script)"
+            ),
+            Usage::NotJson { option, command } => format!(
+                "{option} does not apply to procdemo {command}, which prints text for people, not JSON"
             ),
             Usage::Report { path, error } => format!("-o {path}: {error}"),
             Usage::Html { path, error } => format!("--html {path}: {error}"),

@@ -284,7 +284,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
             Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
             Help::Color => {
-                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR 或 TERM=dumb）、always、never"
+                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR 或 TERM=dumb；CLICOLOR_FORCE=1 强制着色，CLICOLOR=0 关闭）、always、never。先表态者为准：--color always|never、NO_COLOR、CLICOLOR_FORCE、CLICOLOR=0、终端"
             }
             Help::Size => {
                 "fork-cow（任何 `alloc` 步骤）的内存区域大小，单位 MiB [默认：按脚本所写]"
@@ -326,6 +326,20 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 下）；130 Ctrl-C（进程家族已被杀死并回收）。"
             }
             Help::WatchOutput => "把 procdemo 的报告写入 FILE，而不是标准错误（程序保留终端）",
+            // Delivery (#19).
+            Help::RunFile => "要运行的脚本；- 表示从标准输入读取",
+            Help::Completions => "输出某个 shell 的补全脚本（bash、zsh、fish、elvish、powershell）",
+            Help::Shell => "要补全的 shell",
+            Help::Man => "输出手册页（roff 格式：`procdemo man | man -l -` 可以查看）",
+            Help::ExitCodes => {
+                "0\t每个演示都运行了，每个等待的状态都观察到了
+1\t有演示失败（等待的状态没有按时出现、fork 被拒绝、崩溃），或系统拒绝了 procdemo 需要的东西（/proc 缺失……）
+2\t用法或脚本错误：什么都没有运行
+126\tprocdemo watch：找到了命令，但无法运行
+127\tprocdemo watch：找不到命令
+128+N\t被信号 N 停止，它启动的每个进程都已清理：130 Ctrl-C、143 SIGTERM、129 SIGHUP、131 Ctrl-\\
+其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）"
+            }
         }
     }
 
@@ -364,6 +378,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             ),
             Usage::NotForWatch { option } => {
                 format!("{option} 不适用于 procdemo watch（它运行一个程序，而不是演示脚本）")
+            }
+            Usage::NotJson { option, command } => {
+                format!("{option} 不适用于 procdemo {command}：它输出给人读的文字，不是 JSON")
             }
             Usage::Report { path, error } => format!("-o {path}：{error}"),
             Usage::Html { path, error } => format!("--html {path}：{error}"),
