@@ -359,6 +359,53 @@ fn predict_asks_on_the_terminal_then_reveals_what_the_kernel_showed_and_scores()
     assert_nothing_left(&tag);
 }
 
+#[test]
+fn predict_grades_a_pid_and_a_letter_with_its_name_right_and_asks_again_after_an_empty_line() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("predict-pid-{}", std::process::id());
+    let t = Tmux::start("predict-pid", &tag, "orphan --predict");
+    let screen = t.wait_for("0.0", "Who is the child's parent now?");
+    // The runner's PID, as a student reads it in the PPID column: `4615 (runner)`.
+    let runner = screen
+        .lines()
+        .find_map(|l| l.split_once(" (runner)").map(|(before, _)| before))
+        .and_then(|before| before.split_whitespace().last())
+        .expect("a PPID column naming the runner")
+        .to_string();
+    // An empty answer is no answer: the question comes again, and nothing is graded.
+    t.keys("Enter");
+    let screen = t.wait_for("0.0", "your answer (then Enter):");
+    assert!(!says(&screen, "you said ;"), "{screen}");
+    t.keys(&runner);
+    t.keys("Enter");
+    let screen = t.wait_for("0.0", "What state is it in?");
+    // The reveal sits right under the step that answered it, before the next step.
+    let lines: Vec<&str> = screen.lines().collect();
+    let reveal = lines
+        .iter()
+        .position(|l| l.contains(&format!("right: you said {runner}")))
+        .unwrap_or_else(|| panic!("no right answer for {runner}:\n{screen}"));
+    let answered = lines
+        .iter()
+        .position(|l| l.contains("await child reparented"))
+        .expect("the step that answers");
+    let next = lines
+        .iter()
+        .position(|l| l.contains("observe child runner"))
+        .expect("the step after it");
+    assert!(answered < reveal && reveal < next, "{screen}");
+    t.keys("Z (zombie)");
+    t.keys("Enter");
+    assert_eq!(t.exit_code(), 0, "{}", t.screen("0.0"));
+    let screen = t.wait_for("0.0", "score:");
+    assert!(says(&screen, "right: you said Z (zombie)"), "{screen}");
+    assert!(says(&screen, "score: 2 of 2 right"), "{screen}");
+    assert_nothing_left(&tag);
+}
+
 /// A Python program for `procdemo watch` in a terminal, in a fresh directory (removed with it).
 fn python_program(name: &str, text: &str) -> common::TempFile {
     script(name, text)

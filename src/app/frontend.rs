@@ -635,41 +635,39 @@ impl FrontEnd {
             if open {
                 let mut next = None;
                 let mut asked = None;
-                let mut answers = Vec::new();
                 let mut finished = false;
+                let (sink, tty) = (&mut self.sink, &mut self.tty);
                 open = read_events(&events, &mut buf, &mut |e: Event| {
                     let e = &e;
+                    render::judge::learn(&mut roles, e);
                     match e {
                         Event::Begin { runner_pid } => pids.insert(0, *runner_pid),
-                        Event::Spawned { role, pid, .. } => {
-                            pids.push(*pid);
-                            roles.push((*role, *pid));
-                        }
+                        Event::Spawned { pid, .. } => pids.push(*pid),
                         Event::Next { step } => next = Some(*step),
                         Event::Ask { step } => asked = Some(*step),
-                        Event::Answer { ask, value } => answers.push((*ask, value.clone())),
                         Event::End { .. } => finished = true,
                         _ => {}
                     }
-                    show(e, &mut self.sink)
-                });
-                if let Some(tty) = self.tty.as_mut() {
-                    // Each reveal, once the step that answers it has been shown.
-                    for (ask, value) in answers {
-                        if let Some(answer) = typed.iter().find(|(s, _)| *s == ask).map(|(_, a)| a)
-                        {
-                            let (line, verdict) =
-                                render::reveal(script, &roles, answer, &value, style);
-                            tty.say(&line);
-                            if let Some(right) = verdict {
-                                score.1 += 1;
-                                score.0 += usize::from(right);
-                            }
+                    show(e, sink);
+                    // Each reveal right under the step that answers it (the runner sends the
+                    // answer just after that step's event), before any later step's lines.
+                    if let (Event::Answer { ask, value }, Some(tty)) = (e, tty.as_mut())
+                        && let Some(answer) = typed.iter().find(|(s, _)| s == ask).map(|(_, a)| a)
+                    {
+                        let (line, verdict) = render::reveal(script, &roles, answer, value, style);
+                        tty.say(&line);
+                        if let Some(right) = verdict {
+                            score.1 += 1;
+                            score.0 += usize::from(right);
                         }
                     }
-                    if finished && self.output.predict && !typed.is_empty() {
-                        tty.say(&render::score(score.0, score.1, typed.len(), style));
-                    }
+                });
+                if let Some(tty) = self.tty.as_mut()
+                    && finished
+                    && self.output.predict
+                    && !typed.is_empty()
+                {
+                    tty.say(&render::score(score.0, score.1, typed.len(), style));
                 }
                 if let (Some(step), Some(p)) = (next.or(asked), pause.as_deref_mut()) {
                     p.since = Some(Instant::now());
@@ -694,6 +692,13 @@ impl FrontEnd {
             {
                 let go = if let Some(ask) = p.asking {
                     match self.tty.as_mut().map(read_line) {
+                        // An empty answer is no answer: the question is asked again.
+                        Some(Some(Some(line))) if line.trim().is_empty() => {
+                            if let Some(tty) = self.tty.as_mut() {
+                                tty.say(&render::question_prompt(script, ask, style));
+                            }
+                            false
+                        }
                         Some(Some(Some(line))) => {
                             typed.push((ask, line));
                             true

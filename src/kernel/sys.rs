@@ -591,8 +591,9 @@ extern "C" fn on_signal_count(sig: libc::c_int) {
     count_run(sig);
 }
 
-/// The course's SIGCHLD handler: one waitpid(-1, WNOHANG) per signal. Only async-signal-safe
-/// calls; errno is saved and restored.
+/// The common mistake of a SIGCHLD handler (not the course's code: its notes only set SIGCHLD to
+/// SIG_IGN): one waitpid(-1, WNOHANG) per signal. Only async-signal-safe calls; errno is saved
+/// and restored.
 extern "C" fn on_sigchld_reap_one(sig: libc::c_int) {
     // SAFETY: errno_slot points at this thread's errno.
     let saved = unsafe { *errno_slot() };

@@ -12,6 +12,7 @@ pub mod html;
 pub mod i18n;
 pub mod inspect;
 pub mod json;
+pub mod judge;
 pub mod list;
 pub mod reference;
 pub mod sanitize;
@@ -28,7 +29,7 @@ pub use list::list_json;
 pub use words::{Help, Words};
 
 use crate::engine::model::{
-    DemoResult, Event, Failure, Observation, Origin, Parent, RunnerProblem, State, Value,
+    DemoResult, Event, Failure, Observation, Origin, Parent, RunnerProblem, Value,
 };
 use crate::script::{RUNNER, RoleId, Script, StepKind};
 
@@ -288,138 +289,6 @@ pub fn pause(script: &Script, step: usize, pids: &[i32], style: Style) -> String
     out
 }
 
-/// Whether `answer`, typed by a student, is the value the kernel showed: leniently (`Z`, `z`
-/// and `zombie` are one answer; a PID may be answered by its role). None: a value no typed
-/// word can be held to (a whole result, nothing observed).
-pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> Option<bool> {
-    let a = answer.trim().to_lowercase();
-    let a = a.trim_matches(|c: char| c == '`' || c == '"' || c == '\'' || c == '.');
-    let role_of = |pid: i32| {
-        pids.iter()
-            .find(|(_, p)| *p == pid)
-            .map(|(r, _)| script.role_name(*r).to_lowercase())
-    };
-    let any = |names: &[String]| names.iter().any(|n| n == a);
-    Some(match value {
-        // A CPU time or a share is up to the scheduler: no answer can be held to it.
-        Value::NotObserved
-        | Value::Result(_)
-        | Value::Cmdline(_)
-        | Value::Output(_)
-        | Value::CpuTime(_)
-        | Value::Share { .. } => {
-            return None;
-        }
-        Value::Exe(e) => {
-            let base = e.path.rsplit('/').next().unwrap_or(&e.path).to_lowercase();
-            a == e.path.to_lowercase() || a == base
-        }
-        Value::Signals(mask) => {
-            // `SIGCHLD`, `chld`, `SIGCHLD, SIGTERM`; `none` for an empty mask.
-            let named: Option<u64> = a
-                .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
-                .filter(|w| !w.is_empty())
-                .try_fold(0u64, |m, w| {
-                    let w = w.trim_start_matches("sig");
-                    crate::script::actions::signal::SIGNALS
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(w))
-                        .map(|(_, s)| m | crate::engine::model::SignalMasks::bit(*s))
-                });
-            match named {
-                Some(m) if m != 0 => m == *mask,
-                _ => *mask == 0 && ["none", "0", "无", "没有"].contains(&a),
-            }
-        }
-        Value::NsPids(pids) => {
-            let inner = pids.last().map(|p| p.to_string());
-            inner.as_deref() == Some(a)
-        }
-        Value::DependsOnPrivilege(v) => return judge(answer, v, script, pids),
-        Value::State(state) => {
-            let code = state.code().to_lowercase();
-            let names: &[&str] = match state {
-                State::Running => &["running", "runnable", "run", "运行", "运行态", "就绪"],
-                State::Sleeping => &[
-                    "sleeping",
-                    "sleep",
-                    "asleep",
-                    "interruptible",
-                    "睡眠",
-                    "休眠",
-                    "阻塞",
-                    "可中断睡眠",
-                ],
-                State::DiskSleep => &["disk sleep", "uninterruptible", "d-state", "不可中断睡眠"],
-                State::Stopped => &["stopped", "stop", "停止", "暂停", "挂起"],
-                State::TracingStop => &[
-                    "traced",
-                    "tracing stop",
-                    "stopped by a tracer",
-                    "被跟踪",
-                    "跟踪暂停",
-                ],
-                State::Zombie => &["zombie", "defunct", "僵尸", "僵尸态", "僵尸进程"],
-                State::Dead => &["dead", "死亡"],
-                State::Idle => &["idle", "空闲"],
-                State::Parked => &["parked"],
-                State::Gone => &[
-                    "gone",
-                    "reaped",
-                    "消失",
-                    "已消失",
-                    "回收",
-                    "已回收",
-                    "没有了",
-                ],
-            };
-            a == code || names.contains(&a)
-        }
-        Value::Pid(p) => {
-            let mut names = vec![p.to_string()];
-            names.extend(role_of(*p));
-            any(&names)
-        }
-        Value::Parent(parent) => match parent {
-            Parent::Role(r) => {
-                let mut names = vec![script.role_name(*r).to_lowercase()];
-                names.extend(
-                    pids.iter()
-                        .filter(|(x, _)| x == r)
-                        .map(|(_, p)| p.to_string()),
-                );
-                any(&names)
-            }
-            Parent::Other { comm } => a == comm.to_lowercase(),
-            Parent::Unknown => return None,
-        },
-        Value::Number(n) => a.parse::<i64>().ok() == Some(*n),
-        Value::Varying(n) => a.parse::<u64>().ok() == Some(*n),
-        Value::Stat(s) | Value::Comm(s) => a == s.to_lowercase(),
-        Value::Sigchld(d) => match d {
-            Some(crate::engine::model::Disposition::Default) => ["default", "sig_dfl"].contains(&a),
-            Some(crate::engine::model::Disposition::Ignored) => {
-                ["ignored", "sig_ign", "ignore"].contains(&a)
-            }
-            Some(crate::engine::model::Disposition::Caught) => {
-                ["caught", "handler", "handled"].contains(&a)
-            }
-            None => return None,
-        },
-        Value::ExitCode(status) => match status {
-            crate::engine::model::ExitStatus::Exited(code) => a.parse::<i32>().ok() == Some(*code),
-            crate::engine::model::ExitStatus::Killed(sig)
-            | crate::engine::model::ExitStatus::Stopped(sig) => {
-                let name = signal_name(*sig).to_lowercase();
-                a == name
-                    || a == name.trim_start_matches("sig")
-                    || a.parse::<i32>().ok() == Some(*sig)
-            }
-            crate::engine::model::ExitStatus::Continued => return None,
-        },
-    })
-}
-
 /// The question of an `ask` step in `lang`: its `ask.zh` line in Chinese, where it has one.
 pub fn question(kind: &StepKind, lang: Lang) -> Option<&str> {
     match kind {
@@ -429,7 +298,8 @@ pub fn question(kind: &StepKind, lang: Lang) -> Option<&str> {
     }
 }
 
-/// Lines a `--predict` run shows on the terminal: a question, and later its reveal.
+/// Lines a `--predict` run shows on the terminal: a question (wrapped to the width, never
+/// inside a word), then where the answer is typed.
 pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
     let Some(q) = script
         .steps
@@ -438,10 +308,19 @@ pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
     else {
         return String::new();
     };
-    words(style.lang).ask_prompt(&sanitize::escape(q))
+    let (mark, prompt) = words(style.lang).ask_prompt();
+    let mut out = String::new();
+    let question = sanitize::escape(q);
+    for l in wrap::hang(mark, wrap::width(mark), &question, style.width.max(24), 2) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out + prompt
 }
 
-/// The reveal of one answer: the student's, what the kernel showed, right or wrong.
+/// The reveal of one answer: the student's, what the kernel showed (a process with its PID),
+/// right or wrong, and for some wrong answers one sentence on why. None for an empty answer,
+/// which is asked again.
 pub fn reveal(
     script: &Script,
     pids: &[(RoleId, i32)],
@@ -450,19 +329,46 @@ pub fn reveal(
     style: Style,
 ) -> (String, Option<bool>) {
     let mut ctx = Ctx::new(words(style.lang), script, style.stable);
+    let mut learnt = Vec::new();
     for (r, p) in pids {
-        ctx.learn(&Event::Spawned {
-            role: *r,
-            pid: *p,
-            ns_pids: Vec::new(),
-        });
+        // A role's first PID is the runner's view; later ones are inner namespaces'.
+        if !learnt.contains(r) {
+            learnt.push(*r);
+            ctx.learn(&Event::Spawned {
+                role: *r,
+                pid: *p,
+                ns_pids: Vec::new(),
+            });
+        }
     }
-    let verdict = judge(answer, value, script, pids);
-    let shown = words(style.lang).value(value, &ctx);
-    (
-        words(style.lang).reveal(&sanitize::escape(answer.trim()), &shown, verdict),
-        verdict,
-    )
+    let verdict = judge::judge(answer, value, script, pids);
+    let w = words(style.lang);
+    let mut shown = w.value(value, &ctx);
+    let pid_of = |r: RoleId| pids.iter().find(|(x, _)| *x == r).map(|(_, p)| *p);
+    if let Value::Parent(Parent::Role(r)) = value
+        && let Some(pid) = pid_of(*r)
+    {
+        shown = format!("{shown} (PID {pid})");
+    }
+    let mut line = w.reveal(&sanitize::escape(answer.trim()), &shown, verdict.right);
+    if let Some(hint) = &verdict.hint {
+        line.push_str(&w.reveal_hint(hint));
+    }
+    let text = line
+        .lines()
+        .flat_map(|l| {
+            let indent = l.len() - l.trim_start().len();
+            wrap::hang(
+                &l[..indent],
+                indent,
+                l.trim_start(),
+                style.width.max(24),
+                indent + 2,
+            )
+        })
+        .map(|l| l + "\n")
+        .collect();
+    (text, verdict.right)
 }
 
 /// A quiz's exercise, as text: what the student must work out, and each move.

@@ -582,7 +582,7 @@ fn help_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
         "退出码：",
         "为课堂逐步讲解每一步",
         // The demos' titles, from their `title.zh` lines.
-        "父进程退出后，子进程成为孤儿进程，被最近的收割者收养",
+        "父进程退出后，子进程成为孤儿进程，被最近的回收者收养",
         "二次 fork：守护进程脱离它的父进程，不留下僵尸进程",
     ] {
         assert!(

@@ -242,7 +242,8 @@ procdemo creates real processes (fork, exit, wait, signals...) and reads /proc a
 so you see the PID, PPID and state letter (R S D T Z...) the kernel reports, not a drawing.
 Every number printed was read from the kernel during that run.
 
-Start with `procdemo list`, then try `procdemo zombie --explain`."
+Start with `procdemo list`, then try `procdemo zombie --explain`.
+The guides, a teacher's included: README.md and docs/ in procdemo's source."
             }
             Help::Examples => {
                 "\
@@ -559,9 +560,13 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
                 "write({fd}) of {bytes} bytes, the pipe's capacity ({capacity}) and a page more, returned {bytes}: a pipe holds at most its capacity, so the call could only return once a reader had taken bytes out"
             ),
             Outcome::Worked { .. } if ctx.stable => "its loop ended: read() returned 0, end of file (which tasks it took is the scheduler's choice: not shown with --stable)".into(),
+            Outcome::Worked { done } if done.is_empty() => {
+                "took no task (the other workers took them all), then read() returned 0: end of file".into()
+            }
             Outcome::Worked { done } => format!(
-                "took {} tasks ({}), sent each result, then read() returned 0: end of file",
+                "took {} task{} ({}), sent each result, then read() returned 0: end of file",
                 done.len(),
+                if done.len() == 1 { "" } else { "s" },
                 done.iter()
                     .map(|(t, v)| format!("{t} → {v}"))
                     .collect::<Vec<_>>()
@@ -665,10 +670,10 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
                 }
             },
             Outcome::Forked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!(", and in the new process it returned {r} (its own report)")
-                });
-                format!("fork() returned {}, the new process's PID{child}", pid(*p))
+                match in_child {
+                    Some(r) => format!("fork() returned {} to the parent, {r} to the child", pid(*p)),
+                    None => format!("fork() returned {}, the new process's PID", pid(*p)),
+                }
             }
             // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
             Outcome::Vforked { pid: p, in_child } => {
@@ -1612,8 +1617,28 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         "Press Enter to run it for real.\n".to_string()
     }
 
-    fn ask_prompt(&self, question: &str) -> String {
-        format!("? {question}\n  your answer (then Enter): ")
+    fn ask_prompt(&self) -> (&'static str, &'static str) {
+        ("? ", "  your answer (then Enter): ")
+    }
+
+    fn reveal_hint(&self, hint: &crate::render::judge::Hint) -> String {
+        use crate::render::judge::Hint;
+        let pid = |p: &Option<i32>| p.map_or(String::new(), |p| format!(" (PID {p})"));
+        match hint {
+            Hint::Subreaper { role, pid: p } => format!(
+                "    The kernel gives an orphan to its nearest ancestor that is a child \
+                 subreaper, and to init (PID 1 of its PID namespace) only when there is none: \
+                 {role}{} had made itself one with prctl(PR_SET_CHILD_SUBREAPER), so it adopted \
+                 the orphan.\n",
+                pid(p)
+            ),
+            Hint::OtherProcess { role, pid: p } => {
+                format!(
+                    "    That is {role}{}, another of the demo's processes.\n",
+                    pid(p)
+                )
+            }
+        }
     }
 
     fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {

@@ -352,7 +352,10 @@ pub trait Words {
     fn quiz_reverse_task(&self) -> String;
     fn quiz_moves_were(&self) -> String;
     /// A `--predict` question, asking for the student's answer.
-    fn ask_prompt(&self, question: &str) -> String;
+    /// A `--predict` question's mark (`? `) and the prompt on the line under it.
+    fn ask_prompt(&self) -> (&'static str, &'static str);
+    /// One sentence on why a wrong answer is wrong (a hint of the judge), on its own line.
+    fn reveal_hint(&self, hint: &crate::render::judge::Hint) -> String;
     /// The reveal: the student's answer, the value the kernel showed, and whether they agree
     /// (None: no typed word can be held to it).
     fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String;

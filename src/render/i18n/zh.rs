@@ -26,8 +26,8 @@ use std::time::Duration;
 pub struct Zh;
 
 /// The course's terms and their English, in the order a course meets them: for a glossary
-/// (`procdemo explain glossary`, README.md's 术语表).
-// Printed by `procdemo explain glossary` (being built on another branch); held to README.md
+/// (`procdemo explain glossary`, docs/chinese-and-python.md's 术语表).
+// Printed by `procdemo explain glossary` (being built on another branch); held to docs/chinese-and-python.md
 // by a test meanwhile.
 #[allow(dead_code)]
 pub const GLOSSARY: &[(&str, &str)] = &[
@@ -47,7 +47,7 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("僵尸进程", "zombie process"),
     ("孤儿进程", "orphan process"),
     ("收养 / 重新设置父进程", "adopt / reparent"),
-    ("子进程收割者 (subreaper)", "child subreaper"),
+    ("子进程回收者 (subreaper)", "child subreaper"),
     ("守护进程", "daemon"),
     ("二次 fork", "double fork"),
     ("会话", "session"),
@@ -72,7 +72,7 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("执行新程序 (exec)", "exec (run a new program)"),
     ("文件描述符", "file descriptor"),
     ("缓冲区 (刷新)", "buffer (flush)"),
-    ("挂起的信号", "pending signal"),
+    ("未决信号", "pending signal"),
     ("阻塞信号 (信号屏蔽字)", "blocked signal (signal mask)"),
     ("PID 命名空间", "PID namespace"),
     ("管道", "pipe"),
@@ -187,7 +187,11 @@ impl Zh {
                 pid => format!("{}（{}）", ctx.pid(pid), self.short_status(w.status)),
             })
             .collect();
-        format!("waitpid(-1, WNOHANG) 依次返回 {}", each.join("，然后 "))
+        if each.len() == 1 {
+            format!("waitpid(-1, WNOHANG) 返回 {}", each[0])
+        } else {
+            format!("waitpid(-1, WNOHANG) 依次返回 {}", each.join("，然后 "))
+        }
     }
 
     /// What handlers did.
@@ -238,14 +242,15 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 所以你看到的是内核报告的 PID、PPID 和状态字母（R S D T Z……），而不是示意图。
 打印出的每个数字都是在这次运行中从内核读到的。
 
-先运行 `procdemo list`，再试试 `procdemo zombie --explain`。"
+先运行 `procdemo list`，再试试 `procdemo zombie --explain`。
+使用指南（包括教师指南）：procdemo 源代码中的 README.md 和 docs/。"
             }
             Help::Examples => {
                 "\
 示例：
   procdemo list                 每个内置演示，各占一行
   procdemo zombie               制造一个僵尸进程，看着它被回收
-  procdemo orphan --explain     让子进程成为孤儿，看着收割者收养它，带旁白
+  procdemo orphan --explain     让子进程成为孤儿，看着回收者收养它，带旁白
   procdemo all                  所有演示，最后是汇总
   procdemo run my.demo          运行你自己的脚本（见 demos/README.md）
   procdemo zombie --json        一个带真实 PID 的 JSON 文档
@@ -440,8 +445,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             ns_pids: "各命名空间中的 PID",
             fds: "文件描述符",
             blocked: "阻塞 (SigBlk)",
-            shared_pending: "挂起 (ShdPnd)",
-            pending: "挂起，本线程 (SigPnd)",
+            shared_pending: "未决 (ShdPnd)",
+            pending: "未决，本线程 (SigPnd)",
             ignored: "忽略 (SigIgn)",
             caught: "捕获 (SigCgt)",
             region: "内存区域",
@@ -578,7 +583,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         };
         let parent_name = |pid: i32| {
             if pid == n.watcher {
-                format!("{pid}（procdemo 的观察进程，子进程收割者）")
+                format!("{pid}（procdemo 的观察进程，子进程回收者）")
             } else {
                 n.pid(pid)
             }
@@ -589,7 +594,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 limit,
                 argv,
             } => format!(
-                "procdemo 观察 `{}`：观察进程 {watcher} 跟踪（ptrace，与 strace -f 相同）该程序创建的每个进程，并且是它们的子进程收割者（subreaper）。时间从程序的第一个进程创建时算起；状态约每毫秒从 /proc 读取一次（procdemo 自己造成的被跟踪暂停 `t` 从不当作程序的状态显示）。同时存活的进程最多 {limit} 个。",
+                "procdemo 观察 `{}`：观察进程 {watcher} 跟踪（ptrace，与 strace -f 相同）该程序创建的每个进程，并且是它们的子进程回收者（subreaper）。时间从程序的第一个进程创建时算起；状态约每毫秒从 /proc 读取一次（procdemo 自己造成的被跟踪暂停 `t` 从不当作程序的状态显示）。同时存活的进程最多 {limit} 个。",
                 command_line(argv)
             ),
             WatchEvent::Problem { .. } => return None,
@@ -658,7 +663,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                         n.pid(*pid)
                     ),
                     Reaper::Subreaper => format!(
-                        "{} 被 procdemo 的观察进程 {} 作为子进程收割者回收{after}：程序自己从未回收它",
+                        "{} 被 procdemo 的观察进程 {} 作为子进程回收者回收{after}：程序自己从未回收它",
                         n.pid(*pid),
                         n.watcher
                     ),
@@ -765,7 +770,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
         if !s.reaped_by_procdemo.is_empty() {
             out.push(format!(
-                "程序从未回收 {}：由它们的子进程收割者 procdemo 回收。",
+                "程序从未回收 {}：由它们的子进程回收者 procdemo 回收。",
                 list(&s.reaped_by_procdemo)
             ));
         }
@@ -836,7 +841,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             parts.push(match by {
                 Reaper::Parent { pid } => format!("由 {pid} 回收"),
                 Reaper::Watcher => "由 procdemo（它的父进程）回收".to_string(),
-                Reaper::Subreaper => "由 procdemo（子进程收割者）回收".to_string(),
+                Reaper::Subreaper => "由 procdemo（子进程回收者）回收".to_string(),
                 Reaper::Kernel => "由内核释放（SIGCHLD 被忽略）".to_string(),
             });
         }
@@ -1026,8 +1031,25 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         "按回车键，真的运行一遍。\n".to_string()
     }
 
-    fn ask_prompt(&self, question: &str) -> String {
-        format!("？{question}\n  你的答案（输入后按回车）：")
+    fn ask_prompt(&self) -> (&'static str, &'static str) {
+        ("？", "  你的答案（输入后按回车）：")
+    }
+
+    fn reveal_hint(&self, hint: &crate::render::judge::Hint) -> String {
+        use crate::render::judge::Hint;
+        let pid = |p: &Option<i32>| p.map_or(String::new(), |p| format!("（PID {p}）"));
+        match hint {
+            Hint::Subreaper { role, pid: p } => format!(
+                "    内核把孤儿进程交给最近的、设为子进程收养者（child subreaper）的祖先进程；\
+                 只有没有这样的祖先时，才交给 init（它所在 PID 命名空间的 1 号进程）：\
+                 {role}{}用 prctl(PR_SET_CHILD_SUBREAPER) 把自己设成了收养者，\
+                 所以由它收养了这个孤儿进程。\n",
+                pid(p)
+            ),
+            Hint::OtherProcess { role, pid: p } => {
+                format!("    那是 {role}{}：演示中的另一个进程。\n", pid(p))
+            }
+        }
     }
 
     fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
@@ -1166,6 +1188,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "write({fd}) 一次写 {bytes} 字节（管道容量 {capacity} 再加一页），返回 {bytes}：管道最多只能容纳它的容量，所以只有在读者取走一些字节之后，这次调用才能返回"
             ),
             Outcome::Worked { .. } if ctx.stable => "它的循环结束了：read() 返回 0，文件结束（它取到了哪些任务由调度器决定：--stable 不显示）".into(),
+            Outcome::Worked { done } if done.is_empty() => {
+                "一个任务也没有取到（别的工作进程先取走了），然后 read() 返回 0：文件结束".into()
+            }
             Outcome::Worked { done } => format!(
                 "取了 {} 个任务（{}），每个都发回了结果，然后 read() 返回 0：文件结束",
                 done.len(),
@@ -1206,7 +1231,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                         "由信号处理函数捕获（它会数自己运行的次数）"
                     }
                 };
-                format!("sigaction() 返回 0：{} 现在的处理方式是 {how}", self.signal(*signal))
+                format!("sigaction() 返回 0：{} 现在的处理方式：{how}", self.signal(*signal))
             }
             Outcome::Masked {
                 block,
@@ -1222,7 +1247,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 );
                 if !during.runs.is_empty() {
                     out.push_str(&format!(
-                        "。在这次调用返回之前，挂起的信号被递送了：{}",
+                        "。在这次调用返回之前，未决的信号被递送了：{}",
                         self.handler_runs(during, ctx)
                     ));
                 } else if !*block {
@@ -1261,10 +1286,10 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 (_, true) => format!("execve() 没有返回：这个进程的命令名现在是 {comm}"),
             },
             Outcome::Forked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!("；在新进程中它返回 {r}（新进程自己报告的）")
-                });
-                format!("fork() 返回 {}，即新进程的 PID{child}", pid(*p))
+                match in_child {
+                    Some(r) => format!("fork() 向父进程返回 {}，向子进程返回 {r}", pid(*p)),
+                    None => format!("fork() 返回 {}，即新进程的 PID", pid(*p)),
+                }
             }
             // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
             Outcome::Vforked { pid: p, in_child } => {
@@ -1492,6 +1517,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "（一个每次不同的计数：--stable 下不显示）".to_string()
             }
             Value::Varying(n) => n.to_string(),
+            Value::State(State::Gone) => "已消失".to_string(),
             Value::State(s) => s.code(),
             Value::Stat(s) | Value::Comm(s) => s.clone(),
             Value::Parent(p) => self.parent(p, ctx),
@@ -2000,7 +2026,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
     }
 
     fn subreaper(&self) -> &'static str {
-        "，子进程收割者（subreaper）"
+        "，子进程回收者（subreaper）"
     }
 
     fn gone_roles(&self, roles: &[&str]) -> String {
@@ -2524,16 +2550,16 @@ mod tests {
     use super::GLOSSARY;
 
     #[test]
-    fn the_readme_glossary_lists_every_pair_of_glossary() {
-        let readme = include_str!("../../../README.md");
+    fn the_docs_glossary_lists_every_pair_of_glossary() {
+        let readme = include_str!("../../../docs/chinese-and-python.md");
         for (zh, en) in GLOSSARY {
             assert!(
                 readme.contains(&format!("| {zh} | {en} |")),
-                "README.md's 术语表 lacks `| {zh} | {en} |`"
+                "docs/chinese-and-python.md's 术语表 lacks `| {zh} | {en} |`"
             );
         }
         let rows = readme
-            .split("### 术语表 / Glossary")
+            .split("## 术语表 / Glossary")
             .nth(1)
             .expect("a 术语表 section")
             .lines()
@@ -2544,7 +2570,7 @@ mod tests {
         assert_eq!(
             rows,
             GLOSSARY.len() + 2,
-            "README.md's 术语表 has other rows"
+            "docs/chinese-and-python.md's 术语表 has other rows"
         );
     }
 }

@@ -48,7 +48,7 @@ pub enum SigchldMode {
     /// A handler installed with SA_NOCLDWAIT: reaped at once, and the handler still runs.
     #[serde(rename = "SA_NOCLDWAIT")]
     NoCldWait,
-    /// A handler that calls waitpid(-1, WNOHANG) once per signal (the course's handler).
+    /// A handler that calls waitpid(-1, WNOHANG) once per signal (a common mistake).
     #[serde(rename = "handler_waitpid_once")]
     ReapOne,
     /// A handler that calls waitpid(-1, WNOHANG) until it returns 0 or -1.

@@ -183,7 +183,7 @@ pub static SIGCHLD: Def = Def {
         Action::Sigchld(SigchldMode::NoCldWait) => {
             Python::None(NoPython::NotInStdlib("sigaction(SA_NOCLDWAIT)"))
         }
-        // The course's handler: one os.waitpid() per signal.
+        // The common mistake: one os.waitpid() per signal.
         Action::Sigchld(SigchldMode::ReapOne) => Python::line(
             "signal.signal(signal.SIGCHLD, lambda signum, frame: os.waitpid(-1, os.WNOHANG))",
         ),
