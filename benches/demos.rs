@@ -202,7 +202,11 @@ fn yardstick(c: &std::path::Path) {
     let c_total = totals[totals.len() - 1];
     print!("{:<16} {:>10.2}", "together", ms(c_total));
     for t in &totals[..builds.len()] {
-        print!(" {:>10.2} {:>6.2}x", ms(*t), ms(*t) / ms(c_total).max(0.001));
+        print!(
+            " {:>10.2} {:>6.2}x",
+            ms(*t),
+            ms(*t) / ms(c_total).max(0.001)
+        );
     }
     println!();
     for (i, (name, _)) in builds.iter().enumerate() {
