@@ -61,7 +61,7 @@ deb: assets
 	command -v cargo-deb >/dev/null || $(CARGO) install cargo-deb --locked
 	$(CARGO) deb --locked --profile $(PACKAGE_PROFILE) --no-build
 
-## target/wheels/procdemo-VERSION-py3-none-manylinux_2_35_x86_64.whl: the binary for pip.
+## target/wheels/procdemo-VERSION-py3-none-manylinux_2_34_x86_64.whl: the binary for pip.
 ## maturin comes from PATH, or is installed into a virtual environment under target/.
 wheel:
 	if command -v maturin >/dev/null; then maturin build --locked --out target/wheels; else \
