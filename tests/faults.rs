@@ -445,11 +445,14 @@ fn in_a_pid_namespace_orphans_are_adopted_by_the_reaper_really_seen() {
             .expect("step");
         let seen = &adopted["observations"][0];
         assert_eq!(
-            (seen["role"].as_str(), seen["ppid"].as_i64()),
+            (seen["role"].as_str(), seen["parent"].as_i64()),
             (Some(role), Some(runner)),
             "{demo}"
         );
-        assert_eq!(seen["parent"], "runner", "{demo}: the reaper really seen");
+        assert_eq!(
+            seen["parent_role"], "runner",
+            "{demo}: the reaper really seen"
+        );
         reap_and_check(&tag);
     }
 }

@@ -88,6 +88,11 @@ impl Tmux {
     /// procdemo with these arguments as they are (`watch ... -- PROGRAM`, where a trailing
     /// `--color` would go to the program).
     fn start_line(name: &str, tag: &str, args: &str) -> Tmux {
+        Tmux::start_sized(name, tag, args, (110, 60))
+    }
+
+    /// procdemo in a terminal of this many columns and rows (a projector: 80×24).
+    fn start_sized(name: &str, tag: &str, args: &str, (columns, rows): (u16, u16)) -> Tmux {
         let socket = format!("procdemo-{name}-{}", std::process::id());
         let exit_file = std::env::temp_dir().join(format!("{socket}.exit"));
         let _ = std::fs::remove_file(&exit_file);
@@ -109,9 +114,9 @@ impl Tmux {
                 "new-session",
                 "-d",
                 "-x",
-                "110",
+                &columns.to_string(),
                 "-y",
-                "60",
+                &rows.to_string(),
                 &command,
             ])
             .args([";", "set-option", "-g", "remain-on-exit", "on"])
@@ -246,6 +251,107 @@ fn paused_at_a_zombie_ps_in_a_second_pane_finds_it_and_q_quits_cleanly() {
     assert_eq!(t.exit_code(), 130, "{}", t.screen("0.0"));
     t.wait_for("0.0", "quit at a pause");
     assert_nothing_left(&tag);
+}
+
+#[test]
+fn at_80x24_a_step_pause_is_two_lines_that_go_and_its_ps_command_runs_as_copied() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("step-80x24-{}", std::process::id());
+    let t = Tmux::start_sized("projector", &tag, "zombie --step --color never", (80, 24));
+    let lines = step_lines("zombie");
+    t.wait_for("0.0", &format!("next, line {}:", lines[0]));
+    for &line in &lines[1..=6] {
+        t.keys("Enter");
+        t.wait_for("0.0", &format!("next, line {line}:"));
+    }
+    // Only what the projector shows: the visible 24 rows.
+    let visible = t.tmux(&["capture-pane", "-p", "-t", "0.0"]);
+    let steps = visible
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            l.split_once("  ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        })
+        .count();
+    assert!(
+        steps >= 5,
+        "only {steps} steps fit on the screen:\n{visible}"
+    );
+    // Every earlier pause was erased: one prompt on the screen, the last line but one.
+    assert_eq!(visible.matches("next, line").count(), 1, "{visible}");
+    assert!(
+        visible.lines().all(|l| l.chars().count() <= 80),
+        "{visible}"
+    );
+    // The ps command is a line of its own: copied as it stands, it runs.
+    let command = visible
+        .lines()
+        .find_map(|l| l.strip_prefix("  ps -o "))
+        .map(|rest| format!("ps -o {}", rest.split("   ").next().unwrap()))
+        .expect("a ready ps command");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let out = Command::new(words[0])
+        .args(&words[1..])
+        .output()
+        .expect("ps");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{command}: {text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains(" Z") && l.trim_end().ends_with("child")),
+        "{command}:\n{text}"
+    );
+    t.keys("q");
+    assert_eq!(t.exit_code(), 130, "{}", t.screen("0.0"));
+    assert_nothing_left(&tag);
+}
+
+#[test]
+fn help_and_list_fit_an_80_column_terminal_and_help_watch_lists_only_its_own_options() {
+    use unicode_width::UnicodeWidthStr;
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    for (n, args) in [
+        "-h",
+        "--help",
+        "list",
+        "help watch",
+        "help zombie",
+        "help quiz",
+        "--lang zh -h",
+        "--lang zh list",
+        "--lang zh help watch",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let tag = format!("help-{n}-{}", std::process::id());
+        let t = Tmux::start_sized(&format!("help{n}"), &tag, args, (80, 200));
+        assert_eq!(t.exit_code(), 0, "{args}: {}", t.screen("0.0"));
+        // Joined as printed: a line the terminal had to wrap (breaking a word) is longer.
+        let text = t.screen("0.0");
+        let text = text.trim_end();
+        assert!(text.lines().count() > 5, "{args}:\n{text}");
+        let wide: Vec<&str> = text.lines().filter(|l| l.width() > 80).collect();
+        assert!(wide.is_empty(), "{args}: wider than 80 columns: {wide:#?}");
+        if args.ends_with("help watch") {
+            for refused in ["--explain", "--stable", "--step", "--predict", "--timeout"] {
+                assert!(
+                    !text
+                        .lines()
+                        .any(|l| l.starts_with(" ") && l.trim_start().starts_with(refused)),
+                    "{args} lists {refused}, which watch refuses:\n{text}"
+                );
+            }
+            assert!(text.contains("--max-procs"), "{text}");
+        }
+    }
 }
 
 #[test]

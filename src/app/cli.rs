@@ -41,8 +41,12 @@ pub struct Output {
     pub trees_only: bool,
     /// After each run, its questions and the answers it showed (a worksheet and its key).
     pub answers: bool,
+    /// Print each demo's questions and run nothing (`--worksheet`).
+    pub worksheet: bool,
     /// The language of the output (`--lang`, else the locale).
     pub lang: crate::render::Lang,
+    /// `--lang` was given (JSON carries words only then).
+    pub lang_asked: bool,
     /// Show the course's Python line beside each action's result.
     pub python: bool,
     /// Draw the timeline after each demo (`--explain` or `--timeline`, not `--no-timeline`).
@@ -75,6 +79,9 @@ pub enum Task {
         show_script: bool,
         /// Show the tree the moves made, and ask for the moves.
         reverse: bool,
+        /// How many exercises (seeds from `options.seed` on); more than one prints them all,
+        /// then a key.
+        count: u64,
     },
     /// Print a built-in demo's script.
     Show(&'static str),
@@ -105,7 +112,7 @@ pub struct Config {
     pub output: Output,
 }
 
-fn flag(name: &'static str, help: &'static str) -> Arg {
+fn flag(name: &'static str, help: String) -> Arg {
     Arg::new(name)
         .long(name)
         .action(ArgAction::SetTrue)
@@ -202,8 +209,14 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
             Needed::Demo(name) => d.name == *name,
             Needed::Other => false,
         })
-        .map(|d| Command::new(d.name).about(d.title_in(lang.code())));
+        .map(|d| {
+            Command::new(d.name).about(crate::render::fit_help(
+                &crate::render::script_text(d.title_in(lang.code()), lang),
+                lang,
+            ))
+        });
     Command::new("procdemo")
+        .next_line_help(crate::render::help_wraps_itself(lang))
         // The package's version and, built in a git checkout, its commit (build.rs).
         .version(env!("PROCDEMO_VERSION"))
         .about(help(Help::About))
@@ -226,7 +239,11 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                 .long("lang")
                 .global(true)
                 .value_name("LANG")
-                .value_parser(["zh", "en"])
+                .value_parser(clap::builder::PossibleValuesParser::new(
+                    Lang::ALL
+                        .iter()
+                        .map(|l| clap::builder::PossibleValue::new(l.code()).hide(l.hidden())),
+                ))
                 .help(help(Help::Lang)),
         )
         .arg(flag("python", help(Help::Python)))
@@ -243,6 +260,7 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         .arg(flag("step", help(Help::Step)))
         .arg(flag("predict", help(Help::Predict)))
         .arg(flag("answers", help(Help::Answers)))
+        .arg(flag("worksheet", help(Help::Worksheet)))
         .arg(
             Arg::new("delay")
                 .long("delay")
@@ -305,6 +323,14 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                         .help(help(Help::Forks)),
                 )
                 .arg(
+                    Arg::new("count")
+                        .long("count")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64).range(1..=50))
+                        .conflicts_with("reverse")
+                        .help(help(Help::Count)),
+                )
+                .arg(
                     Arg::new("reverse")
                         .long("reverse")
                         .action(ArgAction::SetTrue)
@@ -352,6 +378,16 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         .subcommand(Command::new("man").about(help(Help::Man)))
         .subcommand(
             Command::new("watch")
+                // The demo options are global; watch refuses them. Its own hidden copies keep
+                // clap from listing them under `help watch` (a global is not propagated where
+                // a subcommand has an argument of that name).
+                .args(NOT_FOR_WATCH.iter().map(|(id, _)| {
+                    let a = Arg::new(*id).long(*id).hide(true);
+                    match *id {
+                        "delay" | "size" | "timeout" => a.value_parser(value_parser!(u64)),
+                        _ => a.action(ArgAction::SetTrue),
+                    }
+                }))
                 .about(help(Help::Watch))
                 .after_help(help(Help::WatchNotes))
                 .arg(
@@ -403,6 +439,7 @@ const NOT_FOR_WATCH: &[(&str, &str)] = &[
     ("timeout", "--timeout"),
     ("record-events", "--record-events"),
     ("explain", "--explain"),
+    ("worksheet", "--worksheet"),
 ];
 
 /// Parse the command line. Help and version are printed here and exit 0.
@@ -443,6 +480,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             },
             show_script: sub.get_flag("show-script"),
             reverse: sub.get_flag("reverse"),
+            count: sub.get_one::<u64>("count").copied().unwrap_or(1),
         },
         "show" => {
             let demo = sub.get_one::<String>("demo").cloned().unwrap_or_default();
@@ -498,6 +536,34 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             summary: false,
         },
     };
+    // A worksheet runs nothing: an option that shows a run has nothing to show.
+    if output.worksheet {
+        let shown = [
+            (output.json, "--json"),
+            (output.json_events, "--json-events"),
+            (output.html.is_some(), "--html"),
+            (output.pace == Pace::Step, "--step"),
+            (output.predict, "--predict"),
+            (output.answers, "--answers"),
+            (matches!(output.pace, Pace::Delay(_)), "--delay"),
+        ];
+        if let Some((_, option)) = shown.iter().find(|(given, _)| *given) {
+            return Err(Error::Usage(Usage::WorksheetRunsNothing { option }));
+        }
+    }
+    // Only a run has a page: a command that runs nothing refuses --html (and writes no file).
+    if output.html.is_some()
+        && let Some(command) = match &task {
+            Task::Show(_) => Some("show"),
+            Task::List => Some("list"),
+            Task::Explain(_) => Some("explain"),
+            Task::Completions(_) => Some("completions"),
+            Task::Man => Some("man"),
+            _ => None,
+        }
+    {
+        return Err(Error::Usage(Usage::HtmlWithoutRun { command }));
+    }
     json_only(&task, &output)?;
     // A page that cannot be written is said before anything runs (it is written at the end).
     if let Some(path) = output.html
@@ -562,16 +628,16 @@ fn output(m: &ArgMatches) -> Output {
         predict: m.get_flag("predict"),
         trees_only: false,
         answers: m.get_flag("answers"),
+        worksheet: m.get_flag("worksheet"),
         pace: match (m.get_flag("step"), m.get_one::<u64>("delay")) {
             (true, _) => Pace::Step,
             (false, Some(ms)) => Pace::Delay(*ms),
             (false, None) => Pace::Free,
         },
-        lang: match m.get_one::<String>("lang").map(String::as_str) {
-            Some("zh") => Lang::Zh,
-            Some(_) => Lang::En,
-            None => locale_lang(),
-        },
+        lang: m
+            .get_one::<String>("lang")
+            .map_or_else(locale_lang, |code| Lang::of_code(code)),
+        lang_asked: m.get_one::<String>("lang").is_some(),
         python: m.get_flag("python"),
         timeline: (m.get_flag("explain") || m.get_flag("timeline")) && !m.get_flag("no-timeline"),
         tree: m.get_flag("tree"),
@@ -606,7 +672,7 @@ pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
             None => None,
         };
         if let Some(v) = value {
-            chosen = Some(if v == "zh" { Lang::Zh } else { Lang::En });
+            chosen = Some(Lang::of_code(v));
         }
     }
     chosen.unwrap_or_else(locale_lang)
@@ -707,7 +773,8 @@ pub fn man(lang: Lang) -> Vec<u8> {
         roff.text([roman(about)]);
     }
     // `--help`'s examples: its first line is the heading ("Examples:").
-    let examples = help(Help::Examples);
+    let raw = |h| crate::render::help_text(h, lang);
+    let examples = raw(Help::Examples);
     let (heading, body) = examples.split_once('\n').unwrap_or(("", examples));
     let heading = heading.trim_end_matches([':', '：']).to_uppercase();
     roff.control("SH", [heading.as_str()]);
@@ -718,7 +785,8 @@ pub fn man(lang: Lang) -> Vec<u8> {
     roff.control("fi", []);
     // One `CODE<tab>meaning` a line.
     roff.control("SH", ["EXIT STATUS"]);
-    for line in help(Help::ExitCodes).lines() {
+    let codes = raw(Help::ExitCodes);
+    for line in codes.lines() {
         let (code, meaning) = line.split_once('\t').unwrap_or(("", line));
         roff.control("TP", []);
         roff.text([bold(code)]);

@@ -171,8 +171,15 @@ fn run(config: Config) -> Result<i32, Error> {
                 .max()
                 .unwrap_or(0);
             let mut out = std::io::stdout().lock();
+            let columns = render::terminal_width();
             for d in script::demos::DEMOS {
-                let line = format!("{:<width$}  {}\n", d.name, d.title_in(output.lang.code()));
+                // Wrapped by display columns, never inside a word, under the title's start.
+                let prefix = format!("{:<width$}  ", d.name);
+                let title = crate::render::script_text(d.title_in(output.lang.code()), output.lang);
+                let line: String = render::wrap::hang(&prefix, width + 2, &title, columns, 4)
+                    .into_iter()
+                    .map(|l| l + "\n")
+                    .collect();
                 match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                     Ok(()) => {}
                     // A closed pipe (`procdemo list | head -1`) just ends the listing.
@@ -189,7 +196,49 @@ fn run(config: Config) -> Result<i32, Error> {
         Task::Quiz {
             options: quiz_options,
             show_script,
+            count,
+            ..
+        } if count > 1 => {
+            // A batch for a class: every exercise, then a key made by running each for real,
+            // drawn with roles (no PIDs), so the same batch prints the same on any machine.
+            let quizzes: Vec<_> = (0..count)
+                .map(|i| {
+                    script::quiz::generate(script::quiz::Options {
+                        seed: quiz_options.seed + i,
+                        ..quiz_options
+                    })
+                })
+                .collect();
+            if show_script {
+                let all: String = quizzes.iter().map(|q| q.script.as_str()).collect();
+                return print_text(&all);
+            }
+            let mut front = frontend::FrontEnd::new(cli::Output {
+                trees_only: true,
+                stable: true,
+                ..output
+            })?;
+            crate::kernel::proc::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
+            for q in &quizzes {
+                front.show(&format!("{}\n", render::quiz_exercise(q, front.style())));
+            }
+            front.show(&render::quiz_key(front.style()));
+            let mut ok = true;
+            for q in &quizzes {
+                let script = script::parse("quiz", &format!("quiz-{}", q.seed), &q.script)?;
+                let origin =
+                    crate::engine::model::Origin::File(format!("procdemo quiz --seed {}", q.seed));
+                ok &= front
+                    .run(&format!("quiz --seed {}", q.seed), &script, &origin)?
+                    .ok;
+            }
+            finish(&mut front, ok)
+        }
+        Task::Quiz {
+            options: quiz_options,
+            show_script,
             reverse,
+            ..
         } => {
             let quiz = script::quiz::generate(quiz_options);
             // With --json only the run's JSON is printed (its steps are the exercise's moves).
@@ -260,6 +309,15 @@ fn run(config: Config) -> Result<i32, Error> {
                     Source::File(_) | Source::Stdin => read_script(&mut front, source)?,
                 };
                 scripts.push(load(source, &text, &output)?);
+            }
+            // A worksheet: the questions, before the class; nothing runs.
+            if output.worksheet {
+                let sheet: String = scripts
+                    .iter()
+                    .map(|s| render::worksheet(s, front.style()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                return print_text(&sheet);
             }
             crate::kernel::proc::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
             let mut results = Vec::new();

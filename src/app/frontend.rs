@@ -168,6 +168,13 @@ impl Tty {
         }
     }
 
+    /// The terminal's width in columns (where a pause is shown, whatever stdout is).
+    fn columns(&self) -> Option<usize> {
+        terminal_size::terminal_size_of(&self.file)
+            .map(|(terminal_size::Width(w), _)| w as usize)
+            .filter(|w| *w > 0)
+    }
+
     fn say(&mut self, text: &str) {
         let _ = self.file.write_all(text.as_bytes());
     }
@@ -191,6 +198,8 @@ struct Pause {
     asking: Option<usize>,
     /// Paused at a question in a run that is not `--predict`: go on at once.
     stops_for_asks_only: bool,
+    /// Rows of the terminal the pause's own lines took: erased when a key ends it.
+    shown_rows: usize,
 }
 
 /// How waiting for a runner ended.
@@ -416,6 +425,7 @@ impl FrontEnd {
             width: render::terminal_width(),
             answers: self.output.answers,
             lang: self.output.lang,
+            lang_asked: self.output.lang_asked,
             python: self.output.python,
             timeline: self.output.timeline,
             tree: self.output.tree,
@@ -424,13 +434,17 @@ impl FrontEnd {
         }
     }
 
-    fn format(&self) -> render::Format {
-        match (self.output.json, self.output.json_events) {
+    /// The outputs chosen on the command line: what goes to standard output (text, one
+    /// JSON form, or the recorded events), then the page (`--html FILE`).
+    fn formats(&self) -> Vec<render::Format> {
+        let main = match (self.output.json, self.output.json_events) {
             _ if self.output.wire => render::Format::Wire,
             (_, true) => render::Format::JsonEvents,
             (true, false) => render::Format::Json,
             (false, false) => render::Format::Text,
-        }
+        };
+        let page = self.output.html.map(render::Format::Html);
+        std::iter::once(main).chain(page).collect()
     }
 
     /// Run one demo in a fresh runner, rendering its events as they come, and clean up
@@ -515,7 +529,7 @@ impl FrontEnd {
         // A runner that could not make its own group is put in one from here (a race
         // either side wins harmlessly).
         let _ = unistd::setpgid(Pid::from_raw(runner), Pid::from_raw(runner));
-        let mut renderer = render::renderer(self.format(), script, origin, self.style());
+        let mut renderer = render::outputs(&self.formats(), script, origin, self.style());
         let mut ended: Option<bool> = None;
         let mut pause = go_out.map(|go| Pause {
             go,
@@ -523,6 +537,7 @@ impl FrontEnd {
             free: false,
             asking: None,
             stops_for_asks_only: false,
+            shown_rows: 0,
         });
         let waited = self.follow(
             runner,
@@ -678,7 +693,13 @@ impl FrontEnd {
                             tty.say(&render::question_prompt(script, ask, style));
                         }
                         (None, Some(tty)) if asked.is_none() && pace == Pace::Step && !p.free => {
-                            tty.say(&render::pause(script, step, &pids, style));
+                            let style = render::Style {
+                                width: tty.columns().unwrap_or(style.width),
+                                ..style
+                            };
+                            let lines = render::pause(script, step, &pids, style);
+                            p.shown_rows = render::rows(&lines, style.width);
+                            tty.say(&lines);
                             tty.keys();
                         }
                         _ => {}
@@ -728,7 +749,13 @@ impl FrontEnd {
                 if go {
                     if let Some(tty) = self.tty.as_mut() {
                         tty.restore();
+                        // The pause's lines go once a key ends it: the screen keeps the
+                        // steps (at 80×24, five and more of them).
+                        if p.shown_rows > 0 {
+                            tty.say(&format!("\x1b[{}A\r\x1b[J", p.shown_rows));
+                        }
                     }
+                    p.shown_rows = 0;
                     deadline += since.elapsed();
                     p.since = None;
                     p.asking = None;
@@ -797,7 +824,7 @@ impl FrontEnd {
 
     /// The summary `procdemo all` ends with.
     pub fn summary(&mut self, results: &[DemoResult]) {
-        let text = render::summary(results, self.format(), self.style());
+        let text = render::summary(results, &self.formats(), self.style());
         self.sink.write(|out| out.write_all(text.as_bytes()));
     }
 

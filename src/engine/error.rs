@@ -108,6 +108,15 @@ pub enum Usage {
     NotForWatch {
         option: &'static str,
     },
+    /// `--html` given to a command that runs nothing (`show`, `list`, `explain`): there is no
+    /// run to draw, and an empty file would be left.
+    HtmlWithoutRun {
+        command: &'static str,
+    },
+    /// `--worksheet` (questions only, nothing runs) with an option that shows a run.
+    WorksheetRunsNothing {
+        option: &'static str,
+    },
     /// `--json` or `--json-events` (`option`) given to a command that prints text for people.
     NotJson {
         option: &'static str,

@@ -13,6 +13,7 @@
 pub use crate::kernel::{Memory, State};
 use crate::script::{Cmp, Cond, Field, Operand, RoleId};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Who a process's parent is.
@@ -369,10 +370,12 @@ pub enum Said {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SayLine {
     pub step: usize,
+    /// The line in the script's base language.
     pub said: Vec<Said>,
-    /// The same line in Chinese, when the script has a `say.zh` for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub said_zh: Option<Vec<Said>>,
+    /// The same line in each language the script has a `say.LANG` line for it in: language
+    /// code → its pieces, with the same values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub said_in: BTreeMap<String, Vec<Said>>,
 }
 
 /// Why a role could not be given its command.

@@ -460,11 +460,7 @@ impl<'a> Director<'a> {
             }
             if paragraph > 0 {
                 let lines = (index..index + paragraph)
-                    .map(|step| SayLine {
-                        step,
-                        said: self.narrate(step),
-                        said_zh: self.narrate_zh(step),
-                    })
+                    .map(|step| self.narrate(step))
                     .collect();
                 self.out.emit(&Event::Say { lines });
                 index += paragraph;
@@ -670,11 +666,7 @@ impl<'a> Director<'a> {
                 share: self.share(roles, *until, *cpu)?,
             },
             StepKind::Say { .. } => Event::Say {
-                lines: vec![SayLine {
-                    step: index,
-                    said: self.narrate(index),
-                    said_zh: self.narrate_zh(index),
-                }],
+                lines: vec![self.narrate(index)],
             },
             StepKind::Ask { .. } => Event::Ask { step: index },
             StepKind::EndUnless { try_step, .. } => {
@@ -792,9 +784,9 @@ impl<'a> Director<'a> {
         }
         let mut outcome = match action {
             // Another program reports nothing: its command name tells that execve() worked.
-            Action::Exec {
+            Action::Exec(crate::script::actions::Exec {
                 program: crate::script::actions::Program::Named { name, .. },
-            } => self.await_exec(role, index, &crate::script::actions::program_comm(name))?,
+            }) => self.await_exec(role, index, &crate::script::actions::program_comm(name))?,
             _ => self.await_result(role, index)?,
         };
         self.after(index, role, action, &mut outcome)?;
@@ -2054,20 +2046,22 @@ impl<'a> Director<'a> {
         }
     }
 
-    /// A `say` line's pieces with this run's values.
-    fn narrate(&self, index: usize) -> Vec<Said> {
-        let StepKind::Say { pieces, .. } = &self.script.steps[index].kind else {
-            return Vec::new();
+    /// A `say` line with this run's values, in every language the script has it in (the
+    /// same values filled into each).
+    fn narrate(&self, step: usize) -> SayLine {
+        let StepKind::Say { pieces } = &self.script.steps[step].kind else {
+            return SayLine {
+                step,
+                said: Vec::new(),
+                said_in: Default::default(),
+            };
         };
-        self.fill(pieces)
-    }
-
-    /// The same line's `say.zh`, if the script has one, with the same values.
-    fn narrate_zh(&self, index: usize) -> Option<Vec<Said>> {
-        let StepKind::Say { zh, .. } = &self.script.steps[index].kind else {
-            return None;
-        };
-        zh.as_deref().map(|pieces| self.fill(pieces))
+        let filled = pieces.map(|p| self.fill(p));
+        SayLine {
+            step,
+            said: filled.base,
+            said_in: filled.other,
+        }
     }
 
     /// Narration pieces with this run's values.

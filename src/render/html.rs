@@ -23,7 +23,15 @@ use std::sync::Mutex;
 
 /// The sections written so far to each page in this process (`procdemo all` writes one
 /// section per demo into the same file).
-static PAGES: Mutex<Vec<(PathBuf, Vec<String>)>> = Mutex::new(Vec::new());
+static PAGES: Mutex<Vec<(PathBuf, Vec<Section>)>> = Mutex::new(Vec::new());
+
+/// One demo's part of a page, and what the contents and the summary say of it.
+pub struct Section {
+    pub name: String,
+    pub title: String,
+    pub ok: bool,
+    pub html: String,
+}
 
 /// Text for HTML: control characters shown as escapes, then the five special characters.
 pub fn esc(text: &str) -> String {
@@ -69,6 +77,8 @@ pub struct Page<'a> {
     cleanup: Option<String>,
     /// Each role's latest `inspect`, to show what changed at the next.
     inspected: Vec<Option<crate::engine::model::Inspection>>,
+    /// The `ask` steps, in order, with the value that answered each (its words).
+    questions: Vec<(usize, Option<String>)>,
 }
 
 impl<'a> Page<'a> {
@@ -91,6 +101,7 @@ impl<'a> Page<'a> {
             failure: None,
             cleanup: None,
             inspected: Vec::new(),
+            questions: Vec::new(),
         }
     }
 
@@ -171,17 +182,36 @@ impl<'a> Page<'a> {
         self.body.push_str("</div>\n");
     }
 
-    /// The observed roles as a tree by PPID (the runner at the top), then the roles gone.
+    /// The observed roles drawn as a tree by PPID (the runner at the top): a box per
+    /// process, its children under it, a line from each parent to its children; then the
+    /// roles gone.
     fn tree(&mut self, obs: &[Observation]) {
         let alive: Vec<&Observation> = obs.iter().filter(|o| o.state.is_alive()).collect();
-        let mut html = String::from("<ul class=\"tree\">");
+        let mut rows: Vec<(usize, &Observation, Option<usize>)> = Vec::new();
+        fn walk<'o>(
+            o: &'o Observation,
+            alive: &[&'o Observation],
+            depth: usize,
+            parent: Option<usize>,
+            rows: &mut Vec<(usize, &'o Observation, Option<usize>)>,
+        ) {
+            let me = rows.len();
+            rows.push((depth, o, parent));
+            // Deeper than the process limit means a PID was reused into a loop: stop.
+            if depth > crate::script::limits::MAX_PROCESSES {
+                return;
+            }
+            for k in alive.iter().filter(|k| k.ppid == Some(o.pid)) {
+                walk(k, alive, depth + 1, Some(me), rows);
+            }
+        }
         for r in alive
             .iter()
             .filter(|o| !alive.iter().any(|p| o.ppid == Some(p.pid)))
         {
-            self.node(&mut html, r, &alive, 0);
+            walk(r, &alive, 0, None, &mut rows);
         }
-        html.push_str("</ul>\n");
+        let mut html = self.tree_svg(&rows);
         let gone: Vec<&str> = obs
             .iter()
             .filter(|o| !o.state.is_alive())
@@ -197,42 +227,82 @@ impl<'a> Page<'a> {
         self.body.push_str(&html);
     }
 
-    fn node(&self, html: &mut String, o: &Observation, alive: &[&Observation], depth: usize) {
-        let pid = if self.style.stable {
-            String::new()
-        } else {
-            format!(" <span class=\"pid\">{}</span>", o.pid)
-        };
-        let mut what = self.ctx.state_cell(o);
-        if o.role == RUNNER {
-            what.push_str(self.words().subreaper());
+    /// The SVG of a tree's rows (depth, process, the row of its parent): one row a process,
+    /// indented by its depth, a line from under its parent's box to its own.
+    fn tree_svg(&self, rows: &[(usize, &Observation, Option<usize>)]) -> String {
+        if rows.is_empty() {
+            return String::new();
         }
-        let cls = if self.ctx.hidden(o) {
-            "st-x"
-        } else {
-            class(o.state)
-        };
-        let _ = write!(
-            html,
-            "<li><span class=\"role\">{}</span>{pid} <span class=\"stat {cls}\">{}</span> <span class=\"what\">{}</span>",
-            esc(self.ctx.role(o.role)),
-            esc(&self.ctx.stat_cell(o)),
-            esc(&what)
-        );
-        let kids: Vec<&Observation> = alive
+        const CHAR: usize = 14; // px per character at the SVG's font size (monospace)
+        const ROW: usize = 48;
+        const INDENT: usize = 48;
+        let width = |s: &str| super::wrap::width(s) * CHAR;
+        let cells: Vec<(String, String, String)> = rows
             .iter()
-            .copied()
-            .filter(|k| k.ppid == Some(o.pid))
+            .map(|(_, o, _)| {
+                let mut label = self.ctx.role(o.role).to_string();
+                if !self.style.stable {
+                    label = format!("{label} {}", o.pid);
+                }
+                let mut what = self.ctx.state_cell(o);
+                if o.role == RUNNER {
+                    what.push_str(self.words().subreaper());
+                }
+                (label, self.ctx.stat_cell(o), what)
+            })
             .collect();
-        // Deeper than the process limit means a PID was reused into a loop: stop.
-        if !kids.is_empty() && depth <= crate::script::limits::MAX_PROCESSES {
-            html.push_str("<ul>");
-            for k in kids {
-                self.node(html, k, alive, depth + 1);
+        let label_w = cells.iter().map(|c| width(&c.0)).max().unwrap_or(0) + 20;
+        let stat_w = cells
+            .iter()
+            .map(|c| width(&c.1))
+            .max()
+            .unwrap_or(0)
+            .max(2 * CHAR)
+            + 16;
+        let total = rows
+            .iter()
+            .zip(&cells)
+            .map(|((depth, _, _), c)| depth * INDENT + label_w + stat_w + width(&c.2) + 40)
+            .max()
+            .unwrap_or(0);
+        let height = rows.len() * ROW + 8;
+        let mut svg = format!(
+            "<svg class=\"tree\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{total}\" height=\"{height}\" viewBox=\"0 0 {total} {height}\" style=\"--w:{total}\" role=\"img\">"
+        );
+        let boxed = ROW - 12;
+        for (i, ((depth, o, parent), (label, stat, what))) in rows.iter().zip(&cells).enumerate() {
+            let (x, y) = (4 + depth * INDENT, 4 + i * ROW);
+            if let Some(p) = parent {
+                // From under the parent's box, down, then across to this one.
+                let px = 4 + rows[*p].0 * INDENT + 20;
+                let py = 4 + p * ROW + boxed;
+                let my = y + boxed / 2;
+                let _ = write!(
+                    svg,
+                    "<path d=\"M{px} {py} V{my} H{x}\" class=\"tree-edge\"/>"
+                );
             }
-            html.push_str("</ul>");
+            let cls = if self.ctx.hidden(o) {
+                "st-x"
+            } else {
+                class(o.state)
+            };
+            let text_y = y + boxed / 2 + 8;
+            let _ = write!(
+                svg,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{label_w}\" height=\"{boxed}\" rx=\"8\" class=\"tree-box\"/><text x=\"{}\" y=\"{text_y}\" class=\"tree-label\">{}</text><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{boxed}\" rx=\"8\" class=\"{cls}\"/><text x=\"{}\" y=\"{text_y}\" text-anchor=\"middle\" class=\"tree-stat\">{}</text><text x=\"{}\" y=\"{text_y}\" class=\"tree-what\">{}</text>",
+                x + 10,
+                esc(label),
+                x + label_w + 6,
+                stat_w - 6,
+                x + label_w + 6 + (stat_w - 6) / 2,
+                esc(stat),
+                x + label_w + stat_w + 12,
+                esc(what)
+            );
         }
-        html.push_str("</li>");
+        svg.push_str("</svg>\n");
+        svg
     }
 
     fn memory(&mut self, readings: &[MemoryReading]) {
@@ -349,7 +419,7 @@ impl<'a> Page<'a> {
             let height = ROW * (shown.len() + 1) + 8;
             let _ = write!(
                 html,
-                "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{used}\" height=\"{height}\" viewBox=\"0 0 {used} {height}\" role=\"img\">"
+                "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{used}\" height=\"{height}\" viewBox=\"0 0 {used} {height}\" style=\"--w:{used}\" role=\"img\">"
             );
             let _ = write!(
                 html,
@@ -429,16 +499,20 @@ impl<'a> Page<'a> {
     }
 
     fn render(&mut self, event: &Event) -> std::io::Result<()> {
-        self.ctx.learn(event);
         self.timeline.event(event, &self.ctx);
         let words = self.words();
         match event {
             // A pause and the questions are the terminal's (`--step`, `--predict`).
-            Event::Begin { .. }
-            | Event::Spawned { .. }
-            | Event::Next { .. }
-            | Event::Ask { .. }
-            | Event::Answer { .. } => {}
+            Event::Begin { .. } | Event::Spawned { .. } | Event::Next { .. } => {}
+            // The questions go under the demo, each answer hidden until it is opened.
+            Event::Ask { step } => self.questions.push((*step, None)),
+            Event::Answer { ask, value } => {
+                let shown = words.value(value, &self.ctx);
+                match self.questions.iter_mut().find(|(s, _)| s == ask) {
+                    Some((_, answer)) => *answer = Some(shown),
+                    None => self.questions.push((*ask, Some(shown))),
+                }
+            }
             Event::Act {
                 step,
                 outcome,
@@ -531,16 +605,17 @@ impl<'a> Page<'a> {
                 let holds = words.holds(check, self.style.stable);
                 self.step(*step, Some(&holds));
             }
+            // The page always has its narration and its pictures: it is the visual product.
             Event::Say { lines } => {
-                if self.style.explain {
-                    let text: Vec<String> =
-                        lines.iter().map(|l| super::said(l, &self.ctx)).collect();
-                    let _ = writeln!(
-                        self.body,
-                        "<blockquote class=\"say\">{}</blockquote>",
-                        esc(&text.join(" "))
-                    );
-                }
+                let text: Vec<String> = lines
+                    .iter()
+                    .map(|l| words.script_text(&super::said(l, &self.ctx)))
+                    .collect();
+                let _ = writeln!(
+                    self.body,
+                    "<blockquote class=\"say\">{}</blockquote>",
+                    esc(&super::wrap::join_lines(&text))
+                );
             }
             Event::Skipped { step, try_step } => {
                 let result = if self.guarded(*step) {
@@ -571,15 +646,18 @@ impl<'a> Page<'a> {
         Ok(())
     }
 
-    fn section(&self, ok: bool) -> String {
+    fn section(&self, ok: bool) -> Section {
         let words = self.words();
         let script = self.ctx.script;
-        let mut html = String::from("<section class=\"demo\">\n");
+        let mut html = format!(
+            "<section class=\"demo\" id=\"{}\">\n",
+            esc(&section_id(&script.name))
+        );
         let _ = writeln!(
             html,
             "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">{}</span></h1>\n<h2>{}</h2>",
             esc(&script.name),
-            esc(super::title(script, words))
+            esc(&words.script_text(super::title(script, words)))
         );
         if !self.style.stable {
             let _ = writeln!(
@@ -613,11 +691,48 @@ impl<'a> Page<'a> {
                 )
             }
         };
-        if self.style.timeline {
-            html.push_str(&self.timeline_svg());
-        }
+        html.push_str(&self.timeline_svg());
         html.push_str(&verdict);
+        html.push_str(&self.questions_html());
         html.push_str("\n</section>\n");
+        Section {
+            name: script.name.clone(),
+            title: super::title(script, words).to_string(),
+            ok: ok && self.failure.is_none(),
+            html,
+        }
+    }
+
+    /// The demo's questions, each answer in a `<details>` a student opens when ready (open
+    /// already with `--answers`: the key).
+    fn questions_html(&self) -> String {
+        if self.questions.is_empty() {
+            return String::new();
+        }
+        let p = self.words().page();
+        let mut html = format!("<h3>{}</h3>\n<ol class=\"questions\">\n", esc(p.questions));
+        for (step, answer) in &self.questions {
+            let Some(q) = self
+                .ctx
+                .script
+                .steps
+                .get(*step)
+                .and_then(|s| super::question(&s.kind, self.style.lang))
+            else {
+                continue;
+            };
+            let answer = match answer {
+                Some(a) => format!(
+                    "<details{}><summary>{}</summary><p class=\"answer\">{}</p></details>",
+                    if self.style.answers { " open" } else { "" },
+                    esc(p.show_answer),
+                    esc(a)
+                ),
+                None => format!("<p class=\"note\">{}</p>", esc(p.unanswered)),
+            };
+            let _ = writeln!(html, "<li><p>{}</p>{answer}</li>", esc(q));
+        }
+        html.push_str("</ol>\n");
         html
     }
 
@@ -647,31 +762,77 @@ impl<'a> Page<'a> {
 }
 
 impl Render for Page<'_> {
-    fn event(&mut self, event: &Event, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        _out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        // What the outputs' one Ctx has learnt, as of this event.
+        self.ctx = ctx.with_script(self.ctx.script);
         self.render(event)
     }
 
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         let (f, at) = self.failure.as_ref()?;
         Some(self.words().failure(f, *at, &self.ctx))
     }
 }
 
-/// The whole page around its sections.
-pub fn document(words: &dyn Words, sections: &[String]) -> String {
-    let p = words.page();
-    let title = sections
-        .first()
-        .and_then(|s| {
-            let start = s.find("<h2>")? + 4;
-            let end = s[start..].find("</h2>")? + start;
-            Some(s[start..end].to_string())
+/// The id of a demo's section, for the contents' links.
+fn section_id(name: &str) -> String {
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
         })
-        .unwrap_or_default();
+        .collect();
+    format!("demo-{id}")
+}
+
+/// The whole page around its sections: with more than one, a title of its own, a summary and
+/// the contents (each demo a link, with its verdict).
+pub fn document(words: &dyn Words, sections: &[Section]) -> String {
+    let p = words.page();
+    let (title, head) = match sections {
+        [one] => (one.title.clone(), String::new()),
+        _ => {
+            let ok = sections.iter().filter(|s| s.ok).count();
+            let mut head = format!(
+                "<header><h1><span class=\"prog\">procdemo</span> {}</h1>\n<p class=\"summary\">{}</p>\n<nav class=\"toc\"><h2>{}</h2><ol>\n",
+                esc(p.all_title),
+                esc(&words.page_summary(ok, sections.len() - ok)),
+                esc(p.contents)
+            );
+            for s in sections {
+                let _ = writeln!(
+                    head,
+                    "<li><a href=\"#{}\">{}</a> — {} <span class=\"{}\">{}</span></li>",
+                    esc(&section_id(&s.name)),
+                    esc(&s.name),
+                    esc(&s.title),
+                    if s.ok { "v-ok" } else { "v-failed" },
+                    esc(words.summary_verdict(s.ok))
+                );
+            }
+            head.push_str("</ol></nav></header>\n");
+            (p.all_title.to_string(), head)
+        }
+    };
+    let note = if p.fonts_note.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"fonts\">{}</p>\n", esc(p.fonts_note))
+    };
+    let body: String = sections.iter().map(|s| s.html.as_str()).collect();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>procdemo — {title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}<footer>{footer}</footer>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>procdemo — {title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{head}{body}<footer>{footer}{note}</footer>\n</body>\n</html>\n",
+        title = esc(&title),
         lang = esc(p.lang),
-        body = sections.concat(),
         footer = esc(p.footer),
     )
 }
@@ -681,8 +842,10 @@ pub fn document(words: &dyn Words, sections: &[String]) -> String {
 const CSS: &str = r#":root { --fg: #111; --bg: #fff; --muted: #555; }
 body { margin: 2rem auto; max-width: 72rem; padding: 0 1.5rem; color: var(--fg); background: var(--bg);
   font: 22px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "Noto Sans SC",
-  "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
+  "Source Han Sans SC", "Source Han Sans CN", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+  "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN", sans-serif; }
 code, .stat, .pid, svg text, table.mem { font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Noto Sans Mono CJK SC",
+  "Noto Sans CJK SC", "WenQuanYi Zen Hei Mono", "WenQuanYi Micro Hei Mono", "Droid Sans Fallback",
   "Liberation Mono", Menlo, Consolas, monospace; }
 h1 { font-size: 1.6em; margin: 0 0 .2em; } h1 .prog { color: var(--muted); font-weight: 400; }
 h2 { font-size: 1.15em; font-weight: 500; margin: 0 0 .6em; } h3 { font-size: 1.1em; margin: 1.4em 0 .4em; }
@@ -700,6 +863,15 @@ ul.tree li { position: relative; } ul.tree ul li::before { content: "└─"; po
 .st-z { background: #ffb3b3; fill: #ffb3b3; } .st-gone { background: #e4e4e4; fill: #e4e4e4; }
 .st-x { background: #f4f4f4; fill: #f4f4f4; } .tl-mark { fill: #fff; stroke: #777; stroke-dasharray: 4 3; }
 blockquote.say { margin: .6rem 0 .6rem 2.2em; padding: .4rem .9rem; border-left: 5px solid #8aa; background: #f3f7f7; font-style: italic; }
+:lang(zh) blockquote.say, :lang(ja) blockquote.say, :lang(ko) blockquote.say { font-style: normal; }
+svg.tree { display: block; max-width: 100%; height: auto; margin: .3rem 0 .3rem 2.2em; }
+.tree-box { fill: #fff; stroke: #666; stroke-width: 2; } .tree-edge { fill: none; stroke: #888; stroke-width: 2.5; }
+.tree-label { font-weight: 700; } .tree-stat { font-weight: 700; } .tree-what { fill: #333; }
+header { margin-bottom: 2rem; } .summary { font-size: 1.05em; }
+nav.toc ol { margin: .3rem 0; } nav.toc .v-ok { color: #070; } nav.toc .v-failed { color: #b00; font-weight: 700; }
+ol.questions li { margin: .4em 0; } ol.questions p { margin: .1em 0; }
+details summary { cursor: pointer; color: #245; } .answer { font-weight: 700; margin: .2em 0 .2em 1.2em; }
+.fonts { margin-top: .4em; }
 table.mem { border-collapse: collapse; margin: .3rem 0 0 2.2em; font-size: .8em; }
 table.inspect { border-collapse: collapse; margin: .3rem 0 0 2.2em; font-size: .8em; }
 table.inspect th { text-align: left; font-weight: normal; color: #555; padding: .1rem .8rem .1rem 0; vertical-align: top; white-space: nowrap; }
@@ -712,11 +884,17 @@ svg.timeline { display: block; max-width: 100%; height: auto; margin: .4rem 0; }
 svg text { font-size: 23px; fill: #111; } .tl-head { fill: #555; } .tl-label { font-weight: 700; }
 .tl-lane { stroke: #ccc; stroke-width: 2; }
 .verdict { margin-top: 1em; } .verdict.ok b { color: #070; } .verdict.failed b { color: #b00; }
+@page { size: A4; margin: 14mm 12mm; }
 @media print {
-  body { font-size: 11pt; max-width: none; margin: 0; }
+  body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }
   section.demo { break-before: page; border-top: 2px solid #333; }
-  section.demo:first-of-type { break-before: auto; }
-  .step, ul.tree, svg.timeline, blockquote.say, table.mem { break-inside: avoid; }
+  header + section.demo, section.demo:first-of-type { break-before: auto; }
+  h1, h2, h3, .step, summary { break-after: avoid; }
+  .step, svg.tree, svg.timeline, blockquote.say, table.mem, ol.questions li { break-inside: avoid; }
+  /* Every picture at one scale (its own pixels × 0.55): a timeline of 8 steps is half as wide
+     as one of 16, as on the screen. The widest (1100 px) fits A4's 186 mm. */
+  svg.timeline, svg.tree { max-width: none; width: calc(var(--w) * 0.55px); height: auto; }
+  details { display: block; } details > summary { list-style: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;

@@ -1,174 +1,1037 @@
-//! JSON for programs: one document per run (`--json`), or one line per event
-//! (`--json-events`).
+//! JSON for programs: the one contract of `--json` (one document per run), `--json-events`
+//! (one line per event), `procdemo watch --json` and `watch --json-events`. See docs/json.md
+//! and the JSON Schema files in schema/.
 //!
-//! Both always carry the real PIDs and figures (`--stable` does not apply), roles by name,
-//! each action's result as data (`result`, the serde form of [`Outcome`]) and in words
-//! (`summary`), and a failure as an English `message` with a machine-readable `kind`.
-//! Narration (`say`) is included with `--explain` only.
+//! Every message is a typed struct below, serialised with serde (in the manner of ripgrep's
+//! printer/jsont.rs): internally tagged by `"type"` with snake_case names, objects rather
+//! than positional arrays, the same names for the same things in demos and watch (`pid`,
+//! `parent`, `role`, `status`, `signal`). No word depends on the locale: words (`text`, a
+//! narration keyed by language) are added only when `--lang` asked for a language. PIDs and
+//! figures are always the real ones (`--stable` does not apply).
+//!
+//! The hidden `--record-events` form ([`Wire`]) is not part of the contract: it is the
+//! engine's own events as the runner streams them, for the render tests' fixtures.
 
-use super::{Ctx, Format, Render, Style, Words, failure_kind, problem_kind, said, seen};
+use super::{Ctx, Lang, Render, Style, Words, failure_kind, problem_kind, said, seen};
 use crate::engine::model::{
-    Check, DemoResult, Disposition, Event, Failure, MemoryReading, Observation, Origin, Parent,
+    self, Check, DemoResult, Disposition, Event, ExitStatus, Failure, MemoryReading, Observation,
+    Origin, Parent, WatchEvent,
 };
 use crate::script::actions::Outcome;
 use crate::script::{Guard, Script, StepKind, field_name};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use std::collections::BTreeMap;
 
-/// An observation as JSON: the role by name, the state as its letter or `gone`, SIGCHLD's
-/// disposition as two booleans (null when unknown).
-pub fn observation(o: &Observation, ctx: &Ctx) -> Value {
-    let (ignored, caught) = match o.sigchld {
-        Some(Disposition::Default) => (Some(false), Some(false)),
-        Some(Disposition::Ignored) => (Some(true), Some(false)),
-        Some(Disposition::Caught) => (Some(false), Some(true)),
-        None => (None, None),
-    };
-    let parent = o.parent.as_ref().map(|p| match p {
-        Parent::Role(r) => ctx.role(*r).to_string(),
-        Parent::Other { comm } => comm.clone(),
-        Parent::Unknown => "?".to_string(),
-    });
-    let mut v = json!({
-        "role": ctx.role(o.role),
-        "pid": o.pid,
-        "state": o.state.code(),
-        "ppid": o.ppid,
-        "parent": parent,
-        "stat": o.stat,
-        "comm": o.comm,
-        "pgrp": o.pgrp,
-        "session": o.session,
-        "nice": o.nice,
-        "wchan": o.wchan,
-        "exit_status": o.exit_status,
-        "sigchld_ignored": ignored,
-        "sigchld_caught": caught,
-    });
-    if o.depends_on_privilege {
-        v["depends_on_privilege"] = Value::Bool(true);
-    }
-    if let Some(ps) = &o.ps_stat {
-        v["ps_stat"] = Value::String(ps.clone());
-    }
-    if let Some(t) = &o.tracer {
-        v["tracer"] = json!({ "pid": t.pid, "comm": t.comm });
-    }
-    if let Some(p) = o.ns_pid {
-        v["ns_pid"] = json!(p);
-    }
-    v
+/// The version of the JSON shape. Version 1 was the shape before the contract (no version
+/// field); any change to a message's shape bumps it (and CHANGELOG.md says so).
+pub const VERSION: u32 = 2;
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
-/// A `try` step's verdict: `permitted`, and who already traced the target when that was why.
-fn verdict(v: &crate::engine::model::Verdict, into: &mut Map<String, Value>) {
-    use crate::engine::model::Verdict;
-    into.insert("permitted".into(), json!(*v == Verdict::Permitted));
-    match v {
-        Verdict::Permitted | Verdict::Refused => {}
-        Verdict::AlreadyTraced(t) => {
-            into.insert(
-                "already_traced_by".into(),
-                json!({ "pid": t.pid, "comm": t.comm }),
-            );
+// ---- shared pieces -------------------------------------------------------------------------
+
+/// A wait status, decoded as the C macros decode it.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Status {
+    /// WIFEXITED: exit(code).
+    Exited {
+        code: i32,
+    },
+    /// WIFSIGNALED: killed by this signal.
+    Killed {
+        signal: i32,
+    },
+    /// WIFSTOPPED: stopped by this signal.
+    Stopped {
+        signal: i32,
+    },
+    Continued,
+}
+
+impl From<ExitStatus> for Status {
+    fn from(s: ExitStatus) -> Status {
+        match s {
+            ExitStatus::Exited(code) => Status::Exited { code },
+            ExitStatus::Killed(signal) => Status::Killed { signal },
+            ExitStatus::Stopped(signal) => Status::Stopped { signal },
+            ExitStatus::Continued => Status::Continued,
         }
     }
 }
 
-/// A memory reading as JSON: the whole process's figures, minflt, and the region's own.
-pub fn memory(m: &MemoryReading, ctx: &Ctx) -> Value {
-    let figures = |mem: &crate::engine::model::Memory| {
-        json!({
-            "rss_kb": mem.rss_kb,
-            "pss_kb": mem.pss_kb,
-            "shared_dirty_kb": mem.shared_dirty_kb,
-            "private_dirty_kb": mem.private_dirty_kb,
-        })
-    };
-    let mut v = figures(&m.whole);
-    v["role"] = json!(ctx.role(m.role));
-    v["pid"] = json!(m.pid);
-    v["minflt"] = json!(m.minflt);
-    if let Some((region, bytes)) = &m.region {
-        v["region"] = figures(region);
-        v["region_bytes"] = json!(bytes);
-    }
-    v
+/// A process tracing another (`pid`, and its command name when it could be read).
+#[derive(Debug, Clone, Serialize)]
+pub struct TracerJson {
+    pub pid: i32,
+    pub comm: Option<String>,
 }
 
-/// Signal names of a mask, as a JSON list.
-fn signal_names(mask: u64) -> Value {
-    crate::engine::model::SignalMasks::signals(mask)
+impl From<&model::Tracer> for TracerJson {
+    fn from(t: &model::Tracer) -> TracerJson {
+        TracerJson {
+            pid: t.pid,
+            comm: t.comm.clone(),
+        }
+    }
+}
+
+/// Where a demo's script came from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Source {
+    /// Built into procdemo: its path in the source tree (`demos/zombie.demo`).
+    Builtin { path: String },
+    /// A user's script file, as named on the command line.
+    File { path: String },
+}
+
+impl From<&Origin> for Source {
+    fn from(o: &Origin) -> Source {
+        match o {
+            Origin::Builtin(path) => Source::Builtin { path: path.clone() },
+            Origin::File(path) => Source::File { path: path.clone() },
+        }
+    }
+}
+
+/// What a demo's process looked like in /proc at one moment (an observation).
+#[derive(Debug, Clone, Serialize)]
+pub struct Process {
+    pub role: String,
+    pub pid: i32,
+    /// The state letter of /proc/PID/stat, or `gone` once reaped.
+    pub state: String,
+    /// The PPID (null when there is none, e.g. gone).
+    pub parent: Option<i32>,
+    /// The parent's role, when the parent is one of the demo's processes.
+    pub parent_role: Option<String>,
+    /// The parent's command name, when it is a process outside the demo.
+    pub parent_comm: Option<String>,
+    /// The ps-style STAT (`Z+`, `S<s`).
+    pub stat: Option<String>,
+    pub comm: Option<String>,
+    pub pgrp: Option<i32>,
+    pub session: Option<i32>,
+    pub nice: Option<i64>,
+    pub wchan: Option<String>,
+    /// The status a zombie holds for its parent, decoded; `wait_status` is the raw value.
+    pub status: Option<Status>,
+    pub wait_status: Option<i32>,
+    /// SIGCHLD's disposition: `default`, `ignored`, `caught` (null for a zombie or gone).
+    pub sigchld: Option<&'static str>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub depends_on_privilege: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_stat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracer: Option<TracerJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ns_pid: Option<i32>,
+}
+
+impl Process {
+    pub fn new(o: &Observation, ctx: &Ctx) -> Process {
+        let (parent_role, parent_comm) = match &o.parent {
+            Some(Parent::Role(r)) => (Some(ctx.role(*r).to_string()), None),
+            Some(Parent::Other { comm }) => (None, Some(comm.clone())),
+            Some(Parent::Unknown) | None => (None, None),
+        };
+        Process {
+            role: ctx.role(o.role).to_string(),
+            pid: o.pid,
+            state: o.state.code(),
+            parent: o.ppid,
+            parent_role,
+            parent_comm,
+            stat: o.stat.clone(),
+            comm: o.comm.clone(),
+            pgrp: o.pgrp,
+            session: o.session,
+            nice: o.nice,
+            wchan: o.wchan.clone(),
+            status: o.exit_status.map(|s| ExitStatus::decode(s).into()),
+            wait_status: o.exit_status,
+            sigchld: sigchld(o.sigchld),
+            depends_on_privilege: o.depends_on_privilege,
+            ps_stat: o.ps_stat.clone(),
+            tracer: o.tracer.as_ref().map(TracerJson::from),
+            ns_pid: o.ns_pid,
+        }
+    }
+}
+
+/// The figures of /proc/PID/smaps_rollup (or of one region's smaps entry), in kB.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub rss_kb: u64,
+    pub pss_kb: u64,
+    pub shared_dirty_kb: u64,
+    pub private_dirty_kb: u64,
+}
+
+impl From<&model::Memory> for Figures {
+    fn from(m: &model::Memory) -> Figures {
+        Figures {
+            rss_kb: m.rss_kb,
+            pss_kb: m.pss_kb,
+            shared_dirty_kb: m.shared_dirty_kb,
+            private_dirty_kb: m.private_dirty_kb,
+        }
+    }
+}
+
+/// A `measure` reading of one role: the whole process, minflt, and the script's region.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reading {
+    pub role: String,
+    pub pid: i32,
+    #[serde(flatten)]
+    pub whole: Figures,
+    pub minflt: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Figures>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_bytes: Option<usize>,
+}
+
+impl Reading {
+    fn new(m: &MemoryReading, ctx: &Ctx) -> Reading {
+        Reading {
+            role: ctx.role(m.role).to_string(),
+            pid: m.pid,
+            whole: (&m.whole).into(),
+            minflt: m.minflt,
+            region: m.region.as_ref().map(|(r, _)| r.into()),
+            region_bytes: m.region.as_ref().map(|(_, b)| *b),
+        }
+    }
+}
+
+/// The five signal masks of /proc/PID/status, as lists of signal names.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signals {
+    pub pending: Vec<String>,
+    pub shared_pending: Vec<String>,
+    pub blocked: Vec<String>,
+    pub ignored: Vec<String>,
+    pub caught: Vec<String>,
+}
+
+fn signal_names(mask: u64) -> Vec<String> {
+    model::SignalMasks::signals(mask)
         .into_iter()
-        .map(|s| Value::String(super::signal_name(s)))
+        .map(super::signal_name)
         .collect()
 }
 
-/// An inspection: the observation's fields and what the process is made of.
-pub fn inspection(i: &crate::engine::model::Inspection, ctx: &Ctx) -> Value {
-    use crate::engine::model::FdOwner;
-    let mut v = observation(&i.observation, ctx);
-    v["exe"] = json!(i.exe.as_ref().map(|e| &e.path));
-    v["exe_is_procdemo"] = json!(i.exe.as_ref().map(|e| e.procdemo));
-    v["cmdline"] = json!(i.cmdline.as_ref().map(|c| &c.args));
-    v["cmdline_is_procdemo"] = json!(i.cmdline.as_ref().map(|c| c.procdemo));
-    v["ns_pids"] = json!(i.ns_pids);
-    v["signals"] = match &i.signals {
-        Some(m) => json!({
-            "pending": signal_names(m.pending),
-            "shared_pending": signal_names(m.shared_pending),
-            "blocked": signal_names(m.blocked),
-            "ignored": signal_names(m.ignored),
-            "caught": signal_names(m.caught),
-        }),
-        None => Value::Null,
-    };
-    v["fds"] = match &i.fds {
-        Some(fds) => fds
-            .iter()
-            .map(|fd| {
-                let owner = match &fd.owner {
-                    FdOwner::Opened { step } => {
-                        json!({ "opened_at_line": ctx.step(*step).map(|s| s.line) })
-                    }
-                    FdOwner::CommandPipe(r) => json!({ "command_pipe_of": ctx.role(*r) }),
-                    FdOwner::ReportPipe => json!("report_pipe"),
-                    FdOwner::OutputPipe(r) => json!({ "output_pipe_of": ctx.role(*r) }),
-                    FdOwner::Other => Value::Null,
+/// Whose an open descriptor is, as procdemo knows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Owner {
+    /// Opened by the script's `open` on this line.
+    Opened { line: Option<usize> },
+    /// procdemo's command pipe of this role.
+    CommandPipe { role: String },
+    /// procdemo's report pipe.
+    ReportPipe,
+    /// This role's output pipe.
+    OutputPipe { role: String },
+    /// Nothing procdemo knows of.
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fd {
+    pub fd: i32,
+    pub target: String,
+    pub cloexec: bool,
+    pub owner: Owner,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Region {
+    pub addr: u64,
+    pub bytes: usize,
+    pub mapped: bool,
+}
+
+/// An `inspect`: an observation's fields and what the process is made of.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    #[serde(flatten)]
+    pub process: Process,
+    pub exe: Option<String>,
+    pub exe_is_procdemo: Option<bool>,
+    pub cmdline: Option<Vec<String>>,
+    pub cmdline_is_procdemo: Option<bool>,
+    pub ns_pids: Vec<i32>,
+    pub signals: Option<Signals>,
+    pub fds: Option<Vec<Fd>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+}
+
+impl Inspection {
+    fn new(i: &model::Inspection, ctx: &Ctx) -> Inspection {
+        use model::FdOwner;
+        Inspection {
+            process: Process::new(&i.observation, ctx),
+            exe: i.exe.as_ref().map(|e| e.path.clone()),
+            exe_is_procdemo: i.exe.as_ref().map(|e| e.procdemo),
+            cmdline: i.cmdline.as_ref().map(|c| c.args.clone()),
+            cmdline_is_procdemo: i.cmdline.as_ref().map(|c| c.procdemo),
+            ns_pids: i.ns_pids.clone(),
+            signals: i.signals.as_ref().map(|m| Signals {
+                pending: signal_names(m.pending),
+                shared_pending: signal_names(m.shared_pending),
+                blocked: signal_names(m.blocked),
+                ignored: signal_names(m.ignored),
+                caught: signal_names(m.caught),
+            }),
+            fds: i.fds.as_ref().map(|fds| {
+                fds.iter()
+                    .map(|fd| Fd {
+                        fd: fd.fd,
+                        target: fd.target.clone(),
+                        cloexec: fd.cloexec,
+                        owner: match &fd.owner {
+                            FdOwner::Opened { step } => Owner::Opened {
+                                line: ctx.step(*step).map(|s| s.line),
+                            },
+                            FdOwner::CommandPipe(r) => Owner::CommandPipe {
+                                role: ctx.role(*r).to_string(),
+                            },
+                            FdOwner::ReportPipe => Owner::ReportPipe,
+                            FdOwner::OutputPipe(r) => Owner::OutputPipe {
+                                role: ctx.role(*r).to_string(),
+                            },
+                            FdOwner::Other => Owner::Other,
+                        },
+                    })
+                    .collect()
+            }),
+            region: i.region.as_ref().map(|r| Region {
+                addr: r.addr,
+                bytes: r.bytes,
+                mapped: r.mapped,
+            }),
+        }
+    }
+}
+
+/// What a role wrote to its output pipe (`output`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Output {
+    pub role: String,
+    pub text: String,
+    pub bytes: usize,
+    pub cut: bool,
+}
+
+/// One role's row of a `share` window.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareRow {
+    pub role: String,
+    pub pid: i32,
+    pub nice: i64,
+    pub kernel_table_weight: Option<u32>,
+    pub cpus_allowed: String,
+    pub states: Vec<String>,
+    pub cpu_ns: u64,
+    pub schedstat_ns_before: u64,
+    pub schedstat_ns_after: u64,
+    pub ticks: u64,
+    pub share: f64,
+}
+
+/// A `share` window: every figure read, the kernel's weights named as its table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub until: String,
+    pub wanted_ns: u64,
+    pub wall_us: u64,
+    pub reads: u32,
+    pub ticks_per_second: u64,
+    pub runner_cpus_allowed: String,
+    pub roles: Vec<ShareRow>,
+}
+
+impl Share {
+    fn new(s: &model::CpuShare, ctx: &Ctx) -> Share {
+        let total = s.total_ns();
+        Share {
+            until: ctx.role(s.until).to_string(),
+            wanted_ns: s.wanted_ns,
+            wall_us: s.wall.as_micros() as u64,
+            reads: s.reads,
+            ticks_per_second: s.ticks_per_s,
+            runner_cpus_allowed: s.runner_cpus.clone(),
+            roles: s
+                .rows
+                .iter()
+                .map(|r| ShareRow {
+                    role: ctx.role(r.role).to_string(),
+                    pid: r.pid,
+                    nice: r.nice,
+                    kernel_table_weight: model::sched_weight(r.nice),
+                    cpus_allowed: r.cpus.clone(),
+                    states: r.states.iter().map(|s| s.code()).collect(),
+                    cpu_ns: r.used_ns(),
+                    schedstat_ns_before: r.ns_before,
+                    schedstat_ns_after: r.ns_after,
+                    ticks: r.used_ticks(),
+                    share: if total == 0 {
+                        0.0
+                    } else {
+                        r.used_ns() as f64 / total as f64
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why a run failed: its type (the same in every language), what was seen last, and with
+/// `--lang` the message in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailureJson {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Box<Process>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// An action's result as data: the engine's outcome (`type`: its snake_case name, and its
+/// fields as the kernel returned them). A raw wait status (`reaped`, `polled_then_reaped`)
+/// is `wait_status`, and `status` its decoded form, as in an observation.
+fn result(outcome: &Outcome) -> serde_json::Value {
+    let mut v = serde_json::to_value(outcome).unwrap_or(serde_json::Value::Null);
+    if let Some(map) = v.as_object_mut() {
+        if let Some(kind) = map.remove("kind") {
+            map.insert("type".into(), kind);
+        }
+        let reaped = matches!(
+            outcome,
+            Outcome::Reaped { .. } | Outcome::PolledThenReaped { .. }
+        );
+        if reaped && let Some(raw) = map.get("status").and_then(serde_json::Value::as_i64) {
+            map.insert("wait_status".into(), raw.into());
+            let decoded = Status::from(ExitStatus::decode(raw as i32));
+            map.insert(
+                "status".into(),
+                serde_json::to_value(decoded).unwrap_or_default(),
+            );
+        }
+    }
+    v
+}
+
+/// A value the run showed, as an `ask` question's answer: tagged by what it is.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Answer {
+    /// Not observed by then (procdemo never makes a value up).
+    NotObserved,
+    Pid {
+        pid: i32,
+    },
+    Number {
+        value: i64,
+    },
+    /// A count that varies run to run.
+    Varying {
+        value: u64,
+    },
+    State {
+        state: String,
+    },
+    Stat {
+        stat: String,
+    },
+    Comm {
+        comm: String,
+    },
+    /// The parent: a role of the demo, or a process outside it by its command name.
+    Parent {
+        role: Option<String>,
+        comm: Option<String>,
+    },
+    Sigchld {
+        sigchld: Option<&'static str>,
+    },
+    Status {
+        status: Status,
+    },
+    Result {
+        result: serde_json::Value,
+    },
+    Exe {
+        path: String,
+        is_procdemo: bool,
+    },
+    Cmdline {
+        argv: Vec<String>,
+        is_procdemo: bool,
+    },
+    Signals {
+        signals: Vec<String>,
+    },
+    NsPids {
+        ns_pids: Vec<i32>,
+    },
+    Output {
+        output: Output,
+    },
+    /// A value that may differ between root and a normal user.
+    DependsOnPrivilege {
+        value: Box<Answer>,
+    },
+    CpuTime {
+        cpu_ns: u64,
+    },
+    Share {
+        used_ns: u64,
+        total_ns: u64,
+    },
+}
+
+fn sigchld(d: Option<Disposition>) -> Option<&'static str> {
+    d.map(|d| match d {
+        Disposition::Default => "default",
+        Disposition::Ignored => "ignored",
+        Disposition::Caught => "caught",
+    })
+}
+
+impl Answer {
+    fn new(v: &model::Value, ctx: &Ctx) -> Answer {
+        use model::Value as V;
+        match v {
+            V::NotObserved => Answer::NotObserved,
+            V::Pid(pid) => Answer::Pid { pid: *pid },
+            V::Number(value) => Answer::Number { value: *value },
+            V::Varying(value) => Answer::Varying { value: *value },
+            V::State(s) => Answer::State { state: s.code() },
+            V::Stat(stat) => Answer::Stat { stat: stat.clone() },
+            V::Comm(comm) => Answer::Comm { comm: comm.clone() },
+            V::Parent(p) => match p {
+                Parent::Role(r) => Answer::Parent {
+                    role: Some(ctx.role(*r).to_string()),
+                    comm: None,
+                },
+                Parent::Other { comm } => Answer::Parent {
+                    role: None,
+                    comm: Some(comm.clone()),
+                },
+                Parent::Unknown => Answer::Parent {
+                    role: None,
+                    comm: None,
+                },
+            },
+            V::Sigchld(d) => Answer::Sigchld {
+                sigchld: sigchld(*d),
+            },
+            V::ExitCode(s) => Answer::Status {
+                status: (*s).into(),
+            },
+            V::Result(o) => Answer::Result { result: result(o) },
+            V::Exe(e) => Answer::Exe {
+                path: e.path.clone(),
+                is_procdemo: e.procdemo,
+            },
+            V::Cmdline(c) => Answer::Cmdline {
+                argv: c.args.clone(),
+                is_procdemo: c.procdemo,
+            },
+            V::Signals(mask) => Answer::Signals {
+                signals: signal_names(*mask),
+            },
+            V::NsPids(ns_pids) => Answer::NsPids {
+                ns_pids: ns_pids.clone(),
+            },
+            V::Output(c) => Answer::Output {
+                output: Output {
+                    role: ctx.role(c.role).to_string(),
+                    text: c.text.clone(),
+                    bytes: c.bytes,
+                    cut: c.cut,
+                },
+            },
+            V::DependsOnPrivilege(v) => Answer::DependsOnPrivilege {
+                value: Box::new(Answer::new(v, ctx)),
+            },
+            V::CpuTime(cpu_ns) => Answer::CpuTime { cpu_ns: *cpu_ns },
+            V::Share { used, total } => Answer::Share {
+                used_ns: *used,
+                total_ns: *total,
+            },
+        }
+    }
+}
+
+// ---- demo messages -------------------------------------------------------------------------
+
+/// The step an event is about: its line in the script and its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct At {
+    pub line: usize,
+    pub step: String,
+    /// A guarded step (`try`, `if permitted`): what it shows may differ with privilege.
+    #[serde(skip_serializing_if = "is_false")]
+    pub depends_on_privilege: bool,
+}
+
+/// One role and the PID it had in this run (null: never started).
+#[derive(Debug, Clone, Serialize)]
+pub struct RolePid {
+    pub role: String,
+    pub pid: Option<i32>,
+}
+
+/// One event of a demo's run: a `--json-events` line, an entry of a `--json` document's
+/// `events`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Message {
+    /// The run began: the first line of a run's `--json-events`.
+    Begin {
+        version: u32,
+        demo: String,
+        /// The script's own title (its `title` line), the same in every locale.
+        title: String,
+        source: Source,
+        runner_pid: i32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lang: Option<&'static str>,
+        /// With `--lang`: the title in that language.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    Spawned {
+        role: String,
+        pid: i32,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        ns_pids: Vec<i32>,
+    },
+    Act {
+        #[serde(flatten)]
+        at: Option<At>,
+        role: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        result: Option<serde_json::Value>,
+        #[serde(skip_serializing_if = "is_false")]
+        under_way: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        permitted: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        already_traced_by: Option<TracerJson>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    Observe {
+        #[serde(flatten)]
+        at: Option<At>,
+        tree: bool,
+        observations: Vec<Process>,
+    },
+    Await {
+        #[serde(flatten)]
+        at: Option<At>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+        /// What the last /proc read showed (the awaited state), as a list of one; empty
+        /// for `await ROLE done`.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        observations: Vec<Process>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        result: Option<serde_json::Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reads: Option<u32>,
+        waited_us: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    Measure {
+        #[serde(flatten)]
+        at: Option<At>,
+        readings: Vec<Reading>,
+    },
+    Share {
+        #[serde(flatten)]
+        at: Option<At>,
+        share: Share,
+    },
+    EndUnless {
+        #[serde(flatten)]
+        at: Option<At>,
+        permitted: bool,
+        because: String,
+    },
+    Inspect {
+        #[serde(flatten)]
+        at: Option<At>,
+        inspections: Vec<Inspection>,
+    },
+    Output {
+        #[serde(flatten)]
+        at: Option<At>,
+        outputs: Vec<Output>,
+    },
+    Expect {
+        #[serde(flatten)]
+        at: Option<At>,
+        role: String,
+        field: &'static str,
+        actual: u64,
+        wanted: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// Narration (with `--explain` only), keyed by language code.
+    Say {
+        line: Option<usize>,
+        lines: Vec<usize>,
+        narration: BTreeMap<&'static str, String>,
+    },
+    Skipped {
+        #[serde(flatten)]
+        at: Option<At>,
+        because: String,
+        because_line: Option<usize>,
+    },
+    Failed {
+        #[serde(flatten)]
+        at: Option<At>,
+        failure: FailureJson,
+    },
+    /// A `--step`/`--delay` pause before this step.
+    Next {
+        #[serde(flatten)]
+        at: Option<At>,
+    },
+    Ask {
+        #[serde(flatten)]
+        at: Option<At>,
+        /// The script's own question (its `ask` line), the same in every locale.
+        question: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// The answer of an `ask` question, once the run has shown it.
+    Answer {
+        #[serde(flatten)]
+        at: Option<At>,
+        role: Option<String>,
+        field: Option<&'static str>,
+        value: Answer,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    Cleanup {
+        killed: usize,
+    },
+    End {
+        ok: bool,
+    },
+}
+
+/// `--json`: one run as one document, on one line, written at its end.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoDocument {
+    pub version: u32,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub demo: String,
+    pub title: String,
+    pub source: Source,
+    pub runner_pid: Option<i32>,
+    pub ok: bool,
+    pub roles: Vec<RolePid>,
+    /// Every message of the run as `--json-events` writes it, but `begin`, `next` and `end`
+    /// (their data is this document's).
+    pub events: Vec<Message>,
+    pub cleaned_up: usize,
+    pub failure: Option<FailureJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// One demo's line of the `procdemo all` summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryItem {
+    pub demo: String,
+    pub ok: bool,
+    pub wall_ms: f64,
+    pub problem: Option<Problem>,
+}
+
+/// How a runner ended when it did not end on its own terms.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Processes the front end killed and reaped after it.
+    pub left: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// The `procdemo all` summary: the last line after every demo's document or lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub version: u32,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub demos: Vec<SummaryItem>,
+}
+
+/// The JSON renderers' shared state: what the run taught so far, and whether words were
+/// asked for.
+struct Json<'a> {
+    ctx: Ctx<'a>,
+    origin: &'a Origin,
+    style: Style,
+    failure: Option<(Failure, Option<usize>)>,
+}
+
+impl<'a> Json<'a> {
+    fn new(
+        words: &'static dyn Words,
+        script: &'a Script,
+        origin: &'a Origin,
+        style: Style,
+    ) -> Self {
+        Json {
+            ctx: Ctx::new(words, script, false),
+            origin,
+            style,
+            failure: None,
+        }
+    }
+
+    /// Words, only when `--lang` asked for a language.
+    fn text(&self, words: impl FnOnce() -> String) -> Option<String> {
+        self.style.lang_asked.then(words)
+    }
+
+    /// The language words are in (`--lang`), if any.
+    fn lang(&self) -> Option<&'static str> {
+        self.style.lang_asked.then(|| self.style.lang.code())
+    }
+
+    fn at(&self, step: usize) -> Option<At> {
+        self.ctx.step(step).map(|s| At {
+            line: s.line,
+            step: s.text.clone(),
+            depends_on_privilege: s.guard != Guard::None,
+        })
+    }
+
+    /// The message for an event (None: nothing to say, e.g. narration without --explain).
+    /// `ctx` has learnt the event; JSON shows real PIDs whatever `--stable` says.
+    fn message(&mut self, event: &Event, ctx: &Ctx) -> Option<Message> {
+        self.ctx = Ctx {
+            stable: false,
+            ..ctx.with_script(self.ctx.script)
+        };
+        if let Event::Failed { step, failure } = event {
+            self.failure = Some((failure.clone(), *step));
+        }
+        let ctx = &self.ctx;
+        Some(match event {
+            Event::Begin { runner_pid } => Message::Begin {
+                version: VERSION,
+                demo: ctx.script.name.clone(),
+                title: ctx.script.title.base.clone(),
+                source: self.origin.into(),
+                runner_pid: *runner_pid,
+                lang: self.lang(),
+                text: self.text(|| super::title(ctx.script, ctx.words).to_string()),
+            },
+            Event::Spawned { role, pid, ns_pids } => Message::Spawned {
+                role: ctx.role(*role).to_string(),
+                pid: *pid,
+                ns_pids: ns_pids.clone(),
+            },
+            Event::Act {
+                step,
+                role,
+                outcome,
+                verdict,
+            } => {
+                use model::Verdict;
+                Message::Act {
+                    at: self.at(*step),
+                    role: ctx.role(*role).to_string(),
+                    result: outcome.as_ref().map(result),
+                    under_way: outcome.is_none(),
+                    permitted: verdict.as_ref().map(|v| *v == Verdict::Permitted),
+                    already_traced_by: match verdict {
+                        Some(Verdict::AlreadyTraced(t)) => Some(t.into()),
+                        _ => None,
+                    },
+                    text: outcome
+                        .as_ref()
+                        .and_then(|o| self.text(|| ctx.words.outcome(o, &ctx.for_step(*step)))),
+                }
+            }
+            Event::Observe { step, observations } => Message::Observe {
+                at: self.at(*step),
+                tree: ctx.step(*step).is_some_and(|s| s.as_tree),
+                observations: observations.iter().map(|o| Process::new(o, ctx)).collect(),
+            },
+            Event::Await {
+                step,
+                observation,
+                outcome,
+                reads,
+                waited,
+            } => Message::Await {
+                at: self.at(*step),
+                role: step_role(ctx, *step).map(|r| ctx.role(r).to_string()),
+                observations: observation.iter().map(|o| Process::new(o, ctx)).collect(),
+                result: outcome.as_ref().map(result),
+                reads: *reads,
+                waited_us: waited.as_micros() as u64,
+                text: outcome
+                    .as_ref()
+                    .and_then(|o| self.text(|| ctx.words.outcome(o, &ctx.for_step(*step)))),
+            },
+            Event::Measure { step, readings } => Message::Measure {
+                at: self.at(*step),
+                readings: readings.iter().map(|m| Reading::new(m, ctx)).collect(),
+            },
+            Event::Share { step, share } => Message::Share {
+                at: self.at(*step),
+                share: Share::new(share, ctx),
+            },
+            Event::EndUnless {
+                step,
+                try_step,
+                permitted,
+            } => Message::EndUnless {
+                at: self.at(*step),
+                permitted: *permitted,
+                because: ctx.step_text(*try_step).to_string(),
+            },
+            Event::Inspect { step, inspections } => Message::Inspect {
+                at: self.at(*step),
+                inspections: inspections
+                    .iter()
+                    .map(|i| Inspection::new(i, ctx))
+                    .collect(),
+            },
+            Event::Output { step, outputs } => Message::Output {
+                at: self.at(*step),
+                outputs: outputs
+                    .iter()
+                    .map(|c| Output {
+                        role: ctx.role(c.role).to_string(),
+                        text: c.text.clone(),
+                        bytes: c.bytes,
+                        cut: c.cut,
+                    })
+                    .collect(),
+            },
+            Event::Expect { step, check } => expect(self.at(*step), check, self),
+            Event::Say { lines } => {
+                if !self.style.explain {
+                    return None;
+                }
+                // In the language asked for, else English: never the locale's.
+                let (code, ctx) = match self.lang() {
+                    Some(code) => (code, ctx.clone()),
+                    None => (
+                        Lang::En.code(),
+                        Ctx {
+                            words: super::words(Lang::En),
+                            ..ctx.clone()
+                        },
+                    ),
                 };
-                json!({ "fd": fd.fd, "target": fd.target, "cloexec": fd.cloexec, "owner": owner })
-            })
-            .collect(),
-        None => Value::Null,
-    };
-    if let Some(r) = &i.region {
-        v["region"] = json!({ "addr": r.addr, "bytes": r.bytes, "mapped": r.mapped });
+                let text: Vec<String> = lines.iter().map(|l| said(l, &ctx)).collect();
+                let numbers: Vec<usize> = lines
+                    .iter()
+                    .filter_map(|l| ctx.step(l.step).map(|s| s.line))
+                    .collect();
+                Message::Say {
+                    line: numbers.first().copied(),
+                    lines: numbers,
+                    narration: BTreeMap::from([(code, text.join(" "))]),
+                }
+            }
+            Event::Skipped { step, try_step } => Message::Skipped {
+                at: self.at(*step),
+                because: ctx.step_text(*try_step).to_string(),
+                because_line: ctx.step(*try_step).map(|s| s.line),
+            },
+            Event::Failed { step, failure } => Message::Failed {
+                at: step.and_then(|s| self.at(s)),
+                failure: self.failure_json(failure, *step),
+            },
+            Event::Next { step } => Message::Next { at: self.at(*step) },
+            Event::Ask { step } => {
+                let kind = ctx.step(*step).map(|s| &s.kind);
+                Message::Ask {
+                    at: self.at(*step),
+                    question: kind
+                        .and_then(|k| super::question(k, Lang::En))
+                        .map(str::to_string),
+                    text: kind
+                        .and_then(|k| super::question(k, ctx.words.lang()))
+                        .and_then(|q| self.text(|| q.to_string())),
+                }
+            }
+            Event::Answer { ask, value } => {
+                let (role, field) = match ctx.step(*ask).map(|s| &s.kind) {
+                    Some(StepKind::Ask { role, field, .. }) => {
+                        (Some(ctx.role(*role).to_string()), Some(field_name(*field)))
+                    }
+                    _ => (None, None),
+                };
+                Message::Answer {
+                    at: self.at(*ask),
+                    role,
+                    field,
+                    value: Answer::new(value, ctx),
+                    text: self.text(|| ctx.words.value(value, ctx)),
+                }
+            }
+            Event::Cleanup { killed } => Message::Cleanup { killed: *killed },
+            Event::End { ok } => Message::End { ok: *ok },
+        })
     }
-    v
-}
 
-/// What a role has written to its output.
-pub fn captured(c: &crate::engine::model::Captured, ctx: &Ctx) -> Value {
-    json!({ "role": ctx.role(c.role), "text": c.text, "bytes": c.bytes, "cut": c.cut })
-}
-
-/// A result as data and in words (real PIDs).
-fn result(outcome: &Outcome, ctx: &Ctx) -> (Value, Value) {
-    (
-        serde_json::to_value(outcome).unwrap_or(Value::Null),
-        Value::String(ctx.words.outcome(outcome, ctx)),
-    )
-}
-
-/// A failure: its kind, its message, and what was seen last.
-fn failure(f: &Failure, at: Option<usize>, ctx: &Ctx) -> Value {
-    let mut v = json!({
-        "kind": failure_kind(f),
-        "message": ctx.words.failure(f, at, ctx),
-    });
-    if let Some(o) = seen(f) {
-        v["seen"] = observation(o, ctx);
+    fn failure_json(&self, f: &Failure, at: Option<usize>) -> FailureJson {
+        FailureJson {
+            kind: failure_kind(f),
+            seen: seen(f).map(|o| Box::new(Process::new(o, &self.ctx))),
+            text: self.text(|| self.ctx.words.failure(f, at, &self.ctx)),
+        }
     }
-    v
+
+    fn failure_words(&self) -> Option<String> {
+        let (f, at) = self.failure.as_ref()?;
+        Some(self.ctx.words.failure(f, *at, &self.ctx))
+    }
+}
+
+fn expect(at: Option<At>, c: &Check, json: &Json) -> Message {
+    Message::Expect {
+        at,
+        role: json.ctx.role(c.role).to_string(),
+        field: field_name(c.field),
+        actual: c.actual,
+        wanted: c.wanted,
+        text: json.text(|| json.ctx.words.check(c)),
+    }
 }
 
 /// The role a step is about: the actor of an action, the awaited role.
@@ -187,59 +1050,11 @@ fn step_role(ctx: &Ctx, step: usize) -> Option<usize> {
     }
 }
 
-/// A `share` window: every figure read, the kernel's weights named as its table.
-fn cpu_share(s: &crate::engine::model::CpuShare, ctx: &Ctx) -> Value {
-    let total = s.total_ns();
-    let rows: Vec<Value> = s
-        .rows
-        .iter()
-        .map(|r| {
-            json!({
-                "role": ctx.role(r.role),
-                "pid": r.pid,
-                "nice": r.nice,
-                "kernel_table_weight": crate::engine::model::sched_weight(r.nice),
-                "cpus_allowed": r.cpus,
-                "states": r.states.iter().map(|s| s.code()).collect::<Vec<_>>(),
-                "cpu_ns": r.used_ns(),
-                "schedstat_ns_before": r.ns_before,
-                "schedstat_ns_after": r.ns_after,
-                "ticks": r.used_ticks(),
-                "share": if total == 0 { 0.0 } else { r.used_ns() as f64 / total as f64 },
-            })
-        })
-        .collect();
-    json!({
-        "until": ctx.role(s.until),
-        "wanted_ns": s.wanted_ns,
-        "wall_us": s.wall.as_micros() as u64,
-        "reads": s.reads,
-        "ticks_per_second": s.ticks_per_s,
-        "runner_cpus_allowed": s.runner_cpus,
-        "roles": rows,
-    })
-}
-
-fn check(c: &Check, ctx: &Ctx) -> Value {
-    json!({
-        "role": ctx.role(c.role),
-        "field": field_name(c.field),
-        "actual": c.actual,
-        "wanted": c.wanted,
-        "checked": ctx.words.check(c),
-    })
-}
-
-/// `--json`: the events of a run, gathered and written as one document on one line at its
-/// end, in the schema procdemo has always had (README, "JSON output").
+/// `--json`: the messages of a run, gathered and written as one [`DemoDocument`] on one line
+/// at its end.
 pub struct Document<'a> {
-    ctx: Ctx<'a>,
-    origin: &'a Origin,
-    style: Style,
-    events: Vec<Map<String, Value>>,
-    /// The step of each entry in `events` (say lines: None).
-    steps: Vec<Option<usize>>,
-    failure: Option<(Failure, Option<usize>)>,
+    json: Json<'a>,
+    events: Vec<Message>,
     cleaned_up: usize,
 }
 
@@ -251,232 +1066,84 @@ impl<'a> Document<'a> {
         style: Style,
     ) -> Document<'a> {
         Document {
-            ctx: Ctx::new(words, script, false),
-            origin,
-            style,
+            json: Json::new(words, script, origin, style),
             events: Vec::new(),
-            steps: Vec::new(),
-            failure: None,
             cleaned_up: 0,
         }
     }
 
-    /// A new event object for a step: its line and text, and the marks of a guarded step
-    /// or a tree.
-    fn step(&mut self, step: usize) -> &mut Map<String, Value> {
-        let mut e = Map::new();
-        if let Some(s) = self.ctx.step(step) {
-            e.insert("line".into(), json!(s.line));
-            e.insert("step".into(), json!(s.text));
-            if s.as_tree {
-                e.insert("tree".into(), json!(true));
-            }
-            if s.guard != Guard::None {
-                e.insert("depends_on_privilege".into(), json!(true));
-            }
+    fn document(&self, ok: bool) -> DemoDocument {
+        let json = &self.json;
+        let ctx = &json.ctx;
+        let script = ctx.script;
+        let failure = match &json.failure {
+            Some((f, at)) => Some(json.failure_json(f, *at)),
+            // A run that ended not ok with no failure said (never expected).
+            None if !ok => Some(FailureJson {
+                kind: "unknown",
+                seen: None,
+                text: json.text(|| ctx.words.no_reason().to_string()),
+            }),
+            None => None,
+        };
+        DemoDocument {
+            version: VERSION,
+            kind: "demo",
+            demo: script.name.clone(),
+            title: script.title.base.clone(),
+            source: json.origin.into(),
+            runner_pid: ctx.runner_pid(),
+            ok: ok && failure.is_none(),
+            roles: script
+                .roles
+                .iter()
+                .enumerate()
+                .map(|(i, name)| RolePid {
+                    role: name.clone(),
+                    pid: ctx.pids.get(i).copied().flatten(),
+                })
+                .collect(),
+            events: self.events.clone(),
+            cleaned_up: self.cleaned_up,
+            failure,
+            lang: json.lang(),
+            text: json.text(|| super::title(script, ctx.words).to_string()),
         }
-        self.events.push(e);
-        self.steps.push(Some(step));
-        self.events.last_mut().expect("just pushed")
-    }
-
-    fn gather(&mut self, event: &Event) {
-        self.ctx.learn(event);
-        match event {
-            // A pause is the front end's to show (`--step`): not part of the run's document.
-            // Questions and answers live in `--json-events` and `--answers`.
-            Event::Begin { .. }
-            | Event::Spawned { .. }
-            | Event::Next { .. }
-            | Event::Ask { .. }
-            | Event::Answer { .. }
-            | Event::End { .. } => {}
-            Event::Act {
-                step,
-                role,
-                outcome,
-                verdict,
-            } => {
-                let actor = self.ctx.role(*role);
-                let done = outcome
-                    .as_ref()
-                    .map(|o| result(o, &self.ctx.for_step(*step)));
-                let e = self.step(*step);
-                e.insert("actor".into(), json!(actor));
-                if let Some((r, s)) = done {
-                    e.insert("result".into(), r);
-                    e.insert("summary".into(), s);
-                }
-                if let Some(v) = verdict {
-                    self::verdict(v, e);
-                }
-            }
-            Event::Observe { step, observations } => {
-                let obs: Vec<Value> = observations
-                    .iter()
-                    .map(|o| observation(o, &self.ctx))
-                    .collect();
-                let e = self.step(*step);
-                if !obs.is_empty() {
-                    e.insert("observations".into(), Value::Array(obs));
-                }
-            }
-            Event::Await {
-                step,
-                observation: seen,
-                outcome,
-                reads,
-                waited,
-            } => {
-                let actor = step_role(&self.ctx, *step).map(|r| self.ctx.role(r));
-                let done = outcome
-                    .as_ref()
-                    .map(|o| result(o, &self.ctx.for_step(*step)));
-                let obs = seen.as_ref().map(|o| observation(o, &self.ctx));
-                let e = self.step(*step);
-                if let (Some((r, s)), Some(actor)) = (done, actor) {
-                    e.insert("actor".into(), json!(actor));
-                    e.insert("result".into(), r);
-                    e.insert("summary".into(), s);
-                }
-                if let Some(o) = obs {
-                    e.insert("observations".into(), json!([o]));
-                }
-                if let Some(n) = reads {
-                    e.insert("polls".into(), json!(n));
-                }
-                e.insert("waited_us".into(), json!(waited.as_micros() as u64));
-            }
-            Event::Measure { step, readings } => {
-                let mem: Vec<Value> = readings.iter().map(|m| memory(m, &self.ctx)).collect();
-                let e = self.step(*step);
-                if !mem.is_empty() {
-                    e.insert("memory".into(), Value::Array(mem));
-                }
-            }
-            Event::Expect { step, check } => {
-                let checked = self.ctx.words.check(check);
-                self.step(*step).insert("checked".into(), json!(checked));
-            }
-            Event::Share { step, share } => {
-                let v = cpu_share(share, &self.ctx);
-                self.step(*step).insert("share".into(), v);
-            }
-            Event::EndUnless {
-                step,
-                try_step,
-                permitted,
-            } => {
-                let because = self.ctx.step_text(*try_step);
-                let e = self.step(*step);
-                e.insert("permitted".into(), json!(permitted));
-                e.insert("because".into(), json!(because));
-            }
-            Event::Inspect { step, inspections } => {
-                let all: Vec<Value> = inspections
-                    .iter()
-                    .map(|i| inspection(i, &self.ctx))
-                    .collect();
-                self.step(*step)
-                    .insert("inspections".into(), Value::Array(all));
-            }
-            Event::Output { step, outputs } => {
-                let all: Vec<Value> = outputs.iter().map(|c| captured(c, &self.ctx)).collect();
-                self.step(*step).insert("outputs".into(), Value::Array(all));
-            }
-            Event::Say { lines } => {
-                if !self.style.explain {
-                    return;
-                }
-                for line in lines {
-                    let narration = said(line, &self.ctx);
-                    self.step(line.step)
-                        .insert("narration".into(), json!(narration));
-                }
-            }
-            Event::Skipped { step, try_step } => {
-                let because = self.ctx.step_text(*try_step);
-                let e = self.step(*step);
-                e.insert("depends_on_privilege".into(), json!(true));
-                e.insert("skipped_because".into(), json!(because));
-            }
-            Event::Failed { step, failure } => {
-                // A failure found after its step was shown (a --check-ps mismatch) adds no
-                // second entry for it.
-                if let Some(step) = step
-                    && self.steps.last() != Some(&event.step())
-                {
-                    let actor = match self.ctx.step(*step).map(|s| &s.kind) {
-                        Some(StepKind::Act { role, .. }) => Some(self.ctx.role(*role)),
-                        _ => None,
-                    };
-                    let obs = seen(failure).map(|o| observation(o, &self.ctx));
-                    let e = self.step(*step);
-                    if let Some(actor) = actor {
-                        e.insert("actor".into(), json!(actor));
-                    }
-                    if let Some(o) = obs {
-                        e.insert("observations".into(), json!([o]));
-                    }
-                }
-                self.failure = Some((failure.clone(), *step));
-            }
-            Event::Cleanup { killed } => self.cleaned_up = *killed,
-        }
-    }
-
-    fn document(&self, ok: bool) -> Value {
-        let script = self.ctx.script;
-        let roles: Vec<Value> = script
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(i, name)| json!([name, self.ctx.pids.get(i).copied().flatten()]))
-            .collect();
-        let mut doc = json!({
-            "demo": script.name,
-            "title": super::title(script, self.ctx.words),
-            "source": self.ctx.words.source(self.origin),
-            "runner_pid": self.ctx.runner_pid(),
-            "ok": ok && self.failure.is_none(),
-            "roles": roles,
-            "events": self.events,
-            "cleaned_up": self.cleaned_up,
-        });
-        if !ok || self.failure.is_some() {
-            let (message, kind) = match &self.failure {
-                Some((f, at)) => (self.ctx.words.failure(f, *at, &self.ctx), failure_kind(f)),
-                None => (self.ctx.words.no_reason().to_string(), "unknown"),
-            };
-            doc["failure"] = json!(message);
-            doc["failure_kind"] = json!(kind);
-        }
-        doc
     }
 }
 
 impl Render for Document<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        self.gather(event);
-        match event {
-            Event::End { ok } => writeln!(out, "{}", self.document(*ok)),
-            _ => Ok(()),
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self.json.message(event, ctx) {
+            Some(Message::End { ok }) => {
+                serde_json::to_writer(&mut *out, &self.document(ok))?;
+                writeln!(out)
+            }
+            Some(Message::Cleanup { killed }) => {
+                self.cleaned_up = killed;
+                Ok(())
+            }
+            Some(Message::Begin { .. } | Message::Next { .. }) | None => Ok(()),
+            Some(m) => {
+                self.events.push(m);
+                Ok(())
+            }
         }
     }
 
-    fn failure(&self) -> Option<String> {
-        let (f, at) = self.failure.as_ref()?;
-        Some(self.ctx.words.failure(f, *at, &self.ctx))
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
+        self.json.failure_words()
     }
 }
 
-/// `--json-events`: JSON Lines, one self-describing object per event (`"event": "act"`...),
-/// written as it arrives. See README, "JSON events".
+/// `--json-events`: JSON Lines, one [`Message`] per event, written as it arrives.
 pub struct Lines<'a> {
-    ctx: Ctx<'a>,
-    origin: &'a Origin,
-    style: Style,
-    failure: Option<(Failure, Option<usize>)>,
+    json: Json<'a>,
 }
 
 impl<'a> Lines<'a> {
@@ -487,243 +1154,501 @@ impl<'a> Lines<'a> {
         style: Style,
     ) -> Lines<'a> {
         Lines {
-            ctx: Ctx::new(words, script, false),
-            origin,
-            style,
-            failure: None,
+            json: Json::new(words, script, origin, style),
         }
-    }
-
-    /// An object for a step's event: its kind, line and text.
-    fn step(&self, kind: &str, step: usize) -> Value {
-        let mut v = json!({ "event": kind });
-        if let Some(s) = self.ctx.step(step) {
-            v["line"] = json!(s.line);
-            v["step"] = json!(s.text);
-            if s.guard != Guard::None {
-                v["depends_on_privilege"] = json!(true);
-            }
-        }
-        v
-    }
-
-    /// The object for an event (None: nothing to say, e.g. narration without --explain).
-    pub fn object(&mut self, event: &Event) -> Option<Value> {
-        self.ctx.learn(event);
-        let ctx = &self.ctx;
-        Some(match event {
-            Event::Begin { runner_pid } => json!({
-                "event": "begin",
-                "demo": ctx.script.name,
-                "title": super::title(ctx.script, ctx.words),
-                "source": ctx.words.source(self.origin),
-                "runner_pid": runner_pid,
-            }),
-            Event::Spawned { role, pid, ns_pids } => {
-                let mut v = json!({
-                    "event": "spawned",
-                    "role": ctx.role(*role),
-                    "pid": pid,
-                });
-                if !ns_pids.is_empty() {
-                    v["ns_pids"] = json!(ns_pids);
-                }
-                v
-            }
-            Event::Act {
-                step,
-                role,
-                outcome,
-                verdict,
-            } => {
-                let mut v = self.step("act", *step);
-                v["role"] = json!(ctx.role(*role));
-                match outcome {
-                    Some(o) => {
-                        let (r, s) = result(o, &ctx.for_step(*step));
-                        v["result"] = r;
-                        v["summary"] = s;
-                    }
-                    None => v["under_way"] = json!(true),
-                }
-                if let (Some(found), Some(obj)) = (verdict, v.as_object_mut()) {
-                    self::verdict(found, obj);
-                }
-                v
-            }
-            Event::Observe { step, observations } => {
-                let mut v = self.step("observe", *step);
-                v["tree"] = json!(ctx.step(*step).is_some_and(|s| s.as_tree));
-                v["observations"] = observations.iter().map(|o| observation(o, ctx)).collect();
-                v
-            }
-            Event::Await {
-                step,
-                observation: seen,
-                outcome,
-                reads,
-                waited,
-            } => {
-                let mut v = self.step("await", *step);
-                if let Some(r) = step_role(ctx, *step) {
-                    v["role"] = json!(ctx.role(r));
-                }
-                if let Some(o) = seen {
-                    v["observation"] = observation(o, ctx);
-                }
-                if let Some(o) = outcome {
-                    let (r, s) = result(o, &ctx.for_step(*step));
-                    v["result"] = r;
-                    v["summary"] = s;
-                }
-                if let Some(n) = reads {
-                    v["reads"] = json!(n);
-                }
-                v["waited_us"] = json!(waited.as_micros() as u64);
-                v
-            }
-            Event::Measure { step, readings } => {
-                let mut v = self.step("measure", *step);
-                v["readings"] = readings.iter().map(|m| memory(m, ctx)).collect();
-                v
-            }
-            Event::Share { step, share } => {
-                let mut v = self.step("share", *step);
-                v["share"] = cpu_share(share, ctx);
-                v
-            }
-            Event::EndUnless {
-                step,
-                try_step,
-                permitted,
-            } => {
-                let mut v = self.step("end_unless", *step);
-                v["permitted"] = json!(permitted);
-                v["because"] = json!(ctx.step_text(*try_step));
-                v
-            }
-            Event::Inspect { step, inspections } => {
-                let mut v = self.step("inspect", *step);
-                v["inspections"] = inspections.iter().map(|i| inspection(i, ctx)).collect();
-                v
-            }
-            Event::Output { step, outputs } => {
-                let mut v = self.step("output", *step);
-                v["outputs"] = outputs.iter().map(|c| captured(c, ctx)).collect();
-                v
-            }
-            Event::Expect { step, check: c } => {
-                let mut v = self.step("expect", *step);
-                if let (Value::Object(v), Value::Object(c)) = (&mut v, check(c, ctx)) {
-                    v.extend(c);
-                }
-                v
-            }
-            Event::Say { lines } => {
-                if !self.style.explain {
-                    return None;
-                }
-                let text: Vec<String> = lines.iter().map(|l| said(l, ctx)).collect();
-                let numbers: Vec<usize> = lines
-                    .iter()
-                    .filter_map(|l| ctx.step(l.step).map(|s| s.line))
-                    .collect();
-                json!({
-                    "event": "say",
-                    "line": numbers.first(),
-                    "lines": numbers,
-                    "narration": text.join(" "),
-                })
-            }
-            Event::Skipped { step, try_step } => {
-                let mut v = self.step("skipped", *step);
-                v["because"] = json!(ctx.step_text(*try_step));
-                v["because_line"] = json!(ctx.step(*try_step).map(|s| s.line));
-                v
-            }
-            Event::Failed { step, failure: f } => {
-                let mut v = match step {
-                    Some(s) => self.step("failed", *s),
-                    None => json!({ "event": "failed" }),
-                };
-                v["failure"] = failure(f, *step, ctx);
-                v
-            }
-            Event::Next { step } => self.step("next", *step),
-            Event::Ask { step } => {
-                let mut v = self.step("ask", *step);
-                if let Some(q) = self
-                    .ctx
-                    .step(*step)
-                    .and_then(|s| super::question(&s.kind, self.ctx.words.lang()))
-                {
-                    v["question"] = json!(q);
-                }
-                v
-            }
-            Event::Answer { ask, value } => {
-                let mut v = self.step("answer", *ask);
-                v["answer"] = json!(self.ctx.words.value(value, &self.ctx));
-                v
-            }
-            Event::Cleanup { killed } => json!({ "event": "cleanup", "killed": killed }),
-            Event::End { ok } => json!({ "event": "end", "ok": ok }),
-        })
     }
 }
 
 impl Render for Lines<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        if let Event::Failed { step, failure } = event {
-            self.failure = Some((failure.clone(), *step));
-        }
-        match self.object(event) {
-            Some(v) => writeln!(out, "{v}"),
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self.json.message(event, ctx) {
+            Some(m) => {
+                serde_json::to_writer(&mut *out, &m)?;
+                writeln!(out)
+            }
             None => Ok(()),
         }
     }
 
-    fn failure(&self) -> Option<String> {
-        let (f, at) = self.failure.as_ref()?;
-        Some(self.ctx.words.failure(f, *at, &self.ctx))
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
+        self.json.failure_words()
     }
 }
 
-/// The `procdemo all` summary as one JSON line: `{"summary": [...]}` after `--json`
-/// documents, `{"event": "summary", "demos": [...]}` after `--json-events` lines.
-pub fn summary(words: &'static dyn Words, results: &[DemoResult], format: Format) -> String {
-    let items: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            let problem = r
-                .problem
-                .as_ref()
-                .map(|(p, left)| words.runner_problem(&r.name, p, *left));
-            let mut item = json!({
-                "demo": r.name,
-                "ok": r.ok,
-                "wall_ms": r.wall.as_secs_f64() * 1000.0,
-                "problem": problem,
-            });
-            if format == Format::JsonEvents {
-                item["problem_kind"] = json!(r.problem.as_ref().map(|(p, _)| problem_kind(p)));
-            }
-            item
-        })
-        .collect();
-    let doc = match format {
-        Format::JsonEvents => json!({ "event": "summary", "demos": items }),
-        Format::Json | Format::Text | Format::Wire => json!({ "summary": items }),
+/// The `procdemo all` summary as one JSON line (the same after `--json` documents and
+/// `--json-events` lines).
+pub fn summary(words: &'static dyn Words, results: &[DemoResult], style: Style) -> String {
+    let doc = Summary {
+        version: VERSION,
+        kind: "summary",
+        demos: results
+            .iter()
+            .map(|r| SummaryItem {
+                demo: r.name.clone(),
+                ok: r.ok,
+                wall_ms: r.wall.as_secs_f64() * 1000.0,
+                problem: r.problem.as_ref().map(|(p, left)| Problem {
+                    kind: problem_kind(p),
+                    left: *left,
+                    text: style
+                        .lang_asked
+                        .then(|| words.runner_problem(&r.name, p, *left)),
+                }),
+            })
+            .collect(),
     };
-    format!("{doc}\n")
+    let mut line = serde_json::to_string(&doc).unwrap_or_default();
+    line.push('\n');
+    line
 }
 
-/// `Format::Wire`: each event as the runner sent it, one a line.
+/// `--record-events`: each event as the runner sent it, one a line (the engine's internal
+/// form, for the fixtures; not part of the JSON contract).
 pub struct Wire;
 
 impl Render for Wire {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn event(
+        &mut self,
+        event: &Event,
+        _ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         serde_json::to_writer(&mut *out, event)?;
         out.write_all(b"\n")
     }
+}
+
+// ---- watch messages ------------------------------------------------------------------------
+
+/// Who took a zombie's exit status.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReaperJson {
+    /// Its parent, whose wait() returned it.
+    Parent { pid: i32 },
+    /// procdemo's watcher, the parent of the program's first process.
+    Watcher,
+    /// procdemo's watcher as the subreaper of an orphan the program never reaped.
+    Subreaper,
+    /// Nobody: its parent ignores SIGCHLD, so the kernel released it at once.
+    Kernel,
+}
+
+impl From<model::Reaper> for ReaperJson {
+    fn from(r: model::Reaper) -> ReaperJson {
+        match r {
+            model::Reaper::Parent { pid } => ReaperJson::Parent { pid },
+            model::Reaper::Watcher => ReaperJson::Watcher,
+            model::Reaper::Subreaper => ReaperJson::Subreaper,
+            model::Reaper::Kernel => ReaperJson::Kernel,
+        }
+    }
+}
+
+/// What the watcher could not do before the program ran.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WatchProblemJson {
+    Exec { errno: i32 },
+    Trace { errno: i32, tracer: i32 },
+    Setup { call: String, errno: i32 },
+    Lost,
+}
+
+impl From<&model::WatchProblem> for WatchProblemJson {
+    fn from(p: &model::WatchProblem) -> WatchProblemJson {
+        match p {
+            model::WatchProblem::Exec { errno } => WatchProblemJson::Exec { errno: *errno },
+            model::WatchProblem::Trace { errno, tracer } => WatchProblemJson::Trace {
+                errno: *errno,
+                tracer: *tracer,
+            },
+            model::WatchProblem::Setup { call, errno } => WatchProblemJson::Setup {
+                call: call.clone(),
+                errno: *errno,
+            },
+            model::WatchProblem::Lost => WatchProblemJson::Lost,
+        }
+    }
+}
+
+/// One event of a watched family: a `watch --json-events` line, an entry of a `watch
+/// --json` document's `events`. `t_us`: microseconds since the program's first process was
+/// created.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WatchMessage {
+    Begin {
+        version: u32,
+        watcher: i32,
+        limit: usize,
+        command: Vec<String>,
+    },
+    Problem {
+        problem: WatchProblemJson,
+    },
+    Fork {
+        t_us: u64,
+        parent: i32,
+        pid: i32,
+        /// How it was made: `fork`, `vfork` or `clone`.
+        call: model::ForkKind,
+        comm: String,
+    },
+    Thread {
+        t_us: u64,
+        pid: i32,
+        tid: i32,
+    },
+    Exec {
+        t_us: u64,
+        pid: i32,
+        comm: String,
+        argv: Vec<String>,
+    },
+    State {
+        t_us: u64,
+        pid: i32,
+        state: String,
+    },
+    Stopped {
+        t_us: u64,
+        pid: i32,
+        signal: i32,
+    },
+    Continued {
+        t_us: u64,
+        pid: i32,
+    },
+    Exit {
+        t_us: u64,
+        pid: i32,
+        status: Status,
+    },
+    Zombie {
+        t_us: u64,
+        pid: i32,
+        parent: i32,
+    },
+    Reaped {
+        t_us: u64,
+        pid: i32,
+        reaper: ReaperJson,
+        zombie_us: Option<u64>,
+    },
+    Orphaned {
+        t_us: u64,
+        pid: i32,
+        from: i32,
+        to: i32,
+    },
+    MainExited {
+        t_us: u64,
+        pid: i32,
+        status: Status,
+        alive: Vec<i32>,
+    },
+    Killed {
+        t_us: u64,
+        reason: model::KillReason,
+        pids: Vec<i32>,
+    },
+    End {
+        t_us: u64,
+    },
+}
+
+impl From<&WatchEvent> for WatchMessage {
+    fn from(e: &WatchEvent) -> WatchMessage {
+        match e.clone() {
+            WatchEvent::Begin {
+                watcher,
+                limit,
+                argv,
+            } => WatchMessage::Begin {
+                version: VERSION,
+                watcher,
+                limit,
+                command: argv,
+            },
+            WatchEvent::Problem { problem } => WatchMessage::Problem {
+                problem: (&problem).into(),
+            },
+            WatchEvent::Fork {
+                t_us,
+                parent,
+                pid,
+                kind,
+                comm,
+            } => WatchMessage::Fork {
+                t_us,
+                parent,
+                pid,
+                call: kind,
+                comm,
+            },
+            WatchEvent::Thread { t_us, process, tid } => WatchMessage::Thread {
+                t_us,
+                pid: process,
+                tid,
+            },
+            WatchEvent::Exec {
+                t_us,
+                pid,
+                comm,
+                argv,
+            } => WatchMessage::Exec {
+                t_us,
+                pid,
+                comm,
+                argv,
+            },
+            WatchEvent::State { t_us, pid, state } => WatchMessage::State {
+                t_us,
+                pid,
+                state: state.code(),
+            },
+            WatchEvent::Stopped { t_us, pid, signal } => {
+                WatchMessage::Stopped { t_us, pid, signal }
+            }
+            WatchEvent::Continued { t_us, pid } => WatchMessage::Continued { t_us, pid },
+            WatchEvent::Exit { t_us, pid, status } => WatchMessage::Exit {
+                t_us,
+                pid,
+                status: status.into(),
+            },
+            WatchEvent::Zombie { t_us, pid, parent } => WatchMessage::Zombie { t_us, pid, parent },
+            WatchEvent::Reaped {
+                t_us,
+                pid,
+                by,
+                zombie_us,
+            } => WatchMessage::Reaped {
+                t_us,
+                pid,
+                reaper: by.into(),
+                zombie_us,
+            },
+            WatchEvent::Orphaned {
+                t_us,
+                pid,
+                from,
+                to,
+            } => WatchMessage::Orphaned {
+                t_us,
+                pid,
+                from,
+                to,
+            },
+            WatchEvent::MainExited {
+                t_us,
+                pid,
+                status,
+                alive,
+            } => WatchMessage::MainExited {
+                t_us,
+                pid,
+                status: status.into(),
+                alive,
+            },
+            WatchEvent::Killed { t_us, reason, pids } => {
+                WatchMessage::Killed { t_us, reason, pids }
+            }
+            WatchEvent::End { t_us } => WatchMessage::End { t_us },
+        }
+    }
+}
+
+/// A state a watched process was seen in, and when (`state` null: continued).
+#[derive(Debug, Clone, Serialize)]
+pub struct StateAt {
+    pub t_us: u64,
+    pub state: Option<String>,
+}
+
+/// A reparenting: from the parent that died to the process that took the orphan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reparent {
+    pub from: i32,
+    pub to: i32,
+}
+
+/// One process of a watched family and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchProcess {
+    pub pid: i32,
+    pub comm: String,
+    /// The process that created it (the watcher for the first one).
+    pub parent: i32,
+    pub call: Option<model::ForkKind>,
+    pub born_us: u64,
+    /// argv of every exec, in order.
+    pub execs: Vec<Vec<String>>,
+    pub status: Option<Status>,
+    pub exit_us: Option<u64>,
+    pub zombie_since_us: Option<u64>,
+    /// The parent it waited for as a zombie.
+    pub zombie_parent: Option<i32>,
+    pub reaped_us: Option<u64>,
+    pub reaper: Option<ReaperJson>,
+    pub zombie_us: Option<u64>,
+    pub orphaned: Vec<Reparent>,
+    pub states: Vec<StateAt>,
+}
+
+impl From<&super::watch::Node> for WatchProcess {
+    fn from(n: &super::watch::Node) -> WatchProcess {
+        WatchProcess {
+            pid: n.pid,
+            comm: n.comm.clone(),
+            parent: n.parent,
+            call: n.kind,
+            born_us: n.born_us,
+            execs: n.execs.clone(),
+            status: n.status.map(Status::from),
+            exit_us: n.exit_us,
+            zombie_since_us: n.zombie_since_us,
+            zombie_parent: n.zombie_parent,
+            reaped_us: n.reaped_us,
+            reaper: n.reaper.map(ReaperJson::from),
+            zombie_us: n.zombie_us,
+            orphaned: n
+                .orphaned
+                .iter()
+                .map(|&(from, to)| Reparent { from, to })
+                .collect(),
+            states: n
+                .states
+                .iter()
+                .map(|&(t_us, state)| StateAt {
+                    t_us,
+                    state: state.map(|s| s.code()),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ZombieJson {
+    pub pid: i32,
+    pub parent: i32,
+    pub zombie_us: Option<u64>,
+    pub reaper: Option<ReaperJson>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrphanJson {
+    pub pid: i32,
+    pub from: i32,
+    pub to: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KilledJson {
+    pub reason: model::KillReason,
+    pub pids: Vec<i32>,
+}
+
+/// The numbers and lists a watch's summary shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchSummary {
+    pub command: Vec<String>,
+    pub watcher: i32,
+    pub limit: usize,
+    pub processes: usize,
+    pub threads: usize,
+    pub execs: usize,
+    pub peak_alive: usize,
+    pub zombies: Vec<ZombieJson>,
+    pub released: Vec<i32>,
+    pub orphans: Vec<OrphanJson>,
+    pub reaped_by_procdemo: Vec<i32>,
+    pub main_pid: Option<i32>,
+    pub main_status: Option<Status>,
+    pub alive_at_main_exit: Vec<i32>,
+    pub killed: Vec<KilledJson>,
+    pub complete: bool,
+    pub interrupted: Option<i32>,
+    /// procdemo's exit code for this watch (the program's first process's, as a shell's).
+    pub exit_code: Option<i32>,
+}
+
+impl WatchSummary {
+    pub fn new(s: &super::watch::Summary, exit_code: Option<i32>) -> WatchSummary {
+        WatchSummary {
+            command: s.command.clone(),
+            watcher: s.watcher,
+            limit: s.limit,
+            processes: s.processes,
+            threads: s.threads,
+            execs: s.execs,
+            peak_alive: s.peak_alive,
+            zombies: s
+                .zombies
+                .iter()
+                .map(|z| ZombieJson {
+                    pid: z.pid,
+                    parent: z.parent,
+                    zombie_us: z.zombie_us,
+                    reaper: z.reaper.map(ReaperJson::from),
+                })
+                .collect(),
+            released: s.released.clone(),
+            orphans: s
+                .orphans
+                .iter()
+                .map(|&(pid, from, to)| OrphanJson { pid, from, to })
+                .collect(),
+            reaped_by_procdemo: s.reaped_by_procdemo.clone(),
+            main_pid: s.main_pid,
+            main_status: s.main_status.map(Status::from),
+            alive_at_main_exit: s.alive_at_main_exit.clone(),
+            killed: s
+                .killed
+                .iter()
+                .map(|(reason, pids)| KilledJson {
+                    reason: *reason,
+                    pids: pids.clone(),
+                })
+                .collect(),
+            complete: s.complete,
+            interrupted: s.interrupted,
+            exit_code,
+        }
+    }
+}
+
+/// `watch --json-events`' last line: the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchSummaryLine {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(flatten)]
+    pub summary: WatchSummary,
+}
+
+/// `watch --json`: the whole watch as one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchDocument {
+    pub version: u32,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub command: Vec<String>,
+    pub watcher: i32,
+    pub events: Vec<WatchMessage>,
+    pub processes: Vec<WatchProcess>,
+    pub summary: WatchSummary,
+    pub exit_code: Option<i32>,
+}
+
+/// Write one serialisable message as a line.
+pub fn write_line(out: &mut dyn std::io::Write, message: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, message)?;
+    writeln!(out)
 }

@@ -1,16 +1,16 @@
 //! `procdemo list --json`: the built-in demos as one JSON document, for a program that runs
-//! them one by one (`{"version":1,"demos":[{"name":"zombie","path":"demos/zombie.demo",
-//! "title":"..."}]}`). The title is the script's own (`title`, English); no locale changes it.
+//! them one by one (`{"version":2,"type":"demo_list","demos":[{"name":"zombie","path":
+//! "demos/zombie.demo","title":"..."}]}`), with the JSON contract's version (json.rs). The
+//! title is the script's own (`title`, English); no locale changes it.
 
 use crate::script::demos::Demo;
 use serde::Serialize;
 
-/// The version of this document's shape: a change to it bumps the number.
-pub const LIST_VERSION: u32 = 1;
-
 #[derive(Serialize)]
 struct List<'a> {
     version: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
     demos: Vec<Entry<'a>>,
 }
 
@@ -25,7 +25,8 @@ struct Entry<'a> {
 /// The list, on one line, ending in a newline.
 pub fn list_json(demos: &[Demo]) -> String {
     let list = List {
-        version: LIST_VERSION,
+        version: crate::render::json::VERSION,
+        kind: "demo_list",
         demos: demos
             .iter()
             .map(|d| Entry {
@@ -46,7 +47,8 @@ mod tests {
     fn the_list_names_every_demo_with_its_path_and_title() {
         let text = super::list_json(crate::script::demos::DEMOS);
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["version"], 1);
+        assert_eq!(v["version"], crate::render::json::VERSION);
+        assert_eq!(v["type"], "demo_list");
         let demos = v["demos"].as_array().unwrap();
         assert_eq!(demos.len(), crate::script::demos::DEMOS.len());
         assert_eq!(demos[0]["name"], crate::script::demos::DEMOS[0].name);

@@ -24,7 +24,7 @@ pub mod wrap;
 #[cfg(test)]
 mod tests;
 
-pub use i18n::{en, words, zh};
+pub use i18n::{en, pseudo, words, zh};
 pub use list::list_json;
 pub use words::{Help, Words};
 
@@ -33,7 +33,7 @@ use crate::engine::model::{
 };
 use crate::script::{RUNNER, RoleId, Script, StepKind};
 
-/// What to render a run as.
+/// One output of a run. A run's outputs are a list ([`outputs`]), each fed the same events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Text for people, written as each event arrives.
@@ -45,6 +45,9 @@ pub enum Format {
     Wire,
     /// JSON Lines: one object per event, written as it arrives.
     JsonEvents,
+    /// `--html FILE`: the run as a page in this file, written at each run's end (it writes
+    /// nothing on standard output).
+    Html(&'static std::path::Path),
 }
 
 /// How to render.
@@ -60,6 +63,8 @@ pub struct Style {
     pub answers: bool,
     /// The language of the words (and of the narration, where the script has it).
     pub lang: Lang,
+    /// `--lang` chose the language (not the locale): only then does JSON carry words.
+    pub lang_asked: bool,
     /// Beside each action's result, the course's Python line that makes the same call.
     pub python: bool,
     /// Draw the timeline at the end of a run (text: after the steps).
@@ -79,15 +84,37 @@ pub enum Lang {
     #[default]
     En,
     Zh,
+    /// The pseudo-locale `en-XA`, a test language: English with every message bracketed
+    /// (`i18n/pseudo.rs`); a script's own lines are its English ones.
+    EnXa,
 }
 
 impl Lang {
-    /// The language's code, as a script's `title.LANG` and `say.LANG` lines name it.
+    /// Every language, in the order `--lang` lists them.
+    pub const ALL: &[Lang] = &[Lang::Zh, Lang::En, Lang::EnXa];
+
+    /// The language's code, as a script's `title.LANG` and `say.LANG` lines name it and
+    /// `--lang` takes it.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Zh => "zh",
+            Lang::EnXa => "en-XA",
         }
+    }
+
+    /// A test language, left out of `--help`'s list.
+    pub fn hidden(self) -> bool {
+        matches!(self, Lang::EnXa)
+    }
+
+    /// The language `--lang CODE` names (English for a code procdemo does not speak).
+    pub fn of_code(code: &str) -> Lang {
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code() == code)
+            .unwrap_or(Lang::En)
     }
 
     /// The language of a locale name: one starting `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) is
@@ -133,14 +160,21 @@ impl std::fmt::Display for crate::engine::error::Error {
     }
 }
 
-/// One run's renderer: fed the run's events in order, it writes what each shows.
+/// One output of a run: fed the run's events in order, it writes what each shows.
 pub trait Render {
-    /// Write what this event shows, at once. The caller flushes after each call.
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// Write what this event shows, at once. `ctx` has already learnt the event (the PIDs it
+    /// gives): one [`Ctx`], kept by [`Outputs`], learns each event once for every output.
+    /// The caller flushes after each call.
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()>;
 
     /// Why the run failed, in words (the `FAILED:` message), once a `Failed` event has come:
     /// for the front end to repeat on stderr after a `--json` run, as procdemo always has.
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         None
     }
 }
@@ -150,6 +184,7 @@ fn words(lang: Lang) -> &'static dyn Words {
     match lang {
         Lang::En => &en::En,
         Lang::Zh => &zh::Zh,
+        Lang::EnXa => &pseudo::Pseudo,
     }
 }
 
@@ -163,9 +198,55 @@ pub fn json_failed(demo: &str, message: &str, lang: Lang) -> String {
     words(lang).json_failed(demo, message)
 }
 
+/// A script's own words (a demo's title in a list) in `lang`: as they are, but marked apart
+/// from the program's words in the pseudo-locale.
+pub fn script_text(text: &str, lang: Lang) -> String {
+    words(lang).script_text(text)
+}
+
 /// A text of `--help` in `lang`.
-pub fn help(help: words::Help, lang: Lang) -> &'static str {
+pub fn help(help: words::Help, lang: Lang) -> String {
+    fit_help(words(lang).help(help), lang)
+}
+
+/// A text of `--help` in `lang` as written, for a manual page (roff lays it out itself).
+pub fn help_text(help: words::Help, lang: Lang) -> &'static str {
     words(lang).help(help)
+}
+
+/// A help text (or a demo's title shown in help) as clap should get it: its paragraphs
+/// reflowed, and in a language without spaces, wrapped here.
+pub fn fit_help(text: &str, lang: Lang) -> String {
+    let text = wrap::reflow(text);
+    if help_wraps_itself(lang) {
+        // clap wraps only at spaces: a Chinese paragraph is wrapped here, between
+        // characters, to the width clap leaves it on the line under its option.
+        let width = terminal_width().saturating_sub(HELP_INDENT).max(24);
+        text.lines()
+            .flat_map(|l| {
+                if l.starts_with(char::is_whitespace) || l.is_empty() {
+                    vec![l.to_string()]
+                } else {
+                    wrap::wrap(l, width)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        text
+    }
+}
+
+/// Columns clap indents an option's help by when it puts it on the next line, and a margin.
+const HELP_INDENT: usize = 14;
+
+/// Whether this language's help is wrapped by procdemo (its text has no spaces to break at),
+/// so that clap must put each option's help on the line under it.
+pub fn help_wraps_itself(lang: Lang) -> bool {
+    words(lang)
+        .help(words::Help::About)
+        .chars()
+        .any(|c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
 }
 
 /// An error's message in `lang`, as main prints it after `procdemo: `. A message may quote a
@@ -193,44 +274,53 @@ pub fn error_text(error: &crate::engine::error::Error, lang: Lang) -> String {
     }
 }
 
-/// One run's renderer. The demo's name and title come from `script`.
-pub fn renderer<'a>(
-    format: Format,
+/// One run's outputs, in the order given, fed the same events (in the manner of
+/// hyperfine's `ExportManager`). The demo's name and title come from `script`.
+pub fn outputs<'a>(
+    formats: &[Format],
     script: &'a Script,
     origin: &'a Origin,
     style: Style,
-) -> Box<dyn Render + 'a> {
-    let main: Box<dyn Render + 'a> = match format {
-        Format::Text => Box::new(text::Text::new(words(style.lang), script, origin, style)),
-        Format::Json => Box::new(json::Document::new(
-            words(style.lang),
-            script,
-            origin,
-            style,
-        )),
-        Format::JsonEvents => Box::new(json::Lines::new(words(style.lang), script, origin, style)),
-        Format::Wire => Box::new(json::Wire),
-    };
-    match style.html {
-        Some(path) => Box::new(Both(
-            main,
-            html::Page::new(words(style.lang), script, origin, style, path),
-        )),
-        None => main,
+) -> Outputs<'a> {
+    let w = words(style.lang);
+    let list = formats
+        .iter()
+        .map(|format| -> Box<dyn Render + 'a> {
+            match *format {
+                Format::Text => Box::new(text::Text::new(w, script, origin, style)),
+                Format::Json => Box::new(json::Document::new(w, script, origin, style)),
+                Format::JsonEvents => Box::new(json::Lines::new(w, script, origin, style)),
+                Format::Wire => Box::new(json::Wire),
+                Format::Html(path) => Box::new(html::Page::new(w, script, origin, style, path)),
+            }
+        })
+        .collect();
+    Outputs {
+        ctx: Ctx::new(w, script, style.stable),
+        list,
     }
 }
 
-/// The output's renderer and the page's, fed the same events (`--html` beside any format).
-struct Both<'a>(Box<dyn Render + 'a>, html::Page<'a>);
+/// The outputs chosen for a run and the one [`Ctx`] they share: each event is learnt once,
+/// then every output is fed it, in order.
+pub struct Outputs<'a> {
+    ctx: Ctx<'a>,
+    list: Vec<Box<dyn Render + 'a>>,
+}
 
-impl Render for Both<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        self.0.event(event, out)?;
-        self.1.event(event, out)
+impl Outputs<'_> {
+    /// Learn what the event gives, then have every output write what it shows.
+    pub fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.ctx.learn(event);
+        for output in &mut self.list {
+            output.event(event, &self.ctx, out)?;
+        }
+        Ok(())
     }
 
-    fn failure(&self) -> Option<String> {
-        self.0.failure()
+    /// Why the run failed, in words, as the first output that knows says it.
+    pub fn failure(&self) -> Option<String> {
+        self.list.iter().find_map(|o| o.failure(&self.ctx))
     }
 }
 
@@ -242,12 +332,14 @@ pub fn explain(topic: Option<reference::Topic>, width: usize, lang: Lang) -> Str
     }
 }
 
-/// The `procdemo all` summary: text, or one JSON line (for both JSON formats).
-pub fn summary(results: &[DemoResult], format: Format, style: Style) -> String {
-    match format {
-        Format::Text => text::summary(words(style.lang), results, style),
-        Format::Json | Format::JsonEvents => json::summary(words(style.lang), results, format),
-        Format::Wire => String::new(),
+/// The `procdemo all` summary, in the first format of the list that writes to standard
+/// output: text, or one JSON line (for both JSON formats).
+pub fn summary(results: &[DemoResult], formats: &[Format], style: Style) -> String {
+    let first = formats.iter().find(|f| !matches!(f, Format::Html(_)));
+    match first {
+        Some(Format::Text) => text::summary(words(style.lang), results, style),
+        Some(Format::Json | Format::JsonEvents) => json::summary(words(style.lang), results, style),
+        Some(Format::Wire | Format::Html(_)) | None => String::new(),
     }
 }
 
@@ -266,34 +358,34 @@ pub fn pause(script: &Script, step: usize, pids: &[i32], style: Style) -> String
         .filter(|p| std::path::Path::new(&format!("/proc/{p}")).exists())
         .map(|p| p.to_string())
         .collect();
-    let mut out = String::new();
+    // One line to say what comes next and which keys go on (the step's text cut to fit),
+    // then the commands to run in another terminal, on a line of their own and never
+    // wrapped, so that copying it copies a command that runs.
+    let width = style.width.max(24);
+    let room = width.saturating_sub(wrap::width(&w.pause("", s.line)));
+    let prompt = w.pause(&wrap::truncate(&text, room), s.line);
     let pstree = format!("pstree -p {}", pids.first().copied().unwrap_or(0));
-    let look = if alive.is_empty() {
-        w.look_with(&pstree, "")
-    } else {
-        w.look_with(
-            &format!("ps -o pid,ppid,stat,comm -p {}", alive.join(",")),
-            &pstree,
-        )
+    let ps = format!("ps -o pid,ppid,stat,comm -p {}", alive.join(","));
+    let look = match (alive.is_empty(), format!("  {ps}   {pstree}")) {
+        (true, _) => format!("  {pstree}"),
+        (false, both) if wrap::width(&both) <= width => both,
+        (false, _) => format!("  {ps}"),
     };
-    for line in [w.pause(&text, s.line), look] {
-        for (i, l) in wrap::wrap(&line, style.width.max(24) - 4)
-            .iter()
-            .enumerate()
-        {
-            out.push_str(if i == 0 { "" } else { "    " });
-            out.push_str(l);
-            out.push('\n');
-        }
-    }
-    out
+    format!("{prompt}\n{look}\n")
 }
 
-/// The question of an `ask` step in `lang`: its `ask.zh` line in Chinese, where it has one.
+/// How many rows of a terminal `columns` wide this text takes (a line wider than the
+/// terminal takes more than one): what a pause erases when a key ends it.
+pub fn rows(text: &str, columns: usize) -> usize {
+    text.lines()
+        .map(|l| wrap::width(l).div_ceil(columns.max(1)).max(1))
+        .sum()
+}
+
+/// The question of an `ask` step in `lang`: its `ask.LANG` line, where it has one.
 pub fn question(kind: &StepKind, lang: Lang) -> Option<&str> {
     match kind {
-        StepKind::Ask { zh: Some(zh), .. } if lang == Lang::Zh => Some(zh),
-        StepKind::Ask { question, .. } => Some(question),
+        StepKind::Ask { question, .. } => Some(question.get(lang.code())),
         _ => None,
     }
 }
@@ -310,7 +402,7 @@ pub fn question_prompt(script: &Script, ask: usize, style: Style) -> String {
     };
     let (mark, prompt) = words(style.lang).ask_prompt();
     let mut out = String::new();
-    let question = sanitize::escape(q);
+    let question = words(style.lang).script_text(&sanitize::escape(q));
     for l in wrap::hang(mark, wrap::width(mark), &question, style.width.max(24), 2) {
         out.push_str(&l);
         out.push('\n');
@@ -369,6 +461,56 @@ pub fn reveal(
         .map(|l| l + "\n")
         .collect();
     (text, verdict.right)
+}
+
+/// `--worksheet`: a demo's questions without their answers, numbered, each with a line to
+/// write on: a handout for before the class (`--answers` after a run is its key).
+pub fn worksheet(script: &Script, style: Style) -> String {
+    let w = words(style.lang);
+    let width = style.width.max(24);
+    let mut out = String::new();
+    let title = w.script_text(title(script, w));
+    for l in wrap::hang(
+        &format!("{}: ", script.name),
+        wrap::width(&script.name) + 2,
+        &title,
+        width,
+        4,
+    ) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    let questions: Vec<&str> = script
+        .steps
+        .iter()
+        .filter_map(|s| question(&s.kind, style.lang))
+        .collect();
+    if questions.is_empty() {
+        return out;
+    }
+    for l in wrap::wrap(w.worksheet(), width) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    for (i, q) in questions.iter().enumerate() {
+        let prefix = format!("  {:>2}. ", i + 1);
+        let q = w.script_text(&sanitize::escape(q));
+        for l in wrap::hang(&prefix, wrap::width(&prefix), &q, width, 6) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "      {}\n\n",
+            "_".repeat(width.saturating_sub(8).min(40))
+        ));
+    }
+    out
+}
+
+/// `quiz --count`: the key's heading (each exercise's tree follows under its own title).
+pub fn quiz_key(style: Style) -> String {
+    let text = words(style.lang).say(&i18n::present::Msg::QuizKey);
+    wrap::wrap(&text, style.width.max(24)).join("\n") + "\n"
 }
 
 /// A quiz's exercise, as text: what the student must work out, and each move.
@@ -549,6 +691,18 @@ impl<'a> Ctx<'a> {
                 .get(role)
                 .map_or(0, |n| n.len().saturating_sub(1)),
             ..self.clone()
+        }
+    }
+
+    /// The same knowledge, for an output that holds its own reference to the script.
+    pub fn with_script<'b>(&self, script: &'b Script) -> Ctx<'b> {
+        Ctx {
+            words: self.words,
+            script,
+            pids: self.pids.clone(),
+            ns_pids: self.ns_pids.clone(),
+            stable: self.stable,
+            level: self.level,
         }
     }
 
@@ -806,22 +960,19 @@ pub fn problem_kind(problem: &RunnerProblem) -> &'static str {
     }
 }
 
-/// The demo's title in the words' language: a script's `title.zh` in Chinese, if it has one.
+/// The demo's title in the words' language: a script's `title.LANG`, if it has one.
 pub fn title<'a>(script: &'a Script, words: &dyn Words) -> &'a str {
-    match (words.lang(), &script.title_zh) {
-        (Lang::Zh, Some(zh)) => zh,
-        (Lang::Zh, None) | (Lang::En, _) => &script.title,
-    }
+    script.title.get(words.lang().code())
 }
 
-/// One `say` line with this run's values, as `ctx` shows them: in Chinese, its `say.zh`
-/// where the script has one (a user's script may not: then the English line).
+/// One `say` line with this run's values, as `ctx` shows them: in the words' language, its
+/// `say.LANG` where the script has one (a user's script may not: then its base line).
 pub fn said(line: &crate::engine::model::SayLine, ctx: &Ctx) -> String {
     use crate::engine::model::Said;
-    let pieces = match (ctx.words.lang(), &line.said_zh) {
-        (Lang::Zh, Some(zh)) => zh,
-        (Lang::Zh, None) | (Lang::En, _) => &line.said,
-    };
+    let pieces = line
+        .said_in
+        .get(ctx.words.lang().code())
+        .unwrap_or(&line.said);
     pieces
         .iter()
         .map(|piece| match piece {

@@ -60,6 +60,7 @@ fn style(stable: bool, width: usize) -> Style {
         stable,
         width,
         lang: super::Lang::En,
+        lang_asked: false,
         python: false,
         answers: false,
         timeline: true,
@@ -67,6 +68,14 @@ fn style(stable: bool, width: usize) -> Style {
         html: None,
         trees_only: false,
     }
+}
+
+/// The outputs the front end chooses: `format`, and the page when the style names one.
+fn renderer<'a>(format: Format, s: &'a Script, origin: &'a Origin, style: Style) -> Outputs<'a> {
+    let formats: Vec<Format> = std::iter::once(format)
+        .chain(style.html.map(Format::Html))
+        .collect();
+    outputs(&formats, s, origin, style)
 }
 
 fn render(format: Format, s: &Script, origin: &Origin, style: Style, events: &[Event]) -> String {
@@ -121,10 +130,10 @@ fn say(s: &Script, lines: &[usize], value: impl Fn(&str, Field) -> Value) -> Eve
         .iter()
         .map(|&line| {
             let step = at(s, line);
-            let StepKind::Say { pieces, zh } = &s.steps[step].kind else {
+            let StepKind::Say { pieces } = &s.steps[step].kind else {
                 panic!("line {line} is not a say line");
             };
-            let fill = |pieces: &[Piece]| {
+            let fill = |pieces: &Vec<Piece>| {
                 pieces
                     .iter()
                     .map(|p| match p {
@@ -137,10 +146,11 @@ fn say(s: &Script, lines: &[usize], value: impl Fn(&str, Field) -> Value) -> Eve
                     })
                     .collect()
             };
+            let filled = pieces.map(fill);
             SayLine {
                 step,
-                said: fill(pieces),
-                said_zh: zh.as_deref().map(fill),
+                said: filled.base,
+                said_in: filled.other,
             }
         })
         .collect();
@@ -612,6 +622,7 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
         stable: true, // --json ignores it: real PIDs always
         width: 80,
         lang: super::Lang::En,
+        lang_asked: true, // `--lang en`: words in `text` fields
         python: false,
         answers: false,
         timeline: explain,
@@ -634,47 +645,57 @@ fn json_doc(s: &Script, events: &[Event], explain: bool) -> serde_json::Value {
 fn json_keeps_the_document_schema_with_real_pids() {
     let s = demo("zombie");
     let doc = json_doc(&s, &zombie_events(&s), true);
+    assert_eq!(doc["version"], json::VERSION);
+    assert_eq!(doc["type"], "demo");
     assert_eq!(doc["demo"], "zombie");
-    assert_eq!(doc["title"], s.title.as_str());
-    assert_eq!(doc["source"], "demos/zombie.demo, built in");
+    assert_eq!(doc["title"], s.title.base.as_str());
+    assert_eq!(
+        doc["source"],
+        serde_json::json!({"type": "builtin", "path": "demos/zombie.demo"})
+    );
+    assert_eq!(doc["lang"], "en");
     assert_eq!(doc["runner_pid"], 100);
     assert_eq!(doc["ok"], true);
     assert_eq!(doc["cleaned_up"], 1);
-    assert!(doc.get("failure").is_none());
+    assert!(doc["failure"].is_null());
     assert_eq!(
         doc["roles"],
-        serde_json::json!([["runner", 100], ["parent", 101], ["child", 102]])
+        serde_json::json!([
+            {"role": "runner", "pid": 100},
+            {"role": "parent", "pid": 101},
+            {"role": "child", "pid": 102}
+        ])
     );
     let events = doc["events"].as_array().unwrap();
-    let first = &events[0];
+    let first = events.iter().find(|e| e["type"] == "act").unwrap();
     assert_eq!(first["line"], line_of(&s, "runner fork parent", 1));
     assert_eq!(first["step"], "runner fork parent");
-    assert_eq!(first["actor"], "runner");
+    assert_eq!(first["role"], "runner");
     assert_eq!(
         first["result"],
-        serde_json::json!({"kind": "forked", "pid": 101, "in_child": 0})
+        serde_json::json!({"type": "forked", "pid": 101, "in_child": 0})
     );
     assert_eq!(
-        first["summary"],
+        first["text"],
         "fork() returned 101 to the parent, 0 to the child"
     );
     let zombie = events
         .iter()
         .find(|e| e["step"] == "await child Z")
         .unwrap();
-    assert_eq!(zombie["polls"], 1);
+    assert_eq!(zombie["reads"], 1);
     assert_eq!(zombie["waited_us"], 13);
     let o = &zombie["observations"][0];
     for (key, want) in [
         ("role", serde_json::json!("child")),
         ("pid", 102.into()),
         ("state", "Z".into()),
-        ("ppid", 101.into()),
-        ("parent", "parent".into()),
+        ("parent", 101.into()),
+        ("parent_role", "parent".into()),
         ("stat", "Z".into()),
-        ("exit_status", 1792.into()),
-        ("sigchld_ignored", serde_json::Value::Null),
-        ("sigchld_caught", serde_json::Value::Null),
+        ("status", serde_json::json!({"type": "exited", "code": 7})),
+        ("wait_status", 1792.into()),
+        ("sigchld", serde_json::Value::Null),
     ] {
         assert_eq!(o[key], want, "{key}");
     }
@@ -686,10 +707,12 @@ fn json_keeps_the_document_schema_with_real_pids() {
         .iter()
         .filter(|e| e.get("narration").is_some())
         .collect();
-    assert_eq!(narration.len(), 9, "one event per say line");
-    assert_eq!(
-        narration[0]["narration"],
-        "fork() created 102 as a copy of 101. Both wait in read() until told"
+    assert_eq!(narration.len(), 3, "one message per say event");
+    assert!(
+        narration[0]["narration"]["en"]
+            .as_str()
+            .unwrap()
+            .starts_with("fork() created 102 as a copy of 101. Both wait in read() until told")
     );
     assert_eq!(
         narration[0]["line"],
@@ -710,16 +733,17 @@ fn json_of_a_failed_run_has_the_message_its_kind_and_the_failed_step() {
     let s = user_script(TIMEOUT_SCRIPT);
     let doc = json_doc(&s, &timeout_events(&s), false);
     assert_eq!(doc["ok"], false);
-    assert_eq!(doc["failure_kind"], "await_timeout");
+    assert_eq!(doc["failure"]["type"], "await_timeout");
     assert!(
-        doc["failure"]
+        doc["failure"]["text"]
             .as_str()
             .unwrap()
             .starts_with("awaited `p` to be in state Z")
     );
     let last = doc["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["type"], "failed");
     assert_eq!(last["step"], "await p Z within 100ms");
-    assert_eq!(last["observations"][0]["wchan"], "do_wait");
+    assert_eq!(last["failure"]["seen"]["wchan"], "do_wait");
 }
 
 #[test]
@@ -728,7 +752,13 @@ fn json_of_a_memory_reading_has_whole_and_region_figures() {
     let mut events = memory_events(&s);
     events.push(Event::End { ok: true });
     let doc = json_doc(&s, &events, false);
-    let m = &doc["events"][0]["memory"][0];
+    let measure = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "measure")
+        .unwrap();
+    let m = &measure["readings"][0];
     assert_eq!(m["role"], "parent");
     assert_eq!(m["rss_kb"], 17000);
     assert_eq!(m["minflt"], 4321);
@@ -749,17 +779,19 @@ fn json_events_are_one_self_describing_line_each() {
         let out = String::from_utf8(out).unwrap();
         assert_eq!(out.matches('\n').count(), 1, "{out}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        kinds.push(v["event"].as_str().unwrap().to_string());
-        if v["event"] == "act" && v["step"] == "parent waitpid child" {
+        kinds.push(v["type"].as_str().unwrap().to_string());
+        if v["type"] == "act" && v["step"] == "parent waitpid child" {
             assert_eq!(v["line"], line_of(&s, "parent waitpid child", 1));
             assert_eq!(v["role"], "parent");
-            assert_eq!(v["result"]["kind"], "reaped");
+            assert_eq!(v["result"]["type"], "reaped");
+            assert_eq!(v["result"]["wait_status"], 1792);
             assert_eq!(
-                v["summary"],
-                "returned 102 with status 1792: WIFEXITED, WEXITSTATUS = 7"
+                v["result"]["status"],
+                serde_json::json!({"type": "exited", "code": 7})
             );
+            assert!(v.get("text").is_none(), "no words without --lang: {v}");
         }
-        if v["event"] == "spawned" {
+        if v["type"] == "spawned" {
             assert!(v["role"].is_string() && v["pid"].is_number());
         }
     }
@@ -782,16 +814,14 @@ fn json_events_give_a_failure_its_kind_message_and_what_was_seen() {
     let failed: serde_json::Value = out
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|v| v["event"] == "failed")
+        .find(|v| v["type"] == "failed")
         .unwrap();
     assert_eq!(failed["line"], 3);
-    assert_eq!(failed["failure"]["kind"], "await_timeout");
+    assert_eq!(failed["failure"]["type"], "await_timeout");
     assert_eq!(failed["failure"]["seen"]["role"], "p");
     assert!(
-        failed["failure"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("was last seen in state S")
+        failed["failure"].get("text").is_none(),
+        "no words without --lang"
     );
 }
 
@@ -1206,24 +1236,34 @@ fn the_all_summary_is_text_or_one_json_line() {
         },
     ];
     colored::control::set_override(false);
-    let text = summary(&results, Format::Text, style(false, 80));
+    let text = summary(&results, &[Format::Text], style(false, 80));
     assert_eq!(
         text,
         "\nsummary\n  zombie           ok          3.3 ms\n  orphan           FAILED     12.0 ms\n1 of 2 demos passed in 15.3 ms\n"
     );
     let json: serde_json::Value =
-        serde_json::from_str(&summary(&results, Format::Json, style(false, 80))).unwrap();
-    assert_eq!(json["summary"][1]["demo"], "orphan");
+        serde_json::from_str(&summary(&results, &[Format::Json], style(false, 80))).unwrap();
+    assert_eq!(json["type"], "summary");
+    assert_eq!(json["version"], json::VERSION);
+    assert_eq!(json["demos"][1]["demo"], "orphan");
+    assert_eq!(
+        json["demos"][1]["problem"],
+        serde_json::json!({"type": "crashed", "left": 2})
+    );
+    let asked = Style {
+        lang_asked: true,
+        ..style(false, 80)
+    };
+    let events: serde_json::Value =
+        serde_json::from_str(&summary(&results, &[Format::JsonEvents], asked)).unwrap();
+    assert_eq!(events["type"], "summary");
+    assert_eq!(events["demos"][1]["problem"]["type"], "crashed");
     assert!(
-        json["summary"][1]["problem"]
+        events["demos"][1]["problem"]["text"]
             .as_str()
             .unwrap()
             .contains("crashed (exit code 101)")
     );
-    let events: serde_json::Value =
-        serde_json::from_str(&summary(&results, Format::JsonEvents, style(false, 80))).unwrap();
-    assert_eq!(events["event"], "summary");
-    assert_eq!(events["demos"][1]["problem_kind"], "crashed");
 }
 
 #[test]
@@ -1357,7 +1397,7 @@ fn every_recorded_run_renders_as_one_json_document_and_as_json_lines() {
         );
         for line in lines.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            assert!(v["event"].is_string(), "{name}: {line}");
+            assert!(v["type"].is_string(), "{name}: {line}");
         }
     }
 }
@@ -1567,12 +1607,16 @@ fn the_page_escapes_what_a_script_supplies_and_draws_each_observation_as_a_tree(
     );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
     assert!(html.contains("a &lt;b&gt;bold&lt;/b&gt; claim about &lt;child&gt;"));
-    // The child is drawn inside its parent's node, with its state's colour.
-    let parent_at = html.find("<span class=\"role\">parent</span>").unwrap();
-    let child_at = html.find("<span class=\"role\">child</span>").unwrap();
+    // The child is drawn under its parent, a line from the parent to it, in its state's
+    // colour.
+    let parent_at = html.find("class=\"tree-label\">parent</text>").unwrap();
+    let child_at = html.find("class=\"tree-label\">child</text>").unwrap();
     assert!(parent_at < child_at);
-    assert!(html[parent_at..child_at].contains("<ul>"), "{html}");
-    assert!(html.contains("class=\"stat st-z\">Z</span>"), "{html}");
+    assert!(
+        html[parent_at..child_at].contains("class=\"tree-edge\""),
+        "{html}"
+    );
+    assert!(html[child_at..].contains("class=\"st-z\"/>"), "{html}");
     assert!(html.contains("lang=\"en\""));
 }
 
@@ -1724,6 +1768,7 @@ fn main_prints_an_error_in_the_chosen_language_and_display_is_english() {
         problem: crate::script::ParseProblem::UnknownAction {
             verb: "a\u{1b}b".into(),
             verbs: vec!["fork"],
+            closest: None,
         },
     });
     assert_eq!(zh(&e), "x.demo:3: 未知的动作 `a\\x1bb`：应当是 fork 之一");
@@ -2071,4 +2116,54 @@ fn results_say_one_task_no_task_and_forks_in_one_line() {
     assert_eq!(zh.value(&Value::State(State::Gone), &zh_ctx), "已消失");
     assert_eq!(zh.value(&Value::State(State::Zombie), &zh_ctx), "Z");
     assert_eq!(en.value(&Value::State(State::Gone), &en_ctx), "gone");
+}
+
+#[test]
+fn the_pseudo_locale_marks_every_message_and_every_recorded_run_still_fits_80_columns() {
+    let xa = words(super::Lang::EnXa);
+    // One wrapper over English: the same words, each message bracketed once.
+    let s = user_script("runner fork p\np fork c\np waitpid c\nrunner waitpid p\n");
+    let mut ctx = Ctx::new(xa, &s, true);
+    let mut english = Ctx::new(words(super::Lang::En), &s, true);
+    for c in [&mut ctx, &mut english] {
+        c.learn(&Event::Spawned {
+            role: 1,
+            pid: 101,
+            ns_pids: Vec::new(),
+        });
+    }
+    let forked = Outcome::Forked {
+        pid: 101,
+        in_child: Some(0),
+    };
+    assert_eq!(
+        xa.outcome(&forked, &ctx),
+        format!("⟦{}⟧", en::En.outcome(&forked, &english))
+    );
+    assert_eq!(xa.state(State::Zombie), "⟦zombie: exited, not yet reaped⟧");
+    assert_eq!(xa.script_text("a say line"), "⟪a say line⟫");
+    assert_eq!(xa.script_text(""), "");
+    assert_eq!(
+        words(super::Lang::En).script_text("a say line"),
+        "a say line"
+    );
+    // Every code `--lang` takes names its language, and the test language is hidden.
+    for lang in super::Lang::ALL {
+        assert_eq!(super::Lang::of_code(lang.code()), *lang);
+    }
+    assert!(super::Lang::EnXa.hidden() && !super::Lang::Zh.hidden());
+    // The brackets are display columns like any others: layout still fits the width.
+    for name in recordings() {
+        let (s, origin, events) = recorded(name);
+        for stable in [false, true] {
+            let style = Style {
+                lang: super::Lang::EnXa,
+                python: true,
+                ..style(stable, 80)
+            };
+            let out = render(Format::Text, &s, &origin, style, &events);
+            assert_fits(&out, 80);
+            assert!(out.contains('⟦') && out.contains('⟪'), "{name}: {out}");
+        }
+    }
 }

@@ -145,7 +145,9 @@ impl<'a> Text<'a> {
         let lines = hang(
             &prefix,
             width(&prefix),
-            &escape(super::title(script, self.words())),
+            &self
+                .words()
+                .script_text(&escape(super::title(script, self.words()))),
             self.width(),
             FALLBACK_INDENT - 2,
         );
@@ -221,7 +223,7 @@ impl<'a> Text<'a> {
         let Some(StepKind::Act { role, action, .. }) = self.ctx.step(step).map(|s| &s.kind) else {
             return;
         };
-        let lines = match (action.def().python)(action, *role == RUNNER) {
+        let lines = match action.python(*role == RUNNER) {
             Python::Code(lines) => lines.into_iter().map(|l| format!(">>> {l}")).collect(),
             Python::None(why) => vec![format!("# {}", self.words().no_python(why))],
         };
@@ -560,7 +562,10 @@ impl<'a> Text<'a> {
         }
         let text: Vec<String> = lines
             .iter()
-            .map(|l| escape(&super::said(l, &self.ctx)).into_owned())
+            .map(|l| {
+                self.words()
+                    .script_text(&escape(&super::said(l, &self.ctx)))
+            })
             .collect();
         let columns = self
             .width()
@@ -614,7 +619,7 @@ impl<'a> Text<'a> {
                 self.ctx
                     .step(step)
                     .and_then(|s| super::question(&s.kind, words.lang()))
-                    .map_or_else(String::new, |q| escape(q).into_owned())
+                    .map_or_else(String::new, |q| words.script_text(&escape(q)))
             };
             let questions: Vec<String> = self.asks.iter().map(|(s, _)| question(*s)).collect();
             let answers: Vec<(String, String)> = self
@@ -652,7 +657,6 @@ impl<'a> Text<'a> {
     }
 
     fn render(&mut self, event: &Event, out: &mut String) {
-        self.ctx.learn(event);
         self.timeline.event(event, &self.ctx);
         // `quiz --reverse`: the tree is the question; the steps that made it stay hidden.
         if self.style.trees_only
@@ -814,13 +818,20 @@ impl<'a> Text<'a> {
 }
 
 impl Render for Text<'_> {
-    fn event(&mut self, event: &Event, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn event(
+        &mut self,
+        event: &Event,
+        ctx: &Ctx,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        // What the outputs' one Ctx has learnt, as of this event.
+        self.ctx = ctx.with_script(self.ctx.script);
         let mut text = String::new();
         self.render(event, &mut text);
         out.write_all(text.as_bytes())
     }
 
-    fn failure(&self) -> Option<String> {
+    fn failure(&self, _ctx: &Ctx) -> Option<String> {
         let (f, at) = self.failure.as_ref()?;
         Some(self.words().failure(f, *at, &self.ctx))
     }

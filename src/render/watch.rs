@@ -12,7 +12,6 @@
 use super::wrap::{hang, pad, width};
 use super::{Style, Words};
 use crate::engine::model::{ExitStatus, ForkKind, KillReason, Reaper, State, WatchEvent};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -25,7 +24,7 @@ pub enum Form {
 }
 
 /// What the renderer knows of one process of the family.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Node {
     pub pid: i32,
     /// Its command name as last reported (after its last exec, if any).
@@ -50,12 +49,11 @@ pub struct Node {
     /// (time, state) as reported, stops and continues included.
     pub states: Vec<(u64, Option<State>)>,
     /// The latest known PPID.
-    #[serde(skip)]
     pub ppid: i32,
 }
 
-/// The numbers and lists the end summary shows (and `--json` holds).
-#[derive(Debug, Clone, Default, Serialize)]
+/// The numbers and lists the end summary shows (and `--json` holds, as `json::WatchSummary`).
+#[derive(Debug, Clone, Default)]
 pub struct Summary {
     pub command: Vec<String>,
     pub watcher: i32,
@@ -86,7 +84,7 @@ pub struct Summary {
     pub interrupted: Option<i32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ZombieRow {
     pub pid: i32,
     pub parent: i32,
@@ -205,8 +203,7 @@ impl Watch {
                 }
             }
             Form::JsonEvents => {
-                serde_json::to_writer(&mut *out, event)?;
-                writeln!(out)?;
+                super::json::write_line(out, &super::json::WatchMessage::from(event))?
             }
             Form::Json => self.events.push(event.clone()),
         }
@@ -383,8 +380,7 @@ impl Watch {
         if self.summary.processes == 0 {
             // Nothing ran (the command could not be started): main says why.
             if self.form == Form::Json {
-                serde_json::to_writer(&mut *out, &self.document())?;
-                writeln!(out)?;
+                super::json::write_line(out, &self.document())?;
             }
             return Ok(());
         }
@@ -412,18 +408,13 @@ impl Watch {
                     }
                 }
             }
-            Form::Json => {
-                serde_json::to_writer(&mut *out, &self.document())?;
-                writeln!(out)?;
-            }
+            Form::Json => super::json::write_line(out, &self.document())?,
             Form::JsonEvents => {
-                let mut value = serde_json::to_value(&self.summary)?;
-                if let Some(map) = value.as_object_mut() {
-                    map.insert("event".into(), "summary".into());
-                    map.insert("exit_code".into(), serde_json::json!(self.exit_code()));
-                }
-                serde_json::to_writer(&mut *out, &value)?;
-                writeln!(out)?;
+                let line = super::json::WatchSummaryLine {
+                    kind: "summary",
+                    summary: super::json::WatchSummary::new(&self.summary, self.exit_code()),
+                };
+                super::json::write_line(out, &line)?;
             }
         }
         Ok(())
@@ -487,18 +478,28 @@ impl Watch {
             }
         }
         html.push_str("</section>\n");
-        super::html::document(self.words, &[html])
+        let section = super::html::Section {
+            name: "watch".into(),
+            title: command_line(&self.summary.command),
+            ok: true,
+            html,
+        };
+        super::html::document(self.words, &[section])
     }
 
-    fn document(&self) -> serde_json::Value {
-        serde_json::json!({
-            "command": self.summary.command,
-            "watcher": self.summary.watcher,
-            "events": self.events,
-            "processes": self.nodes.values().collect::<Vec<_>>(),
-            "summary": self.summary,
-            "exit_code": self.exit_code(),
-        })
+    /// `--json`: the watch as one document (see `json.rs`).
+    fn document(&self) -> super::json::WatchDocument {
+        use super::json::{VERSION, WatchDocument, WatchMessage, WatchProcess, WatchSummary};
+        WatchDocument {
+            version: VERSION,
+            kind: "watch",
+            command: self.summary.command.clone(),
+            watcher: self.summary.watcher,
+            events: self.events.iter().map(WatchMessage::from).collect(),
+            processes: self.nodes.values().map(WatchProcess::from).collect(),
+            summary: WatchSummary::new(&self.summary, self.exit_code()),
+            exit_code: self.exit_code(),
+        }
     }
 
     /// The family as a tree by creator, each process with what became of it.
@@ -779,6 +780,7 @@ mod tests {
             width,
             answers: false,
             lang,
+            lang_asked: false,
             python: false,
             timeline: true,
             tree: false,
@@ -845,7 +847,9 @@ mod tests {
         assert_eq!(doc["summary"]["zombies"][0]["zombie_us"], 800);
         let (lines, _) = render(Form::JsonEvents, super::super::Lang::En, 80);
         let last: serde_json::Value = serde_json::from_str(lines.lines().last().unwrap()).unwrap();
-        assert_eq!(last["event"], "summary");
+        assert_eq!(last["type"], "summary");
+        assert_eq!(doc["version"], super::super::json::VERSION);
+        assert_eq!(doc["events"][0]["type"], "begin");
         assert_eq!(lines.lines().count(), events().len() + 1);
     }
 }

@@ -141,6 +141,72 @@ pub fn hang(
         .collect()
 }
 
+/// `text` cut to at most `columns` display columns, ending in `…` where it was cut.
+pub fn truncate(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > columns {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Lines of one paragraph joined as a reader expects: with a space, or with nothing between
+/// two wide (Chinese) characters.
+pub fn join_lines<S: AsRef<str>>(lines: &[S]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.as_ref().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let wide = |c: Option<char>| c.is_some_and(|c| UnicodeWidthChar::width(c) == Some(2));
+        let last = out.chars().last();
+        // Chinese punctuation (，。：；) carries its own space.
+        let closes = last.is_some_and(|c| "，。：；！？、）」』".contains(c));
+        let joined = closes || (wide(last) && wide(line.chars().next()));
+        if !out.is_empty() && !joined {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// A help text's paragraphs as single lines, for a wrapper that fits them to the terminal
+/// (clap's): lines of one paragraph are joined (with a space, or with nothing between two
+/// Chinese characters); blank lines and indented lines (a list of examples) stay as they are.
+pub fn reflow(text: &str) -> String {
+    let mut out = String::new();
+    let mut joinable = false;
+    for line in text.lines() {
+        let indented = line.starts_with(char::is_whitespace);
+        if joinable && !line.is_empty() && !indented {
+            let wide = |c: Option<char>| c.is_some_and(|c| UnicodeWidthChar::width(c) == Some(2));
+            if !(wide(out.chars().last()) && wide(line.chars().next())) {
+                out.push(' ');
+            }
+            out.push_str(line);
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+        joinable = !line.is_empty() && !indented && !line.ends_with(':');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

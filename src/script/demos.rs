@@ -82,12 +82,18 @@ impl Demo {
 
 /// The closest demo name, for "did you mean".
 pub fn closest(name: &str) -> Option<&'static str> {
-    DEMOS
-        .iter()
-        .map(|d| (strsim_distance(name, d.name), d.name))
-        .filter(|(dist, d)| *dist <= 2 + d.len() / 4)
-        .min()
-        .map(|(_, n)| n)
+    closest_of(name, DEMOS.iter().map(|d| d.name))
+}
+
+/// The word of `words` closest to `word` (Levenshtein distance at most 2 plus a quarter of
+/// the word's length), for "did you mean": a demo's name, a script's action. Of two as close,
+/// the first in `words` (the registry's order: `frok` is `fork` before `flock`).
+pub fn closest_of<'w>(word: &str, words: impl Iterator<Item = &'w str>) -> Option<&'w str> {
+    words
+        .map(|w| (strsim_distance(word, w), w))
+        .filter(|(dist, w)| *dist <= 2 + w.len() / 4)
+        .min_by_key(|(dist, _)| *dist)
+        .map(|(_, w)| w)
 }
 
 /// Levenshtein distance (the demo names are short, so the simple table is fine).
@@ -133,13 +139,10 @@ mod tests {
     #[test]
     fn the_title_read_from_its_line_is_the_parsed_title() {
         for d in DEMOS {
-            assert_eq!(d.title(), d.parse().unwrap().title, "{}", d.name);
-            assert_eq!(
-                Some(d.title_in("zh")),
-                d.parse().unwrap().title_zh.as_deref(),
-                "{}",
-                d.name
-            );
+            let title = d.parse().unwrap().title;
+            assert_eq!(d.title(), title.base, "{}", d.name);
+            assert_eq!(d.title_in("zh"), title.get("zh"), "{}", d.name);
+            assert!(title.has("zh"), "{}: no `title.zh`", d.name);
             assert_eq!(d.title_in("en"), d.title());
         }
     }
@@ -156,7 +159,9 @@ mod tests {
                 .count();
             assert!(asks >= 2, "{} asks {asks} question(s)", d.name);
             for step in d.parse().unwrap().steps {
-                if let crate::script::StepKind::Ask { zh: None, .. } = step.kind {
+                if let crate::script::StepKind::Ask { question, .. } = &step.kind
+                    && !question.has("zh")
+                {
                     panic!(
                         "{}:{}: `{}` has no `ask.zh` after it",
                         d.path, step.line, step.text
@@ -172,9 +177,11 @@ mod tests {
         // The parser holds each `say.zh` to its `say`'s `{ROLE.FIELD}`s; here, none is missing.
         for d in DEMOS {
             let s = d.parse().unwrap();
-            assert!(s.title_zh.is_some(), "{}: no `title.zh`", d.path);
+            assert!(s.title.has("zh"), "{}: no `title.zh`", d.path);
             for step in &s.steps {
-                if let StepKind::Say { zh: None, .. } = &step.kind {
+                if let StepKind::Say { pieces } = &step.kind
+                    && !pieces.has("zh")
+                {
                     panic!(
                         "{}:{}: `{}` has no `say.zh` after it",
                         d.path, step.line, step.text
@@ -189,5 +196,8 @@ mod tests {
         assert_eq!(closest("zombi"), Some("zombie"));
         assert_eq!(closest("orphn"), Some("orphan"));
         assert_eq!(closest("completely-different"), None);
+        let verbs = ["fork", "exit", "wait"].into_iter();
+        assert_eq!(closest_of("frok", verbs.clone()), Some("fork"));
+        assert_eq!(closest_of("xyzzyplugh", verbs), None);
     }
 }

@@ -23,19 +23,16 @@ fn seen_state(doc: &Value, step: &str, n: usize) -> String {
         .to_string()
 }
 
-/// The narration of the `say` line that contains `words` (its text as written).
+/// The narration (`--explain`, English) of the `say` message that holds `words`.
 fn narration(doc: &Value, words: &str) -> String {
     doc["events"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| {
-            e["step"]
-                .as_str()
-                .is_some_and(|s| s.starts_with("say ") && s.contains(words))
-        })
-        .and_then(|e| e["narration"].as_str())
-        .unwrap_or_else(|| panic!("no say line with {words}"))
+        .filter(|e| e["type"] == "say")
+        .filter_map(|e| e["narration"]["en"].as_str())
+        .find(|text| text.contains(words))
+        .unwrap_or_else(|| panic!("no narration with {words}"))
         .to_string()
 }
 
@@ -47,7 +44,7 @@ fn pipe_readers_and_writers_block_end_of_file_needs_every_write_end_closed_and_s
     let wrote = result(&doc, "producer write q hello", 0);
     let read = result(&doc, "await consumer done", 0);
     assert_eq!(
-        (wrote["kind"].as_str(), wrote["bytes"].as_i64()),
+        (wrote["type"].as_str(), wrote["bytes"].as_i64()),
         (Some("wrote"), Some(6))
     );
     assert_eq!(
@@ -61,7 +58,7 @@ fn pipe_readers_and_writers_block_end_of_file_needs_every_write_end_closed_and_s
     assert!(capacity >= 4096, "{capacity}");
     assert_eq!(seen_state(&doc, "await producer S", 0), "S");
     let filled = result(&doc, "await producer done", 0);
-    assert_eq!(filled["kind"], "filled");
+    assert_eq!(filled["type"], "filled");
     assert_eq!(filled["capacity"].as_i64(), Some(capacity));
     assert!(filled["bytes"].as_i64().unwrap() > capacity, "{filled}");
     let first = result(&doc, "consumer read q", 0)["bytes"]
@@ -96,12 +93,12 @@ fn pipe_readers_and_writers_block_end_of_file_needs_every_write_end_closed_and_s
     let zombie = &event(&doc, "await doomed Z")["observations"][0];
     assert_eq!(zombie["state"], "Z");
     assert_eq!(
-        zombie["exit_status"].as_i64(),
+        zombie["wait_status"].as_i64(),
         Some(i64::from(libc::SIGPIPE))
     );
     let epipe = result(&doc, "sender write s kept", 0);
     assert_eq!(
-        (epipe["kind"].as_str(), epipe["errno"].as_i64()),
+        (epipe["type"].as_str(), epipe["errno"].as_i64()),
         (Some("failed"), Some(i64::from(libc::EPIPE)))
     );
 }
@@ -110,24 +107,24 @@ fn pipe_readers_and_writers_block_end_of_file_needs_every_write_end_closed_and_s
 fn pool_maps_process_calls_and_every_task_comes_back_from_a_worker_that_took_it() {
     let doc = json_of("pool", &procdemo(&["pool", "--json", "--explain"]));
     // is_alive(): WNOHANG found it running; exitcode: 3, then -15 for a SIGTERM.
-    assert_eq!(result(&doc, "main waitpid p1 nohang", 0)["kind"], "not_yet");
+    assert_eq!(result(&doc, "main waitpid p1 nohang", 0)["type"], "not_yet");
     assert_eq!(
-        result(&doc, "main waitpid p1", 0)["status"].as_i64(),
+        result(&doc, "main waitpid p1", 0)["wait_status"].as_i64(),
         Some(3 << 8)
     );
     assert_eq!(
-        result(&doc, "main waitpid p2", 0)["status"].as_i64(),
+        result(&doc, "main waitpid p2", 0)["wait_status"].as_i64(),
         Some(i64::from(libc::SIGTERM))
     );
-    assert!(narration(&doc, "{p1.exitcode}").contains("exitcode is 3,"));
-    assert!(narration(&doc, "{p2.exitcode}").contains("-15."));
+    assert!(narration(&doc, "p1.exitcode is ").contains("exitcode is 3,"));
+    assert!(narration(&doc, "number: ").contains("-15."));
     // daemon: the daemonic child terminated and reaped; the other reparented to the runner.
     assert_eq!(
         result(&doc, "owner waitpid daemonic", 0)["pid"].as_i64(),
         Some(pid_of(&doc, "daemonic"))
     );
     let plain = &event(&doc, "await plain reparented")["observations"][0];
-    assert_eq!(plain["ppid"].as_i64(), doc["runner_pid"].as_i64());
+    assert_eq!(plain["parent"].as_i64(), doc["runner_pid"].as_i64());
     // The pool: idle workers asleep in read(), every task squared exactly once, by a worker.
     let workers: BTreeSet<i64> = ["w1", "w2", "w3"].iter().map(|w| pid_of(&doc, w)).collect();
     for w in ["w1", "w2", "w3"] {
@@ -150,7 +147,7 @@ fn pool_maps_process_calls_and_every_task_comes_back_from_a_worker_that_took_it(
     let mut reported = BTreeSet::new();
     for w in ["w1", "w2", "w3"] {
         let done = result(&doc, &format!("await {w} done"), 0);
-        assert_eq!(done["kind"], "worked", "{done}");
+        assert_eq!(done["type"], "worked", "{done}");
         for pair in done["done"].as_array().unwrap() {
             reported.insert((pid_of(&doc, w), pair[0].as_i64().unwrap()));
         }

@@ -82,13 +82,13 @@ fn json_events_arrive_one_line_per_event_as_they_happen() {
     );
     for line in &lines {
         let event: serde_json::Value = serde_json::from_str(line).expect("one JSON object a line");
-        assert!(event["event"].is_string(), "{line}");
+        assert!(event["type"].is_string(), "{line}");
     }
     let rest: Vec<String> = out.lines().map_while(Result::ok).collect();
     child.wait().expect("wait");
     let last: serde_json::Value =
         serde_json::from_str(rest.last().expect("an end event")).expect("json");
-    assert_eq!(last["event"], "end", "{rest:#?}");
+    assert_eq!(last["type"], "end", "{rest:#?}");
     assert_eq!(last["ok"], false, "{rest:#?}");
     assert!(leftovers(&tag).is_empty(), "{:?}", leftovers(&tag));
 }

@@ -8,10 +8,13 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod classroom;
 mod cli;
 mod cooperation;
 mod delivery;
 mod hostile;
+mod i18n;
+mod json_schema;
 mod live;
 mod observations;
 mod page;

@@ -1,7 +1,7 @@
 //! What procdemo reports must be what the kernel said: real PIDs that fit together, exit
 //! statuses as wait() decodes them, and a STAT column that agrees with ps.
 
-use crate::util::{json, nth_event, pid_of, procdemo, says};
+use crate::util::{TempScript, json, json_of, nth_event, pid_of, procdemo, says};
 use serde_json::Value;
 
 fn event<'a>(doc: &'a Value, step: &str) -> &'a Value {
@@ -23,12 +23,12 @@ fn zombie_json_holds_real_pids_the_zombie_state_and_its_exit_status() {
 
     let z = &event(&doc, "await child Z")["observations"][0];
     assert_eq!(
-        (z["role"].as_str(), z["pid"].as_i64(), z["ppid"].as_i64()),
+        (z["role"].as_str(), z["pid"].as_i64(), z["parent"].as_i64()),
         (Some("child"), Some(child), Some(parent))
     );
     assert_eq!(z["state"], "Z");
     assert_eq!(
-        z["exit_status"],
+        z["wait_status"],
         7 << 8,
         "the zombie holds exit(7) as 7 << 8"
     );
@@ -36,9 +36,9 @@ fn zombie_json_holds_real_pids_the_zombie_state_and_its_exit_status() {
     let reaped = &event(&doc, "parent waitpid child")["result"];
     assert_eq!(
         (
-            reaped["kind"].as_str(),
+            reaped["type"].as_str(),
             reaped["pid"].as_i64(),
-            reaped["status"].as_i64()
+            reaped["wait_status"].as_i64()
         ),
         (Some("reaped"), Some(child), Some(7 << 8))
     );
@@ -63,21 +63,21 @@ fn orphan_json_shows_the_child_adopted_by_the_runner_and_reaped_by_it() {
         .find(|o| o["role"] == "child")
         .unwrap()
         .clone();
-    assert_eq!(before["ppid"], parent);
+    assert_eq!(before["parent"], parent);
     let adopted = &event(&doc, "await child reparented")["observations"][0];
     assert_eq!(
-        adopted["ppid"], runner,
+        adopted["parent"], runner,
         "adopted by the runner, a child subreaper"
     );
-    assert_eq!(adopted["parent"], "runner");
+    assert_eq!(adopted["parent_role"], "runner");
     let zombie = &event(&doc, "await child Z")["observations"][0];
     assert_eq!(
-        (zombie["ppid"].as_i64(), zombie["exit_status"].as_i64()),
+        (zombie["parent"].as_i64(), zombie["wait_status"].as_i64()),
         (Some(runner), Some(3 << 8))
     );
     let reaped = &event(&doc, "runner waitpid child")["result"];
     assert_eq!(
-        (reaped["pid"].as_i64(), reaped["status"].as_i64()),
+        (reaped["pid"].as_i64(), reaped["wait_status"].as_i64()),
         (Some(child), Some(3 << 8))
     );
 }
@@ -124,7 +124,7 @@ fn fork_cow_copies_only_on_write_about_one_fault_per_page() {
             .iter()
             .filter(|e| e["step"] == "measure parent child")
             .collect();
-        steps[step_index]["memory"].as_array().unwrap().clone()
+        steps[step_index]["readings"].as_array().unwrap().clone()
     };
     let region = |m: &[Value], role: &str, field: &str| -> i64 {
         m.iter().find(|r| r["role"] == role).unwrap()["region"][field]
@@ -224,7 +224,7 @@ fn states_json_shows_the_vfork_wait_in_d_ended_by_a_plain_sigterm() {
     );
     let sent = &event(&doc, "runner kill waiter TERM")["result"];
     assert_eq!(
-        (sent["kind"].as_str(), sent["signal"].as_i64()),
+        (sent["type"].as_str(), sent["signal"].as_i64()),
         (Some("signalled"), Some(libc::SIGTERM as i64))
     );
     // With no tracer attached, the signal ended the wait at once: Z before the child exited.
@@ -233,17 +233,17 @@ fn states_json_shows_the_vfork_wait_in_d_ended_by_a_plain_sigterm() {
     let z = &event(&doc, "await waiter Z")["observations"][0];
     assert_eq!(z["state"], "Z");
     assert_eq!(
-        z["exit_status"],
+        z["wait_status"],
         libc::SIGTERM,
         "killed by SIGTERM, no exit code"
     );
     // The vfork child, once its parent is gone, is the runner's.
     let vkid = &event(&doc, "await vkid parent runner")["observations"][0];
-    assert_eq!(vkid["ppid"], doc["runner_pid"]);
+    assert_eq!(vkid["parent"], doc["runner_pid"]);
     assert_ne!(vkid["state"], "gone");
     // The first vfork's result names the call it is: clone(CLONE_VFORK), own memory.
     let done = &event(&doc, "await proc done")["result"];
-    assert_eq!(done["kind"], "clone_vfork_own_memory");
+    assert_eq!(done["type"], "clone_vfork_own_memory");
     assert_eq!(done["pid"], pid_of(&doc, "vchild"));
     // `l` is not "has child processes": with a child, proc's STAT had no `l`; with both its
     // children reaped and a second thread, it has one.
@@ -274,14 +274,14 @@ fn sigchld_ignore_json_never_shows_an_auto_reaped_child_as_a_zombie_and_wait_blo
     }
     // The default parent's child is a zombie holding exit(4).
     let z = &event(&doc, "await plain-kid Z")["observations"][0];
-    assert_eq!(z["exit_status"], 4 << 8);
+    assert_eq!(z["wait_status"], 4 << 8);
     // With SIGCHLD ignored and a child alive, wait() blocks (S, inside wait) and then fails
     // with ECHILD once the child has exited: it never returns a status.
     let blocked = &event(&doc, "await ignorer S")["observations"][0];
     assert_eq!(blocked["state"], "S");
     let failed = &event(&doc, "await ignorer done")["result"];
     assert_eq!(
-        (failed["kind"].as_str(), failed["errno"].as_i64()),
+        (failed["type"].as_str(), failed["errno"].as_i64()),
         (Some("failed"), Some(libc::ECHILD as i64))
     );
     for parent in ["ignorer wait", "handler wait"] {
@@ -291,4 +291,51 @@ fn sigchld_ignore_json_never_shows_an_auto_reaped_child_as_a_zombie_and_wait_blo
             "{parent}"
         );
     }
+}
+
+/// The row of `role` in the observation table of the step written `step`.
+fn observed<'a>(doc: &'a Value, step: &str, role: &str) -> &'a Value {
+    event(doc, step)["observations"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["role"] == role))
+        .unwrap_or_else(|| panic!("{step}: no row for {role}"))
+}
+
+#[test]
+fn getpid_returns_the_pid_proc_shows_for_the_same_process() {
+    let script = TempScript::new(
+        "getpid.demo",
+        b"title getpid\nrunner fork parent\nparent fork child\nchild getpid\nparent getpid\n\
+          observe parent child\n",
+    );
+    let doc = json_of("getpid", &procdemo(&["run", script.arg(), "--json"]));
+    for role in ["parent", "child"] {
+        let result = &event(&doc, &format!("{role} getpid"))["result"];
+        assert_eq!(result["type"], "own_pid", "{role}");
+        // What the call returned in the process, and what the runner read in /proc.
+        let row = observed(&doc, "observe parent child", role);
+        assert_eq!(result["pid"], row["pid"], "{role}");
+        assert_eq!(row["pid"], pid_of(&doc, role), "{role}");
+    }
+    assert_ne!(pid_of(&doc, "parent"), pid_of(&doc, "child"));
+}
+
+#[test]
+fn getpid_inside_a_new_pid_namespace_returns_1_where_proc_outside_shows_another_pid() {
+    let script = TempScript::new(
+        "getpid-ns.demo",
+        b"title getpid in a namespace\nrunner fork outer\ntry outer unshare pid\n\
+          end unless outer permitted\nouter fork init\ninit getpid\nobserve init\n",
+    );
+    let doc = json_of("getpid-ns", &procdemo(&["run", script.arg(), "--json"]));
+    if event(&doc, "end unless outer permitted")["permitted"] == false {
+        // User namespaces are closed to this user: the script said so and passed.
+        assert_eq!(doc["ok"], true);
+        return;
+    }
+    let row = observed(&doc, "observe init", "init");
+    assert_eq!(event(&doc, "init getpid")["result"]["pid"], 1);
+    assert_eq!(row["ns_pid"], 1);
+    assert_eq!(row["pid"], pid_of(&doc, "init"));
+    assert_ne!(row["pid"], 1);
 }

@@ -46,7 +46,7 @@ fn every_fork_of_the_new_demos_reports_what_it_returned_in_the_child_too() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|e| e["result"]["kind"] == "forked")
+            .filter(|e| e["result"]["type"] == "forked")
             .collect();
         assert!(!forks.is_empty(), "{demo}");
         for f in forks {
@@ -68,10 +68,10 @@ fn exec_keeps_the_pid_and_the_inheritable_descriptor_and_replaces_the_rest() {
         (before["pid"].as_i64(), after["pid"].as_i64()),
         (Some(child), Some(child))
     );
-    assert_eq!(after["ppid"], parent);
+    assert_eq!(after["parent"], parent);
     let execed = &event(&doc, "child exec self")["result"];
     assert_eq!(
-        (execed["kind"].as_str(), execed["pid"].as_i64()),
+        (execed["type"].as_str(), execed["pid"].as_i64()),
         (Some("execed"), Some(child))
     );
     // A new program: command name, command line, memory.
@@ -127,7 +127,7 @@ fn exec_of_a_program_of_the_system_is_seen_as_that_program() {
     let sleeper = pid_of(&doc, "sleeper");
     let ran = &event(&doc, "sleeper exec sleep infinity")["result"];
     assert_eq!(
-        (ran["kind"].as_str(), ran["comm"].as_str()),
+        (ran["type"].as_str(), ran["comm"].as_str()),
         (Some("running"), Some("sleep"))
     );
     let i = &event(&doc, "inspect sleeper")["inspections"][0];
@@ -143,16 +143,19 @@ fn exec_of_a_program_of_the_system_is_seen_as_that_program() {
         .map(|f| f["fd"].as_i64().unwrap())
         .collect();
     assert_eq!(fds, [0, 1, 2]);
-    assert_eq!(fd(i, 1).unwrap()["owner"]["output_pipe_of"], "sleeper");
+    assert_eq!(
+        fd(i, 1).unwrap()["owner"],
+        serde_json::json!({"type": "output_pipe", "role": "sleeper"})
+    );
     // false exited with its own status, which its parent reaped.
     let checker = pid_of(&doc, "checker");
     assert_eq!(
-        event(&doc, "await checker Z")["observations"][0]["exit_status"],
+        event(&doc, "await checker Z")["observations"][0]["wait_status"],
         1 << 8
     );
     let reaped = &event(&doc, "parent waitpid checker")["result"];
     assert_eq!(
-        (reaped["pid"].as_i64(), reaped["status"].as_i64()),
+        (reaped["pid"].as_i64(), reaped["wait_status"].as_i64()),
         (Some(checker), Some(1 << 8))
     );
 }
@@ -194,7 +197,7 @@ fn exit_paths_shows_which_process_wrote_the_copied_buffer() {
     assert_eq!(parent_out["text"], line);
     // The exit statuses are the same for exit(3) and _exit(3), whatever was written.
     let status = |role: &str| {
-        event(&doc, &format!("await {role} Z"))["observations"][0]["exit_status"].as_i64()
+        event(&doc, &format!("await {role} Z"))["observations"][0]["wait_status"].as_i64()
     };
     assert_eq!(
         (status("flusher"), status("quitter"), status("victim")),
@@ -295,7 +298,7 @@ fn pid1_adopts_the_orphan_keeps_it_a_zombie_shrugs_off_sigterm_and_takes_its_nam
     assert_eq!(event(&doc, "outer fork init")["result"]["pid"], init);
     // The orphan goes to PID 1 of its namespace, not to the runner (a subreaper outside).
     assert_eq!(
-        event(&doc, "await orphan parent init")["observations"][0]["ppid"],
+        event(&doc, "await orphan parent init")["observations"][0]["parent"],
         init
     );
     // PID 1 never waits: the orphan is a zombie, and still one at the later observation.
@@ -309,7 +312,7 @@ fn pid1_adopts_the_orphan_keeps_it_a_zombie_shrugs_off_sigterm_and_takes_its_nam
     // SIGTERM from inside (to PID 1) and from outside (to its outer PID): sent, and nothing.
     let inside = &event(&doc, "victim kill init TERM")["result"];
     assert_eq!(
-        (inside["kind"].as_str(), inside["pid"].as_i64()),
+        (inside["type"].as_str(), inside["pid"].as_i64()),
         (Some("signalled"), Some(1))
     );
     assert_eq!(event(&doc, "outer kill init TERM")["result"]["pid"], init);
@@ -333,7 +336,7 @@ fn pid1_adopts_the_orphan_keeps_it_a_zombie_shrugs_off_sigterm_and_takes_its_nam
     assert_eq!(row(end, "init")["state"], "Z");
     let reaped = &event(&doc, "outer waitpid init")["result"];
     assert_eq!(
-        (reaped["pid"].as_i64(), reaped["status"].as_i64()),
+        (reaped["pid"].as_i64(), reaped["wait_status"].as_i64()),
         (Some(init), Some(0))
     );
     let _ = (middle, orphan);

@@ -42,7 +42,7 @@ fn without_a_lock_both_buyers_buy_the_one_ticket_and_the_file_records_two_sales(
         );
         let bought = result(&doc, &format!("{buyer} buy"));
         assert_eq!(
-            (bought["kind"].as_str(), &bought["read"], &bought["wrote"]),
+            (bought["type"].as_str(), &bought["read"], &bought["wrote"]),
             (Some("bought"), &Value::from(1), &Value::from(0)),
             "{buyer}"
         );
@@ -60,7 +60,7 @@ fn without_a_lock_both_buyers_buy_the_one_ticket_and_the_file_records_two_sales(
 fn with_flock_the_second_buyer_sleeps_in_flock_while_the_first_holds_the_lock_then_is_sold_out() {
     let doc = json("race");
     let first = pid_of(&doc, "first");
-    assert_eq!(result(&doc, "first flock")["kind"], "file_locked");
+    assert_eq!(result(&doc, "first flock")["type"], "file_locked");
     // Blocked: S, in the kernel's flock wait, while `first` holds the lock.
     let seen = &nth_event(&doc, "await second flock", 0)["observations"][0];
     assert_eq!(seen["pid"], pid_of(&doc, "second"));
@@ -79,12 +79,12 @@ fn with_flock_the_second_buyer_sleeps_in_flock_while_the_first_holds_the_lock_th
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     // Its flock() returned only after the first released the lock; then it read 0.
-    assert_eq!(result(&doc, "await second done")["kind"], "file_locked");
-    assert_eq!(result(&doc, "first buy")["kind"], "bought");
+    assert_eq!(result(&doc, "await second done")["type"], "file_locked");
+    assert_eq!(result(&doc, "first buy")["type"], "bought");
     assert_eq!(result(&doc, "second count")["left"], 0);
     let sold_out = result(&doc, "second buy");
     assert_eq!(
-        (sold_out["kind"].as_str(), &sold_out["read"]),
+        (sold_out["type"].as_str(), &sold_out["read"]),
         (Some("sold_out"), &Value::from(0))
     );
     // Exactly one ticket sold, to the lock's first holder.
@@ -104,7 +104,7 @@ fn the_schedulers_race_counts_its_steps_and_reads_the_lost_updates_back_from_the
     let mut steps = 0;
     for racer in ["racer1", "racer2"] {
         let raced = &nth_event(&doc, &format!("await {racer} done within 10s"), 0)["result"];
-        assert_eq!(raced["kind"], "raced", "{racer}");
+        assert_eq!(raced["type"], "raced", "{racer}");
         steps += raced["steps"].as_i64().unwrap();
     }
     assert_eq!(steps, made, "as many decrements as tickets");

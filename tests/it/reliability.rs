@@ -47,11 +47,14 @@ fn eight_concurrent_runs_of_all_pass_and_each_sees_only_its_own_processes() {
             "{stdout}{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        for line in stdout.lines().filter(|l| !l.starts_with("{\"summary\"")) {
+        for line in stdout.lines() {
             let doc: serde_json::Value = serde_json::from_str(line).expect("json line");
+            if doc["type"] == "summary" {
+                continue;
+            }
             assert_eq!(doc["ok"], true, "{line}");
             let roles = doc["roles"].as_array().expect("roles");
-            let pids: Vec<i64> = roles.iter().filter_map(|r| r[1].as_i64()).collect();
+            let pids: Vec<i64> = roles.iter().filter_map(|r| r["pid"].as_i64()).collect();
             for obs in doc["events"]
                 .as_array()
                 .unwrap()

@@ -4,7 +4,7 @@
 //! kernel's weights is checked by an ignored, benchmark-style test for an idle machine.
 
 use crate::programs::{calls_by, have_strace, under_strace};
-use crate::util::{json, nth_event, pid_of};
+use crate::util::{json, json_of, nth_event, pid_of, procdemo};
 use serde_json::Value;
 
 const WINDOW: &str = "share loop0 loop10 until loop0 200ms";
@@ -31,7 +31,8 @@ fn int(v: &Value) -> i64 {
 
 #[test]
 fn the_window_ends_by_the_kernels_count_and_nice_0_gets_more_cpu_than_nice_10() {
-    let doc = json("nice");
+    // `--lang en`: the check's words (`text`) come with it.
+    let doc = json_of("nice", &procdemo(&["nice", "--json", "--lang", "en"]));
     let window = &nth_event(&doc, WINDOW, 0)["share"];
     assert_eq!(window["until"], "loop0");
     assert_eq!(window["wanted_ns"], 200_000_000);
@@ -84,7 +85,7 @@ fn the_window_ends_by_the_kernels_count_and_nice_0_gets_more_cpu_than_nice_10() 
     // The check the demo makes says the same.
     let checked = nth_event(&doc, "expect loop0 cpu > loop10.cpu", 0);
     assert_eq!(
-        checked["checked"],
+        checked["text"],
         format!("{} µs > {} µs", fast_ns / 1000, slow_ns / 1000),
         "{checked}"
     );
@@ -114,8 +115,8 @@ fn after_the_window_the_loops_read_r_and_rn_and_the_sleeper_s() {
 fn renice_raises_anothers_nice_value_and_lowering_it_needs_privilege() {
     let doc = json("nice");
     let raised = nth_event(&doc, "sleeper renice loop0 5", 0);
-    assert_eq!(raised["actor"], "sleeper");
-    assert_eq!(raised["result"]["kind"], "reniced");
+    assert_eq!(raised["role"], "sleeper");
+    assert_eq!(raised["result"]["type"], "reniced");
     assert_eq!(int(&raised["result"]["pid"]), pid_of(&doc, "loop0"));
     assert_eq!(raised["result"]["nice"], 5);
     let seen = row(nth_event(&doc, "await loop0 flag N", 0), "loop0");
@@ -127,7 +128,7 @@ fn renice_raises_anothers_nice_value_and_lowering_it_needs_privilege() {
         assert_eq!(lowered["result"]["nice"], 0, "{lowered}");
         assert_eq!(after["nice"], 0, "{after}");
     } else {
-        assert_eq!(lowered["result"]["kind"], "failed", "{lowered}");
+        assert_eq!(lowered["result"]["type"], "failed", "{lowered}");
         assert_eq!(lowered["result"]["errno"], libc::EACCES, "{lowered}");
         assert_eq!(after["nice"], 10, "{after}");
     }

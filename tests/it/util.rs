@@ -161,6 +161,12 @@ pub fn demo_names() -> Vec<String> {
     names
 }
 
+/// A built-in demo's script text, from demos/NAME.demo.
+pub fn demo_text(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("demos/{name}.demo"));
+    std::fs::read_to_string(path).expect("demos/NAME.demo")
+}
+
 /// A demo's `--json` document (the run must pass).
 pub fn json(demo: &str) -> serde_json::Value {
     let run = procdemo(&[demo, "--json"]);
@@ -177,8 +183,8 @@ pub fn json_of(demo: &str, run: &Run) -> serde_json::Value {
 pub fn pid_of(doc: &serde_json::Value, role: &str) -> i64 {
     doc["roles"]
         .as_array()
-        .and_then(|roles| roles.iter().find(|r| r[0] == role))
-        .and_then(|r| r[1].as_i64())
+        .and_then(|roles| roles.iter().find(|r| r["role"] == role))
+        .and_then(|r| r["pid"].as_i64())
         .unwrap_or_else(|| panic!("no pid for {role}"))
 }
 

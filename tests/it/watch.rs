@@ -85,7 +85,7 @@ fn events<'a>(doc: &'a Value, kind: &str) -> Vec<&'a Value> {
         .as_array()
         .expect("events")
         .iter()
-        .filter(|e| e["event"] == kind)
+        .filter(|e| e["type"] == kind)
         .collect()
 }
 
@@ -119,7 +119,7 @@ fn watch_and_check(name: &str, args: &[&str]) -> Value {
             assert_eq!(exits.len(), 1, "{name}: exit of {p:?}: {doc}");
             assert_eq!(
                 exits[0]["status"],
-                serde_json::json!({ "Exited": code }),
+                serde_json::json!({ "type": "exited", "code": code }),
                 "{name}: status of {p:?}"
             );
         }
@@ -132,8 +132,8 @@ fn watch_and_check(name: &str, args: &[&str]) -> Value {
             assert_eq!(zombie.len(), 1, "{name}: zombie {p:?}: {doc}");
             assert_eq!(zombie[0]["parent"], p.parent);
             assert_eq!(
-                reaped[0]["by"],
-                serde_json::json!({"by": "parent", "pid": p.parent})
+                reaped[0]["reaper"],
+                serde_json::json!({"type": "parent", "pid": p.parent})
             );
             let us = reaped[0]["zombie_us"].as_u64();
             assert!(us.is_some(), "{name}: no zombie interval for {p:?}: {doc}");
@@ -147,14 +147,17 @@ fn watch_and_check(name: &str, args: &[&str]) -> Value {
         }
         if flag("released") {
             assert!(zombie.is_empty(), "{name}: {p:?} reported a zombie: {doc}");
-            assert_eq!(reaped[0]["by"], serde_json::json!({"by": "kernel"}));
+            assert_eq!(reaped[0]["reaper"], serde_json::json!({"type": "kernel"}));
         }
         if flag("orphan") {
             let orphaned = of_pid(&doc, "orphaned", p.pid);
             assert_eq!(orphaned.len(), 1, "{name}: orphan {p:?}: {doc}");
             assert_eq!(orphaned[0]["from"], p.parent);
             assert_eq!(orphaned[0]["to"], watcher, "{name}: adopted by the watcher");
-            assert_eq!(reaped[0]["by"], serde_json::json!({"by": "subreaper"}));
+            assert_eq!(
+                reaped[0]["reaper"],
+                serde_json::json!({"type": "subreaper"})
+            );
         }
         if let Some(adopter) = p.flags.iter().find_map(|f| f.strip_prefix("adopter=")) {
             assert_eq!(adopter.parse::<i64>().unwrap(), watcher, "{name}");
@@ -345,7 +348,7 @@ fn kill_rest_kills_what_outlives_the_first_process() {
     let exit = of_pid(&doc, "exit", child);
     assert_eq!(
         exit[0]["status"],
-        serde_json::json!({"Killed": libc::SIGKILL})
+        serde_json::json!({"type": "killed", "signal": libc::SIGKILL})
     );
     whole("forever.py", &doc);
 }
@@ -371,7 +374,7 @@ fn ctrl_c_kills_and_reaps_the_whole_family_and_exits_130() {
     while forks < 2 {
         let mut line = String::new();
         assert!(stderr.read_line(&mut line).unwrap() > 0, "{text}");
-        if line.contains("\"event\":\"fork\"") {
+        if line.contains("\"type\":\"fork\"") {
             forks += 1;
         }
         text.push_str(&line);

@@ -1,25 +1,21 @@
-//! English: every word procdemo prints, from the typed model.
+//! English: every word procdemo prints.
 //!
-//! Each function is an exhaustive `match` (no `_` arm over the model's enums), so a new
-//! state, outcome or failure does not compile until it has its words here, and a second
-//! language (`zh.rs`, implementing [`Words`]) is checked for completeness the same way.
+//! `say` is the table of the presenter's messages ([`Msg`]): an exhaustive `match` with no `_`
+//! arm and no decision but a plural's form, so a new message does not compile until it has its
+//! words here (and in `zh.rs`). The other functions are word lists over the model's enums, as
+//! exhaustive.
 
-use crate::engine::error::{System, Usage};
-use crate::engine::model::{
-    Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
-    Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
-};
-use crate::render::Ctx;
+use crate::engine::model::{Disposition, ExitStatus, Memory, State, Unable};
+use crate::render::i18n::present::Msg;
+use crate::render::i18n::present::{errno_name, size, strerror};
 use crate::render::reference::{Reference, Topic};
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, PageWords, ShareHeaders, TimelineWords,
     Words,
 };
-use crate::script::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
-use crate::script::{
-    Cmp, Cond, Field, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
-};
-use std::time::Duration;
+use crate::script::actions::list_words;
+use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
+use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 
 /// English.
 pub struct En;
@@ -27,118 +23,7 @@ pub struct En;
 /// What --stable output shows instead of a value that depends on privilege.
 const PRIVILEGE_HIDDEN: &str = "depends on privilege: not shown with --stable";
 
-/// A size in bytes as MiB (or KiB below 1 MiB).
-pub(super) fn size(bytes: usize) -> String {
-    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
-        format!("{} MiB", bytes >> 20)
-    } else {
-        format!("{} KiB", bytes >> 10)
-    }
-}
-
-/// The C library's text for an errno, without Rust's " (os error N)" suffix.
-pub(super) fn strerror(errno: i32) -> String {
-    let text = std::io::Error::from_raw_os_error(errno).to_string();
-    text.split(" (os error").next().unwrap_or(&text).to_string()
-}
-
-/// The symbolic name of an errno, e.g. ECHILD.
-pub(super) fn errno_name(errno: i32) -> String {
-    format!("{:?}", nix::Error::from_raw(errno))
-}
-
-pub(super) fn cmp_sign(cmp: Cmp) -> &'static str {
-    match cmp {
-        Cmp::Eq => "=",
-        Cmp::AtLeast => ">=",
-        Cmp::AtMost => "<=",
-        Cmp::More => ">",
-        Cmp::Less => "<",
-    }
-}
-
-/// `` kB`` for a memory figure, nothing for a fault count.
-pub(super) fn unit(field: Field) -> &'static str {
-    match field {
-        Field::Faults | Field::Share | Field::SchedWeight => "",
-        Field::Cpu => " µs",
-        Field::Pid
-        | Field::Ppid
-        | Field::Parent
-        | Field::State
-        | Field::Stat
-        | Field::Comm
-        | Field::Result
-        | Field::ExitCode
-        | Field::Session
-        | Field::Pgrp
-        | Field::Nice
-        | Field::Sigchld
-        | Field::Rss
-        | Field::Pss
-        | Field::SharedDirty
-        | Field::PrivateDirty
-        | Field::Exe
-        | Field::Cmdline
-        | Field::Blocked
-        | Field::Pending
-        | Field::Ignored
-        | Field::Caught
-        | Field::NsPid
-        | Field::Output
-        | Field::Returned
-        | Field::Exitcode => " kB",
-    }
-}
-
-/// Output as printf's format would write it: the text in quotes, a newline as `\n`, any
-/// other control character escaped.
-pub(super) fn quoted(text: &str) -> String {
-    let escaped = crate::render::sanitize::escape(&text.replace('\\', "\\\\").replace('\n', "\\n"))
-        .into_owned();
-    format!("\"{escaped}\"")
-}
-
-/// The signals named in a list, for a step's result: `{SIGCHLD, SIGTERM}`.
-pub(super) fn signal_set(signals: &[i32]) -> String {
-    let names: Vec<String> = signals
-        .iter()
-        .map(|s| crate::render::signal_name(*s))
-        .collect();
-    format!("{{{}}}", names.join(", "))
-}
-
 impl En {
-    /// What an `expect` compared with: `16384`, `the region's size`, `` `p`'s rss ``.
-    fn operand(&self, operand: &Operand, ctx: &Ctx) -> String {
-        match operand {
-            Operand::Number(n) => n.to_string(),
-            Operand::Region => "the region's size".to_string(),
-            Operand::Field(role, field) => {
-                format!("`{}`'s {}", ctx.role(*role), field_name(*field))
-            }
-        }
-    }
-
-    /// What an observation saw, or that it could not be read.
-    fn seen(&self, seen: Option<&Observation>, ctx: &Ctx) -> String {
-        match seen {
-            Some(o) => self.describe(o, ctx),
-            None => "its state could not be read from /proc".to_string(),
-        }
-    }
-
-    /// "within 2 s", or, when the script's total deadline came first, says so.
-    fn deadline(&self, within: Duration, total: Option<Duration>) -> String {
-        match total {
-            Some(t) => format!(
-                "before the script's total deadline of {} ran out",
-                self.duration(t)
-            ),
-            None => format!("within {}", self.duration(within)),
-        }
-    }
-
     fn unable(&self, why: Unable) -> &'static str {
         match why {
             Unable::Gone => "it is gone",
@@ -159,74 +44,9 @@ impl En {
             }
         }
     }
-
-    /// A wait status in short: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
-    fn short_status(&self, status: i32) -> String {
-        match ExitStatus::decode(status) {
-            ExitStatus::Exited(code) => format!("WEXITSTATUS {code}"),
-            ExitStatus::Killed(sig) => format!("WTERMSIG {}", self.signal(sig)),
-            ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", self.signal(sig)),
-            ExitStatus::Continued => "WIFCONTINUED".into(),
-        }
-    }
-
-    /// A SIGCHLD handler's waitpid() calls: `waitpid(-1, WNOHANG) returned 4533 (WEXITSTATUS
-    /// 1), then 0 (children left, none ended)`.
-    fn handler_waits(&self, waits: &[crate::script::actions::WaitCall], ctx: &Ctx) -> String {
-        let each: Vec<String> = waits
-            .iter()
-            .map(|w| match w.ret {
-                0 => "0 (children left, none of them ended)".to_string(),
-                r if r < 0 => format!("-1 ({})", errno_name(w.errno)),
-                pid => format!("{} ({})", ctx.pid(pid), self.short_status(w.status)),
-            })
-            .collect();
-        format!("waitpid(-1, WNOHANG) returned {}", each.join(", then "))
-    }
-
-    /// What handlers did: `the SIGCHLD handler ran 1 time: waitpid(...) returned ...`.
-    fn handler_runs(&self, runs: &crate::script::actions::HandlerRuns, ctx: &Ctx) -> String {
-        let times = |n: u32| {
-            if n == 1 {
-                "1 time".to_string()
-            } else {
-                format!("{n} times")
-            }
-        };
-        let ran: Vec<String> = runs
-            .runs
-            .iter()
-            .map(|(sig, n)| format!("the {} handler ran {}", self.signal(*sig), times(*n)))
-            .collect();
-        let mut out = crate::script::actions::list_words(&ran, "and");
-        if !runs.waits.is_empty() {
-            out.push_str(": ");
-            out.push_str(&self.handler_waits(&runs.waits, ctx));
-        }
-        out
-    }
-
-    /// A parent by name: its role, or its command name.
-    fn parent(&self, parent: &Parent, ctx: &Ctx) -> String {
-        match parent {
-            Parent::Role(r) => ctx.role(*r).to_string(),
-            Parent::Other { comm } => comm.clone(),
-            Parent::Unknown => "?".to_string(),
-        }
-    }
 }
 
-impl En {
-    /// A tracer from outside the demo: its command name and PID (PID left out with --stable).
-    fn tracer(&self, t: &crate::engine::model::Tracer, stable: bool) -> String {
-        match (&t.comm, stable) {
-            (Some(comm), true) => comm.clone(),
-            (Some(comm), false) => format!("{comm} (pid {})", t.pid),
-            (None, true) => "another process".to_string(),
-            (None, false) => format!("pid {}", t.pid),
-        }
-    }
-}
+impl En {}
 
 impl Words for En {
     fn parse_problem(&self, p: &ParseProblem) -> String {
@@ -250,14 +70,14 @@ The guides, a teacher's included: README.md and docs/ in procdemo's source."
 Examples:
   procdemo list                 every built-in demo, one line each
   procdemo zombie               make a zombie and watch it get reaped
-  procdemo orphan --explain     orphan a child and watch a reaper adopt it, narrated
+  procdemo orphan --explain     orphan a child, see it adopted, narrated
   procdemo all                  every demo, then a summary
   procdemo run my.demo          run your own script (see demos/README.md)
   procdemo zombie --json        one JSON document with the real PIDs
   procdemo zombie --html z.html a page for the projector or a handout
-  procdemo show zombie          the zombie demo's script, to start your own from it
-  procdemo explain wait-status  a reference table (`procdemo explain` lists them)
-  procdemo watch -- python3 hw.py   every process your own program makes, as it lives
+  procdemo show zombie          the zombie demo's script, to start your own
+  procdemo explain wait-status  a reference table (`explain` lists them)
+  procdemo watch -- python3 hw.py  every process your program makes
 
 Exit codes: 0 ok, 1 a demo failed (an awaited state was not seen in time), 2 usage or
 script error (nothing was run), 128+N stopped by signal N after cleaning up (130 Ctrl-C,
@@ -290,6 +110,12 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             }
             Help::Answers => {
                 "After each demo, its questions and the answers this run showed: a worksheet and its key"
+            }
+            Help::Worksheet => {
+                "Print the demo's questions (every demo's with `all`) without running it: a worksheet to hand out before the class; --answers gives the key"
+            }
+            Help::Count => {
+                "How many exercises: the seeds from --seed on, then a key with the tree each one made when run (roles, not PIDs)"
             }
             Help::Lang => {
                 "The language of the output: zh (Chinese) or en [default: from LC_ALL, LC_MESSAGES or LANG]"
@@ -343,10 +169,9 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Help::WatchNotes => {
                 "\
 The program keeps the terminal (stdin, stdout, stderr); procdemo's report goes to standard
-error, or to -o FILE. Of the options above, --json, --json-events, --html, --lang, --color
-and --no-timeline apply (--tree and --timeline too: both are always drawn); the others are
-for demos and are refused. At most --max-procs processes alive at once, else the whole family is
-killed and reaped.
+error, or to -o FILE. --tree and --timeline change nothing (both are always drawn); the
+options that only a demo takes (--explain, --step, --stable...) are refused. At most
+--max-procs processes alive at once, else the whole family is killed and reaped.
 
 Exit code: the program's own (its first process's), 128+N if a signal N ended it (137 when
 stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo could not trace it
@@ -370,77 +195,6 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
 127\tprocdemo watch: the command was not found
 128+N\tstopped by signal N after cleaning up every process it started: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\
 other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)"
-            }
-        }
-    }
-
-    fn usage(&self, u: &Usage) -> String {
-        match u {
-            Usage::UnknownDemo {
-                name,
-                closest,
-                demos,
-            } => format!(
-                "unknown demo `{name}`.{} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)",
-                closest
-                    .map(|d| format!(" Did you mean `{d}`?"))
-                    .unwrap_or_default(),
-                demos.join(", ")
-            ),
-            Usage::UnknownTopic { name, topics } => format!(
-                "unknown topic `{}`. The topics are: {}.",
-                crate::render::sanitize::escape(name),
-                topics.join(", ")
-            ),
-            Usage::NoDemo { demos } => format!(
-                "expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them",
-                demos.join(", ")
-            ),
-            Usage::NoCommand => "expected a demo or a command".to_string(),
-            Usage::CannotRead { path, error } => {
-                format!("cannot read the script {path}: {error}")
-            }
-            Usage::NotUtf8 { path, offset } => format!(
-                "{path}: not UTF-8 text (invalid byte at offset {offset}): a script is a text file"
-            ),
-            Usage::TooLarge { path, max_mib } => format!(
-                "the script {path} is larger than {max_mib} MiB, the most procdemo reads: a script is a short text file"
-            ),
-            Usage::NoTerminal { error } => format!(
-                "--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"
-            ),
-            Usage::NotForWatch { option } => format!(
-                "{option} does not apply to procdemo watch (it runs a program, not a demo script)"
-            ),
-            Usage::NotJson { option, command } => format!(
-                "{option} does not apply to procdemo {command}, which prints text for people, not JSON"
-            ),
-            Usage::Report { path, error } => format!("-o {path}: {error}"),
-            Usage::Html { path, error } => format!("--html {path}: {error}"),
-            // clap's own words, as they always were.
-            Usage::UnknownOption { clap, .. } | Usage::BadValue { clap, .. } => clap.clone(),
-            Usage::Clap(m) => m.clone(),
-        }
-    }
-
-    fn system(&self, s: &System) -> String {
-        match s {
-            System::Setup { call, error } => format!("{call}: {error}"),
-            System::Pipe {
-                demo: Some(demo),
-                error,
-            } => format!("cannot create a pipe for `{demo}`: {error}"),
-            System::Pipe { demo: None, error } => format!("cannot create a pipe: {error}"),
-            System::Fork { demo, error } => {
-                format!("cannot start a runner for `{demo}`: fork failed: {error}")
-            }
-            System::Write { error } => format!("cannot write the output: {error}"),
-            System::ProcMissing { error } => format!(
-                "cannot read /proc/self/stat ({error}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"
-            ),
-            System::ProcUnreadable { error } => format!("cannot read /proc/self/stat: {error}"),
-            System::ProcNotUnderstood => {
-                "/proc/self/stat could not be understood: is /proc a real procfs?".to_string()
             }
         }
     }
@@ -523,833 +277,343 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         }
     }
 
-    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String {
-        let pid = |p: i32| ctx.pid(p);
-        let status = |s: i32| self.exit_status(ExitStatus::decode(s));
-        match outcome {
-            Outcome::PipeMade {
-                read_fd,
-                write_fd,
-                capacity,
-            } => format!(
-                "pipe() returned fd {read_fd} (the read end) and fd {write_fd} (the write end), both close-on-exec as Python's os.pipe() makes them; F_GETPIPE_SZ: it holds {capacity} bytes"
-            ),
-            Outcome::Closed { fd, end } => format!(
-                "close({fd}) returned 0: this process no longer holds the {} end",
-                end_word(*end)
-            ),
-            Outcome::ReadBytes { fd, bytes: 0, .. } => format!(
-                "read({fd}) returned 0: end of file, no process holds the write end any more"
-            ),
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: Some(text),
-            } => format!("read({fd}) returned {bytes} bytes: {text:?}"),
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: None,
-            } => format!("read({fd}) returned {bytes} bytes"),
-            Outcome::Wrote { fd, bytes } => format!("write({fd}) returned {bytes}"),
-            Outcome::Filled {
-                fd,
-                bytes,
-                capacity,
-            } => format!(
-                "write({fd}) of {bytes} bytes, the pipe's capacity ({capacity}) and a page more, returned {bytes}: a pipe holds at most its capacity, so the call could only return once a reader had taken bytes out"
-            ),
-            Outcome::Worked { .. } if ctx.stable => "its loop ended: read() returned 0, end of file (which tasks it took is the scheduler's choice: not shown with --stable)".into(),
-            Outcome::Worked { done } if done.is_empty() => {
-                "took no task (the other workers took them all), then read() returned 0: end of file".into()
-            }
-            Outcome::Worked { done } => format!(
-                "took {} task{} ({}), sent each result, then read() returned 0: end of file",
-                done.len(),
-                if done.len() == 1 { "" } else { "s" },
-                done.iter()
-                    .map(|(t, v)| format!("{t} → {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Outcome::Mapped { results } => {
-                let each = results
-                    .iter()
-                    .map(|r| {
-                        if ctx.stable {
-                            format!("{} → {}", r.task, r.value)
-                        } else {
-                            format!("{} → {} from {}", r.task, r.value, pid(r.pid))
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let who = if ctx.stable {
-                    " (which worker computed each is the scheduler's choice: not shown with --stable)".to_string()
-                } else {
-                    format!(", from {} different worker PIDs", crate::render::distinct_workers(results))
-                };
-                format!(
-                    "wrote {} tasks one at a time, reading each result before the next task: {each}{who}",
-                    results.len()
-                )
-            }
-            Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) returned 0: its next child will be PID 1 of a new PID namespace".into(),
-            Outcome::Unshared { user: true } => "unshare(CLONE_NEWPID) alone was refused (EPERM: no CAP_SYS_ADMIN), so, as `unshare -Urpf` does, unshare(CLONE_NEWUSER | CLONE_NEWPID) returned 0: a new user namespace, in which it has that privilege, and its next child will be PID 1 of a new PID namespace".into(),
-            Outcome::SignalSet { signal, mode } => {
-                let how = match mode {
-                    crate::script::actions::SignalMode::Default => "SIG_DFL: its default action",
-                    crate::script::actions::SignalMode::Ignore => "SIG_IGN: ignored",
-                    crate::script::actions::SignalMode::Catch => {
-                        "caught by a handler (which counts its runs)"
-                    }
-                };
-                format!(
-                    "sigaction() returned 0: {} is now {how}",
-                    self.signal(*signal)
-                )
-            }
-            Outcome::Masked {
-                block,
-                signals,
-                blocked,
-                during,
-            } => {
-                let how = if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" };
-                let mut out = format!(
-                    "sigprocmask({how}, {}) returned 0; blocked now: {}",
-                    signal_set(signals),
-                    self.signal_list(*blocked)
-                );
-                if !during.runs.is_empty() {
-                    out.push_str(&format!(
-                        ". Before the call returned, the pending signal was delivered: {}",
-                        self.handler_runs(during, ctx)
-                    ));
-                } else if !*block {
-                    out.push_str("; no handler ran");
-                }
-                out
-            }
-            Outcome::Handled(runs) if runs.runs.is_empty() => "no handler has run".into(),
-            Outcome::Handled(runs) => format!("so far {}", self.handler_runs(runs, ctx)),
-            Outcome::Printed { bytes, pending } => format!(
-                "printf() put {bytes} bytes in its stdio buffer, where {pending} bytes now wait, not yet written (its stdout is a pipe: fully buffered)"
-            ),
-            Outcome::Flushed { bytes: 0 } => "fflush() found nothing waiting".into(),
-            Outcome::Flushed { bytes } => {
-                format!("fflush() wrote the {bytes} bytes that were waiting")
-            }
-            Outcome::AtexitSet => {
-                "atexit() registered the handler: exit() will run it, _exit() will not".into()
-            }
-            Outcome::ExitingFlushing { code, pending } => format!(
-                "exit({code}): it runs the atexit handlers, flushes its stdio buffer ({pending} bytes were waiting), then calls _exit({code})"
-            ),
-            Outcome::Opened { fd, cloexec: true } => {
-                format!("open() returned fd {fd}, close-on-exec: an execve() will close it")
-            }
-            Outcome::Opened { fd, cloexec: false } => {
-                format!("open() returned fd {fd}, not close-on-exec: an execve() keeps it")
-            }
-            Outcome::Execed { pid: p } => format!(
-                "execve() did not return: procdemo's binary started afresh in the same process, and says so from PID {}",
-                pid(*p)
-            ),
-            // Whether a program that exits at once is still there to read its exe varies: not
-            // in --stable output.
-            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
-                (Some(exe), false) => format!(
-                    "execve() did not return: the process now runs {exe}, command name {comm}"
-                ),
-                (None, false) => format!(
-                    "execve() did not return: the process's command name is now {comm} (it has already exited: no exe left to read)"
-                ),
-                (_, true) => {
-                    format!("execve() did not return: the process's command name is now {comm}")
-                }
-            },
-            Outcome::Forked { pid: p, in_child } => {
-                match in_child {
-                    Some(r) => format!("fork() returned {} to the parent, {r} to the child", pid(*p)),
-                    None => format!("fork() returned {}, the new process's PID", pid(*p)),
-                }
-            }
-            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
-            Outcome::Vforked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!(" In the new process it had returned {r} (its own report).")
-                });
-                format!(
-                    "clone(CLONE_VFORK) returned {}, the new process's PID, once the child had ended (no CLONE_VM: the child had its own memory).{child}",
-                    pid(*p)
-                )
-            }
-            Outcome::Exiting { code } => format!("_exit({code})"),
-            Outcome::Reaped { pid: p, status: s } => {
-                format!("returned {} with status {s}: {}", pid(*p), status(*s))
-            }
-            Outcome::NotYet { polls: 1 } => {
-                "returned 0: a child exists but none has ended yet".into()
-            }
-            Outcome::NotYet { polls } => {
-                format!("returned 0 {polls} times in a row: no child had ended yet")
-            }
-            Outcome::PolledThenReaped {
-                zeros: 0,
-                pid: p,
-                status: s,
-            } => format!(
-                "returned {} at the first call, with status {s}: {}",
-                pid(*p),
-                status(*s)
-            ),
-            Outcome::PolledThenReaped {
-                zeros,
-                pid: p,
-                status: s,
-            } => {
-                let count = if ctx.stable {
-                    "again and again (how many times varies: not shown with --stable)".to_string()
-                } else if *zeros == 1 {
-                    "once".to_string()
-                } else {
-                    format!("{zeros} times")
-                };
-                format!(
-                    "returned 0 {count} while no child had exited, then returned {} with status {s}: {}",
-                    pid(*p),
-                    status(*s)
-                )
-            }
-            Outcome::Peeked {
-                pid: p,
-                code,
-                status: s,
-            } => {
-                let how = match *code {
-                    libc::CLD_EXITED => format!("CLD_EXITED, exit status {s}"),
-                    libc::CLD_KILLED => format!("CLD_KILLED by {}", self.signal(*s)),
-                    libc::CLD_DUMPED => format!("CLD_DUMPED by {}", self.signal(*s)),
-                    other => format!("si_code {other}, si_status {s}"),
-                };
-                format!(
-                    "waitid(WNOWAIT) read {} {how}, and left it unreaped",
-                    pid(*p)
-                )
-            }
-            Outcome::Failed { call, errno } => self.call_failed(*call, *errno),
-            Outcome::Blocking => "sleeping in read() until told otherwise".into(),
-            // Port numbers are the kernel's choice, different every run: not with --stable.
-            Outcome::Listening { fd, port, backlog } => {
-                let chose = if ctx.stable {
-                    "a port (its number varies: not shown with --stable)".to_string()
-                } else {
-                    format!("port {port}")
-                };
-                format!(
-                    "socket() returned fd {fd}; bind() to 127.0.0.1 port 0 and listen(fd {fd}, {backlog}) returned 0; getsockname() says the kernel chose {chose}"
-                )
-            }
-            Outcome::Accepted {
-                fd,
-                peer_port,
-                pid: p,
-                in_child,
-            } => {
-                let from = if ctx.stable {
-                    "127.0.0.1 (the client's port varies: not shown with --stable)".to_string()
-                } else {
-                    format!("127.0.0.1 port {peer_port}")
-                };
-                let child = in_child.map_or(String::new(), |r| {
-                    format!(" (in the new process it returned {r}, its own report)")
-                });
-                format!(
-                    "accept() returned fd {fd}, a connection from {from}; fork() returned {}, the new process's PID{child}, which serves it; the server closed its copy of fd {fd}",
-                    pid(*p)
-                )
-            }
-            Outcome::Connected {
-                fd,
-                port,
-                local_port,
-                closed,
-            } => {
-                let first = closed.map_or(String::new(), |old| {
-                    format!("closed its previous connection (fd {old}); then ")
-                });
-                let ports = if ctx.stable {
-                    "the server's port, returned 0 (port numbers vary: not shown with --stable)"
-                        .to_string()
-                } else {
-                    format!("port {port}, returned 0; this end is port {local_port}")
-                };
-                format!("{first}socket() returned fd {fd}, and connect() to 127.0.0.1, {ports}")
-            }
-            Outcome::Sent { bytes } => format!("send() returned {bytes}: {bytes} bytes sent"),
-            Outcome::Received { text } if text.is_empty() => {
-                "recv() returned 0: the other end has closed the connection (end of file)".into()
-            }
-            Outcome::Received { text } => {
-                format!("recv() returned {} bytes: {}", text.len(), quoted(text))
-            }
-            Outcome::Spinning => "running a busy loop".into(),
-            Outcome::CpuLooping => {
-                "running a busy loop that never yields the CPU of its own accord".into()
-            }
-            Outcome::Reniced {
-                pid: p,
-                asked,
-                nice,
-            } => format!(
-                "setpriority(PRIO_PROCESS, {}, {asked}) returned 0; getpriority() now reads {nice} for it",
-                pid(*p)
-            ),
-            Outcome::Signalled { pid: p, signal } => {
-                // kill() returning 0 means sent: delivery comes later, when the target runs.
-                format!(
-                    "kill({}, {}) returned 0: the signal was sent",
-                    pid(*p),
-                    self.signal(*signal)
-                )
-            }
-            Outcome::SigchldSet { mode } => {
-                format!("SIGCHLD disposition is now {}", self.sigchld_mode(*mode))
-            }
-            Outcome::NewSession { sid } => format!(
-                "setsid() returned {}: a new session and process group",
-                pid(*sid)
-            ),
-            Outcome::Niced { nice } => format!("nice value is now {nice}"),
-            Outcome::Threaded => "a second thread is running".into(),
-            Outcome::Locked { bytes } => format!("mlock() locked {bytes} bytes"),
-            Outcome::Terminal { sid } => format!(
-                "a pseudo-terminal is the controlling terminal of new session {}",
-                pid(*sid)
-            ),
-            Outcome::Traced { pid: p } => {
-                format!(
-                    "ptrace(PTRACE_SEIZE) and ptrace(PTRACE_INTERRUPT) on {} both succeeded",
-                    pid(*p)
-                )
-            }
-            Outcome::Untraced { pid: p } => {
-                format!("ptrace(PTRACE_DETACH) from {} succeeded", pid(*p))
-            }
-            Outcome::Allocated { bytes, pages, .. } => {
-                format!("mapped {} and wrote all {pages} pages", size(*bytes))
-            }
-            Outcome::Touched {
-                pages,
-                minflt_before,
-                minflt_after,
-            } => {
-                let faults = minflt_after.saturating_sub(*minflt_before);
-                // About one fault per page is what copy-on-write predicts; --stable output
-                // says so when it holds, since the exact count varies by a few faults.
-                let pages64 = *pages as u64;
-                let about_one_each =
-                    *pages > 0 && (pages64 * 9 / 10..=pages64 * 5 / 4).contains(&faults);
-                if ctx.stable && about_one_each {
-                    format!(
-                        "wrote {pages} pages; its minor faults rose by about one per page written (the exact count varies: not shown with --stable)"
-                    )
-                } else {
-                    format!(
-                        "wrote {pages} pages; its minor faults went {minflt_before} -> {minflt_after}: +{faults} for {pages} pages written"
-                    )
-                }
-            }
-            Outcome::List { values } => {
-                let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                format!("L = [{}]", items.join(", "))
-            }
-            Outcome::TicketFile { fd, left } => format!(
-                "memfd_create() returned fd {fd}: the ticket file (a file in memory that no directory names); pwrite() wrote the count, and pread() read back {}",
-                tickets_left(*left)
-            ),
-            // After a race the count is what the scheduler's interleaving left: not stable.
-            Outcome::Counted { raced: true, .. } if ctx.stable => {
-                "pread() read the count the race left (it depends on the scheduler: not shown with --stable)".into()
-            }
-            Outcome::Counted {
-                left,
-                sold,
-                raced: true,
-            } => format!(
-                "pread() read {} after the race{} (the figure depends on where the scheduler switched between the processes)",
-                tickets_left(*left),
-                sales_of(sold, ctx, "recorded")
-            ),
-            Outcome::Counted {
-                left,
-                sold,
-                raced: false,
-            } => format!(
-                "pread() read the file: {}{}",
-                tickets_left(*left),
-                sales_of(sold, ctx, "recorded")
-            ),
-            Outcome::Bought { read, wrote } => format!(
-                "it had read {read}, so pwrite() wrote {wrote} back and write() appended its sale to the file: it bought a ticket"
-            ),
-            Outcome::SoldOut { read } => {
-                format!("it had read {read}: sold out, nothing written")
-            }
-            Outcome::FileLocked { fd } => format!(
-                "open() gave it fd {fd}, an open file description of its own, and flock(fd, LOCK_EX) returned 0: it holds the lock"
-            ),
-            Outcome::FileUnlocked { fd } => format!(
-                "flock(fd {fd}, LOCK_UN) returned 0 and fd {fd} is closed: the lock is free"
-            ),
-            Outcome::Raced { steps } => format!(
-                "{steps} steps done, each pread() the count then pwrite() it back one less, with no lock"
-            ),
+    #[rustfmt::skip]
+    fn say(&self, msg: &Msg) -> String {
+        match msg {
+            Msg::PipeMade { read_fd, write_fd, capacity } => format!("pipe() returned fd {read_fd} (the read end) and fd {write_fd} (the write end), both close-on-exec as Python's os.pipe() makes them; F_GETPIPE_SZ: it holds {capacity} bytes"),
+            Msg::Closed { fd, end } => format!("close({fd}) returned 0: this process no longer holds the {} end", end_word(*end)),
+            Msg::ReadEof { fd } => format!("read({fd}) returned 0: end of file, no process holds the write end any more"),
+            Msg::ReadText { fd, bytes, text } => format!("read({fd}) returned {bytes} bytes: {text:?}"),
+            Msg::ReadBytes { fd, bytes } => format!("read({fd}) returned {bytes} bytes"),
+            Msg::Wrote { fd, bytes } => format!("write({fd}) returned {bytes}"),
+            Msg::Filled { fd, bytes, capacity } => format!("write({fd}) of {bytes} bytes, the pipe's capacity ({capacity}) and a page more, returned {bytes}: a pipe holds at most its capacity, so the call could only return once a reader had taken bytes out"),
+            Msg::WorkedHidden => "its loop ended: read() returned 0, end of file (which tasks it took is the scheduler's choice: not shown with --stable)".into(),
+            Msg::WorkedNone => "took no task (the other workers took them all), then read() returned 0: end of file".into(),
+            Msg::Worked { count: 1, done } => format!("took 1 task ({}), sent each result, then read() returned 0: end of file", done.join(", ")),
+            Msg::Worked { count, done } => format!("took {count} tasks ({}), sent each result, then read() returned 0: end of file", done.join(", ")),
+            Msg::Mapped { count, each, who } => format!("wrote {count} tasks one at a time, reading each result before the next task: {}{who}", each.join(", ")),
+            Msg::MapItem { task, value } => format!("{task} → {value}"),
+            Msg::MapItemFrom { task, value, pid } => format!("{task} → {value} from {pid}"),
+            Msg::WorkersHidden => " (which worker computed each is the scheduler's choice: not shown with --stable)".into(),
+            Msg::Workers { distinct } => format!(", from {distinct} different worker PIDs"),
+            Msg::UnsharedPid => "unshare(CLONE_NEWPID) returned 0: its next child will be PID 1 of a new PID namespace".into(),
+            Msg::UnsharedUser => "unshare(CLONE_NEWPID) alone was refused (EPERM: no CAP_SYS_ADMIN), so, as `unshare -Urpf` does, unshare(CLONE_NEWUSER | CLONE_NEWPID) returned 0: a new user namespace, in which it has that privilege, and its next child will be PID 1 of a new PID namespace".into(),
+            Msg::SignalSet { signal, mode } => format!("sigaction() returned 0: {signal} is now {}", signal_mode(*mode)),
+            Msg::Masked { how, set, blocked, after } => format!("sigprocmask({how}, {set}) returned 0; blocked now: {blocked}{after}"),
+            Msg::Delivered { runs } => format!(". Before the call returned, the pending signal was delivered: {runs}"),
+            Msg::NoHandlerRan => "; no handler ran".into(),
+            Msg::NoHandlerYet => "no handler has run".into(),
+            Msg::HandledSoFar { runs } => format!("so far {runs}"),
+            Msg::HandlerRuns { ran, waits } => format!("{}{waits}", list_words(ran, "and")),
+            Msg::HandlerRan { signal, times: 1 } => format!("the {signal} handler ran 1 time"),
+            Msg::HandlerRan { signal, times } => format!("the {signal} handler ran {times} times"),
+            Msg::HandlerWaits { each } => format!(": waitpid(-1, WNOHANG) returned {}", each.join(", then ")),
+            Msg::WaitNone => "0 (children left, none of them ended)".into(),
+            Msg::WaitError { errno } => format!("-1 ({errno})"),
+            Msg::WaitPid { pid, status } => format!("{pid} ({status})"),
+            Msg::Printed { bytes, pending } => format!("printf() put {bytes} bytes in its stdio buffer, where {pending} bytes now wait, not yet written (its stdout is a pipe: fully buffered)"),
+            Msg::FlushedNothing => "fflush() found nothing waiting".into(),
+            Msg::Flushed { bytes } => format!("fflush() wrote the {bytes} bytes that were waiting"),
+            Msg::AtexitSet => "atexit() registered the handler: exit() will run it, _exit() will not".into(),
+            Msg::ExitingFlushing { code, pending } => format!("exit({code}): it runs the atexit handlers, flushes its stdio buffer ({pending} bytes were waiting), then calls _exit({code})"),
+            Msg::OpenedCloexec { fd } => format!("open() returned fd {fd}, close-on-exec: an execve() will close it"),
+            Msg::Opened { fd } => format!("open() returned fd {fd}, not close-on-exec: an execve() keeps it"),
+            Msg::Execed { pid } => format!("execve() did not return: procdemo's binary started afresh in the same process, and says so from PID {pid}"),
+            Msg::RunningExe { comm, exe } => format!("execve() did not return: the process now runs {exe}, command name {comm}"),
+            Msg::RunningExited { comm } => format!("execve() did not return: the process's command name is now {comm} (it has already exited: no exe left to read)"),
+            Msg::RunningComm { comm } => format!("execve() did not return: the process's command name is now {comm}"),
+            Msg::ForkedBoth { pid, returned } => format!("fork() returned {pid} to the parent, {returned} to the child"),
+            Msg::Forked { pid } => format!("fork() returned {pid}, the new process's PID"),
+            Msg::OwnPid { pid } => format!("getpid() returned {pid}: its own PID, as it sees it"),
+            Msg::Vforked { pid, child } => format!("clone(CLONE_VFORK) returned {pid}, the new process's PID, once the child had ended (no CLONE_VM: the child had its own memory).{child}"),
+            Msg::VforkChildSaid { returned } => format!(" In the new process it had returned {returned} (its own report)."),
+            Msg::Reaped { pid, status, decoded } => format!("returned {pid} with status {status}: {decoded}"),
+            Msg::NotYetOnce => "returned 0: a child exists but none has ended yet".into(),
+            Msg::NotYet { polls } => format!("returned 0 {polls} times in a row: no child had ended yet"),
+            Msg::ReapedAtFirst { pid, status, decoded } => format!("returned {pid} at the first call, with status {status}: {decoded}"),
+            Msg::PolledThenReaped { zeros, pid, status, decoded } => format!("returned 0 {zeros} while no child had exited, then returned {pid} with status {status}: {decoded}"),
+            Msg::ZerosHidden => "again and again (how many times varies: not shown with --stable)".into(),
+            Msg::Zeros { times: 1 } => "once".into(),
+            Msg::Zeros { times } => format!("{times} times"),
+            Msg::Peeked { pid, how } => format!("waitid(WNOWAIT) read {pid} {how}, and left it unreaped"),
+            Msg::CldExited { status } => format!("CLD_EXITED, exit status {status}"),
+            Msg::CldKilled { signal } => format!("CLD_KILLED by {signal}"),
+            Msg::CldDumped { signal } => format!("CLD_DUMPED by {signal}"),
+            Msg::CldOther { code, status } => format!("si_code {code}, si_status {status}"),
+            Msg::Blocking => "sleeping in read() until told otherwise".into(),
+            Msg::Listening { fd, backlog, chose } => format!("socket() returned fd {fd}; bind() to 127.0.0.1 port 0 and listen(fd {fd}, {backlog}) returned 0; getsockname() says the kernel chose {chose}"),
+            Msg::PortHidden => "a port (its number varies: not shown with --stable)".into(),
+            Msg::Port { port } => format!("port {port}"),
+            Msg::Accepted { fd, from, pid, child } => format!("accept() returned fd {fd}, a connection from {from}; fork() returned {pid}, the new process's PID{child}, which serves it; the server closed its copy of fd {fd}"),
+            Msg::PeerHidden => "127.0.0.1 (the client's port varies: not shown with --stable)".into(),
+            Msg::Peer { port } => format!("127.0.0.1 port {port}"),
+            Msg::AcceptChildSaid { returned } => format!(" (in the new process it returned {returned}, its own report)"),
+            Msg::Connected { first, fd, ports } => format!("{first}socket() returned fd {fd}, and connect() to 127.0.0.1, {ports}"),
+            Msg::ClosedFirst { fd } => format!("closed its previous connection (fd {fd}); then "),
+            Msg::PortsHidden => "the server's port, returned 0 (port numbers vary: not shown with --stable)".into(),
+            Msg::Ports { port, local } => format!("port {port}, returned 0; this end is port {local}"),
+            Msg::Sent { bytes } => format!("send() returned {bytes}: {bytes} bytes sent"),
+            Msg::ReceivedEof => "recv() returned 0: the other end has closed the connection (end of file)".into(),
+            Msg::Received { bytes, text } => format!("recv() returned {bytes} bytes: {text}"),
+            Msg::Spinning => "running a busy loop".into(),
+            Msg::CpuLooping => "running a busy loop that never yields the CPU of its own accord".into(),
+            Msg::Reniced { pid, asked, nice } => format!("setpriority(PRIO_PROCESS, {pid}, {asked}) returned 0; getpriority() now reads {nice} for it"),
+            Msg::Signalled { pid, signal } => format!("kill({pid}, {signal}) returned 0: the signal was sent"),
+            Msg::SigchldSet { mode } => format!("SIGCHLD disposition is now {}", self.sigchld_mode(*mode)),
+            Msg::NewSession { sid } => format!("setsid() returned {sid}: a new session and process group"),
+            Msg::Niced { nice } => format!("nice value is now {nice}"),
+            Msg::Threaded => "a second thread is running".into(),
+            Msg::Locked { bytes } => format!("mlock() locked {bytes} bytes"),
+            Msg::Terminal { sid } => format!("a pseudo-terminal is the controlling terminal of new session {sid}"),
+            Msg::Traced { pid } => format!("ptrace(PTRACE_SEIZE) and ptrace(PTRACE_INTERRUPT) on {pid} both succeeded"),
+            Msg::Untraced { pid } => format!("ptrace(PTRACE_DETACH) from {pid} succeeded"),
+            Msg::Allocated { size, pages } => format!("mapped {size} and wrote all {pages} pages"),
+            Msg::TouchedAbout { pages } => format!("wrote {pages} pages; its minor faults rose by about one per page written (the exact count varies: not shown with --stable)"),
+            Msg::Touched { pages, before, after, faults } => format!("wrote {pages} pages; its minor faults went {before} -> {after}: +{faults} for {pages} pages written"),
+            Msg::TicketFile { fd, left } => format!("memfd_create() returned fd {fd}: the ticket file (a file in memory that no directory names); pwrite() wrote the count, and pread() read back {left}"),
+            Msg::TicketsLeft { left: 1 } => "1 ticket left".into(),
+            Msg::TicketsLeft { left } => format!("{left} tickets left"),
+            Msg::CountedHidden => "pread() read the count the race left (it depends on the scheduler: not shown with --stable)".into(),
+            Msg::CountedRaced { left, sales } => format!("pread() read {left} after the race{sales} (the figure depends on where the scheduler switched between the processes)"),
+            Msg::Counted { left, sales } => format!("pread() read the file: {left}{sales}"),
+            Msg::Sales { count: 1, buyers } => format!(", 1 sale recorded: to {}", list_words(buyers, "and")),
+            Msg::Sales { count, buyers } => format!(", {count} sales recorded: to {}", list_words(buyers, "and")),
+            Msg::Bought { read, wrote } => format!("it had read {read}, so pwrite() wrote {wrote} back and write() appended its sale to the file: it bought a ticket"),
+            Msg::SoldOut { read } => format!("it had read {read}: sold out, nothing written"),
+            Msg::FileLocked { fd } => format!("open() gave it fd {fd}, an open file description of its own, and flock(fd, LOCK_EX) returned 0: it holds the lock"),
+            Msg::FileUnlocked { fd } => format!("flock(fd {fd}, LOCK_UN) returned 0 and fd {fd} is closed: the lock is free"),
+            Msg::Raced { steps } => format!("{steps} steps done, each pread() the count then pwrite() it back one less, with no lock"),
+            Msg::TotalDeadline { timeout } => format!("the script ran longer than its total deadline of {timeout}"),
+            Msg::CannotAct { role, step, why } => format!("`{role}` cannot perform `{step}`: {}", self.unable(*why)),
+            Msg::TooBusy { role, step, waited, cpu } => format!("the machine was too busy: after {waited} on `{step}`, `{role}` was still runnable (R: ready to run or running) but had had only {cpu} of CPU time when the script's total deadline ran out. Nothing was wrong with the script or the kernel's answers; run it again when the machine is less loaded"),
+            Msg::TargetGone { role, step, target } => format!("`{role}` cannot perform `{step}`: `{target}` is gone (it died and was reaped outside the script's steps), and its PID may now name another process, so nothing was sent"),
+            Msg::CommandNotSent { role, step, failed } => format!("could not send `{step}` to `{role}`: {failed}"),
+            Msg::ForkRefused { role, call, errno, limit } => format!("`{role}` could not create a process: {call} failed with {errno}{limit}"),
+            Msg::NprocLimit { limit } => format!(". The kernel refuses new processes past the per-user limit RLIMIT_NPROC (`ulimit -u`, here {limit}) or the system's pid limits; end some processes or raise the limit"),
+            Msg::Unlimited => "unlimited".into(),
+            Msg::NoHello { role, within } => format!("the new process `{role}` did not report within {within}"),
+            Msg::DiedDuring { role, step, seen } => format!("`{role}` died while it performed `{step}`, before it could report: {seen}. (A process the kernel's out-of-memory killer ends dies of SIGKILL; so does one sent `kill -9` from outside.)"),
+            Msg::Needed { role, failed } => format!("`{role}`: {failed}. The steps after it count on what it would have made (a memory region, a second thread), so the demo stops here"),
+            Msg::NoResult { role, step, within, seen, hint } => format!("`{role}` did not finish `{step}` within {within}; {seen}{hint}"),
+            Msg::AmpersandHint { role } => format!(". If the action is meant to block, end the line with `&` and add `await {role} done` after the step that unblocks it"),
+            Msg::NotStarted { role, step, within, seen } => format!("`{role}` did not start `{step}` within {within}; {seen}"),
+            Msg::RunnerWaitTimeout { role, within, seen } => format!("the runner's waitpid for `{role}` did not return within {within}: the child has not exited; {seen}"),
+            Msg::AwaitTimeout { role, cond, deadline, reads, seen } => format!("awaited `{role}` to be {cond} {deadline}, but after {reads} of /proc it was still not: {seen}"),
+            Msg::Reads { reads: 1 } => "1 read".into(),
+            Msg::Reads { reads } => format!("{reads} reads"),
+            Msg::Within { within } => format!("within {within}"),
+            Msg::BeforeTotal { total } => format!("before the script's total deadline of {total} ran out"),
+            Msg::DoneTimeout { role, step, deadline, seen } => format!("awaited `{role}` to finish `{step}` {deadline}, but it did not; {seen}"),
+            Msg::MeasureGone { role } => format!("cannot measure `{role}`: it is gone"),
+            Msg::MeasureZombie { role } => format!("cannot measure `{role}`: no smaps (a zombie has no memory)"),
+            Msg::RegionMissing { role, addr, pid } => format!("cannot measure `{role}`: its region at {addr:#x} is not in /proc/{pid}/smaps"),
+            Msg::ExpectFailed { role, field, cmp, operand, wanted, actual, unit } => format!("expected `{role}`'s {field} {cmp} {operand} ({wanted}{unit}), but the kernel reported {actual}{unit}"),
+            Msg::RegionSize => "the region's size".into(),
+            Msg::FieldOf { role, field } => format!("`{role}`'s {field}"),
+            Msg::FigureMissing { role, field } => format!("cannot check `{role}`'s {field}: its latest `measure` has no such figure (no `alloc` region, or a single measurement for `faults`)"),
+            Msg::OperandMissing { operand } => format!("cannot check against {operand}: it was not measured"),
+            Msg::OperandMissingOf { role, field } => format!("cannot check `{role}`'s {field}: what it is compared with was not measured"),
+            Msg::TryNotRefusal { step, call, errno } => format!("`{step}`: {call} failed with {errno}, which is not a permission refusal: `try` only accepts EPERM or EACCES"),
+            Msg::PsDisagrees { role, pid, ours, theirs } => format!("--check-ps: `{role}` (pid {pid}) has STAT {ours} from /proc but ps -o stat= says {theirs:?}"),
+            Msg::PsFailed { errno } => format!("--check-ps: cannot run ps: {errno}"),
+            Msg::PsUnavailable => "--check-ps: cannot run ps".into(),
+            Msg::ProcUnreadable { path, role, pid, why } => format!("cannot read {path} for `{role}` (pid {pid}){why}. Is /proc mounted with hidepid, or is the process another user's?"),
+            Msg::Because { errno } => format!(": {errno}"),
+            Msg::NoProc { errno } => format!("cannot read /proc/self/stat ({errno}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"),
+            Msg::NoProcfs => "/proc/self/stat could not be understood: is /proc a real procfs?".into(),
+            Msg::Setup { failed } => format!("the runner could not set itself up: {failed}"),
+            Msg::GarbledReport => "a garbled report from an actor".into(),
+            Msg::ShareGone { role } => format!("cannot read `{role}`'s CPU time: it is gone"),
+            Msg::ShareZombie { role } => format!("cannot read `{role}`'s CPU time: it is a zombie, it runs no more"),
+            Msg::NoSchedstat { role, pid } => format!("cannot read `{role}`'s CPU time: /proc/{pid}/schedstat is missing or all zeros (this kernel keeps no per-process CPU time there: CONFIG_SCHED_INFO)"),
+            Msg::ShareDeadline { role, used, wanted, waited } => format!("`{role}` had used {used} of CPU time of the {wanted} wanted when the script's total deadline ran out, after {waited}: the machine is too busy, or it was not running"),
+            Msg::RunnerCrashed { name, code, left } => format!("the runner for `{name}` crashed (exit code {code}){left}"),
+            Msg::RunnerKilled { name, signal, left } => format!("the runner for `{name}` was killed by {signal}{left}"),
+            Msg::RunnerOverran { name, left } => format!("the runner for `{name}` did not finish within its deadline and was killed{left}"),
+            Msg::RunnerGarbled { name, left } => format!("the runner for `{name}` sent events that could not be read{left}"),
+            Msg::RunnerLeft { left } => format!("; the front end killed and reaped the {left} process(es) it left"),
+            Msg::DescribeGone { who } => format!("{who} was gone"),
+            Msg::DescribeHidden { who } => format!("{who} was last seen in a state that {PRIVILEGE_HIDDEN}"),
+            Msg::Describe { who, code, meaning, wchan, status, ppid } => format!("{who} was last seen in state {code} ({meaning}){wchan}{status}{ppid}"),
+            Msg::Who { role, pid } => format!("`{role}` (pid {pid})"),
+            Msg::Wchan { wchan } => format!(", waiting in {wchan}"),
+            Msg::Holding { status, decoded } => format!(", holding status {status} ({decoded})"),
+            Msg::PpidIs { ppid } => format!(", PPID {ppid}"),
+            Msg::Unreadable => "its state could not be read from /proc".into(),
+            Msg::Refused => " (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)".into(),
+            Msg::AlreadyTraced { tracer } => format!(" (not a want of privilege: the target already has a tracer, {tracer}, and a process has one tracer at a time; steps that end `if permitted` are skipped)"),
+            Msg::TracerComm { comm, pid } => format!("{comm} (pid {pid})"),
+            Msg::AnotherProcess => "another process".into(),
+            Msg::TracerPid { pid } => format!("pid {pid}"),
+            Msg::WatchBegin { watcher, limit, command } => format!("procdemo watches `{command}`: its watcher {watcher} traces every process the program makes (ptrace, as strace -f does) and is their subreaper. Times are since the program's first process was created; states are read from /proc about every millisecond (a `t`, procdemo's own tracing stop, is never shown as the program's). At most {limit} processes alive at once."),
+            Msg::StartedByWatcher { pid, watcher } => format!("{pid} started by procdemo's watcher {watcher}"),
+            Msg::Created { parent, pid, how } => format!("{parent} created {pid} with {}", fork_how(*how)),
+            Msg::ThreadStarted { process, tid } => format!("{process} started thread {tid} (a thread is not a process: counted apart)"),
+            Msg::Execs { pid, command } => format!("{pid} execs `{command}`"),
+            Msg::IsInState { pid, letter, meaning } => format!("{pid} is {letter} ({meaning})"),
+            Msg::StoppedBy { pid, signal } => format!("{pid} stopped by {signal}: T (the kernel shows t while procdemo, its tracer, holds the stop)"),
+            Msg::ContinuedBy { pid } => format!("{pid} continued (SIGCONT)"),
+            Msg::Exits { pid, status } => format!("{pid} exits: {}", exit_words(*status)),
+            Msg::ZombieUntil { pid, parent } => format!("{pid} is a zombie (Z) until its parent {parent} waits for it"),
+            Msg::TheWatcher { pid } => format!("{pid} (procdemo's watcher, the subreaper)"),
+            Msg::ReapedByParent { pid, parent, after } => format!("{pid} reaped by its parent {parent}{after}"),
+            Msg::AfterAsZombie { time } => format!(", after {time} as a zombie"),
+            Msg::ReapedAtOnce { pid, parent } => format!("{pid} reaped by its parent {parent} at once (gone before procdemo could read it as Z)"),
+            Msg::ReapedByWatcher { pid } => format!("{pid} reaped by procdemo's watcher, its parent (as a shell would)"),
+            Msg::ReapedBySubreaper { pid, watcher, after } => format!("{pid} reaped by procdemo's watcher {watcher} as subreaper{after}: the program never waited for it"),
+            Msg::ReleasedByKernel { pid } => format!("{pid} released by the kernel at once: its parent ignores SIGCHLD, so it never waited as a zombie for it (under ptrace it waited only for procdemo, its tracer, to read its status)"),
+            Msg::Orphaned { pid, from, to } => format!("{pid} is an orphan: its parent {from} is gone; the kernel reparented it to {to}"),
+            Msg::MainExited { pid, status, rest } => format!("{pid}, the program's first process, ended ({}): procdemo exits with its code. {rest}", exit_words(*status)),
+            Msg::NothingAlive => "Nothing of the family is alive any more.".into(),
+            Msg::StillAlive { list } => format!("Still alive: {}.", list.join(", ")),
+            Msg::KilledAtLimit { list } => format!("more processes alive at once than the limit (--max-procs): procdemo stops the program; SIGKILL to {}", list.join(", ")),
+            Msg::KilledSurvivors { list } => format!("--kill-rest: procdemo kills what outlived the first process; SIGKILL to {}", list.join(", ")),
+            Msg::KilledEnding { list } => format!("procdemo is ending: nothing may outlive it; SIGKILL to {}", list.join(", ")),
+            Msg::FamilyReaped => "every process of the family has been reaped".into(),
+            Msg::WatchCounts { processes, threads, execs, peak } => format!("{processes} created (the first included), {threads}, {execs}; at most {peak} alive at once."),
+            Msg::Processes { count: 1 } => "1 process".into(),
+            Msg::Processes { count } => format!("{count} processes"),
+            Msg::Threads { count: 1 } => "1 thread".into(),
+            Msg::Threads { count } => format!("{count} threads"),
+            Msg::ExecCount { count: 1 } => "1 exec".into(),
+            Msg::ExecCount { count } => format!("{count} execs"),
+            Msg::NoZombies => "Zombies: none seen.".into(),
+            Msg::Zombies { rows } => format!("Zombies: {}.", rows.join("; ")),
+            Msg::ZombieRow { pid, time, by } => format!("{pid} for {time} ({by})"),
+            Msg::UntilTheEnd => "until the end".into(),
+            Msg::ZombieByParent { parent } => format!("reaped by {parent}"),
+            Msg::ZombieByProcdemo => "reaped by procdemo".into(),
+            Msg::ZombieByKernel => "released by the kernel".into(),
+            Msg::ZombieNeverReaped => "never reaped while watched".into(),
+            Msg::NeverZombies { list } => format!("Never zombies (their parent ignored SIGCHLD): {}.", list.join(", ")),
+            Msg::NoOrphans => "Orphans: none.".into(),
+            Msg::Orphans { rows } => format!("Orphans: {}.", rows.join("; ")),
+            Msg::OrphanRow { pid, from, to } => format!("{pid} (parent {from} gone) → {to}"),
+            Msg::WatcherNamed { pid } => format!("procdemo's watcher {pid}"),
+            Msg::NeverReaped { list } => format!("The program never reaped {}: procdemo, their subreaper, did.", list.join(", ")),
+            Msg::FirstEnded { pid, status } => format!("The first process {pid} ended: {}.", exit_words(*status)),
+            Msg::AliveAtEndKilled { list } => format!("Alive when it ended: {}: killed by procdemo (--kill-rest).", list.join(", ")),
+            Msg::AliveAtEndLeft { list } => format!("Alive when it ended: {}: left alone and watched to their end (--kill-rest would kill them).", list.join(", ")),
+            Msg::StoppedAtLimit { limit, count: 1 } => format!("Stopped at the limit of {limit} processes alive at once: procdemo killed and reaped 1 process."),
+            Msg::StoppedAtLimit { limit, count } => format!("Stopped at the limit of {limit} processes alive at once: procdemo killed and reaped {count} processes."),
+            Msg::KilledAsEnding { count: 1 } => "procdemo killed 1 process as it ended.".into(),
+            Msg::KilledAsEnding { count } => format!("procdemo killed {count} processes as it ended."),
+            Msg::Interrupted { signal } => format!("Interrupted by {signal}: procdemo killed and reaped the whole family."),
+            Msg::EndedEarly => "The watch ended early: the watcher stopped reporting.".into(),
+            Msg::Node { parts } => parts.join(", "),
+            Msg::NodeExec { command } => format!("exec `{command}`"),
+            Msg::NodeStatus { status } => exit_words(*status),
+            Msg::NodeAlive => "still alive".into(),
+            Msg::NodeZombie { time } => format!("zombie {time}"),
+            Msg::NodeOrphanToProcdemo => "orphan, reparented to procdemo".into(),
+            Msg::NodeOrphanTo { to } => format!("orphan, reparented to {to}"),
+            Msg::NodeReapedBy { pid } => format!("reaped by {pid}"),
+            Msg::NodeReapedByParent => "reaped by procdemo (its parent)".into(),
+            Msg::NodeReapedBySubreaper => "reaped by procdemo (subreaper)".into(),
+            Msg::NodeReleased => "released by the kernel (SIGCHLD ignored)".into(),
+            Msg::NotFound { command, errno } => format!("{command}: command not found (execvp: {errno})"),
+            Msg::CannotRun { command, errno } => format!("{command}: cannot run it (execvp: {errno})"),
+            Msg::TracedItself { command, tracer, errno } => format!("cannot trace `{command}`: procdemo itself is traced (by process {tracer}, e.g. strace -f or gdb), and that tracer already follows the new process (PTRACE_SEIZE: {errno}). Run procdemo watch without a tracer."),
+            Msg::CannotTrace { command, errno } => format!("cannot trace `{command}` (PTRACE_SEIZE: {errno}): is ptrace forbidden here (a container's seccomp policy, kernel.yama.ptrace_scope = 3)?"),
+            Msg::WatchSetup { call, errno } => format!("procdemo watch could not set itself up: {call} failed: {errno}"),
+            Msg::WatcherLost => "procdemo's watcher ended before the watch did: every process it left was killed and reaped".into(),
+            Msg::NotObserved => "(not observed)".into(),
+            Msg::VaryingHidden => "(a count that varies: not shown with --stable)".into(),
+            Msg::NoExitCodeKilled { signal } => format!("none (killed by {signal})"),
+            Msg::NoExitCodeStopped { signal } => format!("none (stopped by {signal})"),
+            Msg::NoExitCodeContinued => "none (continued)".into(),
+            Msg::NothingWritten => "nothing".into(),
+            Msg::PrivilegeHidden => format!("({PRIVILEGE_HIDDEN})"),
+            Msg::SchedulerHidden => "(up to the scheduler: not shown with --stable)".into(),
+            Msg::InState { code, meaning } => format!("in state {code} ({meaning})"),
+            Msg::CondGone => "gone (reaped)".into(),
+            Msg::CondReparented => "reparented".into(),
+            Msg::ChildOf { role } => format!("a child of `{role}`"),
+            Msg::CondDone => "done".into(),
+            Msg::CondFlock => "blocked in flock() (S; /proc/locks lists its request as waiting)".into(),
+            Msg::ShowingFlags { flags, count: 0 | 1 } => format!("showing the STAT flag {flags}"),
+            Msg::ShowingFlags { flags, .. } => format!("showing the STAT flags {flags}"),
+            Msg::StateColumn { meaning, wchan, status, traced } => format!("{meaning}{wchan}{status}{traced}"),
+            Msg::InWchan { wchan } => format!(", in {wchan}"),
+            Msg::HoldsStatus { status, decoded } => format!("; holds status {status} ({decoded})"),
+            Msg::TracedBy { tracer } => format!(": {tracer} traces it, and under a tracer every stop shows as t"),
+            Msg::SeenAfter { time, reads } => format!("seen after {time}{reads}"),
+            Msg::ReadsOfProc { reads: 1 } => ", 1 read of /proc".into(),
+            Msg::ReadsOfProc { reads } => format!(", {reads} reads of /proc"),
+            Msg::ShareEndedStable { role, wanted } => format!("the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"),
+            Msg::ShareEnded { role, used, wanted, wall, reads } => format!("the window ended once `{role}` had used {used} of CPU time ({wanted} wanted), by the kernel's own figure: after {wall} of wall time and {reads} reads of every role"),
+            Msg::OneCpu { which } => format!("All of them, and the runner that read /proc, may run only on {which} (Cpus_allowed_list): at any instant at most one of them is on it, and at each read it was the runner."),
+            Msg::OneCpuStable => "one CPU".into(),
+            Msg::CpuNumbered { cpu } => format!("CPU {cpu}"),
+            Msg::NotOneCpu { each, runner } => format!("Not one CPU for all (Cpus_allowed_list: {}; the runner {runner}): they need not have competed for one.", each.join(", ")),
+            Msg::WeightNote => "WEIGHT: the kernel's table sched_prio_to_weight (kernel/sched/core.c) for the nice value, copied from its source, not read from this kernel; BY WEIGHT: the share those weights give to tasks that compete for one CPU.".into(),
+            Msg::StatesNoteStable => "STATES: every state letter read during the window. The CPU times and shares are up to the scheduler and the machine: not shown with --stable.".into(),
+            Msg::CpuTimeNote { tick_ms } => format!("CPU TIME: from /proc/PID/schedstat (ns on a CPU); TICKS: utime + stime from /proc/PID/stat, in clock ticks of {tick_ms} ms, the figure ps's TIME adds up; STATES: every state letter read during the window."),
+            Msg::APipe => "a pipe".into(),
+            Msg::CloexecSuffix => ", close-on-exec".into(),
+            Msg::FdOpened { target, line, cloexec } => format!("{target} (opened at line {line}{cloexec})"),
+            Msg::FdOwnOutput { cloexec } => format!("a pipe: its own output, which procdemo reads{cloexec}"),
+            Msg::FdOutputOf { role, cloexec } => format!("a pipe: `{role}`'s output{cloexec}"),
+            Msg::FdCommandsOf { role, cloexec } => format!("a pipe: `{role}`'s commands{cloexec}"),
+            Msg::FdReports { cloexec } => format!("a pipe: reports to procdemo{cloexec}"),
+            Msg::FdOtherCloexec { target } => format!("{target} (close-on-exec)"),
+            Msg::RegionIsMapped { size, at } => format!("{size}{at}: mapped"),
+            Msg::RegionUnmapped { size, at } => format!("{size}{at}: no longer mapped"),
+            Msg::At { addr } => format!(" at {addr:#x}"),
+            Msg::ExeProcdemoStable => "procdemo's own binary".into(),
+            Msg::ExeProcdemo { path } => format!("{path} (procdemo's own binary)"),
+            Msg::CmdlineProcdemoStable => "procdemo's own command line (a fork keeps it)".into(),
+            Msg::CmdlineProcdemo { args } => format!("{args} (procdemo's own: a fork keeps it)"),
+            Msg::NsPids { outer, inner } => format!("{outer} outside, {} inside its PID namespace", inner.join(" then ")),
+            Msg::OutputNothing => "wrote nothing".into(),
+            Msg::OutputWrote { bytes: 1 } | Msg::OutputCut { bytes: 1, .. } => "wrote 1 byte:".into(),
+            Msg::OutputWrote { bytes } => format!("wrote {bytes} bytes:"),
+            Msg::OutputCut { bytes, shown } => format!("wrote {bytes} bytes; the first {shown} are shown:"),
+            Msg::ProcdemoPipes { numbers, count: 1, cloexec } => format!("{numbers}: procdemo's own pipe (commands, reports, other roles' output){cloexec}"),
+            Msg::ProcdemoPipes { numbers, cloexec, .. } => format!("{numbers}: procdemo's own pipes (commands, reports, other roles' output){cloexec}"),
+            Msg::Holds => "holds".into(),
+            Msg::HoldsCheck { check } => format!("holds: {check}"),
+            Msg::TryPermitted { step } => format!("`{step}` was permitted: the demo goes on"),
+            Msg::TryRefusedEnds { step } => format!("`{step}` was refused, and the rest of this demo needs it: the demo ends here, and passes (on this system, as this user, it cannot be shown)"),
+            Msg::ScriptLine { source, runner } => format!("(script {source}, runner pid {runner})"),
+            Msg::ScriptLineNoPid { source } => format!("(script {source})"),
+            Msg::BuiltIn { path } => format!("{path}, built in"),
+            Msg::UnknownDemo { name, closest, demos } => format!("unknown demo `{name}`.{closest} The demos are: {}. (`procdemo list` describes them; `procdemo run FILE` runs your own script.)", demos.join(", ")),
+            Msg::DidYouMean { demo } => format!(" Did you mean `{demo}`?"),
+            Msg::UnknownTopic { name, topics } => format!("unknown topic `{name}`. The topics are: {}.", topics.join(", ")),
+            Msg::NoDemo { demos } => format!("expected a demo ({}) or a command (list, all, run FILE, show DEMO, explain [TOPIC]); `procdemo --help` explains them", demos.join(", ")),
+            Msg::NoCommand => "expected a demo or a command".into(),
+            Msg::CannotRead { path, error } => format!("cannot read the script {path}: {error}"),
+            Msg::NotUtf8 { path, offset } => format!("{path}: not UTF-8 text (invalid byte at offset {offset}): a script is a text file"),
+            Msg::TooLarge { path, max_mib } => format!("the script {path} is larger than {max_mib} MiB, the most procdemo reads: a script is a short text file"),
+            Msg::NoTerminal { error } => format!("--step and --predict wait for keys typed on a terminal, and there is none here (/dev/tty: {error}); use --delay MS to pace a run, or --answers for its questions and answers, without one"),
+            Msg::NotForWatch { option } => format!("{option} does not apply to procdemo watch (it runs a program, not a demo script)"),
+            Msg::ReportFile { path, error } => format!("-o {path}: {error}"),
+            Msg::HtmlFile { path, error } => format!("--html {path}: {error}"),
+            Msg::HtmlWithoutRun { command } => format!("--html draws a run, and procdemo {command} runs nothing: give --html to a demo, `all` or `run` (no file was written)"),
+            Msg::GoneValue => "gone".into(),
+            Msg::NotJson { option, command } => format!("{option} does not apply to procdemo {command}, which prints text for people, not JSON"),
+            Msg::WorksheetRunsNothing { option } => format!("--worksheet prints questions and runs nothing, so {option} has nothing to show: leave one of them out"),
+            Msg::QuizKey => "Key: the tree /proc showed when each exercise ran (roles, not PIDs: the same on every machine)".into(),
+            Msg::UnknownOption { clap, .. } | Msg::BadValue { clap, .. } => clap.clone(),
+            Msg::SetupFailed { call, error } => format!("{call}: {error}"),
+            Msg::PipeFor { demo, error } => format!("cannot create a pipe for `{demo}`: {error}"),
+            Msg::NoPipe { error } => format!("cannot create a pipe: {error}"),
+            Msg::NoRunner { demo, error } => format!("cannot start a runner for `{demo}`: fork failed: {error}"),
+            Msg::NoWrite { error } => format!("cannot write the output: {error}"),
+            Msg::NoProcStat { error } => format!("cannot read /proc/self/stat ({error}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)"),
+            Msg::ProcStatUnreadable { error } => format!("cannot read /proc/self/stat: {error}"),
+            Msg::ProcStatNotUnderstood => "/proc/self/stat could not be understood: is /proc a real procfs?".into(),
+            Msg::CleanedUp { killed: 1 } => "at the end the runner killed and reaped 1 process the script left alive".into(),
+            Msg::CleanedUp { killed } => format!("at the end the runner killed and reaped {killed} processes the script left alive"),
+            Msg::Passed { passed, total, time } => format!("{passed} of {total} demos passed{time}"),
+            Msg::PassedIn { wall } => format!(" in {wall}"),
+            Msg::Score { right, judged, more } => format!("score: {right} of {judged} right{more}\n"),
+            Msg::CompareYourself { unjudged } => format!(" ({unjudged} more to compare yourself)"),
+            Msg::RevealRight { answer, shown } => format!("  ✓ right: you said {answer}, and the kernel showed {shown}\n"),
+            Msg::RevealWrong { answer, shown } => format!("  ✗ you said {answer}; the kernel showed {shown}\n"),
+            Msg::RevealUnjudged { answer, shown } => format!("  you said {answer}; the kernel showed {shown} (compare them yourself)\n"),
         }
-    }
-
-    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String {
-        match verdict {
-            Verdict::Permitted => String::new(),
-            Verdict::Refused => {
-                " (a refusal: `try` accepts it, and steps that end `if permitted` are skipped)"
-                    .to_string()
-            }
-            Verdict::AlreadyTraced(t) => format!(
-                " (not a want of privilege: the target already has a tracer, {}, and a process has one tracer at a time; steps that end `if permitted` are skipped)",
-                self.tracer(t, ctx.stable)
-            ),
-        }
-    }
-
-    fn value(&self, value: &Value, ctx: &Ctx) -> String {
-        match value {
-            Value::NotObserved => "(not observed)".to_string(),
-            Value::Pid(p) => ctx.pid(*p),
-            Value::Number(n) => n.to_string(),
-            // No fault at all is the same every run; a count varies by a few from run to run.
-            Value::Varying(n) if ctx.stable && *n != 0 => {
-                "(a count that varies: not shown with --stable)".to_string()
-            }
-            Value::Varying(n) => n.to_string(),
-            Value::State(s) => s.code(),
-            Value::Stat(s) | Value::Comm(s) => s.clone(),
-            Value::Parent(p) => self.parent(p, ctx),
-            Value::Sigchld(d) => self.sigchld(*d).to_string(),
-            Value::ExitCode(status) => match status {
-                ExitStatus::Exited(code) => code.to_string(),
-                ExitStatus::Killed(sig) => format!("none (killed by {})", self.signal(*sig)),
-                ExitStatus::Stopped(sig) => format!("none (stopped by {})", self.signal(*sig)),
-                ExitStatus::Continued => "none (continued)".to_string(),
-            },
-            Value::Result(o) => self.outcome(o, ctx),
-            Value::Exe(e) => self.exe(e, ctx.stable),
-            Value::Cmdline(c) => self.cmdline(c, ctx.stable),
-            Value::Signals(mask) => self.signal_list(*mask),
-            Value::NsPids(pids) => self.ns_pids(pids, ctx),
-            Value::Output(c) if c.bytes == 0 => "nothing".into(),
-            Value::Output(c) => quoted(&c.text),
-            Value::DependsOnPrivilege(_) if ctx.stable => format!("({PRIVILEGE_HIDDEN})"),
-            Value::DependsOnPrivilege(v) => self.value(v, ctx),
-            Value::CpuTime(_) | Value::Share { .. } if ctx.stable => {
-                "(up to the scheduler: not shown with --stable)".to_string()
-            }
-            Value::CpuTime(ns) => crate::render::cpu_time(*ns),
-            Value::Share { used, total } => crate::render::percent(*used, *total),
-        }
-    }
-
-    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String {
-        match cond {
-            Cond::State(s) => format!("in state {} ({})", s.code(), self.state(*s)),
-            Cond::Gone => "gone (reaped)".into(),
-            Cond::Reparented => "reparented".into(),
-            Cond::ParentIs(r) => format!("a child of `{}`", ctx.role(*r)),
-            Cond::Done => "done".into(),
-            Cond::Flock => {
-                "blocked in flock() (S; /proc/locks lists its request as waiting)".into()
-            }
-            Cond::Flags(f) => format!(
-                "showing the STAT flag{} {f}",
-                if f.chars().count() > 1 { "s" } else { "" }
-            ),
-        }
-    }
-
-    fn check(&self, check: &Check) -> String {
-        let unit = unit(check.field);
-        format!(
-            "{}{unit} {} {}{unit}",
-            check.actual,
-            cmp_sign(check.cmp),
-            check.wanted
-        )
-    }
-
-    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
-        let role = |r: usize| ctx.role(r);
-        let pid_of = |r: usize| {
-            ctx.pids
-                .get(r)
-                .copied()
-                .flatten()
-                .map_or_else(|| "?".to_string(), |p| ctx.pid(p))
-        };
-        match failure {
-            Failure::TotalDeadline { timeout } => format!(
-                "the script ran longer than its total deadline of {}",
-                self.duration(*timeout)
-            ),
-            Failure::CannotAct { role: r, step, why } => format!(
-                "`{}` cannot perform `{}`: {}",
-                role(*r),
-                ctx.step_text(*step),
-                self.unable(*why)
-            ),
-            Failure::TooBusy {
-                role: r,
-                step,
-                waited,
-                cpu,
-            } => format!(
-                "the machine was too busy: after {} on `{}`, `{}` was still runnable (R: ready to run or running) but had had only {} of CPU time when the script's total deadline ran out. Nothing was wrong with the script or the kernel's answers; run it again when the machine is less loaded",
-                self.duration(*waited),
-                ctx.step_text(*step),
-                role(*r),
-                self.duration(*cpu)
-            ),
-            Failure::TargetGone {
-                role: r,
-                step,
-                target,
-            } => format!(
-                "`{}` cannot perform `{}`: `{}` is gone (it died and was reaped outside the script's steps), and its PID may now name another process, so nothing was sent",
-                role(*r),
-                ctx.step_text(*step),
-                role(*target)
-            ),
-            Failure::CommandNotSent {
-                role: r,
-                step,
-                errno,
-            } => format!(
-                "could not send `{}` to `{}`: {}",
-                ctx.step_text(*step),
-                role(*r),
-                self.call_failed(Call::Write, *errno)
-            ),
-            Failure::ForkRefused {
-                role: r,
-                call,
-                errno,
-                nproc_limit,
-            } => {
-                let mut msg = format!(
-                    "`{}` could not create a process: {} failed with {}",
-                    role(*r),
-                    call.name(),
-                    self.errno(*errno)
-                );
-                if *errno == libc::EAGAIN {
-                    let limit = match nproc_limit {
-                        Some(Some(n)) => n.to_string(),
-                        Some(None) => "unlimited".to_string(),
-                        None => "?".to_string(),
-                    };
-                    msg.push_str(&format!(
-                        ". The kernel refuses new processes past the per-user limit RLIMIT_NPROC (`ulimit -u`, here {limit}) or the system's pid limits; end some processes or raise the limit"
-                    ));
-                }
-                msg
-            }
-            Failure::NoHello { role: r, within } => format!(
-                "the new process `{}` did not report within {}",
-                role(*r),
-                self.duration(*within)
-            ),
-            Failure::DiedDuring {
-                role: r,
-                step,
-                seen,
-            } => format!(
-                "`{}` died while it performed `{}`, before it could report: {}. (A process the kernel's out-of-memory killer ends dies of SIGKILL; so does one sent `kill -9` from outside.)",
-                role(*r),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Needed {
-                role: r,
-                call,
-                errno,
-            } => format!(
-                "`{}`: {}. The steps after it count on what it would have made (a memory region, a second thread), so the demo stops here",
-                role(*r),
-                self.call_failed(*call, *errno)
-            ),
-            Failure::NoResult {
-                role: r,
-                step,
-                within,
-                seen,
-                blocked,
-            } => {
-                // The `&` hint only fits a process that is alive and blocked; one that died
-                // or was stopped meanwhile is described as it was found.
-                let hint = if *blocked {
-                    format!(
-                        ". If the action is meant to block, end the line with `&` and add `await {} done` after the step that unblocks it",
-                        role(*r)
-                    )
-                } else {
-                    String::new()
-                };
-                format!(
-                    "`{}` did not finish `{}` within {}; {}{hint}",
-                    role(*r),
-                    ctx.step_text(*step),
-                    self.duration(*within),
-                    self.seen(seen.as_ref(), ctx)
-                )
-            }
-            Failure::NotStarted {
-                role: r,
-                step,
-                within,
-                seen,
-            } => format!(
-                "`{}` did not start `{}` within {}; {}",
-                role(*r),
-                ctx.step_text(*step),
-                self.duration(*within),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::RunnerWaitTimeout {
-                role: r,
-                within,
-                seen,
-            } => format!(
-                "the runner's waitpid for `{}` did not return within {}: the child has not exited; {}",
-                role(*r),
-                self.duration(*within),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::AwaitTimeout {
-                role: r,
-                cond,
-                within,
-                total,
-                reads,
-                seen,
-            } => format!(
-                "awaited `{}` to be {} {}, but after {reads} read{} of /proc it was still not: {}",
-                role(*r),
-                self.cond(cond, ctx),
-                self.deadline(*within, *total),
-                if *reads == 1 { "" } else { "s" },
-                self.describe(seen, ctx)
-            ),
-            Failure::DoneTimeout {
-                role: r,
-                step,
-                within,
-                total,
-                seen,
-            } => format!(
-                "awaited `{}` to finish `{}` {}, but it did not; {}",
-                role(*r),
-                ctx.step_text(*step),
-                self.deadline(*within, *total),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Unmeasurable { role: r, why } => match why {
-                Unmeasurable::Gone => format!("cannot measure `{}`: it is gone", role(*r)),
-                Unmeasurable::Zombie => format!(
-                    "cannot measure `{}`: no smaps (a zombie has no memory)",
-                    role(*r)
-                ),
-                Unmeasurable::RegionMissing { addr } => format!(
-                    "cannot measure `{}`: its region at {addr:#x} is not in /proc/{}/smaps",
-                    role(*r),
-                    pid_of(*r)
-                ),
-            },
-            Failure::ExpectFailed(check) => format!(
-                "expected `{}`'s {} {} {} ({}{unit}), but the kernel reported {}{unit}",
-                role(check.role),
-                field_name(check.field),
-                cmp_sign(check.cmp),
-                self.operand(&check.operand, ctx),
-                check.wanted,
-                check.actual,
-                unit = unit(check.field)
-            ),
-            Failure::ExpectMissing {
-                role: r,
-                field,
-                missing,
-            } => match missing {
-                Missing::Figure { role: of, field: f } => format!(
-                    "cannot check `{}`'s {}: its latest `measure` has no such figure (no `alloc` region, or a single measurement for `faults`)",
-                    role(*of),
-                    field_name(*f)
-                ),
-                Missing::Operand => {
-                    let operand = at.and_then(|s| ctx.step(s)).and_then(|s| match &s.kind {
-                        StepKind::Expect { value, .. } => Some(self.operand(value, ctx)),
-                        StepKind::Act { .. }
-                        | StepKind::Observe { .. }
-                        | StepKind::Inspect { .. }
-                        | StepKind::Output { .. }
-                        | StepKind::EndUnless { .. }
-                        | StepKind::Measure { .. }
-                        | StepKind::Share { .. }
-                        | StepKind::Await { .. }
-                        | StepKind::Say { .. }
-                        | StepKind::Ask { .. } => None,
-                    });
-                    match operand {
-                        Some(what) => format!("cannot check against {what}: it was not measured"),
-                        None => format!(
-                            "cannot check `{}`'s {}: what it is compared with was not measured",
-                            role(*r),
-                            field_name(*field)
-                        ),
-                    }
-                }
-            },
-            Failure::TryNotRefusal { step, call, errno } => format!(
-                "`{}`: {} failed with {}, which is not a permission refusal: `try` only accepts EPERM or EACCES",
-                ctx.step_text(*step),
-                call.name(),
-                self.errno(*errno)
-            ),
-            Failure::PsDisagrees {
-                role: r,
-                pid,
-                ours,
-                theirs,
-            } => format!(
-                "--check-ps: `{}` (pid {}) has STAT {ours} from /proc but ps -o stat= says {theirs:?}",
-                role(*r),
-                ctx.pid(*pid)
-            ),
-            Failure::PsUnavailable { errno } => match errno {
-                Some(e) => format!("--check-ps: cannot run ps: {}", self.errno(*e)),
-                None => "--check-ps: cannot run ps".to_string(),
-            },
-            Failure::ProcUnreadable {
-                role: r,
-                pid,
-                file,
-                errno,
-            } => {
-                let path = if file.starts_with('/') {
-                    file.clone()
-                } else {
-                    format!("/proc/{pid}/{file}")
-                };
-                let why = errno.map_or_else(String::new, |e| format!(": {}", self.errno(e)));
-                format!(
-                    "cannot read {path} for `{}` (pid {}){why}. Is /proc mounted with hidepid, or is the process another user's?",
-                    role(*r),
-                    ctx.pid(*pid)
-                )
-            }
-            Failure::NoProc { errno } => match errno {
-                Some(e) => format!(
-                    "cannot read /proc/self/stat ({}): procdemo reads every state from /proc, so procfs must be mounted (mount -t proc proc /proc)",
-                    self.errno(*e)
-                ),
-                None => {
-                    "/proc/self/stat could not be understood: is /proc a real procfs?".to_string()
-                }
-            },
-            Failure::Setup { call, errno } => format!(
-                "the runner could not set itself up: {}",
-                self.call_failed(*call, *errno)
-            ),
-            Failure::GarbledReport => "a garbled report from an actor".to_string(),
-            Failure::Runner { problem, left } => {
-                self.runner_problem(&ctx.script.name, problem, *left)
-            }
-            Failure::Share { role: r, why } => match why {
-                Unshared::Gone => format!("cannot read `{}`'s CPU time: it is gone", role(*r)),
-                Unshared::Zombie => format!(
-                    "cannot read `{}`'s CPU time: it is a zombie, it runs no more",
-                    role(*r)
-                ),
-                Unshared::NoSchedstat => format!(
-                    "cannot read `{}`'s CPU time: /proc/{}/schedstat is missing or all zeros (this kernel keeps no per-process CPU time there: CONFIG_SCHED_INFO)",
-                    role(*r),
-                    pid_of(*r)
-                ),
-                Unshared::Deadline {
-                    used_ns,
-                    wanted_ns,
-                    waited,
-                } => format!(
-                    "`{}` had used {} of CPU time of the {} wanted when the script's total deadline ran out, after {}: the machine is too busy, or it was not running",
-                    role(*r),
-                    crate::render::cpu_time(*used_ns),
-                    crate::render::cpu_time(*wanted_ns),
-                    self.duration(*waited)
-                ),
-            },
-        }
-    }
-
-    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String {
-        let mut msg = match problem {
-            RunnerProblem::Crashed { code } => {
-                format!("the runner for `{name}` crashed (exit code {code})")
-            }
-            RunnerProblem::Killed { signal } => format!(
-                "the runner for `{name}` was killed by {}",
-                self.signal(*signal)
-            ),
-            RunnerProblem::Overran => {
-                format!("the runner for `{name}` did not finish within its deadline and was killed")
-            }
-            RunnerProblem::Garbled => {
-                format!("the runner for `{name}` sent events that could not be read")
-            }
-        };
-        if left > 0 {
-            msg.push_str(&format!(
-                "; the front end killed and reaped the {left} process(es) it left"
-            ));
-        }
-        msg
-    }
-
-    fn describe(&self, o: &Observation, ctx: &Ctx) -> String {
-        let who = format!("`{}` (pid {})", ctx.role(o.role), ctx.pid(o.pid));
-        if !o.state.is_alive() {
-            return format!("{who} was gone");
-        }
-        if ctx.hidden(o) {
-            return format!("{who} was last seen in a state that {PRIVILEGE_HIDDEN}");
-        }
-        let mut s = format!(
-            "{who} was last seen in state {} ({})",
-            o.state.code(),
-            self.state(o.state)
-        );
-        // wchan is a live detail that varies from run to run: not with --stable.
-        if let (Some(w), false) = (&o.wchan, ctx.stable) {
-            s.push_str(&format!(", waiting in {w}"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                ", holding status {status} ({})",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        if o.ppid.is_some() && o.parent.is_some() {
-            s.push_str(&format!(", PPID {}", ctx.ppid(o)));
-        }
-        s
     }
 
     fn no_python(&self, why: NoPython) -> String {
@@ -1358,64 +622,8 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         }
     }
 
-    fn duration(&self, d: Duration) -> String {
-        if d.subsec_millis() == 0 {
-            format!("{} s", d.as_secs())
-        } else {
-            format!("{} ms", d.as_millis())
-        }
-    }
-
-    fn source(&self, origin: &Origin) -> String {
-        match origin {
-            Origin::Builtin(path) => format!("{path}, built in"),
-            Origin::File(path) => path.clone(),
-        }
-    }
-
-    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String {
-        match runner_pid {
-            Some(pid) => format!("(script {}, runner pid {pid})", self.source(origin)),
-            None => format!("(script {})", self.source(origin)),
-        }
-    }
-
-    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String {
-        let us = waited.as_micros();
-        let time = if us < 1000 {
-            format!("{us} µs")
-        } else {
-            format!("{:.1} ms", us as f64 / 1000.0)
-        };
-        let reads = match reads {
-            Some(1) => ", 1 read of /proc".to_string(),
-            Some(n) => format!(", {n} reads of /proc"),
-            None => String::new(),
-        };
-        format!("seen after {time}{reads}")
-    }
-
-    fn holds(&self, check: &Check, stable: bool) -> String {
-        // A fault count varies a little from run to run: --stable says only that it held.
-        if stable {
-            "holds".to_string()
-        } else {
-            format!("holds: {}", self.check(check))
-        }
-    }
-
     fn skipped(&self, try_step: &str) -> String {
         format!("skipped: `{try_step}` was refused")
-    }
-
-    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
-        if permitted {
-            format!("`{try_step}` was permitted: the demo goes on")
-        } else {
-            format!(
-                "`{try_step}` was refused, and the rest of this demo needs it: the demo ends here, and passes (on this system, as this user, it cannot be shown)"
-            )
-        }
     }
 
     fn outcome_hidden(&self) -> &'static str {
@@ -1424,29 +632,6 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
 
     fn state_hidden(&self) -> &'static str {
         PRIVILEGE_HIDDEN
-    }
-
-    fn state_column(&self, o: &Observation, stable: bool) -> String {
-        let mut s = self.state(o.state).to_string();
-        // wchan is read a moment after the state and may already have changed: a live
-        // detail for people, left out of stable output.
-        if let (Some(w), false, true) = (&o.wchan, stable, o.state.is_alive()) {
-            s.push_str(&format!(", in {w}"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                "; holds status {status} ({})",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        // Under a tracer from outside the demo every stop shows as t, a SIGSTOP's too.
-        if let (Some(t), State::TracingStop) = (&o.tracer, o.state) {
-            s.push_str(&format!(
-                ": {} traces it, and under a tracer every stop shows as t",
-                self.tracer(t, stable)
-            ));
-        }
-        s
     }
 
     fn observation_headers(&self) -> ObservationHeaders {
@@ -1495,66 +680,6 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             share: "SHARE",
             states: "STATES",
         }
-    }
-
-    fn share_result(&self, share: &CpuShare, ctx: &Ctx) -> String {
-        let role = ctx.role(share.until);
-        let wanted = crate::render::cpu_time(share.wanted_ns);
-        let used = share
-            .rows
-            .iter()
-            .find(|r| r.role == share.until)
-            .map_or(0, |r| r.used_ns());
-        if ctx.stable {
-            format!(
-                "the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"
-            )
-        } else {
-            format!(
-                "the window ended once `{role}` had used {} of CPU time ({wanted} wanted), by the kernel's own figure: after {} of wall time and {} reads of every role",
-                crate::render::cpu_time(used),
-                self.duration(share.wall),
-                share.reads
-            )
-        }
-    }
-
-    fn share_notes(&self, share: &CpuShare, ctx: &Ctx) -> Vec<String> {
-        let mut notes = Vec::new();
-        match crate::render::one_cpu(share) {
-            Some(cpu) => {
-                let which = if ctx.stable {
-                    "one CPU".to_string()
-                } else {
-                    format!("CPU {cpu}")
-                };
-                notes.push(format!(
-                    "All of them, and the runner that read /proc, may run only on {which} (Cpus_allowed_list): at any instant at most one of them is on it, and at each read it was the runner."
-                ));
-            }
-            None => {
-                let each: Vec<String> = share
-                    .rows
-                    .iter()
-                    .map(|r| format!("`{}` {}", ctx.role(r.role), r.cpus))
-                    .collect();
-                notes.push(format!(
-                    "Not one CPU for all (Cpus_allowed_list: {}; the runner {}): they need not have competed for one.",
-                    each.join(", "),
-                    share.runner_cpus
-                ));
-            }
-        }
-        notes.push("WEIGHT: the kernel's table sched_prio_to_weight (kernel/sched/core.c) for the nice value, copied from its source, not read from this kernel; BY WEIGHT: the share those weights give to tasks that compete for one CPU.".into());
-        if ctx.stable {
-            notes.push("STATES: every state letter read during the window. The CPU times and shares are up to the scheduler and the machine: not shown with --stable.".into());
-        } else {
-            notes.push(format!(
-                "CPU TIME: from /proc/PID/schedstat (ns on a CPU); TICKS: utime + stime from /proc/PID/stat, in clock ticks of {} ms, the figure ps's TIME adds up; STATES: every state letter read during the window.",
-                1000 / share.ticks_per_s.max(1)
-            ));
-        }
-        notes
     }
 
     fn whole_process(&self) -> &'static str {
@@ -1641,26 +766,6 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         }
     }
 
-    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
-        match right {
-            Some(true) => format!("  ✓ right: you said {answer}, and the kernel showed {shown}\n"),
-            Some(false) => format!("  ✗ you said {answer}; the kernel showed {shown}\n"),
-            None => {
-                format!("  you said {answer}; the kernel showed {shown} (compare them yourself)\n")
-            }
-        }
-    }
-
-    fn score(&self, right: usize, judged: usize, asked: usize) -> String {
-        let unjudged = asked - judged;
-        let more = if unjudged > 0 {
-            format!(" ({unjudged} more to compare yourself)")
-        } else {
-            String::new()
-        };
-        format!("score: {right} of {judged} right{more}\n")
-    }
-
     fn worksheet(&self) -> &'static str {
         "Questions (answer them before you run the demo; --predict asks them as it goes)"
     }
@@ -1670,15 +775,7 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
     }
 
     fn pause(&self, step_text: &str, line: usize) -> String {
-        format!("▸ next, line {line}: {step_text}    [Enter] run it · [c] run the rest · [q] quit")
-    }
-
-    fn look_with(&self, ps: &str, pstree: &str) -> String {
-        if pstree.is_empty() {
-            format!("  the processes are as shown; look from another terminal: {ps}")
-        } else {
-            format!("  the processes are as shown; look from another terminal: {ps}   or: {pstree}")
-        }
+        format!("▸ next, line {line}: {step_text} · [Enter] run · [c] the rest · [q] quit")
     }
 
     fn reference(&self, topic: Topic) -> Reference {
@@ -1821,11 +918,24 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         }
     }
 
+    fn page_summary(&self, ok: usize, failed: usize) -> String {
+        match failed {
+            0 => format!("Summary: all {ok} demos passed."),
+            _ => format!("Summary: {ok} passed, {failed} FAILED."),
+        }
+    }
+
     fn page(&self) -> PageWords {
         PageWords {
             lang: "en",
             footer: "Made by procdemo: every PID, state and status on this page was read from \
                      the kernel (a system call's result or /proc) during this run.",
+            all_title: "every demo",
+            contents: "Contents",
+            questions: "Questions",
+            show_answer: "what the kernel showed",
+            unanswered: "not answered: the run ended before this question's step",
+            fonts_note: "",
         }
     }
 
@@ -1849,92 +959,8 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         crate::render::signal_list(mask).unwrap_or_else(|| "none".into())
     }
 
-    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String {
-        match (exe.procdemo, stable) {
-            (true, true) => "procdemo's own binary".into(),
-            (true, false) => format!("{} (procdemo's own binary)", exe.path),
-            (false, _) => exe.path.clone(),
-        }
-    }
-
-    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String {
-        let args = crate::render::cmdline_text(cmdline);
-        match (cmdline.procdemo, stable) {
-            (true, true) => "procdemo's own command line (a fork keeps it)".into(),
-            (true, false) => format!("{} (procdemo's own: a fork keeps it)", args),
-            (false, _) => args,
-        }
-    }
-
-    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
-        match pids {
-            [] => "-".into(),
-            [only] => ctx.pid(*only),
-            [outer, inner @ ..] => {
-                let inner: Vec<String> = inner.iter().map(|p| p.to_string()).collect();
-                format!(
-                    "{} outside, {} inside its PID namespace",
-                    ctx.pid(*outer),
-                    inner.join(" then ")
-                )
-            }
-        }
-    }
-
-    fn fd(
-        &self,
-        fd: &crate::engine::model::OpenFd,
-        role: crate::script::RoleId,
-        ctx: &Ctx,
-    ) -> String {
-        use crate::engine::model::FdOwner;
-        let cloexec = if fd.cloexec { ", close-on-exec" } else { "" };
-        let target = |t: &str| {
-            if ctx.stable && crate::kernel::proc::pipe_inode(t).is_some() {
-                "a pipe".to_string()
-            } else {
-                t.to_string()
-            }
-        };
-        match &fd.owner {
-            FdOwner::Opened { step } => format!(
-                "{} (opened at line {}{cloexec})",
-                target(&fd.target),
-                ctx.step(*step).map_or(0, |s| s.line)
-            ),
-            FdOwner::OutputPipe(r) if *r == role => {
-                format!("a pipe: its own output, which procdemo reads{cloexec}")
-            }
-            FdOwner::OutputPipe(r) => format!("a pipe: `{}`'s output{cloexec}", ctx.role(*r)),
-            FdOwner::CommandPipe(r) => format!("a pipe: `{}`'s commands{cloexec}", ctx.role(*r)),
-            FdOwner::ReportPipe => format!("a pipe: reports to procdemo{cloexec}"),
-            FdOwner::Other if cloexec.is_empty() => target(&fd.target),
-            FdOwner::Other => format!("{} (close-on-exec)", target(&fd.target)),
-        }
-    }
-
-    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
-        let what = if count == 1 { "pipe" } else { "pipes" };
-        let flag = if cloexec { ", close-on-exec" } else { "" };
-        format!("{numbers}: procdemo's own {what} (commands, reports, other roles' output){flag}")
-    }
-
     fn fd_gone(&self, was: &str) -> String {
         format!("closed since the previous inspect (was {was})")
-    }
-
-    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String {
-        let size = self.region(region.bytes);
-        let at = if stable {
-            String::new()
-        } else {
-            format!(" at {:#x}", region.addr)
-        };
-        if region.mapped {
-            format!("{size}{at}: mapped")
-        } else {
-            format!("{size}{at}: no longer mapped")
-        }
     }
 
     fn was(&self, before: &str) -> String {
@@ -1949,339 +975,8 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         }
     }
 
-    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String {
-        match (captured.bytes, captured.cut) {
-            (0, _) => "wrote nothing".into(),
-            (1, _) => "wrote 1 byte:".into(),
-            (n, false) => format!("wrote {n} bytes:"),
-            (n, true) => format!(
-                "wrote {n} bytes; the first {} are shown:",
-                captured.text.len()
-            ),
-        }
-    }
-
     fn no_final_newline(&self) -> &'static str {
         "(no newline at the end)"
-    }
-
-    fn watch_event(
-        &self,
-        event: &crate::engine::model::WatchEvent,
-        n: &crate::render::watch::Names,
-    ) -> Option<String> {
-        use crate::engine::model::{ForkKind, KillReason, Reaper, WatchEvent};
-        use crate::render::watch::{command_line, duration};
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let parent_name = |pid: i32| {
-            if pid == n.watcher {
-                format!("{pid} (procdemo's watcher, the subreaper)")
-            } else {
-                n.pid(pid)
-            }
-        };
-        Some(match event {
-            WatchEvent::Begin {
-                watcher,
-                limit,
-                argv,
-            } => format!(
-                "procdemo watches `{}`: its watcher {watcher} traces every process the program makes (ptrace, as strace -f does) and is their subreaper. Times are since the program's first process was created; states are read from /proc about every millisecond (a `t`, procdemo's own tracing stop, is never shown as the program's). At most {limit} processes alive at once.",
-                command_line(argv)
-            ),
-            WatchEvent::Problem { .. } => return None,
-            WatchEvent::Fork {
-                parent, pid, kind, ..
-            } => {
-                if *parent == n.watcher {
-                    format!("{pid} started by procdemo's watcher {parent}")
-                } else {
-                    let how = match kind {
-                        ForkKind::Fork => "fork()",
-                        ForkKind::Vfork => "vfork() (it waits in D until the child execs or exits)",
-                        ForkKind::Clone => "clone() (a new process, not a thread)",
-                    };
-                    format!("{} created {pid} with {how}", n.pid(*parent))
-                }
-            }
-            WatchEvent::Thread { process, tid, .. } => format!(
-                "{} started thread {tid} (a thread is not a process: counted apart)",
-                n.pid(*process)
-            ),
-            WatchEvent::Exec { pid, argv, .. } => {
-                format!("{} execs `{}`", n.pid(*pid), command_line(argv))
-            }
-            WatchEvent::State { pid, state, .. } => format!(
-                "{} is {} ({})",
-                n.pid(*pid),
-                state.letter().unwrap_or('-'),
-                self.state(*state)
-            ),
-            WatchEvent::Stopped { pid, signal, .. } => format!(
-                "{} stopped by {}: T (the kernel shows t while procdemo, its tracer, holds the stop)",
-                n.pid(*pid),
-                self.signal(*signal)
-            ),
-            WatchEvent::Continued { pid, .. } => {
-                format!("{} continued (SIGCONT)", n.pid(*pid))
-            }
-            WatchEvent::Exit { pid, status, .. } => {
-                format!("{} exits: {}", n.pid(*pid), exit_words(*status))
-            }
-            WatchEvent::Zombie { pid, parent, .. } => format!(
-                "{} is a zombie (Z) until its parent {} waits for it",
-                n.pid(*pid),
-                parent_name(*parent)
-            ),
-            WatchEvent::Reaped {
-                pid, by, zombie_us, ..
-            } => {
-                let after = zombie_us.map_or_else(String::new, |us| {
-                    format!(", after {} as a zombie", duration(us))
-                });
-                match by {
-                    Reaper::Parent { pid: parent } if zombie_us.is_some() => {
-                        format!(
-                            "{} reaped by its parent {}{after}",
-                            n.pid(*pid),
-                            n.pid(*parent)
-                        )
-                    }
-                    Reaper::Parent { pid: parent } => format!(
-                        "{} reaped by its parent {} at once (gone before procdemo could read it as Z)",
-                        n.pid(*pid),
-                        n.pid(*parent)
-                    ),
-                    Reaper::Watcher => format!(
-                        "{} reaped by procdemo's watcher, its parent (as a shell would)",
-                        n.pid(*pid)
-                    ),
-                    Reaper::Subreaper => format!(
-                        "{} reaped by procdemo's watcher {} as subreaper{after}: the program never waited for it",
-                        n.pid(*pid),
-                        n.watcher
-                    ),
-                    Reaper::Kernel => format!(
-                        "{} released by the kernel at once: its parent ignores SIGCHLD, so it never waited as a zombie for it (under ptrace it waited only for procdemo, its tracer, to read its status)",
-                        n.pid(*pid)
-                    ),
-                }
-            }
-            WatchEvent::Orphaned { pid, from, to, .. } => format!(
-                "{} is an orphan: its parent {from} is gone; the kernel reparented it to {}",
-                n.pid(*pid),
-                parent_name(*to)
-            ),
-            WatchEvent::MainExited {
-                pid, status, alive, ..
-            } => {
-                let rest = if alive.is_empty() {
-                    "Nothing of the family is alive any more.".to_string()
-                } else {
-                    format!("Still alive: {}.", list(alive))
-                };
-                format!(
-                    "{pid}, the program's first process, ended ({}): procdemo exits with its code. {rest}",
-                    exit_words(*status)
-                )
-            }
-            WatchEvent::Killed { reason, pids, .. } => {
-                let why = match reason {
-                    KillReason::Limit => "more processes alive at once than the limit (--max-procs): procdemo stops the program".to_string(),
-                    KillReason::Survivors => {
-                        "--kill-rest: procdemo kills what outlived the first process".to_string()
-                    }
-                    KillReason::FrontEndGone => "procdemo is ending: nothing may outlive it".to_string(),
-                };
-                format!("{why}; SIGKILL to {}", list(pids))
-            }
-            WatchEvent::End { .. } => "every process of the family has been reaped".to_string(),
-        })
-    }
-
-    fn watch_summary(
-        &self,
-        s: &crate::render::watch::Summary,
-        n: &crate::render::watch::Names,
-    ) -> Vec<String> {
-        use crate::engine::model::{KillReason, Reaper};
-        use crate::render::watch::duration;
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut out = vec![format!(
-            "{} process{} created (the first included), {} thread{}, {} exec{}; at most {} alive at once.",
-            s.processes,
-            if s.processes == 1 { "" } else { "es" },
-            s.threads,
-            if s.threads == 1 { "" } else { "s" },
-            s.execs,
-            if s.execs == 1 { "" } else { "s" },
-            s.peak_alive
-        )];
-        if s.zombies.is_empty() {
-            out.push("Zombies: none seen.".into());
-        } else {
-            let rows: Vec<String> = s
-                .zombies
-                .iter()
-                .map(|z| {
-                    let how_long = z.zombie_us.map_or("until the end".to_string(), duration);
-                    let by = match z.reaper {
-                        Some(Reaper::Parent { pid }) => format!("reaped by {}", n.pid(pid)),
-                        Some(Reaper::Subreaper | Reaper::Watcher) => {
-                            "reaped by procdemo".to_string()
-                        }
-                        Some(Reaper::Kernel) => "released by the kernel".to_string(),
-                        None => "never reaped while watched".to_string(),
-                    };
-                    format!("{} for {how_long} ({by})", n.pid(z.pid))
-                })
-                .collect();
-            out.push(format!("Zombies: {}.", rows.join("; ")));
-        }
-        if !s.released.is_empty() {
-            out.push(format!(
-                "Never zombies (their parent ignored SIGCHLD): {}.",
-                list(&s.released)
-            ));
-        }
-        if s.orphans.is_empty() {
-            out.push("Orphans: none.".into());
-        } else {
-            let rows: Vec<String> = s
-                .orphans
-                .iter()
-                .map(|(pid, from, to)| {
-                    let to = if *to == n.watcher {
-                        format!("procdemo's watcher {to}")
-                    } else {
-                        n.pid(*to)
-                    };
-                    format!("{} (parent {from} gone) → {to}", n.pid(*pid))
-                })
-                .collect();
-            out.push(format!("Orphans: {}.", rows.join("; ")));
-        }
-        if !s.reaped_by_procdemo.is_empty() {
-            out.push(format!(
-                "The program never reaped {}: procdemo, their subreaper, did.",
-                list(&s.reaped_by_procdemo)
-            ));
-        }
-        if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
-            out.push(format!(
-                "The first process {pid} ended: {}.",
-                exit_words(status)
-            ));
-            if !s.alive_at_main_exit.is_empty() {
-                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
-                    "killed by procdemo (--kill-rest)"
-                } else {
-                    "left alone and watched to their end (--kill-rest would kill them)"
-                };
-                out.push(format!(
-                    "Alive when it ended: {}: {fate}.",
-                    list(&s.alive_at_main_exit)
-                ));
-            }
-        }
-        for (reason, pids) in &s.killed {
-            match reason {
-                KillReason::Limit => out.push(format!(
-                    "Stopped at the limit of {} processes alive at once: procdemo killed and reaped {} process{}.",
-                    s.limit,
-                    pids.len(),
-                    if pids.len() == 1 { "" } else { "es" }
-                )),
-                KillReason::Survivors => {}
-                KillReason::FrontEndGone => out.push(format!(
-                    "procdemo killed {} process{} as it ended.",
-                    pids.len(),
-                    if pids.len() == 1 { "" } else { "es" }
-                )),
-            }
-        }
-        if let Some(sig) = s.interrupted {
-            out.push(format!(
-                "Interrupted by {}: procdemo killed and reaped the whole family.",
-                self.signal(sig)
-            ));
-        } else if !s.complete {
-            out.push("The watch ended early: the watcher stopped reporting.".into());
-        }
-        out
-    }
-
-    fn watch_node(
-        &self,
-        node: &crate::render::watch::Node,
-        n: &crate::render::watch::Names,
-    ) -> String {
-        use crate::engine::model::Reaper;
-        use crate::render::watch::{command_line, duration};
-        let mut parts = vec![n.pid(node.pid)];
-        for argv in &node.execs {
-            parts.push(format!("exec `{}`", command_line(argv)));
-        }
-        parts.push(match node.status {
-            Some(status) => exit_words(status),
-            None => "still alive".to_string(),
-        });
-        if let Some(us) = node.zombie_us {
-            parts.push(format!("zombie {}", duration(us)));
-        }
-        for (_, to) in &node.orphaned {
-            parts.push(if *to == n.watcher {
-                "orphan, reparented to procdemo".to_string()
-            } else {
-                format!("orphan, reparented to {to}")
-            });
-        }
-        if let Some(by) = node.reaper {
-            parts.push(match by {
-                Reaper::Parent { pid } => format!("reaped by {pid}"),
-                Reaper::Watcher => "reaped by procdemo (its parent)".to_string(),
-                Reaper::Subreaper => "reaped by procdemo (subreaper)".to_string(),
-                Reaper::Kernel => "released by the kernel (SIGCHLD ignored)".to_string(),
-            });
-        }
-        parts.join(", ")
-    }
-
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
-        use crate::engine::model::WatchProblem;
-        match problem {
-            WatchProblem::Exec { errno } if *errno == libc::ENOENT => {
-                format!("{command}: command not found (execvp: {})", self.errno(*errno))
-            }
-            WatchProblem::Exec { errno } => {
-                format!("{command}: cannot run it (execvp: {})", self.errno(*errno))
-            }
-            WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(
-                "cannot trace `{command}`: procdemo itself is traced (by process {tracer}, e.g. strace -f or gdb), and that tracer already follows the new process (PTRACE_SEIZE: {}). Run procdemo watch without a tracer.",
-                self.errno(*errno)
-            ),
-            WatchProblem::Trace { errno, .. } => format!(
-                "cannot trace `{command}` (PTRACE_SEIZE: {}): is ptrace forbidden here (a container's seccomp policy, kernel.yama.ptrace_scope = 3)?",
-                self.errno(*errno)
-            ),
-            WatchProblem::Setup { call, errno } => format!(
-                "procdemo watch could not set itself up: {call} failed: {}",
-                self.errno(*errno)
-            ),
-            WatchProblem::Lost => {
-                "procdemo's watcher ended before the watch did: every process it left was killed and reaped".to_string()
-            }
-        }
     }
 
     fn watch_words(&self) -> crate::render::words::WatchWords {
@@ -2312,11 +1007,6 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         }
     }
 
-    fn cleanup(&self, killed: usize) -> String {
-        let s = if killed == 1 { "" } else { "es" };
-        format!("at the end the runner killed and reaped {killed} process{s} the script left alive")
-    }
-
     fn ok(&self) -> (&'static str, &'static str) {
         ("ok:", "every awaited state was observed")
     }
@@ -2335,15 +1025,6 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
 
     fn summary_verdict(&self, ok: bool) -> &'static str {
         if ok { "ok" } else { "FAILED" }
-    }
-
-    fn wall(&self, d: Duration) -> String {
-        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-    }
-
-    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
-        let time = time.map_or_else(String::new, |t| format!(" in {}", self.wall(t)));
-        format!("{passed} of {total} demos passed{time}")
     }
 }
 
@@ -2372,15 +1053,20 @@ fn parse_problem(p: &ParseProblem) -> String {
     match p {
         P::SecondTitle => "a second `title` line: a script has one title".into(),
         P::TitleEmpty => "`title` needs the demo's one-line description after it".into(),
-        P::SecondTitleZh => "a second `title.zh` line: a script has one title".into(),
-        P::TitleZhEmpty => "`title.zh` needs the title in Chinese after it".into(),
-        P::AskZhWithoutAsk => "`ask.zh` is the Chinese of the `ask` line just before it: expected an `ask` line (with no `ask.zh` yet) before it".into(),
-        P::AskZhEmpty => "`ask.zh` needs the question in Chinese after it".into(),
-        P::SayZhWithoutSay => "`say.zh` is the Chinese of the `say` line just before it: expected a `say` line (with no `say.zh` yet) before it".into(),
-        P::SayZhPlaceholders { say, zh } => format!(
-            "`say.zh` must have the same `{{ROLE.FIELD}}`s as its `say` line: the `say` has {}, the `say.zh` has {}",
+        P::BadLang { word } => format!(
+            "`{word}`: after `title.`, `say.` or `ask.` comes a language code (two or three lowercase letters, then maybe `-` and a subtag: `zh`, `fr`, `pt-BR`)"
+        ),
+        P::SecondTitleIn { lang } => {
+            format!("a second `title.{lang}` line: a script has one title in each language")
+        }
+        P::TitleInEmpty { lang } => format!("`title.{lang}` needs the title in that language after it"),
+        P::AskInWithoutAsk { lang } => format!("`ask.{lang}` is the `ask` line just before it in another language: expected an `ask` line (with no `ask.{lang}` yet) before it"),
+        P::AskInEmpty { lang } => format!("`ask.{lang}` needs the question in that language after it"),
+        P::SayInWithoutSay { lang } => format!("`say.{lang}` is the `say` line just before it in another language: expected a `say` line (with no `say.{lang}` yet) before it"),
+        P::SayInPlaceholders { lang, say, other } => format!(
+            "`say.{lang}` must have the same `{{ROLE.FIELD}}`s as its `say` line: the `say` has {}, the `say.{lang}` has {}",
             placeholders(say),
-            placeholders(zh)
+            placeholders(other)
         ),
         P::TooManySteps { max } => {
             format!("more than {max} steps: a script may have at most {max} (procdemo's limit)")
@@ -2509,7 +1195,12 @@ fn parse_problem(p: &ParseProblem) -> String {
                 crate::script::actions::list_words(&forms, "and")
             )
         }
-        P::UnknownAction { verb, verbs } => format!(
+        P::UnknownAction {
+            closest: Some(closest),
+            verb,
+            ..
+        } => format!("unknown action `{verb}`: did you mean `{closest}`?"),
+        P::UnknownAction { verb, verbs, .. } => format!(
             "unknown action `{verb}`: expected one of {}",
             verbs.join(", ")
         ),
@@ -2702,34 +1393,31 @@ fn parse_problem(p: &ParseProblem) -> String {
 }
 
 /// A pipe's end, as a word.
+/// How a signal is handled now, after `sigaction() returned 0: SIGTERM is now `.
+fn signal_mode(mode: crate::script::actions::SignalMode) -> &'static str {
+    match mode {
+        crate::script::actions::SignalMode::Default => "SIG_DFL: its default action",
+        crate::script::actions::SignalMode::Ignore => "SIG_IGN: ignored",
+        crate::script::actions::SignalMode::Catch => "caught by a handler (which counts its runs)",
+    }
+}
+
+/// How a watched process was created, after `created 4534 with `.
+fn fork_how(kind: crate::engine::model::ForkKind) -> &'static str {
+    match kind {
+        crate::engine::model::ForkKind::Fork => "fork()",
+        crate::engine::model::ForkKind::Vfork => {
+            "vfork() (it waits in D until the child execs or exits)"
+        }
+        crate::engine::model::ForkKind::Clone => "clone() (a new process, not a thread)",
+    }
+}
+
 fn end_word(end: crate::script::actions::End) -> &'static str {
     match end {
         crate::script::actions::End::Read => "read",
         crate::script::actions::End::Write => "write",
     }
-}
-
-/// "1 ticket left", "0 tickets left".
-fn tickets_left(n: i64) -> String {
-    if n == 1 {
-        "1 ticket left".into()
-    } else {
-        format!("{n} tickets left")
-    }
-}
-
-/// ", 2 sales recorded: to 31450 and 31451" (nothing when there are none).
-fn sales_of(sold: &[i32], ctx: &Ctx, recorded: &str) -> String {
-    if sold.is_empty() {
-        return String::new();
-    }
-    let buyers: Vec<String> = sold.iter().map(|p| ctx.pid(*p)).collect();
-    let n = sold.len();
-    let sales = if n == 1 { "sale" } else { "sales" };
-    format!(
-        ", {n} {sales} {recorded}: to {}",
-        crate::script::actions::list_words(&buyers, "and")
-    )
 }
 
 /// An exit status in a few words: `code 0`, `killed by SIGKILL`.

@@ -1,6 +1,8 @@
 //! What a language must provide: every word the renderers print, as functions over the
-//! typed model. English is [`crate::render::en::En`]; a second language is one more implementation,
-//! whose exhaustive matches the compiler checks the same way.
+//! typed model. Most are provided: the presenter ([`crate::render::i18n::present`]) matches the
+//! model and asks the language's table, [`Words::say`], for each message. English is
+//! [`crate::render::en::En`]; a second language is one more implementation, whose exhaustive
+//! table the compiler checks the same way.
 
 use crate::engine::model::{
     Check, Disposition, ExitStatus, Failure, Observation, Origin, RunnerProblem, State, Value,
@@ -106,6 +108,18 @@ pub struct PageWords {
     pub lang: &'static str,
     /// The line at the foot of the page.
     pub footer: &'static str,
+    /// The title of a page of several demos (`procdemo all --html`).
+    pub all_title: &'static str,
+    /// The heading of its table of contents.
+    pub contents: &'static str,
+    /// The heading of a demo's questions on the page.
+    pub questions: &'static str,
+    /// What opens an answer hidden under its question.
+    pub show_answer: &'static str,
+    /// A question the run never answered (it ended first).
+    pub unanswered: &'static str,
+    /// A note for a machine without the fonts the page's language needs (empty: none).
+    pub fonts_note: &'static str,
 }
 
 /// A text of `--help`: the command's about texts, a heading, each option's and command's
@@ -129,6 +143,8 @@ pub enum Help {
     Step,
     Predict,
     Answers,
+    Worksheet,
+    Count,
     Lang,
     Timeout,
     Delay,
@@ -165,15 +181,25 @@ pub trait Words {
     /// Which language these words are: it picks a script's `title.zh` and `say.zh` lines.
     fn lang(&self) -> crate::render::Lang;
 
+    /// A script's own words (its title, a `say` line), data in the script's language: as they
+    /// are, but for the pseudo-locale, which marks them apart from the program's words.
+    fn script_text(&self, text: &str) -> String {
+        text.to_string()
+    }
+
     /// Why a script was rejected: the text after `FILE:LINE: `.
     fn parse_problem(&self, problem: &crate::script::ParseProblem) -> String;
 
     /// A text of `--help`.
     fn help(&self, help: Help) -> &'static str;
     /// A command-line or script-file problem (paths come escaped).
-    fn usage(&self, usage: &crate::engine::error::Usage) -> String;
+    fn usage(&self, usage: &crate::engine::error::Usage) -> String {
+        crate::render::i18n::present::usage(self, usage)
+    }
     /// What the system refused.
-    fn system(&self, system: &crate::engine::error::System) -> String;
+    fn system(&self, system: &crate::engine::error::System) -> String {
+        crate::render::i18n::present::system(self, system)
+    }
     /// With `--json`, a failed demo's message repeated on stderr: `zombie failed: ...`.
     fn json_failed(&self, demo: &str, message: &str) -> String;
     /// The error of a run whose failure was said above.
@@ -199,49 +225,83 @@ pub trait Words {
     fn sigchld(&self, disposition: Option<Disposition>) -> &'static str;
     /// SIGCHLD's disposition in the observation table.
     fn sigchld_column(&self, disposition: Option<Disposition>) -> &'static str;
+    /// One message of the catalogue: the language's table, exhaustive and logic-free (the
+    /// presenter, `i18n/present.rs`, has decided everything but a plural's form).
+    fn say(&self, msg: &crate::render::i18n::present::Msg) -> String;
+
     /// An action's result in words, PIDs shown as `ctx` shows them.
-    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String;
+    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String {
+        crate::render::i18n::present::outcome(self, outcome, ctx)
+    }
     /// What a `try` step's verdict adds after its result.
-    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String;
+    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String {
+        crate::render::i18n::present::verdict(self, verdict, ctx)
+    }
     /// A narration value.
-    fn value(&self, value: &Value, ctx: &Ctx) -> String;
+    fn value(&self, value: &Value, ctx: &Ctx) -> String {
+        crate::render::i18n::present::value(self, value, ctx)
+    }
     /// An `await` condition: `in state Z (zombie: exited, not yet waited for)`.
-    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String;
+    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String {
+        crate::render::i18n::present::cond(self, cond, ctx)
+    }
     /// An `expect` comparison: `16384 kB = 16384 kB`.
-    fn check(&self, check: &Check) -> String;
+    fn check(&self, check: &Check) -> String {
+        crate::render::i18n::present::check(check)
+    }
     /// Why a run failed. `at`: the step it stopped at.
-    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String;
+    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
+        crate::render::i18n::present::failure(self, failure, at, ctx)
+    }
     /// A runner that ended abnormally (`left`: processes the front end killed after it).
-    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String;
+    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String {
+        crate::render::i18n::present::runner_problem(self, name, problem, left)
+    }
     /// One observation in a sentence, for failure messages.
-    fn describe(&self, observation: &Observation, ctx: &Ctx) -> String;
+    fn describe(&self, observation: &Observation, ctx: &Ctx) -> String {
+        crate::render::i18n::present::describe(self, observation, ctx)
+    }
     /// Why no line of the course's Python makes an action's call (`--python`), shown as a
     /// Python comment: `Python's standard library has no vfork()`.
     fn no_python(&self, why: NoPython) -> String;
     /// A duration as a script writes it: `2 s`, `100 ms`.
-    fn duration(&self, d: Duration) -> String;
+    fn duration(&self, d: Duration) -> String {
+        crate::render::i18n::present::script_duration(d)
+    }
 
     // ---- layout words --------------------------------------------------------------------
 
     /// Where the script came from: `demos/zombie.demo, built in`.
-    fn source(&self, origin: &Origin) -> String;
+    fn source(&self, origin: &Origin) -> String {
+        crate::render::i18n::present::source(self, origin)
+    }
     /// The line under the header: `(script demos/zombie.demo, built in, runner pid 4242)`.
-    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String;
+    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String {
+        crate::render::i18n::present::script_line(self, origin, runner_pid)
+    }
     /// An await's timing: `seen after 13 µs, 1 read of /proc`.
-    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String;
+    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String {
+        crate::render::i18n::present::seen_after(self, waited, reads)
+    }
     /// An `expect` that held: `holds: 16384 kB = 16384 kB` (`holds` with --stable).
-    fn holds(&self, check: &Check, stable: bool) -> String;
+    fn holds(&self, check: &Check, stable: bool) -> String {
+        crate::render::i18n::present::holds(self, check, stable)
+    }
     /// A step ending `if permitted` whose `try` was refused.
     fn skipped(&self, try_step: &str) -> String;
     /// An `end unless ROLE permitted` step: the demo goes on, or ends here (and passes)
     /// because the `try` it names was refused.
-    fn end_unless(&self, try_step: &str, permitted: bool) -> String;
+    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
+        crate::render::i18n::present::end_unless(self, try_step, permitted)
+    }
     /// A guarded step's outcome in --stable output.
     fn outcome_hidden(&self) -> &'static str;
     /// A state or a table cell that depends on privilege, in --stable output.
     fn state_hidden(&self) -> &'static str;
     /// The STATE column: the meaning, wchan (not with --stable), the status a zombie holds.
-    fn state_column(&self, observation: &Observation, stable: bool) -> String;
+    fn state_column(&self, observation: &Observation, stable: bool) -> String {
+        crate::render::i18n::present::state_column(self, observation, stable)
+    }
     fn observation_headers(&self) -> ObservationHeaders;
     /// A tree's runner line ends with this.
     fn subreaper(&self) -> &'static str;
@@ -252,9 +312,13 @@ pub trait Words {
     fn share_headers(&self) -> ShareHeaders;
     /// A `share` step's result: what ended the window (and, but with --stable, after how
     /// long and how many reads).
-    fn share_result(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> String;
+    fn share_result(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> String {
+        crate::render::i18n::present::share_result(self, share, ctx)
+    }
     /// The lines under a `share` table: the CPUs, where the weights come from, the columns.
-    fn share_notes(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> Vec<String>;
+    fn share_notes(&self, share: &crate::engine::model::CpuShare, ctx: &Ctx) -> Vec<String> {
+        crate::render::i18n::present::share_notes(self, share, ctx)
+    }
     fn whole_process(&self) -> &'static str;
     /// A region's row: `16 MiB region`.
     fn region(&self, bytes: usize) -> String;
@@ -280,21 +344,29 @@ pub trait Words {
         &self,
         event: &crate::engine::model::WatchEvent,
         names: &crate::render::watch::Names,
-    ) -> Option<String>;
+    ) -> Option<String> {
+        crate::render::i18n::present::watch_event(self, event, names)
+    }
     /// The paragraphs of a watch's end summary.
     fn watch_summary(
         &self,
         summary: &crate::render::watch::Summary,
         names: &crate::render::watch::Names,
-    ) -> Vec<String>;
+    ) -> Vec<String> {
+        crate::render::i18n::present::watch_summary(self, summary, names)
+    }
     /// One process in the tree at a watch's end: what it ran and what became of it.
     fn watch_node(
         &self,
         node: &crate::render::watch::Node,
         names: &crate::render::watch::Names,
-    ) -> String;
+    ) -> String {
+        crate::render::i18n::present::watch_node(self, node, names)
+    }
     /// Why a watch could not start the program (`command`: its argv[0], escaped).
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String;
+    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
+        crate::render::i18n::present::watch_problem(self, command, problem)
+    }
     /// The headings at a watch's end.
     fn watch_words(&self) -> WatchWords;
 
@@ -304,36 +376,52 @@ pub trait Words {
     /// The signals of a mask by name (`SIGCHLD, SIGTERM`), or `none`.
     fn signal_list(&self, mask: u64) -> String;
     /// /proc/PID/exe; with --stable, procdemo's own binary (whose path varies) by name.
-    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String;
+    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String {
+        crate::render::i18n::present::exe(self, exe, stable)
+    }
     /// /proc/PID/cmdline; with --stable, procdemo's own command line by name.
-    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String;
+    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String {
+        crate::render::i18n::present::cmdline(self, cmdline, stable)
+    }
     /// NSpid: `4533 (1 inside its namespace)`.
-    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String;
+    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
+        crate::render::i18n::present::ns_pids(self, pids, ctx)
+    }
     /// A descriptor of `role` (after its number): what it is, and close-on-exec.
     fn fd(
         &self,
         fd: &crate::engine::model::OpenFd,
         role: crate::script::RoleId,
         ctx: &Ctx,
-    ) -> String;
+    ) -> String {
+        crate::render::i18n::present::fd(self, fd, role, ctx)
+    }
     /// procdemo's own pipes a process holds, in one line: their numbers (`3–6, 9`) and what
     /// they are.
-    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String;
+    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
+        crate::render::i18n::present::procdemo_pipes(self, numbers, count, cloexec)
+    }
     /// A descriptor the role's previous `inspect` showed and this one does not.
     fn fd_gone(&self, was: &str) -> String;
     /// A role's region, mapped or not (its address left out with --stable).
-    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String;
+    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String {
+        crate::render::i18n::present::region_mapped(self, region, stable)
+    }
     /// A value that changed since the role's previous `inspect`, put after the new one:
     /// ` (was: child)`.
     fn was(&self, before: &str) -> String;
     /// A row with nothing to read: a zombie has no program, descriptors or masks left.
     fn not_readable(&self, zombie: bool) -> &'static str;
     /// An `output` reading's line for a role: `wrote 44 bytes:` or `wrote nothing`.
-    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String;
+    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String {
+        crate::render::i18n::present::output_heading(self, captured)
+    }
     /// Under output that does not end with a newline.
     fn no_final_newline(&self) -> &'static str;
     /// The `--html` page's own words.
     fn page(&self) -> PageWords;
+    /// A page of several demos: how many passed and failed.
+    fn page_summary(&self, ok: usize, failed: usize) -> String;
     /// A reference table of `procdemo explain TOPIC`.
     fn reference(
         &self,
@@ -342,7 +430,9 @@ pub trait Words {
     /// How a PID that belongs to no role reads with --stable: `<other>`.
     fn other_process(&self) -> &'static str;
     /// The clean-up line (printed when `killed` > 0).
-    fn cleanup(&self, killed: usize) -> String;
+    fn cleanup(&self, killed: usize) -> String {
+        self.say(&crate::render::i18n::present::Msg::CleanedUp { killed })
+    }
     /// `procdemo quiz`: the exercise's opening, one move, the task, and the prompt to run it.
     fn quiz_intro(&self, seed: u64) -> String;
     fn quiz_move(&self, m: &crate::script::quiz::Move) -> String;
@@ -358,17 +448,19 @@ pub trait Words {
     fn reveal_hint(&self, hint: &crate::render::judge::Hint) -> String;
     /// The reveal: the student's answer, the value the kernel showed, and whether they agree
     /// (None: no typed word can be held to it).
-    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String;
+    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
+        crate::render::i18n::present::reveal(self, answer, shown, right)
+    }
     /// The score of a `--predict` run.
-    fn score(&self, right: usize, judged: usize, asked: usize) -> String;
+    fn score(&self, right: usize, judged: usize, asked: usize) -> String {
+        crate::render::i18n::present::score(self, right, judged, asked)
+    }
     /// `--answers`: the heading of the questions (a worksheet), and of the answers this run
     /// showed (its key).
     fn worksheet(&self) -> &'static str;
     fn answer_key(&self) -> &'static str;
     /// The `--step` pause before a step: which step comes, and the keys.
     fn pause(&self, step_text: &str, line: usize) -> String;
-    /// While paused: the commands that show the processes from another terminal.
-    fn look_with(&self, ps: &str, pstree: &str) -> String;
     /// The last line of a run that passed: (`ok:`, `every awaited state was observed`).
     fn ok(&self) -> (&'static str, &'static str);
     /// The label of the last line of a failed run: `FAILED:`.
@@ -380,7 +472,11 @@ pub trait Words {
     /// A demo's verdict in the summary: `ok` or `FAILED`.
     fn summary_verdict(&self, ok: bool) -> &'static str;
     /// A wall time in the summary: `3.3 ms`.
-    fn wall(&self, d: Duration) -> String;
+    fn wall(&self, d: Duration) -> String {
+        crate::render::i18n::present::wall(d)
+    }
     /// The summary's last line: `6 of 6 demos passed in 46.8 ms` (no time with --stable).
-    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String;
+    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
+        crate::render::i18n::present::passed(self, passed, total, time)
+    }
 }

@@ -1,26 +1,20 @@
 //! Chinese (简体中文): every word procdemo prints, from the typed model.
 //!
-//! The same shape as [`crate::render::en`]: each function is an exhaustive `match` (no `_` arm over
-//! the model's enums), so a new state, outcome or failure does not compile until it has its
-//! Chinese words too. Numbers, PIDs, state letters, STAT flags, errno names and system-call
+//! The same shape as [`crate::render::en`]: `say` is the table of the presenter's messages, an
+//! exhaustive `match` with no `_` arm, so a new message does not compile until it has its
+//! Chinese words too; Chinese has no plural, so its table never looks at a count. Numbers, PIDs, state letters, STAT flags, errno names and system-call
 //! names stay as the kernel writes them; the terms are the course's (进程, 父进程, 子进程,
 //! 僵尸进程, 孤儿进程, 回收, 阻塞 …), listed with their English in [`GLOSSARY`].
 
-use crate::engine::error::{System, Usage};
-use crate::engine::model::{
-    Check, CpuShare, Disposition, ExitStatus, Failure, Memory, Missing, Observation, Origin,
-    Parent, RunnerProblem, State, Unable, Unmeasurable, Unshared, Value, Verdict,
-};
-use crate::render::Ctx;
-use crate::render::en::{cmp_sign, errno_name, quoted, signal_set, size, strerror, unit};
+use crate::engine::model::{Disposition, ExitStatus, Memory, State, Unable};
+use crate::render::i18n::present::Msg;
+use crate::render::i18n::present::{errno_name, size, strerror};
 use crate::render::words::{
     Help, InspectLabels, MemoryHeaders, ObservationHeaders, ShareHeaders, Words,
 };
-use crate::script::actions::{Call, NoPython, Outcome, Purpose, Rule, SigchldMode};
-use crate::script::{
-    Cond, FieldPlace, Found, Operand, ParseProblem, StepKind, TicketProblem, field_name,
-};
-use std::time::Duration;
+use crate::script::actions::list_words;
+use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
+use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 
 /// Chinese.
 pub struct Zh;
@@ -121,31 +115,6 @@ fn errno_text(errno: i32) -> String {
 }
 
 impl Zh {
-    /// What an `expect` compared with.
-    fn operand(&self, operand: &Operand, ctx: &Ctx) -> String {
-        match operand {
-            Operand::Number(n) => n.to_string(),
-            Operand::Region => "内存区域的大小".to_string(),
-            Operand::Field(role, field) => {
-                format!("`{}` 的 {}", ctx.role(*role), field_name(*field))
-            }
-        }
-    }
-
-    fn seen(&self, seen: Option<&Observation>, ctx: &Ctx) -> String {
-        match seen {
-            Some(o) => self.describe(o, ctx),
-            None => "无法从 /proc 读到它的状态".to_string(),
-        }
-    }
-
-    fn deadline(&self, within: Duration, total: Option<Duration>) -> String {
-        match total {
-            Some(t) => format!("在脚本的总时限 {} 用完之前", self.duration(t)),
-            None => format!("在 {} 之内", self.duration(within)),
-        }
-    }
-
     fn unable(&self, why: Unable) -> &'static str {
         match why {
             Unable::Gone => "它已经消失",
@@ -164,66 +133,6 @@ impl Zh {
             SigchldMode::ReapAll => {
                 "循环调用 waitpid(-1, WNOHANG) 直到它返回 0 或 -1 的信号处理函数"
             }
-        }
-    }
-
-    /// A wait status in short: `WEXITSTATUS 1`, `WTERMSIG SIGKILL`.
-    fn short_status(&self, status: i32) -> String {
-        match ExitStatus::decode(status) {
-            ExitStatus::Exited(code) => format!("WEXITSTATUS {code}"),
-            ExitStatus::Killed(sig) => format!("WTERMSIG {}", self.signal(sig)),
-            ExitStatus::Stopped(sig) => format!("WSTOPSIG {}", self.signal(sig)),
-            ExitStatus::Continued => "WIFCONTINUED".into(),
-        }
-    }
-
-    /// A SIGCHLD handler's waitpid() calls.
-    fn handler_waits(&self, waits: &[crate::script::actions::WaitCall], ctx: &Ctx) -> String {
-        let each: Vec<String> = waits
-            .iter()
-            .map(|w| match w.ret {
-                0 => "0（还有子进程，但没有一个结束）".to_string(),
-                r if r < 0 => format!("-1（{}）", errno_name(w.errno)),
-                pid => format!("{}（{}）", ctx.pid(pid), self.short_status(w.status)),
-            })
-            .collect();
-        if each.len() == 1 {
-            format!("waitpid(-1, WNOHANG) 返回 {}", each[0])
-        } else {
-            format!("waitpid(-1, WNOHANG) 依次返回 {}", each.join("，然后 "))
-        }
-    }
-
-    /// What handlers did.
-    fn handler_runs(&self, runs: &crate::script::actions::HandlerRuns, ctx: &Ctx) -> String {
-        let ran: Vec<String> = runs
-            .runs
-            .iter()
-            .map(|(sig, n)| format!("{} 的信号处理函数运行了 {n} 次", self.signal(*sig)))
-            .collect();
-        let mut out = ran.join("，");
-        if !runs.waits.is_empty() {
-            out.push('：');
-            out.push_str(&self.handler_waits(&runs.waits, ctx));
-        }
-        out
-    }
-
-    fn parent(&self, parent: &Parent, ctx: &Ctx) -> String {
-        match parent {
-            Parent::Role(r) => ctx.role(*r).to_string(),
-            Parent::Other { comm } => comm.clone(),
-            Parent::Unknown => "?".to_string(),
-        }
-    }
-
-    /// A tracer from outside the demo: its command name and PID (PID left out with --stable).
-    fn tracer(&self, t: &crate::engine::model::Tracer, stable: bool) -> String {
-        match (&t.comm, stable) {
-            (Some(comm), true) => comm.clone(),
-            (Some(comm), false) => format!("{comm}（pid {}）", t.pid),
-            (None, true) => "另一个进程".to_string(),
-            (None, false) => format!("pid {}", t.pid),
         }
     }
 }
@@ -250,14 +159,14 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 示例：
   procdemo list                 每个内置演示，各占一行
   procdemo zombie               制造一个僵尸进程，看着它被回收
-  procdemo orphan --explain     让子进程成为孤儿，看着回收者收养它，带旁白
+  procdemo orphan --explain     让子进程成为孤儿，看它被收养，带旁白
   procdemo all                  所有演示，最后是汇总
   procdemo run my.demo          运行你自己的脚本（见 demos/README.md）
   procdemo zombie --json        一个带真实 PID 的 JSON 文档
   procdemo zombie --html z.html 一个用于投影或讲义的网页
   procdemo show zombie          zombie 演示的脚本，可以从它开始写你自己的
-  procdemo explain wait-status  一张参考表（`procdemo explain` 列出所有参考表）
-  procdemo watch -- python3 hw.py   你自己的程序创建的每个进程，实时显示
+  procdemo explain wait-status  一张参考表（`explain` 列出所有参考表）
+  procdemo watch -- python3 hw.py  你自己的程序创建的每个进程
 
 退出码：0 成功，1 有演示失败（等待的状态没有及时出现），2 用法或脚本错误
 （什么都没有运行），128+N 在清理之后因信号 N 停止（130 Ctrl-C，143 SIGTERM，
@@ -285,6 +194,12 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "在回答问题的那一步之前，先在终端上提出演示的问题，再展示内核实际做了什么（需要终端）"
             }
             Help::Answers => "每个演示之后，列出它的问题和这次运行给出的答案：一张练习纸和它的答案",
+            Help::Worksheet => {
+                "只打印演示的问题（用 `all` 时打印每个演示的问题），不运行它：课前发给学生的练习纸；--answers 给出答案"
+            }
+            Help::Count => {
+                "练习的数量：从 --seed 开始的种子，最后附上答案：每个练习真实运行时得到的进程树（用角色名而不是 PID）"
+            }
             Help::Lang => "输出的语言：zh（中文）或 en [默认：取自 LC_ALL、LC_MESSAGES 或 LANG]",
             Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
             Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
@@ -323,8 +238,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::WatchNotes => {
                 "\
 程序保留终端（标准输入、标准输出、标准错误）；procdemo 的报告写到标准错误，或 -o FILE。
-上面的选项中适用的是 --json、--json-events、--html、--lang、--color 和 --no-timeline（还有
---tree 和 --timeline：两者总会画出）；其余选项用于演示，会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
+--tree 和 --timeline 不起作用（两者总会画出）；只用于演示的选项（--explain、--step、--stable 等）
+会被拒绝。同时存活的进程最多 --max-procs 个，否则整个进程家族被杀死并回收。
 
 退出码：程序自己的退出码（第一个进程的），被信号 N 结束时为 128+N（在 --max-procs 处被
 停止时为 137）；127 找不到命令，126 无法运行；1 procdemo 无法跟踪它（例如在 strace -f
@@ -344,79 +259,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 127\tprocdemo watch：找不到命令
 128+N\t被信号 N 停止，它启动的每个进程都已清理：130 Ctrl-C、143 SIGTERM、129 SIGHUP、131 Ctrl-\\
 其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）"
-            }
-        }
-    }
-
-    fn usage(&self, u: &Usage) -> String {
-        match u {
-            Usage::UnknownDemo {
-                name,
-                closest,
-                demos,
-            } => format!(
-                "没有名为 `{name}` 的演示。{}演示有：{}。（`procdemo list` 介绍它们；`procdemo run FILE` 运行你自己的脚本。）",
-                closest
-                    .map(|d| format!("你是想输入 `{d}` 吗？"))
-                    .unwrap_or_default(),
-                demos.join("、")
-            ),
-            Usage::UnknownTopic { name, topics } => format!(
-                "没有名为 `{}` 的主题。主题有：{}。",
-                crate::render::sanitize::escape(name),
-                topics.join("、")
-            ),
-            Usage::NoDemo { demos } => format!(
-                "这里应当是一个演示（{}）或一个命令（list、all、run FILE、show DEMO、explain [TOPIC]）；`procdemo --help` 会解释它们",
-                demos.join("、")
-            ),
-            Usage::NoCommand => "这里应当是一个演示或一个命令".to_string(),
-            Usage::CannotRead { path, error } => format!("无法读取脚本 {path}：{error}"),
-            Usage::NotUtf8 { path, offset } => {
-                format!("{path}：不是 UTF-8 文本（偏移 {offset} 处的字节无效）：脚本是一个文本文件")
-            }
-            Usage::TooLarge { path, max_mib } => format!(
-                "脚本 {path} 大于 {max_mib} MiB，这是 procdemo 最多读取的大小：脚本是一个短小的文本文件"
-            ),
-            Usage::NoTerminal { error } => format!(
-                "--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"
-            ),
-            Usage::NotForWatch { option } => {
-                format!("{option} 不适用于 procdemo watch（它运行一个程序，而不是演示脚本）")
-            }
-            Usage::NotJson { option, command } => {
-                format!("{option} 不适用于 procdemo {command}：它输出给人读的文字，不是 JSON")
-            }
-            Usage::Report { path, error } => format!("-o {path}：{error}"),
-            Usage::Html { path, error } => format!("--html {path}：{error}"),
-            Usage::UnknownOption { arg, .. } => {
-                format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项")
-            }
-            Usage::BadValue { arg, value, .. } => {
-                format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值")
-            }
-            Usage::Clap(m) => m.clone(),
-        }
-    }
-
-    fn system(&self, s: &System) -> String {
-        match s {
-            System::Setup { call, error } => format!("{call}：{error}"),
-            System::Pipe {
-                demo: Some(demo),
-                error,
-            } => format!("无法为 `{demo}` 创建管道：{error}"),
-            System::Pipe { demo: None, error } => format!("无法创建管道：{error}"),
-            System::Fork { demo, error } => {
-                format!("无法为 `{demo}` 启动 runner：fork 失败：{error}")
-            }
-            System::Write { error } => format!("无法写出输出：{error}"),
-            System::ProcMissing { error } => format!(
-                "无法读取 /proc/self/stat（{error}）：procdemo 的每个状态都读自 /proc，所以必须挂载 procfs（mount -t proc proc /proc）"
-            ),
-            System::ProcUnreadable { error } => format!("无法读取 /proc/self/stat：{error}"),
-            System::ProcNotUnderstood => {
-                "无法理解 /proc/self/stat 的内容：/proc 是真正的 procfs 吗？".to_string()
             }
         }
     }
@@ -457,91 +299,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         crate::render::signal_list(mask).unwrap_or_else(|| "无".into())
     }
 
-    fn exe(&self, exe: &crate::engine::model::Exe, stable: bool) -> String {
-        match (exe.procdemo, stable) {
-            (true, true) => "procdemo 自己的程序文件".into(),
-            (true, false) => format!("{}（procdemo 自己的程序文件）", exe.path),
-            (false, _) => exe.path.clone(),
-        }
-    }
-
-    fn cmdline(&self, cmdline: &crate::engine::model::Cmdline, stable: bool) -> String {
-        let args = crate::render::cmdline_text(cmdline);
-        match (cmdline.procdemo, stable) {
-            (true, true) => "procdemo 自己的命令行（fork 会保留它）".into(),
-            (true, false) => format!("{}（procdemo 自己的：fork 会保留它）", args),
-            (false, _) => args,
-        }
-    }
-
-    fn ns_pids(&self, pids: &[i32], ctx: &Ctx) -> String {
-        match pids {
-            [] => "-".into(),
-            [only] => ctx.pid(*only),
-            [outer, inner @ ..] => {
-                let inner: Vec<String> = inner.iter().map(|p| p.to_string()).collect();
-                format!(
-                    "外面是 {}，在它的 PID 命名空间里是 {}",
-                    ctx.pid(*outer),
-                    inner.join("，再往里是 ")
-                )
-            }
-        }
-    }
-
-    fn fd(
-        &self,
-        fd: &crate::engine::model::OpenFd,
-        role: crate::script::RoleId,
-        ctx: &Ctx,
-    ) -> String {
-        use crate::engine::model::FdOwner;
-        let cloexec = if fd.cloexec { "，close-on-exec" } else { "" };
-        let target = |t: &str| {
-            if ctx.stable && crate::kernel::proc::pipe_inode(t).is_some() {
-                "一个管道".to_string()
-            } else {
-                t.to_string()
-            }
-        };
-        match &fd.owner {
-            FdOwner::Opened { step } => format!(
-                "{}（第 {} 行打开{cloexec}）",
-                target(&fd.target),
-                ctx.step(*step).map_or(0, |s| s.line)
-            ),
-            FdOwner::OutputPipe(r) if *r == role => {
-                format!("一个管道：它自己的输出，由 procdemo 读取{cloexec}")
-            }
-            FdOwner::OutputPipe(r) => format!("一个管道：`{}` 的输出{cloexec}", ctx.role(*r)),
-            FdOwner::CommandPipe(r) => format!("一个管道：`{}` 的命令{cloexec}", ctx.role(*r)),
-            FdOwner::ReportPipe => format!("一个管道：向 procdemo 报告{cloexec}"),
-            FdOwner::Other if cloexec.is_empty() => target(&fd.target),
-            FdOwner::Other => format!("{}（close-on-exec）", target(&fd.target)),
-        }
-    }
-
-    fn procdemo_pipes(&self, numbers: &str, count: usize, cloexec: bool) -> String {
-        let flag = if cloexec { "，close-on-exec" } else { "" };
-        format!("{numbers}：procdemo 自己的 {count} 个管道（命令、报告、其他角色的输出）{flag}")
-    }
-
     fn fd_gone(&self, was: &str) -> String {
         format!("自上一次 inspect 以来已关闭（原来是 {was}）")
-    }
-
-    fn region_mapped(&self, region: &crate::engine::model::RegionMapped, stable: bool) -> String {
-        let size = self.region(region.bytes);
-        let at = if stable {
-            String::new()
-        } else {
-            format!("，位于 {:#x}", region.addr)
-        };
-        if region.mapped {
-            format!("{size}{at}：已映射")
-        } else {
-            format!("{size}{at}：已不再映射")
-        }
     }
 
     fn was(&self, before: &str) -> String {
@@ -556,327 +315,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn output_heading(&self, captured: &crate::engine::model::Captured) -> String {
-        match (captured.bytes, captured.cut) {
-            (0, _) => "什么也没有写".into(),
-            (n, false) => format!("写了 {n} 字节："),
-            (n, true) => format!("写了 {n} 字节；下面显示前 {} 字节：", captured.text.len()),
-        }
-    }
-
     fn no_final_newline(&self) -> &'static str {
         "（末尾没有换行）"
-    }
-
-    fn watch_event(
-        &self,
-        event: &crate::engine::model::WatchEvent,
-        n: &crate::render::watch::Names,
-    ) -> Option<String> {
-        use crate::engine::model::{ForkKind, KillReason, Reaper, WatchEvent};
-        use crate::render::watch::{command_line, duration};
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        let parent_name = |pid: i32| {
-            if pid == n.watcher {
-                format!("{pid}（procdemo 的观察进程，子进程回收者）")
-            } else {
-                n.pid(pid)
-            }
-        };
-        Some(match event {
-            WatchEvent::Begin {
-                watcher,
-                limit,
-                argv,
-            } => format!(
-                "procdemo 观察 `{}`：观察进程 {watcher} 跟踪（ptrace，与 strace -f 相同）该程序创建的每个进程，并且是它们的子进程回收者（subreaper）。时间从程序的第一个进程创建时算起；状态约每毫秒从 /proc 读取一次（procdemo 自己造成的被跟踪暂停 `t` 从不当作程序的状态显示）。同时存活的进程最多 {limit} 个。",
-                command_line(argv)
-            ),
-            WatchEvent::Problem { .. } => return None,
-            WatchEvent::Fork {
-                parent, pid, kind, ..
-            } => {
-                if *parent == n.watcher {
-                    format!("{pid} 由 procdemo 的观察进程 {parent} 启动")
-                } else {
-                    let how = match kind {
-                        ForkKind::Fork => "fork()",
-                        ForkKind::Vfork => "vfork()（父进程处于 D，直到子进程 exec 或退出）",
-                        ForkKind::Clone => "clone()（新的进程，不是线程）",
-                    };
-                    format!("{} 用 {how} 创建了 {pid}", n.pid(*parent))
-                }
-            }
-            WatchEvent::Thread { process, tid, .. } => format!(
-                "{} 启动了线程 {tid}（线程不是进程：单独计数）",
-                n.pid(*process)
-            ),
-            WatchEvent::Exec { pid, argv, .. } => {
-                format!("{} 执行新程序（exec）`{}`", n.pid(*pid), command_line(argv))
-            }
-            WatchEvent::State { pid, state, .. } => format!(
-                "{} 处于 {}（{}）",
-                n.pid(*pid),
-                state.letter().unwrap_or('-'),
-                self.state(*state)
-            ),
-            WatchEvent::Stopped { pid, signal, .. } => format!(
-                "{} 被 {} 暂停：T（procdemo 作为跟踪者持有这次暂停时，内核显示 t）",
-                n.pid(*pid),
-                self.signal(*signal)
-            ),
-            WatchEvent::Continued { pid, .. } => format!("{} 继续运行（SIGCONT）", n.pid(*pid)),
-            WatchEvent::Exit { pid, status, .. } => {
-                format!("{} 退出：{}", n.pid(*pid), exit_words(*status))
-            }
-            WatchEvent::Zombie { pid, parent, .. } => format!(
-                "{} 成为僵尸进程（Z），直到它的父进程 {} 回收它",
-                n.pid(*pid),
-                parent_name(*parent)
-            ),
-            WatchEvent::Reaped {
-                pid, by, zombie_us, ..
-            } => {
-                let after = zombie_us.map_or_else(String::new, |us| {
-                    format!("，此前做了 {} 的僵尸进程", duration(us))
-                });
-                match by {
-                    Reaper::Parent { pid: parent } if zombie_us.is_some() => {
-                        format!(
-                            "{} 被它的父进程 {} 回收{after}",
-                            n.pid(*pid),
-                            n.pid(*parent)
-                        )
-                    }
-                    Reaper::Parent { pid: parent } => format!(
-                        "{} 立即被它的父进程 {} 回收（procdemo 还没来得及读到 Z 它就消失了）",
-                        n.pid(*pid),
-                        n.pid(*parent)
-                    ),
-                    Reaper::Watcher => format!(
-                        "{} 被 procdemo 的观察进程（它的父进程，如同 shell）回收",
-                        n.pid(*pid)
-                    ),
-                    Reaper::Subreaper => format!(
-                        "{} 被 procdemo 的观察进程 {} 作为子进程回收者回收{after}：程序自己从未回收它",
-                        n.pid(*pid),
-                        n.watcher
-                    ),
-                    Reaper::Kernel => format!(
-                        "{} 立即被内核释放：它的父进程忽略了 SIGCHLD，所以它从未作为僵尸进程等待父进程（在 ptrace 下它只等待跟踪者 procdemo 读取它的退出状态）",
-                        n.pid(*pid)
-                    ),
-                }
-            }
-            WatchEvent::Orphaned { pid, from, to, .. } => format!(
-                "{} 成为孤儿进程：它的父进程 {from} 已经不在；内核把它交给 {} 收养",
-                n.pid(*pid),
-                parent_name(*to)
-            ),
-            WatchEvent::MainExited {
-                pid, status, alive, ..
-            } => {
-                let rest = if alive.is_empty() {
-                    "这个进程家族已没有存活的进程。".to_string()
-                } else {
-                    format!("仍然存活：{}。", list(alive))
-                };
-                format!(
-                    "{pid}（程序的第一个进程）结束了（{}）：procdemo 以它的退出码退出。{rest}",
-                    exit_words(*status)
-                )
-            }
-            WatchEvent::Killed { reason, pids, .. } => {
-                let why = match reason {
-                    KillReason::Limit => {
-                        "同时存活的进程超过上限（--max-procs）：procdemo 停止这个程序".to_string()
-                    }
-                    KillReason::Survivors => {
-                        "--kill-rest：procdemo 杀死第一个进程结束后仍存活的进程".to_string()
-                    }
-                    KillReason::FrontEndGone => {
-                        "procdemo 即将结束：不允许任何进程比它活得更久".to_string()
-                    }
-                };
-                format!("{why}；向 {} 发送 SIGKILL", list(pids))
-            }
-            WatchEvent::End { .. } => "这个进程家族的每个进程都已被回收".to_string(),
-        })
-    }
-
-    fn watch_summary(
-        &self,
-        s: &crate::render::watch::Summary,
-        n: &crate::render::watch::Names,
-    ) -> Vec<String> {
-        use crate::engine::model::{KillReason, Reaper};
-        use crate::render::watch::duration;
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        let mut out = vec![format!(
-            "共创建 {} 个进程（含第一个），{} 个线程，{} 次 exec；同时存活的进程最多 {} 个。",
-            s.processes, s.threads, s.execs, s.peak_alive
-        )];
-        if s.zombies.is_empty() {
-            out.push("僵尸进程：没有看到。".into());
-        } else {
-            let rows: Vec<String> = s
-                .zombies
-                .iter()
-                .map(|z| {
-                    let how_long = z.zombie_us.map_or("直到结束".to_string(), duration);
-                    let by = match z.reaper {
-                        Some(Reaper::Parent { pid }) => format!("由 {} 回收", n.pid(pid)),
-                        Some(Reaper::Subreaper | Reaper::Watcher) => "由 procdemo 回收".to_string(),
-                        Some(Reaper::Kernel) => "由内核释放".to_string(),
-                        None => "观察期间从未被回收".to_string(),
-                    };
-                    format!("{} 持续 {how_long}（{by}）", n.pid(z.pid))
-                })
-                .collect();
-            out.push(format!("僵尸进程：{}。", rows.join("；")));
-        }
-        if !s.released.is_empty() {
-            out.push(format!(
-                "从未成为僵尸进程（父进程忽略了 SIGCHLD）：{}。",
-                list(&s.released)
-            ));
-        }
-        if s.orphans.is_empty() {
-            out.push("孤儿进程：没有。".into());
-        } else {
-            let rows: Vec<String> = s
-                .orphans
-                .iter()
-                .map(|(pid, from, to)| {
-                    let to = if *to == n.watcher {
-                        format!("procdemo 的观察进程 {to}")
-                    } else {
-                        n.pid(*to)
-                    };
-                    format!("{}（父进程 {from} 已不在）→ {to}", n.pid(*pid))
-                })
-                .collect();
-            out.push(format!("孤儿进程：{}。", rows.join("；")));
-        }
-        if !s.reaped_by_procdemo.is_empty() {
-            out.push(format!(
-                "程序从未回收 {}：由它们的子进程回收者 procdemo 回收。",
-                list(&s.reaped_by_procdemo)
-            ));
-        }
-        if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
-            out.push(format!("第一个进程 {pid} 结束：{}。", exit_words(status)));
-            if !s.alive_at_main_exit.is_empty() {
-                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
-                    "已被 procdemo 杀死（--kill-rest）"
-                } else {
-                    "未被干预，一直观察到它们结束（--kill-rest 会杀死它们）"
-                };
-                out.push(format!(
-                    "它结束时仍存活：{}：{fate}。",
-                    list(&s.alive_at_main_exit)
-                ));
-            }
-        }
-        for (reason, pids) in &s.killed {
-            match reason {
-                KillReason::Limit => out.push(format!(
-                    "达到同时存活 {} 个进程的上限而停止：procdemo 杀死并回收了 {} 个进程。",
-                    s.limit,
-                    pids.len()
-                )),
-                KillReason::Survivors => {}
-                KillReason::FrontEndGone => {
-                    out.push(format!("procdemo 结束时杀死了 {} 个进程。", pids.len()))
-                }
-            }
-        }
-        if let Some(sig) = s.interrupted {
-            out.push(format!(
-                "被 {} 中断：procdemo 杀死并回收了整个进程家族。",
-                self.signal(sig)
-            ));
-        } else if !s.complete {
-            out.push("观察提前结束：观察进程不再报告。".into());
-        }
-        out
-    }
-
-    fn watch_node(
-        &self,
-        node: &crate::render::watch::Node,
-        n: &crate::render::watch::Names,
-    ) -> String {
-        use crate::engine::model::Reaper;
-        use crate::render::watch::{command_line, duration};
-        let mut parts = vec![n.pid(node.pid)];
-        for argv in &node.execs {
-            parts.push(format!("exec `{}`", command_line(argv)));
-        }
-        parts.push(match node.status {
-            Some(status) => exit_words(status),
-            None => "仍然存活".to_string(),
-        });
-        if let Some(us) = node.zombie_us {
-            parts.push(format!("僵尸 {}", duration(us)));
-        }
-        for (_, to) in &node.orphaned {
-            parts.push(if *to == n.watcher {
-                "孤儿，由 procdemo 收养".to_string()
-            } else {
-                format!("孤儿，由 {to} 收养")
-            });
-        }
-        if let Some(by) = node.reaper {
-            parts.push(match by {
-                Reaper::Parent { pid } => format!("由 {pid} 回收"),
-                Reaper::Watcher => "由 procdemo（它的父进程）回收".to_string(),
-                Reaper::Subreaper => "由 procdemo（子进程回收者）回收".to_string(),
-                Reaper::Kernel => "由内核释放（SIGCHLD 被忽略）".to_string(),
-            });
-        }
-        parts.join("，")
-    }
-
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
-        use crate::engine::model::WatchProblem;
-        match problem {
-            WatchProblem::Exec { errno } if *errno == libc::ENOENT => {
-                format!(
-                    "{command}：找不到这个命令（execvp：{}）",
-                    self.errno(*errno)
-                )
-            }
-            WatchProblem::Exec { errno } => {
-                format!("{command}：无法运行（execvp：{}）", self.errno(*errno))
-            }
-            WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(
-                "无法跟踪 `{command}`：procdemo 自己正被进程 {tracer} 跟踪（例如 strace -f 或 gdb），那个跟踪者已经跟上了新进程（PTRACE_SEIZE：{}）。请不带跟踪者运行 procdemo watch。",
-                self.errno(*errno)
-            ),
-            WatchProblem::Trace { errno, .. } => format!(
-                "无法跟踪 `{command}`（PTRACE_SEIZE：{}）：这里是否禁止了 ptrace（容器的 seccomp 策略，kernel.yama.ptrace_scope = 3）？",
-                self.errno(*errno)
-            ),
-            WatchProblem::Setup { call, errno } => format!(
-                "procdemo watch 无法完成准备：{call} 失败：{}",
-                self.errno(*errno)
-            ),
-            WatchProblem::Lost => {
-                "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收"
-                    .to_string()
-            }
-        }
     }
 
     fn watch_words(&self) -> crate::render::words::WatchWords {
@@ -905,10 +345,23 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
+    fn page_summary(&self, ok: usize, failed: usize) -> String {
+        match failed {
+            0 => format!("总结：全部 {ok} 个演示都成功了。"),
+            _ => format!("总结：{ok} 个成功，{failed} 个失败。"),
+        }
+    }
+
     fn page(&self) -> crate::render::words::PageWords {
         crate::render::words::PageWords {
             lang: "zh-CN",
             footer: "由 procdemo 生成：本页中每个 PID、状态和退出状态都是在这次运行中从内核读到的（系统调用的结果或 /proc）。",
+            all_title: "全部演示",
+            contents: "目录",
+            questions: "问题",
+            show_answer: "内核显示的答案",
+            unanswered: "没有答案：运行在这个问题的那一步之前就结束了",
+            fonts_note: "如果本页的中文显示为方框，说明这台机器缺少中文字体：请安装 fonts-noto-cjk（Debian、Ubuntu）。",
         }
     }
 
@@ -1052,24 +505,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn reveal(&self, answer: &str, shown: &str, right: Option<bool>) -> String {
-        match right {
-            Some(true) => format!("  ✓ 答对了：你答 {answer}，内核显示的是 {shown}\n"),
-            Some(false) => format!("  ✗ 你答 {answer}；内核显示的是 {shown}\n"),
-            None => format!("  你答 {answer}；内核显示的是 {shown}（请自己比较）\n"),
-        }
-    }
-
-    fn score(&self, right: usize, judged: usize, asked: usize) -> String {
-        let unjudged = asked - judged;
-        let more = if unjudged > 0 {
-            format!("（另有 {unjudged} 题请自己比较）")
-        } else {
-            String::new()
-        };
-        format!("得分：{judged} 题中答对 {right} 题{more}\n")
-    }
-
     fn worksheet(&self) -> &'static str {
         "问题（先作答，再运行演示；--predict 会在运行中逐题提问）"
     }
@@ -1079,15 +514,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
     }
 
     fn pause(&self, step_text: &str, line: usize) -> String {
-        format!("▸ 下一步，第 {line} 行：{step_text}    [回车] 运行 · [c] 运行其余步骤 · [q] 退出")
-    }
-
-    fn look_with(&self, ps: &str, pstree: &str) -> String {
-        if pstree.is_empty() {
-            format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}")
-        } else {
-            format!("  进程就停在上面显示的状态；可以在另一个终端查看：{ps}   或者：{pstree}")
-        }
+        format!("▸ 下一步，第 {line} 行：{step_text} · [回车] 运行 · [c] 运行其余步骤 · [q] 退出")
     }
 
     fn lang(&self) -> crate::render::Lang {
@@ -1152,773 +579,329 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn outcome(&self, outcome: &Outcome, ctx: &Ctx) -> String {
-        let pid = |p: i32| ctx.pid(p);
-        let status = |s: i32| self.exit_status(ExitStatus::decode(s));
-        match outcome {
-            Outcome::PipeMade {
-                read_fd,
-                write_fd,
-                capacity,
-            } => format!(
-                "pipe() 返回 fd {read_fd}（读端）和 fd {write_fd}（写端），两者都是 close-on-exec，和 Python 的 os.pipe() 一样；F_GETPIPE_SZ：管道容量为 {capacity} 字节"
-            ),
-            Outcome::Closed { fd, end } => {
-                format!("close({fd}) 返回 0：这个进程不再持有{}", end_word(*end))
-            }
-            Outcome::ReadBytes { fd, bytes: 0, .. } => {
-                format!("read({fd}) 返回 0：文件结束（EOF），已经没有任何进程持有写端")
-            }
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: Some(text),
-            } => format!("read({fd}) 返回 {bytes} 字节：{text:?}"),
-            Outcome::ReadBytes {
-                fd,
-                bytes,
-                text: None,
-            } => format!("read({fd}) 返回 {bytes} 字节"),
-            Outcome::Wrote { fd, bytes } => format!("write({fd}) 返回 {bytes}"),
-            Outcome::Filled {
-                fd,
-                bytes,
-                capacity,
-            } => format!(
-                "write({fd}) 一次写 {bytes} 字节（管道容量 {capacity} 再加一页），返回 {bytes}：管道最多只能容纳它的容量，所以只有在读者取走一些字节之后，这次调用才能返回"
-            ),
-            Outcome::Worked { .. } if ctx.stable => "它的循环结束了：read() 返回 0，文件结束（它取到了哪些任务由调度器决定：--stable 不显示）".into(),
-            Outcome::Worked { done } if done.is_empty() => {
-                "一个任务也没有取到（别的工作进程先取走了），然后 read() 返回 0：文件结束".into()
-            }
-            Outcome::Worked { done } => format!(
-                "取了 {} 个任务（{}），每个都发回了结果，然后 read() 返回 0：文件结束",
-                done.len(),
-                done.iter()
-                    .map(|(t, v)| format!("{t} → {v}"))
-                    .collect::<Vec<_>>()
-                    .join("，")
-            ),
-            Outcome::Mapped { results } => {
-                let each = results
-                    .iter()
-                    .map(|r| {
-                        if ctx.stable {
-                            format!("{} → {}", r.task, r.value)
-                        } else {
-                            format!("{} → {}（来自 {}）", r.task, r.value, pid(r.pid))
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("，");
-                let who = if ctx.stable {
-                    "（每个结果由哪个工作进程算出，由调度器决定：--stable 不显示）".to_string()
-                } else {
-                    format!("，来自 {} 个不同的工作进程 PID", crate::render::distinct_workers(results))
-                };
-                format!(
-                    "一次写一个任务，读回它的结果后再写下一个，共 {} 个：{each}{who}",
-                    results.len()
-                )
-            }
-            Outcome::Unshared { user: false } => "unshare(CLONE_NEWPID) 返回 0：它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
-            Outcome::Unshared { user: true } => "单独的 unshare(CLONE_NEWPID) 被拒绝了（EPERM：没有 CAP_SYS_ADMIN），所以像 `unshare -Urpf` 那样，unshare(CLONE_NEWUSER | CLONE_NEWPID) 返回 0：一个新的用户命名空间（它在其中拥有这项权限），它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
-            Outcome::SignalSet { signal, mode } => {
-                let how = match mode {
-                    crate::script::actions::SignalMode::Default => "SIG_DFL（默认动作）",
-                    crate::script::actions::SignalMode::Ignore => "SIG_IGN（忽略）",
-                    crate::script::actions::SignalMode::Catch => {
-                        "由信号处理函数捕获（它会数自己运行的次数）"
-                    }
-                };
-                format!("sigaction() 返回 0：{} 现在的处理方式：{how}", self.signal(*signal))
-            }
-            Outcome::Masked {
-                block,
-                signals,
-                blocked,
-                during,
-            } => {
-                let how = if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" };
-                let mut out = format!(
-                    "sigprocmask({how}, {}) 返回 0；现在被阻塞的信号：{}",
-                    signal_set(signals),
-                    self.signal_list(*blocked)
-                );
-                if !during.runs.is_empty() {
-                    out.push_str(&format!(
-                        "。在这次调用返回之前，未决的信号被递送了：{}",
-                        self.handler_runs(during, ctx)
-                    ));
-                } else if !*block {
-                    out.push_str("；没有信号处理函数运行");
-                }
-                out
-            }
-            Outcome::Handled(runs) if runs.runs.is_empty() => "还没有信号处理函数运行过".into(),
-            Outcome::Handled(runs) => format!("到目前为止，{}", self.handler_runs(runs, ctx)),
-            Outcome::Printed { bytes, pending } => format!(
-                "printf() 把 {bytes} 字节放进它的 stdio 缓冲区，现在那里有 {pending} 字节等待，还没有写出（它的 stdout 是管道：全缓冲）"
-            ),
-            Outcome::Flushed { bytes: 0 } => "fflush() 没有发现等待写出的内容".into(),
-            Outcome::Flushed { bytes } => format!("fflush() 写出了等待中的 {bytes} 字节"),
-            Outcome::AtexitSet => "atexit() 注册了处理函数：exit() 会运行它，_exit() 不会".into(),
-            Outcome::ExitingFlushing { code, pending } => format!(
-                "exit({code})：运行 atexit 处理函数，刷新它的 stdio 缓冲区（当时有 {pending} 字节在等待），然后调用 _exit({code})"
-            ),
-            Outcome::Opened { fd, cloexec: true } => {
-                format!("open() 返回 fd {fd}，带 close-on-exec：execve() 会关闭它")
-            }
-            Outcome::Opened { fd, cloexec: false } => {
-                format!("open() 返回 fd {fd}，不带 close-on-exec：execve() 会保留它")
-            }
-            Outcome::Execed { pid: p } => format!(
-                "execve() 没有返回：procdemo 的程序在同一个进程里重新开始运行，并从 PID {} 报告了这一点",
-                pid(*p)
-            ),
-            Outcome::Running { comm, exe } => match (exe, ctx.stable) {
-                (Some(exe), false) => {
-                    format!("execve() 没有返回：这个进程现在运行 {exe}，命令名是 {comm}")
-                }
-                (None, false) => format!(
-                    "execve() 没有返回：这个进程的命令名现在是 {comm}（它已经退出了：没有 exe 可读）"
-                ),
-                (_, true) => format!("execve() 没有返回：这个进程的命令名现在是 {comm}"),
-            },
-            Outcome::Forked { pid: p, in_child } => {
-                match in_child {
-                    Some(r) => format!("fork() 向父进程返回 {}，向子进程返回 {r}", pid(*p)),
-                    None => format!("fork() 返回 {}，即新进程的 PID", pid(*p)),
-                }
-            }
-            // Without CLONE_VM: the suspending half of vfork(), a child with its own memory.
-            Outcome::Vforked { pid: p, in_child } => {
-                let child = in_child.map_or(String::new(), |r| {
-                    format!("在新进程中它曾返回 {r}（新进程自己报告的）。")
-                });
-                format!(
-                    "子进程结束后，clone(CLONE_VFORK) 返回 {}，即新进程的 PID（没有 CLONE_VM：子进程有自己的内存）。{child}",
-                    pid(*p)
-                )
-            }
-            Outcome::Exiting { code } => format!("_exit({code})"),
-            Outcome::Reaped { pid: p, status: s } => {
-                format!("返回 {}，状态 {s}：{}", pid(*p), status(*s))
-            }
-            Outcome::NotYet { polls: 1 } => "返回 0：有子进程，但还没有一个结束".into(),
-            Outcome::NotYet { polls } => {
-                format!("连续 {polls} 次返回 0：还没有子进程结束")
-            }
-            Outcome::PolledThenReaped {
-                zeros: 0,
-                pid: p,
-                status: s,
-            } => format!("第一次调用就返回 {}，状态 {s}：{}", pid(*p), status(*s)),
-            Outcome::PolledThenReaped {
-                zeros,
-                pid: p,
-                status: s,
-            } => {
-                let zeros = if ctx.stable {
-                    "一次又一次地返回 0（次数每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("{zeros} 次返回 0")
-                };
-                format!(
-                    "在没有子进程退出时{zeros}，然后返回 {}，状态 {s}：{}",
-                    pid(*p),
-                    status(*s)
-                )
-            }
-            Outcome::Peeked {
-                pid: p,
-                code,
-                status: s,
-            } => {
-                let how = match *code {
-                    libc::CLD_EXITED => format!("CLD_EXITED，退出状态 {s}"),
-                    libc::CLD_KILLED => format!("CLD_KILLED，被 {} 杀死", self.signal(*s)),
-                    libc::CLD_DUMPED => format!("CLD_DUMPED，被 {} 杀死", self.signal(*s)),
-                    other => format!("si_code {other}，si_status {s}"),
-                };
-                format!("waitid(WNOWAIT) 读到 {} {how}，并没有回收它", pid(*p))
-            }
-            Outcome::Failed { call, errno } => self.call_failed(*call, *errno),
-            Outcome::Blocking => "在 read() 中睡眠，等待下一条命令".into(),
-            // Port numbers are the kernel's choice, different every run: not with --stable.
-            Outcome::Listening { fd, port, backlog } => {
-                let chose = if ctx.stable {
-                    "一个端口（端口号每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("端口 {port}")
-                };
-                format!(
-                    "socket() 返回 fd {fd}；bind() 到 127.0.0.1 的 0 号端口和 listen(fd {fd}, {backlog}) 都返回 0；getsockname() 表明内核选择了{chose}"
-                )
-            }
-            Outcome::Accepted {
-                fd,
-                peer_port,
-                pid: p,
-                in_child,
-            } => {
-                let from = if ctx.stable {
-                    "127.0.0.1（客户端的端口号每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("127.0.0.1 端口 {peer_port} ")
-                };
-                let child = in_child.map_or(String::new(), |r| {
-                    format!("（在新进程中它返回 {r}，新进程自己报告的）")
-                });
-                format!(
-                    "accept() 返回 fd {fd}，一个来自 {from}的连接；fork() 返回 {}，即新进程的 PID{child}，由新进程为这个连接服务；服务端关闭了自己的 fd {fd} 副本",
-                    pid(*p)
-                )
-            }
-            Outcome::Connected {
-                fd,
-                port,
-                local_port,
-                closed,
-            } => {
-                let first = closed.map_or(String::new(), |old| {
-                    format!("先关闭了之前的连接（fd {old}），然后")
-                });
-                let ports = if ctx.stable {
-                    "上服务端的端口，返回 0（端口号每次不同：--stable 下不显示）".to_string()
-                } else {
-                    format!("端口 {port}，返回 0；这一端是端口 {local_port}")
-                };
-                format!("{first}socket() 返回 fd {fd}，connect() 连接 127.0.0.1 {ports}")
-            }
-            Outcome::Sent { bytes } => format!("send() 返回 {bytes}：发送了 {bytes} 个字节"),
-            Outcome::Received { text } if text.is_empty() => {
-                "recv() 返回 0：对方已经关闭了连接（文件结束）".into()
-            }
-            Outcome::Received { text } => {
-                format!("recv() 返回 {} 个字节：{}", text.len(), quoted(text))
-            }
-            Outcome::Spinning => "正在运行一个忙循环".into(),
-            Outcome::CpuLooping => "正在运行一个从不主动让出 CPU 的忙循环".into(),
-            Outcome::Reniced {
-                pid: p,
-                asked,
-                nice,
-            } => format!(
-                "setpriority(PRIO_PROCESS, {}, {asked}) 返回 0；getpriority() 现在读到它的 nice 值是 {nice}",
-                pid(*p)
-            ),
-            Outcome::Signalled { pid: p, signal } => {
-                // kill() returning 0 means sent: delivery comes later, when the target runs.
-                format!(
-                    "kill({}, {}) 返回 0：信号已发出",
-                    pid(*p),
-                    self.signal(*signal)
-                )
-            }
-            Outcome::SigchldSet { mode } => {
-                format!("SIGCHLD 的处理方式现在是 {}", self.sigchld_mode(*mode))
-            }
-            Outcome::NewSession { sid } => {
-                format!("setsid() 返回 {}：一个新的会话和进程组", pid(*sid))
-            }
-            Outcome::Niced { nice } => format!("nice 值现在是 {nice}"),
-            Outcome::Threaded => "第二个线程正在运行".into(),
-            Outcome::Locked { bytes } => format!("mlock() 锁定了 {bytes} 字节"),
-            Outcome::Terminal { sid } => format!("一个伪终端成为新会话 {} 的控制终端", pid(*sid)),
-            Outcome::Traced { pid: p } => format!(
-                "对 {} 的 ptrace(PTRACE_SEIZE) 和 ptrace(PTRACE_INTERRUPT) 都成功了",
-                pid(*p)
-            ),
-            Outcome::Untraced { pid: p } => {
-                format!("从 {} 上 ptrace(PTRACE_DETACH) 成功", pid(*p))
-            }
-            Outcome::Allocated { bytes, pages, .. } => {
-                format!("映射了 {}，并写了全部 {pages} 页", size(*bytes))
-            }
-            Outcome::Touched {
-                pages,
-                minflt_before,
-                minflt_after,
-            } => {
-                let faults = minflt_after.saturating_sub(*minflt_before);
-                let pages64 = *pages as u64;
-                let about_one_each =
-                    *pages > 0 && (pages64 * 9 / 10..=pages64 * 5 / 4).contains(&faults);
-                if ctx.stable && about_one_each {
-                    format!(
-                        "写了 {pages} 页；它的次缺页数大约每写一页加一（确切数目每次不同：--stable 下不显示）"
-                    )
-                } else {
-                    format!(
-                        "写了 {pages} 页；它的次缺页数 {minflt_before} -> {minflt_after}：写 {pages} 页，+{faults}"
-                    )
-                }
-            }
-            Outcome::List { values } => {
-                let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                format!("L = [{}]", items.join(", "))
-            }
-            Outcome::TicketFile { fd, left } => format!(
-                "memfd_create() 返回 fd {fd}：票务文件（在内存中、不在任何目录里的文件）；pwrite() 写入票数，pread() 读回：剩下 {left} 张票"
-            ),
-            // 抢票之后的票数取决于调度器的交错：--stable 不显示。
-            Outcome::Counted { raced: true, .. } if ctx.stable => {
-                "pread() 读到抢票后剩下的票数（取决于调度器：--stable 不显示）".into()
-            }
-            Outcome::Counted {
-                left,
-                sold,
-                raced: true,
-            } => format!(
-                "pread() 读到抢票后剩下 {left} 张票{}（这个数取决于调度器在哪里切换进程）",
-                sales_zh(sold, ctx)
-            ),
-            Outcome::Counted {
-                left,
-                sold,
-                raced: false,
-            } => format!("pread() 读文件：剩下 {left} 张票{}", sales_zh(sold, ctx)),
-            Outcome::Bought { read, wrote } => format!(
-                "它先前读到 {read}，于是 pwrite() 写回 {wrote}，write() 把这次售票追加到文件里：购票成功"
-            ),
-            Outcome::SoldOut { read } => format!("它先前读到 {read}：购票失败（票已售完），什么也没写"),
-            Outcome::FileLocked { fd } => format!(
-                "open() 给了它 fd {fd}（它自己的打开文件描述），flock(fd, LOCK_EX) 返回 0：它持有锁"
-            ),
-            Outcome::FileUnlocked { fd } => format!(
-                "flock(fd {fd}, LOCK_UN) 返回 0，fd {fd} 已关闭：锁已释放"
-            ),
-            Outcome::Raced { steps } => format!(
-                "完成 {steps} 步：每步 pread() 读票数，再 pwrite() 写回减一后的数，不加锁"
-            ),
+    #[rustfmt::skip]
+    fn say(&self, msg: &Msg) -> String {
+        match msg {
+            Msg::PipeMade { read_fd, write_fd, capacity } => format!("pipe() 返回 fd {read_fd}（读端）和 fd {write_fd}（写端），两者都是 close-on-exec，和 Python 的 os.pipe() 一样；F_GETPIPE_SZ：管道容量为 {capacity} 字节"),
+            Msg::Closed { fd, end } => format!("close({fd}) 返回 0：这个进程不再持有{}", end_word(*end)),
+            Msg::ReadEof { fd } => format!("read({fd}) 返回 0：文件结束（EOF），已经没有任何进程持有写端"),
+            Msg::ReadText { fd, bytes, text } => format!("read({fd}) 返回 {bytes} 字节：{text:?}"),
+            Msg::ReadBytes { fd, bytes } => format!("read({fd}) 返回 {bytes} 字节"),
+            Msg::Wrote { fd, bytes } => format!("write({fd}) 返回 {bytes}"),
+            Msg::Filled { fd, bytes, capacity } => format!("write({fd}) 一次写 {bytes} 字节（管道容量 {capacity} 再加一页），返回 {bytes}：管道最多只能容纳它的容量，所以只有在读者取走一些字节之后，这次调用才能返回"),
+            Msg::WorkedHidden => "它的循环结束了：read() 返回 0，文件结束（它取到了哪些任务由调度器决定：--stable 不显示）".into(),
+            Msg::WorkedNone => "一个任务也没有取到（别的工作进程先取走了），然后 read() 返回 0：文件结束".into(),
+            Msg::Worked { count, done } => format!("取了 {count} 个任务（{}），每个都发回了结果，然后 read() 返回 0：文件结束", done.join("，")),
+            Msg::Mapped { count, each, who } => format!("一次写一个任务，读回它的结果后再写下一个，共 {count} 个：{}{who}", each.join("，")),
+            Msg::MapItem { task, value } => format!("{task} → {value}"),
+            Msg::MapItemFrom { task, value, pid } => format!("{task} → {value}（来自 {pid}）"),
+            Msg::WorkersHidden => "（每个结果由哪个工作进程算出，由调度器决定：--stable 不显示）".into(),
+            Msg::Workers { distinct } => format!("，来自 {distinct} 个不同的工作进程 PID"),
+            Msg::UnsharedPid => "unshare(CLONE_NEWPID) 返回 0：它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
+            Msg::UnsharedUser => "单独的 unshare(CLONE_NEWPID) 被拒绝了（EPERM：没有 CAP_SYS_ADMIN），所以像 `unshare -Urpf` 那样，unshare(CLONE_NEWUSER | CLONE_NEWPID) 返回 0：一个新的用户命名空间（它在其中拥有这项权限），它的下一个子进程将是一个新 PID 命名空间中的 1 号进程".into(),
+            Msg::SignalSet { signal, mode } => format!("sigaction() 返回 0：{signal} 现在的处理方式：{}", signal_mode(*mode)),
+            Msg::Masked { how, set, blocked, after } => format!("sigprocmask({how}, {set}) 返回 0；现在被阻塞的信号：{blocked}{after}"),
+            Msg::Delivered { runs } => format!("。在这次调用返回之前，未决的信号被递送了：{runs}"),
+            Msg::NoHandlerRan => "；没有信号处理函数运行".into(),
+            Msg::NoHandlerYet => "还没有信号处理函数运行过".into(),
+            Msg::HandledSoFar { runs } => format!("到目前为止，{runs}"),
+            Msg::HandlerRuns { ran, waits } => format!("{}{waits}", ran.join("，")),
+            Msg::HandlerRan { signal, times } => format!("{signal} 的信号处理函数运行了 {times} 次"),
+            Msg::HandlerWaits { each } if each.len() == 1 => format!("：waitpid(-1, WNOHANG) 返回 {}", each[0]),
+            Msg::HandlerWaits { each } => format!("：waitpid(-1, WNOHANG) 依次返回 {}", each.join("，然后 ")),
+            Msg::WaitNone => "0（还有子进程，但没有一个结束）".into(),
+            Msg::WaitError { errno } => format!("-1（{errno}）"),
+            Msg::WaitPid { pid, status } => format!("{pid}（{status}）"),
+            Msg::Printed { bytes, pending } => format!("printf() 把 {bytes} 字节放进它的 stdio 缓冲区，现在那里有 {pending} 字节等待，还没有写出（它的 stdout 是管道：全缓冲）"),
+            Msg::FlushedNothing => "fflush() 没有发现等待写出的内容".into(),
+            Msg::Flushed { bytes } => format!("fflush() 写出了等待中的 {bytes} 字节"),
+            Msg::AtexitSet => "atexit() 注册了处理函数：exit() 会运行它，_exit() 不会".into(),
+            Msg::ExitingFlushing { code, pending } => format!("exit({code})：运行 atexit 处理函数，刷新它的 stdio 缓冲区（当时有 {pending} 字节在等待），然后调用 _exit({code})"),
+            Msg::OpenedCloexec { fd } => format!("open() 返回 fd {fd}，带 close-on-exec：execve() 会关闭它"),
+            Msg::Opened { fd } => format!("open() 返回 fd {fd}，不带 close-on-exec：execve() 会保留它"),
+            Msg::Execed { pid } => format!("execve() 没有返回：procdemo 的程序在同一个进程里重新开始运行，并从 PID {pid} 报告了这一点"),
+            Msg::RunningExe { comm, exe } => format!("execve() 没有返回：这个进程现在运行 {exe}，命令名是 {comm}"),
+            Msg::RunningExited { comm } => format!("execve() 没有返回：这个进程的命令名现在是 {comm}（它已经退出了：没有 exe 可读）"),
+            Msg::RunningComm { comm } => format!("execve() 没有返回：这个进程的命令名现在是 {comm}"),
+            Msg::ForkedBoth { pid, returned } => format!("fork() 向父进程返回 {pid}，向子进程返回 {returned}"),
+            Msg::Forked { pid } => format!("fork() 返回 {pid}，即新进程的 PID"),
+            Msg::OwnPid { pid } => format!("getpid() 返回 {pid}：它自己的 PID（在它自己看来）"),
+            Msg::Vforked { pid, child } => format!("子进程结束后，clone(CLONE_VFORK) 返回 {pid}，即新进程的 PID（没有 CLONE_VM：子进程有自己的内存）。{child}"),
+            Msg::VforkChildSaid { returned } => format!("在新进程中它曾返回 {returned}（新进程自己报告的）。"),
+            Msg::Reaped { pid, status, decoded } => format!("返回 {pid}，状态 {status}：{decoded}"),
+            Msg::NotYetOnce => "返回 0：有子进程，但还没有一个结束".into(),
+            Msg::NotYet { polls } => format!("连续 {polls} 次返回 0：还没有子进程结束"),
+            Msg::ReapedAtFirst { pid, status, decoded } => format!("第一次调用就返回 {pid}，状态 {status}：{decoded}"),
+            Msg::PolledThenReaped { zeros, pid, status, decoded } => format!("在没有子进程退出时{zeros}，然后返回 {pid}，状态 {status}：{decoded}"),
+            Msg::ZerosHidden => "一次又一次地返回 0（次数每次不同：--stable 下不显示）".into(),
+            Msg::Zeros { times } => format!("{times} 次返回 0"),
+            Msg::Peeked { pid, how } => format!("waitid(WNOWAIT) 读到 {pid} {how}，并没有回收它"),
+            Msg::CldExited { status } => format!("CLD_EXITED，退出状态 {status}"),
+            Msg::CldKilled { signal } => format!("CLD_KILLED，被 {signal} 杀死"),
+            Msg::CldDumped { signal } => format!("CLD_DUMPED，被 {signal} 杀死"),
+            Msg::CldOther { code, status } => format!("si_code {code}，si_status {status}"),
+            Msg::Blocking => "在 read() 中睡眠，等待下一条命令".into(),
+            Msg::Listening { fd, backlog, chose } => format!("socket() 返回 fd {fd}；bind() 到 127.0.0.1 的 0 号端口和 listen(fd {fd}, {backlog}) 都返回 0；getsockname() 表明内核选择了{chose}"),
+            Msg::PortHidden => "一个端口（端口号每次不同：--stable 下不显示）".into(),
+            Msg::Port { port } => format!("端口 {port}"),
+            Msg::Accepted { fd, from, pid, child } => format!("accept() 返回 fd {fd}，一个来自 {from}的连接；fork() 返回 {pid}，即新进程的 PID{child}，由新进程为这个连接服务；服务端关闭了自己的 fd {fd} 副本"),
+            Msg::PeerHidden => "127.0.0.1（客户端的端口号每次不同：--stable 下不显示）".into(),
+            Msg::Peer { port } => format!("127.0.0.1 端口 {port} "),
+            Msg::AcceptChildSaid { returned } => format!("（在新进程中它返回 {returned}，新进程自己报告的）"),
+            Msg::Connected { first, fd, ports } => format!("{first}socket() 返回 fd {fd}，connect() 连接 127.0.0.1 {ports}"),
+            Msg::ClosedFirst { fd } => format!("先关闭了之前的连接（fd {fd}），然后"),
+            Msg::PortsHidden => "上服务端的端口，返回 0（端口号每次不同：--stable 下不显示）".into(),
+            Msg::Ports { port, local } => format!("端口 {port}，返回 0；这一端是端口 {local}"),
+            Msg::Sent { bytes } => format!("send() 返回 {bytes}：发送了 {bytes} 个字节"),
+            Msg::ReceivedEof => "recv() 返回 0：对方已经关闭了连接（文件结束）".into(),
+            Msg::Received { bytes, text } => format!("recv() 返回 {bytes} 个字节：{text}"),
+            Msg::Spinning => "正在运行一个忙循环".into(),
+            Msg::CpuLooping => "正在运行一个从不主动让出 CPU 的忙循环".into(),
+            Msg::Reniced { pid, asked, nice } => format!("setpriority(PRIO_PROCESS, {pid}, {asked}) 返回 0；getpriority() 现在读到它的 nice 值是 {nice}"),
+            Msg::Signalled { pid, signal } => format!("kill({pid}, {signal}) 返回 0：信号已发出"),
+            Msg::SigchldSet { mode } => format!("SIGCHLD 的处理方式现在是 {}", self.sigchld_mode(*mode)),
+            Msg::NewSession { sid } => format!("setsid() 返回 {sid}：一个新的会话和进程组"),
+            Msg::Niced { nice } => format!("nice 值现在是 {nice}"),
+            Msg::Threaded => "第二个线程正在运行".into(),
+            Msg::Locked { bytes } => format!("mlock() 锁定了 {bytes} 字节"),
+            Msg::Terminal { sid } => format!("一个伪终端成为新会话 {sid} 的控制终端"),
+            Msg::Traced { pid } => format!("对 {pid} 的 ptrace(PTRACE_SEIZE) 和 ptrace(PTRACE_INTERRUPT) 都成功了"),
+            Msg::Untraced { pid } => format!("从 {pid} 上 ptrace(PTRACE_DETACH) 成功"),
+            Msg::Allocated { size, pages } => format!("映射了 {size}，并写了全部 {pages} 页"),
+            Msg::TouchedAbout { pages } => format!("写了 {pages} 页；它的次缺页数大约每写一页加一（确切数目每次不同：--stable 下不显示）"),
+            Msg::Touched { pages, before, after, faults } => format!("写了 {pages} 页；它的次缺页数 {before} -> {after}：写 {pages} 页，+{faults}"),
+            Msg::TicketFile { fd, left } => format!("memfd_create() 返回 fd {fd}：票务文件（在内存中、不在任何目录里的文件）；pwrite() 写入票数，pread() 读回：{left}"),
+            Msg::TicketsLeft { left } => format!("剩下 {left} 张票"),
+            Msg::CountedHidden => "pread() 读到抢票后剩下的票数（取决于调度器：--stable 不显示）".into(),
+            Msg::CountedRaced { left, sales } => format!("pread() 读到抢票后{left}{sales}（这个数取决于调度器在哪里切换进程）"),
+            Msg::Counted { left, sales } => format!("pread() 读文件：{left}{sales}"),
+            Msg::Sales { count, buyers } => format!("，记录了 {count} 次售票：卖给 {}", list_words(buyers, "和")),
+            Msg::Bought { read, wrote } => format!("它先前读到 {read}，于是 pwrite() 写回 {wrote}，write() 把这次售票追加到文件里：购票成功"),
+            Msg::SoldOut { read } => format!("它先前读到 {read}：购票失败（票已售完），什么也没写"),
+            Msg::FileLocked { fd } => format!("open() 给了它 fd {fd}（它自己的打开文件描述），flock(fd, LOCK_EX) 返回 0：它持有锁"),
+            Msg::FileUnlocked { fd } => format!("flock(fd {fd}, LOCK_UN) 返回 0，fd {fd} 已关闭：锁已释放"),
+            Msg::Raced { steps } => format!("完成 {steps} 步：每步 pread() 读票数，再 pwrite() 写回减一后的数，不加锁"),
+            Msg::TotalDeadline { timeout } => format!("脚本运行超过了它的总时限 {timeout}"),
+            Msg::CannotAct { role, step, why } => format!("`{role}` 无法执行 `{step}`：{}", self.unable(*why)),
+            Msg::TooBusy { role, step, waited, cpu } => format!("机器太忙：在 `{step}` 上等了 {waited} 之后，`{role}` 仍是可运行的（R：就绪或正在运行），但到脚本的总时限用完时它只得到了 {cpu} 的 CPU 时间。脚本和内核的回答都没有问题；请在机器不那么忙时再运行一次"),
+            Msg::TargetGone { role, step, target } => format!("`{role}` 无法执行 `{step}`：`{target}` 已经消失（它在脚本的步骤之外死亡并被回收），它的 PID 现在可能属于另一个进程，所以什么也没有发送"),
+            Msg::CommandNotSent { role, step, failed } => format!("无法把 `{step}` 发给 `{role}`：{failed}"),
+            Msg::ForkRefused { role, call, errno, limit } => format!("`{role}` 无法创建进程：{call} 失败，{errno}{limit}"),
+            Msg::NprocLimit { limit } => format!("。超过每个用户的上限 RLIMIT_NPROC（`ulimit -u`，这里是 {limit}）或系统的 pid 上限时，内核拒绝创建新进程；请结束一些进程或提高上限"),
+            Msg::Unlimited => "不限".into(),
+            Msg::NoHello { role, within } => format!("新进程 `{role}` 没有在 {within} 之内报告"),
+            Msg::DiedDuring { role, step, seen } => format!("`{role}` 在执行 `{step}` 时死亡，没来得及报告：{seen}。（被内核的 OOM killer 结束的进程死于 SIGKILL；从外部 `kill -9` 的也一样。）"),
+            Msg::Needed { role, failed } => format!("`{role}`：{failed}。后面的步骤依赖它本该创建的东西（一块内存区域、第二个线程），所以演示在这里停止"),
+            Msg::NoResult { role, step, within, seen, hint } => format!("`{role}` 没有在 {within} 之内完成 `{step}`；{seen}{hint}"),
+            Msg::AmpersandHint { role } => format!("。如果这个动作本来就会阻塞，请在行末加 `&`，并在解除阻塞的步骤之后加 `await {role} done`"),
+            Msg::NotStarted { role, step, within, seen } => format!("`{role}` 没有在 {within} 之内开始 `{step}`；{seen}"),
+            Msg::RunnerWaitTimeout { role, within, seen } => format!("runner 对 `{role}` 的 waitpid 没有在 {within} 之内返回：这个子进程还没有退出；{seen}"),
+            Msg::AwaitTimeout { role, cond, deadline, reads, seen } => format!("等待 `{role}` {deadline}{cond}，但{reads}之后仍然不是：{seen}"),
+            Msg::Reads { reads } => format!("读了 {reads} 次 /proc "),
+            Msg::Within { within } => format!("在 {within} 之内"),
+            Msg::BeforeTotal { total } => format!("在脚本的总时限 {total} 用完之前"),
+            Msg::DoneTimeout { role, step, deadline, seen } => format!("等待 `{role}` {deadline}完成 `{step}`，但它没有完成；{seen}"),
+            Msg::MeasureGone { role } => format!("无法测量 `{role}`：它已经消失"),
+            Msg::MeasureZombie { role } => format!("无法测量 `{role}`：没有 smaps（僵尸进程没有内存）"),
+            Msg::RegionMissing { role, addr, pid } => format!("无法测量 `{role}`：它在 {addr:#x} 的内存区域不在 /proc/{pid}/smaps 中"),
+            Msg::ExpectFailed { role, field, cmp, operand, wanted, actual, unit } => format!("期望 `{role}` 的 {field} {cmp} {operand}（{wanted}{unit}），但内核报告的是 {actual}{unit}"),
+            Msg::RegionSize => "内存区域的大小".into(),
+            Msg::FieldOf { role, field } => format!("`{role}` 的 {field}"),
+            Msg::FigureMissing { role, field } => format!("无法检查 `{role}` 的 {field}：它最近一次 `measure` 没有这个数字（没有 `alloc` 区域，或 `faults` 只测量了一次）"),
+            Msg::OperandMissing { operand } => format!("无法与 {operand} 比较：它没有被测量过"),
+            Msg::OperandMissingOf { role, field } => format!("无法检查 `{role}` 的 {field}：与它比较的值没有被测量过"),
+            Msg::TryNotRefusal { step, call, errno } => format!("`{step}`：{call} 失败，{errno}，这不是权限上的拒绝：`try` 只接受 EPERM 或 EACCES"),
+            Msg::PsDisagrees { role, pid, ours, theirs } => format!("--check-ps：`{role}`（pid {pid}）在 /proc 中的 STAT 是 {ours}，但 ps -o stat= 给出 {theirs:?}"),
+            Msg::PsFailed { errno } => format!("--check-ps：无法运行 ps：{errno}"),
+            Msg::PsUnavailable => "--check-ps：无法运行 ps".into(),
+            Msg::ProcUnreadable { path, role, pid, why } => format!("无法为 `{role}`（pid {pid}）读取 {path}{why}。/proc 是否以 hidepid 挂载，或者这个进程属于另一个用户？"),
+            Msg::Because { errno } => format!("：{errno}"),
+            Msg::NoProc { errno } => format!("无法读取 /proc/self/stat（{errno}）：procdemo 的每个状态都从 /proc 读出，所以必须挂载 procfs（mount -t proc proc /proc）"),
+            Msg::NoProcfs => "无法理解 /proc/self/stat：/proc 是真正的 procfs 吗？".into(),
+            Msg::Setup { failed } => format!("runner 无法完成自身的准备：{failed}"),
+            Msg::GarbledReport => "一个参与者（actor）发来了无法读懂的报告".into(),
+            Msg::ShareGone { role } => format!("无法读取 `{role}` 的 CPU 时间：它已经不在了"),
+            Msg::ShareZombie { role } => format!("无法读取 `{role}` 的 CPU 时间：它是僵尸进程，不再运行"),
+            Msg::NoSchedstat { role, pid } => format!("无法读取 `{role}` 的 CPU 时间：/proc/{pid}/schedstat 不存在或全为 0（这个内核不在那里记录每个进程的 CPU 时间：CONFIG_SCHED_INFO）"),
+            Msg::ShareDeadline { role, used, wanted, waited } => format!("脚本的总时限在 {waited} 后用完时，`{role}` 只用了 {used} 的 CPU 时间（要求 {wanted}）：机器太忙，或者它没有在运行"),
+            Msg::RunnerCrashed { name, code, left } => format!("`{name}` 的 runner 崩溃了（退出码 {code}）{left}"),
+            Msg::RunnerKilled { name, signal, left } => format!("`{name}` 的 runner 被 {signal} 杀死{left}"),
+            Msg::RunnerOverran { name, left } => format!("`{name}` 的 runner 没有在时限内结束，已被杀死{left}"),
+            Msg::RunnerGarbled { name, left } => format!("`{name}` 的 runner 发来了无法读懂的事件{left}"),
+            Msg::RunnerLeft { left } => format!("；前端杀死并回收了它留下的 {left} 个进程"),
+            Msg::DescribeGone { who } => format!("{who} 已经消失"),
+            Msg::DescribeHidden { who } => format!("{who} 最后看到的状态{PRIVILEGE_HIDDEN}"),
+            Msg::Describe { who, code, meaning, wchan, status, ppid } => format!("{who} 最后看到的状态是 {code}（{meaning}）{wchan}{status}{ppid}"),
+            Msg::Who { role, pid } => format!("`{role}`（pid {pid}）"),
+            Msg::Wchan { wchan } => format!("，在 {wchan} 中等待"),
+            Msg::Holding { status, decoded } => format!("，保存着状态 {status}（{decoded}）"),
+            Msg::PpidIs { ppid } => format!("，PPID {ppid}"),
+            Msg::Unreadable => "无法从 /proc 读到它的状态".into(),
+            Msg::Refused => "（被拒绝：`try` 接受这个结果，以 `if permitted` 结尾的步骤会被跳过）".into(),
+            Msg::AlreadyTraced { tracer } => format!("（不是缺少权限：目标已经有一个跟踪者 {tracer}，而一个进程同一时间只能有一个跟踪者；以 `if permitted` 结尾的步骤会被跳过）"),
+            Msg::TracerComm { comm, pid } => format!("{comm}（pid {pid}）"),
+            Msg::AnotherProcess => "另一个进程".into(),
+            Msg::TracerPid { pid } => format!("pid {pid}"),
+            Msg::WatchBegin { watcher, limit, command } => format!("procdemo 观察 `{command}`：观察进程 {watcher} 跟踪（ptrace，与 strace -f 相同）该程序创建的每个进程，并且是它们的子进程回收者（subreaper）。时间从程序的第一个进程创建时算起；状态约每毫秒从 /proc 读取一次（procdemo 自己造成的被跟踪暂停 `t` 从不当作程序的状态显示）。同时存活的进程最多 {limit} 个。"),
+            Msg::StartedByWatcher { pid, watcher } => format!("{pid} 由 procdemo 的观察进程 {watcher} 启动"),
+            Msg::Created { parent, pid, how } => format!("{parent} 用 {} 创建了 {pid}", fork_how(*how)),
+            Msg::ThreadStarted { process, tid } => format!("{process} 启动了线程 {tid}（线程不是进程：单独计数）"),
+            Msg::Execs { pid, command } => format!("{pid} 执行新程序（exec）`{command}`"),
+            Msg::IsInState { pid, letter, meaning } => format!("{pid} 处于 {letter}（{meaning}）"),
+            Msg::StoppedBy { pid, signal } => format!("{pid} 被 {signal} 暂停：T（procdemo 作为跟踪者持有这次暂停时，内核显示 t）"),
+            Msg::ContinuedBy { pid } => format!("{pid} 继续运行（SIGCONT）"),
+            Msg::Exits { pid, status } => format!("{pid} 退出：{}", exit_words(*status)),
+            Msg::ZombieUntil { pid, parent } => format!("{pid} 成为僵尸进程（Z），直到它的父进程 {parent} 回收它"),
+            Msg::TheWatcher { pid } => format!("{pid}（procdemo 的观察进程，子进程回收者）"),
+            Msg::ReapedByParent { pid, parent, after } => format!("{pid} 被它的父进程 {parent} 回收{after}"),
+            Msg::AfterAsZombie { time } => format!("，此前做了 {time} 的僵尸进程"),
+            Msg::ReapedAtOnce { pid, parent } => format!("{pid} 立即被它的父进程 {parent} 回收（procdemo 还没来得及读到 Z 它就消失了）"),
+            Msg::ReapedByWatcher { pid } => format!("{pid} 被 procdemo 的观察进程（它的父进程，如同 shell）回收"),
+            Msg::ReapedBySubreaper { pid, watcher, after } => format!("{pid} 被 procdemo 的观察进程 {watcher} 作为子进程回收者回收{after}：程序自己从未回收它"),
+            Msg::ReleasedByKernel { pid } => format!("{pid} 立即被内核释放：它的父进程忽略了 SIGCHLD，所以它从未作为僵尸进程等待父进程（在 ptrace 下它只等待跟踪者 procdemo 读取它的退出状态）"),
+            Msg::Orphaned { pid, from, to } => format!("{pid} 成为孤儿进程：它的父进程 {from} 已经不在；内核把它交给 {to} 收养"),
+            Msg::MainExited { pid, status, rest } => format!("{pid}（程序的第一个进程）结束了（{}）：procdemo 以它的退出码退出。{rest}", exit_words(*status)),
+            Msg::NothingAlive => "这个进程家族已没有存活的进程。".into(),
+            Msg::StillAlive { list } => format!("仍然存活：{}。", list.join("、")),
+            Msg::KilledAtLimit { list } => format!("同时存活的进程超过上限（--max-procs）：procdemo 停止这个程序；向 {} 发送 SIGKILL", list.join("、")),
+            Msg::KilledSurvivors { list } => format!("--kill-rest：procdemo 杀死第一个进程结束后仍存活的进程；向 {} 发送 SIGKILL", list.join("、")),
+            Msg::KilledEnding { list } => format!("procdemo 即将结束：不允许任何进程比它活得更久；向 {} 发送 SIGKILL", list.join("、")),
+            Msg::FamilyReaped => "这个进程家族的每个进程都已被回收".into(),
+            Msg::WatchCounts { processes, threads, execs, peak } => format!("共创建 {processes}（含第一个），{threads}，{execs}；同时存活的进程最多 {peak} 个。"),
+            Msg::Processes { count } => format!("{count} 个进程"),
+            Msg::Threads { count } => format!("{count} 个线程"),
+            Msg::ExecCount { count } => format!("{count} 次 exec"),
+            Msg::NoZombies => "僵尸进程：没有看到。".into(),
+            Msg::Zombies { rows } => format!("僵尸进程：{}。", rows.join("；")),
+            Msg::ZombieRow { pid, time, by } => format!("{pid} 持续 {time}（{by}）"),
+            Msg::UntilTheEnd => "直到结束".into(),
+            Msg::ZombieByParent { parent } => format!("由 {parent} 回收"),
+            Msg::ZombieByProcdemo => "由 procdemo 回收".into(),
+            Msg::ZombieByKernel => "由内核释放".into(),
+            Msg::ZombieNeverReaped => "观察期间从未被回收".into(),
+            Msg::NeverZombies { list } => format!("从未成为僵尸进程（父进程忽略了 SIGCHLD）：{}。", list.join("、")),
+            Msg::NoOrphans => "孤儿进程：没有。".into(),
+            Msg::Orphans { rows } => format!("孤儿进程：{}。", rows.join("；")),
+            Msg::OrphanRow { pid, from, to } => format!("{pid}（父进程 {from} 已不在）→ {to}"),
+            Msg::WatcherNamed { pid } => format!("procdemo 的观察进程 {pid}"),
+            Msg::NeverReaped { list } => format!("程序从未回收 {}：由它们的子进程回收者 procdemo 回收。", list.join("、")),
+            Msg::FirstEnded { pid, status } => format!("第一个进程 {pid} 结束：{}。", exit_words(*status)),
+            Msg::AliveAtEndKilled { list } => format!("它结束时仍存活：{}：已被 procdemo 杀死（--kill-rest）。", list.join("、")),
+            Msg::AliveAtEndLeft { list } => format!("它结束时仍存活：{}：未被干预，一直观察到它们结束（--kill-rest 会杀死它们）。", list.join("、")),
+            Msg::StoppedAtLimit { limit, count } => format!("达到同时存活 {limit} 个进程的上限而停止：procdemo 杀死并回收了 {count} 个进程。"),
+            Msg::KilledAsEnding { count } => format!("procdemo 结束时杀死了 {count} 个进程。"),
+            Msg::Interrupted { signal } => format!("被 {signal} 中断：procdemo 杀死并回收了整个进程家族。"),
+            Msg::EndedEarly => "观察提前结束：观察进程不再报告。".into(),
+            Msg::Node { parts } => parts.join("，"),
+            Msg::NodeExec { command } => format!("exec `{command}`"),
+            Msg::NodeStatus { status } => exit_words(*status),
+            Msg::NodeAlive => "仍然存活".into(),
+            Msg::NodeZombie { time } => format!("僵尸 {time}"),
+            Msg::NodeOrphanToProcdemo => "孤儿，由 procdemo 收养".into(),
+            Msg::NodeOrphanTo { to } => format!("孤儿，由 {to} 收养"),
+            Msg::NodeReapedBy { pid } => format!("由 {pid} 回收"),
+            Msg::NodeReapedByParent => "由 procdemo（它的父进程）回收".into(),
+            Msg::NodeReapedBySubreaper => "由 procdemo（子进程回收者）回收".into(),
+            Msg::NodeReleased => "由内核释放（SIGCHLD 被忽略）".into(),
+            Msg::NotFound { command, errno } => format!("{command}：找不到这个命令（execvp：{errno}）"),
+            Msg::CannotRun { command, errno } => format!("{command}：无法运行（execvp：{errno}）"),
+            Msg::TracedItself { command, tracer, errno } => format!("无法跟踪 `{command}`：procdemo 自己正被进程 {tracer} 跟踪（例如 strace -f 或 gdb），那个跟踪者已经跟上了新进程（PTRACE_SEIZE：{errno}）。请不带跟踪者运行 procdemo watch。"),
+            Msg::CannotTrace { command, errno } => format!("无法跟踪 `{command}`（PTRACE_SEIZE：{errno}）：这里是否禁止了 ptrace（容器的 seccomp 策略，kernel.yama.ptrace_scope = 3）？"),
+            Msg::WatchSetup { call, errno } => format!("procdemo watch 无法完成准备：{call} 失败：{errno}"),
+            Msg::WatcherLost => "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收".into(),
+            Msg::NotObserved => "（未观察到）".into(),
+            Msg::VaryingHidden => "（一个每次不同的计数：--stable 下不显示）".into(),
+            Msg::NoExitCodeKilled { signal } => format!("无（被 {signal} 杀死）"),
+            Msg::NoExitCodeStopped { signal } => format!("无（被 {signal} 暂停）"),
+            Msg::NoExitCodeContinued => "无（已继续运行）".into(),
+            Msg::NothingWritten => "什么也没有".into(),
+            Msg::PrivilegeHidden => format!("（{PRIVILEGE_HIDDEN}）"),
+            Msg::SchedulerHidden => "（由调度器决定：--stable 不显示）".into(),
+            Msg::InState { code, meaning } => format!("处于状态 {code}（{meaning}）"),
+            Msg::CondGone => "已消失（已被回收）".into(),
+            Msg::CondReparented => "已被重新设置父进程".into(),
+            Msg::ChildOf { role } => format!("`{role}` 的子进程"),
+            Msg::CondDone => "已完成".into(),
+            Msg::CondFlock => "阻塞在 flock() 中（S；/proc/locks 列出它的请求在等待）".into(),
+            Msg::ShowingFlags { flags, .. } => format!("显示 STAT 标志 {flags}"),
+            Msg::StateColumn { meaning, wchan, status, traced } => format!("{meaning}{wchan}{status}{traced}"),
+            Msg::InWchan { wchan } => format!("，在 {wchan} 中"),
+            Msg::HoldsStatus { status, decoded } => format!("；保存着退出状态 {status}（{decoded}）"),
+            Msg::TracedBy { tracer } => format!("：{tracer} 在跟踪它，在跟踪者之下，每次暂停都显示为 t"),
+            Msg::SeenAfter { time, reads } => format!("{time} 后看到{reads}"),
+            Msg::ReadsOfProc { reads } => format!("，读了 {reads} 次 /proc"),
+            Msg::ShareEndedStable { role, wanted } => format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束"),
+            Msg::ShareEnded { role, used, wanted, wall, reads } => format!("按内核自己的数字，`{role}` 用了 {used} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {wall} 的实际时间，每个角色读了 {reads} 次"),
+            Msg::OneCpu { which } => format!("它们，以及读取 /proc 的 runner，都只能在{which} 上运行（Cpus_allowed_list）：任一时刻最多只有其中一个在 CPU 上，而每次读取时在 CPU 上的是 runner。"),
+            Msg::OneCpuStable => "同一个 CPU".into(),
+            Msg::CpuNumbered { cpu } => format!("CPU {cpu}"),
+            Msg::NotOneCpu { each, runner } => format!("它们并不都在同一个 CPU 上（Cpus_allowed_list：{}；runner {runner}）：它们不一定互相竞争。", each.join("，")),
+            Msg::WeightNote => "权重：内核的表 sched_prio_to_weight（kernel/sched/core.c）中该 nice 值对应的权重，抄自内核源码，不是从这个内核读出来的；按权重：竞争同一个 CPU 的任务按这些权重应得的份额。".into(),
+            Msg::StatesNoteStable => "状态：时间窗口内读到的每一个状态字母。CPU 时间和份额取决于调度器和机器：--stable 不显示。".into(),
+            Msg::CpuTimeNote { tick_ms } => format!("CPU 时间：取自 /proc/PID/schedstat（在 CPU 上的纳秒数）；TICKS：/proc/PID/stat 中的 utime + stime，单位是 {tick_ms} ms 的时钟滴答，也就是 ps 的 TIME 累加的数字；状态：时间窗口内读到的每一个状态字母。"),
+            Msg::APipe => "一个管道".into(),
+            Msg::CloexecSuffix => "，close-on-exec".into(),
+            Msg::FdOpened { target, line, cloexec } => format!("{target}（第 {line} 行打开{cloexec}）"),
+            Msg::FdOwnOutput { cloexec } => format!("一个管道：它自己的输出，由 procdemo 读取{cloexec}"),
+            Msg::FdOutputOf { role, cloexec } => format!("一个管道：`{role}` 的输出{cloexec}"),
+            Msg::FdCommandsOf { role, cloexec } => format!("一个管道：`{role}` 的命令{cloexec}"),
+            Msg::FdReports { cloexec } => format!("一个管道：向 procdemo 报告{cloexec}"),
+            Msg::FdOtherCloexec { target } => format!("{target}（close-on-exec）"),
+            Msg::RegionIsMapped { size, at } => format!("{size}{at}：已映射"),
+            Msg::RegionUnmapped { size, at } => format!("{size}{at}：已不再映射"),
+            Msg::At { addr } => format!("，位于 {addr:#x}"),
+            Msg::ExeProcdemoStable => "procdemo 自己的程序文件".into(),
+            Msg::ExeProcdemo { path } => format!("{path}（procdemo 自己的程序文件）"),
+            Msg::CmdlineProcdemoStable => "procdemo 自己的命令行（fork 会保留它）".into(),
+            Msg::CmdlineProcdemo { args } => format!("{args}（procdemo 自己的：fork 会保留它）"),
+            Msg::NsPids { outer, inner } => format!("外面是 {outer}，在它的 PID 命名空间里是 {}", inner.join("，再往里是 ")),
+            Msg::OutputNothing => "什么也没有写".into(),
+            Msg::OutputWrote { bytes } => format!("写了 {bytes} 字节："),
+            Msg::OutputCut { bytes, shown } => format!("写了 {bytes} 字节；下面显示前 {shown} 字节："),
+            Msg::ProcdemoPipes { numbers, count, cloexec } => format!("{numbers}：procdemo 自己的 {count} 个管道（命令、报告、其他角色的输出）{cloexec}"),
+            Msg::Holds => "成立".into(),
+            Msg::HoldsCheck { check } => format!("成立：{check}"),
+            Msg::TryPermitted { step } => format!("`{step}` 被允许了：演示继续"),
+            Msg::TryRefusedEnds { step } => format!("`{step}` 被拒绝了，而演示的其余部分需要它：演示到此结束，并且算作通过（在这个系统上、以这个用户身份，无法展示它）"),
+            Msg::ScriptLine { source, runner } => format!("（脚本 {source}，runner pid {runner}）"),
+            Msg::ScriptLineNoPid { source } => format!("（脚本 {source}）"),
+            Msg::BuiltIn { path } => format!("{path}，内置"),
+            Msg::UnknownDemo { name, closest, demos } => format!("没有名为 `{name}` 的演示。{closest}演示有：{}。（`procdemo list` 介绍它们；`procdemo run FILE` 运行你自己的脚本。）", demos.join("、")),
+            Msg::DidYouMean { demo } => format!("你是想输入 `{demo}` 吗？"),
+            Msg::UnknownTopic { name, topics } => format!("没有名为 `{name}` 的主题。主题有：{}。", topics.join("、")),
+            Msg::NoDemo { demos } => format!("这里应当是一个演示（{}）或一个命令（list、all、run FILE、show DEMO、explain [TOPIC]）；`procdemo --help` 会解释它们", demos.join("、")),
+            Msg::NoCommand => "这里应当是一个演示或一个命令".into(),
+            Msg::CannotRead { path, error } => format!("无法读取脚本 {path}：{error}"),
+            Msg::NotUtf8 { path, offset } => format!("{path}：不是 UTF-8 文本（偏移 {offset} 处的字节无效）：脚本是一个文本文件"),
+            Msg::TooLarge { path, max_mib } => format!("脚本 {path} 大于 {max_mib} MiB，这是 procdemo 最多读取的大小：脚本是一个短小的文本文件"),
+            Msg::NoTerminal { error } => format!("--step 和 --predict 等待在终端上输入的按键，而这里没有终端（/dev/tty：{error}）；没有终端时，请用 --delay MS 控制运行的节奏，或用 --answers 列出问题和答案"),
+            Msg::NotForWatch { option } => format!("{option} 不适用于 procdemo watch（它运行一个程序，而不是演示脚本）"),
+            Msg::ReportFile { path, error } => format!("-o {path}：{error}"),
+            Msg::HtmlFile { path, error } => format!("--html {path}：{error}"),
+            Msg::HtmlWithoutRun { command } => format!("--html 画的是一次运行，而 procdemo {command} 什么都不运行：请把 --html 给一个演示、all 或 run（没有写任何文件）"),
+            Msg::GoneValue => "已消失".into(),
+            Msg::NotJson { option, command } => format!("{option} 不适用于 procdemo {command}：它输出给人读的文字，不是 JSON"),
+            Msg::WorksheetRunsNothing { option } => format!("--worksheet 只打印问题、什么都不运行，所以 {option} 没有可显示的内容：请去掉其中一个"),
+            Msg::QuizKey => "答案：每个练习真实运行时 /proc 显示的进程树（用角色名而不是 PID：在任何机器上都一样）".into(),
+            Msg::UnknownOption { arg, .. } => format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项"),
+            Msg::BadValue { arg, value, .. } => format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值"),
+            Msg::SetupFailed { call, error } => format!("{call}：{error}"),
+            Msg::PipeFor { demo, error } => format!("无法为 `{demo}` 创建管道：{error}"),
+            Msg::NoPipe { error } => format!("无法创建管道：{error}"),
+            Msg::NoRunner { demo, error } => format!("无法为 `{demo}` 启动 runner：fork 失败：{error}"),
+            Msg::NoWrite { error } => format!("无法写出输出：{error}"),
+            Msg::NoProcStat { error } => format!("无法读取 /proc/self/stat（{error}）：procdemo 的每个状态都读自 /proc，所以必须挂载 procfs（mount -t proc proc /proc）"),
+            Msg::ProcStatUnreadable { error } => format!("无法读取 /proc/self/stat：{error}"),
+            Msg::ProcStatNotUnderstood => "无法理解 /proc/self/stat 的内容：/proc 是真正的 procfs 吗？".into(),
+            Msg::CleanedUp { killed } => format!("最后，runner 杀死并回收了脚本留下的 {killed} 个仍在运行的进程"),
+            Msg::Passed { passed, total, time } => format!("{total} 个演示中 {passed} 个通过{time}"),
+            Msg::PassedIn { wall } => format!("，用时 {wall}"),
+            Msg::Score { right, judged, more } => format!("得分：{judged} 题中答对 {right} 题{more}\n"),
+            Msg::CompareYourself { unjudged } => format!("（另有 {unjudged} 题请自己比较）"),
+            Msg::RevealRight { answer, shown } => format!("  ✓ 答对了：你答 {answer}，内核显示的是 {shown}\n"),
+            Msg::RevealWrong { answer, shown } => format!("  ✗ 你答 {answer}；内核显示的是 {shown}\n"),
+            Msg::RevealUnjudged { answer, shown } => format!("  你答 {answer}；内核显示的是 {shown}（请自己比较）\n"),
         }
-    }
-
-    fn verdict(&self, verdict: &Verdict, ctx: &Ctx) -> String {
-        match verdict {
-            Verdict::Permitted => String::new(),
-            Verdict::Refused => {
-                "（被拒绝：`try` 接受这个结果，以 `if permitted` 结尾的步骤会被跳过）".to_string()
-            }
-            Verdict::AlreadyTraced(t) => format!(
-                "（不是缺少权限：目标已经有一个跟踪者 {}，而一个进程同一时间只能有一个跟踪者；以 `if permitted` 结尾的步骤会被跳过）",
-                self.tracer(t, ctx.stable)
-            ),
-        }
-    }
-
-    fn value(&self, value: &Value, ctx: &Ctx) -> String {
-        match value {
-            Value::NotObserved => "（未观察到）".to_string(),
-            Value::Pid(p) => ctx.pid(*p),
-            Value::Number(n) => n.to_string(),
-            Value::Varying(n) if ctx.stable && *n != 0 => {
-                "（一个每次不同的计数：--stable 下不显示）".to_string()
-            }
-            Value::Varying(n) => n.to_string(),
-            Value::State(State::Gone) => "已消失".to_string(),
-            Value::State(s) => s.code(),
-            Value::Stat(s) | Value::Comm(s) => s.clone(),
-            Value::Parent(p) => self.parent(p, ctx),
-            Value::Sigchld(d) => self.sigchld(*d).to_string(),
-            Value::ExitCode(status) => match status {
-                ExitStatus::Exited(code) => code.to_string(),
-                ExitStatus::Killed(sig) => format!("无（被 {} 杀死）", self.signal(*sig)),
-                ExitStatus::Stopped(sig) => format!("无（被 {} 暂停）", self.signal(*sig)),
-                ExitStatus::Continued => "无（已继续运行）".to_string(),
-            },
-            Value::Result(o) => self.outcome(o, ctx),
-            Value::Exe(e) => self.exe(e, ctx.stable),
-            Value::Cmdline(c) => self.cmdline(c, ctx.stable),
-            Value::Signals(mask) => self.signal_list(*mask),
-            Value::NsPids(pids) => self.ns_pids(pids, ctx),
-            Value::Output(c) if c.bytes == 0 => "什么也没有".into(),
-            Value::Output(c) => quoted(&c.text),
-            Value::DependsOnPrivilege(_) if ctx.stable => format!("（{PRIVILEGE_HIDDEN}）"),
-            Value::DependsOnPrivilege(v) => self.value(v, ctx),
-            Value::CpuTime(_) | Value::Share { .. } if ctx.stable => {
-                "（由调度器决定：--stable 不显示）".to_string()
-            }
-            Value::CpuTime(ns) => crate::render::cpu_time(*ns),
-            Value::Share { used, total } => crate::render::percent(*used, *total),
-        }
-    }
-
-    fn cond(&self, cond: &Cond, ctx: &Ctx) -> String {
-        match cond {
-            Cond::State(s) => format!("处于状态 {}（{}）", s.code(), self.state(*s)),
-            Cond::Gone => "已消失（已被回收）".into(),
-            Cond::Reparented => "已被重新设置父进程".into(),
-            Cond::ParentIs(r) => format!("`{}` 的子进程", ctx.role(*r)),
-            Cond::Done => "已完成".into(),
-            Cond::Flock => "阻塞在 flock() 中（S；/proc/locks 列出它的请求在等待）".into(),
-            Cond::Flags(f) => format!("显示 STAT 标志 {f}"),
-        }
-    }
-
-    fn check(&self, check: &Check) -> String {
-        let unit = unit(check.field);
-        format!(
-            "{}{unit} {} {}{unit}",
-            check.actual,
-            cmp_sign(check.cmp),
-            check.wanted
-        )
-    }
-
-    fn failure(&self, failure: &Failure, at: Option<usize>, ctx: &Ctx) -> String {
-        let role = |r: usize| ctx.role(r);
-        let pid_of = |r: usize| {
-            ctx.pids
-                .get(r)
-                .copied()
-                .flatten()
-                .map_or_else(|| "?".to_string(), |p| ctx.pid(p))
-        };
-        match failure {
-            Failure::TotalDeadline { timeout } => {
-                format!("脚本运行超过了它的总时限 {}", self.duration(*timeout))
-            }
-            Failure::CannotAct { role: r, step, why } => format!(
-                "`{}` 无法执行 `{}`：{}",
-                role(*r),
-                ctx.step_text(*step),
-                self.unable(*why)
-            ),
-            Failure::TooBusy {
-                role: r,
-                step,
-                waited,
-                cpu,
-            } => format!(
-                "机器太忙：在 `{}` 上等了 {} 之后，`{}` 仍是可运行的（R：就绪或正在运行），但到脚本的总时限用完时它只得到了 {} 的 CPU 时间。脚本和内核的回答都没有问题；请在机器不那么忙时再运行一次",
-                ctx.step_text(*step),
-                self.duration(*waited),
-                role(*r),
-                self.duration(*cpu)
-            ),
-            Failure::TargetGone {
-                role: r,
-                step,
-                target,
-            } => format!(
-                "`{}` 无法执行 `{}`：`{}` 已经消失（它在脚本的步骤之外死亡并被回收），它的 PID 现在可能属于另一个进程，所以什么也没有发送",
-                role(*r),
-                ctx.step_text(*step),
-                role(*target)
-            ),
-            Failure::CommandNotSent {
-                role: r,
-                step,
-                errno,
-            } => format!(
-                "无法把 `{}` 发给 `{}`：{}",
-                ctx.step_text(*step),
-                role(*r),
-                self.call_failed(Call::Write, *errno)
-            ),
-            Failure::ForkRefused {
-                role: r,
-                call,
-                errno,
-                nproc_limit,
-            } => {
-                let mut msg = format!(
-                    "`{}` 无法创建进程：{} 失败，{}",
-                    role(*r),
-                    call.name(),
-                    self.errno(*errno)
-                );
-                if *errno == libc::EAGAIN {
-                    let limit = match nproc_limit {
-                        Some(Some(n)) => n.to_string(),
-                        Some(None) => "不限".to_string(),
-                        None => "?".to_string(),
-                    };
-                    msg.push_str(&format!(
-                        "。超过每个用户的上限 RLIMIT_NPROC（`ulimit -u`，这里是 {limit}）或系统的 pid 上限时，内核拒绝创建新进程；请结束一些进程或提高上限"
-                    ));
-                }
-                msg
-            }
-            Failure::NoHello { role: r, within } => format!(
-                "新进程 `{}` 没有在 {} 之内报告",
-                role(*r),
-                self.duration(*within)
-            ),
-            Failure::DiedDuring {
-                role: r,
-                step,
-                seen,
-            } => format!(
-                "`{}` 在执行 `{}` 时死亡，没来得及报告：{}。（被内核的 OOM killer 结束的进程死于 SIGKILL；从外部 `kill -9` 的也一样。）",
-                role(*r),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Needed {
-                role: r,
-                call,
-                errno,
-            } => format!(
-                "`{}`：{}。后面的步骤依赖它本该创建的东西（一块内存区域、第二个线程），所以演示在这里停止",
-                role(*r),
-                self.call_failed(*call, *errno)
-            ),
-            Failure::NoResult {
-                role: r,
-                step,
-                within,
-                seen,
-                blocked,
-            } => {
-                let hint = if *blocked {
-                    format!(
-                        "。如果这个动作本来就会阻塞，请在行末加 `&`，并在解除阻塞的步骤之后加 `await {} done`",
-                        role(*r)
-                    )
-                } else {
-                    String::new()
-                };
-                format!(
-                    "`{}` 没有在 {} 之内完成 `{}`；{}{hint}",
-                    role(*r),
-                    self.duration(*within),
-                    ctx.step_text(*step),
-                    self.seen(seen.as_ref(), ctx)
-                )
-            }
-            Failure::NotStarted {
-                role: r,
-                step,
-                within,
-                seen,
-            } => format!(
-                "`{}` 没有在 {} 之内开始 `{}`；{}",
-                role(*r),
-                self.duration(*within),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::RunnerWaitTimeout {
-                role: r,
-                within,
-                seen,
-            } => format!(
-                "runner 对 `{}` 的 waitpid 没有在 {} 之内返回：这个子进程还没有退出；{}",
-                role(*r),
-                self.duration(*within),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::AwaitTimeout {
-                role: r,
-                cond,
-                within,
-                total,
-                reads,
-                seen,
-            } => format!(
-                "等待 `{}` {}{}，但读了 {reads} 次 /proc 之后仍然不是：{}",
-                role(*r),
-                self.deadline(*within, *total),
-                self.cond(cond, ctx),
-                self.describe(seen, ctx)
-            ),
-            Failure::DoneTimeout {
-                role: r,
-                step,
-                within,
-                total,
-                seen,
-            } => format!(
-                "等待 `{}` {}完成 `{}`，但它没有完成；{}",
-                role(*r),
-                self.deadline(*within, *total),
-                ctx.step_text(*step),
-                self.seen(seen.as_ref(), ctx)
-            ),
-            Failure::Unmeasurable { role: r, why } => match why {
-                Unmeasurable::Gone => format!("无法测量 `{}`：它已经消失", role(*r)),
-                Unmeasurable::Zombie => {
-                    format!("无法测量 `{}`：没有 smaps（僵尸进程没有内存）", role(*r))
-                }
-                Unmeasurable::RegionMissing { addr } => format!(
-                    "无法测量 `{}`：它在 {addr:#x} 的内存区域不在 /proc/{}/smaps 中",
-                    role(*r),
-                    pid_of(*r)
-                ),
-            },
-            Failure::ExpectFailed(check) => format!(
-                "期望 `{}` 的 {} {} {}（{}{unit}），但内核报告的是 {}{unit}",
-                role(check.role),
-                field_name(check.field),
-                cmp_sign(check.cmp),
-                self.operand(&check.operand, ctx),
-                check.wanted,
-                check.actual,
-                unit = unit(check.field)
-            ),
-            Failure::ExpectMissing {
-                role: r,
-                field,
-                missing,
-            } => match missing {
-                Missing::Figure { role: of, field: f } => format!(
-                    "无法检查 `{}` 的 {}：它最近一次 `measure` 没有这个数字（没有 `alloc` 区域，或 `faults` 只测量了一次）",
-                    role(*of),
-                    field_name(*f)
-                ),
-                Missing::Operand => {
-                    let operand = at.and_then(|s| ctx.step(s)).and_then(|s| match &s.kind {
-                        StepKind::Expect { value, .. } => Some(self.operand(value, ctx)),
-                        StepKind::Act { .. }
-                        | StepKind::Observe { .. }
-                        | StepKind::Inspect { .. }
-                        | StepKind::Output { .. }
-                        | StepKind::EndUnless { .. }
-                        | StepKind::Measure { .. }
-                        | StepKind::Share { .. }
-                        | StepKind::Await { .. }
-                        | StepKind::Say { .. }
-                        | StepKind::Ask { .. } => None,
-                    });
-                    match operand {
-                        Some(what) => format!("无法与 {what} 比较：它没有被测量过"),
-                        None => format!(
-                            "无法检查 `{}` 的 {}：与它比较的值没有被测量过",
-                            role(*r),
-                            field_name(*field)
-                        ),
-                    }
-                }
-            },
-            Failure::TryNotRefusal { step, call, errno } => format!(
-                "`{}`：{} 失败，{}，这不是权限上的拒绝：`try` 只接受 EPERM 或 EACCES",
-                ctx.step_text(*step),
-                call.name(),
-                self.errno(*errno)
-            ),
-            Failure::PsDisagrees {
-                role: r,
-                pid,
-                ours,
-                theirs,
-            } => format!(
-                "--check-ps：`{}`（pid {}）在 /proc 中的 STAT 是 {ours}，但 ps -o stat= 给出 {theirs:?}",
-                role(*r),
-                ctx.pid(*pid)
-            ),
-            Failure::PsUnavailable { errno } => match errno {
-                Some(e) => format!("--check-ps：无法运行 ps：{}", self.errno(*e)),
-                None => "--check-ps：无法运行 ps".to_string(),
-            },
-            Failure::ProcUnreadable {
-                role: r,
-                pid,
-                file,
-                errno,
-            } => {
-                let path = if file.starts_with('/') {
-                    file.clone()
-                } else {
-                    format!("/proc/{pid}/{file}")
-                };
-                let why = errno.map_or_else(String::new, |e| format!("：{}", self.errno(e)));
-                format!(
-                    "无法为 `{}`（pid {}）读取 {path}{why}。/proc 是否以 hidepid 挂载，或者这个进程属于另一个用户？",
-                    role(*r),
-                    ctx.pid(*pid)
-                )
-            }
-            Failure::NoProc { errno } => match errno {
-                Some(e) => format!(
-                    "无法读取 /proc/self/stat（{}）：procdemo 的每个状态都从 /proc 读出，所以必须挂载 procfs（mount -t proc proc /proc）",
-                    self.errno(*e)
-                ),
-                None => "无法理解 /proc/self/stat：/proc 是真正的 procfs 吗？".to_string(),
-            },
-            Failure::Setup { call, errno } => format!(
-                "runner 无法完成自身的准备：{}",
-                self.call_failed(*call, *errno)
-            ),
-            Failure::GarbledReport => "一个参与者（actor）发来了无法读懂的报告".to_string(),
-            Failure::Runner { problem, left } => {
-                self.runner_problem(&ctx.script.name, problem, *left)
-            }
-            Failure::Share { role: r, why } => match why {
-                Unshared::Gone => format!("无法读取 `{}` 的 CPU 时间：它已经不在了", role(*r)),
-                Unshared::Zombie => format!(
-                    "无法读取 `{}` 的 CPU 时间：它是僵尸进程，不再运行",
-                    role(*r)
-                ),
-                Unshared::NoSchedstat => format!(
-                    "无法读取 `{}` 的 CPU 时间：/proc/{}/schedstat 不存在或全为 0（这个内核不在那里记录每个进程的 CPU 时间：CONFIG_SCHED_INFO）",
-                    role(*r),
-                    pid_of(*r)
-                ),
-                Unshared::Deadline {
-                    used_ns,
-                    wanted_ns,
-                    waited,
-                } => format!(
-                    "脚本的总时限在 {} 后用完时，`{}` 只用了 {} 的 CPU 时间（要求 {}）：机器太忙，或者它没有在运行",
-                    self.duration(*waited),
-                    role(*r),
-                    crate::render::cpu_time(*used_ns),
-                    crate::render::cpu_time(*wanted_ns)
-                ),
-            },
-        }
-    }
-
-    fn runner_problem(&self, name: &str, problem: &RunnerProblem, left: usize) -> String {
-        let mut msg = match problem {
-            RunnerProblem::Crashed { code } => {
-                format!("`{name}` 的 runner 崩溃了（退出码 {code}）")
-            }
-            RunnerProblem::Killed { signal } => {
-                format!("`{name}` 的 runner 被 {} 杀死", self.signal(*signal))
-            }
-            RunnerProblem::Overran => {
-                format!("`{name}` 的 runner 没有在时限内结束，已被杀死")
-            }
-            RunnerProblem::Garbled => {
-                format!("`{name}` 的 runner 发来了无法读懂的事件")
-            }
-        };
-        if left > 0 {
-            msg.push_str(&format!("；前端杀死并回收了它留下的 {left} 个进程"));
-        }
-        msg
-    }
-
-    fn describe(&self, o: &Observation, ctx: &Ctx) -> String {
-        let who = format!("`{}`（pid {}）", ctx.role(o.role), ctx.pid(o.pid));
-        if !o.state.is_alive() {
-            return format!("{who} 已经消失");
-        }
-        if ctx.hidden(o) {
-            return format!("{who} 最后看到的状态{PRIVILEGE_HIDDEN}");
-        }
-        let mut s = format!(
-            "{who} 最后看到的状态是 {}（{}）",
-            o.state.code(),
-            self.state(o.state)
-        );
-        if let (Some(w), false) = (&o.wchan, ctx.stable) {
-            s.push_str(&format!("，在 {w} 中等待"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                "，保存着状态 {status}（{}）",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        if o.ppid.is_some() && o.parent.is_some() {
-            s.push_str(&format!("，PPID {}", ctx.ppid(o)));
-        }
-        s
     }
 
     fn no_python(&self, why: NoPython) -> String {
@@ -1927,62 +910,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn duration(&self, d: Duration) -> String {
-        if d.subsec_millis() == 0 {
-            format!("{} s", d.as_secs())
-        } else {
-            format!("{} ms", d.as_millis())
-        }
-    }
-
-    fn source(&self, origin: &Origin) -> String {
-        match origin {
-            Origin::Builtin(path) => format!("{path}，内置"),
-            Origin::File(path) => path.clone(),
-        }
-    }
-
-    fn script_line(&self, origin: &Origin, runner_pid: Option<i32>) -> String {
-        match runner_pid {
-            Some(pid) => format!("（脚本 {}，runner pid {pid}）", self.source(origin)),
-            None => format!("（脚本 {}）", self.source(origin)),
-        }
-    }
-
-    fn seen_after(&self, waited: Duration, reads: Option<u32>) -> String {
-        let us = waited.as_micros();
-        let time = if us < 1000 {
-            format!("{us} µs")
-        } else {
-            format!("{:.1} ms", us as f64 / 1000.0)
-        };
-        let reads = match reads {
-            Some(n) => format!("，读了 {n} 次 /proc"),
-            None => String::new(),
-        };
-        format!("{time} 后看到{reads}")
-    }
-
-    fn holds(&self, check: &Check, stable: bool) -> String {
-        if stable {
-            "成立".to_string()
-        } else {
-            format!("成立：{}", self.check(check))
-        }
-    }
-
     fn skipped(&self, try_step: &str) -> String {
         format!("跳过：`{try_step}` 被拒绝了")
-    }
-
-    fn end_unless(&self, try_step: &str, permitted: bool) -> String {
-        if permitted {
-            format!("`{try_step}` 被允许了：演示继续")
-        } else {
-            format!(
-                "`{try_step}` 被拒绝了，而演示的其余部分需要它：演示到此结束，并且算作通过（在这个系统上、以这个用户身份，无法展示它）"
-            )
-        }
     }
 
     fn outcome_hidden(&self) -> &'static str {
@@ -1991,26 +920,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 
     fn state_hidden(&self) -> &'static str {
         PRIVILEGE_HIDDEN
-    }
-
-    fn state_column(&self, o: &Observation, stable: bool) -> String {
-        let mut s = self.state(o.state).to_string();
-        if let (Some(w), false, true) = (&o.wchan, stable, o.state.is_alive()) {
-            s.push_str(&format!("，在 {w} 中"));
-        }
-        if let Some(status) = o.exit_status {
-            s.push_str(&format!(
-                "；保存着退出状态 {status}（{}）",
-                self.exit_status(ExitStatus::decode(status))
-            ));
-        }
-        if let (Some(t), State::TracingStop) = (&o.tracer, o.state) {
-            s.push_str(&format!(
-                "：{} 在跟踪它，在跟踪者之下，每次暂停都显示为 t",
-                self.tracer(t, stable)
-            ));
-        }
-        s
     }
 
     fn observation_headers(&self) -> ObservationHeaders {
@@ -2061,64 +970,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         }
     }
 
-    fn share_result(&self, share: &CpuShare, ctx: &Ctx) -> String {
-        let role = ctx.role(share.until);
-        let wanted = crate::render::cpu_time(share.wanted_ns);
-        let used = share
-            .rows
-            .iter()
-            .find(|r| r.role == share.until)
-            .map_or(0, |r| r.used_ns());
-        if ctx.stable {
-            format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束")
-        } else {
-            format!(
-                "按内核自己的数字，`{role}` 用了 {} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {} 的实际时间，每个角色读了 {} 次",
-                crate::render::cpu_time(used),
-                self.duration(share.wall),
-                share.reads
-            )
-        }
-    }
-
-    fn share_notes(&self, share: &CpuShare, ctx: &Ctx) -> Vec<String> {
-        let mut notes = Vec::new();
-        match crate::render::one_cpu(share) {
-            Some(cpu) => {
-                let which = if ctx.stable {
-                    "同一个 CPU".to_string()
-                } else {
-                    format!("CPU {cpu}")
-                };
-                notes.push(format!(
-                    "它们，以及读取 /proc 的 runner，都只能在{which} 上运行（Cpus_allowed_list）：任一时刻最多只有其中一个在 CPU 上，而每次读取时在 CPU 上的是 runner。"
-                ));
-            }
-            None => {
-                let each: Vec<String> = share
-                    .rows
-                    .iter()
-                    .map(|r| format!("`{}` {}", ctx.role(r.role), r.cpus))
-                    .collect();
-                notes.push(format!(
-                    "它们并不都在同一个 CPU 上（Cpus_allowed_list：{}；runner {}）：它们不一定互相竞争。",
-                    each.join("，"),
-                    share.runner_cpus
-                ));
-            }
-        }
-        notes.push("权重：内核的表 sched_prio_to_weight（kernel/sched/core.c）中该 nice 值对应的权重，抄自内核源码，不是从这个内核读出来的；按权重：竞争同一个 CPU 的任务按这些权重应得的份额。".into());
-        if ctx.stable {
-            notes.push("状态：时间窗口内读到的每一个状态字母。CPU 时间和份额取决于调度器和机器：--stable 不显示。".into());
-        } else {
-            notes.push(format!(
-                "CPU 时间：取自 /proc/PID/schedstat（在 CPU 上的纳秒数）；TICKS：/proc/PID/stat 中的 utime + stime，单位是 {} ms 的时钟滴答，也就是 ps 的 TIME 累加的数字；状态：时间窗口内读到的每一个状态字母。",
-                1000 / share.ticks_per_s.max(1)
-            ));
-        }
-        notes
-    }
-
     fn whole_process(&self) -> &'static str {
         "整个进程"
     }
@@ -2150,10 +1001,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         "其他"
     }
 
-    fn cleanup(&self, killed: usize) -> String {
-        format!("最后，runner 杀死并回收了脚本留下的 {killed} 个仍在运行的进程")
-    }
-
     fn ok(&self) -> (&'static str, &'static str) {
         ("成功:", "每个等待的状态都观察到了")
     }
@@ -2172,15 +1019,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 
     fn summary_verdict(&self, ok: bool) -> &'static str {
         if ok { "成功" } else { "失败" }
-    }
-
-    fn wall(&self, d: Duration) -> String {
-        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-    }
-
-    fn passed(&self, passed: usize, total: usize, time: Option<Duration>) -> String {
-        let time = time.map_or_else(String::new, |t| format!("，用时 {}", self.wall(t)));
-        format!("{total} 个演示中 {passed} 个通过{time}")
     }
 }
 
@@ -2209,15 +1047,20 @@ fn parse_problem(p: &ParseProblem) -> String {
     match p {
         P::SecondTitle => "第二个 `title` 行：一个脚本只有一个标题".into(),
         P::TitleEmpty => "`title` 后面需要写上这个演示的一行说明".into(),
-        P::SecondTitleZh => "第二个 `title.zh` 行：一个脚本只有一个标题".into(),
-        P::TitleZhEmpty => "`title.zh` 后面需要写上中文标题".into(),
-        P::AskZhWithoutAsk => "`ask.zh` 是紧挨在它前面的 `ask` 行的中文：它前面应当是一个（还没有 `ask.zh` 的）`ask` 行".into(),
-        P::AskZhEmpty => "`ask.zh` 后面需要写上中文的问题".into(),
-        P::SayZhWithoutSay => "`say.zh` 是紧挨在它前面的 `say` 行的中文：它前面应当是一个（还没有 `say.zh` 的）`say` 行".into(),
-        P::SayZhPlaceholders { say, zh } => format!(
-            "`say.zh` 必须和它的 `say` 行有相同的 `{{ROLE.FIELD}}`：`say` 中有 {}，`say.zh` 中有 {}",
+        P::BadLang { word } => format!(
+            "`{word}`：`title.`、`say.` 或 `ask.` 后面应当是语言代码（两三个小写字母，可以再加 `-` 和子标签：`zh`、`fr`、`pt-BR`）"
+        ),
+        P::SecondTitleIn { lang } => {
+            format!("第二个 `title.{lang}` 行：一个脚本在每种语言里只有一个标题")
+        }
+        P::TitleInEmpty { lang } => format!("`title.{lang}` 后面需要写上该语言的标题"),
+        P::AskInWithoutAsk { lang } => format!("`ask.{lang}` 是紧挨在它前面的 `ask` 行的另一种语言版本：它前面应当是一个（还没有 `ask.{lang}` 的）`ask` 行"),
+        P::AskInEmpty { lang } => format!("`ask.{lang}` 后面需要写上该语言的问题"),
+        P::SayInWithoutSay { lang } => format!("`say.{lang}` 是紧挨在它前面的 `say` 行的另一种语言版本：它前面应当是一个（还没有 `say.{lang}` 的）`say` 行"),
+        P::SayInPlaceholders { lang, say, other } => format!(
+            "`say.{lang}` 必须和它的 `say` 行有相同的 `{{ROLE.FIELD}}`：`say` 中有 {}，`say.{lang}` 中有 {}",
             placeholders(say),
-            placeholders(zh)
+            placeholders(other)
         ),
         P::TooManySteps { max } => {
             format!("步骤超过 {max} 个：一个脚本最多有 {max} 个步骤（procdemo 的限制）")
@@ -2340,7 +1183,12 @@ fn parse_problem(p: &ParseProblem) -> String {
                 forms.join("、")
             )
         }
-        P::UnknownAction { verb, verbs } => format!(
+        P::UnknownAction {
+            closest: Some(closest),
+            verb,
+            ..
+        } => format!("未知的动作 `{verb}`：你是想用 `{closest}` 吗？"),
+        P::UnknownAction { verb, verbs, .. } => format!(
             "未知的动作 `{verb}`：应当是 {} 之一",
             verbs.join("、")
         ),
@@ -2515,24 +1363,29 @@ fn parse_problem(p: &ParseProblem) -> String {
 }
 
 /// A pipe's end, in words.
+/// How a signal is handled now, after `sigaction() 返回 0：SIGTERM 现在的处理方式是 `.
+fn signal_mode(mode: crate::script::actions::SignalMode) -> &'static str {
+    match mode {
+        crate::script::actions::SignalMode::Default => "SIG_DFL（默认动作）",
+        crate::script::actions::SignalMode::Ignore => "SIG_IGN（忽略）",
+        crate::script::actions::SignalMode::Catch => "由信号处理函数捕获（它会数自己运行的次数）",
+    }
+}
+
+/// How a watched process was created, after `用 `.
+fn fork_how(kind: crate::engine::model::ForkKind) -> &'static str {
+    match kind {
+        crate::engine::model::ForkKind::Fork => "fork()",
+        crate::engine::model::ForkKind::Vfork => "vfork()（父进程处于 D，直到子进程 exec 或退出）",
+        crate::engine::model::ForkKind::Clone => "clone()（新的进程，不是线程）",
+    }
+}
+
 fn end_word(end: crate::script::actions::End) -> &'static str {
     match end {
         crate::script::actions::End::Read => "读端",
         crate::script::actions::End::Write => "写端",
     }
-}
-
-/// "，记录了 2 次售票：卖给 31450 和 31451"（没有售票时为空）。
-fn sales_zh(sold: &[i32], ctx: &Ctx) -> String {
-    if sold.is_empty() {
-        return String::new();
-    }
-    let buyers: Vec<String> = sold.iter().map(|p| ctx.pid(*p)).collect();
-    format!(
-        "，记录了 {} 次售票：卖给 {}",
-        sold.len(),
-        crate::script::actions::list_words(&buyers, "和")
-    )
 }
 
 /// An exit status in a few words: `退出码 0`、`被 SIGKILL 杀死`.

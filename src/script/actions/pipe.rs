@@ -6,8 +6,7 @@
 //! them. The checker knows which role holds which end (src/script/mod.rs), so it knows when a
 //! write meets a pipe that no process can read any more (SIGPIPE).
 
-use super::{Action, Args, Blocks, Call, Def, Effects, Facts, Outcome, Performed, Python};
-use super::{failed, not_mine};
+use super::{Act, Args, Blocks, Call, Facts, Outcome, Performed, Python, Stage, failed};
 use crate::kernel::sys;
 use crate::script::ParseProblem;
 use serde::{Deserialize, Serialize};
@@ -68,23 +67,28 @@ fn fd_of<'s>(pipes: &'s [HeldPipe], name: &str, end: End) -> Result<&'s OwnedFd,
 
 /// `pipe NAME`: pipe2(O_CLOEXEC). Result: both descriptors and the capacity F_GETPIPE_SZ
 /// reads.
-pub static PIPE: Def = Def {
-    verb: "pipe",
-    usage: "pipe NAME",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipe {
+    pub name: String,
+}
+
+impl Act for Pipe {
+    const VERB: &str = "pipe";
+    const USAGE: &str = "pipe NAME";
+    const EXAMPLE: &str = "parent pipe q";
+    const RESULTS: &[&str] = &["pipe_made"];
+    const FUZZ: &[&str] = &["q", "Q", "q q"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [word] = a.words else {
             return Err(a.expected());
         };
         let name = pipe_name(a, word)?;
         a.roles.new_pipe(&name)?;
-        Ok(Action::Pipe { name })
-    },
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Pipe { name } = a else {
-            not_mine(a)
-        };
+        Ok(Pipe { name })
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let (read, write) = match sys::pipe_cloexec() {
             Ok(ends) => ends,
             Err(e) => return failed(Call::Pipe, e),
@@ -99,44 +103,50 @@ pub static PIPE: Def = Def {
             capacity,
         };
         stage.pipes().push(HeldPipe {
-            name: name.clone(),
+            name: self.name.clone(),
             read: Some(read),
             write: Some(write),
         });
         Performed::Outcome(outcome)
-    },
-    fuzz: &["q", "Q", "q q"],
-    python: |a, _| match a {
-        Action::Pipe { name } => Python::line(format!("{name}_r, {name}_w = os.pipe()")),
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        let name = &self.name;
+        Python::line(format!("{name}_r, {name}_w = os.pipe()"))
+    }
+}
 
 /// `close NAME read|write`: close() one end of a pipe the process holds.
-pub static CLOSE: Def = Def {
-    verb: "close",
-    usage: "close NAME read|write",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Close {
+    pub name: String,
+    pub end: End,
+}
+
+impl Act for Close {
+    const VERB: &str = "close";
+    const USAGE: &str = "close NAME read|write";
+    const EXAMPLE: &str = "parent pipe q\nparent close q read";
+    const RESULTS: &[&str] = &["closed"];
+    const FUZZ: &[&str] = &["q", "read", "write", "both"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let (word, end) = match a.words {
             [word, "read"] => (*word, End::Read),
             [word, "write"] => (*word, End::Write),
             _ => return Err(a.expected()),
         };
-        Ok(Action::Close {
+        Ok(Close {
             name: held(a, word, end)?,
             end,
         })
-    },
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Close { name, end } = a else {
-            not_mine(a)
-        };
-        let Some(pipe) = stage.pipes().iter_mut().find(|p| p.name == *name) else {
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
+        let Some(pipe) = stage.pipes().iter_mut().find(|p| p.name == self.name) else {
             return failed(Call::Close, std::io::Error::from_raw_os_error(libc::EBADF));
         };
-        let taken = match end {
+        let taken = match self.end {
             End::Read => pipe.read.take(),
             End::Write => pipe.write.take(),
         };
@@ -147,44 +157,50 @@ pub static CLOSE: Def = Def {
         match nix::unistd::close(fd) {
             Ok(()) => Performed::Outcome(Outcome::Closed {
                 fd: number,
-                end: *end,
+                end: self.end,
             }),
             Err(e) => failed(Call::Close, e),
         }
-    },
-    fuzz: &["q", "read", "write", "both"],
-    python: |a, _| match a {
-        Action::Close { name, end } => Python::line(format!(
-            "os.close({name}_{})",
-            if *end == End::Read { "r" } else { "w" }
-        )),
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line(format!(
+            "os.close({}_{})",
+            self.name,
+            if self.end == End::Read { "r" } else { "w" }
+        ))
+    }
+}
 
 /// `read NAME`: one read() of up to 64 KiB from the pipe's read end. It blocks while the pipe
 /// is empty and a write end is open anywhere; it returns 0 (end of file) once none is.
-pub static READ: Def = Def {
-    verb: "read",
-    usage: "read NAME",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Read {
+    pub name: String,
+}
+
+impl Act for Read {
+    const VERB: &str = "read";
+    const USAGE: &str = "read NAME";
+    const EXAMPLE: &str = "parent pipe q\nparent read q";
+    const RESULTS: &[&str] = &["read_bytes"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["q", "nothing"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [word] = a.words else {
             return Err(a.expected());
         };
-        Ok(Action::Read {
+        Ok(Read {
             name: held(a, word, End::Read)?,
         })
-    },
-    facts: Facts {
-        blocks: Blocks::Maybe,
-        ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Read { name } = a else {
-            not_mine(a)
-        };
-        let fd = match fd_of(stage.pipes(), name, End::Read) {
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
+        let fd = match fd_of(stage.pipes(), &self.name, End::Read) {
             Ok(fd) => fd,
             Err(e) => return failed(Call::Read, e),
         };
@@ -209,21 +225,34 @@ pub static READ: Def = Def {
             }
             Err(e) => failed(Call::Read, e),
         }
-    },
-    fuzz: &["q", "nothing"],
-    python: |a, _| match a {
-        Action::Read { name } => Python::line(format!("data = os.read({name}_r, 65536)")),
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line(format!("data = os.read({}_r, 65536)", self.name))
+    }
+}
 
 /// `write NAME TEXT`: one write() of `TEXT\n` to the pipe's write end. With no read end open
 /// anywhere it fails with EPIPE, after the kernel sent the writer SIGPIPE (whose default
 /// action ends it: the checker knows).
-pub static WRITE: Def = Def {
-    verb: "write",
-    usage: "write NAME TEXT",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Write {
+    pub name: String,
+    pub text: String,
+}
+
+impl Act for Write {
+    const VERB: &str = "write";
+    const USAGE: &str = "write NAME TEXT";
+    const EXAMPLE: &str = "parent pipe q\nparent write q hi";
+    const RESULTS: &[&str] = &["wrote"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["q", "hello", "task 1"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [word, text @ ..] = a.words else {
             return Err(a.expected());
         };
@@ -231,25 +260,18 @@ pub static WRITE: Def = Def {
         if text.is_empty() || text.len() > MAX_WRITE {
             return Err(ParseProblem::PrintText { max: MAX_WRITE });
         }
-        Ok(Action::Write {
+        Ok(Write {
             name: held(a, word, End::Write)?,
             text,
         })
-    },
-    facts: Facts {
-        blocks: Blocks::Maybe,
-        ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Write { name, text } = a else {
-            not_mine(a)
-        };
-        let fd = match fd_of(stage.pipes(), name, End::Write) {
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
+        let fd = match fd_of(stage.pipes(), &self.name, End::Write) {
             Ok(fd) => fd,
             Err(e) => return failed(Call::Write, e),
         };
-        let line = format!("{text}\n");
+        let line = format!("{}\n", self.text);
         match write_all(fd, line.as_bytes()) {
             Ok(bytes) => Performed::Outcome(Outcome::Wrote {
                 fd: fd.as_raw_fd(),
@@ -257,39 +279,46 @@ pub static WRITE: Def = Def {
             }),
             Err(e) => failed(Call::Write, e),
         }
-    },
-    fuzz: &["q", "hello", "task 1"],
-    python: |a, _| match a {
-        Action::Write { name, text } => {
-            Python::line(format!("os.write({name}_w, b{:?})", format!("{text}\n")))
-        }
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line(format!(
+            "os.write({}_w, b{:?})",
+            self.name,
+            format!("{}\n", self.text)
+        ))
+    }
+}
 
 /// `fill NAME &`: one write() of the pipe's capacity and one page more: it fills the pipe and
 /// then blocks until a reader makes room.
-pub static FILL: Def = Def {
-    verb: "fill",
-    usage: "fill NAME",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fill {
+    pub name: String,
+}
+
+impl Act for Fill {
+    const VERB: &str = "fill";
+    const USAGE: &str = "fill NAME";
+    const EXAMPLE: &str = "parent pipe q\nparent fill q";
+    const RESULTS: &[&str] = &["filled"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["q"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [word] = a.words else {
             return Err(a.expected());
         };
-        Ok(Action::Fill {
+        Ok(Fill {
             name: held(a, word, End::Write)?,
         })
-    },
-    facts: Facts {
-        blocks: Blocks::Maybe,
-        ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Fill { name } = a else {
-            not_mine(a)
-        };
-        let fd = match fd_of(stage.pipes(), name, End::Write) {
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
+        let fd = match fd_of(stage.pipes(), &self.name, End::Write) {
             Ok(fd) => fd,
             Err(e) => return failed(Call::Write, e),
         };
@@ -306,15 +335,15 @@ pub static FILL: Def = Def {
             }),
             Err(e) => failed(Call::Write, e),
         }
-    },
-    fuzz: &["q"],
-    python: |a, _| match a {
-        Action::Fill { name } => Python::line(format!(
+    }
+
+    fn python(&self, _: bool) -> Python {
+        let name = &self.name;
+        Python::line(format!(
             "os.write({name}_w, b\"x\" * (fcntl.fcntl({name}_w, fcntl.F_GETPIPE_SZ) + 4096))"
-        )),
-        other => not_mine(other),
-    },
-};
+        ))
+    }
+}
 
 /// One write() call of all of `buf`, as the kernel takes it from a blocking pipe: it returns
 /// once every byte is in (or fails, EPIPE when no reader is left).
@@ -330,31 +359,38 @@ fn write_all(fd: &OwnedFd, buf: &[u8]) -> nix::Result<usize> {
 /// `work TASKS RESULTS &`: a pool worker's loop. read() one task record from TASKS; write its
 /// square, with this process's PID, as a record to RESULTS; again, until read() returns 0
 /// (end of file: no write end of TASKS is open anywhere).
-pub static WORK: Def = Def {
-    verb: "work",
-    usage: "work TASKS RESULTS",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    pub tasks: String,
+    pub results: String,
+}
+
+impl Act for Work {
+    const VERB: &str = "work";
+    const USAGE: &str = "work TASKS RESULTS";
+    const EXAMPLE: &str = "parent pipe q\nparent pipe r\nparent work q r";
+    const RESULTS: &[&str] = &["worked"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["tasks", "results"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [tasks, results] = a.words else {
             return Err(a.expected());
         };
-        Ok(Action::Work {
+        Ok(Work {
             tasks: held(a, tasks, End::Read)?,
             results: held(a, results, End::Write)?,
         })
-    },
-    facts: Facts {
-        blocks: Blocks::Maybe,
-        ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Work { tasks, results } = a else {
-            not_mine(a)
-        };
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let pipes: &[HeldPipe] = stage.pipes();
         let (input, output) = match (
-            fd_of(pipes, tasks, End::Read),
-            fd_of(pipes, results, End::Write),
+            fd_of(pipes, &self.tasks, End::Read),
+            fd_of(pipes, &self.results, End::Write),
         ) {
             (Ok(i), Ok(o)) => (i, o),
             (Err(e), _) | (_, Err(e)) => return failed(Call::Read, e),
@@ -380,17 +416,17 @@ pub static WORK: Def = Def {
             done.push((task, value));
         }
         Performed::Outcome(Outcome::Worked { done })
-    },
-    fuzz: &["tasks", "results"],
-    python: |a, _| match a {
-        Action::Work { tasks, results } => Python::Code(vec![format!(
+    }
+
+    fn python(&self, _: bool) -> Python {
+        let Work { tasks, results } = self;
+        Python::Code(vec![format!(
             "while (t := os.read({tasks}_r, 8)): n = int.from_bytes(t, \"little\"); \
              os.write({results}_w, os.getpid().to_bytes(8, \"little\") + t + \
              (n * n).to_bytes(8, \"little\"))"
-        )]),
-        other => not_mine(other),
-    },
-};
+        )])
+    }
+}
 
 /// Read one whole record; false at end of file before its first byte.
 fn read_record(fd: &OwnedFd, record: &mut [u8]) -> nix::Result<bool> {
@@ -410,10 +446,25 @@ fn read_record(fd: &OwnedFd, record: &mut [u8]) -> nix::Result<bool> {
 /// `map TASKS RESULTS N...`: for each number, one write() of an 8-byte task record to TASKS,
 /// then one read() of the 24-byte result record from RESULTS, before the next task: one task
 /// in flight at a time, so every idle worker gets its turn.
-pub static MAP: Def = Def {
-    verb: "map",
-    usage: "map TASKS RESULTS N...",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Map {
+    pub tasks: String,
+    pub results: String,
+    pub numbers: Vec<i64>,
+}
+
+impl Act for Map {
+    const VERB: &str = "map";
+    const USAGE: &str = "map TASKS RESULTS N...";
+    const EXAMPLE: &str = "parent pipe q\nparent pipe r\nparent map q r 1 2";
+    const RESULTS: &[&str] = &["mapped"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["tasks", "results", "1", "2", "x", "-3"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [tasks, results, numbers @ ..] = a.words else {
             return Err(a.expected());
         };
@@ -423,36 +474,24 @@ pub static MAP: Def = Def {
             .collect::<Option<Vec<i64>>>()
             .filter(|t| !t.is_empty() && t.len() <= MAX_TASKS)
             .ok_or_else(|| a.expected())?;
-        Ok(Action::Map {
+        Ok(Map {
             tasks: held(a, tasks, End::Write)?,
             results: held(a, results, End::Read)?,
             numbers,
         })
-    },
-    facts: Facts {
-        blocks: Blocks::Maybe,
-        ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Map {
-            tasks,
-            results,
-            numbers,
-        } = a
-        else {
-            not_mine(a)
-        };
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let pipes: &[HeldPipe] = stage.pipes();
         let (output, input) = match (
-            fd_of(pipes, tasks, End::Write),
-            fd_of(pipes, results, End::Read),
+            fd_of(pipes, &self.tasks, End::Write),
+            fd_of(pipes, &self.results, End::Read),
         ) {
             (Ok(o), Ok(i)) => (o, i),
             (Err(e), _) | (_, Err(e)) => return failed(Call::Write, e),
         };
         let mut got = Vec::new();
-        for task in numbers {
+        for task in &self.numbers {
             if let Err(e) = write_all(output, &task.to_le_bytes()) {
                 return failed(Call::Write, e);
             }
@@ -474,20 +513,20 @@ pub static MAP: Def = Def {
             });
         }
         Performed::Outcome(Outcome::Mapped { results: got })
-    },
-    fuzz: &["tasks", "results", "1", "2", "x", "-3"],
-    python: |a, _| match a {
-        Action::Map {
+    }
+
+    fn python(&self, _: bool) -> Python {
+        let Map {
             tasks,
             results,
             numbers,
-        } => Python::line(format!(
+        } = self;
+        Python::line(format!(
             "for n in {numbers:?}: os.write({tasks}_w, n.to_bytes(8, \"little\")); \
              print(os.read({results}_r, 24))"
-        )),
-        other => not_mine(other),
-    },
-};
+        ))
+    }
+}
 
 /// One result a worker sent back: who computed it, for which task, and what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -500,17 +539,17 @@ pub struct TaskResult {
 #[cfg(test)]
 mod tests {
     use crate::script::actions::testing::{act, refused};
-    use crate::script::actions::{Action, End};
+    use crate::script::actions::{Action, Close, End};
 
     #[test]
     fn a_pipe_is_named_made_once_and_used_by_the_roles_that_hold_its_ends() {
         let a = act("runner fork p\np pipe q\np fork c\nc close q write");
         assert_eq!(
             a,
-            Action::Close {
+            Action::Close(Close {
                 name: "q".into(),
                 end: End::Write
-            }
+            })
         );
         assert!(refused("runner fork p\np pipe q\np pipe q").contains("q"));
         assert!(refused("runner fork p\np read q").contains("q"));

@@ -2,11 +2,11 @@
 //! its file descriptors (`open`) and its image (`exec`).
 
 use super::{
-    Action, Args, Call, Def, Effects, Facts, Image, Outcome, Performed, Program, Python, failed,
-    not_mine,
+    Act, Args, Call, Effects, Facts, Image, Outcome, Performed, Program, Python, Stage, failed,
 };
 use crate::kernel::sys;
 use crate::script::ParseProblem;
+use serde::{Deserialize, Serialize};
 
 /// The longest line `print` takes, in bytes.
 pub const MAX_PRINT: usize = 200;
@@ -17,72 +17,108 @@ pub const MAX_ARG: usize = 256;
 /// `print TEXT`: printf("TEXT\n") into the C library's stdout buffer. The process's standard
 /// output is its own pipe to the runner, so the stream is fully buffered: the bytes wait in
 /// the process's memory until fflush(), exit() or a full buffer. A fork copies them.
-pub static PRINT: Def = Def {
-    verb: "print",
-    usage: "print TEXT",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Print {
+    pub text: String,
+}
+
+impl Act for Print {
+    const VERB: &str = "print";
+    const USAGE: &str = "print TEXT";
+    const EXAMPLE: &str = "parent print hello";
+    const RESULTS: &[&str] = &["printed"];
+    const FUZZ: &[&str] = &["hello", "world"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let text = a.words.join(" ");
         if text.is_empty() || text.len() > MAX_PRINT || text.contains('\0') {
             return Err(ParseProblem::PrintText { max: MAX_PRINT });
         }
-        Ok(Action::Print { text })
-    },
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |a, _, _| {
-        let Action::Print { text } = a else {
-            not_mine(a)
-        };
-        match sys::c_print(text) {
+        Ok(Print { text })
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
+        match sys::c_print(&self.text) {
             Ok((bytes, pending)) => Performed::Outcome(Outcome::Printed { bytes, pending }),
             Err(e) => failed(Call::Fputs, e),
         }
-    },
-    fuzz: &["hello", "world"],
+    }
+
     // print() writes into sys.stdout's buffer, which is block-buffered on a pipe.
-    python: |a, _| match a {
-        Action::Print { text } => Python::line(format!("print({text:?})")),
-        other => not_mine(other),
-    },
-};
+    fn python(&self, _: bool) -> Python {
+        Python::line(format!("print({:?})", self.text))
+    }
+}
 
 /// `flush`: fflush(stdout): the waiting bytes are written to the process's output.
-pub static FLUSH: Def = Def {
-    verb: "flush",
-    usage: "flush",
-    syntax: |a| a.none(Action::Flush),
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |_, _, _| match sys::c_flush() {
-        Ok(bytes) => Performed::Outcome(Outcome::Flushed { bytes }),
-        Err(e) => failed(Call::Fflush, e),
-    },
-    fuzz: &[],
-    python: |_, _| Python::line("sys.stdout.flush()"),
-};
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flush;
+
+impl Act for Flush {
+    const VERB: &str = "flush";
+    const USAGE: &str = "flush";
+    const EXAMPLE: &str = "parent flush";
+    const RESULTS: &[&str] = &["flushed"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Flush)
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
+        match sys::c_flush() {
+            Ok(bytes) => Performed::Outcome(Outcome::Flushed { bytes }),
+            Err(e) => failed(Call::Fflush, e),
+        }
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("sys.stdout.flush()")
+    }
+}
 
 /// `atexit`: atexit(handler). exit() runs it (and a child forked later has it too, in its
 /// copy of memory); _exit() does not. It prints a line into the stdio buffer.
-pub static ATEXIT: Def = Def {
-    verb: "atexit",
-    usage: "atexit",
-    syntax: |a| a.none(Action::Atexit),
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |_, _, _| match sys::c_atexit() {
-        Ok(()) => Performed::Outcome(Outcome::AtexitSet),
-        Err(e) => failed(Call::Atexit, e),
-    },
-    fuzz: &[],
-    python: |_, _| Python::line("atexit.register(lambda: print(\"atexit handler ran\"))"),
-};
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Atexit;
+
+impl Act for Atexit {
+    const VERB: &str = "atexit";
+    const USAGE: &str = "atexit";
+    const EXAMPLE: &str = "parent atexit";
+    const RESULTS: &[&str] = &["atexit_set"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Atexit)
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
+        match sys::c_atexit() {
+            Ok(()) => Performed::Outcome(Outcome::AtexitSet),
+            Err(e) => failed(Call::Atexit, e),
+        }
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("atexit.register(lambda: print(\"atexit handler ran\"))")
+    }
+}
 
 /// `open PATH [cloexec]`: open(PATH, O_RDONLY [| O_CLOEXEC]). The descriptor lasts as long as
 /// the process, is inherited by a fork, and survives an exec unless it is close-on-exec.
-pub static OPEN: Def = Def {
-    verb: "open",
-    usage: "open /PATH [cloexec]",
-    syntax: |a: &mut Args<'_>| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Open {
+    pub path: String,
+    pub cloexec: bool,
+}
+
+impl Act for Open {
+    const VERB: &str = "open";
+    const USAGE: &str = "open /PATH [cloexec]";
+    const EXAMPLE: &str = "parent open /dev/null";
+    const RESULTS: &[&str] = &["opened"];
+    const FUZZ: &[&str] = &["/dev/null", "cloexec", "relative", "/dev/zero"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let (path, cloexec) = match a.words {
             [path] => (*path, false),
             [path, "cloexec"] => (*path, true),
@@ -93,54 +129,60 @@ pub static OPEN: Def = Def {
                 found: path.to_string(),
             });
         }
-        Ok(Action::Open {
+        Ok(Open {
             path: path.to_string(),
             cloexec,
         })
-    },
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Open { path, cloexec } = a else {
-            not_mine(a)
-        };
-        match sys::open_read_only(path, *cloexec) {
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
+        match sys::open_read_only(&self.path, self.cloexec) {
             Ok(fd) => {
                 let raw = std::os::fd::AsRawFd::as_raw_fd(&fd);
                 stage.keep(Box::new(fd));
                 Performed::Outcome(Outcome::Opened {
                     fd: raw,
-                    cloexec: *cloexec,
+                    cloexec: self.cloexec,
                 })
             }
             Err(e) => failed(Call::Open, e),
         }
-    },
-    fuzz: &["/dev/null", "cloexec", "relative", "/dev/zero"],
+    }
+
     // Python's descriptors are non-inheritable (O_CLOEXEC) unless made inheritable (PEP 446).
-    python: |a, _| match a {
-        Action::Open {
-            path,
-            cloexec: true,
-        } => Python::line(format!("fd = os.open({path:?}, os.O_RDONLY)")),
-        Action::Open {
-            path,
-            cloexec: false,
-        } => Python::line(format!(
-            "fd = os.open({path:?}, os.O_RDONLY); os.set_inheritable(fd, True)"
-        )),
-        other => not_mine(other),
-    },
-};
+    fn python(&self, _: bool) -> Python {
+        let path = &self.path;
+        if self.cloexec {
+            Python::line(format!("fd = os.open({path:?}, os.O_RDONLY)"))
+        } else {
+            Python::line(format!(
+                "fd = os.open({path:?}, os.O_RDONLY); os.set_inheritable(fd, True)"
+            ))
+        }
+    }
+}
 
 /// `exec self` | `exec PROGRAM [ARGS...]`: execve(). The process keeps its PID, parent and
 /// descriptors (those not close-on-exec) and gets a new program: new memory, new command
 /// name. procdemo's own binary goes on obeying the script as the same role; any other
 /// program obeys no more commands.
-pub static EXEC: Def = Def {
-    verb: "exec",
-    usage: "exec self|PROGRAM [ARGS...]",
-    syntax: |a: &mut Args<'_>| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exec {
+    pub program: Program,
+}
+
+impl Act for Exec {
+    const VERB: &str = "exec";
+    const USAGE: &str = "exec self|PROGRAM [ARGS...]";
+    const EXAMPLE: &str = "parent exec sleep 1";
+    const RESULTS: &[&str] = &["execed", "running"];
+    const FACTS: Facts = Facts {
+        replaces_image: true,
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["self", "/bin/true", "sleep", "infinity"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let program = match a.words {
             ["self"] => Program::Procdemo,
             [name, args @ ..] => {
@@ -164,49 +206,42 @@ pub static EXEC: Def = Def {
             }
             [] => return Err(a.expected()),
         };
-        Ok(Action::Exec { program })
-    },
-    facts: Facts {
-        replaces_image: true,
-        ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Exec { program } => Effects {
-            image: Some(match program {
+        Ok(Exec { program })
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            image: Some(match self.program {
                 Program::Procdemo => Image::Procdemo,
                 Program::Named { .. } => Image::Program,
             }),
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |a, _, stage| {
-        let Action::Exec { program } = a else {
-            not_mine(a)
-        };
-        let error = match program {
+        }
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
+        let error = match &self.program {
             Program::Procdemo => stage.exec_self(),
             Program::Named { name, args } => sys::execvp(name, args),
         };
         failed(Call::Execve, error)
-    },
-    fuzz: &["self", "/bin/true", "sleep", "infinity"],
-    python: |a, _| match a {
-        Action::Exec {
-            program: Program::Procdemo,
-        } => Python::line("os.execv(sys.executable, [sys.executable] + sys.argv)"),
-        Action::Exec {
-            program: Program::Named { name, args },
-        } => {
-            let argv: Vec<String> = std::iter::once(name)
-                .chain(args)
-                .map(|s| format!("{s:?}"))
-                .collect();
-            Python::line(format!("os.execvp({name:?}, [{}])", argv.join(", ")))
+    }
+
+    fn python(&self, _: bool) -> Python {
+        match &self.program {
+            Program::Procdemo => {
+                Python::line("os.execv(sys.executable, [sys.executable] + sys.argv)")
+            }
+            Program::Named { name, args } => {
+                let argv: Vec<String> = std::iter::once(name)
+                    .chain(args)
+                    .map(|s| format!("{s:?}"))
+                    .collect();
+                Python::line(format!("os.execvp({name:?}, [{}])", argv.join(", ")))
+            }
         }
-        other => not_mine(other),
-    },
-};
+    }
+}
 
 /// The command name execve() gives a process running `name`: the last part of the path, cut
 /// to 15 bytes (TASK_COMM_LEN - 1).
@@ -223,14 +258,15 @@ pub fn comm_of(name: &str) -> String {
 mod tests {
     use super::super::testing::{act, refused};
     use super::*;
+    use crate::script::actions::Action;
 
     #[test]
     fn print_takes_the_rest_of_the_line() {
         assert_eq!(
             act("runner fork p\np print hello  world\n"),
-            Action::Print {
+            Action::Print(Print {
                 text: "hello world".into()
-            }
+            })
         );
         assert!(refused("runner fork p\np print\n").contains("200"));
     }
@@ -239,10 +275,10 @@ mod tests {
     fn open_takes_an_absolute_path_and_maybe_cloexec() {
         assert_eq!(
             act("runner fork p\np open /dev/null cloexec\n"),
-            Action::Open {
+            Action::Open(Open {
                 path: "/dev/null".into(),
                 cloexec: true
-            }
+            })
         );
         assert!(refused("runner fork p\np open dev/null\n").contains("dev/null"));
     }
@@ -251,18 +287,18 @@ mod tests {
     fn exec_runs_procdemo_again_or_a_named_program() {
         assert_eq!(
             act("runner fork p\np exec self\n"),
-            Action::Exec {
+            Action::Exec(Exec {
                 program: Program::Procdemo
-            }
+            })
         );
         assert_eq!(
             act("runner fork p\np exec sleep infinity\n"),
-            Action::Exec {
+            Action::Exec(Exec {
                 program: Program::Named {
                     name: "sleep".into(),
                     args: vec!["infinity".into()]
                 }
-            }
+            })
         );
         assert!(refused("runner fork true\ntrue exec /bin/true\n").contains("true"));
         assert!(refused("runner fork p\ntry p exec self\n").contains("exec"));

@@ -1,15 +1,15 @@
 //! Signals and tracing: `kill`, `sigchld`, `trace` and `untrace`; the signals a script may name.
 
 use super::{
-    Action, Args, Call, Def, Effects, Facts, ForRunner, HandlerRuns, NoPython, Outcome, Performed,
-    Python, RunnerAction, SigchldMode, SignalMode, TargetRules, TargetRun, WaitCall, failed,
-    not_mine,
+    Act, Args, Call, Effects, Facts, ForRunner, HandlerRuns, NoPython, Outcome, Performed, Purpose,
+    Python, Rule, RunnerAction, SigchldMode, SignalMode, Stage, TargetRules, TargetRun, WaitCall,
+    failed,
 };
-use super::{Purpose, Rule};
 use crate::kernel::sys;
-use crate::script::ParseProblem;
-use nix::sys::signal::{Signal, kill};
+use crate::script::{ParseProblem, RoleId};
+use nix::sys::signal::kill;
 use nix::unistd::Pid;
+use serde::{Deserialize, Serialize};
 
 /// Signals a script may name, by their usual short names.
 pub const SIGNALS: &[(&str, i32)] = &[
@@ -53,10 +53,30 @@ pub fn ends(signal: i32) -> bool {
 }
 
 /// `kill ROLE SIGNAL`: kill(pid, SIG...). Not the runner, not the actor itself.
-pub static KILL: Def = Def {
-    verb: "kill",
-    usage: "kill ROLE SIGNAL",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kill {
+    pub target: RoleId,
+    pub signal: i32,
+}
+
+impl Act for Kill {
+    const VERB: &str = "kill";
+    const USAGE: &str = "kill ROLE SIGNAL";
+    const EXAMPLE: &str = "parent kill child TERM";
+    const RESULTS: &[&str] = &["signalled"];
+    const FACTS: Facts = Facts {
+        target: TargetRules {
+            alive_to: Some(Purpose::Signal),
+            not_self: Some(Rule::KillNotSelf),
+            not_runner: Some(Rule::KillNotRunner),
+        },
+        may_end_target: true,
+        runner: Some(ForRunner { shown_as: "kill" }),
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["KILL", "SIGTERM", "STOP", "CONT", "SIGBOOM"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [target, sig] = a.words else {
             return Err(ParseProblem::KillSyntax {
                 role: a.actor_name.to_string(),
@@ -65,100 +85,95 @@ pub static KILL: Def = Def {
         };
         let target = a.role(target)?;
         let signal = signal_number(sig)?;
-        Ok(Action::Kill { target, signal })
-    },
-    facts: Facts {
-        target: TargetRules {
-            alive_to: Some(Purpose::Signal),
-            not_self: Some(Rule::KillNotSelf),
-            not_runner: Some(Rule::KillNotRunner),
-        },
-        may_end_target: true,
-        runner: Some(ForRunner {
-            shown_as: "kill",
-            action: |a| match a {
-                Action::Kill { target, signal } => Some(RunnerAction::Kill {
-                    target: *target,
-                    signal: *signal,
-                }),
-                _ => None,
-            },
-        }),
-        ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Kill { target, signal } => Effects {
-            target: Some(*target),
-            ends_target: ends(*signal),
-            signal: Some(*signal),
-            target_run: match *signal {
+        Ok(Kill { target, signal })
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            target: Some(self.target),
+            ends_target: ends(self.signal),
+            signal: Some(self.signal),
+            target_run: match self.signal {
                 libc::SIGSTOP => TargetRun::Stops,
                 libc::SIGCONT => TargetRun::Continues,
                 _ => TargetRun::Unchanged,
             },
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |a, target, _| {
-        let signal = match a {
-            Action::Kill { signal, .. } => *signal,
-            other => not_mine(other),
-        };
-        match Signal::try_from(signal).and_then(|sig| kill(Pid::from_raw(target), sig)) {
+        }
+    }
+
+    fn runner_action(&self) -> Option<RunnerAction> {
+        Some(RunnerAction::Kill {
+            target: self.target,
+            signal: self.signal,
+        })
+    }
+
+    fn perform(&self, target_pid: i32, _: &mut dyn Stage) -> Performed {
+        let signal = self.signal;
+        match nix::sys::signal::Signal::try_from(signal)
+            .and_then(|sig| kill(Pid::from_raw(target_pid), sig))
+        {
             Ok(()) => Performed::Outcome(Outcome::Signalled {
-                pid: target,
+                pid: target_pid,
                 signal,
             }),
             Err(e) => failed(Call::Kill, e),
         }
-    },
-    fuzz: &["KILL", "SIGTERM", "STOP", "CONT", "SIGBOOM"],
-    python: |a, by_runner| match a {
-        Action::Kill { signal, .. } => {
-            let name = python_name(*signal);
-            if by_runner {
-                Python::line(format!("signal.pidfd_send_signal(pidfd, {name})"))
-            } else {
-                Python::line(format!("os.kill(pid, {name})"))
-            }
+    }
+
+    fn python(&self, by_runner: bool) -> Python {
+        let name = python_name(self.signal);
+        if by_runner {
+            Python::line(format!("signal.pidfd_send_signal(pidfd, {name})"))
+        } else {
+            Python::line(format!("os.kill(pid, {name})"))
         }
-        other => not_mine(other),
-    },
-};
+    }
+}
 
 /// `sigchld default|ignore|nocldwait|handler once|handler loop`: sigaction(SIGCHLD, ...),
 /// inherited by later children.
-pub static SIGCHLD: Def = Def {
-    verb: "sigchld",
-    usage: "sigchld default|ignore|nocldwait|handler once|handler loop",
-    syntax: |a| match a.words {
-        ["default"] => Ok(Action::Sigchld(SigchldMode::Default)),
-        ["ignore"] => Ok(Action::Sigchld(SigchldMode::Ignore)),
-        ["nocldwait"] => Ok(Action::Sigchld(SigchldMode::NoCldWait)),
-        ["handler", "once"] => Ok(Action::Sigchld(SigchldMode::ReapOne)),
-        ["handler", "loop"] => Ok(Action::Sigchld(SigchldMode::ReapAll)),
-        _ => Err(a.expected()),
-    },
-    facts: Facts::PLAIN,
-    effects: |a| match a {
-        Action::Sigchld(mode) => Effects {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sigchld {
+    pub mode: SigchldMode,
+}
+
+impl Act for Sigchld {
+    const VERB: &str = "sigchld";
+    const USAGE: &str = "sigchld default|ignore|nocldwait|handler once|handler loop";
+    const EXAMPLE: &str = "parent sigchld ignore";
+    const RESULTS: &[&str] = &["sigchld_set"];
+    const FUZZ: &[&str] = &["ignore", "default", "nocldwait", "handler", "once", "loop"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        let mode = match a.words {
+            ["default"] => SigchldMode::Default,
+            ["ignore"] => SigchldMode::Ignore,
+            ["nocldwait"] => SigchldMode::NoCldWait,
+            ["handler", "once"] => SigchldMode::ReapOne,
+            ["handler", "loop"] => SigchldMode::ReapAll,
+            _ => return Err(a.expected()),
+        };
+        Ok(Sigchld { mode })
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
             disposition: Some((
                 libc::SIGCHLD,
-                match mode {
+                match self.mode {
                     SigchldMode::Default => SignalMode::Default,
                     SigchldMode::Ignore => SignalMode::Ignore,
                     _ => SignalMode::Catch,
                 },
             )),
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |a, _, _| {
-        let Action::Sigchld(mode) = *a else {
-            not_mine(a)
-        };
+        }
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
+        let mode = self.mode;
         let disposition = match mode {
             SigchldMode::Default => sys::Disposition::Default,
             SigchldMode::Ignore => sys::Disposition::Ignore,
@@ -170,42 +185,51 @@ pub static SIGCHLD: Def = Def {
             Ok(()) => Performed::Outcome(Outcome::SigchldSet { mode }),
             Err(e) => failed(Call::Sigaction, e),
         }
-    },
-    fuzz: &["ignore", "default", "nocldwait", "handler", "once", "loop"],
-    python: |a, _| match a {
-        Action::Sigchld(SigchldMode::Default) => {
-            Python::line("signal.signal(signal.SIGCHLD, signal.SIG_DFL)")
+    }
+
+    fn python(&self, _: bool) -> Python {
+        match self.mode {
+            SigchldMode::Default => Python::line("signal.signal(signal.SIGCHLD, signal.SIG_DFL)"),
+            SigchldMode::Ignore => Python::line("signal.signal(signal.SIGCHLD, signal.SIG_IGN)"),
+            // signal.signal() installs a handler without SA_NOCLDWAIT, and nothing else sets it.
+            SigchldMode::NoCldWait => {
+                Python::None(NoPython::NotInStdlib("sigaction(SA_NOCLDWAIT)"))
+            }
+            // The common mistake: one os.waitpid() per signal.
+            SigchldMode::ReapOne => Python::line(
+                "signal.signal(signal.SIGCHLD, lambda signum, frame: os.waitpid(-1, os.WNOHANG))",
+            ),
+            // In Python, waitpid() with no child left raises ChildProcessError instead of -1.
+            SigchldMode::ReapAll => Python::Code(vec![
+                "def reap_all(signum, frame):".into(),
+                "    try:".into(),
+                "        while os.waitpid(-1, os.WNOHANG)[0] > 0: pass".into(),
+                "    except ChildProcessError: pass".into(),
+                "signal.signal(signal.SIGCHLD, reap_all)".into(),
+            ]),
         }
-        Action::Sigchld(SigchldMode::Ignore) => {
-            Python::line("signal.signal(signal.SIGCHLD, signal.SIG_IGN)")
-        }
-        // signal.signal() installs a handler without SA_NOCLDWAIT, and nothing else sets it.
-        Action::Sigchld(SigchldMode::NoCldWait) => {
-            Python::None(NoPython::NotInStdlib("sigaction(SA_NOCLDWAIT)"))
-        }
-        // The common mistake: one os.waitpid() per signal.
-        Action::Sigchld(SigchldMode::ReapOne) => Python::line(
-            "signal.signal(signal.SIGCHLD, lambda signum, frame: os.waitpid(-1, os.WNOHANG))",
-        ),
-        // In Python, waitpid() with no child left raises ChildProcessError instead of -1.
-        Action::Sigchld(SigchldMode::ReapAll) => Python::Code(vec![
-            "def reap_all(signum, frame):".into(),
-            "    try:".into(),
-            "        while os.waitpid(-1, os.WNOHANG)[0] > 0: pass".into(),
-            "    except ChildProcessError: pass".into(),
-            "signal.signal(signal.SIGCHLD, reap_all)".into(),
-        ]),
-        other => not_mine(other),
-    },
-};
+    }
+}
 
 /// `signal SIGNAL default|ignore|catch`: sigaction(SIGNAL, SIG_DFL, SIG_IGN or a handler that
 /// counts its runs). A child forked afterwards inherits it; execve() resets a caught signal
 /// to SIG_DFL and keeps an ignored one ignored.
-pub static SIGNAL: Def = Def {
-    verb: "signal",
-    usage: "signal SIGNAL default|ignore|catch",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signal {
+    pub signal: i32,
+    pub mode: SignalMode,
+}
+
+impl Act for Signal {
+    const VERB: &str = "signal";
+    const USAGE: &str = "signal SIGNAL default|ignore|catch";
+    const EXAMPLE: &str = "parent signal USR1 catch";
+    const RESULTS: &[&str] = &["signal_set"];
+    const FUZZ: &[&str] = &[
+        "USR1", "TERM", "KILL", "default", "ignore", "catch", "SIGBOOM",
+    ];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [sig, mode] = a.words else {
             return Err(a.expected());
         };
@@ -216,20 +240,18 @@ pub static SIGNAL: Def = Def {
             "catch" => SignalMode::Catch,
             _ => return Err(a.expected()),
         };
-        Ok(Action::Signal { signal, mode })
-    },
-    facts: Facts::PLAIN,
-    effects: |a| match a {
-        Action::Signal { signal, mode } => Effects {
-            disposition: Some((*signal, *mode)),
+        Ok(Signal { signal, mode })
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            disposition: Some((self.signal, self.mode)),
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |a, _, _| {
-        let Action::Signal { signal, mode } = *a else {
-            not_mine(a)
-        };
+        }
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
+        let Signal { signal, mode } = *self;
         let disposition = match mode {
             SignalMode::Default => sys::Disposition::Default,
             SignalMode::Ignore => sys::Disposition::Ignore,
@@ -239,29 +261,37 @@ pub static SIGNAL: Def = Def {
             Ok(()) => Performed::Outcome(Outcome::SignalSet { signal, mode }),
             Err(e) => failed(Call::Sigaction, e),
         }
-    },
-    fuzz: &[
-        "USR1", "TERM", "KILL", "default", "ignore", "catch", "SIGBOOM",
-    ],
-    python: |a, _| match a {
-        Action::Signal { signal, mode } => {
-            let how = match mode {
-                SignalMode::Default => "signal.SIG_DFL",
-                SignalMode::Ignore => "signal.SIG_IGN",
-                SignalMode::Catch => "handler",
-            };
-            Python::line(format!("signal.signal({}, {how})", python_name(*signal)))
-        }
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        let how = match self.mode {
+            SignalMode::Default => "signal.SIG_DFL",
+            SignalMode::Ignore => "signal.SIG_IGN",
+            SignalMode::Catch => "handler",
+        };
+        Python::line(format!(
+            "signal.signal({}, {how})",
+            python_name(self.signal)
+        ))
+    }
+}
 
 /// `sigmask block|unblock SIGNAL...`: sigprocmask(SIG_BLOCK or SIG_UNBLOCK). A blocked signal
 /// stays pending; unblocking delivers it before the call returns (its handler runs then).
-pub static SIGMASK: Def = Def {
-    verb: "sigmask",
-    usage: "sigmask block|unblock SIGNAL...",
-    syntax: |a: &mut Args<'_>| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sigmask {
+    pub block: bool,
+    pub signals: Vec<i32>,
+}
+
+impl Act for Sigmask {
+    const VERB: &str = "sigmask";
+    const USAGE: &str = "sigmask block|unblock SIGNAL...";
+    const EXAMPLE: &str = "parent sigmask block CHLD";
+    const RESULTS: &[&str] = &["masked"];
+    const FUZZ: &[&str] = &["block", "unblock", "CHLD", "TERM"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let Some((how, names)) = a.words.split_first() else {
             return Err(a.expected());
         };
@@ -277,52 +307,60 @@ pub static SIGMASK: Def = Def {
             .iter()
             .map(|n| signal_number(n))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Action::Sigmask { block, signals })
-    },
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |a, _, _| {
-        let Action::Sigmask { block, signals } = a else {
-            not_mine(a)
-        };
+        Ok(Sigmask { block, signals })
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
         let before = handler_runs();
-        match sys::sigprocmask(*block, signals) {
+        match sys::sigprocmask(self.block, &self.signals) {
             Ok(blocked) => Performed::Outcome(Outcome::Masked {
-                block: *block,
-                signals: signals.clone(),
+                block: self.block,
+                signals: self.signals.clone(),
                 blocked,
                 during: since(&before, &handler_runs()),
             }),
             Err(e) => failed(Call::Sigprocmask, e),
         }
-    },
-    fuzz: &["block", "unblock", "CHLD", "TERM"],
-    python: |a, _| match a {
-        Action::Sigmask { block, signals } => {
-            let set: Vec<String> = signals.iter().map(|s| python_name(*s)).collect();
-            let how = if *block { "SIG_BLOCK" } else { "SIG_UNBLOCK" };
-            Python::line(format!(
-                "signal.pthread_sigmask(signal.{how}, {{{}}})",
-                set.join(", ")
-            ))
-        }
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        let set: Vec<String> = self.signals.iter().map(|s| python_name(*s)).collect();
+        let how = if self.block {
+            "SIG_BLOCK"
+        } else {
+            "SIG_UNBLOCK"
+        };
+        Python::line(format!(
+            "signal.pthread_sigmask(signal.{how}, {{{}}})",
+            set.join(", ")
+        ))
+    }
+}
 
 /// `handled`: report what the process's signal handlers have done: how many times each ran,
 /// and the waitpid() calls of a SIGCHLD handler (`sigchld handler once|loop`).
-pub static HANDLED: Def = Def {
-    verb: "handled",
-    usage: "handled",
-    syntax: |a| a.none(Action::Handled),
-    facts: Facts::PLAIN,
-    effects: |_| Effects::NONE,
-    perform: |_, _, _| Performed::Outcome(Outcome::Handled(handler_runs())),
-    fuzz: &[],
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handled;
+
+impl Act for Handled {
+    const VERB: &str = "handled";
+    const USAGE: &str = "handled";
+    const EXAMPLE: &str = "parent handled";
+    const RESULTS: &[&str] = &["handled"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Handled)
+    }
+
+    fn perform(&self, _: i32, _: &mut dyn Stage) -> Performed {
+        Performed::Outcome(Outcome::Handled(handler_runs()))
+    }
+
     // The handler counts in memory of its own; a Python handler would count in a global.
-    python: |_, _| Python::line("print(handler_runs, reaped)"),
-};
+    fn python(&self, _: bool) -> Python {
+        Python::line("print(handler_runs, reaped)")
+    }
+}
 
 /// What this process's handlers have recorded so far.
 fn handler_runs() -> HandlerRuns {
@@ -360,14 +398,17 @@ fn since(before: &HandlerRuns, after: &HandlerRuns) -> HandlerRuns {
 }
 
 /// `trace ROLE`: ptrace(PTRACE_SEIZE) then PTRACE_INTERRUPT: the target stops in state t.
-pub static TRACE: Def = Def {
-    verb: "trace",
-    usage: "trace ROLE",
-    syntax: |a| match a.words {
-        [t] => Ok(Action::Trace { target: a.role(t)? }),
-        _ => Err(a.expected()),
-    },
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    pub target: RoleId,
+}
+
+impl Act for Trace {
+    const VERB: &str = "trace";
+    const USAGE: &str = "trace ROLE";
+    const EXAMPLE: &str = "parent trace child";
+    const RESULTS: &[&str] = &["traced"];
+    const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Trace),
             not_self: Some(Rule::TraceNotSelf),
@@ -375,32 +416,47 @@ pub static TRACE: Def = Def {
         },
         try_changes_target: true,
         ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Trace { target } => Effects {
-            target: Some(*target),
+    };
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        match a.words {
+            [t] => Ok(Trace { target: a.role(t)? }),
+            _ => Err(a.expected()),
+        }
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            target: Some(self.target),
             target_run: TargetRun::Stops,
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |_, target, _| match sys::ptrace_seize_and_interrupt(target) {
-        Ok(()) => Performed::Outcome(Outcome::Traced { pid: target }),
-        Err(e) => failed(Call::Ptrace, e),
-    },
-    fuzz: &[],
-    python: |_, _| Python::None(NoPython::NotInStdlib("ptrace()")),
-};
+        }
+    }
+
+    fn perform(&self, target_pid: i32, _: &mut dyn Stage) -> Performed {
+        match sys::ptrace_seize_and_interrupt(target_pid) {
+            Ok(()) => Performed::Outcome(Outcome::Traced { pid: target_pid }),
+            Err(e) => failed(Call::Ptrace, e),
+        }
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::None(NoPython::NotInStdlib("ptrace()"))
+    }
+}
 
 /// `untrace ROLE`: PTRACE_DETACH: the target runs again.
-pub static UNTRACE: Def = Def {
-    verb: "untrace",
-    usage: "untrace ROLE",
-    syntax: |a| match a.words {
-        [t] => Ok(Action::Untrace { target: a.role(t)? }),
-        _ => Err(a.expected()),
-    },
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Untrace {
+    pub target: RoleId,
+}
+
+impl Act for Untrace {
+    const VERB: &str = "untrace";
+    const USAGE: &str = "untrace ROLE";
+    const EXAMPLE: &str = "parent untrace child";
+    const RESULTS: &[&str] = &["untraced"];
+    const FACTS: Facts = Facts {
         target: TargetRules {
             alive_to: Some(Purpose::Untrace),
             not_self: Some(Rule::UntraceNotSelf),
@@ -408,37 +464,50 @@ pub static UNTRACE: Def = Def {
         },
         try_changes_target: true,
         ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Untrace { target } => Effects {
-            target: Some(*target),
+    };
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        match a.words {
+            [t] => Ok(Untrace { target: a.role(t)? }),
+            _ => Err(a.expected()),
+        }
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            target: Some(self.target),
             target_run: TargetRun::Continues,
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |_, target, _| match sys::ptrace_detach(target) {
-        Ok(()) => Performed::Outcome(Outcome::Untraced { pid: target }),
-        Err(e) => failed(Call::PtraceDetach, e),
-    },
-    fuzz: &[],
-    python: |_, _| Python::None(NoPython::NotInStdlib("ptrace()")),
-};
+        }
+    }
+
+    fn perform(&self, target_pid: i32, _: &mut dyn Stage) -> Performed {
+        match sys::ptrace_detach(target_pid) {
+            Ok(()) => Performed::Outcome(Outcome::Untraced { pid: target_pid }),
+            Err(e) => failed(Call::PtraceDetach, e),
+        }
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::None(NoPython::NotInStdlib("ptrace()"))
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::{act, refused};
     use super::*;
+    use crate::script::actions::Action;
 
     #[test]
     fn kill_takes_a_signal_with_or_without_sig_and_only_fatal_ones_end_the_target() {
         let term = act("runner fork p\np fork c\np kill c SIGTERM\n");
         assert_eq!(
             term,
-            Action::Kill {
+            Action::Kill(Kill {
                 target: 2,
                 signal: libc::SIGTERM
-            }
+            })
         );
         assert!(term.effects().ends_target);
         let stop = act("runner fork p\np fork c\np kill c STOP\n");
@@ -464,7 +533,9 @@ mod tests {
     fn sigchld_takes_one_of_three_dispositions() {
         assert_eq!(
             act("runner fork p\np sigchld nocldwait\n"),
-            Action::Sigchld(SigchldMode::NoCldWait)
+            Action::Sigchld(Sigchld {
+                mode: SigchldMode::NoCldWait
+            })
         );
         assert!(
             refused("runner fork p\np sigchld catch\n").contains(
@@ -477,7 +548,10 @@ mod tests {
     fn a_try_of_trace_may_change_the_tracee_and_untrace_lets_it_run() {
         let trace = act("runner fork p\np fork c\ntry p trace c\n");
         assert_eq!(trace.changes_privileged_role(1), 2);
-        assert_eq!(Action::Nice { delta: -5 }.changes_privileged_role(1), 1);
+        assert_eq!(
+            Action::from(crate::script::actions::Nice { delta: -5 }).changes_privileged_role(1),
+            1
+        );
         assert!(refused("runner fork p\np fork c\np untrace runner\n").contains("not the runner"));
         assert!(
             refused("runner fork p\np fork c\np untrace p\n").contains("not the tracer itself")

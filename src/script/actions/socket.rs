@@ -7,12 +7,12 @@
 //! `listen` reported and sends it with a `connect` command: the client learns it from the
 //! server's own getsockname(), as a real client learns it from whoever started the server.
 
-use super::{
-    Action, Blocks, Call, Def, Effects, Facts, Outcome, Performed, Python, Sock, failed, not_mine,
-};
+use super::failed;
+use super::{Act, Args, Blocks, Call, Effects, Facts, Outcome, Performed, Python, Sock, Stage};
 use crate::kernel::sys::{self, Forked};
-use crate::script::ParseProblem;
-use std::io::{Read, Write};
+use crate::script::{ParseProblem, RoleId};
+use serde::{Deserialize, Serialize};
+use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 
@@ -31,16 +31,25 @@ const BACKLOG: i32 = 8;
 const RECV_BYTES: usize = 4096;
 
 /// `listen`: a listening TCP socket on 127.0.0.1, on a port the kernel chooses.
-pub static LISTEN: Def = Def {
-    verb: "listen",
-    usage: "listen",
-    syntax: |a| a.none(Action::Listen),
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listen;
+
+impl Act for Listen {
+    const VERB: &str = "listen";
+    const USAGE: &str = "listen";
+    const EXAMPLE: &str = "parent listen";
+    const RESULTS: &[&str] = &["listening"];
+    const FACTS: Facts = Facts {
         gives_socket: Some(Sock::Listening),
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |_, _, stage| {
+    };
+    const FUZZ: &[&str] = &["now", "0"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Listen)
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let socket = match sys::tcp_socket() {
             Ok(fd) => fd,
             Err(e) => return failed(Call::Socket, e),
@@ -63,49 +72,55 @@ pub static LISTEN: Def = Def {
             port,
             backlog: BACKLOG,
         })
-    },
-    fuzz: &["now", "0"],
-    python: |_, _| {
+    }
+
+    fn python(&self, _: bool) -> Python {
         Python::line(
             "s = socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(8); port = s.getsockname()[1]",
         )
-    },
-};
+    }
+}
 
 /// `accept NEW-ROLE [&]`: accept() a connection, then fork() a child that serves it.
-pub static ACCEPT: Def = Def {
-    verb: "accept",
-    usage: "accept NEW-ROLE",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Accept {
+    pub child: RoleId,
+}
+
+impl Act for Accept {
+    const VERB: &str = "accept";
+    const USAGE: &str = "accept NEW-ROLE";
+    const EXAMPLE: &str = "parent listen\nparent accept x";
+    const RESULTS: &[&str] = &["accepted"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
+        creates_role: true,
+        needs_socket: Some(Sock::Listening),
+        creates_on_return: true,
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["h1", "&"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let [child] = a.words else {
             return Err(ParseProblem::NewRoleSyntax {
                 role: a.actor_name.to_string(),
                 verb: a.verb,
             });
         };
-        Ok(Action::Accept {
+        Ok(Accept {
             child: a.roles.create(child, a.actor)?,
         })
-    },
-    facts: Facts {
-        blocks: Blocks::Maybe,
-        creates_role: true,
-        needs_socket: Some(Sock::Listening),
-        creates_on_return: true,
-        ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Accept { child } => Effects {
-            creates: Some(*child),
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            creates: Some(self.child),
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |a, _, stage| {
-        let child = match a {
-            Action::Accept { child } => *child,
-            other => not_mine(other),
-        };
+        }
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let Some(listener) = stage.sockets().listener.take() else {
             return failed(Call::Accept, std::io::Error::from_raw_os_error(libc::EBADF));
         };
@@ -145,7 +160,7 @@ pub static ACCEPT: Def = Def {
                 // The child serves this one connection: it closes its copy of the listener.
                 drop(listener);
                 stage.sockets().connection = Some(connection);
-                stage.become_role(child, returned);
+                stage.become_role(self.child, returned);
                 Performed::Reported
             }
             Err(e) => {
@@ -154,42 +169,52 @@ pub static ACCEPT: Def = Def {
                 failed(Call::Fork, e)
             }
         }
-    },
-    fuzz: &["h1", "&"],
-    python: |_, _| {
+    }
+
+    fn python(&self, _: bool) -> Python {
         Python::Code(vec![
             "conn, addr = s.accept(); pid = os.fork()".into(),
             "conn, addr = s.accept(); Process(target=handle, args=(conn,)).start(); conn.close()"
                 .into(),
         ])
-    },
-};
+    }
+}
 
 /// `connect ROLE`: a connection to ROLE's listening socket.
-pub static CONNECT: Def = Def {
-    verb: "connect",
-    usage: "connect ROLE",
-    syntax: |a| {
-        let [target] = a.words else {
-            return Err(a.expected());
-        };
-        Ok(Action::Connect {
-            target: a.role(target)?,
-        })
-    },
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connect {
+    pub target: RoleId,
+}
+
+impl Act for Connect {
+    const VERB: &str = "connect";
+    const USAGE: &str = "connect ROLE";
+    const EXAMPLE: &str = "parent listen\nchild connect parent";
+    const RESULTS: &[&str] = &["connected"];
+    const FACTS: Facts = Facts {
         gives_socket: Some(Sock::Connection),
         target_listens: true,
         ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Connect { target } => Effects {
-            target: Some(*target),
+    };
+    const FUZZ: &[&str] = &["runner", "any"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        let [target] = a.words else {
+            return Err(a.expected());
+        };
+        Ok(Connect {
+            target: a.role(target)?,
+        })
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            target: Some(self.target),
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |_, _, stage| {
+        }
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let port = stage.target_port();
         // A role holds one connection: a second `connect` closes the first.
         let closed = stage.sockets().connection.take().map(|old| old.as_raw_fd());
@@ -209,35 +234,43 @@ pub static CONNECT: Def = Def {
             local_port,
             closed,
         })
-    },
-    fuzz: &["runner", "any"],
-    python: |_, _| Python::line("c = socket.create_connection((\"127.0.0.1\", port))"),
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("c = socket.create_connection((\"127.0.0.1\", port))")
+    }
+}
 
 /// The most bytes `send` takes.
 const MAX_SEND: usize = 200;
 
 /// `send TEXT`: send() the text on the connection.
-pub static SEND: Def = Def {
-    verb: "send",
-    usage: "send TEXT",
-    syntax: |a| {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Send {
+    pub text: String,
+}
+
+impl Act for Send {
+    const VERB: &str = "send";
+    const USAGE: &str = "send TEXT";
+    const EXAMPLE: &str = "parent listen\nchild connect parent\nchild send hi";
+    const RESULTS: &[&str] = &["sent"];
+    const FACTS: Facts = Facts {
+        needs_socket: Some(Sock::Connection),
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["hello", "héllo wörld"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         let text = a.words.join(" ");
         if text.is_empty() || text.len() > MAX_SEND {
             return Err(a.expected());
         }
-        Ok(Action::Send { text })
-    },
-    facts: Facts {
-        needs_socket: Some(Sock::Connection),
-        ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let text = match a {
-            Action::Send { text } => text.as_bytes(),
-            other => not_mine(other),
-        };
+        Ok(Send { text })
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
+        let text = self.text.as_bytes();
         let Some(stream) = stage.sockets().connection.as_mut() else {
             return failed(
                 Call::Send,
@@ -252,26 +285,34 @@ pub static SEND: Def = Def {
                 Err(e) => break failed(Call::Send, e),
             }
         }
-    },
-    fuzz: &["hello", "héllo wörld"],
-    python: |a, _| match a {
-        Action::Send { text } => Python::line(format!("sock.send({text:?}.encode())")),
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line(format!("sock.send({:?}.encode())", self.text))
+    }
+}
 
 /// `recv [&]`: recv() on the connection; it blocks until something comes or the peer closes.
-pub static RECV: Def = Def {
-    verb: "recv",
-    usage: "recv",
-    syntax: |a| a.none(Action::Recv),
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recv;
+
+impl Act for Recv {
+    const VERB: &str = "recv";
+    const USAGE: &str = "recv";
+    const EXAMPLE: &str = "parent listen\nchild connect parent\nchild recv";
+    const RESULTS: &[&str] = &["received"];
+    const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         needs_socket: Some(Sock::Connection),
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |_, _, stage| {
+    };
+    const FUZZ: &[&str] = &["1024"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Recv)
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let Some(stream) = stage.sockets().connection.as_mut() else {
             return failed(
                 Call::Recv,
@@ -290,32 +331,35 @@ pub static RECV: Def = Def {
                 Err(e) => break failed(Call::Recv, e),
             }
         }
-    },
-    fuzz: &["1024"],
-    python: |_, _| Python::line("data = sock.recv(4096)"),
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("data = sock.recv(4096)")
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::{act, refused};
     use super::*;
+    use crate::script::actions::Action;
 
     #[test]
     fn accept_names_a_new_role_and_connect_a_listening_one() {
         let head = "runner fork s\ns listen\nrunner fork c\n";
         assert_eq!(
             act(&format!("{head}s accept h\n")),
-            Action::Accept { child: 3 }
+            Action::Accept(Accept { child: 3 })
         );
         assert_eq!(
             act(&format!("{head}c connect s\n")),
-            Action::Connect { target: 1 }
+            Action::Connect(Connect { target: 1 })
         );
         assert_eq!(
             act(&format!("{head}c connect s\nc send hello there\n")),
-            Action::Send {
+            Action::Send(Send {
                 text: "hello there".into()
-            }
+            })
         );
         assert!(refused(&format!("{head}s accept\n")).contains("`s accept NEW-ROLE`"));
         assert!(
@@ -349,7 +393,7 @@ mod tests {
             act(&format!(
                 "{head}await s done\nh recv &\nc send x\nawait h done\nh exit\n"
             )),
-            Action::Exit { code: 0 }
+            Action::Exit(crate::script::actions::Exit { code: 0 })
         );
     }
 }

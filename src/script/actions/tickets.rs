@@ -10,13 +10,12 @@
 //! the buyer's PID through a second, O_APPEND description of the same file, so the sales are
 //! read back from the file too.
 
-use super::{
-    Action, Call, Def, Effects, Facts, Outcome, Performed, Python, TicketUse, failed, not_mine,
-};
+use super::{Act, Args, Blocks, Call, Facts, Outcome, Performed, Python, Stage, TicketUse, failed};
 use crate::kernel::sys;
 use crate::script::{ParseProblem, limits};
+use serde::{Deserialize, Serialize};
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Write as _};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 
@@ -71,7 +70,7 @@ fn read_file(file: &File, whole: bool) -> io::Result<(i64, Vec<i32>)> {
 }
 
 /// A whole number of tickets or steps, 1 to `limits::MAX_TICKETS`.
-fn number(a: &super::Args<'_>) -> Result<u64, ParseProblem> {
+fn number(a: &Args<'_>) -> Result<u64, ParseProblem> {
     let [n] = a.words else {
         return Err(a.expected());
     };
@@ -86,24 +85,32 @@ fn number(a: &super::Args<'_>) -> Result<u64, ParseProblem> {
 }
 
 /// `tickets N`: create the ticket file holding N tickets, and read the count back.
-pub static TICKETS: Def = Def {
-    verb: "tickets",
-    usage: "tickets NUMBER",
-    syntax: |a| Ok(Action::Tickets { count: number(a)? }),
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tickets {
+    pub count: u64,
+}
+
+impl Act for Tickets {
+    const VERB: &str = "tickets";
+    const USAGE: &str = "tickets NUMBER";
+    const EXAMPLE: &str = "parent tickets 3";
+    const RESULTS: &[&str] = &["ticket_file"];
+    const FACTS: Facts = Facts {
         tickets: TicketUse::Creates,
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Tickets { count } = a else {
-            not_mine(a)
-        };
+    };
+    const FUZZ: &[&str] = &["1", "0", "x", "99999999999"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        Ok(Tickets { count: number(a)? })
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let file = match sys::memfd_cloexec("tickets") {
             Ok(fd) => File::from(fd),
             Err(e) => return failed(Call::MemfdCreate, e),
         };
-        if let Err(e) = file.write_all_at(&count_line(*count as i64), 0) {
+        if let Err(e) = file.write_all_at(&count_line(self.count as i64), 0) {
             return failed(Call::Pwrite, e);
         }
         let sales = match std::fs::OpenOptions::new()
@@ -122,30 +129,38 @@ pub static TICKETS: Def = Def {
         held.file = Some(file);
         held.sales = Some(sales);
         Performed::Outcome(Outcome::TicketFile { fd, left })
-    },
-    fuzz: &["1", "0", "x", "99999999999"],
-    python: |a, _| match a {
-        Action::Tickets { count } => Python::line(format!(
-            "fd = os.memfd_create(\"tickets\"); os.pwrite(fd, b\"%-20d\\n\" % {count}, 0); sales = os.open(f\"/proc/self/fd/{{fd}}\", os.O_WRONLY | os.O_APPEND)"
-        )),
-        other => not_mine(other),
-    },
-};
+    }
 
-/// `count`: read the file: the tickets left, and the sales it records.
-pub static COUNT: Def = Def {
-    verb: "count",
-    usage: "count",
-    syntax: |a| a.none(Action::Count { raced: false }),
-    facts: Facts {
+    fn python(&self, _: bool) -> Python {
+        Python::line(format!(
+            "fd = os.memfd_create(\"tickets\"); os.pwrite(fd, b\"%-20d\\n\" % {}, 0); sales = os.open(f\"/proc/self/fd/{{fd}}\", os.O_WRONLY | os.O_APPEND)",
+            self.count
+        ))
+    }
+}
+
+/// `count`: read the file: the tickets left, and the sales it records. `raced`: a `race` on
+/// the same file came before, so the count is the scheduler's (the checker sets it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Count {
+    pub raced: bool,
+}
+
+impl Act for Count {
+    const VERB: &str = "count";
+    const USAGE: &str = "count";
+    const EXAMPLE: &str = "parent tickets 3\nparent count";
+    const RESULTS: &[&str] = &["counted"];
+    const FACTS: Facts = Facts {
         tickets: TicketUse::Reads,
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Count { raced } = a else {
-            not_mine(a)
-        };
+    };
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Count { raced: false })
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let held = stage.tickets();
         let Some(file) = &held.file else {
             return failed(Call::Pread, io::Error::from_raw_os_error(libc::EBADF));
@@ -156,28 +171,39 @@ pub static COUNT: Def = Def {
                 Performed::Outcome(Outcome::Counted {
                     left,
                     sold,
-                    raced: *raced,
+                    raced: self.raced,
                 })
             }
             Err(e) => failed(Call::Pread, e),
         }
-    },
-    fuzz: &[],
-    python: |_, _| Python::line("left = int(os.pread(fd, 4096, 0).split()[0])"),
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("left = int(os.pread(fd, 4096, 0).split()[0])")
+    }
+}
 
 /// `buy`: decide on the count this process read last: if a ticket was left, write the count
 /// back one less and record the sale; else nothing is written.
-pub static BUY: Def = Def {
-    verb: "buy",
-    usage: "buy",
-    syntax: |a| a.none(Action::Buy),
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Buy;
+
+impl Act for Buy {
+    const VERB: &str = "buy";
+    const USAGE: &str = "buy";
+    const EXAMPLE: &str = "parent tickets 3\nparent count\nparent buy";
+    const RESULTS: &[&str] = &["bought", "sold_out"];
+    const FACTS: Facts = Facts {
         tickets: TicketUse::Writes,
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |_, _, stage| {
+    };
+    const FUZZ: &[&str] = &["now"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Buy)
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let held = stage.tickets();
         let (Some(file), Some(sales), Some(read)) = (&held.file, &held.sales, held.read.take())
         else {
@@ -198,28 +224,36 @@ pub static BUY: Def = Def {
             return failed(Call::Write, e);
         }
         Performed::Outcome(Outcome::Bought { read, wrote })
-    },
-    fuzz: &["now"],
-    python: |_, _| {
+    }
+
+    fn python(&self, _: bool) -> Python {
         Python::Code(vec![
             "if left >= 1: os.pwrite(fd, b\"%-20d\\n\" % (left - 1), 0); os.write(sales, b\"%d\\n\" % os.getpid())".into(),
         ])
-    },
-};
+    }
+}
 
 /// `flock`: open the file again (a description of this process's own) and flock(LOCK_EX) it:
 /// it sleeps while another process holds the lock.
-pub static FLOCK: Def = Def {
-    verb: "flock",
-    usage: "flock",
-    syntax: |a| a.none(Action::Flock),
-    facts: Facts {
-        blocks: super::Blocks::Maybe,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flock;
+
+impl Act for Flock {
+    const VERB: &str = "flock";
+    const USAGE: &str = "flock";
+    const EXAMPLE: &str = "parent tickets 3\nparent flock";
+    const RESULTS: &[&str] = &["file_locked"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
         tickets: TicketUse::Locks,
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |_, _, stage| {
+    };
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Flock)
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let Some(file) = &stage.tickets().file else {
             return failed(Call::Open, io::Error::from_raw_os_error(libc::EBADF));
         };
@@ -238,24 +272,32 @@ pub static FLOCK: Def = Def {
         let fd = own.as_raw_fd();
         stage.tickets().lock = Some(own);
         Performed::Outcome(Outcome::FileLocked { fd })
-    },
-    fuzz: &[],
-    python: |_, _| {
+    }
+
+    fn python(&self, _: bool) -> Python {
         Python::line("f = open(f\"/proc/self/fd/{fd}\", \"r+\"); fcntl.flock(f, fcntl.LOCK_EX)")
-    },
-};
+    }
+}
 
 /// `funlock`: flock(LOCK_UN) the lock this process holds, and close that description.
-pub static FUNLOCK: Def = Def {
-    verb: "funlock",
-    usage: "funlock",
-    syntax: |a| a.none(Action::Funlock),
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Funlock;
+
+impl Act for Funlock {
+    const VERB: &str = "funlock";
+    const USAGE: &str = "funlock";
+    const EXAMPLE: &str = "parent tickets 3\nparent flock\nparent funlock";
+    const RESULTS: &[&str] = &["file_unlocked"];
+    const FACTS: Facts = Facts {
         tickets: TicketUse::Unlocks,
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |_, _, stage| {
+    };
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Funlock)
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let Some(own) = stage.tickets().lock.take() else {
             return failed(Call::Flock, io::Error::from_raw_os_error(libc::EBADF));
         };
@@ -264,35 +306,45 @@ pub static FUNLOCK: Def = Def {
             Ok(()) => Performed::Outcome(Outcome::FileUnlocked { fd }),
             Err(e) => failed(Call::Flock, e),
         }
-    },
-    fuzz: &[],
-    python: |_, _| Python::line("fcntl.flock(f, fcntl.LOCK_UN); f.close()"),
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("fcntl.flock(f, fcntl.LOCK_UN); f.close()")
+    }
+}
 
 /// `race N`: N steps of pread() the count, pwrite() it back one less, with no lock: where the
 /// scheduler preempts a process between its read and its write, the other's steps meanwhile
 /// are overwritten (lost updates).
-pub static RACE: Def = Def {
-    verb: "race",
-    usage: "race STEPS",
-    syntax: |a| Ok(Action::Race { steps: number(a)? }),
-    facts: Facts {
-        blocks: super::Blocks::Maybe,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Race {
+    pub steps: u64,
+}
+
+impl Act for Race {
+    const VERB: &str = "race";
+    const USAGE: &str = "race STEPS";
+    const EXAMPLE: &str = "parent tickets 3\nparent race 10";
+    const RESULTS: &[&str] = &["raced"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
         tickets: TicketUse::Races,
         ..Facts::PLAIN
-    },
-    effects: |_| Effects::NONE,
-    perform: |a, _, stage| {
-        let Action::Race { steps } = a else {
-            not_mine(a)
-        };
+    };
+    const FUZZ: &[&str] = &["1000", "0"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        Ok(Race { steps: number(a)? })
+    }
+
+    fn perform(&self, _: i32, stage: &mut dyn Stage) -> Performed {
         let Some(file) = stage.tickets().file.take() else {
             return failed(Call::Pread, io::Error::from_raw_os_error(libc::EBADF));
         };
         stage.under_way();
         let mut done = 0u64;
         let result = (|| {
-            for _ in 0..*steps {
+            for _ in 0..self.steps {
                 let (left, _) = read_file(&file, false).map_err(|e| (Call::Pread, e))?;
                 file.write_all_at(&count_line(left - 1), 0)
                     .map_err(|e| (Call::Pwrite, e))?;
@@ -305,20 +357,21 @@ pub static RACE: Def = Def {
             Ok(()) => Performed::Outcome(Outcome::Raced { steps: done }),
             Err((call, e)) => failed(call, e),
         }
-    },
-    fuzz: &["1000", "0"],
-    python: |a, _| match a {
-        Action::Race { steps } => Python::line(format!(
-            "for _ in range({steps}): os.pwrite(fd, b\"%-20d\\n\" % (int(os.pread(fd, 21, 0)) - 1), 0)"
-        )),
-        other => not_mine(other),
-    },
-};
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line(format!(
+            "for _ in range({}): os.pwrite(fd, b\"%-20d\\n\" % (int(os.pread(fd, 21, 0)) - 1), 0)",
+            self.steps
+        ))
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::{act, refused};
     use super::*;
+    use crate::script::actions::Action;
 
     #[test]
     fn the_count_line_is_one_fixed_width_line() {
@@ -331,14 +384,14 @@ mod tests {
     fn tickets_and_race_take_a_number_the_others_nothing() {
         assert_eq!(
             act("runner fork p\np tickets 3\n"),
-            Action::Tickets { count: 3 }
+            Action::Tickets(Tickets { count: 3 })
         );
         assert!(refused("runner fork p\np tickets 0\n").contains("from 1 to"));
         assert!(refused("runner fork p\np tickets x\n").contains("from 1 to"));
         assert!(refused("runner fork p\np tickets\n").contains("expected `p tickets NUMBER`"));
         assert_eq!(
             act("runner fork p\np tickets 3\np race 10 &\n"),
-            Action::Race { steps: 10 }
+            Action::Race(Race { steps: 10 })
         );
         assert!(refused("runner fork p\np tickets 1\np count 2\n").contains("expected `p count`"));
     }
@@ -386,16 +439,16 @@ mod tests {
     fn a_count_after_a_race_on_the_same_file_is_marked_as_the_schedulers() {
         assert_eq!(
             act("runner fork p\np tickets 9\np fork a\na race 3 &\nawait a done\np count\n"),
-            Action::Count { raced: true }
+            Action::Count(Count { raced: true })
         );
         assert_eq!(
             act("runner fork p\np tickets 9\np count\n"),
-            Action::Count { raced: false }
+            Action::Count(Count { raced: false })
         );
         // Another file, not raced.
         assert_eq!(
             act("runner fork p\np tickets 9\np race 3\nrunner fork q\nq tickets 9\nq count\n"),
-            Action::Count { raced: false }
+            Action::Count(Count { raced: false })
         );
     }
 }

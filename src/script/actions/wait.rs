@@ -2,71 +2,79 @@
 //! status without reaping).
 
 use super::{
-    Action, Blocks, Call, Def, Effects, Facts, ForRunner, Outcome, Performed, Python, RunnerAction,
-    Stage, WaitTarget, failed, not_mine,
+    Act, Args, Blocks, Call, Effects, Facts, ForRunner, Outcome, Performed, Python, RunnerAction,
+    Stage, WaitTarget, failed,
 };
 use crate::kernel::sys;
-use crate::script::{ParseProblem, RUNNER};
+use crate::script::{ParseProblem, RUNNER, RoleId};
+use serde::{Deserialize, Serialize};
 
-/// `waitpid`'s Python: `os.wait()`, `os.waitpid(pid, 0)`, with WNOHANG, or a loop of them;
-/// the runner's own is a poll of the child's pidfd, then the WNOHANG call.
-fn python(a: &Action, by_runner: bool) -> Python {
-    let Action::Wait {
-        target,
-        nohang,
-        until_reaped,
-    } = a
-    else {
-        not_mine(a)
+/// `wait`: wait(&status) for any child: what `waitpid any` does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wait;
+
+impl Wait {
+    /// The same call as `waitpid any`.
+    const AS_WAITPID: Waitpid = Waitpid {
+        target: WaitTarget::Any,
+        nohang: false,
+        until_reaped: false,
     };
-    let pid = match target {
-        WaitTarget::Role(_) => "pid",
-        WaitTarget::Any => "-1",
-    };
-    let call = match (target, nohang) {
-        (WaitTarget::Any, false) => "os.wait()".to_string(),
-        (WaitTarget::Role(_), false) => format!("os.waitpid({pid}, 0)"),
-        (_, true) => format!("os.waitpid({pid}, os.WNOHANG)"),
-    };
-    Python::line(match (by_runner, nohang, until_reaped) {
-        (_, _, true) => {
-            format!("while os.waitpid({pid}, os.WNOHANG) == (0, 0): os.sched_yield()")
-        }
-        (true, false, _) => {
-            format!("select.select([pidfd], [], [], 2); os.waitpid({pid}, os.WNOHANG)")
-        }
-        (_, _, false) => call,
-    })
 }
 
-/// `wait`: wait(&status) for any child. The same action as `waitpid any`.
-pub static WAIT: Def = Def {
-    verb: "wait",
-    usage: "wait",
-    syntax: |a| {
-        a.none(Action::Wait {
-            target: WaitTarget::Any,
-            nohang: false,
-            until_reaped: false,
-        })
-    },
+impl Act for Wait {
+    const VERB: &str = "wait";
+    const USAGE: &str = "wait";
+    const EXAMPLE: &str = "parent wait";
+    const RESULTS: &[&str] = &["reaped"];
     // Not for the runner, which waits for one role at a time.
-    facts: Facts {
+    const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
-    },
-    effects: WAITPID.effects,
-    perform: WAITPID.perform,
-    fuzz: &[],
-    python: WAITPID.python,
-};
+    };
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        a.none(Wait)
+    }
+
+    fn effects(&self) -> Effects {
+        Self::AS_WAITPID.effects()
+    }
+
+    fn perform(&self, target_pid: i32, stage: &mut dyn Stage) -> Performed {
+        Self::AS_WAITPID.perform(target_pid, stage)
+    }
+
+    fn python(&self, by_runner: bool) -> Python {
+        Self::AS_WAITPID.python(by_runner)
+    }
+}
 
 /// `waitpid ROLE|any [nohang [loop]]`: waitpid(pid or -1, &status, 0 or WNOHANG); with
-/// `loop`, WNOHANG in a busy loop until a child is reaped. The runner may wait for one role.
-pub static WAITPID: Def = Def {
-    verb: "waitpid",
-    usage: "waitpid ROLE|any [nohang [loop]]",
-    syntax: |a| {
+/// `loop`, WNOHANG in a busy loop until a child is reaped, counting the zero returns. The
+/// runner may wait for one role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Waitpid {
+    pub target: WaitTarget,
+    pub nohang: bool,
+    pub until_reaped: bool,
+}
+
+impl Act for Waitpid {
+    const VERB: &str = "waitpid";
+    const USAGE: &str = "waitpid ROLE|any [nohang [loop]]";
+    const EXAMPLE: &str = "parent waitpid child";
+    const RESULTS: &[&str] = &["reaped", "not_yet", "polled_then_reaped"];
+    const FACTS: Facts = Facts {
+        blocks: Blocks::Maybe,
+        runner: Some(ForRunner {
+            shown_as: "waitpid ROLE",
+        }),
+        ..Facts::PLAIN
+    };
+    const FUZZ: &[&str] = &["any", "nohang", "loop", "nohang loop"];
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
         if a.actor == RUNNER && a.words.first() == Some(&"any") {
             return Err(ParseProblem::RunnerWaitsAny);
         }
@@ -84,99 +92,116 @@ pub static WAITPID: Def = Def {
         } else {
             WaitTarget::Role(a.role(target)?)
         };
-        Ok(Action::Wait {
+        Ok(Waitpid {
             target,
             nohang,
             until_reaped,
         })
-    },
-    facts: Facts {
-        blocks: Blocks::Maybe,
-        runner: Some(ForRunner {
-            shown_as: "waitpid ROLE",
-            action: |a| match a {
-                Action::Wait {
-                    target: WaitTarget::Role(target),
-                    nohang,
-                    until_reaped: false,
-                } => Some(RunnerAction::Waitpid {
-                    target: *target,
-                    nohang: *nohang,
-                }),
-                _ => None,
-            },
-        }),
-        ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Wait {
-            target,
-            until_reaped,
-            ..
-        } => Effects {
-            target: match target {
-                WaitTarget::Role(r) => Some(*r),
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            target: match self.target {
+                WaitTarget::Role(r) => Some(r),
                 WaitTarget::Any => None,
             },
-            busy_loop: *until_reaped,
+            busy_loop: self.until_reaped,
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |a, target, stage| {
-        let Action::Wait {
-            target: who,
-            nohang,
-            until_reaped,
-        } = a
-        else {
-            not_mine(a)
-        };
-        let pid = match who {
+        }
+    }
+
+    fn runner_action(&self) -> Option<RunnerAction> {
+        match self.target {
+            WaitTarget::Role(target) if !self.until_reaped => Some(RunnerAction::Waitpid {
+                target,
+                nohang: self.nohang,
+            }),
+            _ => None,
+        }
+    }
+
+    fn perform(&self, target_pid: i32, stage: &mut dyn Stage) -> Performed {
+        let pid = match self.target {
             WaitTarget::Any => -1,
-            WaitTarget::Role(_) => target,
+            WaitTarget::Role(_) => target_pid,
         };
-        Performed::Outcome(if *until_reaped {
+        Performed::Outcome(if self.until_reaped {
             poll_until_reaped(pid, stage)
         } else {
-            wait(pid, *nohang)
+            wait(pid, self.nohang)
         })
-    },
-    fuzz: &["any", "nohang", "loop", "nohang loop"],
-    python,
-};
+    }
+
+    /// `os.wait()`, `os.waitpid(pid, 0)`, with WNOHANG, or a loop of them; the runner's own
+    /// is a poll of the child's pidfd, then the WNOHANG call.
+    fn python(&self, by_runner: bool) -> Python {
+        let pid = match self.target {
+            WaitTarget::Role(_) => "pid",
+            WaitTarget::Any => "-1",
+        };
+        let call = match (&self.target, self.nohang) {
+            (WaitTarget::Any, false) => "os.wait()".to_string(),
+            (WaitTarget::Role(_), false) => format!("os.waitpid({pid}, 0)"),
+            (_, true) => format!("os.waitpid({pid}, os.WNOHANG)"),
+        };
+        Python::line(match (by_runner, self.nohang, self.until_reaped) {
+            (_, _, true) => {
+                format!("while os.waitpid({pid}, os.WNOHANG) == (0, 0): os.sched_yield()")
+            }
+            (true, false, _) => {
+                format!("select.select([pidfd], [], [], 2); os.waitpid({pid}, os.WNOHANG)")
+            }
+            (_, _, false) => call,
+        })
+    }
+}
 
 /// `peek ROLE`: waitid(P_PID, pid, WEXITED | WNOWAIT): an exited child's status, left a zombie.
-pub static PEEK: Def = Def {
-    verb: "peek",
-    usage: "peek ROLE",
-    syntax: |a| match a.words {
-        [t] => Ok(Action::Peek { target: a.role(t)? }),
-        _ => Err(a.expected()),
-    },
-    facts: Facts {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Peek {
+    pub target: RoleId,
+}
+
+impl Act for Peek {
+    const VERB: &str = "peek";
+    const USAGE: &str = "peek ROLE";
+    const EXAMPLE: &str = "parent peek child";
+    const RESULTS: &[&str] = &["peeked", "not_yet"];
+    const FACTS: Facts = Facts {
         blocks: Blocks::Maybe,
         ..Facts::PLAIN
-    },
-    effects: |a| match a {
-        Action::Peek { target } => Effects {
-            target: Some(*target),
+    };
+
+    fn parse(a: &mut Args<'_>) -> Result<Self, ParseProblem> {
+        match a.words {
+            [t] => Ok(Peek { target: a.role(t)? }),
+            _ => Err(a.expected()),
+        }
+    }
+
+    fn effects(&self) -> Effects {
+        Effects {
+            target: Some(self.target),
             ..Effects::NONE
-        },
-        other => not_mine(other),
-    },
-    perform: |_, target, _| match sys::waitid_nowait(target, false) {
-        Ok(Some((code, status))) => Performed::Outcome(Outcome::Peeked {
-            pid: target,
-            code,
-            status,
-        }),
-        Ok(None) => Performed::Outcome(Outcome::NotYet { polls: 1 }),
-        Err(e) => failed(Call::Waitid, e),
-    },
-    fuzz: &[],
-    python: |_, _| Python::line("os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)"),
-};
+        }
+    }
+
+    fn perform(&self, target_pid: i32, _: &mut dyn Stage) -> Performed {
+        match sys::waitid_nowait(target_pid, false) {
+            Ok(Some((code, status))) => Performed::Outcome(Outcome::Peeked {
+                pid: target_pid,
+                code,
+                status,
+            }),
+            Ok(None) => Performed::Outcome(Outcome::NotYet { polls: 1 }),
+            Err(e) => failed(Call::Waitid, e),
+        }
+    }
+
+    fn python(&self, _: bool) -> Python {
+        Python::line("os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)")
+    }
+}
 
 fn wait_call(pid: i32) -> Call {
     if pid == -1 { Call::Wait } else { Call::Waitpid }
@@ -235,12 +260,16 @@ fn poll_until_reaped(pid: i32, stage: &mut dyn Stage) -> Outcome {
 mod tests {
     use super::super::testing::{act, refused};
     use super::*;
+    use crate::script::actions::Action;
 
     #[test]
     fn wait_is_waitpid_any() {
         let wait = act("runner fork p\np wait &\n");
-        assert_eq!(wait, act("runner fork p\np waitpid any &\n"));
-        assert_eq!(wait.def().verb, "waitpid");
+        let any = act("runner fork p\np waitpid any &\n");
+        assert_eq!(wait, Action::Wait(Wait));
+        assert_eq!(wait.effects(), any.effects());
+        assert_eq!(wait.python(false), any.python(false));
+        assert_eq!(wait.def().facts.blocks, any.def().facts.blocks);
         assert_eq!(wait.target(), None);
         assert!(refused("runner fork p\np wait c\n").contains("expected `p wait`"));
     }
@@ -268,7 +297,7 @@ mod tests {
     fn peek_names_a_role_and_may_block() {
         assert_eq!(
             act("runner fork p\np fork c\np peek c &\n"),
-            Action::Peek { target: 2 }
+            Action::Peek(Peek { target: 2 })
         );
         assert!(refused("runner fork p\np peek\n").contains("expected `p peek ROLE`"));
     }
