@@ -59,6 +59,8 @@ const DATA: &[&str] = &[
     "all",
     "run",
     "watch",
+    "completions",
+    "man",
     "bad",
     "early",
     "fails",
@@ -314,7 +316,16 @@ fn help_list_and_explain_speak_only_through_the_catalogue() {
         assert_eq!(check(args, &code).code, 0, "{args:?}");
     }
     for command in [
-        "list", "quiz", "show", "explain", "all", "run", "watch", "zombie",
+        "list",
+        "quiz",
+        "show",
+        "explain",
+        "all",
+        "run",
+        "watch",
+        "zombie",
+        "completions",
+        "man",
     ] {
         assert_eq!(check(&["help", command], &code).code, 0, "help {command}");
     }

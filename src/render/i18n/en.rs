@@ -127,7 +127,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 "Wait MS milliseconds before each step, for a projector (never used to synchronise)"
             }
             Help::Color => {
-                "Colour the state letters: auto (on a terminal, unless NO_COLOR is set or TERM=dumb; CLICOLOR_FORCE=1 forces it, CLICOLOR=0 turns it off), always, never. The first that speaks wins: --color always|never, NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0, the terminal"
+                "Colour the state letters: auto (a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb; CLICOLOR_FORCE=1 forces it), always, never"
             }
             Help::Size => {
                 "Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"

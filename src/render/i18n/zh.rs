@@ -204,7 +204,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
             Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
             Help::Color => {
-                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR 或 TERM=dumb；CLICOLOR_FORCE=1 强制着色，CLICOLOR=0 关闭）、always、never。先表态者为准：--color always|never、NO_COLOR、CLICOLOR_FORCE、CLICOLOR=0、终端"
+                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR、CLICOLOR=0 或 TERM=dumb；CLICOLOR_FORCE=1 强制着色）、always、never"
             }
             Help::Size => {
                 "fork-cow（任何 `alloc` 步骤）的内存区域大小，单位 MiB [默认：按脚本所写]"
