@@ -74,7 +74,7 @@ packages: deb wheel
 
 ## Record again the event streams the render tests replay (after a change to model::Event).
 fixtures: build
-	for d in $$($(BIN) list | cut -d' ' -f1); do $(BIN) $$d --record-events > tests/fixtures/events/$$d.events; done
+	for d in $$($(BIN) list --json | grep -o '"name":"[^"]*"' | cut -d'"' -f4); do $(BIN) $$d --record-events > tests/fixtures/events/$$d.events; done
 	$(BIN) run tests/fixtures/events/failure.demo --record-events > tests/fixtures/events/failure.events || true
 
 clean:

@@ -24,14 +24,19 @@ const LIFECYCLE: &[&str] = &[
     "double-fork",
 ];
 
+/// The built-in demos, in `procdemo all` order, from `procdemo list --json` (the text list
+/// wraps long titles onto lines of their own).
 fn demos() -> Vec<String> {
     let out = Command::new(BIN)
-        .arg("list")
+        .args(["list", "--json"])
         .output()
-        .expect("procdemo list");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split_whitespace().next().map(String::from))
+        .expect("procdemo list --json");
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON list");
+    list["demos"]
+        .as_array()
+        .expect("demos")
+        .iter()
+        .filter_map(|d| d["name"].as_str().map(String::from))
         .collect()
 }
 
