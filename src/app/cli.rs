@@ -601,6 +601,8 @@ fn json_only(task: &Task, output: &Output) -> Result<(), Error> {
         Task::Quiz {
             show_script: true, ..
         } => "quiz --show-script",
+        // A handout (exercises, then their key) is text for a printer.
+        Task::Quiz { count, .. } if *count > 1 => "quiz --count",
         Task::Quiz { .. } | Task::Run { .. } | Task::Watch { .. } => return Ok(()),
     };
     Err(Error::Usage(Usage::NotJson { option, command }))
@@ -1195,6 +1197,7 @@ mod tests {
             &["procdemo", "--json", "man"],
             &["procdemo", "completions", "bash", "--json"],
             &["procdemo", "quiz", "--show-script", "--json"],
+            &["procdemo", "quiz", "--count", "3", "--json"],
             &["procdemo", "list", "--json-events"],
         ] {
             assert_eq!(code(args), 2, "{args:?}");

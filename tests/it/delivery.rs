@@ -260,6 +260,7 @@ fn a_command_that_prints_text_for_people_refuses_json_with_exit_2() {
         &["--json", "man"],
         &["completions", "bash", "--json-events"],
         &["quiz", "--show-script", "--json"],
+        &["quiz", "--count", "2", "--json"],
         &["list", "--json-events"],
     ] {
         let run = procdemo(args);
