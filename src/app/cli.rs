@@ -85,6 +85,8 @@ pub enum Task {
     },
     /// Print a built-in demo's script.
     Show(&'static str),
+    /// Render a recorded run again, with no process.
+    Replay(PathBuf),
     /// Print a reference table (None: the list of topics).
     Explain(Option<crate::render::reference::Topic>),
     /// Run these demos, each in a fresh runner; `summary` for `procdemo all`.
@@ -187,6 +189,7 @@ fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
             "explain",
             "all",
             "run",
+            "replay",
             "watch",
             "completions",
         ]
@@ -355,6 +358,14 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         )
         .subcommand(Command::new("all").about(help(Help::All)))
         .subcommand(
+            Command::new("replay").about(help(Help::Replay)).arg(
+                Arg::new("file")
+                    .required(true)
+                    .value_name("FILE")
+                    .value_parser(value_parser!(PathBuf)),
+            ),
+        )
+        .subcommand(
             Command::new("run").about(help(Help::Run)).arg(
                 Arg::new("file")
                     .required(true)
@@ -517,6 +528,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
                 timeline: !sub.get_flag("no-timeline"),
             }
         }
+        "replay" => Task::Replay(sub.get_one::<PathBuf>("file").cloned().unwrap_or_default()),
         "run" => Task::Run {
             sources: vec![match sub.get_one::<PathBuf>("file") {
                 Some(f) if f.as_os_str() == "-" => Source::Stdin,
@@ -603,7 +615,9 @@ fn json_only(task: &Task, output: &Output) -> Result<(), Error> {
         } => "quiz --show-script",
         // A handout (exercises, then their key) is text for a printer.
         Task::Quiz { count, .. } if *count > 1 => "quiz --count",
-        Task::Quiz { .. } | Task::Run { .. } | Task::Watch { .. } => return Ok(()),
+        Task::Quiz { .. } | Task::Run { .. } | Task::Watch { .. } | Task::Replay(_) => {
+            return Ok(());
+        }
     };
     Err(Error::Usage(Usage::NotJson { option, command }))
 }

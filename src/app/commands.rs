@@ -56,7 +56,7 @@ fn read_script(front: &mut frontend::FrontEnd, source: &Source) -> Result<String
 /// With `--size`, every `alloc` maps that size instead, and its step shows it: `p alloc 16MiB
 /// (--size 1024)`.
 fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
-    let mut script = match (source, text) {
+    let script = match (source, text) {
         (Source::Builtin(name), _) => script::demos::find(name)
             .ok_or_else(|| {
                 Error::Usage(error::Usage::UnknownDemo {
@@ -76,7 +76,12 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
         // Errors say `stdin:LINE:`, as a compiler reading standard input does.
         (Source::Stdin, text) => script::parse(frontend::STDIN, frontend::STDIN, text)?,
     };
-    if let Some(mib) = output.size_mib {
+    with_size(script, output.size_mib)
+}
+
+/// The script with `--size` applied to every `alloc` (each step it changes says so).
+fn with_size(mut script: Script, size_mib: Option<u64>) -> Result<Script, Error> {
+    if let Some(mib) = size_mib {
         let before = script.steps.clone();
         script.override_alloc_size(mib);
         for (step, was) in script.steps.iter_mut().zip(before) {
@@ -286,6 +291,55 @@ fn run(config: Config) -> Result<i32, Error> {
             };
             finish(&mut front, ok)
         }
+        Task::Replay(path) => {
+            let mut front = frontend::FrontEnd::new(output)?;
+            let text = read_script(&mut front, &Source::File(path.clone()))?;
+            let file = render::sanitize::escape(&path.display().to_string()).into_owned();
+            let bad = |line: usize, error: String| {
+                Error::Usage(error::Usage::BadRecording {
+                    file: file.clone(),
+                    line,
+                    error,
+                })
+            };
+            let mut runs: Vec<(
+                crate::engine::model::Recording,
+                Vec<crate::engine::model::Event>,
+            )> = Vec::new();
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                match render::json::recorded(line) {
+                    Ok(render::json::Recorded::Header(r)) => runs.push((r, Vec::new())),
+                    Ok(render::json::Recorded::Event(e)) => match runs.last_mut() {
+                        Some((_, events)) => events.push(*e),
+                        None => {
+                            return Err(bad(i + 1, "an event before the run's first line".into()));
+                        }
+                    },
+                    Err(e) => return Err(bad(i + 1, e)),
+                }
+            }
+            if runs.is_empty() {
+                return Err(bad(1, "no recorded run".into()));
+            }
+            let mut ok = true;
+            for (recording, events) in &runs {
+                let script = script::parse(&recording.file, &recording.name, &recording.script)?;
+                let script = with_size(script, recording.size_mib)?;
+                front.note(&render::replay_notice(
+                    &file,
+                    &recording.name,
+                    front.style(),
+                ));
+                ok &= front
+                    .replay(&recording.name, &script, &recording.origin, events)
+                    .ok;
+            }
+            finish(&mut front, ok)
+        }
         Task::Watch {
             options,
             report,
@@ -303,12 +357,37 @@ fn run(config: Config) -> Result<i32, Error> {
             }
             // Read and check every script before running any of them.
             let mut scripts = Vec::with_capacity(sources.len());
+            let mut texts = Vec::with_capacity(sources.len());
+            let mut headers: Vec<String> = Vec::new();
             for source in &sources {
                 let text = match source {
                     Source::Builtin(_) => String::new(),
                     Source::File(_) | Source::Stdin => read_script(&mut front, source)?,
                 };
                 scripts.push(load(source, &text, &output)?);
+                texts.push(match source {
+                    Source::Builtin(n) => {
+                        script::demos::find(n).map_or(text, |d| d.text.to_string())
+                    }
+                    Source::File(_) | Source::Stdin => text,
+                });
+            }
+            // A recording opens each run with the script as it ran (`procdemo replay`).
+            if output.wire {
+                for (source, (text, script)) in sources.iter().zip(texts.iter().zip(&scripts)) {
+                    let recording = crate::engine::model::Recording {
+                        recording: 1,
+                        name: script.name.clone(),
+                        file: match source {
+                            Source::Builtin(n) => format!("demos/{n}.demo"),
+                            Source::File(_) | Source::Stdin => frontend::shown(source),
+                        },
+                        origin: frontend::origin_of(source),
+                        size_mib: output.size_mib,
+                        script: text.clone(),
+                    };
+                    headers.push(render::json::recording_line(&recording));
+                }
             }
             // A worksheet: the questions, before the class; nothing runs.
             if output.worksheet {
@@ -327,6 +406,9 @@ fn run(config: Config) -> Result<i32, Error> {
                     Source::File(_) | Source::Stdin => frontend::shown(source),
                 };
                 let origin = frontend::origin_of(source);
+                if let Some(header) = headers.get(results.len()) {
+                    front.show(header);
+                }
                 results.push(front.run(&name, script, &origin)?);
             }
             if summary {

@@ -823,6 +823,42 @@ impl FrontEnd {
     }
 
     /// The summary `procdemo all` ends with.
+    /// Render a recorded run's events again (`procdemo replay`): the same outputs a run has,
+    /// fed from the recording, with no process.
+    pub fn replay(
+        &mut self,
+        name: &str,
+        script: &Script,
+        origin: &Origin,
+        events: &[Event],
+    ) -> DemoResult {
+        let start = Instant::now();
+        let mut renderer = render::outputs(&self.formats(), script, origin, self.style());
+        let mut ended = None;
+        for event in events {
+            if let Event::End { ok } = event {
+                ended = Some(*ok);
+            }
+            self.sink.write(|out| renderer.event(event, out));
+        }
+        DemoResult {
+            name: name.to_string(),
+            ok: ended == Some(true),
+            wall: start.elapsed(),
+            problem: None,
+        }
+    }
+
+    /// Text that goes to standard output, or to standard error where standard output is
+    /// JSON (a replay's notice).
+    pub fn note(&mut self, text: &str) {
+        if self.output.json || self.output.json_events || self.output.wire {
+            crate::engine::error::say(text.trim_end());
+        } else {
+            self.show(text);
+        }
+    }
+
     pub fn summary(&mut self, results: &[DemoResult]) {
         let text = render::summary(results, &self.formats(), self.style());
         self.sink.write(|out| out.write_all(text.as_bytes()));

@@ -113,6 +113,12 @@ pub enum Usage {
     HtmlWithoutRun {
         command: &'static str,
     },
+    /// `procdemo replay FILE`: a line that is not part of a recorded run.
+    BadRecording {
+        file: String,
+        line: usize,
+        error: String,
+    },
     /// `--worksheet` (questions only, nothing runs) with an option that shows a run.
     WorksheetRunsNothing {
         option: &'static str,

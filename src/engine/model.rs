@@ -721,6 +721,24 @@ impl Event {
     }
 }
 
+/// The first line of a recorded run (`--record-events`): what `procdemo replay` needs to
+/// render the events after it again, with no process: the script's own text as it ran, and
+/// how it was run. Then come the run's events, one a line, as the runner sent them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    /// The recording's format (1).
+    pub recording: u32,
+    /// The demo's name (`zombie`, a user script's file stem).
+    pub name: String,
+    /// The script as its errors name it (`demos/zombie.demo`, the path given).
+    pub file: String,
+    pub origin: Origin,
+    /// `--size`, which changes the script's `alloc` steps.
+    pub size_mib: Option<u64>,
+    /// The script's text.
+    pub script: String,
+}
+
 /// Where a run's script came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Origin {

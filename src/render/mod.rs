@@ -507,6 +507,15 @@ pub fn worksheet(script: &Script, style: Style) -> String {
     out
 }
 
+/// `procdemo replay`: the line that says a run shown is a replay, not a run.
+pub fn replay_notice(file: &str, name: &str, style: Style) -> String {
+    let text = words(style.lang).say(&i18n::present::Msg::ReplayNotice {
+        file: file.to_string(),
+        name: name.to_string(),
+    });
+    wrap::wrap(&text, style.width.max(24)).join("\n") + "\n"
+}
+
 /// `quiz --count`: the key's heading (each exercise's tree follows under its own title).
 pub fn quiz_key(style: Style) -> String {
     let text = words(style.lang).say(&i18n::present::Msg::QuizKey);

@@ -80,3 +80,69 @@ fn a_quiz_batch_is_the_same_on_every_run_and_its_key_shows_each_tree() {
         "a PID in the key:\n{key}"
     );
 }
+
+/// The text of a snapshot file, without insta's header.
+fn snapshot(file: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots")
+        .join(file);
+    let text = std::fs::read_to_string(&path).expect("a snapshot");
+    text.splitn(3, "---\n")
+        .nth(2)
+        .expect("insta's header")
+        .to_string()
+}
+
+#[test]
+fn a_replay_of_every_recorded_run_is_the_live_stable_text_and_says_it_is_a_replay() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/events");
+    for name in demo_names() {
+        let file = dir.join(format!("{name}.events"));
+        let file = file.to_str().unwrap();
+        // English, as the snapshot holds it (--answers included), and Chinese.
+        for (args, snap) in [
+            (vec!["--answers"], format!("demo@{name}.demo.snap")),
+            (vec!["--lang", "zh"], format!("demo-zh@{name}.demo.snap")),
+        ] {
+            let mut all = vec!["replay", file, "--stable", "--explain", "--color", "never"];
+            all.extend(args);
+            let run = procdemo(&all);
+            assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+            let (notice, text) = run
+                .stdout
+                .split_once(&format!("procdemo {name} —"))
+                .unwrap_or_else(|| panic!("{name}: {}", run.stdout));
+            assert!(
+                notice.starts_with("▶ "),
+                "{name}: no replay notice: {notice}"
+            );
+            assert!(notice.contains(&name), "{notice}");
+            let text = format!("procdemo {name} —{text}");
+            assert_eq!(
+                text.trim_end(),
+                snapshot(&snap).trim_end(),
+                "{name}: the replay differs from the live run's snapshot {snap}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_replay_runs_nothing_and_a_file_that_is_not_a_recording_is_a_usage_error() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/events");
+    let run = procdemo(&[
+        "replay",
+        dir.join("orphan.events").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // JSON only on stdout; the notice on stderr.
+    let doc: serde_json::Value = serde_json::from_str(run.stdout.trim()).expect("one document");
+    assert_eq!(doc["demo"], "orphan");
+    assert!(run.stderr.contains("replay"), "{}", run.stderr);
+    let bad =
+        crate::util::TempScript::new("bad.events", b"{\"Begin\":{\"runner_pid\":1}}\nnot json\n");
+    let run = procdemo(&["replay", bad.arg()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(":1: "), "{}", run.stderr);
+}

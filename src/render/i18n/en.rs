@@ -156,6 +156,9 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             }
             Help::All => "Run every built-in demo in order, then print a summary",
             Help::Run => "Run a scenario script you wrote (the language: demos/README.md)",
+            Help::Replay => {
+                "Show a run recorded earlier (--record-events > FILE) again, with no process: as text, --explain, --lang, --timeline, --html"
+            }
             Help::Watch => {
                 "Run a program (your own Python homework) and show every process it makes: forks, execs, exits, zombies, orphans, reaps, states"
             }
@@ -594,6 +597,8 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::GoneValue => "gone".into(),
             Msg::NotJson { option, command } => format!("{option} does not apply to procdemo {command}, which prints text for people, not JSON"),
             Msg::WorksheetRunsNothing { option } => format!("--worksheet prints questions and runs nothing, so {option} has nothing to show: leave one of them out"),
+            Msg::ReplayNotice { file, name } => format!("▶ a replay of `{name}`, recorded in {file}: nothing runs now; every PID, state and figure below was read from the kernel when it was recorded"),
+            Msg::BadRecording { file, line, error } => format!("{file}:{line}: not a line of a recorded run (procdemo DEMO --record-events writes one): {error}"),
             Msg::QuizKey => "Key: the tree /proc showed when each exercise ran (roles, not PIDs: the same on every machine)".into(),
             Msg::UnknownOption { clap, .. } | Msg::BadValue { clap, .. } => clap.clone(),
             Msg::SetupFailed { call, error } => format!("{call}: {error}"),

@@ -408,6 +408,10 @@ pub enum Msg {
     },
     /// `quiz --count`: the heading of the key, and each exercise's entry in it.
     QuizKey,
+    /// `procdemo replay`: it says that it is one, before each run it shows.
+    ReplayNotice { file: String, name: String },
+    /// A line of a recording that is neither a header nor an event.
+    BadRecording { file: String, line: usize, error: String },
     /// A process gone from /proc, as a value in a sentence.
     GoneValue,
     /// `clap`: clap's own message, in English.
@@ -1853,6 +1857,11 @@ pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
         Usage::HtmlWithoutRun { command } => Msg::HtmlWithoutRun { command },
         Usage::WorksheetRunsNothing { option } => Msg::WorksheetRunsNothing { option },
         Usage::NotJson { option, command } => Msg::NotJson { option, command },
+        Usage::BadRecording { file, line, error } => Msg::BadRecording {
+            file: file.clone(),
+            line: *line,
+            error: error.clone(),
+        },
         Usage::Html { path, error } => Msg::HtmlFile {
             path: path.clone(),
             error: error.clone(),

@@ -162,6 +162,7 @@ pub enum Help {
     ExplainCommand,
     All,
     Run,
+    Replay,
     Watch,
     WatchCommand,
     MaxProcs,

@@ -225,6 +225,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             }
             Help::All => "按顺序运行所有内置演示，最后打印汇总",
             Help::Run => "运行你写的场景脚本（语言说明：demos/README.md）",
+            Help::Replay => {
+                "重新显示之前录下的一次运行（--record-events > FILE），不创建任何进程：可以用文本、--explain、--lang、--timeline、--html"
+            }
             Help::Watch => {
                 "运行一个程序（例如你自己的 Python 作业），显示它创建的每个进程：fork、exec、退出、僵尸进程、孤儿进程、回收和状态"
             }
@@ -882,6 +885,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::GoneValue => "已消失".into(),
             Msg::NotJson { option, command } => format!("{option} 不适用于 procdemo {command}：它输出给人读的文字，不是 JSON"),
             Msg::WorksheetRunsNothing { option } => format!("--worksheet 只打印问题、什么都不运行，所以 {option} 没有可显示的内容：请去掉其中一个"),
+            Msg::ReplayNotice { file, name } => format!("▶ 这是 `{name}` 的回放，录在 {file} 中：现在不运行任何进程；下面的每个 PID、状态和数值都是录制时从内核读到的"),
+            Msg::BadRecording { file, line, error } => format!("{file}:{line}：不是录下的运行中的一行（procdemo DEMO --record-events 会写出这样的文件）：{error}"),
             Msg::QuizKey => "答案：每个练习真实运行时 /proc 显示的进程树（用角色名而不是 PID：在任何机器上都一样）".into(),
             Msg::UnknownOption { arg, .. } => format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项"),
             Msg::BadValue { arg, value, .. } => format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值"),
