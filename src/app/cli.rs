@@ -12,6 +12,8 @@ use std::path::PathBuf;
 pub enum Source {
     Builtin(&'static str),
     File(PathBuf),
+    /// `procdemo run -`: the script comes on standard input (shown as `stdin`).
+    Stdin,
 }
 
 /// How to show a run.
@@ -92,6 +94,10 @@ pub enum Task {
         sources: Vec<Source>,
         summary: bool,
     },
+    /// `procdemo completions SHELL`: the shell's completion script, on standard output.
+    Completions(String),
+    /// `procdemo man`: the manual page (roff), on standard output.
+    Man,
     /// `procdemo watch -- COMMAND`: run a program and show its processes' lives.
     Watch {
         options: crate::watch::tracer::Options,
@@ -177,7 +183,15 @@ fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
         return if let Some(d) = DEMOS.iter().find(|d| d.name == w) {
             Needed::Demo(d.name)
         } else if [
-            "list", "quiz", "show", "explain", "all", "run", "replay", "watch",
+            "list",
+            "quiz",
+            "show",
+            "explain",
+            "all",
+            "run",
+            "replay",
+            "watch",
+            "completions",
         ]
         .contains(&w)
         {
@@ -206,7 +220,8 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         });
     Command::new("procdemo")
         .next_line_help(crate::render::help_wraps_itself(lang))
-        .version(env!("CARGO_PKG_VERSION"))
+        // The package's version and, built in a git checkout, its commit (build.rs).
+        .version(env!("PROCDEMO_VERSION"))
         .about(help(Help::About))
         .long_about(help(Help::LongAbout))
         .after_help(help(Help::Examples))
@@ -355,9 +370,23 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                 Arg::new("file")
                     .required(true)
                     .value_name("FILE")
-                    .value_parser(value_parser!(PathBuf)),
+                    .value_parser(value_parser!(PathBuf))
+                    .value_hint(clap::ValueHint::FilePath)
+                    .help(help(Help::RunFile)),
             ),
         )
+        .subcommand(
+            Command::new("completions")
+                .about(help(Help::Completions))
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_name("SHELL")
+                        .value_parser(value_parser!(clap_complete::Shell))
+                        .help(help(Help::Shell)),
+                ),
+        )
+        .subcommand(Command::new("man").about(help(Help::Man)))
         .subcommand(
             Command::new("watch")
                 // The demo options are global; watch refuses them. Its own hidden copies keep
@@ -430,7 +459,13 @@ pub fn parse(
     lang: Lang,
 ) -> Result<Config, Error> {
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
-    let command = command_with(lang, &needed(&args));
+    // One decision for clap's help and procdemo's own output.
+    let choice = if color_of(&args) {
+        clap::ColorChoice::Always
+    } else {
+        clap::ColorChoice::Never
+    };
+    let command = command_with(lang, &needed(&args)).color(choice);
     let matches = match command.try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(clap_error(e)),
@@ -495,11 +530,17 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
         }
         "replay" => Task::Replay(sub.get_one::<PathBuf>("file").cloned().unwrap_or_default()),
         "run" => Task::Run {
-            sources: vec![Source::File(
-                sub.get_one::<PathBuf>("file").cloned().unwrap_or_default(),
-            )],
+            sources: vec![match sub.get_one::<PathBuf>("file") {
+                Some(f) if f.as_os_str() == "-" => Source::Stdin,
+                f => Source::File(f.cloned().unwrap_or_default()),
+            }],
             summary: false,
         },
+        "completions" => Task::Completions(
+            sub.get_one::<clap_complete::Shell>("shell")
+                .map_or_else(String::new, ToString::to_string),
+        ),
+        "man" => Task::Man,
         demo => Task::Run {
             sources: vec![Source::Builtin(
                 demos::find(demo).ok_or_else(|| unknown_demo(demo))?.name,
@@ -528,25 +569,54 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             Task::Show(_) => Some("show"),
             Task::List => Some("list"),
             Task::Explain(_) => Some("explain"),
+            Task::Completions(_) => Some("completions"),
+            Task::Man => Some("man"),
             _ => None,
         }
     {
         return Err(Error::Usage(Usage::HtmlWithoutRun { command }));
     }
+    json_only(&task, &output)?;
     crate::app::outputs::check(&task, output.html)?;
     Ok(Config { task, output })
 }
 
-fn output(m: &ArgMatches) -> Output {
-    let color = match m.get_one::<String>("color").map(String::as_str) {
-        Some("always") => true,
-        Some("never") => false,
-        _ => auto_color(
-            std::io::stdout().is_terminal(),
-            std::env::var_os("NO_COLOR").as_deref(),
-            std::env::var_os("TERM").as_deref(),
-        ),
+/// `--json` and `--json-events` promise JSON on standard output and nothing else: a command
+/// whose output is text for people (a reference table, a script, a manual page, a completion
+/// script) refuses them rather than print text a program would fail to parse. `list --json`
+/// is a JSON document (the demos a program may run); `quiz` prints only its run's JSON, not
+/// the exercise's text.
+fn json_only(task: &Task, output: &Output) -> Result<(), Error> {
+    let option = match (output.json, output.json_events) {
+        (_, true) => "--json-events",
+        (true, false) => "--json",
+        (false, false) => return Ok(()),
     };
+    let command = match task {
+        Task::List if option == "--json" => return Ok(()),
+        Task::List => "list",
+        Task::Show(_) => "show",
+        Task::Explain(_) => "explain",
+        Task::Completions(_) => "completions",
+        Task::Man => "man",
+        Task::Quiz {
+            show_script: true, ..
+        } => "quiz --show-script",
+        // A handout (exercises, then their key) is text for a printer.
+        Task::Quiz { count, .. } if *count > 1 => "quiz --count",
+        Task::Quiz { .. } | Task::Run { .. } | Task::Watch { .. } | Task::Replay(_) => {
+            return Ok(());
+        }
+    };
+    Err(Error::Usage(Usage::NotJson { option, command }))
+}
+
+fn output(m: &ArgMatches) -> Output {
+    let color = decide_color(
+        m.get_one::<String>("color").map(String::as_str),
+        std::io::stdout().is_terminal(),
+        &ColorEnv::read(),
+    );
     Output {
         explain: m.get_flag("explain"),
         json: m.get_flag("json"),
@@ -613,14 +683,123 @@ pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
     chosen.unwrap_or_else(locale_lang)
 }
 
-/// `--color auto`: colour on a terminal, unless NO_COLOR is set (to anything but the empty
-/// string) or the terminal says it is `dumb` (TERM=dumb: Emacs's shell, some CI logs).
-fn auto_color(
-    terminal: bool,
-    no_color: Option<&std::ffi::OsStr>,
-    term: Option<&std::ffi::OsStr>,
-) -> bool {
-    terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+/// The variables that have a say in colour (see [`decide_color`]).
+#[derive(Debug, Default)]
+struct ColorEnv {
+    no_color: Option<std::ffi::OsString>,
+    clicolor_force: Option<std::ffi::OsString>,
+    clicolor: Option<std::ffi::OsString>,
+    term: Option<std::ffi::OsString>,
+}
+
+impl ColorEnv {
+    fn read() -> ColorEnv {
+        ColorEnv {
+            no_color: std::env::var_os("NO_COLOR"),
+            clicolor_force: std::env::var_os("CLICOLOR_FORCE"),
+            clicolor: std::env::var_os("CLICOLOR"),
+            term: std::env::var_os("TERM"),
+        }
+    }
+}
+
+/// Whether to colour, decided once for clap's help and procdemo's output, first rule that
+/// speaks wins: `--color always|never`; NO_COLOR set and not empty (off); CLICOLOR_FORCE set,
+/// not empty and not `0` (on, even into a pipe); CLICOLOR=0 (off); else on when standard
+/// output is a terminal that is not `dumb` (TERM=dumb: Emacs's shell, some CI logs).
+fn decide_color(flag: Option<&str>, terminal: bool, env: &ColorEnv) -> bool {
+    let set = |v: &Option<std::ffi::OsString>| v.as_ref().is_some_and(|v| !v.is_empty());
+    match flag {
+        Some("always") => return true,
+        Some("never") => return false,
+        _ => {}
+    }
+    if set(&env.no_color) {
+        return false;
+    }
+    if set(&env.clicolor_force) && env.clicolor_force.as_deref() != Some("0".as_ref()) {
+        return true;
+    }
+    if env.clicolor.as_deref() == Some("0".as_ref()) {
+        return false;
+    }
+    terminal && env.term.as_deref() != Some("dumb".as_ref())
+}
+
+/// The colour decision from the raw arguments, before clap parses (its help is coloured by
+/// it): the last `--color WHEN` or `--color=WHEN` before a `--`, as [`decide_color`] weighs it.
+fn color_of(args: &[std::ffi::OsString]) -> bool {
+    let mut flag = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word {
+            Some("--") => break,
+            Some("--color") => words.next().flatten(),
+            Some(w) => w.strip_prefix("--color="),
+            None => None,
+        };
+        if value.is_some() {
+            flag = value;
+        }
+    }
+    decide_color(flag, std::io::stdout().is_terminal(), &ColorEnv::read())
+}
+
+/// `procdemo completions SHELL`: the completion script of the whole command (every demo too).
+pub fn completions(shell: &str, lang: Lang) -> Vec<u8> {
+    let mut out = Vec::new();
+    if let Ok(shell) = shell.parse::<clap_complete::Shell>() {
+        let mut command = command_with(lang, &Needed::All);
+        clap_complete::generate(shell, &mut command, "procdemo", &mut out);
+    }
+    out
+}
+
+/// `procdemo man`: the manual page, in roff. clap_mangen writes the name, synopsis,
+/// description and options; the demos and commands, the examples and the exit codes are
+/// sections of procdemo's own, with the words of `--help`.
+pub fn man(lang: Lang) -> Vec<u8> {
+    use clap_mangen::roff::{Roff, bold, roman};
+    let help = |h| crate::render::help(h, lang);
+    let command = command_with(lang, &Needed::All);
+    let man = clap_mangen::Man::new(command.clone());
+    let mut out = Vec::new();
+    let _ = man.render_title(&mut out);
+    let _ = man.render_name_section(&mut out);
+    let _ = man.render_synopsis_section(&mut out);
+    let _ = man.render_description_section(&mut out);
+    let _ = man.render_options_section(&mut out);
+    let mut roff = Roff::new();
+    roff.control("SH", [help(Help::Commands).to_uppercase().as_str()]);
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        roff.control("TP", []);
+        roff.text([bold(sub.get_name())]);
+        let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+        roff.text([roman(about)]);
+    }
+    // `--help`'s examples: its first line is the heading ("Examples:").
+    let raw = |h| crate::render::help_text(h, lang);
+    let examples = raw(Help::Examples);
+    let (heading, body) = examples.split_once('\n').unwrap_or(("", examples));
+    let heading = heading.trim_end_matches([':', '：']).to_uppercase();
+    roff.control("SH", [heading.as_str()]);
+    roff.control("nf", []);
+    for line in body.lines() {
+        roff.text([roman(line)]);
+    }
+    roff.control("fi", []);
+    // One `CODE<tab>meaning` a line.
+    roff.control("SH", ["EXIT STATUS"]);
+    let codes = raw(Help::ExitCodes);
+    for line in codes.lines() {
+        let (code, meaning) = line.split_once('\t').unwrap_or(("", line));
+        roff.control("TP", []);
+        roff.text([bold(code)]);
+        roff.text([roman(meaning)]);
+    }
+    let _ = roff.to_writer(&mut out);
+    let _ = man.render_version_section(&mut out);
+    out
 }
 
 fn unknown_demo(name: &str) -> Error {
@@ -942,14 +1121,112 @@ mod tests {
     }
 
     #[test]
-    fn auto_colour_is_off_when_the_terminal_is_dumb_or_no_color_is_set() {
-        use std::ffi::OsStr;
-        let some = |s| Some(OsStr::new(s));
-        assert!(auto_color(true, None, some("xterm-256color")));
-        assert!(auto_color(true, some(""), None));
-        assert!(!auto_color(true, None, some("dumb")));
-        assert!(!auto_color(true, some("1"), some("xterm")));
-        assert!(!auto_color(false, None, some("xterm")));
+    fn the_colour_flag_wins_then_no_color_then_clicolor_force_then_clicolor_then_the_terminal() {
+        let os = |v: &str| Some(std::ffi::OsString::from(v));
+        let env = |no: Option<&str>, force: Option<&str>, cli: Option<&str>, term: &str| ColorEnv {
+            no_color: no.and_then(os),
+            clicolor_force: force.and_then(os),
+            clicolor: cli.and_then(os),
+            term: os(term),
+        };
+        let plain = env(None, None, None, "xterm");
+        assert!(decide_color(None, true, &plain));
+        assert!(!decide_color(None, false, &plain));
+        assert!(!decide_color(
+            Some("auto"),
+            true,
+            &env(None, None, None, "dumb")
+        ));
+        // The flag beats everything.
+        let all = env(Some("1"), Some("1"), Some("0"), "dumb");
+        assert!(decide_color(Some("always"), false, &all));
+        assert!(!decide_color(Some("never"), true, &plain));
+        // NO_COLOR (not empty) beats CLICOLOR_FORCE.
+        assert!(!decide_color(
+            None,
+            true,
+            &env(Some("1"), Some("1"), None, "xterm")
+        ));
+        assert!(decide_color(
+            None,
+            false,
+            &env(Some(""), Some("1"), None, "xterm")
+        ));
+        // CLICOLOR_FORCE forces colour into a pipe, and beats CLICOLOR=0 and TERM=dumb;
+        // empty or 0 does not force.
+        assert!(decide_color(
+            None,
+            false,
+            &env(None, Some("1"), Some("0"), "dumb")
+        ));
+        assert!(!decide_color(
+            None,
+            false,
+            &env(None, Some("0"), None, "xterm")
+        ));
+        assert!(!decide_color(
+            None,
+            false,
+            &env(None, Some(""), None, "xterm")
+        ));
+        // CLICOLOR=0 turns a terminal's colour off; another value leaves it to the terminal.
+        assert!(!decide_color(
+            None,
+            true,
+            &env(None, None, Some("0"), "xterm")
+        ));
+        assert!(decide_color(
+            None,
+            true,
+            &env(None, None, Some("1"), "xterm")
+        ));
+        assert!(!decide_color(
+            None,
+            false,
+            &env(None, None, Some("1"), "xterm")
+        ));
+    }
+
+    #[test]
+    fn json_is_refused_by_the_commands_that_print_text_for_people() {
+        let code = |args: &[&str]| {
+            parse_args(args)
+                .map(|_| 0)
+                .unwrap_or_else(|e| e.exit_code())
+        };
+        for args in [
+            &["procdemo", "explain", "--json"][..],
+            &["procdemo", "show", "zombie", "--json"],
+            &["procdemo", "--json", "man"],
+            &["procdemo", "completions", "bash", "--json"],
+            &["procdemo", "quiz", "--show-script", "--json"],
+            &["procdemo", "quiz", "--count", "3", "--json"],
+            &["procdemo", "list", "--json-events"],
+        ] {
+            assert_eq!(code(args), 2, "{args:?}");
+        }
+        for args in [
+            &["procdemo", "list", "--json"][..],
+            &["procdemo", "quiz", "--json"],
+            &["procdemo", "zombie", "--json-events"],
+            &["procdemo", "run", "-", "--json"],
+        ] {
+            assert_eq!(code(args), 0, "{args:?}");
+        }
+        let e = parse_args(&["procdemo", "explain", "--json"]).unwrap_err();
+        assert!(e.to_string().contains("--json"), "{e}");
+    }
+
+    #[test]
+    fn run_dash_reads_the_script_from_standard_input() {
+        let c = parse_args(&["procdemo", "run", "-"]).unwrap();
+        assert_eq!(
+            c.task,
+            Task::Run {
+                sources: vec![Source::Stdin],
+                summary: false
+            }
+        );
     }
 
     #[test]

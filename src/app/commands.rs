@@ -38,11 +38,11 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
 /// The text of a user's script file, which must be UTF-8 (a byte-order mark at its start,
 /// which some editors write, is dropped). The front end reads it: at most
 /// [`frontend::MAX_SCRIPT_BYTES`], and a signal ends a read that waits.
-fn read_script(front: &mut frontend::FrontEnd, path: &std::path::Path) -> Result<String, Error> {
-    let bytes = front.read_script(path)?;
+fn read_script(front: &mut frontend::FrontEnd, source: &Source) -> Result<String, Error> {
+    let bytes = front.read_script(source)?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
         Error::Usage(error::Usage::NotUtf8 {
-            path: render::sanitize::escape(&path.display().to_string()).into_owned(),
+            path: render::sanitize::escape(&frontend::shown(source)).into_owned(),
             offset: e.utf8_error().valid_up_to(),
         })
     })?;
@@ -74,6 +74,8 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
                 .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
             script::parse(&shown, &name, text)?
         }
+        // Errors say `stdin:LINE:`, as a compiler reading standard input does.
+        (Source::Stdin, text) => script::parse(frontend::STDIN, frontend::STDIN, text)?,
     };
     with_size(script, output.size_mib)
 }
@@ -134,6 +136,11 @@ fn proc_problem(e: &std::io::Error) -> error::System {
     }
 }
 
+/// Print bytes to stdout (a manual page, a completion script), as [`print_text`] does.
+fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
+    print_text(&String::from_utf8_lossy(bytes))
+}
+
 /// Print text to stdout; a closed pipe (`procdemo show zombie | head`) just ends it.
 fn print_text(text: &str) -> Result<i32, Error> {
     let mut out = std::io::stdout().lock();
@@ -159,6 +166,10 @@ fn run(config: Config) -> Result<i32, Error> {
             render::terminal_width(),
             output.lang,
         )),
+        Task::Completions(shell) => print_bytes(&cli::completions(&shell, output.lang)),
+        Task::Man => print_bytes(&cli::man(output.lang)),
+        // A program's list: the names it may run (no words of a language but the titles').
+        Task::List if output.json => print_text(&render::list_json(script::demos::DEMOS)),
         Task::List => {
             let width = script::demos::DEMOS
                 .iter()
@@ -236,6 +247,8 @@ fn run(config: Config) -> Result<i32, Error> {
             ..
         } => {
             let quiz = script::quiz::generate(quiz_options);
+            // With --json only the run's JSON is printed (its steps are the exercise's moves).
+            let json = output.json || output.json_events || output.wire;
             if show_script {
                 let _ = write!(std::io::stdout(), "{}", quiz.script);
                 return Ok(0);
@@ -251,11 +264,13 @@ fn run(config: Config) -> Result<i32, Error> {
             // without one, the answer follows at once: an exercise and its key.
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-            let terminal = interactive && (front.has_terminal() || front.try_terminal());
+            let terminal = !json && interactive && (front.has_terminal() || front.try_terminal());
             let origin =
                 crate::engine::model::Origin::File(format!("procdemo quiz --seed {}", quiz.seed));
             let name = format!("quiz --seed {}", quiz.seed);
-            let ok = if reverse {
+            let ok = if json {
+                front.run(&name, &script, &origin)?.ok
+            } else if reverse {
                 // The tree first (a real run, only its tree shown), then the moves that made it.
                 let result = front.run(&name, &script, &origin)?;
                 let (task, moves_were) = render::quiz_reverse(front.style());
@@ -279,7 +294,7 @@ fn run(config: Config) -> Result<i32, Error> {
         }
         Task::Replay(path) => {
             let mut front = frontend::FrontEnd::new(output)?;
-            let text = read_script(&mut front, &path)?;
+            let text = read_script(&mut front, &Source::File(path.clone()))?;
             let file = render::sanitize::escape(&path.display().to_string()).into_owned();
             let bad = |line: usize, error: String| {
                 Error::Usage(error::Usage::BadRecording {
@@ -348,14 +363,14 @@ fn run(config: Config) -> Result<i32, Error> {
             for source in &sources {
                 let text = match source {
                     Source::Builtin(_) => String::new(),
-                    Source::File(path) => read_script(&mut front, path)?,
+                    Source::File(_) | Source::Stdin => read_script(&mut front, source)?,
                 };
                 scripts.push(load(source, &text, &output)?);
                 texts.push(match source {
                     Source::Builtin(n) => {
                         script::demos::find(n).map_or(text, |d| d.text.to_string())
                     }
-                    Source::File(_) => text,
+                    Source::File(_) | Source::Stdin => text,
                 });
             }
             // A recording opens each run with the script as it ran (`procdemo replay`).
@@ -366,7 +381,7 @@ fn run(config: Config) -> Result<i32, Error> {
                         name: script.name.clone(),
                         file: match source {
                             Source::Builtin(n) => format!("demos/{n}.demo"),
-                            Source::File(p) => p.display().to_string(),
+                            Source::File(_) | Source::Stdin => frontend::shown(source),
                         },
                         origin: frontend::origin_of(source),
                         size_mib: output.size_mib,
@@ -389,7 +404,7 @@ fn run(config: Config) -> Result<i32, Error> {
             for (source, script) in sources.iter().zip(&scripts) {
                 let name = match source {
                     Source::Builtin(n) => n.to_string(),
-                    Source::File(p) => p.display().to_string(),
+                    Source::File(_) | Source::Stdin => frontend::shown(source),
                 };
                 let origin = frontend::origin_of(source);
                 if let Some(header) = headers.get(results.len()) {

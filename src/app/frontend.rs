@@ -325,23 +325,38 @@ impl FrontEnd {
     /// The bytes of a user's script file: at most [`MAX_SCRIPT_BYTES`], read with poll() on
     /// the file and the signalfd, so that a signal ends a read that waits (a FIFO with no
     /// writer yet, a terminal, `/dev/stdin` left open) and nothing is lost.
-    pub fn read_script(&mut self, path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    ///
+    /// `procdemo run -` reads standard input the same way, through a duplicate of it: left
+    /// blocking (O_NONBLOCK would change the description it shares with the shell), which
+    /// is safe, as read() comes only after poll() said there is something to read.
+    pub fn read_script(&mut self, source: &crate::app::cli::Source) -> Result<Vec<u8>, Error> {
         use std::io::Read;
         use std::os::unix::fs::OpenOptionsExt;
-        let shown = crate::render::sanitize::escape(&path.display().to_string()).into_owned();
+        let shown = crate::render::sanitize::escape(&shown(source)).into_owned();
         let cannot = |e: std::io::Error| {
             Error::Usage(Usage::CannotRead {
                 path: shown.clone(),
                 error: os_error(e),
             })
         };
-        // O_NONBLOCK: opening a FIFO does not wait for a writer (poll() does, interruptibly);
-        // O_NOCTTY: a terminal named as the script never becomes the controlling one.
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-            .open(path)
-            .map_err(cannot)?;
+        let mut file = match source {
+            crate::app::cli::Source::File(path) => {
+                // O_NONBLOCK: opening a FIFO does not wait for a writer (poll() does,
+                // interruptibly); O_NOCTTY: a terminal named as the script never becomes the
+                // controlling one.
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                    .open(path)
+                    .map_err(cannot)?
+            }
+            _ => std::fs::File::from(
+                std::io::stdin()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .map_err(cannot)?,
+            ),
+        };
         let mut bytes = Vec::new();
         let mut chunk = [0u8; 16384];
         loop {
@@ -1024,6 +1039,20 @@ pub fn origin_of(source: &crate::app::cli::Source) -> Origin {
     match source {
         crate::app::cli::Source::Builtin(name) => Origin::Builtin(format!("demos/{name}.demo")),
         crate::app::cli::Source::File(path) => Origin::File(path.display().to_string()),
+        crate::app::cli::Source::Stdin => Origin::File(STDIN.to_string()),
+    }
+}
+
+/// How a script read from standard input (`procdemo run -`) is named: in its title, its
+/// origin and its errors (`stdin:3: ...`).
+pub const STDIN: &str = "stdin";
+
+/// A user's script as messages name it: its path as given, or [`STDIN`].
+pub fn shown(source: &crate::app::cli::Source) -> String {
+    match source {
+        crate::app::cli::Source::Builtin(name) => name.to_string(),
+        crate::app::cli::Source::File(path) => path.display().to_string(),
+        crate::app::cli::Source::Stdin => STDIN.to_string(),
     }
 }
 

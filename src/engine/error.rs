@@ -142,6 +142,11 @@ pub enum Usage {
     WorksheetRunsNothing {
         option: &'static str,
     },
+    /// `--json` or `--json-events` (`option`) given to a command that prints text for people.
+    NotJson {
+        option: &'static str,
+        command: &'static str,
+    },
     /// clap's own message (English in every language).
     Clap(String),
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod inspect;
 pub mod json;
 pub mod judge;
+pub mod list;
 pub mod reference;
 pub mod sanitize;
 pub mod text;
@@ -24,6 +25,7 @@ pub mod wrap;
 mod tests;
 
 pub use i18n::{en, pseudo, words, zh};
+pub use list::list_json;
 pub use words::{Help, Words};
 
 use crate::engine::model::{
@@ -205,6 +207,11 @@ pub fn script_text(text: &str, lang: Lang) -> String {
 /// A text of `--help` in `lang`.
 pub fn help(help: words::Help, lang: Lang) -> String {
     fit_help(words(lang).help(help), lang)
+}
+
+/// A text of `--help` in `lang` as written, for a manual page (roff lays it out itself).
+pub fn help_text(help: words::Help, lang: Lang) -> &'static str {
+    words(lang).help(help)
 }
 
 /// A help text (or a demo's title shown in help) as clap should get it: its paragraphs

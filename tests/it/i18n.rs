@@ -60,6 +60,8 @@ const DATA: &[&str] = &[
     "run",
     "replay",
     "watch",
+    "completions",
+    "man",
     "bad",
     "early",
     "fails",
@@ -315,7 +317,17 @@ fn help_list_and_explain_speak_only_through_the_catalogue() {
         assert_eq!(check(args, &code).code, 0, "{args:?}");
     }
     for command in [
-        "list", "quiz", "show", "explain", "all", "run", "replay", "watch", "zombie",
+        "list",
+        "quiz",
+        "show",
+        "explain",
+        "all",
+        "run",
+        "replay",
+        "watch",
+        "zombie",
+        "completions",
+        "man",
     ] {
         assert_eq!(check(&["help", command], &code).code, 0, "help {command}");
     }

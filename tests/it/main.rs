@@ -11,6 +11,7 @@ mod common;
 mod classroom;
 mod cli;
 mod cooperation;
+mod delivery;
 mod hostile;
 mod i18n;
 mod json_schema;

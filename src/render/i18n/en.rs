@@ -130,7 +130,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 "Wait MS milliseconds before each step, for a projector (never used to synchronise)"
             }
             Help::Color => {
-                "Colour the state letters: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always, never"
+                "Colour the state letters: auto (a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb; CLICOLOR_FORCE=1 forces it), always, never"
             }
             Help::Size => {
                 "Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"
@@ -185,6 +185,22 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             }
             Help::WatchOutput => {
                 "Write procdemo's report to FILE instead of standard error (the program keeps the terminal)"
+            }
+            // Delivery (#19).
+            Help::RunFile => "The script to run; - reads it from standard input",
+            Help::Completions => {
+                "Print a shell's completion script (bash, zsh, fish, elvish, powershell)"
+            }
+            Help::Shell => "The shell to complete for",
+            Help::Man => "Print the manual page (roff: `procdemo man | man -l -` shows it)",
+            Help::ExitCodes => {
+                "0\tevery demo ran and every awaited state was observed
+1\ta demo failed (an awaited state was not seen in time, a fork was refused, a crash), or the system refused something procdemo needs (/proc missing...)
+2\tusage or script error: nothing was run
+126\tprocdemo watch: the command was found but could not be run
+127\tprocdemo watch: the command was not found
+128+N\tstopped by signal N after cleaning up every process it started: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\
+other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)"
             }
         }
     }
@@ -589,6 +605,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::HtmlFile { path, error } => format!("--html {path}: {error}"),
             Msg::HtmlWithoutRun { command } => format!("--html draws a run, and procdemo {command} runs nothing: give --html to a demo, `all` or `run` (no file was written)"),
             Msg::GoneValue => "gone".into(),
+            Msg::NotJson { option, command } => format!("{option} does not apply to procdemo {command}, which prints text for people, not JSON"),
             Msg::WorksheetRunsNothing { option } => format!("--worksheet prints questions and runs nothing, so {option} has nothing to show: leave one of them out"),
             Msg::ReplayNotice { file, name } => format!("▶ a replay of `{name}`, recorded in {file}: nothing runs now; every PID, state and figure below was read from the kernel when it was recorded"),
             Msg::BadRecording { file, line, error } => format!("{file}:{line}: not a line of a recorded run (procdemo DEMO --record-events writes one): {error}"),

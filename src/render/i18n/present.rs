@@ -412,6 +412,11 @@ pub enum Msg {
     ShareCutShort { role: String, used: String, wanted: String, busy: String, floor: String, wall: String, reads: u32 },
     /// `--worksheet` with an option that needs a run (`--json`, `--html`, `--step`...).
     WorksheetRunsNothing { option: &'static str },
+    /// `--json`/`--json-events` given to a command that prints text for people (#19).
+    NotJson {
+        option: &'static str,
+        command: &'static str,
+    },
     /// `quiz --count`: the heading of the key, and each exercise's entry in it.
     QuizKey,
     /// `procdemo replay`: it says that it is one, before each run it shows.
@@ -1895,6 +1900,7 @@ pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
             }
         }
         Usage::WorksheetRunsNothing { option } => Msg::WorksheetRunsNothing { option },
+        Usage::NotJson { option, command } => Msg::NotJson { option, command },
         Usage::BadRecording { file, line, error } => Msg::BadRecording {
             file: file.clone(),
             line: *line,

@@ -169,6 +169,13 @@ pub enum Help {
     KillRest,
     WatchOutput,
     WatchNotes,
+    // Delivery (#19): completions, the manual page, `run -`.
+    RunFile,
+    Completions,
+    Shell,
+    Man,
+    /// The manual page's exit codes: one `CODE<tab>meaning` a line.
+    ExitCodes,
 }
 
 pub trait Words {

@@ -207,7 +207,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
             Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
             Help::Color => {
-                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR 或 TERM=dumb）、always、never"
+                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR、CLICOLOR=0 或 TERM=dumb；CLICOLOR_FORCE=1 强制着色）、always、never"
             }
             Help::Size => {
                 "fork-cow（任何 `alloc` 步骤）的内存区域大小，单位 MiB [默认：按脚本所写]"
@@ -252,6 +252,20 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 下）；130 Ctrl-C（进程家族已被杀死并回收）。"
             }
             Help::WatchOutput => "把 procdemo 的报告写入 FILE，而不是标准错误（程序保留终端）",
+            // Delivery (#19).
+            Help::RunFile => "要运行的脚本；- 表示从标准输入读取",
+            Help::Completions => "输出某个 shell 的补全脚本（bash、zsh、fish、elvish、powershell）",
+            Help::Shell => "要补全的 shell",
+            Help::Man => "输出手册页（roff 格式：`procdemo man | man -l -` 可以查看）",
+            Help::ExitCodes => {
+                "0\t每个演示都运行了，每个等待的状态都观察到了
+1\t有演示失败（等待的状态没有按时出现、fork 被拒绝、崩溃），或系统拒绝了 procdemo 需要的东西（/proc 缺失……）
+2\t用法或脚本错误：什么都没有运行
+126\tprocdemo watch：找到了命令，但无法运行
+127\tprocdemo watch：找不到命令
+128+N\t被信号 N 停止，它启动的每个进程都已清理：130 Ctrl-C、143 SIGTERM、129 SIGHUP、131 Ctrl-\\
+其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）"
+            }
         }
     }
 
@@ -879,6 +893,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::HtmlFile { path, error } => format!("--html {path}：{error}"),
             Msg::HtmlWithoutRun { command } => format!("--html 画的是一次运行，而 procdemo {command} 什么都不运行：请把 --html 给一个演示、all 或 run（没有写任何文件）"),
             Msg::GoneValue => "已消失".into(),
+            Msg::NotJson { option, command } => format!("{option} 不适用于 procdemo {command}：它输出给人读的文字，不是 JSON"),
             Msg::WorksheetRunsNothing { option } => format!("--worksheet 只打印问题、什么都不运行，所以 {option} 没有可显示的内容：请去掉其中一个"),
             Msg::ReplayNotice { file, name } => format!("▶ 这是 `{name}` 的回放，录在 {file} 中：现在不运行任何进程；下面的每个 PID、状态和数值都是录制时从内核读到的"),
             Msg::BadRecording { file, line, error } => format!("{file}:{line}：不是录下的运行中的一行（procdemo DEMO --record-events 会写出这样的文件）：{error}"),
