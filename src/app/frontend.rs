@@ -991,6 +991,9 @@ impl FrontEnd {
             (false, false) => render::watch::Form::Text,
         };
         let mut renderer = render::watch::Watch::new(form, style);
+        if !options.signals {
+            renderer.hide_signals();
+        }
         let _ = fcntl(&events_in, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
         let pidfd = sys::pidfd_open(watcher).ok();
         let mut buf = Vec::new();
@@ -1052,7 +1055,13 @@ impl FrontEnd {
         if let Some(sig) = interrupted {
             return Err(Error::Interrupted(sig));
         }
-        let command = escape(options.argv.first().map_or("", String::as_str)).into_owned();
+        let command = escape(
+            &options
+                .argv
+                .first()
+                .map_or_else(String::new, |a| a.to_string_lossy().into_owned()),
+        )
+        .into_owned();
         if let Some(problem) = renderer.problem() {
             return Err(Error::Watch {
                 command,

@@ -37,11 +37,17 @@ pub struct Node {
     /// argv of every exec, in order.
     pub execs: Vec<Vec<String>>,
     pub status: Option<ExitStatus>,
+    /// Killed by a signal with a core dump (WCOREDUMP).
+    pub core_dumped: bool,
     pub exit_us: Option<u64>,
     /// A zombie from this time (its death reported, and /proc said Z).
     pub zombie_since_us: Option<u64>,
     /// The parent it waited for as a zombie.
     pub zombie_parent: Option<i32>,
+    /// Its parent was already blocked in a wait() for it when it died: reaped at once.
+    pub parent_waiting: bool,
+    /// Signals delivered to it.
+    pub signals: usize,
     pub reaped_us: Option<u64>,
     pub reaper: Option<Reaper>,
     pub zombie_us: Option<u64>,
@@ -66,8 +72,14 @@ pub struct Summary {
     pub execs: usize,
     /// The most processes alive (created, not yet exited) at once.
     pub peak_alive: usize,
-    /// Every process that waited as a zombie: (pid, parent it waited for, how long, reaper).
+    /// Every process that waited as a zombie for its parent to wait() for it: (pid, parent
+    /// it waited for, how long, reaper).
     pub zombies: Vec<ZombieRow>,
+    /// Children whose parent was already blocked in wait() when they died: reaped at once
+    /// (a zombie only for as long as the tracer's own wait took), the normal case.
+    pub reaped_at_once: Vec<ZombieRow>,
+    /// Signals delivered to the family's processes.
+    pub signals: usize,
     /// Processes the kernel released at once (their parent ignored SIGCHLD): never zombies.
     pub released: Vec<i32>,
     /// Every reparenting: (pid, from, to).
@@ -92,6 +104,8 @@ pub struct ZombieRow {
     pub parent: i32,
     pub zombie_us: Option<u64>,
     pub reaper: Option<Reaper>,
+    /// The reaper's command name at the reap (a process is named by what it was then).
+    pub reaper_comm: String,
 }
 
 /// Names of processes for the words: a PID with its command name.
@@ -136,6 +150,29 @@ pub fn command_line(argv: &[String]) -> String {
         .join(" ")
 }
 
+/// The name of a signal's si_code (language-neutral: the C constant), when it has one.
+pub fn si_code_name(signal: i32, code: i32) -> Option<&'static str> {
+    if signal == libc::SIGCHLD && code > 0 {
+        return match code {
+            libc::CLD_EXITED => Some("CLD_EXITED"),
+            libc::CLD_KILLED => Some("CLD_KILLED"),
+            libc::CLD_DUMPED => Some("CLD_DUMPED"),
+            libc::CLD_TRAPPED => Some("CLD_TRAPPED"),
+            libc::CLD_STOPPED => Some("CLD_STOPPED"),
+            libc::CLD_CONTINUED => Some("CLD_CONTINUED"),
+            _ => None,
+        };
+    }
+    match code {
+        libc::SI_USER => Some("kill()"),
+        libc::SI_TKILL => Some("tgkill()"),
+        libc::SI_QUEUE => Some("sigqueue()"),
+        libc::SI_KERNEL => Some("SI_KERNEL"),
+        libc::SI_TIMER => Some("SI_TIMER"),
+        _ => None,
+    }
+}
+
 /// A line of the page: an event's time (none for the opening) and its words.
 type PageLine = (Option<u64>, String);
 
@@ -153,6 +190,9 @@ pub struct Watch {
     problem: Option<crate::engine::model::WatchProblem>,
     /// `--html FILE`: the page is written here at the end; meanwhile each event's line.
     page: Option<(&'static std::path::Path, Vec<PageLine>)>,
+    /// `--no-signals`: signal events are not said in the text or on the page (JSON keeps
+    /// them).
+    hide_signals: bool,
 }
 
 impl Watch {
@@ -168,7 +208,13 @@ impl Watch {
             last_us: 0,
             problem: None,
             page: style.html.map(|path| (path, Vec::new())),
+            hide_signals: false,
         }
+    }
+
+    /// `--no-signals`: say no signal in the text or on the page.
+    pub fn hide_signals(&mut self) {
+        self.hide_signals = true;
     }
 
     fn names(&self) -> Names<'_> {
@@ -181,6 +227,10 @@ impl Watch {
     /// Take in one event (and, for text and JSON lines, write it at once).
     pub fn event(&mut self, event: &WatchEvent, out: &mut dyn Write) -> std::io::Result<()> {
         self.learn(event);
+        let hidden = self.hide_signals && matches!(event, WatchEvent::Signal { .. });
+        if hidden && self.form != Form::Json && self.form != Form::JsonEvents {
+            return Ok(());
+        }
         if self.page.is_some()
             && let Some(text) = self.words.watch_event(event, &self.names())
         {
@@ -284,18 +334,28 @@ impl Watch {
                 }
             }
             WatchEvent::Exit {
-                t_us, pid, status, ..
+                t_us,
+                pid,
+                status,
+                core_dumped,
             } => {
                 if let Some(n) = self.nodes.get_mut(pid)
                     && n.status.is_none()
                 {
                     n.status = Some(*status);
+                    n.core_dumped = *core_dumped;
                     n.exit_us = Some(*t_us);
                     self.alive = self.alive.saturating_sub(1);
                 }
             }
-            WatchEvent::Zombie { t_us, pid, parent } => {
+            WatchEvent::Zombie {
+                t_us,
+                pid,
+                parent,
+                parent_waiting,
+            } => {
                 if let Some(n) = self.nodes.get_mut(pid) {
+                    n.parent_waiting = *parent_waiting;
                     n.zombie_since_us = Some(*t_us);
                     n.zombie_parent = Some(*parent);
                     n.ppid = *parent;
@@ -307,16 +367,38 @@ impl Watch {
                 by,
                 zombie_us,
             } => {
+                let reaper_comm = match by {
+                    Reaper::Parent { pid } => self
+                        .nodes
+                        .get(pid)
+                        .map_or_else(String::new, |n| n.comm.clone()),
+                    _ => String::new(),
+                };
                 if let Some(n) = self.nodes.get_mut(pid) {
                     n.reaped_us = Some(*t_us);
                     n.reaper = Some(*by);
                     n.zombie_us = *zombie_us;
                     if n.zombie_since_us.is_some() {
-                        s.zombies.push(ZombieRow {
+                        let row = ZombieRow {
                             pid: *pid,
                             parent: n.zombie_parent.unwrap_or(n.ppid),
                             zombie_us: *zombie_us,
                             reaper: Some(*by),
+                            reaper_comm,
+                        };
+                        if n.parent_waiting && matches!(by, Reaper::Parent { .. }) {
+                            s.reaped_at_once.push(row);
+                        } else {
+                            s.zombies.push(row);
+                        }
+                    } else if let Reaper::Parent { pid: parent } = by {
+                        // Gone before it could be read as Z: its parent took it at once.
+                        s.reaped_at_once.push(ZombieRow {
+                            pid: *pid,
+                            parent: *parent,
+                            zombie_us: None,
+                            reaper: Some(*by),
+                            reaper_comm,
                         });
                     }
                 }
@@ -340,6 +422,17 @@ impl Watch {
                 s.main_status = Some(*status);
                 s.alive_at_main_exit = alive.clone();
             }
+            WatchEvent::Signal { pid, .. } => {
+                s.signals += 1;
+                if let Some(n) = self.nodes.get_mut(pid) {
+                    n.signals += 1;
+                }
+            }
+            WatchEvent::Renamed { pid, comm, .. } => {
+                if let Some(n) = self.nodes.get_mut(pid) {
+                    n.comm = comm.clone();
+                }
+            }
             WatchEvent::Killed { reason, pids, .. } => s.killed.push((*reason, pids.clone())),
             WatchEvent::End { .. } => s.complete = true,
         }
@@ -354,6 +447,7 @@ impl Watch {
                     parent: n.zombie_parent.unwrap_or(n.ppid),
                     zombie_us: None,
                     reaper: None,
+                    reaper_comm: String::new(),
                 });
             }
         }
@@ -657,6 +751,8 @@ fn time_of(event: &WatchEvent) -> u64 {
         | WatchEvent::Orphaned { t_us, .. }
         | WatchEvent::MainExited { t_us, .. }
         | WatchEvent::Killed { t_us, .. }
+        | WatchEvent::Signal { t_us, .. }
+        | WatchEvent::Renamed { t_us, .. }
         | WatchEvent::End { t_us } => *t_us,
     }
 }
@@ -722,6 +818,7 @@ mod tests {
                 t_us: 32_000,
                 pid: 102,
                 status: ExitStatus::Exited(3),
+                core_dumped: false,
             },
             E::Orphaned {
                 t_us: 32_100,
@@ -733,6 +830,7 @@ mod tests {
                 t_us: 32_200,
                 pid: 102,
                 parent: 101,
+                parent_waiting: false,
             },
             E::Reaped {
                 t_us: 33_000,
@@ -744,6 +842,7 @@ mod tests {
                 t_us: 34_000,
                 pid: 103,
                 status: ExitStatus::Killed(libc::SIGTERM),
+                core_dumped: false,
             },
             E::Reaped {
                 t_us: 34_100,
@@ -755,6 +854,7 @@ mod tests {
                 t_us: 40_000,
                 pid: 101,
                 status: ExitStatus::Exited(0),
+                core_dumped: false,
             },
             E::Reaped {
                 t_us: 40_100,
@@ -814,7 +914,7 @@ mod tests {
             "102 (python3) reaped by its parent 101 (python3), after 0.800 ms as a zombie",
             "103 (python3) is an orphan: its parent 102 is gone; the kernel reparented it to 100",
             "3 processes created (the first included), 0 threads, 1 exec; at most 3 alive at once.",
-            "Zombies: 102 (python3) for 0.800 ms (reaped by 101 (python3)).",
+            "Zombies that waited for their parent: 102 (python3) for 0.800 ms (reaped by 101 (python3)).",
             "The program never reaped 103 (python3): procdemo, their subreaper, did.",
             "└─ 102 (python3), exit code 3, zombie 0.800 ms, reaped by 101",
             "└─ 103 (python3), killed by SIGTERM, orphan, reparented to procdemo",

@@ -36,7 +36,7 @@
 //! family and reaps until waitpid says there is nothing left.
 
 use crate::engine::model::{
-    ExitStatus, ForkKind, KillReason, Reaper, State, WatchEvent, WatchProblem,
+    ExitStatus, ForkKind, KillReason, Reaper, SignalAction, State, WatchEvent, WatchProblem,
 };
 use crate::kernel::proc;
 use crate::kernel::sys::{self, Forked};
@@ -45,7 +45,9 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{self, Pid};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::time::Instant;
 
 /// The most processes of a watched family alive at once, unless `--max-procs` says otherwise.
@@ -60,12 +62,18 @@ pub const SAMPLE_MS: u8 = 1;
 /// What to watch, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    /// The command and its arguments (argv[0] is looked up in PATH as execvp does).
-    pub argv: Vec<String>,
+    /// The command and its arguments, any bytes (argv[0] is looked up in PATH as execvp
+    /// does).
+    pub argv: Vec<OsString>,
     /// The most processes of the family alive at once (`--max-procs`).
     pub limit: usize,
     /// Kill what is still alive when the first process ends (`--kill-rest`).
     pub kill_rest: bool,
+    /// Show the signals delivered (not `--no-signals`): the report's choice; the watcher
+    /// reports them always.
+    pub signals: bool,
+    /// Fold nothing (`--all`): the report's choice.
+    pub all: bool,
 }
 
 /// One process of the family, as the watcher knows it.
@@ -76,10 +84,15 @@ struct Proc {
     starttime: Option<u64>,
     /// The latest state reported for it.
     state: Option<State>,
+    /// Its command name as last reported (a change without an exec is a PR_SET_NAME).
+    comm: String,
     /// In a group-stop the program asked for (held with PTRACE_LISTEN).
     stopped: bool,
     /// PTRACE_EVENT_EXIT was seen (the status reported).
     exiting: bool,
+    /// At its exit event its parent was blocked in a wait() its death satisfies (read while
+    /// the exiting process is held, before the parent can be woken).
+    parent_waiting: bool,
     /// Died (the tracer's wait said so) at this time; a zombie from then until reaped.
     died_us: Option<u64>,
     /// Whether it was seen as a zombie (`Z` in /proc) after its death.
@@ -220,11 +233,11 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
             broken: false,
         },
     };
-    w.events.send(&WatchEvent::Begin {
-        watcher: me,
-        limit: options.limit,
-        argv: options.argv.clone(),
-    });
+    let argv_text: Vec<String> = options
+        .argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let traced = sys::ptrace_seize(
         root,
         libc::PTRACE_O_TRACEFORK
@@ -248,36 +261,46 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         w.events.finish();
         return Ok(());
     }
-    w.procs.insert(root, Proc::new(me, starttime(root)));
+    // Named by what it is about to run (its comm is still the watcher's until its exec).
+    let about_to_run = comm_of_path(options.argv.first().map_or(OsStr::new(""), |a| a));
+    w.procs
+        .insert(root, Proc::new(me, starttime(root), &about_to_run));
     w.alive = 1;
-    w.events.send(&WatchEvent::Fork {
-        t_us: 0,
-        parent: me,
-        pid: root,
-        kind: ForkKind::Fork,
-        comm: proc::sample(root)
-            .ok()
-            .flatten()
-            .map_or_else(String::new, |s| s.comm),
-    });
     let _ = unistd::write(&go_w, b"g");
     drop(go_w);
-    // End of file: the exec succeeded (the pipe is close-on-exec); four bytes: its errno.
-    let mut errno = [0u8; 4];
-    let mut got = 0;
-    while got < 4 {
-        match unistd::read(&err_r, &mut errno[got..]) {
+    // End of file: the exec succeeded (the pipe is close-on-exec, closed before the exec's
+    // ptrace stop, where the command now waits). Else: its errno (4 bytes), whether a file of
+    // that name was found (1 byte), the length of the path tried (2 bytes) and the path. (Not
+    // read to its end of file: the failed process holds the pipe open in its exit stop.)
+    let mut failed = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let whole = failed.len() >= 7
+            && failed.len() >= 7 + usize::from(u16::from_ne_bytes([failed[5], failed[6]]));
+        if whole {
+            break;
+        }
+        match unistd::read(&err_r, &mut chunk) {
             Ok(0) => break,
-            Ok(n) => got += n,
+            Ok(n) => failed.extend_from_slice(&chunk[..n]),
             Err(nix::Error::EINTR) => {}
             Err(_) => break,
         }
     }
     drop(err_r);
-    if got == 4 {
+    if failed.len() >= 7 {
+        let errno = i32::from_ne_bytes([failed[0], failed[1], failed[2], failed[3]]);
+        let found = failed[4] != 0;
+        let path = OsStr::from_bytes(failed.get(7..).unwrap_or_default());
+        let interpreter = (found && errno == libc::ENOENT)
+            .then(|| interpreter_of(path))
+            .flatten();
+        // Nothing of the program ran: no report, only the problem (the front end's one line).
         w.events.send(&WatchEvent::Problem {
             problem: WatchProblem::Exec {
-                errno: i32::from_ne_bytes(errno),
+                errno,
+                found,
+                interpreter,
             },
         });
         // procdemo's own process, not the program's: killed and reaped without a word.
@@ -295,14 +318,27 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         w.events.finish();
         return Ok(());
     }
+    w.events.send(&WatchEvent::Begin {
+        watcher: me,
+        limit: options.limit,
+        argv: argv_text,
+    });
+    w.events.send(&WatchEvent::Fork {
+        t_us: 0,
+        parent: me,
+        pid: root,
+        kind: ForkKind::Fork,
+        comm: about_to_run,
+    });
     w.run(&signals, death);
     w.events.finish();
     Ok(())
 }
 
-/// In the command's process: wait until the watcher has seized it, then exec the command; a
-/// failed exec writes its errno on `err` and exits 127.
-fn start_command(argv: &[String], go: OwnedFd, err: OwnedFd, theirs: [OwnedFd; 2]) -> ! {
+/// In the command's process: wait until the watcher has seized it, then exec the command as
+/// a shell would; a failed exec writes its errno, whether the file was found, and its path
+/// on `err`, and exits 127.
+fn start_command(argv: &[OsString], go: OwnedFd, err: OwnedFd, theirs: [OwnedFd; 2]) -> ! {
     drop(theirs);
     let _ = sys::program_signals();
     let mut byte = [0u8; 1];
@@ -315,10 +351,176 @@ fn start_command(argv: &[String], go: OwnedFd, err: OwnedFd, theirs: [OwnedFd; 2
         }
     }
     drop(go);
-    let e = sys::execvp(&argv[0], &argv[1..]);
-    let errno = e.raw_os_error().unwrap_or(libc::ENOENT);
-    let _ = unistd::write(&err, &errno.to_ne_bytes());
+    let (e, found, path) = exec_like_a_shell(argv);
+    let mut message = e
+        .raw_os_error()
+        .unwrap_or(libc::ENOENT)
+        .to_ne_bytes()
+        .to_vec();
+    message.push(u8::from(found));
+    // One write of less than PIPE_BUF: it arrives whole.
+    let path = &path.as_bytes()[..path.len().min(3000)];
+    message.extend((path.len() as u16).to_ne_bytes());
+    message.extend(path);
+    let _ = unistd::write(&err, &message);
     sys::exit_now(127)
+}
+
+/// Run `argv` as execvp() and a shell do: a name with a `/` is a path, otherwise each
+/// directory of PATH in turn; an executable file the kernel cannot run (ENOEXEC: a script
+/// without `#!`) is run by /bin/sh; a file that exists but whose `#!` interpreter does not
+/// (ENOENT) ends the search, as in a shell ("bad interpreter"). Returns only when every
+/// attempt failed: the error, whether a file was found, and the path it concerns.
+fn exec_like_a_shell(argv: &[OsString]) -> (std::io::Error, bool, OsString) {
+    let name = argv.first().cloned().unwrap_or_default();
+    let enoent = || std::io::Error::from_raw_os_error(libc::ENOENT);
+    if name.is_empty() {
+        return (enoent(), false, name);
+    }
+    let candidates: Vec<OsString> = if name.as_bytes().contains(&b'/') {
+        vec![name.clone()]
+    } else {
+        let path = std::env::var_os("PATH").unwrap_or_else(|| "/bin:/usr/bin".into());
+        path.as_bytes()
+            .split(|&b| b == b':')
+            .map(|dir| {
+                let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+                let mut p = dir.to_vec();
+                p.push(b'/');
+                p.extend_from_slice(name.as_bytes());
+                OsString::from_vec(p)
+            })
+            .collect()
+    };
+    let mut refused = None;
+    let mut last = (enoent(), false, name.clone());
+    for candidate in candidates {
+        let e = sys::execve_os(&candidate, argv);
+        let is_file = std::fs::metadata(&candidate).is_ok_and(|m| m.is_file());
+        match e.raw_os_error() {
+            Some(libc::ENOEXEC) => {
+                // As execvp: the file is a shell script without `#!`.
+                let mut sh_argv = vec![OsString::from("/bin/sh"), candidate.clone()];
+                sh_argv.extend(argv.iter().skip(1).cloned());
+                let e = sys::execve_os(OsStr::new("/bin/sh"), &sh_argv);
+                return (e, true, candidate);
+            }
+            Some(libc::ENOENT) if is_file => return (e, true, candidate),
+            Some(libc::EACCES) => refused = Some((e, is_file, candidate)),
+            Some(libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT) => {
+                last = (e, false, candidate)
+            }
+            _ => return (e, is_file, candidate),
+        }
+    }
+    refused.unwrap_or(last)
+}
+
+/// The interpreter a script's `#!` line names (None: no such line).
+fn interpreter_of(path: &OsStr) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let line = head[..n].strip_prefix(b"#!")?;
+    let line = line.split(|&b| b == b'\n').next()?;
+    let word = String::from_utf8_lossy(line);
+    word.split_whitespace().next().map(str::to_string)
+}
+
+/// The comm a program started from `path` gets: its file name, cut to 15 bytes (TASK_COMM_LEN).
+fn comm_of_path(path: &OsStr) -> String {
+    let base = path
+        .as_bytes()
+        .rsplit(|&b| b == b'/')
+        .next()
+        .unwrap_or_default();
+    let mut end = base.len().min(15);
+    while end > 0 && std::str::from_utf8(&base[..end]).is_err() {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&base[..end]).into_owned()
+}
+
+/// Whether `parent` (a thread of it) is blocked in a wait() that `child`'s death satisfies:
+/// wait4/waitpid or waitid with WEXITED, for any child, this one, or its process group
+/// (/proc/PID/task/TID/syscall: the call a blocked thread is in, and its arguments).
+fn waits_for(parent: i32, child: i32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
+        return false;
+    };
+    let pgid = || proc::sample(child).ok().flatten().map(|s| s.pgrp);
+    for task in tasks.flatten() {
+        let Ok(text) = std::fs::read_to_string(task.path().join("syscall")) else {
+            continue;
+        };
+        let mut words = text.split_whitespace();
+        let Some(Ok(nr)) = words.next().map(str::parse::<i64>) else {
+            continue; // "running", or not in a system call
+        };
+        let args: Vec<i64> = words
+            .take(4)
+            .filter_map(|w| u64::from_str_radix(w.trim_start_matches("0x"), 16).ok())
+            .map(|v| v as i64)
+            .collect();
+        if args.len() < 4 {
+            continue;
+        }
+        let hit = if nr == libc::SYS_wait4 {
+            let want = args[0] as i32;
+            match want {
+                -1 => true,
+                0 => pgid().is_some_and(|g| {
+                    Some(g) == proc::sample(parent).ok().flatten().map(|s| s.pgrp)
+                }),
+                w if w < -1 => pgid() == Some(-w),
+                w => w == child,
+            }
+        } else if nr == libc::SYS_waitid {
+            let (idtype, id, options) = (args[0] as u32, args[1] as i32, args[3] as i32);
+            options & libc::WEXITED != 0
+                && match idtype {
+                    libc::P_ALL => true,
+                    libc::P_PID => id == child,
+                    libc::P_PGID => pgid() == Some(id),
+                    // P_PIDFD: the descriptor's process, from its fdinfo.
+                    3 => {
+                        std::fs::read_to_string(format!("/proc/{parent}/fdinfo/{id}"))
+                            .ok()
+                            .and_then(|t| {
+                                t.lines()
+                                    .find_map(|l| l.strip_prefix("Pid:"))
+                                    .and_then(|v| v.trim().parse::<i32>().ok())
+                            })
+                            == Some(child)
+                    }
+                    _ => false,
+                }
+        } else {
+            false
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
+/// What delivering `signal` does to `pid`, by its dispositions now.
+fn action_of(pid: i32, signal: i32) -> SignalAction {
+    let bit = 1u64 << (signal - 1);
+    let brief = proc::brief(pid).ok().flatten();
+    if brief.as_ref().is_some_and(|b| b.sig_caught & bit != 0) {
+        return SignalAction::Handled;
+    }
+    if brief.as_ref().is_some_and(|b| b.sig_ignored & bit != 0) {
+        return SignalAction::Ignored;
+    }
+    match signal {
+        libc::SIGCHLD | libc::SIGURG | libc::SIGWINCH => SignalAction::Ignored,
+        libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU => SignalAction::Stopped,
+        libc::SIGCONT => SignalAction::Continued,
+        _ => SignalAction::Killed,
+    }
 }
 
 fn starttime(pid: i32) -> Option<u64> {
@@ -345,13 +547,15 @@ fn ignores_sigchld(pid: i32) -> bool {
 }
 
 impl Proc {
-    fn new(ppid: i32, starttime: Option<u64>) -> Proc {
+    fn new(ppid: i32, starttime: Option<u64>, comm: &str) -> Proc {
         Proc {
             ppid,
             starttime,
             state: None,
+            comm: comm.to_string(),
             stopped: false,
             exiting: false,
+            parent_waiting: false,
             died_us: None,
             zombie: false,
             pidfd: None,
@@ -496,6 +700,7 @@ impl Watcher {
                         libc::PTRACE_EVENT_VFORK => ForkKind::Vfork,
                         _ => ForkKind::Clone,
                     };
+                    self.check_name(self.process_of(pid));
                     self.created(self.process_of(pid), new as i32, kind);
                 }
                 let _ = sys::ptrace_cont(pid, 0);
@@ -508,11 +713,11 @@ impl Watcher {
                 }
                 let t_us = self.now();
                 let sample = proc::sample(pid).ok().flatten();
-                if let Some(p) = self.procs.get_mut(&pid) {
-                    p.state = None;
-                    if let Some(s) = &sample {
-                        p.starttime = Some(s.starttime);
-                    }
+                if let Some(p) = self.procs.get_mut(&pid)
+                    && let Some(s) = &sample
+                {
+                    p.starttime = Some(s.starttime);
+                    p.comm = s.comm.clone();
                 }
                 self.send(WatchEvent::Exec {
                     t_us,
@@ -523,13 +728,21 @@ impl Watcher {
                 let _ = sys::ptrace_cont(pid, 0);
             }
             libc::PTRACE_EVENT_EXIT => {
+                // A thread's end is not its process's: the leader's exit event while other
+                // threads live (pthread_exit in main, or an exec by another thread) is not
+                // the process's exit; its death, reported by wait when the last thread is
+                // gone, is.
+                let others_live = self.threads.values().any(|&process| process == pid);
                 if !self.threads.contains_key(&pid)
+                    && !others_live
                     && let Ok(raw) = sys::ptrace_event_msg(pid)
                     && let Some(p) = self.procs.get_mut(&pid)
                     && !p.exiting
                 {
                     p.exiting = true;
                     let was = p.ppid;
+                    p.parent_waiting = was != self.me && waits_for(was, pid);
+                    self.check_name(pid);
                     if let Some(s) = proc::sample(pid).ok().flatten()
                         && s.ppid != was
                         && s.ppid != 0
@@ -542,6 +755,7 @@ impl Watcher {
                         t_us,
                         pid,
                         status: ExitStatus::decode(raw as i32),
+                        core_dumped: libc::WIFSIGNALED(raw as i32) && libc::WCOREDUMP(raw as i32),
                     });
                 }
                 let _ = sys::ptrace_cont(pid, 0);
@@ -583,10 +797,68 @@ impl Watcher {
                 }
             }
             _ => {
-                // A signal on its way to the tracee: pass it on unchanged.
+                // A signal on its way to the tracee (its signal-delivery stop): say it, then
+                // pass it on unchanged.
+                self.signal_delivered(pid, sig);
                 let _ = sys::ptrace_cont(pid, sig);
             }
         }
+    }
+
+    /// At a ptrace stop of `pid` (held: no exec can be under way), whether its command name
+    /// changed since it was last reported: a PR_SET_NAME of its main thread.
+    fn check_name(&mut self, pid: i32) {
+        let Some(p) = self.procs.get(&pid) else {
+            return;
+        };
+        if p.comm.is_empty() {
+            return;
+        }
+        let Ok(now) = std::fs::read_to_string(format!("/proc/{pid}/comm")) else {
+            return;
+        };
+        let now = now.trim_end_matches('\n');
+        if now != p.comm {
+            let comm = now.to_string();
+            if let Some(p) = self.procs.get_mut(&pid) {
+                p.comm = comm.clone();
+            }
+            let t_us = self.now();
+            self.send(WatchEvent::Renamed { t_us, pid, comm });
+        }
+    }
+
+    /// A signal-delivery stop of `tid`: who sent `signal` (PTRACE_GETSIGINFO), and what it
+    /// does.
+    fn signal_delivered(&mut self, tid: i32, signal: i32) {
+        let pid = self.process_of(tid);
+        if !self.procs.contains_key(&pid) {
+            return;
+        }
+        self.check_name(pid);
+        let (code, sender) = match sys::ptrace_siginfo(tid) {
+            Ok((_, code, sender)) => (code, sender),
+            Err(_) => (0, 0),
+        };
+        let sender_comm = if sender > 0 {
+            proc::sample(sender)
+                .ok()
+                .flatten()
+                .map_or_else(String::new, |s| s.comm)
+        } else {
+            String::new()
+        };
+        let action = action_of(pid, signal);
+        let t_us = self.now();
+        self.send(WatchEvent::Signal {
+            t_us,
+            pid,
+            signal,
+            code,
+            sender,
+            sender_comm,
+            action,
+        });
     }
 
     /// `new` was created by `creator` (a process, not a thread ID).
@@ -602,15 +874,18 @@ impl Watcher {
                 tid: new,
             });
         } else if let std::collections::btree_map::Entry::Vacant(e) = self.procs.entry(new) {
-            e.insert(Proc::new(creator, starttime(new)));
+            // clone(CLONE_PARENT) (or CLONE_THREAD's sibling rule) gives the new process its
+            // creator's parent: /proc says which.
+            let sample = proc::sample(new).ok().flatten();
+            let parent = sample
+                .as_ref()
+                .map_or(creator, |s| if s.ppid > 0 { s.ppid } else { creator });
+            let comm = sample.as_ref().map_or_else(String::new, |s| s.comm.clone());
+            e.insert(Proc::new(parent, sample.map(|s| s.starttime), &comm));
             self.alive += 1;
-            let comm = proc::sample(new)
-                .ok()
-                .flatten()
-                .map_or_else(String::new, |s| s.comm);
             self.send(WatchEvent::Fork {
                 t_us,
-                parent: creator,
+                parent,
                 pid: new,
                 kind,
                 comm,
@@ -655,12 +930,14 @@ impl Watcher {
         }
         let exit = ExitStatus::decode(status);
         if !p.exiting {
-            // No exit event (SIGKILL ends a process without one): its status is this wait's.
+            // No exit event (SIGKILL ends a process without one; a leader's exit event while
+            // its other threads lived was a thread's): its status is this wait's.
             p.exiting = true;
             self.send(WatchEvent::Exit {
                 t_us,
                 pid,
                 status: exit,
+                core_dumped: libc::WIFSIGNALED(status) && libc::WCOREDUMP(status),
             });
         }
         self.alive = self.alive.saturating_sub(1);
@@ -685,7 +962,15 @@ impl Watcher {
                     self.reparented(pid, parent, s.ppid);
                 }
                 let parent = if s.ppid == 0 { parent } else { s.ppid };
-                self.send(WatchEvent::Zombie { t_us, pid, parent });
+                let parent_waiting = parent != self.me
+                    && (self.procs.get(&pid).is_some_and(|p| p.parent_waiting)
+                        || waits_for(parent, pid));
+                self.send(WatchEvent::Zombie {
+                    t_us,
+                    pid,
+                    parent,
+                    parent_waiting,
+                });
             }
             _ => {
                 p.gone = true;
@@ -710,10 +995,11 @@ impl Watcher {
         }
         self.orphans_of(pid);
         if pid == self.root {
+            // A process whose exit was reported is not alive, even before its death.
             let alive: Vec<i32> = self
                 .procs
                 .iter()
-                .filter(|(_, p)| p.live())
+                .filter(|(_, p)| p.live() && !p.exiting)
                 .map(|(&pid, _)| pid)
                 .collect();
             let t_us = self.now();

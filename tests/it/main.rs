@@ -25,3 +25,4 @@ mod tidy;
 mod tracers;
 mod util;
 mod watch;
+mod watch_kernel;

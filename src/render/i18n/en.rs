@@ -336,6 +336,12 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Help::MaxProcs => {
                 "Stop the program (kill and reap every process of it) when more than N of its processes are alive at once [default: 256]"
             }
+            Help::NoSignals => {
+                "Do not show the signals delivered to the program's processes (text and page; --json keeps them)"
+            }
+            Help::WatchAll => {
+                "Show every process: wrappers' helpers and big families of similar processes are not folded"
+            }
             Help::KillRest => {
                 "When the program's first process ends, kill what is still alive (default: leave it alone and watch it to its end)"
             }
@@ -1947,7 +1953,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 limit,
                 argv,
             } => format!(
-                "procdemo watches `{}`: its watcher {watcher} traces every process the program makes (ptrace, as strace -f does) and is their subreaper. Times are since the program's first process was created; states are read from /proc about every millisecond (a `t`, procdemo's own tracing stop, is never shown as the program's). At most {limit} processes alive at once.",
+                "procdemo watches `{}`: its watcher {watcher} traces every process the program makes (ptrace, as strace -f does) and is their subreaper. Times are since the program's first process was created; each exit and death is the kernel's report to the tracer, each reap the process's pidfd closing; states are read from /proc (a `t`, procdemo's own tracing stop, is never shown as the program's). At most {limit} processes alive at once.",
                 command_line(argv)
             ),
             WatchEvent::Problem { .. } => return None,
@@ -1955,7 +1961,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 parent, pid, kind, ..
             } => {
                 if *parent == n.watcher {
-                    format!("{pid} started by procdemo's watcher {parent}")
+                    format!("{} started by procdemo's watcher {parent}", n.pid(*pid))
                 } else {
                     let how = match kind {
                         ForkKind::Fork => "fork()",
@@ -1986,13 +1992,80 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             WatchEvent::Continued { pid, .. } => {
                 format!("{} continued (SIGCONT)", n.pid(*pid))
             }
-            WatchEvent::Exit { pid, status, .. } => {
-                format!("{} exits: {}", n.pid(*pid), exit_words(*status))
-            }
+            WatchEvent::Exit {
+                pid,
+                status,
+                core_dumped,
+                ..
+            } => format!(
+                "{} exits: {}{}",
+                n.pid(*pid),
+                exit_words(*status),
+                if *core_dumped { " (core dumped)" } else { "" }
+            ),
+            WatchEvent::Zombie {
+                pid,
+                parent,
+                parent_waiting: true,
+                ..
+            } => format!(
+                "{} is dead; its parent {} is already waiting for it in wait(), and takes its status at once",
+                n.pid(*pid),
+                parent_name(*parent)
+            ),
             WatchEvent::Zombie { pid, parent, .. } => format!(
                 "{} is a zombie (Z) until its parent {} waits for it",
                 n.pid(*pid),
                 parent_name(*parent)
+            ),
+            WatchEvent::Signal {
+                pid,
+                signal,
+                code,
+                sender,
+                sender_comm,
+                action,
+                ..
+            } => {
+                use crate::engine::model::SignalAction;
+                let code_name = crate::render::watch::si_code_name(*signal, *code);
+                let from = if *signal == libc::SIGCHLD && *code > 0 {
+                    format!(
+                        "the kernel ({}: its child {sender})",
+                        code_name.unwrap_or("SIGCHLD")
+                    )
+                } else if *code <= 0 && *sender > 0 {
+                    let name = if sender_comm.is_empty() {
+                        sender.to_string()
+                    } else {
+                        format!(
+                            "{sender} ({})",
+                            crate::render::sanitize::escape(sender_comm)
+                        )
+                    };
+                    format!("{name}, by {}", code_name.unwrap_or("kill()"))
+                } else {
+                    match code_name {
+                        Some(c) => format!("the kernel ({c})"),
+                        None => "the kernel".to_string(),
+                    }
+                };
+                let what = match action {
+                    SignalAction::Handled => "its handler runs",
+                    SignalAction::Ignored => "ignored",
+                    SignalAction::Stopped => "it stops",
+                    SignalAction::Continued => "it continues",
+                    SignalAction::Killed => "it is killed",
+                };
+                format!(
+                    "{} receives {} from {from}: {what}",
+                    n.pid(*pid),
+                    self.signal(*signal)
+                )
+            }
+            WatchEvent::Renamed { pid, comm, .. } => format!(
+                "{pid} renamed itself {} (prctl(PR_SET_NAME), no exec)",
+                crate::render::sanitize::escape(comm)
             ),
             WatchEvent::Reaped {
                 pid, by, zombie_us, ..
@@ -2083,8 +2156,19 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             if s.execs == 1 { "" } else { "s" },
             s.peak_alive
         )];
+        if !s.reaped_at_once.is_empty() {
+            let pids: Vec<i32> = s.reaped_at_once.iter().map(|z| z.pid).collect();
+            let shown = if pids.len() > 8 {
+                format!("{}, … ({} in all)", list(&pids[..8]), pids.len())
+            } else {
+                list(&pids)
+            };
+            out.push(format!(
+                "Reaped at once: {shown}: their parent was already blocked in wait() when they died, so it took their status the moment they died. That is the normal case, not a leak."
+            ));
+        }
         if s.zombies.is_empty() {
-            out.push("Zombies: none seen.".into());
+            out.push("Zombies that waited for their parent: none.".into());
         } else {
             let rows: Vec<String> = s
                 .zombies
@@ -2092,6 +2176,10 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 .map(|z| {
                     let how_long = z.zombie_us.map_or("until the end".to_string(), duration);
                     let by = match z.reaper {
+                        Some(Reaper::Parent { pid }) if !z.reaper_comm.is_empty() => format!(
+                            "reaped by {pid} ({})",
+                            crate::render::sanitize::escape(&z.reaper_comm)
+                        ),
                         Some(Reaper::Parent { pid }) => format!("reaped by {}", n.pid(pid)),
                         Some(Reaper::Subreaper | Reaper::Watcher) => {
                             "reaped by procdemo".to_string()
@@ -2102,7 +2190,10 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                     format!("{} for {how_long} ({by})", n.pid(z.pid))
                 })
                 .collect();
-            out.push(format!("Zombies: {}.", rows.join("; ")));
+            out.push(format!(
+                "Zombies that waited for their parent: {}. Each was dead while its parent was busy elsewhere, holding its PID and exit status until the parent called wait(); one whose parent never does is a leak (a long-lived parent fills the process table with them).",
+                rows.join("; ")
+            ));
         }
         if !s.released.is_empty() {
             out.push(format!(
@@ -2192,8 +2283,22 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Some(status) => exit_words(status),
             None => "still alive".to_string(),
         });
+        if node.core_dumped {
+            parts.push("core dumped".to_string());
+        }
         if let Some(us) = node.zombie_us {
-            parts.push(format!("zombie {}", duration(us)));
+            if node.parent_waiting {
+                parts.push("reaped at once (its parent was waiting)".to_string());
+            } else {
+                parts.push(format!("zombie {}", duration(us)));
+            }
+        }
+        if node.signals > 0 {
+            parts.push(format!(
+                "{} signal{}",
+                node.signals,
+                if node.signals == 1 { "" } else { "s" }
+            ));
         }
         for (_, to) in &node.orphaned {
             parts.push(if *to == n.watcher {
@@ -2216,10 +2321,19 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
     fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
         use crate::engine::model::WatchProblem;
         match problem {
-            WatchProblem::Exec { errno } if *errno == libc::ENOENT => {
+            WatchProblem::Exec {
+                errno,
+                found: true,
+                interpreter,
+            } if *errno == libc::ENOENT => format!(
+                "{command}: cannot execute: its interpreter {} was not found (a bad #! line; execve: {})",
+                interpreter.as_deref().map_or("(unnamed)".into(), crate::render::sanitize::escape),
+                self.errno(*errno)
+            ),
+            WatchProblem::Exec { errno, .. } if *errno == libc::ENOENT => {
                 format!("{command}: command not found (execvp: {})", self.errno(*errno))
             }
-            WatchProblem::Exec { errno } => {
+            WatchProblem::Exec { errno, .. } => {
                 format!("{command}: cannot run it (execvp: {})", self.errno(*errno))
             }
             WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(

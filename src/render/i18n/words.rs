@@ -150,6 +150,8 @@ pub enum Help {
     WatchCommand,
     MaxProcs,
     KillRest,
+    NoSignals,
+    WatchAll,
     WatchOutput,
     WatchNotes,
 }

@@ -312,6 +312,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Help::MaxProcs => {
                 "程序同时存活的进程超过 N 个时停止它（杀死并回收它的每个进程）[默认：256]"
             }
+            Help::NoSignals => "不显示递送给程序各进程的信号（文本与网页；--json 仍保留）",
+            Help::WatchAll => "显示每个进程：不折叠包装程序的辅助进程与大批相似的进程",
             Help::KillRest => {
                 "程序的第一个进程结束时，杀死仍存活的进程（默认：不干预，一直观察到它们结束）"
             }
@@ -580,7 +582,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 parent, pid, kind, ..
             } => {
                 if *parent == n.watcher {
-                    format!("{pid} 由 procdemo 的观察进程 {parent} 启动")
+                    format!("{} 由 procdemo 的观察进程 {parent} 启动", n.pid(*pid))
                 } else {
                     let how = match kind {
                         ForkKind::Fork => "fork()",
@@ -609,9 +611,80 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 self.signal(*signal)
             ),
             WatchEvent::Continued { pid, .. } => format!("{} 继续运行（SIGCONT）", n.pid(*pid)),
-            WatchEvent::Exit { pid, status, .. } => {
-                format!("{} 退出：{}", n.pid(*pid), exit_words(*status))
+            WatchEvent::Exit {
+                pid,
+                status,
+                core_dumped,
+                ..
+            } => format!(
+                "{} 退出：{}{}",
+                n.pid(*pid),
+                exit_words(*status),
+                if *core_dumped {
+                    "（已转储 core）"
+                } else {
+                    ""
+                }
+            ),
+            WatchEvent::Zombie {
+                pid,
+                parent,
+                parent_waiting: true,
+                ..
+            } => format!(
+                "{} 已死亡；它的父进程 {} 已在 wait() 中等待它，立即取走它的状态",
+                n.pid(*pid),
+                parent_name(*parent)
+            ),
+            WatchEvent::Signal {
+                pid,
+                signal,
+                code,
+                sender,
+                sender_comm,
+                action,
+                ..
+            } => {
+                use crate::engine::model::SignalAction;
+                let code_name = crate::render::watch::si_code_name(*signal, *code);
+                let from = if *signal == libc::SIGCHLD && *code > 0 {
+                    format!(
+                        "内核（{}：它的子进程 {sender}）",
+                        code_name.unwrap_or("SIGCHLD")
+                    )
+                } else if *code <= 0 && *sender > 0 {
+                    let name = if sender_comm.is_empty() {
+                        sender.to_string()
+                    } else {
+                        format!(
+                            "{sender} ({})",
+                            crate::render::sanitize::escape(sender_comm)
+                        )
+                    };
+                    format!("{name}，经 {}", code_name.unwrap_or("kill()"))
+                } else {
+                    match code_name {
+                        Some(c) => format!("内核（{c}）"),
+                        None => "内核".to_string(),
+                    }
+                };
+                let what = match action {
+                    SignalAction::Handled => "它的处理函数运行",
+                    SignalAction::Ignored => "被忽略",
+                    SignalAction::Stopped => "它暂停",
+                    SignalAction::Continued => "它继续运行",
+                    SignalAction::Killed => "它被杀死",
+                };
+                format!(
+                    "{} 收到来自{from}的 {}：{what}",
+                    n.pid(*pid),
+                    self.signal(*signal)
+                )
             }
+            WatchEvent::Renamed { pid, comm, .. } => format!(
+                "{pid} 把自己改名为 {}（prctl(PR_SET_NAME)，没有 exec）",
+                crate::render::sanitize::escape(comm)
+            ),
             WatchEvent::Zombie { pid, parent, .. } => format!(
                 "{} 成为僵尸进程（Z），直到它的父进程 {} 回收它",
                 n.pid(*pid),
@@ -704,8 +777,19 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             "共创建 {} 个进程（含第一个），{} 个线程，{} 次 exec；同时存活的进程最多 {} 个。",
             s.processes, s.threads, s.execs, s.peak_alive
         )];
+        if !s.reaped_at_once.is_empty() {
+            let pids: Vec<i32> = s.reaped_at_once.iter().map(|z| z.pid).collect();
+            let shown = if pids.len() > 8 {
+                format!("{}……（共 {} 个）", list(&pids[..8]), pids.len())
+            } else {
+                list(&pids)
+            };
+            out.push(format!(
+                "立即回收：{shown}：它们死亡时父进程已阻塞在 wait() 中，立刻取走了状态。这是正常情况，不是泄漏。"
+            ));
+        }
         if s.zombies.is_empty() {
-            out.push("僵尸进程：没有看到。".into());
+            out.push("等待父进程回收的僵尸进程：没有。".into());
         } else {
             let rows: Vec<String> = s
                 .zombies
@@ -713,6 +797,10 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 .map(|z| {
                     let how_long = z.zombie_us.map_or("直到结束".to_string(), duration);
                     let by = match z.reaper {
+                        Some(Reaper::Parent { pid }) if !z.reaper_comm.is_empty() => format!(
+                            "由 {pid} ({}) 回收",
+                            crate::render::sanitize::escape(&z.reaper_comm)
+                        ),
                         Some(Reaper::Parent { pid }) => format!("由 {} 回收", n.pid(pid)),
                         Some(Reaper::Subreaper | Reaper::Watcher) => "由 procdemo 回收".to_string(),
                         Some(Reaper::Kernel) => "由内核释放".to_string(),
@@ -721,7 +809,10 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                     format!("{} 持续 {how_long}（{by}）", n.pid(z.pid))
                 })
                 .collect();
-            out.push(format!("僵尸进程：{}。", rows.join("；")));
+            out.push(format!(
+                "等待父进程回收的僵尸进程：{}。它们死亡时父进程在忙别的事，僵尸保留着 PID 和退出状态，直到父进程调用 wait()；父进程始终不回收的就是泄漏（长期运行的父进程会让它们占满进程表）。",
+                rows.join("；")
+            ));
         }
         if !s.released.is_empty() {
             out.push(format!(
@@ -805,8 +896,18 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Some(status) => exit_words(status),
             None => "仍然存活".to_string(),
         });
+        if node.core_dumped {
+            parts.push("已转储 core".to_string());
+        }
         if let Some(us) = node.zombie_us {
-            parts.push(format!("僵尸 {}", duration(us)));
+            if node.parent_waiting {
+                parts.push("立即回收（父进程已在等待）".to_string());
+            } else {
+                parts.push(format!("僵尸 {}", duration(us)));
+            }
+        }
+        if node.signals > 0 {
+            parts.push(format!("{} 个信号", node.signals));
         }
         for (_, to) in &node.orphaned {
             parts.push(if *to == n.watcher {
@@ -829,13 +930,24 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
     fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
         use crate::engine::model::WatchProblem;
         match problem {
-            WatchProblem::Exec { errno } if *errno == libc::ENOENT => {
+            WatchProblem::Exec {
+                errno,
+                found: true,
+                interpreter,
+            } if *errno == libc::ENOENT => format!(
+                "{command}：无法执行：找不到它的解释器 {}（#! 行有误；execve：{}）",
+                interpreter
+                    .as_deref()
+                    .map_or("（未命名）".into(), crate::render::sanitize::escape),
+                self.errno(*errno)
+            ),
+            WatchProblem::Exec { errno, .. } if *errno == libc::ENOENT => {
                 format!(
                     "{command}：找不到这个命令（execvp：{}）",
                     self.errno(*errno)
                 )
             }
-            WatchProblem::Exec { errno } => {
+            WatchProblem::Exec { errno, .. } => {
                 format!("{command}：无法运行（execvp：{}）", self.errno(*errno))
             }
             WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(

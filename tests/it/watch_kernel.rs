@@ -1,0 +1,357 @@
+//! `procdemo watch` against small C programs written for these tests (compiled here with `cc`
+//! into a temporary directory): lifetimes, signals and exec failures as the kernel reports
+//! them. Each program prints what it saw itself (its own waitpid statuses, its handler's
+//! count) and the watch's `--json` document must say the same.
+//!
+//! `PROCDEMO_WATCH_RUNS=N` repeats the racy ones N times (default 3).
+
+use crate::util::{BIN, TempScript, fresh_tag, leftovers, procdemo, says};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A C program compiled into its own temporary directory (removed with it).
+struct Program {
+    dir: TempScript,
+    pub exe: PathBuf,
+}
+
+impl Program {
+    fn new(name: &str, source: &str) -> Program {
+        let dir = TempScript::new(&format!("{name}.c"), source.as_bytes());
+        let exe = dir.path.with_file_name(name);
+        let out = Command::new("cc")
+            .args(["-O1", "-Wall", "-o"])
+            .arg(&exe)
+            .arg(&dir.path)
+            .arg("-lpthread")
+            .output()
+            .expect("cc must be installed for the watch tests (Debian package gcc)");
+        assert!(
+            out.status.success(),
+            "cc {name}.c failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Program { dir, exe }
+    }
+
+    fn path(&self) -> &str {
+        self.exe.to_str().unwrap()
+    }
+
+    fn dir(&self) -> &str {
+        self.dir.path.parent().unwrap().to_str().unwrap()
+    }
+}
+
+fn runs() -> usize {
+    std::env::var("PROCDEMO_WATCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+}
+
+/// The JSON document `--json` writes on stderr (its last line).
+fn document(stderr: &str) -> Value {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON document on stderr:\n{stderr}"));
+    serde_json::from_str(line).expect("one JSON document")
+}
+
+fn events<'a>(doc: &'a Value, kind: &str) -> Vec<&'a Value> {
+    doc["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["event"] == kind)
+        .collect()
+}
+
+/// `key=value` words of the lines of `stdout` that begin with `tag `.
+fn said(stdout: &str, tag: &str) -> Vec<std::collections::HashMap<String, String>> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{tag} ")))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn num(map: &std::collections::HashMap<String, String>, key: &str) -> i64 {
+    map[key].parse().unwrap()
+}
+
+/// Helpers every C program here uses: wait (with a deadline, never a sleep) until a process's
+/// /proc state letter is one of `states`.
+const COMMON: &str = r#"
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char state_of(pid_t pid) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *close = strrchr(buf, ')');
+    return close && close[1] == ' ' ? close[2] : 0;
+}
+
+static void await_state(pid_t pid, const char *states) {
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        char s = state_of(pid);
+        if (s && strchr(states, s)) return;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - t0.tv_sec > 10) { fprintf(stderr, "timeout on %d\n", (int)pid); exit(99); }
+    }
+}
+"#;
+
+#[test]
+fn a_child_reaped_by_a_waiting_parent_is_never_listed_as_a_zombie_leak() {
+    // Each round: child B exits while its parent is busy (a zombie that waits for its
+    // parent); child A exits only once its parent is blocked in waitpid(A) (reaped at once).
+    let prog = Program::new(
+        "waiting_parent",
+        &format!(
+            "{COMMON}{}",
+            r#"
+int main(int argc, char **argv) {
+    int rounds = atoi(argv[1]);
+    pid_t me = getpid();
+    for (int i = 0; i < rounds; i++) {
+        pid_t b = fork();
+        if (b == 0) _exit(2);
+        await_state(b, "Z");
+        pid_t a = fork();
+        if (a == 0) { await_state(me, "S"); _exit(1); }
+        int st;
+        waitpid(a, &st, 0);
+        waitpid(b, &st, 0);
+        printf("round a=%d b=%d\n", (int)a, (int)b);
+    }
+    return 0;
+}
+"#
+        ),
+    );
+    for _ in 0..runs() {
+        let run = procdemo(&["watch", "--json", "--", prog.path(), "100"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let doc = document(&run.stderr);
+        let rounds = said(&run.stdout, "round");
+        assert_eq!(rounds.len(), 100, "{}", run.stdout);
+        let listed: Vec<i64> = doc["summary"]["zombies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| z["pid"].as_i64().unwrap())
+            .collect();
+        for r in &rounds {
+            let (a, b) = (num(r, "a"), num(r, "b"));
+            assert!(
+                !listed.contains(&a),
+                "{a}, reaped by a parent already waiting, is listed as a zombie: {}",
+                doc["summary"]
+            );
+            assert!(
+                listed.contains(&b),
+                "{b} waited as a zombie: {}",
+                doc["summary"]
+            );
+        }
+        // The text says why the two differ.
+        let text = procdemo(&["watch", "--", prog.path(), "3"]);
+        assert_eq!(text.code, 0, "{}", text.stderr);
+        assert!(
+            says(&text.stderr, "That is the normal case, not a leak."),
+            "{}",
+            text.stderr
+        );
+        assert!(
+            says(&text.stderr, "Zombies that waited for their parent:"),
+            "{}",
+            text.stderr
+        );
+    }
+}
+
+#[test]
+fn a_process_whose_exit_was_reported_is_never_still_alive() {
+    // The parent forks and exits at once: its child's exit may come first or not, but if it
+    // was reported before the parent's end, it is not "alive" then.
+    let prog = Program::new(
+        "quick_parent",
+        &format!(
+            "{COMMON}{}",
+            r#"
+int main(void) {
+    if (fork() == 0) _exit(0);
+    return 0;
+}
+"#
+        ),
+    );
+    for _ in 0..runs() * 5 {
+        let run = procdemo(&["watch", "--json", "--", prog.path()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let doc = document(&run.stderr);
+        let all = doc["events"].as_array().unwrap();
+        let main_at = all
+            .iter()
+            .position(|e| e["event"] == "main_exited")
+            .unwrap();
+        for pid in all[main_at]["alive"].as_array().unwrap() {
+            assert!(
+                !all[..main_at]
+                    .iter()
+                    .any(|e| e["event"] == "exit" && e["pid"] == *pid),
+                "{pid} exited before, yet is alive at the main exit: {all:?}"
+            );
+        }
+        // The first process is named by what it runs, never by procdemo's watcher.
+        assert_eq!(events(&doc, "fork")[0]["comm"], "quick_parent");
+    }
+}
+
+#[test]
+fn a_core_dump_is_said_as_the_kernel_reported_it() {
+    let prog = Program::new(
+        "dumps_core",
+        &format!(
+            "{COMMON}{}",
+            r#"
+int main(int argc, char **argv) {
+    struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+    setrlimit(RLIMIT_CORE, &unlimited);
+    if (chdir(argv[1]) != 0) return 3;
+    pid_t c = fork();
+    if (c == 0) abort();
+    int st;
+    waitpid(c, &st, 0);
+    printf("child pid=%d status=%d core=%d\n", (int)c, st, WCOREDUMP(st) ? 1 : 0);
+    return 0;
+}
+"#
+        ),
+    );
+    let run = procdemo(&["watch", "--json", "--", prog.path(), prog.dir()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let child = &said(&run.stdout, "child")[0];
+    let doc = document(&run.stderr);
+    let pid = num(child, "pid");
+    let exit = events(&doc, "exit")
+        .into_iter()
+        .find(|e| e["pid"] == pid)
+        .unwrap()
+        .clone();
+    assert_eq!(exit["status"]["Killed"], libc::SIGABRT, "{exit}");
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
+    if num(child, "core") == 0 {
+        eprintln!(
+            "skipped: no core could be dumped here (core_pattern {:?}, status {})",
+            pattern.trim(),
+            child["status"]
+        );
+        assert_eq!(exit["core_dumped"], false);
+        return;
+    }
+    assert_eq!(num(child, "status"), 0x86);
+    assert_eq!(exit["core_dumped"], true, "{exit}");
+    let text = procdemo(&["watch", "--", prog.path(), prog.dir()]);
+    assert!(
+        says(&text.stderr, "exits: killed by SIGABRT (core dumped)"),
+        "{}",
+        text.stderr
+    );
+}
+
+/// A file of `text` with these permission bits, in its own temporary directory.
+fn file(name: &str, text: &str, mode: u32) -> TempScript {
+    use std::os::unix::fs::PermissionsExt;
+    let f = TempScript::new(name, text.as_bytes());
+    std::fs::set_permissions(&f.path, std::fs::Permissions::from_mode(mode)).unwrap();
+    f
+}
+
+#[test]
+fn exec_failures_are_a_shells_one_line_and_exit_code() {
+    // Not found anywhere (and the empty name): 127, one line, no report.
+    for name in ["no-such-command-procdemo", ""] {
+        let run = procdemo(&["watch", "--", name]);
+        assert_eq!(run.code, 127, "{name:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{name:?}: {}", run.stderr);
+        assert!(says(&run.stderr, "command not found"), "{}", run.stderr);
+    }
+    // A script whose #! interpreter does not exist: the file was found, its interpreter was
+    // not; 127 as bash 5.2 and dash say it ("required file not found"; bash before 5.2 said
+    // "bad interpreter" and 126).
+    let script = file("bad-interp", "#!/nonexistent/interp\necho never\n", 0o755);
+    let run = procdemo(&["watch", "--", script.arg()]);
+    assert_eq!(run.code, 127, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        says(
+            &run.stderr,
+            "its interpreter /nonexistent/interp was not found"
+        ),
+        "{}",
+        run.stderr
+    );
+    // An executable text file without #!: run by /bin/sh, as execvp and a shell do.
+    let script = file("no-shebang", "echo ran \"$1\"\nexit 7\n", 0o755);
+    let run = procdemo(&["watch", "--json", "--", script.arg(), "with arg"]);
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert_eq!(run.stdout, "ran with arg\n");
+    let doc = document(&run.stderr);
+    assert_eq!(events(&doc, "exec")[0]["argv"][0], "/bin/sh");
+}
+
+#[test]
+fn an_argument_that_is_not_utf8_is_passed_through_as_it_is() {
+    use std::os::unix::ffi::OsStrExt;
+    let tag = fresh_tag();
+    let out = Command::new(BIN)
+        .args([
+            "watch",
+            "--",
+            "/bin/sh",
+            "-c",
+            "printf %s \"$1\" | od -An -tx1",
+            "sh",
+        ])
+        .arg(std::ffi::OsStr::from_bytes(b"a\xffb"))
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .output()
+        .unwrap();
+    assert!(leftovers(&tag).is_empty());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "61 ff 62");
+}
