@@ -355,3 +355,233 @@ fn an_argument_that_is_not_utf8_is_passed_through_as_it_is() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "61 ff 62");
 }
+
+fn signals_to<'a>(doc: &'a Value, pid: i64, signal: i32) -> Vec<&'a Value> {
+    events(doc, "signal")
+        .into_iter()
+        .filter(|e| e["pid"] == pid && e["signal"] == signal)
+        .collect()
+}
+
+#[test]
+fn sigchld_is_coalesced_and_each_delivery_is_the_kernels() {
+    // Three children exit while their parent blocks SIGCHLD; then it unblocks: a standard
+    // signal is pending once, so its handler runs once (twice if one came before the block
+    // took effect... it cannot here: the block comes first). The handler counts its runs.
+    let prog = Program::new(
+        "coalesced",
+        &format!(
+            "{COMMON}{}",
+            r#"
+static volatile sig_atomic_t runs;
+static void on_chld(int sig) { (void)sig; runs++; }
+int main(void) {
+    struct sigaction sa = { 0 };
+    sa.sa_handler = on_chld;
+    sigaction(SIGCHLD, &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    pid_t kids[3];
+    for (int i = 0; i < 3; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0) _exit(i);
+    }
+    for (int i = 0; i < 3; i++) await_state(kids[i], "Z");
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    for (int i = 0; i < 3; i++) waitpid(kids[i], NULL, 0);
+    printf("parent pid=%d runs=%d\n", (int)getpid(), (int)runs);
+    return 0;
+}
+"#
+        ),
+    );
+    for _ in 0..runs() {
+        let run = procdemo(&["watch", "--json", "--", prog.path()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let me = &said(&run.stdout, "parent")[0];
+        let doc = document(&run.stderr);
+        let got = signals_to(&doc, num(me, "pid"), libc::SIGCHLD);
+        assert_eq!(got.len() as i64, num(me, "runs"), "{got:?}");
+        assert!((1..=2).contains(&got.len()), "{got:?}");
+        for s in &got {
+            assert_eq!(s["code"], libc::CLD_EXITED, "{s}");
+            assert_eq!(s["action"], "handled", "{s}");
+        }
+    }
+    let text = procdemo(&["watch", "--", prog.path()]);
+    assert!(
+        says(&text.stderr, "receives SIGCHLD from the kernel (CLD_EXITED: its child"),
+        "{}",
+        text.stderr
+    );
+    let hidden = procdemo(&["watch", "--no-signals", "--", prog.path()]);
+    assert!(!hidden.stderr.contains("receives"), "{}", hidden.stderr);
+}
+
+#[test]
+fn sigkill_to_a_zombie_does_nothing() {
+    let prog = Program::new(
+        "kill_zombie",
+        &format!(
+            "{COMMON}{}",
+            r#"
+int main(void) {
+    pid_t c = fork();
+    if (c == 0) _exit(5);
+    await_state(c, "Z");
+    kill(c, SIGKILL);
+    char after = state_of(c);
+    int st;
+    waitpid(c, &st, 0);
+    printf("child pid=%d state=%c exit=%d\n", (int)c, after, WEXITSTATUS(st));
+    return 0;
+}
+"#
+        ),
+    );
+    let run = procdemo(&["watch", "--json", "--", prog.path()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let child = &said(&run.stdout, "child")[0];
+    assert_eq!(child["state"], "Z");
+    let pid = num(child, "pid");
+    let doc = document(&run.stderr);
+    assert!(
+        events(&doc, "signal").iter().all(|e| e["pid"] != pid),
+        "a zombie is delivered nothing: {}",
+        doc["events"]
+    );
+    let exit = events(&doc, "exit").into_iter().find(|e| e["pid"] == pid).unwrap().clone();
+    assert_eq!(exit["status"]["Exited"], 5, "{exit}");
+    let listed = doc["summary"]["zombies"].as_array().unwrap();
+    assert!(listed.iter().any(|z| z["pid"] == pid), "{listed:?}");
+}
+
+#[test]
+fn a_daemon_childs_sigterm_is_from_its_parent_at_exit() {
+    let python = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3");
+    let python = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    let script = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests/fixtures/watch/daemon_child.py",
+    ]
+    .join("/");
+    let run = procdemo(&["watch", "--json", "--", &python, &script]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let daemon = &said(&run.stdout, "daemon")[0];
+    let (pid, parent) = (num(daemon, "pid"), num(daemon, "parent"));
+    let doc = document(&run.stderr);
+    let term = signals_to(&doc, pid, libc::SIGTERM);
+    assert_eq!(term.len(), 1, "{}", doc["events"]);
+    assert_eq!(term[0]["sender"], parent, "{}", term[0]);
+    assert_eq!(term[0]["code"], libc::SI_USER, "{}", term[0]);
+    assert_eq!(term[0]["sender_comm"], "python3", "{}", term[0]);
+    assert_eq!(term[0]["action"], "killed", "{}", term[0]);
+    let exit = events(&doc, "exit").into_iter().find(|e| e["pid"] == pid).unwrap().clone();
+    assert_eq!(exit["status"]["Killed"], libc::SIGTERM, "{exit}");
+}
+
+#[test]
+fn a_threads_end_is_not_its_processs() {
+    // The main thread calls pthread_exit; another thread forks a child and ends the process
+    // with _exit(6). The process exited 6, once, after its fork.
+    let prog = Program::new(
+        "thread_exit",
+        &format!(
+            "{COMMON}{}",
+            r#"
+static void *worker(void *arg) {
+    (void)arg;
+    await_state(getpid(), "Z");  /* the leader shows Z once it has ended */
+    pid_t c = fork();
+    if (c == 0) _exit(0);
+    waitpid(c, NULL, 0);
+    printf("child pid=%d\n", (int)c);
+    fflush(stdout);
+    _exit(6);
+}
+int main(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_exit(NULL);
+}
+"#
+        ),
+    );
+    let run = procdemo(&["watch", "--json", "--", prog.path()]);
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    let doc = document(&run.stderr);
+    let root = events(&doc, "fork")[0]["pid"].as_i64().unwrap();
+    let exits: Vec<&Value> = events(&doc, "exit")
+        .into_iter()
+        .filter(|e| e["pid"] == root)
+        .collect();
+    assert_eq!(exits.len(), 1, "{exits:?}");
+    assert_eq!(exits[0]["status"]["Exited"], 6, "{}", exits[0]);
+    let child = num(&said(&run.stdout, "child")[0], "pid");
+    let all = doc["events"].as_array().unwrap();
+    let forked = all.iter().position(|e| e["event"] == "fork" && e["pid"] == child).unwrap();
+    let exited = all.iter().position(|e| e["event"] == "exit" && e["pid"] == root).unwrap();
+    assert!(forked < exited, "the process forked before it exited: {all:?}");
+    let node = doc["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pid"] == root)
+        .unwrap();
+    assert_eq!(node["status"]["Exited"], 6, "{node}");
+}
+
+#[test]
+fn clone_parent_names_the_real_parent_and_pr_set_name_the_new_name() {
+    let prog = Program::new(
+        "clone_parent",
+        &format!(
+            "{COMMON}{}",
+            r#"
+#include <sched.h>
+static char stack[64 * 1024];
+static int child(void *arg) { (void)arg; return 0; }
+int main(void) {
+    pid_t mid = fork();
+    if (mid == 0) {
+        pid_t c = clone(child, stack + sizeof stack, CLONE_PARENT | SIGCHLD, NULL);
+        printf("sibling pid=%d parent=%d creator=%d\n", (int)c, (int)getppid(), (int)getpid());
+        fflush(stdout);
+        prctl(PR_SET_NAME, "mydaemon");
+        _exit(0);
+    }
+    int st;
+    while (wait(&st) > 0) {}
+    return 0;
+}
+"#
+        ),
+    );
+    let run = procdemo(&["watch", "--json", "--", prog.path()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = &said(&run.stdout, "sibling")[0];
+    let doc = document(&run.stderr);
+    let fork = events(&doc, "fork")
+        .into_iter()
+        .find(|e| e["pid"] == num(s, "pid"))
+        .unwrap()
+        .clone();
+    assert_eq!(fork["parent"], num(s, "parent"), "{fork}");
+    assert!(
+        doc["summary"]["orphans"].as_array().unwrap().is_empty(),
+        "not an orphan: {}",
+        doc["summary"]
+    );
+    let renamed = events(&doc, "renamed");
+    assert!(
+        renamed
+            .iter()
+            .any(|e| e["pid"] == num(s, "creator") && e["comm"] == "mydaemon"),
+        "{renamed:?}"
+    );
+}
