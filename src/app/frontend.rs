@@ -994,6 +994,9 @@ impl FrontEnd {
         if !options.signals {
             renderer.hide_signals();
         }
+        if options.all {
+            renderer.show_all();
+        }
         let _ = fcntl(&events_in, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
         let pidfd = sys::pidfd_open(watcher).ok();
         let mut buf = Vec::new();

@@ -108,6 +108,38 @@ pub struct ZombieRow {
     pub reaper_comm: String,
 }
 
+/// A run of similar children of one parent, folded into one line of the tree and one lane
+/// of the timeline (unless `--all`): leaves made the same way, running the same commands,
+/// reaped by that parent.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub parent: i32,
+    /// How many are folded (the first and the last of the run are shown apart).
+    pub count: usize,
+    /// Their PIDs, in order.
+    pub pids: Vec<i32>,
+    /// How each was made and what it ran: C calls and command lines (no human language).
+    pub how: String,
+    /// The lowest and highest exit code of those that exited.
+    pub exit_codes: Option<(i32, i32)>,
+    /// How many were killed by a signal.
+    pub killed: usize,
+    /// The shortest and longest time from an exit to its reap, in µs.
+    pub reap_us: Option<(u64, u64)>,
+    /// How many waited as zombies for their parent (it was not already waiting).
+    pub zombies: usize,
+}
+
+/// One entry of the tree: a process, or a folded run of similar ones.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Node(i32),
+    Group(Group),
+}
+
+/// Fewest similar children folded into one line.
+pub const FOLD_AT: usize = 8;
+
 /// Names of processes for the words: a PID with its command name.
 pub struct Names<'a> {
     pub watcher: i32,
@@ -193,6 +225,8 @@ pub struct Watch {
     /// `--no-signals`: signal events are not said in the text or on the page (JSON keeps
     /// them).
     hide_signals: bool,
+    /// `--all`: nothing folded.
+    all: bool,
 }
 
 impl Watch {
@@ -209,6 +243,7 @@ impl Watch {
             problem: None,
             page: style.html.map(|path| (path, Vec::new())),
             hide_signals: false,
+            all: false,
         }
     }
 
@@ -595,9 +630,98 @@ impl Watch {
         })
     }
 
-    /// The family as a tree by creator, each process with what became of it.
+    /// `--all`: fold nothing.
+    pub fn show_all(&mut self) {
+        self.all = true;
+    }
+
+    /// The children of each process, in PID order, runs of similar ones folded into a
+    /// [`Group`] (the first and the last of a run stay apart) unless `--all`.
+    pub fn layout(&self) -> BTreeMap<i32, Vec<Item>> {
+        let parents: std::collections::BTreeSet<i32> =
+            self.nodes.values().map(|n| n.parent).collect();
+        let key = |n: &Node| -> Option<String> {
+            let reaped_by_parent =
+                matches!(n.reaper, Some(Reaper::Parent { pid }) if pid == n.parent);
+            (!parents.contains(&n.pid) && n.orphaned.is_empty() && reaped_by_parent).then(|| {
+                let mut how = match n.kind {
+                    Some(ForkKind::Vfork) => "vfork()".to_string(),
+                    Some(ForkKind::Clone) => "clone()".to_string(),
+                    _ => "fork()".to_string(),
+                };
+                for argv in &n.execs {
+                    how.push_str(&format!(", exec `{}`", command_line(argv)));
+                }
+                format!("{how}\u{0}{}", n.comm)
+            })
+        };
+        let mut out: BTreeMap<i32, Vec<Item>> = BTreeMap::new();
+        let mut by_parent: BTreeMap<i32, Vec<&Node>> = BTreeMap::new();
+        for n in self.nodes.values() {
+            by_parent.entry(n.parent).or_default().push(n);
+        }
+        for (parent, children) in by_parent {
+            let items = out.entry(parent).or_default();
+            let mut i = 0;
+            while i < children.len() {
+                let k = key(children[i]);
+                let mut j = i + 1;
+                while k.is_some() && j < children.len() && key(children[j]) == k {
+                    j += 1;
+                }
+                let run = &children[i..j];
+                if !self.all && run.len() >= FOLD_AT + 2 {
+                    let middle = &run[1..run.len() - 1];
+                    let how = k.unwrap_or_default();
+                    let how = how.split('\u{0}').next().unwrap_or_default().to_string();
+                    items.push(Item::Node(run[0].pid));
+                    items.push(Item::Group(self.group(parent, how, middle)));
+                    items.push(Item::Node(run[run.len() - 1].pid));
+                } else {
+                    items.extend(run.iter().map(|n| Item::Node(n.pid)));
+                }
+                i = j;
+            }
+        }
+        out
+    }
+
+    fn group(&self, parent: i32, how: String, members: &[&Node]) -> Group {
+        let mut g = Group {
+            parent,
+            count: members.len(),
+            pids: members.iter().map(|n| n.pid).collect(),
+            how,
+            ..Group::default()
+        };
+        let widen =
+            |r: Option<(u64, u64)>, v: u64| Some(r.map_or((v, v), |(a, b)| (a.min(v), b.max(v))));
+        for n in members {
+            match n.status {
+                Some(ExitStatus::Exited(code)) => {
+                    g.exit_codes = Some(
+                        g.exit_codes
+                            .map_or((code, code), |(a, b)| (a.min(code), b.max(code))),
+                    );
+                }
+                Some(ExitStatus::Killed(_)) => g.killed += 1,
+                _ => {}
+            }
+            if let (Some(exit), Some(reaped)) = (n.exit_us, n.reaped_us) {
+                g.reap_us = widen(g.reap_us, reaped.saturating_sub(exit));
+            }
+            if n.zombie_us.is_some() && !n.parent_waiting {
+                g.zombies += 1;
+            }
+        }
+        g
+    }
+
+    /// The family as a tree by creator, each process with what became of it; runs of similar
+    /// children folded into one line (unless `--all`).
     pub fn tree_lines(&self) -> Vec<String> {
         let names = self.names();
+        let layout = self.layout();
         let mut lines = Vec::new();
         let roots: Vec<i32> = self
             .nodes
@@ -605,15 +729,19 @@ impl Watch {
             .filter(|n| !self.nodes.contains_key(&n.parent))
             .map(|n| n.pid)
             .collect();
-        let mut stack: Vec<(i32, String, bool, bool)> = roots
+        let mut stack: Vec<(Item, String, bool, bool)> = roots
             .iter()
             .rev()
             .enumerate()
-            .map(|(i, &pid)| (pid, String::new(), i == 0, true))
+            .map(|(i, &pid)| (Item::Node(pid), String::new(), i == 0, true))
             .collect();
-        while let Some((pid, indent, last, top)) = stack.pop() {
-            let Some(node) = self.nodes.get(&pid) else {
-                continue;
+        while let Some((item, indent, last, top)) = stack.pop() {
+            let (text, pid) = match &item {
+                Item::Node(pid) => match self.nodes.get(pid) {
+                    Some(node) => (self.words.watch_node(node, &names), Some(*pid)),
+                    None => continue,
+                },
+                Item::Group(g) => (self.words.watch_group(g, &names), None),
             };
             let branch = if top {
                 ""
@@ -623,7 +751,6 @@ impl Watch {
                 "├─ "
             };
             let prefix = format!("{indent}{branch}");
-            let text = self.words.watch_node(node, &names);
             let cont = format!(
                 "{indent}{}",
                 if top {
@@ -646,12 +773,10 @@ impl Watch {
                     lines.push(format!("{cont}{}", line.trim_start()));
                 }
             }
-            let children: Vec<i32> = self
-                .nodes
-                .values()
-                .filter(|n| n.parent == pid)
-                .map(|n| n.pid)
-                .collect();
+            let Some(pid) = pid else {
+                continue;
+            };
+            let children = layout.get(&pid).cloned().unwrap_or_default();
             let count = children.len();
             for (i, child) in children.into_iter().enumerate().rev() {
                 stack.push((child, cont.clone(), i + 1 == count, false));
@@ -670,10 +795,41 @@ impl Watch {
             let comm: String = comm.chars().take(15).collect();
             format!("{} {comm}", n.pid)
         };
-        let label_w = self
+        // Lanes: a process each, or a folded run of similar ones (`×N comm`), at the place
+        // of its first member.
+        let mut folded: BTreeMap<i32, Group> = BTreeMap::new();
+        for items in self.layout().into_values() {
+            for item in items {
+                if let Item::Group(g) = item
+                    && let Some(&first) = g.pids.first()
+                {
+                    folded.insert(first, g);
+                }
+            }
+        }
+        let hidden: std::collections::HashSet<i32> = folded
+            .values()
+            .flat_map(|g| g.pids.iter().skip(1).copied())
+            .collect();
+        let lanes: Vec<(String, Vec<&Node>)> = self
             .nodes
             .values()
-            .map(|n| width(&label_of(n)))
+            .filter(|n| !hidden.contains(&n.pid))
+            .map(|n| match folded.get(&n.pid) {
+                Some(g) => {
+                    let comm = super::sanitize::escape(&n.comm).into_owned();
+                    let comm: String = comm.chars().take(15).collect();
+                    (
+                        format!("×{} {comm}", g.count),
+                        g.pids.iter().filter_map(|p| self.nodes.get(p)).collect(),
+                    )
+                }
+                None => (label_of(n), vec![n]),
+            })
+            .collect();
+        let label_w = lanes
+            .iter()
+            .map(|(label, _)| width(label))
             .max()
             .unwrap_or(0)
             .min(24);
@@ -688,8 +844,8 @@ impl Watch {
             " ".repeat(columns.saturating_sub(1 + width(&axis_end)))
         );
         lines.push(axis.trim_end().to_string());
-        for n in self.nodes.values() {
-            let col = |t: u64| ((t / per) as usize).min(columns - 1);
+        let col = |t: u64| ((t / per) as usize).min(columns - 1);
+        let bar_of = |n: &Node| {
             let mut bar = vec![' '; columns];
             // Alive until its exit (`x`), exiting (`.`) until it died, a zombie (`Z`) from
             // its death until its reap.
@@ -722,9 +878,29 @@ impl Watch {
                 }
                 bar[col(exit)] = 'x';
             }
+            bar
+        };
+        // A folded lane shows, in each column, the most telling mark of any member.
+        let rank = |c: char| match c {
+            'Z' => 5,
+            'x' => 4,
+            'T' => 3,
+            '=' => 2,
+            '.' => 1,
+            _ => 0,
+        };
+        for (label, members) in &lanes {
+            let mut bar = vec![' '; columns];
+            for n in members {
+                for (cell, c) in bar.iter_mut().zip(bar_of(n)) {
+                    if rank(c) > rank(*cell) {
+                        *cell = c;
+                    }
+                }
+            }
             let bar: String = bar.into_iter().collect();
             lines.push(
-                format!("{}  {}", pad(&label_of(n), label_w), bar)
+                format!("{}  {}", pad(label, label_w), bar)
                     .trim_end()
                     .to_string(),
             );

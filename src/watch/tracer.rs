@@ -118,7 +118,11 @@ impl Events {
         if serde_json::to_writer(&mut self.queued, event).is_ok() {
             self.queued.push(b'\n');
         }
-        self.flush();
+        // Written in batches: the watch loop flushes before it waits for anything, so the
+        // front end is never more than one batch of ptrace stops behind.
+        if self.queued.len() >= 1 << 15 {
+            self.flush();
+        }
     }
 
     fn flush(&mut self) {
@@ -155,6 +159,8 @@ struct Watcher {
     /// Why the family is being killed, once it is: every stop from then on is killed too.
     killing: Option<KillReason>,
     events: Events,
+    /// When live processes' states were last read from /proc.
+    last_sample: Instant,
 }
 
 /// The watcher's body, in the process the front end forked for it. Never returns: it ends
@@ -232,6 +238,7 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
             queued: Vec::new(),
             broken: false,
         },
+        last_sample: t0,
     };
     let argv_text: Vec<String> = options
         .argv
@@ -616,8 +623,18 @@ impl Watcher {
                 self.send(WatchEvent::End { t_us });
                 return;
             }
-            self.sample();
+            // States are the one thing the tracer is not told: read from /proc at most once
+            // a SAMPLE_MS (not after every ptrace stop: a loop of forks would read every live
+            // process's stat thousands of times a second).
+            let since = self.last_sample.elapsed();
+            if since.as_millis() >= u128::from(SAMPLE_MS) {
+                self.sample();
+                self.last_sample = Instant::now();
+            }
             self.events.flush();
+            if self.events.broken && self.killing.is_none() {
+                self.kill_all(KillReason::FrontEndGone);
+            }
             self.check_zombies(PollTimeout::from(SAMPLE_MS), signals);
         }
     }
@@ -700,8 +717,13 @@ impl Watcher {
                         libc::PTRACE_EVENT_VFORK => ForkKind::Vfork,
                         _ => ForkKind::Clone,
                     };
-                    self.check_name(self.process_of(pid));
                     self.created(self.process_of(pid), new as i32, kind);
+                    // The parent first, then its child: the order strace -f keeps, and the
+                    // scheduler's own after fork() (the parent runs on; the child waits for
+                    // a CPU). Released the other way round, the child would often run first.
+                    let _ = sys::ptrace_cont(pid, 0);
+                    self.release(new as i32);
+                    return;
                 }
                 let _ = sys::ptrace_cont(pid, 0);
             }
@@ -743,7 +765,14 @@ impl Watcher {
                     let was = p.ppid;
                     p.parent_waiting = was != self.me && waits_for(was, pid);
                     self.check_name(pid);
-                    if let Some(s) = proc::sample(pid).ok().flatten()
+                    // Orphaned since the last look (its parent's death not yet read): say so
+                    // before its exit.
+                    let parent_ending = self
+                        .procs
+                        .get(&was)
+                        .is_none_or(|parent| parent.exiting || parent.died_us.is_some());
+                    if parent_ending
+                        && let Some(s) = proc::sample(pid).ok().flatten()
                         && s.ppid != was
                         && s.ppid != 0
                     {
@@ -835,12 +864,12 @@ impl Watcher {
         if !self.procs.contains_key(&pid) {
             return;
         }
-        self.check_name(pid);
         let (code, sender) = match sys::ptrace_siginfo(tid) {
             Ok((_, code, sender)) => (code, sender),
             Err(_) => (0, 0),
         };
-        let sender_comm = if sender > 0 {
+        // A sender of the family is named by the report (as it was then); another is read now.
+        let sender_comm = if sender > 0 && !self.procs.contains_key(&sender) {
             proc::sample(sender)
                 .ok()
                 .flatten()
@@ -894,6 +923,10 @@ impl Watcher {
                 self.kill_all(KillReason::Limit);
             }
         }
+    }
+
+    /// Let a new tracee held at its first stop run (if it stopped before its creator's event).
+    fn release(&mut self, new: i32) {
         if self.early.remove(&new) {
             if self.killing.is_some() {
                 let _ = kill(Pid::from_raw(new), Signal::SIGKILL);

@@ -412,7 +412,10 @@ int main(void) {
     }
     let text = procdemo(&["watch", "--", prog.path()]);
     assert!(
-        says(&text.stderr, "receives SIGCHLD from the kernel (CLD_EXITED: its child"),
+        says(
+            &text.stderr,
+            "receives SIGCHLD from the kernel (CLD_EXITED: its child"
+        ),
         "{}",
         text.stderr
     );
@@ -452,7 +455,11 @@ int main(void) {
         "a zombie is delivered nothing: {}",
         doc["events"]
     );
-    let exit = events(&doc, "exit").into_iter().find(|e| e["pid"] == pid).unwrap().clone();
+    let exit = events(&doc, "exit")
+        .into_iter()
+        .find(|e| e["pid"] == pid)
+        .unwrap()
+        .clone();
     assert_eq!(exit["status"]["Exited"], 5, "{exit}");
     let listed = doc["summary"]["zombies"].as_array().unwrap();
     assert!(listed.iter().any(|z| z["pid"] == pid), "{listed:?}");
@@ -479,9 +486,27 @@ fn a_daemon_childs_sigterm_is_from_its_parent_at_exit() {
     assert_eq!(term.len(), 1, "{}", doc["events"]);
     assert_eq!(term[0]["sender"], parent, "{}", term[0]);
     assert_eq!(term[0]["code"], libc::SI_USER, "{}", term[0]);
-    assert_eq!(term[0]["sender_comm"], "python3", "{}", term[0]);
+    // A sender of the family is named by the report, as it was then.
+    let sender = doc["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pid"] == parent)
+        .unwrap();
+    assert_eq!(sender["comm"], "python3", "{sender}");
+    let text = procdemo(&["watch", "--", &python, &script]);
+    assert!(
+        says(&text.stderr, "receives SIGTERM from")
+            && says(&text.stderr, "(python3), by kill(): it is killed"),
+        "{}",
+        text.stderr
+    );
     assert_eq!(term[0]["action"], "killed", "{}", term[0]);
-    let exit = events(&doc, "exit").into_iter().find(|e| e["pid"] == pid).unwrap().clone();
+    let exit = events(&doc, "exit")
+        .into_iter()
+        .find(|e| e["pid"] == pid)
+        .unwrap()
+        .clone();
     assert_eq!(exit["status"]["Killed"], libc::SIGTERM, "{exit}");
 }
 
@@ -524,9 +549,18 @@ int main(void) {
     assert_eq!(exits[0]["status"]["Exited"], 6, "{}", exits[0]);
     let child = num(&said(&run.stdout, "child")[0], "pid");
     let all = doc["events"].as_array().unwrap();
-    let forked = all.iter().position(|e| e["event"] == "fork" && e["pid"] == child).unwrap();
-    let exited = all.iter().position(|e| e["event"] == "exit" && e["pid"] == root).unwrap();
-    assert!(forked < exited, "the process forked before it exited: {all:?}");
+    let forked = all
+        .iter()
+        .position(|e| e["event"] == "fork" && e["pid"] == child)
+        .unwrap();
+    let exited = all
+        .iter()
+        .position(|e| e["event"] == "exit" && e["pid"] == root)
+        .unwrap();
+    assert!(
+        forked < exited,
+        "the process forked before it exited: {all:?}"
+    );
     let node = doc["processes"]
         .as_array()
         .unwrap()
@@ -583,5 +617,106 @@ int main(void) {
             .iter()
             .any(|e| e["pid"] == num(s, "creator") && e["comm"] == "mydaemon"),
         "{renamed:?}"
+    );
+}
+
+const FORK_LOOP: &str = r#"
+int main(int argc, char **argv) {
+    int n = atoi(argv[1]);
+    for (int i = 0; i < n; i++) {
+        pid_t c = fork();
+        if (c == 0) _exit(i % 128);
+        waitpid(c, NULL, 0);
+    }
+    return 0;
+}
+"#;
+
+#[test]
+fn a_thousand_similar_children_are_one_line_of_the_tree_and_one_lane_but_all_in_json() {
+    let prog = Program::new("forks", &format!("{COMMON}{FORK_LOOP}"));
+    let run = procdemo(&["watch", "--", prog.path(), "1000"]);
+    assert_eq!(run.code, 0);
+    let tree: Vec<&str> = run
+        .stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("Processes, by"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(tree.len() <= 8, "{}", tree.join("\n"));
+    assert!(
+        says(&tree.join(" "), "998 children of") && says(&tree.join(" "), "exited 0–127"),
+        "{}",
+        tree.join("\n")
+    );
+    let lanes = run
+        .stderr
+        .lines()
+        .skip_while(|l| l != &"Timeline")
+        .filter(|l| l.contains(" forks "))
+        .count();
+    assert!(lanes <= 5, "{}", run.stderr);
+    // --all shows each; the JSON always has each.
+    let all = procdemo(&["watch", "--all", "--", prog.path(), "20"]);
+    assert!(!says(&all.stderr, "children of"), "{}", all.stderr);
+    let doc = document(&procdemo(&["watch", "--json", "--", prog.path(), "1000"]).stderr);
+    assert_eq!(doc["processes"].as_array().unwrap().len(), 1001);
+}
+
+/// Of `n` fork()s, how many times the child got to run first (a shared counter per fork: who
+/// increments it first), as the program prints it.
+const WHO_FIRST: &str = r#"
+#include <sys/mman.h>
+int main(int argc, char **argv) {
+    int n = atoi(argv[1]);
+    int *slot = mmap(NULL, sizeof(int) * n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int *child = mmap(NULL, sizeof(int) * n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < n; i++) {
+        pid_t c = fork();
+        if (c == 0) {
+            if (__sync_fetch_and_add(&slot[i], 1) == 0) child[i] = 1;
+            _exit(0);
+        }
+        __sync_fetch_and_add(&slot[i], 1);
+        waitpid(c, NULL, 0);
+    }
+    int first = 0;
+    for (int i = 0; i < n; i++) first += child[i];
+    printf("first child=%d of=%d\n", first, n);
+    return 0;
+}
+"#;
+
+#[test]
+fn who_runs_first_after_fork_is_within_ten_points_of_strace() {
+    let prog = Program::new("who_first", &format!("{COMMON}{WHO_FIRST}"));
+    let count = |stdout: &str| num(&said(stdout, "first")[0], "child");
+    let strace = Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null", prog.path(), "1000"])
+        .output();
+    let Ok(strace) = strace else {
+        eprintln!("skipped: strace is not installed (Debian package strace)");
+        return;
+    };
+    if !strace.status.success() {
+        eprintln!(
+            "skipped: strace -f cannot trace here: {}",
+            String::from_utf8_lossy(&strace.stderr)
+        );
+        return;
+    }
+    let under_strace = count(&String::from_utf8_lossy(&strace.stdout));
+    let run = procdemo(&["watch", "-o", "/dev/null", "--", prog.path(), "1000"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let under_watch = count(&run.stdout);
+    let native = Command::new(prog.path()).arg("1000").output().unwrap();
+    let native = count(&String::from_utf8_lossy(&native.stdout));
+    // Within 10 points of strace -f, or nearer than strace -f to the program's own answer
+    // (on a loaded machine strace's own proportion moves by more than 10 points).
+    assert!(
+        (under_watch - under_strace).abs() <= 100
+            || (under_watch - native).abs() <= (under_strace - native).abs(),
+        "child first: {under_watch} of 1000 under watch, {under_strace} under strace -f, {native} alone"
     );
 }

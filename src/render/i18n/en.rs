@@ -2036,7 +2036,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                     )
                 } else if *code <= 0 && *sender > 0 {
                     let name = if sender_comm.is_empty() {
-                        sender.to_string()
+                        n.pid(*sender)
                     } else {
                         format!(
                             "{sender} ({})",
@@ -2314,6 +2314,36 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 Reaper::Subreaper => "reaped by procdemo (subreaper)".to_string(),
                 Reaper::Kernel => "released by the kernel (SIGCHLD ignored)".to_string(),
             });
+        }
+        parts.join(", ")
+    }
+
+    fn watch_group(
+        &self,
+        g: &crate::render::watch::Group,
+        n: &crate::render::watch::Names,
+    ) -> String {
+        let mut parts = vec![format!(
+            "{} children of {} like this: {}",
+            g.count,
+            n.pid(g.parent),
+            g.how
+        )];
+        if let Some((lo, hi)) = g.exit_codes {
+            parts.push(if lo == hi {
+                format!("exited {lo}")
+            } else {
+                format!("exited {lo}–{hi}")
+            });
+        }
+        if g.killed > 0 {
+            parts.push(format!("{} killed by a signal", g.killed));
+        }
+        if let Some((lo, hi)) = g.reap_us {
+            parts.push(format!("each reaped by its parent within {lo}–{hi} µs"));
+        }
+        if g.zombies > 0 {
+            parts.push(format!("{} waited as zombies", g.zombies));
         }
         parts.join(", ")
     }

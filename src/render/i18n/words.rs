@@ -288,6 +288,12 @@ pub trait Words {
         node: &crate::render::watch::Node,
         names: &crate::render::watch::Names,
     ) -> String;
+    /// A folded run of similar children in the tree (`--all` shows each).
+    fn watch_group(
+        &self,
+        group: &crate::render::watch::Group,
+        names: &crate::render::watch::Names,
+    ) -> String;
     /// Why a watch could not start the program (`command`: its argv[0], escaped).
     fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String;
     /// The headings at a watch's end.

@@ -654,7 +654,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                     )
                 } else if *code <= 0 && *sender > 0 {
                     let name = if sender_comm.is_empty() {
-                        sender.to_string()
+                        n.pid(*sender)
                     } else {
                         format!(
                             "{sender} ({})",
@@ -923,6 +923,36 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 Reaper::Subreaper => "由 procdemo（子进程收割者）回收".to_string(),
                 Reaper::Kernel => "由内核释放（SIGCHLD 被忽略）".to_string(),
             });
+        }
+        parts.join("，")
+    }
+
+    fn watch_group(
+        &self,
+        g: &crate::render::watch::Group,
+        n: &crate::render::watch::Names,
+    ) -> String {
+        let mut parts = vec![format!(
+            "{} 的 {} 个这样的子进程：{}",
+            n.pid(g.parent),
+            g.count,
+            g.how
+        )];
+        if let Some((lo, hi)) = g.exit_codes {
+            parts.push(if lo == hi {
+                format!("退出码 {lo}")
+            } else {
+                format!("退出码 {lo}–{hi}")
+            });
+        }
+        if g.killed > 0 {
+            parts.push(format!("{} 个被信号杀死", g.killed));
+        }
+        if let Some((lo, hi)) = g.reap_us {
+            parts.push(format!("每个都在 {lo}–{hi} µs 内被父进程回收"));
+        }
+        if g.zombies > 0 {
+            parts.push(format!("{} 个曾作为僵尸等待", g.zombies));
         }
         parts.join("，")
     }
