@@ -356,7 +356,7 @@ fn an_argument_that_is_not_utf8_is_passed_through_as_it_is() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "61 ff 62");
 }
 
-fn signals_to<'a>(doc: &'a Value, pid: i64, signal: i32) -> Vec<&'a Value> {
+fn signals_to(doc: &Value, pid: i64, signal: i32) -> Vec<&Value> {
     events(doc, "signal")
         .into_iter()
         .filter(|e| e["pid"] == pid && e["signal"] == signal)
