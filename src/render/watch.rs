@@ -36,6 +36,12 @@ pub struct Node {
     pub born_us: u64,
     /// argv of every exec, in order.
     pub execs: Vec<Vec<String>>,
+    /// The time and the new command name of every exec, in order.
+    pub exec_at: Vec<(u64, String)>,
+    /// For the first process, when it exec'd more than once: the programs before its last
+    /// (wrappers: env, a shell, a version manager's shim), by command name. Text only.
+    #[serde(skip)]
+    pub wrappers: Vec<String>,
     pub status: Option<ExitStatus>,
     /// Killed by a signal with a core dump (WCOREDUMP).
     pub core_dumped: bool,
@@ -80,6 +86,11 @@ pub struct Summary {
     pub reaped_at_once: Vec<ZombieRow>,
     /// Signals delivered to the family's processes.
     pub signals: usize,
+    /// The first process's wrappers (the programs it ran before its last exec).
+    pub wrappers: Vec<String>,
+    /// Processes the wrappers ran (created before the first process's last exec, and their
+    /// descendants): folded in the text unless `--all`.
+    pub wrapper_helpers: usize,
     /// Processes the kernel released at once (their parent ignored SIGCHLD): never zombies.
     pub released: Vec<i32>,
     /// Every reparenting: (pid, from, to).
@@ -135,6 +146,8 @@ pub struct Group {
 pub enum Item {
     Node(i32),
     Group(Group),
+    /// The processes the first process's wrappers ran, folded (how many, and the wrappers).
+    Helpers(usize, Vec<String>),
 }
 
 /// Fewest similar children folded into one line.
@@ -345,12 +358,16 @@ impl Watch {
             }
             WatchEvent::Thread { .. } => s.threads += 1,
             WatchEvent::Exec {
-                pid, comm, argv, ..
+                t_us,
+                pid,
+                comm,
+                argv,
             } => {
                 s.execs += 1;
                 if let Some(n) = self.nodes.get_mut(pid) {
                     n.comm = comm.clone();
                     n.execs.push(argv.clone());
+                    n.exec_at.push((*t_us, comm.clone()));
                 }
             }
             WatchEvent::State { t_us, pid, state } => {
@@ -523,7 +540,7 @@ impl Watch {
                 let names = self.names();
                 writeln!(out)?;
                 writeln!(out, "{}", w.summary)?;
-                for para in self.words.watch_summary(&self.summary, &names) {
+                for para in self.words.watch_summary(&self.text_summary(), &names) {
                     for line in hang("  ", 2, &para, self.style.width, 2) {
                         writeln!(out, "{line}")?;
                     }
@@ -597,7 +614,7 @@ impl Watch {
         }
         if self.summary.processes > 0 {
             let _ = writeln!(html, "<h3>{}</h3>", esc(w.summary));
-            for para in self.words.watch_summary(&self.summary, &names) {
+            for para in self.words.watch_summary(&self.text_summary(), &names) {
                 let _ = writeln!(html, "<p>{}</p>", esc(&para));
             }
             let _ = writeln!(
@@ -635,6 +652,58 @@ impl Watch {
         self.all = true;
     }
 
+    /// The first process's wrappers (the command names before its last exec) and the
+    /// processes they ran (and those processes' descendants).
+    pub fn wrapped(&self) -> (Vec<String>, std::collections::BTreeSet<i32>) {
+        let mut helpers = std::collections::BTreeSet::new();
+        let Some(root) = self.summary.main_pid.and_then(|p| self.nodes.get(&p)) else {
+            return (Vec::new(), helpers);
+        };
+        if root.exec_at.len() < 2 {
+            return (Vec::new(), helpers);
+        }
+        let last_exec = root.exec_at[root.exec_at.len() - 1].0;
+        let wrappers = root.exec_at[..root.exec_at.len() - 1]
+            .iter()
+            .map(|(_, comm)| comm.clone())
+            .collect();
+        let mut stack: Vec<i32> = self
+            .nodes
+            .values()
+            .filter(|n| n.parent == root.pid && n.born_us < last_exec)
+            .map(|n| n.pid)
+            .collect();
+        while let Some(pid) = stack.pop() {
+            if helpers.insert(pid) {
+                stack.extend(
+                    self.nodes
+                        .values()
+                        .filter(|n| n.parent == pid)
+                        .map(|n| n.pid),
+                );
+            }
+        }
+        (wrappers, helpers)
+    }
+
+    /// The summary as the text says it: the wrappers' helpers left out (unless `--all`).
+    fn text_summary(&self) -> Summary {
+        let mut s = self.summary.clone();
+        let (wrappers, helpers) = self.wrapped();
+        s.wrappers = wrappers;
+        s.wrapper_helpers = helpers.len();
+        if !self.all && !helpers.is_empty() {
+            s.zombies.retain(|z| !helpers.contains(&z.pid));
+            s.reaped_at_once.retain(|z| !helpers.contains(&z.pid));
+            s.released.retain(|p| !helpers.contains(p));
+            s.reaped_by_procdemo.retain(|p| !helpers.contains(p));
+            s.orphans.retain(|(p, _, _)| !helpers.contains(p));
+        } else {
+            s.wrapper_helpers = 0;
+        }
+        s
+    }
+
     /// The children of each process, in PID order, runs of similar ones folded into a
     /// [`Group`] (the first and the last of a run stay apart) unless `--all`.
     pub fn layout(&self) -> BTreeMap<i32, Vec<Item>> {
@@ -657,8 +726,19 @@ impl Watch {
         };
         let mut out: BTreeMap<i32, Vec<Item>> = BTreeMap::new();
         let mut by_parent: BTreeMap<i32, Vec<&Node>> = BTreeMap::new();
+        let (wrappers, helpers) = self.wrapped();
+        if !self.all
+            && !helpers.is_empty()
+            && let Some(root) = self.summary.main_pid
+        {
+            out.entry(root)
+                .or_default()
+                .push(Item::Helpers(helpers.len(), wrappers));
+        }
         for n in self.nodes.values() {
-            by_parent.entry(n.parent).or_default().push(n);
+            if self.all || !helpers.contains(&n.pid) {
+                by_parent.entry(n.parent).or_default().push(n);
+            }
         }
         for (parent, children) in by_parent {
             let items = out.entry(parent).or_default();
@@ -738,10 +818,18 @@ impl Watch {
         while let Some((item, indent, last, top)) = stack.pop() {
             let (text, pid) = match &item {
                 Item::Node(pid) => match self.nodes.get(pid) {
+                    Some(node) if Some(*pid) == self.summary.main_pid && node.exec_at.len() > 1 => {
+                        let mut shown = node.clone();
+                        shown.wrappers = self.wrapped().0;
+                        (self.words.watch_node(&shown, &names), Some(*pid))
+                    }
                     Some(node) => (self.words.watch_node(node, &names), Some(*pid)),
                     None => continue,
                 },
                 Item::Group(g) => (self.words.watch_group(g, &names), None),
+                Item::Helpers(count, wrappers) => {
+                    (self.words.watch_helpers(*count, wrappers), None)
+                }
             };
             let branch = if top {
                 ""
@@ -807,10 +895,13 @@ impl Watch {
                 }
             }
         }
-        let hidden: std::collections::HashSet<i32> = folded
+        let mut hidden: std::collections::HashSet<i32> = folded
             .values()
             .flat_map(|g| g.pids.iter().skip(1).copied())
             .collect();
+        if !self.all {
+            hidden.extend(self.wrapped().1);
+        }
         let lanes: Vec<(String, Vec<&Node>)> = self
             .nodes
             .values()

@@ -720,3 +720,45 @@ fn who_runs_first_after_fork_is_within_ten_points_of_strace() {
         "child first: {under_watch} of 1000 under watch, {under_strace} under strace -f, {native} alone"
     );
 }
+
+#[test]
+fn a_wrapper_script_is_one_line_and_its_helpers_are_folded_unless_all() {
+    let python = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3");
+    let python = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    // A version manager's shim in small: it runs a helper, then execs the interpreter.
+    let shim = file(
+        "shim",
+        &format!("#!/bin/sh\nkernel=$(uname)\nexec {python} \"$@\"\n"),
+        0o755,
+    );
+    let script = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/watch/zombie.py"].join("/");
+    let run = procdemo(&["watch", "--", shim.arg(), &script]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tree: String = run
+        .stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("Processes, by"))
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(says(&tree, "through 1 wrapper: shim"), "{tree}");
+    assert!(says(&tree, "run by the wrappers (shim)"), "{tree}");
+    assert!(!tree.contains("(uname)"), "{tree}");
+    assert!(
+        says(
+            &run.stderr,
+            "Before the program started, its wrappers (shim) ran"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The program's own children are all there.
+    assert_eq!(tree.matches("exit code 7").count(), 1, "{tree}");
+    assert_eq!(tree.matches("exit code 8").count(), 1, "{tree}");
+    let all = procdemo(&["watch", "--all", "--", shim.arg(), &script]);
+    assert!(all.stderr.contains("(uname)"), "{}", all.stderr);
+    assert!(!says(&all.stderr, "run by the wrappers"), "{}", all.stderr);
+}

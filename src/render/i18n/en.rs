@@ -2156,6 +2156,18 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             if s.execs == 1 { "" } else { "s" },
             s.peak_alive
         )];
+        if s.wrapper_helpers > 0 {
+            out.push(format!(
+                "Before the program started, its wrappers ({}) ran {} process{}: left out below (--all shows them).",
+                s.wrappers
+                    .iter()
+                    .map(|w| crate::render::sanitize::escape(w).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                s.wrapper_helpers,
+                if s.wrapper_helpers == 1 { "" } else { "es" }
+            ));
+        }
         if !s.reaped_at_once.is_empty() {
             let pids: Vec<i32> = s.reaped_at_once.iter().map(|z| z.pid).collect();
             let shown = if pids.len() > 8 {
@@ -2276,8 +2288,22 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
         use crate::engine::model::Reaper;
         use crate::render::watch::{command_line, duration};
         let mut parts = vec![n.pid(node.pid)];
-        for argv in &node.execs {
-            parts.push(format!("exec `{}`", command_line(argv)));
+        if node.wrappers.is_empty() {
+            for argv in &node.execs {
+                parts.push(format!("exec `{}`", command_line(argv)));
+            }
+        } else if let Some(argv) = node.execs.last() {
+            parts.push(format!(
+                "exec `{}`, through {} wrapper{}: {}",
+                command_line(argv),
+                node.wrappers.len(),
+                if node.wrappers.len() == 1 { "" } else { "s" },
+                node.wrappers
+                    .iter()
+                    .map(|w| crate::render::sanitize::escape(w).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         parts.push(match node.status {
             Some(status) => exit_words(status),
@@ -2316,6 +2342,18 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             });
         }
         parts.join(", ")
+    }
+
+    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String {
+        format!(
+            "{count} process{} run by the wrappers ({}) before the program started (--all shows them)",
+            if count == 1 { "" } else { "es" },
+            wrappers
+                .iter()
+                .map(|w| crate::render::sanitize::escape(w).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 
     fn watch_group(

@@ -294,6 +294,8 @@ pub trait Words {
         group: &crate::render::watch::Group,
         names: &crate::render::watch::Names,
     ) -> String;
+    /// The processes a watched program's wrappers ran, folded into one line of the tree.
+    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String;
     /// Why a watch could not start the program (`command`: its argv[0], escaped).
     fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String;
     /// The headings at a watch's end.

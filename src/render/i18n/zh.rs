@@ -777,6 +777,17 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             "共创建 {} 个进程（含第一个），{} 个线程，{} 次 exec；同时存活的进程最多 {} 个。",
             s.processes, s.threads, s.execs, s.peak_alive
         )];
+        if s.wrapper_helpers > 0 {
+            out.push(format!(
+                "程序启动前，它的包装程序（{}）运行了 {} 个进程：下面不列出（--all 显示它们）。",
+                s.wrappers
+                    .iter()
+                    .map(|w| crate::render::sanitize::escape(w).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                s.wrapper_helpers
+            ));
+        }
         if !s.reaped_at_once.is_empty() {
             let pids: Vec<i32> = s.reaped_at_once.iter().map(|z| z.pid).collect();
             let shown = if pids.len() > 8 {
@@ -889,8 +900,21 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         use crate::engine::model::Reaper;
         use crate::render::watch::{command_line, duration};
         let mut parts = vec![n.pid(node.pid)];
-        for argv in &node.execs {
-            parts.push(format!("exec `{}`", command_line(argv)));
+        if node.wrappers.is_empty() {
+            for argv in &node.execs {
+                parts.push(format!("exec `{}`", command_line(argv)));
+            }
+        } else if let Some(argv) = node.execs.last() {
+            parts.push(format!(
+                "exec `{}`，经过 {} 层包装：{}",
+                command_line(argv),
+                node.wrappers.len(),
+                node.wrappers
+                    .iter()
+                    .map(|w| crate::render::sanitize::escape(w).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
         }
         parts.push(match node.status {
             Some(status) => exit_words(status),
@@ -925,6 +949,17 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             });
         }
         parts.join("，")
+    }
+
+    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String {
+        format!(
+            "程序启动前包装程序（{}）运行的 {count} 个进程（--all 显示它们）",
+            wrappers
+                .iter()
+                .map(|w| crate::render::sanitize::escape(w).into_owned())
+                .collect::<Vec<_>>()
+                .join("、")
+        )
     }
 
     fn watch_group(
