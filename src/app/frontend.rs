@@ -901,6 +901,8 @@ pub fn origin_of(source: &crate::app::cli::Source) -> Origin {
 struct Report {
     out: Box<dyn Write>,
     closed: bool,
+    /// The first error writing it (not EPIPE: a reader that went away is not an error).
+    error: Option<std::io::Error>,
 }
 
 impl Report {
@@ -909,8 +911,11 @@ impl Report {
             return;
         }
         let result = f(&mut *self.out).and_then(|()| self.out.flush());
-        if result.is_err() {
+        if let Err(e) = result {
             self.closed = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                self.error = Some(e);
+            }
         }
     }
 }
@@ -944,7 +949,11 @@ impl FrontEnd {
         // on a terminal the program shares, its output then falls between procdemo's lines,
         // never inside one (unbuffered stderr would write every piece of a line apart).
         let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
-        let mut report = Report { out, closed: false };
+        let mut report = Report {
+            out,
+            closed: false,
+            error: None,
+        };
         let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
             Error::System(System::Pipe {
                 demo: Some("watch".into()),
@@ -1057,6 +1066,10 @@ impl FrontEnd {
         }
         if let Some(sig) = interrupted {
             return Err(Error::Interrupted(sig));
+        }
+        // The report could not be written (ENOSPC on -o /dev/full, EIO...): said, exit 1.
+        if let Some(e) = report.error.take() {
+            return Err(Error::System(System::Write { error: os_error(e) }));
         }
         let command = escape(
             &options

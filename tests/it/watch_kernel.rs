@@ -762,3 +762,19 @@ fn a_wrapper_script_is_one_line_and_its_helpers_are_folded_unless_all() {
     assert!(all.stderr.contains("(uname)"), "{}", all.stderr);
     assert!(!says(&all.stderr, "run by the wrappers"), "{}", all.stderr);
 }
+
+#[test]
+fn a_report_that_cannot_be_written_is_named_and_exit_1() {
+    for form in [&[][..], &["--json"][..], &["--json-events"][..]] {
+        let mut args = vec!["watch"];
+        args.extend_from_slice(form);
+        args.extend_from_slice(&["-o", "/dev/full", "--", "/bin/sh", "-c", "exit 4"]);
+        let run = procdemo(&args);
+        assert_eq!(run.code, 1, "{form:?}: {}", run.stderr);
+        assert!(
+            says(&run.stderr, "cannot write the output: ENOSPC"),
+            "{form:?}: {}",
+            run.stderr
+        );
+    }
+}
