@@ -37,7 +37,14 @@ pub struct Node {
     /// argv of every exec, in order.
     pub execs: Vec<Vec<String>>,
     /// The time and the new command name of every exec, in order.
+    #[serde(skip)]
     pub exec_at: Vec<(u64, String)>,
+    /// The time and number of every signal delivered to it.
+    #[serde(skip)]
+    pub signal_at: Vec<(u64, i32)>,
+    /// When it was reparented, in order (with `orphaned`).
+    #[serde(skip)]
+    pub orphaned_at: Vec<u64>,
     /// For the first process, when it exec'd more than once: the programs before its last
     /// (wrappers: env, a shell, a version manager's shim), by command name. Text only.
     #[serde(skip)]
@@ -460,10 +467,16 @@ impl Watch {
                     Reaper::Parent { .. } | Reaper::Watcher => {}
                 }
             }
-            WatchEvent::Orphaned { pid, from, to, .. } => {
+            WatchEvent::Orphaned {
+                t_us,
+                pid,
+                from,
+                to,
+            } => {
                 s.orphans.push((*pid, *from, *to));
                 if let Some(n) = self.nodes.get_mut(pid) {
                     n.orphaned.push((*from, *to));
+                    n.orphaned_at.push(*t_us);
                     n.ppid = *to;
                 }
             }
@@ -474,10 +487,13 @@ impl Watch {
                 s.main_status = Some(*status);
                 s.alive_at_main_exit = alive.clone();
             }
-            WatchEvent::Signal { pid, .. } => {
+            WatchEvent::Signal {
+                t_us, pid, signal, ..
+            } => {
                 s.signals += 1;
                 if let Some(n) = self.nodes.get_mut(pid) {
                     n.signals += 1;
+                    n.signal_at.push((*t_us, *signal));
                 }
             }
             WatchEvent::Renamed { pid, comm, .. } => {
@@ -597,22 +613,14 @@ impl Watch {
             "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">watch</span></h1>\n<h2>{}</h2>",
             esc(&command_line(&self.summary.command))
         );
-        for (at, text) in self.page.iter().flat_map(|(_, lines)| lines) {
-            match at {
-                None => {
-                    let _ = writeln!(html, "<p class=\"src\">{}</p>", esc(text));
-                }
-                Some(t) => {
-                    let _ = writeln!(
-                        html,
-                        "<p class=\"step\"><span class=\"pid\">{}</span> {}</p>",
-                        esc(&duration(*t)),
-                        esc(text)
-                    );
-                }
-            }
+        // The opening words, the picture, the summary and the tree first (what a projector
+        // shows); then each event's line, and the text timeline.
+        let lines: Vec<&PageLine> = self.page.iter().flat_map(|(_, lines)| lines).collect();
+        for (_, text) in lines.iter().filter(|(at, _)| at.is_none()) {
+            let _ = writeln!(html, "<p class=\"src\">{}</p>", esc(text));
         }
         if self.summary.processes > 0 {
+            let _ = writeln!(html, "<h3>{}</h3>\n{}", esc(w.picture), self.svg());
             let _ = writeln!(html, "<h3>{}</h3>", esc(w.summary));
             for para in self.words.watch_summary(&self.text_summary(), &names) {
                 let _ = writeln!(html, "<p>{}</p>", esc(&para));
@@ -623,14 +631,24 @@ impl Watch {
                 esc(w.tree),
                 lines_esc(&self.tree_lines())
             );
-            if self.style.timeline {
+        }
+        for (at, text) in &lines {
+            if let Some(t) = at {
                 let _ = writeln!(
                     html,
-                    "<h3>{}</h3>\n<pre class=\"output wide\">{}</pre>",
-                    esc(w.timeline),
-                    lines_esc(&self.timeline_lines())
+                    "<p class=\"step\"><span class=\"pid\">{}</span> {}</p>",
+                    esc(&duration(*t)),
+                    esc(text)
                 );
             }
+        }
+        if self.summary.processes > 0 && self.style.timeline {
+            let _ = writeln!(
+                html,
+                "<h3>{}</h3>\n<pre class=\"output wide\">{}</pre>",
+                esc(w.timeline),
+                lines_esc(&self.timeline_lines())
+            );
         }
         html.push_str("</section>\n");
         super::html::document(self.words, &[html])
@@ -873,11 +891,9 @@ impl Watch {
         lines
     }
 
-    /// One lane per process on a time axis from 0 to the last event: `=` alive, `T` stopped
-    /// by a signal, `Z` zombie, `x` the column of its exit. A column covers the same time in
-    /// every lane; the legend says how much.
-    pub fn timeline_lines(&self) -> Vec<String> {
-        let w = self.words.watch_words();
+    /// The timeline's lanes: a process each, or a folded run of similar ones (`×N comm`) at
+    /// the place of its first member; the wrappers' helpers left out (unless `--all`).
+    fn lanes(&self) -> Vec<(String, Vec<&Node>)> {
         let label_of = |n: &Node| {
             let comm = super::sanitize::escape(&n.comm).into_owned();
             let comm: String = comm.chars().take(15).collect();
@@ -902,8 +918,7 @@ impl Watch {
         if !self.all {
             hidden.extend(self.wrapped().1);
         }
-        let lanes: Vec<(String, Vec<&Node>)> = self
-            .nodes
+        self.nodes
             .values()
             .filter(|n| !hidden.contains(&n.pid))
             .map(|n| match folded.get(&n.pid) {
@@ -917,7 +932,234 @@ impl Watch {
                 }
                 None => (label_of(n), vec![n]),
             })
+            .collect()
+    }
+
+    /// `--html`: the family drawn as SVG on a time axis: a lane per process (or per folded
+    /// run), its states as coloured spans (zombie red), marks for fork, exec, exit, signal,
+    /// reparenting and reap, and an arrow from each parent to each child it made. Sized for
+    /// a projector: 18-unit text in a 1200-unit-wide picture.
+    pub fn svg(&self) -> String {
+        use super::html::esc;
+        use std::fmt::Write as _;
+        let w = self.words.watch_words();
+        let keys = w.picture_keys;
+        let lanes = self.lanes();
+        let (left, right, top, lane_h) = (250.0_f64, 1180.0_f64, 50.0_f64, 40.0_f64);
+        let end = self.last_us.max(1) as f64;
+        let x = |t: u64| left + (right - left) * (t as f64 / end).min(1.0);
+        let lane_of: BTreeMap<i32, usize> = lanes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, members))| members.iter().map(move |n| (n.pid, i)))
             .collect();
+        let y = |i: usize| top + lane_h * i as f64;
+        let legend_y = y(lanes.len()) + 30.0;
+        let height = legend_y + 70.0;
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            "<svg class=\"watch\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1200 {height:.0}\" width=\"100%\" role=\"img\" font-size=\"18\">"
+        );
+        svg.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>\n");
+        // The axis: 0, three ticks, the end.
+        for k in 0..=4u64 {
+            let t = self.last_us.max(1) * k / 4;
+            let _ = writeln!(
+                svg,
+                "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" stroke=\"#ccc\"/><text x=\"{0:.1}\" y=\"{3:.1}\" text-anchor=\"{5}\" fill=\"#555\">{4}</text>",
+                x(t),
+                top - 12.0,
+                y(lanes.len()),
+                top - 18.0,
+                esc(&duration(t)),
+                if k == 4 { "end" } else { "middle" }
+            );
+        }
+        let colour = |state: Option<State>| match state {
+            Some(State::Running) => "#2e7d32",
+            Some(State::Sleeping) => "#1565c0",
+            Some(State::DiskSleep) => "#ef6c00",
+            Some(State::Stopped) => "#6a1b9a",
+            _ => "#90a4ae",
+        };
+        let span = |svg: &mut String, from: u64, to: u64, row: f64, fill: &str, tip: &str| {
+            let (a, b) = (x(from), x(to.max(from)));
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"22\" fill=\"{fill}\"><title>{}</title></rect>",
+                row + 6.0,
+                (b - a).max(1.5),
+                esc(tip)
+            );
+        };
+        for (i, (label, members)) in lanes.iter().enumerate() {
+            let row = y(i);
+            if i % 2 == 1 {
+                let _ = writeln!(
+                    svg,
+                    "<rect x=\"0\" y=\"{row:.1}\" width=\"1200\" height=\"{lane_h}\" fill=\"#f5f5f5\"/>"
+                );
+            }
+            let _ = writeln!(
+                svg,
+                "<text x=\"8\" y=\"{:.1}\" fill=\"#111\">{}</text>",
+                row + 24.0,
+                esc(label)
+            );
+            for n in members {
+                let exit = n.exit_us.unwrap_or(self.last_us);
+                // Its states, each from when it was reported until the next (or its exit).
+                let mut from = n.born_us;
+                let mut state = None;
+                for &(at, s) in n.states.iter().filter(|(at, _)| *at <= exit) {
+                    span(&mut svg, from, at, row, colour(state), &label_tip(n, state));
+                    from = at.max(from);
+                    state = s;
+                }
+                span(
+                    &mut svg,
+                    from,
+                    exit,
+                    row,
+                    colour(state),
+                    &label_tip(n, state),
+                );
+                if let Some(t) = n.exit_us {
+                    let gone = n.reaped_us.unwrap_or(self.last_us);
+                    let zombie = n.zombie_since_us.unwrap_or(gone);
+                    span(&mut svg, t, zombie, row, "#cfd8dc", keys[4]);
+                    if n.zombie_since_us.is_some() && !n.parent_waiting {
+                        span(&mut svg, zombie, gone, row, "#c62828", keys[5]);
+                    }
+                }
+                // An arrow from its parent's lane (the first of a folded run only).
+                if let Some(&p) = lane_of.get(&n.parent)
+                    && members.first().is_some_and(|f| f.pid == n.pid)
+                    && p != i
+                {
+                    let (y1, y2) = if p < i {
+                        (y(p) + 28.0, row + 6.0)
+                    } else {
+                        (y(p) + 6.0, row + 28.0)
+                    };
+                    let _ = writeln!(
+                        svg,
+                        "<line x1=\"{0:.1}\" y1=\"{y1:.1}\" x2=\"{0:.1}\" y2=\"{y2:.1}\" stroke=\"#333\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
+                        x(n.born_us)
+                    );
+                }
+                // Marks: fork (a dot), exec (a diamond), exit (a cross), signal (a yellow
+                // triangle), reparenting (a ring), reap (a bar); a folded run shows its spans
+                // only (its members' marks would cover them).
+                let mid = row + 17.0;
+                if members.len() > 1 {
+                    continue;
+                }
+                let _ = writeln!(
+                    svg,
+                    "<circle cx=\"{:.1}\" cy=\"{mid:.1}\" r=\"5\" fill=\"#111\"><title>{}</title></circle>",
+                    x(n.born_us),
+                    keys[6]
+                );
+                for (t, comm) in &n.exec_at {
+                    let cx = x(*t);
+                    let _ = writeln!(
+                        svg,
+                        "<path d=\"M{cx:.1},{:.1} l7,7 l-7,7 l-7,-7 z\" fill=\"#fbc02d\" stroke=\"#111\"><title>{} {}</title></path>",
+                        mid - 7.0,
+                        keys[7],
+                        esc(comm)
+                    );
+                }
+                for (t, sig) in &n.signal_at {
+                    let cx = x(*t);
+                    let _ = writeln!(
+                        svg,
+                        "<path d=\"M{cx:.1},{:.1} l6,-10 l-12,0 z\" fill=\"#ffeb3b\" stroke=\"#5d4037\"><title>{} {}</title></path>",
+                        row + 6.0,
+                        keys[9],
+                        esc(&super::signal_name(*sig))
+                    );
+                }
+                for t in &n.orphaned_at {
+                    let _ = writeln!(
+                        svg,
+                        "<circle cx=\"{:.1}\" cy=\"{mid:.1}\" r=\"8\" fill=\"none\" stroke=\"#6d4c41\" stroke-width=\"3\"><title>{}</title></circle>",
+                        x(*t),
+                        keys[10]
+                    );
+                }
+                if let Some(t) = n.exit_us {
+                    let cx = x(t);
+                    let _ = writeln!(
+                        svg,
+                        "<path d=\"M{:.1},{:.1} l12,12 m0,-12 l-12,12\" stroke=\"#111\" stroke-width=\"3\"><title>{}</title></path>",
+                        cx - 6.0,
+                        mid - 6.0,
+                        keys[8]
+                    );
+                }
+                if let Some(t) = n.reaped_us {
+                    let _ = writeln!(
+                        svg,
+                        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"3\" height=\"30\" fill=\"#111\"><title>{}</title></rect>",
+                        x(t),
+                        row + 2.0,
+                        keys[11]
+                    );
+                }
+            }
+        }
+        // The legend: the colours, then the marks.
+        let swatches = [
+            ("#2e7d32", keys[0]),
+            ("#1565c0", keys[1]),
+            ("#ef6c00", keys[2]),
+            ("#6a1b9a", keys[3]),
+            ("#cfd8dc", keys[4]),
+            ("#c62828", keys[5]),
+        ];
+        let mut lx = 8.0;
+        for (fill, word) in swatches {
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"18\" height=\"18\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#333\">{}</text>",
+                legend_y,
+                lx + 24.0,
+                legend_y + 15.0,
+                esc(word)
+            );
+            lx += 200.0;
+        }
+        let marks = [
+            ("\u{25cf}", keys[6]),
+            ("\u{25c6}", keys[7]),
+            ("\u{2715}", keys[8]),
+            ("\u{25bc}", keys[9]),
+            ("\u{25cb}", keys[10]),
+            ("|", keys[11]),
+        ];
+        let mut lx = 8.0;
+        for (glyph, word) in marks {
+            let _ = writeln!(
+                svg,
+                "<text x=\"{lx:.1}\" y=\"{:.1}\" fill=\"#333\">{glyph} {}</text>",
+                legend_y + 48.0,
+                esc(word)
+            );
+            lx += 200.0;
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+
+    /// One lane per process on a time axis from 0 to the last event: `=` alive, `T` stopped
+    /// by a signal, `Z` zombie, `x` the column of its exit. A column covers the same time in
+    /// every lane; the legend says how much.
+    pub fn timeline_lines(&self) -> Vec<String> {
+        let w = self.words.watch_words();
+        let lanes = self.lanes();
         let label_w = lanes
             .iter()
             .map(|(label, _)| width(label))
@@ -1022,6 +1264,12 @@ fn time_of(event: &WatchEvent) -> u64 {
         | WatchEvent::Renamed { t_us, .. }
         | WatchEvent::End { t_us } => *t_us,
     }
+}
+
+/// A span's tooltip: the process and its state letter.
+fn label_tip(n: &Node, state: Option<State>) -> String {
+    let letter = state.and_then(State::letter).unwrap_or('-');
+    format!("{} {} {letter}", n.pid, super::sanitize::escape(&n.comm))
 }
 
 /// Preformatted lines for a page: each escaped (a newline inside would be shown as `\n`),

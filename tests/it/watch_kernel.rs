@@ -778,3 +778,76 @@ fn a_report_that_cannot_be_written_is_named_and_exit_1() {
         );
     }
 }
+
+#[test]
+fn the_page_draws_the_family_on_a_time_axis_in_headless_chromium() {
+    let python = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3");
+    let python = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    let dir = TempScript::new("unused", b"");
+    let page = dir.path.with_file_name("watch.html");
+    let script = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/watch/zombie.py"].join("/");
+    let run = procdemo(&[
+        "watch",
+        "--html",
+        page.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--",
+        &python,
+        &script,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let svg = &html[html.find("<svg").expect("an svg picture")..html.find("</svg>").unwrap()];
+    // A lane per process, a red zombie span, marks for fork, exec, exit, signal and reap,
+    // arrows from parent to child.
+    let lanes = svg.matches("<text x=\"8\"").count();
+    assert_eq!(lanes, 3, "{svg}");
+    for needle in [
+        "fill=\"#c62828\"",
+        "<title>fork</title>",
+        "<title>exec python3</title>",
+        "<title>exit</title>",
+        "<title>signal SIGCHLD</title>",
+        "<title>reaped</title>",
+        "marker-end=\"url(#arrow)\"",
+    ] {
+        assert!(svg.contains(needle), "{needle} not in {svg}");
+    }
+    let Some(browser) = crate::page::chromium() else {
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    };
+    let shot = dir.path.with_file_name("watch.png");
+    let profile = dir.path.with_file_name("profile");
+    let status = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-crash-reporter",
+            "--disable-breakpad",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg("--window-size=1280,800")
+        .arg(format!("file://{}", page.display()))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run chromium");
+    crate::page::reap_browser_leftovers();
+    assert!(status.success(), "chromium: {status}");
+    // The picture is at the top of the page: its colours are in the first screen.
+    let n = crate::page::colours(&shot);
+    assert!(n > 10, "the screenshot has {n} colours: blank?");
+}

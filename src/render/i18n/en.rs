@@ -2427,6 +2427,21 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             summary: "Summary",
             tree: "Processes, by the process that created each",
             timeline: "Timeline",
+            picture: "The family on a time axis",
+            picture_keys: [
+                "running (R)",
+                "sleeping (S)",
+                "disk wait (D)",
+                "stopped (T)",
+                "exiting",
+                "zombie (Z)",
+                "fork",
+                "exec",
+                "exit",
+                "signal",
+                "reparented",
+                "reaped",
+            ],
             legend: |per| {
                 format!(
                     "= alive   T stopped by a signal   x its exit   . exiting   Z zombie (until reaped); one column is {per}"

@@ -81,6 +81,10 @@ pub struct WatchWords {
     pub timeline: &'static str,
     /// The legend under the timeline, given the time one column covers.
     pub legend: fn(&str) -> String,
+    /// The page's picture: its heading, and its legend's words for: running, sleeping,
+    /// disk wait, stopped, exiting, zombie, fork, exec, exit, signal, reparented, reaped.
+    pub picture: &'static str,
+    pub picture_keys: [&'static str; 12],
 }
 
 /// The labels of an `inspect` reading's rows.
