@@ -542,6 +542,9 @@ impl Watch {
     pub fn finish(&mut self, interrupted: Option<i32>, out: &mut dyn Write) -> std::io::Result<()> {
         self.summary.interrupted = interrupted;
         self.open_zombies();
+        let (wrappers, helpers) = self.wrapped();
+        self.summary.wrappers = wrappers;
+        self.summary.wrapper_helpers = helpers.len();
         if self.summary.processes == 0 {
             // Nothing ran (the command could not be started): main says why.
             if self.form == Form::Json {
@@ -959,7 +962,7 @@ impl Watch {
         let mut svg = String::new();
         let _ = writeln!(
             svg,
-            "<svg class=\"watch\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1200 {height:.0}\" width=\"100%\" role=\"img\" font-size=\"18\">"
+            "<svg class=\"watch\" viewBox=\"0 0 1200 {height:.0}\" width=\"100%\" role=\"img\" font-size=\"18\">"
         );
         svg.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>\n");
         // The axis: 0, three ticks, the end.

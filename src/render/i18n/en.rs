@@ -1965,7 +1965,9 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 } else {
                     let how = match kind {
                         ForkKind::Fork => "fork()",
-                        ForkKind::Vfork => "vfork() (it waits in D until the child execs or exits)",
+                        ForkKind::Vfork => {
+                            "vfork() (it is suspended until the child execs or exits; /proc shows it D while it waits)"
+                        }
                         ForkKind::Clone => "clone() (a new process, not a thread)",
                     };
                     format!("{} created {pid} with {how}", n.pid(*parent))

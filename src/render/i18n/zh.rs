@@ -586,7 +586,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 } else {
                     let how = match kind {
                         ForkKind::Fork => "fork()",
-                        ForkKind::Vfork => "vfork()（父进程处于 D，直到子进程 exec 或退出）",
+                        ForkKind::Vfork => {
+                            "vfork()（父进程挂起，直到子进程 exec 或退出；等待期间 /proc 显示 D）"
+                        }
                         ForkKind::Clone => "clone()（新的进程，不是线程）",
                     };
                     format!("{} 用 {how} 创建了 {pid}", n.pid(*parent))
