@@ -851,3 +851,44 @@ fn the_page_draws_the_family_on_a_time_axis_in_headless_chromium() {
     let n = crate::page::colours(&shot);
     assert!(n > 10, "the screenshot has {n} colours: blank?");
 }
+
+#[test]
+fn an_exec_by_a_thread_that_is_not_the_leader_is_not_the_processs_exit() {
+    // A second thread execs; the kernel ends the leader thread (its exit stop) and gives the
+    // exec'ing thread the process's PID. The process exited once: with the new program's 9.
+    let prog = Program::new(
+        "thread_exec",
+        &format!(
+            "{COMMON}{}",
+            r#"
+static void *worker(void *arg) {
+    (void)arg;
+    char *argv[] = { "sh", "-c", "exit 9", NULL };
+    execv("/bin/sh", argv);
+    _exit(98);
+}
+int main(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    return 97;
+}
+"#
+        ),
+    );
+    let run = procdemo(&["watch", "--json", "--", prog.path()]);
+    assert_eq!(run.code, 9, "{}", run.stderr);
+    let doc = document(&run.stderr);
+    let root = events(&doc, "fork")[0]["pid"].as_i64().unwrap();
+    let exits: Vec<&Value> = events(&doc, "exit")
+        .into_iter()
+        .filter(|e| e["pid"] == root)
+        .collect();
+    assert_eq!(exits.len(), 1, "{exits:?}");
+    assert_eq!(exits[0]["status"]["Exited"], 9, "{}", exits[0]);
+    let execs: Vec<&Value> = events(&doc, "exec")
+        .into_iter()
+        .filter(|e| e["pid"] == root)
+        .collect();
+    assert_eq!(execs.last().unwrap()["argv"][0], "sh", "{execs:?}");
+}
