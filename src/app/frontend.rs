@@ -910,7 +910,24 @@ impl Report {
         if self.closed {
             return;
         }
-        let result = f(&mut *self.out).and_then(|()| self.out.flush());
+        // Rendered whole, then handed to the buffer in one piece: the buffer writes it out
+        // whole (never split between two write()s).
+        let mut event = Vec::new();
+        let result = f(&mut event).and_then(|()| self.out.write_all(&event));
+        self.failed(result);
+    }
+
+    /// Write out what is buffered: after each batch of events read, and at the end. (The
+    /// buffer only ever writes whole events, so a terminal the program shares never shows
+    /// procdemo's line cut by the program's output.)
+    fn flush(&mut self) {
+        if !self.closed {
+            let result = self.out.flush();
+            self.failed(result);
+        }
+    }
+
+    fn failed(&mut self, result: std::io::Result<()>) {
         if let Err(e) = result {
             self.closed = true;
             if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -945,9 +962,10 @@ impl FrontEnd {
             })?),
             None => Box::new(std::io::stderr()),
         };
-        // Each event's text goes out in one write() (the report is flushed after every event):
-        // on a terminal the program shares, its output then falls between procdemo's lines,
-        // never inside one (unbuffered stderr would write every piece of a line apart).
+        // Each event's text goes out whole in one write() (events are buffered whole, and
+        // flushed after each batch read from the watcher): on a terminal the program shares,
+        // its output then falls between procdemo's lines, never inside one (unbuffered stderr
+        // would write every piece of a line apart).
         let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
         let mut report = Report {
             out,
@@ -1031,6 +1049,7 @@ impl FrontEnd {
                         report.write(|out| renderer.event(&event, out));
                     },
                 );
+                report.flush();
             }
             if !exited {
                 exited = !matches!(
@@ -1058,6 +1077,7 @@ impl FrontEnd {
         // Whatever the watcher left (after a crash, or a signal): kill and reap it.
         self.clean_up();
         report.write(|out| renderer.finish(interrupted, out));
+        report.flush();
         if let Err((path, e)) = renderer.write_page() {
             return Err(Error::Usage(Usage::Html {
                 path: escape(&path.display().to_string()).into_owned(),

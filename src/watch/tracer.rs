@@ -161,6 +161,11 @@ struct Watcher {
     events: Events,
     /// When live processes' states were last read from /proc.
     last_sample: Instant,
+    /// The processes not yet gone (`procs` keeps every one ever seen: walking it at each
+    /// stop would make a long loop of forks quadratic).
+    present: BTreeSet<i32>,
+    /// The zombies whose pidfd is polled for their reap.
+    polled: BTreeSet<i32>,
 }
 
 /// The watcher's body, in the process the front end forked for it. Never returns: it ends
@@ -239,6 +244,8 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
             broken: false,
         },
         last_sample: t0,
+        present: BTreeSet::new(),
+        polled: BTreeSet::new(),
     };
     let argv_text: Vec<String> = options
         .argv
@@ -272,6 +279,7 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
     let about_to_run = comm_of_path(options.argv.first().map_or(OsStr::new(""), |a| a));
     w.procs
         .insert(root, Proc::new(me, starttime(root), &about_to_run));
+    w.present.insert(root);
     w.alive = 1;
     let _ = unistd::write(&go_w, b"g");
     drop(go_w);
@@ -451,13 +459,19 @@ fn comm_of_path(path: &OsStr) -> String {
 /// Whether `parent` (a thread of it) is blocked in a wait() that `child`'s death satisfies:
 /// wait4/waitpid or waitid with WEXITED, for any child, this one, or its process group
 /// (/proc/PID/task/TID/syscall: the call a blocked thread is in, and its arguments).
-fn waits_for(parent: i32, child: i32) -> bool {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
-        return false;
+fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
+    // A parent of one thread: its own syscall file; else each thread's.
+    let files: Vec<std::path::PathBuf> = if threaded {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
+            return false;
+        };
+        tasks.flatten().map(|t| t.path().join("syscall")).collect()
+    } else {
+        vec![format!("/proc/{parent}/syscall").into()]
     };
     let pgid = || proc::sample(child).ok().flatten().map(|s| s.pgrp);
-    for task in tasks.flatten() {
-        let Ok(text) = std::fs::read_to_string(task.path().join("syscall")) else {
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(file) else {
             continue;
         };
         let mut words = text.split_whitespace();
@@ -617,7 +631,7 @@ impl Watcher {
                 }
             }
             self.check_zombies(PollTimeout::ZERO, signals);
-            if none_left && self.procs.values().all(|p| p.pidfd.is_none()) {
+            if none_left && self.polled.is_empty() {
                 // Whatever is still marked live was never reported dead: say it is gone.
                 let t_us = self.now();
                 self.send(WatchEvent::End { t_us });
@@ -642,12 +656,7 @@ impl Watcher {
     /// Wait up to `timeout` for a zombie's reap, a signal or room in the event pipe; report
     /// the zombies whose pidfd says they are gone.
     fn check_zombies(&mut self, timeout: PollTimeout, signals: &OwnedFd) {
-        let zombies: Vec<i32> = self
-            .procs
-            .iter()
-            .filter(|(_, p)| p.pidfd.is_some())
-            .map(|(&pid, _)| pid)
-            .collect();
+        let zombies: Vec<i32> = self.polled.iter().copied().collect();
         if zombies.is_empty() && timeout == PollTimeout::ZERO {
             return;
         }
@@ -681,6 +690,8 @@ impl Watcher {
             };
             p.pidfd = None;
             p.gone = true;
+            self.present.remove(&pid);
+            self.polled.remove(&pid);
             let by = if p.ppid == self.me {
                 Reaper::Subreaper
             } else {
@@ -717,11 +728,14 @@ impl Watcher {
                         libc::PTRACE_EVENT_VFORK => ForkKind::Vfork,
                         _ => ForkKind::Clone,
                     };
-                    self.created(self.process_of(pid), new as i32, kind);
                     // The parent first, then its child: the order strace -f keeps, and the
                     // scheduler's own after fork() (the parent runs on; the child waits for
                     // a CPU). Released the other way round, the child would often run first.
+                    // The parent is let go before the new process is read from /proc (it is
+                    // held at its first stop meanwhile): the stop lasts no longer than the
+                    // kernel's report of it.
                     let _ = sys::ptrace_cont(pid, 0);
+                    self.created(self.process_of(pid), new as i32, kind);
                     self.release(new as i32);
                     return;
                 }
@@ -755,15 +769,23 @@ impl Watcher {
                 // the process's exit; its death, reported by wait when the last thread is
                 // gone, is.
                 let others_live = self.threads.values().any(|&process| process == pid);
+                let raw = sys::ptrace_event_msg(pid);
+                // Let it go on dying at once: what is read below cannot change before the
+                // tracer's own wait reports its death (its parent is not told until then).
+                let _ = sys::ptrace_cont(pid, 0);
                 if !self.threads.contains_key(&pid)
                     && !others_live
-                    && let Ok(raw) = sys::ptrace_event_msg(pid)
+                    && let Ok(raw) = raw
                     && let Some(p) = self.procs.get_mut(&pid)
                     && !p.exiting
                 {
                     p.exiting = true;
                     let was = p.ppid;
-                    p.parent_waiting = was != self.me && waits_for(was, pid);
+                    let threaded = self.threads.values().any(|&process| process == was);
+                    let Some(p) = self.procs.get_mut(&pid) else {
+                        return;
+                    };
+                    p.parent_waiting = was != self.me && waits_for(was, pid, threaded);
                     self.check_name(pid);
                     // Orphaned since the last look (its parent's death not yet read): say so
                     // before its exit.
@@ -787,7 +809,6 @@ impl Watcher {
                         core_dumped: libc::WIFSIGNALED(raw as i32) && libc::WCOREDUMP(raw as i32),
                     });
                 }
-                let _ = sys::ptrace_cont(pid, 0);
             }
             libc::PTRACE_EVENT_STOP => {
                 let known = self.procs.contains_key(&pid) || self.threads.contains_key(&pid);
@@ -911,6 +932,7 @@ impl Watcher {
                 .map_or(creator, |s| if s.ppid > 0 { s.ppid } else { creator });
             let comm = sample.as_ref().map_or_else(String::new, |s| s.comm.clone());
             e.insert(Proc::new(parent, sample.map(|s| s.starttime), &comm));
+            self.present.insert(new);
             self.alive += 1;
             self.send(WatchEvent::Fork {
                 t_us,
@@ -952,6 +974,8 @@ impl Watcher {
             // the subreaper. The program never reaped it.
             p.gone = true;
             p.pidfd = None;
+            self.present.remove(&pid);
+            self.polled.remove(&pid);
             let zombie_us = p.died_us.map(|d| t_us.saturating_sub(d));
             self.send(WatchEvent::Reaped {
                 t_us,
@@ -987,6 +1011,9 @@ impl Watcher {
         match sample {
             Some(s) if s.state == 'Z' && (was.is_none() || was == Some(s.starttime)) => {
                 p.zombie = true;
+                if pidfd.is_some() {
+                    self.polled.insert(pid);
+                }
                 p.pidfd = pidfd;
                 // A PPID of 0 is a process the kernel is releasing at this very moment (its
                 // parent's wait has it; /proc/PID/stat no longer names a parent): not an
@@ -997,7 +1024,7 @@ impl Watcher {
                 let parent = if s.ppid == 0 { parent } else { s.ppid };
                 let parent_waiting = parent != self.me
                     && (self.procs.get(&pid).is_some_and(|p| p.parent_waiting)
-                        || waits_for(parent, pid));
+                        || waits_for(parent, pid, true));
                 self.send(WatchEvent::Zombie {
                     t_us,
                     pid,
@@ -1007,6 +1034,7 @@ impl Watcher {
             }
             _ => {
                 p.gone = true;
+                self.present.remove(&pid);
                 let by = if parent == self.me {
                     if pid == self.root {
                         Reaper::Watcher
@@ -1030,10 +1058,10 @@ impl Watcher {
         if pid == self.root {
             // A process whose exit was reported is not alive, even before its death.
             let alive: Vec<i32> = self
-                .procs
+                .present
                 .iter()
-                .filter(|(_, p)| p.live() && !p.exiting)
-                .map(|(&pid, _)| pid)
+                .filter(|pid| self.procs.get(pid).is_some_and(|p| p.live() && !p.exiting))
+                .copied()
                 .collect();
             let t_us = self.now();
             self.send(WatchEvent::MainExited {
@@ -1051,10 +1079,14 @@ impl Watcher {
     /// The children of `dead` that the kernel reparented when it died.
     fn orphans_of(&mut self, dead: i32) {
         let children: Vec<i32> = self
-            .procs
+            .present
             .iter()
-            .filter(|(_, p)| p.ppid == dead && !p.gone)
-            .map(|(&pid, _)| pid)
+            .filter(|pid| {
+                self.procs
+                    .get(pid)
+                    .is_some_and(|p| p.ppid == dead && !p.gone)
+            })
+            .copied()
             .collect();
         for pid in children {
             if let Some(s) = proc::sample(pid).ok().flatten()
@@ -1084,8 +1116,9 @@ impl Watcher {
     /// a parent that changed under it).
     fn sample(&mut self) {
         let live: Vec<(i32, i32, Option<u64>, Option<State>)> = self
-            .procs
+            .present
             .iter()
+            .filter_map(|pid| self.procs.get(pid).map(|p| (pid, p)))
             .filter(|(pid, p)| p.live() && !p.stopped && !p.exiting && !self.early.contains(pid))
             .map(|(&pid, p)| (pid, p.ppid, p.starttime, p.state))
             .collect();
@@ -1119,10 +1152,10 @@ impl Watcher {
     fn kill_all(&mut self, reason: KillReason) {
         self.killing = Some(reason);
         let pids: Vec<i32> = self
-            .procs
+            .present
             .iter()
-            .filter(|(_, p)| p.live())
-            .map(|(&pid, _)| pid)
+            .filter(|pid| self.procs.get(pid).is_some_and(Proc::live))
+            .copied()
             .chain(self.early.iter().copied())
             .collect();
         for &pid in &pids {
