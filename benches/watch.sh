@@ -2,8 +2,10 @@
 # procdemo watch against strace -f on the same program, in paired rounds (the issue's
 # measure): a C loop of N fork/exit/wait (default 3000), run bare, under
 # `strace -f -qq -e trace=process -o /dev/null` and under `procdemo watch -o /dev/null`.
-# Prints each round's wall times and the medians, and watch/strace and watch/bare ratios.
-# Usage: benches/watch.sh [N] [ROUNDS]   (needs cc, strace, and target/release/procdemo)
+# Then a real build: a small C project (40 files) built with `make -B -j2`, the same three
+# ways. Prints each round's wall times and the medians, and watch/strace and watch/bare
+# ratios.
+# Usage: benches/watch.sh [N] [ROUNDS]   (needs cc, make, strace, target/release/procdemo)
 set -eu
 n=${1:-3000}
 rounds=${2:-7}
@@ -34,17 +36,30 @@ ms() {
     t1=$(date +%s%N)
     echo $(( (t1 - t0) / 1000000 ))
 }
-: > "$dir/bare"; : > "$dir/strace"; : > "$dir/watch"
+measure() {
+    name=$1; shift
+    : > "$dir/bare"; : > "$dir/strace"; : > "$dir/watch"
+    i=0
+    while [ $i -lt "$rounds" ]; do
+        b=$(ms "$@")
+        s=$(ms strace -f -qq -e trace=process -o /dev/null "$@")
+        w=$(ms "$bin" watch -o /dev/null -- "$@")
+        echo "$name, round $((i + 1)): bare ${b} ms, strace ${s} ms, watch ${w} ms"
+        echo "$b" >> "$dir/bare"; echo "$s" >> "$dir/strace"; echo "$w" >> "$dir/watch"
+        i=$((i + 1))
+    done
+    b=$(median "$dir/bare"); s=$(median "$dir/strace"); w=$(median "$dir/watch")
+    echo "$name, median of $rounds rounds: bare ${b} ms, strace -f ${s} ms, watch ${w} ms"
+    awk -v b="$b" -v s="$s" -v w="$w" 'BEGIN { printf "  watch/strace %.2fx, watch/bare %.2fx\n", w / s, w / b }'
+}
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+measure "$n forks" "$dir/forks" "$n"
+mkdir -p "$dir/project"
 i=0
-while [ $i -lt "$rounds" ]; do
-    b=$(ms "$dir/forks" "$n")
-    s=$(ms strace -f -qq -e trace=process -o /dev/null "$dir/forks" "$n")
-    w=$(ms "$bin" watch -o /dev/null -- "$dir/forks" "$n")
-    echo "round $((i + 1)): bare ${b} ms, strace ${s} ms, watch ${w} ms"
-    echo "$b" >> "$dir/bare"; echo "$s" >> "$dir/strace"; echo "$w" >> "$dir/watch"
+while [ $i -lt 40 ]; do
+    printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" > "$dir/project/f$i.c"
     i=$((i + 1))
 done
-median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
-b=$(median "$dir/bare"); s=$(median "$dir/strace"); w=$(median "$dir/watch")
-echo "median of $rounds rounds, $n forks: bare ${b} ms, strace -f ${s} ms, watch ${w} ms"
-awk -v b="$b" -v s="$s" -v w="$w" 'BEGIN { printf "watch/strace %.2fx, watch/bare %.2fx\n", w / s, w / b }'
+printf 'int main(void) { return 0; }\n' > "$dir/project/main.c"
+printf 'SRC := $(wildcard *.c)\nprog: $(SRC:.c=.o)\n\t$(CC) -o $@ $^\n%%.o: %%.c\n\t$(CC) -O1 -c $<\n' > "$dir/project/Makefile"
+measure "make -B -j2 (41 files)" make -s -B -j2 -C "$dir/project"
