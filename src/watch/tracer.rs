@@ -88,6 +88,8 @@ struct Proc {
     comm: String,
     /// In a group-stop the program asked for (held with PTRACE_LISTEN).
     stopped: bool,
+    /// Created (its creator's event read) and its first stop not yet seen.
+    fresh: bool,
     /// PTRACE_EVENT_EXIT was seen (the status reported).
     exiting: bool,
     /// At its exit event its parent was blocked in a wait() its death satisfies (read while
@@ -166,6 +168,8 @@ struct Watcher {
     present: BTreeSet<i32>,
     /// The zombies whose pidfd is polled for their reap.
     polled: BTreeSet<i32>,
+    /// New processes to let go at the end of this batch of stops.
+    to_release: Vec<i32>,
 }
 
 /// The watcher's body, in the process the front end forked for it. Never returns: it ends
@@ -246,6 +250,7 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         last_sample: t0,
         present: BTreeSet::new(),
         polled: BTreeSet::new(),
+        to_release: Vec::new(),
     };
     let argv_text: Vec<String> = options
         .argv
@@ -575,6 +580,7 @@ impl Proc {
             state: None,
             comm: comm.to_string(),
             stopped: false,
+            fresh: false,
             exiting: false,
             parent_waiting: false,
             died_us: None,
@@ -622,7 +628,15 @@ impl Watcher {
                         self.check_zombies(PollTimeout::ZERO, signals);
                         self.handle(pid, status)
                     }
-                    Ok(None) => break,
+                    Ok(None) => {
+                        // New processes held at their first stop go once every stop already
+                        // reported has been handled: their parent, resumed at its fork event,
+                        // has had the head start it has without a tracer (as under strace -f).
+                        for new in std::mem::take(&mut self.to_release) {
+                            self.release(new);
+                        }
+                        break;
+                    }
                     Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
                     Err(_) => {
                         none_left = true;
@@ -736,7 +750,7 @@ impl Watcher {
                     // kernel's report of it.
                     let _ = sys::ptrace_cont(pid, 0);
                     self.created(self.process_of(pid), new as i32, kind);
-                    self.release(new as i32);
+                    self.to_release.push(new as i32);
                     return;
                 }
                 let _ = sys::ptrace_cont(pid, 0);
@@ -843,7 +857,17 @@ impl Watcher {
                         let t_us = self.now();
                         self.send(WatchEvent::Continued { t_us, pid });
                     }
-                    let _ = sys::ptrace_cont(pid, 0);
+                    if let Some(p) = self.procs.get_mut(&pid)
+                        && p.fresh
+                    {
+                        // A new process's first stop, after its creator's event: it goes at
+                        // the end of this batch, as one that stopped before it does.
+                        p.fresh = false;
+                        self.early.insert(pid);
+                        self.to_release.push(pid);
+                    } else {
+                        let _ = sys::ptrace_cont(pid, 0);
+                    }
                 }
             }
             _ => {
@@ -931,7 +955,9 @@ impl Watcher {
                 .as_ref()
                 .map_or(creator, |s| if s.ppid > 0 { s.ppid } else { creator });
             let comm = sample.as_ref().map_or_else(String::new, |s| s.comm.clone());
-            e.insert(Proc::new(parent, sample.map(|s| s.starttime), &comm));
+            let mut p = Proc::new(parent, sample.map(|s| s.starttime), &comm);
+            p.fresh = !self.early.contains(&new);
+            e.insert(p);
             self.present.insert(new);
             self.alive += 1;
             self.send(WatchEvent::Fork {

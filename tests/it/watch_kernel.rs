@@ -366,8 +366,7 @@ fn signals_to(doc: &Value, pid: i64, signal: i32) -> Vec<&Value> {
 #[test]
 fn sigchld_is_coalesced_and_each_delivery_is_the_kernels() {
     // Three children exit while their parent blocks SIGCHLD; then it unblocks: a standard
-    // signal is pending once, so its handler runs once (twice if one came before the block
-    // took effect... it cannot here: the block comes first). The handler counts its runs.
+    // signal is pending once, so its handler runs once. The handler counts its runs.
     let prog = Program::new(
         "coalesced",
         &format!(
@@ -388,7 +387,17 @@ int main(void) {
         kids[i] = fork();
         if (kids[i] == 0) _exit(i);
     }
-    for (int i = 0; i < 3; i++) await_state(kids[i], "Z");
+    /* Until the kernel has told this parent of each death (the child can be waited for, and
+       its SIGCHLD sent): WNOWAIT leaves it a zombie. (/proc's Z comes earlier under a
+       tracer, which is told first.) */
+    for (int i = 0; i < 3; i++) {
+        for (;;) {
+            siginfo_t info;
+            memset(&info, 0, sizeof info);
+            if (waitid(P_PID, kids[i], &info, WEXITED | WNOWAIT | WNOHANG) == 0 && info.si_pid == kids[i])
+                break;
+        }
+    }
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     for (int i = 0; i < 3; i++) waitpid(kids[i], NULL, 0);
     printf("parent pid=%d runs=%d\n", (int)getpid(), (int)runs);
@@ -706,12 +715,33 @@ fn who_runs_first_after_fork_is_within_ten_points_of_strace() {
         );
         return;
     }
-    let under_strace = count(&String::from_utf8_lossy(&strace.stdout));
-    let run = procdemo(&["watch", "-o", "/dev/null", "--", prog.path(), "1000"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let under_watch = count(&run.stdout);
-    let native = Command::new(prog.path()).arg("1000").output().unwrap();
-    let native = count(&String::from_utf8_lossy(&native.stdout));
+    // Three paired rounds (the machine's load moves each count a lot): the medians.
+    let mut strace_counts = vec![count(&String::from_utf8_lossy(&strace.stdout))];
+    let mut watch_counts = Vec::new();
+    let mut native_counts = Vec::new();
+    for round in 0..3 {
+        let run = procdemo(&["watch", "-o", "/dev/null", "--", prog.path(), "1000"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        watch_counts.push(count(&run.stdout));
+        let native = Command::new(prog.path()).arg("1000").output().unwrap();
+        native_counts.push(count(&String::from_utf8_lossy(&native.stdout)));
+        if round < 2 {
+            let again = Command::new("strace")
+                .args(["-f", "-qq", "-o", "/dev/null", prog.path(), "1000"])
+                .output()
+                .unwrap();
+            strace_counts.push(count(&String::from_utf8_lossy(&again.stdout)));
+        }
+    }
+    let median = |mut v: Vec<i64>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let (under_watch, under_strace, native) = (
+        median(watch_counts),
+        median(strace_counts),
+        median(native_counts),
+    );
     // Within 10 points of strace -f, or nearer than strace -f to the program's own answer
     // (on a loaded machine strace's own proportion moves by more than 10 points).
     assert!(
