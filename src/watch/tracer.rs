@@ -90,6 +90,9 @@ struct Proc {
     stopped: bool,
     /// Created (its creator's event read) and its first stop not yet seen.
     fresh: bool,
+    /// For its first stop: its creator's thread, how often that had been scheduled when it
+    /// was resumed at the fork event, and when.
+    hold: Option<(i32, Option<u64>, Instant)>,
     /// PTRACE_EVENT_EXIT was seen (the status reported).
     exiting: bool,
     /// At its exit event its parent was blocked in a wait() its death satisfies (read while
@@ -168,8 +171,9 @@ struct Watcher {
     present: BTreeSet<i32>,
     /// The zombies whose pidfd is polled for their reap.
     polled: BTreeSet<i32>,
-    /// New processes to let go at the end of this batch of stops.
-    to_release: Vec<i32>,
+    /// New processes to let go once their parent has run since its fork event: (new, parent
+    /// thread, the parent's count of times scheduled when it was resumed, when).
+    to_release: Vec<(i32, i32, Option<u64>, Instant)>,
 }
 
 /// The watcher's body, in the process the front end forked for it. Never returns: it ends
@@ -549,6 +553,12 @@ fn action_of(pid: i32, signal: i32) -> SignalAction {
     }
 }
 
+/// How many times a thread has been scheduled (the third field of /proc/TID/schedstat).
+fn times_scheduled(tid: i32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{tid}/schedstat")).ok()?;
+    text.split_whitespace().nth(2)?.parse().ok()
+}
+
 fn starttime(pid: i32) -> Option<u64> {
     proc::sample(pid).ok().flatten().map(|s| s.starttime)
 }
@@ -581,6 +591,7 @@ impl Proc {
             comm: comm.to_string(),
             stopped: false,
             fresh: false,
+            hold: None,
             exiting: false,
             parent_waiting: false,
             died_us: None,
@@ -632,9 +643,7 @@ impl Watcher {
                         // New processes held at their first stop go once every stop already
                         // reported has been handled: their parent, resumed at its fork event,
                         // has had the head start it has without a tracer (as under strace -f).
-                        for new in std::mem::take(&mut self.to_release) {
-                            self.release(new);
-                        }
+                        self.release_when_parent_ran();
                         break;
                     }
                     Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
@@ -663,7 +672,14 @@ impl Watcher {
             if self.events.broken && self.killing.is_none() {
                 self.kill_all(KillReason::FrontEndGone);
             }
-            self.check_zombies(PollTimeout::from(SAMPLE_MS), signals);
+            if self.to_release.is_empty() {
+                self.check_zombies(PollTimeout::from(SAMPLE_MS), signals);
+            } else {
+                // A new process waits for its parent to have run: give up the CPU (the
+                // parent may be waiting for this one), then look again at once.
+                std::thread::yield_now();
+                self.check_zombies(PollTimeout::ZERO, signals);
+            }
         }
     }
 
@@ -748,9 +764,16 @@ impl Watcher {
                     // The parent is let go before the new process is read from /proc (it is
                     // held at its first stop meanwhile): the stop lasts no longer than the
                     // kernel's report of it.
+                    let ran = times_scheduled(pid);
                     let _ = sys::ptrace_cont(pid, 0);
                     self.created(self.process_of(pid), new as i32, kind);
-                    self.to_release.push(new as i32);
+                    let hold = (pid, ran, Instant::now());
+                    if self.early.contains(&(new as i32)) {
+                        self.to_release.push((new as i32, hold.0, hold.1, hold.2));
+                    } else if let Some(p) = self.procs.get_mut(&(new as i32)) {
+                        // Its first stop is still to come: held then, on the same terms.
+                        p.hold = Some(hold);
+                    }
                     return;
                 }
                 let _ = sys::ptrace_cont(pid, 0);
@@ -864,7 +887,9 @@ impl Watcher {
                         // the end of this batch, as one that stopped before it does.
                         p.fresh = false;
                         self.early.insert(pid);
-                        self.to_release.push(pid);
+                        let (parent, ran, since) =
+                            p.hold.take().unwrap_or((p.ppid, None, Instant::now()));
+                        self.to_release.push((pid, parent, ran, since));
                     } else {
                         let _ = sys::ptrace_cont(pid, 0);
                     }
@@ -969,6 +994,28 @@ impl Watcher {
             });
             if self.alive > self.limit && self.killing.is_none() {
                 self.kill_all(KillReason::Limit);
+            }
+        }
+    }
+
+    /// Let the new processes go whose parent has been on a CPU since it was resumed at its
+    /// fork event (/proc/TID/schedstat's count of times scheduled grew), or that have waited
+    /// a millisecond: without a tracer the parent runs on after fork() while its child waits
+    /// for a CPU; released at once, the child would often run first.
+    fn release_when_parent_ran(&mut self) {
+        let waiting = std::mem::take(&mut self.to_release);
+        for (new, parent, ran, since) in waiting {
+            let go = match ran {
+                Some(before) => {
+                    times_scheduled(parent).is_none_or(|now| now > before)
+                        || since.elapsed().as_micros() >= 1000
+                }
+                None => true,
+            };
+            if go || self.killing.is_some() {
+                self.release(new);
+            } else {
+                self.to_release.push((new, parent, ran, since));
             }
         }
     }
