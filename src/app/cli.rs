@@ -417,6 +417,18 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                         .help(help(Help::KillRest)),
                 )
                 .arg(
+                    Arg::new("no-signals")
+                        .long("no-signals")
+                        .action(ArgAction::SetTrue)
+                        .help(help(Help::NoSignals)),
+                )
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help(help(Help::WatchAll)),
+                )
+                .arg(
                     Arg::new("output")
                         .short('o')
                         .long("output")
@@ -431,6 +443,7 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                         .num_args(1..)
                         .trailing_var_arg(true)
                         .allow_hyphen_values(true)
+                        .value_parser(value_parser!(std::ffi::OsString))
                         .help(help(Help::WatchCommand)),
                 ),
         )
@@ -516,13 +529,15 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             Task::Watch {
                 options: crate::watch::tracer::Options {
                     argv: sub
-                        .get_many::<String>("command")
+                        .get_many::<std::ffi::OsString>("command")
                         .map(|v| v.cloned().collect())
                         .unwrap_or_default(),
                     limit: sub
                         .get_one::<u64>("max-procs")
                         .map_or(crate::watch::tracer::DEFAULT_LIMIT, |&n| n as usize),
                     kill_rest: sub.get_flag("kill-rest"),
+                    signals: !sub.get_flag("no-signals"),
+                    all: sub.get_flag("all"),
                 },
                 report: sub.get_one::<PathBuf>("output").cloned(),
                 timeline: !sub.get_flag("no-timeline"),

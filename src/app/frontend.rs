@@ -1061,6 +1061,8 @@ pub fn shown(source: &crate::app::cli::Source) -> String {
 struct Report {
     out: Box<dyn Write>,
     closed: bool,
+    /// The first error writing it (not EPIPE: a reader that went away is not an error).
+    error: Option<std::io::Error>,
 }
 
 impl Report {
@@ -1068,9 +1070,29 @@ impl Report {
         if self.closed {
             return;
         }
-        let result = f(&mut *self.out).and_then(|()| self.out.flush());
-        if result.is_err() {
+        // Rendered whole, then handed to the buffer in one piece: the buffer writes it out
+        // whole (never split between two write()s).
+        let mut event = Vec::new();
+        let result = f(&mut event).and_then(|()| self.out.write_all(&event));
+        self.failed(result);
+    }
+
+    /// Write out what is buffered: after each batch of events read, and at the end. (The
+    /// buffer only ever writes whole events, so a terminal the program shares never shows
+    /// procdemo's line cut by the program's output.)
+    fn flush(&mut self) {
+        if !self.closed {
+            let result = self.out.flush();
+            self.failed(result);
+        }
+    }
+
+    fn failed(&mut self, result: std::io::Result<()>) {
+        if let Err(e) = result {
             self.closed = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                self.error = Some(e);
+            }
         }
     }
 }
@@ -1100,11 +1122,16 @@ impl FrontEnd {
             })?),
             None => Box::new(std::io::stderr()),
         };
-        // Each event's text goes out in one write() (the report is flushed after every event):
-        // on a terminal the program shares, its output then falls between procdemo's lines,
-        // never inside one (unbuffered stderr would write every piece of a line apart).
+        // Each event's text goes out whole in one write() (events are buffered whole, and
+        // flushed after each batch read from the watcher): on a terminal the program shares,
+        // its output then falls between procdemo's lines, never inside one (unbuffered stderr
+        // would write every piece of a line apart).
         let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
-        let mut report = Report { out, closed: false };
+        let mut report = Report {
+            out,
+            closed: false,
+            error: None,
+        };
         let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
             Error::System(System::Pipe {
                 demo: Some("watch".into()),
@@ -1148,6 +1175,12 @@ impl FrontEnd {
             (false, false) => render::watch::Form::Text,
         };
         let mut renderer = render::watch::Watch::new(form, style);
+        if !options.signals {
+            renderer.hide_signals();
+        }
+        if options.all {
+            renderer.show_all();
+        }
         let _ = fcntl(&events_in, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
         let pidfd = sys::pidfd_open(watcher).ok();
         let mut buf = Vec::new();
@@ -1173,6 +1206,7 @@ impl FrontEnd {
                         report.write(|out| renderer.event(&event, out));
                     },
                 );
+                report.flush();
             }
             if !exited {
                 exited = !matches!(
@@ -1200,6 +1234,7 @@ impl FrontEnd {
         // Whatever the watcher left (after a crash, or a signal): kill and reap it.
         self.clean_up();
         report.write(|out| renderer.finish(interrupted, out));
+        report.flush();
         if let Err((path, e)) = renderer.write_page() {
             return Err(Error::Usage(Usage::Html {
                 path: escape(&path.display().to_string()).into_owned(),
@@ -1209,7 +1244,17 @@ impl FrontEnd {
         if let Some(sig) = interrupted {
             return Err(Error::Interrupted(sig));
         }
-        let command = escape(options.argv.first().map_or("", String::as_str)).into_owned();
+        // The report could not be written (ENOSPC on -o /dev/full, EIO...): said, exit 1.
+        if let Some(e) = report.error.take() {
+            return Err(Error::System(System::Write { error: os_error(e) }));
+        }
+        let command = escape(
+            &options
+                .argv
+                .first()
+                .map_or_else(String::new, |a| a.to_string_lossy().into_owned()),
+        )
+        .into_owned();
         if let Some(problem) = renderer.problem() {
             return Err(Error::Watch {
                 command,

@@ -45,7 +45,9 @@ pub fn check(task: &Task, html: Option<&Path>) -> Result<(), Error> {
         match sys::output_kind(path) {
             OutputKind::Symlink => return refuse(Clash::Symlink),
             OutputKind::Special => return refuse(Clash::NotAFile),
-            OutputKind::File => {}
+            // `-o` streams the report into it (`-o /dev/null`); a page is renamed into place.
+            OutputKind::CharDevice if option == "--html" => return refuse(Clash::NotAFile),
+            OutputKind::CharDevice | OutputKind::File => {}
         }
         if inputs.iter().any(|input| sys::same_file(input, path)) {
             return refuse(Clash::Input);

@@ -211,7 +211,11 @@ impl Error {
             Error::Quit => 128 + libc::SIGINT,
             // As a shell says it: 127 not found, 126 found but not runnable.
             Error::Watch { problem, .. } => match problem {
-                crate::engine::model::WatchProblem::Exec { errno } if *errno == libc::ENOENT => 127,
+                crate::engine::model::WatchProblem::Exec { errno, .. }
+                    if *errno == libc::ENOENT =>
+                {
+                    127
+                }
                 crate::engine::model::WatchProblem::Exec { .. } => 126,
                 _ => 1,
             },

@@ -855,6 +855,23 @@ pub enum Reaper {
     Kernel,
 }
 
+/// What a delivered signal does, by the process's disposition when it is delivered
+/// (/proc/PID/status SigIgn and SigCgt; the default action otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalAction {
+    /// A handler of the program's runs.
+    Handled,
+    /// Ignored (SIG_IGN, or a default action of ignoring it: SIGCHLD, SIGURG, SIGWINCH).
+    Ignored,
+    /// The default action stops the process (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU).
+    Stopped,
+    /// The default action continues it (SIGCONT).
+    Continued,
+    /// The default action ends the process (with a core dump for SIGABRT, SIGSEGV...).
+    Killed,
+}
+
 /// Why the watcher killed processes of the family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -872,7 +889,15 @@ pub enum KillReason {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WatchProblem {
     /// execvp() of the command failed in the new process (ENOENT: no such command).
-    Exec { errno: i32 },
+    /// `found`: a file of that name exists (an ENOENT then is its `#!` interpreter's:
+    /// `interpreter`, as its first line names it).
+    Exec {
+        errno: i32,
+        #[serde(default)]
+        found: bool,
+        #[serde(default)]
+        interpreter: Option<String>,
+    },
     /// PTRACE_SEIZE of the new process was refused: `tracer` is procdemo's own TracerPid
     /// (non-zero: procdemo itself is traced, e.g. by `strace -f`, which already follows the
     /// new process).
@@ -929,9 +954,22 @@ pub enum WatchEvent {
         t_us: u64,
         pid: i32,
         status: ExitStatus,
+        /// WCOREDUMP: killed by a signal whose action is a core dump, and the kernel wrote
+        /// (or piped) one.
+        #[serde(default)]
+        core_dumped: bool,
     },
     /// It died and is a zombie now, waiting for `parent` to wait() for it.
-    Zombie { t_us: u64, pid: i32, parent: i32 },
+    /// `parent_waiting`: the parent was already blocked in a wait() this death satisfies
+    /// (read from /proc/PPID/task/*/syscall at the death): it takes the status at once, and
+    /// the zombie lasts only as long as the tracer's own wait took.
+    Zombie {
+        t_us: u64,
+        pid: i32,
+        parent: i32,
+        #[serde(default)]
+        parent_waiting: bool,
+    },
     /// It is gone from /proc: `by` took its exit status. `zombie_us`: how long it was a
     /// zombie (None when it never waited as one).
     Reaped {
@@ -956,6 +994,25 @@ pub enum WatchEvent {
         status: ExitStatus,
         alive: Vec<i32>,
     },
+    /// A signal is being delivered to the process (its signal-delivery stop, with
+    /// PTRACE_GETSIGINFO): `code` is si_code (SI_USER, SI_TKILL, SI_QUEUE, SI_KERNEL, or for
+    /// SIGCHLD CLD_EXITED, CLD_KILLED...); `sender` is si_pid (the sender for a kill(), the
+    /// child for a SIGCHLD, 0 for the kernel) and `sender_comm` its command name read then
+    /// (empty when not known); `action` what its disposition makes of it. SIGKILL has no such
+    /// stop: a SIGKILL death is seen as the exit only.
+    Signal {
+        t_us: u64,
+        pid: i32,
+        signal: i32,
+        code: i32,
+        sender: i32,
+        #[serde(default)]
+        sender_comm: String,
+        action: SignalAction,
+    },
+    /// The process's command name changed without an exec (prctl(PR_SET_NAME) by its main
+    /// thread), seen at this time.
+    Renamed { t_us: u64, pid: i32, comm: String },
     /// The watcher SIGKILLed these processes.
     Killed {
         t_us: u64,

@@ -1251,6 +1251,47 @@ pub fn wait_any(nohang: bool) -> io::Result<Option<(i32, i32)>> {
     Ok((got != 0).then_some((got as i32, status)))
 }
 
+/// PTRACE_GETSIGINFO at a signal-delivery stop: (si_signo, si_code, si_pid). si_pid is read
+/// only where the kernel fills it (kill(), tgkill(), sigqueue(), SIGCHLD); 0 otherwise.
+pub fn ptrace_siginfo(pid: i32) -> io::Result<(i32, i32, i32)> {
+    let info = ptrace::getsiginfo(Pid::from_raw(pid))?;
+    let has_pid = info.si_code <= 0 || info.si_signo == libc::SIGCHLD;
+    // SAFETY: si_pid reads the union's kill/sigchld member, which the kernel fills for a
+    // user-sent signal (si_code <= 0: SI_USER, SI_TKILL, SI_QUEUE) and for SIGCHLD.
+    let sender = if has_pid && info.si_code != libc::SI_KERNEL {
+        unsafe { info.si_pid() }
+    } else {
+        0
+    };
+    Ok((info.si_signo, info.si_code, sender))
+}
+
+/// execve(path, argv, environ) with arguments of any bytes (a command's arguments need not be
+/// UTF-8): returns only the error of a call that failed.
+pub fn execve_os(path: &std::ffi::OsStr, argv: &[std::ffi::OsString]) -> io::Error {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = CString::new(path.as_bytes()) else {
+        return io::Error::from_raw_os_error(libc::EINVAL);
+    };
+    let Ok(args) = argv
+        .iter()
+        .map(|a| CString::new(a.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return io::Error::from_raw_os_error(libc::EINVAL);
+    };
+    let mut ptrs: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    unsafe extern "C" {
+        static environ: *const *const libc::c_char;
+    }
+    // SAFETY: `path` and every argument are valid C strings that outlive the call, the
+    // vector is null-terminated, and `environ` is the C library's environment. On success
+    // the call does not return.
+    unsafe { libc::execve(path.as_ptr(), ptrs.as_ptr(), environ) };
+    io::Error::last_os_error()
+}
+
 /// PR_SET_PDEATHSIG with any signal number (nix's `Signal` cannot name a real-time one).
 pub fn set_parent_death_signal_raw(signal: i32) -> io::Result<()> {
     // SAFETY: PR_SET_PDEATHSIG takes a signal number and no pointers.
@@ -1427,6 +1468,9 @@ pub enum OutputKind {
     File,
     /// A symbolic link: writing through it would truncate whatever it points to.
     Symlink,
+    /// A character device (/dev/null, /dev/full): a stream may be written to it, never a
+    /// page renamed over it.
+    CharDevice,
     /// A FIFO, a device or a socket: opening it may block (a FIFO with no reader), and a
     /// page cannot be replaced in it.
     Special,
@@ -1438,6 +1482,9 @@ pub fn output_kind(path: &std::path::Path) -> OutputKind {
         Err(_) => OutputKind::File,
         Ok(m) if m.file_type().is_symlink() => OutputKind::Symlink,
         Ok(m) if m.file_type().is_file() => OutputKind::File,
+        Ok(m) if std::os::unix::fs::FileTypeExt::is_char_device(&m.file_type()) => {
+            OutputKind::CharDevice
+        }
         Ok(_) => OutputKind::Special,
     }
 }

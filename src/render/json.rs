@@ -1281,16 +1281,36 @@ impl From<model::Reaper> for ReaperJson {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WatchProblemJson {
-    Exec { errno: i32 },
-    Trace { errno: i32, tracer: i32 },
-    Setup { call: String, errno: i32 },
+    /// execvp() failed: `found` whether the file exists, `interpreter` the `#!` interpreter
+    /// that was missing.
+    Exec {
+        errno: i32,
+        found: bool,
+        interpreter: Option<String>,
+    },
+    Trace {
+        errno: i32,
+        tracer: i32,
+    },
+    Setup {
+        call: String,
+        errno: i32,
+    },
     Lost,
 }
 
 impl From<&model::WatchProblem> for WatchProblemJson {
     fn from(p: &model::WatchProblem) -> WatchProblemJson {
         match p {
-            model::WatchProblem::Exec { errno } => WatchProblemJson::Exec { errno: *errno },
+            model::WatchProblem::Exec {
+                errno,
+                found,
+                interpreter,
+            } => WatchProblemJson::Exec {
+                errno: *errno,
+                found: *found,
+                interpreter: interpreter.clone(),
+            },
             model::WatchProblem::Trace { errno, tracer } => WatchProblemJson::Trace {
                 errno: *errno,
                 tracer: *tracer,
@@ -1356,11 +1376,32 @@ pub enum WatchMessage {
         t_us: u64,
         pid: i32,
         status: Status,
+        /// Killed with a core dump (WCOREDUMP).
+        core_dumped: bool,
     },
     Zombie {
         t_us: u64,
         pid: i32,
         parent: i32,
+        /// Its parent was already blocked in a wait() for it: reaped at once.
+        parent_waiting: bool,
+    },
+    /// A signal delivered to a watched process: its sender (PID; `sender_comm` when outside
+    /// the family, else empty), `code` (si_code) and what it did.
+    Signal {
+        t_us: u64,
+        pid: i32,
+        signal: i32,
+        code: i32,
+        sender: i32,
+        sender_comm: String,
+        action: model::SignalAction,
+    },
+    /// Its command name changed without an exec (prctl(PR_SET_NAME)).
+    Renamed {
+        t_us: u64,
+        pid: i32,
+        comm: String,
     },
     Reaped {
         t_us: u64,
@@ -1444,12 +1485,46 @@ impl From<&WatchEvent> for WatchMessage {
                 WatchMessage::Stopped { t_us, pid, signal }
             }
             WatchEvent::Continued { t_us, pid } => WatchMessage::Continued { t_us, pid },
-            WatchEvent::Exit { t_us, pid, status } => WatchMessage::Exit {
+            WatchEvent::Exit {
+                t_us,
+                pid,
+                status,
+                core_dumped,
+            } => WatchMessage::Exit {
                 t_us,
                 pid,
                 status: status.into(),
+                core_dumped,
             },
-            WatchEvent::Zombie { t_us, pid, parent } => WatchMessage::Zombie { t_us, pid, parent },
+            WatchEvent::Zombie {
+                t_us,
+                pid,
+                parent,
+                parent_waiting,
+            } => WatchMessage::Zombie {
+                t_us,
+                pid,
+                parent,
+                parent_waiting,
+            },
+            WatchEvent::Signal {
+                t_us,
+                pid,
+                signal,
+                code,
+                sender,
+                sender_comm,
+                action,
+            } => WatchMessage::Signal {
+                t_us,
+                pid,
+                signal,
+                code,
+                sender,
+                sender_comm,
+                action,
+            },
+            WatchEvent::Renamed { t_us, pid, comm } => WatchMessage::Renamed { t_us, pid, comm },
             WatchEvent::Reaped {
                 t_us,
                 pid,
@@ -1517,10 +1592,16 @@ pub struct WatchProcess {
     /// argv of every exec, in order.
     pub execs: Vec<Vec<String>>,
     pub status: Option<Status>,
+    /// Killed with a core dump (WCOREDUMP).
+    pub core_dumped: bool,
     pub exit_us: Option<u64>,
     pub zombie_since_us: Option<u64>,
     /// The parent it waited for as a zombie.
     pub zombie_parent: Option<i32>,
+    /// Its parent was already blocked in a wait() for it when it died: reaped at once.
+    pub parent_waiting: bool,
+    /// Signals delivered to it.
+    pub signals: usize,
     pub reaped_us: Option<u64>,
     pub reaper: Option<ReaperJson>,
     pub zombie_us: Option<u64>,
@@ -1538,9 +1619,12 @@ impl From<&super::watch::Node> for WatchProcess {
             born_us: n.born_us,
             execs: n.execs.clone(),
             status: n.status.map(Status::from),
+            core_dumped: n.core_dumped,
             exit_us: n.exit_us,
             zombie_since_us: n.zombie_since_us,
             zombie_parent: n.zombie_parent,
+            parent_waiting: n.parent_waiting,
+            signals: n.signal_at.len(),
             reaped_us: n.reaped_us,
             reaper: n.reaper.map(ReaperJson::from),
             zombie_us: n.zombie_us,
@@ -1567,6 +1651,20 @@ pub struct ZombieJson {
     pub parent: i32,
     pub zombie_us: Option<u64>,
     pub reaper: Option<ReaperJson>,
+    /// The reaper's command name at the reap.
+    pub reaper_comm: String,
+}
+
+impl From<&super::watch::ZombieRow> for ZombieJson {
+    fn from(z: &super::watch::ZombieRow) -> ZombieJson {
+        ZombieJson {
+            pid: z.pid,
+            parent: z.parent,
+            zombie_us: z.zombie_us,
+            reaper: z.reaper.map(ReaperJson::from),
+            reaper_comm: z.reaper_comm.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1592,7 +1690,16 @@ pub struct WatchSummary {
     pub threads: usize,
     pub execs: usize,
     pub peak_alive: usize,
+    /// Zombies that waited for their parent (a leak if it never comes).
     pub zombies: Vec<ZombieJson>,
+    /// Children whose parent was already waiting when they died: reaped at once.
+    pub reaped_at_once: Vec<ZombieJson>,
+    /// Signals delivered to the family.
+    pub signals: usize,
+    /// The programs the first process ran before its last exec (env, a shell, a shim).
+    pub wrappers: Vec<String>,
+    /// The processes those wrappers ran.
+    pub wrapper_helpers: usize,
     pub released: Vec<i32>,
     pub orphans: Vec<OrphanJson>,
     pub reaped_by_procdemo: Vec<i32>,
@@ -1616,16 +1723,11 @@ impl WatchSummary {
             threads: s.threads,
             execs: s.execs,
             peak_alive: s.peak_alive,
-            zombies: s
-                .zombies
-                .iter()
-                .map(|z| ZombieJson {
-                    pid: z.pid,
-                    parent: z.parent,
-                    zombie_us: z.zombie_us,
-                    reaper: z.reaper.map(ReaperJson::from),
-                })
-                .collect(),
+            zombies: s.zombies.iter().map(ZombieJson::from).collect(),
+            reaped_at_once: s.reaped_at_once.iter().map(ZombieJson::from).collect(),
+            signals: s.signals,
+            wrappers: s.wrappers.clone(),
+            wrapper_helpers: s.wrapper_helpers,
             released: s.released.clone(),
             orphans: s
                 .orphans

@@ -35,12 +35,27 @@ pub struct Node {
     pub born_us: u64,
     /// argv of every exec, in order.
     pub execs: Vec<Vec<String>>,
+    /// The time and the new command name of every exec, in order.
+    pub exec_at: Vec<(u64, String)>,
+    /// The time and number of every signal delivered to it.
+    pub signal_at: Vec<(u64, i32)>,
+    /// When it was reparented, in order (with `orphaned`).
+    pub orphaned_at: Vec<u64>,
+    /// For the first process, when it exec'd more than once: the programs before its last
+    /// (wrappers: env, a shell, a version manager's shim), by command name. Text only.
+    pub wrappers: Vec<String>,
     pub status: Option<ExitStatus>,
+    /// Killed by a signal with a core dump (WCOREDUMP).
+    pub core_dumped: bool,
     pub exit_us: Option<u64>,
     /// A zombie from this time (its death reported, and /proc said Z).
     pub zombie_since_us: Option<u64>,
     /// The parent it waited for as a zombie.
     pub zombie_parent: Option<i32>,
+    /// Its parent was already blocked in a wait() for it when it died: reaped at once.
+    pub parent_waiting: bool,
+    /// Signals delivered to it.
+    pub signals: usize,
     pub reaped_us: Option<u64>,
     pub reaper: Option<Reaper>,
     pub zombie_us: Option<u64>,
@@ -64,8 +79,19 @@ pub struct Summary {
     pub execs: usize,
     /// The most processes alive (created, not yet exited) at once.
     pub peak_alive: usize,
-    /// Every process that waited as a zombie: (pid, parent it waited for, how long, reaper).
+    /// Every process that waited as a zombie for its parent to wait() for it: (pid, parent
+    /// it waited for, how long, reaper).
     pub zombies: Vec<ZombieRow>,
+    /// Children whose parent was already blocked in wait() when they died: reaped at once
+    /// (a zombie only for as long as the tracer's own wait took), the normal case.
+    pub reaped_at_once: Vec<ZombieRow>,
+    /// Signals delivered to the family's processes.
+    pub signals: usize,
+    /// The first process's wrappers (the programs it ran before its last exec).
+    pub wrappers: Vec<String>,
+    /// Processes the wrappers ran (created before the first process's last exec, and their
+    /// descendants): folded in the text unless `--all`.
+    pub wrapper_helpers: usize,
     /// Processes the kernel released at once (their parent ignored SIGCHLD): never zombies.
     pub released: Vec<i32>,
     /// Every reparenting: (pid, from, to).
@@ -90,7 +116,43 @@ pub struct ZombieRow {
     pub parent: i32,
     pub zombie_us: Option<u64>,
     pub reaper: Option<Reaper>,
+    /// The reaper's command name at the reap (a process is named by what it was then).
+    pub reaper_comm: String,
 }
+
+/// A run of similar children of one parent, folded into one line of the tree and one lane
+/// of the timeline (unless `--all`): leaves made the same way, running the same commands,
+/// reaped by that parent.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub parent: i32,
+    /// How many are folded (the first and the last of the run are shown apart).
+    pub count: usize,
+    /// Their PIDs, in order.
+    pub pids: Vec<i32>,
+    /// How each was made and what it ran: C calls and command lines (no human language).
+    pub how: String,
+    /// The lowest and highest exit code of those that exited.
+    pub exit_codes: Option<(i32, i32)>,
+    /// How many were killed by a signal.
+    pub killed: usize,
+    /// The shortest and longest time from an exit to its reap, in µs.
+    pub reap_us: Option<(u64, u64)>,
+    /// How many waited as zombies for their parent (it was not already waiting).
+    pub zombies: usize,
+}
+
+/// One entry of the tree: a process, or a folded run of similar ones.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Node(i32),
+    Group(Group),
+    /// The processes the first process's wrappers ran, folded (how many, and the wrappers).
+    Helpers(usize, Vec<String>),
+}
+
+/// Fewest similar children folded into one line.
+pub const FOLD_AT: usize = 8;
 
 /// Names of processes for the words: a PID with its command name.
 pub struct Names<'a> {
@@ -134,6 +196,29 @@ pub fn command_line(argv: &[String]) -> String {
         .join(" ")
 }
 
+/// The name of a signal's si_code (language-neutral: the C constant), when it has one.
+pub fn si_code_name(signal: i32, code: i32) -> Option<&'static str> {
+    if signal == libc::SIGCHLD && code > 0 {
+        return match code {
+            libc::CLD_EXITED => Some("CLD_EXITED"),
+            libc::CLD_KILLED => Some("CLD_KILLED"),
+            libc::CLD_DUMPED => Some("CLD_DUMPED"),
+            libc::CLD_TRAPPED => Some("CLD_TRAPPED"),
+            libc::CLD_STOPPED => Some("CLD_STOPPED"),
+            libc::CLD_CONTINUED => Some("CLD_CONTINUED"),
+            _ => None,
+        };
+    }
+    match code {
+        libc::SI_USER => Some("kill()"),
+        libc::SI_TKILL => Some("tgkill()"),
+        libc::SI_QUEUE => Some("sigqueue()"),
+        libc::SI_KERNEL => Some("SI_KERNEL"),
+        libc::SI_TIMER => Some("SI_TIMER"),
+        _ => None,
+    }
+}
+
 /// A line of the page: an event's time (none for the opening) and its words.
 type PageLine = (Option<u64>, String);
 
@@ -151,6 +236,11 @@ pub struct Watch {
     problem: Option<crate::engine::model::WatchProblem>,
     /// `--html FILE`: the page is written here at the end; meanwhile each event's line.
     page: Option<(&'static std::path::Path, Vec<PageLine>)>,
+    /// `--no-signals`: signal events are not said in the text or on the page (JSON keeps
+    /// them).
+    hide_signals: bool,
+    /// `--all`: nothing folded.
+    all: bool,
 }
 
 impl Watch {
@@ -166,7 +256,14 @@ impl Watch {
             last_us: 0,
             problem: None,
             page: style.html.map(|path| (path, Vec::new())),
+            hide_signals: false,
+            all: false,
         }
+    }
+
+    /// `--no-signals`: say no signal in the text or on the page.
+    pub fn hide_signals(&mut self) {
+        self.hide_signals = true;
     }
 
     fn names(&self) -> Names<'_> {
@@ -179,6 +276,10 @@ impl Watch {
     /// Take in one event (and, for text and JSON lines, write it at once).
     pub fn event(&mut self, event: &WatchEvent, out: &mut dyn Write) -> std::io::Result<()> {
         self.learn(event);
+        let hidden = self.hide_signals && matches!(event, WatchEvent::Signal { .. });
+        if hidden && self.form != Form::Json && self.form != Form::JsonEvents {
+            return Ok(());
+        }
         if self.page.is_some()
             && let Some(text) = self.words.watch_event(event, &self.names())
         {
@@ -257,12 +358,16 @@ impl Watch {
             }
             WatchEvent::Thread { .. } => s.threads += 1,
             WatchEvent::Exec {
-                pid, comm, argv, ..
+                t_us,
+                pid,
+                comm,
+                argv,
             } => {
                 s.execs += 1;
                 if let Some(n) = self.nodes.get_mut(pid) {
                     n.comm = comm.clone();
                     n.execs.push(argv.clone());
+                    n.exec_at.push((*t_us, comm.clone()));
                 }
             }
             WatchEvent::State { t_us, pid, state } => {
@@ -281,18 +386,28 @@ impl Watch {
                 }
             }
             WatchEvent::Exit {
-                t_us, pid, status, ..
+                t_us,
+                pid,
+                status,
+                core_dumped,
             } => {
                 if let Some(n) = self.nodes.get_mut(pid)
                     && n.status.is_none()
                 {
                     n.status = Some(*status);
+                    n.core_dumped = *core_dumped;
                     n.exit_us = Some(*t_us);
                     self.alive = self.alive.saturating_sub(1);
                 }
             }
-            WatchEvent::Zombie { t_us, pid, parent } => {
+            WatchEvent::Zombie {
+                t_us,
+                pid,
+                parent,
+                parent_waiting,
+            } => {
                 if let Some(n) = self.nodes.get_mut(pid) {
+                    n.parent_waiting = *parent_waiting;
                     n.zombie_since_us = Some(*t_us);
                     n.zombie_parent = Some(*parent);
                     n.ppid = *parent;
@@ -304,16 +419,38 @@ impl Watch {
                 by,
                 zombie_us,
             } => {
+                let reaper_comm = match by {
+                    Reaper::Parent { pid } => self
+                        .nodes
+                        .get(pid)
+                        .map_or_else(String::new, |n| n.comm.clone()),
+                    _ => String::new(),
+                };
                 if let Some(n) = self.nodes.get_mut(pid) {
                     n.reaped_us = Some(*t_us);
                     n.reaper = Some(*by);
                     n.zombie_us = *zombie_us;
                     if n.zombie_since_us.is_some() {
-                        s.zombies.push(ZombieRow {
+                        let row = ZombieRow {
                             pid: *pid,
                             parent: n.zombie_parent.unwrap_or(n.ppid),
                             zombie_us: *zombie_us,
                             reaper: Some(*by),
+                            reaper_comm,
+                        };
+                        if n.parent_waiting && matches!(by, Reaper::Parent { .. }) {
+                            s.reaped_at_once.push(row);
+                        } else {
+                            s.zombies.push(row);
+                        }
+                    } else if let Reaper::Parent { pid: parent } = by {
+                        // Gone before it could be read as Z: its parent took it at once.
+                        s.reaped_at_once.push(ZombieRow {
+                            pid: *pid,
+                            parent: *parent,
+                            zombie_us: None,
+                            reaper: Some(*by),
+                            reaper_comm,
                         });
                     }
                 }
@@ -323,10 +460,16 @@ impl Watch {
                     Reaper::Parent { .. } | Reaper::Watcher => {}
                 }
             }
-            WatchEvent::Orphaned { pid, from, to, .. } => {
+            WatchEvent::Orphaned {
+                t_us,
+                pid,
+                from,
+                to,
+            } => {
                 s.orphans.push((*pid, *from, *to));
                 if let Some(n) = self.nodes.get_mut(pid) {
                     n.orphaned.push((*from, *to));
+                    n.orphaned_at.push(*t_us);
                     n.ppid = *to;
                 }
             }
@@ -336,6 +479,20 @@ impl Watch {
                 s.main_pid = Some(*pid);
                 s.main_status = Some(*status);
                 s.alive_at_main_exit = alive.clone();
+            }
+            WatchEvent::Signal {
+                t_us, pid, signal, ..
+            } => {
+                s.signals += 1;
+                if let Some(n) = self.nodes.get_mut(pid) {
+                    n.signals += 1;
+                    n.signal_at.push((*t_us, *signal));
+                }
+            }
+            WatchEvent::Renamed { pid, comm, .. } => {
+                if let Some(n) = self.nodes.get_mut(pid) {
+                    n.comm = comm.clone();
+                }
             }
             WatchEvent::Killed { reason, pids, .. } => s.killed.push((*reason, pids.clone())),
             WatchEvent::End { .. } => s.complete = true,
@@ -351,6 +508,7 @@ impl Watch {
                     parent: n.zombie_parent.unwrap_or(n.ppid),
                     zombie_us: None,
                     reaper: None,
+                    reaper_comm: String::new(),
                 });
             }
         }
@@ -377,6 +535,9 @@ impl Watch {
     pub fn finish(&mut self, interrupted: Option<i32>, out: &mut dyn Write) -> std::io::Result<()> {
         self.summary.interrupted = interrupted;
         self.open_zombies();
+        let (wrappers, helpers) = self.wrapped();
+        self.summary.wrappers = wrappers;
+        self.summary.wrapper_helpers = helpers.len();
         if self.summary.processes == 0 {
             // Nothing ran (the command could not be started): main says why.
             if self.form == Form::Json {
@@ -390,7 +551,7 @@ impl Watch {
                 let names = self.names();
                 writeln!(out)?;
                 writeln!(out, "{}", w.summary)?;
-                for para in self.words.watch_summary(&self.summary, &names) {
+                for para in self.words.watch_summary(&self.text_summary(), &names) {
                     for line in hang("  ", 2, &para, self.style.width, 2) {
                         writeln!(out, "{line}")?;
                     }
@@ -443,24 +604,16 @@ impl Watch {
             "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">watch</span></h1>\n<h2>{}</h2>",
             esc(&command_line(&self.summary.command))
         );
-        for (at, text) in self.page.iter().flat_map(|(_, lines)| lines) {
-            match at {
-                None => {
-                    let _ = writeln!(html, "<p class=\"src\">{}</p>", esc(text));
-                }
-                Some(t) => {
-                    let _ = writeln!(
-                        html,
-                        "<p class=\"step\"><span class=\"pid\">{}</span> {}</p>",
-                        esc(&duration(*t)),
-                        esc(text)
-                    );
-                }
-            }
+        // The opening words, the picture, the summary and the tree first (what a projector
+        // shows); then each event's line, and the text timeline.
+        let lines: Vec<&PageLine> = self.page.iter().flat_map(|(_, lines)| lines).collect();
+        for (_, text) in lines.iter().filter(|(at, _)| at.is_none()) {
+            let _ = writeln!(html, "<p class=\"src\">{}</p>", esc(text));
         }
         if self.summary.processes > 0 {
+            let _ = writeln!(html, "<h3>{}</h3>\n{}", esc(w.picture), self.svg());
             let _ = writeln!(html, "<h3>{}</h3>", esc(w.summary));
-            for para in self.words.watch_summary(&self.summary, &names) {
+            for para in self.words.watch_summary(&self.text_summary(), &names) {
                 let _ = writeln!(html, "<p>{}</p>", esc(&para));
             }
             let _ = writeln!(
@@ -469,14 +622,24 @@ impl Watch {
                 esc(w.tree),
                 lines_esc(&self.tree_lines())
             );
-            if self.style.timeline {
+        }
+        for (at, text) in &lines {
+            if let Some(t) = at {
                 let _ = writeln!(
                     html,
-                    "<h3>{}</h3>\n<pre class=\"output wide\">{}</pre>",
-                    esc(w.timeline),
-                    lines_esc(&self.timeline_lines())
+                    "<p class=\"step\"><span class=\"pid\">{}</span> {}</p>",
+                    esc(&duration(*t)),
+                    esc(text)
                 );
             }
+        }
+        if self.summary.processes > 0 && self.style.timeline {
+            let _ = writeln!(
+                html,
+                "<h3>{}</h3>\n<pre class=\"output wide\">{}</pre>",
+                esc(w.timeline),
+                lines_esc(&self.timeline_lines())
+            );
         }
         html.push_str("</section>\n");
         let section = super::html::Section {
@@ -503,9 +666,161 @@ impl Watch {
         }
     }
 
-    /// The family as a tree by creator, each process with what became of it.
+    /// `--all`: fold nothing.
+    pub fn show_all(&mut self) {
+        self.all = true;
+    }
+
+    /// The first process's wrappers (the command names before its last exec) and the
+    /// processes they ran (and those processes' descendants).
+    pub fn wrapped(&self) -> (Vec<String>, std::collections::BTreeSet<i32>) {
+        let mut helpers = std::collections::BTreeSet::new();
+        let Some(root) = self.summary.main_pid.and_then(|p| self.nodes.get(&p)) else {
+            return (Vec::new(), helpers);
+        };
+        if root.exec_at.len() < 2 {
+            return (Vec::new(), helpers);
+        }
+        let last_exec = root.exec_at[root.exec_at.len() - 1].0;
+        let wrappers = root.exec_at[..root.exec_at.len() - 1]
+            .iter()
+            .map(|(_, comm)| comm.clone())
+            .collect();
+        let mut stack: Vec<i32> = self
+            .nodes
+            .values()
+            .filter(|n| n.parent == root.pid && n.born_us < last_exec)
+            .map(|n| n.pid)
+            .collect();
+        while let Some(pid) = stack.pop() {
+            if helpers.insert(pid) {
+                stack.extend(
+                    self.nodes
+                        .values()
+                        .filter(|n| n.parent == pid)
+                        .map(|n| n.pid),
+                );
+            }
+        }
+        (wrappers, helpers)
+    }
+
+    /// The summary as the text says it: the wrappers' helpers left out (unless `--all`).
+    fn text_summary(&self) -> Summary {
+        let mut s = self.summary.clone();
+        let (wrappers, helpers) = self.wrapped();
+        s.wrappers = wrappers;
+        s.wrapper_helpers = helpers.len();
+        if !self.all && !helpers.is_empty() {
+            s.zombies.retain(|z| !helpers.contains(&z.pid));
+            s.reaped_at_once.retain(|z| !helpers.contains(&z.pid));
+            s.released.retain(|p| !helpers.contains(p));
+            s.reaped_by_procdemo.retain(|p| !helpers.contains(p));
+            s.orphans.retain(|(p, _, _)| !helpers.contains(p));
+        } else {
+            s.wrapper_helpers = 0;
+        }
+        s
+    }
+
+    /// The children of each process, in PID order, runs of similar ones folded into a
+    /// [`Group`] (the first and the last of a run stay apart) unless `--all`.
+    pub fn layout(&self) -> BTreeMap<i32, Vec<Item>> {
+        let parents: std::collections::BTreeSet<i32> =
+            self.nodes.values().map(|n| n.parent).collect();
+        let key = |n: &Node| -> Option<String> {
+            let reaped_by_parent =
+                matches!(n.reaper, Some(Reaper::Parent { pid }) if pid == n.parent);
+            (!parents.contains(&n.pid) && n.orphaned.is_empty() && reaped_by_parent).then(|| {
+                let mut how = match n.kind {
+                    Some(ForkKind::Vfork) => "vfork()".to_string(),
+                    Some(ForkKind::Clone) => "clone()".to_string(),
+                    _ => "fork()".to_string(),
+                };
+                for argv in &n.execs {
+                    how.push_str(&format!(", exec `{}`", command_line(argv)));
+                }
+                format!("{how}\u{0}{}", n.comm)
+            })
+        };
+        let mut out: BTreeMap<i32, Vec<Item>> = BTreeMap::new();
+        let mut by_parent: BTreeMap<i32, Vec<&Node>> = BTreeMap::new();
+        let (wrappers, helpers) = self.wrapped();
+        if !self.all
+            && !helpers.is_empty()
+            && let Some(root) = self.summary.main_pid
+        {
+            out.entry(root)
+                .or_default()
+                .push(Item::Helpers(helpers.len(), wrappers));
+        }
+        for n in self.nodes.values() {
+            if self.all || !helpers.contains(&n.pid) {
+                by_parent.entry(n.parent).or_default().push(n);
+            }
+        }
+        for (parent, children) in by_parent {
+            let items = out.entry(parent).or_default();
+            let mut i = 0;
+            while i < children.len() {
+                let k = key(children[i]);
+                let mut j = i + 1;
+                while k.is_some() && j < children.len() && key(children[j]) == k {
+                    j += 1;
+                }
+                let run = &children[i..j];
+                if !self.all && run.len() >= FOLD_AT + 2 {
+                    let middle = &run[1..run.len() - 1];
+                    let how = k.unwrap_or_default();
+                    let how = how.split('\u{0}').next().unwrap_or_default().to_string();
+                    items.push(Item::Node(run[0].pid));
+                    items.push(Item::Group(self.group(parent, how, middle)));
+                    items.push(Item::Node(run[run.len() - 1].pid));
+                } else {
+                    items.extend(run.iter().map(|n| Item::Node(n.pid)));
+                }
+                i = j;
+            }
+        }
+        out
+    }
+
+    fn group(&self, parent: i32, how: String, members: &[&Node]) -> Group {
+        let mut g = Group {
+            parent,
+            count: members.len(),
+            pids: members.iter().map(|n| n.pid).collect(),
+            how,
+            ..Group::default()
+        };
+        let widen =
+            |r: Option<(u64, u64)>, v: u64| Some(r.map_or((v, v), |(a, b)| (a.min(v), b.max(v))));
+        for n in members {
+            match n.status {
+                Some(ExitStatus::Exited(code)) => {
+                    g.exit_codes = Some(
+                        g.exit_codes
+                            .map_or((code, code), |(a, b)| (a.min(code), b.max(code))),
+                    );
+                }
+                Some(ExitStatus::Killed(_)) => g.killed += 1,
+                _ => {}
+            }
+            if let (Some(exit), Some(reaped)) = (n.exit_us, n.reaped_us) {
+                g.reap_us = widen(g.reap_us, reaped.saturating_sub(exit));
+            }
+            if n.zombie_us.is_some() && !n.parent_waiting {
+                g.zombies += 1;
+            }
+        }
+        g
+    }
+
+    /// The family as a tree by creator, each process with what became of it; runs of similar
+    /// children folded into one line (unless `--all`).
     pub fn tree_lines(&self) -> Vec<String> {
         let names = self.names();
+        let layout = self.layout();
         let mut lines = Vec::new();
         let roots: Vec<i32> = self
             .nodes
@@ -513,15 +828,27 @@ impl Watch {
             .filter(|n| !self.nodes.contains_key(&n.parent))
             .map(|n| n.pid)
             .collect();
-        let mut stack: Vec<(i32, String, bool, bool)> = roots
+        let mut stack: Vec<(Item, String, bool, bool)> = roots
             .iter()
             .rev()
             .enumerate()
-            .map(|(i, &pid)| (pid, String::new(), i == 0, true))
+            .map(|(i, &pid)| (Item::Node(pid), String::new(), i == 0, true))
             .collect();
-        while let Some((pid, indent, last, top)) = stack.pop() {
-            let Some(node) = self.nodes.get(&pid) else {
-                continue;
+        while let Some((item, indent, last, top)) = stack.pop() {
+            let (text, pid) = match &item {
+                Item::Node(pid) => match self.nodes.get(pid) {
+                    Some(node) if Some(*pid) == self.summary.main_pid && node.exec_at.len() > 1 => {
+                        let mut shown = node.clone();
+                        shown.wrappers = self.wrapped().0;
+                        (self.words.watch_node(&shown, &names), Some(*pid))
+                    }
+                    Some(node) => (self.words.watch_node(node, &names), Some(*pid)),
+                    None => continue,
+                },
+                Item::Group(g) => (self.words.watch_group(g, &names), None),
+                Item::Helpers(count, wrappers) => {
+                    (self.words.watch_helpers(*count, wrappers), None)
+                }
             };
             let branch = if top {
                 ""
@@ -531,7 +858,6 @@ impl Watch {
                 "├─ "
             };
             let prefix = format!("{indent}{branch}");
-            let text = self.words.watch_node(node, &names);
             let cont = format!(
                 "{indent}{}",
                 if top {
@@ -554,12 +880,10 @@ impl Watch {
                     lines.push(format!("{cont}{}", line.trim_start()));
                 }
             }
-            let children: Vec<i32> = self
-                .nodes
-                .values()
-                .filter(|n| n.parent == pid)
-                .map(|n| n.pid)
-                .collect();
+            let Some(pid) = pid else {
+                continue;
+            };
+            let children = layout.get(&pid).cloned().unwrap_or_default();
             let count = children.len();
             for (i, child) in children.into_iter().enumerate().rev() {
                 stack.push((child, cont.clone(), i + 1 == count, false));
@@ -568,20 +892,278 @@ impl Watch {
         lines
     }
 
-    /// One lane per process on a time axis from 0 to the last event: `=` alive, `T` stopped
-    /// by a signal, `Z` zombie, `x` the column of its exit. A column covers the same time in
-    /// every lane; the legend says how much.
-    pub fn timeline_lines(&self) -> Vec<String> {
-        let w = self.words.watch_words();
+    /// The timeline's lanes: a process each, or a folded run of similar ones (`×N comm`) at
+    /// the place of its first member; the wrappers' helpers left out (unless `--all`).
+    fn lanes(&self) -> Vec<(String, Vec<&Node>)> {
         let label_of = |n: &Node| {
             let comm = super::sanitize::escape(&n.comm).into_owned();
             let comm: String = comm.chars().take(15).collect();
             format!("{} {comm}", n.pid)
         };
-        let label_w = self
-            .nodes
+        // Lanes: a process each, or a folded run of similar ones (`×N comm`), at the place
+        // of its first member.
+        let mut folded: BTreeMap<i32, Group> = BTreeMap::new();
+        for items in self.layout().into_values() {
+            for item in items {
+                if let Item::Group(g) = item
+                    && let Some(&first) = g.pids.first()
+                {
+                    folded.insert(first, g);
+                }
+            }
+        }
+        let mut hidden: std::collections::HashSet<i32> = folded
             .values()
-            .map(|n| width(&label_of(n)))
+            .flat_map(|g| g.pids.iter().skip(1).copied())
+            .collect();
+        if !self.all {
+            hidden.extend(self.wrapped().1);
+        }
+        self.nodes
+            .values()
+            .filter(|n| !hidden.contains(&n.pid))
+            .map(|n| match folded.get(&n.pid) {
+                Some(g) => {
+                    let comm = super::sanitize::escape(&n.comm).into_owned();
+                    let comm: String = comm.chars().take(15).collect();
+                    (
+                        format!("×{} {comm}", g.count),
+                        g.pids.iter().filter_map(|p| self.nodes.get(p)).collect(),
+                    )
+                }
+                None => (label_of(n), vec![n]),
+            })
+            .collect()
+    }
+
+    /// `--html`: the family drawn as SVG on a time axis: a lane per process (or per folded
+    /// run), its states as coloured spans (zombie red), marks for fork, exec, exit, signal,
+    /// reparenting and reap, and an arrow from each parent to each child it made. Sized for
+    /// a projector: 18-unit text in a 1200-unit-wide picture.
+    pub fn svg(&self) -> String {
+        use super::html::esc;
+        use std::fmt::Write as _;
+        let w = self.words.watch_words();
+        let keys = w.picture_keys;
+        let lanes = self.lanes();
+        let (left, right, top, lane_h) = (250.0_f64, 1180.0_f64, 50.0_f64, 40.0_f64);
+        let end = self.last_us.max(1) as f64;
+        let x = |t: u64| left + (right - left) * (t as f64 / end).min(1.0);
+        let lane_of: BTreeMap<i32, usize> = lanes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, members))| members.iter().map(move |n| (n.pid, i)))
+            .collect();
+        let y = |i: usize| top + lane_h * i as f64;
+        let legend_y = y(lanes.len()) + 30.0;
+        let height = legend_y + 70.0;
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            "<svg class=\"watch\" viewBox=\"0 0 1200 {height:.0}\" width=\"100%\" role=\"img\" font-size=\"18\">"
+        );
+        svg.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>\n");
+        // The axis: 0, three ticks, the end.
+        for k in 0..=4u64 {
+            let t = self.last_us.max(1) * k / 4;
+            let _ = writeln!(
+                svg,
+                "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" stroke=\"#ccc\"/><text x=\"{0:.1}\" y=\"{3:.1}\" text-anchor=\"{5}\" fill=\"#555\">{4}</text>",
+                x(t),
+                top - 12.0,
+                y(lanes.len()),
+                top - 18.0,
+                esc(&duration(t)),
+                if k == 4 { "end" } else { "middle" }
+            );
+        }
+        let colour = |state: Option<State>| match state {
+            Some(State::Running) => "#2e7d32",
+            Some(State::Sleeping) => "#1565c0",
+            Some(State::DiskSleep) => "#ef6c00",
+            Some(State::Stopped) => "#6a1b9a",
+            _ => "#90a4ae",
+        };
+        let span = |svg: &mut String, from: u64, to: u64, row: f64, fill: &str, tip: &str| {
+            let (a, b) = (x(from), x(to.max(from)));
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"22\" fill=\"{fill}\"><title>{}</title></rect>",
+                row + 6.0,
+                (b - a).max(1.5),
+                esc(tip)
+            );
+        };
+        for (i, (label, members)) in lanes.iter().enumerate() {
+            let row = y(i);
+            if i % 2 == 1 {
+                let _ = writeln!(
+                    svg,
+                    "<rect x=\"0\" y=\"{row:.1}\" width=\"1200\" height=\"{lane_h}\" fill=\"#f5f5f5\"/>"
+                );
+            }
+            let _ = writeln!(
+                svg,
+                "<text x=\"8\" y=\"{:.1}\" fill=\"#111\">{}</text>",
+                row + 24.0,
+                esc(label)
+            );
+            for n in members {
+                let exit = n.exit_us.unwrap_or(self.last_us);
+                // Its states, each from when it was reported until the next (or its exit).
+                let mut from = n.born_us;
+                let mut state = None;
+                for &(at, s) in n.states.iter().filter(|(at, _)| *at <= exit) {
+                    span(&mut svg, from, at, row, colour(state), &label_tip(n, state));
+                    from = at.max(from);
+                    state = s;
+                }
+                span(
+                    &mut svg,
+                    from,
+                    exit,
+                    row,
+                    colour(state),
+                    &label_tip(n, state),
+                );
+                if let Some(t) = n.exit_us {
+                    let gone = n.reaped_us.unwrap_or(self.last_us);
+                    let zombie = n.zombie_since_us.unwrap_or(gone);
+                    span(&mut svg, t, zombie, row, "#cfd8dc", keys[4]);
+                    if n.zombie_since_us.is_some() && !n.parent_waiting {
+                        span(&mut svg, zombie, gone, row, "#c62828", keys[5]);
+                    }
+                }
+                // An arrow from its parent's lane (the first of a folded run only).
+                if let Some(&p) = lane_of.get(&n.parent)
+                    && members.first().is_some_and(|f| f.pid == n.pid)
+                    && p != i
+                {
+                    let (y1, y2) = if p < i {
+                        (y(p) + 28.0, row + 6.0)
+                    } else {
+                        (y(p) + 6.0, row + 28.0)
+                    };
+                    let _ = writeln!(
+                        svg,
+                        "<line x1=\"{0:.1}\" y1=\"{y1:.1}\" x2=\"{0:.1}\" y2=\"{y2:.1}\" stroke=\"#333\" stroke-width=\"2\" marker-end=\"url(#arrow)\"/>",
+                        x(n.born_us)
+                    );
+                }
+                // Marks: fork (a dot), exec (a diamond), exit (a cross), signal (a yellow
+                // triangle), reparenting (a ring), reap (a bar); a folded run shows its spans
+                // only (its members' marks would cover them).
+                let mid = row + 17.0;
+                if members.len() > 1 {
+                    continue;
+                }
+                let _ = writeln!(
+                    svg,
+                    "<circle cx=\"{:.1}\" cy=\"{mid:.1}\" r=\"5\" fill=\"#111\"><title>{}</title></circle>",
+                    x(n.born_us),
+                    keys[6]
+                );
+                for (t, comm) in &n.exec_at {
+                    let cx = x(*t);
+                    let _ = writeln!(
+                        svg,
+                        "<path d=\"M{cx:.1},{:.1} l7,7 l-7,7 l-7,-7 z\" fill=\"#fbc02d\" stroke=\"#111\"><title>{} {}</title></path>",
+                        mid - 7.0,
+                        keys[7],
+                        esc(comm)
+                    );
+                }
+                for (t, sig) in &n.signal_at {
+                    let cx = x(*t);
+                    let _ = writeln!(
+                        svg,
+                        "<path d=\"M{cx:.1},{:.1} l6,-10 l-12,0 z\" fill=\"#ffeb3b\" stroke=\"#5d4037\"><title>{} {}</title></path>",
+                        row + 6.0,
+                        keys[9],
+                        esc(&super::signal_name(*sig))
+                    );
+                }
+                for t in &n.orphaned_at {
+                    let _ = writeln!(
+                        svg,
+                        "<circle cx=\"{:.1}\" cy=\"{mid:.1}\" r=\"8\" fill=\"none\" stroke=\"#6d4c41\" stroke-width=\"3\"><title>{}</title></circle>",
+                        x(*t),
+                        keys[10]
+                    );
+                }
+                if let Some(t) = n.exit_us {
+                    let cx = x(t);
+                    let _ = writeln!(
+                        svg,
+                        "<path d=\"M{:.1},{:.1} l12,12 m0,-12 l-12,12\" stroke=\"#111\" stroke-width=\"3\"><title>{}</title></path>",
+                        cx - 6.0,
+                        mid - 6.0,
+                        keys[8]
+                    );
+                }
+                if let Some(t) = n.reaped_us {
+                    let _ = writeln!(
+                        svg,
+                        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"3\" height=\"30\" fill=\"#111\"><title>{}</title></rect>",
+                        x(t),
+                        row + 2.0,
+                        keys[11]
+                    );
+                }
+            }
+        }
+        // The legend: the colours, then the marks.
+        let swatches = [
+            ("#2e7d32", keys[0]),
+            ("#1565c0", keys[1]),
+            ("#ef6c00", keys[2]),
+            ("#6a1b9a", keys[3]),
+            ("#cfd8dc", keys[4]),
+            ("#c62828", keys[5]),
+        ];
+        let mut lx = 8.0;
+        for (fill, word) in swatches {
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"18\" height=\"18\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#333\">{}</text>",
+                legend_y,
+                lx + 24.0,
+                legend_y + 15.0,
+                esc(word)
+            );
+            lx += 200.0;
+        }
+        let marks = [
+            ("\u{25cf}", keys[6]),
+            ("\u{25c6}", keys[7]),
+            ("\u{2715}", keys[8]),
+            ("\u{25bc}", keys[9]),
+            ("\u{25cb}", keys[10]),
+            ("|", keys[11]),
+        ];
+        let mut lx = 8.0;
+        for (glyph, word) in marks {
+            let _ = writeln!(
+                svg,
+                "<text x=\"{lx:.1}\" y=\"{:.1}\" fill=\"#333\">{glyph} {}</text>",
+                legend_y + 48.0,
+                esc(word)
+            );
+            lx += 200.0;
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+
+    /// One lane per process on a time axis from 0 to the last event: `=` alive, `T` stopped
+    /// by a signal, `Z` zombie, `x` the column of its exit. A column covers the same time in
+    /// every lane; the legend says how much.
+    pub fn timeline_lines(&self) -> Vec<String> {
+        let w = self.words.watch_words();
+        let lanes = self.lanes();
+        let label_w = lanes
+            .iter()
+            .map(|(label, _)| width(label))
             .max()
             .unwrap_or(0)
             .min(24);
@@ -596,8 +1178,8 @@ impl Watch {
             " ".repeat(columns.saturating_sub(1 + width(&axis_end)))
         );
         lines.push(axis.trim_end().to_string());
-        for n in self.nodes.values() {
-            let col = |t: u64| ((t / per) as usize).min(columns - 1);
+        let col = |t: u64| ((t / per) as usize).min(columns - 1);
+        let bar_of = |n: &Node| {
             let mut bar = vec![' '; columns];
             // Alive until its exit (`x`), exiting (`.`) until it died, a zombie (`Z`) from
             // its death until its reap.
@@ -630,9 +1212,29 @@ impl Watch {
                 }
                 bar[col(exit)] = 'x';
             }
+            bar
+        };
+        // A folded lane shows, in each column, the most telling mark of any member.
+        let rank = |c: char| match c {
+            'Z' => 5,
+            'x' => 4,
+            'T' => 3,
+            '=' => 2,
+            '.' => 1,
+            _ => 0,
+        };
+        for (label, members) in &lanes {
+            let mut bar = vec![' '; columns];
+            for n in members {
+                for (cell, c) in bar.iter_mut().zip(bar_of(n)) {
+                    if rank(c) > rank(*cell) {
+                        *cell = c;
+                    }
+                }
+            }
             let bar: String = bar.into_iter().collect();
             lines.push(
-                format!("{}  {}", pad(&label_of(n), label_w), bar)
+                format!("{}  {}", pad(label, label_w), bar)
                     .trim_end()
                     .to_string(),
             );
@@ -659,8 +1261,16 @@ fn time_of(event: &WatchEvent) -> u64 {
         | WatchEvent::Orphaned { t_us, .. }
         | WatchEvent::MainExited { t_us, .. }
         | WatchEvent::Killed { t_us, .. }
+        | WatchEvent::Signal { t_us, .. }
+        | WatchEvent::Renamed { t_us, .. }
         | WatchEvent::End { t_us } => *t_us,
     }
+}
+
+/// A span's tooltip: the process and its state letter.
+fn label_tip(n: &Node, state: Option<State>) -> String {
+    let letter = state.and_then(State::letter).unwrap_or('-');
+    format!("{} {} {letter}", n.pid, super::sanitize::escape(&n.comm))
 }
 
 /// Preformatted lines for a page: each escaped (a newline inside would be shown as `\n`),
@@ -724,6 +1334,7 @@ mod tests {
                 t_us: 32_000,
                 pid: 102,
                 status: ExitStatus::Exited(3),
+                core_dumped: false,
             },
             E::Orphaned {
                 t_us: 32_100,
@@ -735,6 +1346,7 @@ mod tests {
                 t_us: 32_200,
                 pid: 102,
                 parent: 101,
+                parent_waiting: false,
             },
             E::Reaped {
                 t_us: 33_000,
@@ -746,6 +1358,7 @@ mod tests {
                 t_us: 34_000,
                 pid: 103,
                 status: ExitStatus::Killed(libc::SIGTERM),
+                core_dumped: false,
             },
             E::Reaped {
                 t_us: 34_100,
@@ -757,6 +1370,7 @@ mod tests {
                 t_us: 40_000,
                 pid: 101,
                 status: ExitStatus::Exited(0),
+                core_dumped: false,
             },
             E::Reaped {
                 t_us: 40_100,
@@ -817,7 +1431,7 @@ mod tests {
             "102 (python3) reaped by its parent 101 (python3), after 0.800 ms as a zombie",
             "103 (python3) is an orphan: its parent 102 is gone; the kernel reparented it to 100",
             "3 processes created (the first included), 0 threads, 1 exec; at most 3 alive at once.",
-            "Zombies: 102 (python3) for 0.800 ms (reaped by 101 (python3)).",
+            "Zombies that waited for their parent: 102 (python3) for 0.800 ms (reaped by 101 (python3)).",
             "The program never reaped 103 (python3): procdemo, their subreaper, did.",
             "└─ 102 (python3), exit code 3, zombie 0.800 ms, reaped by 101",
             "└─ 103 (python3), killed by SIGTERM, orphan, reparented to procdemo",

@@ -36,7 +36,7 @@
 //! family and reaps until waitpid says there is nothing left.
 
 use crate::engine::model::{
-    ExitStatus, ForkKind, KillReason, Reaper, State, WatchEvent, WatchProblem,
+    ExitStatus, ForkKind, KillReason, Reaper, SignalAction, State, WatchEvent, WatchProblem,
 };
 use crate::kernel::proc;
 use crate::kernel::sys::{self, Forked};
@@ -45,7 +45,9 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{self, Pid};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::time::Instant;
 
 /// The most processes of a watched family alive at once, unless `--max-procs` says otherwise.
@@ -60,12 +62,18 @@ pub const SAMPLE_MS: u8 = 1;
 /// What to watch, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    /// The command and its arguments (argv[0] is looked up in PATH as execvp does).
-    pub argv: Vec<String>,
+    /// The command and its arguments, any bytes (argv[0] is looked up in PATH as execvp
+    /// does).
+    pub argv: Vec<OsString>,
     /// The most processes of the family alive at once (`--max-procs`).
     pub limit: usize,
     /// Kill what is still alive when the first process ends (`--kill-rest`).
     pub kill_rest: bool,
+    /// Show the signals delivered (not `--no-signals`): the report's choice; the watcher
+    /// reports them always.
+    pub signals: bool,
+    /// Fold nothing (`--all`): the report's choice.
+    pub all: bool,
 }
 
 /// One process of the family, as the watcher knows it.
@@ -76,10 +84,20 @@ struct Proc {
     starttime: Option<u64>,
     /// The latest state reported for it.
     state: Option<State>,
+    /// Its command name as last reported (a change without an exec is a PR_SET_NAME).
+    comm: String,
     /// In a group-stop the program asked for (held with PTRACE_LISTEN).
     stopped: bool,
+    /// Created (its creator's event read) and its first stop not yet seen.
+    fresh: bool,
+    /// For its first stop: its creator's thread, how often that had been scheduled when it
+    /// was resumed at the fork event, and when.
+    hold: Option<(i32, Option<u64>, Instant)>,
     /// PTRACE_EVENT_EXIT was seen (the status reported).
     exiting: bool,
+    /// At its exit event its parent was blocked in a wait() its death satisfies (read while
+    /// the exiting process is held, before the parent can be woken).
+    parent_waiting: bool,
     /// Died (the tracer's wait said so) at this time; a zombie from then until reaped.
     died_us: Option<u64>,
     /// Whether it was seen as a zombie (`Z` in /proc) after its death.
@@ -105,7 +123,11 @@ impl Events {
         if serde_json::to_writer(&mut self.queued, event).is_ok() {
             self.queued.push(b'\n');
         }
-        self.flush();
+        // Written in batches: the watch loop flushes before it waits for anything, so the
+        // front end is never more than one batch of ptrace stops behind.
+        if self.queued.len() >= 1 << 15 {
+            self.flush();
+        }
     }
 
     fn flush(&mut self) {
@@ -142,6 +164,16 @@ struct Watcher {
     /// Why the family is being killed, once it is: every stop from then on is killed too.
     killing: Option<KillReason>,
     events: Events,
+    /// When live processes' states were last read from /proc.
+    last_sample: Instant,
+    /// The processes not yet gone (`procs` keeps every one ever seen: walking it at each
+    /// stop would make a long loop of forks quadratic).
+    present: BTreeSet<i32>,
+    /// The zombies whose pidfd is polled for their reap.
+    polled: BTreeSet<i32>,
+    /// New processes to let go once their parent has run since its fork event: (new, parent
+    /// thread, the parent's count of times scheduled when it was resumed, when).
+    to_release: Vec<(i32, i32, Option<u64>, Instant)>,
 }
 
 /// The watcher's body, in the process the front end forked for it. Never returns: it ends
@@ -219,12 +251,16 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
             queued: Vec::new(),
             broken: false,
         },
+        last_sample: t0,
+        present: BTreeSet::new(),
+        polled: BTreeSet::new(),
+        to_release: Vec::new(),
     };
-    w.events.send(&WatchEvent::Begin {
-        watcher: me,
-        limit: options.limit,
-        argv: options.argv.clone(),
-    });
+    let argv_text: Vec<String> = options
+        .argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let traced = sys::ptrace_seize(
         root,
         libc::PTRACE_O_TRACEFORK
@@ -248,36 +284,47 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         w.events.finish();
         return Ok(());
     }
-    w.procs.insert(root, Proc::new(me, starttime(root)));
+    // Named by what it is about to run (its comm is still the watcher's until its exec).
+    let about_to_run = comm_of_path(options.argv.first().map_or(OsStr::new(""), |a| a));
+    w.procs
+        .insert(root, Proc::new(me, starttime(root), &about_to_run));
+    w.present.insert(root);
     w.alive = 1;
-    w.events.send(&WatchEvent::Fork {
-        t_us: 0,
-        parent: me,
-        pid: root,
-        kind: ForkKind::Fork,
-        comm: proc::sample(root)
-            .ok()
-            .flatten()
-            .map_or_else(String::new, |s| s.comm),
-    });
     let _ = unistd::write(&go_w, b"g");
     drop(go_w);
-    // End of file: the exec succeeded (the pipe is close-on-exec); four bytes: its errno.
-    let mut errno = [0u8; 4];
-    let mut got = 0;
-    while got < 4 {
-        match unistd::read(&err_r, &mut errno[got..]) {
+    // End of file: the exec succeeded (the pipe is close-on-exec, closed before the exec's
+    // ptrace stop, where the command now waits). Else: its errno (4 bytes), whether a file of
+    // that name was found (1 byte), the length of the path tried (2 bytes) and the path. (Not
+    // read to its end of file: the failed process holds the pipe open in its exit stop.)
+    let mut failed = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let whole = failed.len() >= 7
+            && failed.len() >= 7 + usize::from(u16::from_ne_bytes([failed[5], failed[6]]));
+        if whole {
+            break;
+        }
+        match unistd::read(&err_r, &mut chunk) {
             Ok(0) => break,
-            Ok(n) => got += n,
+            Ok(n) => failed.extend_from_slice(&chunk[..n]),
             Err(nix::Error::EINTR) => {}
             Err(_) => break,
         }
     }
     drop(err_r);
-    if got == 4 {
+    if failed.len() >= 7 {
+        let errno = i32::from_ne_bytes([failed[0], failed[1], failed[2], failed[3]]);
+        let found = failed[4] != 0;
+        let path = OsStr::from_bytes(failed.get(7..).unwrap_or_default());
+        let interpreter = (found && errno == libc::ENOENT)
+            .then(|| interpreter_of(path))
+            .flatten();
+        // Nothing of the program ran: no report, only the problem (the front end's one line).
         w.events.send(&WatchEvent::Problem {
             problem: WatchProblem::Exec {
-                errno: i32::from_ne_bytes(errno),
+                errno,
+                found,
+                interpreter,
             },
         });
         // procdemo's own process, not the program's: killed and reaped without a word.
@@ -295,14 +342,27 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         w.events.finish();
         return Ok(());
     }
+    w.events.send(&WatchEvent::Begin {
+        watcher: me,
+        limit: options.limit,
+        argv: argv_text,
+    });
+    w.events.send(&WatchEvent::Fork {
+        t_us: 0,
+        parent: me,
+        pid: root,
+        kind: ForkKind::Fork,
+        comm: about_to_run,
+    });
     w.run(&signals, death);
     w.events.finish();
     Ok(())
 }
 
-/// In the command's process: wait until the watcher has seized it, then exec the command; a
-/// failed exec writes its errno on `err` and exits 127.
-fn start_command(argv: &[String], go: OwnedFd, err: OwnedFd, theirs: [OwnedFd; 2]) -> ! {
+/// In the command's process: wait until the watcher has seized it, then exec the command as
+/// a shell would; a failed exec writes its errno, whether the file was found, and its path
+/// on `err`, and exits 127.
+fn start_command(argv: &[OsString], go: OwnedFd, err: OwnedFd, theirs: [OwnedFd; 2]) -> ! {
     drop(theirs);
     let _ = sys::program_signals();
     let mut byte = [0u8; 1];
@@ -315,10 +375,188 @@ fn start_command(argv: &[String], go: OwnedFd, err: OwnedFd, theirs: [OwnedFd; 2
         }
     }
     drop(go);
-    let e = sys::execvp(&argv[0], &argv[1..]);
-    let errno = e.raw_os_error().unwrap_or(libc::ENOENT);
-    let _ = unistd::write(&err, &errno.to_ne_bytes());
+    let (e, found, path) = exec_like_a_shell(argv);
+    let mut message = e
+        .raw_os_error()
+        .unwrap_or(libc::ENOENT)
+        .to_ne_bytes()
+        .to_vec();
+    message.push(u8::from(found));
+    // One write of less than PIPE_BUF: it arrives whole.
+    let path = &path.as_bytes()[..path.len().min(3000)];
+    message.extend((path.len() as u16).to_ne_bytes());
+    message.extend(path);
+    let _ = unistd::write(&err, &message);
     sys::exit_now(127)
+}
+
+/// Run `argv` as execvp() and a shell do: a name with a `/` is a path, otherwise each
+/// directory of PATH in turn; an executable file the kernel cannot run (ENOEXEC: a script
+/// without `#!`) is run by /bin/sh; a file that exists but whose `#!` interpreter does not
+/// (ENOENT) ends the search, as in a shell ("bad interpreter"). Returns only when every
+/// attempt failed: the error, whether a file was found, and the path it concerns.
+fn exec_like_a_shell(argv: &[OsString]) -> (std::io::Error, bool, OsString) {
+    let name = argv.first().cloned().unwrap_or_default();
+    let enoent = || std::io::Error::from_raw_os_error(libc::ENOENT);
+    if name.is_empty() {
+        return (enoent(), false, name);
+    }
+    let candidates: Vec<OsString> = if name.as_bytes().contains(&b'/') {
+        vec![name.clone()]
+    } else {
+        let path = std::env::var_os("PATH").unwrap_or_else(|| "/bin:/usr/bin".into());
+        path.as_bytes()
+            .split(|&b| b == b':')
+            .map(|dir| {
+                let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+                let mut p = dir.to_vec();
+                p.push(b'/');
+                p.extend_from_slice(name.as_bytes());
+                OsString::from_vec(p)
+            })
+            .collect()
+    };
+    let mut refused = None;
+    let mut last = (enoent(), false, name.clone());
+    for candidate in candidates {
+        let e = sys::execve_os(&candidate, argv);
+        let is_file = std::fs::metadata(&candidate).is_ok_and(|m| m.is_file());
+        match e.raw_os_error() {
+            Some(libc::ENOEXEC) => {
+                // As execvp: the file is a shell script without `#!`.
+                let mut sh_argv = vec![OsString::from("/bin/sh"), candidate.clone()];
+                sh_argv.extend(argv.iter().skip(1).cloned());
+                let e = sys::execve_os(OsStr::new("/bin/sh"), &sh_argv);
+                return (e, true, candidate);
+            }
+            Some(libc::ENOENT) if is_file => return (e, true, candidate),
+            Some(libc::EACCES) => refused = Some((e, is_file, candidate)),
+            Some(libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT) => {
+                last = (e, false, candidate)
+            }
+            _ => return (e, is_file, candidate),
+        }
+    }
+    refused.unwrap_or(last)
+}
+
+/// The interpreter a script's `#!` line names (None: no such line).
+fn interpreter_of(path: &OsStr) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let line = head[..n].strip_prefix(b"#!")?;
+    let line = line.split(|&b| b == b'\n').next()?;
+    let word = String::from_utf8_lossy(line);
+    word.split_whitespace().next().map(str::to_string)
+}
+
+/// The comm a program started from `path` gets: its file name, cut to 15 bytes (TASK_COMM_LEN).
+fn comm_of_path(path: &OsStr) -> String {
+    let base = path
+        .as_bytes()
+        .rsplit(|&b| b == b'/')
+        .next()
+        .unwrap_or_default();
+    let mut end = base.len().min(15);
+    while end > 0 && std::str::from_utf8(&base[..end]).is_err() {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&base[..end]).into_owned()
+}
+
+/// Whether `parent` (a thread of it) is blocked in a wait() that `child`'s death satisfies:
+/// wait4/waitpid or waitid with WEXITED, for any child, this one, or its process group
+/// (/proc/PID/task/TID/syscall: the call a blocked thread is in, and its arguments).
+fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
+    // A parent of one thread: its own syscall file; else each thread's.
+    let files: Vec<std::path::PathBuf> = if threaded {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
+            return false;
+        };
+        tasks.flatten().map(|t| t.path().join("syscall")).collect()
+    } else {
+        vec![format!("/proc/{parent}/syscall").into()]
+    };
+    let pgid = || proc::sample(child).ok().flatten().map(|s| s.pgrp);
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let mut words = text.split_whitespace();
+        let Some(Ok(nr)) = words.next().map(str::parse::<i64>) else {
+            continue; // "running", or not in a system call
+        };
+        let args: Vec<i64> = words
+            .take(4)
+            .filter_map(|w| u64::from_str_radix(w.trim_start_matches("0x"), 16).ok())
+            .map(|v| v as i64)
+            .collect();
+        if args.len() < 4 {
+            continue;
+        }
+        let hit = if nr == libc::SYS_wait4 {
+            let want = args[0] as i32;
+            match want {
+                -1 => true,
+                0 => pgid().is_some_and(|g| {
+                    Some(g) == proc::sample(parent).ok().flatten().map(|s| s.pgrp)
+                }),
+                w if w < -1 => pgid() == Some(-w),
+                w => w == child,
+            }
+        } else if nr == libc::SYS_waitid {
+            let (idtype, id, options) = (args[0] as u32, args[1] as i32, args[3] as i32);
+            options & libc::WEXITED != 0
+                && match idtype {
+                    libc::P_ALL => true,
+                    libc::P_PID => id == child,
+                    libc::P_PGID => pgid() == Some(id),
+                    // P_PIDFD: the descriptor's process, from its fdinfo.
+                    3 => {
+                        std::fs::read_to_string(format!("/proc/{parent}/fdinfo/{id}"))
+                            .ok()
+                            .and_then(|t| {
+                                t.lines()
+                                    .find_map(|l| l.strip_prefix("Pid:"))
+                                    .and_then(|v| v.trim().parse::<i32>().ok())
+                            })
+                            == Some(child)
+                    }
+                    _ => false,
+                }
+        } else {
+            false
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
+/// What delivering `signal` does to `pid`, by its dispositions now.
+fn action_of(pid: i32, signal: i32) -> SignalAction {
+    let bit = 1u64 << (signal - 1);
+    let brief = proc::brief(pid).ok().flatten();
+    if brief.as_ref().is_some_and(|b| b.sig_caught & bit != 0) {
+        return SignalAction::Handled;
+    }
+    if brief.as_ref().is_some_and(|b| b.sig_ignored & bit != 0) {
+        return SignalAction::Ignored;
+    }
+    match signal {
+        libc::SIGCHLD | libc::SIGURG | libc::SIGWINCH => SignalAction::Ignored,
+        libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU => SignalAction::Stopped,
+        libc::SIGCONT => SignalAction::Continued,
+        _ => SignalAction::Killed,
+    }
+}
+
+/// How many times a thread has been scheduled (the third field of /proc/TID/schedstat).
+fn times_scheduled(tid: i32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{tid}/schedstat")).ok()?;
+    text.split_whitespace().nth(2)?.parse().ok()
 }
 
 fn starttime(pid: i32) -> Option<u64> {
@@ -345,13 +583,17 @@ fn ignores_sigchld(pid: i32) -> bool {
 }
 
 impl Proc {
-    fn new(ppid: i32, starttime: Option<u64>) -> Proc {
+    fn new(ppid: i32, starttime: Option<u64>, comm: &str) -> Proc {
         Proc {
             ppid,
             starttime,
             state: None,
+            comm: comm.to_string(),
             stopped: false,
+            fresh: false,
+            hold: None,
             exiting: false,
+            parent_waiting: false,
             died_us: None,
             zombie: false,
             pidfd: None,
@@ -397,7 +639,13 @@ impl Watcher {
                         self.check_zombies(PollTimeout::ZERO, signals);
                         self.handle(pid, status)
                     }
-                    Ok(None) => break,
+                    Ok(None) => {
+                        // New processes held at their first stop go once every stop already
+                        // reported has been handled: their parent, resumed at its fork event,
+                        // has had the head start it has without a tracer (as under strace -f).
+                        self.release_when_parent_ran();
+                        break;
+                    }
                     Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
                     Err(_) => {
                         none_left = true;
@@ -406,27 +654,39 @@ impl Watcher {
                 }
             }
             self.check_zombies(PollTimeout::ZERO, signals);
-            if none_left && self.procs.values().all(|p| p.pidfd.is_none()) {
+            if none_left && self.polled.is_empty() {
                 // Whatever is still marked live was never reported dead: say it is gone.
                 let t_us = self.now();
                 self.send(WatchEvent::End { t_us });
                 return;
             }
-            self.sample();
+            // States are the one thing the tracer is not told: read from /proc at most once
+            // a SAMPLE_MS (not after every ptrace stop: a loop of forks would read every live
+            // process's stat thousands of times a second).
+            let since = self.last_sample.elapsed();
+            if since.as_millis() >= u128::from(SAMPLE_MS) {
+                self.sample();
+                self.last_sample = Instant::now();
+            }
             self.events.flush();
-            self.check_zombies(PollTimeout::from(SAMPLE_MS), signals);
+            if self.events.broken && self.killing.is_none() {
+                self.kill_all(KillReason::FrontEndGone);
+            }
+            if self.to_release.is_empty() {
+                self.check_zombies(PollTimeout::from(SAMPLE_MS), signals);
+            } else {
+                // A new process waits for its parent to have run: give up the CPU (the
+                // parent may be waiting for this one), then look again at once.
+                std::thread::yield_now();
+                self.check_zombies(PollTimeout::ZERO, signals);
+            }
         }
     }
 
     /// Wait up to `timeout` for a zombie's reap, a signal or room in the event pipe; report
     /// the zombies whose pidfd says they are gone.
     fn check_zombies(&mut self, timeout: PollTimeout, signals: &OwnedFd) {
-        let zombies: Vec<i32> = self
-            .procs
-            .iter()
-            .filter(|(_, p)| p.pidfd.is_some())
-            .map(|(&pid, _)| pid)
-            .collect();
+        let zombies: Vec<i32> = self.polled.iter().copied().collect();
         if zombies.is_empty() && timeout == PollTimeout::ZERO {
             return;
         }
@@ -460,6 +720,8 @@ impl Watcher {
             };
             p.pidfd = None;
             p.gone = true;
+            self.present.remove(&pid);
+            self.polled.remove(&pid);
             let by = if p.ppid == self.me {
                 Reaper::Subreaper
             } else {
@@ -496,7 +758,23 @@ impl Watcher {
                         libc::PTRACE_EVENT_VFORK => ForkKind::Vfork,
                         _ => ForkKind::Clone,
                     };
+                    // The parent first, then its child: the order strace -f keeps, and the
+                    // scheduler's own after fork() (the parent runs on; the child waits for
+                    // a CPU). Released the other way round, the child would often run first.
+                    // The parent is let go before the new process is read from /proc (it is
+                    // held at its first stop meanwhile): the stop lasts no longer than the
+                    // kernel's report of it.
+                    let ran = times_scheduled(pid);
+                    let _ = sys::ptrace_cont(pid, 0);
                     self.created(self.process_of(pid), new as i32, kind);
+                    let hold = (pid, ran, Instant::now());
+                    if self.early.contains(&(new as i32)) {
+                        self.to_release.push((new as i32, hold.0, hold.1, hold.2));
+                    } else if let Some(p) = self.procs.get_mut(&(new as i32)) {
+                        // Its first stop is still to come: held then, on the same terms.
+                        p.hold = Some(hold);
+                    }
+                    return;
                 }
                 let _ = sys::ptrace_cont(pid, 0);
             }
@@ -508,11 +786,11 @@ impl Watcher {
                 }
                 let t_us = self.now();
                 let sample = proc::sample(pid).ok().flatten();
-                if let Some(p) = self.procs.get_mut(&pid) {
-                    p.state = None;
-                    if let Some(s) = &sample {
-                        p.starttime = Some(s.starttime);
-                    }
+                if let Some(p) = self.procs.get_mut(&pid)
+                    && let Some(s) = &sample
+                {
+                    p.starttime = Some(s.starttime);
+                    p.comm = s.comm.clone();
                 }
                 self.send(WatchEvent::Exec {
                     t_us,
@@ -523,14 +801,37 @@ impl Watcher {
                 let _ = sys::ptrace_cont(pid, 0);
             }
             libc::PTRACE_EVENT_EXIT => {
+                // A thread's end is not its process's: the leader's exit event while other
+                // threads live (pthread_exit in main, or an exec by another thread) is not
+                // the process's exit; its death, reported by wait when the last thread is
+                // gone, is.
+                let others_live = self.threads.values().any(|&process| process == pid);
+                let raw = sys::ptrace_event_msg(pid);
+                // Let it go on dying at once: what is read below cannot change before the
+                // tracer's own wait reports its death (its parent is not told until then).
+                let _ = sys::ptrace_cont(pid, 0);
                 if !self.threads.contains_key(&pid)
-                    && let Ok(raw) = sys::ptrace_event_msg(pid)
+                    && !others_live
+                    && let Ok(raw) = raw
                     && let Some(p) = self.procs.get_mut(&pid)
                     && !p.exiting
                 {
                     p.exiting = true;
                     let was = p.ppid;
-                    if let Some(s) = proc::sample(pid).ok().flatten()
+                    let threaded = self.threads.values().any(|&process| process == was);
+                    let Some(p) = self.procs.get_mut(&pid) else {
+                        return;
+                    };
+                    p.parent_waiting = was != self.me && waits_for(was, pid, threaded);
+                    self.check_name(pid);
+                    // Orphaned since the last look (its parent's death not yet read): say so
+                    // before its exit.
+                    let parent_ending = self
+                        .procs
+                        .get(&was)
+                        .is_none_or(|parent| parent.exiting || parent.died_us.is_some());
+                    if parent_ending
+                        && let Some(s) = proc::sample(pid).ok().flatten()
                         && s.ppid != was
                         && s.ppid != 0
                     {
@@ -542,9 +843,9 @@ impl Watcher {
                         t_us,
                         pid,
                         status: ExitStatus::decode(raw as i32),
+                        core_dumped: libc::WIFSIGNALED(raw as i32) && libc::WCOREDUMP(raw as i32),
                     });
                 }
-                let _ = sys::ptrace_cont(pid, 0);
             }
             libc::PTRACE_EVENT_STOP => {
                 let known = self.procs.contains_key(&pid) || self.threads.contains_key(&pid);
@@ -579,14 +880,84 @@ impl Watcher {
                         let t_us = self.now();
                         self.send(WatchEvent::Continued { t_us, pid });
                     }
-                    let _ = sys::ptrace_cont(pid, 0);
+                    if let Some(p) = self.procs.get_mut(&pid)
+                        && p.fresh
+                    {
+                        // A new process's first stop, after its creator's event: it goes at
+                        // the end of this batch, as one that stopped before it does.
+                        p.fresh = false;
+                        self.early.insert(pid);
+                        let (parent, ran, since) =
+                            p.hold.take().unwrap_or((p.ppid, None, Instant::now()));
+                        self.to_release.push((pid, parent, ran, since));
+                    } else {
+                        let _ = sys::ptrace_cont(pid, 0);
+                    }
                 }
             }
             _ => {
-                // A signal on its way to the tracee: pass it on unchanged.
+                // A signal on its way to the tracee (its signal-delivery stop): say it, then
+                // pass it on unchanged.
+                self.signal_delivered(pid, sig);
                 let _ = sys::ptrace_cont(pid, sig);
             }
         }
+    }
+
+    /// At a ptrace stop of `pid` (held: no exec can be under way), whether its command name
+    /// changed since it was last reported: a PR_SET_NAME of its main thread.
+    fn check_name(&mut self, pid: i32) {
+        let Some(p) = self.procs.get(&pid) else {
+            return;
+        };
+        if p.comm.is_empty() {
+            return;
+        }
+        let Ok(now) = std::fs::read_to_string(format!("/proc/{pid}/comm")) else {
+            return;
+        };
+        let now = now.trim_end_matches('\n');
+        if now != p.comm {
+            let comm = now.to_string();
+            if let Some(p) = self.procs.get_mut(&pid) {
+                p.comm = comm.clone();
+            }
+            let t_us = self.now();
+            self.send(WatchEvent::Renamed { t_us, pid, comm });
+        }
+    }
+
+    /// A signal-delivery stop of `tid`: who sent `signal` (PTRACE_GETSIGINFO), and what it
+    /// does.
+    fn signal_delivered(&mut self, tid: i32, signal: i32) {
+        let pid = self.process_of(tid);
+        if !self.procs.contains_key(&pid) {
+            return;
+        }
+        let (code, sender) = match sys::ptrace_siginfo(tid) {
+            Ok((_, code, sender)) => (code, sender),
+            Err(_) => (0, 0),
+        };
+        // A sender of the family is named by the report (as it was then); another is read now.
+        let sender_comm = if sender > 0 && !self.procs.contains_key(&sender) {
+            proc::sample(sender)
+                .ok()
+                .flatten()
+                .map_or_else(String::new, |s| s.comm)
+        } else {
+            String::new()
+        };
+        let action = action_of(pid, signal);
+        let t_us = self.now();
+        self.send(WatchEvent::Signal {
+            t_us,
+            pid,
+            signal,
+            code,
+            sender,
+            sender_comm,
+            action,
+        });
     }
 
     /// `new` was created by `creator` (a process, not a thread ID).
@@ -602,15 +973,21 @@ impl Watcher {
                 tid: new,
             });
         } else if let std::collections::btree_map::Entry::Vacant(e) = self.procs.entry(new) {
-            e.insert(Proc::new(creator, starttime(new)));
+            // clone(CLONE_PARENT) (or CLONE_THREAD's sibling rule) gives the new process its
+            // creator's parent: /proc says which.
+            let sample = proc::sample(new).ok().flatten();
+            let parent = sample
+                .as_ref()
+                .map_or(creator, |s| if s.ppid > 0 { s.ppid } else { creator });
+            let comm = sample.as_ref().map_or_else(String::new, |s| s.comm.clone());
+            let mut p = Proc::new(parent, sample.map(|s| s.starttime), &comm);
+            p.fresh = !self.early.contains(&new);
+            e.insert(p);
+            self.present.insert(new);
             self.alive += 1;
-            let comm = proc::sample(new)
-                .ok()
-                .flatten()
-                .map_or_else(String::new, |s| s.comm);
             self.send(WatchEvent::Fork {
                 t_us,
-                parent: creator,
+                parent,
                 pid: new,
                 kind,
                 comm,
@@ -619,6 +996,32 @@ impl Watcher {
                 self.kill_all(KillReason::Limit);
             }
         }
+    }
+
+    /// Let the new processes go whose parent has been on a CPU since it was resumed at its
+    /// fork event (/proc/TID/schedstat's count of times scheduled grew), or that have waited
+    /// a millisecond: without a tracer the parent runs on after fork() while its child waits
+    /// for a CPU; released at once, the child would often run first.
+    fn release_when_parent_ran(&mut self) {
+        let waiting = std::mem::take(&mut self.to_release);
+        for (new, parent, ran, since) in waiting {
+            let go = match ran {
+                Some(before) => {
+                    times_scheduled(parent).is_none_or(|now| now > before)
+                        || since.elapsed().as_micros() >= 1000
+                }
+                None => true,
+            };
+            if go || self.killing.is_some() {
+                self.release(new);
+            } else {
+                self.to_release.push((new, parent, ran, since));
+            }
+        }
+    }
+
+    /// Let a new tracee held at its first stop run (if it stopped before its creator's event).
+    fn release(&mut self, new: i32) {
         if self.early.remove(&new) {
             if self.killing.is_some() {
                 let _ = kill(Pid::from_raw(new), Signal::SIGKILL);
@@ -644,6 +1047,8 @@ impl Watcher {
             // the subreaper. The program never reaped it.
             p.gone = true;
             p.pidfd = None;
+            self.present.remove(&pid);
+            self.polled.remove(&pid);
             let zombie_us = p.died_us.map(|d| t_us.saturating_sub(d));
             self.send(WatchEvent::Reaped {
                 t_us,
@@ -655,12 +1060,14 @@ impl Watcher {
         }
         let exit = ExitStatus::decode(status);
         if !p.exiting {
-            // No exit event (SIGKILL ends a process without one): its status is this wait's.
+            // No exit event (SIGKILL ends a process without one; a leader's exit event while
+            // its other threads lived was a thread's): its status is this wait's.
             p.exiting = true;
             self.send(WatchEvent::Exit {
                 t_us,
                 pid,
                 status: exit,
+                core_dumped: libc::WIFSIGNALED(status) && libc::WCOREDUMP(status),
             });
         }
         self.alive = self.alive.saturating_sub(1);
@@ -677,6 +1084,9 @@ impl Watcher {
         match sample {
             Some(s) if s.state == 'Z' && (was.is_none() || was == Some(s.starttime)) => {
                 p.zombie = true;
+                if pidfd.is_some() {
+                    self.polled.insert(pid);
+                }
                 p.pidfd = pidfd;
                 // A PPID of 0 is a process the kernel is releasing at this very moment (its
                 // parent's wait has it; /proc/PID/stat no longer names a parent): not an
@@ -685,10 +1095,19 @@ impl Watcher {
                     self.reparented(pid, parent, s.ppid);
                 }
                 let parent = if s.ppid == 0 { parent } else { s.ppid };
-                self.send(WatchEvent::Zombie { t_us, pid, parent });
+                let parent_waiting = parent != self.me
+                    && (self.procs.get(&pid).is_some_and(|p| p.parent_waiting)
+                        || waits_for(parent, pid, true));
+                self.send(WatchEvent::Zombie {
+                    t_us,
+                    pid,
+                    parent,
+                    parent_waiting,
+                });
             }
             _ => {
                 p.gone = true;
+                self.present.remove(&pid);
                 let by = if parent == self.me {
                     if pid == self.root {
                         Reaper::Watcher
@@ -710,11 +1129,12 @@ impl Watcher {
         }
         self.orphans_of(pid);
         if pid == self.root {
+            // A process whose exit was reported is not alive, even before its death.
             let alive: Vec<i32> = self
-                .procs
+                .present
                 .iter()
-                .filter(|(_, p)| p.live())
-                .map(|(&pid, _)| pid)
+                .filter(|pid| self.procs.get(pid).is_some_and(|p| p.live() && !p.exiting))
+                .copied()
                 .collect();
             let t_us = self.now();
             self.send(WatchEvent::MainExited {
@@ -732,10 +1152,14 @@ impl Watcher {
     /// The children of `dead` that the kernel reparented when it died.
     fn orphans_of(&mut self, dead: i32) {
         let children: Vec<i32> = self
-            .procs
+            .present
             .iter()
-            .filter(|(_, p)| p.ppid == dead && !p.gone)
-            .map(|(&pid, _)| pid)
+            .filter(|pid| {
+                self.procs
+                    .get(pid)
+                    .is_some_and(|p| p.ppid == dead && !p.gone)
+            })
+            .copied()
             .collect();
         for pid in children {
             if let Some(s) = proc::sample(pid).ok().flatten()
@@ -765,8 +1189,9 @@ impl Watcher {
     /// a parent that changed under it).
     fn sample(&mut self) {
         let live: Vec<(i32, i32, Option<u64>, Option<State>)> = self
-            .procs
+            .present
             .iter()
+            .filter_map(|pid| self.procs.get(pid).map(|p| (pid, p)))
             .filter(|(pid, p)| p.live() && !p.stopped && !p.exiting && !self.early.contains(pid))
             .map(|(&pid, p)| (pid, p.ppid, p.starttime, p.state))
             .collect();
@@ -800,10 +1225,10 @@ impl Watcher {
     fn kill_all(&mut self, reason: KillReason) {
         self.killing = Some(reason);
         let pids: Vec<i32> = self
-            .procs
+            .present
             .iter()
-            .filter(|(_, p)| p.live())
-            .map(|(&pid, _)| pid)
+            .filter(|pid| self.procs.get(pid).is_some_and(Proc::live))
+            .copied()
             .chain(self.early.iter().copied())
             .collect();
         for &pid in &pids {

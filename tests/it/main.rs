@@ -29,3 +29,4 @@ mod tidy;
 mod tracers;
 mod util;
 mod watch;
+mod watch_kernel;

@@ -13,9 +13,9 @@ fn page_dir() -> TempScript {
 
 /// One browser at a time: two headless Chromiums starting together in one test process
 /// (a subreaper that reaps their helpers) got in each other's way.
-static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+pub static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn chromium() -> Option<&'static str> {
+pub fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser"].into_iter().find(|c| {
         Command::new(c)
             .arg("--version")
@@ -29,7 +29,7 @@ fn chromium() -> Option<&'static str> {
 /// Chromium's helper processes outlive it for a moment and come to this test process (a
 /// subreaper) as zombies: wait for exactly those, by PID, and never for anything else (other
 /// tests wait for their own procdemo runs).
-fn reap_browser_leftovers() {
+pub fn reap_browser_leftovers() {
     let me = std::process::id() as i32;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -99,7 +99,7 @@ fn headless(
 }
 
 /// Whether a PNG has more than one colour (a blank page is one colour).
-fn colours(png_path: &Path) -> usize {
+pub fn colours(png_path: &Path) -> usize {
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(png_path).expect("open png"),
     ));

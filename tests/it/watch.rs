@@ -289,10 +289,13 @@ fn a_command_that_does_not_exist_is_exit_127_with_a_clear_message() {
     let run = procdemo(&["--lang", "zh", "watch", "--", "no-such-command-procdemo"]);
     assert_eq!(run.code, 127);
     assert!(run.stderr.contains("找不到这个命令"), "{}", run.stderr);
-    // Found but not executable: 126, as a shell says it.
-    let run = procdemo(&["watch", "--", "/etc/hostname"]);
+    // Found but not executable (no x bit: EACCES, even for root): 126, as a shell says it.
+    let file = crate::util::TempScript::new("not-executable", b"echo never\n");
+    let run = procdemo(&["watch", "--", file.arg()]);
     assert_eq!(run.code, 126, "{}", run.stderr);
     assert!(run.stderr.contains("cannot run it"), "{}", run.stderr);
+    // One line, no report: nothing of the program ran.
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
 #[test]
@@ -409,9 +412,23 @@ fn text_output_is_one_line_per_event_within_80_columns_in_english_and_chinese() 
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert!(says(&run.stderr, words), "{}", run.stderr);
         for line in run.stderr.lines() {
+            // East Asian wide characters take two columns; box-drawing ones (└─) one.
+            let wide = |c: u32| {
+                [
+                    0x1100..=0x115F,
+                    0x2E80..=0xA4CF,
+                    0xAC00..=0xD7A3,
+                    0xF900..=0xFAFF,
+                    0xFE30..=0xFE4F,
+                    0xFF00..=0xFF60,
+                    0xFFE0..=0xFFE6,
+                ]
+                .iter()
+                .any(|r| r.contains(&c))
+            };
             let w: usize = line
                 .chars()
-                .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+                .map(|c| if wide(c as u32) { 2 } else { 1 })
                 .sum();
             assert!(w <= 80, "{lang}: {w} columns: {line}");
         }

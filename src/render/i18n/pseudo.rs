@@ -142,6 +142,11 @@ impl Words for Pseudo {
         node: &crate::render::watch::Node,
         names: &crate::render::watch::Names
     ) -> String);
+    forward!(string watch_group(
+        group: &crate::render::watch::Group,
+        names: &crate::render::watch::Names
+    ) -> String);
+    forward!(string watch_helpers(count: usize, wrappers: &[String]) -> String);
     forward!(string watch_problem(
         command: &str,
         problem: &crate::engine::model::WatchProblem
@@ -261,6 +266,8 @@ impl Words for Pseudo {
             tree: mark_static(w.tree),
             timeline: mark_static(w.timeline),
             legend,
+            picture: mark_static(w.picture),
+            picture_keys: w.picture_keys.map(mark_static),
         }
     }
 

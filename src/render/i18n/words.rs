@@ -83,6 +83,10 @@ pub struct WatchWords {
     pub timeline: &'static str,
     /// The legend under the timeline, given the time one column covers.
     pub legend: fn(&str) -> String,
+    /// The page's picture: its heading, and its legend's words for: running, sleeping,
+    /// disk wait, stopped, exiting, zombie, fork, exec, exit, signal, reparented, reaped.
+    pub picture: &'static str,
+    pub picture_keys: [&'static str; 12],
 }
 
 /// The labels of an `inspect` reading's rows.
@@ -167,6 +171,8 @@ pub enum Help {
     WatchCommand,
     MaxProcs,
     KillRest,
+    NoSignals,
+    WatchAll,
     WatchOutput,
     WatchNotes,
     // Delivery (#19): completions, the manual page, `run -`.
@@ -345,29 +351,29 @@ pub trait Words {
         &self,
         event: &crate::engine::model::WatchEvent,
         names: &crate::render::watch::Names,
-    ) -> Option<String> {
-        crate::render::i18n::present::watch_event(self, event, names)
-    }
+    ) -> Option<String>;
     /// The paragraphs of a watch's end summary.
     fn watch_summary(
         &self,
         summary: &crate::render::watch::Summary,
         names: &crate::render::watch::Names,
-    ) -> Vec<String> {
-        crate::render::i18n::present::watch_summary(self, summary, names)
-    }
+    ) -> Vec<String>;
     /// One process in the tree at a watch's end: what it ran and what became of it.
     fn watch_node(
         &self,
         node: &crate::render::watch::Node,
         names: &crate::render::watch::Names,
-    ) -> String {
-        crate::render::i18n::present::watch_node(self, node, names)
-    }
+    ) -> String;
+    /// A folded run of similar children in the tree (`--all` shows each).
+    fn watch_group(
+        &self,
+        group: &crate::render::watch::Group,
+        names: &crate::render::watch::Names,
+    ) -> String;
+    /// The processes a watched program's wrappers ran, folded into one line of the tree.
+    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String;
     /// Why a watch could not start the program (`command`: its argv[0], escaped).
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
-        crate::render::i18n::present::watch_problem(self, command, problem)
-    }
+    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String;
     /// The headings at a watch's end.
     fn watch_words(&self) -> WatchWords;
 
