@@ -1095,9 +1095,11 @@ impl Watcher {
                     self.reparented(pid, parent, s.ppid);
                 }
                 let parent = if s.ppid == 0 { parent } else { s.ppid };
-                let parent_waiting = parent != self.me
-                    && (self.procs.get(&pid).is_some_and(|p| p.parent_waiting)
-                        || waits_for(parent, pid, true));
+                // Whether the parent was already in a wait() for it when it died (read at its
+                // exit stop), not when /proc first showed Z: a parent that comes to wait()
+                // later found a zombie that waited for it.
+                let parent_waiting =
+                    parent != self.me && self.procs.get(&pid).is_some_and(|p| p.parent_waiting);
                 self.send(WatchEvent::Zombie {
                     t_us,
                     pid,

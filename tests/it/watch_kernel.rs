@@ -468,7 +468,22 @@ int main(void) {
         .clone();
     assert_eq!(exit["status"]["code"], 5, "{exit}");
     let listed = doc["summary"]["zombies"].as_array().unwrap();
-    assert!(listed.iter().any(|z| z["pid"] == pid), "{listed:?}");
+    let process = doc["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pid"] == pid)
+        .cloned();
+    assert!(
+        listed.iter().any(|z| z["pid"] == pid),
+        "{listed:?}; the process: {process:?}; its events: {:?}",
+        doc["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["pid"] == pid)
+            .collect::<Vec<_>>()
+    );
 }
 
 #[test]
