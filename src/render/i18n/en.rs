@@ -457,6 +457,116 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::TracerComm { comm, pid } => format!("{comm} (pid {pid})"),
             Msg::AnotherProcess => "another process".into(),
             Msg::TracerPid { pid } => format!("pid {pid}"),
+            Msg::WatchBegin { watcher, limit, command } => format!("procdemo watches `{command}`: its watcher {watcher} traces every process the program makes (ptrace, as strace -f does) and is their subreaper. Times are since the program's first process was created; each exit and death is the kernel's report to the tracer, each reap the process's pidfd closing; states are read from /proc (a `t`, procdemo's own tracing stop, is never shown as the program's). At most {limit} processes alive at once."),
+            Msg::WatchStarted { pid, watcher } => format!("{pid} started by procdemo's watcher {watcher}"),
+            Msg::WatchCreated { parent, pid, how } => format!("{parent} created {pid} with {how}"),
+            Msg::ByFork => "fork()".into(),
+            Msg::ByVfork => "vfork() (it is suspended until the child execs or exits; /proc shows it D while it waits)".into(),
+            Msg::ByClone => "clone() (a new process, not a thread)".into(),
+            Msg::WatchThread { process, tid } => format!("{process} started thread {tid} (a thread is not a process: counted apart)"),
+            Msg::WatchExec { pid, command } => format!("{pid} execs `{command}`"),
+            Msg::WatchState { pid, letter, meaning } => format!("{pid} is {letter} ({meaning})"),
+            Msg::WatchStopped { pid, signal } => format!("{pid} stopped by {signal}: T (the kernel shows t while procdemo, its tracer, holds the stop)"),
+            Msg::WatchContinued { pid } => format!("{pid} continued (SIGCONT)"),
+            Msg::WatchExit { pid, status, core } => format!("{pid} exits: {status}{core}"),
+            Msg::CoreDumpedSuffix => " (core dumped)".into(),
+            Msg::StatusExited { code } => format!("exit code {code}"),
+            Msg::StatusKilled { signal } => format!("killed by {signal}"),
+            Msg::StatusStopped { signal } => format!("stopped by {signal}"),
+            Msg::StatusContinued => "continued".into(),
+            Msg::WatchDeadWaited { pid, parent } => format!("{pid} is dead; its parent {parent} is already waiting for it in wait(), and takes its status at once"),
+            Msg::WatchZombie { pid, parent } => format!("{pid} is a zombie (Z) until its parent {parent} waits for it"),
+            Msg::WatcherSubreaper { pid } => format!("{pid} (procdemo's watcher, the subreaper)"),
+            Msg::WatchSignal { pid, signal, from, what } => format!("{pid} receives {signal} from {from}: {what}"),
+            Msg::FromKernelChild { code, child } => format!("the kernel ({code}: its child {child})"),
+            Msg::FromSender { name, how } => format!("{name}, by {how}"),
+            Msg::FromKernelCode { code } => format!("the kernel ({code})"),
+            Msg::FromKernel => "the kernel".into(),
+            Msg::ActionHandled => "its handler runs".into(),
+            Msg::ActionIgnored => "ignored".into(),
+            Msg::ActionStopped => "it stops".into(),
+            Msg::ActionContinued => "it continues".into(),
+            Msg::ActionKilled => "it is killed".into(),
+            Msg::WatchRenamed { pid, comm } => format!("{pid} renamed itself {comm} (prctl(PR_SET_NAME), no exec)"),
+            Msg::WatchReapedByParent { pid, parent, after } => format!("{pid} reaped by its parent {parent}{after}"),
+            Msg::WatchReapedAtOnce { pid, parent } => format!("{pid} reaped by its parent {parent} at once (gone before procdemo could read it as Z)"),
+            Msg::WatchReapedByWatcher { pid } => format!("{pid} reaped by procdemo's watcher, its parent (as a shell would)"),
+            Msg::WatchReapedBySubreaper { pid, watcher, after } => format!("{pid} reaped by procdemo's watcher {watcher} as subreaper{after}: the program never waited for it"),
+            Msg::WatchReleased { pid } => format!("{pid} released by the kernel at once: its parent ignores SIGCHLD, so it never waited as a zombie for it (under ptrace it waited only for procdemo, its tracer, to read its status)"),
+            Msg::AfterZombie { time } => format!(", after {time} as a zombie"),
+            Msg::WatchOrphaned { pid, from, to } => format!("{pid} is an orphan: its parent {from} is gone; the kernel reparented it to {to}"),
+            Msg::WatchMainExited { pid, status, rest } => format!("{pid}, the program's first process, ended ({status}): procdemo exits with its code. {rest}"),
+            Msg::NothingAlive => "Nothing of the family is alive any more.".into(),
+            Msg::StillAlive { pids } => format!("Still alive: {}.", pids.join(", ")),
+            Msg::WatchKilled { why, pids } => format!("{why}; SIGKILL to {}", pids.join(", ")),
+            Msg::KillLimit => "more processes alive at once than the limit (--max-procs): procdemo stops the program".into(),
+            Msg::KillSurvivors => "--kill-rest: procdemo kills what outlived the first process".into(),
+            Msg::KillFrontEndGone => "procdemo is ending: nothing may outlive it".into(),
+            Msg::WatchEnd => "every process of the family has been reaped".into(),
+            Msg::WatchCounts { processes, threads, execs, peak } => format!("{processes} created (the first included), {threads}, {execs}; at most {peak} alive at once."),
+            Msg::Processes { count: 1 } => "1 process".into(),
+            Msg::Processes { count } => format!("{count} processes"),
+            Msg::Threads { count: 1 } => "1 thread".into(),
+            Msg::Threads { count } => format!("{count} threads"),
+            Msg::Execs { count: 1 } => "1 exec".into(),
+            Msg::Execs { count } => format!("{count} execs"),
+            Msg::WatchWrappersRan { wrappers, processes } => format!("Before the program started, its wrappers ({}) ran {processes}: left out below (--all shows them).", wrappers.join(", ")),
+            Msg::WatchReapedAtOnceList { shown } => format!("Reaped at once: {shown}: their parent was already blocked in wait() when they died, so it took their status the moment they died. That is the normal case, not a leak."),
+            Msg::WatchPids { pids } => pids.join(", "),
+            Msg::WatchPidsCut { pids, total } => format!("{}, … ({total} in all)", pids.join(", ")),
+            Msg::WatchNoZombies => "Zombies that waited for their parent: none.".into(),
+            Msg::WatchZombies { rows } => format!("Zombies that waited for their parent: {}. Each was dead while its parent was busy elsewhere, holding its PID and exit status until the parent called wait(); one whose parent never does is a leak (a long-lived parent fills the process table with them).", rows.join("; ")),
+            Msg::ZombieRow { pid, how_long, by } => format!("{pid} for {how_long} ({by})"),
+            Msg::UntilTheEnd => "until the end".into(),
+            Msg::ZombieReapedBy { name } => format!("reaped by {name}"),
+            Msg::ZombieReapedByProcdemo => "reaped by procdemo".into(),
+            Msg::ZombieReleased => "released by the kernel".into(),
+            Msg::ZombieNeverReaped => "never reaped while watched".into(),
+            Msg::WatchReleasedList { pids } => format!("Never zombies (their parent ignored SIGCHLD): {}.", pids.join(", ")),
+            Msg::WatchNoOrphans => "Orphans: none.".into(),
+            Msg::WatchOrphans { rows } => format!("Orphans: {}.", rows.join("; ")),
+            Msg::OrphanRow { pid, from, to } => format!("{pid} (parent {from} gone) → {to}"),
+            Msg::TheWatcher { pid } => format!("procdemo's watcher {pid}"),
+            Msg::WatchNeverReaped { pids } => format!("The program never reaped {}: procdemo, their subreaper, did.", pids.join(", ")),
+            Msg::WatchFirstEnded { pid, status } => format!("The first process {pid} ended: {status}."),
+            Msg::WatchAliveAtEnd { pids, fate } => format!("Alive when it ended: {}: {fate}.", pids.join(", ")),
+            Msg::FateKilled => "killed by procdemo (--kill-rest)".into(),
+            Msg::FateLeftAlone => "left alone and watched to their end (--kill-rest would kill them)".into(),
+            Msg::WatchStoppedAtLimit { limit, processes } => format!("Stopped at the limit of {limit} processes alive at once: procdemo killed and reaped {processes}."),
+            Msg::WatchKilledAsItEnded { processes } => format!("procdemo killed {processes} as it ended."),
+            Msg::WatchInterrupted { signal } => format!("Interrupted by {signal}: procdemo killed and reaped the whole family."),
+            Msg::WatchEndedEarly => "The watch ended early: the watcher stopped reporting.".into(),
+            Msg::WatchParts { parts } => parts.join(", "),
+            Msg::NodeExec { command } => format!("exec `{command}`"),
+            Msg::NodeExecWrapped { command, count: 1, wrappers } => format!("exec `{command}`, through 1 wrapper: {}", wrappers.join(", ")),
+            Msg::NodeExecWrapped { command, count, wrappers } => format!("exec `{command}`, through {count} wrappers: {}", wrappers.join(", ")),
+            Msg::NodeAlive => "still alive".into(),
+            Msg::NodeCoreDumped => "core dumped".into(),
+            Msg::NodeReapedAtOnce => "reaped at once (its parent was waiting)".into(),
+            Msg::NodeZombie { time } => format!("zombie {time}"),
+            Msg::NodeSignals { count: 1 } => "1 signal".into(),
+            Msg::NodeSignals { count } => format!("{count} signals"),
+            Msg::NodeOrphanToProcdemo => "orphan, reparented to procdemo".into(),
+            Msg::NodeOrphanTo { to } => format!("orphan, reparented to {to}"),
+            Msg::NodeReapedBy { pid } => format!("reaped by {pid}"),
+            Msg::NodeReapedByWatcher => "reaped by procdemo (its parent)".into(),
+            Msg::NodeReapedBySubreaper => "reaped by procdemo (subreaper)".into(),
+            Msg::NodeReleased => "released by the kernel (SIGCHLD ignored)".into(),
+            Msg::WatchHelpers { processes, wrappers } => format!("{processes} run by the wrappers ({}) before the program started (--all shows them)", wrappers.join(", ")),
+            Msg::GroupHead { count, parent, how } => format!("{count} children of {parent} like this: {how}"),
+            Msg::GroupExited { code } => format!("exited {code}"),
+            Msg::GroupExitedRange { lo, hi } => format!("exited {lo}–{hi}"),
+            Msg::GroupKilled { count } => format!("{count} killed by a signal"),
+            Msg::GroupReapedWithin { lo, hi } => format!("each reaped by its parent within {lo}–{hi} µs"),
+            Msg::GroupZombies { count } => format!("{count} waited as zombies"),
+            Msg::WatchNoInterpreter { command, interpreter, errno } => format!("{command}: cannot execute: its interpreter {interpreter} was not found (a bad #! line; execve: {errno})"),
+            Msg::Unnamed => "(unnamed)".into(),
+            Msg::WatchNotFound { command, errno } => format!("{command}: command not found (execvp: {errno})"),
+            Msg::WatchCannotRun { command, errno } => format!("{command}: cannot run it (execvp: {errno})"),
+            Msg::WatchTracedAlready { command, tracer, errno } => format!("cannot trace `{command}`: procdemo itself is traced (by process {tracer}, e.g. strace -f or gdb), and that tracer already follows the new process (PTRACE_SEIZE: {errno}). Run procdemo watch without a tracer."),
+            Msg::WatchCannotTrace { command, errno } => format!("cannot trace `{command}` (PTRACE_SEIZE: {errno}): is ptrace forbidden here (a container's seccomp policy, kernel.yama.ptrace_scope = 3)?"),
+            Msg::WatchSetupFailed { call, errno } => format!("procdemo watch could not set itself up: {call} failed: {errno}"),
+            Msg::WatchLost => "procdemo's watcher ended before the watch did: every process it left was killed and reaped".into(),
             Msg::NotObserved => "(not observed)".into(),
             Msg::VaryingHidden => "(a count that varies: not shown with --stable)".into(),
             Msg::NoExitCodeKilled { signal } => format!("none (killed by {signal})"),
@@ -928,503 +1038,6 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
         "(no newline at the end)"
     }
 
-    fn watch_event(
-        &self,
-        event: &crate::engine::model::WatchEvent,
-        n: &crate::render::watch::Names,
-    ) -> Option<String> {
-        use crate::engine::model::{ForkKind, KillReason, Reaper, WatchEvent};
-        use crate::render::watch::{command_line, duration};
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let parent_name = |pid: i32| {
-            if pid == n.watcher {
-                format!("{pid} (procdemo's watcher, the subreaper)")
-            } else {
-                n.pid(pid)
-            }
-        };
-        Some(match event {
-            WatchEvent::Begin {
-                watcher,
-                limit,
-                argv,
-            } => format!(
-                "procdemo watches `{}`: its watcher {watcher} traces every process the program makes (ptrace, as strace -f does) and is their subreaper. Times are since the program's first process was created; each exit and death is the kernel's report to the tracer, each reap the process's pidfd closing; states are read from /proc (a `t`, procdemo's own tracing stop, is never shown as the program's). At most {limit} processes alive at once.",
-                command_line(argv)
-            ),
-            WatchEvent::Problem { .. } => return None,
-            WatchEvent::Fork {
-                parent, pid, kind, ..
-            } => {
-                if *parent == n.watcher {
-                    format!("{} started by procdemo's watcher {parent}", n.pid(*pid))
-                } else {
-                    let how = match kind {
-                        ForkKind::Fork => "fork()",
-                        ForkKind::Vfork => {
-                            "vfork() (it is suspended until the child execs or exits; /proc shows it D while it waits)"
-                        }
-                        ForkKind::Clone => "clone() (a new process, not a thread)",
-                    };
-                    format!("{} created {pid} with {how}", n.pid(*parent))
-                }
-            }
-            WatchEvent::Thread { process, tid, .. } => format!(
-                "{} started thread {tid} (a thread is not a process: counted apart)",
-                n.pid(*process)
-            ),
-            WatchEvent::Exec { pid, argv, .. } => {
-                format!("{} execs `{}`", n.pid(*pid), command_line(argv))
-            }
-            WatchEvent::State { pid, state, .. } => format!(
-                "{} is {} ({})",
-                n.pid(*pid),
-                state.letter().unwrap_or('-'),
-                self.state(*state)
-            ),
-            WatchEvent::Stopped { pid, signal, .. } => format!(
-                "{} stopped by {}: T (the kernel shows t while procdemo, its tracer, holds the stop)",
-                n.pid(*pid),
-                self.signal(*signal)
-            ),
-            WatchEvent::Continued { pid, .. } => {
-                format!("{} continued (SIGCONT)", n.pid(*pid))
-            }
-            WatchEvent::Exit {
-                pid,
-                status,
-                core_dumped,
-                ..
-            } => format!(
-                "{} exits: {}{}",
-                n.pid(*pid),
-                exit_words(*status),
-                if *core_dumped { " (core dumped)" } else { "" }
-            ),
-            WatchEvent::Zombie {
-                pid,
-                parent,
-                parent_waiting: true,
-                ..
-            } => format!(
-                "{} is dead; its parent {} is already waiting for it in wait(), and takes its status at once",
-                n.pid(*pid),
-                parent_name(*parent)
-            ),
-            WatchEvent::Zombie { pid, parent, .. } => format!(
-                "{} is a zombie (Z) until its parent {} waits for it",
-                n.pid(*pid),
-                parent_name(*parent)
-            ),
-            WatchEvent::Signal {
-                pid,
-                signal,
-                code,
-                sender,
-                sender_comm,
-                action,
-                ..
-            } => {
-                use crate::engine::model::SignalAction;
-                let code_name = crate::render::watch::si_code_name(*signal, *code);
-                let from = if *signal == libc::SIGCHLD && *code > 0 {
-                    format!(
-                        "the kernel ({}: its child {sender})",
-                        code_name.unwrap_or("SIGCHLD")
-                    )
-                } else if *code <= 0 && *sender > 0 {
-                    let name = if sender_comm.is_empty() {
-                        n.pid(*sender)
-                    } else {
-                        format!(
-                            "{sender} ({})",
-                            crate::render::sanitize::escape(sender_comm)
-                        )
-                    };
-                    format!("{name}, by {}", code_name.unwrap_or("kill()"))
-                } else {
-                    match code_name {
-                        Some(c) => format!("the kernel ({c})"),
-                        None => "the kernel".to_string(),
-                    }
-                };
-                let what = match action {
-                    SignalAction::Handled => "its handler runs",
-                    SignalAction::Ignored => "ignored",
-                    SignalAction::Stopped => "it stops",
-                    SignalAction::Continued => "it continues",
-                    SignalAction::Killed => "it is killed",
-                };
-                format!(
-                    "{} receives {} from {from}: {what}",
-                    n.pid(*pid),
-                    self.signal(*signal)
-                )
-            }
-            WatchEvent::Renamed { pid, comm, .. } => format!(
-                "{pid} renamed itself {} (prctl(PR_SET_NAME), no exec)",
-                crate::render::sanitize::escape(comm)
-            ),
-            WatchEvent::Reaped {
-                pid, by, zombie_us, ..
-            } => {
-                let after = zombie_us.map_or_else(String::new, |us| {
-                    format!(", after {} as a zombie", duration(us))
-                });
-                match by {
-                    Reaper::Parent { pid: parent } if zombie_us.is_some() => {
-                        format!(
-                            "{} reaped by its parent {}{after}",
-                            n.pid(*pid),
-                            n.pid(*parent)
-                        )
-                    }
-                    Reaper::Parent { pid: parent } => format!(
-                        "{} reaped by its parent {} at once (gone before procdemo could read it as Z)",
-                        n.pid(*pid),
-                        n.pid(*parent)
-                    ),
-                    Reaper::Watcher => format!(
-                        "{} reaped by procdemo's watcher, its parent (as a shell would)",
-                        n.pid(*pid)
-                    ),
-                    Reaper::Subreaper => format!(
-                        "{} reaped by procdemo's watcher {} as subreaper{after}: the program never waited for it",
-                        n.pid(*pid),
-                        n.watcher
-                    ),
-                    Reaper::Kernel => format!(
-                        "{} released by the kernel at once: its parent ignores SIGCHLD, so it never waited as a zombie for it (under ptrace it waited only for procdemo, its tracer, to read its status)",
-                        n.pid(*pid)
-                    ),
-                }
-            }
-            WatchEvent::Orphaned { pid, from, to, .. } => format!(
-                "{} is an orphan: its parent {from} is gone; the kernel reparented it to {}",
-                n.pid(*pid),
-                parent_name(*to)
-            ),
-            WatchEvent::MainExited {
-                pid, status, alive, ..
-            } => {
-                let rest = if alive.is_empty() {
-                    "Nothing of the family is alive any more.".to_string()
-                } else {
-                    format!("Still alive: {}.", list(alive))
-                };
-                format!(
-                    "{pid}, the program's first process, ended ({}): procdemo exits with its code. {rest}",
-                    exit_words(*status)
-                )
-            }
-            WatchEvent::Killed { reason, pids, .. } => {
-                let why = match reason {
-                    KillReason::Limit => "more processes alive at once than the limit (--max-procs): procdemo stops the program".to_string(),
-                    KillReason::Survivors => {
-                        "--kill-rest: procdemo kills what outlived the first process".to_string()
-                    }
-                    KillReason::FrontEndGone => "procdemo is ending: nothing may outlive it".to_string(),
-                };
-                format!("{why}; SIGKILL to {}", list(pids))
-            }
-            WatchEvent::End { .. } => "every process of the family has been reaped".to_string(),
-        })
-    }
-
-    fn watch_summary(
-        &self,
-        s: &crate::render::watch::Summary,
-        n: &crate::render::watch::Names,
-    ) -> Vec<String> {
-        use crate::engine::model::{KillReason, Reaper};
-        use crate::render::watch::duration;
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut out = vec![format!(
-            "{} process{} created (the first included), {} thread{}, {} exec{}; at most {} alive at once.",
-            s.processes,
-            if s.processes == 1 { "" } else { "es" },
-            s.threads,
-            if s.threads == 1 { "" } else { "s" },
-            s.execs,
-            if s.execs == 1 { "" } else { "s" },
-            s.peak_alive
-        )];
-        if s.wrapper_helpers > 0 {
-            out.push(format!(
-                "Before the program started, its wrappers ({}) ran {} process{}: left out below (--all shows them).",
-                s.wrappers
-                    .iter()
-                    .map(|w| crate::render::sanitize::escape(w).into_owned())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                s.wrapper_helpers,
-                if s.wrapper_helpers == 1 { "" } else { "es" }
-            ));
-        }
-        if !s.reaped_at_once.is_empty() {
-            let pids: Vec<i32> = s.reaped_at_once.iter().map(|z| z.pid).collect();
-            let shown = if pids.len() > 8 {
-                format!("{}, … ({} in all)", list(&pids[..8]), pids.len())
-            } else {
-                list(&pids)
-            };
-            out.push(format!(
-                "Reaped at once: {shown}: their parent was already blocked in wait() when they died, so it took their status the moment they died. That is the normal case, not a leak."
-            ));
-        }
-        if s.zombies.is_empty() {
-            out.push("Zombies that waited for their parent: none.".into());
-        } else {
-            let rows: Vec<String> = s
-                .zombies
-                .iter()
-                .map(|z| {
-                    let how_long = z.zombie_us.map_or("until the end".to_string(), duration);
-                    let by = match z.reaper {
-                        Some(Reaper::Parent { pid }) if !z.reaper_comm.is_empty() => format!(
-                            "reaped by {pid} ({})",
-                            crate::render::sanitize::escape(&z.reaper_comm)
-                        ),
-                        Some(Reaper::Parent { pid }) => format!("reaped by {}", n.pid(pid)),
-                        Some(Reaper::Subreaper | Reaper::Watcher) => {
-                            "reaped by procdemo".to_string()
-                        }
-                        Some(Reaper::Kernel) => "released by the kernel".to_string(),
-                        None => "never reaped while watched".to_string(),
-                    };
-                    format!("{} for {how_long} ({by})", n.pid(z.pid))
-                })
-                .collect();
-            out.push(format!(
-                "Zombies that waited for their parent: {}. Each was dead while its parent was busy elsewhere, holding its PID and exit status until the parent called wait(); one whose parent never does is a leak (a long-lived parent fills the process table with them).",
-                rows.join("; ")
-            ));
-        }
-        if !s.released.is_empty() {
-            out.push(format!(
-                "Never zombies (their parent ignored SIGCHLD): {}.",
-                list(&s.released)
-            ));
-        }
-        if s.orphans.is_empty() {
-            out.push("Orphans: none.".into());
-        } else {
-            let rows: Vec<String> = s
-                .orphans
-                .iter()
-                .map(|(pid, from, to)| {
-                    let to = if *to == n.watcher {
-                        format!("procdemo's watcher {to}")
-                    } else {
-                        n.pid(*to)
-                    };
-                    format!("{} (parent {from} gone) → {to}", n.pid(*pid))
-                })
-                .collect();
-            out.push(format!("Orphans: {}.", rows.join("; ")));
-        }
-        if !s.reaped_by_procdemo.is_empty() {
-            out.push(format!(
-                "The program never reaped {}: procdemo, their subreaper, did.",
-                list(&s.reaped_by_procdemo)
-            ));
-        }
-        if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
-            out.push(format!(
-                "The first process {pid} ended: {}.",
-                exit_words(status)
-            ));
-            if !s.alive_at_main_exit.is_empty() {
-                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
-                    "killed by procdemo (--kill-rest)"
-                } else {
-                    "left alone and watched to their end (--kill-rest would kill them)"
-                };
-                out.push(format!(
-                    "Alive when it ended: {}: {fate}.",
-                    list(&s.alive_at_main_exit)
-                ));
-            }
-        }
-        for (reason, pids) in &s.killed {
-            match reason {
-                KillReason::Limit => out.push(format!(
-                    "Stopped at the limit of {} processes alive at once: procdemo killed and reaped {} process{}.",
-                    s.limit,
-                    pids.len(),
-                    if pids.len() == 1 { "" } else { "es" }
-                )),
-                KillReason::Survivors => {}
-                KillReason::FrontEndGone => out.push(format!(
-                    "procdemo killed {} process{} as it ended.",
-                    pids.len(),
-                    if pids.len() == 1 { "" } else { "es" }
-                )),
-            }
-        }
-        if let Some(sig) = s.interrupted {
-            out.push(format!(
-                "Interrupted by {}: procdemo killed and reaped the whole family.",
-                self.signal(sig)
-            ));
-        } else if !s.complete {
-            out.push("The watch ended early: the watcher stopped reporting.".into());
-        }
-        out
-    }
-
-    fn watch_node(
-        &self,
-        node: &crate::render::watch::Node,
-        n: &crate::render::watch::Names,
-    ) -> String {
-        use crate::engine::model::Reaper;
-        use crate::render::watch::{command_line, duration};
-        let mut parts = vec![n.pid(node.pid)];
-        if node.wrappers.is_empty() {
-            for argv in &node.execs {
-                parts.push(format!("exec `{}`", command_line(argv)));
-            }
-        } else if let Some(argv) = node.execs.last() {
-            parts.push(format!(
-                "exec `{}`, through {} wrapper{}: {}",
-                command_line(argv),
-                node.wrappers.len(),
-                if node.wrappers.len() == 1 { "" } else { "s" },
-                node.wrappers
-                    .iter()
-                    .map(|w| crate::render::sanitize::escape(w).into_owned())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        parts.push(match node.status {
-            Some(status) => exit_words(status),
-            None => "still alive".to_string(),
-        });
-        if node.core_dumped {
-            parts.push("core dumped".to_string());
-        }
-        if let Some(us) = node.zombie_us {
-            if node.parent_waiting {
-                parts.push("reaped at once (its parent was waiting)".to_string());
-            } else {
-                parts.push(format!("zombie {}", duration(us)));
-            }
-        }
-        if node.signals > 0 {
-            parts.push(format!(
-                "{} signal{}",
-                node.signals,
-                if node.signals == 1 { "" } else { "s" }
-            ));
-        }
-        for (_, to) in &node.orphaned {
-            parts.push(if *to == n.watcher {
-                "orphan, reparented to procdemo".to_string()
-            } else {
-                format!("orphan, reparented to {to}")
-            });
-        }
-        if let Some(by) = node.reaper {
-            parts.push(match by {
-                Reaper::Parent { pid } => format!("reaped by {pid}"),
-                Reaper::Watcher => "reaped by procdemo (its parent)".to_string(),
-                Reaper::Subreaper => "reaped by procdemo (subreaper)".to_string(),
-                Reaper::Kernel => "released by the kernel (SIGCHLD ignored)".to_string(),
-            });
-        }
-        parts.join(", ")
-    }
-
-    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String {
-        format!(
-            "{count} process{} run by the wrappers ({}) before the program started (--all shows them)",
-            if count == 1 { "" } else { "es" },
-            wrappers
-                .iter()
-                .map(|w| crate::render::sanitize::escape(w).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-
-    fn watch_group(
-        &self,
-        g: &crate::render::watch::Group,
-        n: &crate::render::watch::Names,
-    ) -> String {
-        let mut parts = vec![format!(
-            "{} children of {} like this: {}",
-            g.count,
-            n.pid(g.parent),
-            g.how
-        )];
-        if let Some((lo, hi)) = g.exit_codes {
-            parts.push(if lo == hi {
-                format!("exited {lo}")
-            } else {
-                format!("exited {lo}–{hi}")
-            });
-        }
-        if g.killed > 0 {
-            parts.push(format!("{} killed by a signal", g.killed));
-        }
-        if let Some((lo, hi)) = g.reap_us {
-            parts.push(format!("each reaped by its parent within {lo}–{hi} µs"));
-        }
-        if g.zombies > 0 {
-            parts.push(format!("{} waited as zombies", g.zombies));
-        }
-        parts.join(", ")
-    }
-
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
-        use crate::engine::model::WatchProblem;
-        match problem {
-            WatchProblem::Exec {
-                errno,
-                found: true,
-                interpreter,
-            } if *errno == libc::ENOENT => format!(
-                "{command}: cannot execute: its interpreter {} was not found (a bad #! line; execve: {})",
-                interpreter.as_deref().map_or("(unnamed)".into(), crate::render::sanitize::escape),
-                self.errno(*errno)
-            ),
-            WatchProblem::Exec { errno, .. } if *errno == libc::ENOENT => {
-                format!("{command}: command not found (execvp: {})", self.errno(*errno))
-            }
-            WatchProblem::Exec { errno, .. } => {
-                format!("{command}: cannot run it (execvp: {})", self.errno(*errno))
-            }
-            WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(
-                "cannot trace `{command}`: procdemo itself is traced (by process {tracer}, e.g. strace -f or gdb), and that tracer already follows the new process (PTRACE_SEIZE: {}). Run procdemo watch without a tracer.",
-                self.errno(*errno)
-            ),
-            WatchProblem::Trace { errno, .. } => format!(
-                "cannot trace `{command}` (PTRACE_SEIZE: {}): is ptrace forbidden here (a container's seccomp policy, kernel.yama.ptrace_scope = 3)?",
-                self.errno(*errno)
-            ),
-            WatchProblem::Setup { call, errno } => format!(
-                "procdemo watch could not set itself up: {call} failed: {}",
-                self.errno(*errno)
-            ),
-            WatchProblem::Lost => {
-                "procdemo's watcher ended before the watch did: every process it left was killed and reaped".to_string()
-            }
-        }
-    }
-
     fn watch_words(&self) -> crate::render::words::WatchWords {
         crate::render::words::WatchWords {
             summary: "Summary",
@@ -1867,15 +1480,5 @@ fn end_word(end: crate::script::actions::End) -> &'static str {
     match end {
         crate::script::actions::End::Read => "read",
         crate::script::actions::End::Write => "write",
-    }
-}
-
-/// An exit status in a few words: `code 0`, `killed by SIGKILL`.
-fn exit_words(status: ExitStatus) -> String {
-    match status {
-        ExitStatus::Exited(code) => format!("exit code {code}"),
-        ExitStatus::Killed(sig) => format!("killed by {}", crate::render::signal_name(sig)),
-        ExitStatus::Stopped(sig) => format!("stopped by {}", crate::render::signal_name(sig)),
-        ExitStatus::Continued => "continued".to_string(),
     }
 }

@@ -17,7 +17,9 @@ use crate::engine::model::{
     OpenFd, Origin, Parent, RegionMapped, RunnerProblem, State, Tracer, Unable, Unmeasurable,
     Unshared, Value, Verdict,
 };
+use crate::engine::model::{ForkKind, KillReason, Reaper, SignalAction, WatchEvent, WatchProblem};
 use crate::render::Ctx;
+use crate::render::watch::{Group, Names, Node, Summary, command_line, duration};
 use crate::render::words::Words;
 use crate::script::actions::{Call, End, HandlerRuns, Outcome, SigchldMode, SignalMode};
 use crate::script::{Cmp, Cond, Field, Operand, RoleId, StepKind, field_name};
@@ -236,6 +238,140 @@ pub enum Msg {
 
     // ---- procdemo watch: its events, its summary, its tree, its problems -----------------
     // `pid`: a process as the watch names it, `4533 (sleep)`; `list`: such names joined.
+    /// `command`: its command line, each word escaped.
+    WatchBegin { watcher: i32, limit: usize, command: String },
+    WatchStarted { pid: Pid, watcher: i32 },
+    /// `how`: [`Msg::ByFork`], [`Msg::ByVfork`] or [`Msg::ByClone`].
+    WatchCreated { parent: Pid, pid: i32, how: String },
+    ByFork,
+    ByVfork,
+    ByClone,
+    WatchThread { process: Pid, tid: i32 },
+    WatchExec { pid: Pid, command: String },
+    /// `meaning`: [`Words::state`].
+    WatchState { pid: Pid, letter: char, meaning: &'static str },
+    WatchStopped { pid: Pid, signal: String },
+    WatchContinued { pid: Pid },
+    /// `status`: [`Msg::StatusExited`]...; `core`: [`Msg::CoreDumpedSuffix`] or nothing.
+    WatchExit { pid: Pid, status: String, core: String },
+    CoreDumpedSuffix,
+    /// An exit status in a few words.
+    StatusExited { code: i32 },
+    StatusKilled { signal: String },
+    StatusStopped { signal: String },
+    StatusContinued,
+    /// `parent`: a PID, or [`Msg::WatcherSubreaper`].
+    WatchDeadWaited { pid: Pid, parent: String },
+    WatchZombie { pid: Pid, parent: String },
+    WatcherSubreaper { pid: i32 },
+    /// `from`: [`Msg::FromKernelChild`], [`Msg::FromSender`], [`Msg::FromKernelCode`] or
+    /// [`Msg::FromKernel`]; `what`: [`Msg::ActionHandled`]...
+    WatchSignal { pid: Pid, signal: String, from: String, what: String },
+    /// `code`: the si_code's name (CLD_EXITED), else SIGCHLD.
+    FromKernelChild { code: &'static str, child: i32 },
+    /// `name`: the sender; `how`: the si_code's name (SI_TKILL), else kill().
+    FromSender { name: Pid, how: &'static str },
+    FromKernelCode { code: &'static str },
+    FromKernel,
+    ActionHandled,
+    ActionIgnored,
+    ActionStopped,
+    ActionContinued,
+    ActionKilled,
+    /// `comm`: escaped.
+    WatchRenamed { pid: i32, comm: String },
+    /// `after`: [`Msg::AfterZombie`] or nothing.
+    WatchReapedByParent { pid: Pid, parent: Pid, after: String },
+    WatchReapedAtOnce { pid: Pid, parent: Pid },
+    WatchReapedByWatcher { pid: Pid },
+    WatchReapedBySubreaper { pid: Pid, watcher: i32, after: String },
+    WatchReleased { pid: Pid },
+    AfterZombie { time: String },
+    WatchOrphaned { pid: Pid, from: i32, to: String },
+    /// `rest`: [`Msg::NothingAlive`] or [`Msg::StillAlive`].
+    WatchMainExited { pid: i32, status: String, rest: String },
+    NothingAlive,
+    StillAlive { pids: Vec<Pid> },
+    /// `why`: [`Msg::KillLimit`], [`Msg::KillSurvivors`] or [`Msg::KillFrontEndGone`].
+    WatchKilled { why: String, pids: Vec<Pid> },
+    KillLimit,
+    KillSurvivors,
+    KillFrontEndGone,
+    WatchEnd,
+    /// The summary's paragraphs. `processes`, `threads`, `execs`: [`Msg::Processes`]...
+    WatchCounts { processes: String, threads: String, execs: String, peak: usize },
+    Processes { count: usize },
+    Threads { count: usize },
+    Execs { count: usize },
+    /// `wrappers`: escaped.
+    WatchWrappersRan { wrappers: Vec<String>, processes: String },
+    /// `shown`: [`Msg::WatchPids`] or [`Msg::WatchPidsCut`].
+    WatchReapedAtOnceList { shown: String },
+    WatchPids { pids: Vec<Pid> },
+    /// The first of `total`.
+    WatchPidsCut { pids: Vec<Pid>, total: usize },
+    WatchNoZombies,
+    /// `rows`: [`Msg::ZombieRow`]s.
+    WatchZombies { rows: Vec<String> },
+    /// `how_long`: a duration or [`Msg::UntilTheEnd`]; `by`: [`Msg::ZombieReapedBy`]...
+    ZombieRow { pid: Pid, how_long: String, by: String },
+    UntilTheEnd,
+    ZombieReapedBy { name: Pid },
+    ZombieReapedByProcdemo,
+    ZombieReleased,
+    ZombieNeverReaped,
+    WatchReleasedList { pids: Vec<Pid> },
+    WatchNoOrphans,
+    /// `rows`: [`Msg::OrphanRow`]s.
+    WatchOrphans { rows: Vec<String> },
+    /// `to`: a PID, or [`Msg::TheWatcher`].
+    OrphanRow { pid: Pid, from: i32, to: String },
+    TheWatcher { pid: i32 },
+    WatchNeverReaped { pids: Vec<Pid> },
+    WatchFirstEnded { pid: i32, status: String },
+    /// `fate`: [`Msg::FateKilled`] or [`Msg::FateLeftAlone`].
+    WatchAliveAtEnd { pids: Vec<Pid>, fate: String },
+    FateKilled,
+    FateLeftAlone,
+    WatchStoppedAtLimit { limit: usize, processes: String },
+    WatchKilledAsItEnded { processes: String },
+    WatchInterrupted { signal: String },
+    WatchEndedEarly,
+    /// A line of the tree: a process's or a folded group's phrases, joined.
+    WatchParts { parts: Vec<String> },
+    NodeExec { command: String },
+    /// `wrappers`: escaped; `count`: how many.
+    NodeExecWrapped { command: String, count: usize, wrappers: Vec<String> },
+    NodeAlive,
+    NodeCoreDumped,
+    NodeReapedAtOnce,
+    NodeZombie { time: String },
+    NodeSignals { count: usize },
+    NodeOrphanToProcdemo,
+    NodeOrphanTo { to: i32 },
+    NodeReapedBy { pid: i32 },
+    NodeReapedByWatcher,
+    NodeReapedBySubreaper,
+    NodeReleased,
+    /// `wrappers`: escaped; `processes`: [`Msg::Processes`].
+    WatchHelpers { processes: String, wrappers: Vec<String> },
+    /// `how`: C calls and command lines.
+    GroupHead { count: usize, parent: Pid, how: String },
+    GroupExited { code: i32 },
+    GroupExitedRange { lo: i32, hi: i32 },
+    GroupKilled { count: usize },
+    GroupReapedWithin { lo: u64, hi: u64 },
+    GroupZombies { count: usize },
+    /// Why a watch could not start the program (`command`: its argv[0], escaped; `errno`:
+    /// [`Words::errno`]). `interpreter`: escaped, or [`Msg::Unnamed`].
+    WatchNoInterpreter { command: String, interpreter: String, errno: String },
+    Unnamed,
+    WatchNotFound { command: String, errno: String },
+    WatchCannotRun { command: String, errno: String },
+    WatchTracedAlready { command: String, tracer: i32, errno: String },
+    WatchCannotTrace { command: String, errno: String },
+    WatchSetupFailed { call: String, errno: String },
+    WatchLost,
 
     // ---- values, conditions, observation cells, inspect and output rows ------------------
     NotObserved,
@@ -1654,6 +1790,484 @@ pub fn reveal<W: Words + ?Sized>(w: &W, answer: &str, shown: &str, right: Option
         Some(true) => Msg::RevealRight { answer, shown },
         Some(false) => Msg::RevealWrong { answer, shown },
         None => Msg::RevealUnjudged { answer, shown },
+    })
+}
+
+/// The processes a watch names (`4533 (sleep)`), in order.
+fn watch_pids(n: &Names, pids: &[i32]) -> Vec<Pid> {
+    pids.iter().map(|&p| n.pid(p)).collect()
+}
+
+/// Wrappers' command names, escaped.
+fn escaped_all(names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .map(|w| crate::render::sanitize::escape(w).into_owned())
+        .collect()
+}
+
+/// An exit status in a few words: `exit code 0`, `killed by SIGKILL`.
+pub fn exit_words<W: Words + ?Sized>(w: &W, status: ExitStatus) -> String {
+    let signal = crate::render::signal_name;
+    w.say(&match status {
+        ExitStatus::Exited(code) => Msg::StatusExited { code },
+        ExitStatus::Killed(sig) => Msg::StatusKilled {
+            signal: signal(sig),
+        },
+        ExitStatus::Stopped(sig) => Msg::StatusStopped {
+            signal: signal(sig),
+        },
+        ExitStatus::Continued => Msg::StatusContinued,
+    })
+}
+
+/// A parent as a watch event names it: the watcher is named as the subreaper.
+fn parent_name<W: Words + ?Sized>(w: &W, n: &Names, pid: i32) -> String {
+    if pid == n.watcher {
+        w.say(&Msg::WatcherSubreaper { pid })
+    } else {
+        n.pid(pid)
+    }
+}
+
+/// One event of a watch, as a line (None: nothing to show for it as text).
+pub fn watch_event<W: Words + ?Sized>(w: &W, event: &WatchEvent, n: &Names) -> Option<String> {
+    let say = |m: Msg| w.say(&m);
+    Some(say(match event {
+        WatchEvent::Begin {
+            watcher,
+            limit,
+            argv,
+        } => Msg::WatchBegin {
+            watcher: *watcher,
+            limit: *limit,
+            command: command_line(argv),
+        },
+        WatchEvent::Problem { .. } => return None,
+        WatchEvent::Fork { parent, pid, .. } if *parent == n.watcher => Msg::WatchStarted {
+            pid: n.pid(*pid),
+            watcher: *parent,
+        },
+        WatchEvent::Fork {
+            parent, pid, kind, ..
+        } => Msg::WatchCreated {
+            parent: n.pid(*parent),
+            pid: *pid,
+            how: say(match kind {
+                ForkKind::Fork => Msg::ByFork,
+                ForkKind::Vfork => Msg::ByVfork,
+                ForkKind::Clone => Msg::ByClone,
+            }),
+        },
+        WatchEvent::Thread { process, tid, .. } => Msg::WatchThread {
+            process: n.pid(*process),
+            tid: *tid,
+        },
+        WatchEvent::Exec { pid, argv, .. } => Msg::WatchExec {
+            pid: n.pid(*pid),
+            command: command_line(argv),
+        },
+        WatchEvent::State { pid, state, .. } => Msg::WatchState {
+            pid: n.pid(*pid),
+            letter: state.letter().unwrap_or('-'),
+            meaning: w.state(*state),
+        },
+        WatchEvent::Stopped { pid, signal, .. } => Msg::WatchStopped {
+            pid: n.pid(*pid),
+            signal: w.signal(*signal),
+        },
+        WatchEvent::Continued { pid, .. } => Msg::WatchContinued { pid: n.pid(*pid) },
+        WatchEvent::Exit {
+            pid,
+            status,
+            core_dumped,
+            ..
+        } => Msg::WatchExit {
+            pid: n.pid(*pid),
+            status: exit_words(w, *status),
+            core: if *core_dumped {
+                say(Msg::CoreDumpedSuffix)
+            } else {
+                String::new()
+            },
+        },
+        WatchEvent::Zombie {
+            pid,
+            parent,
+            parent_waiting: true,
+            ..
+        } => Msg::WatchDeadWaited {
+            pid: n.pid(*pid),
+            parent: parent_name(w, n, *parent),
+        },
+        WatchEvent::Zombie { pid, parent, .. } => Msg::WatchZombie {
+            pid: n.pid(*pid),
+            parent: parent_name(w, n, *parent),
+        },
+        WatchEvent::Signal {
+            pid,
+            signal,
+            code,
+            sender,
+            sender_comm,
+            action,
+            ..
+        } => {
+            let code_name = crate::render::watch::si_code_name(*signal, *code);
+            let from = if *signal == libc::SIGCHLD && *code > 0 {
+                Msg::FromKernelChild {
+                    code: code_name.unwrap_or("SIGCHLD"),
+                    child: *sender,
+                }
+            } else if *code <= 0 && *sender > 0 {
+                Msg::FromSender {
+                    name: if sender_comm.is_empty() {
+                        n.pid(*sender)
+                    } else {
+                        format!(
+                            "{sender} ({})",
+                            crate::render::sanitize::escape(sender_comm)
+                        )
+                    },
+                    how: code_name.unwrap_or("kill()"),
+                }
+            } else {
+                match code_name {
+                    Some(code) => Msg::FromKernelCode { code },
+                    None => Msg::FromKernel,
+                }
+            };
+            Msg::WatchSignal {
+                pid: n.pid(*pid),
+                signal: w.signal(*signal),
+                from: say(from),
+                what: say(match action {
+                    SignalAction::Handled => Msg::ActionHandled,
+                    SignalAction::Ignored => Msg::ActionIgnored,
+                    SignalAction::Stopped => Msg::ActionStopped,
+                    SignalAction::Continued => Msg::ActionContinued,
+                    SignalAction::Killed => Msg::ActionKilled,
+                }),
+            }
+        }
+        WatchEvent::Renamed { pid, comm, .. } => Msg::WatchRenamed {
+            pid: *pid,
+            comm: crate::render::sanitize::escape(comm).into_owned(),
+        },
+        WatchEvent::Reaped {
+            pid, by, zombie_us, ..
+        } => {
+            let after = zombie_us.map_or_else(String::new, |us| {
+                say(Msg::AfterZombie { time: duration(us) })
+            });
+            let pid = n.pid(*pid);
+            match by {
+                Reaper::Parent { pid: parent } if zombie_us.is_some() => Msg::WatchReapedByParent {
+                    pid,
+                    parent: n.pid(*parent),
+                    after,
+                },
+                Reaper::Parent { pid: parent } => Msg::WatchReapedAtOnce {
+                    pid,
+                    parent: n.pid(*parent),
+                },
+                Reaper::Watcher => Msg::WatchReapedByWatcher { pid },
+                Reaper::Subreaper => Msg::WatchReapedBySubreaper {
+                    pid,
+                    watcher: n.watcher,
+                    after,
+                },
+                Reaper::Kernel => Msg::WatchReleased { pid },
+            }
+        }
+        WatchEvent::Orphaned { pid, from, to, .. } => Msg::WatchOrphaned {
+            pid: n.pid(*pid),
+            from: *from,
+            to: parent_name(w, n, *to),
+        },
+        WatchEvent::MainExited {
+            pid, status, alive, ..
+        } => Msg::WatchMainExited {
+            pid: *pid,
+            status: exit_words(w, *status),
+            rest: say(if alive.is_empty() {
+                Msg::NothingAlive
+            } else {
+                Msg::StillAlive {
+                    pids: watch_pids(n, alive),
+                }
+            }),
+        },
+        WatchEvent::Killed { reason, pids, .. } => Msg::WatchKilled {
+            why: say(match reason {
+                KillReason::Limit => Msg::KillLimit,
+                KillReason::Survivors => Msg::KillSurvivors,
+                KillReason::FrontEndGone => Msg::KillFrontEndGone,
+            }),
+            pids: watch_pids(n, pids),
+        },
+        WatchEvent::End { .. } => Msg::WatchEnd,
+    }))
+}
+
+/// The paragraphs of a watch's end summary.
+pub fn watch_summary<W: Words + ?Sized>(w: &W, s: &Summary, n: &Names) -> Vec<String> {
+    let say = |m: Msg| w.say(&m);
+    let processes = |count: usize| say(Msg::Processes { count });
+    let mut out = vec![say(Msg::WatchCounts {
+        processes: processes(s.processes),
+        threads: say(Msg::Threads { count: s.threads }),
+        execs: say(Msg::Execs { count: s.execs }),
+        peak: s.peak_alive,
+    })];
+    if s.wrapper_helpers > 0 {
+        out.push(say(Msg::WatchWrappersRan {
+            wrappers: escaped_all(&s.wrappers),
+            processes: processes(s.wrapper_helpers),
+        }));
+    }
+    if !s.reaped_at_once.is_empty() {
+        let pids: Vec<i32> = s.reaped_at_once.iter().map(|z| z.pid).collect();
+        let shown = if pids.len() > 8 {
+            Msg::WatchPidsCut {
+                pids: watch_pids(n, &pids[..8]),
+                total: pids.len(),
+            }
+        } else {
+            Msg::WatchPids {
+                pids: watch_pids(n, &pids),
+            }
+        };
+        out.push(say(Msg::WatchReapedAtOnceList { shown: say(shown) }));
+    }
+    out.push(say(if s.zombies.is_empty() {
+        Msg::WatchNoZombies
+    } else {
+        Msg::WatchZombies {
+            rows: s
+                .zombies
+                .iter()
+                .map(|z| {
+                    let by = match z.reaper {
+                        Some(Reaper::Parent { pid }) if !z.reaper_comm.is_empty() => {
+                            Msg::ZombieReapedBy {
+                                name: format!(
+                                    "{pid} ({})",
+                                    crate::render::sanitize::escape(&z.reaper_comm)
+                                ),
+                            }
+                        }
+                        Some(Reaper::Parent { pid }) => Msg::ZombieReapedBy { name: n.pid(pid) },
+                        Some(Reaper::Subreaper | Reaper::Watcher) => Msg::ZombieReapedByProcdemo,
+                        Some(Reaper::Kernel) => Msg::ZombieReleased,
+                        None => Msg::ZombieNeverReaped,
+                    };
+                    say(Msg::ZombieRow {
+                        pid: n.pid(z.pid),
+                        how_long: z.zombie_us.map_or_else(|| say(Msg::UntilTheEnd), duration),
+                        by: say(by),
+                    })
+                })
+                .collect(),
+        }
+    }));
+    if !s.released.is_empty() {
+        out.push(say(Msg::WatchReleasedList {
+            pids: watch_pids(n, &s.released),
+        }));
+    }
+    out.push(say(if s.orphans.is_empty() {
+        Msg::WatchNoOrphans
+    } else {
+        Msg::WatchOrphans {
+            rows: s
+                .orphans
+                .iter()
+                .map(|&(pid, from, to)| {
+                    say(Msg::OrphanRow {
+                        pid: n.pid(pid),
+                        from,
+                        to: if to == n.watcher {
+                            say(Msg::TheWatcher { pid: to })
+                        } else {
+                            n.pid(to)
+                        },
+                    })
+                })
+                .collect(),
+        }
+    }));
+    if !s.reaped_by_procdemo.is_empty() {
+        out.push(say(Msg::WatchNeverReaped {
+            pids: watch_pids(n, &s.reaped_by_procdemo),
+        }));
+    }
+    if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
+        out.push(say(Msg::WatchFirstEnded {
+            pid,
+            status: exit_words(w, status),
+        }));
+        if !s.alive_at_main_exit.is_empty() {
+            let killed = s.killed.iter().any(|(r, _)| *r == KillReason::Survivors);
+            out.push(say(Msg::WatchAliveAtEnd {
+                pids: watch_pids(n, &s.alive_at_main_exit),
+                fate: say(if killed {
+                    Msg::FateKilled
+                } else {
+                    Msg::FateLeftAlone
+                }),
+            }));
+        }
+    }
+    for (reason, pids) in &s.killed {
+        match reason {
+            KillReason::Limit => out.push(say(Msg::WatchStoppedAtLimit {
+                limit: s.limit,
+                processes: processes(pids.len()),
+            })),
+            KillReason::Survivors => {}
+            KillReason::FrontEndGone => out.push(say(Msg::WatchKilledAsItEnded {
+                processes: processes(pids.len()),
+            })),
+        }
+    }
+    if let Some(sig) = s.interrupted {
+        out.push(say(Msg::WatchInterrupted {
+            signal: w.signal(sig),
+        }));
+    } else if !s.complete {
+        out.push(say(Msg::WatchEndedEarly));
+    }
+    out
+}
+
+/// One process in the tree at a watch's end: what it ran and what became of it.
+pub fn watch_node<W: Words + ?Sized>(w: &W, node: &Node, n: &Names) -> String {
+    let say = |m: Msg| w.say(&m);
+    let mut parts = vec![n.pid(node.pid)];
+    if node.wrappers.is_empty() {
+        for argv in &node.execs {
+            parts.push(say(Msg::NodeExec {
+                command: command_line(argv),
+            }));
+        }
+    } else if let Some(argv) = node.execs.last() {
+        parts.push(say(Msg::NodeExecWrapped {
+            command: command_line(argv),
+            count: node.wrappers.len(),
+            wrappers: escaped_all(&node.wrappers),
+        }));
+    }
+    parts.push(match node.status {
+        Some(status) => exit_words(w, status),
+        None => say(Msg::NodeAlive),
+    });
+    if node.core_dumped {
+        parts.push(say(Msg::NodeCoreDumped));
+    }
+    if let Some(us) = node.zombie_us {
+        parts.push(say(if node.parent_waiting {
+            Msg::NodeReapedAtOnce
+        } else {
+            Msg::NodeZombie { time: duration(us) }
+        }));
+    }
+    if node.signals > 0 {
+        parts.push(say(Msg::NodeSignals {
+            count: node.signals,
+        }));
+    }
+    for &(_, to) in &node.orphaned {
+        parts.push(say(if to == n.watcher {
+            Msg::NodeOrphanToProcdemo
+        } else {
+            Msg::NodeOrphanTo { to }
+        }));
+    }
+    if let Some(by) = node.reaper {
+        parts.push(say(match by {
+            Reaper::Parent { pid } => Msg::NodeReapedBy { pid },
+            Reaper::Watcher => Msg::NodeReapedByWatcher,
+            Reaper::Subreaper => Msg::NodeReapedBySubreaper,
+            Reaper::Kernel => Msg::NodeReleased,
+        }));
+    }
+    say(Msg::WatchParts { parts })
+}
+
+/// The processes a watched program's wrappers ran, folded into one line of the tree.
+pub fn watch_helpers<W: Words + ?Sized>(w: &W, count: usize, wrappers: &[String]) -> String {
+    w.say(&Msg::WatchHelpers {
+        processes: w.say(&Msg::Processes { count }),
+        wrappers: escaped_all(wrappers),
+    })
+}
+
+/// A folded run of similar children in the tree.
+pub fn watch_group<W: Words + ?Sized>(w: &W, g: &Group, n: &Names) -> String {
+    let say = |m: Msg| w.say(&m);
+    let mut parts = vec![say(Msg::GroupHead {
+        count: g.count,
+        parent: n.pid(g.parent),
+        how: g.how.clone(),
+    })];
+    if let Some((lo, hi)) = g.exit_codes {
+        parts.push(say(if lo == hi {
+            Msg::GroupExited { code: lo }
+        } else {
+            Msg::GroupExitedRange { lo, hi }
+        }));
+    }
+    if g.killed > 0 {
+        parts.push(say(Msg::GroupKilled { count: g.killed }));
+    }
+    if let Some((lo, hi)) = g.reap_us {
+        parts.push(say(Msg::GroupReapedWithin { lo, hi }));
+    }
+    if g.zombies > 0 {
+        parts.push(say(Msg::GroupZombies { count: g.zombies }));
+    }
+    say(Msg::WatchParts { parts })
+}
+
+/// Why a watch could not start the program (`command`: its argv[0], escaped).
+pub fn watch_problem<W: Words + ?Sized>(w: &W, command: &str, problem: &WatchProblem) -> String {
+    let command = command.to_string();
+    w.say(&match problem {
+        WatchProblem::Exec {
+            errno,
+            found: true,
+            interpreter,
+        } if *errno == libc::ENOENT => Msg::WatchNoInterpreter {
+            command,
+            interpreter: interpreter.as_deref().map_or_else(
+                || w.say(&Msg::Unnamed),
+                |i| crate::render::sanitize::escape(i).into_owned(),
+            ),
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Exec { errno, .. } if *errno == libc::ENOENT => Msg::WatchNotFound {
+            command,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Exec { errno, .. } => Msg::WatchCannotRun {
+            command,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Trace { errno, tracer } if *tracer != 0 => Msg::WatchTracedAlready {
+            command,
+            tracer: *tracer,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Trace { errno, .. } => Msg::WatchCannotTrace {
+            command,
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Setup { call, errno } => Msg::WatchSetupFailed {
+            call: call.clone(),
+            errno: w.errno(*errno),
+        },
+        WatchProblem::Lost => Msg::WatchLost,
     })
 }
 

@@ -130,27 +130,6 @@ impl Words for Pseudo {
         m: &crate::engine::model::Memory,
         minflt: Option<u64>
     ) -> String);
-    forward!(option watch_event(
-        event: &crate::engine::model::WatchEvent,
-        names: &crate::render::watch::Names
-    ) -> Option<String>);
-    forward!(list watch_summary(
-        summary: &crate::render::watch::Summary,
-        names: &crate::render::watch::Names
-    ) -> Vec<String>);
-    forward!(string watch_node(
-        node: &crate::render::watch::Node,
-        names: &crate::render::watch::Names
-    ) -> String);
-    forward!(string watch_group(
-        group: &crate::render::watch::Group,
-        names: &crate::render::watch::Names
-    ) -> String);
-    forward!(string watch_helpers(count: usize, wrappers: &[String]) -> String);
-    forward!(string watch_problem(
-        command: &str,
-        problem: &crate::engine::model::WatchProblem
-    ) -> String);
     forward!(string signal_list(mask: u64) -> String);
     forward!(string exe(exe: &crate::engine::model::Exe, stable: bool) -> String);
     forward!(string cmdline(cmdline: &crate::engine::model::Cmdline, stable: bool) -> String);

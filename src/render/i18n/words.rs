@@ -351,29 +351,41 @@ pub trait Words {
         &self,
         event: &crate::engine::model::WatchEvent,
         names: &crate::render::watch::Names,
-    ) -> Option<String>;
+    ) -> Option<String> {
+        crate::render::i18n::present::watch_event(self, event, names)
+    }
     /// The paragraphs of a watch's end summary.
     fn watch_summary(
         &self,
         summary: &crate::render::watch::Summary,
         names: &crate::render::watch::Names,
-    ) -> Vec<String>;
+    ) -> Vec<String> {
+        crate::render::i18n::present::watch_summary(self, summary, names)
+    }
     /// One process in the tree at a watch's end: what it ran and what became of it.
     fn watch_node(
         &self,
         node: &crate::render::watch::Node,
         names: &crate::render::watch::Names,
-    ) -> String;
+    ) -> String {
+        crate::render::i18n::present::watch_node(self, node, names)
+    }
     /// A folded run of similar children in the tree (`--all` shows each).
     fn watch_group(
         &self,
         group: &crate::render::watch::Group,
         names: &crate::render::watch::Names,
-    ) -> String;
+    ) -> String {
+        crate::render::i18n::present::watch_group(self, group, names)
+    }
     /// The processes a watched program's wrappers ran, folded into one line of the tree.
-    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String;
+    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String {
+        crate::render::i18n::present::watch_helpers(self, count, wrappers)
+    }
     /// Why a watch could not start the program (`command`: its argv[0], escaped).
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String;
+    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
+        crate::render::i18n::present::watch_problem(self, command, problem)
+    }
     /// The headings at a watch's end.
     fn watch_words(&self) -> WatchWords;
 

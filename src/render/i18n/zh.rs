@@ -327,494 +327,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
         "（末尾没有换行）"
     }
 
-    fn watch_event(
-        &self,
-        event: &crate::engine::model::WatchEvent,
-        n: &crate::render::watch::Names,
-    ) -> Option<String> {
-        use crate::engine::model::{ForkKind, KillReason, Reaper, WatchEvent};
-        use crate::render::watch::{command_line, duration};
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        let parent_name = |pid: i32| {
-            if pid == n.watcher {
-                format!("{pid}（procdemo 的观察进程，子进程回收者）")
-            } else {
-                n.pid(pid)
-            }
-        };
-        Some(match event {
-            WatchEvent::Begin {
-                watcher,
-                limit,
-                argv,
-            } => format!(
-                "procdemo 观察 `{}`：观察进程 {watcher} 跟踪（ptrace，与 strace -f 相同）该程序创建的每个进程，并且是它们的子进程回收者（subreaper）。时间从程序的第一个进程创建时算起；状态约每毫秒从 /proc 读取一次（procdemo 自己造成的被跟踪暂停 `t` 从不当作程序的状态显示）。同时存活的进程最多 {limit} 个。",
-                command_line(argv)
-            ),
-            WatchEvent::Problem { .. } => return None,
-            WatchEvent::Fork {
-                parent, pid, kind, ..
-            } => {
-                if *parent == n.watcher {
-                    format!("{} 由 procdemo 的观察进程 {parent} 启动", n.pid(*pid))
-                } else {
-                    let how = match kind {
-                        ForkKind::Fork => "fork()",
-                        ForkKind::Vfork => {
-                            "vfork()（父进程挂起，直到子进程 exec 或退出；等待期间 /proc 显示 D）"
-                        }
-                        ForkKind::Clone => "clone()（新的进程，不是线程）",
-                    };
-                    format!("{} 用 {how} 创建了 {pid}", n.pid(*parent))
-                }
-            }
-            WatchEvent::Thread { process, tid, .. } => format!(
-                "{} 启动了线程 {tid}（线程不是进程：单独计数）",
-                n.pid(*process)
-            ),
-            WatchEvent::Exec { pid, argv, .. } => {
-                format!("{} 执行新程序（exec）`{}`", n.pid(*pid), command_line(argv))
-            }
-            WatchEvent::State { pid, state, .. } => format!(
-                "{} 处于 {}（{}）",
-                n.pid(*pid),
-                state.letter().unwrap_or('-'),
-                self.state(*state)
-            ),
-            WatchEvent::Stopped { pid, signal, .. } => format!(
-                "{} 被 {} 暂停：T（procdemo 作为跟踪者持有这次暂停时，内核显示 t）",
-                n.pid(*pid),
-                self.signal(*signal)
-            ),
-            WatchEvent::Continued { pid, .. } => format!("{} 继续运行（SIGCONT）", n.pid(*pid)),
-            WatchEvent::Exit {
-                pid,
-                status,
-                core_dumped,
-                ..
-            } => format!(
-                "{} 退出：{}{}",
-                n.pid(*pid),
-                exit_words(*status),
-                if *core_dumped {
-                    "（已转储 core）"
-                } else {
-                    ""
-                }
-            ),
-            WatchEvent::Zombie {
-                pid,
-                parent,
-                parent_waiting: true,
-                ..
-            } => format!(
-                "{} 已死亡；它的父进程 {} 已在 wait() 中等待它，立即取走它的状态",
-                n.pid(*pid),
-                parent_name(*parent)
-            ),
-            WatchEvent::Signal {
-                pid,
-                signal,
-                code,
-                sender,
-                sender_comm,
-                action,
-                ..
-            } => {
-                use crate::engine::model::SignalAction;
-                let code_name = crate::render::watch::si_code_name(*signal, *code);
-                let from = if *signal == libc::SIGCHLD && *code > 0 {
-                    format!(
-                        "内核（{}：它的子进程 {sender}）",
-                        code_name.unwrap_or("SIGCHLD")
-                    )
-                } else if *code <= 0 && *sender > 0 {
-                    let name = if sender_comm.is_empty() {
-                        n.pid(*sender)
-                    } else {
-                        format!(
-                            "{sender} ({})",
-                            crate::render::sanitize::escape(sender_comm)
-                        )
-                    };
-                    format!("{name}，经 {}", code_name.unwrap_or("kill()"))
-                } else {
-                    match code_name {
-                        Some(c) => format!("内核（{c}）"),
-                        None => "内核".to_string(),
-                    }
-                };
-                let what = match action {
-                    SignalAction::Handled => "它的处理函数运行",
-                    SignalAction::Ignored => "被忽略",
-                    SignalAction::Stopped => "它暂停",
-                    SignalAction::Continued => "它继续运行",
-                    SignalAction::Killed => "它被杀死",
-                };
-                format!(
-                    "{} 收到来自{from}的 {}：{what}",
-                    n.pid(*pid),
-                    self.signal(*signal)
-                )
-            }
-            WatchEvent::Renamed { pid, comm, .. } => format!(
-                "{pid} 把自己改名为 {}（prctl(PR_SET_NAME)，没有 exec）",
-                crate::render::sanitize::escape(comm)
-            ),
-            WatchEvent::Zombie { pid, parent, .. } => format!(
-                "{} 成为僵尸进程（Z），直到它的父进程 {} 回收它",
-                n.pid(*pid),
-                parent_name(*parent)
-            ),
-            WatchEvent::Reaped {
-                pid, by, zombie_us, ..
-            } => {
-                let after = zombie_us.map_or_else(String::new, |us| {
-                    format!("，此前做了 {} 的僵尸进程", duration(us))
-                });
-                match by {
-                    Reaper::Parent { pid: parent } if zombie_us.is_some() => {
-                        format!(
-                            "{} 被它的父进程 {} 回收{after}",
-                            n.pid(*pid),
-                            n.pid(*parent)
-                        )
-                    }
-                    Reaper::Parent { pid: parent } => format!(
-                        "{} 立即被它的父进程 {} 回收（procdemo 还没来得及读到 Z 它就消失了）",
-                        n.pid(*pid),
-                        n.pid(*parent)
-                    ),
-                    Reaper::Watcher => format!(
-                        "{} 被 procdemo 的观察进程（它的父进程，如同 shell）回收",
-                        n.pid(*pid)
-                    ),
-                    Reaper::Subreaper => format!(
-                        "{} 被 procdemo 的观察进程 {} 作为子进程回收者回收{after}：程序自己从未回收它",
-                        n.pid(*pid),
-                        n.watcher
-                    ),
-                    Reaper::Kernel => format!(
-                        "{} 立即被内核释放：它的父进程忽略了 SIGCHLD，所以它从未作为僵尸进程等待父进程（在 ptrace 下它只等待跟踪者 procdemo 读取它的退出状态）",
-                        n.pid(*pid)
-                    ),
-                }
-            }
-            WatchEvent::Orphaned { pid, from, to, .. } => format!(
-                "{} 成为孤儿进程：它的父进程 {from} 已经不在；内核把它交给 {} 收养",
-                n.pid(*pid),
-                parent_name(*to)
-            ),
-            WatchEvent::MainExited {
-                pid, status, alive, ..
-            } => {
-                let rest = if alive.is_empty() {
-                    "这个进程家族已没有存活的进程。".to_string()
-                } else {
-                    format!("仍然存活：{}。", list(alive))
-                };
-                format!(
-                    "{pid}（程序的第一个进程）结束了（{}）：procdemo 以它的退出码退出。{rest}",
-                    exit_words(*status)
-                )
-            }
-            WatchEvent::Killed { reason, pids, .. } => {
-                let why = match reason {
-                    KillReason::Limit => {
-                        "同时存活的进程超过上限（--max-procs）：procdemo 停止这个程序".to_string()
-                    }
-                    KillReason::Survivors => {
-                        "--kill-rest：procdemo 杀死第一个进程结束后仍存活的进程".to_string()
-                    }
-                    KillReason::FrontEndGone => {
-                        "procdemo 即将结束：不允许任何进程比它活得更久".to_string()
-                    }
-                };
-                format!("{why}；向 {} 发送 SIGKILL", list(pids))
-            }
-            WatchEvent::End { .. } => "这个进程家族的每个进程都已被回收".to_string(),
-        })
-    }
-
-    fn watch_summary(
-        &self,
-        s: &crate::render::watch::Summary,
-        n: &crate::render::watch::Names,
-    ) -> Vec<String> {
-        use crate::engine::model::{KillReason, Reaper};
-        use crate::render::watch::duration;
-        let list = |pids: &[i32]| {
-            pids.iter()
-                .map(|&p| n.pid(p))
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        let mut out = vec![format!(
-            "共创建 {} 个进程（含第一个），{} 个线程，{} 次 exec；同时存活的进程最多 {} 个。",
-            s.processes, s.threads, s.execs, s.peak_alive
-        )];
-        if s.wrapper_helpers > 0 {
-            out.push(format!(
-                "程序启动前，它的包装程序（{}）运行了 {} 个进程：下面不列出（--all 显示它们）。",
-                s.wrappers
-                    .iter()
-                    .map(|w| crate::render::sanitize::escape(w).into_owned())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                s.wrapper_helpers
-            ));
-        }
-        if !s.reaped_at_once.is_empty() {
-            let pids: Vec<i32> = s.reaped_at_once.iter().map(|z| z.pid).collect();
-            let shown = if pids.len() > 8 {
-                format!("{}……（共 {} 个）", list(&pids[..8]), pids.len())
-            } else {
-                list(&pids)
-            };
-            out.push(format!(
-                "立即回收：{shown}：它们死亡时父进程已阻塞在 wait() 中，立刻取走了状态。这是正常情况，不是泄漏。"
-            ));
-        }
-        if s.zombies.is_empty() {
-            out.push("等待父进程回收的僵尸进程：没有。".into());
-        } else {
-            let rows: Vec<String> = s
-                .zombies
-                .iter()
-                .map(|z| {
-                    let how_long = z.zombie_us.map_or("直到结束".to_string(), duration);
-                    let by = match z.reaper {
-                        Some(Reaper::Parent { pid }) if !z.reaper_comm.is_empty() => format!(
-                            "由 {pid} ({}) 回收",
-                            crate::render::sanitize::escape(&z.reaper_comm)
-                        ),
-                        Some(Reaper::Parent { pid }) => format!("由 {} 回收", n.pid(pid)),
-                        Some(Reaper::Subreaper | Reaper::Watcher) => "由 procdemo 回收".to_string(),
-                        Some(Reaper::Kernel) => "由内核释放".to_string(),
-                        None => "观察期间从未被回收".to_string(),
-                    };
-                    format!("{} 持续 {how_long}（{by}）", n.pid(z.pid))
-                })
-                .collect();
-            out.push(format!(
-                "等待父进程回收的僵尸进程：{}。它们死亡时父进程在忙别的事，僵尸保留着 PID 和退出状态，直到父进程调用 wait()；父进程始终不回收的就是泄漏（长期运行的父进程会让它们占满进程表）。",
-                rows.join("；")
-            ));
-        }
-        if !s.released.is_empty() {
-            out.push(format!(
-                "从未成为僵尸进程（父进程忽略了 SIGCHLD）：{}。",
-                list(&s.released)
-            ));
-        }
-        if s.orphans.is_empty() {
-            out.push("孤儿进程：没有。".into());
-        } else {
-            let rows: Vec<String> = s
-                .orphans
-                .iter()
-                .map(|(pid, from, to)| {
-                    let to = if *to == n.watcher {
-                        format!("procdemo 的观察进程 {to}")
-                    } else {
-                        n.pid(*to)
-                    };
-                    format!("{}（父进程 {from} 已不在）→ {to}", n.pid(*pid))
-                })
-                .collect();
-            out.push(format!("孤儿进程：{}。", rows.join("；")));
-        }
-        if !s.reaped_by_procdemo.is_empty() {
-            out.push(format!(
-                "程序从未回收 {}：由它们的子进程回收者 procdemo 回收。",
-                list(&s.reaped_by_procdemo)
-            ));
-        }
-        if let (Some(pid), Some(status)) = (s.main_pid, s.main_status) {
-            out.push(format!("第一个进程 {pid} 结束：{}。", exit_words(status)));
-            if !s.alive_at_main_exit.is_empty() {
-                let fate = if s.killed.iter().any(|(r, _)| *r == KillReason::Survivors) {
-                    "已被 procdemo 杀死（--kill-rest）"
-                } else {
-                    "未被干预，一直观察到它们结束（--kill-rest 会杀死它们）"
-                };
-                out.push(format!(
-                    "它结束时仍存活：{}：{fate}。",
-                    list(&s.alive_at_main_exit)
-                ));
-            }
-        }
-        for (reason, pids) in &s.killed {
-            match reason {
-                KillReason::Limit => out.push(format!(
-                    "达到同时存活 {} 个进程的上限而停止：procdemo 杀死并回收了 {} 个进程。",
-                    s.limit,
-                    pids.len()
-                )),
-                KillReason::Survivors => {}
-                KillReason::FrontEndGone => {
-                    out.push(format!("procdemo 结束时杀死了 {} 个进程。", pids.len()))
-                }
-            }
-        }
-        if let Some(sig) = s.interrupted {
-            out.push(format!(
-                "被 {} 中断：procdemo 杀死并回收了整个进程家族。",
-                self.signal(sig)
-            ));
-        } else if !s.complete {
-            out.push("观察提前结束：观察进程不再报告。".into());
-        }
-        out
-    }
-
-    fn watch_node(
-        &self,
-        node: &crate::render::watch::Node,
-        n: &crate::render::watch::Names,
-    ) -> String {
-        use crate::engine::model::Reaper;
-        use crate::render::watch::{command_line, duration};
-        let mut parts = vec![n.pid(node.pid)];
-        if node.wrappers.is_empty() {
-            for argv in &node.execs {
-                parts.push(format!("exec `{}`", command_line(argv)));
-            }
-        } else if let Some(argv) = node.execs.last() {
-            parts.push(format!(
-                "exec `{}`，经过 {} 层包装：{}",
-                command_line(argv),
-                node.wrappers.len(),
-                node.wrappers
-                    .iter()
-                    .map(|w| crate::render::sanitize::escape(w).into_owned())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ));
-        }
-        parts.push(match node.status {
-            Some(status) => exit_words(status),
-            None => "仍然存活".to_string(),
-        });
-        if node.core_dumped {
-            parts.push("已转储 core".to_string());
-        }
-        if let Some(us) = node.zombie_us {
-            if node.parent_waiting {
-                parts.push("立即回收（父进程已在等待）".to_string());
-            } else {
-                parts.push(format!("僵尸 {}", duration(us)));
-            }
-        }
-        if node.signals > 0 {
-            parts.push(format!("{} 个信号", node.signals));
-        }
-        for (_, to) in &node.orphaned {
-            parts.push(if *to == n.watcher {
-                "孤儿，由 procdemo 收养".to_string()
-            } else {
-                format!("孤儿，由 {to} 收养")
-            });
-        }
-        if let Some(by) = node.reaper {
-            parts.push(match by {
-                Reaper::Parent { pid } => format!("由 {pid} 回收"),
-                Reaper::Watcher => "由 procdemo（它的父进程）回收".to_string(),
-                Reaper::Subreaper => "由 procdemo（子进程回收者）回收".to_string(),
-                Reaper::Kernel => "由内核释放（SIGCHLD 被忽略）".to_string(),
-            });
-        }
-        parts.join("，")
-    }
-
-    fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String {
-        format!(
-            "程序启动前包装程序（{}）运行的 {count} 个进程（--all 显示它们）",
-            wrappers
-                .iter()
-                .map(|w| crate::render::sanitize::escape(w).into_owned())
-                .collect::<Vec<_>>()
-                .join("、")
-        )
-    }
-
-    fn watch_group(
-        &self,
-        g: &crate::render::watch::Group,
-        n: &crate::render::watch::Names,
-    ) -> String {
-        let mut parts = vec![format!(
-            "{} 的 {} 个这样的子进程：{}",
-            n.pid(g.parent),
-            g.count,
-            g.how
-        )];
-        if let Some((lo, hi)) = g.exit_codes {
-            parts.push(if lo == hi {
-                format!("退出码 {lo}")
-            } else {
-                format!("退出码 {lo}–{hi}")
-            });
-        }
-        if g.killed > 0 {
-            parts.push(format!("{} 个被信号杀死", g.killed));
-        }
-        if let Some((lo, hi)) = g.reap_us {
-            parts.push(format!("每个都在 {lo}–{hi} µs 内被父进程回收"));
-        }
-        if g.zombies > 0 {
-            parts.push(format!("{} 个曾作为僵尸等待", g.zombies));
-        }
-        parts.join("，")
-    }
-
-    fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
-        use crate::engine::model::WatchProblem;
-        match problem {
-            WatchProblem::Exec {
-                errno,
-                found: true,
-                interpreter,
-            } if *errno == libc::ENOENT => format!(
-                "{command}：无法执行：找不到它的解释器 {}（#! 行有误；execve：{}）",
-                interpreter
-                    .as_deref()
-                    .map_or("（未命名）".into(), crate::render::sanitize::escape),
-                self.errno(*errno)
-            ),
-            WatchProblem::Exec { errno, .. } if *errno == libc::ENOENT => {
-                format!(
-                    "{command}：找不到这个命令（execvp：{}）",
-                    self.errno(*errno)
-                )
-            }
-            WatchProblem::Exec { errno, .. } => {
-                format!("{command}：无法运行（execvp：{}）", self.errno(*errno))
-            }
-            WatchProblem::Trace { errno, tracer } if *tracer != 0 => format!(
-                "无法跟踪 `{command}`：procdemo 自己正被进程 {tracer} 跟踪（例如 strace -f 或 gdb），那个跟踪者已经跟上了新进程（PTRACE_SEIZE：{}）。请不带跟踪者运行 procdemo watch。",
-                self.errno(*errno)
-            ),
-            WatchProblem::Trace { errno, .. } => format!(
-                "无法跟踪 `{command}`（PTRACE_SEIZE：{}）：这里是否禁止了 ptrace（容器的 seccomp 策略，kernel.yama.ptrace_scope = 3）？",
-                self.errno(*errno)
-            ),
-            WatchProblem::Setup { call, errno } => format!(
-                "procdemo watch 无法完成准备：{call} 失败：{}",
-                self.errno(*errno)
-            ),
-            WatchProblem::Lost => {
-                "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收"
-                    .to_string()
-            }
-        }
-    }
-
     fn watch_words(&self) -> crate::render::words::WatchWords {
         crate::render::words::WatchWords {
             summary: "总结",
@@ -1253,6 +765,111 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::TracerComm { comm, pid } => format!("{comm}（pid {pid}）"),
             Msg::AnotherProcess => "另一个进程".into(),
             Msg::TracerPid { pid } => format!("pid {pid}"),
+            Msg::WatchBegin { watcher, limit, command } => format!("procdemo 观察 `{command}`：观察进程 {watcher} 跟踪（ptrace，与 strace -f 相同）该程序创建的每个进程，并且是它们的子进程回收者（subreaper）。时间从程序的第一个进程创建时算起；状态约每毫秒从 /proc 读取一次（procdemo 自己造成的被跟踪暂停 `t` 从不当作程序的状态显示）。同时存活的进程最多 {limit} 个。"),
+            Msg::WatchStarted { pid, watcher } => format!("{pid} 由 procdemo 的观察进程 {watcher} 启动"),
+            Msg::WatchCreated { parent, pid, how } => format!("{parent} 用 {how} 创建了 {pid}"),
+            Msg::ByFork => "fork()".into(),
+            Msg::ByVfork => "vfork()（父进程挂起，直到子进程 exec 或退出；等待期间 /proc 显示 D）".into(),
+            Msg::ByClone => "clone()（新的进程，不是线程）".into(),
+            Msg::WatchThread { process, tid } => format!("{process} 启动了线程 {tid}（线程不是进程：单独计数）"),
+            Msg::WatchExec { pid, command } => format!("{pid} 执行新程序（exec）`{command}`"),
+            Msg::WatchState { pid, letter, meaning } => format!("{pid} 处于 {letter}（{meaning}）"),
+            Msg::WatchStopped { pid, signal } => format!("{pid} 被 {signal} 暂停：T（procdemo 作为跟踪者持有这次暂停时，内核显示 t）"),
+            Msg::WatchContinued { pid } => format!("{pid} 继续运行（SIGCONT）"),
+            Msg::WatchExit { pid, status, core } => format!("{pid} 退出：{status}{core}"),
+            Msg::CoreDumpedSuffix => "（已转储 core）".into(),
+            Msg::StatusExited { code } => format!("退出码 {code}"),
+            Msg::StatusKilled { signal } => format!("被 {signal} 杀死"),
+            Msg::StatusStopped { signal } => format!("被 {signal} 暂停"),
+            Msg::StatusContinued => "继续运行".into(),
+            Msg::WatchDeadWaited { pid, parent } => format!("{pid} 已死亡；它的父进程 {parent} 已在 wait() 中等待它，立即取走它的状态"),
+            Msg::WatchZombie { pid, parent } => format!("{pid} 成为僵尸进程（Z），直到它的父进程 {parent} 回收它"),
+            Msg::WatcherSubreaper { pid } => format!("{pid}（procdemo 的观察进程，子进程回收者）"),
+            Msg::WatchSignal { pid, signal, from, what } => format!("{pid} 收到来自{from}的 {signal}：{what}"),
+            Msg::FromKernelChild { code, child } => format!("内核（{code}：它的子进程 {child}）"),
+            Msg::FromSender { name, how } => format!("{name}，经 {how}"),
+            Msg::FromKernelCode { code } => format!("内核（{code}）"),
+            Msg::FromKernel => "内核".into(),
+            Msg::ActionHandled => "它的处理函数运行".into(),
+            Msg::ActionIgnored => "被忽略".into(),
+            Msg::ActionStopped => "它暂停".into(),
+            Msg::ActionContinued => "它继续运行".into(),
+            Msg::ActionKilled => "它被杀死".into(),
+            Msg::WatchRenamed { pid, comm } => format!("{pid} 把自己改名为 {comm}（prctl(PR_SET_NAME)，没有 exec）"),
+            Msg::WatchReapedByParent { pid, parent, after } => format!("{pid} 被它的父进程 {parent} 回收{after}"),
+            Msg::WatchReapedAtOnce { pid, parent } => format!("{pid} 立即被它的父进程 {parent} 回收（procdemo 还没来得及读到 Z 它就消失了）"),
+            Msg::WatchReapedByWatcher { pid } => format!("{pid} 被 procdemo 的观察进程（它的父进程，如同 shell）回收"),
+            Msg::WatchReapedBySubreaper { pid, watcher, after } => format!("{pid} 被 procdemo 的观察进程 {watcher} 作为子进程回收者回收{after}：程序自己从未回收它"),
+            Msg::WatchReleased { pid } => format!("{pid} 立即被内核释放：它的父进程忽略了 SIGCHLD，所以它从未作为僵尸进程等待父进程（在 ptrace 下它只等待跟踪者 procdemo 读取它的退出状态）"),
+            Msg::AfterZombie { time } => format!("，此前做了 {time} 的僵尸进程"),
+            Msg::WatchOrphaned { pid, from, to } => format!("{pid} 成为孤儿进程：它的父进程 {from} 已经不在；内核把它交给 {to} 收养"),
+            Msg::WatchMainExited { pid, status, rest } => format!("{pid}（程序的第一个进程）结束了（{status}）：procdemo 以它的退出码退出。{rest}"),
+            Msg::NothingAlive => "这个进程家族已没有存活的进程。".into(),
+            Msg::StillAlive { pids } => format!("仍然存活：{}。", pids.join("、")),
+            Msg::WatchKilled { why, pids } => format!("{why}；向 {} 发送 SIGKILL", pids.join("、")),
+            Msg::KillLimit => "同时存活的进程超过上限（--max-procs）：procdemo 停止这个程序".into(),
+            Msg::KillSurvivors => "--kill-rest：procdemo 杀死第一个进程结束后仍存活的进程".into(),
+            Msg::KillFrontEndGone => "procdemo 即将结束：不允许任何进程比它活得更久".into(),
+            Msg::WatchEnd => "这个进程家族的每个进程都已被回收".into(),
+            Msg::WatchCounts { processes, threads, execs, peak } => format!("共创建 {processes}（含第一个），{threads}，{execs}；同时存活的进程最多 {peak} 个。"),
+            Msg::Processes { count } => format!("{count} 个进程"),
+            Msg::Threads { count } => format!("{count} 个线程"),
+            Msg::Execs { count } => format!("{count} 次 exec"),
+            Msg::WatchWrappersRan { wrappers, processes } => format!("程序启动前，它的包装程序（{}）运行了 {processes}：下面不列出（--all 显示它们）。", wrappers.join("、")),
+            Msg::WatchReapedAtOnceList { shown } => format!("立即回收：{shown}：它们死亡时父进程已阻塞在 wait() 中，立刻取走了状态。这是正常情况，不是泄漏。"),
+            Msg::WatchPids { pids } => pids.join("、"),
+            Msg::WatchPidsCut { pids, total } => format!("{}……（共 {total} 个）", pids.join("、")),
+            Msg::WatchNoZombies => "等待父进程回收的僵尸进程：没有。".into(),
+            Msg::WatchZombies { rows } => format!("等待父进程回收的僵尸进程：{}。它们死亡时父进程在忙别的事，僵尸保留着 PID 和退出状态，直到父进程调用 wait()；父进程始终不回收的就是泄漏（长期运行的父进程会让它们占满进程表）。", rows.join("；")),
+            Msg::ZombieRow { pid, how_long, by } => format!("{pid} 持续 {how_long}（{by}）"),
+            Msg::UntilTheEnd => "直到结束".into(),
+            Msg::ZombieReapedBy { name } => format!("由 {name} 回收"),
+            Msg::ZombieReapedByProcdemo => "由 procdemo 回收".into(),
+            Msg::ZombieReleased => "由内核释放".into(),
+            Msg::ZombieNeverReaped => "观察期间从未被回收".into(),
+            Msg::WatchReleasedList { pids } => format!("从未成为僵尸进程（父进程忽略了 SIGCHLD）：{}。", pids.join("、")),
+            Msg::WatchNoOrphans => "孤儿进程：没有。".into(),
+            Msg::WatchOrphans { rows } => format!("孤儿进程：{}。", rows.join("；")),
+            Msg::OrphanRow { pid, from, to } => format!("{pid}（父进程 {from} 已不在）→ {to}"),
+            Msg::TheWatcher { pid } => format!("procdemo 的观察进程 {pid}"),
+            Msg::WatchNeverReaped { pids } => format!("程序从未回收 {}：由它们的子进程回收者 procdemo 回收。", pids.join("、")),
+            Msg::WatchFirstEnded { pid, status } => format!("第一个进程 {pid} 结束：{status}。"),
+            Msg::WatchAliveAtEnd { pids, fate } => format!("它结束时仍存活：{}：{fate}。", pids.join("、")),
+            Msg::FateKilled => "已被 procdemo 杀死（--kill-rest）".into(),
+            Msg::FateLeftAlone => "未被干预，一直观察到它们结束（--kill-rest 会杀死它们）".into(),
+            Msg::WatchStoppedAtLimit { limit, processes } => format!("达到同时存活 {limit} 个进程的上限而停止：procdemo 杀死并回收了 {processes}。"),
+            Msg::WatchKilledAsItEnded { processes } => format!("procdemo 结束时杀死了 {processes}。"),
+            Msg::WatchInterrupted { signal } => format!("被 {signal} 中断：procdemo 杀死并回收了整个进程家族。"),
+            Msg::WatchEndedEarly => "观察提前结束：观察进程不再报告。".into(),
+            Msg::WatchParts { parts } => parts.join("，"),
+            Msg::NodeExec { command } => format!("exec `{command}`"),
+            Msg::NodeExecWrapped { command, count, wrappers } => format!("exec `{command}`，经过 {count} 层包装：{}", wrappers.join("、")),
+            Msg::NodeAlive => "仍然存活".into(),
+            Msg::NodeCoreDumped => "已转储 core".into(),
+            Msg::NodeReapedAtOnce => "立即回收（父进程已在等待）".into(),
+            Msg::NodeZombie { time } => format!("僵尸 {time}"),
+            Msg::NodeSignals { count } => format!("{count} 个信号"),
+            Msg::NodeOrphanToProcdemo => "孤儿，由 procdemo 收养".into(),
+            Msg::NodeOrphanTo { to } => format!("孤儿，由 {to} 收养"),
+            Msg::NodeReapedBy { pid } => format!("由 {pid} 回收"),
+            Msg::NodeReapedByWatcher => "由 procdemo（它的父进程）回收".into(),
+            Msg::NodeReapedBySubreaper => "由 procdemo（子进程回收者）回收".into(),
+            Msg::NodeReleased => "由内核释放（SIGCHLD 被忽略）".into(),
+            Msg::WatchHelpers { processes, wrappers } => format!("程序启动前包装程序（{}）运行的 {processes}（--all 显示它们）", wrappers.join("、")),
+            Msg::GroupHead { count, parent, how } => format!("{parent} 的 {count} 个这样的子进程：{how}"),
+            Msg::GroupExited { code } => format!("退出码 {code}"),
+            Msg::GroupExitedRange { lo, hi } => format!("退出码 {lo}–{hi}"),
+            Msg::GroupKilled { count } => format!("{count} 个被信号杀死"),
+            Msg::GroupReapedWithin { lo, hi } => format!("每个都在 {lo}–{hi} µs 内被父进程回收"),
+            Msg::GroupZombies { count } => format!("{count} 个曾作为僵尸等待"),
+            Msg::WatchNoInterpreter { command, interpreter, errno } => format!("{command}：无法执行：找不到它的解释器 {interpreter}（#! 行有误；execve：{errno}）"),
+            Msg::Unnamed => "（未命名）".into(),
+            Msg::WatchNotFound { command, errno } => format!("{command}：找不到这个命令（execvp：{errno}）"),
+            Msg::WatchCannotRun { command, errno } => format!("{command}：无法运行（execvp：{errno}）"),
+            Msg::WatchTracedAlready { command, tracer, errno } => format!("无法跟踪 `{command}`：procdemo 自己正被进程 {tracer} 跟踪（例如 strace -f 或 gdb），那个跟踪者已经跟上了新进程（PTRACE_SEIZE：{errno}）。请不带跟踪者运行 procdemo watch。"),
+            Msg::WatchCannotTrace { command, errno } => format!("无法跟踪 `{command}`（PTRACE_SEIZE：{errno}）：这里是否禁止了 ptrace（容器的 seccomp 策略，kernel.yama.ptrace_scope = 3）？"),
+            Msg::WatchSetupFailed { call, errno } => format!("procdemo watch 无法完成准备：{call} 失败：{errno}"),
+            Msg::WatchLost => "procdemo 的观察进程在观察结束前就结束了：它留下的每个进程都已被杀死并回收".into(),
             Msg::NotObserved => "（未观察到）".into(),
             Msg::VaryingHidden => "（一个每次不同的计数：--stable 下不显示）".into(),
             Msg::NoExitCodeKilled { signal } => format!("无（被 {signal} 杀死）"),
@@ -1829,16 +1446,6 @@ fn end_word(end: crate::script::actions::End) -> &'static str {
     match end {
         crate::script::actions::End::Read => "读端",
         crate::script::actions::End::Write => "写端",
-    }
-}
-
-/// An exit status in a few words: `退出码 0`、`被 SIGKILL 杀死`.
-fn exit_words(status: ExitStatus) -> String {
-    match status {
-        ExitStatus::Exited(code) => format!("退出码 {code}"),
-        ExitStatus::Killed(sig) => format!("被 {} 杀死", crate::render::signal_name(sig)),
-        ExitStatus::Stopped(sig) => format!("被 {} 暂停", crate::render::signal_name(sig)),
-        ExitStatus::Continued => "继续运行".to_string(),
     }
 }
 
