@@ -23,6 +23,7 @@ mod fuzz;
 mod parse;
 mod problem;
 pub mod quiz;
+pub mod task;
 #[cfg(test)]
 mod tests;
 
