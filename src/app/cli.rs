@@ -85,6 +85,17 @@ pub enum Task {
         sources: Vec<Source>,
         summary: bool,
     },
+    /// `procdemo check TASK -- COMMAND`: run a program as `watch` does and judge a task's
+    /// properties over its processes.
+    Check {
+        /// A built-in task's name, or a task file's path.
+        task: String,
+        options: crate::watch::tracer::Options,
+        /// Where the verdicts go (`-o FILE`); standard error if None.
+        report: Option<PathBuf>,
+    },
+    /// `procdemo exercises [TASK]`: the tasks, or one in full.
+    Exercises(Option<String>),
     /// `procdemo watch -- COMMAND`: run a program and show its processes' lives.
     Watch {
         options: crate::watch::tracer::Options,
@@ -169,7 +180,19 @@ fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
         }
         return if let Some(d) = DEMOS.iter().find(|d| d.name == w) {
             Needed::Demo(d.name)
-        } else if ["list", "quiz", "show", "explain", "all", "run", "watch"].contains(&w) {
+        } else if [
+            "list",
+            "quiz",
+            "show",
+            "explain",
+            "all",
+            "run",
+            "watch",
+            "check",
+            "exercises",
+        ]
+        .contains(&w)
+        {
             Needed::Other
         } else {
             Needed::All
@@ -272,6 +295,47 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                 .help(help(Help::Html)),
         )
         .subcommand(Command::new("list").about(help(Help::List)))
+        .subcommand(
+            Command::new("exercises").about(help(Help::Exercises)).arg(
+                Arg::new("task")
+                    .value_name("TASK")
+                    .help(help(Help::ExercisesTask)),
+            ),
+        )
+        .subcommand(
+            Command::new("check")
+                .args(NOT_FOR_WATCH.iter().map(|(id, _)| {
+                    let a = Arg::new(*id).long(*id).hide(true);
+                    match *id {
+                        "delay" | "size" | "timeout" => a.value_parser(value_parser!(u64)),
+                        _ => a.action(ArgAction::SetTrue),
+                    }
+                }))
+                .about(help(Help::Check))
+                .after_help(help(Help::CheckNotes))
+                .arg(
+                    Arg::new("output")
+                        .short('o')
+                        .long("output")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(help(Help::WatchOutput)),
+                )
+                .arg(
+                    Arg::new("task")
+                        .value_name("TASK")
+                        .required(true)
+                        .help(help(Help::CheckTask)),
+                )
+                .arg(
+                    Arg::new("command")
+                        .value_name("COMMAND")
+                        .required(true)
+                        .num_args(1..)
+                        .last(true)
+                        .help(help(Help::WatchCommand)),
+                ),
+        )
         .subcommand(
             Command::new("quiz")
                 .about(help(Help::Quiz))
@@ -463,6 +527,26 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
                 timeline: !sub.get_flag("no-timeline"),
             }
         }
+        "exercises" => Task::Exercises(sub.get_one::<String>("task").cloned()),
+        "check" => {
+            for (id, option) in NOT_FOR_WATCH {
+                if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+                    return Err(Error::Usage(Usage::NotForWatch { option }));
+                }
+            }
+            Task::Check {
+                task: sub.get_one::<String>("task").cloned().unwrap_or_default(),
+                options: crate::watch::tracer::Options {
+                    argv: sub
+                        .get_many::<String>("command")
+                        .map(|v| v.cloned().collect())
+                        .unwrap_or_default(),
+                    limit: crate::watch::tracer::DEFAULT_LIMIT,
+                    kill_rest: false,
+                },
+                report: sub.get_one::<PathBuf>("output").cloned(),
+            }
+        }
         "run" => Task::Run {
             sources: vec![Source::File(
                 sub.get_one::<PathBuf>("file").cloned().unwrap_or_default(),
@@ -482,6 +566,8 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             Task::Show(_) => Some("show"),
             Task::List => Some("list"),
             Task::Explain(_) => Some("explain"),
+            Task::Exercises(_) => Some("exercises"),
+            Task::Check { .. } => Some("check"),
             _ => None,
         }
     {

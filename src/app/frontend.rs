@@ -930,7 +930,7 @@ pub fn origin_of(source: &crate::app::cli::Source) -> Origin {
 
 /// Where `procdemo watch` writes its report: standard error (the program keeps standard
 /// output and the terminal), or the `-o FILE`. A reader that went away ends it quietly.
-struct Report {
+pub struct Report {
     out: Box<dyn Write>,
     closed: bool,
 }
@@ -962,8 +962,59 @@ impl FrontEnd {
         report: Option<&std::path::Path>,
         timeline: bool,
     ) -> Result<i32, Error> {
-        let to_stderr = report.is_none();
-        let out: Box<dyn Write> = match report {
+        let (mut report, to_stderr) = Report::open(report)?;
+        let mut style = self.style();
+        style.timeline = timeline;
+        if to_stderr {
+            style.width = render::stderr_width();
+        }
+        let form = match (self.output.json, self.output.json_events) {
+            (_, true) => render::watch::Form::JsonEvents,
+            (true, false) => render::watch::Form::Json,
+            (false, false) => render::watch::Form::Text,
+        };
+        let mut renderer = render::watch::Watch::new(form, style);
+        let WatchRun { interrupted, ended } = self.watch_family(options, &mut |event| {
+            report.write(|out| renderer.event(event, out));
+        })?;
+        report.write(|out| renderer.finish(interrupted, out));
+        if let Err((path, e)) = renderer.write_page() {
+            return Err(Error::Usage(Usage::Html {
+                path: escape(&path.display().to_string()).into_owned(),
+                error: os_error(e),
+            }));
+        }
+        if let Some(sig) = interrupted {
+            return Err(Error::Interrupted(sig));
+        }
+        let command = escape(options.argv.first().map_or("", String::as_str)).into_owned();
+        if let Some(problem) = renderer.problem() {
+            return Err(Error::Watch {
+                command,
+                problem: problem.clone(),
+            });
+        }
+        match (ended, renderer.exit_code()) {
+            (true, Some(code)) => Ok(code),
+            _ => Err(Error::Watch {
+                command,
+                problem: crate::engine::model::WatchProblem::Lost,
+            }),
+        }
+    }
+}
+
+/// How a watch ended: by a signal (procdemo killed and reaped the family), and whether the
+/// watcher's stream said the family was over (`WatchEvent::End`).
+pub struct WatchRun {
+    pub interrupted: Option<i32>,
+    pub ended: bool,
+}
+
+impl Report {
+    /// The report on standard error, or in the `-o FILE`; true: on standard error.
+    fn open(path: Option<&std::path::Path>) -> Result<(Report, bool), Error> {
+        let out: Box<dyn Write> = match path {
             Some(path) => Box::new(std::fs::File::create(path).map_err(|e| {
                 Error::Usage(Usage::Report {
                     path: escape(&path.display().to_string()).into_owned(),
@@ -976,7 +1027,36 @@ impl FrontEnd {
         // on a terminal the program shares, its output then falls between procdemo's lines,
         // never inside one (unbuffered stderr would write every piece of a line apart).
         let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
-        let mut report = Report { out, closed: false };
+        Ok((Report { out, closed: false }, path.is_none()))
+    }
+
+    /// Write a whole text (the check's verdicts).
+    pub fn text(&mut self, text: &str) {
+        self.write(|out| out.write_all(text.as_bytes()));
+    }
+}
+
+impl FrontEnd {
+    /// `--json` was asked for.
+    pub fn json(&self) -> bool {
+        self.output.json
+    }
+
+    /// Open the report of a watch or a check: standard error, or the `-o FILE`.
+    pub fn report(&self, path: Option<&std::path::Path>) -> Result<(Report, bool), Error> {
+        Report::open(path)
+    }
+
+    /// Run `options`' command under the watcher, exactly as `procdemo watch` does (the one
+    /// path of `watch` and `check`): fork the watcher (see `watch/tracer.rs`), hand each of
+    /// its events to `show` as it comes, and wait for the end of its stream and its death (or
+    /// a signal: the watcher is killed, and the family with it). Whatever the watcher left is
+    /// killed and reaped before this returns.
+    pub fn watch_family(
+        &mut self,
+        options: &crate::watch::tracer::Options,
+        show: &mut dyn FnMut(&crate::engine::model::WatchEvent),
+    ) -> Result<WatchRun, Error> {
         let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
             Error::System(System::Pipe {
                 demo: Some("watch".into()),
@@ -1012,17 +1092,6 @@ impl FrontEnd {
             }
         };
         drop(events_out);
-        let mut style = self.style();
-        style.timeline = timeline;
-        if to_stderr {
-            style.width = render::stderr_width();
-        }
-        let form = match (self.output.json, self.output.json_events) {
-            (_, true) => render::watch::Form::JsonEvents,
-            (true, false) => render::watch::Form::Json,
-            (false, false) => render::watch::Form::Text,
-        };
-        let mut renderer = render::watch::Watch::new(form, style);
         let _ = fcntl(&events_in, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
         let pidfd = sys::pidfd_open(watcher).ok();
         let mut buf = Vec::new();
@@ -1045,7 +1114,7 @@ impl FrontEnd {
                         if matches!(event, crate::engine::model::WatchEvent::End { .. }) {
                             ended = true;
                         }
-                        report.write(|out| renderer.event(&event, out));
+                        show(&event);
                     },
                 );
             }
@@ -1074,29 +1143,6 @@ impl FrontEnd {
         }
         // Whatever the watcher left (after a crash, or a signal): kill and reap it.
         self.clean_up();
-        report.write(|out| renderer.finish(interrupted, out));
-        if let Err((path, e)) = renderer.write_page() {
-            return Err(Error::Usage(Usage::Html {
-                path: escape(&path.display().to_string()).into_owned(),
-                error: os_error(e),
-            }));
-        }
-        if let Some(sig) = interrupted {
-            return Err(Error::Interrupted(sig));
-        }
-        let command = escape(options.argv.first().map_or("", String::as_str)).into_owned();
-        if let Some(problem) = renderer.problem() {
-            return Err(Error::Watch {
-                command,
-                problem: problem.clone(),
-            });
-        }
-        match (ended, renderer.exit_code()) {
-            (true, Some(code)) => Ok(code),
-            _ => Err(Error::Watch {
-                command,
-                problem: crate::engine::model::WatchProblem::Lost,
-            }),
-        }
+        Ok(WatchRun { interrupted, ended })
     }
 }

@@ -8,29 +8,45 @@
 //! *child* is every other process of the family. A zombie *of the program* is one that waited
 //! for a process of the program (not for the watcher: the first process, or an orphan the
 //! watcher had adopted, as init would).
+//!
+//! *The program* is what the first process runs after its last exec: a wrapper that execs the
+//! interpreter at the end (pyenv's `python3` shim, a bash script, forks a dozen helpers before)
+//! is not the student's, so every process created before that exec is left out.
 
 use crate::engine::model::{ExitStatus, Reaper, WatchEvent};
 use crate::script::task::{Counted, Property, Reaping, Task};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What was seen, for a property's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
     /// A count, and the processes counted.
-    Count { count: usize, pids: Vec<i32> },
+    Count {
+        count: usize,
+        pids: Vec<i32>,
+    },
     /// The longest zombie of the program: its PID and how long (None: there was none).
-    Longest { pid: i32, us: u64 },
+    Longest {
+        pid: i32,
+        us: u64,
+    },
     NoZombie,
     /// The children not reaped as asked, with who reaped them (None: not reaped).
-    Reapers { wrong: Vec<(i32, Option<Reaper>)> },
+    Reapers {
+        wrong: Vec<(i32, Option<Reaper>)>,
+    },
     /// The orphans not adopted by the watcher: (pid, new parent).
-    Adopters { wrong: Vec<(i32, i32)> },
+    Adopters {
+        wrong: Vec<(i32, i32)>,
+    },
     /// Every child's exit status, in order of PID (None: never reported).
     Statuses {
         statuses: Vec<(i32, Option<ExitStatus>)>,
     },
     /// The first process's exit status.
-    MainStatus { status: Option<ExitStatus> },
+    MainStatus {
+        status: Option<ExitStatus>,
+    },
 }
 
 /// One property judged.
@@ -64,6 +80,8 @@ struct Family {
     alive_at_exit: Vec<i32>,
     /// Every process, the first included, by PID.
     lives: BTreeMap<i32, Life>,
+    /// Processes created before the first process's last exec: a wrapper's, not the program's.
+    before_exec: BTreeSet<i32>,
 }
 
 impl Family {
@@ -74,9 +92,26 @@ impl Family {
             main_status: None,
             alive_at_exit: Vec::new(),
             lives: BTreeMap::new(),
+            before_exec: BTreeSet::new(),
         };
         for event in events {
+            if event_pid(event).is_some_and(|pid| f.before_exec.contains(&pid)) {
+                continue;
+            }
             match event {
+                WatchEvent::Exec { pid, .. } if Some(*pid) == f.main => {
+                    let main = f.main;
+                    let earlier: Vec<i32> = f
+                        .lives
+                        .keys()
+                        .copied()
+                        .filter(|p| Some(*p) != main)
+                        .collect();
+                    for p in earlier {
+                        f.lives.remove(&p);
+                        f.before_exec.insert(p);
+                    }
+                }
                 WatchEvent::Begin { watcher, .. } => f.watcher = *watcher,
                 WatchEvent::Fork { parent, pid, .. } => {
                     if *parent == f.watcher && f.main.is_none() {
@@ -111,7 +146,11 @@ impl Family {
                 } => {
                     f.main.get_or_insert(*pid);
                     f.main_status = Some(*status);
-                    f.alive_at_exit.clone_from(alive);
+                    f.alive_at_exit = alive
+                        .iter()
+                        .copied()
+                        .filter(|p| !f.before_exec.contains(p))
+                        .collect();
                 }
                 _ => {}
             }
@@ -152,6 +191,18 @@ impl Family {
                 .collect(),
             Counted::AliveAtExit => self.alive_at_exit.clone(),
         }
+    }
+}
+
+/// The process an event is about (None for the watch's own events and the first process's end).
+fn event_pid(event: &WatchEvent) -> Option<i32> {
+    match event {
+        WatchEvent::Fork { pid, .. }
+        | WatchEvent::Exit { pid, .. }
+        | WatchEvent::Zombie { pid, .. }
+        | WatchEvent::Reaped { pid, .. }
+        | WatchEvent::Orphaned { pid, .. } => Some(*pid),
+        _ => None,
     }
 }
 
@@ -402,7 +453,11 @@ mod tests {
         // subreaper when the first process ended.
         let mut late = begin();
         late.extend([fork(MAIN, 102), exit(102, 0), zombie(102, MAIN, 5)]);
-        late.extend([fork(MAIN, 103), exit(103, 0), reaped(103, Reaper::Kernel, None)]);
+        late.extend([
+            fork(MAIN, 103),
+            exit(103, 0),
+            reaped(103, Reaper::Kernel, None),
+        ]);
         late.extend(main_exit(vec![]));
         late.push(reaped(102, Reaper::Subreaper, Some(5)));
         assert_eq!(holds(t, &late), [true, false, false]);
@@ -440,6 +495,35 @@ mod tests {
             }
         );
         assert_eq!(holds("check main-exit 1\n", &e), [false]);
+    }
+
+    #[test]
+    fn a_wrappers_processes_before_the_last_exec_are_not_the_programs() {
+        let mut e = begin();
+        // pyenv's shim (bash) forks helpers, leaves one a zombie, then execs python3.
+        e.extend([
+            fork(MAIN, 150),
+            exit(150, 0),
+            zombie(150, MAIN, 1),
+            reaped(150, Reaper::Parent { pid: MAIN }, Some(1)),
+            fork(MAIN, 151),
+            exit(151, 0),
+            WatchEvent::Exec {
+                t_us: 5,
+                pid: MAIN,
+                comm: "python3".into(),
+                argv: vec!["python3".into()],
+            },
+            // Its last helper is reaped only now: still not the program's.
+            zombie(151, MAIN, 6),
+            reaped(151, Reaper::Subreaper, Some(1)),
+            fork(MAIN, 160),
+            exit(160, 0),
+            reaped(160, Reaper::Kernel, None),
+        ]);
+        e.extend(main_exit(vec![]));
+        let t = "check forks = 1\ncheck zombies = 0\ncheck reaped-by kernel\n";
+        assert_eq!(holds(t, &e), [true, true, true]);
     }
 
     #[test]

@@ -166,6 +166,11 @@ pub enum Help {
     KillRest,
     WatchOutput,
     WatchNotes,
+    Exercises,
+    ExercisesTask,
+    Check,
+    CheckTask,
+    CheckNotes,
 }
 
 pub trait Words {

@@ -240,6 +240,17 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 下）；130 Ctrl-C（进程家族已被杀死并回收）。"
             }
             Help::WatchOutput => "把 procdemo 的报告写入 FILE，而不是标准错误（程序保留终端）",
+            Help::Exercises => "列出 procdemo check 能评判的作业任务，或完整显示其中一个",
+            Help::ExercisesTask => "任务名：显示它的题目、检查的内容和提示",
+            Help::Check => {
+                "像 watch 一样运行你的程序，并根据内核报告的内容评判任务的各项性质（退出码 0：通过，1：未通过）"
+            }
+            Help::CheckTask => {
+                "内置任务名（procdemo exercises 列出它们）或任务文件（./my-task.task）"
+            }
+            Help::CheckNotes => {
+                "例：procdemo check zombie -- python3 hw.py\n评判结果写到标准错误（或 -o FILE）；--json 把它们写成一个 JSON 文档（schema/check.json）。"
+            }
         }
     }
 
@@ -878,6 +889,72 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::RevealRight { answer, shown } => format!("  ✓ 答对了：你答 {answer}，内核显示的是 {shown}\n"),
             Msg::RevealWrong { answer, shown } => format!("  ✗ 你答 {answer}；内核显示的是 {shown}\n"),
             Msg::RevealUnjudged { answer, shown } => format!("  你答 {answer}；内核显示的是 {shown}（请自己比较）\n"),
+            Msg::PropForks { cmp, want } => format!("程序 fork 的进程数：{cmp} {want}"),
+            Msg::PropZombies { cmp, want } => format!("作为僵尸等待父进程的子进程数：{cmp} {want}"),
+            Msg::PropZombiesLeft { cmp, want } => format!("父进程始终没有回收的僵尸数：{cmp} {want}"),
+            Msg::PropOrphans { cmp, want } => format!("孤儿进程数（父进程先于子进程退出）：{cmp} {want}"),
+            Msg::PropAliveAtExit { cmp, want } => format!("第一个进程结束时仍存活的进程数：{cmp} {want}"),
+            Msg::PropLongestZombie { at_least } => format!("有一个子进程作为僵尸存在至少 {at_least}"),
+            Msg::PropReapedByParent => "每个子进程都由其父进程回收（wait）".to_string(),
+            Msg::PropReapedByKernel => "每个子进程退出时都由内核立即释放（忽略 SIGCHLD）：没有一个作为僵尸等待".to_string(),
+            Msg::PropReapedBySubreaper => "每个子进程都留给 subreaper：程序中没有进程回收它".to_string(),
+            Msg::PropAdoptedBySubreaper => "每个孤儿都被 procdemo 的观察进程（subreaper）收养".to_string(),
+            Msg::PropExitCodes { codes } => format!("子进程的退出码是 {codes}"),
+            Msg::PropMainExit { code } => format!("程序的第一个进程以退出码 {code} 结束"),
+            Msg::SeenCount { count } => format!("{count}"),
+            Msg::SeenCountOf { count, pids } => format!("{count}（{pids}）"),
+            Msg::SeenLongest { pid, duration } => format!("最长的僵尸是 {pid}，持续 {duration}"),
+            Msg::SeenNoZombie => "没有子进程作为僵尸等待过".to_string(),
+            Msg::SeenList { each } => each.join("；"),
+            Msg::SeenReapedByParent { pid, parent } => format!("{pid} 由其父进程 {parent} 回收"),
+            Msg::SeenReapedByKernel { pid } => format!("{pid} 由内核释放（忽略了 SIGCHLD）"),
+            Msg::SeenReapedBySubreaper { pid } => format!("{pid} 由 procdemo（subreaper）回收：程序中没有进程等待它"),
+            Msg::SeenNotReaped { pid } => format!("{pid} 从未被回收"),
+            Msg::SeenAdoptedBy { pid, to } => format!("{pid} 被 {to} 收养"),
+            Msg::SeenStatus { pid, status } => format!("{pid}：{status}"),
+            Msg::SeenNoStatus { pid } => format!("{pid}：没有看到退出状态"),
+            Msg::SeenNoChild => "没有子进程".to_string(),
+            Msg::SeenMainStatus { status } => status.clone(),
+            Msg::SeenMainUnknown => "没有看到它的退出".to_string(),
+            Msg::HintForksFew { want } => format!("fork 得不够：任务要求 {want} 个（每个子进程调用一次 os.fork()）"),
+            Msg::HintForksMany { want } => format!("fork 得太多：任务要求 {want} 个；子进程若继续执行父进程的循环会再次 fork（用 os._exit 结束它）"),
+            Msg::HintZombiesFew => "没有子进程作为僵尸等待：父进程必须比子进程活得久，并且先不要 wait".to_string(),
+            Msg::HintZombiesMany => "有子进程作为僵尸等待：在 fork 之前把 SIGCHLD 设为 SIG_IGN（signal.signal(signal.SIGCHLD, signal.SIG_IGN)），或用 os.waitpid 回收它".to_string(),
+            Msg::HintZombiesLeft => "留下了僵尸：它的父进程结束时没有对它调用 os.wait()/os.waitpid()，于是由 procdemo（像 init 那样）回收".to_string(),
+            Msg::HintOrphansFew => "没有进程比它的父进程活得久：父进程必须在子进程仍在运行时退出（不调用 os.wait）".to_string(),
+            Msg::HintOrphansMany => "有进程比它的父进程活得久：父进程退出前必须等待它的子进程".to_string(),
+            Msg::HintAliveFew => "第一个进程必须在其子进程仍在运行时结束".to_string(),
+            Msg::HintAliveMany => "第一个进程先于子进程结束：先等待它们".to_string(),
+            Msg::HintLongestZombie { at_least } => format!("父进程回收子进程太早：在子进程退出和 os.waitpid(pid, 0) 之间 sleep（至少 {at_least}；时间由你的 sleep 决定）"),
+            Msg::HintReapParent => "回收每个子进程：父进程退出前，每个子进程调用一次 os.wait() 或 os.waitpid(pid, 0)".to_string(),
+            Msg::HintReapKernel => "signal.signal(signal.SIGCHLD, signal.SIG_IGN) 必须在第一次 os.fork() 之前，并且父进程不能 wait".to_string(),
+            Msg::HintReapSubreaper => "任务要求程序从不回收它的子进程：不要调用 os.wait()".to_string(),
+            Msg::HintAdopted => "在 procdemo 下收养孤儿的是观察进程（它是 child subreaper），而不是 PID 1".to_string(),
+            Msg::HintExitCodes => "每个子进程用 os._exit(CODE) 结束：任务说明了是哪些退出码".to_string(),
+            Msg::HintMainExit { code } => format!("让程序以退出码 {code} 结束（sys.exit({code})）"),
+            Msg::CheckHolds { what } => format!("✓ {what}"),
+            Msg::CheckFails { what } => format!("✗ {what}"),
+            Msg::CheckSeen { seen } => format!("看到的：{seen}"),
+            Msg::CheckHint { hint } => format!("提示：{hint}"),
+            Msg::CheckHeading { task, title } => format!("procdemo check {task}：{title}"),
+            Msg::CheckPassed { total } => format!("通过：{total} 项性质全部成立。"),
+            Msg::CheckFailed { failed, total } => format!("未通过：{total} 项性质中有 {failed} 项不成立。"),
+            Msg::ExerciseHeading { task, title } => format!("{task}：{title}"),
+            Msg::ExerciseChecked => "procdemo check 检查的内容：".to_string(),
+            Msg::ExerciseHints => "提示：".to_string(),
+            Msg::ExerciseRun { task } => format!("检查你的程序：procdemo check {task} -- python3 hw.py"),
+            Msg::UnknownTask { name, closest, tasks } => format!("没有名为 `{name}` 的任务（也没有这个文件）。{closest}任务有：{}。（`procdemo exercises` 列出它们。）", tasks.join("、")),
+            Msg::DidYouMeanTask { task } => format!("你是想输入 `{task}` 吗？"),
+            Msg::TaskUnknownKey { key, closest } => format!("未知的指令 `{key}`。{closest}任务文件由 title、text、hint（各自可带 .LANG）和 check 行组成。"),
+            Msg::TaskUnknownProperty { name, closest, properties } => format!("未知的性质 `{name}`。{closest}性质有：{}。", properties.join("、")),
+            Msg::DidYouMeanWord { word } => format!("你是想写 `{word}` 吗？"),
+            Msg::TaskBadLang { key } => format!("`{key}`：语言代码是两三个小写字母（zh、fr、pt-BR）"),
+            Msg::TaskEmpty { key } => format!("`{key}` 后面什么也没有"),
+            Msg::TaskTwoTitles => "同一种语言的第二个 title".to_string(),
+            Msg::TaskBadCheck { property, form } => format!("`{property}` 的写法是：check {form}"),
+            Msg::TaskUpperBound { property } => format!("`{property}` 只接受 `>=`：时间只检查下限，正确的程序在繁忙的机器上也能满足"),
+            Msg::TaskNoTitle => "任务以 `title` 行开头".to_string(),
+            Msg::TaskNoCheck => "任务至少需要一行 `check`".to_string(),
         }
     }
 
