@@ -10,6 +10,7 @@ mod common;
 
 mod cli;
 mod cooperation;
+mod exercises;
 mod hostile;
 mod i18n;
 mod json_schema;
