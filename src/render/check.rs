@@ -246,7 +246,7 @@ pub fn exercise(task: &Task, lang: Lang, width: usize) -> String {
         &mut out,
     );
     out.push('\n');
-    let text = task.text.get(code).join(" ");
+    let text = join_lines(task.text.get(code));
     for l in wrap(&w.script_text(&text), width) {
         out.push_str(&l);
         out.push('\n');
@@ -275,6 +275,21 @@ pub fn exercise(task: &Task, lang: Lang, width: usize) -> String {
         width,
         &mut out,
     );
+    out
+}
+
+/// A task's `text` lines as one paragraph: a space between two lines, but none where either
+/// side is a wide character (Chinese runs on without spaces).
+fn join_lines(lines: &[String]) -> String {
+    let wide =
+        |c: Option<char>| c.is_some_and(|c| super::wrap::width(c.encode_utf8(&mut [0; 4])) == 2);
+    let mut out = String::new();
+    for l in lines {
+        if !out.is_empty() && !wide(out.chars().last()) && !wide(l.chars().next()) {
+            out.push(' ');
+        }
+        out.push_str(l);
+    }
     out
 }
 
@@ -388,6 +403,14 @@ mod tests {
             passed.ends_with("Passed: 1 of 1 properties hold.\n"),
             "{passed}"
         );
+    }
+
+    #[test]
+    fn chinese_lines_join_without_a_space_and_english_with_one() {
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_lines(&lines(&["保留", "至少"])), "保留至少");
+        assert_eq!(join_lines(&lines(&["stays", "a zombie"])), "stays a zombie");
+        assert_eq!(join_lines(&lines(&["SIG_IGN，", "then"])), "SIG_IGN，then");
     }
 
     #[test]

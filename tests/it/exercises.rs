@@ -199,14 +199,26 @@ fn a_task_file_with_an_unknown_property_is_a_usage_error_with_its_line() {
         "{}",
         run.stderr
     );
-    assert!(says(&run.stderr, "Did you mean `zombies`?"), "{}", run.stderr);
+    assert!(
+        says(&run.stderr, "Did you mean `zombies`?"),
+        "{}",
+        run.stderr
+    );
     let upper = TempScript::new("t.task", b"title T\ncheck longest-zombie <= 1s\n");
     let run = procdemo(&["check", upper.arg(), "--", "true"]);
     assert_eq!(run.code, 2);
-    assert!(says(&run.stderr, ":2: `longest-zombie` takes only `>=`"), "{}", run.stderr);
+    assert!(
+        says(&run.stderr, ":2: `longest-zombie` takes only `>=`"),
+        "{}",
+        run.stderr
+    );
     let run = procdemo(&["check", "zombi", "--", "true"]);
     assert_eq!(run.code, 2);
-    assert!(says(&run.stderr, "Did you mean `zombie`?"), "{}", run.stderr);
+    assert!(
+        says(&run.stderr, "Did you mean `zombie`?"),
+        "{}",
+        run.stderr
+    );
     // No command: clap's usage error.
     assert_eq!(procdemo(&["check", "zombie"]).code, 2);
 }

@@ -214,15 +214,31 @@ fn a_checks_json_document_follows_the_schema() {
         let run = procdemo(&["check", "--json", task, "--", &python, &exercise(program)]);
         assert_eq!(run.code, code, "{task} {program}: {}", run.stderr);
         let docs = lines(&run.stderr);
-        assert_eq!(docs.len(), 1, "{task} {program}: one document: {}", run.stderr);
-        valid(&s.check, &docs[0], &format!("check --json {task} {program}"));
+        assert_eq!(
+            docs.len(),
+            1,
+            "{task} {program}: one document: {}",
+            run.stderr
+        );
+        valid(
+            &s.check,
+            &docs[0],
+            &format!("check --json {task} {program}"),
+        );
         assert_eq!(docs[0]["version"], 2);
         assert_eq!(docs[0]["type"], "check");
         for v in docs[0]["verdicts"].as_array().unwrap() {
             seen.insert(v["seen"]["type"].as_str().unwrap().to_string());
         }
     }
-    for t in ["count", "longest_zombie", "reapers", "adopters", "statuses", "main_status"] {
+    for t in [
+        "count",
+        "longest_zombie",
+        "reapers",
+        "adopters",
+        "statuses",
+        "main_status",
+    ] {
         assert!(seen.contains(t), "no check produced `{t}`: {seen:?}");
     }
     // A document of the version-1 shape (no version) is refused.
