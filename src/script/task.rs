@@ -226,7 +226,7 @@ fn duration_ms(words: &[&str]) -> Option<u64> {
         return None;
     };
     let value: f64 = number.parse().ok()?;
-    (value.is_finite() && value >= 0.0 && value <= 3_600_000.0)
+    (value.is_finite() && (0.0..=3_600_000.0).contains(&value))
         .then(|| (value * scale).round() as u64)
 }
 

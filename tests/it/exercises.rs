@@ -41,8 +41,11 @@ fn runs() -> usize {
         .unwrap_or(5)
 }
 
+/// A wrong solution and the property it must fail.
+type Wrong = (&'static str, &'static str);
+
 /// Each task, its correct solution, and its wrong ones with the property each must fail.
-const TASKS: &[(&str, &str, &[(&str, &str)])] = &[
+const TASKS: &[(&str, &str, &[Wrong])] = &[
     (
         "zombie",
         "zombie_ok.py",
