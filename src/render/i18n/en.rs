@@ -639,7 +639,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::HintAliveMany => "the first process ended before its children: wait for them first".to_string(),
             Msg::HintLongestZombie { at_least } => format!("the parent reaped its child too soon: sleep (at least {at_least}; your sleep sets the time) between the child's exit and os.waitpid(pid, 0)"),
             Msg::HintReapParent => "reap every child: one os.wait() or os.waitpid(pid, 0) per child, before the parent exits".to_string(),
-            Msg::HintReapKernel => "signal.signal(signal.SIGCHLD, signal.SIG_IGN) must come before the first os.fork(), and the parent must not wait".to_string(),
+            Msg::HintReapKernel => "signal.signal(signal.SIGCHLD, signal.SIG_IGN) must come before the first os.fork(): a child that exited before it was a zombie, and setting SIG_IGN later reaps no zombie".to_string(),
             Msg::HintReapSubreaper => "the task asks that the program never reaps its children: no os.wait()".to_string(),
             Msg::HintAdopted => "under procdemo the watcher adopts orphans (it is a child subreaper), not PID 1".to_string(),
             Msg::HintExitCodes => "each child ends with os._exit(CODE): the task says which codes".to_string(),

@@ -927,7 +927,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::HintAliveMany => "第一个进程先于子进程结束：先等待它们".to_string(),
             Msg::HintLongestZombie { at_least } => format!("父进程回收子进程太早：在子进程退出和 os.waitpid(pid, 0) 之间 sleep（至少 {at_least}；时间由你的 sleep 决定）"),
             Msg::HintReapParent => "回收每个子进程：父进程退出前，每个子进程调用一次 os.wait() 或 os.waitpid(pid, 0)".to_string(),
-            Msg::HintReapKernel => "signal.signal(signal.SIGCHLD, signal.SIG_IGN) 必须在第一次 os.fork() 之前，并且父进程不能 wait".to_string(),
+            Msg::HintReapKernel => "signal.signal(signal.SIGCHLD, signal.SIG_IGN) 必须在第一次 os.fork() 之前：在此之前退出的子进程已是僵尸，之后再设 SIG_IGN 也不会回收它".to_string(),
             Msg::HintReapSubreaper => "任务要求程序从不回收它的子进程：不要调用 os.wait()".to_string(),
             Msg::HintAdopted => "在 procdemo 下收养孤儿的是观察进程（它是 child subreaper），而不是 PID 1".to_string(),
             Msg::HintExitCodes => "每个子进程用 os._exit(CODE) 结束：任务说明了是哪些退出码".to_string(),
