@@ -608,3 +608,187 @@ fn every_signal_that_would_end_the_front_end_is_handled_cleaned_up_and_named() {
         reap_and_check(&tag);
     }
 }
+
+/// The processes whose parent is this test process: right after a front end died, its runner
+/// (which may not have named itself yet).
+fn children_of_this_process() -> Vec<i32> {
+    let me = std::process::id() as i32;
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| ppid(pid) == Some(me))
+        .collect()
+}
+
+/// After the front end `front` was SIGKILLed (and waited for): reap what comes to this test
+/// process (the outer reaper) until the run's tagged processes are gone (5 s at most), and
+/// return every process of the run but the front end and its runner that came here. The runner must kill and reap
+/// all of them before it dies: a process left to an outer reaper that never waits (PID 1 on
+/// this machine) is a zombie for good.
+fn reached_the_outer_reaper(tag: &str, front: i32) -> Vec<String> {
+    let me = std::process::id() as i32;
+    // The front end's children came here at its death: its runner, nothing else.
+    let runners = children_of_this_process();
+    let ours = |pid: i32, _comm: &str| pid != front && !runners.contains(&pid);
+    let mut reached = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        for line in leftovers(tag) {
+            let pid: i32 = line.split(':').next().unwrap().parse().unwrap();
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if ppid(pid) == Some(me) && ours(pid, comm.trim()) && !reached.contains(&line) {
+                reached.push(line);
+            }
+        }
+        loop {
+            // Peek first (WNOWAIT), so that a process that came here and died is named.
+            // SAFETY: an all-zero siginfo_t is a valid value for waitid to fill in.
+            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+            // SAFETY: waitid writes into `info`, which outlives the call.
+            let r = unsafe {
+                libc::waitid(
+                    libc::P_ALL,
+                    0,
+                    &mut info,
+                    libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+                )
+            };
+            // SAFETY: si_pid is valid for the SIGCHLD info waitid filled in.
+            let pid = unsafe { info.si_pid() };
+            if r != 0 || pid == 0 {
+                break;
+            }
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if ours(pid, comm.trim()) {
+                reached.push(format!("{pid}: {} (a zombie)", comm.trim()));
+            }
+            // SAFETY: a null status pointer is allowed.
+            unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+        }
+        let left = leftovers(tag);
+        if left.is_empty() {
+            return reached;
+        }
+        if Instant::now() >= deadline {
+            reached.extend(left.into_iter().map(|l| format!("{l} (alive after 5 s)")));
+            return reached;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// A front end SIGKILLed 1 to 12 ms into a demo: a role just forked, whose hello its runner
+/// had not read, sat in read() on its command pipe while the runner's death handler waited
+/// for it, and reached the outer reaper 2 s later. The handler kills every child it has
+/// (roles, and what their deaths hand it as a subreaper) until none is left.
+#[test]
+fn a_front_end_sigkilled_early_in_a_demo_leaves_no_role_to_the_outer_reaper() {
+    let _serial = serial();
+    let mut moments = Moments(0x2545f4914f6cdd1d);
+    let mut bad = Vec::new();
+    for trial in 0..40 {
+        let demo = ["fork-server", "pool", "exec", "double-fork"][trial % 4];
+        let tag = format!("faults-early-{}-{trial}", std::process::id());
+        let mut child = tagged(&tag)
+            .arg(demo)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Not synchronisation: a moment chosen at random within the run's first steps.
+        std::thread::sleep(Duration::from_micros(1000 + moments.next_us(11_000)));
+        let front = child.id() as i32;
+        // SAFETY: kill takes a pid and a signal number.
+        unsafe { libc::kill(front, libc::SIGKILL) };
+        let _ = child.wait();
+        let reached = reached_the_outer_reaper(&tag, front);
+        if !reached.is_empty() {
+            bad.push(format!("trial {trial} ({demo}): {reached:?}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} of 40 trials:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+/// A program a role exec'd starts children (one in a session of its own) and execs onward;
+/// its front end is SIGKILLed. Nothing may outlive the front end, whatever a program did:
+/// the program's children come to the runner when the program is killed, and the runner
+/// kills them too before it dies.
+#[test]
+fn a_sigkilled_front_end_leaves_no_child_of_an_execd_program_alive() {
+    let _serial = serial();
+    let program = script(
+        "kids.sh",
+        "#!/bin/sh\nsleep 30 &\nsetsid sleep 32 &\nfor i in 1 2 3 4 5 6 7 8; do sleep 33 & done\nexec sleep 31\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&*program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tag = format!("faults-kids-{}", std::process::id());
+    let text = format!(
+        "runner fork p\np exec {}\nawait p Z within 10s\n",
+        program.display()
+    );
+    let path = script("kids.demo", &text);
+    let mut child = tagged(&tag)
+        .args(["run", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let sleeps = |procs: &[String]| procs.iter().filter(|p| p.contains(": sleep,")).count();
+    while sleeps(&leftovers(&tag)) < 11 {
+        assert!(
+            Instant::now() < deadline,
+            "the program's children never showed up: {:?}",
+            leftovers(&tag)
+        );
+        std::thread::yield_now();
+    }
+    let front = child.id() as i32;
+    // SAFETY: kill takes a pid and a signal number.
+    unsafe { libc::kill(front, libc::SIGKILL) };
+    let _ = child.wait();
+    let reached = reached_the_outer_reaper(&tag, front);
+    assert!(reached.is_empty(), "{reached:?}");
+}
+
+/// Under a process limit that leaves no room for one more process, `watch` cannot start its
+/// watcher, and says so in those words (not "a runner", which only demos have).
+#[test]
+fn watch_refused_a_process_names_the_watcher() {
+    let _serial = serial();
+    let tag = format!("faults-watch-nproc-{}", std::process::id());
+    let bin = public_binary();
+    // `ulimit -u 1`: procdemo itself is the one process allowed (root is exempt, so as root
+    // run as nobody).
+    let mut cmd = Command::new("prlimit");
+    cmd.arg("--nproc=1");
+    if is_root() {
+        cmd.args([
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]);
+    }
+    cmd.arg(&bin).args(["watch", "--", "true"]);
+    let out = cmd
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .stdin(Stdio::null())
+        .output()
+        .expect("prlimit");
+    reap_and_check(&tag);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot start the watcher: fork failed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("runner"), "{stderr}");
+    let _ = std::fs::remove_dir_all(bin.parent().unwrap());
+}

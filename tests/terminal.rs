@@ -584,3 +584,128 @@ fn watch_ctrl_c_ends_the_program_and_its_family_and_leaves_nothing() {
     assert_eq!(code, 130, "{}", t.screen("0.0"));
     assert_nothing_left(&tag);
 }
+
+/// A 1,500-character line is one answer (it was three: the terminal hands a long line over
+/// in pieces), and what was typed ahead and not read does not run in the shell after
+/// procdemo ends: the terminal's pending input is flushed at exit.
+#[test]
+fn predict_takes_a_long_line_as_one_answer_and_leaves_no_typed_ahead_input_to_the_shell() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("predict-long-{}", std::process::id());
+    let rest = std::env::temp_dir().join(format!("procdemo-rest-{}", std::process::id()));
+    let _ = std::fs::remove_file(&rest);
+    // After procdemo, read what the terminal still holds (non-canonical: a read that waits
+    // at most 1 s) into a file.
+    let t = Tmux::start_line(
+        "predict-long",
+        &tag,
+        &format!(
+            "zombie --predict --color never; stty -icanon min 0 time 10; cat > {}; stty sane",
+            rest.display()
+        ),
+    );
+    t.wait_for("0.0", "What state will /proc show for the child?");
+    t.tmux(&["send-keys", "-t", "0.0", "-l", &"z".repeat(1500)]);
+    t.keys("Enter");
+    t.wait_for(
+        "0.0",
+        "What exit code does the child hold for its parent now?",
+    );
+    t.keys("7");
+    t.keys("Enter");
+    t.wait_for("0.0", "What is left of the child in /proc?");
+    // The answer and, in the same write to the terminal, a line typed ahead.
+    t.tmux(&[
+        "send-keys",
+        "-t",
+        "0.0",
+        "gone",
+        "Enter",
+        "echo typed-ahead",
+        "Enter",
+    ]);
+    let screen = t.wait_for("0.0", "score:");
+    assert!(says(&screen, "score: 2 of 3 right"), "{screen}");
+    t.exit_code();
+    let left = std::fs::read_to_string(&rest).unwrap_or_default();
+    let _ = std::fs::remove_file(&rest);
+    assert!(
+        !left.contains("typed-ahead"),
+        "left for the shell: {left:?}"
+    );
+    assert_nothing_left(&tag);
+}
+
+/// Ctrl-Z at a `--step` pause, then `fg`: the shell put the terminal back in its own mode
+/// meanwhile (canonical, echoing), so `c` waited for Enter. At SIGCONT the pause sets its
+/// one-key mode again: `c` alone runs the rest.
+#[test]
+fn step_after_ctrl_z_and_fg_takes_one_key_again() {
+    let _serial = serial();
+    if !Tmux::available() {
+        return;
+    }
+    let tag = format!("step-fg-{}", std::process::id());
+    let socket = format!("procdemo-step-fg-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        let out = Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // An interactive shell, with job control, as a class's terminal has. (tmux starts a
+    // pane's command with the user's shell: a system account's may be nologin.)
+    let ok = Command::new("tmux")
+        .env("SHELL", "/bin/sh")
+        .args([
+            "-L",
+            &socket,
+            "new-session",
+            "-d",
+            "-x",
+            "110",
+            "-y",
+            "60",
+            "bash --norc --noprofile -i",
+        ])
+        .status()
+        .expect("tmux");
+    assert!(ok.success(), "tmux new-session");
+    let screen = || tmux(&["capture-pane", "-p", "-J", "-S", "-200", "-t", "0.0"]);
+    let wait_for = |text: &str, n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = screen();
+            if s.matches(text).count() >= n {
+                return s;
+            }
+            if Instant::now() >= deadline {
+                tmux(&["kill-server"]);
+                panic!("never saw {text:?} {n} time(s) in:\n{s}");
+            }
+            std::thread::yield_now();
+        }
+    };
+    // (bash abandons the rest of a command list whose job stopped: the end is read from the
+    // screen, not from a command after procdemo.)
+    let line = format!("PROCDEMO_TEST_TAG={tag} {BIN} zombie --step --color never");
+    tmux(&["send-keys", "-t", "0.0", "-l", &line]);
+    tmux(&["send-keys", "-t", "0.0", "Enter"]);
+    wait_for("[c] the rest", 1);
+    tmux(&["send-keys", "-t", "0.0", "C-z"]);
+    wait_for("Stopped", 1);
+    tmux(&["send-keys", "-t", "0.0", "-l", "fg"]);
+    tmux(&["send-keys", "-t", "0.0", "Enter"]);
+    wait_for("fg\n", 1);
+    // `c` alone, no Enter: the rest runs, and procdemo ends passing.
+    tmux(&["send-keys", "-t", "0.0", "-l", "c"]);
+    wait_for("ok: every awaited state was observed", 1);
+    tmux(&["kill-server"]);
+    reap_all();
+    assert_nothing_left(&tag);
+}

@@ -23,7 +23,7 @@ fn load(front: &mut FrontEnd, name: &str) -> Result<(Task, String), Error> {
             tasks: TASKS.iter().map(|t| t.name).collect(),
         }));
     }
-    let text = read_script(front, path)?;
+    let text = read_script(front, &super::cli::Source::File(path.to_path_buf()))?;
     let file = escape(&path.display().to_string()).into_owned();
     let stem = path
         .file_stem()

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 pub enum Source {
     Builtin(&'static str),
     File(PathBuf),
+    /// `procdemo run -`: the script comes on standard input (shown as `stdin`).
+    Stdin,
 }
 
 /// How to show a run.
@@ -39,6 +41,8 @@ pub struct Output {
     pub trees_only: bool,
     /// After each run, its questions and the answers it showed (a worksheet and its key).
     pub answers: bool,
+    /// Print each demo's questions and run nothing (`--worksheet`).
+    pub worksheet: bool,
     /// The language of the output (`--lang`, else the locale).
     pub lang: crate::render::Lang,
     /// `--lang` was given (JSON carries words only then).
@@ -75,9 +79,14 @@ pub enum Task {
         show_script: bool,
         /// Show the tree the moves made, and ask for the moves.
         reverse: bool,
+        /// How many exercises (seeds from `options.seed` on); more than one prints them all,
+        /// then a key.
+        count: u64,
     },
     /// Print a built-in demo's script.
     Show(&'static str),
+    /// Render a recorded run again, with no process.
+    Replay(PathBuf),
     /// Print a reference table (None: the list of topics).
     Explain(Option<crate::render::reference::Topic>),
     /// Run these demos, each in a fresh runner; `summary` for `procdemo all`.
@@ -96,6 +105,10 @@ pub enum Task {
     },
     /// `procdemo exercises [TASK]`: the tasks, or one in full.
     Exercises(Option<String>),
+    /// `procdemo completions SHELL`: the shell's completion script, on standard output.
+    Completions(String),
+    /// `procdemo man`: the manual page (roff), on standard output.
+    Man,
     /// `procdemo watch -- COMMAND`: run a program and show its processes' lives.
     Watch {
         options: crate::watch::tracer::Options,
@@ -187,7 +200,9 @@ fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
             "explain",
             "all",
             "run",
+            "replay",
             "watch",
+            "completions",
             "check",
             "exercises",
         ]
@@ -218,7 +233,8 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         });
     Command::new("procdemo")
         .next_line_help(crate::render::help_wraps_itself(lang))
-        .version(env!("CARGO_PKG_VERSION"))
+        // The package's version and, built in a git checkout, its commit (build.rs).
+        .version(env!("PROCDEMO_VERSION"))
         .about(help(Help::About))
         .long_about(help(Help::LongAbout))
         .after_help(help(Help::Examples))
@@ -260,6 +276,7 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         .arg(flag("step", help(Help::Step)))
         .arg(flag("predict", help(Help::Predict)))
         .arg(flag("answers", help(Help::Answers)))
+        .arg(flag("worksheet", help(Help::Worksheet)))
         .arg(
             Arg::new("delay")
                 .long("delay")
@@ -363,6 +380,14 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                         .help(help(Help::Forks)),
                 )
                 .arg(
+                    Arg::new("count")
+                        .long("count")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64).range(1..=50))
+                        .conflicts_with("reverse")
+                        .help(help(Help::Count)),
+                )
+                .arg(
                     Arg::new("reverse")
                         .long("reverse")
                         .action(ArgAction::SetTrue)
@@ -387,13 +412,35 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         )
         .subcommand(Command::new("all").about(help(Help::All)))
         .subcommand(
-            Command::new("run").about(help(Help::Run)).arg(
+            Command::new("replay").about(help(Help::Replay)).arg(
                 Arg::new("file")
                     .required(true)
                     .value_name("FILE")
                     .value_parser(value_parser!(PathBuf)),
             ),
         )
+        .subcommand(
+            Command::new("run").about(help(Help::Run)).arg(
+                Arg::new("file")
+                    .required(true)
+                    .value_name("FILE")
+                    .value_parser(value_parser!(PathBuf))
+                    .value_hint(clap::ValueHint::FilePath)
+                    .help(help(Help::RunFile)),
+            ),
+        )
+        .subcommand(
+            Command::new("completions")
+                .about(help(Help::Completions))
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_name("SHELL")
+                        .value_parser(value_parser!(clap_complete::Shell))
+                        .help(help(Help::Shell)),
+                ),
+        )
+        .subcommand(Command::new("man").about(help(Help::Man)))
         .subcommand(
             Command::new("watch")
                 // The demo options are global; watch refuses them. Its own hidden copies keep
@@ -457,6 +504,7 @@ const NOT_FOR_WATCH: &[(&str, &str)] = &[
     ("timeout", "--timeout"),
     ("record-events", "--record-events"),
     ("explain", "--explain"),
+    ("worksheet", "--worksheet"),
 ];
 
 /// Parse the command line. Help and version are printed here and exit 0.
@@ -465,7 +513,13 @@ pub fn parse(
     lang: Lang,
 ) -> Result<Config, Error> {
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
-    let command = command_with(lang, &needed(&args));
+    // One decision for clap's help and procdemo's own output.
+    let choice = if color_of(&args) {
+        clap::ColorChoice::Always
+    } else {
+        clap::ColorChoice::Never
+    };
+    let command = command_with(lang, &needed(&args)).color(choice);
     let matches = match command.try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(clap_error(e)),
@@ -491,6 +545,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             },
             show_script: sub.get_flag("show-script"),
             reverse: sub.get_flag("reverse"),
+            count: sub.get_one::<u64>("count").copied().unwrap_or(1),
         },
         "show" => {
             let demo = sub.get_one::<String>("demo").cloned().unwrap_or_default();
@@ -547,12 +602,19 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
                 report: sub.get_one::<PathBuf>("output").cloned(),
             }
         }
+        "replay" => Task::Replay(sub.get_one::<PathBuf>("file").cloned().unwrap_or_default()),
         "run" => Task::Run {
-            sources: vec![Source::File(
-                sub.get_one::<PathBuf>("file").cloned().unwrap_or_default(),
-            )],
+            sources: vec![match sub.get_one::<PathBuf>("file") {
+                Some(f) if f.as_os_str() == "-" => Source::Stdin,
+                f => Source::File(f.cloned().unwrap_or_default()),
+            }],
             summary: false,
         },
+        "completions" => Task::Completions(
+            sub.get_one::<clap_complete::Shell>("shell")
+                .map_or_else(String::new, ToString::to_string),
+        ),
+        "man" => Task::Man,
         demo => Task::Run {
             sources: vec![Source::Builtin(
                 demos::find(demo).ok_or_else(|| unknown_demo(demo))?.name,
@@ -560,6 +622,21 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             summary: false,
         },
     };
+    // A worksheet runs nothing: an option that shows a run has nothing to show.
+    if output.worksheet {
+        let shown = [
+            (output.json, "--json"),
+            (output.json_events, "--json-events"),
+            (output.html.is_some(), "--html"),
+            (output.pace == Pace::Step, "--step"),
+            (output.predict, "--predict"),
+            (output.answers, "--answers"),
+            (matches!(output.pace, Pace::Delay(_)), "--delay"),
+        ];
+        if let Some((_, option)) = shown.iter().find(|(given, _)| *given) {
+            return Err(Error::Usage(Usage::WorksheetRunsNothing { option }));
+        }
+    }
     // Only a run has a page: a command that runs nothing refuses --html (and writes no file).
     if output.html.is_some()
         && let Some(command) = match &task {
@@ -568,36 +645,57 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             Task::Explain(_) => Some("explain"),
             Task::Exercises(_) => Some("exercises"),
             Task::Check { .. } => Some("check"),
+            Task::Completions(_) => Some("completions"),
+            Task::Man => Some("man"),
             _ => None,
         }
     {
         return Err(Error::Usage(Usage::HtmlWithoutRun { command }));
     }
-    // A page that cannot be written is said before anything runs (it is written at the end).
-    if let Some(path) = output.html
-        && let Err(e) = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-    {
-        return Err(Error::Usage(Usage::Html {
-            path: crate::render::sanitize::escape(&path.display().to_string()).into_owned(),
-            error: crate::engine::error::os_error(e),
-        }));
-    }
+    json_only(&task, &output)?;
+    crate::app::outputs::check(&task, output.html)?;
     Ok(Config { task, output })
 }
 
-fn output(m: &ArgMatches) -> Output {
-    let color = match m.get_one::<String>("color").map(String::as_str) {
-        Some("always") => true,
-        Some("never") => false,
-        _ => auto_color(
-            std::io::stdout().is_terminal(),
-            std::env::var_os("NO_COLOR").as_deref(),
-            std::env::var_os("TERM").as_deref(),
-        ),
+/// `--json` and `--json-events` promise JSON on standard output and nothing else: a command
+/// whose output is text for people (a reference table, a script, a manual page, a completion
+/// script) refuses them rather than print text a program would fail to parse. `list --json`
+/// is a JSON document (the demos a program may run); `quiz` prints only its run's JSON, not
+/// the exercise's text.
+fn json_only(task: &Task, output: &Output) -> Result<(), Error> {
+    let option = match (output.json, output.json_events) {
+        (_, true) => "--json-events",
+        (true, false) => "--json",
+        (false, false) => return Ok(()),
     };
+    let command = match task {
+        Task::List if option == "--json" => return Ok(()),
+        Task::List => "list",
+        Task::Show(_) => "show",
+        Task::Explain(_) => "explain",
+        Task::Completions(_) => "completions",
+        Task::Man => "man",
+        Task::Exercises(_) => "exercises",
+        Task::Check { .. } if option == "--json" => return Ok(()),
+        Task::Check { .. } => "check",
+        Task::Quiz {
+            show_script: true, ..
+        } => "quiz --show-script",
+        // A handout (exercises, then their key) is text for a printer.
+        Task::Quiz { count, .. } if *count > 1 => "quiz --count",
+        Task::Quiz { .. } | Task::Run { .. } | Task::Watch { .. } | Task::Replay(_) => {
+            return Ok(());
+        }
+    };
+    Err(Error::Usage(Usage::NotJson { option, command }))
+}
+
+fn output(m: &ArgMatches) -> Output {
+    let color = decide_color(
+        m.get_one::<String>("color").map(String::as_str),
+        std::io::stdout().is_terminal(),
+        &ColorEnv::read(),
+    );
     Output {
         explain: m.get_flag("explain"),
         json: m.get_flag("json"),
@@ -614,6 +712,7 @@ fn output(m: &ArgMatches) -> Output {
         predict: m.get_flag("predict"),
         trees_only: false,
         answers: m.get_flag("answers"),
+        worksheet: m.get_flag("worksheet"),
         pace: match (m.get_flag("step"), m.get_one::<u64>("delay")) {
             (true, _) => Pace::Step,
             (false, Some(ms)) => Pace::Delay(*ms),
@@ -663,14 +762,123 @@ pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
     chosen.unwrap_or_else(locale_lang)
 }
 
-/// `--color auto`: colour on a terminal, unless NO_COLOR is set (to anything but the empty
-/// string) or the terminal says it is `dumb` (TERM=dumb: Emacs's shell, some CI logs).
-fn auto_color(
-    terminal: bool,
-    no_color: Option<&std::ffi::OsStr>,
-    term: Option<&std::ffi::OsStr>,
-) -> bool {
-    terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+/// The variables that have a say in colour (see [`decide_color`]).
+#[derive(Debug, Default)]
+struct ColorEnv {
+    no_color: Option<std::ffi::OsString>,
+    clicolor_force: Option<std::ffi::OsString>,
+    clicolor: Option<std::ffi::OsString>,
+    term: Option<std::ffi::OsString>,
+}
+
+impl ColorEnv {
+    fn read() -> ColorEnv {
+        ColorEnv {
+            no_color: std::env::var_os("NO_COLOR"),
+            clicolor_force: std::env::var_os("CLICOLOR_FORCE"),
+            clicolor: std::env::var_os("CLICOLOR"),
+            term: std::env::var_os("TERM"),
+        }
+    }
+}
+
+/// Whether to colour, decided once for clap's help and procdemo's output, first rule that
+/// speaks wins: `--color always|never`; NO_COLOR set and not empty (off); CLICOLOR_FORCE set,
+/// not empty and not `0` (on, even into a pipe); CLICOLOR=0 (off); else on when standard
+/// output is a terminal that is not `dumb` (TERM=dumb: Emacs's shell, some CI logs).
+fn decide_color(flag: Option<&str>, terminal: bool, env: &ColorEnv) -> bool {
+    let set = |v: &Option<std::ffi::OsString>| v.as_ref().is_some_and(|v| !v.is_empty());
+    match flag {
+        Some("always") => return true,
+        Some("never") => return false,
+        _ => {}
+    }
+    if set(&env.no_color) {
+        return false;
+    }
+    if set(&env.clicolor_force) && env.clicolor_force.as_deref() != Some("0".as_ref()) {
+        return true;
+    }
+    if env.clicolor.as_deref() == Some("0".as_ref()) {
+        return false;
+    }
+    terminal && env.term.as_deref() != Some("dumb".as_ref())
+}
+
+/// The colour decision from the raw arguments, before clap parses (its help is coloured by
+/// it): the last `--color WHEN` or `--color=WHEN` before a `--`, as [`decide_color`] weighs it.
+fn color_of(args: &[std::ffi::OsString]) -> bool {
+    let mut flag = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word {
+            Some("--") => break,
+            Some("--color") => words.next().flatten(),
+            Some(w) => w.strip_prefix("--color="),
+            None => None,
+        };
+        if value.is_some() {
+            flag = value;
+        }
+    }
+    decide_color(flag, std::io::stdout().is_terminal(), &ColorEnv::read())
+}
+
+/// `procdemo completions SHELL`: the completion script of the whole command (every demo too).
+pub fn completions(shell: &str, lang: Lang) -> Vec<u8> {
+    let mut out = Vec::new();
+    if let Ok(shell) = shell.parse::<clap_complete::Shell>() {
+        let mut command = command_with(lang, &Needed::All);
+        clap_complete::generate(shell, &mut command, "procdemo", &mut out);
+    }
+    out
+}
+
+/// `procdemo man`: the manual page, in roff. clap_mangen writes the name, synopsis,
+/// description and options; the demos and commands, the examples and the exit codes are
+/// sections of procdemo's own, with the words of `--help`.
+pub fn man(lang: Lang) -> Vec<u8> {
+    use clap_mangen::roff::{Roff, bold, roman};
+    let help = |h| crate::render::help(h, lang);
+    let command = command_with(lang, &Needed::All);
+    let man = clap_mangen::Man::new(command.clone());
+    let mut out = Vec::new();
+    let _ = man.render_title(&mut out);
+    let _ = man.render_name_section(&mut out);
+    let _ = man.render_synopsis_section(&mut out);
+    let _ = man.render_description_section(&mut out);
+    let _ = man.render_options_section(&mut out);
+    let mut roff = Roff::new();
+    roff.control("SH", [help(Help::Commands).to_uppercase().as_str()]);
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        roff.control("TP", []);
+        roff.text([bold(sub.get_name())]);
+        let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+        roff.text([roman(about)]);
+    }
+    // `--help`'s examples: its first line is the heading ("Examples:").
+    let raw = |h| crate::render::help_text(h, lang);
+    let examples = raw(Help::Examples);
+    let (heading, body) = examples.split_once('\n').unwrap_or(("", examples));
+    let heading = heading.trim_end_matches([':', '：']).to_uppercase();
+    roff.control("SH", [heading.as_str()]);
+    roff.control("nf", []);
+    for line in body.lines() {
+        roff.text([roman(line)]);
+    }
+    roff.control("fi", []);
+    // One `CODE<tab>meaning` a line.
+    roff.control("SH", ["EXIT STATUS"]);
+    let codes = raw(Help::ExitCodes);
+    for line in codes.lines() {
+        let (code, meaning) = line.split_once('\t').unwrap_or(("", line));
+        roff.control("TP", []);
+        roff.text([bold(code)]);
+        roff.text([roman(meaning)]);
+    }
+    let _ = roff.to_writer(&mut out);
+    let _ = man.render_version_section(&mut out);
+    out
 }
 
 fn unknown_demo(name: &str) -> Error {
@@ -992,14 +1200,112 @@ mod tests {
     }
 
     #[test]
-    fn auto_colour_is_off_when_the_terminal_is_dumb_or_no_color_is_set() {
-        use std::ffi::OsStr;
-        let some = |s| Some(OsStr::new(s));
-        assert!(auto_color(true, None, some("xterm-256color")));
-        assert!(auto_color(true, some(""), None));
-        assert!(!auto_color(true, None, some("dumb")));
-        assert!(!auto_color(true, some("1"), some("xterm")));
-        assert!(!auto_color(false, None, some("xterm")));
+    fn the_colour_flag_wins_then_no_color_then_clicolor_force_then_clicolor_then_the_terminal() {
+        let os = |v: &str| Some(std::ffi::OsString::from(v));
+        let env = |no: Option<&str>, force: Option<&str>, cli: Option<&str>, term: &str| ColorEnv {
+            no_color: no.and_then(os),
+            clicolor_force: force.and_then(os),
+            clicolor: cli.and_then(os),
+            term: os(term),
+        };
+        let plain = env(None, None, None, "xterm");
+        assert!(decide_color(None, true, &plain));
+        assert!(!decide_color(None, false, &plain));
+        assert!(!decide_color(
+            Some("auto"),
+            true,
+            &env(None, None, None, "dumb")
+        ));
+        // The flag beats everything.
+        let all = env(Some("1"), Some("1"), Some("0"), "dumb");
+        assert!(decide_color(Some("always"), false, &all));
+        assert!(!decide_color(Some("never"), true, &plain));
+        // NO_COLOR (not empty) beats CLICOLOR_FORCE.
+        assert!(!decide_color(
+            None,
+            true,
+            &env(Some("1"), Some("1"), None, "xterm")
+        ));
+        assert!(decide_color(
+            None,
+            false,
+            &env(Some(""), Some("1"), None, "xterm")
+        ));
+        // CLICOLOR_FORCE forces colour into a pipe, and beats CLICOLOR=0 and TERM=dumb;
+        // empty or 0 does not force.
+        assert!(decide_color(
+            None,
+            false,
+            &env(None, Some("1"), Some("0"), "dumb")
+        ));
+        assert!(!decide_color(
+            None,
+            false,
+            &env(None, Some("0"), None, "xterm")
+        ));
+        assert!(!decide_color(
+            None,
+            false,
+            &env(None, Some(""), None, "xterm")
+        ));
+        // CLICOLOR=0 turns a terminal's colour off; another value leaves it to the terminal.
+        assert!(!decide_color(
+            None,
+            true,
+            &env(None, None, Some("0"), "xterm")
+        ));
+        assert!(decide_color(
+            None,
+            true,
+            &env(None, None, Some("1"), "xterm")
+        ));
+        assert!(!decide_color(
+            None,
+            false,
+            &env(None, None, Some("1"), "xterm")
+        ));
+    }
+
+    #[test]
+    fn json_is_refused_by_the_commands_that_print_text_for_people() {
+        let code = |args: &[&str]| {
+            parse_args(args)
+                .map(|_| 0)
+                .unwrap_or_else(|e| e.exit_code())
+        };
+        for args in [
+            &["procdemo", "explain", "--json"][..],
+            &["procdemo", "show", "zombie", "--json"],
+            &["procdemo", "--json", "man"],
+            &["procdemo", "completions", "bash", "--json"],
+            &["procdemo", "quiz", "--show-script", "--json"],
+            &["procdemo", "quiz", "--count", "3", "--json"],
+            &["procdemo", "list", "--json-events"],
+        ] {
+            assert_eq!(code(args), 2, "{args:?}");
+        }
+        for args in [
+            &["procdemo", "list", "--json"][..],
+            &["procdemo", "quiz", "--json"],
+            &["procdemo", "zombie", "--json-events"],
+            &["procdemo", "run", "-", "--json"],
+        ] {
+            assert_eq!(code(args), 0, "{args:?}");
+        }
+        let e = parse_args(&["procdemo", "explain", "--json"]).unwrap_err();
+        assert!(e.to_string().contains("--json"), "{e}");
+    }
+
+    #[test]
+    fn run_dash_reads_the_script_from_standard_input() {
+        let c = parse_args(&["procdemo", "run", "-"]).unwrap();
+        assert_eq!(
+            c.task,
+            Task::Run {
+                sources: vec![Source::Stdin],
+                summary: false
+            }
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
     let _ = sys::set_disposition(libc::SIGCHLD, sys::Disposition::Default);
     // Known before the command line is parsed: its own errors and --help speak it too.
     let lang = cli::lang_of(&args);
+    sys::on_out_of_memory(render::out_of_memory(lang));
     let code = match cli::parse(args, lang).and_then(run) {
         Ok(code) => code,
         Err(e) => {
@@ -39,12 +40,12 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
 /// [`frontend::MAX_SCRIPT_BYTES`], and a signal ends a read that waits.
 pub(super) fn read_script(
     front: &mut frontend::FrontEnd,
-    path: &std::path::Path,
+    source: &Source,
 ) -> Result<String, Error> {
-    let bytes = front.read_script(path)?;
+    let bytes = front.read_script(source)?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
         Error::Usage(error::Usage::NotUtf8 {
-            path: render::sanitize::escape(&path.display().to_string()).into_owned(),
+            path: render::sanitize::escape(&frontend::shown(source)).into_owned(),
             offset: e.utf8_error().valid_up_to(),
         })
     })?;
@@ -59,7 +60,7 @@ pub(super) fn read_script(
 /// With `--size`, every `alloc` maps that size instead, and its step shows it: `p alloc 16MiB
 /// (--size 1024)`.
 fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
-    let mut script = match (source, text) {
+    let script = match (source, text) {
         (Source::Builtin(name), _) => script::demos::find(name)
             .ok_or_else(|| {
                 Error::Usage(error::Usage::UnknownDemo {
@@ -76,8 +77,15 @@ fn load(source: &Source, text: &str, output: &Output) -> Result<Script, Error> {
                 .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
             script::parse(&shown, &name, text)?
         }
+        // Errors say `stdin:LINE:`, as a compiler reading standard input does.
+        (Source::Stdin, text) => script::parse(frontend::STDIN, frontend::STDIN, text)?,
     };
-    if let Some(mib) = output.size_mib {
+    with_size(script, output.size_mib)
+}
+
+/// The script with `--size` applied to every `alloc` (each step it changes says so).
+fn with_size(mut script: Script, size_mib: Option<u64>) -> Result<Script, Error> {
+    if let Some(mib) = size_mib {
         let before = script.steps.clone();
         script.override_alloc_size(mib);
         for (step, was) in script.steps.iter_mut().zip(before) {
@@ -131,6 +139,11 @@ pub(super) fn proc_problem(e: &std::io::Error) -> error::System {
     }
 }
 
+/// Print bytes to stdout (a manual page, a completion script), as [`print_text`] does.
+fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
+    print_text(&String::from_utf8_lossy(bytes))
+}
+
 /// Print text to stdout; a closed pipe (`procdemo show zombie | head`) just ends it.
 pub(super) fn print_text(text: &str) -> Result<i32, Error> {
     let mut out = std::io::stdout().lock();
@@ -156,6 +169,10 @@ fn run(config: Config) -> Result<i32, Error> {
             render::terminal_width(),
             output.lang,
         )),
+        Task::Completions(shell) => print_bytes(&cli::completions(&shell, output.lang)),
+        Task::Man => print_bytes(&cli::man(output.lang)),
+        // A program's list: the names it may run (no words of a language but the titles').
+        Task::List if output.json => print_text(&render::list_json(script::demos::DEMOS)),
         Task::List => {
             let width = script::demos::DEMOS
                 .iter()
@@ -188,9 +205,53 @@ fn run(config: Config) -> Result<i32, Error> {
         Task::Quiz {
             options: quiz_options,
             show_script,
+            count,
+            ..
+        } if count > 1 => {
+            // A batch for a class: every exercise, then a key made by running each for real,
+            // drawn with roles (no PIDs), so the same batch prints the same on any machine.
+            let quizzes: Vec<_> = (0..count)
+                .map(|i| {
+                    script::quiz::generate(script::quiz::Options {
+                        seed: quiz_options.seed + i,
+                        ..quiz_options
+                    })
+                })
+                .collect();
+            if show_script {
+                let all: String = quizzes.iter().map(|q| q.script.as_str()).collect();
+                return print_text(&all);
+            }
+            let mut front = frontend::FrontEnd::new(cli::Output {
+                trees_only: true,
+                stable: true,
+                ..output
+            })?;
+            crate::kernel::proc::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
+            for q in &quizzes {
+                front.show(&format!("{}\n", render::quiz_exercise(q, front.style())));
+            }
+            front.show(&render::quiz_key(front.style()));
+            let mut ok = true;
+            for q in &quizzes {
+                let script = script::parse("quiz", &format!("quiz-{}", q.seed), &q.script)?;
+                let origin =
+                    crate::engine::model::Origin::File(format!("procdemo quiz --seed {}", q.seed));
+                ok &= front
+                    .run(&format!("quiz --seed {}", q.seed), &script, &origin)?
+                    .ok;
+            }
+            finish(&mut front, ok)
+        }
+        Task::Quiz {
+            options: quiz_options,
+            show_script,
             reverse,
+            ..
         } => {
             let quiz = script::quiz::generate(quiz_options);
+            // With --json only the run's JSON is printed (its steps are the exercise's moves).
+            let json = output.json || output.json_events || output.wire;
             if show_script {
                 let _ = write!(std::io::stdout(), "{}", quiz.script);
                 return Ok(0);
@@ -206,11 +267,13 @@ fn run(config: Config) -> Result<i32, Error> {
             // without one, the answer follows at once: an exercise and its key.
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-            let terminal = interactive && (front.has_terminal() || front.try_terminal());
+            let terminal = !json && interactive && (front.has_terminal() || front.try_terminal());
             let origin =
                 crate::engine::model::Origin::File(format!("procdemo quiz --seed {}", quiz.seed));
             let name = format!("quiz --seed {}", quiz.seed);
-            let ok = if reverse {
+            let ok = if json {
+                front.run(&name, &script, &origin)?.ok
+            } else if reverse {
                 // The tree first (a real run, only its tree shown), then the moves that made it.
                 let result = front.run(&name, &script, &origin)?;
                 let (task, moves_were) = render::quiz_reverse(front.style());
@@ -244,6 +307,55 @@ fn run(config: Config) -> Result<i32, Error> {
             let mut front = frontend::FrontEnd::new(output)?;
             super::check::check(&mut front, &task, &options, report.as_deref())
         }
+        Task::Replay(path) => {
+            let mut front = frontend::FrontEnd::new(output)?;
+            let text = read_script(&mut front, &Source::File(path.clone()))?;
+            let file = render::sanitize::escape(&path.display().to_string()).into_owned();
+            let bad = |line: usize, error: String| {
+                Error::Usage(error::Usage::BadRecording {
+                    file: file.clone(),
+                    line,
+                    error,
+                })
+            };
+            let mut runs: Vec<(
+                crate::engine::model::Recording,
+                Vec<crate::engine::model::Event>,
+            )> = Vec::new();
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                match render::json::recorded(line) {
+                    Ok(render::json::Recorded::Header(r)) => runs.push((r, Vec::new())),
+                    Ok(render::json::Recorded::Event(e)) => match runs.last_mut() {
+                        Some((_, events)) => events.push(*e),
+                        None => {
+                            return Err(bad(i + 1, "an event before the run's first line".into()));
+                        }
+                    },
+                    Err(e) => return Err(bad(i + 1, e)),
+                }
+            }
+            if runs.is_empty() {
+                return Err(bad(1, "no recorded run".into()));
+            }
+            let mut ok = true;
+            for (recording, events) in &runs {
+                let script = script::parse(&recording.file, &recording.name, &recording.script)?;
+                let script = with_size(script, recording.size_mib)?;
+                front.note(&render::replay_notice(
+                    &file,
+                    &recording.name,
+                    front.style(),
+                ));
+                ok &= front
+                    .replay(&recording.name, &script, &recording.origin, events)
+                    .ok;
+            }
+            finish(&mut front, ok)
+        }
         Task::Watch {
             options,
             report,
@@ -261,21 +373,58 @@ fn run(config: Config) -> Result<i32, Error> {
             }
             // Read and check every script before running any of them.
             let mut scripts = Vec::with_capacity(sources.len());
+            let mut texts = Vec::with_capacity(sources.len());
+            let mut headers: Vec<String> = Vec::new();
             for source in &sources {
                 let text = match source {
                     Source::Builtin(_) => String::new(),
-                    Source::File(path) => read_script(&mut front, path)?,
+                    Source::File(_) | Source::Stdin => read_script(&mut front, source)?,
                 };
                 scripts.push(load(source, &text, &output)?);
+                texts.push(match source {
+                    Source::Builtin(n) => {
+                        script::demos::find(n).map_or(text, |d| d.text.to_string())
+                    }
+                    Source::File(_) | Source::Stdin => text,
+                });
+            }
+            // A recording opens each run with the script as it ran (`procdemo replay`).
+            if output.wire {
+                for (source, (text, script)) in sources.iter().zip(texts.iter().zip(&scripts)) {
+                    let recording = crate::engine::model::Recording {
+                        recording: 1,
+                        name: script.name.clone(),
+                        file: match source {
+                            Source::Builtin(n) => format!("demos/{n}.demo"),
+                            Source::File(_) | Source::Stdin => frontend::shown(source),
+                        },
+                        origin: frontend::origin_of(source),
+                        size_mib: output.size_mib,
+                        script: text.clone(),
+                    };
+                    headers.push(render::json::recording_line(&recording));
+                }
+            }
+            // A worksheet: the questions, before the class; nothing runs.
+            if output.worksheet {
+                let sheet: String = scripts
+                    .iter()
+                    .map(|s| render::worksheet(s, front.style()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                return print_text(&sheet);
             }
             crate::kernel::proc::check_proc().map_err(|e| Error::System(proc_problem(&e)))?;
             let mut results = Vec::new();
             for (source, script) in sources.iter().zip(&scripts) {
                 let name = match source {
                     Source::Builtin(n) => n.to_string(),
-                    Source::File(p) => p.display().to_string(),
+                    Source::File(_) | Source::Stdin => frontend::shown(source),
                 };
                 let origin = frontend::origin_of(source);
+                if let Some(header) = headers.get(results.len()) {
+                    front.show(header);
+                }
                 results.push(front.run(&name, script, &origin)?);
             }
             if summary {

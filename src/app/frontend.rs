@@ -46,7 +46,9 @@ pub const MAX_SCRIPT_BYTES: usize = 1 << 20;
 /// (blocked, a real fault would lose Rust's stack-overflow report). SIGTRAP and SIGFPE are
 /// blocked too: a kill() of either is handled like SIGTERM, and the kernel still delivers a
 /// trap it raises itself (a debugger's breakpoint, which gdb sees first), since a synchronous
-/// fault unblocks its signal.
+/// fault unblocks its signal. SIGCONT is read there too (blocking it does not keep the kernel
+/// from continuing the process): after Ctrl-Z and `fg`, a `--step` pause sets its terminal
+/// mode again, which the shell changed meanwhile.
 fn handled_signals() -> SigSet {
     let mut mask = SigSet::all();
     for sig in [
@@ -57,7 +59,6 @@ fn handled_signals() -> SigSet {
         Signal::SIGILL,
         Signal::SIGPIPE,
         Signal::SIGCHLD,
-        Signal::SIGCONT,
         Signal::SIGTSTP,
         Signal::SIGTTIN,
         Signal::SIGTTOU,
@@ -161,6 +162,18 @@ impl Tty {
         }
     }
 
+    /// Set the one-key mode again if it is on: a shell sets its own modes while procdemo is
+    /// stopped (Ctrl-Z), and `fg` does not give procdemo's back.
+    fn reapply(&mut self) {
+        use nix::sys::termios::{LocalFlags, SetArg, tcsetattr};
+        if let Some(old) = &self.saved {
+            let mut raw = old.clone();
+            raw.local_flags
+                .remove(LocalFlags::ICANON | LocalFlags::ECHO);
+            let _ = tcsetattr(&self.file, SetArg::TCSANOW, &raw);
+        }
+    }
+
     fn restore(&mut self) {
         if let Some(old) = self.saved.take() {
             let _ =
@@ -183,6 +196,9 @@ impl Tty {
 impl Drop for Tty {
     fn drop(&mut self) {
         self.restore();
+        // What was typed and not read (keys pressed while the demo ran, the end of a line)
+        // is procdemo's, not the shell's: it must not run as a command after procdemo ends.
+        let _ = nix::sys::termios::tcflush(&self.file, nix::sys::termios::FlushArg::TCIFLUSH);
     }
 }
 
@@ -309,23 +325,38 @@ impl FrontEnd {
     /// The bytes of a user's script file: at most [`MAX_SCRIPT_BYTES`], read with poll() on
     /// the file and the signalfd, so that a signal ends a read that waits (a FIFO with no
     /// writer yet, a terminal, `/dev/stdin` left open) and nothing is lost.
-    pub fn read_script(&mut self, path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    ///
+    /// `procdemo run -` reads standard input the same way, through a duplicate of it: left
+    /// blocking (O_NONBLOCK would change the description it shares with the shell), which
+    /// is safe, as read() comes only after poll() said there is something to read.
+    pub fn read_script(&mut self, source: &crate::app::cli::Source) -> Result<Vec<u8>, Error> {
         use std::io::Read;
         use std::os::unix::fs::OpenOptionsExt;
-        let shown = crate::render::sanitize::escape(&path.display().to_string()).into_owned();
+        let shown = crate::render::sanitize::escape(&shown(source)).into_owned();
         let cannot = |e: std::io::Error| {
             Error::Usage(Usage::CannotRead {
                 path: shown.clone(),
                 error: os_error(e),
             })
         };
-        // O_NONBLOCK: opening a FIFO does not wait for a writer (poll() does, interruptibly);
-        // O_NOCTTY: a terminal named as the script never becomes the controlling one.
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-            .open(path)
-            .map_err(cannot)?;
+        let mut file = match source {
+            crate::app::cli::Source::File(path) => {
+                // O_NONBLOCK: opening a FIFO does not wait for a writer (poll() does,
+                // interruptibly); O_NOCTTY: a terminal named as the script never becomes the
+                // controlling one.
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                    .open(path)
+                    .map_err(cannot)?
+            }
+            _ => std::fs::File::from(
+                std::io::stdin()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .map_err(cannot)?,
+            ),
+        };
         let mut bytes = Vec::new();
         let mut chunk = [0u8; 16384];
         loop {
@@ -364,42 +395,65 @@ impl FrontEnd {
         Ok(bytes)
     }
 
-    /// A handled signal that has arrived, if any (it is consumed).
+    /// A handled signal that has arrived, if any (it is consumed). SIGCONT (the shell's `fg`
+    /// after Ctrl-Z) ends nothing: the terminal's mode for a pause is set again.
     pub fn signal(&mut self) -> Option<i32> {
-        match self.signals.read_signal() {
-            Ok(Some(info)) => Some(info.ssi_signo as i32),
-            _ => None,
+        loop {
+            match self.signals.read_signal() {
+                Ok(Some(info)) if info.ssi_signo as i32 == libc::SIGCONT => {
+                    if let Some(tty) = self.tty.as_mut() {
+                        tty.reapply();
+                    }
+                }
+                Ok(Some(info)) => return Some(info.ssi_signo as i32),
+                _ => return None,
+            }
         }
     }
 
-    /// Kill and reap every child of the front end that procdemo started: a runner's orphans
-    /// after a crash, or everything after a signal (the runner is killed first). Returns how
-    /// many were reaped. A child inherited across exec is neither killed nor waited for.
+    /// Kill and reap every descendant of the front end that procdemo started: a runner's
+    /// orphans after a crash, or everything after a signal (the runner is killed first).
+    /// Returns how many were killed or reaped. A child inherited across exec (and what
+    /// descends from it) is neither killed nor waited for.
     ///
     /// Every process procdemo starts descends from a runner, and the front end is a
-    /// subreaper: once a killed process is reaped, its own orphans are already the front
-    /// end's children, so the scan repeats until it finds none. The usual case, with no child
-    /// left at all, costs one waitid() and no scan of /proc.
+    /// subreaper. One scan of /proc finds the whole family; every live process of it is
+    /// stopped, then killed (stopped first, a fork bomb cannot grow while it is killed); the
+    /// children among them are reaped, and their orphans, reparented here, are found by the
+    /// next scan. The usual case, with no child left at all, costs one waitid() and no scan.
     fn clean_up(&self) -> usize {
         let me = unistd::getpid().as_raw();
-        let mut reaped = 0;
+        let mut seen = std::collections::HashSet::new();
         while has_children() {
-            let ours: Vec<i32> = proc::children_of(me)
-                .into_iter()
-                .filter(|pid| !self.inherited.contains(pid))
-                .collect();
-            if ours.is_empty() {
+            let (live, dead) = sys::stop_and_kill_family(&self.inherited);
+            if live.is_empty() && dead.is_empty() {
                 break;
             }
-            for &pid in &ours {
-                let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+            let mine: Vec<i32> = live
+                .iter()
+                .chain(&dead)
+                .copied()
+                .filter(|&pid| {
+                    proc::sample(pid)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|s| s.ppid == me)
+                })
+                .collect();
+            seen.extend(live.iter().chain(&dead).copied());
+            if mine.is_empty() {
+                // Only grandchildren, whose parents are dying: wait for one child to end.
+                let _ = nix::sys::wait::waitid(
+                    nix::sys::wait::Id::All,
+                    nix::sys::wait::WaitPidFlag::WEXITED | nix::sys::wait::WaitPidFlag::WNOWAIT,
+                );
+                continue;
             }
-            for &pid in &ours {
+            for pid in mine {
                 while let Err(nix::Error::EINTR) = waitpid(Pid::from_raw(pid), None) {}
-                reaped += 1;
             }
         }
-        reaped
+        seen.len()
     }
 
     /// The render style of this run's output (language, width, what to show).
@@ -808,6 +862,42 @@ impl FrontEnd {
     }
 
     /// The summary `procdemo all` ends with.
+    /// Render a recorded run's events again (`procdemo replay`): the same outputs a run has,
+    /// fed from the recording, with no process.
+    pub fn replay(
+        &mut self,
+        name: &str,
+        script: &Script,
+        origin: &Origin,
+        events: &[Event],
+    ) -> DemoResult {
+        let start = Instant::now();
+        let mut renderer = render::outputs(&self.formats(), script, origin, self.style());
+        let mut ended = None;
+        for event in events {
+            if let Event::End { ok } = event {
+                ended = Some(*ok);
+            }
+            self.sink.write(|out| renderer.event(event, out));
+        }
+        DemoResult {
+            name: name.to_string(),
+            ok: ended == Some(true),
+            wall: start.elapsed(),
+            problem: None,
+        }
+    }
+
+    /// Text that goes to standard output, or to standard error where standard output is
+    /// JSON (a replay's notice).
+    pub fn note(&mut self, text: &str) {
+        if self.output.json || self.output.json_events || self.output.wire {
+            crate::engine::error::say(text.trim_end());
+        } else {
+            self.show(text);
+        }
+    }
+
     pub fn summary(&mut self, results: &[DemoResult]) {
         let text = render::summary(results, &self.formats(), self.style());
         self.sink.write(|out| out.write_all(text.as_bytes()));
@@ -836,16 +926,40 @@ enum Key {
 /// is gone.
 fn read_line(tty: &mut Tty) -> Option<Option<String>> {
     use std::io::Read;
-    let mut fds = [PollFd::new(tty.file.as_fd(), PollFlags::POLLIN)];
-    if !matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0) {
+    let ready = |tty: &Tty| {
+        let mut fds = [PollFd::new(tty.file.as_fd(), PollFlags::POLLIN)];
+        matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+    };
+    if !ready(tty) {
         return Some(None);
     }
+    // One line is one answer, however long: a terminal in canonical mode hands a line over
+    // in pieces as large as the buffer, never more than one line per read(). The pieces are
+    // read to the line's end; past MAX_ANSWER bytes they are discarded.
+    let mut line: Vec<u8> = Vec::new();
     let mut buf = [0u8; 512];
-    match tty.file.read(&mut buf) {
-        Ok(0) | Err(_) => None,
-        Ok(n) => Some(Some(String::from_utf8_lossy(&buf[..n]).trim().to_string())),
+    loop {
+        match tty.file.read(&mut buf) {
+            Ok(0) | Err(_) if line.is_empty() => return None,
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let piece = &buf[..n];
+                let end = piece.iter().position(|&b| b == b'\n');
+                let text = &piece[..end.unwrap_or(n)];
+                let room = MAX_ANSWER.saturating_sub(line.len());
+                line.extend_from_slice(&text[..text.len().min(room)]);
+                // The rest of a line is there at once; a line ended by Ctrl-D has no newline.
+                if end.is_some() || !ready(tty) {
+                    break;
+                }
+            }
+        }
     }
+    Some(Some(String::from_utf8_lossy(&line).trim().to_string()))
 }
+
+/// The bytes of a typed answer kept (the rest of a longer line is read and discarded).
+const MAX_ANSWER: usize = 256;
 
 /// Read what the terminal holds now (it is polled first, so this does not wait long).
 fn read_key(tty: &mut Tty) -> Key {
@@ -925,6 +1039,20 @@ pub fn origin_of(source: &crate::app::cli::Source) -> Origin {
     match source {
         crate::app::cli::Source::Builtin(name) => Origin::Builtin(format!("demos/{name}.demo")),
         crate::app::cli::Source::File(path) => Origin::File(path.display().to_string()),
+        crate::app::cli::Source::Stdin => Origin::File(STDIN.to_string()),
+    }
+}
+
+/// How a script read from standard input (`procdemo run -`) is named: in its title, its
+/// origin and its errors (`stdin:3: ...`).
+pub const STDIN: &str = "stdin";
+
+/// A user's script as messages name it: its path as given, or [`STDIN`].
+pub fn shown(source: &crate::app::cli::Source) -> String {
+    match source {
+        crate::app::cli::Source::Builtin(name) => name.to_string(),
+        crate::app::cli::Source::File(path) => path.display().to_string(),
+        crate::app::cli::Source::Stdin => STDIN.to_string(),
     }
 }
 
@@ -1015,7 +1143,7 @@ impl Report {
     /// The report on standard error, or in the `-o FILE`; true: on standard error.
     fn open(path: Option<&std::path::Path>) -> Result<(Report, bool), Error> {
         let out: Box<dyn Write> = match path {
-            Some(path) => Box::new(std::fs::File::create(path).map_err(|e| {
+            Some(path) => Box::new(sys::create_report(path).map_err(|e| {
                 Error::Usage(Usage::Report {
                     path: escape(&path.display().to_string()).into_owned(),
                     error: os_error(e),
@@ -1085,10 +1213,7 @@ impl FrontEnd {
             }
             Ok(Forked::Parent(pid)) => pid,
             Err(e) => {
-                return Err(Error::System(System::Fork {
-                    demo: "watch".into(),
-                    error: os_error(e),
-                }));
+                return Err(Error::System(System::ForkWatcher { error: os_error(e) }));
             }
         };
         drop(events_out);

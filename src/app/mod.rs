@@ -6,3 +6,4 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod frontend;
+pub mod outputs;

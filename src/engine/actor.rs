@@ -89,6 +89,10 @@ pub struct Pipes {
     /// Write end of each role's output pipe (None for the runner): a new actor makes its own
     /// its standard output and error, which the runner reads (`output`).
     pub outputs: Vec<Option<OwnedFd>>,
+    /// The runner's word for each role, rung before each command (a script with a busy loop
+    /// has them; an `exec self` leaves them behind): a busy loop learns of its next command
+    /// without a system call (see `Actor::command_waiting`).
+    pub doorbells: Option<sys::Doorbells>,
 }
 
 impl Pipes {
@@ -157,7 +161,16 @@ struct Actor<'a> {
     sockets: actions::Sockets,
     /// The ticket file, as this process holds it.
     tickets: crate::script::actions::TicketFile,
+    /// Its doorbell as it was when it read its latest command, and when it last looked at
+    /// its command pipe while a busy loop waited for the doorbell to change.
+    heard: u32,
+    looked: std::cell::Cell<Option<std::time::Instant>>,
 }
+
+/// How often a busy loop that waits for its doorbell still asks the kernel whether its
+/// command pipe has reached end of file (the runner is gone): one poll() a second, two
+/// tracing stops under a tracer, next to none.
+const RUNNER_ALIVE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Become the actor `role` and obey commands until told to exit or the runner goes away.
 /// `returned`: what the fork that made this process returned in it (0).
@@ -197,6 +210,7 @@ pub fn resume(args: &[std::ffi::OsString]) -> ! {
         commands: take(resume.pipes.commands),
         reports: sys::take_fd(resume.pipes.reports),
         outputs: take(resume.pipes.outputs),
+        doorbells: None,
     };
     // Close-on-exec again, as the runner made them: no later exec of a program inherits them.
     for fd in pipes.all() {
@@ -225,6 +239,8 @@ impl<'a> Actor<'a> {
             pipes_held: Vec::new(),
             sockets: actions::Sockets::default(),
             tickets: Default::default(),
+            heard: 0,
+            looked: std::cell::Cell::new(None),
         }
     }
 
@@ -292,7 +308,7 @@ impl<'a> Actor<'a> {
     }
 
     /// Sleep in read() until the runner sends a command. End of file: the runner is gone.
-    fn next_command(&self) -> Command {
+    fn next_command(&mut self) -> Command {
         let mut buf = [0u8; COMMAND_BYTES];
         let mut got = 0;
         while got < buf.len() {
@@ -303,11 +319,32 @@ impl<'a> Actor<'a> {
                 Err(_) => sys::exit_now(0),
             }
         }
+        // The runner rang before it wrote: this command's ring is counted, the next one's
+        // cannot be (the runner waits for this one's result first).
+        if let Some(bells) = &self.pipes.doorbells {
+            self.heard = bells.rung(self.role);
+        }
+        self.looked.set(None);
         decode_command(buf)
     }
 
-    /// True once a command is waiting on the pipe (or the runner is gone).
+    /// True once a command is waiting on the pipe (or the runner is gone). With doorbells,
+    /// as long as the runner has not rung this role's, the answer is no, read from memory:
+    /// the pipe itself is asked only once a second, for its end of file.
     fn command_waiting(&self) -> bool {
+        if let Some(bells) = &self.pipes.doorbells
+            && bells.rung(self.role) == self.heard
+        {
+            let now = std::time::Instant::now();
+            match self.looked.get() {
+                Some(at) if now.duration_since(at) < RUNNER_ALIVE_CHECK => return false,
+                None => {
+                    self.looked.set(Some(now));
+                    return false;
+                }
+                Some(_) => self.looked.set(Some(now)),
+            }
+        }
         let mut fds = [PollFd::new(self.command_fd().as_fd(), PollFlags::POLLIN)];
         matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
     }

@@ -7,7 +7,7 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0    | every demo ran and every awaited state was observed |
-//! | 1    | a demo failed (a state not observed by its deadline, a fork refused, a crash) or the system said no (/proc missing, ...) |
+//! | 1    | a demo failed (a state not observed by its deadline, a fork refused, a crash) or the system said no (/proc missing, memory ran out: `procdemo: out of memory: ...`, ...) |
 //! | 2    | usage or script error (a script larger than 1 MiB too): nothing was run |
 //! | 130  | interrupted by SIGINT (Ctrl-C); everything was cleaned up |
 //! | 143  | terminated by SIGTERM; everything was cleaned up |
@@ -23,6 +23,19 @@ use std::io::Write;
 /// closed pipe) is ignored: the exit code still says what happened.
 pub fn say(message: impl fmt::Display) {
     let _ = writeln!(std::io::stderr(), "procdemo: {message}");
+}
+
+/// Why an output file is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// It is a file this run reads (the script, a file the watched command names).
+    Input,
+    /// The other output (`-o` and `--html`) names the same file.
+    OtherOutput,
+    /// A symbolic link: procdemo does not write through one.
+    Symlink,
+    /// A FIFO, a device or a socket.
+    NotAFile,
 }
 
 #[derive(Debug)]
@@ -104,6 +117,12 @@ pub enum Usage {
         path: String,
         error: String,
     },
+    /// An output file (`option` is `--html` or `-o`) refused before anything runs.
+    Output {
+        option: &'static str,
+        path: String,
+        clash: Clash,
+    },
     /// An option that means nothing to `procdemo watch` (`--html`, `--step`...).
     NotForWatch {
         option: &'static str,
@@ -111,6 +130,21 @@ pub enum Usage {
     /// `--html` given to a command that runs nothing (`show`, `list`, `explain`): there is no
     /// run to draw, and an empty file would be left.
     HtmlWithoutRun {
+        command: &'static str,
+    },
+    /// `procdemo replay FILE`: a line that is not part of a recorded run.
+    BadRecording {
+        file: String,
+        line: usize,
+        error: String,
+    },
+    /// `--worksheet` (questions only, nothing runs) with an option that shows a run.
+    WorksheetRunsNothing {
+        option: &'static str,
+    },
+    /// `--json` or `--json-events` (`option`) given to a command that prints text for people.
+    NotJson {
+        option: &'static str,
         command: &'static str,
     },
     /// clap's own message (English in every language).
@@ -141,6 +175,10 @@ pub enum System {
     /// No runner for a demo: fork failed.
     Fork {
         demo: String,
+        error: String,
+    },
+    /// No watcher for `watch`: fork failed.
+    ForkWatcher {
         error: String,
     },
     /// Standard output cannot be written.

@@ -196,7 +196,10 @@ pub struct MemoryReading {
 }
 
 /// A `share` step: the CPU time each role used during one window, read from /proc. The
-/// window is ended by the kernel's figure for one role (`until`), not by a clock.
+/// window is ended by the kernel's figure for one role (`until`): when it has used the CPU
+/// time wanted, or, on a machine too busy to give it that within [`CpuShare::BUSY_WALL`] of
+/// wall time (a classroom of 128 on two cores), as soon as that much wall time has passed and
+/// it has used at least [`CpuShare::floor_ns`], a tenth of it ([`CpuShare::cut_short`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CpuShare {
     /// The role whose CPU time ends the window, and how much it was to use (ns).
@@ -246,6 +249,23 @@ impl CpuRow {
 }
 
 impl CpuShare {
+    /// The wall time after which a busy machine's window ends with less CPU time than wanted.
+    pub const BUSY_WALL: Duration = Duration::from_secs(2);
+
+    /// The CPU time `until` must have used for a window to end at [`CpuShare::BUSY_WALL`]: a
+    /// tenth of what is wanted (20 ms of 200 ms is still tens of the scheduler's turns).
+    pub fn floor_ns(wanted_ns: u64) -> u64 {
+        wanted_ns / 10
+    }
+
+    /// The window ended at [`CpuShare::BUSY_WALL`], before `until` had used all it wanted.
+    pub fn cut_short(&self) -> bool {
+        self.rows
+            .iter()
+            .find(|r| r.role == self.until)
+            .is_some_and(|r| r.used_ns() < self.wanted_ns)
+    }
+
     /// Nanoseconds every role of the window used, together.
     pub fn total_ns(&self) -> u64 {
         self.rows.iter().map(CpuRow::used_ns).sum()
@@ -568,6 +588,13 @@ pub enum Failure {
     },
     /// An actor's report could not be decoded.
     GarbledReport,
+    /// More than `limit` processes of the run were alive at once (`seen` counted): a program
+    /// a role exec'd made them (a script's own processes are far fewer). Every one was stopped,
+    /// then killed.
+    FamilyLimit {
+        limit: usize,
+        seen: usize,
+    },
     /// The runner itself ended abnormally (synthesised by the front end, which then killed
     /// and reaped the `left` processes it had left).
     Runner {
@@ -719,6 +746,24 @@ impl Event {
             | Event::End { .. } => None,
         }
     }
+}
+
+/// The first line of a recorded run (`--record-events`): what `procdemo replay` needs to
+/// render the events after it again, with no process: the script's own text as it ran, and
+/// how it was run. Then come the run's events, one a line, as the runner sent them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    /// The recording's format (1).
+    pub recording: u32,
+    /// The demo's name (`zombie`, a user script's file stem).
+    pub name: String,
+    /// The script as its errors name it (`demos/zombie.demo`, the path given).
+    pub file: String,
+    pub origin: Origin,
+    /// `--size`, which changes the script's `alloc` steps.
+    pub size_mib: Option<u64>,
+    /// The script's text.
+    pub script: String,
 }
 
 /// Where a run's script came from.

@@ -75,6 +75,12 @@ const MAX_CAPTURED: usize = 16 * 1024;
 /// program that writes without end (`exec yes`) waits on its full pipe.
 const MAX_READ: usize = 1 << 20;
 
+/// The most processes of a run alive at once (its roles and whatever programs they exec
+/// start), as `watch`'s default limit: past it, a program's family is stopped and killed.
+const FAMILY_LIMIT: usize = 256;
+/// How often a wait looks at the system's process count while a role runs a program.
+const FAMILY_CHECK_EVERY: Duration = Duration::from_millis(2);
+
 /// The runner's command name, as `ps` and `pstree` show it (15 bytes at most).
 pub const RUNNER_NAME: &str = "procdemo-runner";
 
@@ -213,6 +219,8 @@ struct Director<'a> {
     roles: Vec<Role>,
     /// What a newly forked actor inherits: the read ends and the report write end.
     actor_pipes: Option<Pipes>,
+    /// Rung for a role just before each command it is sent (a script with a busy loop).
+    doorbells: Option<sys::Doorbells>,
     reports: Option<OwnedFd>,
     buf: Vec<u8>,
     inbox: Vec<Report>,
@@ -232,6 +240,10 @@ struct Director<'a> {
     own_cmdline: Option<Vec<String>>,
     /// An `end unless` step found its `try` refused: the run ends, and passes.
     ended_early: bool,
+    /// While a role runs a program: the system's process count at the last look
+    /// (`check_family`), and when that was.
+    family_base: Option<u64>,
+    family_checked: Option<Instant>,
 }
 
 /// Stage `script` in this process and stream its events to `events`; never returns. The
@@ -391,6 +403,27 @@ impl<'a> Director<'a> {
             Ok(fds) => fds,
             Err(e) => return Err((out, e)),
         };
+        // A busy loop (`cpu-loop`, `spin`, a `nohang loop`) learns of its next command from
+        // memory shared with the runner, made before the first fork: under a tracer, a loop
+        // that asked the kernel gave its CPU away at every question (`sys::Doorbells`).
+        let busy = script
+            .steps
+            .iter()
+            .any(|s| matches!(&s.kind, StepKind::Act { action, .. } if action.runs_busy_loop()));
+        let doorbells = if busy {
+            match sys::Doorbells::map(n) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let failure = Failure::Setup {
+                        call: Call::Mmap,
+                        errno: e.raw_os_error().unwrap_or(0),
+                    };
+                    return Err((out, failure));
+                }
+            }
+        } else {
+            None
+        };
         let inode = |fd: &OwnedFd| nix::sys::stat::fstat(fd).ok().map(|st| st.st_ino);
         let mut pipe_inodes: Vec<(u64, FdOwner)> = Vec::new();
         for (id, role) in roles.iter().enumerate().skip(1) {
@@ -417,7 +450,9 @@ impl<'a> Director<'a> {
                 commands: reads,
                 reports: report_write,
                 outputs,
+                doorbells,
             }),
+            doorbells,
             reports: Some(report_read),
             buf: Vec::new(),
             inbox: Vec::new(),
@@ -432,6 +467,8 @@ impl<'a> Director<'a> {
             own_exe: proc::exe(me),
             own_cmdline: proc::cmdline(me),
             ended_early: false,
+            family_base: None,
+            family_checked: None,
         })
     }
 
@@ -477,6 +514,7 @@ impl<'a> Director<'a> {
             }
             self.wait_to_go(index);
             self.step(index).map_err(|f| (Some(index), f))?;
+            self.check_family().map_err(|f| (Some(index), f))?;
             // What the processes wrote is taken from their pipes as they go, so that none of
             // them waits on a full one.
             self.drain_outputs();
@@ -759,6 +797,9 @@ impl<'a> Director<'a> {
         };
         let target = action.target().map_or(0, |r| self.pid_seen_by(role, r));
         let command = actor::encode_command(index, target, target_port);
+        if let Some(bells) = &self.doorbells {
+            bells.ring(role);
+        }
         let sent = match &self.roles[role].command {
             Some(fd) => unistd::write(fd, &command),
             None => Err(nix::Error::EBADF),
@@ -783,10 +824,10 @@ impl<'a> Director<'a> {
             return Ok(None);
         }
         let mut outcome = match action {
-            // Another program reports nothing: its command name tells that execve() worked.
+            // Another program reports nothing: the command pipe execve() closed tells it worked.
             Action::Exec(crate::script::actions::Exec {
-                program: crate::script::actions::Program::Named { name, .. },
-            }) => self.await_exec(role, index, &crate::script::actions::program_comm(name))?,
+                program: crate::script::actions::Program::Named { .. },
+            }) => self.await_exec(role, index)?,
             _ => self.await_result(role, index)?,
         };
         self.after(index, role, action, &mut outcome)?;
@@ -1075,7 +1116,7 @@ impl<'a> Director<'a> {
             }
         }
         self.out.drain();
-        Ok(())
+        self.check_family()
     }
 
     fn take_report(&mut self, wanted: impl Fn(&Report) -> bool) -> Option<Report> {
@@ -1172,13 +1213,27 @@ impl<'a> Director<'a> {
         }
     }
 
-    /// After `exec PROGRAM`: another program reports nothing, so wait until the process's
-    /// command name is the program's (execve() sets it once the new program is certain to
-    /// run), or until the old program reports that execve() failed.
-    fn await_exec(&mut self, role: RoleId, index: usize, comm: &str) -> Step<Outcome> {
+    /// After `exec PROGRAM`: another program reports nothing, so wait until the process no
+    /// longer holds its command pipe (close-on-exec: execve() closed it once the new program
+    /// was certain to run, and a program that execs another in turn, such as `#!/usr/bin/env
+    /// python3`, changes nothing of that) and its command line is set (the new program's
+    /// memory is in place), or until the old program reports that execve() failed.
+    fn await_exec(&mut self, role: RoleId, index: usize) -> Step<Outcome> {
         let start = Instant::now();
         let mut deadline = start + RESULT_DEADLINE;
         let mut reads = 0;
+        let fd = self
+            .actor_pipes
+            .as_ref()
+            .and_then(|p| p.commands[role].as_ref())
+            .map_or(-1, |f| f.as_raw_fd());
+        let inode = self
+            .pipe_inodes
+            .iter()
+            .find(|(_, owner)| *owner == FdOwner::CommandPipe(role))
+            .map_or(0, |(i, _)| *i);
+        // The actor's own command name: its role's name, cut as the kernel cuts it.
+        let name = crate::script::actions::program_comm(self.script.role_name(role));
         loop {
             self.pump(Duration::ZERO)?;
             let done = |r: &Report| matches!(r, Report::Done { role: who, step, .. } if *who == role && *step == index);
@@ -1188,16 +1243,23 @@ impl<'a> Director<'a> {
             let s = self.sample(role)?;
             reads += 1;
             match &s {
-                // execve() names the process early, while it still loads the program; its
-                // command line is set once the new program's memory is in place (and a
-                // program that already ran and exited is a zombie).
-                Some(x)
-                    if x.comm == comm
-                        && (x.state == 'Z'
-                            || proc::cmdline(x.pid).is_some_and(|a| !a.is_empty())) =>
-                {
+                // A zombie has no descriptors: it exec'd if it runs another program's name
+                // (the checker makes a role's name differ from its program's).
+                Some(x) if x.state == 'Z' && x.comm != name => {
                     return Ok(Outcome::Running {
                         comm: x.comm.clone(),
+                        exe: proc::exe(x.pid),
+                    });
+                }
+                Some(x)
+                    if x.state != 'Z'
+                        && !proc::holds_pipe(x.pid, fd, inode)
+                        && proc::cmdline(x.pid).is_some_and(|a| !a.is_empty()) =>
+                {
+                    // Read again: the command name of the program running now.
+                    let now = self.sample(role)?.unwrap_or_else(|| x.clone());
+                    return Ok(Outcome::Running {
+                        comm: now.comm,
                         exe: proc::exe(x.pid),
                     });
                 }
@@ -1225,7 +1287,7 @@ impl<'a> Director<'a> {
                     }
                 }
             }
-            self.pause(reads);
+            self.pause(reads)?;
         }
     }
 
@@ -1680,7 +1742,7 @@ impl<'a> Director<'a> {
                 if self.settled(role, &s) || (Instant::now() >= deadline && !busy) {
                     break s;
                 }
-                self.pause(reads);
+                self.pause(reads)?;
             };
             out.push(self.observation(role, sample)?);
         }
@@ -1690,13 +1752,51 @@ impl<'a> Director<'a> {
     /// Between two /proc reads: spin (yielding the CPU) at first, since most conditions hold
     /// within microseconds; past that, read /proc once a millisecond until the deadline, and
     /// pass on any events the front end could not take before.
-    fn pause(&mut self, reads: u32) {
+    fn pause(&mut self, reads: u32) -> Step<()> {
         if reads < SPIN_READS {
             std::thread::yield_now();
         } else {
             let _ = poll(&mut [], PollTimeout::from(1u8));
             self.out.drain();
         }
+        self.check_family()
+    }
+
+    /// A program a role exec'd is not the script's: it may fork without end (a fork bomb,
+    /// which RLIMIT_NPROC does not stop for root). While one runs, the system's count of
+    /// processes (/proc/loadavg, one cheap read) is looked at every few milliseconds of a
+    /// wait; when it has grown by FAMILY_LIMIT, /proc is scanned for this run's processes,
+    /// and beyond FAMILY_LIMIT alive at once every one of them is stopped, then killed, and
+    /// the run fails saying so.
+    fn check_family(&mut self) -> Step<()> {
+        if !self.roles.iter().any(|r| r.program) {
+            return Ok(());
+        }
+        let now = Instant::now();
+        if self
+            .family_checked
+            .is_some_and(|t| now.duration_since(t) < FAMILY_CHECK_EVERY)
+        {
+            return Ok(());
+        }
+        self.family_checked = Some(now);
+        let Some(total) = proc::threads_total() else {
+            return Ok(());
+        };
+        let base = *self.family_base.get_or_insert(total);
+        if total < base + FAMILY_LIMIT as u64 {
+            return Ok(());
+        }
+        self.family_base = Some(total);
+        let (live, _) = sys::family_of(unistd::getpid().as_raw(), &[]);
+        if live.len() <= FAMILY_LIMIT {
+            return Ok(());
+        }
+        let (stopped, _) = sys::stop_and_kill_family(&[]);
+        Err(Failure::FamilyLimit {
+            limit: FAMILY_LIMIT,
+            seen: live.len().max(stopped.len()),
+        })
     }
 
     fn holds(&self, role: RoleId, cond: &Cond, s: &Option<Sample>) -> bool {
@@ -1812,7 +1912,7 @@ impl<'a> Director<'a> {
                     seen: self.observation(role, s)?,
                 });
             }
-            self.pause(reads);
+            self.pause(reads)?;
         }
     }
 
@@ -1843,7 +1943,9 @@ impl<'a> Director<'a> {
     }
 
     /// A `share` step: read every role's CPU time, wait until `until` has used `wanted` more
-    /// of it, read them all again. The kernel's figure ends the window, not a clock: the
+    /// of it (on a machine too busy to give it that within `CpuShare::BUSY_WALL`, until that
+    /// wall time has passed and it has used a tenth of it), read them all again. The
+    /// kernel's figure ends the window, not a clock alone: the
     /// runner sleeps between readings for as long as the rest could take at the least (a
     /// process cannot use more CPU time than the time that passes), at least 1 ms and at
     /// most 5 ms, so that the states it reads cover the window, while it leaves the CPU it
@@ -1881,9 +1983,10 @@ impl<'a> Director<'a> {
             .collect();
         let at = roles.iter().position(|r| *r == until).unwrap_or(0);
         let mut reads = 1u32;
+        let floor_ns = CpuShare::floor_ns(wanted_ns);
         loop {
             let used = rows[at].used_ns();
-            if used >= wanted_ns {
+            if used >= wanted_ns || (used >= floor_ns && start.elapsed() >= CpuShare::BUSY_WALL) {
                 break;
             }
             if Instant::now() >= self.total_deadline {
@@ -2231,7 +2334,6 @@ pub struct Reaped {
 /// have exited, their own orphans have already been reparented here, and waitpid reaps them
 /// all until it reports no child left.
 fn reap_all(mut killed: Vec<i32>) -> Reaped {
-    let me = unistd::getpid().as_raw();
     let pidfds: Vec<OwnedFd> = killed
         .iter()
         .filter_map(|&pid| sys::pidfd_open(pid).ok())
@@ -2246,14 +2348,12 @@ fn reap_all(mut killed: Vec<i32>) -> Reaped {
         match sys::waitpid(-1, true) {
             Ok(Some(_)) => {}
             Ok(None) => {
-                // A child that is not dead yet: one not killed so far, or still dying.
-                for pid in proc::children_of(me) {
-                    if killed.contains(&pid) {
-                        continue;
-                    }
-                    if matches!(proc::sample(pid), Ok(Some(s)) if s.state != 'Z')
-                        && kill(Pid::from_raw(pid), Signal::SIGKILL).is_ok()
-                    {
+                // A child that is not dead yet: one not killed so far, or still dying. Every
+                // live descendant is stopped, then killed (a program's family cannot grow
+                // while it is killed), from one scan of /proc.
+                let (live, _) = sys::stop_and_kill_family(&[]);
+                for pid in live {
+                    if !killed.contains(&pid) {
                         killed.push(pid);
                     }
                 }

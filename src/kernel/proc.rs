@@ -511,6 +511,30 @@ pub fn pipe_inode(target: &str) -> Option<u64> {
         .ok()
 }
 
+/// How many processes and threads the whole system has now (the number after the `/` in
+/// /proc/loadavg): one cheap read that tells when a family may have grown.
+pub fn threads_total() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    parse_threads_total(&text)
+}
+
+pub fn parse_threads_total(text: &str) -> Option<u64> {
+    text.split_whitespace()
+        .nth(3)?
+        .split_once('/')?
+        .1
+        .parse()
+        .ok()
+}
+
+/// Whether process `pid`'s descriptor `fd` is the pipe `inode` (/proc/PID/fd/FD). False once
+/// it is closed, as a close-on-exec descriptor is by a successful execve(), however many
+/// programs the new one execs in turn (and for a zombie, which holds none).
+pub fn holds_pipe(pid: i32, fd: i32, inode: u64) -> bool {
+    std::fs::read_link(format!("/proc/{pid}/fd/{fd}"))
+        .is_ok_and(|t| pipe_inode(&t.to_string_lossy()) == Some(inode))
+}
+
 /// Whether a mapping starts at `addr` in /proc/PID/maps (None when it cannot be read).
 pub fn mapped(pid: i32, addr: u64) -> Option<bool> {
     let bytes = read_proc(pid, "maps").ok()??;
@@ -554,6 +578,15 @@ mod schedstat_tests {
         assert!(!parse_schedstat("0 0 1\n").unwrap().is_empty());
         assert!(parse_schedstat("1 2\n").is_err());
         assert!(parse_schedstat("a b c\n").is_err());
+    }
+
+    #[test]
+    fn the_systems_thread_count_is_the_fourth_field_of_loadavg_after_its_slash() {
+        assert_eq!(
+            parse_threads_total("0.52 0.58 0.59 3/467 12345\n"),
+            Some(467)
+        );
+        assert_eq!(parse_threads_total("0.52 0.58\n"), None);
     }
 
     #[test]

@@ -145,8 +145,14 @@ pub fn front_end_death_signal() -> libc::c_int {
 
 /// Runs in the runner when its front end died (SIGKILL, a crash): SIGKILL every guarded
 /// process, whatever it is doing (asleep in wait(), stopped, in the uninterruptible wait of
-/// a vfork parent, in another session), then the runner's whole process group and itself.
-/// Only async-signal-safe calls: atomic loads, pidfd_send_signal, kill, _exit.
+/// a vfork parent, in another session), then every child it has, again and again until none
+/// is left, then the runner's whole process group and itself. It depends on no step being
+/// over: a role just forked, whose hello the runner has not read (so not guarded yet), is a
+/// child of the runner or becomes one when its killed parent dies (the runner is the
+/// subreaper), and a program's children, however they left its process group or session,
+/// come to the runner the same way. Only async-signal-safe calls: atomic loads, system
+/// calls (pidfd_send_signal, open, getdents64, read, kill, waitpid, alarm) on stack buffers,
+/// _exit.
 extern "C" fn on_front_end_death(_: libc::c_int) {
     for slot in &GUARDED {
         let fd = slot.load(Ordering::Relaxed);
@@ -164,19 +170,179 @@ extern "C" fn on_front_end_death(_: libc::c_int) {
         }
     }
     // Reap what died, before dying: nobody else may (the front end is gone, and the PID 1
-    // its orphans would go to may never wait). Killed processes' own orphans come here, to a
-    // subreaper, and are reaped too. An alarm bounds the wait (SIGALRM's default action ends
-    // the runner), should a child outside the roles live on.
-    // SAFETY: alarm and waitpid are async-signal-safe; a null status pointer is allowed.
+    // its orphans would go to may never wait). An alarm bounds it all (SIGALRM's default
+    // action ends the runner), should a child not die (an uninterruptible sleep).
+    // SAFETY: alarm, getpid, waitpid are async-signal-safe; a null status pointer is allowed.
     unsafe {
-        libc::alarm(2);
-        while libc::waitpid(-1, std::ptr::null_mut(), 0) > 0 {}
+        libc::alarm(5);
+        let me = libc::getpid();
+        loop {
+            kill_children_raw(me, libc::SIGKILL);
+            let r = libc::waitpid(-1, std::ptr::null_mut(), 0);
+            if r < 0 {
+                if *libc::__errno_location() == libc::EINTR {
+                    continue;
+                }
+                break;
+            }
+            while libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) > 0 {}
+        }
     }
     // SAFETY: kill(0, ...) signals this process's group, the runner's own; _exit ends it.
     unsafe {
         libc::kill(0, libc::SIGKILL);
         libc::_exit(137);
     }
+}
+
+/// Send `signal` to every live process whose parent is `parent`, found by scanning /proc with
+/// system calls on stack buffers only (no allocation, no lock): safe in a signal handler.
+/// Returns how many were signalled. A zombie is skipped (only a wait ends it).
+pub fn kill_children_raw(parent: i32, signal: i32) -> usize {
+    let mut sent = 0;
+    for_each_process_raw(|pid, ppid, state| {
+        if ppid == parent && state != b'Z' && state != b'X' {
+            // SAFETY: kill with a PID and a signal number.
+            if unsafe { libc::kill(pid, signal) } == 0 {
+                sent += 1;
+            }
+        }
+    });
+    sent
+}
+
+/// Call `f(pid, ppid, state)` for every process in /proc, reading each /proc/PID/stat into a
+/// stack buffer: no allocation, so a signal handler may use it. A process that ends while
+/// it is read is skipped.
+pub fn for_each_process_raw(mut f: impl FnMut(i32, i32, u8)) {
+    // SAFETY: open of a NUL-terminated path; the descriptor is closed below.
+    let dir = unsafe {
+        libc::open(
+            c"/proc".as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    };
+    if dir < 0 {
+        return;
+    }
+    let mut buf = [0u8; 4096];
+    loop {
+        // SAFETY: getdents64 writes at most buf.len() bytes into buf.
+        let n = unsafe { libc::syscall(libc::SYS_getdents64, dir, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        let mut at = 0usize;
+        while at + 19 < n as usize {
+            // struct linux_dirent64: u64 ino, i64 off, u16 reclen, u8 type, name (NUL-ended).
+            let reclen = u16::from_ne_bytes([buf[at + 16], buf[at + 17]]) as usize;
+            if reclen == 0 {
+                break;
+            }
+            let name = &buf[at + 19..(at + reclen).min(n as usize)];
+            let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
+            if let Some(pid) = parse_pid(name)
+                && let Some((ppid, state)) = read_stat_raw(pid)
+            {
+                f(pid, ppid, state);
+            }
+            at += reclen;
+        }
+    }
+    // SAFETY: closing the descriptor opened above.
+    unsafe { libc::close(dir) };
+}
+
+/// Every live process that descends from `root` (its children, theirs, and so on), from one
+/// scan of /proc, leaving out the processes in `spare` and what descends from them. Zombies
+/// are listed apart: they are dead, and only a wait ends them.
+pub fn family_of(root: i32, spare: &[i32]) -> (Vec<i32>, Vec<i32>) {
+    let mut table: Vec<(i32, i32, u8)> = Vec::new();
+    for_each_process_raw(|pid, ppid, state| table.push((pid, ppid, state)));
+    table.sort_unstable_by_key(|&(_, ppid, _)| ppid);
+    let (mut live, mut dead) = (Vec::new(), Vec::new());
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        let from = table.partition_point(|&(_, ppid, _)| ppid < parent);
+        for &(pid, ppid, state) in &table[from..] {
+            if ppid != parent {
+                break;
+            }
+            if pid == root || spare.contains(&pid) {
+                continue;
+            }
+            if state == b'Z' || state == b'X' {
+                dead.push(pid);
+            } else {
+                live.push(pid);
+            }
+            frontier.push(pid);
+        }
+    }
+    (live, dead)
+}
+
+/// Stop (SIGSTOP), then kill (SIGKILL), every live process that descends from this process
+/// but `spare`: stopped first, a family cannot grow while it is being killed (a fork bomb's
+/// processes fork again the moment their parent dies). Returns the live processes signalled
+/// and the zombies found, from one scan of /proc.
+pub fn stop_and_kill_family(spare: &[i32]) -> (Vec<i32>, Vec<i32>) {
+    let (live, dead) = family_of(unistd::getpid().as_raw(), spare);
+    for signal in [libc::SIGSTOP, libc::SIGKILL] {
+        for &pid in &live {
+            // SAFETY: kill with a PID and a signal number.
+            unsafe { libc::kill(pid, signal) };
+        }
+    }
+    (live, dead)
+}
+
+fn parse_pid(name: &[u8]) -> Option<i32> {
+    if name.is_empty() || name.len() > 9 || !name.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(name.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0')))
+}
+
+/// A process's parent and state letter from /proc/PID/stat, read into a stack buffer.
+fn read_stat_raw(pid: i32) -> Option<(i32, u8)> {
+    let mut path = *b"/proc/0000000000/stat\0";
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut n = pid;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for i in 0..len {
+        path[6 + i] = digits[len - 1 - i];
+    }
+    path[6 + len..6 + len + 6].copy_from_slice(b"/stat\0");
+    // SAFETY: `path` is NUL-terminated; the descriptor is closed below.
+    let fd = unsafe { libc::open(path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return None;
+    }
+    let mut buf = [0u8; 512];
+    // SAFETY: read at most buf.len() bytes into buf.
+    let got = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    // SAFETY: closing the descriptor opened above.
+    unsafe { libc::close(fd) };
+    if got <= 0 {
+        return None;
+    }
+    let text = &buf[..got as usize];
+    // After the last ')': " S PPID ..." (the command name may hold anything).
+    let close = text.iter().rposition(|&b| b == b')')?;
+    let rest = text.get(close + 2..)?;
+    let state = *rest.first()?;
+    let ppid = rest.get(2..)?;
+    let end = ppid.iter().position(|&b| b == b' ').unwrap_or(ppid.len());
+    Some((parse_pid(&ppid[..end])?, state))
 }
 
 /// Make the front end's death end this runner and every process it guards (see [`guard`]):
@@ -424,6 +590,57 @@ impl Region {
 
     pub fn len(&self) -> usize {
         self.len
+    }
+}
+
+/// One word per role in memory the runner and every actor share: the runner adds one to a
+/// role's word before it writes that role a command, so a busy loop (`cpu-loop`) learns that
+/// its next command has come by reading memory, with no system call. Under a tracer (`strace
+/// -f`) every system call is two tracing stops, each of which gives the CPU away, so a loop
+/// that asked the kernel now and then ran at the tracer's pace, not the scheduler's. The
+/// mapping is MAP_SHARED and made before the first fork, so every actor (and its forks) sees
+/// the runner's writes; it lives as long as the process, and an exec drops it.
+#[derive(Clone, Copy)]
+pub struct Doorbells {
+    words: &'static [AtomicU32],
+}
+
+impl Doorbells {
+    /// Map one word for each of `n` roles, all zero.
+    pub fn map(n: usize) -> io::Result<Doorbells> {
+        let bytes = n.max(1) * std::mem::size_of::<AtomicU32>();
+        let size = NonZeroUsize::new(bytes.next_multiple_of(page_size()))
+            .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
+        // SAFETY: a new anonymous shared mapping at an address of the kernel's choice cannot
+        // overlap any memory Rust knows about.
+        let ptr = unsafe {
+            mman::mmap_anonymous(
+                None,
+                size,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED,
+            )
+        }?;
+        // SAFETY: the mapping is at least `n` words long, page-aligned, zero-filled and never
+        // unmapped (it lives until exit or exec), so a `'static` slice of it is valid. An
+        // AtomicU32 has the size and alignment of a u32, zero is a valid value, and every
+        // access goes through the atomics, so writes from other processes are no data race.
+        let words = unsafe { std::slice::from_raw_parts(ptr.as_ptr().cast::<AtomicU32>(), n) };
+        Ok(Doorbells { words })
+    }
+
+    /// A command for `role` is on its way.
+    pub fn ring(&self, role: usize) {
+        if let Some(w) = self.words.get(role) {
+            w.fetch_add(1, Ordering::Release);
+        }
+    }
+
+    /// How many commands `role` has been sent so far (modulo 2^32).
+    pub fn rung(&self, role: usize) -> u32 {
+        self.words
+            .get(role)
+            .map_or(0, |w| w.load(Ordering::Acquire))
     }
 }
 
@@ -1124,4 +1341,172 @@ mod tests {
         let e = set_name("par\0ent").unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
+}
+
+/// What to print when memory runs out: set once by the front end in the run's language
+/// (`on_out_of_memory`), English until then. A pointer and a length in atomics, so the
+/// allocator may read them without a lock.
+static NO_MEMORY_TEXT: std::sync::atomic::AtomicPtr<u8> =
+    std::sync::atomic::AtomicPtr::new(NO_MEMORY_DEFAULT.as_ptr().cast_mut());
+static NO_MEMORY_LEN: AtomicUsize = AtomicUsize::new(NO_MEMORY_DEFAULT.len());
+const NO_MEMORY_DEFAULT: &str =
+    "procdemo: out of memory: an allocation failed (is a limit such as `ulimit -v` set?)\n";
+
+/// Print `text` (a whole line, newline included) if an allocation ever fails.
+pub fn on_out_of_memory(text: &'static str) {
+    NO_MEMORY_LEN.store(0, Ordering::Relaxed);
+    NO_MEMORY_TEXT.store(text.as_ptr().cast_mut(), Ordering::Relaxed);
+    NO_MEMORY_LEN.store(text.len(), Ordering::Relaxed);
+}
+
+/// The exit code when memory runs out: 1, as for anything else the system refused.
+pub const EXIT_NO_MEMORY: i32 = 1;
+
+/// The system allocator, except that a failed allocation ends the process at once with
+/// [`EXIT_NO_MEMORY`] and a line saying why, instead of Rust's "memory allocation of N bytes
+/// failed" and an abort (SIGABRT, exit 134: no documented code). std's hook for this
+/// (`set_alloc_error_hook`) is unstable. Whatever the process started dies with it as with
+/// any exit (a runner's death handler, actors' parent-death signals). procdemo never asks
+/// for memory it can do without (no `try_reserve`), so every failed allocation is fatal.
+pub struct ExitOnNoMemory;
+
+fn no_memory() -> ! {
+    let len = NO_MEMORY_LEN.load(Ordering::Relaxed);
+    let text = NO_MEMORY_TEXT.load(Ordering::Relaxed);
+    // SAFETY: the pointer and length are those of a `&'static str` (the length is stored
+    // last, and 0 while the pair changes); write() and _exit() allocate nothing.
+    unsafe {
+        libc::write(2, text.cast(), len);
+        libc::_exit(EXIT_NO_MEMORY)
+    }
+}
+
+// SAFETY: every method hands the call to the system allocator unchanged; only a null result
+// (which the caller would treat as fatal) is turned into an exit.
+unsafe impl std::alloc::GlobalAlloc for ExitOnNoMemory {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is the system allocator's.
+        let p = unsafe { std::alloc::System.alloc(layout) };
+        if p.is_null() {
+            no_memory();
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let p = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        if p.is_null() {
+            no_memory();
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from this allocator, i.e. from the system allocator.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        // SAFETY: as for `dealloc` and `alloc`.
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, new) };
+        if p.is_null() {
+            no_memory();
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: ExitOnNoMemory = ExitOnNoMemory;
+
+/// What a file named as an output is, before anything is written to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Nothing there yet, or a regular file.
+    File,
+    /// A symbolic link: writing through it would truncate whatever it points to.
+    Symlink,
+    /// A FIFO, a device or a socket: opening it may block (a FIFO with no reader), and a
+    /// page cannot be replaced in it.
+    Special,
+}
+
+/// What `path` is (not following a symbolic link).
+pub fn output_kind(path: &std::path::Path) -> OutputKind {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => OutputKind::File,
+        Ok(m) if m.file_type().is_symlink() => OutputKind::Symlink,
+        Ok(m) if m.file_type().is_file() => OutputKind::File,
+        Ok(_) => OutputKind::Special,
+    }
+}
+
+/// Whether two paths name the same file: the same device and inode when both exist
+/// (following links, so a hard link or a symlink to the script counts), else the same
+/// absolute path.
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+        _ => match (std::path::absolute(a), std::path::absolute(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => a == b,
+        },
+    }
+}
+
+/// Write `bytes` as the whole of `path`: into a new file in the same directory, then renamed
+/// over `path`, so a reader never sees half of it, a failed write leaves the old file as it
+/// was, and a symbolic link at `path` is replaced rather than followed. An existing file's
+/// permissions are kept.
+pub fn write_replacing(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::from_raw_os_error(libc::EISDIR))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".procdemo-{}.tmp", std::process::id()));
+    let temp = dir.join(temp_name);
+    let mode = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.file_type().is_file())
+        .map_or(0o666, |m| m.permissions().mode() & 0o7777);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
+/// Open `path` to write a report as it comes: created or truncated, never through a symbolic
+/// link (O_NOFOLLOW) and never blocking in open() (O_NONBLOCK, cleared once open).
+pub fn create_report(path: &std::path::Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)?;
+    nix::fcntl::fcntl(
+        &file,
+        nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::empty()),
+    )?;
+    Ok(file)
 }

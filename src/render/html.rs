@@ -748,7 +748,7 @@ impl<'a> Page<'a> {
         };
         sections.push(section);
         let page = document(self.words(), sections);
-        std::fs::write(self.path, page).map_err(|e| {
+        crate::kernel::sys::write_replacing(self.path, page.as_bytes()).map_err(|e| {
             std::io::Error::new(
                 e.kind(),
                 format!(

@@ -1209,8 +1209,35 @@ pub fn summary(words: &'static dyn Words, results: &[DemoResult], style: Style) 
     line
 }
 
-/// `--record-events`: each event as the runner sent it, one a line (the engine's internal
-/// form, for the fixtures; not part of the JSON contract).
+/// The line that opens a recorded run (`--record-events`): see [`Recording`].
+pub fn recording_line(recording: &crate::engine::model::Recording) -> String {
+    let mut line = serde_json::to_string(recording).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+/// A line of a recording: the header of a run, or one of its events.
+pub enum Recorded {
+    Header(crate::engine::model::Recording),
+    Event(Box<Event>),
+}
+
+/// Read one line of a recording (`procdemo replay`); the error says what was expected.
+pub fn recorded(line: &str) -> Result<Recorded, String> {
+    if line.trim_start().starts_with("{\"recording\"") {
+        serde_json::from_str(line)
+            .map(Recorded::Header)
+            .map_err(|e| e.to_string())
+    } else {
+        serde_json::from_str(line)
+            .map(|e| Recorded::Event(Box::new(e)))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// `--record-events`: each event as the runner sent it, one a line, after a [`Recording`]
+/// header (the engine's internal form, for `procdemo replay` and the render tests' fixtures;
+/// not part of the JSON contract).
 pub struct Wire;
 
 impl Render for Wire {

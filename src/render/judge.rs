@@ -180,11 +180,16 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
                     .map(|r| r as RoleId)
             })
     };
-    let right = (!parts.is_empty()).then(|| parts.iter().all(|p| matches(p, value, script, pids)));
+    // Every part must name the value; an empty answer, or a value no word can be held to,
+    // is not judged.
     let right = match value {
         Value::DependsOnPrivilege(v) => return judge(answer, v, script, pids),
-        _ if !judgeable(value) => None,
-        _ => right,
+        _ if parts.is_empty() => None,
+        _ => parts
+            .iter()
+            .map(|p| matches(p, value, script, pids))
+            .collect::<Option<Vec<bool>>>()
+            .map(|each| each.into_iter().all(|m| m)),
     };
     // A hint only for a wrong answer about a process.
     let hint = match value {
@@ -209,25 +214,10 @@ pub fn judge(answer: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)
     Verdict { right, hint }
 }
 
-/// Whether any typed word can be held to this value (a CPU time or a share is the
-/// scheduler's; a whole result or command line is compared by the student).
-fn judgeable(value: &Value) -> bool {
-    !matches!(
-        value,
-        Value::NotObserved
-            | Value::Result(_)
-            | Value::Cmdline(_)
-            | Value::Output(_)
-            | Value::CpuTime(_)
-            | Value::Share { .. }
-            | Value::Parent(Parent::Unknown)
-            | Value::Sigchld(None)
-            | Value::ExitCode(ExitStatus::Continued)
-    )
-}
-
-/// Whether one part of an answer names the value.
-fn matches(a: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> bool {
+/// Whether one part of an answer names the value; None for a value no typed word can be held
+/// to (a CPU time or a share is the scheduler's; a whole result or command line is compared by
+/// the student).
+fn matches(a: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> Option<bool> {
     let role_names = |r: RoleId| {
         let mut names = vec![script.role_name(r).to_lowercase()];
         names.extend(
@@ -240,7 +230,7 @@ fn matches(a: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> b
         }
         names
     };
-    match value {
+    Some(match value {
         Value::Exe(e) => {
             let base = e.path.rsplit('/').next().unwrap_or(&e.path).to_lowercase();
             a == e.path.to_lowercase() || a == base
@@ -263,7 +253,7 @@ fn matches(a: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> b
             }
         }
         Value::NsPids(pids) => pids.last().map(|p| p.to_string()).as_deref() == Some(a),
-        Value::DependsOnPrivilege(v) => matches(a, v, script, pids),
+        Value::DependsOnPrivilege(v) => return matches(a, v, script, pids),
         Value::State(state) => {
             let code = state.code();
             let letter_case_counts = matches!(state, State::Stopped | State::TracingStop);
@@ -295,7 +285,7 @@ fn matches(a: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> b
                     || a == name.trim_start_matches("sig")
                     || a.parse::<i32>().ok() == Some(*sig)
             }
-            ExitStatus::Continued => false,
+            ExitStatus::Continued => return None,
         },
         Value::NotObserved
         | Value::Result(_)
@@ -304,8 +294,8 @@ fn matches(a: &str, value: &Value, script: &Script, pids: &[(RoleId, i32)]) -> b
         | Value::CpuTime(_)
         | Value::Share { .. }
         | Value::Parent(Parent::Unknown)
-        | Value::Sigchld(None) => false,
-    }
+        | Value::Sigchld(None) => return None,
+    })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod inspect;
 pub mod json;
 pub mod judge;
+pub mod list;
 pub mod reference;
 pub mod sanitize;
 pub mod text;
@@ -25,6 +26,7 @@ pub mod wrap;
 mod tests;
 
 pub use i18n::{en, pseudo, words, zh};
+pub use list::list_json;
 pub use words::{Help, Words};
 
 use crate::engine::model::{
@@ -208,6 +210,11 @@ pub fn help(help: words::Help, lang: Lang) -> String {
     fit_help(words(lang).help(help), lang)
 }
 
+/// A text of `--help` in `lang` as written, for a manual page (roff lays it out itself).
+pub fn help_text(help: words::Help, lang: Lang) -> &'static str {
+    words(lang).help(help)
+}
+
 /// A help text (or a demo's title shown in help) as clap should get it: its paragraphs
 /// reflowed, and in a language without spaces, wrapped here.
 pub fn fit_help(text: &str, lang: Lang) -> String {
@@ -241,6 +248,14 @@ pub fn help_wraps_itself(lang: Lang) -> bool {
         .help(words::Help::About)
         .chars()
         .any(|c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
+}
+
+/// The line printed if memory runs out (the allocator prints it without allocating).
+pub fn out_of_memory(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En | Lang::EnXa => en::OUT_OF_MEMORY,
+        Lang::Zh => zh::OUT_OF_MEMORY,
+    }
 }
 
 /// An error's message in `lang`, as main prints it after `procdemo: `. A message may quote a
@@ -455,6 +470,65 @@ pub fn reveal(
         .map(|l| l + "\n")
         .collect();
     (text, verdict.right)
+}
+
+/// `--worksheet`: a demo's questions without their answers, numbered, each with a line to
+/// write on: a handout for before the class (`--answers` after a run is its key).
+pub fn worksheet(script: &Script, style: Style) -> String {
+    let w = words(style.lang);
+    let width = style.width.max(24);
+    let mut out = String::new();
+    let title = w.script_text(title(script, w));
+    for l in wrap::hang(
+        &format!("{}: ", script.name),
+        wrap::width(&script.name) + 2,
+        &title,
+        width,
+        4,
+    ) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    let questions: Vec<&str> = script
+        .steps
+        .iter()
+        .filter_map(|s| question(&s.kind, style.lang))
+        .collect();
+    if questions.is_empty() {
+        return out;
+    }
+    for l in wrap::wrap(w.worksheet(), width) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    for (i, q) in questions.iter().enumerate() {
+        let prefix = format!("  {:>2}. ", i + 1);
+        let q = w.script_text(&sanitize::escape(q));
+        for l in wrap::hang(&prefix, wrap::width(&prefix), &q, width, 6) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "      {}\n\n",
+            "_".repeat(width.saturating_sub(8).min(40))
+        ));
+    }
+    out
+}
+
+/// `procdemo replay`: the line that says a run shown is a replay, not a run.
+pub fn replay_notice(file: &str, name: &str, style: Style) -> String {
+    let text = words(style.lang).say(&i18n::present::Msg::ReplayNotice {
+        file: file.to_string(),
+        name: name.to_string(),
+    });
+    wrap::wrap(&text, style.width.max(24)).join("\n") + "\n"
+}
+
+/// `quiz --count`: the key's heading (each exercise's tree follows under its own title).
+pub fn quiz_key(style: Style) -> String {
+    let text = words(style.lang).say(&i18n::present::Msg::QuizKey);
+    wrap::wrap(&text, style.width.max(24)).join("\n") + "\n"
 }
 
 /// A quiz's exercise, as text: what the student must work out, and each move.
@@ -857,6 +931,7 @@ pub fn seen(failure: &Failure) -> Option<&Observation> {
         | Failure::NoProc { .. }
         | Failure::Setup { .. }
         | Failure::GarbledReport
+        | Failure::FamilyLimit { .. }
         | Failure::Runner { .. }
         | Failure::Share { .. } => None,
     }
@@ -889,6 +964,7 @@ pub fn failure_kind(failure: &Failure) -> &'static str {
         Failure::NoProc { .. } => "no_proc",
         Failure::Setup { .. } => "setup",
         Failure::GarbledReport => "garbled_report",
+        Failure::FamilyLimit { .. } => "family_limit",
         Failure::Runner { .. } => "runner",
         Failure::Share { .. } => "share",
     }

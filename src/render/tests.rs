@@ -1318,6 +1318,8 @@ fn recorded(name: &str) -> (Script, Origin, Vec<Event>) {
     let events = std::fs::read_to_string(format!("{dir}/{name}.events"))
         .unwrap_or_else(|e| panic!("{name}.events: {e} (make fixtures records it)"))
         .lines()
+        // The recording's header (the script as it ran), which `procdemo replay` reads.
+        .filter(|l| !l.starts_with("{\"recording\""))
         .map(|l| {
             serde_json::from_str(l)
                 .unwrap_or_else(|e| panic!("{name}.events: {e} (make fixtures records it again)"))

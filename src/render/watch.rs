@@ -424,7 +424,8 @@ impl Watch {
     /// error if it cannot be written.
     pub fn write_page(&self) -> Result<(), (&'static std::path::Path, std::io::Error)> {
         match &self.page {
-            Some((path, _)) => std::fs::write(path, self.html()).map_err(|e| (*path, e)),
+            Some((path, _)) => crate::kernel::sys::write_replacing(path, self.html().as_bytes())
+                .map_err(|e| (*path, e)),
             None => Ok(()),
         }
     }

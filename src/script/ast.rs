@@ -13,9 +13,7 @@ use std::time::Duration;
 /// How long an `await` (or an action's result) is waited for when the script does not say.
 pub const DEFAULT_WITHIN: Duration = Duration::from_secs(2);
 
-/// Index of a role in [`Script::roles`]. Role 0 is always the runner.
-pub type RoleId = usize;
-pub const RUNNER: RoleId = 0;
+pub use super::names::{RUNNER, RoleId};
 
 /// A condition on a role that `await` polls /proc for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ use super::actions::{self, Action, Args, Blocks, Roles};
 use super::ast::*;
 use super::demos;
 use super::limits;
+use super::names::{KEYWORDS, valid_role_name};
 use super::problem::*;
 use crate::kernel::State;
 use std::cell::RefCell;
@@ -67,23 +68,6 @@ pub(super) enum Ask {
     NewPipe(String),
     /// The role holds this end of the pipe.
     Holds(RoleId, String, actions::End),
-}
-
-const KEYWORDS: &[&str] = &[
-    "title", "say", "ask", "observe", "measure", "await", "tree", "try", "expect", "inspect",
-    "output", "end", "any", "all", "share",
-];
-
-/// A name a script may give a role or a pipe.
-pub fn valid_name(s: &str) -> bool {
-    !KEYWORDS.contains(&s) && valid_role_name(s)
-}
-
-fn valid_role_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-        && s.len() <= 16
 }
 
 struct Parser<'a> {

@@ -67,11 +67,17 @@ pub fn generate(options: Options) -> Quiz {
     let mut alive: Vec<String> = vec![name(0)];
     let mut created = 1;
     let mut moves = Vec::new();
-    for _ in 0..options.actions {
+    for n in 0..options.actions {
         let can_fork = created < limits::MAX_PROCESSES;
         // `a`, the first process, stays: an exercise keeps a root to draw the tree from.
         let can_exit = alive.len() > 1;
-        let fork = can_fork && (!can_exit || (rng.below(100) as u32) < options.fork_percent);
+        // An exercise has at least one exit, or there is nothing to learn about zombies and
+        // orphans: the last move is one if none came before (unless every move is a fork).
+        let owed_exit = n + 1 == options.actions
+            && options.fork_percent < 100
+            && !moves.iter().any(|m| matches!(m, Move::Exit { .. }));
+        let fork = can_fork
+            && (!can_exit || (!owed_exit && (rng.below(100) as u32) < options.fork_percent));
         if fork {
             let parent = alive[rng.below(alive.len())].clone();
             let child = name(created);
@@ -131,6 +137,26 @@ mod tests {
                 assert!(script.roles.len() <= limits::MAX_PROCESSES + 1);
                 assert!(matches!(script.steps.last().map(|s| s.as_tree), Some(true)));
             }
+        }
+    }
+
+    #[test]
+    fn an_exercise_of_two_moves_or_more_has_an_exit_unless_every_move_must_be_a_fork() {
+        for seed in 0..500 {
+            for (actions, percent) in [(2, 70), (6, 70), (6, 95), (12, 99), (20, 90)] {
+                let q = quiz(seed, actions, percent);
+                assert!(
+                    q.moves.iter().any(|m| matches!(m, Move::Exit { .. })),
+                    "seed {seed}, {actions} actions at {percent}%: {q:?}"
+                );
+            }
+            let all_forks = quiz(seed, 6, 100);
+            assert!(
+                all_forks
+                    .moves
+                    .iter()
+                    .all(|m| matches!(m, Move::Fork { .. }))
+            );
         }
     }
 

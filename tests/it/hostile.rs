@@ -350,3 +350,160 @@ fn an_alloc_resized_by_size_says_so_on_its_step() {
         run.stdout
     );
 }
+
+/// A program behind `exec PROGRAM` that makes far more processes than a demo (a fork bomb
+/// does so without end, and RLIMIT_NPROC does not stop root): past 256 alive at once the run
+/// stops every process of the family, kills it, and fails saying so, in well under the
+/// await's 10 s, leaving nothing.
+#[test]
+fn a_program_that_makes_hundreds_of_processes_is_stopped_killed_and_named() {
+    let program = TempScript::new(
+        "many.sh",
+        b"#!/bin/sh\nfor i in $(seq 400); do sleep 30 & done\nwait\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&program.path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = TempScript::new(
+        "many.demo",
+        format!(
+            "runner fork kid\nkid exec {}\nawait kid Z within 10s\n",
+            program.arg()
+        )
+        .as_bytes(),
+    );
+    let run = procdemo(&["run", script.arg(), "--json", "--timeout", "20"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    // Stopped by the family limit, not left to the await's 10 s deadline.
+    assert_eq!(doc["failure"]["type"], "family_limit", "{doc}");
+    assert!(
+        says(&run.stderr, "more than 256 processes of this run"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Memory that runs out (`prlimit --as`): procdemo ends with exit 1 and a line saying so,
+/// never Rust's "memory allocation of N bytes failed" and an abort (SIGABRT, exit 134). The
+/// limits are swept, since where the first allocation fails depends on the build.
+#[test]
+fn out_of_memory_ends_with_exit_1_and_a_line_saying_so_never_an_abort() {
+    use std::os::unix::process::ExitStatusExt;
+    let tag = fresh_tag();
+    let mut said = 0;
+    for mb in 8..=28u64 {
+        let out = Command::new("prlimit")
+            .arg(format!("--as={}", mb * 1_000_000))
+            .arg(BIN)
+            .args(["all", "--color", "never"])
+            .env("PROCDEMO_TEST_TAG", &tag)
+            .stdin(Stdio::null())
+            .output()
+            .expect("prlimit");
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_ne!(
+            out.status.signal(),
+            Some(libc::SIGABRT),
+            "{mb} MB: {stderr}"
+        );
+        assert!(
+            !stderr.contains("memory allocation of") && !stdout.contains("memory allocation of"),
+            "{mb} MB: {stderr}"
+        );
+        if stderr.contains("procdemo: out of memory: an allocation failed") {
+            assert_eq!(out.status.code(), Some(1), "{mb} MB: {stderr}");
+            said += 1;
+        }
+    }
+    assert!(said > 0, "no limit made an allocation fail");
+    assert_eq!(leftovers(&tag), Vec::<String>::new());
+}
+
+/// Run procdemo with `args`, refusing to wait more than 10 s (an open() blocked on a FIFO
+/// would otherwise hang the test): its exit code and standard error.
+fn run_within(args: &[&str]) -> (Option<i32>, String) {
+    let tag = fresh_tag();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("PROCDEMO_TEST_TAG", &tag)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let status = exit_within(&mut child, Duration::from_secs(10));
+    let stderr = stderr_of(&mut child);
+    assert_eq!(leftovers(&tag), Vec::<String>::new());
+    (status.code(), stderr)
+}
+
+/// An output that is the script itself, the other output's file, a symbolic link or a FIFO
+/// is refused (exit 2) before anything runs, and the file is left as it was; a page is
+/// written through a new file renamed over the old one (its permissions kept).
+#[test]
+fn output_files_never_overwrite_an_input_the_other_output_a_links_target_or_block_on_a_fifo() {
+    use std::os::unix::fs::PermissionsExt;
+    let script = TempScript::new("my.demo", b"runner fork p\nobserve p\n");
+    let dir = script.path.parent().unwrap().to_path_buf();
+    let s = script.arg();
+    // The script as its own page.
+    let (code, err) = run_within(&["run", s, "--html", s]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(says(&err, "that file is an input of this run"), "{err}");
+    assert_eq!(
+        std::fs::read(&script.path).unwrap(),
+        b"runner fork p\nobserve p\n"
+    );
+    // The same file for both of watch's outputs.
+    let report = dir.join("report.txt");
+    let r = report.to_str().unwrap();
+    let (code, err) = run_within(&["watch", "-o", r, "--html", r, "--", "true"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(says(&err, "the other output names the same file"), "{err}");
+    // A link to a file procdemo must not truncate.
+    let target = dir.join("precious.txt");
+    std::fs::write(&target, "keep me\n").unwrap();
+    let link = dir.join("page.html");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (code, err) = run_within(&["zombie", "--html", link.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(says(&err, "a symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
+    // A FIFO nobody reads: refused at once, for a page and for a report.
+    let fifo = dir.join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path and a mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    let f = fifo.to_str().unwrap();
+    for args in [
+        vec!["zombie", "--html", f],
+        vec!["watch", "-o", f, "--", "true"],
+        vec!["watch", "--html", f, "--", "true"],
+    ] {
+        let (code, err) = run_within(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(says(&err, "not a regular file"), "{args:?}: {err}");
+    }
+    // A page over an existing file: replaced whole, its mode kept, no temporary file left.
+    let page = dir.join("zombie.html");
+    std::fs::write(&page, "old").unwrap();
+    std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, err) = run_within(&["zombie", "--html", page.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    let mode = std::fs::metadata(&page).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains(".procdemo-")), "{names:?}");
+}

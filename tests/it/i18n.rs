@@ -58,7 +58,10 @@ const DATA: &[&str] = &[
     "explain",
     "all",
     "run",
+    "replay",
     "watch",
+    "completions",
+    "man",
     "bad",
     "early",
     "fails",
@@ -321,7 +324,17 @@ fn help_list_and_explain_speak_only_through_the_catalogue() {
         assert_eq!(check(args, &code).code, 0, "{args:?}");
     }
     for command in [
-        "list", "quiz", "show", "explain", "all", "run", "watch", "zombie",
+        "list",
+        "quiz",
+        "show",
+        "explain",
+        "all",
+        "run",
+        "replay",
+        "watch",
+        "zombie",
+        "completions",
+        "man",
     ] {
         assert_eq!(check(&["help", command], &code).code, 0, "help {command}");
     }

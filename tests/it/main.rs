@@ -8,8 +8,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod classroom;
 mod cli;
 mod cooperation;
+mod delivery;
 mod exercises;
 mod hostile;
 mod i18n;

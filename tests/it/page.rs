@@ -65,6 +65,39 @@ fn reap_browser_leftovers() {
     }
 }
 
+/// Headless Chromium on a page of this machine, with the flags a closed network and a fresh
+/// profile need, and `what` (`--screenshot=…`, `--print-to-pdf=…`); its helpers reaped after.
+fn headless(
+    browser: &str,
+    profile: &Path,
+    what: &[String],
+    page: &Path,
+) -> std::process::ExitStatus {
+    let status = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-crash-reporter",
+            "--disable-breakpad",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(what)
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run chromium");
+    reap_browser_leftovers();
+    status
+}
+
 /// Whether a PNG has more than one colour (a blank page is one colour).
 fn colours(png_path: &Path) -> usize {
     let decoder = png::Decoder::new(std::io::BufReader::new(
@@ -302,29 +335,15 @@ fn the_page_renders_in_headless_chromium_and_is_not_blank() {
     let profile = dir.path.with_file_name("profile");
     let run = procdemo(&["zombie", "--explain", "--html", page.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let status = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-crash-reporter",
-            "--disable-breakpad",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=1280,2000")
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run chromium");
-    reap_browser_leftovers();
+    let status = headless(
+        browser,
+        &profile,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2000".to_string(),
+        ],
+        &page,
+    );
     assert!(status.success(), "chromium: {status}");
     let n = colours(&shot);
     assert!(n > 10, "the screenshot has {n} colours: blank?");
@@ -359,29 +378,15 @@ fn the_page_of_every_demo_prints_on_a4_and_no_heading_ends_a_page() {
     let profile = dir.path.with_file_name("profile");
     let run = procdemo(&["all", "--explain", "--html", page.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let status = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-crash-reporter",
-            "--disable-breakpad",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run chromium");
-    reap_browser_leftovers();
+    let status = headless(
+        browser,
+        &profile,
+        &[
+            "--no-pdf-header-footer".to_string(),
+            format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &page,
+    );
     assert!(status.success(), "chromium: {status}");
     let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
     let info = String::from_utf8_lossy(&info.stdout);

@@ -2,7 +2,7 @@
 //! sigchld-handler, pid1): what their JSON says must be what the kernel did, and, where strace
 //! is installed, the PIDs they print must be the ones that made the system calls they claim.
 
-use crate::util::{fresh_tag, json, json_of, nth_event, pid_of, run_under};
+use crate::util::{TempScript, fresh_tag, json, json_of, nth_event, pid_of, procdemo, run_under};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -158,6 +158,48 @@ fn exec_of_a_program_of_the_system_is_seen_as_that_program() {
         (reaped["pid"].as_i64(), reaped["wait_status"].as_i64()),
         (Some(checker), Some(1 << 8))
     );
+}
+
+/// A student's homework starts `#!/usr/bin/env python3`: execve() runs env, which execs
+/// python3. The exec is seen by the command pipe that execve() closed (close-on-exec), not by
+/// a command name that a chain of execs passes by.
+#[test]
+fn exec_of_a_script_whose_interpreter_execs_onward_is_seen_as_running() {
+    let have_python = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut programs = vec![("wrapper.sh", "#!/bin/sh\nexec sleep 5\n")];
+    if have_python {
+        programs.push((
+            "hw.py",
+            "#!/usr/bin/env python3\nimport time\ntime.sleep(5)\n",
+        ));
+    } else {
+        eprintln!("skipped the python3 case: python3 is not installed");
+    }
+    for (name, text) in programs {
+        let program = TempScript::new(name, text.as_bytes());
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&program.path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let script = TempScript::new(
+            "hw.demo",
+            format!(
+                "runner fork kid\nkid exec {}\nawait kid S\ninspect kid\n",
+                program.arg()
+            )
+            .as_bytes(),
+        );
+        let run = procdemo(&["run", script.arg(), "--json"]);
+        let doc = json_of(name, &run);
+        let step = format!("kid exec {}", program.arg());
+        let ran = &event(&doc, &step)["result"];
+        assert_eq!(ran["type"], "running", "{name}: {ran}");
+        // The program runs, whatever it execs next (a pyenv shim runs bash first).
+        let i = &event(&doc, "inspect kid")["inspections"][0];
+        assert_eq!(i["exe_is_procdemo"], false, "{name}: {i}");
+        assert_eq!(i["role"], "kid", "{name}: {i}");
+    }
 }
 
 #[test]

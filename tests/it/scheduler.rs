@@ -4,7 +4,7 @@
 //! kernel's weights is checked by an ignored, benchmark-style test for an idle machine.
 
 use crate::programs::{calls_by, have_strace, under_strace};
-use crate::util::{json, json_of, nth_event, pid_of, procdemo};
+use crate::util::{TempScript, json, json_of, nth_event, pid_of, procdemo, run_under};
 use serde_json::Value;
 
 const WINDOW: &str = "share loop0 loop10 until loop0 200ms";
@@ -40,14 +40,19 @@ fn the_window_ends_by_the_kernels_count_and_nice_0_gets_more_cpu_than_nice_10() 
     let (fast, slow) = (share_row(&doc, "loop0"), share_row(&doc, "loop10"));
     assert_eq!(int(&fast["pid"]), pid_of(&doc, "loop0"));
     assert_eq!(int(&slow["pid"]), pid_of(&doc, "loop10"));
-    // The window ended once schedstat's count for loop0 had grown by the 200 ms wanted.
+    // The window ended once schedstat's count for loop0 had grown by the 200 ms wanted, or,
+    // on a machine too busy for that (tests run side by side), after 2 s of wall time with
+    // at least 20 ms.
     let fast_ns = int(&fast["cpu_ns"]);
     let slow_ns = int(&slow["cpu_ns"]);
     assert_eq!(
         fast_ns,
         int(&fast["schedstat_ns_after"]) - int(&fast["schedstat_ns_before"])
     );
-    assert!(fast_ns >= 200_000_000, "{fast}");
+    assert!(
+        fast_ns >= 200_000_000 || (fast_ns >= 20_000_000 && int(&window["wall_us"]) >= 2_000_000),
+        "{fast} {window}"
+    );
     // A process cannot use more CPU time than the wall time that passes.
     assert!(
         fast_ns <= int(&window["wall_us"]) * 1000 + 10_000_000,
@@ -147,6 +152,107 @@ fn under_strace_the_sleeper_made_the_setpriority_call_with_the_loops_pid() {
         made.iter()
             .any(|c| c.args == format!("PRIO_PROCESS, {loop0}, 5)") && c.ret == "0"),
         "{made:?}"
+    );
+}
+
+/// Under a tracer every system call is two tracing stops, and each gives the CPU away (to the
+/// other loop): a loop that asked the kernel for its next command once a millisecond ran at
+/// the tracer's pace, and under a busy `strace -f` the nice-10 loop got most of the CPU. The
+/// loops learn of their next command from memory shared with the runner: while the window
+/// lasts they make no system call but one poll() a second (for the runner's death).
+#[test]
+fn the_cpu_loops_make_no_system_call_while_they_wait_for_their_next_command() {
+    if !have_strace() {
+        return;
+    }
+    let (doc, calls) = under_strace("nice", "poll,ppoll,select,pselect6,read");
+    let window = &nth_event(&doc, WINDOW, 0)["share"];
+    let seconds = int(&window["wall_us"]) / 1_000_000;
+    for role in ["loop0", "loop10"] {
+        let pid = pid_of(&doc, role);
+        let polls = calls_by(&calls, pid, "poll").len() + calls_by(&calls, pid, "ppoll").len();
+        // One at most per second of the window, and one when the next command came.
+        assert!(
+            polls as i64 <= seconds + 2,
+            "{role} polled {polls} times in a window of {} µs",
+            window["wall_us"]
+        );
+    }
+}
+
+/// `strace -f`'s -o argument list, with --seccomp-bpf if this strace has it.
+fn strace_prefixes() -> Vec<Vec<&'static str>> {
+    let plain = vec!["strace", "-f", "-qq", "-o", "/dev/null"];
+    let mut with_bpf = plain.clone();
+    with_bpf.push("--seccomp-bpf");
+    let bpf = std::process::Command::new("strace")
+        .args(["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !bpf {
+        eprintln!("skipped: this strace has no --seccomp-bpf; only plain strace -f was run");
+    }
+    let mut prefixes = vec![plain];
+    if bpf {
+        prefixes.push(with_bpf);
+    }
+    prefixes
+}
+
+/// A teacher runs `strace -f procdemo nice`: the demo passes every time, not most times.
+#[test]
+fn nice_passes_20_runs_of_20_under_strace_f() {
+    if !have_strace() {
+        return;
+    }
+    for prefix in strace_prefixes() {
+        let mut failed = Vec::new();
+        for _ in 0..20 {
+            let run = run_under(&prefix, &["nice", "--color", "never"]);
+            if run.code != 0 {
+                failed.push(format!("{}{}", run.stdout, run.stderr));
+            }
+        }
+        assert!(
+            failed.is_empty(),
+            "{} of 20 runs of nice failed under {}:\n{}",
+            failed.len(),
+            prefix.join(" "),
+            failed.join("\n----\n")
+        );
+    }
+}
+
+/// A classroom of 128 on two cores cannot give every `nice` its 200 ms of CPU time within the
+/// script's deadline: a window the machine cannot give in time ends after 2 s of wall time,
+/// once `until` has used a tenth of what it wanted, and the run passes. Here the machine is
+/// made "too busy" by asking for more CPU time (5 s) than the deadline (4 s) allows.
+#[test]
+fn a_window_the_machine_cannot_give_in_time_ends_after_2_s_with_a_tenth_of_it() {
+    let script = TempScript::new(
+        "busy.demo",
+        b"runner fork a\nrunner fork b\nb nice 10\na cpu-loop\nb cpu-loop\n\
+          share a b until a 5000ms\nexpect a cpu > b.cpu\n",
+    );
+    let run = procdemo(&["run", script.arg(), "--timeout", "4", "--json"]);
+    let doc = json_of("busy.demo", &run);
+    let window = &nth_event(&doc, "share a b until a 5000ms", 0)["share"];
+    let a = window["roles"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["role"] == "a"))
+        .unwrap_or_else(|| panic!("no row of a: {window}"));
+    let (used, wall) = (int(&a["cpu_ns"]), int(&window["wall_us"]));
+    assert!((500_000_000..5_000_000_000).contains(&used), "{window}");
+    assert!((2_000_000..4_000_000).contains(&wall), "{window}");
+    let text = procdemo(&["run", script.arg(), "--timeout", "4", "--color", "never"]);
+    assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
+    assert!(
+        crate::util::says(
+            &text.stdout,
+            "the machine was too busy to give `a` 5.00 s of CPU time within 2 s"
+        ),
+        "{}",
+        text.stdout
     );
 }
 

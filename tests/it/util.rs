@@ -45,12 +45,29 @@ pub fn run_under(prefix: &[&str], args: &[&str]) -> Run {
     run_tagged(cmd, args, &[])
 }
 
-fn run_tagged(mut cmd: Command, args: &[&str], env: &[(&str, &str)]) -> Run {
+/// Run procdemo with `input` on its standard input (`procdemo run -`).
+pub fn procdemo_input(args: &[&str], input: &[u8]) -> Run {
+    run_tagged_input(Command::new(BIN), args, &[], Some(input))
+}
+
+fn run_tagged(cmd: Command, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_tagged_input(cmd, args, env, None)
+}
+
+fn run_tagged_input(
+    mut cmd: Command,
+    args: &[&str],
+    env: &[(&str, &str)],
+    input: Option<&[u8]>,
+) -> Run {
     crate::common::become_subreaper();
     let tag = fresh_tag();
     cmd.args(args)
         .env("PROCDEMO_TEST_TAG", &tag)
         .env_remove("NO_COLOR")
+        // Nor does a tester's CLICOLOR_FORCE colour a snapshot.
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         // English unless a test asks otherwise: a tester's Chinese locale changes no snapshot.
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -59,7 +76,24 @@ fn run_tagged(mut cmd: Command, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run procdemo");
+    let out = match input {
+        None => cmd.output().expect("run procdemo"),
+        Some(input) => {
+            use std::io::Write;
+            let mut child = cmd
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("run procdemo");
+            // Written from this thread, then closed: a script is small (the pipe holds it,
+            // or procdemo reads while this writes; procdemo reads all before it writes much).
+            let mut stdin = child.stdin.take().expect("piped");
+            let _ = stdin.write_all(input);
+            drop(stdin);
+            child.wait_with_output().expect("wait for procdemo")
+        }
+    };
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -17,6 +17,9 @@ use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 
+/// Printed if an allocation fails (exit 1): a fixed line, since nothing more can be allocated.
+pub const OUT_OF_MEMORY: &str = "procdemo: out of memory: an allocation failed (is a limit such as `ulimit -v` or `prlimit --as` set?); everything procdemo started ends with it\n";
+
 /// English.
 pub struct En;
 
@@ -111,6 +114,12 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             Help::Answers => {
                 "After each demo, its questions and the answers this run showed: a worksheet and its key"
             }
+            Help::Worksheet => {
+                "Print the demo's questions (every demo's with `all`) without running it: a worksheet to hand out before the class; --answers gives the key"
+            }
+            Help::Count => {
+                "How many exercises: the seeds from --seed on, then a key with the tree each one made when run (roles, not PIDs)"
+            }
             Help::Lang => {
                 "The language of the output: zh (Chinese) or en [default: from LC_ALL, LC_MESSAGES or LANG]"
             }
@@ -121,7 +130,7 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
                 "Wait MS milliseconds before each step, for a projector (never used to synchronise)"
             }
             Help::Color => {
-                "Colour the state letters: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always, never"
+                "Colour the state letters: auto (a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb; CLICOLOR_FORCE=1 forces it), always, never"
             }
             Help::Size => {
                 "Size of the memory region for fork-cow (any `alloc` step), in MiB [default: as the script says]"
@@ -150,6 +159,9 @@ script error (nothing was run), 128+N stopped by signal N after cleaning up (130
             }
             Help::All => "Run every built-in demo in order, then print a summary",
             Help::Run => "Run a scenario script you wrote (the language: demos/README.md)",
+            Help::Replay => {
+                "Show a run recorded earlier (--record-events > FILE) again, with no process: as text, --explain, --lang, --timeline, --html"
+            }
             Help::Watch => {
                 "Run a program (your own Python homework) and show every process it makes: forks, execs, exits, zombies, orphans, reaps, states"
             }
@@ -186,6 +198,22 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             }
             Help::CheckNotes => {
                 "Example: procdemo check zombie -- python3 hw.py\nThe verdicts go to standard error (or -o FILE); --json writes them as one JSON document (schema/check.json)."
+            }
+            // Delivery (#19).
+            Help::RunFile => "The script to run; - reads it from standard input",
+            Help::Completions => {
+                "Print a shell's completion script (bash, zsh, fish, elvish, powershell)"
+            }
+            Help::Shell => "The shell to complete for",
+            Help::Man => "Print the manual page (roff: `procdemo man | man -l -` shows it)",
+            Help::ExitCodes => {
+                "0\tevery demo ran and every awaited state was observed
+1\ta demo failed (an awaited state was not seen in time, a fork was refused, a crash), or the system refused something procdemo needs (/proc missing...)
+2\tusage or script error: nothing was run
+126\tprocdemo watch: the command was found but could not be run
+127\tprocdemo watch: the command was not found
+128+N\tstopped by signal N after cleaning up every process it started: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\
+other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)"
             }
         }
     }
@@ -531,7 +559,14 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::SeenAfter { time, reads } => format!("seen after {time}{reads}"),
             Msg::ReadsOfProc { reads: 1 } => ", 1 read of /proc".into(),
             Msg::ReadsOfProc { reads } => format!(", {reads} reads of /proc"),
-            Msg::ShareEndedStable { role, wanted } => format!("the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure"),
+            Msg::ShareEndedStable { role, wanted, busy, floor } => format!("the window ended once `{role}` had used {wanted} of CPU time, by the kernel's own figure (on a machine too busy to give it that within {busy}: at {busy}, once it had used {floor})"),
+            Msg::ShareCutShort { role, used, wanted, busy, floor, wall, reads } => format!("the machine was too busy to give `{role}` {wanted} of CPU time within {busy}: the window ended after {wall} of wall time, when it had used {used} by the kernel's own figure (at least {floor} needed), after {reads} reads of every role"),
+            Msg::OutputIsInput { option, path } => format!("{option} {path}: that file is an input of this run; procdemo does not write over it"),
+            Msg::OutputIsOtherOutput { option, path } => format!("{option} {path}: the other output names the same file"),
+            Msg::OutputIsSymlink { option, path } => format!("{option} {path}: a symbolic link; procdemo does not write through one (it would truncate what the link points to)"),
+            Msg::OutputNotAFile { option, path } => format!("{option} {path}: not a regular file (a FIFO, a device or a socket); procdemo writes its output to a file"),
+            Msg::ForkWatcher { error } => format!("cannot start the watcher: fork failed: {error}"),
+            Msg::FamilyLimit { limit, seen } => format!("more than {limit} processes of this run were alive at once ({seen} counted): a program started with `exec` made them, far more than a demo's own; every one was stopped, then killed"),
             Msg::ShareEnded { role, used, wanted, wall, reads } => format!("the window ended once `{role}` had used {used} of CPU time ({wanted} wanted), by the kernel's own figure: after {wall} of wall time and {reads} reads of every role"),
             Msg::OneCpu { which } => format!("All of them, and the runner that read /proc, may run only on {which} (Cpus_allowed_list): at any instant at most one of them is on it, and at each read it was the runner."),
             Msg::OneCpuStable => "one CPU".into(),
@@ -583,6 +618,11 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Msg::HtmlFile { path, error } => format!("--html {path}: {error}"),
             Msg::HtmlWithoutRun { command } => format!("--html draws a run, and procdemo {command} runs nothing: give --html to a demo, `all` or `run` (no file was written)"),
             Msg::GoneValue => "gone".into(),
+            Msg::NotJson { option, command } => format!("{option} does not apply to procdemo {command}, which prints text for people, not JSON"),
+            Msg::WorksheetRunsNothing { option } => format!("--worksheet prints questions and runs nothing, so {option} has nothing to show: leave one of them out"),
+            Msg::ReplayNotice { file, name } => format!("▶ a replay of `{name}`, recorded in {file}: nothing runs now; every PID, state and figure below was read from the kernel when it was recorded"),
+            Msg::BadRecording { file, line, error } => format!("{file}:{line}: not a line of a recorded run (procdemo DEMO --record-events writes one): {error}"),
+            Msg::QuizKey => "Key: the tree /proc showed when each exercise ran (roles, not PIDs: the same on every machine)".into(),
             Msg::UnknownOption { clap, .. } | Msg::BadValue { clap, .. } => clap.clone(),
             Msg::SetupFailed { call, error } => format!("{call}: {error}"),
             Msg::PipeFor { demo, error } => format!("cannot create a pipe for `{demo}`: {error}"),

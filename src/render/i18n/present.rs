@@ -11,7 +11,7 @@
 //! (English `1 process`, `2 processes`; Chinese has none). Last, the pieces every language
 //! shows alike (`16 MiB`, `ECHILD`, ` kB`, a duration as a script writes it) live here once.
 
-use crate::engine::error::{System, Usage};
+use crate::engine::error::{Clash, System, Usage};
 use crate::engine::model::{
     Captured, Check, Cmdline, CpuShare, Exe, ExitStatus, Failure, FdOwner, ForkKind, KillReason,
     Missing, Observation, OpenFd, Origin, Parent, Reaper, RegionMapped, RunnerProblem, State,
@@ -342,7 +342,7 @@ pub enum Msg {
     /// `time`: `13 µs`; `reads`: [`Msg::ReadsOfProc`] or nothing.
     SeenAfter { time: String, reads: String },
     ReadsOfProc { reads: u32 },
-    ShareEndedStable { role: String, wanted: String },
+    ShareEndedStable { role: String, wanted: String, busy: String, floor: String },
     ShareEnded { role: String, used: String, wanted: String, wall: String, reads: u32 },
     /// `which`: [`Msg::OneCpuStable`] or [`Msg::CpuNumbered`].
     OneCpu { which: String },
@@ -399,6 +399,30 @@ pub enum Msg {
     ReportFile { path: String, error: String },
     HtmlFile { path: String, error: String },
     HtmlWithoutRun { command: &'static str },
+    /// An output file refused before anything runs (`--html`, `watch -o`).
+    OutputIsInput { option: &'static str, path: String },
+    OutputIsOtherOutput { option: &'static str, path: String },
+    OutputIsSymlink { option: &'static str, path: String },
+    OutputNotAFile { option: &'static str, path: String },
+    /// fork() of the watcher failed.
+    ForkWatcher { error: String },
+    /// More processes of a run alive at once than it allows (an exec'd program's family).
+    FamilyLimit { limit: usize, seen: usize },
+    /// A `share` window a busy machine cut short.
+    ShareCutShort { role: String, used: String, wanted: String, busy: String, floor: String, wall: String, reads: u32 },
+    /// `--worksheet` with an option that needs a run (`--json`, `--html`, `--step`...).
+    WorksheetRunsNothing { option: &'static str },
+    /// `--json`/`--json-events` given to a command that prints text for people (#19).
+    NotJson {
+        option: &'static str,
+        command: &'static str,
+    },
+    /// `quiz --count`: the heading of the key, and each exercise's entry in it.
+    QuizKey,
+    /// `procdemo replay`: it says that it is one, before each run it shows.
+    ReplayNotice { file: String, name: String },
+    /// A line of a recording that is neither a header nor an event.
+    BadRecording { file: String, line: usize, error: String },
     /// A process gone from /proc, as a value in a sentence.
     GoneValue,
     /// `clap`: clap's own message, in English.
@@ -903,6 +927,10 @@ pub fn failure<W: Words + ?Sized>(
     let seen = |o: &Option<Observation>| seen(w, o.as_ref(), ctx);
     let say = |m: Msg| w.say(&m);
     let msg = match failure {
+        Failure::FamilyLimit { limit, seen } => Msg::FamilyLimit {
+            limit: *limit,
+            seen: *seen,
+        },
         Failure::TotalDeadline { timeout } => Msg::TotalDeadline {
             timeout: w.duration(*timeout),
         },
@@ -1676,13 +1704,29 @@ pub fn share_result<W: Words + ?Sized>(w: &W, share: &CpuShare, ctx: &Ctx) -> St
     let role = ctx.role(share.until).to_string();
     let wanted = crate::render::cpu_time(share.wanted_ns);
     if ctx.stable {
-        return w.say(&Msg::ShareEndedStable { role, wanted });
+        return w.say(&Msg::ShareEndedStable {
+            role,
+            busy: w.duration(CpuShare::BUSY_WALL),
+            floor: crate::render::cpu_time(CpuShare::floor_ns(share.wanted_ns)),
+            wanted,
+        });
     }
     let used = share
         .rows
         .iter()
         .find(|r| r.role == share.until)
         .map_or(0, |r| r.used_ns());
+    if share.cut_short() {
+        return w.say(&Msg::ShareCutShort {
+            role,
+            used: crate::render::cpu_time(used),
+            wanted,
+            busy: w.duration(CpuShare::BUSY_WALL),
+            floor: crate::render::cpu_time(CpuShare::floor_ns(share.wanted_ns)),
+            wall: w.duration(share.wall),
+            reads: share.reads,
+        });
+    }
     w.say(&Msg::ShareEnded {
         role,
         used: crate::render::cpu_time(used),
@@ -1916,6 +1960,26 @@ pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
             error: error.clone(),
         },
         Usage::HtmlWithoutRun { command } => Msg::HtmlWithoutRun { command },
+        Usage::Output {
+            option,
+            path,
+            clash,
+        } => {
+            let path = path.clone();
+            match clash {
+                Clash::Input => Msg::OutputIsInput { option, path },
+                Clash::OtherOutput => Msg::OutputIsOtherOutput { option, path },
+                Clash::Symlink => Msg::OutputIsSymlink { option, path },
+                Clash::NotAFile => Msg::OutputNotAFile { option, path },
+            }
+        }
+        Usage::WorksheetRunsNothing { option } => Msg::WorksheetRunsNothing { option },
+        Usage::NotJson { option, command } => Msg::NotJson { option, command },
+        Usage::BadRecording { file, line, error } => Msg::BadRecording {
+            file: file.clone(),
+            line: *line,
+            error: error.clone(),
+        },
         Usage::Html { path, error } => Msg::HtmlFile {
             path: path.clone(),
             error: error.clone(),
@@ -1954,6 +2018,9 @@ pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
 /// What the system refused.
 pub fn system<W: Words + ?Sized>(w: &W, s: &System) -> String {
     w.say(&match s {
+        System::ForkWatcher { error } => Msg::ForkWatcher {
+            error: error.clone(),
+        },
         System::Setup { call, error } => Msg::SetupFailed {
             call,
             error: error.clone(),

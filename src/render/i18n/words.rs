@@ -143,6 +143,8 @@ pub enum Help {
     Step,
     Predict,
     Answers,
+    Worksheet,
+    Count,
     Lang,
     Timeout,
     Delay,
@@ -160,6 +162,7 @@ pub enum Help {
     ExplainCommand,
     All,
     Run,
+    Replay,
     Watch,
     WatchCommand,
     MaxProcs,
@@ -171,6 +174,13 @@ pub enum Help {
     Check,
     CheckTask,
     CheckNotes,
+    // Delivery (#19): completions, the manual page, `run -`.
+    RunFile,
+    Completions,
+    Shell,
+    Man,
+    /// The manual page's exit codes: one `CODE<tab>meaning` a line.
+    ExitCodes,
 }
 
 pub trait Words {

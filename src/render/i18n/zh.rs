@@ -16,6 +16,9 @@ use crate::script::actions::list_words;
 use crate::script::actions::{Call, NoPython, Purpose, Rule, SigchldMode};
 use crate::script::{FieldPlace, Found, ParseProblem, TicketProblem};
 
+/// 分配内存失败时打印（退出码 1）。
+pub const OUT_OF_MEMORY: &str = "procdemo: 内存不足：一次内存分配失败（是否设置了 `ulimit -v` 或 `prlimit --as` 之类的限制？）；procdemo 启动的一切随之结束\n";
+
 /// Chinese.
 pub struct Zh;
 
@@ -194,11 +197,17 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "在回答问题的那一步之前，先在终端上提出演示的问题，再展示内核实际做了什么（需要终端）"
             }
             Help::Answers => "每个演示之后，列出它的问题和这次运行给出的答案：一张练习纸和它的答案",
+            Help::Worksheet => {
+                "只打印演示的问题（用 `all` 时打印每个演示的问题），不运行它：课前发给学生的练习纸；--answers 给出答案"
+            }
+            Help::Count => {
+                "练习的数量：从 --seed 开始的种子，最后附上答案：每个练习真实运行时得到的进程树（用角色名而不是 PID）"
+            }
             Help::Lang => "输出的语言：zh（中文）或 en [默认：取自 LC_ALL、LC_MESSAGES 或 LANG]",
             Help::Timeout => "演示运行超过这么久就判为失败 [默认：20，也是允许的最大值]",
             Help::Delay => "每一步之前等待 MS 毫秒，便于投影讲解（从不用于同步）",
             Help::Color => {
-                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR 或 TERM=dumb）、always、never"
+                "给状态字母着色：auto（在终端上，除非设置了 NO_COLOR、CLICOLOR=0 或 TERM=dumb；CLICOLOR_FORCE=1 强制着色）、always、never"
             }
             Help::Size => {
                 "fork-cow（任何 `alloc` 步骤）的内存区域大小，单位 MiB [默认：按脚本所写]"
@@ -219,6 +228,9 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             }
             Help::All => "按顺序运行所有内置演示，最后打印汇总",
             Help::Run => "运行你写的场景脚本（语言说明：demos/README.md）",
+            Help::Replay => {
+                "重新显示之前录下的一次运行（--record-events > FILE），不创建任何进程：可以用文本、--explain、--lang、--timeline、--html"
+            }
             Help::Watch => {
                 "运行一个程序（例如你自己的 Python 作业），显示它创建的每个进程：fork、exec、退出、僵尸进程、孤儿进程、回收和状态"
             }
@@ -250,6 +262,20 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             }
             Help::CheckNotes => {
                 "例：procdemo check zombie -- python3 hw.py\n评判结果写到标准错误（或 -o FILE）；--json 把它们写成一个 JSON 文档（schema/check.json）。"
+            }
+            // Delivery (#19).
+            Help::RunFile => "要运行的脚本；- 表示从标准输入读取",
+            Help::Completions => "输出某个 shell 的补全脚本（bash、zsh、fish、elvish、powershell）",
+            Help::Shell => "要补全的 shell",
+            Help::Man => "输出手册页（roff 格式：`procdemo man | man -l -` 可以查看）",
+            Help::ExitCodes => {
+                "0\t每个演示都运行了，每个等待的状态都观察到了
+1\t有演示失败（等待的状态没有按时出现、fork 被拒绝、崩溃），或系统拒绝了 procdemo 需要的东西（/proc 缺失……）
+2\t用法或脚本错误：什么都没有运行
+126\tprocdemo watch：找到了命令，但无法运行
+127\tprocdemo watch：找不到命令
+128+N\t被信号 N 停止，它启动的每个进程都已清理：130 Ctrl-C、143 SIGTERM、129 SIGHUP、131 Ctrl-\\
+其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）"
             }
         }
     }
@@ -821,7 +847,14 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::TracedBy { tracer } => format!("：{tracer} 在跟踪它，在跟踪者之下，每次暂停都显示为 t"),
             Msg::SeenAfter { time, reads } => format!("{time} 后看到{reads}"),
             Msg::ReadsOfProc { reads } => format!("，读了 {reads} 次 /proc"),
-            Msg::ShareEndedStable { role, wanted } => format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束"),
+            Msg::ShareEndedStable { role, wanted, busy, floor } => format!("按内核自己的数字，`{role}` 用满 {wanted} 的 CPU 时间时，时间窗口结束（机器太忙、{busy} 的实际时间内给不了这么多时：到 {busy} 时结束，只要它已用了至少 {floor}）"),
+            Msg::ShareCutShort { role, used, wanted, busy, floor, wall, reads } => format!("机器太忙，{busy} 内给不了 `{role}` {wanted} 的 CPU 时间：经过 {wall} 的实际时间后时间窗口结束，按内核自己的数字，它用了 {used}（至少要 {floor}），每个角色读了 {reads} 次"),
+            Msg::OutputIsInput { option, path } => format!("{option} {path}：这个文件是本次运行的输入；procdemo 不会覆盖它"),
+            Msg::OutputIsOtherOutput { option, path } => format!("{option} {path}：另一个输出也指向同一个文件"),
+            Msg::OutputIsSymlink { option, path } => format!("{option} {path}：这是一个符号链接；procdemo 不通过符号链接写入（那会截断它指向的文件）"),
+            Msg::OutputNotAFile { option, path } => format!("{option} {path}：不是普通文件（FIFO、设备或套接字）；procdemo 把输出写到文件里"),
+            Msg::ForkWatcher { error } => format!("无法启动观察进程：fork 失败：{error}"),
+            Msg::FamilyLimit { limit, seen } => format!("本次运行同时存活的进程超过了 {limit} 个（数到 {seen} 个）：它们是用 `exec` 启动的程序创建的，远多于演示自己的进程；它们全部先被暂停，然后被杀死"),
             Msg::ShareEnded { role, used, wanted, wall, reads } => format!("按内核自己的数字，`{role}` 用了 {used} 的 CPU 时间（要求 {wanted}）时，时间窗口结束：经过了 {wall} 的实际时间，每个角色读了 {reads} 次"),
             Msg::OneCpu { which } => format!("它们，以及读取 /proc 的 runner，都只能在{which} 上运行（Cpus_allowed_list）：任一时刻最多只有其中一个在 CPU 上，而每次读取时在 CPU 上的是 runner。"),
             Msg::OneCpuStable => "同一个 CPU".into(),
@@ -871,6 +904,11 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::HtmlFile { path, error } => format!("--html {path}：{error}"),
             Msg::HtmlWithoutRun { command } => format!("--html 画的是一次运行，而 procdemo {command} 什么都不运行：请把 --html 给一个演示、all 或 run（没有写任何文件）"),
             Msg::GoneValue => "已消失".into(),
+            Msg::NotJson { option, command } => format!("{option} 不适用于 procdemo {command}：它输出给人读的文字，不是 JSON"),
+            Msg::WorksheetRunsNothing { option } => format!("--worksheet 只打印问题、什么都不运行，所以 {option} 没有可显示的内容：请去掉其中一个"),
+            Msg::ReplayNotice { file, name } => format!("▶ 这是 `{name}` 的回放，录在 {file} 中：现在不运行任何进程；下面的每个 PID、状态和数值都是录制时从内核读到的"),
+            Msg::BadRecording { file, line, error } => format!("{file}:{line}：不是录下的运行中的一行（procdemo DEMO --record-events 会写出这样的文件）：{error}"),
+            Msg::QuizKey => "答案：每个练习真实运行时 /proc 显示的进程树（用角色名而不是 PID：在任何机器上都一样）".into(),
             Msg::UnknownOption { arg, .. } => format!("procdemo 没有选项 `{arg}`：`procdemo --help` 列出所有选项"),
             Msg::BadValue { arg, value, .. } => format!("`{arg}` 不接受值 `{value}`：`procdemo --help` 说明它接受什么值"),
             Msg::SetupFailed { call, error } => format!("{call}：{error}"),

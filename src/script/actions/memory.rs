@@ -5,7 +5,8 @@ use super::{
     Act, Args, Call, Effects, Facts, NoPython, Outcome, Performed, Python, Stage, Writes, failed,
 };
 use crate::kernel::sys;
-use crate::script::{ParseProblem, limits};
+use crate::script::limits;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 use std::io;
 

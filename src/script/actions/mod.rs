@@ -28,7 +28,8 @@ pub use tickets::TicketFile;
 mod wait;
 
 use crate::kernel::sys::Region;
-use crate::script::{ParseProblem, RoleId};
+use crate::script::names::RoleId;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 
 /// Who a wait is for.

@@ -8,7 +8,7 @@
 
 use super::{Act, Args, Blocks, Call, Facts, Outcome, Performed, Python, Stage, failed};
 use crate::kernel::sys;
-use crate::script::ParseProblem;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 use std::os::fd::{AsRawFd, OwnedFd};
 
@@ -40,7 +40,7 @@ pub const TASK_BYTES: usize = 8;
 pub const RESULT_BYTES: usize = 24;
 
 fn pipe_name(a: &Args<'_>, word: &str) -> Result<String, ParseProblem> {
-    if crate::script::valid_name(word) {
+    if crate::script::names::valid_name(word) {
         Ok(word.to_string())
     } else {
         Err(a.expected())

@@ -6,7 +6,8 @@ use super::{
     RunnerAction, Stage, failed,
 };
 use crate::kernel::sys::{self, Forked};
-use crate::script::{ParseProblem, RoleId};
+use crate::script::names::RoleId;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 
 /// `fork NEW-ROLE`: fork(); the child becomes NEW-ROLE.
@@ -267,10 +268,11 @@ impl Act for Spin {
 /// `cpu-loop`: a busy loop that never gives its CPU away of its own accord (`while True:
 /// pass`), until the next command. Unlike `spin`, whose every turn calls sched_yield(), it
 /// leaves the choice of who runs to the scheduler alone: two of them on one CPU get the
-/// shares the scheduler's weights give them (`share`). It looks for the next command (a
-/// poll() that never sleeps) once a millisecond of wall time, read from the vDSO's clock,
-/// which is no system call: under `strace -f` a loop that made a system call at every turn
-/// would run at the tracer's pace, not the scheduler's.
+/// shares the scheduler's weights give them (`share`). It looks for the next command once a
+/// millisecond of wall time (the vDSO's clock, no system call) in memory it shares with the
+/// runner (`sys::Doorbells`): no system call at all until it is told to stop. Under `strace
+/// -f` every system call is two tracing stops that give the CPU away, so a loop that asked
+/// the kernel ran at the tracer's pace, not the scheduler's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CpuLoop;
 

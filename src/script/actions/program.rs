@@ -5,7 +5,7 @@ use super::{
     Act, Args, Call, Effects, Facts, Image, Outcome, Performed, Program, Python, Stage, failed,
 };
 use crate::kernel::sys;
-use crate::script::ParseProblem;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 
 /// The longest line `print` takes, in bytes.

@@ -6,7 +6,8 @@ use super::{
     failed,
 };
 use crate::kernel::sys;
-use crate::script::{ParseProblem, RoleId};
+use crate::script::names::RoleId;
+use crate::script::problem::ParseProblem;
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
 use serde::{Deserialize, Serialize};

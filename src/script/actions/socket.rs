@@ -10,7 +10,8 @@
 use super::failed;
 use super::{Act, Args, Blocks, Call, Effects, Facts, Outcome, Performed, Python, Sock, Stage};
 use crate::kernel::sys::{self, Forked};
-use crate::script::{ParseProblem, RoleId};
+use crate::script::names::RoleId;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};

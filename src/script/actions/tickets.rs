@@ -12,7 +12,8 @@
 
 use super::{Act, Args, Blocks, Call, Facts, Outcome, Performed, Python, Stage, TicketUse, failed};
 use crate::kernel::sys;
-use crate::script::{ParseProblem, limits};
+use crate::script::limits;
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, Write as _};

@@ -6,7 +6,8 @@ use super::{
     Stage, WaitTarget, failed,
 };
 use crate::kernel::sys;
-use crate::script::{ParseProblem, RUNNER, RoleId};
+use crate::script::names::{RUNNER, RoleId};
+use crate::script::problem::ParseProblem;
 use serde::{Deserialize, Serialize};
 
 /// `wait`: wait(&status) for any child: what `waitpid any` does.
