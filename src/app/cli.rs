@@ -94,6 +94,17 @@ pub enum Task {
         sources: Vec<Source>,
         summary: bool,
     },
+    /// `procdemo check TASK -- COMMAND`: run a program as `watch` does and judge a task's
+    /// properties over its processes.
+    Check {
+        /// A built-in task's name, or a task file's path.
+        task: String,
+        options: crate::watch::tracer::Options,
+        /// Where the verdicts go (`-o FILE`); standard error if None.
+        report: Option<PathBuf>,
+    },
+    /// `procdemo exercises [TASK]`: the tasks, or one in full.
+    Exercises(Option<String>),
     /// `procdemo completions SHELL`: the shell's completion script, on standard output.
     Completions(String),
     /// `procdemo man`: the manual page (roff), on standard output.
@@ -192,6 +203,8 @@ fn needed(args: &[std::ffi::OsString]) -> Needed<'_> {
             "replay",
             "watch",
             "completions",
+            "check",
+            "exercises",
         ]
         .contains(&w)
         {
@@ -299,6 +312,48 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                 .help(help(Help::Html)),
         )
         .subcommand(Command::new("list").about(help(Help::List)))
+        .subcommand(
+            Command::new("exercises").about(help(Help::Exercises)).arg(
+                Arg::new("task")
+                    .value_name("TASK")
+                    .help(help(Help::ExercisesTask)),
+            ),
+        )
+        .subcommand(
+            Command::new("check")
+                .args(NOT_FOR_WATCH.iter().map(|(id, _)| {
+                    let a = Arg::new(*id).long(*id).hide(true);
+                    match *id {
+                        "delay" | "size" | "timeout" => a.value_parser(value_parser!(u64)),
+                        _ => a.action(ArgAction::SetTrue),
+                    }
+                }))
+                .about(help(Help::Check))
+                .after_help(help(Help::CheckNotes))
+                .arg(
+                    Arg::new("output")
+                        .short('o')
+                        .long("output")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(help(Help::WatchOutput)),
+                )
+                .arg(
+                    Arg::new("task")
+                        .value_name("TASK")
+                        .required(true)
+                        .help(help(Help::CheckTask)),
+                )
+                .arg(
+                    Arg::new("command")
+                        .value_name("COMMAND")
+                        .required(true)
+                        .num_args(1..)
+                        .last(true)
+                        .value_parser(value_parser!(std::ffi::OsString))
+                        .help(help(Help::WatchCommand)),
+                ),
+        )
         .subcommand(
             Command::new("quiz")
                 .about(help(Help::Quiz))
@@ -543,6 +598,29 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
                 timeline: !sub.get_flag("no-timeline"),
             }
         }
+        "exercises" => Task::Exercises(sub.get_one::<String>("task").cloned()),
+        "check" => {
+            for (id, option) in NOT_FOR_WATCH {
+                if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+                    return Err(Error::Usage(Usage::NotForWatch { option }));
+                }
+            }
+            Task::Check {
+                task: sub.get_one::<String>("task").cloned().unwrap_or_default(),
+                options: crate::watch::tracer::Options {
+                    argv: sub
+                        .get_many::<std::ffi::OsString>("command")
+                        .map(|v| v.cloned().collect())
+                        .unwrap_or_default(),
+                    limit: crate::watch::tracer::DEFAULT_LIMIT,
+                    kill_rest: false,
+                    // The judge reads every event; nothing is folded or hidden from it.
+                    signals: true,
+                    all: true,
+                },
+                report: sub.get_one::<PathBuf>("output").cloned(),
+            }
+        }
         "replay" => Task::Replay(sub.get_one::<PathBuf>("file").cloned().unwrap_or_default()),
         "run" => Task::Run {
             sources: vec![match sub.get_one::<PathBuf>("file") {
@@ -584,6 +662,8 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             Task::Show(_) => Some("show"),
             Task::List => Some("list"),
             Task::Explain(_) => Some("explain"),
+            Task::Exercises(_) => Some("exercises"),
+            Task::Check { .. } => Some("check"),
             Task::Completions(_) => Some("completions"),
             Task::Man => Some("man"),
             _ => None,
@@ -614,6 +694,9 @@ fn json_only(task: &Task, output: &Output) -> Result<(), Error> {
         Task::Explain(_) => "explain",
         Task::Completions(_) => "completions",
         Task::Man => "man",
+        Task::Exercises(_) => "exercises",
+        Task::Check { .. } if option == "--json" => return Ok(()),
+        Task::Check { .. } => "check",
         Task::Quiz {
             show_script: true, ..
         } => "quiz --show-script",

@@ -38,7 +38,10 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
 /// The text of a user's script file, which must be UTF-8 (a byte-order mark at its start,
 /// which some editors write, is dropped). The front end reads it: at most
 /// [`frontend::MAX_SCRIPT_BYTES`], and a signal ends a read that waits.
-fn read_script(front: &mut frontend::FrontEnd, source: &Source) -> Result<String, Error> {
+pub(super) fn read_script(
+    front: &mut frontend::FrontEnd,
+    source: &Source,
+) -> Result<String, Error> {
     let bytes = front.read_script(source)?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
         Error::Usage(error::Usage::NotUtf8 {
@@ -124,7 +127,7 @@ fn finish(front: &mut frontend::FrontEnd, all_ok: bool) -> Result<i32, Error> {
 }
 
 /// What is wrong with /proc (render/ says it in words a student can act on).
-fn proc_problem(e: &std::io::Error) -> error::System {
+pub(super) fn proc_problem(e: &std::io::Error) -> error::System {
     match e.raw_os_error() {
         Some(libc::ENOENT) => error::System::ProcMissing {
             error: error::os_error(std::io::Error::from_raw_os_error(libc::ENOENT)),
@@ -142,7 +145,7 @@ fn print_bytes(bytes: &[u8]) -> Result<i32, Error> {
 }
 
 /// Print text to stdout; a closed pipe (`procdemo show zombie | head`) just ends it.
-fn print_text(text: &str) -> Result<i32, Error> {
+pub(super) fn print_text(text: &str) -> Result<i32, Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(0),
@@ -291,6 +294,18 @@ fn run(config: Config) -> Result<i32, Error> {
                 front.run(&name, &script, &origin)?.ok
             };
             finish(&mut front, ok)
+        }
+        Task::Exercises(name) => {
+            let mut front = frontend::FrontEnd::new(output)?;
+            super::check::exercises(&mut front, name.as_deref())
+        }
+        Task::Check {
+            task,
+            options,
+            report,
+        } => {
+            let mut front = frontend::FrontEnd::new(output)?;
+            super::check::check(&mut front, &task, &options, report.as_deref())
         }
         Task::Replay(path) => {
             let mut front = frontend::FrontEnd::new(output)?;

@@ -1056,9 +1056,10 @@ pub fn shown(source: &crate::app::cli::Source) -> String {
     }
 }
 
-/// Where `procdemo watch` writes its report: standard error (the program keeps standard
-/// output and the terminal), or the `-o FILE`. A reader that went away ends it quietly.
-struct Report {
+/// Where `procdemo watch` and `procdemo check` write their report: standard error (the program
+/// keeps standard output and the terminal), or the `-o FILE`. A reader that went away ends it
+/// quietly.
+pub struct Report {
     out: Box<dyn Write>,
     closed: bool,
     /// The first error writing it (not EPIPE: a reader that went away is not an error).
@@ -1066,54 +1067,9 @@ struct Report {
 }
 
 impl Report {
-    fn write(&mut self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
-        if self.closed {
-            return;
-        }
-        // Rendered whole, then handed to the buffer in one piece: the buffer writes it out
-        // whole (never split between two write()s).
-        let mut event = Vec::new();
-        let result = f(&mut event).and_then(|()| self.out.write_all(&event));
-        self.failed(result);
-    }
-
-    /// Write out what is buffered: after each batch of events read, and at the end. (The
-    /// buffer only ever writes whole events, so a terminal the program shares never shows
-    /// procdemo's line cut by the program's output.)
-    fn flush(&mut self) {
-        if !self.closed {
-            let result = self.out.flush();
-            self.failed(result);
-        }
-    }
-
-    fn failed(&mut self, result: std::io::Result<()>) {
-        if let Err(e) = result {
-            self.closed = true;
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                self.error = Some(e);
-            }
-        }
-    }
-}
-
-impl FrontEnd {
-    /// `procdemo watch -- COMMAND`: fork the watcher (see `watch.rs`), render its events on
-    /// the report as they come, and end with the summary, the tree and the timeline. Returns
-    /// the program's exit code (its first process's; 128 + N for a signal N).
-    ///
-    /// The watcher and the program stay in procdemo's process group: the program reads the
-    /// terminal as it would without procdemo, and a Ctrl-C reaches it as well as the front
-    /// end, which then kills the watcher (the kernel kills every tracee with it:
-    /// PTRACE_O_EXITKILL) and kills and reaps whatever was reparented here.
-    pub fn watch(
-        &mut self,
-        options: &crate::watch::tracer::Options,
-        report: Option<&std::path::Path>,
-        timeline: bool,
-    ) -> Result<i32, Error> {
-        let to_stderr = report.is_none();
-        let out: Box<dyn Write> = match report {
+    /// The report on standard error, or in the `-o FILE`; true: on standard error.
+    fn open(path: Option<&std::path::Path>) -> Result<(Report, bool), Error> {
+        let out: Box<dyn Write> = match path {
             Some(path) => Box::new(sys::create_report(path).map_err(|e| {
                 Error::Usage(Usage::Report {
                     path: escape(&path.display().to_string()).into_owned(),
@@ -1127,11 +1083,166 @@ impl FrontEnd {
         // its output then falls between procdemo's lines, never inside one (unbuffered stderr
         // would write every piece of a line apart).
         let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
-        let mut report = Report {
-            out,
-            closed: false,
-            error: None,
+        Ok((
+            Report {
+                out,
+                closed: false,
+                error: None,
+            },
+            path.is_none(),
+        ))
+    }
+
+    fn write(&mut self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+        if self.closed {
+            return;
+        }
+        // Rendered whole, then handed to the buffer in one piece: the buffer writes it out
+        // whole (never split between two write()s).
+        let mut event = Vec::new();
+        let result = f(&mut event).and_then(|()| self.out.write_all(&event));
+        self.failed(result);
+    }
+
+    /// Write a whole text (the check's verdicts), and flush it.
+    pub fn text(&mut self, text: &str) {
+        self.write(|out| out.write_all(text.as_bytes()));
+        self.flush();
+    }
+
+    /// Write out what is buffered: after each batch of events read, and at the end. (The
+    /// buffer only ever writes whole events, so a terminal the program shares never shows
+    /// procdemo's line cut by the program's output.)
+    pub fn flush(&mut self) {
+        if !self.closed {
+            let result = self.out.flush();
+            self.failed(result);
+        }
+    }
+
+    /// The report could not be written (ENOSPC on `-o /dev/full`, EIO...): the error to say.
+    pub fn error(&mut self) -> Option<Error> {
+        self.error
+            .take()
+            .map(|e| Error::System(System::Write { error: os_error(e) }))
+    }
+
+    fn failed(&mut self, result: std::io::Result<()>) {
+        if let Err(e) = result {
+            self.closed = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+/// How a watch ended: by a signal (procdemo killed and reaped the family), and whether the
+/// watcher's stream said the family was over (`WatchEvent::End`).
+pub struct WatchRun {
+    pub interrupted: Option<i32>,
+    pub ended: bool,
+}
+
+/// The command a watch ran, as its errors name it (argv[0], escaped).
+pub fn command_name(options: &crate::watch::tracer::Options) -> String {
+    escape(
+        &options
+            .argv
+            .first()
+            .map_or_else(String::new, |a| a.to_string_lossy().into_owned()),
+    )
+    .into_owned()
+}
+
+impl FrontEnd {
+    /// `--json` was asked for.
+    pub fn json(&self) -> bool {
+        self.output.json
+    }
+
+    /// Open the report of a watch or a check: standard error, or the `-o FILE`.
+    pub fn report(&self, path: Option<&std::path::Path>) -> Result<(Report, bool), Error> {
+        Report::open(path)
+    }
+
+    /// `procdemo watch -- COMMAND`: fork the watcher (see `watch/tracer.rs`), render its events
+    /// on the report as they come, and end with the summary, the tree and the timeline.
+    /// Returns the program's exit code (its first process's; 128 + N for a signal N).
+    ///
+    /// The watcher and the program stay in procdemo's process group: the program reads the
+    /// terminal as it would without procdemo, and a Ctrl-C reaches it as well as the front
+    /// end, which then kills the watcher (the kernel kills every tracee with it:
+    /// PTRACE_O_EXITKILL) and kills and reaps whatever was reparented here.
+    pub fn watch(
+        &mut self,
+        options: &crate::watch::tracer::Options,
+        report: Option<&std::path::Path>,
+        timeline: bool,
+    ) -> Result<i32, Error> {
+        let (mut report, to_stderr) = Report::open(report)?;
+        let mut style = self.style();
+        style.timeline = timeline;
+        if to_stderr {
+            style.width = render::stderr_width();
+        }
+        let form = match (self.output.json, self.output.json_events) {
+            (_, true) => render::watch::Form::JsonEvents,
+            (true, false) => render::watch::Form::Json,
+            (false, false) => render::watch::Form::Text,
         };
+        let mut renderer = render::watch::Watch::new(form, style);
+        if !options.signals {
+            renderer.hide_signals();
+        }
+        if options.all {
+            renderer.show_all();
+        }
+        let WatchRun { interrupted, ended } =
+            self.watch_family(options, &mut |event| match event {
+                Some(event) => report.write(|out| renderer.event(event, out)),
+                None => report.flush(),
+            })?;
+        report.write(|out| renderer.finish(interrupted, out));
+        report.flush();
+        if let Err((path, e)) = renderer.write_page() {
+            return Err(Error::Usage(Usage::Html {
+                path: escape(&path.display().to_string()).into_owned(),
+                error: os_error(e),
+            }));
+        }
+        if let Some(sig) = interrupted {
+            return Err(Error::Interrupted(sig));
+        }
+        if let Some(e) = report.error() {
+            return Err(e);
+        }
+        let command = command_name(options);
+        if let Some(problem) = renderer.problem() {
+            return Err(Error::Watch {
+                command,
+                problem: problem.clone(),
+            });
+        }
+        match (ended, renderer.exit_code()) {
+            (true, Some(code)) => Ok(code),
+            _ => Err(Error::Watch {
+                command,
+                problem: crate::engine::model::WatchProblem::Lost,
+            }),
+        }
+    }
+
+    /// Run `options`' command under the watcher, exactly as `procdemo watch` does (the one
+    /// path of `watch` and `check`): fork the watcher, hand each of its events to `show` as
+    /// it comes (and `None` after each batch read: a time to flush), and wait for the end of
+    /// its stream and its death (or a signal: the watcher is killed, and the family with it).
+    /// Whatever the watcher left is killed and reaped before this returns.
+    pub fn watch_family(
+        &mut self,
+        options: &crate::watch::tracer::Options,
+        show: &mut dyn FnMut(Option<&crate::engine::model::WatchEvent>),
+    ) -> Result<WatchRun, Error> {
         let (events_in, events_out) = unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| {
             Error::System(System::Pipe {
                 demo: Some("watch".into()),
@@ -1164,23 +1275,6 @@ impl FrontEnd {
             }
         };
         drop(events_out);
-        let mut style = self.style();
-        style.timeline = timeline;
-        if to_stderr {
-            style.width = render::stderr_width();
-        }
-        let form = match (self.output.json, self.output.json_events) {
-            (_, true) => render::watch::Form::JsonEvents,
-            (true, false) => render::watch::Form::Json,
-            (false, false) => render::watch::Form::Text,
-        };
-        let mut renderer = render::watch::Watch::new(form, style);
-        if !options.signals {
-            renderer.hide_signals();
-        }
-        if options.all {
-            renderer.show_all();
-        }
         let _ = fcntl(&events_in, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
         let pidfd = sys::pidfd_open(watcher).ok();
         let mut buf = Vec::new();
@@ -1203,10 +1297,10 @@ impl FrontEnd {
                         if matches!(event, crate::engine::model::WatchEvent::End { .. }) {
                             ended = true;
                         }
-                        report.write(|out| renderer.event(&event, out));
+                        show(Some(&event));
                     },
                 );
-                report.flush();
+                show(None);
             }
             if !exited {
                 exited = !matches!(
@@ -1233,40 +1327,6 @@ impl FrontEnd {
         }
         // Whatever the watcher left (after a crash, or a signal): kill and reap it.
         self.clean_up();
-        report.write(|out| renderer.finish(interrupted, out));
-        report.flush();
-        if let Err((path, e)) = renderer.write_page() {
-            return Err(Error::Usage(Usage::Html {
-                path: escape(&path.display().to_string()).into_owned(),
-                error: os_error(e),
-            }));
-        }
-        if let Some(sig) = interrupted {
-            return Err(Error::Interrupted(sig));
-        }
-        // The report could not be written (ENOSPC on -o /dev/full, EIO...): said, exit 1.
-        if let Some(e) = report.error.take() {
-            return Err(Error::System(System::Write { error: os_error(e) }));
-        }
-        let command = escape(
-            &options
-                .argv
-                .first()
-                .map_or_else(String::new, |a| a.to_string_lossy().into_owned()),
-        )
-        .into_owned();
-        if let Some(problem) = renderer.problem() {
-            return Err(Error::Watch {
-                command,
-                problem: problem.clone(),
-            });
-        }
-        match (ended, renderer.exit_code()) {
-            (true, Some(code)) => Ok(code),
-            _ => Err(Error::Watch {
-                command,
-                problem: crate::engine::model::WatchProblem::Lost,
-            }),
-        }
+        Ok(WatchRun { interrupted, ended })
     }
 }

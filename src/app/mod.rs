@@ -2,6 +2,7 @@
 //! runner (or the watcher) and renders its events as they come, and [`commands`], what each
 //! subcommand does. The top layer: it may import every other.
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod frontend;

@@ -30,6 +30,19 @@ pub fn check(task: &Task, html: Option<&Path>) -> Result<(), Error> {
             inputs.extend(options.argv.iter().map(Path::new).filter(|p| p.exists()));
             report = r.as_deref();
         }
+        // `procdemo check`: the same, and the task file.
+        Task::Check {
+            task,
+            options,
+            report: r,
+        } => {
+            inputs.extend(
+                std::iter::once(Path::new(task))
+                    .chain(options.argv.iter().map(Path::new))
+                    .filter(|p| p.exists()),
+            );
+            report = r.as_deref();
+        }
         _ => {}
     }
     let outputs = [("-o", report), ("--html", html)];

@@ -149,6 +149,14 @@ pub enum Usage {
     },
     /// clap's own message (English in every language).
     Clap(String),
+    /// `procdemo check` or `exercises` given a task that is not built in (and not a file).
+    UnknownTask {
+        name: String,
+        closest: Option<&'static str>,
+        tasks: Vec<&'static str>,
+    },
+    /// A task file that does not parse (`FILE:LINE`).
+    Task(crate::script::task::TaskError),
 }
 
 /// What the system refused (errors as [`os_error`] shows them; a demo's name escaped).

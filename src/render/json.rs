@@ -18,7 +18,9 @@ use crate::engine::model::{
     Origin, Parent, WatchEvent,
 };
 use crate::script::actions::Outcome;
+use crate::script::task::{CountCmp, Counted, Property, Reaping};
 use crate::script::{Guard, Script, StepKind, field_name};
+use crate::watch::check::{Seen, Verdict};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -1774,6 +1776,207 @@ pub struct WatchDocument {
     pub processes: Vec<WatchProcess>,
     pub summary: WatchSummary,
     pub exit_code: Option<i32>,
+}
+
+// ---- procdemo check ------------------------------------------------------------------------
+
+/// A task's property as its `check` line states it (`name`: the property's word there).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "name")]
+pub enum PropertyJson {
+    #[serde(rename = "forks")]
+    Forks { cmp: CountCmp, want: usize },
+    #[serde(rename = "zombies")]
+    Zombies { cmp: CountCmp, want: usize },
+    #[serde(rename = "zombies-left")]
+    ZombiesLeft { cmp: CountCmp, want: usize },
+    #[serde(rename = "orphans")]
+    Orphans { cmp: CountCmp, want: usize },
+    #[serde(rename = "alive-at-exit")]
+    AliveAtExit { cmp: CountCmp, want: usize },
+    #[serde(rename = "longest-zombie")]
+    LongestZombie { at_least_ms: u64 },
+    #[serde(rename = "reaped-by")]
+    ReapedBy { reaper: Reaping },
+    #[serde(rename = "adopted-by")]
+    AdoptedBy { adopter: &'static str },
+    #[serde(rename = "exit-codes")]
+    ExitCodes { codes: Vec<i32> },
+    #[serde(rename = "main-exit")]
+    MainExit { code: i32 },
+}
+
+impl From<&Property> for PropertyJson {
+    fn from(p: &Property) -> PropertyJson {
+        match p.clone() {
+            Property::Count { counted, cmp, want } => match counted {
+                Counted::Forks => PropertyJson::Forks { cmp, want },
+                Counted::Zombies => PropertyJson::Zombies { cmp, want },
+                Counted::ZombiesLeft => PropertyJson::ZombiesLeft { cmp, want },
+                Counted::Orphans => PropertyJson::Orphans { cmp, want },
+                Counted::AliveAtExit => PropertyJson::AliveAtExit { cmp, want },
+            },
+            Property::LongestZombie { at_least_ms } => PropertyJson::LongestZombie { at_least_ms },
+            Property::ReapedBy { reaper } => PropertyJson::ReapedBy { reaper },
+            Property::AdoptedBySubreaper => PropertyJson::AdoptedBy {
+                adopter: "subreaper",
+            },
+            Property::ExitCodes { codes } => PropertyJson::ExitCodes { codes },
+            Property::MainExit { code } => PropertyJson::MainExit { code },
+        }
+    }
+}
+
+/// A child and who reaped it (null: nobody did).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReapedJson {
+    pub pid: i32,
+    pub reaper: Option<ReaperJson>,
+}
+
+/// A child and its exit status (null: not seen).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildStatusJson {
+    pub pid: i32,
+    pub status: Option<Status>,
+}
+
+/// What was seen, for one property.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SeenJson {
+    Count {
+        count: usize,
+        pids: Vec<i32>,
+    },
+    LongestZombie {
+        pid: i32,
+        zombie_us: u64,
+    },
+    NoZombie,
+    /// The children not reaped as the property asks.
+    Reapers {
+        wrong: Vec<ReapedJson>,
+    },
+    /// The orphans not adopted by the watcher.
+    Adopters {
+        wrong: Vec<OrphanAdoptedJson>,
+    },
+    Statuses {
+        statuses: Vec<ChildStatusJson>,
+    },
+    MainStatus {
+        status: Option<Status>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrphanAdoptedJson {
+    pub pid: i32,
+    pub to: i32,
+}
+
+impl From<&Seen> for SeenJson {
+    fn from(s: &Seen) -> SeenJson {
+        match s {
+            Seen::Count { count, pids } => SeenJson::Count {
+                count: *count,
+                pids: pids.clone(),
+            },
+            Seen::Longest { pid, us } => SeenJson::LongestZombie {
+                pid: *pid,
+                zombie_us: *us,
+            },
+            Seen::NoZombie => SeenJson::NoZombie,
+            Seen::Reapers { wrong } => SeenJson::Reapers {
+                wrong: wrong
+                    .iter()
+                    .map(|&(pid, r)| ReapedJson {
+                        pid,
+                        reaper: r.map(ReaperJson::from),
+                    })
+                    .collect(),
+            },
+            Seen::Adopters { wrong } => SeenJson::Adopters {
+                wrong: wrong
+                    .iter()
+                    .map(|&(pid, to)| OrphanAdoptedJson { pid, to })
+                    .collect(),
+            },
+            Seen::Statuses { statuses } => SeenJson::Statuses {
+                statuses: statuses
+                    .iter()
+                    .map(|&(pid, s)| ChildStatusJson {
+                        pid,
+                        status: s.map(Status::from),
+                    })
+                    .collect(),
+            },
+            Seen::MainStatus { status } => SeenJson::MainStatus {
+                status: status.map(Status::from),
+            },
+        }
+    }
+}
+
+/// One property's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictJson {
+    /// The task file's `check` line.
+    pub line: usize,
+    pub property: PropertyJson,
+    pub holds: bool,
+    pub seen: SeenJson,
+}
+
+/// `procdemo check --json`: the task, the command, a verdict per property.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckDocument {
+    pub version: u32,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub task: String,
+    /// `tasks/NAME.task` (built in) or the path given.
+    pub file: String,
+    pub command: Vec<String>,
+    pub verdicts: Vec<VerdictJson>,
+    /// Every property holds.
+    pub passed: bool,
+    /// procdemo's exit code: 0 passed, 1 not.
+    pub exit_code: i32,
+    /// The program's own exit code (its first process's; 128 + N for a signal N).
+    pub program_exit_code: Option<i32>,
+}
+
+impl CheckDocument {
+    pub fn new(
+        task: &crate::script::task::Task,
+        file: &str,
+        command: &[String],
+        verdicts: &[Verdict],
+        program_exit_code: Option<i32>,
+    ) -> CheckDocument {
+        let passed = verdicts.iter().all(|v| v.holds);
+        CheckDocument {
+            version: VERSION,
+            kind: "check",
+            task: task.name.clone(),
+            file: file.to_string(),
+            command: command.to_vec(),
+            verdicts: verdicts
+                .iter()
+                .map(|v| VerdictJson {
+                    line: v.line,
+                    property: PropertyJson::from(&v.property),
+                    holds: v.holds,
+                    seen: SeenJson::from(&v.seen),
+                })
+                .collect(),
+            passed,
+            exit_code: if passed { 0 } else { 1 },
+            program_exit_code,
+        }
+    }
 }
 
 /// Write one serialisable message as a line.

@@ -8,6 +8,7 @@
 //! to be complete. Layout (columns, trees, wrapping to the terminal's width, colour) knows
 //! no language.
 
+pub mod check;
 pub mod html;
 pub mod i18n;
 pub mod inspect;

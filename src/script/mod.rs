@@ -25,6 +25,7 @@ pub mod names;
 mod parse;
 pub mod problem;
 pub mod quiz;
+pub mod task;
 #[cfg(test)]
 mod tests;
 

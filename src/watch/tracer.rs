@@ -507,7 +507,9 @@ fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
             }
         } else if nr == libc::SYS_waitid {
             let (idtype, id, options) = (args[0] as u32, args[1] as i32, args[3] as i32);
+            // WNOWAIT only peeks: the child stays a zombie after it returns.
             options & libc::WEXITED != 0
+                && options & libc::WNOWAIT == 0
                 && match idtype {
                     libc::P_ALL => true,
                     libc::P_PID => id == child,

@@ -70,6 +70,13 @@ const DATA: &[&str] = &[
     "wait-status",
     "orphan",
     "sigchld",
+    "check",
+    "exercises",
+    "python",
+    "hw",
+    "py",
+    "zombeis",
+    "mine",
 ];
 
 /// A run of the watch timeline's glyphs (`x` its exit, `Z` zombie, `T` stopped, as the legend
@@ -339,6 +346,29 @@ fn a_watch_report_speaks_only_through_the_catalogue() {
     assert_eq!(check(&["watch", "--", "true"], &code).code, 0);
     let run = check(&["watch", "--", "sh", "-c", "sleep 0.01 & wait"], &code);
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn exercises_and_a_check_speak_only_through_the_catalogue() {
+    // The tasks' names are data (their titles, texts and hints are the tasks' own words, in
+    // `⟪…⟫`); the Python program the check runs prints nothing.
+    let mut code = code_words();
+    let tasks = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tasks");
+    for entry in std::fs::read_dir(tasks).expect("tasks/").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        code.extend(tokens(name.trim_end_matches(".task")));
+    }
+    assert_eq!(check(&["exercises"], &code).code, 0);
+    assert_eq!(check(&["exercises", "zombie"], &code).code, 0);
+    assert_eq!(check(&["help", "check"], &code).code, 0);
+    assert_eq!(check(&["help", "exercises"], &code).code, 0);
+    // A check that fails (no child at all): ✗, what was seen, a hint, the outcome.
+    let run = check(&["check", "zombie", "--", "true"], &code);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // A task file that names an unknown property, an unknown task: usage errors.
+    let bad = TempScript::new("mine.task", b"title Mine\ncheck zombeis = 0\n");
+    assert_eq!(check(&["check", bad.arg(), "--", "true"], &code).code, 2);
+    assert_eq!(check(&["exercises", "zombi"], &code).code, 2);
 }
 
 #[test]

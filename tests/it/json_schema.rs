@@ -24,12 +24,14 @@ struct Schemas {
     event: Validator,
     watch: Validator,
     watch_line: Validator,
+    check: Validator,
 }
 
 fn schemas() -> Schemas {
     let registry = Registry::new()
         .add(format!("{BASE}event.json"), schema("event.json"))
         .and_then(|r| r.add(format!("{BASE}watch.json"), schema("watch.json")))
+        .and_then(|r| r.add(format!("{BASE}check.json"), schema("check.json")))
         .and_then(|r| r.prepare())
         .expect("the schemas load");
     let build = |s: &Value| {
@@ -43,6 +45,7 @@ fn schemas() -> Schemas {
         event: build(&schema("event.json")),
         watch: build(&schema("watch.json")),
         watch_line: build(&json!({"$ref": format!("{BASE}watch.json#/$defs/message")})),
+        check: build(&schema("check.json")),
     }
 }
 
@@ -188,6 +191,61 @@ fn a_watchs_json_document_and_json_events_lines_follow_the_schema() {
             valid(&s.watch_line, e, &format!("watch --json-events {name}"));
         }
     }
+}
+
+#[test]
+fn a_checks_json_document_follows_the_schema() {
+    let s = schemas();
+    let python = python();
+    let exercise = |name: &str| fixture(name).replace("/watch/", "/exercises/");
+    let teacher: PathBuf = [env!("CARGO_MANIFEST_DIR"), "docs", "two-children.task"]
+        .iter()
+        .collect();
+    let teacher = teacher.to_string_lossy().into_owned();
+    let mut seen = std::collections::BTreeSet::new();
+    for (task, program, code) in [
+        ("zombie", "zombie_no_wait.py", 1),
+        ("orphan", "orphan_ok.py", 0),
+        ("orphan", "orphan_waits.py", 1),
+        ("exit-codes", "exit_codes_ok.py", 0),
+        ("sigchld-ignore", "sigchld_ignore_late.py", 1),
+        (teacher.as_str(), "two_children_ok.py", 0),
+    ] {
+        let run = procdemo(&["check", "--json", task, "--", &python, &exercise(program)]);
+        assert_eq!(run.code, code, "{task} {program}: {}", run.stderr);
+        let docs = lines(&run.stderr);
+        assert_eq!(
+            docs.len(),
+            1,
+            "{task} {program}: one document: {}",
+            run.stderr
+        );
+        valid(
+            &s.check,
+            &docs[0],
+            &format!("check --json {task} {program}"),
+        );
+        assert_eq!(docs[0]["version"], 2);
+        assert_eq!(docs[0]["type"], "check");
+        for v in docs[0]["verdicts"].as_array().unwrap() {
+            seen.insert(v["seen"]["type"].as_str().unwrap().to_string());
+        }
+    }
+    for t in [
+        "count",
+        "longest_zombie",
+        "reapers",
+        "adopters",
+        "statuses",
+        "main_status",
+    ] {
+        assert!(seen.contains(t), "no check produced `{t}`: {seen:?}");
+    }
+    // A document of the version-1 shape (no version) is refused.
+    let mut old = json!({"type": "check"});
+    assert!(!s.check.is_valid(&old));
+    old["version"] = json!(1);
+    assert!(!s.check.is_valid(&old));
 }
 
 /// The JSON with what varies run to run masked: every number, every digit in a string (a

@@ -12,6 +12,7 @@ mod classroom;
 mod cli;
 mod cooperation;
 mod delivery;
+mod exercises;
 mod hostile;
 mod i18n;
 mod json_schema;

@@ -192,6 +192,19 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
             Help::WatchOutput => {
                 "Write procdemo's report to FILE instead of standard error (the program keeps the terminal)"
             }
+            Help::Exercises => {
+                "List the homework tasks procdemo check can judge, or print one in full"
+            }
+            Help::ExercisesTask => "A task's name: print its statement, what is checked and hints",
+            Help::Check => {
+                "Run your program as watch does and judge a task's properties from what the kernel reported (exit 0: passed, 1: not)"
+            }
+            Help::CheckTask => {
+                "A built-in task's name (procdemo exercises lists them) or a task file (./my-task.task)"
+            }
+            Help::CheckNotes => {
+                "Example: procdemo check zombie -- python3 hw.py\nThe verdicts go to standard error (or -o FILE); --json writes them as one JSON document (schema/check.json)."
+            }
             // Delivery (#19).
             Help::RunFile => "The script to run; - reads it from standard input",
             Help::Completions => {
@@ -672,6 +685,72 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::RevealRight { answer, shown } => format!("  ✓ right: you said {answer}, and the kernel showed {shown}\n"),
             Msg::RevealWrong { answer, shown } => format!("  ✗ you said {answer}; the kernel showed {shown}\n"),
             Msg::RevealUnjudged { answer, shown } => format!("  you said {answer}; the kernel showed {shown} (compare them yourself)\n"),
+            Msg::PropForks { cmp, want } => format!("processes the program forks: {cmp} {want}"),
+            Msg::PropZombies { cmp, want } => format!("children that wait as zombies for their parent: {cmp} {want}"),
+            Msg::PropZombiesLeft { cmp, want } => format!("zombies their parent never reaps: {cmp} {want}"),
+            Msg::PropOrphans { cmp, want } => format!("orphans (a parent that exits before its child): {cmp} {want}"),
+            Msg::PropAliveAtExit { cmp, want } => format!("processes still alive when the first one ends: {cmp} {want}"),
+            Msg::PropLongestZombie { at_least } => format!("a child stays a zombie for at least {at_least}"),
+            Msg::PropReapedByParent => "every child is reaped by its parent (a wait)".to_string(),
+            Msg::PropReapedByKernel => "every child is released by the kernel at its exit (SIGCHLD ignored): none waits as a zombie".to_string(),
+            Msg::PropReapedBySubreaper => "every child is left to the subreaper: nobody in the program reaps it".to_string(),
+            Msg::PropAdoptedBySubreaper => "every orphan is adopted by procdemo's watcher, the subreaper".to_string(),
+            Msg::PropExitCodes { codes } => format!("the children's exit codes are {codes}"),
+            Msg::PropMainExit { code } => format!("the program's first process exits with code {code}"),
+            Msg::SeenCount { count } => format!("{count}"),
+            Msg::SeenCountOf { count, pids } => format!("{count} ({pids})"),
+            Msg::SeenLongest { pid, duration } => format!("the longest zombie was {pid}, for {duration}"),
+            Msg::SeenNoZombie => "no child waited as a zombie".to_string(),
+            Msg::SeenList { each } => each.join("; "),
+            Msg::SeenReapedByParent { pid, parent } => format!("{pid} was reaped by its parent {parent}"),
+            Msg::SeenReapedByKernel { pid } => format!("{pid} was released by the kernel (SIGCHLD ignored)"),
+            Msg::SeenReapedBySubreaper { pid } => format!("{pid} was reaped by procdemo, the subreaper: nobody in the program waited for it"),
+            Msg::SeenNotReaped { pid } => format!("{pid} was never reaped"),
+            Msg::SeenAdoptedBy { pid, to } => format!("{pid} was adopted by {to}"),
+            Msg::SeenStatus { pid, status } => format!("{pid}: {status}"),
+            Msg::SeenNoStatus { pid } => format!("{pid}: no exit status seen"),
+            Msg::SeenNoChild => "no child".to_string(),
+            Msg::SeenMainStatus { status } => status.clone(),
+            Msg::SeenMainUnknown => "its exit was not seen".to_string(),
+            Msg::HintForksFew { want } => format!("fork more: the task asks for {want} (os.fork() once per child; a loop that forks in the child too makes more)"),
+            Msg::HintForksMany { want } => format!("fork fewer: the task asks for {want}; a child that goes on with the parent's loop forks again (end it with os._exit)"),
+            Msg::HintZombiesFew => "no child waited as a zombie: the parent must outlive its child and not wait for it yet".to_string(),
+            Msg::HintZombiesMany => "a child waited as a zombie: set SIGCHLD to SIG_IGN before the fork (signal.signal(signal.SIGCHLD, signal.SIG_IGN)), or reap it with os.waitpid".to_string(),
+            Msg::HintZombiesLeft => "a zombie was left: its parent ended without os.wait()/os.waitpid() for it, so procdemo (as init would) reaped it".to_string(),
+            Msg::HintOrphansFew => "no process outlived its parent: the parent must exit (without os.wait) while its child still runs".to_string(),
+            Msg::HintOrphansMany => "a process outlived its parent: the parent must wait for its children before it exits".to_string(),
+            Msg::HintAliveFew => "the first process must end while its children still run".to_string(),
+            Msg::HintAliveMany => "the first process ended before its children: wait for them first".to_string(),
+            Msg::HintLongestZombie { at_least } => format!("the parent reaped its child too soon: sleep (at least {at_least}; your sleep sets the time) between the child's exit and os.waitpid(pid, 0)"),
+            Msg::HintReapParent => "reap every child: one os.wait() or os.waitpid(pid, 0) per child, before the parent exits".to_string(),
+            Msg::HintReapKernel => "signal.signal(signal.SIGCHLD, signal.SIG_IGN) must come before the first os.fork(): a child that exited before it was a zombie, and setting SIG_IGN later reaps no zombie".to_string(),
+            Msg::HintReapSubreaper => "the task asks that the program never reaps its children: no os.wait()".to_string(),
+            Msg::HintAdopted => "under procdemo the watcher adopts orphans (it is a child subreaper), not PID 1".to_string(),
+            Msg::HintExitCodes => "each child ends with os._exit(CODE): the task says which codes".to_string(),
+            Msg::HintMainExit { code } => format!("end the program with exit code {code} (sys.exit({code}))"),
+            Msg::CheckHolds { what } => format!("✓ {what}"),
+            Msg::CheckFails { what } => format!("✗ {what}"),
+            Msg::CheckSeen { seen } => format!("seen: {seen}"),
+            Msg::CheckHint { hint } => format!("hint: {hint}"),
+            Msg::CheckHeading { task, title } => format!("procdemo check {task}: {title}"),
+            Msg::CheckPassed { total } => format!("Passed: {total} of {total} properties hold."),
+            Msg::CheckFailed { failed, total } => format!("Not passed: {failed} of {total} properties do not hold."),
+            Msg::ExerciseHeading { task, title } => format!("{task}: {title}"),
+            Msg::ExerciseChecked => "What procdemo check checks:".to_string(),
+            Msg::ExerciseHints => "Hints:".to_string(),
+            Msg::ExerciseRun { task } => format!("Check your program: procdemo check {task} -- python3 hw.py"),
+            Msg::UnknownTask { name, closest, tasks } => format!("unknown task `{name}` (and no such file).{closest} The tasks are: {}. (`procdemo exercises` lists them.)", tasks.join(", ")),
+            Msg::DidYouMeanTask { task } => format!(" Did you mean `{task}`?"),
+            Msg::TaskUnknownKey { key, closest } => format!("unknown directive `{key}`.{closest} A task file has title, text, hint (each with its .LANG) and check lines."),
+            Msg::TaskUnknownProperty { name, closest, properties } => format!("unknown property `{name}`.{closest} The properties are: {}.", properties.join(", ")),
+            Msg::DidYouMeanWord { word } => format!(" Did you mean `{word}`?"),
+            Msg::TaskBadLang { key } => format!("`{key}`: a language code is two or three lowercase letters (zh, fr, pt-BR)"),
+            Msg::TaskEmpty { key } => format!("`{key}` with nothing after it"),
+            Msg::TaskTwoTitles => "a second title in the same language".to_string(),
+            Msg::TaskBadCheck { property, form } => format!("`{property}` is written: check {form}"),
+            Msg::TaskUpperBound { property } => format!("`{property}` takes only `>=`: a timing is checked as a lower bound, which a correct program meets on a loaded machine too"),
+            Msg::TaskNoTitle => "a task begins with its `title` line".to_string(),
+            Msg::TaskNoCheck => "a task needs at least one `check` line".to_string(),
         }
     }
 

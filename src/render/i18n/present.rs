@@ -503,6 +503,80 @@ pub enum Msg {
     RevealRight { answer: String, shown: String },
     RevealWrong { answer: String, shown: String },
     RevealUnjudged { answer: String, shown: String },
+
+    // ---- exercises and `procdemo check` (render/check.rs) ----------------------------------
+    /// `cmp`: `=`, `≥` or `≤`.
+    PropForks { cmp: &'static str, want: usize },
+    PropZombies { cmp: &'static str, want: usize },
+    PropZombiesLeft { cmp: &'static str, want: usize },
+    PropOrphans { cmp: &'static str, want: usize },
+    PropAliveAtExit { cmp: &'static str, want: usize },
+    PropLongestZombie { at_least: String },
+    PropReapedByParent,
+    PropReapedByKernel,
+    PropReapedBySubreaper,
+    PropAdoptedBySubreaper,
+    PropExitCodes { codes: String },
+    PropMainExit { code: i32 },
+    SeenCount { count: usize },
+    /// `pids`: the processes counted.
+    SeenCountOf { count: usize, pids: String },
+    SeenLongest { pid: i32, duration: String },
+    SeenNoZombie,
+    /// Each of `each`: [`Msg::SeenReapedBy`] and the like.
+    SeenList { each: Vec<String> },
+    SeenReapedByParent { pid: i32, parent: i32 },
+    SeenReapedByKernel { pid: i32 },
+    SeenReapedBySubreaper { pid: i32 },
+    SeenNotReaped { pid: i32 },
+    SeenAdoptedBy { pid: i32, to: i32 },
+    SeenStatus { pid: i32, status: String },
+    SeenNoStatus { pid: i32 },
+    SeenNoChild,
+    SeenMainStatus { status: String },
+    SeenMainUnknown,
+    HintForksFew { want: usize },
+    HintForksMany { want: usize },
+    HintZombiesFew,
+    HintZombiesMany,
+    HintZombiesLeft,
+    HintOrphansFew,
+    HintOrphansMany,
+    HintAliveFew,
+    HintAliveMany,
+    HintLongestZombie { at_least: String },
+    HintReapParent,
+    HintReapKernel,
+    HintReapSubreaper,
+    HintAdopted,
+    HintExitCodes,
+    HintMainExit { code: i32 },
+    /// A verdict's lines: `what` is a `Prop...` message.
+    CheckHolds { what: String },
+    CheckFails { what: String },
+    CheckSeen { seen: String },
+    CheckHint { hint: String },
+    CheckHeading { task: String, title: String },
+    CheckPassed { total: usize },
+    CheckFailed { failed: usize, total: usize },
+    ExerciseHeading { task: String, title: String },
+    ExerciseChecked,
+    ExerciseHints,
+    ExerciseRun { task: String },
+    /// `closest`: [`Msg::DidYouMeanTask`] or nothing.
+    UnknownTask { name: String, closest: String, tasks: Vec<&'static str> },
+    DidYouMeanTask { task: &'static str },
+    /// A task file's problem after `FILE:LINE: `. `closest`: [`Msg::DidYouMeanWord`] or nothing.
+    TaskUnknownKey { key: String, closest: String },
+    TaskUnknownProperty { name: String, closest: String, properties: Vec<&'static str> },
+    DidYouMeanWord { word: &'static str },
+    TaskBadLang { key: String },
+    TaskEmpty { key: String },
+    TaskTwoTitles,
+    TaskBadCheck { property: &'static str, form: &'static str },
+    TaskUpperBound { property: &'static str },
+    TaskNoTitle,
+    TaskNoCheck,
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
@@ -1711,6 +1785,23 @@ pub fn usage<W: Words + ?Sized>(w: &W, u: &Usage) -> String {
             value: value.clone(),
             clap: clap.clone(),
         },
+        Usage::UnknownTask {
+            name,
+            closest,
+            tasks,
+        } => Msg::UnknownTask {
+            name: crate::render::sanitize::escape(name).into_owned(),
+            closest: closest.map_or_else(String::new, |task| w.say(&Msg::DidYouMeanTask { task })),
+            tasks: tasks.clone(),
+        },
+        Usage::Task(e) => {
+            return format!(
+                "{}:{}: {}",
+                e.file,
+                e.line,
+                crate::render::check::task_problem(w, &e.problem)
+            );
+        }
         // clap's own words, as they always were.
         Usage::Clap(m) => return m.clone(),
     })

@@ -175,6 +175,11 @@ pub enum Help {
     WatchAll,
     WatchOutput,
     WatchNotes,
+    Exercises,
+    ExercisesTask,
+    Check,
+    CheckTask,
+    CheckNotes,
     // Delivery (#19): completions, the manual page, `run -`.
     RunFile,
     Completions,

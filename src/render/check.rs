@@ -1,0 +1,466 @@
+//! `procdemo check` and `procdemo exercises` in words: a task's verdicts (✓, or ✗ with what
+//! was seen and a hint), the list of tasks, one task in full, and why a task file was
+//! rejected. The presenter's half: it chooses each message ([`Msg`]); the languages' tables
+//! say them. The JSON document of a check is `json::CheckDocument`.
+
+use super::i18n::present::{Msg, script_duration};
+use super::wrap::{hang, wrap};
+use super::{Lang, Style, Words, words};
+use crate::engine::model::Reaper;
+use crate::script::task::{CountCmp, Counted, Property, Reaping, Task, TaskProblem};
+use crate::watch::check::{Seen, Verdict};
+
+fn sign(cmp: CountCmp) -> &'static str {
+    match cmp {
+        CountCmp::Eq => "=",
+        CountCmp::AtLeast => "≥",
+        CountCmp::AtMost => "≤",
+    }
+}
+
+fn at_least(ms: u64) -> String {
+    script_duration(std::time::Duration::from_millis(ms))
+}
+
+/// What a property asks, in a phrase.
+pub fn property(w: &dyn Words, p: &Property) -> String {
+    w.say(&match p {
+        Property::Count { counted, cmp, want } => {
+            let (cmp, want) = (sign(*cmp), *want);
+            match counted {
+                Counted::Forks => Msg::PropForks { cmp, want },
+                Counted::Zombies => Msg::PropZombies { cmp, want },
+                Counted::ZombiesLeft => Msg::PropZombiesLeft { cmp, want },
+                Counted::Orphans => Msg::PropOrphans { cmp, want },
+                Counted::AliveAtExit => Msg::PropAliveAtExit { cmp, want },
+            }
+        }
+        Property::LongestZombie { at_least_ms } => Msg::PropLongestZombie {
+            at_least: at_least(*at_least_ms),
+        },
+        Property::ReapedBy { reaper } => match reaper {
+            Reaping::Parent => Msg::PropReapedByParent,
+            Reaping::Kernel => Msg::PropReapedByKernel,
+            Reaping::Subreaper => Msg::PropReapedBySubreaper,
+        },
+        Property::AdoptedBySubreaper => Msg::PropAdoptedBySubreaper,
+        Property::ExitCodes { codes } => Msg::PropExitCodes {
+            codes: codes
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+        Property::MainExit { code } => Msg::PropMainExit { code: *code },
+    })
+}
+
+fn pids(pids: &[i32]) -> String {
+    pids.iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What was seen, in a phrase.
+fn seen(w: &dyn Words, seen: &Seen) -> String {
+    let list = |each: Vec<String>| w.say(&Msg::SeenList { each });
+    match seen {
+        Seen::Count { count, pids: p } if p.is_empty() => w.say(&Msg::SeenCount { count: *count }),
+        Seen::Count { count, pids: p } => w.say(&Msg::SeenCountOf {
+            count: *count,
+            pids: pids(p),
+        }),
+        Seen::Longest { pid, us } => w.say(&Msg::SeenLongest {
+            pid: *pid,
+            duration: super::watch::duration(*us),
+        }),
+        Seen::NoZombie => w.say(&Msg::SeenNoZombie),
+        Seen::Reapers { wrong } if wrong.is_empty() => w.say(&Msg::SeenNoChild),
+        Seen::Reapers { wrong } => list(
+            wrong
+                .iter()
+                .map(|&(pid, by)| {
+                    w.say(&match by {
+                        Some(Reaper::Parent { pid: parent }) => {
+                            Msg::SeenReapedByParent { pid, parent }
+                        }
+                        Some(Reaper::Kernel) => Msg::SeenReapedByKernel { pid },
+                        Some(Reaper::Subreaper | Reaper::Watcher) => {
+                            Msg::SeenReapedBySubreaper { pid }
+                        }
+                        None => Msg::SeenNotReaped { pid },
+                    })
+                })
+                .collect(),
+        ),
+        Seen::Adopters { wrong } => list(
+            wrong
+                .iter()
+                .map(|&(pid, to)| w.say(&Msg::SeenAdoptedBy { pid, to }))
+                .collect(),
+        ),
+        Seen::Statuses { statuses } if statuses.is_empty() => w.say(&Msg::SeenNoChild),
+        Seen::Statuses { statuses } => list(
+            statuses
+                .iter()
+                .map(|&(pid, status)| match status {
+                    Some(s) => w.say(&Msg::SeenStatus {
+                        pid,
+                        status: w.exit_status(s),
+                    }),
+                    None => w.say(&Msg::SeenNoStatus { pid }),
+                })
+                .collect(),
+        ),
+        Seen::MainStatus { status } => match status {
+            Some(s) => w.say(&Msg::SeenMainStatus {
+                status: w.exit_status(*s),
+            }),
+            None => w.say(&Msg::SeenMainUnknown),
+        },
+    }
+}
+
+/// The hint of a property that does not hold.
+fn hint(w: &dyn Words, v: &Verdict) -> String {
+    let seen_count = match &v.seen {
+        Seen::Count { count, .. } => *count,
+        _ => 0,
+    };
+    w.say(&match &v.property {
+        Property::Count { counted, want, .. } => {
+            let few = seen_count < *want;
+            match (counted, few) {
+                (Counted::Forks, true) => Msg::HintForksFew { want: *want },
+                (Counted::Forks, false) => Msg::HintForksMany { want: *want },
+                (Counted::Zombies, true) => Msg::HintZombiesFew,
+                (Counted::Zombies, false) => Msg::HintZombiesMany,
+                (Counted::ZombiesLeft, _) => Msg::HintZombiesLeft,
+                (Counted::Orphans, true) => Msg::HintOrphansFew,
+                (Counted::Orphans, false) => Msg::HintOrphansMany,
+                (Counted::AliveAtExit, true) => Msg::HintAliveFew,
+                (Counted::AliveAtExit, false) => Msg::HintAliveMany,
+            }
+        }
+        Property::LongestZombie { at_least_ms } => match v.seen {
+            Seen::NoZombie => Msg::HintZombiesFew,
+            _ => Msg::HintLongestZombie {
+                at_least: at_least(*at_least_ms),
+            },
+        },
+        Property::ReapedBy { reaper } => match reaper {
+            Reaping::Parent => Msg::HintReapParent,
+            Reaping::Kernel => Msg::HintReapKernel,
+            Reaping::Subreaper => Msg::HintReapSubreaper,
+        },
+        Property::AdoptedBySubreaper => Msg::HintAdopted,
+        Property::ExitCodes { .. } => Msg::HintExitCodes,
+        Property::MainExit { code } => Msg::HintMainExit { code: *code },
+    })
+}
+
+/// Lines of `text` after `prefix`, continuation lines under the text's start.
+fn lines(prefix: &str, text: &str, width: usize, out: &mut String) {
+    for l in hang(prefix, super::wrap::width(prefix), text, width, 4) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+}
+
+/// The text report of a check: the task's heading, a verdict per property, the outcome.
+pub fn verdicts_text(task: &Task, verdicts: &[Verdict], style: &Style) -> String {
+    let w = words(style.lang);
+    let width = style.width;
+    let mut out = String::new();
+    let title = w.script_text(task.title.get(style.lang.code()));
+    lines(
+        "",
+        &w.say(&Msg::CheckHeading {
+            task: super::sanitize::escape(&task.name).into_owned(),
+            title: super::sanitize::escape(&title).into_owned(),
+        }),
+        width,
+        &mut out,
+    );
+    for v in verdicts {
+        let what = property(w, &v.property);
+        if v.holds {
+            lines("  ", &w.say(&Msg::CheckHolds { what }), width, &mut out);
+        } else {
+            lines("  ", &w.say(&Msg::CheckFails { what }), width, &mut out);
+            let seen = seen(w, &v.seen);
+            lines("      ", &w.say(&Msg::CheckSeen { seen }), width, &mut out);
+            let hint = hint(w, v);
+            lines("      ", &w.say(&Msg::CheckHint { hint }), width, &mut out);
+        }
+    }
+    let failed = verdicts.iter().filter(|v| !v.holds).count();
+    let total = verdicts.len();
+    let end = if failed == 0 {
+        Msg::CheckPassed { total }
+    } else {
+        Msg::CheckFailed { failed, total }
+    };
+    lines("", &w.say(&end), width, &mut out);
+    out
+}
+
+/// `procdemo check --json`: the document, on one line.
+pub fn verdicts_json(
+    task: &Task,
+    file: &str,
+    command: &[String],
+    verdicts: &[Verdict],
+    program_exit_code: Option<i32>,
+) -> String {
+    let doc = super::json::CheckDocument::new(task, file, command, verdicts, program_exit_code);
+    serde_json::to_string(&doc).unwrap_or_default() + "\n"
+}
+
+/// `procdemo exercises`: each task's name and title.
+pub fn exercises_list(tasks: &[Task], lang: Lang, width: usize) -> String {
+    let w = words(lang);
+    let name_width = tasks.iter().map(|t| t.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for t in tasks {
+        let prefix = format!("{:<name_width$}  ", t.name);
+        let title = w.script_text(t.title.get(lang.code()));
+        lines(&prefix, &title, width, &mut out);
+    }
+    out
+}
+
+/// `procdemo exercises TASK`: the task in full, what is checked, hints, how to check.
+pub fn exercise(task: &Task, lang: Lang, width: usize) -> String {
+    let w = words(lang);
+    let code = lang.code();
+    let mut out = String::new();
+    lines(
+        "",
+        &w.say(&Msg::ExerciseHeading {
+            task: super::sanitize::escape(&task.name).into_owned(),
+            title: w.script_text(task.title.get(code)),
+        }),
+        width,
+        &mut out,
+    );
+    out.push('\n');
+    let text = join_lines(task.text.get(code));
+    for l in wrap(&w.script_text(&text), width) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&w.say(&Msg::ExerciseChecked));
+    out.push('\n');
+    for c in &task.checks {
+        lines("  - ", &property(w, &c.property), width, &mut out);
+    }
+    let hints = task.hints.get(code);
+    if !hints.is_empty() {
+        out.push('\n');
+        out.push_str(&w.say(&Msg::ExerciseHints));
+        out.push('\n');
+        for h in hints {
+            lines("  - ", &w.script_text(h), width, &mut out);
+        }
+    }
+    out.push('\n');
+    lines(
+        "",
+        &w.say(&Msg::ExerciseRun {
+            task: task.name.clone(),
+        }),
+        width,
+        &mut out,
+    );
+    out
+}
+
+/// A task's `text` lines as one paragraph: a space between two lines, but none where either
+/// side is a wide character (Chinese runs on without spaces).
+fn join_lines(lines: &[String]) -> String {
+    let wide =
+        |c: Option<char>| c.is_some_and(|c| super::wrap::width(c.encode_utf8(&mut [0; 4])) == 2);
+    let mut out = String::new();
+    for l in lines {
+        if !out.is_empty() && !wide(out.chars().last()) && !wide(l.chars().next()) {
+            out.push(' ');
+        }
+        out.push_str(l);
+    }
+    out
+}
+
+/// Why a task file was rejected (the text after `FILE:LINE: `).
+pub fn task_problem<W: Words + ?Sized>(w: &W, p: &TaskProblem) -> String {
+    let did_you_mean = |c: &Option<&'static str>| {
+        c.map_or_else(String::new, |word| w.say(&Msg::DidYouMeanWord { word }))
+    };
+    w.say(&match p {
+        TaskProblem::UnknownKey { key, closest } => Msg::TaskUnknownKey {
+            key: key.clone(),
+            closest: did_you_mean(closest),
+        },
+        TaskProblem::UnknownProperty { name, closest } => Msg::TaskUnknownProperty {
+            name: name.clone(),
+            closest: did_you_mean(closest),
+            properties: crate::script::task::PROPERTIES.to_vec(),
+        },
+        TaskProblem::BadLang { key } => Msg::TaskBadLang { key: key.clone() },
+        TaskProblem::Empty { key } => Msg::TaskEmpty { key: key.clone() },
+        TaskProblem::TwoTitles => Msg::TaskTwoTitles,
+        TaskProblem::BadCheck { property, form } => Msg::TaskBadCheck { property, form },
+        TaskProblem::UpperBound { property } => Msg::TaskUpperBound { property },
+        TaskProblem::NoTitle => Msg::TaskNoTitle,
+        TaskProblem::NoCheck => Msg::TaskNoCheck,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::ExitStatus;
+
+    fn task() -> Task {
+        crate::script::task::find("zombie").unwrap().task()
+    }
+
+    fn verdicts() -> Vec<Verdict> {
+        let t = task();
+        vec![
+            Verdict {
+                line: t.checks[0].line,
+                property: t.checks[0].property.clone(),
+                holds: true,
+                seen: Seen::Count {
+                    count: 1,
+                    pids: vec![102],
+                },
+            },
+            Verdict {
+                line: t.checks[1].line,
+                property: t.checks[1].property.clone(),
+                holds: false,
+                seen: Seen::Longest { pid: 102, us: 40 },
+            },
+            Verdict {
+                line: t.checks[2].line,
+                property: t.checks[2].property.clone(),
+                holds: false,
+                seen: Seen::Reapers {
+                    wrong: vec![(102, Some(Reaper::Subreaper))],
+                },
+            },
+        ]
+    }
+
+    fn style(lang: Lang, width: usize) -> Style {
+        Style {
+            explain: false,
+            stable: false,
+            width,
+            answers: false,
+            lang,
+            lang_asked: false,
+            python: false,
+            timeline: false,
+            tree: false,
+            html: None,
+            trees_only: false,
+        }
+    }
+
+    #[test]
+    fn a_verdict_says_what_was_seen_and_a_hint_in_each_language_within_the_width() {
+        let en = verdicts_text(&task(), &verdicts(), &style(Lang::En, 80));
+        assert!(en.contains("✓ processes the program forks: ≥ 1"), "{en}");
+        assert!(
+            en.contains("✗ a child stays a zombie for at least 200 ms"),
+            "{en}"
+        );
+        assert!(
+            en.contains("the longest zombie was 102, for 0.040 ms"),
+            "{en}"
+        );
+        assert!(en.contains("os.waitpid(pid, 0)"), "{en}");
+        assert!(en.contains("Not passed: 2 of 3"), "{en}");
+        let zh = verdicts_text(&task(), &verdicts(), &style(Lang::Zh, 80));
+        assert!(zh.contains("最长的僵尸是 102"), "{zh}");
+        assert!(zh.contains("一个至少存在 200 毫秒的僵尸进程"), "{zh}");
+        for text in [&en, &zh] {
+            for l in text.lines() {
+                assert!(super::super::wrap::width(l) <= 80, "{l}");
+            }
+        }
+        let all = vec![Verdict {
+            holds: true,
+            ..verdicts().remove(0)
+        }];
+        let passed = verdicts_text(&task(), &all, &style(Lang::En, 80));
+        assert!(
+            passed.ends_with("Passed: 1 of 1 properties hold.\n"),
+            "{passed}"
+        );
+    }
+
+    #[test]
+    fn chinese_lines_join_without_a_space_and_english_with_one() {
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_lines(&lines(&["保留", "至少"])), "保留至少");
+        assert_eq!(join_lines(&lines(&["stays", "a zombie"])), "stays a zombie");
+        assert_eq!(join_lines(&lines(&["SIG_IGN，", "then"])), "SIG_IGN，then");
+    }
+
+    #[test]
+    fn seen_statuses_and_task_problems_have_words() {
+        let w = words(Lang::En);
+        let s = seen(
+            w,
+            &Seen::Statuses {
+                statuses: vec![(7, Some(ExitStatus::Exited(3))), (8, None)],
+            },
+        );
+        assert!(
+            s.contains("7: ") && s.contains("8: no exit status seen"),
+            "{s}"
+        );
+        let p = task_problem(
+            w,
+            &TaskProblem::UnknownProperty {
+                name: "zombeis".into(),
+                closest: Some("zombies"),
+            },
+        );
+        assert!(
+            p.starts_with("unknown property `zombeis`. Did you mean `zombies`?"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn an_exercise_in_full_has_its_text_checks_hints_and_command() {
+        for lang in [Lang::En, Lang::Zh] {
+            let text = exercise(&task(), lang, 80);
+            assert!(text.contains("os.waitpid(pid, 0)"), "{text}");
+            assert!(
+                text.contains("procdemo check zombie -- python3 hw.py"),
+                "{text}"
+            );
+            assert!(
+                text.lines().all(|l| super::super::wrap::width(l) <= 80),
+                "{text}"
+            );
+        }
+        let tasks: Vec<Task> = crate::script::task::TASKS
+            .iter()
+            .map(|t| t.task())
+            .collect();
+        let list = exercises_list(&tasks, Lang::Zh, 80);
+        assert_eq!(
+            list.lines().filter(|l| !l.starts_with(' ')).count(),
+            tasks.len()
+        );
+    }
+}

@@ -1,0 +1,563 @@
+//! `procdemo check TASK -- COMMAND`'s judge, pure (no I/O): a task's properties
+//! (`script::task`) over the events the watcher reported about the program's family, into
+//! typed verdicts (render/ says them, in every language and in JSON).
+//!
+//! Everything is judged from the events alone: a process's creator (`Fork`), its exit status
+//! (`Exit`, `MainExited`), its zombie interval and reaper (`Zombie`, `Reaped`), its
+//! reparenting (`Orphaned`). The program's first process is the one the watcher forked; a
+//! *child* is every other process of the family. A zombie *of the program* is one that waited
+//! for a process of the program (not for the watcher: the first process, or an orphan the
+//! watcher had adopted, as init would).
+//!
+//! *The program* is what the first process runs after its last exec: a wrapper that execs the
+//! interpreter at the end (pyenv's `python3` shim, a bash script, forks a dozen helpers before)
+//! is not the student's, so every process created before that exec is left out.
+
+use crate::engine::model::{ExitStatus, Reaper, WatchEvent};
+use crate::script::task::{Counted, Property, Reaping, Task};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What was seen, for a property's verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// A count, and the processes counted.
+    Count {
+        count: usize,
+        pids: Vec<i32>,
+    },
+    /// The longest zombie of the program: its PID and how long (None: there was none).
+    Longest {
+        pid: i32,
+        us: u64,
+    },
+    NoZombie,
+    /// The children not reaped as asked, with who reaped them (None: not reaped).
+    Reapers {
+        wrong: Vec<(i32, Option<Reaper>)>,
+    },
+    /// The orphans not adopted by the watcher: (pid, new parent).
+    Adopters {
+        wrong: Vec<(i32, i32)>,
+    },
+    /// Every child's exit status, in order of PID (None: never reported).
+    Statuses {
+        statuses: Vec<(i32, Option<ExitStatus>)>,
+    },
+    /// The first process's exit status.
+    MainStatus {
+        status: Option<ExitStatus>,
+    },
+}
+
+/// One property judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The `check` line of the task file.
+    pub line: usize,
+    pub property: Property,
+    pub holds: bool,
+    pub seen: Seen,
+}
+
+/// What the events said about one process.
+#[derive(Debug, Clone, Default)]
+struct Life {
+    status: Option<ExitStatus>,
+    /// The parent it waited for as a zombie.
+    zombie_parent: Option<i32>,
+    zombie_since_us: Option<u64>,
+    zombie_us: Option<u64>,
+    reaper: Option<Reaper>,
+    /// Its new parents, in order.
+    adopted_by: Vec<i32>,
+}
+
+/// The family as the events told it.
+struct Family {
+    watcher: i32,
+    main: Option<i32>,
+    main_status: Option<ExitStatus>,
+    alive_at_exit: Vec<i32>,
+    /// Every process, the first included, by PID.
+    lives: BTreeMap<i32, Life>,
+    /// Processes created before the first process's last exec: a wrapper's, not the program's.
+    before_exec: BTreeSet<i32>,
+}
+
+impl Family {
+    fn from(events: &[WatchEvent]) -> Family {
+        let mut f = Family {
+            watcher: 0,
+            main: None,
+            main_status: None,
+            alive_at_exit: Vec::new(),
+            lives: BTreeMap::new(),
+            before_exec: BTreeSet::new(),
+        };
+        for event in events {
+            if event_pid(event).is_some_and(|pid| f.before_exec.contains(&pid)) {
+                continue;
+            }
+            match event {
+                WatchEvent::Exec { pid, .. } if Some(*pid) == f.main => {
+                    let main = f.main;
+                    let earlier: Vec<i32> = f
+                        .lives
+                        .keys()
+                        .copied()
+                        .filter(|p| Some(*p) != main)
+                        .collect();
+                    for p in earlier {
+                        f.lives.remove(&p);
+                        f.before_exec.insert(p);
+                    }
+                }
+                WatchEvent::Begin { watcher, .. } => f.watcher = *watcher,
+                WatchEvent::Fork { parent, pid, .. } => {
+                    if *parent == f.watcher && f.main.is_none() {
+                        f.main = Some(*pid);
+                    }
+                    f.lives.entry(*pid).or_default();
+                }
+                WatchEvent::Exit { pid, status, .. } => {
+                    f.lives.entry(*pid).or_default().status = Some(*status);
+                }
+                WatchEvent::Zombie {
+                    t_us, pid, parent, ..
+                } => {
+                    let life = f.lives.entry(*pid).or_default();
+                    life.zombie_parent = Some(*parent);
+                    life.zombie_since_us = Some(*t_us);
+                }
+                WatchEvent::Reaped {
+                    t_us,
+                    pid,
+                    by,
+                    zombie_us,
+                } => {
+                    let life = f.lives.entry(*pid).or_default();
+                    life.reaper = Some(*by);
+                    life.zombie_us =
+                        zombie_us.or(life.zombie_since_us.map(|s| t_us.saturating_sub(s)));
+                }
+                WatchEvent::Orphaned { pid, to, .. } => {
+                    f.lives.entry(*pid).or_default().adopted_by.push(*to);
+                }
+                WatchEvent::MainExited {
+                    pid, status, alive, ..
+                } => {
+                    f.main.get_or_insert(*pid);
+                    f.main_status = Some(*status);
+                    f.alive_at_exit = alive
+                        .iter()
+                        .copied()
+                        .filter(|p| !f.before_exec.contains(p))
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// Every process but the first.
+    fn children(&self) -> impl Iterator<Item = (i32, &Life)> {
+        self.lives
+            .iter()
+            .filter(move |(pid, _)| Some(**pid) != self.main)
+            .map(|(pid, life)| (*pid, life))
+    }
+
+    /// Processes that waited as zombies for a process of the program.
+    fn zombies(&self) -> impl Iterator<Item = (i32, &Life)> {
+        self.lives
+            .iter()
+            .filter(move |(_, l)| l.zombie_parent.is_some_and(|p| p != self.watcher))
+            .map(|(pid, life)| (*pid, life))
+    }
+
+    fn count(&self, counted: Counted) -> Vec<i32> {
+        match counted {
+            Counted::Forks => self.children().map(|(p, _)| p).collect(),
+            Counted::Zombies => self.zombies().map(|(p, _)| p).collect(),
+            Counted::ZombiesLeft => self
+                .zombies()
+                .filter(|(_, l)| !matches!(l.reaper, Some(Reaper::Parent { .. })))
+                .map(|(p, _)| p)
+                .collect(),
+            Counted::Orphans => self
+                .lives
+                .iter()
+                .filter(|(_, l)| !l.adopted_by.is_empty())
+                .map(|(p, _)| *p)
+                .collect(),
+            Counted::AliveAtExit => self.alive_at_exit.clone(),
+        }
+    }
+}
+
+/// The process an event is about (None for the watch's own events and the first process's end).
+fn event_pid(event: &WatchEvent) -> Option<i32> {
+    match event {
+        WatchEvent::Fork { pid, .. }
+        | WatchEvent::Exit { pid, .. }
+        | WatchEvent::Zombie { pid, .. }
+        | WatchEvent::Reaped { pid, .. }
+        | WatchEvent::Orphaned { pid, .. } => Some(*pid),
+        _ => None,
+    }
+}
+
+fn reaped_as(reaper: Option<Reaper>, asked: Reaping) -> bool {
+    matches!(
+        (reaper, asked),
+        (Some(Reaper::Parent { .. }), Reaping::Parent)
+            | (Some(Reaper::Kernel), Reaping::Kernel)
+            | (
+                Some(Reaper::Subreaper | Reaper::Watcher),
+                Reaping::Subreaper
+            )
+    )
+}
+
+/// Judge every property of `task` over a watch's events, in the task's order.
+pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
+    let f = Family::from(events);
+    task.checks
+        .iter()
+        .map(|check| {
+            let (holds, seen) = match &check.property {
+                Property::Count { counted, cmp, want } => {
+                    let pids = f.count(*counted);
+                    (
+                        cmp.holds(pids.len(), *want),
+                        Seen::Count {
+                            count: pids.len(),
+                            pids,
+                        },
+                    )
+                }
+                Property::LongestZombie { at_least_ms } => {
+                    match f
+                        .zombies()
+                        .filter_map(|(p, l)| l.zombie_us.map(|us| (p, us)))
+                        .max_by_key(|(_, us)| *us)
+                    {
+                        Some((pid, us)) => (us >= at_least_ms * 1000, Seen::Longest { pid, us }),
+                        None => (false, Seen::NoZombie),
+                    }
+                }
+                Property::ReapedBy { reaper } => {
+                    let wrong: Vec<_> = f
+                        .children()
+                        .filter(|(_, l)| !reaped_as(l.reaper, *reaper))
+                        .map(|(p, l)| (p, l.reaper))
+                        .collect();
+                    (wrong.is_empty(), Seen::Reapers { wrong })
+                }
+                Property::AdoptedBySubreaper => {
+                    let wrong: Vec<_> = f
+                        .lives
+                        .iter()
+                        .flat_map(|(p, l)| l.adopted_by.iter().map(move |to| (*p, *to)))
+                        .filter(|(_, to)| *to != f.watcher)
+                        .collect();
+                    (wrong.is_empty(), Seen::Adopters { wrong })
+                }
+                Property::ExitCodes { codes } => {
+                    let statuses: Vec<_> = f.children().map(|(p, l)| (p, l.status)).collect();
+                    let mut seen: Vec<Option<i32>> = statuses
+                        .iter()
+                        .map(|(_, s)| match s {
+                            Some(ExitStatus::Exited(c)) => Some(*c),
+                            _ => None,
+                        })
+                        .collect();
+                    seen.sort_unstable();
+                    let want: Vec<Option<i32>> = codes.iter().map(|c| Some(*c)).collect();
+                    (seen == want, Seen::Statuses { statuses })
+                }
+                Property::MainExit { code } => (
+                    f.main_status == Some(ExitStatus::Exited(*code)),
+                    Seen::MainStatus {
+                        status: f.main_status,
+                    },
+                ),
+            };
+            Verdict {
+                line: check.line,
+                property: check.property.clone(),
+                holds,
+                seen,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::ForkKind;
+    use crate::script::task;
+
+    const W: i32 = 100;
+    const MAIN: i32 = 101;
+
+    fn begin() -> Vec<WatchEvent> {
+        vec![
+            WatchEvent::Begin {
+                watcher: W,
+                limit: 64,
+                argv: vec!["python3".into(), "hw.py".into()],
+            },
+            fork(W, MAIN),
+        ]
+    }
+
+    fn fork(parent: i32, pid: i32) -> WatchEvent {
+        WatchEvent::Fork {
+            t_us: 0,
+            parent,
+            pid,
+            kind: ForkKind::Fork,
+            comm: "python3".into(),
+        }
+    }
+
+    fn exit(pid: i32, code: i32) -> WatchEvent {
+        WatchEvent::Exit {
+            t_us: 0,
+            pid,
+            status: ExitStatus::Exited(code),
+            core_dumped: false,
+        }
+    }
+
+    fn zombie(pid: i32, parent: i32, t_us: u64) -> WatchEvent {
+        WatchEvent::Zombie {
+            t_us,
+            pid,
+            parent,
+            parent_waiting: false,
+        }
+    }
+
+    fn reaped(pid: i32, by: Reaper, zombie_us: Option<u64>) -> WatchEvent {
+        WatchEvent::Reaped {
+            t_us: 0,
+            pid,
+            by,
+            zombie_us,
+        }
+    }
+
+    fn main_exit(alive: Vec<i32>) -> Vec<WatchEvent> {
+        vec![
+            exit(MAIN, 0),
+            zombie(MAIN, W, 1),
+            WatchEvent::MainExited {
+                t_us: 2,
+                pid: MAIN,
+                status: ExitStatus::Exited(0),
+                alive,
+            },
+            reaped(MAIN, Reaper::Watcher, Some(1)),
+        ]
+    }
+
+    fn task(checks: &str) -> Task {
+        task::parse("t.task", "t", &format!("title T\n{checks}")).unwrap()
+    }
+
+    fn holds(checks: &str, events: &[WatchEvent]) -> Vec<bool> {
+        judge(&task(checks), events)
+            .iter()
+            .map(|v| v.holds)
+            .collect()
+    }
+
+    /// A zombie of 250 ms that its parent reaps.
+    fn lasting_zombie() -> Vec<WatchEvent> {
+        let mut e = begin();
+        e.extend([
+            fork(MAIN, 102),
+            exit(102, 0),
+            zombie(102, MAIN, 10),
+            reaped(102, Reaper::Parent { pid: MAIN }, Some(250_000)),
+        ]);
+        e.extend(main_exit(vec![]));
+        e
+    }
+
+    const ZOMBIE_TASK: &str =
+        "check forks >= 1\ncheck longest-zombie >= 200ms\ncheck reaped-by parent\n";
+
+    #[test]
+    fn a_lasting_zombie_reaped_by_its_parent_holds() {
+        assert_eq!(holds(ZOMBIE_TASK, &lasting_zombie()), [true, true, true]);
+        let v = judge(&task(ZOMBIE_TASK), &lasting_zombie());
+        assert_eq!(
+            v[1].seen,
+            Seen::Longest {
+                pid: 102,
+                us: 250_000
+            }
+        );
+        assert_eq!(v[1].line, 3);
+    }
+
+    #[test]
+    fn a_zombie_reaped_at_once_is_too_short_and_one_never_reaped_is_the_subreapers() {
+        let mut quick = lasting_zombie();
+        quick[5] = reaped(102, Reaper::Parent { pid: MAIN }, Some(40));
+        assert_eq!(holds(ZOMBIE_TASK, &quick), [true, false, true]);
+        // No wait at all: the zombie lasts until the first process dies, then the watcher
+        // reaps it as the subreaper.
+        let mut never = begin();
+        never.extend([fork(MAIN, 102), exit(102, 0), zombie(102, MAIN, 10)]);
+        never.extend(main_exit(vec![]));
+        never.push(reaped(102, Reaper::Subreaper, Some(900_000)));
+        assert_eq!(holds(ZOMBIE_TASK, &never), [true, true, false]);
+        let v = judge(&task(ZOMBIE_TASK), &never);
+        assert_eq!(
+            v[2].seen,
+            Seen::Reapers {
+                wrong: vec![(102, Some(Reaper::Subreaper))]
+            }
+        );
+        // And it was a zombie left behind.
+        let v = judge(&task("check zombies-left = 0\n"), &never);
+        assert_eq!(
+            v[0].seen,
+            Seen::Count {
+                count: 1,
+                pids: vec![102]
+            }
+        );
+        // The first process's own zombie (the watcher's to reap) is not the program's.
+        assert_eq!(holds("check zombies = 0\n", &begin()), [true]);
+        let mut alone = begin();
+        alone.extend(main_exit(vec![]));
+        assert_eq!(
+            holds("check zombies = 0\ncheck longest-zombie >= 1ms\n", &alone),
+            [true, false]
+        );
+    }
+
+    #[test]
+    fn children_released_by_the_kernel_are_no_zombies() {
+        let mut e = begin();
+        for pid in [102, 103] {
+            e.extend([
+                fork(MAIN, pid),
+                exit(pid, 0),
+                reaped(pid, Reaper::Kernel, None),
+            ]);
+        }
+        e.extend(main_exit(vec![]));
+        let t = "check forks >= 2\ncheck zombies = 0\ncheck reaped-by kernel\n";
+        assert_eq!(holds(t, &e), [true, true, true]);
+        // SIG_IGN set after the first child had exited: that one was a zombie, left to the
+        // subreaper when the first process ended.
+        let mut late = begin();
+        late.extend([fork(MAIN, 102), exit(102, 0), zombie(102, MAIN, 5)]);
+        late.extend([
+            fork(MAIN, 103),
+            exit(103, 0),
+            reaped(103, Reaper::Kernel, None),
+        ]);
+        late.extend(main_exit(vec![]));
+        late.push(reaped(102, Reaper::Subreaper, Some(5)));
+        assert_eq!(holds(t, &late), [true, false, false]);
+    }
+
+    #[test]
+    fn orphans_and_their_new_parent() {
+        let mut e = begin();
+        e.extend([fork(MAIN, 102)]);
+        e.extend(main_exit(vec![102]));
+        e.extend([
+            WatchEvent::Orphaned {
+                t_us: 3,
+                pid: 102,
+                from: MAIN,
+                to: W,
+            },
+            exit(102, 0),
+            zombie(102, W, 4),
+            reaped(102, Reaper::Subreaper, Some(1)),
+        ]);
+        let t = "check orphans >= 1\ncheck adopted-by subreaper\ncheck zombies-left = 0\n\
+                 check alive-at-exit = 1\ncheck main-exit 0\n";
+        assert_eq!(holds(t, &e), [true, true, true, true, true]);
+        for event in &mut e {
+            if let WatchEvent::Orphaned { to, .. } = event {
+                *to = 1;
+            }
+        }
+        assert_eq!(holds(t, &e), [true, false, true, true, true]);
+        assert_eq!(
+            judge(&task(t), &e)[1].seen,
+            Seen::Adopters {
+                wrong: vec![(102, 1)]
+            }
+        );
+        assert_eq!(holds("check main-exit 1\n", &e), [false]);
+    }
+
+    #[test]
+    fn a_wrappers_processes_before_the_last_exec_are_not_the_programs() {
+        let mut e = begin();
+        // pyenv's shim (bash) forks helpers, leaves one a zombie, then execs python3.
+        e.extend([
+            fork(MAIN, 150),
+            exit(150, 0),
+            zombie(150, MAIN, 1),
+            reaped(150, Reaper::Parent { pid: MAIN }, Some(1)),
+            fork(MAIN, 151),
+            exit(151, 0),
+            WatchEvent::Exec {
+                t_us: 5,
+                pid: MAIN,
+                comm: "python3".into(),
+                argv: vec!["python3".into()],
+            },
+            // Its last helper is reaped only now: still not the program's.
+            zombie(151, MAIN, 6),
+            reaped(151, Reaper::Subreaper, Some(1)),
+            fork(MAIN, 160),
+            exit(160, 0),
+            reaped(160, Reaper::Kernel, None),
+        ]);
+        e.extend(main_exit(vec![]));
+        let t = "check forks = 1\ncheck zombies = 0\ncheck reaped-by kernel\n";
+        assert_eq!(holds(t, &e), [true, true, true]);
+    }
+
+    #[test]
+    fn exit_codes_are_a_multiset_of_the_childrens() {
+        let mut e = begin();
+        for (pid, code) in [(102, 2), (103, 1), (104, 3)] {
+            e.extend([
+                fork(MAIN, pid),
+                exit(pid, code),
+                zombie(pid, MAIN, 1),
+                reaped(pid, Reaper::Parent { pid: MAIN }, Some(1)),
+            ]);
+        }
+        e.extend(main_exit(vec![]));
+        let t = "check forks = 3\ncheck exit-codes 1 2 3\ncheck reaped-by parent\n";
+        assert_eq!(holds(t, &e), [true, true, true]);
+        assert_eq!(holds("check exit-codes 1 2\n", &e), [false]);
+        assert_eq!(holds("check forks <= 2\n", &e), [false]);
+        e[4] = WatchEvent::Exit {
+            t_us: 0,
+            pid: 102,
+            status: ExitStatus::Killed(9),
+            core_dumped: false,
+        };
+        let v = judge(&task(t), &e);
+        assert!(!v[1].holds);
+        assert!(matches!(&v[1].seen, Seen::Statuses { statuses } if statuses.len() == 3));
+    }
+}

@@ -1,0 +1,238 @@
+//! `procdemo check TASK -- COMMAND` and `procdemo exercises` (issue #22): for every built-in
+//! task, a correct Python solution (tests/fixtures/exercises/, written for these tests) passes
+//! several runs in a row, and each wrong one, built on a typical mistake, fails with the
+//! property named (and a hint); a teacher's task file from docs/ passes with its solution; a
+//! task file that names an unknown property is a usage error with its FILE:LINE.
+//!
+//! `PROCDEMO_EXERCISE_RUNS=20 cargo test --locked --test it exercises::` runs each correct
+//! solution 20 times in a row, as the issue asks of a normal user (default 5: the machine
+//! is shared by every test).
+
+use crate::util::{TempScript, procdemo, says};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The Python interpreter itself (pyenv's `python3` is a shell script that forks a dozen
+/// helpers first: [`a_wrapper_that_execs_python_is_not_the_program`] runs through it).
+fn python() -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3 must be installed for the exercise tests (Debian package python3)");
+    assert!(out.status.success(), "python3 -c failed");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn path(parts: &[&str]) -> String {
+    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    p.extend(parts);
+    p.to_str().unwrap().to_string()
+}
+
+fn fixture(name: &str) -> String {
+    path(&["tests", "fixtures", "exercises", name])
+}
+
+fn runs() -> usize {
+    std::env::var("PROCDEMO_EXERCISE_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5)
+}
+
+/// A wrong solution and the property it must fail.
+type Wrong = (&'static str, &'static str);
+
+/// Each task, its correct solution, and its wrong ones with the property each must fail.
+const TASKS: &[(&str, &str, &[Wrong])] = &[
+    (
+        "zombie",
+        "zombie_ok.py",
+        // zombie_at_once.py (a wait at once) is not here: how short its zombie is measured is
+        // the tracer's latency, which a loaded machine can stretch past 200 ms (it failed so
+        // once in a whole `cargo test`); the unit tests hold its verdict's words.
+        &[("zombie_no_wait.py", "reaped-by")],
+    ),
+    ("orphan", "orphan_ok.py", &[("orphan_waits.py", "orphans")]),
+    (
+        "exit-codes",
+        "exit_codes_ok.py",
+        &[("exit_codes_one_wait.py", "reaped-by")],
+    ),
+    (
+        "sigchld-ignore",
+        "sigchld_ignore_ok.py",
+        &[("sigchld_ignore_late.py", "zombies")],
+    ),
+    (
+        "double-fork",
+        "double_fork_ok.py",
+        &[("double_fork_no_wait.py", "zombies-left")],
+    ),
+    // pool_no_join.py (os._exit without close and join) is not here yet: now and then all
+    // three workers were reaped by the parent all the same (by the pool's own handler thread,
+    // it seems): not a failure a test may count on.
+    ("pool", "pool_ok.py", &[]),
+];
+
+/// `procdemo check --json TASK -- python FILE`: its exit code and document (on stderr, the
+/// report's place; the program keeps stdout).
+fn check_json(task: &str, program: &str) -> (i32, Value, String) {
+    let py = python();
+    let run = procdemo(&["check", "--json", task, "--", &py, program]);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON: {}{}", run.stdout, run.stderr));
+    let doc: Value = serde_json::from_str(line).unwrap();
+    (run.code, doc, run.stdout)
+}
+
+fn failed_properties(doc: &Value) -> Vec<String> {
+    doc["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["holds"] == false)
+        .map(|v| v["property"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_correct_solution_passes_runs_in_a_row() {
+    for (task, ok, _) in TASKS {
+        for i in 0..runs() {
+            let (code, doc, out) = check_json(task, &fixture(ok));
+            assert_eq!(
+                (code, doc["passed"].as_bool()),
+                (0, Some(true)),
+                "{task} {ok}, run {i}: {doc:#}\n{out}"
+            );
+            assert_eq!(doc["version"], 2);
+            assert_eq!(doc["type"], "check");
+            assert_eq!(doc["task"], *task);
+            assert_eq!(doc["program_exit_code"], 0, "{task}");
+        }
+    }
+}
+
+#[test]
+fn every_wrong_solution_fails_with_the_property_named_and_a_hint() {
+    let py = python();
+    for (task, _, wrongs) in TASKS {
+        for (wrong, property) in *wrongs {
+            let (code, doc, _) = check_json(task, &fixture(wrong));
+            assert_eq!(code, 1, "{task} {wrong}: {doc:#}");
+            assert_eq!(doc["exit_code"], 1);
+            let failed = failed_properties(&doc);
+            assert!(
+                failed.iter().any(|p| p == property),
+                "{task} {wrong}: expected {property} to fail, failed: {failed:?}\n{doc:#}"
+            );
+            // The text says ✗, what was seen and a hint, in English and in Chinese.
+            let run = procdemo(&["check", task, "--", &py, &fixture(wrong)]);
+            assert_eq!(run.code, 1, "{task} {wrong}: {}", run.stderr);
+            assert!(run.stderr.contains("✗ "), "{}", run.stderr);
+            assert!(says(&run.stderr, "seen: "), "{}", run.stderr);
+            assert!(says(&run.stderr, "hint: "), "{}", run.stderr);
+            assert!(says(&run.stderr, "Not passed"), "{}", run.stderr);
+            let zh = procdemo(&["check", "--lang", "zh", task, "--", &py, &fixture(wrong)]);
+            assert_eq!(zh.code, 1, "{task} {wrong}: {}", zh.stderr);
+            assert!(zh.stderr.contains("提示："), "{}", zh.stderr);
+            assert!(zh.stderr.contains("未通过"), "{}", zh.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_wrapper_that_execs_python_is_not_the_program() {
+    // As a student types it: `python3` (here perhaps pyenv's shim, which forks helpers and
+    // then execs the interpreter).
+    let run = procdemo(&[
+        "check",
+        "exit-codes",
+        "--",
+        "python3",
+        &fixture("exit_codes_ok.py"),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(says(&run.stderr, "Passed: 3 of 3"), "{}", run.stderr);
+}
+
+#[test]
+fn the_teachers_task_from_docs_passes_with_its_solution() {
+    let py = python();
+    let task = path(&["docs", "two-children.task"]);
+    let run = procdemo(&["check", &task, "--", &py, &fixture("two_children_ok.py")]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let wrong = procdemo(&["check", &task, "--", &py, &fixture("zombie_no_wait.py")]);
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+}
+
+#[test]
+fn a_task_file_with_an_unknown_property_is_a_usage_error_with_its_line() {
+    let bad = TempScript::new(
+        "my-task.task",
+        b"title Mine\n# a comment\ncheck forks >= 1\ncheck zombeis = 0\n",
+    );
+    let run = procdemo(&["check", bad.arg(), "--", "true"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("{}:4: unknown property `zombeis`", bad.arg())),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        says(&run.stderr, "Did you mean `zombies`?"),
+        "{}",
+        run.stderr
+    );
+    let upper = TempScript::new("t.task", b"title T\ncheck longest-zombie <= 1s\n");
+    let run = procdemo(&["check", upper.arg(), "--", "true"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        says(&run.stderr, ":2: `longest-zombie` takes only `>=`"),
+        "{}",
+        run.stderr
+    );
+    let run = procdemo(&["check", "zombi", "--", "true"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        says(&run.stderr, "Did you mean `zombie`?"),
+        "{}",
+        run.stderr
+    );
+    // No command: clap's usage error.
+    assert_eq!(procdemo(&["check", "zombie"]).code, 2);
+}
+
+#[test]
+fn exercises_lists_the_tasks_and_prints_one_in_full_in_english_and_chinese() {
+    let list = procdemo(&["exercises"]);
+    assert_eq!(list.code, 0);
+    for (task, _, _) in TASKS {
+        assert!(
+            list.stdout.lines().any(|l| l.starts_with(task)),
+            "{task}: {}",
+            list.stdout
+        );
+    }
+    let zh = procdemo(&["exercises", "--lang", "zh"]);
+    assert!(zh.stdout.contains("僵尸"), "{}", zh.stdout);
+    let one = procdemo(&["exercises", "sigchld-ignore"]);
+    assert_eq!(one.code, 0);
+    for words in [
+        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)",
+        "What procdemo check checks:",
+        "Hints:",
+        "procdemo check sigchld-ignore -- python3 hw.py",
+    ] {
+        assert!(says(&one.stdout, words), "{words}: {}", one.stdout);
+    }
+    let one = procdemo(&["exercises", "--lang", "zh", "pool"]);
+    assert!(says(&one.stdout, "提示："), "{}", one.stdout);
+    assert!(says(&one.stdout, "multiprocessing"), "{}", one.stdout);
+}
