@@ -321,13 +321,7 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         )
         .subcommand(
             Command::new("check")
-                .args(NOT_FOR_WATCH.iter().map(|(id, _)| {
-                    let a = Arg::new(*id).long(*id).hide(true);
-                    match *id {
-                        "delay" | "size" | "timeout" => a.value_parser(value_parser!(u64)),
-                        _ => a.action(ArgAction::SetTrue),
-                    }
-                }))
+                .args(demo_options_hidden())
                 .about(help(Help::Check))
                 .after_help(help(Help::CheckNotes))
                 .arg(
@@ -444,16 +438,7 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         .subcommand(Command::new("man").about(help(Help::Man)))
         .subcommand(
             Command::new("watch")
-                // The demo options are global; watch refuses them. Its own hidden copies keep
-                // clap from listing them under `help watch` (a global is not propagated where
-                // a subcommand has an argument of that name).
-                .args(NOT_FOR_WATCH.iter().map(|(id, _)| {
-                    let a = Arg::new(*id).long(*id).hide(true);
-                    match *id {
-                        "delay" | "size" | "timeout" => a.value_parser(value_parser!(u64)),
-                        _ => a.action(ArgAction::SetTrue),
-                    }
-                }))
+                .args(demo_options_hidden())
                 .about(help(Help::Watch))
                 .after_help(help(Help::WatchNotes))
                 .arg(
@@ -503,6 +488,32 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                 ),
         )
         .subcommands(demos)
+}
+
+/// Hidden copies of the demo-only options for `watch` and `check`: the options are global, and
+/// a global is not propagated (nor listed in their help) where a subcommand has an argument
+/// of that name; given, they are refused by [`refuse_demo_options`].
+fn demo_options_hidden() -> Vec<Arg> {
+    NOT_FOR_WATCH
+        .iter()
+        .map(|(id, _)| {
+            let a = Arg::new(*id).long(*id).hide(true);
+            match *id {
+                "delay" | "size" | "timeout" => a.value_parser(value_parser!(u64)),
+                _ => a.action(ArgAction::SetTrue),
+            }
+        })
+        .collect()
+}
+
+/// `watch` and `check` run a program, not a demo script: a demo-only option is refused.
+fn refuse_demo_options(sub: &ArgMatches) -> Result<(), Error> {
+    for (id, option) in NOT_FOR_WATCH {
+        if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            return Err(Error::Usage(Usage::NotForWatch { option }));
+        }
+    }
+    Ok(())
 }
 
 /// The options of a demo run that mean nothing to `procdemo watch`: refused, not ignored.
@@ -576,11 +587,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             summary: true,
         },
         "watch" => {
-            for (id, option) in NOT_FOR_WATCH {
-                if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
-                    return Err(Error::Usage(Usage::NotForWatch { option }));
-                }
-            }
+            refuse_demo_options(sub)?;
             Task::Watch {
                 options: crate::watch::tracer::Options {
                     argv: sub
@@ -600,11 +607,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
         }
         "exercises" => Task::Exercises(sub.get_one::<String>("task").cloned()),
         "check" => {
-            for (id, option) in NOT_FOR_WATCH {
-                if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
-                    return Err(Error::Usage(Usage::NotForWatch { option }));
-                }
-            }
+            refuse_demo_options(sub)?;
             Task::Check {
                 task: sub.get_one::<String>("task").cloned().unwrap_or_default(),
                 options: crate::watch::tracer::Options {
