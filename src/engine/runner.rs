@@ -80,6 +80,10 @@ const MAX_READ: usize = 1 << 20;
 const FAMILY_LIMIT: usize = 256;
 /// How often a wait looks at the system's process count while a role runs a program.
 const FAMILY_CHECK_EVERY: Duration = Duration::from_millis(2);
+/// However the system's count moves (other programs' processes may end as fast as an exec'd
+/// program's are made), /proc is scanned for the run's processes at least this often while a
+/// program a role exec'd runs.
+const FAMILY_SCAN_EVERY: Duration = Duration::from_millis(200);
 
 /// The runner's command name, as `ps` and `pstree` show it (15 bytes at most).
 pub const RUNNER_NAME: &str = "procdemo-runner";
@@ -244,6 +248,7 @@ struct Director<'a> {
     /// (`check_family`), and when that was.
     family_base: Option<u64>,
     family_checked: Option<Instant>,
+    family_scanned: Option<Instant>,
 }
 
 /// Stage `script` in this process and stream its events to `events`; never returns. The
@@ -469,6 +474,7 @@ impl<'a> Director<'a> {
             ended_early: false,
             family_base: None,
             family_checked: None,
+            family_scanned: None,
         })
     }
 
@@ -1765,9 +1771,10 @@ impl<'a> Director<'a> {
     /// A program a role exec'd is not the script's: it may fork without end (a fork bomb,
     /// which RLIMIT_NPROC does not stop for root). While one runs, the system's count of
     /// processes (/proc/loadavg, one cheap read) is looked at every few milliseconds of a
-    /// wait; when it has grown by FAMILY_LIMIT, /proc is scanned for this run's processes,
-    /// and beyond FAMILY_LIMIT alive at once every one of them is stopped, then killed, and
-    /// the run fails saying so.
+    /// wait; when it has grown by half of FAMILY_LIMIT over the lowest count seen, and at
+    /// least every FAMILY_SCAN_EVERY whatever it says, /proc is scanned for this run's
+    /// processes, and beyond FAMILY_LIMIT alive at once every one of them is stopped, then
+    /// killed, and the run fails saying so.
     fn check_family(&mut self) -> Step<()> {
         if !self.roles.iter().any(|r| r.program) {
             return Ok(());
@@ -1780,14 +1787,25 @@ impl<'a> Director<'a> {
             return Ok(());
         }
         self.family_checked = Some(now);
-        let Some(total) = proc::threads_total() else {
-            return Ok(());
+        let scanned = *self.family_scanned.get_or_insert(now);
+        let due = now.duration_since(scanned) >= FAMILY_SCAN_EVERY;
+        // The lowest count seen is the base: processes of others that end do not hide this
+        // run's growth.
+        let total = proc::threads_total();
+        let base = match (self.family_base, total) {
+            (Some(b), Some(t)) => b.min(t),
+            (None, Some(t)) => t,
+            (b, None) => b.unwrap_or(0),
         };
-        let base = *self.family_base.get_or_insert(total);
-        if total < base + FAMILY_LIMIT as u64 {
+        self.family_base = Some(base);
+        let grown = total.is_some_and(|t| t >= base + FAMILY_LIMIT as u64 / 2);
+        if !grown && !due {
             return Ok(());
         }
-        self.family_base = Some(total);
+        self.family_scanned = Some(now);
+        if let Some(t) = total {
+            self.family_base = Some(t);
+        }
         let (live, _) = sys::family_of(unistd::getpid().as_raw(), &[]);
         if live.len() <= FAMILY_LIMIT {
             return Ok(());
