@@ -809,8 +809,16 @@ impl Watcher {
                 // gone, is.
                 let others_live = self.threads.values().any(|&process| process == pid);
                 let raw = sys::ptrace_event_msg(pid);
-                // Let it go on dying at once: what is read below cannot change before the
-                // tracer's own wait reports its death (its parent is not told until then).
+                // Whether its parent is already in a wait() for it, read while it is held at
+                // its exit stop: once let go it shows Z in /proc, and a parent that polls
+                // /proc (not wait()) may see that and only then call wait().
+                let waiting_at_death = self.procs.get(&pid).map(|p| {
+                    let was = p.ppid;
+                    let threaded = self.threads.values().any(|&process| process == was);
+                    was != self.me && waits_for(was, pid, threaded)
+                });
+                // Then let it go on dying at once: nothing read below can change before the
+                // tracer's own wait reports its death.
                 let _ = sys::ptrace_cont(pid, 0);
                 if !self.threads.contains_key(&pid)
                     && !others_live
@@ -819,12 +827,8 @@ impl Watcher {
                     && !p.exiting
                 {
                     p.exiting = true;
+                    p.parent_waiting = waiting_at_death.unwrap_or(false);
                     let was = p.ppid;
-                    let threaded = self.threads.values().any(|&process| process == was);
-                    let Some(p) = self.procs.get_mut(&pid) else {
-                        return;
-                    };
-                    p.parent_waiting = was != self.me && waits_for(was, pid, threaded);
                     self.check_name(pid);
                     // Orphaned since the last look (its parent's death not yet read): say so
                     // before its exit.
