@@ -972,26 +972,8 @@ pub fn memfd(name: &str) -> io::Result<OwnedFd> {
 
 /// execve(path, argv, environ): returns only the error of a call that failed.
 pub fn execve(path: &str, argv: &[String]) -> io::Error {
-    let Ok(path) = CString::new(path) else {
-        return io::Error::from_raw_os_error(libc::EINVAL);
-    };
-    let Ok(args) = argv
-        .iter()
-        .map(|a| CString::new(a.as_str()))
-        .collect::<Result<Vec<_>, _>>()
-    else {
-        return io::Error::from_raw_os_error(libc::EINVAL);
-    };
-    let mut ptrs: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
-    ptrs.push(std::ptr::null());
-    unsafe extern "C" {
-        static environ: *const *const libc::c_char;
-    }
-    // SAFETY: `path` and every argument are valid C strings that outlive the call, the
-    // vector is null-terminated, and `environ` is the C library's environment. On success
-    // the call does not return.
-    unsafe { libc::execve(path.as_ptr(), ptrs.as_ptr(), environ) };
-    io::Error::last_os_error()
+    let argv: Vec<std::ffi::OsString> = argv.iter().map(std::ffi::OsString::from).collect();
+    execve_os(std::ffi::OsStr::new(path), &argv)
 }
 
 /// execvp(name, [name, args...]) as the C library's does it: a name with a `/` is a path;
