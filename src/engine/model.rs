@@ -971,7 +971,10 @@ pub enum WatchEvent {
         parent_waiting: bool,
     },
     /// It is gone from /proc: `by` took its exit status. `zombie_us`: how long it was a
-    /// zombie (None when it never waited as one).
+    /// zombie as the watcher saw it, from its death to its reap (None when it never waited
+    /// as one). A child that its parent, not yet in a wait() at its exit stop, reaped before
+    /// the watcher could read its death waited too: then from its exit event to the moment
+    /// the watcher found it gone, an upper bound.
     Reaped {
         t_us: u64,
         pid: i32,

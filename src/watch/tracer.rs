@@ -95,6 +95,8 @@ struct Proc {
     hold: Option<(i32, Option<u64>, Instant)>,
     /// PTRACE_EVENT_EXIT was seen (the status reported).
     exiting: bool,
+    /// When its exit was reported (its exit event, or its death without one).
+    exit_us: Option<u64>,
     /// At its exit event its parent was blocked in a wait() its death satisfies (read while
     /// the exiting process is held, before the parent can be woken).
     parent_waiting: bool,
@@ -595,6 +597,7 @@ impl Proc {
             fresh: false,
             hold: None,
             exiting: false,
+            exit_us: None,
             parent_waiting: false,
             died_us: None,
             zombie: false,
@@ -845,6 +848,9 @@ impl Watcher {
                         self.reparented(pid, was, s.ppid);
                     }
                     let t_us = self.now();
+                    if let Some(p) = self.procs.get_mut(&pid) {
+                        p.exit_us = Some(t_us);
+                    }
                     self.send(WatchEvent::Exit {
                         t_us,
                         pid,
@@ -1069,6 +1075,7 @@ impl Watcher {
             // No exit event (SIGKILL ends a process without one; a leader's exit event while
             // its other threads lived was a thread's): its status is this wait's.
             p.exiting = true;
+            p.exit_us = Some(t_us);
             self.send(WatchEvent::Exit {
                 t_us,
                 pid,
@@ -1127,11 +1134,28 @@ impl Watcher {
                 } else {
                     Reaper::Parent { pid: parent }
                 };
+                // Already reaped by its parent when its death was read. If that parent was
+                // not in a wait() at the exit stop, it came to wait() later: the child waited
+                // as a zombie, for at most the time since its exit was reported.
+                let waited = matches!(by, Reaper::Parent { .. })
+                    && !self.procs.get(&pid).is_some_and(|p| p.parent_waiting);
+                let exit_us = self.procs.get(&pid).and_then(|p| p.exit_us);
+                let zombie_us = if waited {
+                    self.send(WatchEvent::Zombie {
+                        t_us,
+                        pid,
+                        parent,
+                        parent_waiting: false,
+                    });
+                    Some(t_us.saturating_sub(exit_us.unwrap_or(t_us)))
+                } else {
+                    None
+                };
                 self.send(WatchEvent::Reaped {
                     t_us,
                     pid,
                     by,
-                    zombie_us: None,
+                    zombie_us,
                 });
             }
         }
