@@ -33,6 +33,10 @@ pub struct Sample {
     pub starttime: u64,
     /// The exit status a zombie holds for its parent, in wait() form (readable by its owner).
     pub exit_code: Option<i32>,
+    /// Ignored and caught signals 1 to 31 (bit N-1 for signal N): stat's obsolete
+    /// `sigignore`/`sigcatch` fields, which leave out the real-time signals (status has all).
+    pub sig_ignored_std: u64,
+    pub sig_caught_std: u64,
 }
 
 /// A parse failure of procfs-core as an `io::Error` (the file was read but not understood).
@@ -59,6 +63,8 @@ pub fn parse_stat(text: &[u8]) -> io::Result<Sample> {
         stime: s.stime,
         starttime: s.starttime,
         exit_code: s.exit_code,
+        sig_ignored_std: s.sigignore,
+        sig_caught_std: s.sigcatch,
     })
 }
 
@@ -190,6 +196,20 @@ fn read_proc(pid: i32, file: &str) -> io::Result<Option<Vec<u8>>> {
             format!("reading /proc/{pid}/{file}: {e}"),
         )),
     }
+}
+
+/// Read a one-line /proc file (`schedstat`, `syscall`, `comm`; a task's under
+/// `/proc/PID/task/TID/`) the lean way: one read, no sizing. None when the process is gone or
+/// the file cannot be read.
+pub fn read_line_file(path: &str) -> Option<String> {
+    read_lean(path, true)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// [`read_line_file`] of `/proc/PID/FILE`.
+pub fn read_small(pid: i32, file: &str) -> Option<String> {
+    read_line_file(&format!("/proc/{pid}/{file}"))
 }
 
 /// Read a /proc file without sizing it first. `one_line`: the kernel writes the whole file in
@@ -651,6 +671,8 @@ mod tests {
             stime: 0,
             starttime: 0,
             exit_code: None,
+            sig_ignored_std: 0,
+            sig_caught_std: 0,
         }
     }
 

@@ -118,28 +118,47 @@ struct Events {
     queued: Vec<u8>,
     /// The reader is gone (EPIPE): nothing more can be said; the family is killed.
     broken: bool,
+    /// The pipe was full at the last write: the watch loop waits for room too.
+    full: bool,
+    last_flush: Instant,
 }
+
+/// How long events may wait in the queue: the front end renders them in batches (waking it
+/// for every stop of a loop of forks took CPU time from the family on a small machine), and
+/// is never more than this behind.
+const FLUSH_MS: u128 = 10;
 
 impl Events {
     fn send(&mut self, event: &WatchEvent) {
         if serde_json::to_writer(&mut self.queued, event).is_ok() {
             self.queued.push(b'\n');
         }
-        // Written in batches: the watch loop flushes before it waits for anything, so the
-        // front end is never more than one batch of ptrace stops behind.
+        // Written in batches: by size here, by age in the watch loop (`flush_due`).
         if self.queued.len() >= 1 << 15 {
             self.flush();
         }
     }
 
+    /// Flush if the queue is big or FLUSH_MS old.
+    fn flush_due(&mut self) {
+        if self.queued.len() >= 1 << 14 || self.last_flush.elapsed().as_millis() >= FLUSH_MS {
+            self.flush();
+        }
+    }
+
     fn flush(&mut self) {
+        self.last_flush = Instant::now();
+        self.full = false;
         while !self.queued.is_empty() && !self.broken {
             match unistd::write(&self.fd, &self.queued) {
                 Ok(n) => {
                     self.queued.drain(..n);
                 }
                 Err(nix::Error::EINTR) => {}
-                Err(nix::Error::EAGAIN) => break,
+                Err(nix::Error::EAGAIN) => {
+                    self.full = true;
+                    break;
+                }
                 Err(_) => self.broken = true,
             }
         }
@@ -186,6 +205,8 @@ pub fn main(options: &Options, frontend: i32, events: OwnedFd) -> ! {
         fd: events,
         queued: Vec::new(),
         broken: false,
+        full: false,
+        last_flush: Instant::now(),
     };
     let code = match watch(options, frontend, &mut out) {
         Ok(()) => 0,
@@ -252,6 +273,8 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
             fd: out.fd.try_clone().map_err(|e| ("dup", e))?,
             queued: Vec::new(),
             broken: false,
+            full: false,
+            last_flush: t0,
         },
         last_sample: t0,
         present: BTreeSet::new(),
@@ -472,17 +495,20 @@ fn comm_of_path(path: &OsStr) -> String {
 /// (/proc/PID/task/TID/syscall: the call a blocked thread is in, and its arguments).
 fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
     // A parent of one thread: its own syscall file; else each thread's.
-    let files: Vec<std::path::PathBuf> = if threaded {
+    let files: Vec<String> = if threaded {
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
             return false;
         };
-        tasks.flatten().map(|t| t.path().join("syscall")).collect()
+        tasks
+            .flatten()
+            .map(|t| t.path().join("syscall").to_string_lossy().into_owned())
+            .collect()
     } else {
-        vec![format!("/proc/{parent}/syscall").into()]
+        vec![format!("/proc/{parent}/syscall")]
     };
     let pgid = || proc::sample(child).ok().flatten().map(|s| s.pgrp);
     for file in files {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Some(text) = proc::read_line_file(&file) else {
             continue;
         };
         let mut words = text.split_whitespace();
@@ -542,11 +568,23 @@ fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
 /// What delivering `signal` does to `pid`, by its dispositions now.
 fn action_of(pid: i32, signal: i32) -> SignalAction {
     let bit = 1u64 << (signal - 1);
-    let brief = proc::brief(pid).ok().flatten();
-    if brief.as_ref().is_some_and(|b| b.sig_caught & bit != 0) {
+    // Signals 1 to 31 from stat (generated in about two thirds of status's time, and read at
+    // every SIGCHLD of a loop of forks), the real-time ones from status.
+    let (caught, ignored) = if signal < 32 {
+        proc::sample(pid)
+            .ok()
+            .flatten()
+            .map_or((0, 0), |s| (s.sig_caught_std, s.sig_ignored_std))
+    } else {
+        proc::brief(pid)
+            .ok()
+            .flatten()
+            .map_or((0, 0), |b| (b.sig_caught, b.sig_ignored))
+    };
+    if caught & bit != 0 {
         return SignalAction::Handled;
     }
-    if brief.as_ref().is_some_and(|b| b.sig_ignored & bit != 0) {
+    if ignored & bit != 0 {
         return SignalAction::Ignored;
     }
     match signal {
@@ -559,7 +597,7 @@ fn action_of(pid: i32, signal: i32) -> SignalAction {
 
 /// How many times a thread has been scheduled (the third field of /proc/TID/schedstat).
 fn times_scheduled(tid: i32) -> Option<u64> {
-    let text = std::fs::read_to_string(format!("/proc/{tid}/schedstat")).ok()?;
+    let text = proc::read_small(tid, "schedstat")?;
     text.split_whitespace().nth(2)?.parse().ok()
 }
 
@@ -578,12 +616,12 @@ fn tgid_and_ppid(pid: i32) -> Option<(i32, i32)> {
     Some((field("Tgid:")?, field("PPid:")?))
 }
 
-/// Whether `pid`'s parent ignores SIGCHLD (SigIgn of /proc/PPID/status).
+/// Whether `pid` ignores SIGCHLD (the sigignore field of /proc/PID/stat).
 fn ignores_sigchld(pid: i32) -> bool {
-    proc::brief(pid)
+    proc::sample(pid)
         .ok()
         .flatten()
-        .is_some_and(|s| s.sig_ignored & (1 << (libc::SIGCHLD - 1)) != 0)
+        .is_some_and(|s| s.sig_ignored_std & (1 << (libc::SIGCHLD - 1)) != 0)
 }
 
 impl Proc {
@@ -673,7 +711,7 @@ impl Watcher {
                 self.sample();
                 self.last_sample = Instant::now();
             }
-            self.events.flush();
+            self.events.flush_due();
             if self.events.broken && self.killing.is_none() {
                 self.kill_all(KillReason::FrontEndGone);
             }
@@ -698,7 +736,7 @@ impl Watcher {
         let mut reaped = Vec::new();
         {
             let mut fds = vec![PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
-            if !self.events.queued.is_empty() {
+            if self.events.full && !self.events.queued.is_empty() {
                 fds.push(PollFd::new(self.events.fd.as_fd(), PollFlags::POLLOUT));
             }
             let first = fds.len();
@@ -925,7 +963,7 @@ impl Watcher {
         if p.comm.is_empty() {
             return;
         }
-        let Ok(now) = std::fs::read_to_string(format!("/proc/{pid}/comm")) else {
+        let Some(now) = proc::read_small(pid, "comm") else {
             return;
         };
         let now = now.trim_end_matches('\n');
