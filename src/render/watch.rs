@@ -241,7 +241,16 @@ pub struct Watch {
     hide_signals: bool,
     /// `--all`: nothing folded.
     all: bool,
+    /// The live lines of big families: children created by each process so far, the
+    /// children whose routine lines are folded, and how many lines were.
+    created_by: BTreeMap<i32, usize>,
+    folded: std::collections::BTreeSet<i32>,
+    folded_lines: usize,
 }
+
+/// A process's first this many children have every line said; the routine lines of the
+/// rest are folded (unless `--all`).
+pub const EVENT_FOLD_AT: usize = 20;
 
 impl Watch {
     pub fn new(form: Form, style: Style) -> Watch {
@@ -258,6 +267,52 @@ impl Watch {
             page: style.html.map(|path| (path, Vec::new())),
             hide_signals: false,
             all: false,
+            created_by: BTreeMap::new(),
+            folded: std::collections::BTreeSet::new(),
+            folded_lines: 0,
+        }
+    }
+
+    /// Whether an event's line is a routine one about a child whose lines are folded (its
+    /// creation, its state letters, an exit with a code, its zombie, its reap by its parent,
+    /// the SIGCHLD it sent its parent), or its creator's R and S; a line that says anything
+    /// else is never folded.
+    /// Called once per event, in order: the count of children decides at each creation.
+    fn fold(&mut self, event: &WatchEvent) -> Option<i32> {
+        if self.all {
+            return None;
+        }
+        let folded = |pid: &i32| self.folded.contains(pid).then_some(*pid);
+        match event {
+            WatchEvent::Fork { parent, pid, .. } => {
+                let count = self.created_by.entry(*parent).or_default();
+                *count += 1;
+                if *count > EVENT_FOLD_AT {
+                    self.folded.insert(*pid);
+                    return Some(*pid);
+                }
+                None
+            }
+            // A process making many children runs and sleeps in turn: R and S are routine
+            // for it too, once its children are folded.
+            WatchEvent::State {
+                pid,
+                state: State::Running | State::Sleeping,
+                ..
+            } if self.created_by.get(pid).is_some_and(|c| *c > EVENT_FOLD_AT) => Some(*pid),
+            WatchEvent::State { pid, .. } | WatchEvent::Zombie { pid, .. } => folded(pid),
+            WatchEvent::Exit {
+                pid,
+                status: ExitStatus::Exited(_),
+                ..
+            } => folded(pid),
+            WatchEvent::Reaped {
+                pid,
+                by: Reaper::Parent { pid: by },
+                ..
+            } if self.nodes.get(pid).is_some_and(|n| n.parent == *by) => folded(pid),
+            WatchEvent::Signal { signal, sender, .. } if *signal == libc::SIGCHLD => folded(sender),
+            _ => None,
         }
     }
 
@@ -280,6 +335,32 @@ impl Watch {
         if hidden && self.form != Form::Json && self.form != Form::JsonEvents {
             return Ok(());
         }
+        if self.form == Form::Text || self.page.is_some() {
+            let first_folded = matches!(event, WatchEvent::Fork { parent, .. }
+                if self.created_by.get(parent).copied().unwrap_or(0) == EVENT_FOLD_AT);
+            if self.fold(event).is_some() {
+                self.folded_lines += 1;
+                if first_folded && let WatchEvent::Fork { parent, t_us, .. } = event {
+                    let text = self
+                        .words
+                        .watch_fold_begins(*parent, EVENT_FOLD_AT, &self.names());
+                    if let Some((_, lines)) = self.page.as_mut() {
+                        lines.push((Some(*t_us), text.clone()));
+                    }
+                    if self.form == Form::Text {
+                        let at = format!("{:>11}  ", duration(*t_us));
+                        for line in hang(&at, width(&at), &text, self.style.width, 4) {
+                            writeln!(out, "{line}")?;
+                        }
+                    }
+                }
+                if self.form != Form::Text {
+                    // JSON keeps every event; only the page's lines were folded.
+                    return self.event_out(event, out);
+                }
+                return Ok(());
+            }
+        }
         if self.page.is_some()
             && let Some(text) = self.words.watch_event(event, &self.names())
         {
@@ -291,6 +372,11 @@ impl Watch {
                 lines.push((at, text));
             }
         }
+        self.event_out(event, out)
+    }
+
+    /// An event's line (text) or record (JSON forms).
+    fn event_out(&mut self, event: &WatchEvent, out: &mut dyn Write) -> std::io::Result<()> {
         match self.form {
             Form::Text => {
                 if let Some(text) = self.words.watch_event(event, &self.names()) {
@@ -545,8 +631,20 @@ impl Watch {
             }
             return Ok(());
         }
+        let folded = (self.folded_lines > 0).then(|| {
+            self.words
+                .watch_folded(self.folded_lines, self.folded.len())
+        });
+        if let (Some(text), Some((_, lines))) = (&folded, self.page.as_mut()) {
+            lines.push((None, text.clone()));
+        }
         match self.form {
             Form::Text => {
+                if let Some(text) = &folded {
+                    for line in hang("", 0, text, self.style.width, 4) {
+                        writeln!(out, "{line}")?;
+                    }
+                }
                 let w = self.words.watch_words();
                 let names = self.names();
                 writeln!(out)?;

@@ -687,9 +687,31 @@ fn a_thousand_similar_children_are_one_line_of_the_tree_and_one_lane_but_all_in_
         .filter(|l| l.contains(" forks "))
         .count();
     assert!(lanes <= 5, "{}", run.stderr);
+    // The live lines too: the first 20 children's lines, one line that says the rest are
+    // folded, and a count at the end; not the five lines a child each.
+    let lines = run.stderr.lines().count();
+    assert!(lines < 400, "{lines} lines: {}", run.stderr);
+    assert!(
+        says(&run.stderr, "has created 20 children: from here on"),
+        "{}",
+        run.stderr
+    );
+    let created = |text: &str| {
+        text.lines()
+            .filter(|l| l.contains(") created ") && l.contains(" with fork()"))
+            .count()
+    };
+    assert_eq!(created(&run.stderr), 20, "{}", run.stderr);
+    assert!(
+        says(&run.stderr, "routine lines about 980 children were folded"),
+        "{}",
+        run.stderr
+    );
     // --all shows each; the JSON always has each.
-    let all = procdemo(&["watch", "--all", "--", prog.path(), "20"]);
+    let all = procdemo(&["watch", "--all", "--", prog.path(), "30"]);
     assert!(!says(&all.stderr, "children of"), "{}", all.stderr);
+    assert_eq!(created(&all.stderr), 30, "{}", all.stderr);
+    assert!(!says(&all.stderr, "folded"), "{}", all.stderr);
     let doc = document(&procdemo(&["watch", "--json", "--", prog.path(), "1000"]).stderr);
     assert_eq!(doc["processes"].as_array().unwrap().len(), 1001);
 }

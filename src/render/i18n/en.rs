@@ -566,6 +566,8 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::NodeReapedBySubreaper => "reaped by procdemo (subreaper)".into(),
             Msg::NodeReleased => "released by the kernel (SIGCHLD ignored)".into(),
             Msg::WatchHelpers { processes, wrappers } => format!("{processes} run by the wrappers ({}) before the program started (--all shows them)", wrappers.join(", ")),
+            Msg::WatchFoldBegins { parent, shown } => format!("{parent} has created {shown} children: from here on, the routine lines of its further children (created, exited with a code, a zombie, reaped by it, its SIGCHLD) are folded; anything else about them is still said (--all shows every line)"),
+            Msg::WatchFolded { lines, children } => format!("{lines} routine lines about {children} children were folded; the summary and the tree below count every one of them"),
             Msg::GroupHead { count, parent, how } => format!("{count} children of {parent} like this: {how}"),
             Msg::GroupExited { code } => format!("exited {code}"),
             Msg::GroupExitedRange { lo, hi } => format!("exited {lo}–{hi}"),

@@ -355,6 +355,10 @@ pub enum Msg {
     NodeReleased,
     /// `wrappers`: escaped; `processes`: [`Msg::Processes`].
     WatchHelpers { processes: String, wrappers: Vec<String> },
+    /// The live lines of a process's many similar children are folded from here on.
+    WatchFoldBegins { parent: Pid, shown: usize },
+    /// At the end: how many event lines were folded, about how many children.
+    WatchFolded { lines: usize, children: usize },
     /// `how`: C calls and command lines.
     GroupHead { count: usize, parent: Pid, how: String },
     GroupExited { code: i32 },
@@ -2292,6 +2296,19 @@ pub fn watch_helpers<W: Words + ?Sized>(w: &W, count: usize, wrappers: &[String]
         processes: w.say(&Msg::Processes { count }),
         wrappers: escaped_all(wrappers),
     })
+}
+
+/// The line that says a process's further children's routine event lines are folded.
+pub fn watch_fold_begins<W: Words + ?Sized>(w: &W, parent: i32, shown: usize, n: &Names) -> String {
+    w.say(&Msg::WatchFoldBegins {
+        parent: n.pid(parent),
+        shown,
+    })
+}
+
+/// The line at the end that counts the folded event lines.
+pub fn watch_folded<W: Words + ?Sized>(w: &W, lines: usize, children: usize) -> String {
+    w.say(&Msg::WatchFolded { lines, children })
 }
 
 /// A folded run of similar children in the tree.

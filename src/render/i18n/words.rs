@@ -387,6 +387,19 @@ pub trait Words {
     fn watch_helpers(&self, count: usize, wrappers: &[String]) -> String {
         crate::render::i18n::present::watch_helpers(self, count, wrappers)
     }
+    /// From here on, `parent`'s further children's routine event lines are folded.
+    fn watch_fold_begins(
+        &self,
+        parent: i32,
+        shown: usize,
+        names: &crate::render::watch::Names,
+    ) -> String {
+        crate::render::i18n::present::watch_fold_begins(self, parent, shown, names)
+    }
+    /// How many event lines were folded, about how many children.
+    fn watch_folded(&self, lines: usize, children: usize) -> String {
+        crate::render::i18n::present::watch_folded(self, lines, children)
+    }
     /// Why a watch could not start the program (`command`: its argv[0], escaped).
     fn watch_problem(&self, command: &str, problem: &crate::engine::model::WatchProblem) -> String {
         crate::render::i18n::present::watch_problem(self, command, problem)

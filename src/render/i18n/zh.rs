@@ -867,6 +867,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::NodeReapedBySubreaper => "由 procdemo（子进程回收者）回收".into(),
             Msg::NodeReleased => "由内核释放（SIGCHLD 被忽略）".into(),
             Msg::WatchHelpers { processes, wrappers } => format!("程序启动前包装程序（{}）运行的 {processes}（--all 显示它们）", wrappers.join("、")),
+            Msg::WatchFoldBegins { parent, shown } => format!("{parent} 已创建 {shown} 个子进程：此后它的其余子进程的常规行（创建、以退出码退出、僵尸、被它回收、它收到的 SIGCHLD）被折叠；其他关于它们的事仍会显示（--all 显示每一行）"),
+            Msg::WatchFolded { lines, children } => format!("折叠了关于 {children} 个子进程的 {lines} 行常规事件；下面的摘要和进程树仍计入每一个"),
             Msg::GroupHead { count, parent, how } => format!("{parent} 的 {count} 个这样的子进程：{how}"),
             Msg::GroupExited { code } => format!("退出码 {code}"),
             Msg::GroupExitedRange { lo, hi } => format!("退出码 {lo}–{hi}"),
