@@ -181,6 +181,8 @@ struct Watcher {
     threads: HashMap<i32, i32>,
     /// New tracees whose first stop came before their creator's event: held stopped.
     early: BTreeSet<i32>,
+    /// New processes made by vfork() and not yet let go: their parent's wait is read first.
+    vforked: BTreeSet<i32>,
     alive: usize,
     /// Why the family is being killed, once it is: every stop from then on is killed too.
     killing: Option<KillReason>,
@@ -267,6 +269,7 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         procs: BTreeMap::new(),
         threads: HashMap::new(),
         early: BTreeSet::new(),
+        vforked: BTreeSet::new(),
         alive: 0,
         killing: None,
         events: Events {
@@ -801,6 +804,9 @@ impl Watcher {
                         libc::PTRACE_EVENT_VFORK => ForkKind::Vfork,
                         _ => ForkKind::Clone,
                     };
+                    if kind == ForkKind::Vfork {
+                        self.vforked.insert(new as i32);
+                    }
                     // The parent first, then its child: the order strace -f keeps, and the
                     // scheduler's own after fork() (the parent runs on; the child waits for
                     // a CPU). Released the other way round, the child would often run first.
@@ -1063,6 +1069,17 @@ impl Watcher {
                 None => true,
             };
             if go || self.killing.is_some() {
+                if self.vforked.remove(&new)
+                    && let Some(p) = self.procs.get(&parent)
+                    && p.live()
+                    && !p.stopped
+                {
+                    // A vfork()'s parent, let go and on a CPU since, now waits for its child
+                    // to exec or exit: /proc shows that wait (D, killable) while the child is
+                    // still held, so the line is read, not assumed.
+                    let (ppid, start, was) = (p.ppid, p.starttime, p.state);
+                    self.read_state(parent, ppid, start, was);
+                }
                 self.release(new);
             } else {
                 self.to_release.push((new, parent, ran, since));
@@ -1266,28 +1283,33 @@ impl Watcher {
             .map(|(&pid, p)| (pid, p.ppid, p.starttime, p.state))
             .collect();
         for (pid, ppid, start, was) in live {
-            let Some(s) = proc::sample(pid).ok().flatten() else {
-                continue;
-            };
-            if start.is_some() && start != Some(s.starttime) {
-                continue;
+            self.read_state(pid, ppid, start, was);
+        }
+    }
+
+    /// Read one process's state (and parent) from /proc; say a change.
+    fn read_state(&mut self, pid: i32, ppid: i32, start: Option<u64>, was: Option<State>) {
+        let Some(s) = proc::sample(pid).ok().flatten() else {
+            return;
+        };
+        if start.is_some() && start != Some(s.starttime) {
+            return;
+        }
+        if s.ppid != ppid && s.ppid != 0 {
+            self.reparented(pid, ppid, s.ppid);
+        }
+        // `t`: held by the tracer (the watcher's stop, not the program's); Z and X: its
+        // death is about to be reported by wait.
+        let state = match State::from_letter(s.state) {
+            Some(State::TracingStop | State::Zombie | State::Dead) | None => return,
+            Some(state) => state,
+        };
+        if was != Some(state) {
+            if let Some(p) = self.procs.get_mut(&pid) {
+                p.state = Some(state);
             }
-            if s.ppid != ppid && s.ppid != 0 {
-                self.reparented(pid, ppid, s.ppid);
-            }
-            // `t`: held by the tracer (the watcher's stop, not the program's); Z and X: its
-            // death is about to be reported by wait.
-            let state = match State::from_letter(s.state) {
-                Some(State::TracingStop | State::Zombie | State::Dead) | None => continue,
-                Some(state) => state,
-            };
-            if was != Some(state) {
-                if let Some(p) = self.procs.get_mut(&pid) {
-                    p.state = Some(state);
-                }
-                let t_us = self.now();
-                self.send(WatchEvent::State { t_us, pid, state });
-            }
+            let t_us = self.now();
+            self.send(WatchEvent::State { t_us, pid, state });
         }
     }
 

@@ -968,3 +968,53 @@ int main(void) {
         .collect();
     assert_eq!(execs.last().unwrap()["argv"][0], "sh", "{execs:?}");
 }
+
+#[test]
+fn a_vfork_parent_is_read_in_d_while_its_child_has_not_exec_d() {
+    let prog = Program::new(
+        "vforks",
+        &format!(
+            "{COMMON}{}",
+            r#"
+int main(void) {
+    pid_t c = vfork();
+    if (c == 0) { execl("/bin/true", "true", (char *)0); _exit(127); }
+    int st;
+    waitpid(c, &st, 0);
+    printf("vforked pid=%d parent=%d\n", (int)c, (int)getpid());
+    return 0;
+}
+"#
+        ),
+    );
+    let mut seen_d = 0;
+    for _ in 0..runs().max(5) {
+        let run = procdemo(&["watch", "--json", "--", prog.path()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let s = &said(&run.stdout, "vforked")[0];
+        let (child, parent) = (num(s, "pid"), num(s, "parent"));
+        let doc = document(&run.stderr);
+        let all = doc["events"].as_array().unwrap();
+        let at = |kind: &str, pid: i64| {
+            all.iter()
+                .position(|e| e["type"] == kind && e["pid"] == pid)
+                .unwrap_or_else(|| panic!("no {kind} of {pid}: {all:?}"))
+        };
+        let (forked, execd) = (at("fork", child), at("exec", child));
+        assert_eq!(all[forked]["call"], "vfork", "{}", all[forked]);
+        // While the child has not exec'd, its parent cannot run its own code: /proc may show
+        // it still R (on its way into the wait) or D (the killable wait), never S.
+        for e in &all[forked..execd] {
+            if e["type"] == "state" && e["pid"] == parent {
+                assert!(e["state"] == "D" || e["state"] == "R", "{e}: {all:?}");
+                seen_d += usize::from(e["state"] == "D");
+            }
+        }
+        // And D only then: once the child has exec'd, the parent is woken.
+        let d_later = all[execd..]
+            .iter()
+            .any(|e| e["type"] == "state" && e["pid"] == parent && e["state"] == "D");
+        assert!(!d_later, "{all:?}");
+    }
+    assert!(seen_d > 0, "the vfork parent's D was never read");
+}
