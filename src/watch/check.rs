@@ -13,9 +13,17 @@
 //! interpreter at the end (pyenv's `python3` shim, a bash script, forks a dozen helpers before)
 //! is not the student's, so every process created before that exec is left out.
 
-use crate::engine::model::{ExitStatus, Reaper, WatchEvent};
-use crate::script::task::{Counted, Property, Reaping, Task};
+use crate::engine::model::{ExitStatus, KillReason, Reaper, Stuck, WatchEvent};
+use crate::script::task::{Check, Counted, Property, Reaping, Task};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// `procdemo check`'s deadline unless `--timeout` says otherwise: a program of the course's
+/// tasks ends in well under a second; one that waits forever is stopped, never left running
+/// while a teacher grades a folder.
+pub const DEFAULT_TIMEOUT_S: u64 = 10;
+
+/// The longest `--timeout` accepts.
+pub const MAX_TIMEOUT_S: u64 = 3600;
 
 /// What was seen, for a property's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +54,22 @@ pub enum Seen {
     /// The first process's exit status.
     MainStatus {
         status: Option<ExitStatus>,
+    },
+    /// The program ended by itself.
+    Ended,
+    /// It had not ended `after_ms` after it started: what each live process was doing then
+    /// (procdemo killed them all).
+    Deadline {
+        after_ms: u64,
+        stuck: Vec<Stuck>,
+    },
+    /// procdemo killed it at the limit of processes alive at once (`--max-procs`).
+    AtLimit {
+        limit: usize,
+    },
+    /// Processes and their sessions (pid, session ID), as read when the first process ended.
+    Sessions {
+        sessions: Vec<(i32, i32)>,
     },
 }
 
@@ -82,6 +106,13 @@ struct Family {
     lives: BTreeMap<i32, Life>,
     /// Processes created before the first process's last exec: a wrapper's, not the program's.
     before_exec: BTreeSet<i32>,
+    /// The limit of processes alive at once (`Begin`), and whether procdemo killed at it.
+    limit: usize,
+    killed_at_limit: bool,
+    /// The deadline came: when, and what was still alive.
+    deadline: Option<(u64, Vec<Stuck>)>,
+    /// Sessions read when the first process ended: PID → session ID.
+    sessions: BTreeMap<i32, i32>,
 }
 
 impl Family {
@@ -93,6 +124,10 @@ impl Family {
             alive_at_exit: Vec::new(),
             lives: BTreeMap::new(),
             before_exec: BTreeSet::new(),
+            limit: 0,
+            killed_at_limit: false,
+            deadline: None,
+            sessions: BTreeMap::new(),
         };
         for event in events {
             if event_pid(event).is_some_and(|pid| f.before_exec.contains(&pid)) {
@@ -112,7 +147,26 @@ impl Family {
                         f.before_exec.insert(p);
                     }
                 }
-                WatchEvent::Begin { watcher, .. } => f.watcher = *watcher,
+                WatchEvent::Begin { watcher, limit, .. } => {
+                    f.watcher = *watcher;
+                    f.limit = *limit;
+                }
+                WatchEvent::Killed {
+                    reason: KillReason::Limit,
+                    ..
+                } => f.killed_at_limit = true,
+                WatchEvent::Deadline {
+                    after_ms, stuck, ..
+                } => {
+                    f.deadline = Some((*after_ms, stuck.clone()));
+                }
+                WatchEvent::Sessions { sessions, .. } => {
+                    for s in sessions {
+                        if !f.before_exec.contains(&s.pid) {
+                            f.sessions.insert(s.pid, s.sid);
+                        }
+                    }
+                }
                 WatchEvent::Fork { parent, pid, .. } => {
                     if *parent == f.watcher && f.main.is_none() {
                         f.main = Some(*pid);
@@ -196,6 +250,29 @@ impl Family {
     }
 }
 
+impl Family {
+    /// Whether the program ended by itself (not killed at the deadline or the limit).
+    fn ended(&self) -> (bool, Seen) {
+        if let Some((after_ms, stuck)) = &self.deadline {
+            let seen = Seen::Deadline {
+                after_ms: *after_ms,
+                stuck: stuck.clone(),
+            };
+            return (false, seen);
+        }
+        if self.killed_at_limit {
+            return (false, Seen::AtLimit { limit: self.limit });
+        }
+        (true, Seen::Ended)
+    }
+
+    /// The sessions of these processes, where read.
+    fn sessions_of(&self, pids: impl Iterator<Item = i32>) -> Vec<(i32, i32)> {
+        pids.filter_map(|p| self.sessions.get(&p).map(|s| (p, *s)))
+            .collect()
+    }
+}
+
 /// The process an event is about (None for the watch's own events and the first process's end).
 fn event_pid(event: &WatchEvent) -> Option<i32> {
     match event {
@@ -223,8 +300,20 @@ fn reaped_as(reaper: Option<Reaper>, asked: Reaping) -> bool {
 /// Judge every property of `task` over a watch's events, in the task's order.
 pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
     let f = Family::from(events);
-    task.checks
+    // `ends-by-itself` is implied by every task: a program procdemo had to stop fails it
+    // first (line 0: no line of the task file), whether the task states it or not.
+    let implied = (!f.ended().0
+        && !task
+            .checks
+            .iter()
+            .any(|c| c.property == Property::EndsByItself))
+    .then_some(Check {
+        line: 0,
+        property: Property::EndsByItself,
+    });
+    implied
         .iter()
+        .chain(task.checks.iter())
         .map(|check| {
             let (holds, seen) = match &check.property {
                 Property::Count { counted, cmp, want } => {
@@ -283,6 +372,23 @@ pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
                         status: f.main_status,
                     },
                 ),
+                Property::EndsByItself => f.ended(),
+                Property::NewSession => {
+                    // A session made in the program: led by one of its processes (not the
+                    // first, whose session is the one it was started in).
+                    let made = f
+                        .sessions
+                        .values()
+                        .any(|sid| Some(*sid) != f.main && f.lives.contains_key(sid));
+                    let sessions = f.sessions_of(f.sessions.keys().copied());
+                    (made, Seen::Sessions { sessions })
+                }
+                Property::DaemonNotLeader => {
+                    let sessions = f.sessions_of(f.alive_at_exit.iter().copied());
+                    let holds =
+                        !sessions.is_empty() && sessions.iter().all(|(pid, sid)| pid != sid);
+                    (holds, Seen::Sessions { sessions })
+                }
             };
             Verdict {
                 line: check.line,
