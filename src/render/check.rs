@@ -522,4 +522,72 @@ mod tests {
             tasks.len()
         );
     }
+
+    #[test]
+    fn a_deadline_says_who_holds_the_write_end_and_the_sessions_who_leads() {
+        use crate::engine::model::{PipeEnd, PipeRead, State, Stuck};
+        let t = crate::script::task::find("pipe-eof").unwrap().task();
+        let reader = Stuck {
+            pid: 4242,
+            comm: "python3".into(),
+            state: Some(State::Sleeping),
+            wchan: Some("anon_pipe_read".into()),
+            pipe: Some(PipeRead {
+                fd: 3,
+                inode: 9,
+                writers: vec![PipeEnd { pid: 4241, fd: 4 }, PipeEnd { pid: 4242, fd: 4 }],
+            }),
+        };
+        let waiter = Stuck {
+            pid: 4243,
+            comm: "python3".into(),
+            state: Some(State::Sleeping),
+            wchan: Some("do_wait".into()),
+            pipe: None,
+        };
+        let verdicts: Vec<Verdict> = t
+            .checks
+            .iter()
+            .map(|c| Verdict {
+                line: c.line,
+                property: c.property.clone(),
+                holds: false,
+                seen: match c.property {
+                    Property::EndsByItself => Seen::Deadline {
+                        after_ms: 10_000,
+                        stuck: vec![reader.clone(), waiter.clone()],
+                    },
+                    _ => Seen::MainStatus { status: None },
+                },
+            })
+            .collect();
+        let en = verdicts_text(&t, &verdicts, &style(Lang::En, 80));
+        for words in [
+            "after 10 s, 4242 (python3) was still asleep reading a pipe (fd 3) whose write end",
+            "4241 (fd 4) and 4242 (itself, fd 4) still hold",
+            "4243 (python3) was still S (sleeping, interruptible), in do_wait",
+            "4242 itself holds the write end",
+            "os.close(w)",
+            "procdemo killed it at the deadline (see the first ✗)",
+        ] {
+            let flat = en.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(words), "{words}: {en}");
+        }
+        let zh = verdicts_text(&t, &verdicts, &style(Lang::Zh, 80));
+        assert!(zh.contains("4242（它自己，fd 4）"), "{zh}");
+        for text in [&en, &zh] {
+            for l in text.lines() {
+                assert!(super::super::wrap::width(l) <= 80, "{l}");
+            }
+        }
+        let w = words(Lang::En);
+        let s = seen(
+            w,
+            &Seen::Sessions {
+                sessions: vec![(7, 6), (8, 8)],
+            },
+        );
+        assert_eq!(s, "7 was in session 6; 8 led its own session 8");
+        assert!(seen(w, &Seen::Sessions { sessions: vec![] }).starts_with("no process outlived"));
+    }
 }

@@ -617,4 +617,41 @@ mod tests {
         }
         assert_eq!(closest("zombi"), Some("zombie"));
     }
+
+    #[test]
+    fn the_deadline_and_session_properties_take_no_words() {
+        let t = parse(
+            "t.task",
+            "t",
+            "title T\ncheck ends-by-itself\ncheck new-session\ncheck daemon-not-leader\n",
+        )
+        .unwrap();
+        let props: Vec<_> = t.checks.iter().map(|c| c.property.clone()).collect();
+        assert_eq!(
+            props,
+            [
+                Property::EndsByItself,
+                Property::NewSession,
+                Property::DaemonNotLeader
+            ]
+        );
+        assert_eq!(
+            problem("title T\ncheck new-session yes\n"),
+            (
+                2,
+                TaskProblem::BadCheck {
+                    property: "new-session",
+                    form: "new-session"
+                }
+            )
+        );
+        assert_eq!(
+            problem("title T\ncheck ends-by-itsef\n").1,
+            TaskProblem::UnknownProperty {
+                name: "ends-by-itsef".into(),
+                closest: Some("ends-by-itself")
+            }
+        );
+        assert!(find("pipe-eof").is_some() && find("daemon").is_some());
+    }
 }

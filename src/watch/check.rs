@@ -666,4 +666,120 @@ mod tests {
         assert!(!v[1].holds);
         assert!(matches!(&v[1].seen, Seen::Statuses { statuses } if statuses.len() == 3));
     }
+
+    fn stuck_reader(pid: i32, writers: &[i32]) -> crate::engine::model::Stuck {
+        use crate::engine::model::{PipeEnd, PipeRead, State, Stuck};
+        Stuck {
+            pid,
+            comm: "python3".into(),
+            state: Some(State::Sleeping),
+            wchan: Some("anon_pipe_read".into()),
+            pipe: Some(PipeRead {
+                fd: 3,
+                inode: 77,
+                writers: writers.iter().map(|&pid| PipeEnd { pid, fd: 4 }).collect(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_program_stopped_at_the_deadline_does_not_end_by_itself_stated_or_not() {
+        let mut e = begin();
+        e.extend([fork(MAIN, 102), exit(102, 0), zombie(102, MAIN, 5)]);
+        e.push(WatchEvent::Deadline {
+            t_us: 2_000_000,
+            after_ms: 2000,
+            stuck: vec![stuck_reader(MAIN, &[MAIN])],
+        });
+        e.push(WatchEvent::Killed {
+            t_us: 2_000_001,
+            reason: KillReason::Deadline,
+            pids: vec![MAIN],
+        });
+        let stated = judge(&task("check ends-by-itself\ncheck forks >= 1\n"), &e);
+        assert_eq!(stated.len(), 2);
+        assert_eq!((stated[0].line, stated[0].holds), (2, false));
+        assert!(matches!(
+            &stated[0].seen,
+            Seen::Deadline { after_ms: 2000, stuck } if stuck[0].pipe.is_some()
+        ));
+        // Not stated: implied, first, as line 0.
+        let implied = judge(&task("check forks >= 1\n"), &e);
+        assert_eq!(implied.len(), 2);
+        assert_eq!(implied[0].property, Property::EndsByItself);
+        assert_eq!((implied[0].line, implied[0].holds), (0, false));
+        // A program that ended: only where stated, and it holds.
+        assert_eq!(
+            judge(&task("check forks >= 1\n"), &lasting_zombie()).len(),
+            1
+        );
+        let v = judge(&task("check ends-by-itself\n"), &lasting_zombie());
+        assert_eq!((v[0].holds, &v[0].seen), (true, &Seen::Ended));
+        // Killed at the limit of processes: not by itself either.
+        let mut bomb = begin();
+        bomb.push(WatchEvent::Killed {
+            t_us: 1,
+            reason: KillReason::Limit,
+            pids: vec![MAIN],
+        });
+        let v = judge(&task("check ends-by-itself\n"), &bomb);
+        assert_eq!(v[0].seen, Seen::AtLimit { limit: 64 });
+    }
+
+    /// A double fork: 102 (the first child) makes a session; 103, the daemon, outlives MAIN.
+    fn daemon(session: i32) -> Vec<WatchEvent> {
+        let mut e = begin();
+        e.extend([
+            fork(MAIN, 102),
+            fork(102, 103),
+            exit(102, 0),
+            zombie(102, MAIN, 5),
+            reaped(102, Reaper::Parent { pid: MAIN }, Some(1)),
+            WatchEvent::Orphaned {
+                t_us: 5,
+                pid: 103,
+                from: 102,
+                to: W,
+            },
+        ]);
+        e.extend(main_exit(vec![103]));
+        e.insert(
+            e.len() - 1,
+            WatchEvent::Sessions {
+                t_us: 6,
+                sessions: vec![crate::engine::model::SessionOf {
+                    pid: 103,
+                    sid: session,
+                }],
+            },
+        );
+        e
+    }
+
+    #[test]
+    fn a_daemon_runs_in_a_session_the_program_made_and_does_not_lead_it() {
+        let t = "check new-session\ncheck daemon-not-leader\ncheck orphans >= 1\n\
+                 check zombies-left = 0\n";
+        assert_eq!(holds(t, &daemon(102)), [true, true, true, true]);
+        // No setsid: the session it was started in (no process of the program's).
+        assert_eq!(holds(t, &daemon(9999)), [false, true, true, true]);
+        assert_eq!(
+            judge(&task(t), &daemon(9999))[0].seen,
+            Seen::Sessions {
+                sessions: vec![(103, 9999)]
+            }
+        );
+        // setsid in the daemon itself: a session of its own, which it leads.
+        assert_eq!(holds(t, &daemon(103)), [true, false, true, true]);
+        // The first process's own session (setsid there) is not one the program made.
+        assert_eq!(holds("check new-session\n", &daemon(MAIN)), [false]);
+        // No survivor: no daemon, so it cannot be judged a non-leader.
+        let mut none = begin();
+        none.extend(main_exit(vec![]));
+        let v = judge(&task("check daemon-not-leader\n"), &none);
+        assert_eq!(
+            (v[0].holds, &v[0].seen),
+            (false, &Seen::Sessions { sessions: vec![] })
+        );
+    }
 }
