@@ -590,4 +590,20 @@ mod tests {
         assert_eq!(s, "7 was in session 6; 8 led its own session 8");
         assert!(seen(w, &Seen::Sessions { sessions: vec![] }).starts_with("no process outlived"));
     }
+
+    #[test]
+    fn every_built_in_exercise_fits_the_projector_in_english_and_chinese() {
+        for t in crate::script::task::TASKS {
+            for lang in [Lang::En, Lang::Zh] {
+                let text = exercise(&t.task(), lang, 80);
+                for l in text.lines() {
+                    assert!(
+                        super::super::wrap::width(l) <= 80,
+                        "{} {lang:?}: {l}",
+                        t.name
+                    );
+                }
+            }
+        }
+    }
 }
