@@ -1270,16 +1270,20 @@ impl Watcher {
         let Some(deadline) = self.deadline else {
             return;
         };
-        if self.killing.is_some() || self.present.is_empty() || Instant::now() < deadline {
+        if self.killing.is_some() || Instant::now() < deadline {
             return;
         }
-        self.deadline = None;
         let live: Vec<i32> = self
             .present
             .iter()
             .filter(|pid| self.procs.get(pid).is_some_and(Proc::live))
             .copied()
             .collect();
+        // Only zombies left, their reap on its way: the program has ended, just in time.
+        if live.is_empty() {
+            return;
+        }
+        self.deadline = None;
         let stuck = crate::watch::stuck::at_deadline(&live);
         let t_us = self.now();
         let after_ms = deadline.duration_since(self.t0).as_millis() as u64;

@@ -219,7 +219,8 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
 126\tprocdemo watch: the command was found but could not be run
 127\tprocdemo watch: the command was not found
 128+N\tstopped by signal N after cleaning up every process it started: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\
-other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)"
+other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)
+0, 1\tprocdemo check: every property holds (0) or one does not (1), also when the program had not ended by --timeout (procdemo killed it)"
             }
             Help::CheckTimeout => {
                 "Kill the program if it has not ended after SECONDS (default 10), saying what each process was still doing; the property ends-by-itself then does not hold (exit 1)"

@@ -277,7 +277,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 126\tprocdemo watch：找到了命令，但无法运行
 127\tprocdemo watch：找不到命令
 128+N\t被信号 N 停止，它启动的每个进程都已清理：130 Ctrl-C、143 SIGTERM、129 SIGHUP、131 Ctrl-\\
-其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）"
+其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）
+0, 1\tprocdemo check：所有性质都成立（0）或有一项不成立（1），包括程序在 --timeout 之前没有结束（procdemo 杀死了它）"
             }
             Help::CheckTimeout => {
                 "程序在 SECONDS 秒（默认 10）后仍未结束就杀死它，并说明每个进程当时还在做什么；此时性质 ends-by-itself 不成立（退出码 1）"
