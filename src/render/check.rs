@@ -123,6 +123,9 @@ fn seen(w: &dyn Words, seen: &Seen) -> String {
             None => w.say(&Msg::SeenMainUnknown),
         },
         Seen::Ended => w.say(&Msg::SeenEnded),
+        Seen::Deadline { after_ms, stuck: s } if s.is_empty() => w.say(&Msg::SeenDeadlineOnly {
+            after: at_least(*after_ms),
+        }),
         Seen::Deadline { after_ms, stuck: s } => w.say(&Msg::SeenDeadline {
             after: at_least(*after_ms),
             each: s.iter().map(|s| stuck(w, s)).collect(),

@@ -782,6 +782,7 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::HintNewSession => "the first child calls os.setsid() before it forks the daemon: the daemon then runs in that new session, away from the terminal's".to_string(),
             Msg::HintDaemonLeader => "the daemon leads its own session, so it could acquire a controlling terminal: call os.setsid() in the first child and fork the daemon from it (not os.setsid() in the daemon)".to_string(),
             Msg::WatchDeadline { after, each } => format!("After {after} the program had not ended: {}.", each.join("; ")),
+            Msg::SeenDeadlineOnly { after } => format!("after {after}, the program had not ended"),
             Msg::KillDeadline => "the program had not ended by its deadline (--timeout): procdemo stops it".into(),
             Msg::WatchStoppedAtDeadline { processes } => format!("Stopped at the deadline (--timeout): procdemo killed and reaped {processes}."),
         }

@@ -612,6 +612,8 @@ pub enum Msg {
     WatchDeadline { after: String, each: Vec<String> },
     KillDeadline,
     WatchStoppedAtDeadline { processes: String },
+    /// The deadline came, and what the processes were doing could not be read.
+    SeenDeadlineOnly { after: String },
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.

@@ -1078,6 +1078,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::HintNewSession => "第一个子进程先调用 os.setsid()，再 fork 守护进程：守护进程就运行在这个新会话中，离开终端所在的会话".to_string(),
             Msg::HintDaemonLeader => "守护进程是它自己会话的首进程，因此可能重新获得控制终端：在第一个子进程中调用 os.setsid()，再由它 fork 守护进程（不要在守护进程中调用 os.setsid()）".to_string(),
             Msg::WatchDeadline { after, each } => format!("{after} 后程序仍未结束：{}。", each.join("；")),
+            Msg::SeenDeadlineOnly { after } => format!("{after} 后程序仍未结束"),
             Msg::KillDeadline => "程序在时限（--timeout）内没有结束：procdemo 停止它".into(),
             Msg::WatchStoppedAtDeadline { processes } => format!("在时限（--timeout）处停止：procdemo 杀死并回收了 {processes}。"),
         }
