@@ -4,7 +4,9 @@
 //!
 //! Everything is judged from the events alone: a process's creator (`Fork`), its exit status
 //! (`Exit`, `MainExited`), its zombie interval and reaper (`Zombie`, `Reaped`), its
-//! reparenting (`Orphaned`). The program's first process is the one the watcher forked; a
+//! reparenting (`Orphaned`), whether the program ended by itself (`Deadline`: what was still
+//! alive at `--timeout`; `Killed` at the limit) and the sessions of the processes that
+//! outlived the first (`Sessions`). The program's first process is the one the watcher forked; a
 //! *child* is every other process of the family. A zombie *of the program* is one that waited
 //! for a process of the program (not for the watcher: the first process, or an orphan the
 //! watcher had adopted, as init would).
@@ -297,7 +299,9 @@ fn reaped_as(reaper: Option<Reaper>, asked: Reaping) -> bool {
     )
 }
 
-/// Judge every property of `task` over a watch's events, in the task's order.
+/// Judge every property of `task` over a watch's events, in the task's order (after an
+/// implied `ends-by-itself`, when the program did not end by itself and the task does not say
+/// it).
 pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
     let f = Family::from(events);
     // `ends-by-itself` is implied by every task: a program procdemo had to stop fails it
