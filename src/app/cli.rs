@@ -321,7 +321,20 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
         )
         .subcommand(
             Command::new("check")
-                .args(demo_options_hidden())
+                .args(
+                    demo_options_hidden()
+                        .into_iter()
+                        .filter(|a| a.get_id() != "timeout"),
+                )
+                .arg(
+                    Arg::new("timeout")
+                        .long("timeout")
+                        .value_name("SECONDS")
+                        .value_parser(
+                            value_parser!(u64).range(1..=crate::watch::check::MAX_TIMEOUT_S),
+                        )
+                        .help(help(Help::CheckTimeout)),
+                )
                 .about(help(Help::Check))
                 .after_help(help(Help::CheckNotes))
                 .arg(
@@ -508,7 +521,13 @@ fn demo_options_hidden() -> Vec<Arg> {
 
 /// `watch` and `check` run a program, not a demo script: a demo-only option is refused.
 fn refuse_demo_options(sub: &ArgMatches) -> Result<(), Error> {
-    for (id, option) in NOT_FOR_WATCH {
+    refuse_demo_options_but(sub, &[])
+}
+
+/// [`refuse_demo_options`], but for the options the subcommand has of its own (`check
+/// --timeout`: the program's deadline).
+fn refuse_demo_options_but(sub: &ArgMatches, own: &[&str]) -> Result<(), Error> {
+    for (id, option) in NOT_FOR_WATCH.iter().filter(|(id, _)| !own.contains(id)) {
         if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
             return Err(Error::Usage(Usage::NotForWatch { option }));
         }
@@ -600,6 +619,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
                     kill_rest: sub.get_flag("kill-rest"),
                     signals: !sub.get_flag("no-signals"),
                     all: sub.get_flag("all"),
+                    deadline: None,
                 },
                 report: sub.get_one::<PathBuf>("output").cloned(),
                 timeline: !sub.get_flag("no-timeline"),
@@ -607,7 +627,7 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
         }
         "exercises" => Task::Exercises(sub.get_one::<String>("task").cloned()),
         "check" => {
-            refuse_demo_options(sub)?;
+            refuse_demo_options_but(sub, &["timeout"])?;
             Task::Check {
                 task: sub.get_one::<String>("task").cloned().unwrap_or_default(),
                 options: crate::watch::tracer::Options {
@@ -620,6 +640,11 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
                     // The judge reads every event; nothing is folded or hidden from it.
                     signals: true,
                     all: true,
+                    deadline: Some(std::time::Duration::from_secs(
+                        sub.get_one::<u64>("timeout")
+                            .copied()
+                            .unwrap_or(crate::watch::check::DEFAULT_TIMEOUT_S),
+                    )),
                 },
                 report: sub.get_one::<PathBuf>("output").cloned(),
             }

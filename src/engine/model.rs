@@ -882,6 +882,8 @@ pub enum KillReason {
     Survivors,
     /// procdemo's front end died (or was interrupted): nothing may outlive it.
     FrontEndGone,
+    /// The program had not ended by its deadline (`procdemo check --timeout`).
+    Deadline,
 }
 
 /// What the watcher could not do before the program ran.
@@ -1024,4 +1026,54 @@ pub enum WatchEvent {
     },
     /// Nothing of the family is left: every process has been reaped.
     End { t_us: u64 },
+    /// The program had not ended `after_ms` after its first process was created (`procdemo
+    /// check --timeout`): what each live process of the family was doing, read from /proc
+    /// just before the watcher killed them all (a `Killed` with the reason `Deadline` follows).
+    Deadline {
+        t_us: u64,
+        after_ms: u64,
+        stuck: Vec<Stuck>,
+    },
+    /// The sessions of the processes still alive when the first process ended (read from
+    /// /proc/PID/stat then; sent right after `MainExited`, only when some were alive).
+    Sessions { t_us: u64, sessions: Vec<SessionOf> },
+}
+
+/// What a live process was doing at the deadline, from /proc.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stuck {
+    pub pid: i32,
+    pub comm: String,
+    /// Its state letter (None: it could not be read).
+    pub state: Option<State>,
+    /// The kernel function it sleeps in (/proc/PID/wchan; None when running or not told).
+    pub wchan: Option<String>,
+    /// It was asleep reading a pipe: which, and who could still write to it.
+    pub pipe: Option<PipeRead>,
+}
+
+/// A pipe a process was asleep reading (a read() on descriptor `fd`, /proc/PID/syscall), and
+/// the processes of the family that still held its write end (/proc/PID/fd links
+/// `pipe:[INODE]` whose /proc/PID/fdinfo flags are O_WRONLY or O_RDWR): while one does, the
+/// read cannot return end of file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipeRead {
+    pub fd: i32,
+    pub inode: u64,
+    pub writers: Vec<PipeEnd>,
+}
+
+/// A process's descriptor of a pipe's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipeEnd {
+    pub pid: i32,
+    pub fd: i32,
+}
+
+/// A process and its session (the session ID: the PID of the process that made it with
+/// setsid(); a process whose PID is its session ID is the session's leader).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionOf {
+    pub pid: i32,
+    pub sid: i32,
 }

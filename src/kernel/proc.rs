@@ -583,6 +583,85 @@ pub fn children_of(ppid: i32) -> Vec<i32> {
         .collect()
 }
 
+/// The threads of a process (/proc/PID/task), its leader first; empty when it is gone.
+pub fn threads_of(pid: i32) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    let mut tids: Vec<i32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .collect();
+    tids.sort_unstable_by_key(|&t| (t != pid, t));
+    tids
+}
+
+/// The kernel function a thread sleeps in (/proc/PID/task/TID/wchan), if the kernel tells.
+pub fn thread_wchan(pid: i32, tid: i32) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/wchan")).ok()?;
+    let name = text.trim().to_string();
+    (!name.is_empty() && name != "0").then_some(name)
+}
+
+/// The system call a thread is blocked in and its arguments (/proc/PID/task/TID/syscall):
+/// None when it runs, is in no system call, or the file cannot be read.
+pub fn blocked_call(pid: i32, tid: i32) -> Option<(i64, Vec<u64>)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")).ok()?;
+    parse_syscall(&text)
+}
+
+/// The text of a syscall file: the call's number, then its six arguments in hex, then the
+/// stack and instruction pointers ("running", or -1 for a thread in no call: None).
+pub fn parse_syscall(text: &str) -> Option<(i64, Vec<u64>)> {
+    let mut words = text.split_whitespace();
+    let nr: i64 = words.next()?.parse().ok()?;
+    if nr < 0 {
+        return None;
+    }
+    let args = words
+        .take(6)
+        .map(|w| u64::from_str_radix(w.trim_start_matches("0x"), 16).ok())
+        .collect::<Option<Vec<u64>>>()?;
+    Some((nr, args))
+}
+
+/// The access mode (O_RDONLY, O_WRONLY, O_RDWR) in the octal `flags:` of an fdinfo text.
+pub fn parse_fdinfo_access(text: &str) -> Option<i32> {
+    let flags = text.lines().find_map(|l| l.strip_prefix("flags:"))?.trim();
+    Some((u64::from_str_radix(flags, 8).ok()? & libc::O_ACCMODE as u64) as i32)
+}
+
+/// Every pipe descriptor of a process: its number, the pipe's inode and whether it may write
+/// (opened O_WRONLY or O_RDWR). Empty when the process is gone or a zombie.
+pub fn pipe_fds(pid: i32) -> Vec<(i32, u64, bool)> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in dir.flatten() {
+        let Some(fd) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(target) = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")) else {
+            continue;
+        };
+        let Some(inode) = pipe_inode(&target.to_string_lossy()) else {
+            continue;
+        };
+        let Ok(info) = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")) else {
+            continue;
+        };
+        if let Some(mode) = parse_fdinfo_access(&info) {
+            out.push((fd, inode, mode != libc::O_RDONLY));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 #[cfg(test)]
 mod schedstat_tests {
     use super::*;
@@ -985,5 +1064,27 @@ VmFlags: rd wr mr mw me ac
             None,
             "inside a mapping is not its start"
         );
+    }
+
+    #[test]
+    fn a_blocked_call_and_a_pipe_ends_access_mode_are_read_from_their_proc_text() {
+        let read =
+            "0 0x3 0x7f43fefb3fe0 0x1 0x7f43fef6f720 0x0 0x0 0x7fffb4a51f78 0x7f43ff5162ad\n";
+        assert_eq!(
+            parse_syscall(read),
+            Some((0, vec![3, 0x7f43fefb3fe0, 1, 0x7f43fef6f720, 0, 0]))
+        );
+        assert_eq!(parse_syscall("running\n"), None);
+        assert_eq!(parse_syscall("-1 0x7ffc 0x7f00\n"), None);
+        assert_eq!(
+            parse_fdinfo_access("pos:\t0\nflags:\t02000001\nmnt_id:\t15\n"),
+            Some(libc::O_WRONLY)
+        );
+        assert_eq!(
+            parse_fdinfo_access("pos:\t0\nflags:\t02000000\n"),
+            Some(libc::O_RDONLY)
+        );
+        assert_eq!(parse_fdinfo_access("flags:\t0100002\n"), Some(libc::O_RDWR));
+        assert_eq!(parse_fdinfo_access("pos:\t0\n"), None);
     }
 }

@@ -3,7 +3,7 @@
 //! rejected. The presenter's half: it chooses each message ([`Msg`]); the languages' tables
 //! say them. The JSON document of a check is `json::CheckDocument`.
 
-use super::i18n::present::{Msg, script_duration};
+use super::i18n::present::{Msg, script_duration, stuck};
 use super::wrap::{hang, wrap};
 use super::{Lang, Style, Words, words};
 use crate::engine::model::Reaper;
@@ -52,6 +52,9 @@ pub fn property(w: &dyn Words, p: &Property) -> String {
                 .join(", "),
         },
         Property::MainExit { code } => Msg::PropMainExit { code: *code },
+        Property::EndsByItself => Msg::PropEndsByItself,
+        Property::NewSession => Msg::PropNewSession,
+        Property::DaemonNotLeader => Msg::PropDaemonNotLeader,
     })
 }
 
@@ -119,11 +122,61 @@ fn seen(w: &dyn Words, seen: &Seen) -> String {
             }),
             None => w.say(&Msg::SeenMainUnknown),
         },
+        Seen::Ended => w.say(&Msg::SeenEnded),
+        Seen::Deadline { after_ms, stuck: s } if s.is_empty() => w.say(&Msg::SeenDeadlineOnly {
+            after: at_least(*after_ms),
+        }),
+        Seen::Deadline { after_ms, stuck: s } => w.say(&Msg::SeenDeadline {
+            after: at_least(*after_ms),
+            each: s.iter().map(|s| stuck(w, s)).collect(),
+        }),
+        Seen::AtLimit { limit } => w.say(&Msg::SeenAtLimit { limit: *limit }),
+        Seen::Sessions { sessions } if sessions.is_empty() => w.say(&Msg::SeenNoSurvivor),
+        Seen::Sessions { sessions } => list(
+            sessions
+                .iter()
+                .map(|&(pid, sid)| {
+                    w.say(&if pid == sid {
+                        Msg::SessionLeader { pid }
+                    } else {
+                        Msg::SessionOf { pid, sid }
+                    })
+                })
+                .collect(),
+        ),
     }
 }
 
-/// The hint of a property that does not hold.
-fn hint(w: &dyn Words, v: &Verdict) -> String {
+/// The hint of `ends-by-itself` not holding: the pipe whose write end is still held, if a
+/// process was asleep reading one (its own copy first: the classic mistake).
+fn hint_stuck(seen: &Seen) -> Msg {
+    let stuck = match seen {
+        Seen::AtLimit { .. } => return Msg::HintAtLimit,
+        Seen::Deadline { stuck, .. } => stuck,
+        _ => return Msg::HintEndsByItself,
+    };
+    let reading = stuck
+        .iter()
+        .filter_map(|s| s.pipe.as_ref().map(|p| (s.pid, p)));
+    for (pid, pipe) in reading.clone() {
+        if pipe.writers.iter().any(|e| e.pid == pid) {
+            return Msg::HintPipeOwnWriteEnd { pid };
+        }
+    }
+    if let Some((_, pipe)) = reading.clone().find(|(_, p)| !p.writers.is_empty()) {
+        let mut pids: Vec<i32> = pipe.writers.iter().map(|e| e.pid).collect();
+        pids.dedup();
+        return Msg::HintPipeWriteEnd { pids };
+    }
+    Msg::HintEndsByItself
+}
+
+/// The hint of a property that does not hold. `stopped`: procdemo killed the program (at the
+/// deadline or the limit), so every other property was judged on a program cut short.
+fn hint(w: &dyn Words, v: &Verdict, stopped: bool) -> String {
+    if stopped && v.property != Property::EndsByItself {
+        return w.say(&Msg::HintAfterDeadline);
+    }
     let seen_count = match &v.seen {
         Seen::Count { count, .. } => *count,
         _ => 0,
@@ -157,6 +210,12 @@ fn hint(w: &dyn Words, v: &Verdict) -> String {
         Property::AdoptedBySubreaper => Msg::HintAdopted,
         Property::ExitCodes { .. } => Msg::HintExitCodes,
         Property::MainExit { code } => Msg::HintMainExit { code: *code },
+        Property::EndsByItself => hint_stuck(&v.seen),
+        Property::NewSession => Msg::HintNewSession,
+        Property::DaemonNotLeader => match &v.seen {
+            Seen::Sessions { sessions } if sessions.is_empty() => Msg::HintAliveFew,
+            _ => Msg::HintDaemonLeader,
+        },
     })
 }
 
@@ -183,6 +242,9 @@ pub fn verdicts_text(task: &Task, verdicts: &[Verdict], style: &Style) -> String
         width,
         &mut out,
     );
+    let stopped = verdicts
+        .iter()
+        .any(|v| v.property == Property::EndsByItself && !v.holds);
     for v in verdicts {
         let what = property(w, &v.property);
         if v.holds {
@@ -191,7 +253,7 @@ pub fn verdicts_text(task: &Task, verdicts: &[Verdict], style: &Style) -> String
             lines("  ", &w.say(&Msg::CheckFails { what }), width, &mut out);
             let seen = seen(w, &v.seen);
             lines("      ", &w.say(&Msg::CheckSeen { seen }), width, &mut out);
-            let hint = hint(w, v);
+            let hint = hint(w, v, stopped);
             lines("      ", &w.say(&Msg::CheckHint { hint }), width, &mut out);
         }
     }
@@ -462,5 +524,89 @@ mod tests {
             list.lines().filter(|l| !l.starts_with(' ')).count(),
             tasks.len()
         );
+    }
+
+    #[test]
+    fn a_deadline_says_who_holds_the_write_end_and_the_sessions_who_leads() {
+        use crate::engine::model::{PipeEnd, PipeRead, State, Stuck};
+        let t = crate::script::task::find("pipe-eof").unwrap().task();
+        let reader = Stuck {
+            pid: 4242,
+            comm: "python3".into(),
+            state: Some(State::Sleeping),
+            wchan: Some("anon_pipe_read".into()),
+            pipe: Some(PipeRead {
+                fd: 3,
+                inode: 9,
+                writers: vec![PipeEnd { pid: 4241, fd: 4 }, PipeEnd { pid: 4242, fd: 4 }],
+            }),
+        };
+        let waiter = Stuck {
+            pid: 4243,
+            comm: "python3".into(),
+            state: Some(State::Sleeping),
+            wchan: Some("do_wait".into()),
+            pipe: None,
+        };
+        let verdicts: Vec<Verdict> = t
+            .checks
+            .iter()
+            .map(|c| Verdict {
+                line: c.line,
+                property: c.property.clone(),
+                holds: false,
+                seen: match c.property {
+                    Property::EndsByItself => Seen::Deadline {
+                        after_ms: 10_000,
+                        stuck: vec![reader.clone(), waiter.clone()],
+                    },
+                    _ => Seen::MainStatus { status: None },
+                },
+            })
+            .collect();
+        let en = verdicts_text(&t, &verdicts, &style(Lang::En, 80));
+        for words in [
+            "after 10 s, 4242 (python3) was still asleep reading a pipe (fd 3) whose write end",
+            "4241 (fd 4) and 4242 (itself, fd 4) still hold",
+            "4243 (python3) was still S (sleeping, interruptible), in do_wait",
+            "4242 itself holds the write end",
+            "os.close(w)",
+            "procdemo killed it at the deadline (see the first ✗)",
+        ] {
+            let flat = en.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(words), "{words}: {en}");
+        }
+        let zh = verdicts_text(&t, &verdicts, &style(Lang::Zh, 80));
+        assert!(zh.contains("4242（它自己，fd 4）"), "{zh}");
+        for text in [&en, &zh] {
+            for l in text.lines() {
+                assert!(super::super::wrap::width(l) <= 80, "{l}");
+            }
+        }
+        let w = words(Lang::En);
+        let s = seen(
+            w,
+            &Seen::Sessions {
+                sessions: vec![(7, 6), (8, 8)],
+            },
+        );
+        assert_eq!(s, "7 was in session 6; 8 led its own session 8");
+        assert!(seen(w, &Seen::Sessions { sessions: vec![] }).starts_with("no process outlived"));
+    }
+
+    #[test]
+    fn every_built_in_exercise_fits_the_projector_in_english_and_chinese() {
+        for t in crate::script::task::TASKS {
+            for lang in [Lang::En, Lang::Zh] {
+                let text = exercise(&t.task(), lang, 80);
+                for l in text.lines() {
+                    assert!(
+                        super::super::wrap::width(l) <= 80,
+                        "{} {lang:?}: {l}",
+                        t.name
+                    );
+                }
+            }
+        }
     }
 }

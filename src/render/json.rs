@@ -1431,6 +1431,18 @@ pub enum WatchMessage {
     End {
         t_us: u64,
     },
+    /// `procdemo check`'s deadline came with the family alive: what each live process was
+    /// doing (`state` its letter, `wchan`, and for a read of a pipe who held its write end).
+    Deadline {
+        t_us: u64,
+        after_ms: u64,
+        stuck: Vec<model::Stuck>,
+    },
+    /// The sessions of the processes alive when the first process ended.
+    Sessions {
+        t_us: u64,
+        sessions: Vec<model::SessionOf>,
+    },
 }
 
 impl From<&WatchEvent> for WatchMessage {
@@ -1564,6 +1576,16 @@ impl From<&WatchEvent> for WatchMessage {
                 WatchMessage::Killed { t_us, reason, pids }
             }
             WatchEvent::End { t_us } => WatchMessage::End { t_us },
+            WatchEvent::Deadline {
+                t_us,
+                after_ms,
+                stuck,
+            } => WatchMessage::Deadline {
+                t_us,
+                after_ms,
+                stuck,
+            },
+            WatchEvent::Sessions { t_us, sessions } => WatchMessage::Sessions { t_us, sessions },
         }
     }
 }
@@ -1804,6 +1826,12 @@ pub enum PropertyJson {
     ExitCodes { codes: Vec<i32> },
     #[serde(rename = "main-exit")]
     MainExit { code: i32 },
+    #[serde(rename = "ends-by-itself")]
+    EndsByItself {},
+    #[serde(rename = "new-session")]
+    NewSession {},
+    #[serde(rename = "daemon-not-leader")]
+    DaemonNotLeader {},
 }
 
 impl From<&Property> for PropertyJson {
@@ -1823,6 +1851,9 @@ impl From<&Property> for PropertyJson {
             },
             Property::ExitCodes { codes } => PropertyJson::ExitCodes { codes },
             Property::MainExit { code } => PropertyJson::MainExit { code },
+            Property::EndsByItself => PropertyJson::EndsByItself {},
+            Property::NewSession => PropertyJson::NewSession {},
+            Property::DaemonNotLeader => PropertyJson::DaemonNotLeader {},
         }
     }
 }
@@ -1867,6 +1898,20 @@ pub enum SeenJson {
     },
     MainStatus {
         status: Option<Status>,
+    },
+    Ended,
+    /// The deadline came: what each live process was doing (procdemo then killed them).
+    Deadline {
+        after_ms: u64,
+        stuck: Vec<model::Stuck>,
+    },
+    /// procdemo killed the program at the limit of processes alive at once.
+    AtLimit {
+        limit: usize,
+    },
+    /// Processes and their session IDs, read when the first process ended.
+    Sessions {
+        sessions: Vec<model::SessionOf>,
     },
 }
 
@@ -1914,6 +1959,18 @@ impl From<&Seen> for SeenJson {
             },
             Seen::MainStatus { status } => SeenJson::MainStatus {
                 status: status.map(Status::from),
+            },
+            Seen::Ended => SeenJson::Ended,
+            Seen::Deadline { after_ms, stuck } => SeenJson::Deadline {
+                after_ms: *after_ms,
+                stuck: stuck.clone(),
+            },
+            Seen::AtLimit { limit } => SeenJson::AtLimit { limit: *limit },
+            Seen::Sessions { sessions } => SeenJson::Sessions {
+                sessions: sessions
+                    .iter()
+                    .map(|&(pid, sid)| model::SessionOf { pid, sid })
+                    .collect(),
             },
         }
     }

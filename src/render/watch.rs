@@ -582,6 +582,8 @@ impl Watch {
             }
             WatchEvent::Killed { reason, pids, .. } => s.killed.push((*reason, pids.clone())),
             WatchEvent::End { .. } => s.complete = true,
+            // Said as it comes (a line); the summary says the kill that follows.
+            WatchEvent::Deadline { .. } | WatchEvent::Sessions { .. } => {}
         }
     }
 
@@ -1361,7 +1363,9 @@ fn time_of(event: &WatchEvent) -> u64 {
         | WatchEvent::Killed { t_us, .. }
         | WatchEvent::Signal { t_us, .. }
         | WatchEvent::Renamed { t_us, .. }
-        | WatchEvent::End { t_us } => *t_us,
+        | WatchEvent::End { t_us }
+        | WatchEvent::Deadline { t_us, .. }
+        | WatchEvent::Sessions { t_us, .. } => *t_us,
     }
 }
 

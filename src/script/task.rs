@@ -81,6 +81,16 @@ pub enum Property {
     ExitCodes { codes: Vec<i32> },
     /// The program's first process's exit code.
     MainExit { code: i32 },
+    /// The program ended by itself, before `procdemo check`'s deadline (`--timeout`): it was
+    /// not killed for it. Implied by every task: judged when a task does not state it too, if
+    /// the deadline came.
+    EndsByItself,
+    /// Some process of the program ran in a session the program made (setsid()): its session
+    /// ID is the PID of a process of the program other than the first.
+    NewSession,
+    /// Every process alive when the first process ended (the daemon) is not a session
+    /// leader: its PID is not its session ID (and there was one).
+    DaemonNotLeader,
 }
 
 /// The property names a `check` line may use, in the order the docs list them.
@@ -95,6 +105,9 @@ pub const PROPERTIES: &[&str] = &[
     "adopted-by",
     "exit-codes",
     "main-exit",
+    "ends-by-itself",
+    "new-session",
+    "daemon-not-leader",
 ];
 
 /// The directives of a task file.
@@ -183,6 +196,8 @@ pub const TASKS: &[BuiltinTask] = &[
     task!("sigchld-ignore"),
     task!("double-fork"),
     task!("pool"),
+    task!("pipe-eof"),
+    task!("daemon"),
 ];
 
 /// The built-in task of this name.
@@ -211,6 +226,9 @@ fn form_of(property: &'static str) -> &'static str {
         "adopted-by" => "adopted-by subreaper",
         "exit-codes" => "exit-codes CODE...",
         "main-exit" => "main-exit CODE",
+        "ends-by-itself" => "ends-by-itself",
+        "new-session" => "new-session",
+        "daemon-not-leader" => "daemon-not-leader",
         _ => "PROPERTY =|>=|<= N",
     }
 }
@@ -309,6 +327,9 @@ fn property(words: &[&str]) -> Result<Property, TaskProblem> {
             }),
             _ => Err(bad()),
         },
+        "ends-by-itself" if rest.is_empty() => Ok(Property::EndsByItself),
+        "new-session" if rest.is_empty() => Ok(Property::NewSession),
+        "daemon-not-leader" if rest.is_empty() => Ok(Property::DaemonNotLeader),
         _ => Err(bad()),
     }
 }
@@ -595,5 +616,42 @@ mod tests {
             assert!(find(t.name).is_some());
         }
         assert_eq!(closest("zombi"), Some("zombie"));
+    }
+
+    #[test]
+    fn the_deadline_and_session_properties_take_no_words() {
+        let t = parse(
+            "t.task",
+            "t",
+            "title T\ncheck ends-by-itself\ncheck new-session\ncheck daemon-not-leader\n",
+        )
+        .unwrap();
+        let props: Vec<_> = t.checks.iter().map(|c| c.property.clone()).collect();
+        assert_eq!(
+            props,
+            [
+                Property::EndsByItself,
+                Property::NewSession,
+                Property::DaemonNotLeader
+            ]
+        );
+        assert_eq!(
+            problem("title T\ncheck new-session yes\n"),
+            (
+                2,
+                TaskProblem::BadCheck {
+                    property: "new-session",
+                    form: "new-session"
+                }
+            )
+        );
+        assert_eq!(
+            problem("title T\ncheck ends-by-itsef\n").1,
+            TaskProblem::UnknownProperty {
+                name: "ends-by-itsef".into(),
+                closest: Some("ends-by-itself")
+            }
+        );
+        assert!(find("pipe-eof").is_some() && find("daemon").is_some());
     }
 }

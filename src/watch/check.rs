@@ -4,7 +4,9 @@
 //!
 //! Everything is judged from the events alone: a process's creator (`Fork`), its exit status
 //! (`Exit`, `MainExited`), its zombie interval and reaper (`Zombie`, `Reaped`), its
-//! reparenting (`Orphaned`). The program's first process is the one the watcher forked; a
+//! reparenting (`Orphaned`), whether the program ended by itself (`Deadline`: what was still
+//! alive at `--timeout`; `Killed` at the limit) and the sessions of the processes that
+//! outlived the first (`Sessions`). The program's first process is the one the watcher forked; a
 //! *child* is every other process of the family. A zombie *of the program* is one that waited
 //! for a process of the program (not for the watcher: the first process, or an orphan the
 //! watcher had adopted, as init would).
@@ -13,9 +15,17 @@
 //! interpreter at the end (pyenv's `python3` shim, a bash script, forks a dozen helpers before)
 //! is not the student's, so every process created before that exec is left out.
 
-use crate::engine::model::{ExitStatus, Reaper, WatchEvent};
-use crate::script::task::{Counted, Property, Reaping, Task};
+use crate::engine::model::{ExitStatus, KillReason, Reaper, Stuck, WatchEvent};
+use crate::script::task::{Check, Counted, Property, Reaping, Task};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// `procdemo check`'s deadline unless `--timeout` says otherwise: a program of the course's
+/// tasks ends in well under a second; one that waits forever is stopped, never left running
+/// while a teacher grades a folder.
+pub const DEFAULT_TIMEOUT_S: u64 = 10;
+
+/// The longest `--timeout` accepts.
+pub const MAX_TIMEOUT_S: u64 = 3600;
 
 /// What was seen, for a property's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +56,22 @@ pub enum Seen {
     /// The first process's exit status.
     MainStatus {
         status: Option<ExitStatus>,
+    },
+    /// The program ended by itself.
+    Ended,
+    /// It had not ended `after_ms` after it started: what each live process was doing then
+    /// (procdemo killed them all).
+    Deadline {
+        after_ms: u64,
+        stuck: Vec<Stuck>,
+    },
+    /// procdemo killed it at the limit of processes alive at once (`--max-procs`).
+    AtLimit {
+        limit: usize,
+    },
+    /// Processes and their sessions (pid, session ID), as read when the first process ended.
+    Sessions {
+        sessions: Vec<(i32, i32)>,
     },
 }
 
@@ -82,6 +108,13 @@ struct Family {
     lives: BTreeMap<i32, Life>,
     /// Processes created before the first process's last exec: a wrapper's, not the program's.
     before_exec: BTreeSet<i32>,
+    /// The limit of processes alive at once (`Begin`), and whether procdemo killed at it.
+    limit: usize,
+    killed_at_limit: bool,
+    /// The deadline came: when, and what was still alive.
+    deadline: Option<(u64, Vec<Stuck>)>,
+    /// Sessions read when the first process ended: PID → session ID.
+    sessions: BTreeMap<i32, i32>,
 }
 
 impl Family {
@@ -93,6 +126,10 @@ impl Family {
             alive_at_exit: Vec::new(),
             lives: BTreeMap::new(),
             before_exec: BTreeSet::new(),
+            limit: 0,
+            killed_at_limit: false,
+            deadline: None,
+            sessions: BTreeMap::new(),
         };
         for event in events {
             if event_pid(event).is_some_and(|pid| f.before_exec.contains(&pid)) {
@@ -112,7 +149,26 @@ impl Family {
                         f.before_exec.insert(p);
                     }
                 }
-                WatchEvent::Begin { watcher, .. } => f.watcher = *watcher,
+                WatchEvent::Begin { watcher, limit, .. } => {
+                    f.watcher = *watcher;
+                    f.limit = *limit;
+                }
+                WatchEvent::Killed {
+                    reason: KillReason::Limit,
+                    ..
+                } => f.killed_at_limit = true,
+                WatchEvent::Deadline {
+                    after_ms, stuck, ..
+                } => {
+                    f.deadline = Some((*after_ms, stuck.clone()));
+                }
+                WatchEvent::Sessions { sessions, .. } => {
+                    for s in sessions {
+                        if !f.before_exec.contains(&s.pid) {
+                            f.sessions.insert(s.pid, s.sid);
+                        }
+                    }
+                }
                 WatchEvent::Fork { parent, pid, .. } => {
                     if *parent == f.watcher && f.main.is_none() {
                         f.main = Some(*pid);
@@ -196,6 +252,29 @@ impl Family {
     }
 }
 
+impl Family {
+    /// Whether the program ended by itself (not killed at the deadline or the limit).
+    fn ended(&self) -> (bool, Seen) {
+        if let Some((after_ms, stuck)) = &self.deadline {
+            let seen = Seen::Deadline {
+                after_ms: *after_ms,
+                stuck: stuck.clone(),
+            };
+            return (false, seen);
+        }
+        if self.killed_at_limit {
+            return (false, Seen::AtLimit { limit: self.limit });
+        }
+        (true, Seen::Ended)
+    }
+
+    /// The sessions of these processes, where read.
+    fn sessions_of(&self, pids: impl Iterator<Item = i32>) -> Vec<(i32, i32)> {
+        pids.filter_map(|p| self.sessions.get(&p).map(|s| (p, *s)))
+            .collect()
+    }
+}
+
 /// The process an event is about (None for the watch's own events and the first process's end).
 fn event_pid(event: &WatchEvent) -> Option<i32> {
     match event {
@@ -220,11 +299,25 @@ fn reaped_as(reaper: Option<Reaper>, asked: Reaping) -> bool {
     )
 }
 
-/// Judge every property of `task` over a watch's events, in the task's order.
+/// Judge every property of `task` over a watch's events, in the task's order (after an
+/// implied `ends-by-itself`, when the program did not end by itself and the task does not say
+/// it).
 pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
     let f = Family::from(events);
-    task.checks
+    // `ends-by-itself` is implied by every task: a program procdemo had to stop fails it
+    // first (line 0: no line of the task file), whether the task states it or not.
+    let implied = (!f.ended().0
+        && !task
+            .checks
+            .iter()
+            .any(|c| c.property == Property::EndsByItself))
+    .then_some(Check {
+        line: 0,
+        property: Property::EndsByItself,
+    });
+    implied
         .iter()
+        .chain(task.checks.iter())
         .map(|check| {
             let (holds, seen) = match &check.property {
                 Property::Count { counted, cmp, want } => {
@@ -283,6 +376,23 @@ pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
                         status: f.main_status,
                     },
                 ),
+                Property::EndsByItself => f.ended(),
+                Property::NewSession => {
+                    // A session made in the program: led by one of its processes (not the
+                    // first, whose session is the one it was started in).
+                    let made = f
+                        .sessions
+                        .values()
+                        .any(|sid| Some(*sid) != f.main && f.lives.contains_key(sid));
+                    let sessions = f.sessions_of(f.sessions.keys().copied());
+                    (made, Seen::Sessions { sessions })
+                }
+                Property::DaemonNotLeader => {
+                    let sessions = f.sessions_of(f.alive_at_exit.iter().copied());
+                    let holds =
+                        !sessions.is_empty() && sessions.iter().all(|(pid, sid)| pid != sid);
+                    (holds, Seen::Sessions { sessions })
+                }
             };
             Verdict {
                 line: check.line,
@@ -559,5 +669,121 @@ mod tests {
         let v = judge(&task(t), &e);
         assert!(!v[1].holds);
         assert!(matches!(&v[1].seen, Seen::Statuses { statuses } if statuses.len() == 3));
+    }
+
+    fn stuck_reader(pid: i32, writers: &[i32]) -> crate::engine::model::Stuck {
+        use crate::engine::model::{PipeEnd, PipeRead, State, Stuck};
+        Stuck {
+            pid,
+            comm: "python3".into(),
+            state: Some(State::Sleeping),
+            wchan: Some("anon_pipe_read".into()),
+            pipe: Some(PipeRead {
+                fd: 3,
+                inode: 77,
+                writers: writers.iter().map(|&pid| PipeEnd { pid, fd: 4 }).collect(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_program_stopped_at_the_deadline_does_not_end_by_itself_stated_or_not() {
+        let mut e = begin();
+        e.extend([fork(MAIN, 102), exit(102, 0), zombie(102, MAIN, 5)]);
+        e.push(WatchEvent::Deadline {
+            t_us: 2_000_000,
+            after_ms: 2000,
+            stuck: vec![stuck_reader(MAIN, &[MAIN])],
+        });
+        e.push(WatchEvent::Killed {
+            t_us: 2_000_001,
+            reason: KillReason::Deadline,
+            pids: vec![MAIN],
+        });
+        let stated = judge(&task("check ends-by-itself\ncheck forks >= 1\n"), &e);
+        assert_eq!(stated.len(), 2);
+        assert_eq!((stated[0].line, stated[0].holds), (2, false));
+        assert!(matches!(
+            &stated[0].seen,
+            Seen::Deadline { after_ms: 2000, stuck } if stuck[0].pipe.is_some()
+        ));
+        // Not stated: implied, first, as line 0.
+        let implied = judge(&task("check forks >= 1\n"), &e);
+        assert_eq!(implied.len(), 2);
+        assert_eq!(implied[0].property, Property::EndsByItself);
+        assert_eq!((implied[0].line, implied[0].holds), (0, false));
+        // A program that ended: only where stated, and it holds.
+        assert_eq!(
+            judge(&task("check forks >= 1\n"), &lasting_zombie()).len(),
+            1
+        );
+        let v = judge(&task("check ends-by-itself\n"), &lasting_zombie());
+        assert_eq!((v[0].holds, &v[0].seen), (true, &Seen::Ended));
+        // Killed at the limit of processes: not by itself either.
+        let mut bomb = begin();
+        bomb.push(WatchEvent::Killed {
+            t_us: 1,
+            reason: KillReason::Limit,
+            pids: vec![MAIN],
+        });
+        let v = judge(&task("check ends-by-itself\n"), &bomb);
+        assert_eq!(v[0].seen, Seen::AtLimit { limit: 64 });
+    }
+
+    /// A double fork: 102 (the first child) makes a session; 103, the daemon, outlives MAIN.
+    fn daemon(session: i32) -> Vec<WatchEvent> {
+        let mut e = begin();
+        e.extend([
+            fork(MAIN, 102),
+            fork(102, 103),
+            exit(102, 0),
+            zombie(102, MAIN, 5),
+            reaped(102, Reaper::Parent { pid: MAIN }, Some(1)),
+            WatchEvent::Orphaned {
+                t_us: 5,
+                pid: 103,
+                from: 102,
+                to: W,
+            },
+        ]);
+        e.extend(main_exit(vec![103]));
+        e.insert(
+            e.len() - 1,
+            WatchEvent::Sessions {
+                t_us: 6,
+                sessions: vec![crate::engine::model::SessionOf {
+                    pid: 103,
+                    sid: session,
+                }],
+            },
+        );
+        e
+    }
+
+    #[test]
+    fn a_daemon_runs_in_a_session_the_program_made_and_does_not_lead_it() {
+        let t = "check new-session\ncheck daemon-not-leader\ncheck orphans >= 1\n\
+                 check zombies-left = 0\n";
+        assert_eq!(holds(t, &daemon(102)), [true, true, true, true]);
+        // No setsid: the session it was started in (no process of the program's).
+        assert_eq!(holds(t, &daemon(9999)), [false, true, true, true]);
+        assert_eq!(
+            judge(&task(t), &daemon(9999))[0].seen,
+            Seen::Sessions {
+                sessions: vec![(103, 9999)]
+            }
+        );
+        // setsid in the daemon itself: a session of its own, which it leads.
+        assert_eq!(holds(t, &daemon(103)), [true, false, true, true]);
+        // The first process's own session (setsid there) is not one the program made.
+        assert_eq!(holds("check new-session\n", &daemon(MAIN)), [false]);
+        // No survivor: no daemon, so it cannot be judged a non-leader.
+        let mut none = begin();
+        none.extend(main_exit(vec![]));
+        let v = judge(&task("check daemon-not-leader\n"), &none);
+        assert_eq!(
+            (v[0].holds, &v[0].seen),
+            (false, &Seen::Sessions { sessions: vec![] })
+        );
     }
 }

@@ -4,4 +4,5 @@
 //! the verdicts).
 
 pub mod check;
+pub mod stuck;
 pub mod tracer;

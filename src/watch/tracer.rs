@@ -36,7 +36,8 @@
 //! family and reaps until waitpid says there is nothing left.
 
 use crate::engine::model::{
-    ExitStatus, ForkKind, KillReason, Reaper, SignalAction, State, WatchEvent, WatchProblem,
+    ExitStatus, ForkKind, KillReason, Reaper, SessionOf, SignalAction, State, WatchEvent,
+    WatchProblem,
 };
 use crate::kernel::proc;
 use crate::kernel::sys::{self, Forked};
@@ -74,6 +75,9 @@ pub struct Options {
     pub signals: bool,
     /// Fold nothing (`--all`): the report's choice.
     pub all: bool,
+    /// Kill the family if it has not ended this long after its first process was created,
+    /// having said what each live process was doing (`procdemo check --timeout`).
+    pub deadline: Option<std::time::Duration>,
 }
 
 /// One process of the family, as the watcher knows it.
@@ -197,6 +201,8 @@ struct Watcher {
     /// New processes to let go once their parent has run since its fork event: (new, parent
     /// thread, the parent's count of times scheduled when it was resumed, when).
     to_release: Vec<(i32, i32, Option<u64>, Instant)>,
+    /// When the family is killed if it has not ended (`Options::deadline`).
+    deadline: Option<Instant>,
 }
 
 /// The watcher's body, in the process the front end forked for it. Never returns: it ends
@@ -283,6 +289,7 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         present: BTreeSet::new(),
         polled: BTreeSet::new(),
         to_release: Vec::new(),
+        deadline: options.deadline.map(|d| t0 + d),
     };
     let argv_text: Vec<String> = options
         .argv
@@ -700,6 +707,7 @@ impl Watcher {
                 }
             }
             self.check_zombies(PollTimeout::ZERO, signals);
+            self.check_deadline();
             if none_left && self.polled.is_empty() {
                 // Whatever is still marked live was never reported dead: say it is gone.
                 let t_us = self.now();
@@ -1230,6 +1238,7 @@ impl Watcher {
                 status: exit,
                 alive: alive.clone(),
             });
+            self.send_sessions(&alive);
             if self.kill_rest && !alive.is_empty() && self.killing.is_none() {
                 self.kill_all(KillReason::Survivors);
             }
@@ -1332,6 +1341,63 @@ impl Watcher {
         let t_us = self.now();
         if !self.events.broken {
             self.events.send(&WatchEvent::Killed { t_us, reason, pids });
+        }
+    }
+}
+
+/// `procdemo check`'s deadline and the daemon task's sessions: read from /proc once, at the
+/// moment they are asked (never at each fork or exit).
+impl Watcher {
+    /// Past the deadline with the family still there: say what each live process is doing,
+    /// then kill them all (the usual kill path: every one reaped before the end).
+    fn check_deadline(&mut self) {
+        let Some(deadline) = self.deadline else {
+            return;
+        };
+        if self.killing.is_some() || Instant::now() < deadline {
+            return;
+        }
+        let live: Vec<i32> = self
+            .present
+            .iter()
+            .filter(|pid| self.procs.get(pid).is_some_and(Proc::live))
+            .copied()
+            .collect();
+        // Only zombies left, their reap on its way: the program has ended, just in time.
+        if live.is_empty() {
+            return;
+        }
+        self.deadline = None;
+        let stuck = crate::watch::stuck::at_deadline(&live);
+        let t_us = self.now();
+        let after_ms = deadline.duration_since(self.t0).as_millis() as u64;
+        self.send(WatchEvent::Deadline {
+            t_us,
+            after_ms,
+            stuck,
+        });
+        if self.killing.is_none() {
+            self.kill_all(KillReason::Deadline);
+        }
+    }
+
+    /// The sessions of the processes alive when the first process ended (/proc/PID/stat's
+    /// sixth field): whether a daemon runs in a session of its own, and leads it.
+    fn send_sessions(&mut self, alive: &[i32]) {
+        let sessions: Vec<SessionOf> = alive
+            .iter()
+            .filter_map(|&pid| {
+                let s = proc::sample(pid).ok().flatten()?;
+                let ours = self.procs.get(&pid).and_then(|p| p.starttime);
+                (ours.is_none() || ours == Some(s.starttime)).then_some(SessionOf {
+                    pid,
+                    sid: s.session,
+                })
+            })
+            .collect();
+        if !sessions.is_empty() {
+            let t_us = self.now();
+            self.send(WatchEvent::Sessions { t_us, sessions });
         }
     }
 }

@@ -74,6 +74,16 @@ const TASKS: &[(&str, &str, &[Wrong])] = &[
     // three workers were reaped by the parent all the same (by the pool's own handler thread,
     // it seems): not a failure a test may count on.
     ("pool", "pool_ok.py", &[]),
+    // pipe_eof_no_close.py never ends: it has a test of its own, with a short --timeout.
+    ("pipe-eof", "pipe_eof_ok.py", &[]),
+    (
+        "daemon",
+        "daemon_ok.py",
+        &[
+            ("daemon_no_setsid.py", "new-session"),
+            ("daemon_setsid_in_daemon.py", "daemon-not-leader"),
+        ],
+    ),
 ];
 
 /// `procdemo check --json TASK -- python FILE`: its exit code and document (on stderr, the
@@ -235,4 +245,144 @@ fn exercises_lists_the_tasks_and_prints_one_in_full_in_english_and_chinese() {
     let one = procdemo(&["exercises", "--lang", "zh", "pool"]);
     assert!(says(&one.stdout, "提示："), "{}", one.stdout);
     assert!(says(&one.stdout, "multiprocessing"), "{}", one.stdout);
+}
+
+/// The deadline of the wrong solutions that never end: short, so that the suite stays fast
+/// (only a wrong program meets it; a correct one ends in well under a second).
+const SHORT_TIMEOUT: &str = "2";
+
+#[test]
+fn a_reader_that_keeps_its_own_write_end_is_stopped_at_the_deadline_and_told_why() {
+    let py = python();
+    let wrong = fixture("pipe_eof_no_close.py");
+    let started = std::time::Instant::now();
+    let run = procdemo(&[
+        "check",
+        "--json",
+        "--timeout",
+        SHORT_TIMEOUT,
+        "pipe-eof",
+        "--",
+        &py,
+        &wrong,
+    ]);
+    // Stopped at the deadline, not left running (and nothing left behind: `procdemo` checks).
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(
+        run.stderr
+            .lines()
+            .find(|l| l.starts_with('{'))
+            .unwrap_or_else(|| panic!("no JSON: {}", run.stderr)),
+    )
+    .unwrap();
+    let failed = failed_properties(&doc);
+    assert!(failed.iter().any(|p| p == "ends-by-itself"), "{doc:#}");
+    let verdict = doc["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["property"]["name"] == "ends-by-itself")
+        .unwrap();
+    let seen = &verdict["seen"];
+    assert_eq!(seen["type"], "deadline", "{doc:#}");
+    assert_eq!(seen["after_ms"], 2000, "{doc:#}");
+    // The parent, asleep reading the pipe, holds its write end itself: the kernel said so.
+    let stuck = seen["stuck"].as_array().unwrap();
+    let reader = stuck
+        .iter()
+        .find(|s| !s["pipe"].is_null())
+        .unwrap_or_else(|| panic!("no process reading a pipe: {doc:#}"));
+    assert_eq!(reader["state"], "S", "{doc:#}");
+    assert!(
+        reader["wchan"].as_str().unwrap().ends_with("pipe_read"),
+        "{doc:#}"
+    );
+    let writers: Vec<&Value> = reader["pipe"]["writers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert!(
+        writers.iter().any(|w| w["pid"] == reader["pid"]),
+        "the reader holds the write end: {doc:#}"
+    );
+    // In words: who holds the write end, and a hint naming os.close(w), in both languages.
+    let text = procdemo(&[
+        "check",
+        "--timeout",
+        SHORT_TIMEOUT,
+        "pipe-eof",
+        "--",
+        &py,
+        &wrong,
+    ]);
+    assert_eq!(text.code, 1, "{}", text.stderr);
+    for words in [
+        "✗ the program ends by itself",
+        "was still asleep reading a pipe",
+        "(itself, fd",
+        "os.close(w)",
+        "procdemo killed it at the deadline",
+    ] {
+        assert!(says(&text.stderr, words), "{words}: {}", text.stderr);
+    }
+    let zh = procdemo(&[
+        "check",
+        "--lang",
+        "zh",
+        "--timeout",
+        SHORT_TIMEOUT,
+        "pipe-eof",
+        "--",
+        &py,
+        &wrong,
+    ]);
+    assert_eq!(zh.code, 1, "{}", zh.stderr);
+    for words in ["仍在睡眠，等着读一个管道", "os.close(w)", "提示："] {
+        assert!(zh.stderr.contains(words), "{words}: {}", zh.stderr);
+    }
+}
+
+#[test]
+fn every_task_implies_ending_by_itself_and_the_deadline_is_an_option_of_check_only() {
+    let py = python();
+    // The zombie task does not state ends-by-itself: a program stopped at the deadline fails
+    // it all the same, first, as line 0.
+    let run = procdemo(&[
+        "check",
+        "--json",
+        "--timeout",
+        "1",
+        "zombie",
+        "--",
+        &py,
+        &fixture("pipe_eof_no_close.py"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value =
+        serde_json::from_str(run.stderr.lines().find(|l| l.starts_with('{')).unwrap()).unwrap();
+    let first = &doc["verdicts"][0];
+    assert_eq!(first["property"]["name"], "ends-by-itself", "{doc:#}");
+    assert_eq!(
+        (first["line"].as_u64(), first["holds"].as_bool()),
+        (Some(0), Some(false))
+    );
+    // A program that ends shows no such verdict where the task does not ask for it.
+    let (code, doc, _) = check_json("zombie", &fixture("zombie_ok.py"));
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(
+        doc["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["property"]["name"] != "ends-by-itself")
+    );
+    // --timeout takes whole seconds from 1; watch has no deadline (a demo-only option there).
+    assert_eq!(
+        procdemo(&["check", "--timeout", "0", "zombie", "--", "true"]).code,
+        2
+    );
+    let watch = procdemo(&["watch", "--timeout", "5", "--", "true"]);
+    assert_eq!(watch.code, 2, "{}", watch.stderr);
 }

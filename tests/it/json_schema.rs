@@ -329,3 +329,55 @@ fn the_schemas_refuse_the_version_1_shape_and_a_message_of_no_known_type() {
         assert!(!validator.is_valid(&v1), "accepted: {v1}");
     }
 }
+
+#[test]
+fn a_checks_deadline_and_a_daemons_sessions_follow_the_schemas() {
+    let s = schemas();
+    let python = python();
+    let exercise = |name: &str| fixture(name).replace("/watch/", "/exercises/");
+    let mut seen = std::collections::BTreeSet::new();
+    for (args, program, code) in [
+        (&["daemon"][..], "daemon_ok.py", 0),
+        (&["daemon"][..], "daemon_setsid_in_daemon.py", 1),
+        (&["pipe-eof"][..], "pipe_eof_ok.py", 0),
+        (
+            &["--timeout", "1", "pipe-eof"][..],
+            "pipe_eof_no_close.py",
+            1,
+        ),
+    ] {
+        let mut argv = vec!["check", "--json"];
+        argv.extend(args);
+        let program = exercise(program);
+        argv.extend(["--", &python, &program]);
+        let run = procdemo(&argv);
+        assert_eq!(run.code, code, "{argv:?}: {}", run.stderr);
+        let docs = lines(&run.stderr);
+        assert_eq!(docs.len(), 1, "{argv:?}: {}", run.stderr);
+        valid(&s.check, &docs[0], &format!("{argv:?}"));
+        for v in docs[0]["verdicts"].as_array().unwrap() {
+            seen.insert(v["seen"]["type"].as_str().unwrap().to_string());
+        }
+    }
+    for t in ["ended", "deadline", "sessions"] {
+        assert!(seen.contains(t), "no check produced `{t}`: {seen:?}");
+    }
+    // watch's own JSON carries the sessions of the processes that outlived the first.
+    let run = procdemo(&[
+        "watch",
+        "--json-events",
+        "--",
+        &python,
+        &exercise("daemon_ok.py"),
+    ]);
+    passed("daemon_ok.py", &run);
+    let events = lines(&run.stderr);
+    for e in &events {
+        valid(&s.watch_line, e, "watch --json-events daemon_ok.py");
+    }
+    assert!(
+        events.iter().any(|e| e["type"] == "sessions"),
+        "{}",
+        run.stderr
+    );
+}

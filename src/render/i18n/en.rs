@@ -219,7 +219,11 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
 126\tprocdemo watch: the command was found but could not be run
 127\tprocdemo watch: the command was not found
 128+N\tstopped by signal N after cleaning up every process it started: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 Ctrl-\\
-other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)"
+other\tprocdemo watch: the watched program's own exit code (128+N when a signal N ended it)
+0, 1\tprocdemo check: every property holds (0) or one does not (1), also when the program had not ended by --timeout (procdemo killed it)"
+            }
+            Help::CheckTimeout => {
+                "Kill the program if it has not ended after SECONDS (default 10), saying what each process was still doing; the property ends-by-itself then does not hold (exit 1)"
             }
         }
     }
@@ -753,6 +757,36 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::TaskUpperBound { property } => format!("`{property}` takes only `>=`: a timing is checked as a lower bound, which a correct program meets on a loaded machine too"),
             Msg::TaskNoTitle => "a task begins with its `title` line".to_string(),
             Msg::TaskNoCheck => "a task needs at least one `check` line".to_string(),
+            Msg::PropEndsByItself => "the program ends by itself, before procdemo's deadline (--timeout)".to_string(),
+            Msg::PropNewSession => "a process runs in a new session the program made (os.setsid())".to_string(),
+            Msg::PropDaemonNotLeader => "the process that outlives the first one (the daemon) is not a session leader".to_string(),
+            Msg::SeenEnded => "it ended by itself".to_string(),
+            Msg::SeenDeadline { after, each } => format!("after {after}, {}", each.join("; ")),
+            Msg::StuckPipe { pid, comm, fd, writers } => format!(
+                "{pid} ({comm}) was still asleep reading a pipe (fd {fd}) whose write end {} still {}",
+                and_list(writers),
+                if writers.len() == 1 { "holds" } else { "hold" }
+            ),
+            Msg::PipeWriter { pid, fds } => format!("{pid} (fd {fds})"),
+            Msg::PipeWriterItself { pid, fds } => format!("{pid} (itself, fd {fds})"),
+            Msg::StuckPipeNoWriter { pid, comm, fd } => format!("{pid} ({comm}) was still asleep reading a pipe (fd {fd}) whose write end no process of the program holds"),
+            Msg::StuckState { pid, comm, letter, meaning } => format!("{pid} ({comm}) was still {letter} ({meaning})"),
+            Msg::StuckStateIn { pid, comm, letter, meaning, wchan } => format!("{pid} ({comm}) was still {letter} ({meaning}), in {wchan}"),
+            Msg::SeenAtLimit { limit } => format!("procdemo stopped it at the limit of {limit} processes alive at once"),
+            Msg::SeenNoSurvivor => "no process outlived the first one (sessions are read when it ends)".to_string(),
+            Msg::SessionOf { pid, sid } => format!("{pid} was in session {sid}"),
+            Msg::SessionLeader { pid } => format!("{pid} led its own session {pid}"),
+            Msg::HintPipeOwnWriteEnd { pid } => format!("{pid} itself holds the write end of the pipe it reads: os.read returns b'' (end of file) only once every write end is closed, its own copy too; right after os.fork(), the reader calls os.close(w) (and the writer os.close(r))"),
+            Msg::HintPipeWriteEnd { pids } => format!("{} still held the pipe's write end: the reader sees end of file only when every process has closed it; each process that does not write calls os.close(w), and the writer closes it (or exits) when done", and_list(pids)),
+            Msg::HintEndsByItself => "the program must end by itself: a read from a pipe nobody closes, a wait for a child that never ends, or an endless loop keeps it running, and procdemo killed it at the deadline".to_string(),
+            Msg::HintAtLimit => "too many processes at once: a child that goes on with the parent's loop forks again (end each child with os._exit)".to_string(),
+            Msg::HintAfterDeadline => "not judged on a finished program: procdemo killed it at the deadline (see the first ✗)".to_string(),
+            Msg::HintNewSession => "the first child calls os.setsid() before it forks the daemon: the daemon then runs in that new session, away from the terminal's".to_string(),
+            Msg::HintDaemonLeader => "the daemon leads its own session, so it could acquire a controlling terminal: call os.setsid() in the first child and fork the daemon from it (not os.setsid() in the daemon)".to_string(),
+            Msg::WatchDeadline { after, each } => format!("After {after} the program had not ended: {}.", each.join("; ")),
+            Msg::SeenDeadlineOnly { after } => format!("after {after}, the program had not ended"),
+            Msg::KillDeadline => "the program had not ended by its deadline (--timeout): procdemo stops it".into(),
+            Msg::WatchStoppedAtDeadline { processes } => format!("Stopped at the deadline (--timeout): procdemo killed and reaped {processes}."),
         }
     }
 
@@ -1561,5 +1595,15 @@ fn end_word(end: crate::script::actions::End) -> &'static str {
     match end {
         crate::script::actions::End::Read => "read",
         crate::script::actions::End::Write => "write",
+    }
+}
+
+/// PIDs (or phrases) as English lists them: `1`, `1 and 2`, `1, 2 and 3`.
+fn and_list<T: ToString>(items: &[T]) -> String {
+    let words: Vec<String> = items.iter().map(T::to_string).collect();
+    match words.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -17,7 +17,9 @@ use crate::engine::model::{
     OpenFd, Origin, Parent, RegionMapped, RunnerProblem, State, Tracer, Unable, Unmeasurable,
     Unshared, Value, Verdict,
 };
-use crate::engine::model::{ForkKind, KillReason, Reaper, SignalAction, WatchEvent, WatchProblem};
+use crate::engine::model::{
+    ForkKind, KillReason, Reaper, SignalAction, Stuck, WatchEvent, WatchProblem,
+};
 use crate::render::Ctx;
 use crate::render::watch::{Group, Names, Node, Summary, command_line, duration};
 use crate::render::words::Words;
@@ -581,6 +583,41 @@ pub enum Msg {
     TaskUpperBound { property: &'static str },
     TaskNoTitle,
     TaskNoCheck,
+    // ---- check's deadline (`ends-by-itself`) and the daemon's sessions --------------------
+    PropEndsByItself,
+    PropNewSession,
+    PropDaemonNotLeader,
+    SeenEnded,
+    /// `each`: a [`Msg::StuckPipe`], [`Msg::StuckPipeNoWriter`] or [`Msg::StuckState`] per
+    /// process still alive.
+    SeenDeadline { after: String, each: Vec<String> },
+    /// `comm`: escaped; `writers`: the processes that held the pipe's write end, each a
+    /// [`Msg::PipeWriter`] or [`Msg::PipeWriterItself`].
+    StuckPipe { pid: i32, comm: String, fd: i32, writers: Vec<String> },
+    /// `fds`: its descriptors of the write end.
+    PipeWriter { pid: i32, fds: String },
+    PipeWriterItself { pid: i32, fds: String },
+    StuckPipeNoWriter { pid: i32, comm: String, fd: i32 },
+    StuckState { pid: i32, comm: String, letter: char, meaning: String },
+    /// `wchan`: the kernel function it sleeps in.
+    StuckStateIn { pid: i32, comm: String, letter: char, meaning: String, wchan: String },
+    SeenAtLimit { limit: usize },
+    SeenNoSurvivor,
+    SessionOf { pid: i32, sid: i32 },
+    SessionLeader { pid: i32 },
+    HintPipeOwnWriteEnd { pid: i32 },
+    HintPipeWriteEnd { pids: Vec<i32> },
+    HintEndsByItself,
+    HintAtLimit,
+    HintAfterDeadline,
+    HintNewSession,
+    HintDaemonLeader,
+    /// `watch`: the deadline came (`after`); `each` as in [`Msg::SeenDeadline`].
+    WatchDeadline { after: String, each: Vec<String> },
+    KillDeadline,
+    WatchStoppedAtDeadline { processes: String },
+    /// The deadline came, and what the processes were doing could not be read.
+    SeenDeadlineOnly { after: String },
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
@@ -2098,11 +2135,81 @@ pub fn watch_event<W: Words + ?Sized>(w: &W, event: &WatchEvent, n: &Names) -> O
                 KillReason::Limit => Msg::KillLimit,
                 KillReason::Survivors => Msg::KillSurvivors,
                 KillReason::FrontEndGone => Msg::KillFrontEndGone,
+                KillReason::Deadline => Msg::KillDeadline,
             }),
             pids: watch_pids(n, pids),
         },
         WatchEvent::End { .. } => Msg::WatchEnd,
+        WatchEvent::Deadline {
+            after_ms, stuck: s, ..
+        } => Msg::WatchDeadline {
+            after: script_duration(Duration::from_millis(*after_ms)),
+            each: s.iter().map(|s| stuck(w, s)).collect(),
+        },
+        WatchEvent::Sessions { .. } => return None,
     }))
+}
+
+/// What one live process was doing at the deadline.
+pub fn stuck<W: Words + ?Sized>(w: &W, s: &Stuck) -> String {
+    let comm = crate::render::sanitize::escape(&s.comm).into_owned();
+    w.say(&match &s.pipe {
+        Some(pipe) => {
+            let mut pids: Vec<i32> = pipe.writers.iter().map(|e| e.pid).collect();
+            pids.sort_unstable();
+            pids.dedup();
+            let writers: Vec<String> = pids
+                .iter()
+                .map(|&p| {
+                    let fds = pipe
+                        .writers
+                        .iter()
+                        .filter(|e| e.pid == p)
+                        .map(|e| e.fd.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    w.say(&if p == s.pid {
+                        Msg::PipeWriterItself { pid: p, fds }
+                    } else {
+                        Msg::PipeWriter { pid: p, fds }
+                    })
+                })
+                .collect();
+            if writers.is_empty() {
+                Msg::StuckPipeNoWriter {
+                    pid: s.pid,
+                    comm,
+                    fd: pipe.fd,
+                }
+            } else {
+                Msg::StuckPipe {
+                    pid: s.pid,
+                    comm,
+                    fd: pipe.fd,
+                    writers,
+                }
+            }
+        }
+        None => {
+            let letter = s.state.and_then(|st| st.letter()).unwrap_or('?');
+            let meaning = s.state.map_or("", |st| w.state(st)).to_string();
+            match &s.wchan {
+                Some(wchan) => Msg::StuckStateIn {
+                    pid: s.pid,
+                    comm,
+                    letter,
+                    meaning,
+                    wchan: crate::render::sanitize::escape(wchan).into_owned(),
+                },
+                None => Msg::StuckState {
+                    pid: s.pid,
+                    comm,
+                    letter,
+                    meaning,
+                },
+            }
+        }
+    })
 }
 
 /// The paragraphs of a watch's end summary.
@@ -2222,6 +2329,9 @@ pub fn watch_summary<W: Words + ?Sized>(w: &W, s: &Summary, n: &Names) -> Vec<St
             })),
             KillReason::Survivors => {}
             KillReason::FrontEndGone => out.push(say(Msg::WatchKilledAsItEnded {
+                processes: processes(pids.len()),
+            })),
+            KillReason::Deadline => out.push(say(Msg::WatchStoppedAtDeadline {
                 processes: processes(pids.len()),
             })),
         }

@@ -187,6 +187,7 @@ pub enum Help {
     Man,
     /// The manual page's exit codes: one `CODE<tab>meaning` a line.
     ExitCodes,
+    CheckTimeout,
 }
 
 pub trait Words {

@@ -277,7 +277,11 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
 126\tprocdemo watch：找到了命令，但无法运行
 127\tprocdemo watch：找不到命令
 128+N\t被信号 N 停止，它启动的每个进程都已清理：130 Ctrl-C、143 SIGTERM、129 SIGHUP、131 Ctrl-\\
-其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）"
+其他\tprocdemo watch：被观察程序自己的退出码（被信号 N 结束时为 128+N）
+0, 1\tprocdemo check：所有性质都成立（0）或有一项不成立（1），包括程序在 --timeout 之前没有结束（procdemo 杀死了它）"
+            }
+            Help::CheckTimeout => {
+                "程序在 SECONDS 秒（默认 10）后仍未结束就杀死它，并说明每个进程当时还在做什么；此时性质 ends-by-itself 不成立（退出码 1）"
             }
         }
     }
@@ -1050,6 +1054,35 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::TaskUpperBound { property } => format!("`{property}` 只接受 `>=`：时间只检查下限，正确的程序在繁忙的机器上也能满足"),
             Msg::TaskNoTitle => "任务以 `title` 行开头".to_string(),
             Msg::TaskNoCheck => "任务至少需要一行 `check`".to_string(),
+            Msg::PropEndsByItself => "程序自己结束，在 procdemo 的时限（--timeout）之前".to_string(),
+            Msg::PropNewSession => "有进程运行在程序自己创建的新会话中（os.setsid()）".to_string(),
+            Msg::PropDaemonNotLeader => "比第一个进程活得久的进程（守护进程）不是会话首进程".to_string(),
+            Msg::SeenEnded => "它自己结束了".to_string(),
+            Msg::SeenDeadline { after, each } => format!("{after} 后，{}", each.join("；")),
+            Msg::StuckPipe { pid, comm, fd, writers } => format!(
+                "{pid}（{comm}）仍在睡眠，等着读一个管道（fd {fd}），而它的写端仍被 {}持有",
+                writers.join(" 和 ")
+            ),
+            Msg::PipeWriter { pid, fds } => format!("{pid}（fd {fds}）"),
+            Msg::PipeWriterItself { pid, fds } => format!("{pid}（它自己，fd {fds}）"),
+            Msg::StuckPipeNoWriter { pid, comm, fd } => format!("{pid}（{comm}）仍在睡眠，等着读一个管道（fd {fd}），程序中没有进程持有它的写端"),
+            Msg::StuckState { pid, comm, letter, meaning } => format!("{pid}（{comm}）仍处于 {letter}（{meaning}）"),
+            Msg::StuckStateIn { pid, comm, letter, meaning, wchan } => format!("{pid}（{comm}）仍处于 {letter}（{meaning}），在 {wchan} 中"),
+            Msg::SeenAtLimit { limit } => format!("procdemo 在同时存活 {limit} 个进程的上限处停止了它"),
+            Msg::SeenNoSurvivor => "没有进程比第一个进程活得久（会话在它结束时读取）".to_string(),
+            Msg::SessionOf { pid, sid } => format!("{pid} 在会话 {sid} 中"),
+            Msg::SessionLeader { pid } => format!("{pid} 是它自己的会话 {pid} 的首进程"),
+            Msg::HintPipeOwnWriteEnd { pid } => format!("{pid} 自己持有它所读管道的写端：只有所有写端（包括它自己的那份）都关闭后，os.read 才返回 b''（文件结束）；os.fork() 之后，读者立即调用 os.close(w)（写者调用 os.close(r)）"),
+            Msg::HintPipeWriteEnd { pids } => format!("{} 仍持有管道的写端：只有每个进程都关闭了写端，读者才会看到文件结束；不写的进程都调用 os.close(w)，写者写完后关闭它（或退出）", pids.iter().map(i32::to_string).collect::<Vec<_>>().join(" 和 ")),
+            Msg::HintEndsByItself => "程序必须自己结束：读一个没人关闭的管道、等待一个永不结束的子进程或死循环都会让它一直运行，procdemo 在时限到达时杀死了它".to_string(),
+            Msg::HintAtLimit => "同时存在的进程太多：继续执行父进程循环的子进程会再次 fork（每个子进程用 os._exit 结束）".to_string(),
+            Msg::HintAfterDeadline => "这不是在程序结束后评判的：procdemo 在时限到达时杀死了它（见第一个 ✗）".to_string(),
+            Msg::HintNewSession => "第一个子进程先调用 os.setsid()，再 fork 守护进程：守护进程就运行在这个新会话中，离开终端所在的会话".to_string(),
+            Msg::HintDaemonLeader => "守护进程是它自己会话的首进程，因此可能重新获得控制终端：在第一个子进程中调用 os.setsid()，再由它 fork 守护进程（不要在守护进程中调用 os.setsid()）".to_string(),
+            Msg::WatchDeadline { after, each } => format!("{after} 后程序仍未结束：{}。", each.join("；")),
+            Msg::SeenDeadlineOnly { after } => format!("{after} 后程序仍未结束"),
+            Msg::KillDeadline => "程序在时限（--timeout）内没有结束：procdemo 停止它".into(),
+            Msg::WatchStoppedAtDeadline { processes } => format!("在时限（--timeout）处停止：procdemo 杀死并回收了 {processes}。"),
         }
     }
 
