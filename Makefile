@@ -38,9 +38,11 @@ lint:
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 
 ## Wall time of every demo, front-end start and output included (release build); then the
-## six lifecycle demos of the release and the dist builds against the bare C director.
+## six lifecycle demos of the release and the dist builds against the bare C director; then
+## `procdemo watch` (dist build) against `strace -f` on a loop of 3,000 forks and a make -j2.
 bench: dist
 	PROCDEMO_DIST_BIN=$(DIST_BIN) $(CARGO) bench --locked --bench demos
+	PROCDEMO_WATCH_BIN=$(DIST_BIN) benches/watch.sh
 
 ## The packages' binary.
 dist:

@@ -5,13 +5,17 @@
 # Then a real build: a small C project (40 files) built with `make -B -j2`, the same three
 # ways. Prints each round's wall times and the medians, and watch/strace and watch/bare
 # ratios.
-# Usage: benches/watch.sh [N] [ROUNDS]   (needs cc, make, strace, target/release/procdemo)
+# The watch runs the binary PROCDEMO_WATCH_BIN names (`make bench`: the dist build, what the
+# packages install), else target/release/procdemo (what `make demo` builds: procdemo's own
+# code at opt-level 0).
+# Usage: benches/watch.sh [N] [ROUNDS]   (needs cc, make, strace, a built procdemo)
 set -eu
 n=${1:-3000}
 rounds=${2:-7}
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin=$here/target/release/procdemo
+bin=${PROCDEMO_WATCH_BIN:-$here/target/release/procdemo}
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+echo "procdemo watch: $bin"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cat > "$dir/forks.c" <<'C'
