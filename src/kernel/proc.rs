@@ -597,7 +597,7 @@ pub fn threads_of(pid: i32) -> Vec<i32> {
 
 /// The kernel function a thread sleeps in (/proc/PID/task/TID/wchan), if the kernel tells.
 pub fn thread_wchan(pid: i32, tid: i32) -> Option<String> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/wchan")).ok()?;
+    let text = read_line_file(&format!("/proc/{pid}/task/{tid}/wchan"))?;
     let name = text.trim().to_string();
     (!name.is_empty() && name != "0").then_some(name)
 }
@@ -605,7 +605,7 @@ pub fn thread_wchan(pid: i32, tid: i32) -> Option<String> {
 /// The system call a thread is blocked in and its arguments (/proc/PID/task/TID/syscall):
 /// None when it runs, is in no system call, or the file cannot be read.
 pub fn blocked_call(pid: i32, tid: i32) -> Option<(i64, Vec<u64>)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")).ok()?;
+    let text = read_line_file(&format!("/proc/{pid}/task/{tid}/syscall"))?;
     parse_syscall(&text)
 }
 

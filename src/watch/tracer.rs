@@ -518,21 +518,12 @@ fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
     };
     let pgid = || proc::sample(child).ok().flatten().map(|s| s.pgrp);
     for file in files {
-        let Some(text) = proc::read_line_file(&file) else {
+        // None: "running", or not in a system call.
+        let Some((nr, args)) = proc::read_line_file(&file).and_then(|t| proc::parse_syscall(&t))
+        else {
             continue;
         };
-        let mut words = text.split_whitespace();
-        let Some(Ok(nr)) = words.next().map(str::parse::<i64>) else {
-            continue; // "running", or not in a system call
-        };
-        let args: Vec<i64> = words
-            .take(4)
-            .filter_map(|w| u64::from_str_radix(w.trim_start_matches("0x"), 16).ok())
-            .map(|v| v as i64)
-            .collect();
-        if args.len() < 4 {
-            continue;
-        }
+        let args: Vec<i64> = args.into_iter().map(|v| v as i64).collect();
         let hit = if nr == libc::SYS_wait4 {
             let want = args[0] as i32;
             match want {
