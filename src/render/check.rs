@@ -7,7 +7,7 @@ use super::i18n::present::{Msg, script_duration};
 use super::wrap::{hang, wrap};
 use super::{Lang, Style, Words, words};
 use crate::engine::model::Reaper;
-use crate::script::task::{CountCmp, Counted, Property, Reaping, Task, TaskProblem};
+use crate::script::task::{CountCmp, Counted, Order, Property, Reaping, Task, TaskProblem};
 use crate::watch::check::{Seen, Verdict};
 
 fn sign(cmp: CountCmp) -> &'static str {
@@ -33,6 +33,7 @@ pub fn property(w: &dyn Words, p: &Property) -> String {
                 Counted::ZombiesLeft => Msg::PropZombiesLeft { cmp, want },
                 Counted::Orphans => Msg::PropOrphans { cmp, want },
                 Counted::AliveAtExit => Msg::PropAliveAtExit { cmp, want },
+                Counted::BlockingReaps => Msg::PropBlockingReaps { cmp, want },
             }
         }
         Property::LongestZombie { at_least_ms } => Msg::PropLongestZombie {
@@ -52,6 +53,11 @@ pub fn property(w: &dyn Words, p: &Property) -> String {
                 .join(", "),
         },
         Property::MainExit { code } => Msg::PropMainExit { code: *code },
+        Property::ReapOrder { order } => match order {
+            Order::Exit => Msg::PropReapOrderExit,
+            Order::Fork => Msg::PropReapOrderFork,
+        },
+        Property::SigchldCoalesced => Msg::PropSigchldCoalesced,
     })
 }
 
@@ -65,34 +71,62 @@ fn pids(pids: &[i32]) -> String {
 /// What was seen, in a phrase.
 fn seen(w: &dyn Words, seen: &Seen) -> String {
     let list = |each: Vec<String>| w.say(&Msg::SeenList { each });
+    // A SIGCHLD handler ran in the parent of what was counted: said after it.
+    let handled = |text: String, by: &[i32]| match by {
+        [] => text,
+        by => list(vec![
+            text,
+            w.say(&Msg::SeenSigchldHandledBy {
+                parents: pids(by),
+                count: by.len(),
+            }),
+        ]),
+    };
     match seen {
-        Seen::Count { count, pids: p } if p.is_empty() => w.say(&Msg::SeenCount { count: *count }),
-        Seen::Count { count, pids: p } => w.say(&Msg::SeenCountOf {
-            count: *count,
-            pids: pids(p),
-        }),
+        Seen::Count {
+            count,
+            pids: p,
+            sigchld_handled_by,
+        } if p.is_empty() => handled(w.say(&Msg::SeenCount { count: *count }), sigchld_handled_by),
+        Seen::Count {
+            count,
+            pids: p,
+            sigchld_handled_by,
+        } => handled(
+            w.say(&Msg::SeenCountOf {
+                count: *count,
+                pids: pids(p),
+            }),
+            sigchld_handled_by,
+        ),
         Seen::Longest { pid, us } => w.say(&Msg::SeenLongest {
             pid: *pid,
             duration: super::watch::duration(*us),
         }),
         Seen::NoZombie => w.say(&Msg::SeenNoZombie),
-        Seen::Reapers { wrong } if wrong.is_empty() => w.say(&Msg::SeenNoChild),
-        Seen::Reapers { wrong } => list(
-            wrong
-                .iter()
-                .map(|&(pid, by)| {
-                    w.say(&match by {
-                        Some(Reaper::Parent { pid: parent }) => {
-                            Msg::SeenReapedByParent { pid, parent }
-                        }
-                        Some(Reaper::Kernel) => Msg::SeenReapedByKernel { pid },
-                        Some(Reaper::Subreaper | Reaper::Watcher) => {
-                            Msg::SeenReapedBySubreaper { pid }
-                        }
-                        None => Msg::SeenNotReaped { pid },
+        Seen::Reapers { wrong, .. } if wrong.is_empty() => w.say(&Msg::SeenNoChild),
+        Seen::Reapers {
+            wrong,
+            sigchld_handled_by,
+        } => handled(
+            list(
+                wrong
+                    .iter()
+                    .map(|&(pid, by)| {
+                        w.say(&match by {
+                            Some(Reaper::Parent { pid: parent }) => {
+                                Msg::SeenReapedByParent { pid, parent }
+                            }
+                            Some(Reaper::Kernel) => Msg::SeenReapedByKernel { pid },
+                            Some(Reaper::Subreaper | Reaper::Watcher) => {
+                                Msg::SeenReapedBySubreaper { pid }
+                            }
+                            None => Msg::SeenNotReaped { pid },
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
+            sigchld_handled_by,
         ),
         Seen::Adopters { wrong } => list(
             wrong
@@ -119,6 +153,23 @@ fn seen(w: &dyn Words, seen: &Seen) -> String {
             }),
             None => w.say(&Msg::SeenMainUnknown),
         },
+        Seen::Order { reaped, .. } if reaped.is_empty() => w.say(&Msg::SeenNoneReapedByParent),
+        Seen::Order { order, reaped } => w.say(&Msg::SeenOrder {
+            order: pids(order),
+            reaped: pids(reaped),
+        }),
+        Seen::Sigchld { parent: None, .. } => w.say(&Msg::SeenNoChildExited),
+        Seen::Sigchld {
+            parent: Some(parent),
+            exited,
+            delivered,
+            handled,
+        } => w.say(&Msg::SeenSigchld {
+            parent: *parent,
+            exited: *exited,
+            delivered: *delivered,
+            handled: *handled,
+        }),
     }
 }
 
@@ -128,6 +179,19 @@ fn hint(w: &dyn Words, v: &Verdict) -> String {
         Seen::Count { count, .. } => *count,
         _ => 0,
     };
+    // A parent that handled SIGCHLD and still left children: one SIGCHLD stood for several.
+    let handler_reaps_one = match &v.seen {
+        Seen::Count {
+            sigchld_handled_by, ..
+        }
+        | Seen::Reapers {
+            sigchld_handled_by, ..
+        } => !sigchld_handled_by.is_empty(),
+        _ => false,
+    };
+    if handler_reaps_one {
+        return w.say(&Msg::HintSigchldLoop);
+    }
     w.say(&match &v.property {
         Property::Count { counted, want, .. } => {
             let few = seen_count < *want;
@@ -141,6 +205,8 @@ fn hint(w: &dyn Words, v: &Verdict) -> String {
                 (Counted::Orphans, false) => Msg::HintOrphansMany,
                 (Counted::AliveAtExit, true) => Msg::HintAliveFew,
                 (Counted::AliveAtExit, false) => Msg::HintAliveMany,
+                (Counted::BlockingReaps, true) => Msg::HintBlockingFew,
+                (Counted::BlockingReaps, false) => Msg::HintBlockingMany,
             }
         }
         Property::LongestZombie { at_least_ms } => match v.seen {
@@ -157,6 +223,18 @@ fn hint(w: &dyn Words, v: &Verdict) -> String {
         Property::AdoptedBySubreaper => Msg::HintAdopted,
         Property::ExitCodes { .. } => Msg::HintExitCodes,
         Property::MainExit { code } => Msg::HintMainExit { code: *code },
+        Property::ReapOrder { order } => match (order, &v.seen) {
+            (_, Seen::Order { reaped, .. }) if reaped.is_empty() => Msg::HintReapParent,
+            (Order::Exit, _) => Msg::HintReapOrderExit,
+            (Order::Fork, _) => Msg::HintReapOrderFork,
+        },
+        Property::SigchldCoalesced => match v.seen {
+            Seen::Sigchld { parent: None, .. } => Msg::HintForksFew { want: 2 },
+            Seen::Sigchld {
+                delivered, handled, ..
+            } if handled < delivered || delivered == 0 => Msg::HintSigchldHandler,
+            _ => Msg::HintSigchldBlock,
+        },
     })
 }
 
@@ -337,6 +415,7 @@ mod tests {
                 seen: Seen::Count {
                     count: 1,
                     pids: vec![102],
+                    sigchld_handled_by: vec![],
                 },
             },
             Verdict {
@@ -351,6 +430,7 @@ mod tests {
                 holds: false,
                 seen: Seen::Reapers {
                     wrong: vec![(102, Some(Reaper::Subreaper))],
+                    sigchld_handled_by: vec![],
                 },
             },
         ]
@@ -462,5 +542,120 @@ mod tests {
             list.lines().filter(|l| !l.starts_with(' ')).count(),
             tasks.len()
         );
+    }
+
+    #[test]
+    fn the_wnohang_and_sigchld_verdicts_say_what_was_seen_and_name_the_python_calls() {
+        let verdict = |task: &str, i: usize, holds: bool, seen: Seen| {
+            let t = crate::script::task::find(task).unwrap().task();
+            Verdict {
+                line: t.checks[i].line,
+                property: t.checks[i].property.clone(),
+                holds,
+                seen,
+            }
+        };
+        let wnohang = crate::script::task::find("wnohang").unwrap().task();
+        let blocking = vec![
+            verdict(
+                "wnohang",
+                2,
+                false,
+                Seen::Count {
+                    count: 3,
+                    pids: vec![4243, 4244, 4245],
+                    sigchld_handled_by: vec![],
+                },
+            ),
+            verdict(
+                "wnohang",
+                3,
+                false,
+                Seen::Order {
+                    order: vec![4244, 4245, 4243],
+                    reaped: vec![4243, 4244, 4245],
+                },
+            ),
+        ];
+        let handler = crate::script::task::find("sigchld-handler").unwrap().task();
+        let one_wait = vec![
+            verdict(
+                "sigchld-handler",
+                2,
+                false,
+                Seen::Count {
+                    count: 2,
+                    pids: vec![4244, 4245],
+                    sigchld_handled_by: vec![4242],
+                },
+            ),
+            verdict(
+                "sigchld-handler",
+                3,
+                false,
+                Seen::Sigchld {
+                    parent: Some(4242),
+                    exited: 3,
+                    delivered: 3,
+                    handled: 3,
+                },
+            ),
+            verdict(
+                "sigchld-handler",
+                3,
+                true,
+                Seen::Sigchld {
+                    parent: Some(4242),
+                    exited: 3,
+                    delivered: 1,
+                    handled: 1,
+                },
+            ),
+        ];
+        let en = verdicts_text(&wnohang, &blocking, &style(Lang::En, 80));
+        for words in [
+            "✗ children reaped by a parent already blocked in a wait when they exited: = 0",
+            "seen: 3 (4243, 4244, 4245)",
+            "os.waitpid(-1, os.WNOHANG)",
+            "reaped 4243, 4244, 4245; the order asked: 4244, 4245, 4243",
+        ] {
+            assert!(says(&en, words), "{words}: {en}");
+        }
+        let en = verdicts_text(&handler, &one_wait, &style(Lang::En, 80));
+        for words in [
+            "seen: 2 (4244, 4245); their parent 4242 handled SIGCHLD",
+            "loop `pid, status = os.waitpid(-1, os.WNOHANG)` until pid is 0",
+            "3 children of 4242 exited, SIGCHLD reached 4242 3 times (handled)",
+            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})",
+        ] {
+            assert!(says(&en, words), "{words}: {en}");
+        }
+        assert_eq!(
+            seen(
+                words(Lang::En),
+                &Seen::Sigchld {
+                    parent: Some(4242),
+                    exited: 3,
+                    delivered: 1,
+                    handled: 1
+                }
+            ),
+            "3 children of 4242 exited, SIGCHLD reached 4242 once (handled)"
+        );
+        let zh = verdicts_text(&handler, &one_wait, &style(Lang::Zh, 80));
+        assert!(says(&zh, "它们的父进程 4242 处理了 SIGCHLD"), "{zh}");
+        assert!(says(&zh, "os.waitpid(-1, os.WNOHANG)"), "{zh}");
+        let zh_wnohang = verdicts_text(&wnohang, &blocking, &style(Lang::Zh, 80));
+        for text in [&en, &zh, &zh_wnohang] {
+            for l in text.lines() {
+                assert!(super::super::wrap::width(l) <= 80, "{l}");
+            }
+        }
+    }
+
+    /// `text` says `words`, perhaps across a wrapped line.
+    fn says(text: &str, words: &str) -> bool {
+        let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        flat(text).contains(&flat(words))
     }
 }

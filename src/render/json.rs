@@ -18,7 +18,7 @@ use crate::engine::model::{
     Origin, Parent, WatchEvent,
 };
 use crate::script::actions::Outcome;
-use crate::script::task::{CountCmp, Counted, Property, Reaping};
+use crate::script::task::{CountCmp, Counted, Order, Property, Reaping};
 use crate::script::{Guard, Script, StepKind, field_name};
 use crate::watch::check::{Seen, Verdict};
 use serde::Serialize;
@@ -1492,6 +1492,7 @@ impl From<&WatchEvent> for WatchMessage {
                 pid,
                 status,
                 core_dumped,
+                ..
             } => WatchMessage::Exit {
                 t_us,
                 pid,
@@ -1804,6 +1805,12 @@ pub enum PropertyJson {
     ExitCodes { codes: Vec<i32> },
     #[serde(rename = "main-exit")]
     MainExit { code: i32 },
+    #[serde(rename = "blocking-reaps")]
+    BlockingReaps { cmp: CountCmp, want: usize },
+    #[serde(rename = "reap-order")]
+    ReapOrder { order: Order },
+    #[serde(rename = "sigchld-coalesced")]
+    SigchldCoalesced,
 }
 
 impl From<&Property> for PropertyJson {
@@ -1815,6 +1822,7 @@ impl From<&Property> for PropertyJson {
                 Counted::ZombiesLeft => PropertyJson::ZombiesLeft { cmp, want },
                 Counted::Orphans => PropertyJson::Orphans { cmp, want },
                 Counted::AliveAtExit => PropertyJson::AliveAtExit { cmp, want },
+                Counted::BlockingReaps => PropertyJson::BlockingReaps { cmp, want },
             },
             Property::LongestZombie { at_least_ms } => PropertyJson::LongestZombie { at_least_ms },
             Property::ReapedBy { reaper } => PropertyJson::ReapedBy { reaper },
@@ -1823,6 +1831,8 @@ impl From<&Property> for PropertyJson {
             },
             Property::ExitCodes { codes } => PropertyJson::ExitCodes { codes },
             Property::MainExit { code } => PropertyJson::MainExit { code },
+            Property::ReapOrder { order } => PropertyJson::ReapOrder { order },
+            Property::SigchldCoalesced => PropertyJson::SigchldCoalesced,
         }
     }
 }
@@ -1848,6 +1858,9 @@ pub enum SeenJson {
     Count {
         count: usize,
         pids: Vec<i32>,
+        /// `zombies-left`: the parents of those zombies that had a SIGCHLD handler run.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        sigchld_handled_by: Vec<i32>,
     },
     LongestZombie {
         pid: i32,
@@ -1857,6 +1870,9 @@ pub enum SeenJson {
     /// The children not reaped as the property asks.
     Reapers {
         wrong: Vec<ReapedJson>,
+        /// The parents of those children that had a SIGCHLD handler run.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        sigchld_handled_by: Vec<i32>,
     },
     /// The orphans not adopted by the watcher.
     Adopters {
@@ -1867,6 +1883,18 @@ pub enum SeenJson {
     },
     MainStatus {
         status: Option<Status>,
+    },
+    /// The children their parents reaped: in the order asked, and as reaped.
+    Order {
+        order: Vec<i32>,
+        reaped: Vec<i32>,
+    },
+    /// SIGCHLD to the process with the most children that exited (null: none exited).
+    Sigchld {
+        parent: Option<i32>,
+        exited: usize,
+        delivered: usize,
+        handled: usize,
     },
 }
 
@@ -1879,16 +1907,25 @@ pub struct OrphanAdoptedJson {
 impl From<&Seen> for SeenJson {
     fn from(s: &Seen) -> SeenJson {
         match s {
-            Seen::Count { count, pids } => SeenJson::Count {
+            Seen::Count {
+                count,
+                pids,
+                sigchld_handled_by,
+            } => SeenJson::Count {
                 count: *count,
                 pids: pids.clone(),
+                sigchld_handled_by: sigchld_handled_by.clone(),
             },
             Seen::Longest { pid, us } => SeenJson::LongestZombie {
                 pid: *pid,
                 zombie_us: *us,
             },
             Seen::NoZombie => SeenJson::NoZombie,
-            Seen::Reapers { wrong } => SeenJson::Reapers {
+            Seen::Reapers {
+                wrong,
+                sigchld_handled_by,
+            } => SeenJson::Reapers {
+                sigchld_handled_by: sigchld_handled_by.clone(),
                 wrong: wrong
                     .iter()
                     .map(|&(pid, r)| ReapedJson {
@@ -1914,6 +1951,21 @@ impl From<&Seen> for SeenJson {
             },
             Seen::MainStatus { status } => SeenJson::MainStatus {
                 status: status.map(Status::from),
+            },
+            Seen::Order { order, reaped } => SeenJson::Order {
+                order: order.clone(),
+                reaped: reaped.clone(),
+            },
+            Seen::Sigchld {
+                parent,
+                exited,
+                delivered,
+                handled,
+            } => SeenJson::Sigchld {
+                parent: *parent,
+                exited: *exited,
+                delivered: *delivered,
+                handled: *handled,
             },
         }
     }

@@ -390,6 +390,7 @@ impl Watch {
                 pid,
                 status,
                 core_dumped,
+                ..
             } => {
                 if let Some(n) = self.nodes.get_mut(pid)
                     && n.status.is_none()
@@ -1335,6 +1336,7 @@ mod tests {
                 pid: 102,
                 status: ExitStatus::Exited(3),
                 core_dumped: false,
+                parent_waiting: false,
             },
             E::Orphaned {
                 t_us: 32_100,
@@ -1359,6 +1361,7 @@ mod tests {
                 pid: 103,
                 status: ExitStatus::Killed(libc::SIGTERM),
                 core_dumped: false,
+                parent_waiting: false,
             },
             E::Reaped {
                 t_us: 34_100,
@@ -1371,6 +1374,7 @@ mod tests {
                 pid: 101,
                 status: ExitStatus::Exited(0),
                 core_dumped: false,
+                parent_waiting: false,
             },
             E::Reaped {
                 t_us: 40_100,

@@ -48,6 +48,9 @@ pub enum Counted {
     Orphans,
     /// Processes still alive when the program's first process ended.
     AliveAtExit,
+    /// Children reaped by a parent that was already blocked in a wait() when they exited
+    /// (read at their exit stop): a wait that blocked until they died, not a poll.
+    BlockingReaps,
 }
 
 /// Who is to reap every child.
@@ -81,6 +84,21 @@ pub enum Property {
     ExitCodes { codes: Vec<i32> },
     /// The program's first process's exit code.
     MainExit { code: i32 },
+    /// The children their parents reaped were reaped in this order.
+    ReapOrder { order: Order },
+    /// A process of the program had more children exit than SIGCHLD deliveries (signals of a
+    /// kind do not queue: one delivery stood for several exits), and its handler ran for each.
+    SigchldCoalesced,
+}
+
+/// An order of the children, for `reap-order`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Order {
+    /// The order in which they exited.
+    Exit,
+    /// The order in which they were forked.
+    Fork,
 }
 
 /// The property names a `check` line may use, in the order the docs list them.
@@ -95,6 +113,9 @@ pub const PROPERTIES: &[&str] = &[
     "adopted-by",
     "exit-codes",
     "main-exit",
+    "blocking-reaps",
+    "reap-order",
+    "sigchld-coalesced",
 ];
 
 /// The directives of a task file.
@@ -183,6 +204,9 @@ pub const TASKS: &[BuiltinTask] = &[
     task!("sigchld-ignore"),
     task!("double-fork"),
     task!("pool"),
+    task!("wnohang"),
+    task!("sigchld-handler"),
+    task!("fork-server"),
 ];
 
 /// The built-in task of this name.
@@ -211,6 +235,8 @@ fn form_of(property: &'static str) -> &'static str {
         "adopted-by" => "adopted-by subreaper",
         "exit-codes" => "exit-codes CODE...",
         "main-exit" => "main-exit CODE",
+        "reap-order" => "reap-order exit|fork",
+        "sigchld-coalesced" => "sigchld-coalesced",
         _ => "PROPERTY =|>=|<= N",
     }
 }
@@ -250,6 +276,7 @@ fn property(words: &[&str]) -> Result<Property, TaskProblem> {
         "zombies-left" => Some(Counted::ZombiesLeft),
         "orphans" => Some(Counted::Orphans),
         "alive-at-exit" => Some(Counted::AliveAtExit),
+        "blocking-reaps" => Some(Counted::BlockingReaps),
         _ => None,
     };
     if let Some(counted) = counted {
@@ -307,6 +334,15 @@ fn property(words: &[&str]) -> Result<Property, TaskProblem> {
                     .filter(|c| (0..=255).contains(c))
                     .ok_or_else(bad)?,
             }),
+            _ => Err(bad()),
+        },
+        "reap-order" => match rest {
+            ["exit"] => Ok(Property::ReapOrder { order: Order::Exit }),
+            ["fork"] => Ok(Property::ReapOrder { order: Order::Fork }),
+            _ => Err(bad()),
+        },
+        "sigchld-coalesced" => match rest {
+            [] => Ok(Property::SigchldCoalesced),
             _ => Err(bad()),
         },
         _ => Err(bad()),
@@ -595,5 +631,68 @@ mod tests {
             assert!(find(t.name).is_some());
         }
         assert_eq!(closest("zombi"), Some("zombie"));
+    }
+
+    #[test]
+    fn the_wnohang_and_sigchld_properties_parse_and_their_bad_forms_are_named() {
+        let t = parse(
+            "t.task",
+            "t",
+            "title T\ncheck blocking-reaps = 0\ncheck reap-order exit\ncheck reap-order fork\n\
+             check sigchld-coalesced\n",
+        )
+        .unwrap();
+        let props: Vec<_> = t.checks.iter().map(|c| c.property.clone()).collect();
+        assert_eq!(
+            props,
+            [
+                Property::Count {
+                    counted: Counted::BlockingReaps,
+                    cmp: CountCmp::Eq,
+                    want: 0
+                },
+                Property::ReapOrder { order: Order::Exit },
+                Property::ReapOrder { order: Order::Fork },
+                Property::SigchldCoalesced,
+            ]
+        );
+        assert_eq!(
+            problem("title T\ncheck reap-order pid\n"),
+            (
+                2,
+                TaskProblem::BadCheck {
+                    property: "reap-order",
+                    form: "reap-order exit|fork"
+                }
+            )
+        );
+        assert_eq!(
+            problem("title T\ncheck sigchld-coalesced 3\n").1,
+            TaskProblem::BadCheck {
+                property: "sigchld-coalesced",
+                form: "sigchld-coalesced"
+            }
+        );
+        assert_eq!(
+            problem("title T\ncheck blocking-reaps\n").1,
+            TaskProblem::BadCheck {
+                property: "blocking-reaps",
+                form: form_of("blocking-reaps")
+            }
+        );
+        assert_eq!(
+            problem("title T\ncheck blocking-reap = 0\n").1,
+            TaskProblem::UnknownProperty {
+                name: "blocking-reap".into(),
+                closest: Some("blocking-reaps")
+            }
+        );
+        assert_eq!(
+            problem("title T\ncheck sigchld-coalesce\n").1,
+            TaskProblem::UnknownProperty {
+                name: "sigchld-coalesce".into(),
+                closest: Some("sigchld-coalesced")
+            }
+        );
     }
 }

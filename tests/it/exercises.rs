@@ -74,6 +74,26 @@ const TASKS: &[(&str, &str, &[Wrong])] = &[
     // three workers were reaped by the parent all the same (by the pool's own handler thread,
     // it seems): not a failure a test may count on.
     ("pool", "pool_ok.py", &[]),
+    (
+        "wnohang",
+        "wnohang_ok.py",
+        &[
+            ("wnohang_blocking.py", "blocking-reaps"),
+            ("wnohang_fork_order.py", "reap-order"),
+        ],
+    ),
+    (
+        "sigchld-handler",
+        "sigchld_handler_ok.py",
+        &[("sigchld_handler_one_wait.py", "zombies-left")],
+    ),
+    (
+        "fork-server",
+        "fork_server_ok.py",
+        &[("fork_server_no_reap.py", "zombies-left")],
+    ),
+    // The same task solved another way: a SIGCHLD handler that loops with WNOHANG.
+    ("fork-server", "fork_server_handler.py", &[]),
 ];
 
 /// `procdemo check --json TASK -- python FILE`: its exit code and document (on stderr, the
@@ -235,4 +255,66 @@ fn exercises_lists_the_tasks_and_prints_one_in_full_in_english_and_chinese() {
     let one = procdemo(&["exercises", "--lang", "zh", "pool"]);
     assert!(says(&one.stdout, "提示："), "{}", one.stdout);
     assert!(says(&one.stdout, "multiprocessing"), "{}", one.stdout);
+}
+
+#[test]
+fn the_hints_of_the_wnohang_sigchld_and_server_mistakes_name_the_python_call_that_fixes_them() {
+    let py = python();
+    for (task, wrong, words) in [
+        // A blocking os.wait() loop: the parent was in wait4 at each child's exit.
+        (
+            "wnohang",
+            "wnohang_blocking.py",
+            "poll with os.waitpid(-1, os.WNOHANG)",
+        ),
+        (
+            "wnohang",
+            "wnohang_fork_order.py",
+            "os.waitpid(-1, os.WNOHANG) in a loop, not os.waitpid(pid, ...)",
+        ),
+        // One waitpid per SIGCHLD: the handler ran (once), two children were left.
+        (
+            "sigchld-handler",
+            "sigchld_handler_one_wait.py",
+            "in the handler, loop `pid, status = os.waitpid(-1, os.WNOHANG)` until pid is 0",
+        ),
+        (
+            "fork-server",
+            "fork_server_no_reap.py",
+            "os.wait()/os.waitpid()",
+        ),
+    ] {
+        let run = procdemo(&["check", task, "--", &py, &fixture(wrong)]);
+        assert_eq!(run.code, 1, "{task} {wrong}: {}", run.stderr);
+        assert!(
+            says(&run.stderr, words),
+            "{task} {wrong}: {words}\n{}",
+            run.stderr
+        );
+    }
+    // What the kernel showed of the coalescing: one SIGCHLD for three exits, handled.
+    let (code, doc, _) = check_json("sigchld-handler", &fixture("sigchld_handler_one_wait.py"));
+    assert_eq!(code, 1);
+    let coalesced = doc["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["property"]["name"] == "sigchld-coalesced")
+        .unwrap();
+    assert_eq!(coalesced["holds"], true, "{doc:#}");
+    assert_eq!(coalesced["seen"]["exited"], 3, "{doc:#}");
+    assert_eq!(coalesced["seen"]["delivered"], 1, "{doc:#}");
+    assert_eq!(coalesced["seen"]["handled"], 1, "{doc:#}");
+    let left = doc["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["property"]["name"] == "zombies-left")
+        .unwrap();
+    assert_eq!(left["seen"]["count"], 2, "{doc:#}");
+    assert_eq!(
+        left["seen"]["sigchld_handled_by"].as_array().map(Vec::len),
+        Some(1),
+        "{doc:#}"
+    );
 }

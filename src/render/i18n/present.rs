@@ -577,6 +577,28 @@ pub enum Msg {
     TaskUpperBound { property: &'static str },
     TaskNoTitle,
     TaskNoCheck,
+    // ---- exercises: WNOHANG, SIGCHLD handlers, a fork server -------------------------------
+    PropBlockingReaps { cmp: &'static str, want: usize },
+    PropReapOrderExit,
+    PropReapOrderFork,
+    PropSigchldCoalesced,
+    /// After what was counted: the parents (`count` of them) had a SIGCHLD handler run.
+    SeenSigchldHandledBy { parents: String, count: usize },
+    SeenNoneReapedByParent,
+    /// `reaped`: the children in the order their parents reaped them; `order`: in the order
+    /// the property asks.
+    SeenOrder { order: String, reaped: String },
+    SeenNoChildExited,
+    /// `exited` children of `parent` exited; SIGCHLD was delivered to it `delivered` times, a
+    /// handler ran for `handled` of them.
+    SeenSigchld { parent: i32, exited: usize, delivered: usize, handled: usize },
+    HintSigchldLoop,
+    HintBlockingFew,
+    HintBlockingMany,
+    HintReapOrderExit,
+    HintReapOrderFork,
+    HintSigchldHandler,
+    HintSigchldBlock,
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.
