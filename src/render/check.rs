@@ -7,7 +7,7 @@ use super::i18n::present::{Msg, script_duration};
 use super::wrap::{hang, wrap};
 use super::{Lang, Style, Words, words};
 use crate::engine::model::Reaper;
-use crate::script::task::{CountCmp, Counted, Order, Property, Reaping, Task, TaskProblem};
+use crate::script::task::{CountCmp, Counted, Property, Reaping, Task, TaskProblem};
 use crate::watch::check::{Seen, Verdict};
 
 fn sign(cmp: CountCmp) -> &'static str {
@@ -53,10 +53,6 @@ pub fn property(w: &dyn Words, p: &Property) -> String {
                 .join(", "),
         },
         Property::MainExit { code } => Msg::PropMainExit { code: *code },
-        Property::ReapOrder { order } => match order {
-            Order::Exit => Msg::PropReapOrderExit,
-            Order::Fork => Msg::PropReapOrderFork,
-        },
         Property::SigchldCoalesced => Msg::PropSigchldCoalesced,
     })
 }
@@ -153,11 +149,6 @@ fn seen(w: &dyn Words, seen: &Seen) -> String {
             }),
             None => w.say(&Msg::SeenMainUnknown),
         },
-        Seen::Order { reaped, .. } if reaped.is_empty() => w.say(&Msg::SeenNoneReapedByParent),
-        Seen::Order { order, reaped } => w.say(&Msg::SeenOrder {
-            order: pids(order),
-            reaped: pids(reaped),
-        }),
         Seen::Sigchld { parent: None, .. } => w.say(&Msg::SeenNoChildExited),
         Seen::Sigchld {
             parent: Some(parent),
@@ -223,11 +214,6 @@ fn hint(w: &dyn Words, v: &Verdict) -> String {
         Property::AdoptedBySubreaper => Msg::HintAdopted,
         Property::ExitCodes { .. } => Msg::HintExitCodes,
         Property::MainExit { code } => Msg::HintMainExit { code: *code },
-        Property::ReapOrder { order } => match (order, &v.seen) {
-            (_, Seen::Order { reaped, .. }) if reaped.is_empty() => Msg::HintReapParent,
-            (Order::Exit, _) => Msg::HintReapOrderExit,
-            (Order::Fork, _) => Msg::HintReapOrderFork,
-        },
         Property::SigchldCoalesced => match v.seen {
             Seen::Sigchld { parent: None, .. } => Msg::HintForksFew { want: 2 },
             Seen::Sigchld {
@@ -556,27 +542,16 @@ mod tests {
             }
         };
         let wnohang = crate::script::task::find("wnohang").unwrap().task();
-        let blocking = vec![
-            verdict(
-                "wnohang",
-                2,
-                false,
-                Seen::Count {
-                    count: 3,
-                    pids: vec![4243, 4244, 4245],
-                    sigchld_handled_by: vec![],
-                },
-            ),
-            verdict(
-                "wnohang",
-                3,
-                false,
-                Seen::Order {
-                    order: vec![4244, 4245, 4243],
-                    reaped: vec![4243, 4244, 4245],
-                },
-            ),
-        ];
+        let blocking = vec![verdict(
+            "wnohang",
+            2,
+            false,
+            Seen::Count {
+                count: 3,
+                pids: vec![4243, 4244, 4245],
+                sigchld_handled_by: vec![],
+            },
+        )];
         let handler = crate::script::task::find("sigchld-handler").unwrap().task();
         let one_wait = vec![
             verdict(
@@ -617,7 +592,6 @@ mod tests {
             "✗ children reaped by a parent already blocked in a wait when they exited: = 0",
             "seen: 3 (4243, 4244, 4245)",
             "os.waitpid(-1, os.WNOHANG)",
-            "reaped 4243, 4244, 4245; the order asked: 4244, 4245, 4243",
         ] {
             assert!(says(&en, words), "{words}: {en}");
         }

@@ -18,7 +18,7 @@ use crate::engine::model::{
     Origin, Parent, WatchEvent,
 };
 use crate::script::actions::Outcome;
-use crate::script::task::{CountCmp, Counted, Order, Property, Reaping};
+use crate::script::task::{CountCmp, Counted, Property, Reaping};
 use crate::script::{Guard, Script, StepKind, field_name};
 use crate::watch::check::{Seen, Verdict};
 use serde::Serialize;
@@ -1807,8 +1807,6 @@ pub enum PropertyJson {
     MainExit { code: i32 },
     #[serde(rename = "blocking-reaps")]
     BlockingReaps { cmp: CountCmp, want: usize },
-    #[serde(rename = "reap-order")]
-    ReapOrder { order: Order },
     #[serde(rename = "sigchld-coalesced")]
     SigchldCoalesced,
 }
@@ -1831,7 +1829,6 @@ impl From<&Property> for PropertyJson {
             },
             Property::ExitCodes { codes } => PropertyJson::ExitCodes { codes },
             Property::MainExit { code } => PropertyJson::MainExit { code },
-            Property::ReapOrder { order } => PropertyJson::ReapOrder { order },
             Property::SigchldCoalesced => PropertyJson::SigchldCoalesced,
         }
     }
@@ -1883,11 +1880,6 @@ pub enum SeenJson {
     },
     MainStatus {
         status: Option<Status>,
-    },
-    /// The children their parents reaped: in the order asked, and as reaped.
-    Order {
-        order: Vec<i32>,
-        reaped: Vec<i32>,
     },
     /// SIGCHLD to the process with the most children that exited (null: none exited).
     Sigchld {
@@ -1951,10 +1943,6 @@ impl From<&Seen> for SeenJson {
             },
             Seen::MainStatus { status } => SeenJson::MainStatus {
                 status: status.map(Status::from),
-            },
-            Seen::Order { order, reaped } => SeenJson::Order {
-                order: order.clone(),
-                reaped: reaped.clone(),
             },
             Seen::Sigchld {
                 parent,

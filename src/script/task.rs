@@ -84,21 +84,9 @@ pub enum Property {
     ExitCodes { codes: Vec<i32> },
     /// The program's first process's exit code.
     MainExit { code: i32 },
-    /// The children their parents reaped were reaped in this order.
-    ReapOrder { order: Order },
     /// A process of the program had more children exit than SIGCHLD deliveries (signals of a
     /// kind do not queue: one delivery stood for several exits), and its handler ran for each.
     SigchldCoalesced,
-}
-
-/// An order of the children, for `reap-order`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Order {
-    /// The order in which they exited.
-    Exit,
-    /// The order in which they were forked.
-    Fork,
 }
 
 /// The property names a `check` line may use, in the order the docs list them.
@@ -114,7 +102,6 @@ pub const PROPERTIES: &[&str] = &[
     "exit-codes",
     "main-exit",
     "blocking-reaps",
-    "reap-order",
     "sigchld-coalesced",
 ];
 
@@ -235,7 +222,6 @@ fn form_of(property: &'static str) -> &'static str {
         "adopted-by" => "adopted-by subreaper",
         "exit-codes" => "exit-codes CODE...",
         "main-exit" => "main-exit CODE",
-        "reap-order" => "reap-order exit|fork",
         "sigchld-coalesced" => "sigchld-coalesced",
         _ => "PROPERTY =|>=|<= N",
     }
@@ -334,11 +320,6 @@ fn property(words: &[&str]) -> Result<Property, TaskProblem> {
                     .filter(|c| (0..=255).contains(c))
                     .ok_or_else(bad)?,
             }),
-            _ => Err(bad()),
-        },
-        "reap-order" => match rest {
-            ["exit"] => Ok(Property::ReapOrder { order: Order::Exit }),
-            ["fork"] => Ok(Property::ReapOrder { order: Order::Fork }),
             _ => Err(bad()),
         },
         "sigchld-coalesced" => match rest {
@@ -638,8 +619,7 @@ mod tests {
         let t = parse(
             "t.task",
             "t",
-            "title T\ncheck blocking-reaps = 0\ncheck reap-order exit\ncheck reap-order fork\n\
-             check sigchld-coalesced\n",
+            "title T\ncheck blocking-reaps = 0\ncheck sigchld-coalesced\n",
         )
         .unwrap();
         let props: Vec<_> = t.checks.iter().map(|c| c.property.clone()).collect();
@@ -651,20 +631,8 @@ mod tests {
                     cmp: CountCmp::Eq,
                     want: 0
                 },
-                Property::ReapOrder { order: Order::Exit },
-                Property::ReapOrder { order: Order::Fork },
                 Property::SigchldCoalesced,
             ]
-        );
-        assert_eq!(
-            problem("title T\ncheck reap-order pid\n"),
-            (
-                2,
-                TaskProblem::BadCheck {
-                    property: "reap-order",
-                    form: "reap-order exit|fork"
-                }
-            )
         );
         assert_eq!(
             problem("title T\ncheck sigchld-coalesced 3\n").1,

@@ -14,7 +14,7 @@
 //! is not the student's, so every process created before that exec is left out.
 
 use crate::engine::model::{ExitStatus, Reaper, SignalAction, WatchEvent};
-use crate::script::task::{Counted, Order, Property, Reaping, Task};
+use crate::script::task::{Counted, Property, Reaping, Task};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What was seen, for a property's verdict.
@@ -51,12 +51,6 @@ pub enum Seen {
     /// The first process's exit status.
     MainStatus {
         status: Option<ExitStatus>,
-    },
-    /// The children their parent reaped, in the order asked (`order`: as they exited or were
-    /// forked) and in the order they were reaped.
-    Order {
-        order: Vec<i32>,
-        reaped: Vec<i32>,
     },
     /// SIGCHLD to one process of the program (the one with the most children that exited):
     /// how many of its children exited, how many SIGCHLD were delivered to it, how many of
@@ -111,11 +105,6 @@ struct Family {
     lives: BTreeMap<i32, Life>,
     /// Processes created before the first process's last exec: a wrapper's, not the program's.
     before_exec: BTreeSet<i32>,
-    /// Processes in the order they were forked, exited, were reaped (any process of the
-    /// family; a wrapper's are filtered out when judged).
-    forked: Vec<i32>,
-    exited: Vec<i32>,
-    reaped: Vec<i32>,
 }
 
 impl Family {
@@ -127,9 +116,6 @@ impl Family {
             alive_at_exit: Vec::new(),
             lives: BTreeMap::new(),
             before_exec: BTreeSet::new(),
-            forked: Vec::new(),
-            exited: Vec::new(),
-            reaped: Vec::new(),
         };
         for event in events {
             if event_pid(event).is_some_and(|pid| f.before_exec.contains(&pid)) {
@@ -160,7 +146,6 @@ impl Family {
                         f.main = Some(*pid);
                     }
                     f.lives.entry(*pid).or_default().creator = Some(*parent);
-                    f.forked.push(*pid);
                 }
                 WatchEvent::Exit {
                     pid,
@@ -172,7 +157,6 @@ impl Family {
                     life.status = Some(*status);
                     life.parent_waiting |= *parent_waiting;
                     life.exited_in_family = life.adopted_by.is_empty();
-                    f.exited.push(*pid);
                 }
                 WatchEvent::Zombie {
                     t_us,
@@ -203,7 +187,6 @@ impl Family {
                     by,
                     zombie_us,
                 } => {
-                    f.reaped.push(*pid);
                     let life = f.lives.entry(*pid).or_default();
                     life.reaper = Some(*by);
                     life.zombie_us =
@@ -280,28 +263,6 @@ impl Family {
             .filter(|p| self.lives.get(p).is_some_and(|l| l.sigchld_handled > 0))
             .collect();
         parents.into_iter().collect()
-    }
-
-    /// The children their parent reaped: in the order asked, and in the order reaped.
-    fn orders(&self, order: Order) -> (Vec<i32>, Vec<i32>) {
-        let by_parent = |p: &i32| {
-            Some(*p) != self.main
-                && self
-                    .lives
-                    .get(p)
-                    .is_some_and(|l| matches!(l.reaper, Some(Reaper::Parent { .. })))
-        };
-        let reaped: Vec<i32> = self.reaped.iter().copied().filter(by_parent).collect();
-        let asked = match order {
-            Order::Exit => &self.exited,
-            Order::Fork => &self.forked,
-        };
-        let ordered = asked
-            .iter()
-            .copied()
-            .filter(|p| reaped.contains(p))
-            .collect();
-        (ordered, reaped)
     }
 
     /// The process of the program with the most children that exited (while still its
@@ -436,13 +397,6 @@ pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
                         status: f.main_status,
                     },
                 ),
-                Property::ReapOrder { order } => {
-                    let (order, reaped) = f.orders(*order);
-                    (
-                        !reaped.is_empty() && order == reaped,
-                        Seen::Order { order, reaped },
-                    )
-                }
                 Property::SigchldCoalesced => match f.sigchld() {
                     Some((parent, exited, delivered, handled)) => (
                         coalesced(exited, delivered, handled),
@@ -767,7 +721,8 @@ mod tests {
         }
     }
 
-    const WNOHANG_TASK: &str = "check forks = 3\ncheck reaped-by parent\ncheck blocking-reaps = 0\ncheck reap-order exit\n";
+    const WNOHANG_TASK: &str =
+        "check forks = 3\ncheck reaped-by parent\ncheck blocking-reaps = 0\n";
 
     #[test]
     fn a_parent_blocked_in_wait_at_a_childs_exit_is_a_blocking_reap_even_with_no_zombie_seen() {
@@ -784,7 +739,7 @@ mod tests {
             ]);
         }
         polled.extend(main_exit(vec![]));
-        assert_eq!(holds(WNOHANG_TASK, &polled), [true, true, true, true]);
+        assert_eq!(holds(WNOHANG_TASK, &polled), [true, true, true]);
         // os.wait(): the parent blocked in wait4 at each exit; the first reaped before /proc
         // showed it as a zombie (no Zombie event), the second seen as one.
         let mut blocking = begin();
@@ -808,7 +763,7 @@ mod tests {
             reaped(104, Reaper::Parent { pid: MAIN }, Some(900)),
         ]);
         blocking.extend(main_exit(vec![]));
-        assert_eq!(holds(WNOHANG_TASK, &blocking), [true, true, false, true]);
+        assert_eq!(holds(WNOHANG_TASK, &blocking), [true, true, false]);
         assert_eq!(
             judge(&task(WNOHANG_TASK), &blocking)[2].seen,
             Seen::Count {
@@ -817,39 +772,6 @@ mod tests {
                 sigchld_handled_by: vec![]
             }
         );
-    }
-
-    #[test]
-    fn reap_order_compares_the_reaps_with_the_exits_or_the_forks() {
-        let mut e = begin();
-        for pid in [102, 103, 104] {
-            e.push(fork(MAIN, pid));
-        }
-        // They exit 103, 104, 102; the parent reaps them in fork order.
-        for pid in [103, 104, 102] {
-            e.extend([exit(pid, 0), zombie(pid, MAIN, 1)]);
-        }
-        for pid in [102, 103, 104] {
-            e.push(reaped(pid, Reaper::Parent { pid: MAIN }, Some(5)));
-        }
-        e.extend(main_exit(vec![]));
-        assert_eq!(
-            holds("check reap-order exit\ncheck reap-order fork\n", &e),
-            [false, true]
-        );
-        assert_eq!(
-            judge(&task("check reap-order exit\n"), &e)[0].seen,
-            Seen::Order {
-                order: vec![103, 104, 102],
-                reaped: vec![102, 103, 104]
-            }
-        );
-        // Nobody reaped by a parent: nothing in order.
-        let mut none = begin();
-        none.extend([fork(MAIN, 102), exit(102, 0)]);
-        none.extend(main_exit(vec![]));
-        none.push(reaped(102, Reaper::Subreaper, Some(5)));
-        assert_eq!(holds("check reap-order exit\n", &none), [false]);
     }
 
     /// Three children exit while SIGCHLD is blocked; one SIGCHLD is delivered, and handled;

@@ -752,12 +752,8 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::TaskNoTitle => "a task begins with its `title` line".to_string(),
             Msg::TaskNoCheck => "a task needs at least one `check` line".to_string(),
             Msg::PropBlockingReaps { cmp, want } => format!("children reaped by a parent already blocked in a wait when they exited: {cmp} {want}"),
-            Msg::PropReapOrderExit => "the children are reaped in the order they exit".to_string(),
-            Msg::PropReapOrderFork => "the children are reaped in the order they were forked".to_string(),
             Msg::PropSigchldCoalesced => "SIGCHLDs coalesce (fewer deliveries than children that exit), and the handler runs for each".to_string(),
             Msg::SeenSigchldHandledBy { parents, count } => if *count == 1 { format!("their parent {parents} handled SIGCHLD") } else { format!("their parents {parents} handled SIGCHLD") },
-            Msg::SeenNoneReapedByParent => "no child was reaped by its parent".to_string(),
-            Msg::SeenOrder { order, reaped } => format!("reaped {reaped}; the order asked: {order}"),
             Msg::SeenNoChildExited => "no child of the program exited".to_string(),
             Msg::SeenSigchld { parent, exited, delivered, handled } => {
                 let children = if *exited == 1 { "child".to_string() } else { "children".to_string() };
@@ -768,8 +764,6 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::HintSigchldLoop => "one SIGCHLD can stand for several exits (a signal does not queue twice): in the handler, loop `pid, status = os.waitpid(-1, os.WNOHANG)` until pid is 0 (catch ChildProcessError)".to_string(),
             Msg::HintBlockingFew => "no child was reaped by a parent already waiting: call os.wait() or os.waitpid(pid, 0) before the child exits".to_string(),
             Msg::HintBlockingMany => "the parent was blocked in os.wait()/os.waitpid(pid, 0) while its children ran: poll with os.waitpid(-1, os.WNOHANG) (it returns (0, 0) while no child has exited) and work or time.sleep between polls".to_string(),
-            Msg::HintReapOrderExit => "reap whichever child has exited: os.waitpid(-1, os.WNOHANG) in a loop, not os.waitpid(pid, ...) for each pid in the order you forked them".to_string(),
-            Msg::HintReapOrderFork => "reap each child by its PID, in the order forked: os.waitpid(pid, 0) for each pid in that order".to_string(),
             Msg::HintSigchldHandler => "SIGCHLD was not handled: install the handler with signal.signal(signal.SIGCHLD, handler) before the first os.fork()".to_string(),
             Msg::HintSigchldBlock => "SIGCHLD did not coalesce: block it (signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})) before the forks, let every child exit, then unblock it: one SIGCHLD stands for all".to_string(),
         }

@@ -579,15 +579,9 @@ pub enum Msg {
     TaskNoCheck,
     // ---- exercises: WNOHANG, SIGCHLD handlers, a fork server -------------------------------
     PropBlockingReaps { cmp: &'static str, want: usize },
-    PropReapOrderExit,
-    PropReapOrderFork,
     PropSigchldCoalesced,
     /// After what was counted: the parents (`count` of them) had a SIGCHLD handler run.
     SeenSigchldHandledBy { parents: String, count: usize },
-    SeenNoneReapedByParent,
-    /// `reaped`: the children in the order their parents reaped them; `order`: in the order
-    /// the property asks.
-    SeenOrder { order: String, reaped: String },
     SeenNoChildExited,
     /// `exited` children of `parent` exited; SIGCHLD was delivered to it `delivered` times, a
     /// handler ran for `handled` of them.
@@ -595,8 +589,6 @@ pub enum Msg {
     HintSigchldLoop,
     HintBlockingFew,
     HintBlockingMany,
-    HintReapOrderExit,
-    HintReapOrderFork,
     HintSigchldHandler,
     HintSigchldBlock,
 }

@@ -1049,12 +1049,8 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::TaskNoTitle => "任务以 `title` 行开头".to_string(),
             Msg::TaskNoCheck => "任务至少需要一行 `check`".to_string(),
             Msg::PropBlockingReaps { cmp, want } => format!("由早已阻塞在 wait 中等待的父进程回收的子进程数：{cmp} {want}"),
-            Msg::PropReapOrderExit => "子进程按退出的顺序被回收".to_string(),
-            Msg::PropReapOrderFork => "子进程按 fork 的顺序被回收".to_string(),
             Msg::PropSigchldCoalesced => "SIGCHLD 合并（递送次数少于退出的子进程数），且每次递送都由处理函数处理".to_string(),
             Msg::SeenSigchldHandledBy { parents, .. } => format!("它们的父进程 {parents} 处理了 SIGCHLD"),
-            Msg::SeenNoneReapedByParent => "没有子进程由其父进程回收".to_string(),
-            Msg::SeenOrder { order, reaped } => format!("回收顺序 {reaped}；要求的顺序：{order}"),
             Msg::SeenNoChildExited => "程序中没有子进程退出".to_string(),
             Msg::SeenSigchld { parent, exited, delivered, handled } => {
                 let times = if *delivered == 0 { "从未送达".to_string() } else { format!("送达 {delivered} 次") };
@@ -1064,8 +1060,6 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::HintSigchldLoop => "一个 SIGCHLD 可以代表多个子进程的退出（同一信号不会排队两次）：在处理函数中循环调用 `pid, status = os.waitpid(-1, os.WNOHANG)`，直到 pid 为 0（并捕获 ChildProcessError）".to_string(),
             Msg::HintBlockingFew => "没有子进程由已在等待的父进程回收：在子进程退出之前调用 os.wait() 或 os.waitpid(pid, 0)".to_string(),
             Msg::HintBlockingMany => "子进程运行时父进程阻塞在 os.wait()/os.waitpid(pid, 0) 中：改用 os.waitpid(-1, os.WNOHANG) 轮询（没有子进程退出时返回 (0, 0)），两次轮询之间做别的工作或 time.sleep".to_string(),
-            Msg::HintReapOrderExit => "回收任何已退出的子进程：循环调用 os.waitpid(-1, os.WNOHANG)，而不是按 fork 的顺序对每个 pid 调用 os.waitpid(pid, ...)".to_string(),
-            Msg::HintReapOrderFork => "按 fork 的顺序用 PID 回收每个子进程：依次对每个 pid 调用 os.waitpid(pid, 0)".to_string(),
             Msg::HintSigchldHandler => "SIGCHLD 没有被处理：在第一次 os.fork() 之前用 signal.signal(signal.SIGCHLD, handler) 安装处理函数".to_string(),
             Msg::HintSigchldBlock => "SIGCHLD 没有合并：在 fork 之前阻塞它（signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})），等所有子进程退出后再解除阻塞：一个 SIGCHLD 代表全部".to_string(),
         }
