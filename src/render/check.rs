@@ -270,6 +270,77 @@ pub fn verdicts_text(task: &Task, verdicts: &[Verdict], style: &Style) -> String
     out
 }
 
+/// `procdemo check --html FILE`: one self-contained page: the task, a verdict per property
+/// (✓, or ✗ with what was seen and the hint), the outcome, then what `watch --html` shows of
+/// the same run from the same events (the family drawn on a time axis, the summary, the tree,
+/// each event).
+pub fn verdicts_page(
+    task: &Task,
+    verdicts: &[Verdict],
+    events: &[crate::engine::model::WatchEvent],
+    style: &Style,
+) -> String {
+    use super::html::esc;
+    use std::fmt::Write as _;
+    let w = words(style.lang);
+    let mut watch = super::watch::Watch::new(super::watch::Form::Text, *style);
+    let mut sink = std::io::sink();
+    for event in events {
+        let _ = watch.event(event, &mut sink);
+    }
+    let _ = watch.finish(None, &mut sink);
+    let title = w.script_text(task.title.get(style.lang.code()));
+    let mut html = String::from("<section class=\"demo\">\n");
+    let _ = writeln!(
+        html,
+        "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">check {}</span></h1>\n<h2>{}</h2>\n<ul class=\"verdicts\">",
+        esc(&task.name),
+        esc(&title)
+    );
+    for v in verdicts {
+        let what = property(w, &v.property);
+        if v.holds {
+            let _ = writeln!(
+                html,
+                "<li class=\"holds\"><span class=\"v-ok\">✓</span> {}</li>",
+                esc(&what)
+            );
+        } else {
+            let _ = writeln!(
+                html,
+                "<li class=\"fails\"><span class=\"v-failed\">✗</span> {}\n<p class=\"seen\">{}</p>\n<p class=\"hint\">{}</p></li>",
+                esc(&what),
+                esc(&w.say(&Msg::CheckSeen {
+                    seen: seen(w, &v.seen)
+                })),
+                esc(&w.say(&Msg::CheckHint { hint: hint(w, v) }))
+            );
+        }
+    }
+    html.push_str("</ul>\n");
+    let failed = verdicts.iter().filter(|v| !v.holds).count();
+    let total = verdicts.len();
+    let (class, end) = if failed == 0 {
+        ("ok", Msg::CheckPassed { total })
+    } else {
+        ("failed", Msg::CheckFailed { failed, total })
+    };
+    let _ = writeln!(
+        html,
+        "<p class=\"verdict {class}\"><b>{}</b></p>",
+        esc(&w.say(&end))
+    );
+    html.push_str(&watch.page_body());
+    html.push_str("</section>\n");
+    let section = super::html::Section {
+        name: task.name.clone(),
+        title: format!("procdemo check {}: {}", task.name, title),
+        ok: failed == 0,
+        html,
+    };
+    super::html::document(w, &[section])
+}
+
 /// `procdemo check --json`: the document, on one line.
 pub fn verdicts_json(
     task: &Task,

@@ -310,3 +310,82 @@ fn the_hints_of_the_wnohang_sigchld_and_server_mistakes_name_the_python_call_tha
         "{doc:#}"
     );
 }
+
+#[test]
+fn check_html_writes_the_verdicts_and_the_familys_picture_and_renders_in_headless_chromium() {
+    let py = python();
+    let dir = TempScript::new("unused", b"");
+    let page = dir.path.with_file_name("check.html");
+    let run = procdemo(&[
+        "check",
+        "--html",
+        page.to_str().unwrap(),
+        "sigchld-handler",
+        "--",
+        &py,
+        &fixture("sigchld_handler_one_wait.py"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The text verdicts still go to stderr.
+    assert!(says(&run.stderr, "Not passed: 2 of 4"), "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    for needle in [
+        "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">check sigchld-handler</span></h1>",
+        "<span class=\"v-ok\">✓</span> SIGCHLDs coalesce",
+        "<span class=\"v-failed\">✗</span> zombies their parent never reaps: = 0",
+        "handled SIGCHLD</p>",
+        "hint: one SIGCHLD can stand for several exits",
+        "<p class=\"verdict failed\"><b>Not passed: 2 of 4 properties do not hold.</b></p>",
+        // The watch page's picture of the same run: a lane per process, the zombies red.
+        "<svg",
+        "fill=\"#c62828\"",
+        "<title>signal SIGCHLD</title>",
+    ] {
+        assert!(html.contains(needle), "{needle} not in the page:\n{html}");
+    }
+    let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+    assert_eq!(svg.matches("<text x=\"8\"").count(), 4, "{svg}");
+    // A program that passes: the page says so; in Chinese with --lang zh.
+    let zh = dir.path.with_file_name("check-zh.html");
+    let run = procdemo(&[
+        "check",
+        "--lang",
+        "zh",
+        "--html",
+        zh.to_str().unwrap(),
+        "wnohang",
+        "--",
+        &py,
+        &fixture("wnohang_ok.py"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html_zh = std::fs::read_to_string(&zh).unwrap();
+    assert!(
+        html_zh.contains("<p class=\"verdict ok\"><b>通过：3 项性质全部成立。</b></p>"),
+        "{html_zh}"
+    );
+    let _one = crate::page::BROWSER
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let Some(browser) = crate::page::chromium() else {
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    };
+    for (file, name) in [(&page, "check.png"), (&zh, "check-zh.png")] {
+        let shot = dir.path.with_file_name(name);
+        let profile = dir.path.with_file_name(format!("profile-{name}"));
+        let status = crate::page::headless(
+            browser,
+            &profile,
+            &[
+                format!("--screenshot={}", shot.display()),
+                "--window-size=1280,1000".to_string(),
+            ],
+            file,
+        );
+        assert!(status.success(), "chromium: {status}");
+        // The verdicts and the picture are in the first screen: many colours, not a blank.
+        let n = crate::page::colours(&shot);
+        assert!(n > 10, "{name} has {n} colours: blank?");
+    }
+}
