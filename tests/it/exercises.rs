@@ -91,6 +91,8 @@ const TASKS: &[(&str, &str, &[Wrong])] = &[
     ),
     // The same task solved another way: a SIGCHLD handler that loops with WNOHANG.
     ("fork-server", "fork_server_handler.py", &[]),
+    // A busy WNOHANG poller is inside wait4() most of the time: still never blocked.
+    ("wnohang", "wnohang_spin_ok.py", &[]),
 ];
 
 /// `procdemo check --json TASK -- python FILE`: its exit code and document (on stderr, the
