@@ -113,5 +113,14 @@ pub fn check(
         render::check::verdicts_text(&task, &verdicts, &style)
     };
     report.text(&text);
+    if let Some(path) = style.html {
+        let page = render::check::verdicts_page(&task, &verdicts, &events, &style);
+        crate::kernel::sys::write_replacing(path, page.as_bytes()).map_err(|e| {
+            Error::Usage(Usage::Html {
+                path: escape(&path.display().to_string()).into_owned(),
+                error: crate::engine::error::os_error(e),
+            })
+        })?;
+    }
     Ok(if passed { 0 } else { 1 })
 }

@@ -691,7 +691,6 @@ fn config(matches: &ArgMatches) -> Result<Config, Error> {
             Task::List => Some("list"),
             Task::Explain(_) => Some("explain"),
             Task::Exercises(_) => Some("exercises"),
-            Task::Check { .. } => Some("check"),
             Task::Completions(_) => Some("completions"),
             Task::Man => Some("man"),
             _ => None,

@@ -960,6 +960,12 @@ pub enum WatchEvent {
         /// (or piped) one.
         #[serde(default)]
         core_dumped: bool,
+        /// Its parent was already blocked in a wait() this exit satisfies (read from
+        /// /proc/PPID/syscall while the process is held at its exit stop; false for a death
+        /// with no exit stop, SIGKILL's). Told here too because a parent that waits may reap
+        /// it before /proc shows it as a zombie: then there is no `Zombie` event to say so.
+        #[serde(default)]
+        parent_waiting: bool,
     },
     /// It died and is a zombie now, waiting for `parent` to wait() for it.
     /// `parent_waiting`: the parent was already blocked in a wait() this death satisfies

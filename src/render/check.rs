@@ -33,6 +33,7 @@ pub fn property(w: &dyn Words, p: &Property) -> String {
                 Counted::ZombiesLeft => Msg::PropZombiesLeft { cmp, want },
                 Counted::Orphans => Msg::PropOrphans { cmp, want },
                 Counted::AliveAtExit => Msg::PropAliveAtExit { cmp, want },
+                Counted::BlockingReaps => Msg::PropBlockingReaps { cmp, want },
             }
         }
         Property::LongestZombie { at_least_ms } => Msg::PropLongestZombie {
@@ -55,6 +56,7 @@ pub fn property(w: &dyn Words, p: &Property) -> String {
         Property::EndsByItself => Msg::PropEndsByItself,
         Property::NewSession => Msg::PropNewSession,
         Property::DaemonNotLeader => Msg::PropDaemonNotLeader,
+        Property::SigchldCoalesced => Msg::PropSigchldCoalesced,
     })
 }
 
@@ -68,34 +70,62 @@ fn pids(pids: &[i32]) -> String {
 /// What was seen, in a phrase.
 fn seen(w: &dyn Words, seen: &Seen) -> String {
     let list = |each: Vec<String>| w.say(&Msg::SeenList { each });
+    // A SIGCHLD handler ran in the parent of what was counted: said after it.
+    let handled = |text: String, by: &[i32]| match by {
+        [] => text,
+        by => list(vec![
+            text,
+            w.say(&Msg::SeenSigchldHandledBy {
+                parents: pids(by),
+                count: by.len(),
+            }),
+        ]),
+    };
     match seen {
-        Seen::Count { count, pids: p } if p.is_empty() => w.say(&Msg::SeenCount { count: *count }),
-        Seen::Count { count, pids: p } => w.say(&Msg::SeenCountOf {
-            count: *count,
-            pids: pids(p),
-        }),
+        Seen::Count {
+            count,
+            pids: p,
+            sigchld_handled_by,
+        } if p.is_empty() => handled(w.say(&Msg::SeenCount { count: *count }), sigchld_handled_by),
+        Seen::Count {
+            count,
+            pids: p,
+            sigchld_handled_by,
+        } => handled(
+            w.say(&Msg::SeenCountOf {
+                count: *count,
+                pids: pids(p),
+            }),
+            sigchld_handled_by,
+        ),
         Seen::Longest { pid, us } => w.say(&Msg::SeenLongest {
             pid: *pid,
             duration: super::watch::duration(*us),
         }),
         Seen::NoZombie => w.say(&Msg::SeenNoZombie),
-        Seen::Reapers { wrong } if wrong.is_empty() => w.say(&Msg::SeenNoChild),
-        Seen::Reapers { wrong } => list(
-            wrong
-                .iter()
-                .map(|&(pid, by)| {
-                    w.say(&match by {
-                        Some(Reaper::Parent { pid: parent }) => {
-                            Msg::SeenReapedByParent { pid, parent }
-                        }
-                        Some(Reaper::Kernel) => Msg::SeenReapedByKernel { pid },
-                        Some(Reaper::Subreaper | Reaper::Watcher) => {
-                            Msg::SeenReapedBySubreaper { pid }
-                        }
-                        None => Msg::SeenNotReaped { pid },
+        Seen::Reapers { wrong, .. } if wrong.is_empty() => w.say(&Msg::SeenNoChild),
+        Seen::Reapers {
+            wrong,
+            sigchld_handled_by,
+        } => handled(
+            list(
+                wrong
+                    .iter()
+                    .map(|&(pid, by)| {
+                        w.say(&match by {
+                            Some(Reaper::Parent { pid: parent }) => {
+                                Msg::SeenReapedByParent { pid, parent }
+                            }
+                            Some(Reaper::Kernel) => Msg::SeenReapedByKernel { pid },
+                            Some(Reaper::Subreaper | Reaper::Watcher) => {
+                                Msg::SeenReapedBySubreaper { pid }
+                            }
+                            None => Msg::SeenNotReaped { pid },
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
+            sigchld_handled_by,
         ),
         Seen::Adopters { wrong } => list(
             wrong
@@ -144,6 +174,18 @@ fn seen(w: &dyn Words, seen: &Seen) -> String {
                 })
                 .collect(),
         ),
+        Seen::Sigchld { parent: None, .. } => w.say(&Msg::SeenNoChildExited),
+        Seen::Sigchld {
+            parent: Some(parent),
+            exited,
+            delivered,
+            handled,
+        } => w.say(&Msg::SeenSigchld {
+            parent: *parent,
+            exited: *exited,
+            delivered: *delivered,
+            handled: *handled,
+        }),
     }
 }
 
@@ -171,6 +213,14 @@ fn hint_stuck(seen: &Seen) -> Msg {
     Msg::HintEndsByItself
 }
 
+/// Whether procdemo killed the program (its `ends-by-itself` does not hold): then the other
+/// properties were not judged on a finished program.
+fn was_stopped(verdicts: &[Verdict]) -> bool {
+    verdicts
+        .iter()
+        .any(|v| v.property == Property::EndsByItself && !v.holds)
+}
+
 /// The hint of a property that does not hold. `stopped`: procdemo killed the program (at the
 /// deadline or the limit), so every other property was judged on a program cut short.
 fn hint(w: &dyn Words, v: &Verdict, stopped: bool) -> String {
@@ -181,6 +231,19 @@ fn hint(w: &dyn Words, v: &Verdict, stopped: bool) -> String {
         Seen::Count { count, .. } => *count,
         _ => 0,
     };
+    // A parent that handled SIGCHLD and still left children: one SIGCHLD stood for several.
+    let handler_reaps_one = match &v.seen {
+        Seen::Count {
+            sigchld_handled_by, ..
+        }
+        | Seen::Reapers {
+            sigchld_handled_by, ..
+        } => !sigchld_handled_by.is_empty(),
+        _ => false,
+    };
+    if handler_reaps_one {
+        return w.say(&Msg::HintSigchldLoop);
+    }
     w.say(&match &v.property {
         Property::Count { counted, want, .. } => {
             let few = seen_count < *want;
@@ -194,6 +257,8 @@ fn hint(w: &dyn Words, v: &Verdict, stopped: bool) -> String {
                 (Counted::Orphans, false) => Msg::HintOrphansMany,
                 (Counted::AliveAtExit, true) => Msg::HintAliveFew,
                 (Counted::AliveAtExit, false) => Msg::HintAliveMany,
+                (Counted::BlockingReaps, true) => Msg::HintBlockingFew,
+                (Counted::BlockingReaps, false) => Msg::HintBlockingMany,
             }
         }
         Property::LongestZombie { at_least_ms } => match v.seen {
@@ -215,6 +280,13 @@ fn hint(w: &dyn Words, v: &Verdict, stopped: bool) -> String {
         Property::DaemonNotLeader => match &v.seen {
             Seen::Sessions { sessions } if sessions.is_empty() => Msg::HintAliveFew,
             _ => Msg::HintDaemonLeader,
+        },
+        Property::SigchldCoalesced => match v.seen {
+            Seen::Sigchld { parent: None, .. } => Msg::HintForksFew { want: 2 },
+            Seen::Sigchld {
+                delivered, handled, ..
+            } if handled < delivered || delivered == 0 => Msg::HintSigchldHandler,
+            _ => Msg::HintSigchldBlock,
         },
     })
 }
@@ -242,9 +314,7 @@ pub fn verdicts_text(task: &Task, verdicts: &[Verdict], style: &Style) -> String
         width,
         &mut out,
     );
-    let stopped = verdicts
-        .iter()
-        .any(|v| v.property == Property::EndsByItself && !v.holds);
+    let stopped = was_stopped(verdicts);
     for v in verdicts {
         let what = property(w, &v.property);
         if v.holds {
@@ -266,6 +336,80 @@ pub fn verdicts_text(task: &Task, verdicts: &[Verdict], style: &Style) -> String
     };
     lines("", &w.say(&end), width, &mut out);
     out
+}
+
+/// `procdemo check --html FILE`: one self-contained page: the task, a verdict per property
+/// (✓, or ✗ with what was seen and the hint), the outcome, then what `watch --html` shows of
+/// the same run from the same events (the family drawn on a time axis, the summary, the tree,
+/// each event).
+pub fn verdicts_page(
+    task: &Task,
+    verdicts: &[Verdict],
+    events: &[crate::engine::model::WatchEvent],
+    style: &Style,
+) -> String {
+    use super::html::esc;
+    use std::fmt::Write as _;
+    let w = words(style.lang);
+    let mut watch = super::watch::Watch::new(super::watch::Form::Text, *style);
+    let mut sink = std::io::sink();
+    for event in events {
+        let _ = watch.event(event, &mut sink);
+    }
+    let _ = watch.finish(None, &mut sink);
+    let title = w.script_text(task.title.get(style.lang.code()));
+    let mut html = String::from("<section class=\"demo\">\n");
+    let _ = writeln!(
+        html,
+        "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">check {}</span></h1>\n<h2>{}</h2>\n<ul class=\"verdicts\">",
+        esc(&task.name),
+        esc(&title)
+    );
+    let stopped = was_stopped(verdicts);
+    for v in verdicts {
+        let what = property(w, &v.property);
+        if v.holds {
+            let _ = writeln!(
+                html,
+                "<li class=\"holds\"><span class=\"v-ok\">✓</span> {}</li>",
+                esc(&what)
+            );
+        } else {
+            let _ = writeln!(
+                html,
+                "<li class=\"fails\"><span class=\"v-failed\">✗</span> {}\n<p class=\"seen\">{}</p>\n<p class=\"hint\">{}</p></li>",
+                esc(&what),
+                esc(&w.say(&Msg::CheckSeen {
+                    seen: seen(w, &v.seen)
+                })),
+                esc(&w.say(&Msg::CheckHint {
+                    hint: hint(w, v, stopped)
+                }))
+            );
+        }
+    }
+    html.push_str("</ul>\n");
+    let failed = verdicts.iter().filter(|v| !v.holds).count();
+    let total = verdicts.len();
+    let (class, end) = if failed == 0 {
+        ("ok", Msg::CheckPassed { total })
+    } else {
+        ("failed", Msg::CheckFailed { failed, total })
+    };
+    let _ = writeln!(
+        html,
+        "<p class=\"verdict {class}\"><b>{}</b></p>",
+        esc(&w.say(&end))
+    );
+    html.push_str(&watch.page_body());
+    html.push_str("</section>\n");
+    let section = super::html::Section {
+        name: task.name.clone(),
+        title: format!("procdemo check {}: {}", task.name, title),
+        ok: failed == 0,
+        html,
+    };
+    super::html::document(w, &[section])
 }
 
 /// `procdemo check --json`: the document, on one line.
@@ -399,6 +543,7 @@ mod tests {
                 seen: Seen::Count {
                     count: 1,
                     pids: vec![102],
+                    sigchld_handled_by: vec![],
                 },
             },
             Verdict {
@@ -413,6 +558,7 @@ mod tests {
                 holds: false,
                 seen: Seen::Reapers {
                     wrong: vec![(102, Some(Reaper::Subreaper))],
+                    sigchld_handled_by: vec![],
                 },
             },
         ]
@@ -608,5 +754,108 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_wnohang_and_sigchld_verdicts_say_what_was_seen_and_name_the_python_calls() {
+        let verdict = |task: &str, i: usize, holds: bool, seen: Seen| {
+            let t = crate::script::task::find(task).unwrap().task();
+            Verdict {
+                line: t.checks[i].line,
+                property: t.checks[i].property.clone(),
+                holds,
+                seen,
+            }
+        };
+        let wnohang = crate::script::task::find("wnohang").unwrap().task();
+        let blocking = vec![verdict(
+            "wnohang",
+            2,
+            false,
+            Seen::Count {
+                count: 3,
+                pids: vec![4243, 4244, 4245],
+                sigchld_handled_by: vec![],
+            },
+        )];
+        let handler = crate::script::task::find("sigchld-handler").unwrap().task();
+        let one_wait = vec![
+            verdict(
+                "sigchld-handler",
+                2,
+                false,
+                Seen::Count {
+                    count: 2,
+                    pids: vec![4244, 4245],
+                    sigchld_handled_by: vec![4242],
+                },
+            ),
+            verdict(
+                "sigchld-handler",
+                3,
+                false,
+                Seen::Sigchld {
+                    parent: Some(4242),
+                    exited: 3,
+                    delivered: 3,
+                    handled: 3,
+                },
+            ),
+            verdict(
+                "sigchld-handler",
+                3,
+                true,
+                Seen::Sigchld {
+                    parent: Some(4242),
+                    exited: 3,
+                    delivered: 1,
+                    handled: 1,
+                },
+            ),
+        ];
+        let en = verdicts_text(&wnohang, &blocking, &style(Lang::En, 80));
+        for words in [
+            "✗ children reaped by a parent already blocked in a wait when they exited: = 0",
+            "seen: 3 (4243, 4244, 4245)",
+            "os.waitpid(-1, os.WNOHANG)",
+        ] {
+            assert!(says(&en, words), "{words}: {en}");
+        }
+        let en = verdicts_text(&handler, &one_wait, &style(Lang::En, 80));
+        for words in [
+            "seen: 2 (4244, 4245); their parent 4242 handled SIGCHLD",
+            "loop `pid, status = os.waitpid(-1, os.WNOHANG)` until pid is 0",
+            "3 children of 4242 exited, SIGCHLD reached 4242 3 times (handled)",
+            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})",
+        ] {
+            assert!(says(&en, words), "{words}: {en}");
+        }
+        assert_eq!(
+            seen(
+                words(Lang::En),
+                &Seen::Sigchld {
+                    parent: Some(4242),
+                    exited: 3,
+                    delivered: 1,
+                    handled: 1
+                }
+            ),
+            "3 children of 4242 exited, SIGCHLD reached 4242 once (handled)"
+        );
+        let zh = verdicts_text(&handler, &one_wait, &style(Lang::Zh, 80));
+        assert!(says(&zh, "它们的父进程 4242 处理了 SIGCHLD"), "{zh}");
+        assert!(says(&zh, "os.waitpid(-1, os.WNOHANG)"), "{zh}");
+        let zh_wnohang = verdicts_text(&wnohang, &blocking, &style(Lang::Zh, 80));
+        for text in [&en, &zh, &zh_wnohang] {
+            for l in text.lines() {
+                assert!(super::super::wrap::width(l) <= 80, "{l}");
+            }
+        }
+    }
+
+    /// `text` says `words`, perhaps across a wrapped line.
+    fn says(text: &str, words: &str) -> bool {
+        let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        flat(text).contains(&flat(words))
     }
 }

@@ -884,6 +884,9 @@ svg.timeline { display: block; max-width: 100%; height: auto; margin: .4rem 0; }
 svg text { font-size: 23px; fill: #111; } .tl-head { fill: #555; } .tl-label { font-weight: 700; }
 .tl-lane { stroke: #ccc; stroke-width: 2; }
 .verdict { margin-top: 1em; } .verdict.ok b { color: #070; } .verdict.failed b { color: #b00; }
+ul.verdicts { list-style: none; padding-left: 1em; } ul.verdicts li { margin: .5em 0; }
+ul.verdicts .v-ok { color: #070; font-weight: 700; } ul.verdicts .v-failed { color: #b00; font-weight: 700; }
+ul.verdicts p { margin: .15em 0 0 1.6em; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }

@@ -1504,6 +1504,7 @@ impl From<&WatchEvent> for WatchMessage {
                 pid,
                 status,
                 core_dumped,
+                ..
             } => WatchMessage::Exit {
                 t_us,
                 pid,
@@ -1832,6 +1833,10 @@ pub enum PropertyJson {
     NewSession {},
     #[serde(rename = "daemon-not-leader")]
     DaemonNotLeader {},
+    #[serde(rename = "blocking-reaps")]
+    BlockingReaps { cmp: CountCmp, want: usize },
+    #[serde(rename = "sigchld-coalesced")]
+    SigchldCoalesced,
 }
 
 impl From<&Property> for PropertyJson {
@@ -1843,6 +1848,7 @@ impl From<&Property> for PropertyJson {
                 Counted::ZombiesLeft => PropertyJson::ZombiesLeft { cmp, want },
                 Counted::Orphans => PropertyJson::Orphans { cmp, want },
                 Counted::AliveAtExit => PropertyJson::AliveAtExit { cmp, want },
+                Counted::BlockingReaps => PropertyJson::BlockingReaps { cmp, want },
             },
             Property::LongestZombie { at_least_ms } => PropertyJson::LongestZombie { at_least_ms },
             Property::ReapedBy { reaper } => PropertyJson::ReapedBy { reaper },
@@ -1854,6 +1860,7 @@ impl From<&Property> for PropertyJson {
             Property::EndsByItself => PropertyJson::EndsByItself {},
             Property::NewSession => PropertyJson::NewSession {},
             Property::DaemonNotLeader => PropertyJson::DaemonNotLeader {},
+            Property::SigchldCoalesced => PropertyJson::SigchldCoalesced,
         }
     }
 }
@@ -1879,6 +1886,9 @@ pub enum SeenJson {
     Count {
         count: usize,
         pids: Vec<i32>,
+        /// `zombies-left`: the parents of those zombies that had a SIGCHLD handler run.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        sigchld_handled_by: Vec<i32>,
     },
     LongestZombie {
         pid: i32,
@@ -1888,6 +1898,9 @@ pub enum SeenJson {
     /// The children not reaped as the property asks.
     Reapers {
         wrong: Vec<ReapedJson>,
+        /// The parents of those children that had a SIGCHLD handler run.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        sigchld_handled_by: Vec<i32>,
     },
     /// The orphans not adopted by the watcher.
     Adopters {
@@ -1913,6 +1926,13 @@ pub enum SeenJson {
     Sessions {
         sessions: Vec<model::SessionOf>,
     },
+    /// SIGCHLD to the process with the most children that exited (null: none exited).
+    Sigchld {
+        parent: Option<i32>,
+        exited: usize,
+        delivered: usize,
+        handled: usize,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1924,16 +1944,25 @@ pub struct OrphanAdoptedJson {
 impl From<&Seen> for SeenJson {
     fn from(s: &Seen) -> SeenJson {
         match s {
-            Seen::Count { count, pids } => SeenJson::Count {
+            Seen::Count {
+                count,
+                pids,
+                sigchld_handled_by,
+            } => SeenJson::Count {
                 count: *count,
                 pids: pids.clone(),
+                sigchld_handled_by: sigchld_handled_by.clone(),
             },
             Seen::Longest { pid, us } => SeenJson::LongestZombie {
                 pid: *pid,
                 zombie_us: *us,
             },
             Seen::NoZombie => SeenJson::NoZombie,
-            Seen::Reapers { wrong } => SeenJson::Reapers {
+            Seen::Reapers {
+                wrong,
+                sigchld_handled_by,
+            } => SeenJson::Reapers {
+                sigchld_handled_by: sigchld_handled_by.clone(),
                 wrong: wrong
                     .iter()
                     .map(|&(pid, r)| ReapedJson {
@@ -1971,6 +2000,17 @@ impl From<&Seen> for SeenJson {
                     .iter()
                     .map(|&(pid, sid)| model::SessionOf { pid, sid })
                     .collect(),
+            },
+            Seen::Sigchld {
+                parent,
+                exited,
+                delivered,
+                handled,
+            } => SeenJson::Sigchld {
+                parent: *parent,
+                exited: *exited,
+                delivered: *delivered,
+                handled: *handled,
             },
         }
     }

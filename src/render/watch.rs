@@ -476,6 +476,7 @@ impl Watch {
                 pid,
                 status,
                 core_dumped,
+                ..
             } => {
                 if let Some(n) = self.nodes.get_mut(pid)
                     && n.status.is_none()
@@ -696,14 +697,33 @@ impl Watch {
     fn html(&self) -> String {
         use super::html::esc;
         use std::fmt::Write as _;
-        let w = self.words.watch_words();
-        let names = self.names();
         let mut html = String::from("<section class=\"demo\">\n");
         let _ = writeln!(
             html,
             "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">watch</span></h1>\n<h2>{}</h2>",
             esc(&command_line(&self.summary.command))
         );
+        html.push_str(&self.page_body());
+        html.push_str("</section>\n");
+        let section = super::html::Section {
+            name: "watch".into(),
+            title: command_line(&self.summary.command),
+            ok: true,
+            html,
+        };
+        super::html::document(self.words, &[section])
+    }
+
+    /// The page's body under its heading (after [`Watch::finish`]; the event lines only when
+    /// the style asked for a page): the opening words, the picture, the summary, the tree,
+    /// each event's line and the text timeline. `procdemo check --html` shows it under the
+    /// verdicts.
+    pub fn page_body(&self) -> String {
+        use super::html::esc;
+        use std::fmt::Write as _;
+        let w = self.words.watch_words();
+        let names = self.names();
+        let mut html = String::new();
         // The opening words, the picture, the summary and the tree first (what a projector
         // shows); then each event's line, and the text timeline.
         let lines: Vec<&PageLine> = self.page.iter().flat_map(|(_, lines)| lines).collect();
@@ -741,14 +761,7 @@ impl Watch {
                 lines_esc(&self.timeline_lines())
             );
         }
-        html.push_str("</section>\n");
-        let section = super::html::Section {
-            name: "watch".into(),
-            title: command_line(&self.summary.command),
-            ok: true,
-            html,
-        };
-        super::html::document(self.words, &[section])
+        html
     }
 
     /// `--json`: the watch as one document (see `json.rs`).
@@ -1437,6 +1450,7 @@ mod tests {
                 pid: 102,
                 status: ExitStatus::Exited(3),
                 core_dumped: false,
+                parent_waiting: false,
             },
             E::Orphaned {
                 t_us: 32_100,
@@ -1461,6 +1475,7 @@ mod tests {
                 pid: 103,
                 status: ExitStatus::Killed(libc::SIGTERM),
                 core_dumped: false,
+                parent_waiting: false,
             },
             E::Reaped {
                 t_us: 34_100,
@@ -1473,6 +1488,7 @@ mod tests {
                 pid: 101,
                 status: ExitStatus::Exited(0),
                 core_dumped: false,
+                parent_waiting: false,
             },
             E::Reaped {
                 t_us: 40_100,

@@ -48,6 +48,9 @@ pub enum Counted {
     Orphans,
     /// Processes still alive when the program's first process ended.
     AliveAtExit,
+    /// Children reaped by a parent that was already blocked in a wait() when they exited
+    /// (read at their exit stop): a wait that blocked until they died, not a poll.
+    BlockingReaps,
 }
 
 /// Who is to reap every child.
@@ -91,6 +94,9 @@ pub enum Property {
     /// Every process alive when the first process ended (the daemon) is not a session
     /// leader: its PID is not its session ID (and there was one).
     DaemonNotLeader,
+    /// A process of the program had more children exit than SIGCHLD deliveries (signals of a
+    /// kind do not queue: one delivery stood for several exits), and its handler ran for each.
+    SigchldCoalesced,
 }
 
 /// The property names a `check` line may use, in the order the docs list them.
@@ -108,6 +114,8 @@ pub const PROPERTIES: &[&str] = &[
     "ends-by-itself",
     "new-session",
     "daemon-not-leader",
+    "blocking-reaps",
+    "sigchld-coalesced",
 ];
 
 /// The directives of a task file.
@@ -198,6 +206,9 @@ pub const TASKS: &[BuiltinTask] = &[
     task!("pool"),
     task!("pipe-eof"),
     task!("daemon"),
+    task!("wnohang"),
+    task!("sigchld-handler"),
+    task!("fork-server"),
 ];
 
 /// The built-in task of this name.
@@ -229,6 +240,7 @@ fn form_of(property: &'static str) -> &'static str {
         "ends-by-itself" => "ends-by-itself",
         "new-session" => "new-session",
         "daemon-not-leader" => "daemon-not-leader",
+        "sigchld-coalesced" => "sigchld-coalesced",
         _ => "PROPERTY =|>=|<= N",
     }
 }
@@ -268,6 +280,7 @@ fn property(words: &[&str]) -> Result<Property, TaskProblem> {
         "zombies-left" => Some(Counted::ZombiesLeft),
         "orphans" => Some(Counted::Orphans),
         "alive-at-exit" => Some(Counted::AliveAtExit),
+        "blocking-reaps" => Some(Counted::BlockingReaps),
         _ => None,
     };
     if let Some(counted) = counted {
@@ -330,6 +343,10 @@ fn property(words: &[&str]) -> Result<Property, TaskProblem> {
         "ends-by-itself" if rest.is_empty() => Ok(Property::EndsByItself),
         "new-session" if rest.is_empty() => Ok(Property::NewSession),
         "daemon-not-leader" if rest.is_empty() => Ok(Property::DaemonNotLeader),
+        "sigchld-coalesced" => match rest {
+            [] => Ok(Property::SigchldCoalesced),
+            _ => Err(bad()),
+        },
         _ => Err(bad()),
     }
 }
@@ -653,5 +670,55 @@ mod tests {
             }
         );
         assert!(find("pipe-eof").is_some() && find("daemon").is_some());
+    }
+
+    #[test]
+    fn the_wnohang_and_sigchld_properties_parse_and_their_bad_forms_are_named() {
+        let t = parse(
+            "t.task",
+            "t",
+            "title T\ncheck blocking-reaps = 0\ncheck sigchld-coalesced\n",
+        )
+        .unwrap();
+        let props: Vec<_> = t.checks.iter().map(|c| c.property.clone()).collect();
+        assert_eq!(
+            props,
+            [
+                Property::Count {
+                    counted: Counted::BlockingReaps,
+                    cmp: CountCmp::Eq,
+                    want: 0
+                },
+                Property::SigchldCoalesced,
+            ]
+        );
+        assert_eq!(
+            problem("title T\ncheck sigchld-coalesced 3\n").1,
+            TaskProblem::BadCheck {
+                property: "sigchld-coalesced",
+                form: "sigchld-coalesced"
+            }
+        );
+        assert_eq!(
+            problem("title T\ncheck blocking-reaps\n").1,
+            TaskProblem::BadCheck {
+                property: "blocking-reaps",
+                form: form_of("blocking-reaps")
+            }
+        );
+        assert_eq!(
+            problem("title T\ncheck blocking-reap = 0\n").1,
+            TaskProblem::UnknownProperty {
+                name: "blocking-reap".into(),
+                closest: Some("blocking-reaps")
+            }
+        );
+        assert_eq!(
+            problem("title T\ncheck sigchld-coalesce\n").1,
+            TaskProblem::UnknownProperty {
+                name: "sigchld-coalesce".into(),
+                closest: Some("sigchld-coalesced")
+            }
+        );
     }
 }

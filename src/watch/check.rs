@@ -15,7 +15,7 @@
 //! interpreter at the end (pyenv's `python3` shim, a bash script, forks a dozen helpers before)
 //! is not the student's, so every process created before that exec is left out.
 
-use crate::engine::model::{ExitStatus, KillReason, Reaper, Stuck, WatchEvent};
+use crate::engine::model::{ExitStatus, KillReason, Reaper, SignalAction, Stuck, WatchEvent};
 use crate::script::task::{Check, Counted, Property, Reaping, Task};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,10 +30,13 @@ pub const MAX_TIMEOUT_S: u64 = 3600;
 /// What was seen, for a property's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
-    /// A count, and the processes counted.
+    /// A count, and the processes counted. `sigchld_handled_by`: for `zombies-left`, the
+    /// parents of those zombies that had a SIGCHLD handler run (the clue that its handler
+    /// reaped one child per signal); empty otherwise.
     Count {
         count: usize,
         pids: Vec<i32>,
+        sigchld_handled_by: Vec<i32>,
     },
     /// The longest zombie of the program: its PID and how long (None: there was none).
     Longest {
@@ -41,9 +44,11 @@ pub enum Seen {
         us: u64,
     },
     NoZombie,
-    /// The children not reaped as asked, with who reaped them (None: not reaped).
+    /// The children not reaped as asked, with who reaped them (None: not reaped);
+    /// `sigchld_handled_by` as for [`Seen::Count`].
     Reapers {
         wrong: Vec<(i32, Option<Reaper>)>,
+        sigchld_handled_by: Vec<i32>,
     },
     /// The orphans not adopted by the watcher: (pid, new parent).
     Adopters {
@@ -73,6 +78,15 @@ pub enum Seen {
     Sessions {
         sessions: Vec<(i32, i32)>,
     },
+    /// SIGCHLD to one process of the program (the one with the most children that exited):
+    /// how many of its children exited, how many SIGCHLD were delivered to it, how many of
+    /// those a handler of its ran. None: no child of the program exited.
+    Sigchld {
+        parent: Option<i32>,
+        exited: usize,
+        delivered: usize,
+        handled: usize,
+    },
 }
 
 /// One property judged.
@@ -96,6 +110,15 @@ struct Life {
     reaper: Option<Reaper>,
     /// Its new parents, in order.
     adopted_by: Vec<i32>,
+    /// The process that created it.
+    creator: Option<i32>,
+    /// Its parent was already blocked in a wait() for it when it exited.
+    parent_waiting: bool,
+    /// It exited while its creator was still its parent (the SIGCHLD of its exit went there).
+    exited_in_family: bool,
+    /// SIGCHLD delivered to it, and how many of those a handler ran.
+    sigchld: usize,
+    sigchld_handled: usize,
 }
 
 /// The family as the events told it.
@@ -148,6 +171,11 @@ impl Family {
                         f.lives.remove(&p);
                         f.before_exec.insert(p);
                     }
+                    // The wrapper's SIGCHLDs (for its helpers) are not the program's.
+                    if let Some(life) = main.and_then(|m| f.lives.get_mut(&m)) {
+                        life.sigchld = 0;
+                        life.sigchld_handled = 0;
+                    }
                 }
                 WatchEvent::Begin { watcher, limit, .. } => {
                     f.watcher = *watcher;
@@ -173,17 +201,41 @@ impl Family {
                     if *parent == f.watcher && f.main.is_none() {
                         f.main = Some(*pid);
                     }
-                    f.lives.entry(*pid).or_default();
+                    f.lives.entry(*pid).or_default().creator = Some(*parent);
                 }
-                WatchEvent::Exit { pid, status, .. } => {
-                    f.lives.entry(*pid).or_default().status = Some(*status);
+                WatchEvent::Exit {
+                    pid,
+                    status,
+                    parent_waiting,
+                    ..
+                } => {
+                    let life = f.lives.entry(*pid).or_default();
+                    life.status = Some(*status);
+                    life.parent_waiting |= *parent_waiting;
+                    life.exited_in_family = life.adopted_by.is_empty();
                 }
                 WatchEvent::Zombie {
-                    t_us, pid, parent, ..
+                    t_us,
+                    pid,
+                    parent,
+                    parent_waiting,
                 } => {
                     let life = f.lives.entry(*pid).or_default();
                     life.zombie_parent = Some(*parent);
                     life.zombie_since_us = Some(*t_us);
+                    life.parent_waiting |= *parent_waiting;
+                }
+                WatchEvent::Signal {
+                    pid,
+                    signal,
+                    action,
+                    ..
+                } if *signal == libc::SIGCHLD => {
+                    let life = f.lives.entry(*pid).or_default();
+                    life.sigchld += 1;
+                    if *action == SignalAction::Handled {
+                        life.sigchld_handled += 1;
+                    }
                 }
                 WatchEvent::Reaped {
                     t_us,
@@ -248,8 +300,54 @@ impl Family {
                 .map(|(p, _)| *p)
                 .collect(),
             Counted::AliveAtExit => self.alive_at_exit.clone(),
+            Counted::BlockingReaps => self
+                .children()
+                .filter(|(_, l)| {
+                    l.parent_waiting && matches!(l.reaper, Some(Reaper::Parent { .. }))
+                })
+                .map(|(p, _)| p)
+                .collect(),
         }
     }
+
+    /// The parents of `pids` (whom they waited for as zombies, else their creators) that had
+    /// a SIGCHLD handler run, in order of PID.
+    fn sigchld_handlers(&self, pids: impl Iterator<Item = i32>) -> Vec<i32> {
+        let parents: BTreeSet<i32> = pids
+            .filter_map(|p| self.lives.get(&p))
+            .filter_map(|l| l.zombie_parent.or(l.creator))
+            .filter(|p| self.lives.get(p).is_some_and(|l| l.sigchld_handled > 0))
+            .collect();
+        parents.into_iter().collect()
+    }
+
+    /// The process of the program with the most children that exited (while still its
+    /// children): (it, how many exited, SIGCHLD delivered to it, handled).
+    fn sigchld(&self) -> Option<(i32, usize, usize, usize)> {
+        let mut exited: BTreeMap<i32, usize> = BTreeMap::new();
+        for (_, l) in self.children() {
+            if let Some(creator) = l.creator
+                && l.exited_in_family
+                && self.lives.contains_key(&creator)
+            {
+                *exited.entry(creator).or_default() += 1;
+            }
+        }
+        exited
+            .into_iter()
+            .map(|(p, n)| {
+                let l = &self.lives[&p];
+                (p, n, l.sigchld, l.sigchld_handled)
+            })
+            .max_by_key(|&(p, n, delivered, handled)| {
+                (coalesced(n, delivered, handled), n, std::cmp::Reverse(p))
+            })
+    }
+}
+
+/// Fewer SIGCHLD than exits, and a handler ran for each one delivered.
+fn coalesced(exited: usize, delivered: usize, handled: usize) -> bool {
+    exited >= 2 && delivered >= 1 && delivered < exited && handled == delivered
 }
 
 impl Family {
@@ -282,7 +380,8 @@ fn event_pid(event: &WatchEvent) -> Option<i32> {
         | WatchEvent::Exit { pid, .. }
         | WatchEvent::Zombie { pid, .. }
         | WatchEvent::Reaped { pid, .. }
-        | WatchEvent::Orphaned { pid, .. } => Some(*pid),
+        | WatchEvent::Orphaned { pid, .. }
+        | WatchEvent::Signal { pid, .. } => Some(*pid),
         _ => None,
     }
 }
@@ -322,11 +421,16 @@ pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
             let (holds, seen) = match &check.property {
                 Property::Count { counted, cmp, want } => {
                     let pids = f.count(*counted);
+                    let sigchld_handled_by = match counted {
+                        Counted::ZombiesLeft => f.sigchld_handlers(pids.iter().copied()),
+                        _ => Vec::new(),
+                    };
                     (
                         cmp.holds(pids.len(), *want),
                         Seen::Count {
                             count: pids.len(),
                             pids,
+                            sigchld_handled_by,
                         },
                     )
                 }
@@ -346,7 +450,17 @@ pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
                         .filter(|(_, l)| !reaped_as(l.reaper, *reaper))
                         .map(|(p, l)| (p, l.reaper))
                         .collect();
-                    (wrong.is_empty(), Seen::Reapers { wrong })
+                    let sigchld_handled_by = match reaper {
+                        Reaping::Parent => f.sigchld_handlers(wrong.iter().map(|(p, _)| *p)),
+                        _ => Vec::new(),
+                    };
+                    (
+                        wrong.is_empty(),
+                        Seen::Reapers {
+                            wrong,
+                            sigchld_handled_by,
+                        },
+                    )
                 }
                 Property::AdoptedBySubreaper => {
                     let wrong: Vec<_> = f
@@ -393,6 +507,26 @@ pub fn judge(task: &Task, events: &[WatchEvent]) -> Vec<Verdict> {
                         !sessions.is_empty() && sessions.iter().all(|(pid, sid)| pid != sid);
                     (holds, Seen::Sessions { sessions })
                 }
+                Property::SigchldCoalesced => match f.sigchld() {
+                    Some((parent, exited, delivered, handled)) => (
+                        coalesced(exited, delivered, handled),
+                        Seen::Sigchld {
+                            parent: Some(parent),
+                            exited,
+                            delivered,
+                            handled,
+                        },
+                    ),
+                    None => (
+                        false,
+                        Seen::Sigchld {
+                            parent: None,
+                            exited: 0,
+                            delivered: 0,
+                            handled: 0,
+                        },
+                    ),
+                },
             };
             Verdict {
                 line: check.line,
@@ -440,6 +574,7 @@ mod tests {
             pid,
             status: ExitStatus::Exited(code),
             core_dumped: false,
+            parent_waiting: false,
         }
     }
 
@@ -532,7 +667,8 @@ mod tests {
         assert_eq!(
             v[2].seen,
             Seen::Reapers {
-                wrong: vec![(102, Some(Reaper::Subreaper))]
+                wrong: vec![(102, Some(Reaper::Subreaper))],
+                sigchld_handled_by: vec![]
             }
         );
         // And it was a zombie left behind.
@@ -541,7 +677,8 @@ mod tests {
             v[0].seen,
             Seen::Count {
                 count: 1,
-                pids: vec![102]
+                pids: vec![102],
+                sigchld_handled_by: vec![]
             }
         );
         // The first process's own zombie (the watcher's to reap) is not the program's.
@@ -665,6 +802,7 @@ mod tests {
             pid: 102,
             status: ExitStatus::Killed(9),
             core_dumped: false,
+            parent_waiting: false,
         };
         let v = judge(&task(t), &e);
         assert!(!v[1].holds);
@@ -784,6 +922,195 @@ mod tests {
         assert_eq!(
             (v[0].holds, &v[0].seen),
             (false, &Seen::Sessions { sessions: vec![] })
+        );
+    }
+
+    fn exit_waited(pid: i32, parent_waiting: bool) -> WatchEvent {
+        WatchEvent::Exit {
+            t_us: 0,
+            pid,
+            status: ExitStatus::Exited(0),
+            core_dumped: false,
+            parent_waiting,
+        }
+    }
+
+    fn sigchld(pid: i32, sender: i32, action: SignalAction) -> WatchEvent {
+        WatchEvent::Signal {
+            t_us: 0,
+            pid,
+            signal: libc::SIGCHLD,
+            code: 1,
+            sender,
+            sender_comm: String::new(),
+            action,
+        }
+    }
+
+    const WNOHANG_TASK: &str =
+        "check forks = 3\ncheck reaped-by parent\ncheck blocking-reaps = 0\n";
+
+    #[test]
+    fn a_parent_blocked_in_wait_at_a_childs_exit_is_a_blocking_reap_even_with_no_zombie_seen() {
+        // Polling: each child a zombie until the next poll, the parent never waiting.
+        let mut polled = begin();
+        for pid in [102, 103, 104] {
+            polled.push(fork(MAIN, pid));
+        }
+        for pid in [102, 103, 104] {
+            polled.extend([
+                exit_waited(pid, false),
+                zombie(pid, MAIN, 1),
+                reaped(pid, Reaper::Parent { pid: MAIN }, Some(3_000)),
+            ]);
+        }
+        polled.extend(main_exit(vec![]));
+        assert_eq!(holds(WNOHANG_TASK, &polled), [true, true, true]);
+        // os.wait(): the parent blocked in wait4 at each exit; the first reaped before /proc
+        // showed it as a zombie (no Zombie event), the second seen as one.
+        let mut blocking = begin();
+        for pid in [102, 103, 104] {
+            blocking.push(fork(MAIN, pid));
+        }
+        blocking.extend([
+            exit_waited(102, true),
+            reaped(102, Reaper::Parent { pid: MAIN }, None),
+            exit_waited(103, true),
+            WatchEvent::Zombie {
+                t_us: 1,
+                pid: 103,
+                parent: MAIN,
+                parent_waiting: true,
+            },
+            reaped(103, Reaper::Parent { pid: MAIN }, Some(40)),
+            // Its parent was not yet in wait() when it exited: not a blocking reap.
+            exit_waited(104, false),
+            zombie(104, MAIN, 1),
+            reaped(104, Reaper::Parent { pid: MAIN }, Some(900)),
+        ]);
+        blocking.extend(main_exit(vec![]));
+        assert_eq!(holds(WNOHANG_TASK, &blocking), [true, true, false]);
+        assert_eq!(
+            judge(&task(WNOHANG_TASK), &blocking)[2].seen,
+            Seen::Count {
+                count: 2,
+                pids: vec![102, 103],
+                sigchld_handled_by: vec![]
+            }
+        );
+    }
+
+    /// Three children exit while SIGCHLD is blocked; one SIGCHLD is delivered, and handled;
+    /// the handler reaps `reaps` of them, the rest are left to the subreaper.
+    fn coalesced(reaps: usize) -> Vec<WatchEvent> {
+        let mut e = begin();
+        for pid in [102, 103, 104] {
+            e.push(fork(MAIN, pid));
+        }
+        for pid in [102, 103, 104] {
+            e.extend([exit(pid, 0), zombie(pid, MAIN, 1)]);
+        }
+        e.push(sigchld(MAIN, 102, SignalAction::Handled));
+        for pid in [102, 103, 104].into_iter().take(reaps) {
+            e.push(reaped(pid, Reaper::Parent { pid: MAIN }, Some(5)));
+        }
+        e.extend(main_exit(vec![]));
+        for pid in [102, 103, 104].into_iter().skip(reaps) {
+            e.push(WatchEvent::Orphaned {
+                t_us: 3,
+                pid,
+                from: MAIN,
+                to: W,
+            });
+            e.push(reaped(pid, Reaper::Subreaper, Some(9)));
+        }
+        e
+    }
+
+    const HANDLER_TASK: &str = "check forks = 3\ncheck reaped-by parent\ncheck zombies-left = 0\n\
+                                check sigchld-coalesced\n";
+
+    #[test]
+    fn one_sigchld_for_three_exits_is_coalescing_and_a_handler_that_reaps_one_is_the_clue() {
+        assert_eq!(holds(HANDLER_TASK, &coalesced(3)), [true, true, true, true]);
+        let v = judge(&task(HANDLER_TASK), &coalesced(1));
+        assert_eq!(
+            v.iter().map(|v| v.holds).collect::<Vec<_>>(),
+            [true, false, false, true]
+        );
+        assert_eq!(
+            v[3].seen,
+            Seen::Sigchld {
+                parent: Some(MAIN),
+                exited: 3,
+                delivered: 1,
+                handled: 1
+            }
+        );
+        assert_eq!(
+            v[2].seen,
+            Seen::Count {
+                count: 2,
+                pids: vec![103, 104],
+                sigchld_handled_by: vec![MAIN]
+            }
+        );
+        assert!(matches!(&v[1].seen,
+            Seen::Reapers { sigchld_handled_by, .. } if *sigchld_handled_by == [MAIN]));
+        // A SIGCHLD per exit is no coalescing; one ignored is not handled.
+        let mut each = coalesced(3);
+        each.insert(7, sigchld(MAIN, 103, SignalAction::Handled));
+        each.insert(7, sigchld(MAIN, 104, SignalAction::Handled));
+        assert_eq!(holds("check sigchld-coalesced\n", &each), [false]);
+        let mut ignored = coalesced(3);
+        for event in &mut ignored {
+            if let WatchEvent::Signal { action, .. } = event {
+                *action = SignalAction::Ignored;
+            }
+        }
+        assert_eq!(holds("check sigchld-coalesced\n", &ignored), [false]);
+        assert_eq!(
+            judge(&task("check sigchld-coalesced\n"), &begin())[0].seen,
+            Seen::Sigchld {
+                parent: None,
+                exited: 0,
+                delivered: 0,
+                handled: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_wrappers_sigchld_before_the_last_exec_is_not_the_programs() {
+        let mut e = begin();
+        e.extend([
+            fork(MAIN, 150),
+            exit(150, 0),
+            sigchld(MAIN, 150, SignalAction::Handled),
+            reaped(150, Reaper::Parent { pid: MAIN }, None),
+            WatchEvent::Exec {
+                t_us: 5,
+                pid: MAIN,
+                comm: "python3".into(),
+                argv: vec!["python3".into()],
+            },
+            fork(MAIN, 160),
+            fork(MAIN, 161),
+            exit(160, 0),
+            exit(161, 0),
+            sigchld(MAIN, 160, SignalAction::Handled),
+            reaped(160, Reaper::Parent { pid: MAIN }, None),
+            reaped(161, Reaper::Parent { pid: MAIN }, None),
+        ]);
+        e.extend(main_exit(vec![]));
+        assert_eq!(
+            judge(&task("check sigchld-coalesced\n"), &e)[0].seen,
+            Seen::Sigchld {
+                parent: Some(MAIN),
+                exited: 2,
+                delivered: 1,
+                handled: 1
+            }
         );
     }
 }

@@ -524,21 +524,24 @@ fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
             continue;
         };
         let args: Vec<i64> = args.into_iter().map(|v| v as i64).collect();
+        // A wait with WNOHANG never blocks: one caught in it (preempted there) is polling,
+        // not waiting.
         let hit = if nr == libc::SYS_wait4 {
             let want = args[0] as i32;
-            match want {
-                -1 => true,
-                0 => pgid().is_some_and(|g| {
-                    Some(g) == proc::sample(parent).ok().flatten().map(|s| s.pgrp)
-                }),
-                w if w < -1 => pgid() == Some(-w),
-                w => w == child,
-            }
+            (args[2] as i32) & libc::WNOHANG == 0
+                && match want {
+                    -1 => true,
+                    0 => pgid().is_some_and(|g| {
+                        Some(g) == proc::sample(parent).ok().flatten().map(|s| s.pgrp)
+                    }),
+                    w if w < -1 => pgid() == Some(-w),
+                    w => w == child,
+                }
         } else if nr == libc::SYS_waitid {
             let (idtype, id, options) = (args[0] as u32, args[1] as i32, args[3] as i32);
             // WNOWAIT only peeks: the child stays a zombie after it returns.
             options & libc::WEXITED != 0
-                && options & libc::WNOWAIT == 0
+                && options & (libc::WNOWAIT | libc::WNOHANG) == 0
                 && match idtype {
                     libc::P_ALL => true,
                     libc::P_PID => id == child,
@@ -899,6 +902,7 @@ impl Watcher {
                         pid,
                         status: ExitStatus::decode(raw as i32),
                         core_dumped: libc::WIFSIGNALED(raw as i32) && libc::WCOREDUMP(raw as i32),
+                        parent_waiting: waiting_at_death.unwrap_or(false),
                     });
                 }
             }
@@ -1135,6 +1139,7 @@ impl Watcher {
                 pid,
                 status: exit,
                 core_dumped: libc::WIFSIGNALED(status) && libc::WCOREDUMP(status),
+                parent_waiting: false,
             });
         }
         self.alive = self.alive.saturating_sub(1);

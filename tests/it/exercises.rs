@@ -84,6 +84,25 @@ const TASKS: &[(&str, &str, &[Wrong])] = &[
             ("daemon_setsid_in_daemon.py", "daemon-not-leader"),
         ],
     ),
+    (
+        "wnohang",
+        "wnohang_ok.py",
+        &[("wnohang_blocking.py", "blocking-reaps")],
+    ),
+    (
+        "sigchld-handler",
+        "sigchld_handler_ok.py",
+        &[("sigchld_handler_one_wait.py", "zombies-left")],
+    ),
+    (
+        "fork-server",
+        "fork_server_ok.py",
+        &[("fork_server_no_reap.py", "zombies-left")],
+    ),
+    // The same task solved another way: a SIGCHLD handler that loops with WNOHANG.
+    ("fork-server", "fork_server_handler.py", &[]),
+    // A busy WNOHANG poller is inside wait4() most of the time: still never blocked.
+    ("wnohang", "wnohang_spin_ok.py", &[]),
 ];
 
 /// `procdemo check --json TASK -- python FILE`: its exit code and document (on stderr, the
@@ -385,4 +404,139 @@ fn every_task_implies_ending_by_itself_and_the_deadline_is_an_option_of_check_on
     );
     let watch = procdemo(&["watch", "--timeout", "5", "--", "true"]);
     assert_eq!(watch.code, 2, "{}", watch.stderr);
+}
+#[test]
+fn the_hints_of_the_wnohang_sigchld_and_server_mistakes_name_the_python_call_that_fixes_them() {
+    let py = python();
+    for (task, wrong, words) in [
+        // A blocking os.wait() loop: the parent was in wait4 at each child's exit.
+        (
+            "wnohang",
+            "wnohang_blocking.py",
+            "poll with os.waitpid(-1, os.WNOHANG)",
+        ),
+        // One waitpid per SIGCHLD: the handler ran (once), two children were left.
+        (
+            "sigchld-handler",
+            "sigchld_handler_one_wait.py",
+            "in the handler, loop `pid, status = os.waitpid(-1, os.WNOHANG)` until pid is 0",
+        ),
+        (
+            "fork-server",
+            "fork_server_no_reap.py",
+            "os.wait()/os.waitpid()",
+        ),
+    ] {
+        let run = procdemo(&["check", task, "--", &py, &fixture(wrong)]);
+        assert_eq!(run.code, 1, "{task} {wrong}: {}", run.stderr);
+        assert!(
+            says(&run.stderr, words),
+            "{task} {wrong}: {words}\n{}",
+            run.stderr
+        );
+    }
+    // What the kernel showed of the coalescing: one SIGCHLD for three exits, handled.
+    let (code, doc, _) = check_json("sigchld-handler", &fixture("sigchld_handler_one_wait.py"));
+    assert_eq!(code, 1);
+    let coalesced = doc["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["property"]["name"] == "sigchld-coalesced")
+        .unwrap();
+    assert_eq!(coalesced["holds"], true, "{doc:#}");
+    assert_eq!(coalesced["seen"]["exited"], 3, "{doc:#}");
+    assert_eq!(coalesced["seen"]["delivered"], 1, "{doc:#}");
+    assert_eq!(coalesced["seen"]["handled"], 1, "{doc:#}");
+    let left = doc["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["property"]["name"] == "zombies-left")
+        .unwrap();
+    assert_eq!(left["seen"]["count"], 2, "{doc:#}");
+    assert_eq!(
+        left["seen"]["sigchld_handled_by"].as_array().map(Vec::len),
+        Some(1),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn check_html_writes_the_verdicts_and_the_familys_picture_and_renders_in_headless_chromium() {
+    let py = python();
+    let dir = TempScript::new("unused", b"");
+    let page = dir.path.with_file_name("check.html");
+    let run = procdemo(&[
+        "check",
+        "--html",
+        page.to_str().unwrap(),
+        "sigchld-handler",
+        "--",
+        &py,
+        &fixture("sigchld_handler_one_wait.py"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The text verdicts still go to stderr.
+    assert!(says(&run.stderr, "Not passed: 2 of 4"), "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    for needle in [
+        "<h1><span class=\"prog\">procdemo</span> <span class=\"name\">check sigchld-handler</span></h1>",
+        "<span class=\"v-ok\">✓</span> SIGCHLDs coalesce",
+        "<span class=\"v-failed\">✗</span> zombies their parent never reaps: = 0",
+        "handled SIGCHLD</p>",
+        "hint: one SIGCHLD can stand for several exits",
+        "<p class=\"verdict failed\"><b>Not passed: 2 of 4 properties do not hold.</b></p>",
+        // The watch page's picture of the same run: a lane per process, the zombies red.
+        "<svg",
+        "fill=\"#c62828\"",
+        "<title>signal SIGCHLD</title>",
+    ] {
+        assert!(html.contains(needle), "{needle} not in the page:\n{html}");
+    }
+    let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+    assert_eq!(svg.matches("<text x=\"8\"").count(), 4, "{svg}");
+    // A program that passes: the page says so; in Chinese with --lang zh.
+    let zh = dir.path.with_file_name("check-zh.html");
+    let run = procdemo(&[
+        "check",
+        "--lang",
+        "zh",
+        "--html",
+        zh.to_str().unwrap(),
+        "wnohang",
+        "--",
+        &py,
+        &fixture("wnohang_ok.py"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html_zh = std::fs::read_to_string(&zh).unwrap();
+    assert!(
+        html_zh.contains("<p class=\"verdict ok\"><b>通过：3 项性质全部成立。</b></p>"),
+        "{html_zh}"
+    );
+    let _one = crate::page::BROWSER
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let Some(browser) = crate::page::chromium() else {
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    };
+    for (file, name) in [(&page, "check.png"), (&zh, "check-zh.png")] {
+        let shot = dir.path.with_file_name(name);
+        let profile = dir.path.with_file_name(format!("profile-{name}"));
+        let status = crate::page::headless(
+            browser,
+            &profile,
+            &[
+                format!("--screenshot={}", shot.display()),
+                "--window-size=1280,1000".to_string(),
+            ],
+            file,
+        );
+        assert!(status.success(), "chromium: {status}");
+        // The verdicts and the picture are in the first screen: many colours, not a blank.
+        let n = crate::page::colours(&shot);
+        assert!(n > 10, "{name} has {n} colours: blank?");
+    }
 }

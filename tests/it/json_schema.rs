@@ -210,6 +210,9 @@ fn a_checks_json_document_follows_the_schema() {
         ("exit-codes", "exit_codes_ok.py", 0),
         ("sigchld-ignore", "sigchld_ignore_late.py", 1),
         (teacher.as_str(), "two_children_ok.py", 0),
+        ("wnohang", "wnohang_blocking.py", 1),
+        ("sigchld-handler", "sigchld_handler_one_wait.py", 1),
+        ("fork-server", "fork_server_ok.py", 0),
     ] {
         let run = procdemo(&["check", "--json", task, "--", &python, &exercise(program)]);
         assert_eq!(run.code, code, "{task} {program}: {}", run.stderr);
@@ -238,6 +241,7 @@ fn a_checks_json_document_follows_the_schema() {
         "adopters",
         "statuses",
         "main_status",
+        "sigchld",
     ] {
         assert!(seen.contains(t), "no check produced `{t}`: {seen:?}");
     }

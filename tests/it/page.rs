@@ -67,7 +67,7 @@ pub fn reap_browser_leftovers() {
 
 /// Headless Chromium on a page of this machine, with the flags a closed network and a fresh
 /// profile need, and `what` (`--screenshot=…`, `--print-to-pdf=…`); its helpers reaped after.
-fn headless(
+pub fn headless(
     browser: &str,
     profile: &Path,
     what: &[String],

@@ -203,7 +203,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 "A built-in task's name (procdemo exercises lists them) or a task file (./my-task.task)"
             }
             Help::CheckNotes => {
-                "Example: procdemo check zombie -- python3 hw.py\nThe verdicts go to standard error (or -o FILE); --json writes them as one JSON document (schema/check.json)."
+                "Example: procdemo check zombie -- python3 hw.py\nThe verdicts go to standard error (or -o FILE); --json writes them as one JSON document (schema/check.json); --html FILE also writes a page: the verdicts and the family drawn on a time axis."
             }
             // Delivery (#19).
             Help::RunFile => "The script to run; - reads it from standard input",
@@ -787,6 +787,21 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::SeenDeadlineOnly { after } => format!("after {after}, the program had not ended"),
             Msg::KillDeadline => "the program had not ended by its deadline (--timeout): procdemo stops it".into(),
             Msg::WatchStoppedAtDeadline { processes } => format!("Stopped at the deadline (--timeout): procdemo killed and reaped {processes}."),
+            Msg::PropBlockingReaps { cmp, want } => format!("children reaped by a parent already blocked in a wait when they exited: {cmp} {want}"),
+            Msg::PropSigchldCoalesced => "SIGCHLDs coalesce (fewer deliveries than children that exit), and the handler runs for each".to_string(),
+            Msg::SeenSigchldHandledBy { parents, count } => if *count == 1 { format!("their parent {parents} handled SIGCHLD") } else { format!("their parents {parents} handled SIGCHLD") },
+            Msg::SeenNoChildExited => "no child of the program exited".to_string(),
+            Msg::SeenSigchld { parent, exited, delivered, handled } => {
+                let children = if *exited == 1 { "child".to_string() } else { "children".to_string() };
+                let times = match delivered { 0 => "never".to_string(), 1 => "once".to_string(), n => format!("{n} times") };
+                let what = if *delivered == 0 { String::new() } else if handled == delivered { " (handled)".to_string() } else { format!(" ({handled} handled)") };
+                format!("{exited} {children} of {parent} exited, SIGCHLD reached {parent} {times}{what}")
+            }
+            Msg::HintSigchldLoop => "one SIGCHLD can stand for several exits (a signal does not queue twice): in the handler, loop `pid, status = os.waitpid(-1, os.WNOHANG)` until pid is 0 (catch ChildProcessError)".to_string(),
+            Msg::HintBlockingFew => "no child was reaped by a parent already waiting: call os.wait() or os.waitpid(pid, 0) before the child exits".to_string(),
+            Msg::HintBlockingMany => "the parent was blocked in os.wait()/os.waitpid(pid, 0) while its children ran: poll with os.waitpid(-1, os.WNOHANG) (it returns (0, 0) while no child has exited) and work or time.sleep between polls".to_string(),
+            Msg::HintSigchldHandler => "SIGCHLD was not handled: install the handler with signal.signal(signal.SIGCHLD, handler) before the first os.fork()".to_string(),
+            Msg::HintSigchldBlock => "SIGCHLD did not coalesce: block it (signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})) before the forks, let every child exit, then unblock it: one SIGCHLD stands for all".to_string(),
         }
     }
 

@@ -618,6 +618,20 @@ pub enum Msg {
     WatchStoppedAtDeadline { processes: String },
     /// The deadline came, and what the processes were doing could not be read.
     SeenDeadlineOnly { after: String },
+    // ---- exercises: WNOHANG, SIGCHLD handlers, a fork server -------------------------------
+    PropBlockingReaps { cmp: &'static str, want: usize },
+    PropSigchldCoalesced,
+    /// After what was counted: the parents (`count` of them) had a SIGCHLD handler run.
+    SeenSigchldHandledBy { parents: String, count: usize },
+    SeenNoChildExited,
+    /// `exited` children of `parent` exited; SIGCHLD was delivered to it `delivered` times, a
+    /// handler ran for `handled` of them.
+    SeenSigchld { parent: i32, exited: usize, delivered: usize, handled: usize },
+    HintSigchldLoop,
+    HintBlockingFew,
+    HintBlockingMany,
+    HintSigchldHandler,
+    HintSigchldBlock,
 }
 
 /// An action's result in `w`'s words, PIDs shown as `ctx` shows them.

@@ -263,7 +263,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "内置任务名（procdemo exercises 列出它们）或任务文件（./my-task.task）"
             }
             Help::CheckNotes => {
-                "例：procdemo check zombie -- python3 hw.py\n评判结果写到标准错误（或 -o FILE）；--json 把它们写成一个 JSON 文档（schema/check.json）。"
+                "例：procdemo check zombie -- python3 hw.py\n评判结果写到标准错误（或 -o FILE）；--json 把它们写成一个 JSON 文档（schema/check.json）；--html FILE 另外写一个页面：评判结果和画在时间轴上的进程家族。"
             }
             // Delivery (#19).
             Help::RunFile => "要运行的脚本；- 表示从标准输入读取",
@@ -1083,6 +1083,20 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::SeenDeadlineOnly { after } => format!("{after} 后程序仍未结束"),
             Msg::KillDeadline => "程序在时限（--timeout）内没有结束：procdemo 停止它".into(),
             Msg::WatchStoppedAtDeadline { processes } => format!("在时限（--timeout）处停止：procdemo 杀死并回收了 {processes}。"),
+            Msg::PropBlockingReaps { cmp, want } => format!("由早已阻塞在 wait 中等待的父进程回收的子进程数：{cmp} {want}"),
+            Msg::PropSigchldCoalesced => "SIGCHLD 合并（递送次数少于退出的子进程数），且每次递送都由处理函数处理".to_string(),
+            Msg::SeenSigchldHandledBy { parents, .. } => format!("它们的父进程 {parents} 处理了 SIGCHLD"),
+            Msg::SeenNoChildExited => "程序中没有子进程退出".to_string(),
+            Msg::SeenSigchld { parent, exited, delivered, handled } => {
+                let times = if *delivered == 0 { "从未送达".to_string() } else { format!("送达 {delivered} 次") };
+                let what = if *delivered == 0 { String::new() } else if handled == delivered { "（已处理）".to_string() } else { format!("（处理了 {handled} 次）") };
+                format!("{parent} 的 {exited} 个子进程退出了，SIGCHLD 向 {parent} {times}{what}")
+            }
+            Msg::HintSigchldLoop => "一个 SIGCHLD 可以代表多个子进程的退出（同一信号不会排队两次）：在处理函数中循环调用 `pid, status = os.waitpid(-1, os.WNOHANG)`，直到 pid 为 0（并捕获 ChildProcessError）".to_string(),
+            Msg::HintBlockingFew => "没有子进程由已在等待的父进程回收：在子进程退出之前调用 os.wait() 或 os.waitpid(pid, 0)".to_string(),
+            Msg::HintBlockingMany => "子进程运行时父进程阻塞在 os.wait()/os.waitpid(pid, 0) 中：改用 os.waitpid(-1, os.WNOHANG) 轮询（没有子进程退出时返回 (0, 0)），两次轮询之间做别的工作或 time.sleep".to_string(),
+            Msg::HintSigchldHandler => "SIGCHLD 没有被处理：在第一次 os.fork() 之前用 signal.signal(signal.SIGCHLD, handler) 安装处理函数".to_string(),
+            Msg::HintSigchldBlock => "SIGCHLD 没有合并：在 fork 之前阻塞它（signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})），等所有子进程退出后再解除阻塞：一个 SIGCHLD 代表全部".to_string(),
         }
     }
 
