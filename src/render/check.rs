@@ -434,6 +434,8 @@ pub fn exercises_list(tasks: &[Task], lang: Lang, width: usize) -> String {
         let title = w.script_text(t.title.get(lang.code()));
         lines(&prefix, &title, width, &mut out);
     }
+    out.push('\n');
+    lines("", &w.say(&Msg::ExercisesNext), width, &mut out);
     out
 }
 

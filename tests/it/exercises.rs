@@ -249,6 +249,14 @@ fn exercises_lists_the_tasks_and_prints_one_in_full_in_english_and_chinese() {
             list.stdout
         );
     }
+    assert!(
+        says(
+            &list.stdout,
+            "procdemo check TASK -- python3 hw.py checks your program"
+        ),
+        "{}",
+        list.stdout
+    );
     let zh = procdemo(&["exercises", "--lang", "zh"]);
     assert!(zh.stdout.contains("僵尸"), "{}", zh.stdout);
     let one = procdemo(&["exercises", "sigchld-ignore"]);

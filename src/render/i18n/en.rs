@@ -744,6 +744,7 @@ other\tprocdemo watch: the watched program's own exit code (128+N when a signal 
             Msg::ExerciseHeading { task, title } => format!("{task}: {title}"),
             Msg::ExerciseChecked => "What procdemo check checks:".to_string(),
             Msg::ExerciseHints => "Hints:".to_string(),
+            Msg::ExercisesNext => "procdemo exercises TASK prints one in full; procdemo check TASK -- python3 hw.py checks your program against what the kernel reports.".to_string(),
             Msg::ExerciseRun { task } => format!("Check your program: procdemo check {task} -- python3 hw.py"),
             Msg::UnknownTask { name, closest, tasks } => format!("unknown task `{name}` (and no such file).{closest} The tasks are: {}. (`procdemo exercises` lists them.)", tasks.join(", ")),
             Msg::DidYouMeanTask { task } => format!(" Did you mean `{task}`?"),

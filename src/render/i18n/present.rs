@@ -568,6 +568,8 @@ pub enum Msg {
     ExerciseHeading { task: String, title: String },
     ExerciseChecked,
     ExerciseHints,
+    /// Under the list of tasks: how to read one and how to check a program.
+    ExercisesNext,
     ExerciseRun { task: String },
     /// `closest`: [`Msg::DidYouMeanTask`] or nothing.
     UnknownTask { name: String, closest: String, tasks: Vec<&'static str> },

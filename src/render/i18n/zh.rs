@@ -1041,6 +1041,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
             Msg::ExerciseHeading { task, title } => format!("{task}：{title}"),
             Msg::ExerciseChecked => "procdemo check 检查的内容：".to_string(),
             Msg::ExerciseHints => "提示：".to_string(),
+            Msg::ExercisesNext => "procdemo exercises 任务名 显示一个任务的全文；procdemo check 任务名 -- python3 hw.py 按内核报告的事实检查你的程序。".to_string(),
             Msg::ExerciseRun { task } => format!("检查你的程序：procdemo check {task} -- python3 hw.py"),
             Msg::UnknownTask { name, closest, tasks } => format!("没有名为 `{name}` 的任务（也没有这个文件）。{closest}任务有：{}。（`procdemo exercises` 列出它们。）", tasks.join("、")),
             Msg::DidYouMeanTask { task } => format!("你是想输入 `{task}` 吗？"),
