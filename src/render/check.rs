@@ -668,10 +668,13 @@ mod tests {
             .map(|t| t.task())
             .collect();
         let list = exercises_list(&tasks, Lang::Zh, 80);
+        // A line a task (its title's wrapped lines indented), then a blank line and how to go on.
+        let (rows, next) = list.split_once("\n\n").unwrap();
         assert_eq!(
-            list.lines().filter(|l| !l.starts_with(' ')).count(),
+            rows.lines().filter(|l| !l.starts_with(' ')).count(),
             tasks.len()
         );
+        assert!(next.contains("procdemo check"), "{next}");
     }
 
     #[test]
