@@ -198,6 +198,84 @@ fn read_proc(pid: i32, file: &str) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
+/// The /proc files of the processes a tracer follows (`stat`, `schedstat`, `syscall`), kept
+/// open and read again from offset 0 (pread): one system call a read, where a path costs three
+/// (open, read, close) — a loop of forks reads its parent's files several times a fork. An
+/// open /proc/PID file belongs to that very process: once it has been reaped a read fails
+/// (ESRCH), even if its PID has been given to another, so a kept file never reads another
+/// process. At most [`Kept::MAX`] files are kept (the descriptor limit); beyond that, a file is
+/// opened for each read, as before.
+#[derive(Default)]
+pub struct Kept {
+    files: std::collections::HashMap<i32, Vec<(&'static str, std::fs::File)>>,
+    count: usize,
+}
+
+impl Kept {
+    pub const MAX: usize = 512;
+
+    /// The whole file `/proc/PID/FILE`; None when the process is gone (or the file unreadable).
+    pub fn read(&mut self, pid: i32, file: &'static str) -> Option<Vec<u8>> {
+        if let Some(f) = self
+            .files
+            .get(&pid)
+            .and_then(|v| v.iter().find(|(name, _)| *name == file))
+        {
+            return match read_from_start(&f.1) {
+                Ok(bytes) => Some(bytes),
+                Err(_) => {
+                    self.forget(pid);
+                    None
+                }
+            };
+        }
+        let f = std::fs::File::open(format!("/proc/{pid}/{file}")).ok()?;
+        let bytes = read_from_start(&f).ok()?;
+        if self.count < Self::MAX {
+            self.files.entry(pid).or_default().push((file, f));
+            self.count += 1;
+        }
+        Some(bytes)
+    }
+
+    /// `/proc/PID/stat`, parsed.
+    pub fn sample(&mut self, pid: i32) -> Option<Sample> {
+        parse_stat(&self.read(pid, "stat")?).ok()
+    }
+
+    /// A one-line file (`schedstat`, `syscall`) as text.
+    pub fn line(&mut self, pid: i32, file: &'static str) -> Option<String> {
+        self.read(pid, file)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    /// Close the files of a process that is gone.
+    pub fn forget(&mut self, pid: i32) {
+        if let Some(v) = self.files.remove(&pid) {
+            self.count -= v.len();
+        }
+    }
+}
+
+/// A kept /proc file read again from its start (a seq_file makes it anew for a read at 0).
+fn read_from_start(f: &std::fs::File) -> io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let mut out = Vec::with_capacity(512);
+    let mut chunk = [0u8; 1024];
+    loop {
+        let n = match f.read_at(&mut chunk, out.len() as u64) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        out.extend_from_slice(&chunk[..n]);
+        // One record, written whole: a short read ending in a newline was all of it.
+        if n == 0 || (n < chunk.len() && out.ends_with(b"\n")) {
+            return Ok(out);
+        }
+    }
+}
+
 /// Read a one-line /proc file (`schedstat`, `syscall`, `comm`; a task's under
 /// `/proc/PID/task/TID/`) the lean way: one read, no sizing. None when the process is gone or
 /// the file cannot be read.

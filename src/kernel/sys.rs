@@ -1318,14 +1318,18 @@ pub fn signalfd(signals: &[i32]) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
-/// The next signal a signalfd holds (None: none now).
-pub fn read_signalfd(fd: &OwnedFd) -> Option<i32> {
-    let mut buf = [0u8; std::mem::size_of::<libc::signalfd_siginfo>()];
+/// The signals a signalfd holds now (none: an empty list).
+pub fn read_signalfd(fd: &OwnedFd) -> Vec<i32> {
+    // Every pending signal in one read (a standard signal is pending at most once, so a few
+    // records hold them all): one system call where a read a signal took two.
+    const ONE: usize = std::mem::size_of::<libc::signalfd_siginfo>();
+    let mut buf = [0u8; ONE * 8];
     match unistd::read(fd, &mut buf) {
-        Ok(n) if n == buf.len() => {
-            Some(u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]) as i32)
-        }
-        _ => None,
+        Ok(n) => buf[..n - n % ONE]
+            .chunks_exact(ONE)
+            .map(|r| u32::from_ne_bytes([r[0], r[1], r[2], r[3]]) as i32)
+            .collect(),
+        Err(_) => Vec::new(),
     }
 }
 

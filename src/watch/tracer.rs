@@ -187,6 +187,8 @@ struct Watcher {
     early: BTreeSet<i32>,
     /// New processes made by vfork() and not yet let go: their parent's wait is read first.
     vforked: BTreeSet<i32>,
+    /// The family's /proc files, kept open.
+    kept: proc::Kept,
     alive: usize,
     /// Why the family is being killed, once it is: every stop from then on is killed too.
     killing: Option<KillReason>,
@@ -276,6 +278,7 @@ fn watch(options: &Options, frontend: i32, out: &mut Events) -> Result<(), Setup
         threads: HashMap::new(),
         early: BTreeSet::new(),
         vforked: BTreeSet::new(),
+        kept: proc::Kept::default(),
         alive: 0,
         killing: None,
         events: Events {
@@ -503,24 +506,28 @@ fn comm_of_path(path: &OsStr) -> String {
 /// Whether `parent` (a thread of it) is blocked in a wait() that `child`'s death satisfies:
 /// wait4/waitpid or waitid with WEXITED, for any child, this one, or its process group
 /// (/proc/PID/task/TID/syscall: the call a blocked thread is in, and its arguments).
-fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
+fn waits_for(kept: &mut proc::Kept, parent: i32, child: i32, threaded: bool) -> bool {
     // A parent of one thread: its own syscall file; else each thread's.
-    let files: Vec<String> = if threaded {
+    let files: Vec<Option<String>> = if threaded {
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
             return false;
         };
         tasks
             .flatten()
-            .map(|t| t.path().join("syscall").to_string_lossy().into_owned())
+            .map(|t| Some(t.path().join("syscall").to_string_lossy().into_owned()))
             .collect()
     } else {
-        vec![format!("/proc/{parent}/syscall")]
+        // Its own syscall file, kept open: read at every exit of a child.
+        vec![None]
     };
     let pgid = || proc::sample(child).ok().flatten().map(|s| s.pgrp);
     for file in files {
+        let text = match &file {
+            Some(path) => proc::read_line_file(path),
+            None => kept.line(parent, "syscall"),
+        };
         // None: "running", or not in a system call.
-        let Some((nr, args)) = proc::read_line_file(&file).and_then(|t| proc::parse_syscall(&t))
-        else {
+        let Some((nr, args)) = text.and_then(|t| proc::parse_syscall(&t)) else {
             continue;
         };
         let args: Vec<i64> = args.into_iter().map(|v| v as i64).collect();
@@ -570,14 +577,12 @@ fn waits_for(parent: i32, child: i32, threaded: bool) -> bool {
 }
 
 /// What delivering `signal` does to `pid`, by its dispositions now.
-fn action_of(pid: i32, signal: i32) -> SignalAction {
+fn action_of(kept: &mut proc::Kept, pid: i32, signal: i32) -> SignalAction {
     let bit = 1u64 << (signal - 1);
     // Signals 1 to 31 from stat (generated in about two thirds of status's time, and read at
     // every SIGCHLD of a loop of forks), the real-time ones from status.
     let (caught, ignored) = if signal < 32 {
-        proc::sample(pid)
-            .ok()
-            .flatten()
+        kept.sample(pid)
             .map_or((0, 0), |s| (s.sig_caught_std, s.sig_ignored_std))
     } else {
         proc::brief(pid)
@@ -600,8 +605,8 @@ fn action_of(pid: i32, signal: i32) -> SignalAction {
 }
 
 /// How many times a thread has been scheduled (the third field of /proc/TID/schedstat).
-fn times_scheduled(tid: i32) -> Option<u64> {
-    let text = proc::read_small(tid, "schedstat")?;
+fn times_scheduled(kept: &mut proc::Kept, tid: i32) -> Option<u64> {
+    let text = kept.line(tid, "schedstat")?;
     text.split_whitespace().nth(2)?.parse().ok()
 }
 
@@ -621,10 +626,8 @@ fn tgid_and_ppid(pid: i32) -> Option<(i32, i32)> {
 }
 
 /// Whether `pid` ignores SIGCHLD (the sigignore field of /proc/PID/stat).
-fn ignores_sigchld(pid: i32) -> bool {
-    proc::sample(pid)
-        .ok()
-        .flatten()
+fn ignores_sigchld(kept: &mut proc::Kept, pid: i32) -> bool {
+    kept.sample(pid)
         .is_some_and(|s| s.sig_ignored_std & (1 << (libc::SIGCHLD - 1)) != 0)
 }
 
@@ -672,7 +675,7 @@ impl Watcher {
 
     fn run(&mut self, signals: &OwnedFd, death: i32) {
         loop {
-            while let Some(signo) = sys::read_signalfd(signals) {
+            for signo in sys::read_signalfd(signals) {
                 if signo == death && self.killing.is_none() {
                     self.kill_all(KillReason::FrontEndGone);
                 }
@@ -769,6 +772,7 @@ impl Watcher {
             p.pidfd = None;
             p.gone = true;
             self.present.remove(&pid);
+            self.kept.forget(pid);
             self.polled.remove(&pid);
             let by = if p.ppid == self.me {
                 Reaper::Subreaper
@@ -815,7 +819,7 @@ impl Watcher {
                     // The parent is let go before the new process is read from /proc (it is
                     // held at its first stop meanwhile): the stop lasts no longer than the
                     // kernel's report of it.
-                    let ran = times_scheduled(pid);
+                    let ran = times_scheduled(&mut self.kept, pid);
                     let _ = sys::ptrace_cont(pid, 0);
                     self.created(self.process_of(pid), new as i32, kind);
                     let hold = (pid, ran, Instant::now());
@@ -864,7 +868,7 @@ impl Watcher {
                 let waiting_at_death = self.procs.get(&pid).map(|p| {
                     let was = p.ppid;
                     let threaded = self.threads.values().any(|&process| process == was);
-                    was != self.me && waits_for(was, pid, threaded)
+                    was != self.me && waits_for(&mut self.kept, was, pid, threaded)
                 });
                 // Then let it go on dying at once: nothing read below can change before the
                 // tracer's own wait reports its death.
@@ -1006,7 +1010,7 @@ impl Watcher {
         } else {
             String::new()
         };
-        let action = action_of(pid, signal);
+        let action = action_of(&mut self.kept, pid, signal);
         let t_us = self.now();
         self.send(WatchEvent::Signal {
             t_us,
@@ -1034,7 +1038,7 @@ impl Watcher {
         } else if let std::collections::btree_map::Entry::Vacant(e) = self.procs.entry(new) {
             // clone(CLONE_PARENT) (or CLONE_THREAD's sibling rule) gives the new process its
             // creator's parent: /proc says which.
-            let sample = proc::sample(new).ok().flatten();
+            let sample = self.kept.sample(new);
             let parent = sample
                 .as_ref()
                 .map_or(creator, |s| if s.ppid > 0 { s.ppid } else { creator });
@@ -1066,7 +1070,7 @@ impl Watcher {
         for (new, parent, ran, since) in waiting {
             let go = match ran {
                 Some(before) => {
-                    times_scheduled(parent).is_none_or(|now| now > before)
+                    times_scheduled(&mut self.kept, parent).is_none_or(|now| now > before)
                         || since.elapsed().as_micros() >= 1000
                 }
                 None => true,
@@ -1103,6 +1107,7 @@ impl Watcher {
     /// The tracer's (or, for its own children, the parent's) wait reported a death.
     fn died(&mut self, pid: i32, status: i32) {
         if self.threads.remove(&pid).is_some() {
+            self.kept.forget(pid);
             return;
         }
         let t_us = self.now();
@@ -1118,6 +1123,7 @@ impl Watcher {
             p.gone = true;
             p.pidfd = None;
             self.present.remove(&pid);
+            self.kept.forget(pid);
             self.polled.remove(&pid);
             let zombie_us = p.died_us.map(|d| t_us.saturating_sub(d));
             self.send(WatchEvent::Reaped {
@@ -1151,7 +1157,7 @@ impl Watcher {
         // Still there as a zombie? The pidfd first, then /proc: if the PID was reaped and
         // handed to another process in between, the start time says so.
         let pidfd = sys::pidfd_open(pid).ok();
-        let sample = proc::sample(pid).ok().flatten();
+        let sample = self.kept.sample(pid);
         let was = p.starttime;
         match sample {
             Some(s) if s.state == 'Z' && (was.is_none() || was == Some(s.starttime)) => {
@@ -1182,13 +1188,14 @@ impl Watcher {
             _ => {
                 p.gone = true;
                 self.present.remove(&pid);
+                self.kept.forget(pid);
                 let by = if parent == self.me {
                     if pid == self.root {
                         Reaper::Watcher
                     } else {
                         Reaper::Subreaper
                     }
-                } else if ignores_sigchld(parent) {
+                } else if ignores_sigchld(&mut self.kept, parent) {
                     Reaper::Kernel
                 } else {
                     Reaper::Parent { pid: parent }
@@ -1294,7 +1301,7 @@ impl Watcher {
 
     /// Read one process's state (and parent) from /proc; say a change.
     fn read_state(&mut self, pid: i32, ppid: i32, start: Option<u64>, was: Option<State>) {
-        let Some(s) = proc::sample(pid).ok().flatten() else {
+        let Some(s) = self.kept.sample(pid) else {
             return;
         };
         if start.is_some() && start != Some(s.starttime) {

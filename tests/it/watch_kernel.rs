@@ -970,7 +970,7 @@ int main(void) {
 }
 
 #[test]
-fn a_vfork_parent_is_read_in_d_while_its_child_has_not_exec_d() {
+fn a_vfork_parent_is_read_in_d_before_its_child_execs_and_not_after() {
     let prog = Program::new(
         "vforks",
         &format!(
@@ -1002,14 +1002,13 @@ int main(void) {
         };
         let (forked, execd) = (at("fork", child), at("exec", child));
         assert_eq!(all[forked]["call"], "vfork", "{}", all[forked]);
-        // While the child has not exec'd, its parent cannot run its own code: /proc may show
-        // it still R (on its way into the wait) or D (the killable wait), never S.
-        for e in &all[forked..execd] {
-            if e["type"] == "state" && e["pid"] == parent {
-                assert!(e["state"] == "D" || e["state"] == "R", "{e}: {all:?}");
-                seen_d += usize::from(e["state"] == "D");
-            }
-        }
+        // Before the child's exec the parent waits in D (the killable wait for the vfork to
+        // be done). The exec wakes it before its event reaches the watcher (the child's old
+        // memory is let go during the exec), so an S may come before that event: not asserted.
+        seen_d += all[forked..execd]
+            .iter()
+            .filter(|e| e["type"] == "state" && e["pid"] == parent && e["state"] == "D")
+            .count();
         // And D only then: once the child has exec'd, the parent is woken.
         let d_later = all[execd..]
             .iter()
