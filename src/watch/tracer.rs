@@ -60,6 +60,9 @@ pub const MAX_LIMIT: usize = 4096;
 /// How often live processes' states are read from /proc while nothing else happens.
 pub const SAMPLE_MS: u8 = 1;
 
+/// How long the watcher looks again for a next stop before it sleeps (µs): see `run`.
+const SPIN_US: u128 = 50;
+
 /// What to watch, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
@@ -681,8 +684,28 @@ impl Watcher {
                 }
             }
             let mut none_left = false;
+            // When the looking again after a stop began (None: not looking).
+            let mut spin_from: Option<Instant> = None;
+            let mut stops = 0usize;
             loop {
-                match sys::wait_any(true) {
+                let got = sys::wait_any(true);
+                // A stop tends to follow another within microseconds (a process let go goes
+                // on to its next event): once the stops at hand are handled, look again for
+                // SPIN_US, giving up the CPU in between, before going to sleep. Waking a
+                // sleeping watcher (on a VM, a halted virtual CPU) took longer than a stop
+                // itself; a program that makes no stops costs no looking again.
+                if matches!(got, Ok(None)) && stops > 0 && self.to_release.is_empty() {
+                    let from = *spin_from.get_or_insert_with(Instant::now);
+                    if from.elapsed().as_micros() < SPIN_US {
+                        std::thread::yield_now();
+                        continue;
+                    }
+                }
+                if matches!(got, Ok(Some(_))) {
+                    stops += 1;
+                    spin_from = None;
+                }
+                match got {
                     Ok(Some((pid, status))) => {
                         // A reap that happened before this stop is said before it: a parent
                         // that reaped its zombie child and then exited, in that order.
