@@ -203,7 +203,7 @@ stopped at --max-procs); 127 command not found, 126 not runnable; 1 procdemo cou
                 "A built-in task's name (procdemo exercises lists them) or a task file (./my-task.task)"
             }
             Help::CheckNotes => {
-                "Example: procdemo check zombie -- python3 hw.py\nThe verdicts go to standard error (or -o FILE); --json writes them as one JSON document (schema/check.json); --html FILE also writes a page: the verdicts and the family drawn on a time axis."
+                "Example: procdemo check zombie -- python3 hw.py\n\nThe verdicts go to standard error (or -o FILE); --json writes them as one JSON document (schema/check.json); --html FILE also writes a page: the verdicts and the family drawn on a time axis."
             }
             // Delivery (#19).
             Help::RunFile => "The script to run; - reads it from standard input",

@@ -263,7 +263,7 @@ procdemo 创建真实的进程（fork、exit、wait、信号……），并在�
                 "内置任务名（procdemo exercises 列出它们）或任务文件（./my-task.task）"
             }
             Help::CheckNotes => {
-                "例：procdemo check zombie -- python3 hw.py\n评判结果写到标准错误（或 -o FILE）；--json 把它们写成一个 JSON 文档（schema/check.json）；--html FILE 另外写一个页面：评判结果和画在时间轴上的进程家族。"
+                "例：procdemo check zombie -- python3 hw.py\n\n评判结果写到标准错误（或 -o FILE）；--json 把它们写成一个 JSON 文档（schema/check.json）；--html FILE 另外写一个页面：评判结果和画在时间轴上的进程家族。"
             }
             // Delivery (#19).
             Help::RunFile => "要运行的脚本；- 表示从标准输入读取",
