@@ -556,7 +556,7 @@ pub fn parse(
     args: impl IntoIterator<Item = std::ffi::OsString>,
     lang: Lang,
 ) -> Result<Config, Error> {
-    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let args = help_options_first(args.into_iter().collect());
     // One decision for clap's help and procdemo's own output.
     let choice = if color_of(&args) {
         clap::ColorChoice::Always
@@ -569,6 +569,43 @@ pub fn parse(
         Err(e) => return Err(clap_error(e)),
     };
     config(&matches)
+}
+
+/// `procdemo help TOPIC --lang zh` (or `--color`): the options a reader puts after the topic
+/// go before `help`, where clap takes them (after it, clap reads them as more topics).
+fn help_options_first(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(at) = args.iter().position(|a| a == "help") else {
+        return args;
+    };
+    // `help` must be the command: only options (and their values) before it.
+    let mut before = args[1..at].iter();
+    while let Some(a) = before.next() {
+        match a.to_str() {
+            Some(w) if VALUED.contains(&w) => {
+                before.next();
+            }
+            Some(w) if w.starts_with('-') => {}
+            _ => return args,
+        }
+    }
+    let mut front: Vec<std::ffi::OsString> = args[..at].to_vec();
+    let mut rest = Vec::new();
+    let mut words = args[at..].iter();
+    while let Some(a) = words.next() {
+        let w = a.to_str().unwrap_or("");
+        if w == "--lang" || w == "--color" {
+            front.push(a.clone());
+            if let Some(v) = words.next() {
+                front.push(v.clone());
+            }
+        } else if w.starts_with("--lang=") || w.starts_with("--color=") {
+            front.push(a.clone());
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    front.extend(rest);
+    front
 }
 
 /// The configuration a parsed command line asks for.
@@ -1001,6 +1038,48 @@ mod tests {
 
     fn parse_args(args: &[&str]) -> Result<Config, Error> {
         parse(args.iter().map(Into::into), Lang::En)
+    }
+
+    #[test]
+    fn options_after_a_help_topic_go_before_help() {
+        let moved = |args: &[&str]| help_options_first(os(args));
+        assert_eq!(
+            moved(&[
+                "procdemo", "--lang", "zh", "help", "watch", "--color", "never"
+            ]),
+            os(&[
+                "procdemo", "--lang", "zh", "--color", "never", "help", "watch"
+            ])
+        );
+        assert_eq!(
+            moved(&["procdemo", "help", "check", "--lang", "zh"]),
+            os(&["procdemo", "--lang", "zh", "help", "check"])
+        );
+        assert_eq!(
+            moved(&[
+                "procdemo",
+                "--color",
+                "never",
+                "help",
+                "zombie",
+                "--lang=zh"
+            ]),
+            os(&[
+                "procdemo",
+                "--color",
+                "never",
+                "--lang=zh",
+                "help",
+                "zombie"
+            ])
+        );
+        // Not the help command: unchanged.
+        for line in [
+            &["procdemo", "explain", "help", "--lang", "zh"][..],
+            &["procdemo", "zombie", "--lang", "zh"],
+        ] {
+            assert_eq!(moved(line), os(line));
+        }
     }
 
     #[test]
