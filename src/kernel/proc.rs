@@ -221,7 +221,7 @@ impl Kept {
             .get(&pid)
             .and_then(|v| v.iter().find(|(name, _)| *name == file))
         {
-            return match read_from_start(&f.1) {
+            return match read_from_start(&f.1, true) {
                 Ok(bytes) => Some(bytes),
                 Err(_) => {
                     self.forget(pid);
@@ -230,7 +230,7 @@ impl Kept {
             };
         }
         let f = std::fs::File::open(format!("/proc/{pid}/{file}")).ok()?;
-        let bytes = read_from_start(&f).ok()?;
+        let bytes = read_from_start(&f, true).ok()?;
         if self.count < Self::MAX {
             self.files.entry(pid).or_default().push((file, f));
             self.count += 1;
@@ -257,20 +257,28 @@ impl Kept {
     }
 }
 
-/// A kept /proc file read again from its start (a seq_file makes it anew for a read at 0).
-fn read_from_start(f: &std::fs::File) -> io::Result<Vec<u8>> {
+/// A /proc file read from its start (pread: a kept file is read again the same way; a
+/// seq_file makes it anew for a read at 0). `one_line`: see [`read_lean`].
+fn read_from_start(f: &std::fs::File, one_line: bool) -> io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
-    let mut out = Vec::with_capacity(512);
-    let mut chunk = [0u8; 1024];
+    let mut out = Vec::with_capacity(if one_line { 512 } else { 4096 });
+    // A stat line is a few hundred bytes: a small buffer is quicker to set up each time.
+    let mut small = [0u8; 1024];
+    let mut big;
+    let chunk: &mut [u8] = if one_line {
+        &mut small
+    } else {
+        big = [0u8; 4096];
+        &mut big
+    };
     loop {
-        let n = match f.read_at(&mut chunk, out.len() as u64) {
+        let n = match f.read_at(chunk, out.len() as u64) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
         out.extend_from_slice(&chunk[..n]);
-        // One record, written whole: a short read ending in a newline was all of it.
-        if n == 0 || (n < chunk.len() && out.ends_with(b"\n")) {
+        if n == 0 || (one_line && n < chunk.len() && out.ends_with(b"\n")) {
             return Ok(out);
         }
     }
@@ -294,29 +302,7 @@ pub fn read_small(pid: i32, file: &str) -> Option<String> {
 /// one go (a seq_file with a single record), so a read that returned less than asked, ending
 /// in a newline, returned all of it.
 fn read_lean(path: &str, one_line: bool) -> io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut out = Vec::with_capacity(if one_line { 512 } else { 4096 });
-    // A stat line is a few hundred bytes: a small buffer is quicker to set up each time.
-    let mut small = [0u8; 1024];
-    let mut big;
-    let chunk: &mut [u8] = if one_line {
-        &mut small
-    } else {
-        big = [0u8; 4096];
-        &mut big
-    };
-    loop {
-        let n = match file.read(chunk) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        out.extend_from_slice(&chunk[..n]);
-        if n == 0 || (one_line && n < chunk.len() && out.ends_with(b"\n")) {
-            return Ok(out);
-        }
-    }
+    read_from_start(&std::fs::File::open(path)?, one_line)
 }
 
 /// Read /proc/PID/stat. `Ok(None)` when the process is gone (reaped, or never existed).
@@ -498,8 +484,12 @@ pub fn blocked_flocks(text: &str) -> Vec<i32> {
 
 /// The kernel function a sleeping process waits in (/proc/PID/wchan), if the kernel tells.
 pub fn wchan(pid: i32) -> Option<String> {
-    let bytes = read_proc(pid, "wchan").ok()??;
-    let name = String::from_utf8_lossy(&bytes).trim().to_string();
+    wchan_name(&read_proc(pid, "wchan").ok()??)
+}
+
+/// The function a wchan file names (None: "0" or empty, not sleeping in the kernel).
+fn wchan_name(bytes: &[u8]) -> Option<String> {
+    let name = String::from_utf8_lossy(bytes).trim().to_string();
     (!name.is_empty() && name != "0").then_some(name)
 }
 
@@ -572,6 +562,17 @@ pub fn parse_fdinfo_cloexec(text: &str) -> Option<bool> {
 /// Every open descriptor of a process: its number, what /proc/PID/fd/N links to, and whether
 /// it is close-on-exec. `Ok(None)` when the process is gone or a zombie (which has none).
 pub fn fds(pid: i32) -> io::Result<Option<Vec<(i32, String, bool)>>> {
+    Ok(fd_entries(pid)?.map(|entries| {
+        entries
+            .into_iter()
+            .map(|(fd, target, info)| (fd, target, parse_fdinfo_cloexec(&info).unwrap_or(false)))
+            .collect()
+    }))
+}
+
+/// Every open descriptor of a process, in order: its number, what /proc/PID/fd/N links to, and
+/// the text of /proc/PID/fdinfo/N. `Ok(None)` when the process is gone or a zombie.
+fn fd_entries(pid: i32) -> io::Result<Option<Vec<(i32, String, String)>>> {
     let dir = match std::fs::read_dir(format!("/proc/{pid}/fd")) {
         Ok(d) => d,
         Err(e) if is_gone(&e) => return Ok(None),
@@ -593,8 +594,11 @@ pub fn fds(pid: i32) -> io::Result<Option<Vec<(i32, String, bool)>>> {
         let Some(info) = read_proc(pid, &format!("fdinfo/{fd}")).ok().flatten() else {
             continue;
         };
-        let cloexec = parse_fdinfo_cloexec(&String::from_utf8_lossy(&info)).unwrap_or(false);
-        out.push((fd, target.to_string_lossy().into_owned(), cloexec));
+        out.push((
+            fd,
+            target.to_string_lossy().into_owned(),
+            String::from_utf8_lossy(&info).into_owned(),
+        ));
     }
     out.sort_by_key(|(fd, _, _)| *fd);
     Ok(Some(out))
@@ -675,9 +679,7 @@ pub fn threads_of(pid: i32) -> Vec<i32> {
 
 /// The kernel function a thread sleeps in (/proc/PID/task/TID/wchan), if the kernel tells.
 pub fn thread_wchan(pid: i32, tid: i32) -> Option<String> {
-    let text = read_line_file(&format!("/proc/{pid}/task/{tid}/wchan"))?;
-    let name = text.trim().to_string();
-    (!name.is_empty() && name != "0").then_some(name)
+    wchan_name(&read_proc(pid, &format!("task/{tid}/wchan")).ok()??)
 }
 
 /// The system call a thread is blocked in and its arguments (/proc/PID/task/TID/syscall):
@@ -711,33 +713,15 @@ pub fn parse_fdinfo_access(text: &str) -> Option<i32> {
 /// Every pipe descriptor of a process: its number, the pipe's inode and whether it may write
 /// (opened O_WRONLY or O_RDWR). Empty when the process is gone or a zombie.
 pub fn pipe_fds(pid: i32) -> Vec<(i32, u64, bool)> {
-    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for entry in dir.flatten() {
-        let Some(fd) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        let Ok(target) = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")) else {
-            continue;
-        };
-        let Some(inode) = pipe_inode(&target.to_string_lossy()) else {
-            continue;
-        };
-        let Ok(info) = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")) else {
-            continue;
-        };
-        if let Some(mode) = parse_fdinfo_access(&info) {
-            out.push((fd, inode, mode != libc::O_RDONLY));
-        }
-    }
-    out.sort_unstable();
-    out
+    let entries = fd_entries(pid).ok().flatten().unwrap_or_default();
+    entries
+        .into_iter()
+        .filter_map(|(fd, target, info)| {
+            let inode = pipe_inode(&target)?;
+            let mode = parse_fdinfo_access(&info)?;
+            Some((fd, inode, mode != libc::O_RDONLY))
+        })
+        .collect()
 }
 
 #[cfg(test)]
