@@ -337,29 +337,15 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                 )
                 .about(help(Help::Check))
                 .after_help(help(Help::CheckNotes))
-                .arg(
-                    Arg::new("output")
-                        .short('o')
-                        .long("output")
-                        .value_name("FILE")
-                        .value_parser(value_parser!(PathBuf))
-                        .help(help(Help::WatchOutput)),
-                )
+                .arg(output_arg(lang))
                 .arg(
                     Arg::new("task")
                         .value_name("TASK")
                         .required(true)
                         .help(help(Help::CheckTask)),
                 )
-                .arg(
-                    Arg::new("command")
-                        .value_name("COMMAND")
-                        .required(true)
-                        .num_args(1..)
-                        .last(true)
-                        .value_parser(value_parser!(std::ffi::OsString))
-                        .help(help(Help::WatchCommand)),
-                ),
+                // After `--` only: the task comes first.
+                .arg(command_arg(lang).last(true)),
         )
         .subcommand(
             Command::new("quiz")
@@ -481,26 +467,34 @@ fn command_with(lang: Lang, needed: &Needed<'_>) -> Command {
                         .action(ArgAction::SetTrue)
                         .help(help(Help::WatchAll)),
                 )
+                .arg(output_arg(lang))
                 .arg(
-                    Arg::new("output")
-                        .short('o')
-                        .long("output")
-                        .value_name("FILE")
-                        .value_parser(value_parser!(PathBuf))
-                        .help(help(Help::WatchOutput)),
-                )
-                .arg(
-                    Arg::new("command")
-                        .value_name("COMMAND")
-                        .required(true)
-                        .num_args(1..)
+                    command_arg(lang)
                         .trailing_var_arg(true)
-                        .allow_hyphen_values(true)
-                        .value_parser(value_parser!(std::ffi::OsString))
-                        .help(help(Help::WatchCommand)),
+                        .allow_hyphen_values(true),
                 ),
         )
         .subcommands(demos)
+}
+
+/// `-o FILE` of `watch` and `check`: where procdemo's report goes.
+fn output_arg(lang: Lang) -> Arg {
+    Arg::new("output")
+        .short('o')
+        .long("output")
+        .value_name("FILE")
+        .value_parser(value_parser!(PathBuf))
+        .help(crate::render::help(Help::WatchOutput, lang))
+}
+
+/// The program `watch` and `check` run, with its arguments (any bytes).
+fn command_arg(lang: Lang) -> Arg {
+    Arg::new("command")
+        .value_name("COMMAND")
+        .required(true)
+        .num_args(1..)
+        .value_parser(value_parser!(std::ffi::OsString))
+        .help(crate::render::help(Help::WatchCommand, lang))
 }
 
 /// Hidden copies of the demo-only options for `watch` and `check`: the options are global, and
