@@ -8,21 +8,9 @@
 //! solution 20 times in a row, as the issue asks of a normal user (default 5: the machine
 //! is shared by every test).
 
-use crate::util::{TempScript, procdemo, says};
+use crate::util::{TempScript, procdemo, python, says};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::Command;
-
-/// The Python interpreter itself (pyenv's `python3` is a shell script that forks a dozen
-/// helpers first: [`a_wrapper_that_execs_python_is_not_the_program`] runs through it).
-fn python() -> String {
-    let out = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3 must be installed for the exercise tests (Debian package python3)");
-    assert!(out.status.success(), "python3 -c failed");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 fn path(parts: &[&str]) -> String {
     let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

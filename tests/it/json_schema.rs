@@ -3,7 +3,7 @@
 //! `watch --json-events` lines, are valid against the JSON Schema files in schema/; and the
 //! JSON is the same whatever the locale.
 
-use crate::util::{Run, demo_names, procdemo, procdemo_with};
+use crate::util::{Run, demo_names, procdemo, procdemo_with, python};
 use jsonschema::{Registry, Validator};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -140,14 +140,6 @@ fn a_failed_run_the_all_summary_and_words_asked_for_follow_the_schemas() {
     for doc in &out[..out.len() - 1] {
         valid(&s.demo, doc, "all --json");
     }
-}
-
-fn python() -> String {
-    let out = std::process::Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3 must be installed for the watch tests (Debian package python3)");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 fn fixture(name: &str) -> String {

@@ -6,6 +6,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_procdemo");
 
+/// The Python interpreter itself, not a wrapper script (pyenv's `python3` is a shell script
+/// that runs a dozen processes before Python starts: true, but not what most tests check).
+pub fn python() -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3 must be installed for these tests (Debian package python3)");
+    assert!(out.status.success(), "python3 -c failed");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,

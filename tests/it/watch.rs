@@ -6,23 +6,12 @@
 //! `PROCDEMO_WATCH_RUNS=100 cargo test --locked --test it watch::nothing_is_missed` repeats
 //! every fixture that many times (default 3).
 
-use crate::util::{BIN, fresh_tag, leftovers, procdemo, says};
+use crate::util::{BIN, fresh_tag, leftovers, procdemo, python, says};
 use serde_json::Value;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The Python interpreter itself, not a wrapper script (pyenv's `python3` is a shell script
-/// that runs a dozen processes before Python starts: true, but not what these tests check).
-fn python() -> String {
-    let out = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3 must be installed for the watch tests (Debian package python3)");
-    assert!(out.status.success(), "python3 -c failed");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 fn fixture(name: &str) -> String {
     let path: PathBuf = [

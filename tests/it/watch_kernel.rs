@@ -5,7 +5,7 @@
 //!
 //! `PROCDEMO_WATCH_RUNS=N` repeats the racy ones N times (default 3).
 
-use crate::util::{BIN, TempScript, fresh_tag, leftovers, procdemo, says};
+use crate::util::{BIN, TempScript, fresh_tag, leftovers, procdemo, python, says};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -497,11 +497,7 @@ int main(void) {
 
 #[test]
 fn a_daemon_childs_sigterm_is_from_its_parent_at_exit() {
-    let python = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3");
-    let python = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    let python = python();
     let script = [
         env!("CARGO_MANIFEST_DIR"),
         "tests/fixtures/watch/daemon_child.py",
@@ -796,11 +792,7 @@ fn who_runs_first_after_fork_is_within_ten_points_of_strace() {
 
 #[test]
 fn a_wrapper_script_is_one_line_and_its_helpers_are_folded_unless_all() {
-    let python = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3");
-    let python = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    let python = python();
     // A version manager's shim in small: it runs a helper, then execs the interpreter.
     let shim = file(
         "shim",
@@ -854,11 +846,7 @@ fn a_report_that_cannot_be_written_is_named_and_exit_1() {
 
 #[test]
 fn the_page_draws_the_family_on_a_time_axis_in_headless_chromium() {
-    let python = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3");
-    let python = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    let python = python();
     let dir = TempScript::new("unused", b"");
     let page = dir.path.with_file_name("watch.html");
     let script = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/watch/zombie.py"].join("/");
