@@ -252,6 +252,18 @@ pub struct Watch {
 /// rest are folded (unless `--all`).
 pub const EVENT_FOLD_AT: usize = 20;
 
+/// What becomes of an event's line (text and page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fold {
+    Said,
+    Folded,
+    /// Folded, and the first of its creator's children to be: say that folding begins.
+    Begins {
+        parent: i32,
+        t_us: u64,
+    },
+}
+
 impl Watch {
     pub fn new(form: Form, style: Style) -> Watch {
         Watch {
@@ -278,20 +290,36 @@ impl Watch {
     /// the SIGCHLD it sent its parent), or its creator's R and S; a line that says anything
     /// else is never folded.
     /// Called once per event, in order: the count of children decides at each creation.
-    fn fold(&mut self, event: &WatchEvent) -> Option<i32> {
+    fn fold(&mut self, event: &WatchEvent) -> Fold {
         if self.all {
-            return None;
+            return Fold::Said;
         }
-        let folded = |pid: &i32| self.folded.contains(pid).then_some(*pid);
+        let folded = |pid: &i32| {
+            if self.folded.contains(pid) {
+                Fold::Folded
+            } else {
+                Fold::Said
+            }
+        };
         match event {
-            WatchEvent::Fork { parent, pid, .. } => {
+            WatchEvent::Fork {
+                parent, pid, t_us, ..
+            } => {
                 let count = self.created_by.entry(*parent).or_default();
                 *count += 1;
-                if *count > EVENT_FOLD_AT {
-                    self.folded.insert(*pid);
-                    return Some(*pid);
+                if *count <= EVENT_FOLD_AT {
+                    return Fold::Said;
                 }
-                None
+                let first = *count == EVENT_FOLD_AT + 1;
+                self.folded.insert(*pid);
+                if first {
+                    Fold::Begins {
+                        parent: *parent,
+                        t_us: *t_us,
+                    }
+                } else {
+                    Fold::Folded
+                }
             }
             // A process making many children runs and sleeps in turn: R and S are routine
             // for it too, once its children are folded.
@@ -299,7 +327,7 @@ impl Watch {
                 pid,
                 state: State::Running | State::Sleeping,
                 ..
-            } if self.created_by.get(pid).is_some_and(|c| *c > EVENT_FOLD_AT) => Some(*pid),
+            } if self.created_by.get(pid).is_some_and(|c| *c > EVENT_FOLD_AT) => Fold::Folded,
             WatchEvent::State { pid, .. } | WatchEvent::Zombie { pid, .. } => folded(pid),
             WatchEvent::Exit {
                 pid,
@@ -312,7 +340,7 @@ impl Watch {
                 ..
             } if self.nodes.get(pid).is_some_and(|n| n.parent == *by) => folded(pid),
             WatchEvent::Signal { signal, sender, .. } if *signal == libc::SIGCHLD => folded(sender),
-            _ => None,
+            _ => Fold::Said,
         }
     }
 
@@ -331,68 +359,45 @@ impl Watch {
     /// Take in one event (and, for text and JSON lines, write it at once).
     pub fn event(&mut self, event: &WatchEvent, out: &mut dyn Write) -> std::io::Result<()> {
         self.learn(event);
+        // `--no-signals`: no signal in the text or on the page (the JSON keeps them).
         let hidden = self.hide_signals && matches!(event, WatchEvent::Signal { .. });
-        if hidden && self.form != Form::Json && self.form != Form::JsonEvents {
-            return Ok(());
+        let worded = (self.form == Form::Text || self.page.is_some()) && !hidden;
+        let fold = if worded { self.fold(event) } else { Fold::Said };
+        if let Fold::Begins { parent, t_us } = fold {
+            let text = self
+                .words
+                .watch_fold_begins(parent, EVENT_FOLD_AT, &self.names());
+            self.say(Some(t_us), &text, out)?;
         }
-        if self.form == Form::Text || self.page.is_some() {
-            let first_folded = matches!(event, WatchEvent::Fork { parent, .. }
-                if self.created_by.get(parent).copied().unwrap_or(0) == EVENT_FOLD_AT);
-            if self.fold(event).is_some() {
-                self.folded_lines += 1;
-                if first_folded && let WatchEvent::Fork { parent, t_us, .. } = event {
-                    let text = self
-                        .words
-                        .watch_fold_begins(*parent, EVENT_FOLD_AT, &self.names());
-                    if let Some((_, lines)) = self.page.as_mut() {
-                        lines.push((Some(*t_us), text.clone()));
-                    }
-                    if self.form == Form::Text {
-                        let at = format!("{:>11}  ", duration(*t_us));
-                        for line in hang(&at, width(&at), &text, self.style.width, 4) {
-                            writeln!(out, "{line}")?;
-                        }
-                    }
-                }
-                if self.form != Form::Text {
-                    // JSON keeps every event; only the page's lines were folded.
-                    return self.event_out(event, out);
-                }
-                return Ok(());
-            }
-        }
-        if self.page.is_some()
-            && let Some(text) = self.words.watch_event(event, &self.names())
-        {
+        if fold != Fold::Said {
+            self.folded_lines += 1;
+        } else if worded && let Some(text) = self.words.watch_event(event, &self.names()) {
             let at = match event {
                 WatchEvent::Begin { .. } | WatchEvent::Problem { .. } => None,
                 _ => Some(time_of(event)),
             };
-            if let Some((_, lines)) = self.page.as_mut() {
-                lines.push((at, text));
-            }
+            self.say(at, &text, out)?;
         }
-        self.event_out(event, out)
-    }
-
-    /// An event's line (text) or record (JSON forms).
-    fn event_out(&mut self, event: &WatchEvent, out: &mut dyn Write) -> std::io::Result<()> {
         match self.form {
-            Form::Text => {
-                if let Some(text) = self.words.watch_event(event, &self.names()) {
-                    let at = match event {
-                        WatchEvent::Begin { .. } | WatchEvent::Problem { .. } => String::new(),
-                        _ => format!("{:>11}  ", duration(time_of(event))),
-                    };
-                    for line in hang(&at, width(&at), &text, self.style.width, 4) {
-                        writeln!(out, "{line}")?;
-                    }
-                }
-            }
+            Form::Text => {}
             Form::JsonEvents => {
                 super::json::write_line(out, &super::json::WatchMessage::from(event))?
             }
             Form::Json => self.events.push(event.clone()),
+        }
+        Ok(())
+    }
+
+    /// One line of the text and of the page (whichever are written), at a time of the watch.
+    fn say(&mut self, at: Option<u64>, text: &str, out: &mut dyn Write) -> std::io::Result<()> {
+        if let Some((_, lines)) = self.page.as_mut() {
+            lines.push((at, text.to_string()));
+        }
+        if self.form == Form::Text {
+            let at = at.map_or_else(String::new, |t| format!("{:>11}  ", duration(t)));
+            for line in hang(&at, width(&at), text, self.style.width, 4) {
+                writeln!(out, "{line}")?;
+            }
         }
         Ok(())
     }
